@@ -1,0 +1,95 @@
+/**
+ * The team's namespace (seed section 2) and its quota (section 3). Pod Security Admission
+ * enforces `restricted`; the only way down is a hostPath opt-in, which PSS `restricted`
+ * forbids outright, so such a stack enforces `baseline` and still audits and warns at
+ * `restricted` (reported as an exception in the posture report).
+ */
+import type { QuotaConfig } from "../config/schema";
+import { quantityString } from "../config/quantities";
+import { ANNOTATIONS, teamLabels } from "../naming";
+import { objectMeta } from "./meta";
+
+export const RRSA_INJECTION_LABEL = "pod-identity.alibabacloud.com/injection";
+
+export interface NamespaceInput {
+    readonly team: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+    /** Label the namespace for ack-pod-identity-webhook (RRSA). */
+    readonly rrsa: boolean;
+    /** A cluster mounts a hostPath: enforce `baseline`, audit and warn `restricted`. */
+    readonly hostPathOptIn: boolean;
+}
+
+export function namespaceObject(input: NamespaceInput): Record<string, unknown> {
+    const enforce = input.hostPathOptIn ? "baseline" : "restricted";
+    const labels: Record<string, string> = {
+        ...input.labels,
+        ...teamLabels(input.team),
+        "pod-security.kubernetes.io/enforce": enforce,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "latest",
+    };
+    if (input.rrsa) {
+        labels[RRSA_INJECTION_LABEL] = "on";
+    }
+    const metadata: Record<string, unknown> = { name: input.namespace, labels };
+    if (input.hostPathOptIn) {
+        metadata.annotations = { [ANNOTATIONS.policyExceptions]: "psa-restricted" };
+    }
+    return { apiVersion: "v1", kind: "Namespace", metadata };
+}
+
+export interface QuotaInput {
+    readonly team: string;
+    readonly namespace: string;
+    readonly quota: QuotaConfig;
+    /** Load balancers the team's exposures need (0 unless a dashboard is public through a CLB). */
+    readonly loadBalancers: number;
+}
+
+export function resourceQuotaObject(input: QuotaInput): Record<string, unknown> {
+    const q = input.quota;
+    return {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: objectMeta(`${input.team}-quota`, input.namespace, input.team),
+        spec: {
+            hard: {
+                "requests.cpu": quantityString(q.cpu),
+                "limits.cpu": quantityString(q.cpu),
+                "requests.memory": quantityString(q.memory),
+                "limits.memory": quantityString(q.memory),
+                // Extended resources cannot be overcommitted, so Kubernetes only accepts their `requests.` form.
+                "requests.nvidia.com/gpu": quantityString(q.gpu),
+                pods: String(q.pods),
+                "services.loadbalancers": String(input.loadBalancers),
+                // A LoadBalancer Service also allocates a node port for its one port.
+                "services.nodeports": String(input.loadBalancers),
+                persistentvolumeclaims: String(q.persistentVolumeClaims),
+                "requests.storage": quantityString(q.storage),
+            },
+        },
+    };
+}
+
+export function limitRangeObject(input: QuotaInput): Record<string, unknown> {
+    const q = input.quota;
+    return {
+        apiVersion: "v1",
+        kind: "LimitRange",
+        metadata: objectMeta(`${input.team}-limits`, input.namespace, input.team),
+        spec: {
+            limits: [
+                {
+                    type: "Container",
+                    defaultRequest: { cpu: quantityString(q.defaultRequest.cpu), memory: quantityString(q.defaultRequest.memory) },
+                    default: { cpu: quantityString(q.defaultLimit.cpu), memory: quantityString(q.defaultLimit.memory) },
+                },
+            ],
+        },
+    };
+}

@@ -1,0 +1,154 @@
+/**
+ * NetworkPolicies (seed section 1.4, corrected). The seed's sample lets workers talk only
+ * to the head and forgets DNS; a real Ray cluster also connects GCS to each raylet,
+ * raylet to raylet and worker to worker by pod IP on ports that are partly random. So:
+ * deny everything, then allow all TCP inside one cluster and exactly the flows from outside
+ * that a feature needs. Port-forward traffic enters the pod through the kubelet on the pod's
+ * loopback and is not subject to these policies.
+ */
+import type { ExposureConfig, NetworkConfig } from "../config/schema";
+import { LABELS, RAY_PORTS } from "../naming";
+import type { RayClusterKind } from "./rayCluster";
+import { objectMeta } from "./meta";
+
+export interface ClusterFlows {
+    readonly name: string;
+    readonly kind: RayClusterKind;
+    readonly autoscaling: boolean;
+    readonly exposure: ExposureConfig;
+}
+
+export interface NetworkPolicyInput {
+    readonly team: string;
+    readonly namespace: string;
+    readonly network: NetworkConfig;
+    readonly clusters: readonly ClusterFlows[];
+}
+
+type Selector = Record<string, unknown>;
+type Rule = Record<string, unknown>;
+
+const RAY_ROLES = { key: LABELS.role, operator: "In", values: ["head", "worker"] };
+
+/** Pods of one cluster. RayClusters by KubeRay's label; a RayJob's cluster by ours (its `ray.io/cluster` is random). */
+export function memberSelector(c: { name: string; kind: RayClusterKind }): Selector {
+    return c.kind === "RayCluster"
+        ? { matchLabels: { [LABELS.rayCluster]: c.name } }
+        : { matchLabels: { [LABELS.cluster]: c.name }, matchExpressions: [RAY_ROLES] };
+}
+
+export function headSelector(c: { name: string; kind: RayClusterKind }): Selector {
+    return c.kind === "RayCluster"
+        ? { matchLabels: { [LABELS.rayCluster]: c.name, [LABELS.rayNodeType]: "head" } }
+        : { matchLabels: { [LABELS.cluster]: c.name, [LABELS.role]: "head" } };
+}
+
+export function submitterSelector(job: string): Selector {
+    return { matchLabels: { [LABELS.cluster]: job, [LABELS.role]: "submitter" } };
+}
+
+/** Every Ray pod (head or worker) of the team. */
+export function rayPodsSelector(team: string): Selector {
+    return { matchLabels: { [LABELS.team]: team }, matchExpressions: [RAY_ROLES] };
+}
+
+const namespaceNamed = (ns: string): Selector => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+
+function policy(input: NetworkPolicyInput, name: string, podSelector: Selector, spec: { ingress?: Rule[]; egress?: Rule[] }) {
+    const policyTypes = [...(spec.ingress ? ["Ingress"] : []), ...(spec.egress ? ["Egress"] : [])];
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: objectMeta(name, input.namespace, input.team),
+        spec: { podSelector, policyTypes, ...spec },
+    };
+}
+
+function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
+    const net = input.network;
+    const rules: Rule[] = [];
+    if (net.allowedNamespaces.length > 0) {
+        rules.push({
+            from: net.allowedNamespaces.map((ns) => ({ namespaceSelector: namespaceNamed(ns) })),
+            ports: tcp(RAY_PORTS.dashboard, RAY_PORTS.client),
+        });
+    }
+    // The operator reads job status from the dashboard.
+    rules.push({ from: [{ namespaceSelector: namespaceNamed(net.operatorNamespace) }], ports: tcp(RAY_PORTS.dashboard) });
+    if (c.kind === "RayJob") {
+        rules.push({ from: [{ podSelector: submitterSelector(c.name) }], ports: tcp(RAY_PORTS.dashboard) });
+    }
+    if (c.exposure.mode === "loadbalancer") {
+        const sources = c.exposure.sourceCidrs ?? c.exposure.aclEntries.map((e) => e.cidr);
+        rules.push({ from: sources.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(RAY_PORTS.dashboard) });
+    } else if (c.exposure.mode === "ingress") {
+        rules.push({
+            from: [
+                {
+                    namespaceSelector: namespaceNamed(c.exposure.controllerNamespace),
+                    podSelector: { matchLabels: c.exposure.controllerPodLabels },
+                },
+            ],
+            ports: tcp(RAY_PORTS.dashboard),
+        });
+    }
+    return rules;
+}
+
+export function networkPolicyObjects(input: NetworkPolicyInput): Record<string, unknown>[] {
+    const net = input.network;
+    const out: Record<string, unknown>[] = [
+        policy(input, "default-deny-all", {}, { ingress: [], egress: [] }),
+        policy(input, "allow-dns", {}, {
+            egress: [
+                {
+                    to: [{ namespaceSelector: namespaceNamed(net.dnsNamespace), podSelector: { matchLabels: net.dnsPodLabels } }],
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
+            ],
+        }),
+    ];
+    for (const c of input.clusters) {
+        const members = memberSelector(c);
+        out.push(
+            policy(input, `${c.name}-ray-internal`, members, {
+                ingress: [{ from: [{ podSelector: members }], ports: [{ protocol: "TCP" }] }],
+                egress: [{ to: [{ podSelector: members }], ports: [{ protocol: "TCP" }] }],
+            }),
+            policy(input, `${c.name}-head-ingress`, headSelector(c), { ingress: headIngressRules(input, c) }),
+        );
+        if (c.kind === "RayJob") {
+            out.push(
+                policy(input, `${c.name}-submitter-egress`, submitterSelector(c.name), {
+                    egress: [{ to: [{ podSelector: headSelector(c) }], ports: tcp(RAY_PORTS.dashboard) }],
+                }),
+            );
+        }
+        if (c.autoscaling) {
+            out.push(
+                policy(input, `${c.name}-head-apiserver`, headSelector(c), {
+                    egress: [{ to: net.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(net.apiServerPort) }],
+                }),
+            );
+        }
+    }
+    if (net.monitoringNamespace) {
+        out.push(
+            policy(input, "ray-metrics", rayPodsSelector(input.team), {
+                ingress: [{ from: [{ namespaceSelector: namespaceNamed(net.monitoringNamespace) }], ports: tcp(RAY_PORTS.metrics) }],
+            }),
+        );
+    }
+    if (net.egress.length > 0) {
+        out.push(
+            policy(input, "ray-egress-allowlist", rayPodsSelector(input.team), {
+                egress: net.egress.map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: tcp(...e.ports) })),
+            }),
+        );
+    }
+    return out;
+}

@@ -1,0 +1,530 @@
+/**
+ * The stack configuration schema: every `ray-on-ack:*` key a stack file may set.
+ * Defaults here are the secure ones; every weaker setting is an explicit field whose
+ * name says what it gives up (see README "Configuration reference").
+ */
+import { z } from "zod";
+import * as semver from "semver";
+import { isQuantity } from "./quantities";
+import { isAnyCidr, isIpv4Cidr, isOpenToAll } from "./cidr";
+import { accessKeyProblem } from "./accessKeys";
+import { imageProblems } from "../builders/image";
+import { validatePodCidrs } from "../tls/pki";
+import { passwordProblems } from "./password";
+
+/** The lowest Ray release without the dashboard remote-code-execution CVEs. */
+export const MIN_RAY_VERSION = "2.54.0";
+export const DEFAULT_RAY_VERSION = "2.60.0";
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export const dnsLabel = (max: number) =>
+    z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        .regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-', starting with a letter");
+
+export const quantity = z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
+
+export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/24" });
+
+/**
+ * What some field checks depend on elsewhere in the config (the security opt-ins). Read
+ * leniently from the raw config before the full parse, so that a refused Ray version and a
+ * bad CIDR are reported in the same run.
+ */
+export interface SchemaContext {
+    readonly allowVulnerableRayVersion: boolean;
+    readonly hostPathPrefixes: readonly string[];
+    readonly allowedRegistries: readonly string[];
+    readonly requireDigest: boolean;
+}
+
+const rayVersionFor = (ctx: SchemaContext) =>
+    z
+        .string()
+        .refine((v) => semver.valid(v) !== null, { message: "must be a Ray version such as 2.60.0" })
+        .refine((v) => ctx.allowVulnerableRayVersion || semver.valid(v) === null || semver.gte(v, MIN_RAY_VERSION), {
+            message: `must be >= ${MIN_RAY_VERSION}: older Ray has dashboard remote-code-execution CVEs (opt-in: security.allowVulnerableRayVersion)`,
+        });
+
+const resources = z.strictObject({
+    /** CPU request and limit. */
+    cpu: quantity,
+    /** Memory request and limit (Ray sizes its object store from the limit). */
+    memory: quantity,
+});
+
+export const imageSchema = z.strictObject({
+    /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`. */
+    repository: z.string().min(1).optional(),
+    /** Tag; default: the cluster's Ray version. `latest` is refused. */
+    tag: z.string().min(1).optional(),
+    /** `sha256:<64 hex>` digest; pins the image. */
+    digest: z
+        .string()
+        .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
+        .optional(),
+});
+
+const underPrefix = (path: string, prefix: string) => {
+    const p = prefix.endsWith("/") ? prefix : `${prefix}/`;
+    return path === prefix.replace(/\/$/, "") || path.startsWith(p);
+};
+
+const hostPathFor = (ctx: SchemaContext) =>
+    z.strictObject({
+        name: dnsLabel(40),
+        /** Host path; must lie under one of `security.hostPathPrefixes`. Always mounted read-only. */
+        path: z
+            .string()
+            .regex(/^\/[^\0]*$/, "must be an absolute path")
+            .refine((p) => !p.split("/").includes(".."), { message: "must not contain '..'" })
+            .refine((p) => ctx.hostPathPrefixes.some((prefix) => underPrefix(p, prefix)), {
+                message: `must lie under one of security.hostPathPrefixes (${ctx.hostPathPrefixes.join(", ") || "none configured"})`,
+            }),
+        mountPath: z.string().regex(/^\/[^\0]*$/, "must be an absolute path"),
+    });
+
+const envVars = z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"), z.string())
+    .superRefine((env, ctx) => {
+        for (const [name, value] of Object.entries(env)) {
+            const why = accessKeyProblem(name, value);
+            if (why) {
+                ctx.addIssue({ code: "custom", path: [name], message: why });
+            }
+        }
+    });
+
+const workerGroup = z
+    .strictObject({
+        name: dnsLabel(30),
+        cpu: quantity,
+        memory: quantity,
+        /** NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0. */
+        gpu: z.number().int().min(0).default(0),
+        replicas: z.number().int().min(0).default(1),
+        minReplicas: z.number().int().min(0).default(0),
+        maxReplicas: z.number().int().min(0).default(4),
+        /** Size of the memory-backed /dev/shm. Default: 30% of memory is common; we default to 1Gi. */
+        shmSize: quantity.default("1Gi"),
+        nodeSelector: z.record(z.string(), z.string()).optional(),
+        tolerations: z
+            .array(
+                z.strictObject({
+                    key: z.string().optional(),
+                    operator: z.enum(["Equal", "Exists"]).optional(),
+                    value: z.string().optional(),
+                    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+                }),
+            )
+            .optional(),
+    })
+    .superRefine((g, ctx) => {
+        if (g.minReplicas > g.maxReplicas) {
+            ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must be <= maxReplicas (${g.maxReplicas})` });
+        }
+        if (g.replicas < g.minReplicas || g.replicas > g.maxReplicas) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["replicas"],
+                message: `must be between minReplicas (${g.minReplicas}) and maxReplicas (${g.maxReplicas})`,
+            });
+        }
+    });
+
+const autoscaling = z.strictObject({
+    /** KubeRay in-tree autoscaling. Default false. */
+    enabled: z.boolean().default(false),
+    /** Seconds an idle worker is kept before it is removed. Default 60. */
+    idleTimeoutSeconds: z.number().int().min(1).default(60),
+    /** `Default`, `Conservative` or `Aggressive`. Default `Default`. */
+    upscalingMode: z.enum(["Default", "Conservative", "Aggressive"]).default("Default"),
+    /** Resources of the autoscaler sidecar. */
+    resources: resources.default({ cpu: "500m", memory: "512Mi" }),
+});
+
+const aclEntry = z.strictObject({
+    cidr: z
+        .string()
+        .refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })
+        .refine((c) => !isOpenToAll(c), { message: "must not open the dashboard to everyone (0.0.0.0/0, ::/0)" }),
+    description: z.string().optional(),
+});
+
+const exposure = z.discriminatedUnion("mode", [
+    z.strictObject({ mode: z.literal("private") }),
+    z
+        .strictObject({
+            mode: z.literal("loadbalancer"),
+            /** `internet` or `intranet`. Default `intranet`. */
+            addressType: z.enum(["internet", "intranet"]).default("intranet"),
+            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; never 0.0.0.0/0 or ::/0. */
+            aclEntries: z.array(aclEntry).default([]),
+            /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
+            aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
+            /** Source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
+            sourceCidrs: z.array(cidr).optional(),
+        })
+        .superRefine((e, ctx) => {
+            if (!e.aclId && e.aclEntries.length === 0) {
+                ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "must list at least one CIDR (or give aclId): a public dashboard needs an ACL whitelist" });
+            }
+            if (e.aclId && !e.sourceCidrs) {
+                ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: "is required with aclId: the NetworkPolicy needs the sources the ACL admits" });
+            }
+        }),
+    z.strictObject({
+        mode: z.literal("ingress"),
+        /** Host name on the Ingress. */
+        host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name"),
+        /** Ingress class. Default `nginx`. */
+        ingressClassName: z.string().default("nginx"),
+        /** Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused. */
+        tlsSecretName: dnsLabel(63),
+        /** Basic-auth user name. */
+        username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'"),
+        /** Namespace of the ingress controller pods, admitted to 8265. Default `kube-system` (ACK's nginx-ingress-controller). */
+        controllerNamespace: dnsLabel(63).default("kube-system"),
+        /** Labels selecting the controller pods. Default `app: ingress-nginx`. */
+        controllerPodLabels: z.record(z.string(), z.string()).default({ app: "ingress-nginx" }),
+        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Default empty: any source, behind basic auth and the Ray token. */
+        allowedSourceCidrs: z.array(aclEntry.shape.cidr).default([]),
+    }),
+]);
+
+const rrsa = z.strictObject({
+    /** Give this RayCluster its own RAM role (default: the team role is shared by all clusters of the team). */
+    dedicatedRole: z.boolean().default(false),
+});
+
+const headSchema = z.strictObject({
+    cpu: quantity.default("2"),
+    memory: quantity.default("8Gi"),
+    /** Ray `num-cpus` on the head. Default "0": no tasks on the head. */
+    numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0"),
+    shmSize: quantity.default("1Gi"),
+});
+
+/** What a RayCluster and a RayJob's cluster have in common. */
+const clusterShapeFor = (ctx: SchemaContext) => ({
+    rayVersion: rayVersionFor(ctx).default(DEFAULT_RAY_VERSION),
+    image: imageSchema.default({}),
+    head: headSchema.default(headSchema.parse({})),
+    workerGroups: z
+        .array(workerGroup)
+        .min(1, "needs at least one worker group")
+        .superRefine((groups, c) => duplicateNames(groups, "worker group", c)),
+    autoscaling: autoscaling.default(autoscaling.parse({})),
+    hostPaths: z.array(hostPathFor(ctx)).default([]),
+    env: envVars.default({}),
+});
+
+/** Image checks need the cluster's Ray version, so they run on the whole cluster. */
+const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string }, issues: z.RefinementCtx) => {
+    for (const p of imageProblems(c.image, c.rayVersion, ctx)) {
+        issues.addIssue({ code: "custom", path: ["image", p.path], message: p.message });
+    }
+};
+
+export const rayClusterSchemaFor = (ctx: SchemaContext) =>
+    z
+        .strictObject({
+            name: dnsLabel(40),
+            ...clusterShapeFor(ctx),
+            exposure: exposure.default({ mode: "private" }),
+            rrsa: rrsa.default({ dedicatedRole: false }),
+        })
+        .superRefine(checkImage(ctx));
+
+export const rayJobSchemaFor = (ctx: SchemaContext) =>
+    z
+        .strictObject({
+            name: dnsLabel(40),
+            ...clusterShapeFor(ctx),
+            /** The job's entrypoint, e.g. `python /home/ray/app/main.py`. */
+            entrypoint: z.string().min(1),
+            /** Seconds the finished job's cluster is kept for inspection. Default 300. */
+            ttlSecondsAfterFinished: z.number().int().min(0).default(300),
+            /** Seconds the job may run before it is stopped. Default 86400 (one day). */
+            activeDeadlineSeconds: z.number().int().min(1).default(86400),
+            /** Retries of the submitter Job. Default 0. */
+            backoffLimit: z.number().int().min(0).default(0),
+            submitter: resources.default({ cpu: "500m", memory: "512Mi" }),
+        })
+        .superRefine(checkImage(ctx))
+        .superRefine((j, c) => {
+            if (j.autoscaling.enabled) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["autoscaling", "enabled"],
+                    message: "is not supported for a RayJob: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the job's worker groups instead",
+                });
+            }
+        });
+
+function duplicateNames(items: readonly { name: string }[], what: string, c: z.RefinementCtx, path: (string | number)[] = []): void {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+        if (seen.has(item.name)) {
+            c.addIssue({ code: "custom", path: [...path, i, "name"], message: `duplicate ${what} name '${item.name}'` });
+        }
+        seen.add(item.name);
+    });
+}
+
+const quotaSchema = z.strictObject({
+    cpu: quantity.default("64"),
+    memory: quantity.default("256Gi"),
+    gpu: quantity.default("0"),
+    pods: z.number().int().min(1).default(200),
+    persistentVolumeClaims: z.number().int().min(0).default(10),
+    storage: quantity.default("500Gi"),
+    /** Defaults the LimitRange gives a container that states none. */
+    defaultRequest: resources.default({ cpu: "100m", memory: "256Mi" }),
+    defaultLimit: resources.default({ cpu: "1", memory: "1Gi" }),
+});
+
+const networkSchema = z.strictObject({
+    /** CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling. */
+    apiServerCidrs: z.array(cidr).default([]),
+    /** API server port. Default 6443. */
+    apiServerPort: z.number().int().min(1).max(65535).default(6443),
+    /** Namespaces whose pods may reach the head's dashboard (8265) and Ray Client (10001). Default none. */
+    allowedNamespaces: z.array(dnsLabel(63)).default([]),
+    /** Namespace of the KubeRay operator (reaches 8265 for RayJobs). Default `kuberay-system`. */
+    operatorNamespace: dnsLabel(63).default("kuberay-system"),
+    /** Namespace allowed to scrape metrics (8080). Default none. */
+    monitoringNamespace: dnsLabel(63).optional(),
+    /** Namespace and labels of the cluster DNS pods. */
+    dnsNamespace: dnsLabel(63).default("kube-system"),
+    dnsPodLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }),
+    /** Egress allowed from Ray pods, e.g. the VPC endpoints of OSS and STS. */
+    egress: z
+        .array(
+            z.strictObject({
+                cidr,
+                ports: z.array(z.number().int().min(1).max(65535)).default([443]),
+                description: z.string().optional(),
+            }),
+        )
+        .default([]),
+});
+
+const podNetworkSchema = z.strictObject({
+    /** Terway pod vSwitches the team's pods get their IPs from. */
+    vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id (vsw-...)")).default([]),
+    /** Security groups of the team's pod ENIs. */
+    securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id (sg-...)")).default([]),
+    /** Create the pod vSwitch (one per pod CIDR) in this VPC and zone. */
+    createVSwitch: z.strictObject({ vpcId: z.string().regex(/^vpc-[a-z0-9]+$/), zoneId: z.string().min(1) }).optional(),
+});
+
+const tlsSchema = z.strictObject({
+    /** Key size of every RSA key. Default 2048. */
+    keySize: z.union([z.literal(2048), z.literal(3072)]).default(2048),
+    leafValidityDays: z.number().int().min(1).max(825).default(365),
+    caValidityDays: z.number().int().min(30).max(3650).default(1825),
+    /** A leaf is re-issued when it expires within this many days. Default 30. */
+    renewBeforeDays: z.number().int().min(1).default(30),
+    /** Bump to re-issue the head/worker/client certificates. */
+    rotation: z.number().int().min(0).default(0),
+    /** Bump to issue a new CA; the old one stays trusted for `caOverlapDays`. */
+    caRotation: z.number().int().min(0).default(0),
+    /** Days during which `ca.crt` holds both the previous and the new CA. Default 30. */
+    caOverlapDays: z.number().int().min(0).default(30),
+    /** People who get a client-only certificate for Ray Client (`ray://`). */
+    clients: z.array(dnsLabel(40)).default([]),
+});
+
+const accessSchema = z.strictObject({
+    /** Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role. */
+    groups: z.array(z.string().min(1)).default([]),
+    users: z.array(z.string().min(1)).default([]),
+});
+
+const securitySchema = z.strictObject({
+    /** Host path prefixes a cluster may mount (read-only). Default none: no hostPath at all. */
+    hostPathPrefixes: z.array(z.string().regex(/^\/.+/, "must be an absolute path")).default([]),
+    /** Registries (prefixes of the fully qualified image) images may come from. */
+    allowedRegistries: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"]),
+    /** Refuse images without a digest. Default false (documented exception in the posture report). */
+    requireDigest: z.boolean().default(false),
+    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */
+    allowVulnerableRayVersion: z.boolean().default(false),
+});
+
+const rrsaTeamSchema = z.strictObject({
+    /** Create the team's RAM role and wire RRSA. Default true when `cloud` is set. */
+    enabled: z.boolean().default(true),
+    /** Bring-your-own role: annotate the ServiceAccounts with this role name instead of creating one. */
+    existingRoleName: z.string().optional(),
+    oss: z
+        .array(
+            z.strictObject({
+                bucket: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be an OSS bucket name"),
+                prefix: z.string().default(""),
+                access: z.enum(["read", "read-write"]).default("read"),
+            }),
+        )
+        .default([]),
+    /** Extra RAM policy statements. `*` action on `*` resource is refused. */
+    extraStatements: z
+        .array(
+            z.strictObject({
+                Effect: z.enum(["Allow", "Deny"]),
+                Action: z.union([z.string(), z.array(z.string())]),
+                Resource: z.union([z.string(), z.array(z.string())]),
+                Condition: z.record(z.string(), z.unknown()).optional(),
+            }),
+        )
+        .default([]),
+});
+
+const cloudSchema = z.strictObject({
+    /** ACK cluster id. */
+    clusterId: z.string().min(1),
+    /** Alibaba Cloud account id (for ARNs). */
+    accountId: z.string().regex(/^[0-9]+$/, "must be the numeric account id"),
+    region: z.string().min(1),
+    /** Read the kubeconfig from `alicloud.cs.getClusterCredential` (default) or from the secret config `kubeconfig`. */
+    kubeconfigSource: z.enum(["cluster", "config"]).default("cluster"),
+    /** RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own). */
+    rrsaIssuerUrl: z.string().url().optional(),
+    rrsaProviderArn: z.string().optional(),
+});
+
+export const teamConfigSchemaFor = (ctx: SchemaContext) =>
+    z
+        .strictObject({
+            /** Team name; a DNS label. */
+            team: dnsLabel(30),
+            /** Namespace; default `ray-<team>`. */
+            namespace: dnsLabel(63).optional(),
+            /** Extra namespace labels. Default none. */
+            labels: z.record(z.string(), z.string()).default({}),
+            quota: quotaSchema.default(quotaSchema.parse({})),
+            network: networkSchema.default(networkSchema.parse({})),
+            /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
+            podCidrs: z
+                .array(cidr)
+                .min(1, "needs at least one pod CIDR")
+                .superRefine((cidrs, c) => {
+                    for (const message of validatePodCidrs(cidrs)) {
+                        c.addIssue({ code: "custom", message });
+                    }
+                }),
+            podNetwork: podNetworkSchema.default(podNetworkSchema.parse({})),
+            tls: tlsSchema.default(tlsSchema.parse({})),
+            access: accessSchema.default(accessSchema.parse({})),
+            security: securitySchema.default(securitySchema.parse({})),
+            /** KubeRay operator version on the cluster. Default "1.6.2"; >= 1.7 adds `upgradeStrategy: Recreate`. */
+            kubeRayVersion: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2").default("1.6.2"),
+            clusters: z.array(rayClusterSchemaFor(ctx)).default([]),
+            jobs: z.array(rayJobSchemaFor(ctx)).default([]),
+            cloud: cloudSchema.optional(),
+            rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})),
+            /** Secret config: the dashboard basic-auth password (ingress exposure). Never printed. */
+            dashboardPassword: z.string().optional(),
+            /** Secret config: a kubeconfig (with `cloud.kubeconfigSource: config`). */
+            kubeconfig: z.string().optional(),
+            /** Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false. */
+            historyServer: z.boolean().default(false),
+        })
+        .superRefine((t, c) => {
+            if (t.clusters.length + t.jobs.length === 0) {
+                c.addIssue({ code: "custom", path: ["clusters"], message: "a team stack needs at least one RayCluster or RayJob" });
+            }
+            // RayClusters and RayJobs share the namespace's Secret, ServiceAccount and Role names.
+            const taken = new Set(t.clusters.map((k) => k.name));
+            t.jobs.forEach((j, i) => {
+                if (taken.has(j.name)) {
+                    c.addIssue({ code: "custom", path: ["jobs", i, "name"], message: `duplicate RayCluster/RayJob name '${j.name}'` });
+                }
+            });
+            duplicateNames(t.clusters, "RayCluster", c, ["clusters"]);
+            duplicateNames(t.jobs, "RayJob", c, ["jobs"]);
+            if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["network", "apiServerCidrs"],
+                    message: "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
+                });
+            }
+            t.clusters.forEach((k, i) => {
+                if (k.exposure.mode !== "ingress") {
+                    return;
+                }
+                if (t.dashboardPassword === undefined) {
+                    c.addIssue({
+                        code: "custom",
+                        path: ["dashboardPassword"],
+                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ingress`,
+                    });
+                } else {
+                    for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {
+                        c.addIssue({ code: "custom", path: ["dashboardPassword"], message });
+                    }
+                }
+            });
+            if (t.cloud?.kubeconfigSource === "config" && !t.kubeconfig) {
+                c.addIssue({ code: "custom", path: ["kubeconfig"], message: "is required with cloud.kubeconfigSource: config" });
+            }
+        });
+
+/** Defaults of the security section, for schema contexts and for the team schema's types. */
+export const DEFAULT_SCHEMA_CONTEXT: SchemaContext = securitySchema.parse({});
+
+export const teamConfigSchema = teamConfigSchemaFor(DEFAULT_SCHEMA_CONTEXT);
+export const rayClusterSchema = rayClusterSchemaFor(DEFAULT_SCHEMA_CONTEXT);
+export const rayJobSchema = rayJobSchemaFor(DEFAULT_SCHEMA_CONTEXT);
+export { securitySchema };
+
+const quotaTreeChild = z.strictObject({
+    name: dnsLabel(63),
+    namespaces: z.array(dnsLabel(63)).min(1),
+    min: z.record(z.string(), quantity),
+    max: z.record(z.string(), quantity),
+});
+
+export const platformConfigSchema = z.strictObject({
+    /** Marks the platform stack. */
+    platform: z.literal(true),
+    cloud: cloudSchema,
+    quotaTree: z.strictObject({
+        min: z.record(z.string(), quantity),
+        max: z.record(z.string(), quantity),
+        children: z.array(quotaTreeChild).default([]),
+    }),
+    addons: z
+        .strictObject({
+            podIdentityWebhook: z.strictObject({ version: z.string().optional() }).default({}),
+            kuberay: z.strictObject({ version: z.string().optional() }).default({}),
+        })
+        .default({ podIdentityWebhook: {}, kuberay: {} }),
+    kubeconfig: z.string().optional(),
+});
+
+export type TeamConfig = z.infer<typeof teamConfigSchema>;
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type RayClusterConfig = z.infer<typeof rayClusterSchema>;
+export type RayJobConfig = z.infer<typeof rayJobSchema>;
+export type WorkerGroupConfig = z.infer<typeof workerGroup>;
+export type ImageConfig = z.infer<typeof imageSchema>;
+export type ExposureConfig = z.infer<typeof exposure>;
+export type QuotaConfig = z.infer<typeof quotaSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type TlsConfig = z.infer<typeof tlsSchema>;
+export type SecurityConfig = z.infer<typeof securitySchema>;
+export type CloudConfig = z.infer<typeof cloudSchema>;
+export type RrsaTeamConfig = z.infer<typeof rrsaTeamSchema>;
+export type PodNetworkConfig = z.infer<typeof podNetworkSchema>;
+/** The shape a RayCluster and a RayJob's cluster share, as the builders consume it. */
+export type ClusterShape = Pick<RayClusterConfig, keyof ReturnType<typeof clusterShapeFor>> & { name: string };

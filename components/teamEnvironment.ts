@@ -1,0 +1,235 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as semver from "semver";
+import type { RayClusterConfig, RayJobConfig, TeamConfig } from "./config/schema";
+import { MIN_RAY_VERSION } from "./config/schema";
+import { clusterAccess, type ClusterAccess } from "./builders/access";
+import { resolveImage } from "./builders/image";
+import type { RayClusterKind } from "./builders/rayCluster";
+import { HardenedRayCluster } from "./hardenedRayCluster";
+import { HardenedRayJob } from "./hardenedRayJob";
+import { names, type RayRole } from "./naming";
+import { TeamIdentity } from "./teamIdentity";
+import { TeamNamespace } from "./teamNamespace";
+import { TeamNetworkPolicies } from "./teamNetworkPolicies";
+import { TeamPki } from "./tls/TeamPki";
+
+export interface TeamEnvironmentArgs {
+    /** The team's validated stack config (see README, "Configuration reference"). */
+    readonly config: TeamConfig;
+    /** RAM role the team's ServiceAccounts assume through RRSA, per cluster name. Default none (no RRSA wiring). */
+    readonly ramRoleNames?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** What a data scientist gets per RayCluster (stack output `clusters`). */
+export interface ClusterOutput extends ClusterAccess {
+    readonly rayVersion: string;
+}
+
+export interface JobOutput {
+    readonly namespace: string;
+    readonly tokenSecret: string;
+    readonly statusCommand: string;
+    readonly logsCommand: string;
+}
+
+/** What a Ray Client user sets, after writing the certificate, key and CA to files. */
+export interface TlsClientOutput {
+    readonly certificate: string;
+    readonly env: Record<string, string>;
+}
+
+interface Workload {
+    readonly name: string;
+    readonly kind: RayClusterKind;
+    readonly shape: RayClusterConfig | RayJobConfig;
+}
+
+function workloadsOf(config: TeamConfig): Workload[] {
+    return [
+        ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const, shape: c })),
+        ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const, shape: j })),
+    ];
+}
+
+/** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
+function workloadExceptions(w: Workload): string[] {
+    const out: string[] = [];
+    if (semver.lt(w.shape.rayVersion, MIN_RAY_VERSION)) {
+        out.push("ray-version");
+    }
+    if (w.shape.hostPaths.length > 0) {
+        out.push("host-path");
+    }
+    return out;
+}
+
+/** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */
+export class TeamEnvironment extends pulumi.ComponentResource {
+    declare readonly namespace: pulumi.Output<string>;
+    declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
+    declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
+    declare readonly caCertificate: pulumi.Output<string>;
+    declare readonly tlsClients: pulumi.Output<Record<string, TlsClientOutput>>;
+    /** Secret: each Ray Client user's private key. */
+    declare readonly tlsClientKeys: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
+        const { config } = args;
+        const team = config.team;
+        const namespace = names.namespace(team, config.namespace);
+        const workloads = workloadsOf(config);
+        const ramRoleNames = args.ramRoleNames ?? {};
+
+        const ns = new TeamNamespace(
+            `${name}-namespace`,
+            {
+                team,
+                namespace,
+                labels: config.labels,
+                quota: config.quota,
+                loadBalancers: config.clusters.filter((c) => c.exposure.mode === "loadbalancer").length,
+                rrsa: Object.keys(ramRoleNames).length > 0,
+                hostPathOptIn: workloads.some((w) => w.shape.hostPaths.length > 0),
+            },
+            { parent: this },
+        );
+        const inNamespace = { parent: this, dependsOn: [ns] };
+
+        const identity = new TeamIdentity(
+            `${name}-identity`,
+            {
+                team,
+                namespace,
+                clusters: workloads.map((w) => ({
+                    name: w.name,
+                    roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
+                    autoscaling: w.shape.autoscaling.enabled,
+                    ramRoleName: ramRoleNames[w.name] as string | undefined,
+                })),
+                groups: config.access.groups,
+                users: config.access.users,
+                readableSecrets: workloads.map((w) => names.tokenSecret(w.name)),
+            },
+            inNamespace,
+        );
+
+        new TeamNetworkPolicies(
+            `${name}-network`,
+            {
+                team,
+                namespace,
+                network: config.network,
+                clusters: workloads.map((w) => ({
+                    name: w.name,
+                    kind: w.kind,
+                    autoscaling: w.shape.autoscaling.enabled,
+                    exposure: "exposure" in w.shape ? w.shape.exposure : { mode: "private" as const },
+                })),
+            },
+            inNamespace,
+        );
+
+        const pki = new TeamPki(
+            `${name}-tls`,
+            {
+                team,
+                namespace,
+                podCidrs: config.podCidrs,
+                clusters: workloads.map((w) => ({ name: w.name, kind: w.kind })),
+                clients: config.tls.clients,
+                keySize: config.tls.keySize,
+                leafValidityDays: config.tls.leafValidityDays,
+                caValidityDays: config.tls.caValidityDays,
+                renewBeforeDays: config.tls.renewBeforeDays,
+                rotation: config.tls.rotation,
+                caRotation: config.tls.caRotation,
+                caOverlapDays: config.tls.caOverlapDays,
+            },
+            inNamespace,
+        );
+
+        const podAnnotations: Record<string, string> = {};
+        if (Object.keys(ramRoleNames).length > 0) {
+            // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.
+            podAnnotations["pod-identity.alibabacloud.com/only-containers"] = "ray-head,ray-worker";
+        }
+        if (config.historyServer) {
+            podAnnotations["ray.alibabacloud.com/enable-historyserver"] = "true";
+        }
+        const ready = { parent: this, dependsOn: [ns, identity, pki] };
+        const clusterOutputs: Record<string, ClusterOutput> = {};
+        for (const c of config.clusters) {
+            new HardenedRayCluster(
+                `${name}-${c.name}`,
+                {
+                    team,
+                    namespace,
+                    cluster: c,
+                    image: resolveImage(c.image, c.rayVersion).reference,
+                    tlsFingerprint: pki.fingerprints.apply((f) => f[c.name]),
+                    kubeRayVersion: config.kubeRayVersion,
+                    podAnnotations,
+                    policyExceptions: workloadExceptions({ name: c.name, kind: "RayCluster", shape: c }),
+                },
+                ready,
+            );
+            clusterOutputs[c.name] = { ...clusterAccess(namespace, c.name), rayVersion: c.rayVersion };
+        }
+        const jobOutputs: Record<string, JobOutput> = {};
+        for (const j of config.jobs) {
+            new HardenedRayJob(
+                `${name}-${j.name}`,
+                {
+                    team,
+                    namespace,
+                    job: j,
+                    image: resolveImage(j.image, j.rayVersion).reference,
+                    tlsFingerprint: pki.fingerprints.apply((f) => f[j.name]),
+                    kubeRayVersion: config.kubeRayVersion,
+                    podAnnotations,
+                    policyExceptions: workloadExceptions({ name: j.name, kind: "RayJob", shape: j }),
+                },
+                ready,
+            );
+            jobOutputs[j.name] = {
+                namespace,
+                tokenSecret: names.tokenSecret(j.name),
+                statusCommand: `kubectl -n ${namespace} get rayjob ${j.name}`,
+                logsCommand: `kubectl -n ${namespace} logs -l ray-on-ack.io/cluster=${j.name},ray-on-ack.io/role=submitter --tail=-1`,
+            };
+        }
+
+        this.namespace = pulumi.output(namespace);
+        this.clusters = pulumi.output(clusterOutputs);
+        this.jobs = pulumi.output(jobOutputs);
+        this.caCertificate = pki.caBundlePem;
+        this.tlsClients = pki.clientCertPems.apply((certs) => {
+            const out: Record<string, TlsClientOutput> = {};
+            for (const [client, certificate] of Object.entries(certs)) {
+                out[client] = { certificate, env: tlsClientEnv(team, client) };
+            }
+            return out;
+        });
+        this.tlsClientKeys = pulumi.secret(pki.clientKeyPems);
+        this.registerOutputs({
+            namespace: this.namespace,
+            clusters: this.clusters,
+            jobs: this.jobs,
+            caCertificate: this.caCertificate,
+            tlsClients: this.tlsClients,
+            tlsClientKeys: this.tlsClientKeys,
+        });
+    }
+}
+
+/** Ray Client reads the same RAY_TLS_* variables as the nodes; the client certificate is its "server" pair. */
+export function tlsClientEnv(team: string, client: string): Record<string, string> {
+    const dir = `$HOME/.ray-on-ack/${team}`;
+    return {
+        RAY_USE_TLS: "1",
+        RAY_TLS_SERVER_CERT: `${dir}/${client}.crt`,
+        RAY_TLS_SERVER_KEY: `${dir}/${client}.key`,
+        RAY_TLS_CA_CERT: `${dir}/ca.crt`,
+    };
+}

@@ -1,0 +1,509 @@
+/**
+ * The team's Ray PKI as pure functions: a request and the previous state go in, PEMs come out.
+ * The dynamic provider, the tests and the renderer all call these, so what the mock runtime
+ * renders is what `pulumi up` issues.
+ *
+ * Why every pod address is a SAN: gRPC checks an IP target only against IP SANs, Ray dials
+ * peers by pod IP, and pod IPs are unknown at deploy time. Binding the team's pods to dedicated
+ * subnets lets one certificate per role cover them all without a CA key in the cluster.
+ */
+// `import x = require()`, not `import * as`: the closure serializer mistakes the getters of
+// TypeScript's __importStar wrapper for free variables and mixes up modules (node-forge came out as ipaddr.js).
+import crypto = require("crypto");
+import ipaddr = require("ipaddr.js");
+import forge = require("node-forge");
+import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../config/cidr";
+import { names } from "../naming";
+
+/** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
+export const MAX_POD_ADDRESSES = 4096;
+
+const DAY_MS = 86_400_000;
+/** Backdated so that a node whose clock lags a little still accepts a certificate issued a moment ago. */
+const CLOCK_SKEW_MS = 3_600_000;
+
+export type RayWorkloadKind = "RayCluster" | "RayJob";
+
+export interface PkiRequest {
+    readonly team: string;
+    readonly namespace: string;
+    readonly podCidrs: string[];
+    readonly clusters: { name: string; kind: RayWorkloadKind }[];
+    /** Ray Client users; each gets a client-only certificate. */
+    readonly clients: string[];
+    readonly keySize: 2048 | 3072;
+    readonly leafValidityDays: number;
+    readonly caValidityDays: number;
+    /** A leaf (or the CA) is re-issued once it expires within this many days. */
+    readonly renewBeforeDays: number;
+    /** Bump to re-issue every leaf. */
+    readonly rotation: number;
+    /** Bump to issue a new CA; the old one stays in `ca.crt` for `caOverlapDays`. */
+    readonly caRotation: number;
+    readonly caOverlapDays: number;
+}
+
+export interface IssuedPair {
+    certPem: string;
+    keyPem: string;
+}
+
+export interface ClusterMaterial {
+    head: IssuedPair;
+    worker: IssuedPair;
+    /** sha256 over the bundle and both certificates: a pod template annotation, so a rotation restarts the pods. */
+    fingerprint: string;
+}
+
+export interface PkiState {
+    ca: IssuedPair & { rotation: number };
+    /**
+     * The CA a rotation replaced, trusted until `retiredAt + caOverlapDays` (or its own expiry). Its key
+     * is not kept. Only one: a second CA rotation inside the overlap drops the oldest CA at once.
+     */
+    previousCa?: { certPem: string; notAfter: string; retiredAt: string };
+    /** What goes into `ca.crt`: the current CA, then the previous one during the overlap. */
+    caBundlePem: string;
+    clusters: Record<string, ClusterMaterial>;
+    clients: Record<string, IssuedPair>;
+    /** The request this state was issued for; the next run compares against it. */
+    request: PkiRequest;
+}
+
+/** Problems with the team's pod CIDRs, as messages for people; empty when they are usable. */
+export function validatePodCidrs(podCidrs: string[]): string[] {
+    if (!Array.isArray(podCidrs) || podCidrs.length === 0) {
+        return ["podCidrs: at least one pod CIDR is required (the Ray certificates list every pod address)"];
+    }
+    const errors: string[] = [];
+    const ranges: Ipv4Range[] = [];
+    for (const text of podCidrs) {
+        const range = parseIpv4Cidr(text);
+        if (range) {
+            ranges.push(range);
+        } else {
+            errors.push(`podCidrs: ${describeBadCidr(text)}`);
+        }
+    }
+    for (let i = 0; i < ranges.length; i++) {
+        for (let j = i + 1; j < ranges.length; j++) {
+            if (rangesOverlap(ranges[i], ranges[j])) {
+                errors.push(`podCidrs: ${ranges[i].cidr} and ${ranges[j].cidr} overlap`);
+            }
+        }
+    }
+    const total = ranges.reduce((sum, r) => sum + r.size, 0);
+    if (total > MAX_POD_ADDRESSES) {
+        errors.push(
+            `podCidrs add up to ${total} addresses, more than the limit of ${MAX_POD_ADDRESSES} (one /20): ` +
+                "every address is an IP SAN of each Ray certificate, and TLS stacks refuse certificate messages over 100 KiB",
+        );
+    }
+    return errors;
+}
+
+function describeBadCidr(text: string): string {
+    if (typeof text === "string" && ipaddr.IPv4.isValidCIDR(text)) {
+        const [, bits] = ipaddr.IPv4.parseCIDR(text);
+        const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
+        return `${text} has host bits set; did you mean ${network}/${bits}?`;
+    }
+    if (typeof text === "string" && ipaddr.IPv6.isValidCIDR(text)) {
+        return `${text} is IPv6; only IPv4 pod CIDRs are supported`;
+    }
+    return `${JSON.stringify(text)} is not an IPv4 CIDR (like 10.20.0.0/22)`;
+}
+
+/** Every problem with a request, pod CIDRs included; `issuePki` refuses a request that has any. */
+export function validatePkiRequest(req: PkiRequest): string[] {
+    const errors = validatePodCidrs(req.podCidrs);
+    const positive = (key: keyof PkiRequest, min: number) => {
+        const v = req[key];
+        if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+            errors.push(`${key}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+        }
+    };
+    positive("leafValidityDays", 1);
+    positive("caValidityDays", 1);
+    positive("renewBeforeDays", 0);
+    positive("rotation", 0);
+    positive("caRotation", 0);
+    positive("caOverlapDays", 0);
+    if (req.keySize !== 2048 && req.keySize !== 3072) {
+        errors.push(`keySize: must be 2048 or 3072, got ${JSON.stringify(req.keySize)}`);
+    }
+    // Otherwise every run would find the fresh leaf inside its renew window and re-issue it again.
+    if (req.renewBeforeDays >= req.leafValidityDays || req.renewBeforeDays >= req.caValidityDays) {
+        errors.push(
+            `renewBeforeDays (${req.renewBeforeDays}) must be shorter than leafValidityDays (${req.leafValidityDays}) and caValidityDays (${req.caValidityDays})`,
+        );
+    }
+    for (const dup of duplicates(req.clusters.map((c) => c.name))) {
+        errors.push(`clusters: ${dup} is listed twice`);
+    }
+    for (const c of req.clusters) {
+        if (c.kind !== "RayCluster" && c.kind !== "RayJob") {
+            errors.push(`clusters: ${c.name} has kind ${JSON.stringify(c.kind)}, expected RayCluster or RayJob`);
+        }
+    }
+    for (const dup of duplicates(req.clients)) {
+        errors.push(`clients: ${dup} is listed twice`);
+    }
+    return errors;
+}
+
+function duplicates(items: string[]): string[] {
+    return [...new Set(items.filter((x, i) => items.indexOf(x) !== i))];
+}
+
+// ---- what a run has to (re)issue -------------------------------------------------------------
+
+/** The inputs each piece is issued from; a piece is re-issued when its inputs differ from last time. */
+const caInputs = (r: PkiRequest) => ({
+    team: r.team,
+    keySize: r.keySize,
+    caValidityDays: r.caValidityDays,
+    caRotation: r.caRotation,
+});
+const clientInputs = (r: PkiRequest) => ({
+    team: r.team,
+    keySize: r.keySize,
+    leafValidityDays: r.leafValidityDays,
+    rotation: r.rotation,
+});
+const clusterInputs = (r: PkiRequest, cluster: string) => ({
+    ...clientInputs(r),
+    namespace: r.namespace,
+    // Order does not change the SANs, so it must not re-issue (or replace) anything.
+    podCidrs: [...r.podCidrs].sort(),
+    kind: r.clusters.find((c) => c.name === cluster)?.kind,
+});
+
+function changedKeys(before: object, after: object): string[] {
+    const a = before as Record<string, unknown>;
+    const b = after as Record<string, unknown>;
+    return Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+function expiresWithin(certPem: string, days: number, now: Date): boolean {
+    return notAfterOf(certPem).getTime() - now.getTime() <= days * DAY_MS;
+}
+
+/** Keys: `ca`, `previousCa`, `cluster:<name>`, `client:<name>`; values say why. */
+type Plan = Map<string, string>;
+
+function planPki(req: PkiRequest, previous: PkiState | undefined, now: Date): Plan {
+    const plan: Plan = new Map();
+    if (!previous) {
+        plan.set("ca", "new");
+        req.clusters.forEach((c) => plan.set(`cluster:${c.name}`, "new"));
+        req.clients.forEach((c) => plan.set(`client:${c}`, "new"));
+        return plan;
+    }
+    const old = previous.request;
+    const caChanged = changedKeys(caInputs(old), caInputs(req));
+    if (caChanged.length > 0) {
+        plan.set("ca", `${caChanged.join(", ")} changed`);
+    } else if (expiresWithin(previous.ca.certPem, req.renewBeforeDays, now)) {
+        plan.set("ca", `expires ${notAfterOf(previous.ca.certPem).toISOString()}, inside the renew window`);
+    }
+    if (previous.previousCa && !plan.has("ca") && !previousCaStillTrusted(previous.previousCa, req.caOverlapDays, now)) {
+        plan.set("previousCa", "the CA overlap ended");
+    }
+    const leaf = (key: string, existing: string[] | undefined, changed: string[]) => {
+        if (plan.has("ca")) {
+            plan.set(key, "the CA changed");
+        } else if (!existing) {
+            plan.set(key, "new");
+        } else if (changed.length > 0) {
+            plan.set(key, `${changed.join(", ")} changed`);
+        } else {
+            const expiring = existing.find((pem) => expiresWithin(pem, req.renewBeforeDays, now));
+            if (expiring) {
+                plan.set(key, `expires ${notAfterOf(expiring).toISOString()}, inside the renew window`);
+            }
+        }
+    };
+    for (const { name } of req.clusters) {
+        const had = previous.clusters[name];
+        const changed = had ? changedKeys(clusterInputs(old, name), clusterInputs(req, name)) : [];
+        leaf(`cluster:${name}`, had && [had.head.certPem, had.worker.certPem], changed);
+    }
+    for (const name of req.clients) {
+        const had = previous.clients[name];
+        leaf(`client:${name}`, had && [had.certPem], changedKeys(clientInputs(old), clientInputs(req)));
+    }
+    for (const name of Object.keys(previous.clusters)) {
+        if (!req.clusters.some((c) => c.name === name)) plan.set(`cluster:${name}`, "removed");
+    }
+    for (const name of Object.keys(previous.clients)) {
+        if (!req.clients.includes(name)) plan.set(`client:${name}`, "removed");
+    }
+    return plan;
+}
+
+function previousCaStillTrusted(prev: NonNullable<PkiState["previousCa"]>, overlapDays: number, now: Date): boolean {
+    const until = Math.min(Date.parse(prev.retiredAt) + overlapDays * DAY_MS, Date.parse(prev.notAfter));
+    return now.getTime() < until;
+}
+
+/**
+ * What a run at `now` would change, one line per piece (empty: nothing to do). The provider's diff
+ * uses this, so `pulumi preview` shows a change exactly when `issuePki` would issue something.
+ */
+export function pkiChanges(req: PkiRequest, previous: PkiState | undefined, now: Date = new Date()): string[] {
+    return [...planPki(req, previous, now)].map(([piece, why]) => `${piece}: ${why}`);
+}
+
+// ---- issuing ---------------------------------------------------------------------------------
+
+/**
+ * Issues what `planPki` asks for and keeps everything else byte for byte, so that re-running with
+ * an unchanged request changes no Secret and restarts no pod.
+ */
+export function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new Date()): PkiState {
+    const problems = validatePkiRequest(req);
+    if (problems.length > 0) {
+        throw new Error(`cannot issue the Ray TLS certificates:\n  - ${problems.join("\n  - ")}`);
+    }
+    const plan = planPki(req, previous, now);
+
+    let ca: PkiState["ca"];
+    let previousCa = previous?.previousCa;
+    if (!previous || plan.has("ca")) {
+        ca = { ...issueCa(req, now), rotation: req.caRotation };
+        previousCa = previous && {
+            certPem: previous.ca.certPem,
+            notAfter: notAfterOf(previous.ca.certPem).toISOString(),
+            retiredAt: now.toISOString(),
+        };
+    } else {
+        ca = previous.ca;
+        if (plan.has("previousCa")) previousCa = undefined;
+    }
+    const caBundlePem = ca.certPem + (previousCa ? previousCa.certPem : "");
+
+    let signer: Signer | undefined;
+    const issuer = () => (signer ??= loadSigner(ca));
+    const clusters: Record<string, ClusterMaterial> = {};
+    for (const { name, kind } of req.clusters) {
+        const kept = previous?.clusters[name];
+        const fresh = plan.has(`cluster:${name}`) || !kept;
+        const head = fresh ? issueLeaf(req, issuer(), now, `${name}-ray-head`, headDnsNames(req, name, kind), true) : kept.head;
+        const worker = fresh ? issueLeaf(req, issuer(), now, `${name}-ray-worker`, ["localhost"], true) : kept.worker;
+        clusters[name] = { head, worker, fingerprint: sha256Hex(caBundlePem + head.certPem + worker.certPem) };
+    }
+    const clients: Record<string, IssuedPair> = {};
+    for (const name of req.clients) {
+        const kept = previous?.clients[name];
+        clients[name] = plan.has(`client:${name}`) || !kept ? issueLeaf(req, issuer(), now, name, [], false) : kept;
+    }
+    const state: PkiState = { ca, caBundlePem, clusters, clients, request: cloneRequest(req) };
+    if (previousCa) state.previousCa = previousCa;
+    return state;
+}
+
+function cloneRequest(req: PkiRequest): PkiRequest {
+    return JSON.parse(JSON.stringify(req)) as PkiRequest;
+}
+
+function headDnsNames(req: PkiRequest, cluster: string, kind: RayWorkloadKind): string[] {
+    // KubeRay names a RayJob's cluster `<job>-<random>`, so its head Service name is unknown here.
+    const service =
+        kind === "RayJob"
+            ? [`*.${req.namespace}.svc`, `*.${req.namespace}.svc.cluster.local`]
+            : names.headServiceDnsNames(cluster, req.namespace);
+    return ["localhost", ...service];
+}
+
+interface Signer {
+    cert: forge.pki.Certificate;
+    key: crypto.KeyObject;
+    keyIdentifier: string;
+}
+
+function loadSigner(ca: IssuedPair): Signer {
+    const cert = forge.pki.certificateFromPem(ca.certPem);
+    const ski = cert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier: string } | undefined;
+    const keyIdentifier = ski ? ski.subjectKeyIdentifier : cert.generateSubjectKeyIdentifier().toHex();
+    return { cert, key: crypto.createPrivateKey(ca.keyPem), keyIdentifier: forge.util.hexToBytes(keyIdentifier) };
+}
+
+/** Native RSA generation: node-forge's pure-JS prime search takes seconds per key. */
+function generateKey(bits: number): { publicKey: forge.pki.PublicKey; privateKey: crypto.KeyObject; keyPem: string } {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
+    return {
+        publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
+        privateKey,
+        keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+}
+
+/**
+ * What forge's `cert.sign` does, with the RSA operation done natively: forge's pure-JS signature
+ * takes about as long as generating a key, and an issue run makes one per certificate.
+ */
+function sign(cert: forge.pki.Certificate, key: crypto.KeyObject): void {
+    cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+    // Present in node-forge, missing from its type definitions.
+    const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+    cert.tbsCertificate = pki.getTBSCertificate(cert);
+    // Not the global Buffer: the dynamic-provider host may run this code in a context without it.
+    const tbs = forge.util.binary.raw.decode(forge.asn1.toDer(cert.tbsCertificate).getBytes());
+    cert.signature = crypto.sign("sha256", tbs, key).toString("binary");
+}
+
+/** 16 random bytes, top bit clear (serials are positive) and first byte non-zero (minimal DER). */
+function randomSerial(): string {
+    const bytes = crypto.randomBytes(16);
+    bytes[0] = (bytes[0] & 0x7f) || 0x01;
+    return bytes.toString("hex");
+}
+
+function newCertificate(publicKey: forge.pki.PublicKey, now: Date, notAfter: Date): forge.pki.Certificate {
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = publicKey;
+    cert.serialNumber = randomSerial();
+    cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+    cert.validity.notAfter = notAfter;
+    return cert;
+}
+
+function issueCa(req: PkiRequest, now: Date): IssuedPair {
+    const key = generateKey(req.keySize);
+    const cert = newCertificate(key.publicKey, now, new Date(now.getTime() + req.caValidityDays * DAY_MS));
+    // The issue time in OU keeps old and new CA subjects distinct during a rotation overlap.
+    const subject = [
+        { name: "commonName", value: `ray-on-ack ${req.team} CA` },
+        { name: "organizationName", value: "ray-on-ack" },
+        { name: "organizationalUnitName", value: `${req.team} issued ${now.toISOString()}` },
+    ];
+    cert.setSubject(subject);
+    cert.setIssuer(subject);
+    cert.setExtensions([
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+        { name: "subjectKeyIdentifier" },
+    ]);
+    sign(cert, key.privateKey);
+    return { certPem: toPem(cert), keyPem: key.keyPem };
+}
+
+/**
+ * Ray uses one certificate as both gRPC server and client certificate, so a pod's leaf carries
+ * both EKUs and every address a peer may dial; a Ray Client user's carries clientAuth and no SANs.
+ */
+function issueLeaf(req: PkiRequest, ca: Signer, now: Date, commonName: string, dnsNames: string[], pod: boolean): IssuedPair {
+    const key = generateKey(req.keySize);
+    // A leaf must not outlive its CA: verifiers would reject it from that day anyway.
+    const notAfter = Math.min(now.getTime() + req.leafValidityDays * DAY_MS, ca.cert.validity.notAfter.getTime());
+    const cert = newCertificate(key.publicKey, now, new Date(notAfter));
+    cert.setSubject([
+        { name: "commonName", value: commonName },
+        { name: "organizationName", value: "ray-on-ack" },
+        { name: "organizationalUnitName", value: req.team },
+    ]);
+    cert.setIssuer(ca.cert.subject.attributes);
+    const extensions: object[] = [
+        { name: "basicConstraints", cA: false, critical: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+        pod ? { name: "extKeyUsage", serverAuth: true, clientAuth: true } : { name: "extKeyUsage", clientAuth: true },
+        { name: "subjectKeyIdentifier" },
+        { name: "authorityKeyIdentifier", keyIdentifier: ca.keyIdentifier },
+    ];
+    if (pod) {
+        extensions.push({ name: "subjectAltName", altNames: podAltNames(req.podCidrs, dnsNames) });
+    }
+    cert.setExtensions(extensions);
+    sign(cert, ca.key);
+    return { certPem: toPem(cert), keyPem: key.keyPem };
+}
+
+function podAltNames(podCidrs: string[], dnsNames: string[]): { type: number; value?: string; ip?: string }[] {
+    const ips = new Set<string>(["127.0.0.1"]);
+    for (const cidr of podCidrs) {
+        for (const ip of addressesOf(parseIpv4Cidr(cidr)!)) ips.add(ip);
+    }
+    return [...dnsNames.map((value) => ({ type: 2, value })), ...[...ips].map((ip) => ({ type: 7, ip }))];
+}
+
+function toPem(cert: forge.pki.Certificate): string {
+    return forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
+}
+
+function sha256Hex(text: string): string {
+    return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+// ---- reading certificates (tests, renderer, outputs) -----------------------------------------
+
+function notAfterOf(certPem: string): Date {
+    return new Date(new crypto.X509Certificate(certPem).validTo);
+}
+
+export interface CertInfo {
+    subjectCN: string;
+    issuerCN: string;
+    serialHex: string;
+    notBefore: Date;
+    notAfter: Date;
+    isCa: boolean;
+    /** Extension names (forge's) that are marked critical. */
+    critical: string[];
+    keyUsage: string[];
+    /** Names such as serverAuth, clientAuth; empty when the extension is absent. */
+    eku: string[];
+    dnsSans: string[];
+    ipSans: string[];
+    hasSubjectKeyId: boolean;
+    /** Hex; undefined when the extension is absent. */
+    authorityKeyId?: string;
+    subjectKeyId?: string;
+    keyBits: number;
+    /** sha256 over the DER, lowercase hex without colons. */
+    sha256: string;
+}
+
+const KEY_USAGES = ["digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"];
+const EKUS = ["serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping"];
+
+/** A parsed view of a PEM certificate; when given a bundle, the first certificate. */
+export function certInfo(pem: string): CertInfo {
+    const cert = forge.pki.certificateFromPem(pem);
+    type Ext = Record<string, unknown> & { name: string; critical?: boolean };
+    const exts = cert.extensions as Ext[];
+    const ext = (name: string) => exts.find((e) => e.name === name);
+    const flags = (e: Ext | undefined, all: string[]) => (e ? all.filter((k) => e[k] === true) : []);
+    const altNames = (ext("subjectAltName")?.altNames ?? []) as { type: number; value: string; ip?: string }[];
+    const aki = ext("authorityKeyIdentifier");
+    return {
+        subjectCN: String(cert.subject.getField("CN")?.value ?? ""),
+        issuerCN: String(cert.issuer.getField("CN")?.value ?? ""),
+        serialHex: cert.serialNumber,
+        notBefore: cert.validity.notBefore,
+        notAfter: cert.validity.notAfter,
+        isCa: ext("basicConstraints")?.cA === true,
+        critical: exts.filter((e) => e.critical).map((e) => e.name),
+        keyUsage: flags(ext("keyUsage"), KEY_USAGES),
+        eku: flags(ext("extKeyUsage"), EKUS),
+        dnsSans: altNames.filter((a) => a.type === 2).map((a) => a.value),
+        ipSans: altNames.filter((a) => a.type === 7).map((a) => a.ip!),
+        hasSubjectKeyId: ext("subjectKeyIdentifier") !== undefined,
+        subjectKeyId: ext("subjectKeyIdentifier")?.subjectKeyIdentifier as string | undefined,
+        authorityKeyId: aki ? authorityKeyIdHex(aki.value as string) : undefined,
+        keyBits: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
+        sha256: new crypto.X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase(),
+    };
+}
+
+/** forge keeps the authorityKeyIdentifier only as raw DER; its keyIdentifier is the [0] element. */
+function authorityKeyIdHex(derBytes: string): string | undefined {
+    const seq = forge.asn1.fromDer(derBytes);
+    const id = (seq.value as forge.asn1.Asn1[]).find((v) => v.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && v.type === 0);
+    return id ? forge.util.bytesToHex(id.value as string) : undefined;
+}
+
+/** Splits a bundle (like `ca.crt`) into its PEM certificates. */
+export function splitPemBundle(bundle: string): string[] {
+    return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+}

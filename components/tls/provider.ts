@@ -1,0 +1,165 @@
+/**
+ * The team PKI as a Pulumi dynamic resource. Issuing lives in ./pki; this file only maps
+ * the provider protocol onto it, so the mock runtime, the renderer and the tests can call the
+ * same plain functions (`rayPkiOutputs`) and get what `create` would have returned.
+ *
+ * The provider is serialized into the state by Pulumi's closure serializer and run by the
+ * dynamic-provider host, which has no TypeScript and no access to this package's files:
+ * everything it calls must be reachable by value from the provider object (./pki is), and
+ * node_modules packages are re-`require`d by name.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { issuePki, pkiChanges, PkiRequest, PkiState, validatePkiRequest } from "./pki";
+
+/** The request fields, in a fixed order; anything else among the inputs (`__provider`) is not part of the request. */
+const REQUEST_KEYS = [
+    "team",
+    "namespace",
+    "podCidrs",
+    "clusters",
+    "clients",
+    "keySize",
+    "leafValidityDays",
+    "caValidityDays",
+    "renewBeforeDays",
+    "rotation",
+    "caRotation",
+    "caOverlapDays",
+] as const satisfies readonly (keyof PkiRequest)[];
+
+/**
+ * Changing the SANs replaces the resource (issue #3): the replacement starts from a new CA.
+ * Key size is in the list because a new key size for the CA is a new CA anyway.
+ */
+export const REPLACE_ON_CHANGE = ["namespace", "podCidrs", "keySize"] as const;
+
+/** How the engine marks a value it does not know yet (during preview); the provider host passes it through. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface PublicClusterCerts {
+    headCertPem: string;
+    workerCertPem: string;
+    fingerprint: string;
+}
+
+/** What the resource stores: public certificates readable as plain outputs, keys only inside `secretState`. */
+export interface RayPkiOutputs {
+    caCertPem: string;
+    caBundlePem: string;
+    /** Cluster name to its public certificates. (Not `clusters`: that is an input, and outputs share the namespace.) */
+    clusterCerts: Record<string, PublicClusterCerts>;
+    /** Client name to its certificate PEM. */
+    clientCerts: Record<string, string>;
+    fingerprints: Record<string, string>;
+    /** Everything, CA key included. Marked secret through `additionalSecretOutputs`. */
+    secretState: PkiState;
+}
+
+/** The request among a resource's inputs (drops `__provider` and output placeholders). */
+export function requestFromInputs(inputs: Record<string, unknown>): PkiRequest {
+    const req: Record<string, unknown> = {};
+    for (const key of REQUEST_KEYS) req[key] = inputs[key];
+    return req as unknown as PkiRequest;
+}
+
+export function rayPkiOutputs(state: PkiState): RayPkiOutputs {
+    const clusterCerts: Record<string, PublicClusterCerts> = {};
+    const fingerprints: Record<string, string> = {};
+    for (const [name, c] of Object.entries(state.clusters)) {
+        clusterCerts[name] = { headCertPem: c.head.certPem, workerCertPem: c.worker.certPem, fingerprint: c.fingerprint };
+        fingerprints[name] = c.fingerprint;
+    }
+    const clientCerts: Record<string, string> = {};
+    for (const [name, c] of Object.entries(state.clients)) clientCerts[name] = c.certPem;
+    return { caCertPem: state.ca.certPem, caBundlePem: state.caBundlePem, clusterCerts, clientCerts, fingerprints, secretState: state };
+}
+
+/**
+ * What `create` returns for these inputs. Under Pulumi mocks the provider never runs: answer
+ * `pulumi-nodejs:dynamic:Resource` inputs with `{ id, state: createRayPkiOutputs(inputs) }`.
+ */
+export function createRayPkiOutputs(inputs: Record<string, unknown>, now: Date = new Date()): RayPkiOutputs {
+    return rayPkiOutputs(issuePki(requestFromInputs(inputs), undefined, now));
+}
+
+function hasUnknown(value: unknown): boolean {
+    return JSON.stringify(value ?? null).includes(UNKNOWN);
+}
+
+/** podCidrs compare as a set: their order does not change a SAN. */
+function canonical(key: keyof PkiRequest, value: unknown): string {
+    return JSON.stringify(key === "podCidrs" && Array.isArray(value) ? [...value].sort() : value);
+}
+
+/** A plain object: the closure serializer captures it (and through it ./pki) by value. */
+export const rayPkiProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const req = requestFromInputs(news);
+        if (hasUnknown(req)) return { inputs: news };
+        const failures = validatePkiRequest(req).map((reason) => {
+            const key = REQUEST_KEYS.find((k) => reason.startsWith(k));
+            return { property: key ?? "", reason };
+        });
+        return { inputs: news, failures };
+    },
+
+    async create(inputs: Record<string, unknown>) {
+        const outs = createRayPkiOutputs(inputs);
+        return { id: `${outs.secretState.request.team}-${require("crypto").randomUUID()}`, outs };
+    },
+
+    async diff(_id: string, olds: RayPkiOutputs, news: Record<string, unknown>) {
+        const previous = olds.secretState;
+        const req = requestFromInputs(news);
+        const differs = (k: keyof PkiRequest) => canonical(k, previous.request[k]) !== canonical(k, req[k]);
+        const replaces = REPLACE_ON_CHANGE.filter(differs);
+        const changes =
+            replaces.length > 0 ||
+            REQUEST_KEYS.some(differs) ||
+            // Time alone can require a change: a leaf entering its renew window, the CA overlap ending.
+            (!hasUnknown(req) && pkiChanges(req, previous).length > 0);
+        return { changes, replaces, deleteBeforeReplace: false };
+    },
+
+    async update(_id: string, olds: RayPkiOutputs, news: Record<string, unknown>) {
+        return { outs: rayPkiOutputs(issuePki(requestFromInputs(news), olds.secretState)) };
+    },
+
+    // Nothing outside the Pulumi state holds the material; the Secrets are separate resources.
+    async delete() {},
+};
+
+type RequestInputs = { readonly [K in keyof PkiRequest]: pulumi.Input<PkiRequest[K]> };
+
+/** All fields are required here; `TeamPki` applies the defaults. */
+export interface RayPkiArgs extends RequestInputs {}
+
+/** The team's CA, per-cluster head/worker certificates and Ray Client certificates. */
+export class RayPki extends pulumi.dynamic.Resource {
+    declare readonly caCertPem: pulumi.Output<string>;
+    /** The `ca.crt` content: the CA, plus the previous one during a rotation overlap. */
+    declare readonly caBundlePem: pulumi.Output<string>;
+    declare readonly clusterCerts: pulumi.Output<Record<string, PublicClusterCerts>>;
+    declare readonly clientCerts: pulumi.Output<Record<string, string>>;
+    /** Per cluster; put it on the pod templates so a rotation restarts the pods. */
+    declare readonly fingerprints: pulumi.Output<Record<string, string>>;
+    /** Secret: every key, the CA key included. Never put it whole into a Kubernetes object. */
+    declare readonly secretState: pulumi.Output<PkiState>;
+
+    constructor(name: string, args: RayPkiArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs: Record<keyof RayPkiOutputs, undefined> = {
+            caCertPem: undefined,
+            caBundlePem: undefined,
+            clusterCerts: undefined,
+            clientCerts: undefined,
+            fingerprints: undefined,
+            secretState: undefined,
+        };
+        super(
+            rayPkiProvider,
+            name,
+            { ...args, ...outputs },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretState"] }),
+        );
+    }
+}

@@ -1,0 +1,99 @@
+/**
+ * Runs the real program (index.ts) under Pulumi's mock runtime and records every
+ * resource it registers. Lookups get realistic answers from ./mockAnswers; any other
+ * invoke is an error, so a new lookup cannot slip into the program unnoticed.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { createRayPkiOutputs } from "../../components/tls/provider";
+import { generateRayToken } from "../../components/resources/rayToken";
+import { answerInvoke } from "./mockAnswers";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+    readonly state: Record<string, any>;
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Mock inputs keep secret wrappers; the recorded objects hold plain values (redaction is the writer's job). */
+export function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        if (value[SIG] === SECRET_SIG) {
+            return unwrapSecrets(value.value);
+        }
+        const out: Record<string, any> = {};
+        for (const [k, v] of Object.entries(value)) {
+            out[k] = unwrapSecrets(v);
+        }
+        return out;
+    }
+    return value;
+}
+
+/** Dynamic resources never run their provider under mocks: answer with the same functions `create` calls. */
+function dynamicState(inputs: Record<string, any>): Record<string, any> {
+    if ("podCidrs" in inputs) {
+        return { ...createRayPkiOutputs(inputs) };
+    }
+    if ("cluster" in inputs && "rotation" in inputs) {
+        return { cluster: inputs.cluster, rotation: inputs.rotation, token: generateRayToken() };
+    }
+    throw new Error(`unknown dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
+}
+
+export function recordingMocks(recorded: RecordedResource[]): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const inputs = unwrapSecrets(args.inputs);
+            const { __provider, ...rest } = inputs;
+            void __provider;
+            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
+            recorded.push({ type: args.type, name: args.name, inputs: rest, state });
+            return { id: `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            return answerInvoke(args.token, unwrapSecrets(args.inputs));
+        },
+    };
+}
+
+export interface ProgramRun {
+    readonly resources: RecordedResource[];
+    /** The program's exports, resolved, with a flag for secret outputs. */
+    readonly outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+async function resolveOutput(o: unknown): Promise<{ value: unknown; secret: boolean }> {
+    if (!pulumi.Output.isInstance(o)) {
+        return { value: o, secret: false };
+    }
+    const out = o as pulumi.Output<unknown> & { isSecret: Promise<boolean> };
+    const value = await new Promise((resolve) => out.apply((v) => resolve(v)));
+    return { value: unwrapSecrets(value), secret: await out.isSecret };
+}
+
+export async function runProgram(
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    program = path.resolve(__dirname, "..", "..", "index.ts"),
+): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", stack, false);
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const exports: Record<string, unknown> = require(program);
+    const outputs: Record<string, { value: unknown; secret: boolean }> = {};
+    for (const [k, v] of Object.entries(exports)) {
+        outputs[k] = await resolveOutput(v);
+    }
+    // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
+    await pulumi.runtime.disconnect();
+    return { resources, outputs };
+}

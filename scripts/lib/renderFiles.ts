@@ -1,0 +1,132 @@
+/**
+ * Turns a recorded program run into the renderer's files: every Kubernetes object as
+ * multi-document YAML (Secret values redacted unless asked for), every Alibaba Cloud
+ * resource with its inputs, the stack outputs, the PKI's public certificates and the
+ * posture report. Ordering is fixed so that two renders of one stack differ only in
+ * generated secret material.
+ */
+import YAML from "yaml";
+import type { ProgramRun, RecordedResource } from "./mockRuntime";
+
+export const REDACTED = "REDACTED";
+
+export interface RenderOptions {
+    readonly includeSecrets: boolean;
+}
+
+/** Files to write, by path relative to the output directory, with their mode. */
+export type RenderedFiles = Map<string, { content: string; mode?: number }>;
+
+const KIND_ORDER = [
+    "Namespace",
+    "ResourceQuota",
+    "LimitRange",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "NetworkPolicy",
+    "Secret",
+    "PodNetworking",
+    "Service",
+    "Ingress",
+    "RayCluster",
+    "RayJob",
+];
+
+export function isKubernetesObject(r: RecordedResource): boolean {
+    return r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string";
+}
+
+export function isAlicloudResource(r: RecordedResource): boolean {
+    return r.type.startsWith("alicloud:");
+}
+
+function kindRank(kind: string): number {
+    const i = KIND_ORDER.indexOf(kind);
+    return i === -1 ? KIND_ORDER.length : i;
+}
+
+export function sortObjects(objects: Record<string, any>[]): Record<string, any>[] {
+    const key = (o: Record<string, any>) => [kindRank(o.kind), o.metadata?.namespace ?? "", o.kind, o.metadata?.name ?? ""];
+    return [...objects].sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        for (let i = 0; i < ka.length; i++) {
+            if (ka[i] < kb[i]) return -1;
+            if (ka[i] > kb[i]) return 1;
+        }
+        return 0;
+    });
+}
+
+function redactSecret(obj: Record<string, any>): Record<string, any> {
+    const out = { ...obj };
+    for (const field of ["data", "stringData"]) {
+        if (out[field]) {
+            out[field] = Object.fromEntries(Object.keys(out[field]).map((k) => [k, REDACTED]));
+        }
+    }
+    return out;
+}
+
+export function kubernetesObjects(run: ProgramRun, opts: RenderOptions): Record<string, any>[] {
+    const objects = run.resources.filter(isKubernetesObject).map((r) => r.inputs);
+    return sortObjects(objects.map((o) => (o.kind === "Secret" && !opts.includeSecrets ? redactSecret(o) : o)));
+}
+
+export function manifestsYaml(objects: Record<string, any>[]): string {
+    return objects.map((o) => YAML.stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
+}
+
+export function alicloudResources(run: ProgramRun): { type: string; name: string; inputs: Record<string, any> }[] {
+    return run.resources
+        .filter(isAlicloudResource)
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))
+        .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+}
+
+export function stackOutputs(run: ProgramRun, opts: RenderOptions): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, o] of Object.entries(run.outputs)) {
+        out[k] = o.secret && !opts.includeSecrets ? "[secret]" : o.value;
+    }
+    return out;
+}
+
+/** The PKI's public certificates (and, only when asked, the leaf and client keys; never the CA key). */
+export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
+    const files: RenderedFiles = new Map();
+    for (const r of run.resources) {
+        const s = r.state;
+        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s.secretState) {
+            continue;
+        }
+        files.set("pki/ca.crt", { content: s.caBundlePem });
+        for (const [cluster, m] of Object.entries<any>(s.secretState.clusters)) {
+            for (const role of ["head", "worker"]) {
+                files.set(`pki/${cluster}-${role}.crt`, { content: m[role].certPem });
+                if (opts.includeSecrets) {
+                    files.set(`pki/${cluster}-${role}.key`, { content: m[role].keyPem, mode: 0o600 });
+                }
+            }
+        }
+        for (const [client, m] of Object.entries<any>(s.secretState.clients)) {
+            files.set(`pki/client-${client}.crt`, { content: m.certPem });
+            if (opts.includeSecrets) {
+                files.set(`pki/client-${client}.key`, { content: m.keyPem, mode: 0o600 });
+            }
+        }
+    }
+    return files;
+}
+
+export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
+    const files: RenderedFiles = new Map();
+    files.set("manifests.yaml", { content: manifestsYaml(kubernetesObjects(run, opts)) });
+    files.set("alicloud.json", { content: `${JSON.stringify(alicloudResources(run), null, 2)}\n` });
+    files.set("outputs.json", { content: `${JSON.stringify(stackOutputs(run, opts), null, 2)}\n` });
+    for (const [p, f] of pkiFiles(run, opts)) {
+        files.set(p, f);
+    }
+    return files;
+}

@@ -1,0 +1,63 @@
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a program:
+ * structured values as JSON text, scalars as text, `secure:` values as secrets. The
+ * renderer cannot decrypt `secure:` values (no passphrase, no cloud KMS), so each comes
+ * from `RAY_ON_ACK_SECRET_<key>` or, failing that, a generated stand-in that passes the
+ * same checks; it is only ever written out redacted unless --include-secrets.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as crypto from "crypto";
+import YAML from "yaml";
+
+export interface StackConfigFile {
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    /** Secret keys that got a generated stand-in. */
+    readonly standIns: string[];
+}
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export function stackFilePath(stack: string, root = ROOT): string {
+    return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+export function listStacks(root = ROOT): string[] {
+    return fs
+        .readdirSync(path.join(root, "stacks"))
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+function standIn(): string {
+    // Meets the dashboard password rule: upper, lower, digit and special characters.
+    return `Rk${crypto.randomBytes(6).toString("hex")}#7Q`;
+}
+
+export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.env, root = ROOT): StackConfigFile {
+    const file = stackFilePath(stack, root);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ")})`);
+    }
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const standIns: string[] = [];
+    for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+        const secure = value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+        if (secure) {
+            const short = key.split(":").slice(1).join(":");
+            const given = env[`RAY_ON_ACK_SECRET_${short}`];
+            config[key] = given ?? standIn();
+            secretKeys.push(key);
+            if (given === undefined) {
+                standIns.push(key);
+            }
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys, standIns };
+}

@@ -1,0 +1,121 @@
+import { strict as assert } from "assert";
+import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
+import { minimalTeam, parsed } from "./helpers/configs";
+
+function issues(raw: Record<string, string>): ConfigIssue[] {
+    const r = validateStackConfig(raw);
+    assert.equal(r.ok, false, "config should be refused");
+    return r.ok ? [] : r.issues;
+}
+
+function hasIssue(list: ConfigIssue[], key: string, pattern: RegExp): void {
+    const hit = list.find((i) => i.key === key && pattern.test(i.message));
+    assert.ok(hit, `expected an issue on ${key} matching ${pattern}, got:\n${list.map((i) => `${i.key}: ${i.message}`).join("\n")}`);
+}
+
+const cluster = (over: Record<string, unknown> = {}, group: Record<string, unknown> = {}) => ({
+    name: "c1",
+    workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2, ...group }],
+    ...over,
+});
+
+describe("stack config validation", () => {
+    for (const stack of ["team-a", "team-b"]) {
+        it(`accepts the example stack ${stack}`, () => {
+            const r = parsed(stack);
+            assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+        });
+    }
+
+    it("applies the secure defaults", () => {
+        const r = validateStackConfig(minimalTeam());
+        assert.ok(r.ok && r.value.kind === "team");
+        const c = r.value.config;
+        assert.equal(c.clusters[0].rayVersion, "2.60.0");
+        assert.equal(c.clusters[0].head.numCpus, "0");
+        assert.deepEqual(c.clusters[0].exposure, { mode: "private" });
+        assert.deepEqual(c.security.hostPathPrefixes, []);
+        assert.equal(c.security.allowVulnerableRayVersion, false);
+        assert.equal(c.tls.keySize, 2048);
+    });
+
+    it("refuses an invalid CIDR, naming the key", () => {
+        hasIssue(issues(minimalTeam({ podCidrs: ["10.0.0.300/24"] })), "ray-on-ack:podCidrs[0]", /IPv4 CIDR/);
+        hasIssue(issues(minimalTeam({ network: { apiServerCidrs: ["not-a-cidr"] } })), "ray-on-ack:network.apiServerCidrs[0]", /IPv4 CIDR/);
+    });
+
+    it("refuses Ray below 2.54 unless the vulnerable-version opt-in is set", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ rayVersion: "2.53.0", image: { tag: "2.53.0" } })] })), "ray-on-ack:clusters[0].rayVersion", />= 2\.54\.0/);
+        const optedIn = validateStackConfig(
+            minimalTeam({ clusters: [cluster({ rayVersion: "2.53.0" })], security: { allowVulnerableRayVersion: true } }),
+        );
+        assert.ok(optedIn.ok, JSON.stringify(!optedIn.ok && optedIn.issues));
+    });
+
+    it("refuses minReplicas above maxReplicas", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({}, { minReplicas: 3, maxReplicas: 2, replicas: 2 })] })), "ray-on-ack:clusters[0].workerGroups[0].minReplicas", /<= maxReplicas \(2\)/);
+    });
+
+    it("refuses a negative CPU", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({}, { cpu: "-1" })] })), "ray-on-ack:clusters[0].workerGroups[0].cpu", /non-negative Kubernetes quantity/);
+    });
+
+    it("refuses an invalid team name", () => {
+        hasIssue(issues(minimalTeam({ team: "Team_A" })), "ray-on-ack:team", /DNS label/);
+    });
+
+    it("refuses a :latest image and a registry outside the allowlist", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ image: { tag: "latest" } })] })), "ray-on-ack:clusters[0].image.tag", /latest/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({ image: { repository: "evil.example.com/ray" } })] })),
+            "ray-on-ack:clusters[0].image.repository",
+            /not in security.allowedRegistries/,
+        );
+    });
+
+    it("refuses unknown keys at every level", () => {
+        hasIssue(issues({ ...minimalTeam(), "ray-on-ack:clustrs": "[]" }), "ray-on-ack:clustrs", /unknown key/);
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ headd: {} })] })), "ray-on-ack:clusters[0].headd", /unknown key/);
+    });
+
+    it("reports every problem at once", () => {
+        const list = issues(
+            minimalTeam({ team: "BAD", podCidrs: ["x"], clusters: [cluster({ rayVersion: "2.10.0" }, { minReplicas: 5, cpu: "-2" })] }),
+        );
+        for (const key of ["ray-on-ack:team", "ray-on-ack:podCidrs[0]", "ray-on-ack:clusters[0].rayVersion", "ray-on-ack:clusters[0].workerGroups[0].cpu"]) {
+            assert.ok(list.some((i) => i.key === key), `missing ${key} in ${JSON.stringify(list)}`);
+        }
+    });
+
+    it("ignores other namespaces' keys", () => {
+        const r = validateStackConfig({ ...minimalTeam(), "kubernetes:context": "prod", "alicloud:region": "cn-hangzhou" });
+        assert.ok(r.ok);
+    });
+
+    it("refuses pod CIDRs that overlap or exceed 4096 addresses", () => {
+        hasIssue(issues(minimalTeam({ podCidrs: ["10.0.0.0/24", "10.0.0.128/25"] })), "ray-on-ack:podCidrs", /overlap/);
+        hasIssue(issues(minimalTeam({ podCidrs: ["10.0.0.0/20", "10.1.0.0/24"] })), "ray-on-ack:podCidrs", /4096/);
+    });
+
+    it("requires apiServerCidrs when a cluster autoscales", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ autoscaling: { enabled: true } })] })), "ray-on-ack:network.apiServerCidrs", /autoscaling/);
+    });
+
+    it("refuses hostPaths outside the allowed prefixes", () => {
+        const hp = [{ name: "data", path: "/etc/secrets", mountPath: "/data" }];
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ hostPaths: hp })] })), "ray-on-ack:clusters[0].hostPaths[0].path", /hostPathPrefixes/);
+        const ok = validateStackConfig(minimalTeam({ clusters: [cluster({ hostPaths: [{ ...hp[0], path: "/mnt/datasets/a" }] })], security: { hostPathPrefixes: ["/mnt/datasets"] } }));
+        assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.issues));
+    });
+
+    it("refuses access keys in container env", () => {
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "x" } })] })), "ray-on-ack:clusters[0].env.ALIBABA_CLOUD_ACCESS_KEY_ID", /RRSA/);
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ env: { FOO: "LTAI5tAbCdEfGhIjKlMnOp" } })] })), "ray-on-ack:clusters[0].env.FOO", /AccessKey id/);
+    });
+
+    it("refuses duplicate cluster names and autoscaling RayJobs", () => {
+        const job = { ...cluster(), name: "c1", entrypoint: "python x.py" };
+        hasIssue(issues(minimalTeam({ jobs: [job] })), "ray-on-ack:jobs[0].name", /duplicate/);
+        hasIssue(issues(minimalTeam({ jobs: [{ ...job, name: "j1", autoscaling: { enabled: true } }] })), "ray-on-ack:jobs[0].autoscaling.enabled", /not supported/);
+    });
+});

@@ -1,0 +1,40 @@
+/** Stack configs for tests: the example stacks as the CLI would pass them, and edits of them. */
+import { readStackConfig } from "../../scripts/lib/stackFile";
+import { validateStackConfig, type ValidationResult } from "../../components/config/validate";
+import type { TeamConfig } from "../../components/config/schema";
+
+export function rawStack(stack: string): Record<string, string> {
+    return { ...readStackConfig(stack, {}).config };
+}
+
+/** Sets `ray-on-ack:<key>` to a structured value, as Pulumi would pass it (JSON text). */
+export function withKey(raw: Record<string, string>, key: string, value: unknown): Record<string, string> {
+    return { ...raw, [`ray-on-ack:${key}`]: typeof value === "string" ? value : JSON.stringify(value) };
+}
+
+export function parsed(stack: string, edit: (raw: Record<string, string>) => Record<string, string> = (r) => r): ValidationResult {
+    return validateStackConfig(edit(rawStack(stack)));
+}
+
+export function teamConfig(stack: string): TeamConfig {
+    const r = parsed(stack);
+    if (!r.ok || r.value.kind !== "team") {
+        throw new Error(`stack ${stack} does not validate: ${JSON.stringify(r)}`);
+    }
+    return r.value.config;
+}
+
+/** A minimal valid team config, for edits in tests. */
+export function minimalTeam(overrides: Record<string, unknown> = {}): Record<string, string> {
+    const base: Record<string, unknown> = {
+        team: "team-x",
+        podCidrs: ["10.30.0.0/24"],
+        clusters: [{ name: "c1", workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2 }] }],
+        ...overrides,
+    };
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(base)) {
+        raw[`ray-on-ack:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return raw;
+}

@@ -1,0 +1,261 @@
+import * as assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as vm from "node:vm";
+import * as pulumi from "@pulumi/pulumi";
+import { ANNOTATIONS, names } from "../components/naming";
+import { certInfo, PkiRequest, splitPemBundle } from "../components/tls/pki";
+import { createRayPkiOutputs, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
+import { TeamPki } from "../components/tls/TeamPki";
+
+const DAY = 86_400_000;
+
+const request: PkiRequest = {
+    team: "team-a",
+    namespace: "ray-team-a",
+    podCidrs: ["10.0.0.0/30", "10.0.1.0/30"],
+    clusters: [{ name: "c1", kind: "RayCluster" }],
+    clients: ["alice"],
+    keySize: 2048,
+    leafValidityDays: 365,
+    caValidityDays: 1825,
+    renewBeforeDays: 30,
+    rotation: 0,
+    caRotation: 0,
+    caOverlapDays: 30,
+};
+/** What the provider host passes: the inputs plus the serialized provider. */
+const inputs = (req: PkiRequest = request): Record<string, unknown> => ({ ...req, __provider: "serialized provider text" });
+
+const provider = rayPkiProvider as Required<pulumi.dynamic.ResourceProvider>;
+
+describe("tls/provider", () => {
+    let created: { id: string; outs: RayPkiOutputs };
+    before(async () => {
+        created = (await provider.create(inputs())) as typeof created;
+    });
+
+    describe("create", () => {
+        it("returns the certificates as plain outputs and the keys only inside secretState", () => {
+            const { secretState, ...plain } = created.outs;
+            assert.match(created.id, /^team-a-/);
+            assert.equal(plain.caCertPem, secretState.ca.certPem);
+            assert.equal(plain.clusterCerts.c1.headCertPem, secretState.clusters.c1.head.certPem);
+            assert.equal(plain.clusterCerts.c1.workerCertPem, secretState.clusters.c1.worker.certPem);
+            assert.equal(plain.fingerprints.c1, secretState.clusters.c1.fingerprint);
+            assert.equal(plain.clientCerts.alice, secretState.clients.alice.certPem);
+            assert.doesNotMatch(JSON.stringify(plain), /PRIVATE KEY/);
+            assert.match(secretState.ca.keyPem, /PRIVATE KEY/);
+            assert.deepEqual(secretState.request, request, "__provider is not part of the request");
+            assert.deepEqual(certInfo(plain.clusterCerts.c1.headCertPem).ipSans.length, 1 + 8);
+            // Outputs and inputs share one property namespace: an output named like an input would erase it.
+            assert.deepEqual(Object.keys(created.outs).filter((k) => k in request), []);
+        });
+
+        it("check reports bad pod CIDRs against the podCidrs property", async () => {
+            const bad = await provider.check({}, inputs({ ...request, podCidrs: ["10.0.0.0/24", "10.0.0.0/25"] }));
+            assert.equal(bad.failures?.length, 1);
+            assert.equal(bad.failures?.[0].property, "podCidrs");
+            assert.match(bad.failures![0].reason, /overlap/);
+            assert.deepEqual((await provider.check({}, inputs())).failures, []);
+        });
+    });
+
+    describe("diff", () => {
+        it("reports no change when nothing changed", async () => {
+            assert.deepEqual(await provider.diff(created.id, created.outs, inputs()), { changes: false, replaces: [], deleteBeforeReplace: false });
+        });
+
+        it("reports no change when only the order of the pod CIDRs changed", async () => {
+            const swapped = inputs({ ...request, podCidrs: [...request.podCidrs].reverse() });
+            assert.equal((await provider.diff(created.id, created.outs, swapped)).changes, false);
+        });
+
+        it("replaces on a SAN change (pod CIDRs, namespace) and on a key size change", async () => {
+            for (const [key, value] of [
+                ["podCidrs", ["10.0.0.0/30"]],
+                ["namespace", "ray-other"],
+                ["keySize", 3072],
+            ] as const) {
+                const d = await provider.diff(created.id, created.outs, inputs({ ...request, [key]: value }));
+                assert.equal(d.changes, true, key);
+                assert.deepEqual(d.replaces, [key]);
+            }
+        });
+
+        it("updates in place for rotation, validity, clients and clusters", async () => {
+            for (const change of [{ rotation: 1 }, { caRotation: 1 }, { leafValidityDays: 200 }, { clients: [] }, { clusters: [] }]) {
+                const d = await provider.diff(created.id, created.outs, inputs({ ...request, ...change }));
+                assert.deepEqual([d.changes, d.replaces], [true, []], JSON.stringify(change));
+            }
+        });
+
+        it("reports a change when a value is not known yet (preview)", async () => {
+            const d = await provider.diff(created.id, created.outs, { ...inputs(), rotation: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+            assert.equal(d.changes, true);
+        });
+
+        it("reports a change when the inputs are the same but a leaf entered its renew window, and update renews it", async () => {
+            const old = createRayPkiOutputs(inputs(), new Date(Date.now() - 340 * DAY));
+            const d = await provider.diff("id", old, inputs());
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+
+            const updated = (await provider.update("id", old, inputs())).outs as RayPkiOutputs;
+            assert.equal(updated.caCertPem, old.caCertPem);
+            assert.notEqual(updated.clusterCerts.c1.headCertPem, old.clusterCerts.c1.headCertPem);
+            assert.notEqual(updated.fingerprints.c1, old.fingerprints.c1);
+            assert.equal((await provider.diff("id", updated, inputs())).changes, false);
+        });
+    });
+
+    describe("update", () => {
+        it("keeps everything when nothing changed", async () => {
+            const updated = (await provider.update(created.id, created.outs, inputs())).outs;
+            assert.deepEqual(updated, created.outs);
+        });
+
+        it("rotates the CA with both CAs in the bundle", async () => {
+            const updated = (await provider.update(created.id, created.outs, inputs({ ...request, caRotation: 1 }))).outs as RayPkiOutputs;
+            assert.deepEqual(splitPemBundle(updated.caBundlePem), [updated.caCertPem, created.outs.caCertPem]);
+            assert.equal(certInfo(updated.clusterCerts.c1.headCertPem).authorityKeyId, certInfo(updated.caCertPem).subjectKeyId);
+        });
+    });
+
+    describe("closure serialization", () => {
+        it("serializes as Pulumi serializes it and issues certificates from a fresh vm context", async () => {
+            // As @pulumi/pulumi/dynamic does: the host runs `require(text).handler()` to get the provider back.
+            const sf = await pulumi.runtime.serializeFunction(() => rayPkiProvider, { allowSecrets: true });
+            assert.equal(sf.containsSecrets, false);
+            const mod = { exports: {} as Record<string, () => pulumi.dynamic.ResourceProvider> };
+            vm.runInContext(sf.text, vm.createContext({ require, module: mod, exports: mod.exports }), { filename: "serialized-provider.js" });
+            const revived = mod.exports[sf.exportName]() as Required<pulumi.dynamic.ResourceProvider>;
+
+            const { id, outs } = await revived.create(inputs());
+            assert.match(id, /^team-a-/);
+            const head = new crypto.X509Certificate(outs.clusterCerts.c1.headCertPem);
+            assert.ok(head.checkIssued(new crypto.X509Certificate(outs.caCertPem)));
+            assert.ok(head.verify(new crypto.X509Certificate(outs.caCertPem).publicKey));
+            assert.match(head.subjectAltName!, /IP Address:10\.0\.1\.3/);
+            assert.equal((await revived.diff(id, outs, inputs())).changes, false);
+        });
+    });
+});
+
+describe("tls/RayPki and TeamPki under the mock runtime", () => {
+    const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+    const secretOutputs = new Map<string, string[]>();
+    const mocksModule = require("@pulumi/pulumi/runtime/mocks");
+    const original = mocksModule.MockMonitor.prototype.registerResource;
+    let team: TeamPki;
+
+    /** Secret inputs reach the mock as `{ <secret signature>: ..., value }`. */
+    const unwrapSecret = (v: unknown): unknown => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v);
+    const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+    before(async function () {
+        this.timeout(30_000); // a failed mock registration hangs instead of failing
+        // The mock monitor drops resource options before `newResource`; record additionalSecretOutputs here.
+        mocksModule.MockMonitor.prototype.registerResource = function (req: { getName(): string; getAdditionalsecretoutputsList(): string[] }, cb: unknown) {
+            secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+            return original.call(this, req, cb);
+        };
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                    if (args.type === "pulumi-nodejs:dynamic:Resource") {
+                        return { id: `${args.name}-id`, state: createRayPkiOutputs(args.inputs) };
+                    }
+                    return { id: `${args.name}-id`, state: args.inputs };
+                },
+                call: (args) => args.inputs,
+            },
+            "ray-on-ack",
+            "team-a",
+            false,
+        );
+        team = new TeamPki("team-a", {
+            team: "team-a",
+            namespace: pulumi.output("ray-team-a"),
+            podCidrs: ["10.0.0.0/30"],
+            clusters: [
+                { name: "c1", kind: "RayCluster" },
+                { name: "job1", kind: "RayJob" },
+            ],
+            clients: ["alice"],
+        });
+        await value(pulumi.all([team.fingerprints, team.clientKeyPems, team.tlsSecrets.c1.head.id, team.tlsSecrets.job1.worker.id]));
+    });
+
+    after(() => {
+        mocksModule.MockMonitor.prototype.registerResource = original;
+    });
+
+    it("creates RayPki as a dynamic resource whose secretState is an additional secret output", () => {
+        const pki = registered.find((r) => r.name === "team-a-pki");
+        assert.equal(pki?.type, "pulumi-nodejs:dynamic:Resource");
+        assert.equal(typeof pki?.inputs.__provider, "string");
+        assert.deepEqual(secretOutputs.get("team-a-pki"), ["secretState"]);
+        assert.equal(pki?.inputs.keySize, 2048, "defaults applied");
+        assert.deepEqual(pki?.inputs.clusters, [
+            { name: "c1", kind: "RayCluster" },
+            { name: "job1", kind: "RayJob" },
+        ]);
+    });
+
+    const secretData = () =>
+        registered
+            .filter((r) => r.type === "kubernetes:core/v1:Secret")
+            .map((s) => ({
+                ...s,
+                decoded: Object.fromEntries(Object.entries(unwrapSecret(s.inputs.data) as Record<string, unknown>).map(([k, v]) => [k, Buffer.from(unwrapSecret(v) as string, "base64").toString()])),
+            }));
+
+    it("creates head and worker Secrets per cluster (none for clients), with tls.crt, tls.key and ca.crt only", async () => {
+        const secrets = secretData();
+        assert.deepEqual(secrets.map((s) => s.name).sort(), [
+            "team-a-c1-tls-head",
+            "team-a-c1-tls-worker",
+            "team-a-job1-tls-head",
+            "team-a-job1-tls-worker",
+        ]);
+        assert.deepEqual(
+            secrets.map((s) => (s.inputs.metadata as { name: string }).name).sort(),
+            [names.tlsSecret("c1", "head"), names.tlsSecret("c1", "worker"), names.tlsSecret("job1", "head"), names.tlsSecret("job1", "worker")].sort(),
+        );
+        const state = await value(team.pki.secretState);
+        for (const s of secrets) {
+            assert.equal(s.inputs.type, "kubernetes.io/tls");
+            assert.notEqual(unwrapSecret(s.inputs.data), s.inputs.data, `${s.name}: data is a secret`);
+            assert.equal(typeof (s.inputs.metadata as { name: unknown }).name, "string", "metadata stays readable");
+            assert.equal((s.inputs.metadata as { namespace: string }).namespace, "ray-team-a");
+            assert.deepEqual(Object.keys(s.decoded).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+            assert.equal(s.decoded["ca.crt"], state.caBundlePem);
+        }
+        const head = secrets.find((s) => s.name === "team-a-c1-tls-head")!;
+        assert.equal(head.decoded["tls.crt"], state.clusters.c1.head.certPem);
+        assert.equal(head.decoded["tls.key"], state.clusters.c1.head.keyPem);
+    });
+
+    it("never puts the CA key (or the CA certificate as tls.crt) into a Secret", async () => {
+        const caKey = (await value(team.pki.secretState)).ca.keyPem;
+        const caKeyBody = caKey.split("\n").slice(1, -2).join("");
+        for (const s of secretData()) {
+            for (const text of Object.values(s.decoded)) {
+                assert.ok(!text.replace(/\n/g, "").includes(caKeyBody), `${s.name} holds the CA key`);
+            }
+            assert.equal(new crypto.X509Certificate(s.decoded["tls.crt"]).ca, false);
+        }
+    });
+
+    it("exposes fingerprints (for the pod annotation) in the clear and client keys as secrets", async () => {
+        const fingerprints = await value(team.fingerprints);
+        assert.deepEqual(Object.keys(fingerprints).sort(), ["c1", "job1"]);
+        assert.match(fingerprints.c1, /^[0-9a-f]{64}$/);
+        assert.ok(ANNOTATIONS.tlsFingerprint);
+        assert.equal(await pulumi.isSecret(team.fingerprints), false);
+        assert.equal(await pulumi.isSecret(team.caCertPem), false);
+        assert.equal(await pulumi.isSecret(team.clientKeyPems), true);
+        assert.match((await value(team.clientKeyPems)).alice, /PRIVATE KEY/);
+        assert.match((await value(team.clientCertPems)).alice, /BEGIN CERTIFICATE/);
+    });
+});

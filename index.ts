@@ -3,8 +3,13 @@
  * cluster-wide singletons for the `platform` stack. The only place that reads config.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import * as k8s from "@pulumi/kubernetes";
 import { formatIssues, validateStackConfig } from "./components/config/validate";
-import { TeamEnvironment } from "./components/teamEnvironment";
+import type { CloudConfig } from "./components/config/schema";
+import { kubeconfigFor, rrsaProviderFor } from "./components/cloud/clusterLookup";
+import { Platform } from "./components/platform";
+import { TeamEnvironment, rrsaWanted } from "./components/teamEnvironment";
 
 const validated = validateStackConfig(pulumi.runtime.allConfig());
 if (!validated.ok) {
@@ -12,15 +17,47 @@ if (!validated.ok) {
     throw new pulumi.RunError(`invalid stack config\n${formatIssues(validated.issues)}`);
 }
 const stack = validated.value;
-if (stack.kind !== "team") {
-    throw new pulumi.RunError("the platform stack is not implemented yet");
-}
-const env = new TeamEnvironment(stack.config.team, { config: stack.config });
 
-export const team = stack.config.team;
-export const namespace = env.namespace;
-export const clusters = env.clusters;
-export const jobs = env.jobs;
-export const caCertificate = env.caCertificate;
-export const tlsClients = env.tlsClients;
-export const tlsClientKeys = env.tlsClientKeys;
+/** With `cloud` set, talk to that cluster: its kubeconfig and region; otherwise the ambient kubeconfig. */
+function providers(cloud: CloudConfig | undefined, kubeconfig: string | undefined) {
+    if (!cloud) {
+        return { opts: {}, invoke: {} };
+    }
+    const aliyun = new alicloud.Provider("alicloud", { region: cloud.region });
+    const kube = new k8s.Provider("kubernetes", { kubeconfig: kubeconfigFor(cloud, kubeconfig, { provider: aliyun }) });
+    return { opts: { providers: { alicloud: aliyun, kubernetes: kube } }, invoke: { provider: aliyun } };
+}
+
+function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
+    const p = providers(config.cloud, config.kubeconfig);
+    const env = new TeamEnvironment(
+        config.team,
+        {
+            config,
+            rrsaProvider: config.cloud && rrsaWanted(config) && !config.rrsa.existingRoleName ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
+            dashboardPassword: config.dashboardPassword === undefined ? undefined : pulumi.secret(config.dashboardPassword),
+            verifyVSwitches: config.cloud !== undefined,
+        },
+        p.opts,
+    );
+    return {
+        team: pulumi.output(config.team),
+        namespace: env.namespace,
+        clusters: env.clusters,
+        jobs: env.jobs,
+        caCertificate: env.caCertificate,
+        tlsClients: env.tlsClients,
+        tlsClientKeys: env.tlsClientKeys,
+    };
+}
+
+function platform(config: Extract<typeof stack, { kind: "platform" }>["config"]) {
+    const p = providers(config.cloud, config.kubeconfig);
+    const platform = new Platform("platform", { config, rrsaProvider: rrsaProviderFor(config.cloud, p.invoke) }, p.opts);
+    return { rrsa: platform.rrsa, teamNamespaces: platform.teamNamespaces };
+}
+
+const outputs: Record<string, pulumi.Output<unknown>> = stack.kind === "team" ? team(stack.config) : platform(stack.config);
+
+// Stack outputs: see README "Stack outputs".
+export = outputs;

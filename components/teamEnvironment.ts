@@ -12,17 +12,30 @@ import { TeamIdentity } from "./teamIdentity";
 import { TeamNamespace } from "./teamNamespace";
 import { TeamNetworkPolicies } from "./teamNetworkPolicies";
 import { TeamPki } from "./tls/TeamPki";
+import { TeamPodNetwork } from "./cloud/podNetwork";
+import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
+import type { RrsaProvider } from "./cloud/ramPolicies";
+import { DashboardExposure, type PublicDashboard } from "./dashboardExposure";
 
 export interface TeamEnvironmentArgs {
     /** The team's validated stack config (see README, "Configuration reference"). */
     readonly config: TeamConfig;
-    /** RAM role the team's ServiceAccounts assume through RRSA, per cluster name. Default none (no RRSA wiring). */
-    readonly ramRoleNames?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * The cluster's RRSA OIDC provider. With it (and `cloud` plus OSS grants or extra statements in
+     * config) the team gets RAM roles bound to its Ray ServiceAccounts. Default none: no RRSA.
+     */
+    readonly rrsaProvider?: pulumi.Input<RrsaProvider>;
+    /** The dashboard basic-auth password (a secret), for clusters exposed through an Ingress. Default none. */
+    readonly dashboardPassword?: pulumi.Input<string>;
+    /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. Default false. */
+    readonly verifyVSwitches?: boolean;
 }
 
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
 export interface ClusterOutput extends ClusterAccess {
     readonly rayVersion: string;
+    /** Only for clusters whose dashboard is public on request. */
+    readonly publicDashboard?: PublicDashboard;
 }
 
 export interface JobOutput {
@@ -63,6 +76,27 @@ function workloadExceptions(w: Workload): string[] {
     return out;
 }
 
+/** RAM roles and which workload's ServiceAccounts each trusts: one team role, plus a role per cluster that asks for its own. */
+export function rrsaRolePlan(config: TeamConfig, workloads: readonly Workload[]): { roles: RrsaRoleSpec[]; roleOf: Record<string, string> } {
+    const teamRole = `ray-${config.team}`;
+    const roleOf: Record<string, string> = {};
+    const trusted = new Map<string, string[]>();
+    for (const w of workloads) {
+        const dedicated = "rrsa" in w.shape && w.shape.rrsa.dedicatedRole;
+        const role = config.rrsa.existingRoleName ?? (dedicated ? `ray-${config.team}-${w.name}` : teamRole);
+        roleOf[w.name] = role;
+        trusted.set(role, [...(trusted.get(role) ?? []), names.serviceAccount(w.name, "head"), names.serviceAccount(w.name, "worker")]);
+    }
+    const roles = config.rrsa.existingRoleName ? [] : [...trusted].map(([roleName, serviceAccounts]) => ({ roleName, serviceAccounts }));
+    return { roles, roleOf };
+}
+
+/** RRSA is wired when the stack names its cluster, allows it, and has something to grant (or brings its own role). */
+export function rrsaWanted(config: TeamConfig): boolean {
+    const grants = config.rrsa.oss.length + config.rrsa.extraStatements.length > 0 || config.rrsa.existingRoleName !== undefined;
+    return config.cloud !== undefined && config.rrsa.enabled && grants;
+}
+
 /** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */
 export class TeamEnvironment extends pulumi.ComponentResource {
     declare readonly namespace: pulumi.Output<string>;
@@ -79,7 +113,8 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         const team = config.team;
         const namespace = names.namespace(team, config.namespace);
         const workloads = workloadsOf(config);
-        const ramRoleNames = args.ramRoleNames ?? {};
+        const rrsa = rrsaWanted(config) ? rrsaRolePlan(config, workloads) : undefined;
+        const ramRoleNames: Record<string, string> = rrsa?.roleOf ?? {};
 
         const ns = new TeamNamespace(
             `${name}-namespace`,
@@ -96,6 +131,29 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         );
         const inNamespace = { parent: this, dependsOn: [ns] };
 
+        const podNetwork = new TeamPodNetwork(
+            `${name}-pod-network`,
+            { team, namespace, podCidrs: config.podCidrs, podNetwork: config.podNetwork, verifyVSwitches: args.verifyVSwitches ?? false },
+            inNamespace,
+        );
+        if (rrsa && rrsa.roles.length > 0) {
+            if (!args.rrsaProvider || !config.cloud) {
+                throw new Error("rrsa: the cluster's RRSA OIDC provider is needed to create RAM roles (set cloud.clusterId)");
+            }
+            new TeamRrsa(
+                `${name}-rrsa`,
+                {
+                    namespace,
+                    accountId: config.cloud.accountId,
+                    provider: args.rrsaProvider,
+                    roles: rrsa.roles,
+                    oss: config.rrsa.oss,
+                    extraStatements: config.rrsa.extraStatements,
+                },
+                { parent: this },
+            );
+        }
+
         const identity = new TeamIdentity(
             `${name}-identity`,
             {
@@ -105,7 +163,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     name: w.name,
                     roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
                     autoscaling: w.shape.autoscaling.enabled,
-                    ramRoleName: ramRoleNames[w.name] as string | undefined,
+                    ramRoleName: ramRoleNames[w.name],
                 })),
                 groups: config.access.groups,
                 users: config.access.users,
@@ -157,8 +215,8 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         if (config.historyServer) {
             podAnnotations["ray.alibabacloud.com/enable-historyserver"] = "true";
         }
-        const ready = { parent: this, dependsOn: [ns, identity, pki] };
-        const clusterOutputs: Record<string, ClusterOutput> = {};
+        const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork] };
+        const clusterOutputs: Record<string, pulumi.Output<ClusterOutput>> = {};
         for (const c of config.clusters) {
             new HardenedRayCluster(
                 `${name}-${c.name}`,
@@ -174,7 +232,17 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 },
                 ready,
             );
-            clusterOutputs[c.name] = { ...clusterAccess(namespace, c.name), rayVersion: c.rayVersion };
+            const base: ClusterOutput = { ...clusterAccess(namespace, c.name), rayVersion: c.rayVersion };
+            if (c.exposure.mode === "private") {
+                clusterOutputs[c.name] = pulumi.output(base);
+            } else {
+                const exposure = new DashboardExposure(
+                    `${name}-${c.name}-dashboard`,
+                    { team, namespace, cluster: c.name, exposure: c.exposure, password: args.dashboardPassword },
+                    ready,
+                );
+                clusterOutputs[c.name] = exposure.publicDashboard.apply((publicDashboard) => ({ ...base, publicDashboard }));
+            }
         }
         const jobOutputs: Record<string, JobOutput> = {};
         for (const j of config.jobs) {
@@ -201,7 +269,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
 
         this.namespace = pulumi.output(namespace);
-        this.clusters = pulumi.output(clusterOutputs);
+        this.clusters = pulumi.all(clusterOutputs);
         this.jobs = pulumi.output(jobOutputs);
         this.caCertificate = pki.caBundlePem;
         this.tlsClients = pki.clientCertPems.apply((certs) => {

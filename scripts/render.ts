@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     for (const key of stackConfig.standIns) {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
-    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys);
+    const podCidrs = validated.value.kind === "team" ? validated.value.config.podCidrs : [];
+    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs });
     const includeSecrets = args["include-secrets"] ?? false;
     const files = renderFiles(run, { includeSecrets });
     const outDir = path.resolve(args.out ?? path.join(ROOT, "out", stack));

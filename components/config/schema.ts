@@ -11,6 +11,8 @@ import { accessKeyProblem } from "./accessKeys";
 import { imageProblems } from "../builders/image";
 import { validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
+import { starOnStar } from "../cloud/ramPolicies";
+import { quotaTreeProblems } from "./quotaTree";
 
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
 export const MIN_RAY_VERSION = "2.54.0";
@@ -174,6 +176,10 @@ const exposure = z.discriminatedUnion("mode", [
             if (!e.aclId && e.aclEntries.length === 0) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "must list at least one CIDR (or give aclId): a public dashboard needs an ACL whitelist" });
             }
+            const families = new Set(e.aclEntries.map((x) => (x.cidr.includes(":") ? "IPv6" : "IPv4")));
+            if (families.size > 1) {
+                ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "mixes IPv4 and IPv6: a CLB ACL holds one IP version" });
+            }
             if (e.aclId && !e.sourceCidrs) {
                 ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: "is required with aclId: the NetworkPolicy needs the sources the ACL admits" });
             }
@@ -315,14 +321,25 @@ const networkSchema = z.strictObject({
         .default([]),
 });
 
-const podNetworkSchema = z.strictObject({
-    /** Terway pod vSwitches the team's pods get their IPs from. */
-    vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id (vsw-...)")).default([]),
-    /** Security groups of the team's pod ENIs. */
-    securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id (sg-...)")).default([]),
-    /** Create the pod vSwitch (one per pod CIDR) in this VPC and zone. */
-    createVSwitch: z.strictObject({ vpcId: z.string().regex(/^vpc-[a-z0-9]+$/), zoneId: z.string().min(1) }).optional(),
-});
+const podNetworkSchema = z
+    .strictObject({
+        /** Existing Terway pod vSwitches the team's pods get their IPs from (their CIDRs must be the pod CIDRs). */
+        vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id (vsw-...)")).default([]),
+        /** Security groups of the team's pod ENIs. Required. */
+        securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id (sg-...)")).min(1, "needs at least one security group"),
+        /** Create one pod vSwitch per pod CIDR in this VPC and zone instead of using existing ones. */
+        createVSwitch: z
+            .strictObject({ vpcId: z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id (vpc-...)"), zoneId: z.string().min(1) })
+            .optional(),
+    })
+    .superRefine((p, c) => {
+        if (p.createVSwitch && p.vSwitchIds.length > 0) {
+            c.addIssue({ code: "custom", path: ["vSwitchIds"], message: "give either vSwitchIds or createVSwitch, not both" });
+        }
+        if (!p.createVSwitch && p.vSwitchIds.length === 0) {
+            c.addIssue({ code: "custom", path: ["vSwitchIds"], message: "is required (or createVSwitch): the team's pods must get their addresses from the pod CIDRs the certificates list" });
+        }
+    });
 
 const tlsSchema = z.strictObject({
     /** Key size of every RSA key. Default 2048. */
@@ -362,7 +379,7 @@ const securitySchema = z.strictObject({
 });
 
 const rrsaTeamSchema = z.strictObject({
-    /** Create the team's RAM role and wire RRSA. Default true when `cloud` is set. */
+    /** Give RRSA roles to the Ray pods. Default true; only takes effect with `cloud` and at least one grant. */
     enabled: z.boolean().default(true),
     /** Bring-your-own role: annotate the ServiceAccounts with this role name instead of creating one. */
     existingRoleName: z.string().optional(),
@@ -385,7 +402,12 @@ const rrsaTeamSchema = z.strictObject({
                 Condition: z.record(z.string(), z.unknown()).optional(),
             }),
         )
-        .default([]),
+        .default([])
+        .superRefine((statements, c) => {
+            for (const i of starOnStar(statements)) {
+                c.addIssue({ code: "custom", path: [i], message: "grants every action on every resource ('*' on '*'); list the actions and resources the jobs need" });
+            }
+        }),
 });
 
 const cloudSchema = z.strictObject({
@@ -421,7 +443,8 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                         c.addIssue({ code: "custom", message });
                     }
                 }),
-            podNetwork: podNetworkSchema.default(podNetworkSchema.parse({})),
+            /** The Terway pod vSwitches and security groups the namespace is bound to. */
+            podNetwork: podNetworkSchema,
             tls: tlsSchema.default(tlsSchema.parse({})),
             access: accessSchema.default(accessSchema.parse({})),
             security: securitySchema.default(securitySchema.parse({})),
@@ -494,23 +517,36 @@ const quotaTreeChild = z.strictObject({
     max: z.record(z.string(), quantity),
 });
 
-export const platformConfigSchema = z.strictObject({
-    /** Marks the platform stack. */
-    platform: z.literal(true),
-    cloud: cloudSchema,
-    quotaTree: z.strictObject({
-        min: z.record(z.string(), quantity),
-        max: z.record(z.string(), quantity),
-        children: z.array(quotaTreeChild).default([]),
-    }),
-    addons: z
-        .strictObject({
-            podIdentityWebhook: z.strictObject({ version: z.string().optional() }).default({}),
-            kuberay: z.strictObject({ version: z.string().optional() }).default({}),
-        })
-        .default({ podIdentityWebhook: {}, kuberay: {} }),
-    kubeconfig: z.string().optional(),
-});
+export const platformConfigSchema = z
+    .strictObject({
+        /** Marks the platform stack. */
+        platform: z.literal(true),
+        cloud: cloudSchema,
+        /** ACK's ElasticQuotaTree: one child per team. */
+        quotaTree: z.strictObject({
+            min: z.record(z.string(), quantity),
+            max: z.record(z.string(), quantity),
+            children: z.array(quotaTreeChild).default([]),
+        }),
+        /** Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers. */
+        addons: z
+            .strictObject({
+                /** ack-pod-identity-webhook (RRSA injection). */
+                podIdentityWebhook: z
+                    .strictObject({ name: z.string().default("ack-pod-identity-webhook"), version: z.string().optional() })
+                    .default({ name: "ack-pod-identity-webhook" }),
+                /** ACK's KubeRay operator add-on, named as on the cluster's Add-ons page. */
+                kuberay: z.strictObject({ name: z.string().default("kuberay-operator"), version: z.string().optional() }).default({ name: "kuberay-operator" }),
+            })
+            .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } }),
+        /** Secret config: a kubeconfig (with `cloud.kubeconfigSource: config`). */
+        kubeconfig: z.string().optional(),
+    })
+    .superRefine((p, c) => {
+        for (const problem of quotaTreeProblems(p.quotaTree)) {
+            c.addIssue({ code: "custom", path: ["quotaTree", ...problem.path], message: problem.message });
+        }
+    });
 
 export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

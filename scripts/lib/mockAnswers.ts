@@ -1,7 +1,62 @@
 /**
- * Realistic answers to the lookups the program makes, for the renderer and the tests.
- * An invoke with no answer here fails the run.
+ * Realistic answers to the lookups the program makes, for the renderer and the tests:
+ * shaped like the Alibaba Cloud API's answers for the stack's own cluster and vSwitches.
+ * An invoke with no answer here fails the run, so a new lookup cannot slip in unnoticed.
  */
-export function answerInvoke(token: string, inputs: Record<string, any>): Record<string, any> {
-    throw new Error(`unexpected invoke ${token}(${JSON.stringify(inputs)}): add a realistic answer to scripts/lib/mockAnswers.ts`);
+
+export interface MockContext {
+    /** The stack's pod CIDRs: the vSwitches answer with them, as a correctly set-up account would. */
+    readonly podCidrs: readonly string[];
+}
+
+const RRSA_ISSUER = (clusterId: string) => `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${clusterId}`;
+
+function kubeconfig(clusterId: string): string {
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{name: ${clusterId}, cluster: {server: "https://192.168.0.10:6443", certificate-authority-data: "LS0tLS1CRUdJTi..."}}]`,
+        `contexts: [{name: ${clusterId}-ray-on-ack, context: {cluster: ${clusterId}, user: ray-on-ack}}]`,
+        `current-context: ${clusterId}-ray-on-ack`,
+        'users: [{name: ray-on-ack, user: {client-certificate-data: "LS0t...", client-key-data: "LS0t..."}}]',
+        "",
+    ].join("\n");
+}
+
+export function answerInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, any> {
+    switch (token) {
+        case "alicloud:cs/getClusterCredential:getClusterCredential":
+            return {
+                id: inputs.clusterId,
+                clusterId: inputs.clusterId,
+                clusterName: "ray-prod",
+                kubeConfig: kubeconfig(inputs.clusterId),
+                expiration: "2099-01-01T00:00:00Z",
+                certificateAuthority: { clusterCert: "", clientCert: "", clientKey: "" },
+            };
+        case "alicloud:cs/getManagedKubernetesClusters:getManagedKubernetesClusters":
+            return {
+                id: "clusters",
+                ids: inputs.ids,
+                names: ["ray-prod"],
+                clusters: (inputs.ids ?? []).map((id: string) => ({
+                    id,
+                    name: "ray-prod",
+                    rrsaConfig: {
+                        enabled: true,
+                        rrsaOidcIssuerUrl: RRSA_ISSUER(id),
+                        ramOidcProviderName: `ack-rrsa-${id}`,
+                        ramOidcProviderArn: `acs:ram::1234567890123456:oidc-provider/ack-rrsa-${id}`,
+                    },
+                })),
+            };
+        case "alicloud:vpc/getSwitches:getSwitches":
+            return {
+                id: "vswitches",
+                ids: inputs.ids,
+                vswitches: (inputs.ids ?? []).map((id: string, i: number) => ({ id, cidrBlock: ctx.podCidrs[i] ?? "0.0.0.0/32", zoneId: "cn-hangzhou-k" })),
+            };
+        default:
+            throw new Error(`unexpected invoke ${token}(${JSON.stringify(inputs)}): add a realistic answer to scripts/lib/mockAnswers.ts`);
+    }
 }

@@ -7,7 +7,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createRayPkiOutputs } from "../../components/tls/provider";
 import { generateRayToken } from "../../components/resources/rayToken";
-import { answerInvoke } from "./mockAnswers";
+import { htpasswdLine } from "../../components/resources/passwordHash";
+import { answerInvoke, type MockContext } from "./mockAnswers";
 
 export interface RecordedResource {
     readonly type: string;
@@ -45,10 +46,20 @@ function dynamicState(inputs: Record<string, any>): Record<string, any> {
     if ("cluster" in inputs && "rotation" in inputs) {
         return { cluster: inputs.cluster, rotation: inputs.rotation, token: generateRayToken() };
     }
+    if ("username" in inputs && "password" in inputs) {
+        return { username: inputs.username, htpasswd: htpasswdLine(inputs.username, inputs.password) };
+    }
     throw new Error(`unknown dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
 }
 
-export function recordingMocks(recorded: RecordedResource[]): pulumi.runtime.Mocks {
+/** Ids shaped like the real ones (`acl-…`, `vsw-…`), derived from the name so renders stay stable. */
+function mockId(type: string, name: string): string {
+    const prefix: Record<string, string> = { "alicloud:slb/acl:Acl": "acl", "alicloud:vpc/switch:Switch": "vsw" };
+    const p = prefix[type];
+    return p ? `${p}-bp1${require("crypto").createHash("sha256").update(name).digest("hex").slice(0, 18)}` : `${name}-id`;
+}
+
+export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = { podCidrs: [] }): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const inputs = unwrapSecrets(args.inputs);
@@ -56,10 +67,10 @@ export function recordingMocks(recorded: RecordedResource[]): pulumi.runtime.Moc
             void __provider;
             const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
-            return { id: `${args.name}-id`, state };
+            return { id: mockId(args.type, args.name), state };
         },
         call(args: pulumi.runtime.MockCallArgs) {
-            return answerInvoke(args.token, unwrapSecrets(args.inputs));
+            return answerInvoke(args.token, unwrapSecrets(args.inputs), ctx);
         },
     };
 }
@@ -83,10 +94,11 @@ export async function runProgram(
     stack: string,
     config: Record<string, string>,
     secretKeys: string[],
+    ctx: MockContext = { podCidrs: [] },
     program = path.resolve(__dirname, "..", "..", "index.ts"),
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
-    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", stack, false);
+    await pulumi.runtime.setMocks(recordingMocks(resources, ctx), "ray-on-ack", stack, false);
     pulumi.runtime.setAllConfig(config, secretKeys);
     const exports: Record<string, unknown> = require(program);
     const outputs: Record<string, { value: unknown; secret: boolean }> = {};

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import type { ExposureConfig } from "./config/schema";
+import { basicAuthSecret, dashboardIngress, dashboardLoadBalancerService, ipVersionOf } from "./builders/exposure";
+import { names } from "./naming";
+import { k8sObject } from "./resources/k8sObject";
+import { PasswordHash } from "./resources/passwordHash";
+
+export interface DashboardExposureArgs {
+    readonly team: string;
+    readonly namespace: string;
+    readonly cluster: string;
+    /** `loadbalancer` or `ingress`; `private` needs no component. */
+    readonly exposure: Exclude<ExposureConfig, { mode: "private" }>;
+    /** The basic-auth password (a Pulumi secret), required by `ingress`. */
+    readonly password?: pulumi.Input<string>;
+}
+
+/** What reaches a public dashboard, for the stack outputs. */
+export interface PublicDashboard {
+    readonly mode: "loadbalancer" | "ingress";
+    readonly url?: string;
+    readonly service?: string;
+    readonly aclId?: string;
+    readonly authHeader: string;
+}
+
+/** An opt-in public dashboard: CLB with an ACL whitelist, or nginx Ingress with TLS and basic auth. */
+export class DashboardExposure extends pulumi.ComponentResource {
+    declare readonly publicDashboard: pulumi.Output<PublicDashboard>;
+
+    constructor(name: string, args: DashboardExposureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:exposure:DashboardExposure", name, {}, opts);
+        const input = { team: args.team, namespace: args.namespace, cluster: args.cluster };
+        const authHeader = "X-Ray-Authorization: Bearer <token>";
+        if (args.exposure.mode === "loadbalancer") {
+            const e = args.exposure;
+            const aclId: pulumi.Output<string> = e.aclId
+                ? pulumi.output(e.aclId)
+                : new alicloud.slb.Acl(
+                      `${name}-acl`,
+                      {
+                          name: `${args.namespace}-${args.cluster}-dashboard`,
+                          ipVersion: ipVersionOf(e.aclEntries.map((x) => x.cidr)),
+                          entryLists: e.aclEntries.map((x) => ({ entry: x.cidr, comment: x.description ?? "ray-on-ack dashboard" })),
+                      },
+                      { parent: this },
+                  ).id;
+            k8sObject(`${name}-service`, dashboardLoadBalancerService(input, e, aclId), { parent: this });
+            this.publicDashboard = aclId.apply((id) => ({
+                mode: "loadbalancer" as const,
+                service: names.dashboardService(args.cluster),
+                aclId: id,
+                authHeader: "Authorization: Bearer <token>",
+            }));
+        } else {
+            if (args.password === undefined) {
+                throw new Error(`clusters.${args.cluster}.exposure: ingress needs the dashboardPassword secret`);
+            }
+            const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
+            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd), { parent: this });
+            k8sObject(`${name}-ingress`, dashboardIngress(input, args.exposure), { parent: this, dependsOn: [secret] });
+            this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader });
+        }
+        this.registerOutputs({ publicDashboard: this.publicDashboard });
+    }
+}

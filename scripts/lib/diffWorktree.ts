@@ -1,0 +1,119 @@
+/**
+ * The git side of render:diff: resolves the base ref, checks the base out into a throwaway
+ * worktree (the working tree stays untouched, uncommitted edits included) and runs each
+ * side's own renderer in a child process, so the base renders with the code of the base.
+ */
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** A problem with the inputs or the environment: render:diff exits 2 with this message. */
+export class DiffError extends Error {}
+
+function git(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+    if (r.error) {
+        throw new DiffError(`cannot run git: ${r.error.message}`);
+    }
+    return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+export interface Repo {
+    /** The git top level. */
+    readonly top: string;
+    /** The package's directory relative to the top level ("" when they are the same). */
+    readonly prefix: string;
+}
+
+export function repoOf(packageDir: string): Repo {
+    const top = git(["rev-parse", "--show-toplevel"], packageDir);
+    if (top.status !== 0) {
+        throw new DiffError(`${packageDir} is not inside a git repository: ${top.stderr}`);
+    }
+    return { top: top.stdout, prefix: git(["rev-parse", "--show-prefix"], packageDir).stdout };
+}
+
+/** The commit a ref names, or a DiffError saying how to get it. */
+export function resolveCommit(repo: Repo, ref: string): string {
+    if (ref.startsWith("-")) {
+        throw new DiffError(`--base ${ref}: not a git ref`);
+    }
+    const r = git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], repo.top);
+    if (r.status !== 0) {
+        throw new DiffError(`--base ${ref}: no such commit in this repository (a shallow clone may lack it: git fetch origin ${ref})`);
+    }
+    return r.stdout;
+}
+
+export function fileAtCommit(repo: Repo, commit: string, relativeToPackage: string): boolean {
+    return git(["cat-file", "-e", `${commit}:${path.posix.join(repo.prefix, relativeToPackage)}`], repo.top).status === 0;
+}
+
+/**
+ * Runs `fn` with the package directory of `commit` checked out in a temporary worktree that
+ * shares `nodeModules` with the working tree, and removes the worktree whatever happens.
+ */
+export async function withWorktree<T>(repo: Repo, commit: string, nodeModules: string, fn: (packageDir: string) => Promise<T>): Promise<T> {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-base-"));
+    const tree = path.join(tmp, "tree");
+    const added = git(["worktree", "add", "--detach", "--quiet", tree, commit], repo.top);
+    try {
+        if (added.status !== 0) {
+            throw new DiffError(`git worktree add ${commit} failed: ${added.stderr}`);
+        }
+        const packageDir = path.join(tree, repo.prefix);
+        fs.symlinkSync(nodeModules, path.join(packageDir, "node_modules"), "dir");
+        return await fn(packageDir);
+    } finally {
+        if (added.status === 0 && git(["worktree", "remove", "--force", tree], repo.top).status !== 0) {
+            fs.rmSync(tree, { recursive: true, force: true });
+            git(["worktree", "prune"], repo.top);
+        }
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+const running = new Set<ChildProcess>();
+
+/** Stops the renders in flight (on Ctrl-C), so that their worktree can be removed. */
+export function stopRenders(): void {
+    for (const child of running) {
+        child.kill("SIGTERM");
+    }
+}
+
+/** Runs `packageDir`'s own renderer for `stack` into `out`; a DiffError with the renderer's messages if it fails. */
+export function renderAt(packageDir: string, stack: string, out: string, side: string): Promise<void> {
+    const renderer = path.join(packageDir, "scripts", "render.ts");
+    if (!fs.existsSync(renderer)) {
+        return Promise.reject(new DiffError(`${side} has no offline renderer (scripts/render.ts); choose a newer base`));
+    }
+    const tsNode = require.resolve("ts-node/dist/bin.js");
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [tsNode, "--transpile-only", renderer, "--stack", stack, "--out", out], {
+            cwd: packageDir,
+            stdio: ["ignore", "ignore", "pipe"],
+        });
+        running.add(child);
+        let stderr = "";
+        child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+        child.on("error", (e) => {
+            running.delete(child);
+            reject(new DiffError(`cannot run the renderer for ${side}: ${e.message}`));
+        });
+        child.on("close", (code, signal) => {
+            running.delete(child);
+            if (code === 0) {
+                resolve();
+                return;
+            }
+            const messages = stderr
+                .split("\n")
+                .filter((l) => l.trim() !== "" && !l.startsWith("note:"))
+                .map((l) => `  ${l}`)
+                .join("\n");
+            reject(new DiffError(`rendering ${stack} at ${side} failed (${signal ?? `exit ${code}`}):\n${messages}`));
+        });
+    });
+}

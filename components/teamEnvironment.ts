@@ -8,6 +8,7 @@ import type { RayClusterKind } from "./builders/rayCluster";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
 import { names, type RayRole } from "./naming";
+import { POLICY_IDS } from "./policyIds";
 import { TeamIdentity } from "./teamIdentity";
 import { TeamNamespace } from "./teamNamespace";
 import { TeamNetworkPolicies } from "./teamNetworkPolicies";
@@ -68,10 +69,11 @@ function workloadsOf(config: TeamConfig): Workload[] {
 function workloadExceptions(w: Workload): string[] {
     const out: string[] = [];
     if (semver.lt(w.shape.rayVersion, MIN_RAY_VERSION)) {
-        out.push("ray-version");
+        out.push(POLICY_IDS.rayVersionMinimum);
     }
     if (w.shape.hostPaths.length > 0) {
-        out.push("host-path");
+        // PSS `restricted` forbids hostPath volumes outright, so both checks are relaxed.
+        out.push(POLICY_IDS.hostPathRestricted, POLICY_IDS.podSecurityRestricted);
     }
     return out;
 }

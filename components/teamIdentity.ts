@@ -34,7 +34,8 @@ export class TeamIdentity extends pulumi.ComponentResource {
             for (const role of c.roles) {
                 k8sObject(
                     `${name}-${c.name}-${role}-sa`,
-                    serviceAccountObject({ ...base, cluster: c.name, role, ramRoleName: c.ramRoleName }),
+                    // Only the Ray nodes run user code that reads cloud data; the submitter only submits.
+                    serviceAccountObject({ ...base, cluster: c.name, role, ramRoleName: role === "submitter" ? undefined : c.ramRoleName }),
                     { parent: this },
                 );
             }

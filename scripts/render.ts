@@ -1,5 +1,5 @@
 /**
- * The offline renderer: `npm run render -- --stack <name> [--out <dir>] [--include-secrets]`.
+ * The offline renderer: `npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]`.
  * Runs the real program under Pulumi's mock runtime and writes what `pulumi up` would create.
  * Invalid config: exit 2, one `error: <key>: <message>` line per problem, nothing written.
  */
@@ -38,19 +38,20 @@ async function main(): Promise<void> {
                 stack: { type: "string" },
                 out: { type: "string" },
                 "include-secrets": { type: "boolean", default: false },
+                "stacks-dir": { type: "string" },
             },
             strict: true,
         }).values;
     } catch (e) {
-        fail(`error: ${(e as Error).message}\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets]`);
+        fail(`error: ${(e as Error).message}\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]`);
     }
     if (!args.stack) {
-        fail("error: --stack is required\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets]");
+        fail("error: --stack is required\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]");
     }
     const stack = args.stack;
     let stackConfig;
     try {
-        stackConfig = readStackConfig(stack);
+        stackConfig = readStackConfig(stack, process.env, args["stacks-dir"] ? path.resolve(args["stacks-dir"]) : undefined);
     } catch (e) {
         fail(`error: ${(e as Error).message}`);
     }
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
     const podCidrs = validated.value.kind === "team" ? validated.value.config.podCidrs : [];
     const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs });
     const includeSecrets = args["include-secrets"] ?? false;
-    const files = renderFiles(run, { includeSecrets });
+    const security = validated.value.kind === "team" ? validated.value.config.security : undefined;
+    const packConfig = security ? { allowedRegistries: security.allowedRegistries, requireDigest: security.requireDigest } : {};
+    const files = renderFiles(run, { includeSecrets, packConfig });
     const outDir = path.resolve(args.out ?? path.join(ROOT, "out", stack));
     writeAtomically(outDir, files);
     process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${path.relative(process.cwd(), outDir) || "."}\n`);

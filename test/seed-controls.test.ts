@@ -12,7 +12,10 @@ import { find, objects, podTemplates, recordRegistrations } from "./helpers/mock
 async function renderTeam(stack: string): Promise<RecordedResource[]> {
     const config = teamConfig(stack);
     return recordRegistrations(() => {
-        const env = new TeamEnvironment(config.team, { config });
+        const env = new TeamEnvironment(config.team, {
+            config,
+            rrsaProvider: { providerArn: "acs:ram::1:oidc-provider/ack-rrsa-c1", issuerUrl: "https://oidc.example/c1" },
+        });
         return [env.clusters, env.caCertificate, env.tlsClients];
     });
 }

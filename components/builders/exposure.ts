@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../config/schema";
 import { LABELS, RAY_PORTS, names } from "../naming";
 import { objectMeta } from "./meta";
+import { POLICY_IDS } from "../policyIds";
 
 export const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
@@ -32,7 +33,7 @@ export function dashboardLoadBalancerService(input: ExposureInput, exposure: Loa
                 [`${CLB}acl-id`]: aclId as string,
                 [`${CLB}acl-type`]: "white",
             },
-            policyExceptions: ["public-dashboard"],
+            policyExceptions: [POLICY_IDS.serviceNotPublic],
         }),
         spec: {
             type: "LoadBalancer",
@@ -69,7 +70,7 @@ export function dashboardIngress(input: ExposureInput, exposure: IngressExposure
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: objectMeta(names.dashboardIngress(input.cluster), input.namespace, input.team, { annotations, policyExceptions: ["public-dashboard"] }),
+        metadata: objectMeta(names.dashboardIngress(input.cluster), input.namespace, input.team, { annotations, policyExceptions: [POLICY_IDS.ingressAuthenticated] }),
         spec: {
             ingressClassName: exposure.ingressClassName,
             tls: [{ hosts: [exposure.host], secretName: exposure.tlsSecretName }],

@@ -7,6 +7,7 @@
 import type { QuotaConfig } from "../config/schema";
 import { quantityString } from "../config/quantities";
 import { ANNOTATIONS, teamLabels } from "../naming";
+import { POLICY_IDS } from "../policyIds";
 import { objectMeta } from "./meta";
 
 export const RRSA_INJECTION_LABEL = "pod-identity.alibabacloud.com/injection";
@@ -38,7 +39,7 @@ export function namespaceObject(input: NamespaceInput): Record<string, unknown> 
     }
     const metadata: Record<string, unknown> = { name: input.namespace, labels };
     if (input.hostPathOptIn) {
-        metadata.annotations = { [ANNOTATIONS.policyExceptions]: "psa-restricted" };
+        metadata.annotations = { [ANNOTATIONS.policyExceptions]: POLICY_IDS.namespacePsaRestricted };
     }
     return { apiVersion: "v1", kind: "Namespace", metadata };
 }

@@ -1,10 +1,10 @@
 /**
  * Reads a render directory (scripts/render.ts output) into comparable entries, one per
- * Kubernetes object, Alibaba Cloud resource, certificate and stack output, and compares two
- * such sets. Every render issues a fresh CA, certificates and tokens, so generated material
- * is masked (PEMs, the tls-fingerprint annotation, issue timestamps) and certificates are
- * compared by what they say (names, SANs, usages, lifetime), not by their bytes: an
- * unchanged stack then compares equal, and a SAN or lifetime change still shows.
+ * Kubernetes object, Alibaba Cloud resource, certificate, posture check and stack output,
+ * and compares two such sets. Every render issues a fresh CA, certificates and tokens, so
+ * generated material is masked (PEMs, the tls-fingerprint annotation, issue timestamps) and
+ * certificates are compared by what they say (names, SANs, usages, lifetime), not by their
+ * bytes: an unchanged stack then compares equal, and a SAN or lifetime change still shows.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,11 +12,11 @@ import YAML from "yaml";
 import { ANNOTATIONS } from "../../components/naming";
 import { certInfo, splitPemBundle } from "../../components/tls/pki";
 
-export type Section = "kubernetes" | "alicloud" | "certificate" | "output";
+export type Section = "kubernetes" | "alicloud" | "certificate" | "posture" | "output";
 
 export interface Entry {
     readonly section: Section;
-    /** What the summary prints: `Kind namespace/name`, `<type> <name>`, `Certificate <file>`, `output <key>`. */
+    /** What the summary prints: `Kind namespace/name`, `<type> <name>`, `Certificate <file>`, `Posture <check>`, `output <key>`. */
     readonly key: string;
     readonly text: string;
 }
@@ -31,7 +31,7 @@ export interface Change {
     readonly after: string;
 }
 
-const SECTIONS: readonly Section[] = ["kubernetes", "alicloud", "certificate", "output"];
+const SECTIONS: readonly Section[] = ["kubernetes", "alicloud", "certificate", "posture", "output"];
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 const GENERATED = "<generated>";
@@ -52,6 +52,24 @@ export function mask(value: unknown): unknown {
         return Object.fromEntries(
             Object.entries(value).map(([k, v]) => [k, k === ANNOTATIONS.tlsFingerprint && typeof v === "string" ? GENERATED : mask(v)]),
         );
+    }
+    return value;
+}
+
+/** Policy documents arrive as JSON text; parsed, a one-statement change is one line of the diff. */
+function expandJson(value: unknown): unknown {
+    if (typeof value === "string" && /^\s*[{[]/.test(value)) {
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    }
+    if (Array.isArray(value)) {
+        return value.map(expandJson);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJson(v)]));
     }
     return value;
 }
@@ -133,12 +151,17 @@ export function readRender(dir: string | undefined): Entry[] {
         }
     }
     for (const r of JSON.parse(read(dir, "alicloud.json") ?? "[]") as { type: string; name: string; inputs: unknown }[]) {
-        add("alicloud", `${r.type} ${r.name}`, YAML.stringify(mask(r.inputs), { lineWidth: 0 }));
+        add("alicloud", `${r.type} ${r.name}`, YAML.stringify(expandJson(mask(r.inputs)), { lineWidth: 0 }));
     }
     const pki = path.join(dir, "pki");
     const certs = fs.existsSync(pki) ? fs.readdirSync(pki).filter((f) => f.endsWith(".crt")).sort() : [];
     for (const f of certs) {
         add("certificate", `Certificate ${f.replace(/\.crt$/, "")}`, describeCertificate(fs.readFileSync(path.join(pki, f), "utf8")));
+    }
+    // The policy pack's verdict per check, so that a change which breaks (or fixes) a policy says so.
+    const posture = JSON.parse(read(dir, "posture.json") ?? "{}") as { checks?: { id: string; status: string; offending?: unknown }[] };
+    for (const c of posture.checks ?? []) {
+        add("posture", `Posture ${c.id}`, YAML.stringify({ status: c.status, offending: c.offending ?? [] }, { lineWidth: 0 }));
     }
     for (const [k, v] of Object.entries(JSON.parse(read(dir, "outputs.json") ?? "{}") as Record<string, unknown>)) {
         add("output", `output ${k}`, `${JSON.stringify(mask(v), null, 2)}\n`);

@@ -7,11 +7,15 @@
  */
 import YAML from "yaml";
 import type { ProgramRun, RecordedResource } from "./mockRuntime";
+import { evaluatePosture, postureMarkdown } from "../../policy/posture";
+import type { PackConfig } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
 export interface RenderOptions {
     readonly includeSecrets: boolean;
+    /** The policy pack's settings that follow from the stack (its registries, its digest rule). */
+    readonly packConfig?: Partial<PackConfig>;
 }
 
 /** Files to write, by path relative to the output directory, with their mode. */
@@ -128,5 +132,12 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     for (const [p, f] of pkiFiles(run, opts)) {
         files.set(p, f);
     }
+    // The policy pack judges what was rendered, exactly as `pulumi preview --policy-pack policy` would.
+    const posture = evaluatePosture(
+        run.resources.filter((r) => !r.type.startsWith("pulumi")).map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
+        opts.packConfig ?? {},
+    );
+    files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
+    files.set("posture.md", { content: postureMarkdown(posture) });
     return files;
 }

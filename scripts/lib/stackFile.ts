@@ -19,13 +19,15 @@ export interface StackConfigFile {
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-export function stackFilePath(stack: string, root = ROOT): string {
-    return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+export const STACKS_DIR = path.join(ROOT, "stacks");
+
+export function stackFilePath(stack: string, stacksDir = STACKS_DIR): string {
+    return path.join(stacksDir, `Pulumi.${stack}.yaml`);
 }
 
-export function listStacks(root = ROOT): string[] {
+export function listStacks(stacksDir = STACKS_DIR): string[] {
     return fs
-        .readdirSync(path.join(root, "stacks"))
+        .readdirSync(stacksDir)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort();
@@ -36,10 +38,11 @@ function standIn(): string {
     return `Rk${crypto.randomBytes(6).toString("hex")}#7Q`;
 }
 
-export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.env, root = ROOT): StackConfigFile {
-    const file = stackFilePath(stack, root);
+export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.env, stacksDir = STACKS_DIR): StackConfigFile {
+    const file = stackFilePath(stack, stacksDir);
     if (!fs.existsSync(file)) {
-        throw new Error(`no stack file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ")})`);
+        const shown = path.relative(process.cwd(), file) || file;
+        throw new Error(`no stack file ${shown} (stacks: ${fs.existsSync(stacksDir) ? listStacks(stacksDir).join(", ") : "none"})`);
     }
     const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
     const config: Record<string, string> = {};

@@ -29,6 +29,7 @@ export function minimalTeam(overrides: Record<string, unknown> = {}): Record<str
     const base: Record<string, unknown> = {
         team: "team-x",
         podCidrs: ["10.30.0.0/24"],
+        podNetwork: { vSwitchIds: ["vsw-x1"], securityGroupIds: ["sg-x1"] },
         clusters: [{ name: "c1", workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2 }] }],
         ...overrides,
     };

@@ -1,0 +1,65 @@
+/**
+ * Seed 6: images come from registries the team scans and controls, under a tag or digest that
+ * names one build; `:latest` (said or implied) changes under a running cluster.
+ */
+import { POLICY_IDS } from "../../components/policyIds";
+import { Check, violation } from "../check";
+import { parseImage } from "../image-ref";
+import { PolicyResource } from "../resource";
+import { ContainerRef, containersOf, podTemplates } from "../pod-templates";
+
+/** Containers with an image; the autoscaler without one runs the head's image, which is checked as the head's. */
+function imagedContainers(r: PolicyResource): Array<ContainerRef & { image: string }> {
+    return podTemplates(r).flatMap((t) =>
+        containersOf(t)
+            .filter((c) => typeof c.container.image === "string")
+            .map((c) => ({ ...c, image: c.container.image as string })),
+    );
+}
+
+export const imageRegistryAllowed: Check = {
+    kind: "resource",
+    id: POLICY_IDS.imageRegistryAllowed,
+    title: "Images from allowed registries",
+    seedSection: "6",
+    description: "seed 6: every container image, resolved to registry/repository, starts with one of the pack's allowedRegistries.",
+    configKeys: ["allowedRegistries"],
+    appliesTo: (r) => podTemplates(r).length > 0,
+    validate(r, config) {
+        return imagedContainers(r)
+            .filter((c) => !config.allowedRegistries.some((prefix) => parseImage(c.image).fullName.startsWith(prefix)))
+            .map((c) =>
+                violation(
+                    r,
+                    `${c.path}.image`,
+                    `${JSON.stringify(c.image)} (${parseImage(c.image).fullName}) is not from an allowed registry: ${config.allowedRegistries.join(", ")} (container "${c.name}")`,
+                ),
+            );
+    },
+};
+
+export const imageTagPinned: Check = {
+    kind: "resource",
+    id: POLICY_IDS.imageTagPinned,
+    title: "Images pinned by tag or digest, never latest",
+    seedSection: "6",
+    description: "seed 6: every image names a tag other than latest or a digest; with the pack's requireDigest, a digest.",
+    configKeys: ["requireDigest"],
+    appliesTo: (r) => podTemplates(r).length > 0,
+    validate(r, config) {
+        return imagedContainers(r).flatMap((c) => {
+            const ref = parseImage(c.image);
+            const who = ` (container "${c.name}")`;
+            if (ref.tag === "latest") {
+                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} uses the latest tag; pin a version tag or digest${who}`)];
+            }
+            if (ref.tag === undefined && ref.digest === undefined) {
+                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} has no tag, which means latest; pin a version tag or digest${who}`)];
+            }
+            if (config.requireDigest && ref.digest === undefined) {
+                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} is not pinned by digest (pack config requireDigest)${who}`)];
+            }
+            return [];
+        });
+    },
+};

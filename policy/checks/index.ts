@@ -1,0 +1,40 @@
+/** Every check, in the order of the seed article's checklist; the pack and the posture report both run this list. */
+import { Check } from "../check";
+import { noAccessKeys } from "./access-keys";
+import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "./exposure";
+import { imageRegistryAllowed, imageTagPinned } from "./images";
+import { jobCleanup } from "./jobs";
+import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny } from "./namespaces";
+import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./pod-security";
+import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
+import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "./rbac";
+import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "./ray";
+import { resourcesRequired } from "./resources";
+
+export const CHECKS: readonly Check[] = [
+    tlsRequired,
+    serviceNotPublic,
+    ingressAuthenticated,
+    clbAclRestricted,
+    tokenAuthRequired,
+    kuberayVersion,
+    networkPolicyDefaultDeny,
+    rayVersionMinimum,
+    headServiceClusterIp,
+    namespacePsaRestricted,
+    namespaceQuota,
+    serviceAccountToken,
+    rbacLeastPrivilege,
+    dedicatedServiceAccount,
+    podSecurityRestricted,
+    readOnlyRootFilesystem,
+    hostPathRestricted,
+    imageRegistryAllowed,
+    imageTagPinned,
+    resourcesRequired,
+    noAccessKeys,
+    rrsaTrustPolicy,
+    ramPolicyLeastPrivilege,
+    jobCleanup,
+];
+

@@ -1,0 +1,208 @@
+/**
+ * The pack as Pulumi runs it: policy/index.ts started by @pulumi/pulumi's run-policy-pack (the
+ * same entry point `pulumi preview --policy-pack policy` uses, ts-node type-checking included),
+ * driven over the Analyzer gRPC API the CLI speaks.
+ */
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import { createRequire } from "module";
+import * as path from "path";
+import { CHECKS } from "../policy/checks";
+import { serviceNotPublic } from "../policy/checks/exposure";
+import { configSchemaFor, toPolicy } from "../policy/policies";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { headService, namespace, withExceptions } from "./policy-fixtures.test";
+
+// The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
+const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
+const analyzerProto = pulumiRequire("./proto/analyzer_pb");
+const analyzerRpc = pulumiRequire("./proto/analyzer_grpc_pb");
+const grpc = pulumiRequire("@grpc/grpc-js");
+const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
+const LEVEL = analyzerProto.EnforcementLevel;
+
+const nodePort = () => {
+    const svc = headService();
+    svc.props.spec.type = "NodePort";
+    return svc;
+};
+
+describe("policy pack wiring (without the engine)", () => {
+    function run(policy: ResourceValidationPolicy, resource: ReturnType<typeof headService>, config: object = {}) {
+        const reported: unknown[] = [];
+        let notApplicable = false;
+        const args: any = {
+            ...resource,
+            getConfig: () => config,
+            notApplicable: () => {
+                notApplicable = true;
+                throw new Error("not applicable");
+            },
+        };
+        try {
+            (policy.validateResource as (a: any, r: (...v: unknown[]) => void) => void)(args, (...v) => reported.push(v));
+        } catch (e) {
+            if (!notApplicable) {
+                throw e;
+            }
+        }
+        return { reported, notApplicable };
+    }
+
+    it("turns every check into a mandatory policy with its config schema", () => {
+        const policies = CHECKS.map(toPolicy);
+        assert.deepStrictEqual(
+            policies.map((p) => p.name),
+            CHECKS.map((c) => c.id),
+        );
+        assert.ok(policies.every((p) => p.enforcementLevel === "mandatory"));
+        assert.deepStrictEqual(
+            policies.filter((p) => "validateStack" in p).map((p) => p.name),
+            ["ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
+        );
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-hostpath-restricted")!).properties), ["allowExceptions", "hostPathPrefixes"]);
+    });
+
+    it("reports violations at the policy's level and exceptions as advisory", () => {
+        const policy = toPolicy(serviceNotPublic) as ResourceValidationPolicy;
+        const message =
+            "Service ray-a/demo-metrics: spec.type: is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist";
+        const svc = nodePort();
+        assert.deepStrictEqual(run(policy, svc).reported, [[message, svc.urn]]);
+        withExceptions(svc, "ray-service-not-public");
+        assert.deepStrictEqual(run(policy, svc).reported, [
+            [{ message: `exception (ray-on-ack.io/policy-exceptions): ${message}`, urn: svc.urn, enforcementLevel: "advisory" }],
+        ]);
+        assert.deepStrictEqual(run(policy, svc, { allowExceptions: false }).reported, [[message, svc.urn]]);
+    });
+
+    it("marks resources a check does not look at as not applicable", () => {
+        const policy = toPolicy(serviceNotPublic) as ResourceValidationPolicy;
+        assert.deepStrictEqual(run(policy, namespace()), { reported: [], notApplicable: true });
+    });
+
+    it("runs stack checks on the engine's resource list", () => {
+        const policy = toPolicy(CHECKS.find((c) => c.id === "ray-network-policy-default-deny")!) as StackValidationPolicy;
+        const reported: unknown[] = [];
+        const ns = namespace();
+        (policy.validateStack as (a: any, r: (...v: unknown[]) => void) => void)(
+            { resources: [ns], getConfig: () => ({}), notApplicable: () => assert.fail("applicable") },
+            (...v) => reported.push(v),
+        );
+        assert.deepStrictEqual(reported, [["Namespace ray-a: has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress, Egress], no rules)", ns.urn]]);
+    });
+});
+
+describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
+    this.timeout(120_000);
+    let child: ChildProcess | undefined;
+    let client: any;
+
+    const call = <T>(method: string, request: unknown): Promise<T> =>
+        new Promise((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+
+    function analyzeRequest(r: ReturnType<typeof headService>): unknown {
+        const req = new analyzerProto.AnalyzeRequest();
+        req.setType(r.type);
+        req.setName(r.name);
+        req.setUrn(r.urn);
+        req.setProperties(Struct.fromJavaScript(r.props));
+        req.setOptions(new analyzerProto.AnalyzerResourceOptions());
+        return req;
+    }
+
+    function diagnostics(res: any): Array<{ policy: string; level: number; message: string }> {
+        return res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
+    }
+
+    before(async () => {
+        child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
+            cwd: path.join(__dirname, "..", "policy"),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        child.stderr!.on("data", (d) => (stderr += d));
+        const port = await new Promise<string>((resolve, reject) => {
+            let stdout = "";
+            child!.stdout!.on("data", (d) => {
+                stdout += d;
+                const m = /^(\d+)\s*$/m.exec(stdout);
+                if (m) {
+                    resolve(m[1]);
+                }
+            });
+            child!.on("exit", (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
+        });
+        client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        if (child?.pid !== undefined && child.exitCode === null) {
+            process.kill(child.pid);
+        }
+    });
+
+    it("describes the pack: name, version from policy/package.json, every policy mandatory", async () => {
+        const info: any = await call("getAnalyzerInfo", new Empty());
+        assert.strictEqual(info.getName(), "ray-on-ack");
+        assert.strictEqual(info.getVersion(), "0.1.0");
+        const policies = info.getPoliciesList();
+        assert.deepStrictEqual(
+            policies.map((p: any) => p.getName()),
+            CHECKS.map((c) => c.id),
+        );
+        assert.ok(policies.every((p: any) => p.getEnforcementlevel() === LEVEL.MANDATORY));
+    });
+
+    it("fails a violation and warns about a documented exception", async () => {
+        const svc = nodePort();
+        const prefix = `${serviceNotPublic.description}\n`;
+        const message =
+            "Service ray-a/demo-metrics: spec.type: is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist";
+        assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
+            { policy: "ray-service-not-public", level: LEVEL.MANDATORY, message: `${prefix}${message}` },
+        ]);
+        withExceptions(svc, "ray-service-not-public");
+        assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
+            { policy: "ray-service-not-public", level: LEVEL.ADVISORY, message: `exception (ray-on-ack.io/policy-exceptions): ${message}` },
+        ]);
+    });
+
+    it("fails the exception too when configured with allowExceptions: false", async () => {
+        const config = new analyzerProto.PolicyConfig();
+        config.setEnforcementlevel(LEVEL.MANDATORY);
+        config.setProperties(Struct.fromJavaScript({ allowExceptions: false }));
+        const req = new analyzerProto.ConfigureAnalyzerRequest();
+        req.getPolicyconfigMap().set("ray-service-not-public", config);
+        await call("configure", req);
+        try {
+            const svc = withExceptions(nodePort(), "ray-service-not-public");
+            assert.deepStrictEqual(
+                diagnostics(await call("analyze", analyzeRequest(svc))).map((d) => d.level),
+                [LEVEL.MANDATORY],
+            );
+        } finally {
+            await call("configure", new analyzerProto.ConfigureAnalyzerRequest());
+        }
+    });
+
+    it("runs the stack-level checks", async () => {
+        const ns = namespace();
+        const resource = new analyzerProto.AnalyzerResource();
+        resource.setType(ns.type);
+        resource.setName(ns.name);
+        resource.setUrn(ns.urn);
+        resource.setProperties(Struct.fromJavaScript(ns.props));
+        resource.setOptions(new analyzerProto.AnalyzerResourceOptions());
+        const req = new analyzerProto.AnalyzeStackRequest();
+        req.setResourcesList([resource]);
+        const found = (await call<any>("analyzeStack", req)).getDiagnosticsList().map((d: any) => [d.getPolicyname(), d.getUrn()]);
+        assert.deepStrictEqual(found, [
+            ["ray-network-policy-default-deny", ns.urn],
+            ["ray-namespace-quota", ns.urn],
+            ["ray-namespace-quota", ns.urn],
+        ]);
+    });
+});

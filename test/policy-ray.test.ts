@@ -1,0 +1,125 @@
+import * as assert from "assert";
+import { jobCleanup } from "../policy/checks/jobs";
+import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "../policy/checks/ray";
+import { kuberayAddon, messages, rayCluster, rayJob } from "./policy-fixtures.test";
+
+describe("policy ray-tls-required (seed 1.1)", () => {
+    it("accepts RAY_USE_TLS=1 and the three RAY_TLS_* paths on every Ray container", () => {
+        assert.deepStrictEqual(messages(tlsRequired, rayCluster()), []);
+        assert.deepStrictEqual(messages(tlsRequired, rayJob()), []);
+    });
+
+    it("accepts RAY_USE_TLS=true and paths from valueFrom", () => {
+        const rc = rayCluster();
+        const env = rc.props.spec.headGroupSpec.template.spec.containers[0].env;
+        env[0].value = "True";
+        env[3] = { name: "RAY_TLS_CA_CERT", valueFrom: { configMapKeyRef: { name: "ca", key: "path" } } };
+        assert.deepStrictEqual(messages(tlsRequired, rc), []);
+    });
+
+    it("refuses TLS off or incomplete on the head, a worker or the autoscaler", () => {
+        const rc = rayCluster();
+        rc.props.spec.headGroupSpec.template.spec.containers[0].env[0].value = "0";
+        rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].env = [{ name: "RAY_USE_TLS", value: "1" }];
+        rc.props.spec.autoscalerOptions.env = [];
+        const tail = "Ray gRPC must run with RAY_USE_TLS=1 and its certificate, key and CA";
+        assert.deepStrictEqual(messages(tlsRequired, rc), [
+            `RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].env: RAY_USE_TLS is "0"; ${tail} (container "ray-head")`,
+            `RayCluster ray-a/demo: spec.autoscalerOptions.env: RAY_USE_TLS is not set; RAY_TLS_SERVER_CERT, RAY_TLS_SERVER_KEY, RAY_TLS_CA_CERT are not set; ${tail} (container "autoscaler")`,
+            `RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].env: RAY_TLS_SERVER_CERT, RAY_TLS_SERVER_KEY, RAY_TLS_CA_CERT are not set; ${tail} (container "ray-worker")`,
+        ]);
+    });
+
+    it("only looks at the Ray container (containers[0]), not sidecars or the submitter", () => {
+        const job = rayJob();
+        job.props.spec.rayClusterSpec.headGroupSpec.template.spec.containers.push({ name: "log-shipper", image: "rayproject/ray:2.60.0" });
+        assert.deepStrictEqual(messages(tlsRequired, job), []);
+    });
+});
+
+describe("policy ray-token-auth-required (seed 1.3, 1.5)", () => {
+    it("accepts authOptions.mode token", () => {
+        assert.deepStrictEqual(messages(tokenAuthRequired, rayCluster()), []);
+    });
+
+    it("refuses a cluster without token auth", () => {
+        const rc = rayCluster();
+        rc.props.spec.authOptions = { mode: "disabled" };
+        const job = rayJob();
+        delete job.props.spec.rayClusterSpec.authOptions;
+        assert.deepStrictEqual(messages(tokenAuthRequired, rc), ['RayCluster ray-a/demo: spec.authOptions.mode: is "disabled"; must be "token"']);
+        assert.deepStrictEqual(messages(tokenAuthRequired, job), ['RayJob ray-a/nightly: spec.rayClusterSpec.authOptions.mode: is not set; must be "token"']);
+    });
+});
+
+describe("policy ray-version-minimum (seed 1.5, 6)", () => {
+    it("accepts Ray 2.54 and later, and tags that carry no version", () => {
+        const rc = rayCluster();
+        rc.props.spec.rayVersion = "2.54.0";
+        rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = "rayproject/ray:2.54.1-py311-gpu";
+        rc.props.spec.headGroupSpec.template.spec.containers[0].image = "registry.cn-hangzhou.aliyuncs.com/team/ray:nightly";
+        assert.deepStrictEqual(messages(rayVersionMinimum, rc), []);
+    });
+
+    it("refuses an older rayVersion and an older Ray image", () => {
+        const rc = rayCluster();
+        rc.props.spec.rayVersion = "2.9.0";
+        rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = "rayproject/ray:2.53.0-py311";
+        const cves = "Ray below 2.54.0 has known dashboard remote-code-execution CVEs";
+        assert.deepStrictEqual(messages(rayVersionMinimum, rc), [
+            `RayCluster ray-a/demo: spec.rayVersion: is "2.9.0"; ${cves}`,
+            `RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].image: "rayproject/ray:2.53.0-py311" is Ray 2.53.0; ${cves} (container "ray-worker")`,
+        ]);
+    });
+
+    it("refuses a cluster that does not say its Ray version", () => {
+        const job = rayJob();
+        delete job.props.spec.rayClusterSpec.rayVersion;
+        assert.deepStrictEqual(messages(rayVersionMinimum, job), ["RayJob ray-a/nightly: spec.rayClusterSpec.rayVersion: is not set; must be 2.54.0 or later"]);
+    });
+});
+
+describe("policy ray-kuberay-version (seed 1.3, 1.5)", () => {
+    it("accepts KubeRay 1.5.1 and later, and an unpinned add-on", () => {
+        assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon()), []);
+        assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon("")), []);
+    });
+
+    it("refuses an older KubeRay", () => {
+        assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon("1.4.2")), [
+            'alicloud:cs/kubernetesAddon:KubernetesAddon kuberay: version: is "1.4.2"; KubeRay below 1.5.1 cannot enforce Ray token authentication',
+        ]);
+    });
+});
+
+describe("policy ray-job-cleanup (seed 9, 1.6)", () => {
+    it("accepts a RayJob with its own cluster that is torn down", () => {
+        assert.deepStrictEqual(messages(jobCleanup, rayJob()), []);
+        const job = rayJob();
+        delete job.props.spec.submissionMode; // the CRD default is K8sJobMode
+        assert.deepStrictEqual(messages(jobCleanup, job), []);
+    });
+
+    it("refuses a RayJob that keeps its cluster or can run forever", () => {
+        const job = rayJob();
+        job.props.spec.submissionMode = "HTTPMode";
+        job.props.spec.shutdownAfterJobFinishes = false;
+        delete job.props.spec.ttlSecondsAfterFinished;
+        delete job.props.spec.activeDeadlineSeconds;
+        assert.deepStrictEqual(messages(jobCleanup, job), [
+            'RayJob ray-a/nightly: spec.submissionMode: is "HTTPMode"; must be K8sJobMode',
+            "RayJob ray-a/nightly: spec.shutdownAfterJobFinishes: must be true, so the job's cluster is deleted when it finishes",
+            "RayJob ray-a/nightly: spec.ttlSecondsAfterFinished: is not set; state how long the finished cluster is kept",
+            "RayJob ray-a/nightly: spec.activeDeadlineSeconds: must be a positive number of seconds, so a stuck job cannot hold its cluster forever",
+        ]);
+    });
+
+    it("refuses a RayJob submitted to a shared cluster", () => {
+        const job = rayJob();
+        delete job.props.spec.rayClusterSpec;
+        job.props.spec.clusterSelector = { "ray.io/cluster": "demo" };
+        assert.deepStrictEqual(messages(jobCleanup, job), [
+            "RayJob ray-a/nightly: spec.clusterSelector: submits to a shared long-lived cluster; give the job its own spec.rayClusterSpec",
+        ]);
+    });
+});

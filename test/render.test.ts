@@ -1,0 +1,117 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { manifests, renderedStack, runRender, ROOT } from "./helpers/render";
+
+
+/** Generated material: certificates, keys, tokens and what is derived from them. */
+function maskGenerated(text: string): string {
+    return text
+        .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----\\?n?/g, "<PEM>")
+        .replace(/(ray-on-ack\.io\/tls-fingerprint: )[0-9a-f]{64}/g, "$1<FINGERPRINT>");
+}
+
+describe("render (the main job)", function () {
+    it("writes manifests.yaml, alicloud.json, outputs.json and the public PKI for team-a", () => {
+        const { out, stdout } = renderedStack("team-a");
+        assert.match(stdout, /rendered team-a/);
+        for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", "pki/ca.crt", "pki/training-head.crt", "pki/training-worker.crt", "pki/notebooks-head.crt"]) {
+            assert.ok(fs.existsSync(path.join(out, f)), f);
+        }
+        assert.ok(!fs.readdirSync(path.join(out, "pki")).some((f) => f.endsWith(".key")), "no keys without --include-secrets");
+        const kinds = new Set(manifests(out).map((o) => o.kind));
+        for (const k of ["Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding", "NetworkPolicy", "Secret", "RayCluster", "PodNetworking"]) {
+            assert.ok(kinds.has(k), k);
+        }
+        assert.ok(Array.isArray(JSON.parse(fs.readFileSync(path.join(out, "alicloud.json"), "utf8"))));
+    });
+
+    it("redacts every Secret value and never writes a private key or the token", () => {
+        const { out } = renderedStack("team-a");
+        const text = fs.readFileSync(path.join(out, "manifests.yaml"), "utf8");
+        assert.doesNotMatch(text, /PRIVATE KEY/);
+        for (const s of manifests(out).filter((o) => o.kind === "Secret")) {
+            for (const v of Object.values<string>(s.data ?? s.stringData)) {
+                assert.equal(v, "REDACTED", s.metadata.name);
+            }
+        }
+        const outputs = fs.readFileSync(path.join(out, "outputs.json"), "utf8");
+        assert.doesNotMatch(outputs, /PRIVATE KEY/);
+        assert.equal(JSON.parse(outputs).tlsClientKeys, "[secret]");
+    });
+
+    it("no rendered Secret holds a CA private key, even with --include-secrets", () => {
+        const r = runRender(["--stack", "team-a", "--include-secrets"]);
+        assert.equal(r.status, 0, r.stderr);
+        const caCert = fs.readFileSync(path.join(r.out, "pki", "ca.crt"), "utf8");
+        const tls = manifests(r.out).filter((o) => o.kind === "Secret" && o.type === "kubernetes.io/tls");
+        assert.equal(tls.length, 4);
+        for (const s of tls) {
+            assert.deepEqual(Object.keys(s.data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+            assert.equal(Buffer.from(s.data["ca.crt"], "base64").toString(), caCert);
+            assert.doesNotMatch(Buffer.from(s.data["tls.crt"], "base64").toString(), /PRIVATE/);
+        }
+        const key = path.join(r.out, "pki", "training-head.key");
+        assert.match(fs.readFileSync(key, "utf8"), /PRIVATE KEY/);
+        assert.equal(fs.statSync(key).mode & 0o777, 0o600);
+        assert.ok(!fs.existsSync(path.join(r.out, "pki", "ca.key")), "the CA key is never written");
+    });
+
+    it("two renders of a stack are identical apart from generated secret material", () => {
+        const a = runRender(["--stack", "team-b"]);
+        const b = runRender(["--stack", "team-b"]);
+        assert.equal(a.status, 0, a.stderr);
+        assert.equal(b.status, 0, b.stderr);
+        for (const f of ["manifests.yaml", "alicloud.json", "outputs.json"]) {
+            const fa = fs.readFileSync(path.join(a.out, f), "utf8");
+            const fb = fs.readFileSync(path.join(b.out, f), "utf8");
+            assert.equal(maskGenerated(fa), maskGenerated(fb), f);
+        }
+        assert.notEqual(fs.readFileSync(path.join(a.out, "pki", "ca.crt"), "utf8"), fs.readFileSync(path.join(b.out, "pki", "ca.crt"), "utf8"));
+    });
+
+    it("refuses invalid config with exit 2, one `error: <key>: <message>` line per problem, no stack trace and no files", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-bad-"));
+        try {
+            fs.mkdirSync(path.join(dir, "stacks"));
+            const bad = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.team-a.yaml"), "utf8"));
+            bad.config["ray-on-ack:podCidrs"] = ["10.20.0.0/33"];
+            bad.config["ray-on-ack:clusters"][0].rayVersion = "2.9.0";
+            bad.config["ray-on-ack:clusters"][0].image = { tag: "latest" };
+            bad.config["ray-on-ack:clusters"][0].workerGroups[0].minReplicas = 9;
+            bad.config["ray-on-ack:bogus"] = 1;
+            fs.writeFileSync(path.join(dir, "stacks", "Pulumi.bad.yaml"), YAML.stringify(bad));
+            const r = runRender(["--stack", "bad", "--stacks-dir", path.join(dir, "stacks")]);
+            assert.equal(r.status, 2, r.stderr);
+            const lines = r.stderr.trim().split("\n");
+            assert.ok(lines.every((l) => /^error: ray-on-ack:[^:]+: .+/.test(l)), r.stderr);
+            for (const key of ["ray-on-ack:podCidrs[0]", "ray-on-ack:clusters[0].rayVersion", "ray-on-ack:clusters[0].image.tag", "ray-on-ack:clusters[0].workerGroups[0].minReplicas", "ray-on-ack:bogus"]) {
+                assert.ok(lines.some((l) => l.startsWith(`error: ${key}: `)), `${key} in\n${r.stderr}`);
+            }
+            assert.doesNotMatch(r.stderr, /\s+at .+:\d+:\d+/, "no stack trace");
+            assert.ok(!fs.existsSync(r.out), "nothing written");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("reports an unknown stack and bad arguments with exit 2", () => {
+        const r = runRender(["--stack", "nope"]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /^error: no stack file stacks\/Pulumi\.nope\.yaml/);
+        const u = runRender(["--stak", "team-a"]);
+        assert.equal(u.status, 2);
+        assert.match(u.stderr, /usage: npm run render/);
+    });
+
+    it("renders the platform stack: the ElasticQuotaTree and the add-ons", () => {
+        const { out } = renderedStack("platform");
+        const tree = manifests(out).find((o) => o.kind === "ElasticQuotaTree");
+        assert.equal(tree?.metadata.namespace, "kube-system");
+        assert.deepEqual(tree?.spec.root.children.map((c: any) => c.name), ["team-a", "team-b"]);
+        const addons = JSON.parse(fs.readFileSync(path.join(out, "alicloud.json"), "utf8")).map((r: any) => r.inputs.name);
+        assert.deepEqual(addons.sort(), ["ack-pod-identity-webhook", "kuberay-operator"]);
+    });
+});

@@ -3,9 +3,8 @@ import type { RayClusterConfig } from "./config/schema";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
 import { objectMeta } from "./builders/meta";
 import { rayClusterSpec } from "./builders/rayCluster";
-import { tokenSecretObject } from "./builders/tokenSecret";
 import { k8sObject } from "./resources/k8sObject";
-import { RayToken } from "./resources/rayToken";
+import { rayTokenSecret } from "./resources/rayToken";
 
 export interface HardenedRayClusterArgs {
     readonly team: string;
@@ -34,10 +33,7 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
         const { team, namespace, cluster } = args;
-        const token = new RayToken(`${name}-token`, { cluster: cluster.name, rotation: args.tokenRotation ?? 0 }, { parent: this });
-        const tokenSecret = k8sObject(`${name}-token-secret`, tokenSecretObject(team, namespace, cluster.name, token.token), {
-            parent: this,
-        });
+        const tokenSecret = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-raycluster`,
             {

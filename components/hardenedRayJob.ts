@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RayJobConfig } from "./config/schema";
 import { objectMeta } from "./builders/meta";
 import { rayJobSpec } from "./builders/rayJob";
-import { tokenSecretObject } from "./builders/tokenSecret";
 import { k8sObject } from "./resources/k8sObject";
-import { RayToken } from "./resources/rayToken";
+import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
 export interface HardenedRayJobArgs {
@@ -30,10 +29,7 @@ export class HardenedRayJob extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
         const { team, namespace, job } = args;
-        const token = new RayToken(`${name}-token`, { cluster: job.name, rotation: args.tokenRotation ?? 0 }, { parent: this });
-        const tokenSecret = k8sObject(`${name}-token-secret`, tokenSecretObject(team, namespace, job.name, token.token), {
-            parent: this,
-        });
+        const tokenSecret = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-rayjob`,
             {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as vm from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
+import { reviveSerialized } from "./helpers/serialized";
 import { ANNOTATIONS, names } from "../components/naming";
 import { certInfo, PkiRequest, splitPemBundle } from "../components/tls/pki";
 import { createRayPkiOutputs, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
@@ -122,12 +123,7 @@ describe("tls/provider", () => {
 
     describe("closure serialization", () => {
         it("serializes as Pulumi serializes it and issues certificates from a fresh vm context", async () => {
-            // As @pulumi/pulumi/dynamic does: the host runs `require(text).handler()` to get the provider back.
-            const sf = await pulumi.runtime.serializeFunction(() => rayPkiProvider, { allowSecrets: true });
-            assert.equal(sf.containsSecrets, false);
-            const mod = { exports: {} as Record<string, () => pulumi.dynamic.ResourceProvider> };
-            vm.runInContext(sf.text, vm.createContext({ require, module: mod, exports: mod.exports }), { filename: "serialized-provider.js" });
-            const revived = mod.exports[sf.exportName]() as Required<pulumi.dynamic.ResourceProvider>;
+            const revived = await reviveSerialized(rayPkiProvider);
 
             const { id, outs } = await revived.create(inputs());
             assert.match(id, /^team-a-/);

@@ -4,6 +4,8 @@
  * to replace it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { tokenSecretObject } from "../builders/tokenSecret";
+import { k8sObject } from "./k8sObject";
 
 export const RAY_TOKEN_BYTES = 32;
 
@@ -48,4 +50,14 @@ export class RayToken extends pulumi.dynamic.Resource {
             { ...opts, additionalSecretOutputs: ["token"] },
         );
     }
+}
+
+/** The token and the Secret KubeRay's `authOptions.secretName` points at, for one cluster. */
+export function rayTokenSecret(
+    name: string,
+    target: { team: string; namespace: string; cluster: string; rotation?: number },
+    parent: pulumi.Resource,
+): pulumi.CustomResource {
+    const token = new RayToken(`${name}-token`, { cluster: target.cluster, rotation: target.rotation ?? 0 }, { parent });
+    return k8sObject(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
 }

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
-import * as vm from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import { reviveSerialized } from "./helpers/serialized";
 import { ANNOTATIONS, names } from "../components/naming";

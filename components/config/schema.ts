@@ -426,6 +426,8 @@ const cloudSchema = z.strictObject({
 export const teamConfigSchemaFor = (ctx: SchemaContext) =>
     z
         .strictObject({
+            /** Pulumi.yaml's default for the platform marker; a team stack leaves it false. */
+            platform: z.literal(false).optional(),
             /** Team name; a DNS label. */
             team: dnsLabel(30),
             /** Namespace; default `ray-<team>`. */

@@ -83,7 +83,8 @@ export function validateStackConfig(raw: Record<string, unknown>): ValidationRes
             values[rest.join(":")] = decode(v);
         }
     }
-    const isPlatform = values.platform !== undefined;
+    // Pulumi.yaml declares `platform` with a default of false, so team stacks see it as false.
+    const isPlatform = values.platform === true;
     const result = isPlatform ? platformConfigSchema.safeParse(values) : teamConfigSchemaFor(schemaContext(values)).safeParse(values);
     if (!result.success) {
         return { ok: false, issues: issuesOf(result.error) };

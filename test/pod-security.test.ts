@@ -1,0 +1,46 @@
+/**
+ * Pod Security Standards `restricted` on every rendered pod template: head, workers, the
+ * autoscaler sidecar and the RayJob submitter (the check the policy pack enforces; the e2e
+ * harness has a real API server's PodSecurity admission judge the pods KubeRay creates).
+ */
+import { strict as assert } from "assert";
+import { podSecurityRestricted, readOnlyRootFilesystem } from "../policy/checks/pod-security";
+import { containersOf, podTemplates } from "../policy/pod-templates";
+import { resolvePackConfig } from "../policy/config";
+import type { PolicyResource } from "../policy/resource";
+import { manifests, renderedStack } from "./helpers/render";
+
+function asResource(o: Record<string, any>): PolicyResource {
+    const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
+    return { type: `kubernetes:${group}/${version}:${o.kind}`, name: o.metadata.name, props: o };
+}
+
+describe("Pod Security Standards restricted on every pod template", () => {
+    for (const stack of ["team-a", "team-b"]) {
+        it(`${stack}: every template and container passes, the autoscaler and submitter included`, () => {
+            const rays = manifests(renderedStack(stack).out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob").map(asResource);
+            const config = resolvePackConfig({});
+            const templates = rays.flatMap(podTemplates);
+            const containers = templates.flatMap(containersOf).map((c) => c.name);
+            assert.ok(containers.includes("ray-head") && containers.includes("ray-worker"));
+            if (stack === "team-a") assert.ok(containers.includes("autoscaler"), `autoscaler among ${containers}`);
+            if (stack === "team-b") assert.ok(containers.includes("ray-job-submitter"));
+            for (const r of rays) {
+                assert.deepEqual(podSecurityRestricted.kind === "resource" ? podSecurityRestricted.validate(r, config) : [], []);
+                assert.deepEqual(readOnlyRootFilesystem.kind === "resource" ? readOnlyRootFilesystem.validate(r, config) : [], []);
+            }
+        });
+    }
+
+    it("the same check refuses a privileged container and a missing seccomp profile (so the pass above means something)", () => {
+        const rc = asResource(structuredClone(manifests(renderedStack("team-a").out).find((o) => o.kind === "RayCluster")!));
+        const head = rc.props.spec.headGroupSpec.template.spec;
+        head.containers[0].securityContext.privileged = true;
+        delete head.securityContext.seccompProfile;
+        delete head.containers[0].securityContext.seccompProfile;
+        const findings = podSecurityRestricted.kind === "resource" ? podSecurityRestricted.validate(rc, resolvePackConfig({})) : [];
+        const messages = findings.map((f) => f.message).join("\n");
+        assert.match(messages, /privileged/);
+        assert.match(messages, /seccomp/i);
+    });
+});

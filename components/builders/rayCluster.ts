@@ -12,6 +12,7 @@ import {
     isolatedPodFields,
     rayWritableDirs,
     resourceRequirements,
+    type WritableDirs,
 } from "./podSecurity";
 
 export type RayClusterKind = "RayCluster" | "RayJob";
@@ -73,16 +74,11 @@ export function autoscalerTokenVolume(): Record<string, unknown> {
     };
 }
 
-function hostPathParts(cluster: ClusterShape): WritableDirsLike {
+function hostPathParts(cluster: ClusterShape): WritableDirs {
     return {
         volumes: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, hostPath: { path: h.path, type: "Directory" } })),
         mounts: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, mountPath: h.mountPath, readOnly: true })),
     };
-}
-
-interface WritableDirsLike {
-    volumes: Record<string, unknown>[];
-    mounts: Record<string, unknown>[];
 }
 
 function userEnv(cluster: ClusterShape): { name: string; value: string }[] {

@@ -1,0 +1,132 @@
+/**
+ * The documented shape of a team stack's outputs (README.md, "Stack outputs"), checked
+ * against real renders of team-a (private clusters, a TLS client) and team-b (a public
+ * dashboard, a RayJob). Fields may be added; the documented ones must stay as documented, and
+ * secret material must never be a plain output.
+ */
+import * as assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as semver from "semver";
+import { manifests, renderedStack, runRender } from "./helpers/render";
+
+function outputsOf(out: string): Record<string, any> {
+    return JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
+}
+
+const find = (objects: Record<string, any>[], kind: string, namespace: string | undefined, name: string) =>
+    objects.find((o) => o.kind === kind && o.metadata?.namespace === namespace && o.metadata?.name === name);
+
+describe("stack outputs (documented shape)", function () {
+    for (const stack of ["team-a", "team-b"]) {
+        describe(stack, () => {
+            let outputs: Record<string, any>;
+            let objects: Record<string, any>[];
+            before(() => {
+                const { out } = renderedStack(stack);
+                outputs = outputsOf(out);
+                objects = manifests(out);
+            });
+
+            it("names the team and its namespace", () => {
+                assert.equal(outputs.team, stack);
+                assert.match(outputs.namespace, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+                assert.ok(find(objects, "Namespace", undefined, outputs.namespace), "the Namespace object");
+            });
+
+            it("gives each RayCluster its head Service, port-forward commands, local URLs and token command", () => {
+                const names = Object.keys(outputs.clusters);
+                assert.ok(names.length > 0);
+                for (const [name, c] of Object.entries<any>(outputs.clusters)) {
+                    assert.equal(c.namespace, outputs.namespace);
+                    const rc = find(objects, "RayCluster", c.namespace, name);
+                    assert.ok(rc, `RayCluster ${name}`);
+                    assert.equal(rc.spec.rayVersion, c.rayVersion);
+                    const svc = c.headService;
+                    assert.equal(svc, `${name}-head-svc`, "KubeRay's head Service name");
+                    assert.equal(c.dashboardPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} 8265:8265`);
+                    assert.equal(c.clientPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} 10001:10001`);
+                    assert.equal(c.dashboardUrl, "http://127.0.0.1:8265");
+                    assert.equal(c.clientUrl, "ray://127.0.0.1:10001");
+                    const secret = find(objects, "Secret", c.namespace, c.tokenSecret);
+                    assert.ok(secret, `token Secret ${c.tokenSecret}`);
+                    assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
+                    assert.equal(c.tokenCommand, `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`);
+                    assert.ok(semver.valid(c.rayVersion) && semver.gte(c.rayVersion, "2.54.0"), `rayVersion ${c.rayVersion}`);
+                }
+            });
+
+            it("describes a public dashboard only for clusters that asked for one", () => {
+                const expected = stack === "team-b" ? ["analytics"] : [];
+                assert.deepEqual(Object.keys(outputs.clusters).filter((n) => outputs.clusters[n].publicDashboard), expected);
+                for (const [name, c] of Object.entries<any>(outputs.clusters)) {
+                    if (c.publicDashboard === undefined) {
+                        continue;
+                    }
+                    assert.ok(["loadbalancer", "ingress"].includes(c.publicDashboard.mode), name);
+                    assert.match(c.publicDashboard.authHeader, /^(X-Ray-)?Authorization: Bearer <token>$/);
+                    if (c.publicDashboard.mode === "loadbalancer") {
+                        const s = find(objects, "Service", c.namespace, c.publicDashboard.service);
+                        assert.equal(s?.spec.type, "LoadBalancer");
+                        assert.match(c.publicDashboard.aclId, /^acl-/);
+                    } else {
+                        assert.match(c.publicDashboard.url, /^https:\/\//);
+                    }
+                }
+            });
+
+            it("gives each RayJob its token Secret and status and log commands", () => {
+                assert.deepEqual(Object.keys(outputs.jobs), stack === "team-b" ? ["nightly-etl"] : []);
+                for (const [name, j] of Object.entries<any>(outputs.jobs)) {
+                    assert.equal(j.namespace, outputs.namespace);
+                    assert.ok(find(objects, "RayJob", j.namespace, name), `RayJob ${name}`);
+                    assert.ok(find(objects, "Secret", j.namespace, j.tokenSecret));
+                    assert.equal(j.statusCommand, `kubectl -n ${j.namespace} get rayjob ${name}`);
+                    assert.match(j.logsCommand, new RegExp(`^kubectl -n ${j.namespace} logs -l .*ray-on-ack\\.io/cluster=${name}`));
+                }
+            });
+
+            it("publishes the CA and each Ray Client certificate with its environment", () => {
+                const ca = new crypto.X509Certificate(outputs.caCertificate);
+                assert.ok(ca.ca);
+                for (const [client, t] of Object.entries<any>(outputs.tlsClients)) {
+                    const cert = new crypto.X509Certificate(t.certificate);
+                    assert.ok(cert.checkIssued(ca) && cert.verify(ca.publicKey), `${client} is signed by the CA`);
+                    assert.deepEqual(t.env, {
+                        RAY_USE_TLS: "1",
+                        RAY_TLS_SERVER_CERT: `$HOME/.ray-on-ack/${outputs.team}/${client}.crt`,
+                        RAY_TLS_SERVER_KEY: `$HOME/.ray-on-ack/${outputs.team}/${client}.key`,
+                        RAY_TLS_CA_CERT: `$HOME/.ray-on-ack/${outputs.team}/ca.crt`,
+                    });
+                }
+                assert.deepEqual(Object.keys(outputs.tlsClients), stack === "team-a" ? ["alice"] : []);
+            });
+
+            it("keeps the client keys secret and holds no private key or token in plain outputs", () => {
+                assert.equal(outputs.tlsClientKeys, "[secret]");
+                const text = JSON.stringify(outputs);
+                assert.doesNotMatch(text, /PRIVATE KEY/);
+                assert.doesNotMatch(text, /\$apr1\$|\$2[aby]\$/, "no password hashes");
+            });
+        });
+    }
+
+    it("team-a's secret material is only in the secret output (checked with --include-secrets)", () => {
+        const r = runRender(["--stack", "team-a", "--include-secrets"]);
+        assert.equal(r.status, 0, r.stderr);
+        const outputs = outputsOf(r.out);
+        const { tlsClientKeys, ...plain } = outputs;
+        assert.deepEqual(Object.keys(tlsClientKeys), ["alice"]);
+        assert.match(tlsClientKeys.alice, /PRIVATE KEY/);
+        const text = JSON.stringify(plain);
+        assert.doesNotMatch(text, /PRIVATE KEY/);
+        const tokens = manifests(r.out).filter((o) => o.kind === "Secret" && (o.stringData?.auth_token ?? o.data?.auth_token));
+        assert.equal(tokens.length, 2, "one token Secret per RayCluster");
+        for (const s of tokens) {
+            const token = s.stringData?.auth_token ?? Buffer.from(s.data.auth_token, "base64").toString();
+            assert.ok(token.length >= 16 && !text.includes(token), `the token of ${s.metadata.name} is not an output`);
+        }
+        fs.rmSync(r.out, { recursive: true, force: true });
+    });
+});

@@ -29,11 +29,12 @@ if (args[0] === "config" && args[1] === "current-context") {
 } else if (args[0] === "port-forward") {
     fs.writeFileSync(process.env.FAKE_KUBECTL_PID, String(process.pid));
     if (mode === "die") fail('error: unable to forward port because pod is not running. Current status=Pending');
+    // Like kubectl, ready for SIGTERM before it announces the forward.
+    process.on("SIGTERM", () => { log("SIGTERM"); process.exit(0); });
     for (const spec of args.filter((a) => /^\\d+:\\d+$/.test(a))) {
         const [local, remote] = spec.split(":");
         console.log("Forwarding from 127.0.0.1:" + local + " -> " + remote);
     }
-    process.on("SIGTERM", () => { log("SIGTERM"); process.exit(0); });
     if (mode === "die-later") setTimeout(() => fail("error: lost connection to pod"), 300);
     setInterval(() => undefined, 1000);
 } else {
@@ -70,7 +71,7 @@ describe("npm run port-forward", function () {
 
     /** Runs the helper; with `interrupt`, sends that signal once the helper says it is forwarding. */
     function helper(args: string[], opts: { mode?: string; path?: string; interrupt?: NodeJS.Signals } = {}): Promise<Run> {
-        const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(ROOT, "scripts", "portForward.ts"), ...args], {
+        const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), path.join(ROOT, "scripts", "portForward.ts"), ...args], {
             env: {
                 ...process.env,
                 PATH: opts.path ?? bin,

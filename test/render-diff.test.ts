@@ -92,7 +92,7 @@ describe("npm run render:diff", function () {
     }
 
     function renderDiff(...args: string[]) {
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(repo, "scripts", "renderDiff.ts"), ...args], {
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), path.join(repo, "scripts", "renderDiff.ts"), ...args], {
             cwd: repo,
             encoding: "utf8",
             timeout: 180_000,

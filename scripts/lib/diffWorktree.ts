@@ -91,7 +91,7 @@ export function renderAt(packageDir: string, stack: string, out: string, side: s
     }
     const tsNode = require.resolve("ts-node/dist/bin.js");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [tsNode, "--transpile-only", renderer, "--stack", stack, "--out", out], {
+        const child = spawn(process.execPath, [tsNode, renderer, "--stack", stack, "--out", out], {
             cwd: packageDir,
             stdio: ["ignore", "ignore", "pipe"],
         });

@@ -17,7 +17,7 @@ export interface RenderRun {
 export function runRender(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): RenderRun {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-render-"));
     fs.rmSync(out, { recursive: true });
-    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(ROOT, "scripts", "render.ts"), "--out", out, ...args], {
+    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), path.join(ROOT, "scripts", "render.ts"), "--out", out, ...args], {
         cwd,
         env: { ...process.env, ...env },
         encoding: "utf8",

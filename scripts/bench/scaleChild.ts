@@ -1,0 +1,95 @@
+/**
+ * One size of the scale benchmark, in a process of its own so that its peak RSS is its own:
+ * `scaleChild.ts --teams N` builds N generated teams under one setMocks, like a program that
+ * holds many teams would, and prints one JSON line.
+ *
+ * A one-team warm-up runs first (under its own setMocks) so that every size measures the same
+ * thing, the marginal cost of a team, and not lazy module loading and JIT warm-up, which only
+ * the first team in a process pays.
+ */
+import { parseArgs } from "util";
+import { performance } from "perf_hooks";
+import * as pulumi from "@pulumi/pulumi";
+import { TeamEnvironment } from "../../components/teamEnvironment";
+import { recordingMocks, type RecordedResource } from "../lib/mockRuntime";
+import { generatedTeam } from "./teams";
+
+export interface ScaleSample {
+    teams: number;
+    registrations: number;
+    wallMs: number;
+    /** Time inside the mock's answer for the PKI resource, i.e. issuePki (RSA keygen and signing). */
+    pkiMs: number;
+    rssBeforeMiB: number;
+    peakRssMiB: number;
+    peakHeapUsedMiB: number;
+}
+
+const MiB = 2 ** 20;
+
+/** The recording mocks, with the PKI answer timed: it is the one expensive thing a mock does. */
+function timedMocks(recorded: RecordedResource[], pki: { ms: number }): pulumi.runtime.Mocks {
+    const inner = recordingMocks(recorded);
+    return {
+        newResource(args) {
+            if (args.type !== "pulumi-nodejs:dynamic:Resource" || !("podCidrs" in args.inputs)) {
+                return inner.newResource(args);
+            }
+            const t0 = performance.now();
+            const r = inner.newResource(args);
+            pki.ms += performance.now() - t0;
+            return r;
+        },
+        call: (args) => inner.call(args),
+    };
+}
+
+async function build(first: number, count: number, pki: { ms: number }): Promise<number> {
+    const recorded: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(timedMocks(recorded, pki), "ray-on-ack", `bench-${count}`, false);
+    const configs = Array.from({ length: count }, (_, i) => generatedTeam(first + i));
+    const envs = configs.map((config) => new TeamEnvironment(config.team, { config }));
+    const outputs: pulumi.Output<unknown>[] = envs.flatMap((e) => [e.namespace, e.clusters, e.caCertificate, e.tlsClients, e.tlsClientKeys]);
+    await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
+    // disconnect() waits for every outstanding registration.
+    await pulumi.runtime.disconnect();
+    return recorded.length;
+}
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({ options: { teams: { type: "string" } }, strict: true });
+    const teams = Number(values.teams);
+    if (!Number.isInteger(teams) || teams < 1 || teams > 250) {
+        throw new Error(`--teams must be an integer in 1..250, got ${values.teams}`);
+    }
+    await build(250, 1, { ms: 0 });
+
+    let peakHeap = process.memoryUsage().heapUsed;
+    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 10);
+    const rssBefore = process.memoryUsage().rss;
+    const pki = { ms: 0 };
+    const t0 = performance.now();
+    const registrations = await build(0, teams, pki);
+    const wallMs = performance.now() - t0;
+    clearInterval(sampler);
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+
+    const sample: ScaleSample = {
+        teams,
+        registrations,
+        wallMs,
+        pkiMs: pki.ms,
+        rssBeforeMiB: rssBefore / MiB,
+        // maxRSS is in KiB.
+        peakRssMiB: process.resourceUsage().maxRSS / 1024,
+        peakHeapUsedMiB: peakHeap / MiB,
+    };
+    process.stdout.write(`${JSON.stringify(sample)}\n`);
+}
+
+if (require.main === module) {
+    main().catch((e: Error) => {
+        process.stderr.write(`${e.stack ?? e.message}\n`);
+        process.exit(1);
+    });
+}

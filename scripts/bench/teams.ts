@@ -1,0 +1,82 @@
+/**
+ * Team configs for the benchmarks: team-a as the renderer reads it, and generated teams for the
+ * scale run. Generated teams start from team-a's stack file so they carry a realistic network,
+ * access and TLS-client setup, and differ only in name, pod CIDR and clusters.
+ */
+import type { TeamConfig } from "../../components/config/schema";
+import { validateStackConfig } from "../../components/config/validate";
+import { names } from "../../components/naming";
+import type { PkiRequest } from "../../components/tls/pki";
+import { readStackConfig } from "../lib/stackFile";
+
+export const CLUSTERS_PER_TEAM = 3;
+export const GROUPS_PER_CLUSTER = 3;
+
+function validated(raw: Record<string, string>, what: string): TeamConfig {
+    const r = validateStackConfig(raw);
+    if (!r.ok || r.value.kind !== "team") {
+        throw new Error(`${what} does not validate: ${JSON.stringify(r.ok ? r.value.kind : r.issues)}`);
+    }
+    return r.value.config;
+}
+
+export function stackTeamConfig(stack: string): TeamConfig {
+    // An empty env: secrets get stand-ins, as in `npm run render` without RAY_ON_ACK_SECRET_*.
+    return validated(readStackConfig(stack, {}).config, `stack ${stack}`);
+}
+
+/** Team `i` (0-based): its own /24 (10.<i+1>.0.0/24) so no two teams share an address. */
+export function generatedTeamRaw(i: number): Record<string, string> {
+    if (i < 0 || i > 253) {
+        throw new Error(`team index ${i} out of range: the generator hands out 10.<1..254>.0.0/24`);
+    }
+    const raw = { ...readStackConfig("team-a", {}).config };
+    const team = `bench-${String(i).padStart(3, "0")}`;
+    const clusters = Array.from({ length: CLUSTERS_PER_TEAM }, (_, c) => ({
+        name: `rc${c}`,
+        head: { cpu: "2", memory: "8Gi" },
+        autoscaling: { enabled: c === 0 },
+        workerGroups: Array.from({ length: GROUPS_PER_CLUSTER }, (_, g) => ({
+            name: `wg${g}`,
+            cpu: "4",
+            memory: "16Gi",
+            replicas: 1,
+            minReplicas: 1,
+            maxReplicas: 4,
+        })),
+    }));
+    raw["ray-on-ack:team"] = team;
+    raw["ray-on-ack:podCidrs"] = JSON.stringify([`10.${i + 1}.0.0/24`]);
+    raw["ray-on-ack:clusters"] = JSON.stringify(clusters);
+    return raw;
+}
+
+export function generatedTeam(i: number): TeamConfig {
+    return validated(generatedTeamRaw(i), `generated team ${i}`);
+}
+
+/** The request TeamEnvironment hands its TeamPki, with TeamPki's defaults; keep in step with both. */
+export function pkiRequestFor(config: TeamConfig): PkiRequest {
+    return {
+        team: config.team,
+        namespace: names.namespace(config.team, config.namespace),
+        podCidrs: [...config.podCidrs],
+        clusters: [
+            ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const })),
+            ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const })),
+        ],
+        clients: [...config.tls.clients],
+        keySize: config.tls.keySize,
+        leafValidityDays: config.tls.leafValidityDays,
+        caValidityDays: config.tls.caValidityDays,
+        renewBeforeDays: config.tls.renewBeforeDays,
+        rotation: config.tls.rotation,
+        caRotation: config.tls.caRotation,
+        caOverlapDays: config.tls.caOverlapDays,
+    };
+}
+
+/** RSA keys one issuePki generates for a request: CA, head + worker per cluster, one per client. */
+export function keysIn(req: PkiRequest): number {
+    return 1 + 2 * req.clusters.length + req.clients.length;
+}

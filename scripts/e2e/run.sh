@@ -1,0 +1,444 @@
+#!/usr/bin/env bash
+# End-to-end harness of ray-on-ack on real software, on loopback (`npm run test:e2e`).
+#
+#   bash scripts/e2e/run.sh [STEP...]
+#
+# STEPs (default: all, in this order):
+#   build          build/reuse every tool (scripts/e2e/build-tools.sh), one PASS/FAIL per tool
+#   ray            Ray head + worker with our TLS certificates and token (scripts/e2e/ray-tls.sh)
+#   control-plane  etcd + kube-apiserver + kube-controller-manager + KubeRay CRDs and operator
+#   pulumi-smoke   the Pulumi toolchain (CLI, Node.js language host, Kubernetes provider,
+#                  file backend) up / preview --expect-no-changes / destroy of a tiny program
+#   deploy         the package's team stack (or, until it is wired, a kubectl stand-in), then
+#                  deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
+#                  of the team's people, quota rejection
+# `pulumi-smoke` and `deploy` start a control plane if needed.
+#
+# Every check prints "PASS: ..." or "FAIL: ..."; the last line is "N passed, M failed" and the
+# exit status is non-zero if anything failed. A step whose tools failed to build is a FAIL.
+#
+# Environment:
+#   RAY_ON_ACK_E2E_CACHE   tool cache (default ~/.cache/ray-on-ack-e2e)
+#   E2E_RAY_PKI_DIR        certificates for the Ray step (default: a test PKI made with openssl)
+#   E2E_KEEP=1             keep the run directory (logs, kubeconfigs, Pulumi state)
+#   E2E_BUILD_TIMEOUT      seconds per tool build (default 3000)
+#   E2E_STEP_TIMEOUT       seconds per Pulumi command / Ray step (default 900)
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+
+BUILD_TIMEOUT="${E2E_BUILD_TIMEOUT:-3000}"
+STEP_TIMEOUT="${E2E_STEP_TIMEOUT:-900}"
+RUN_DIR="$(mktemp -d /tmp/ray-on-ack-e2e.XXXXXX)"
+CP_DIR="$RUN_DIR/control-plane"
+E2E_RESULTS="$RUN_DIR/results"
+export E2E_RESULTS
+: >"$E2E_RESULTS"
+export PATH="$E2E_BIN:$PATH"
+CP_STARTED=0
+declare -A BUILT=()
+
+cleanup() {
+  local rc=$?
+  [[ "$CP_STARTED" == 1 ]] && bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1
+  if [[ "${E2E_KEEP:-}" == 1 ]]; then echo "e2e: kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+  return $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+section() { echo; echo "== $*"; }
+pass() { e2e_pass "$@"; }
+fail() { e2e_fail "$@"; }
+
+# ---- step: build ----------------------------------------------------------------------------
+ALL_TOOLS=(ray etcd kubernetes kuberay pulumi pulumi-kubernetes)
+step_build() {
+  section "build tools (cache: $E2E_CACHE)"
+  local t start
+  for t in "${ALL_TOOLS[@]}"; do
+    start=$SECONDS
+    if timeout --kill-after=30 "$BUILD_TIMEOUT" bash "$HERE/build-tools.sh" "$t"; then
+      BUILT[$t]=1; pass "build $t ($((SECONDS - start))s)"
+    else
+      BUILT[$t]=0; fail "build $t (see $E2E_CACHE/logs/$t.log)"
+    fi
+  done
+}
+
+# have TOOL...: were these tools built (or, if the build step was not run, are they present)?
+have() {
+  local t
+  for t in "$@"; do
+    if [[ -n "${BUILT[$t]:-}" ]]; then
+      [[ "${BUILT[$t]}" == 1 ]] || return 1
+    else
+      case "$t" in
+        ray) [[ -x "$E2E_VENV/bin/ray" ]] || return 1 ;;
+        kubernetes) [[ -x "$E2E_BIN/kube-apiserver" && -x "$E2E_BIN/kubectl" ]] || return 1 ;;
+        kuberay) [[ -x "$E2E_BIN/kuberay-operator" ]] || return 1 ;;
+        pulumi) [[ -x "$E2E_BIN/pulumi" && -x "$E2E_BIN/pulumi-language-nodejs" ]] || return 1 ;;
+        pulumi-kubernetes) [[ -x "$E2E_BIN/pulumi-resource-kubernetes" ]] || return 1 ;;
+        *) [[ -x "$E2E_BIN/$t" ]] || return 1 ;;
+      esac
+    fi
+  done
+}
+
+# ---- step: ray ------------------------------------------------------------------------------
+# HOOK (integrator): the certificates for the Ray step. Set E2E_RAY_PKI_DIR to a directory
+# rendered for a test stack whose pod CIDR is 127.42.0.0/24 (ca.crt, <cluster>-head.crt/.key,
+# <cluster>-worker.crt/.key, auth_token), or fill in render_ray_pki to produce one.
+render_ray_pki() {
+  echo "${E2E_RAY_PKI_DIR:-}"
+}
+
+step_ray() {
+  section "Ray with TLS and token"
+  if ! have ray; then fail "ray: cannot run, Ray failed to build/install"; return; fi
+  local pki; pki="$(render_ray_pki)"
+  timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" $pki
+  local rc=$?
+  if [[ $rc -ge 124 && $rc -le 137 ]]; then
+    fail "ray: step stopped by its ${STEP_TIMEOUT}s timeout (rc $rc)"
+  elif [[ $rc -ne 0 ]] && ! grep -q '^FAIL ray:' "$E2E_RESULTS"; then
+    fail "ray: ray-tls.sh exited with $rc"
+  fi
+}
+
+# ---- step: control-plane --------------------------------------------------------------------
+ensure_control_plane() {
+  [[ "$CP_STARTED" == 1 ]] && return 0
+  [[ "$CP_STARTED" == failed ]] && return 1
+  if ! have etcd kubernetes kuberay; then
+    fail "control plane: cannot start, etcd/kubernetes/kuberay failed to build"
+    CP_STARTED=failed; return 1
+  fi
+  CP_STARTED=1 # stop whatever part of it started, even if start fails
+  if bash "$HERE/control-plane.sh" start "$CP_DIR"; then
+    # shellcheck disable=SC1091
+    source "$CP_DIR/env"
+    pass "control plane: etcd, kube-apiserver, kube-controller-manager, KubeRay CRDs and operator up ($API_SERVER)"
+    return 0
+  fi
+  fail "control plane did not start (logs in $CP_DIR/logs)"
+  CP_STARTED=failed
+  return 1
+}
+
+step_control_plane() {
+  section "control plane on 127.0.0.1"
+  ensure_control_plane || return
+  local K="$KUBECONFIG_ADMIN"
+  e2e_check "control plane: API server ready" kc "$K" get --raw /readyz
+  e2e_check "control plane: admin identity is cluster-admin" \
+    bash -c "[[ \"\$(kubectl --kubeconfig '$K' auth can-i '*' '*' -A)\" == yes ]]"
+  e2e_check "control plane: KubeRay CRDs served (ray.io/v1 RayCluster, RayJob)" \
+    bash -c "kubectl --kubeconfig '$K' api-resources --api-group ray.io -o name | grep -q rayclusters.ray.io &&
+             kubectl --kubeconfig '$K' api-resources --api-group ray.io -o name | grep -q rayjobs.ray.io"
+}
+
+# ---- step: pulumi-smoke ---------------------------------------------------------------------
+in_dir() { local d="$1"; shift; ( cd "$d" && "$@" ); }
+
+pulumi_env() { # the environment every pulumi command of the harness runs with
+  export PULUMI_HOME="$RUN_DIR/pulumi-home"
+  export PULUMI_BACKEND_URL="file://$RUN_DIR/pulumi-state"
+  export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-ray-on-ack-e2e-not-a-secret}"
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+  export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
+  mkdir -p "$PULUMI_HOME" "$RUN_DIR/pulumi-state"
+}
+
+# pulumi_cmd LOGNAME ARGS...: run pulumi under the step timeout, output to a log
+pulumi_cmd() {
+  local log="$RUN_DIR/pulumi-$1.log"; shift
+  timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive "$@" >"$log" 2>&1 </dev/null
+  local rc=$?
+  if [[ $rc -ne 0 ]]; then echo "---- pulumi $* (rc $rc), tail of $log"; tail -n 40 "$log"; fi
+  return $rc
+}
+
+step_pulumi_smoke() {
+  section "Pulumi toolchain smoke test"
+  if ! have pulumi pulumi-kubernetes; then
+    fail "pulumi smoke: cannot run, the Pulumi CLI or Kubernetes provider failed to build"; return
+  fi
+  ensure_control_plane || { fail "pulumi smoke: no control plane"; return; }
+  pulumi_env
+  local dir="$RUN_DIR/smoke" K="$KUBECONFIG_ADMIN"
+  mkdir -p "$dir"
+  cp "$E2E_REPO/test/e2e/pulumi-smoke/Pulumi.yaml" "$E2E_REPO/test/e2e/pulumi-smoke/index.ts" "$dir/"
+  ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
+  echo '{"name": "ray-on-ack-e2e-smoke", "private": true, "main": "index.ts"}' >"$dir/package.json"
+  (
+    cd "$dir" || exit 1
+    pulumi_cmd smoke-login login "$PULUMI_BACKEND_URL" &&
+      pulumi_cmd smoke-init stack init e2e-smoke &&
+      pulumi config set --secret kubeconfig <"$K" >"$RUN_DIR/pulumi-smoke-config.log" 2>&1
+  ) || { fail "pulumi smoke: login/stack init failed"; return; }
+  if (cd "$dir" && pulumi_cmd smoke-up up --yes --skip-preview); then
+    pass "pulumi smoke: pulumi up created a namespace and a ConfigMap"
+  else
+    fail "pulumi smoke: pulumi up failed"; return
+  fi
+  e2e_check "pulumi smoke: the objects exist in the API server" \
+    kubectl --kubeconfig "$K" -n e2e-smoke get configmap e2e-smoke
+  e2e_check "pulumi smoke: second preview reports no changes" \
+    in_dir "$dir" pulumi_cmd smoke-preview preview --expect-no-changes
+  if (cd "$dir" && pulumi_cmd smoke-destroy destroy --yes --skip-preview); then
+    pass "pulumi smoke: pulumi destroy succeeded"
+  else
+    fail "pulumi smoke: pulumi destroy failed"
+  fi
+  e2e_check "pulumi smoke: destroy removed the namespace" \
+    wait_for 120 "namespace e2e-smoke gone" bash -c "! kubectl --kubeconfig '$K' get namespace e2e-smoke"
+}
+
+# ---- step: deploy ---------------------------------------------------------------------------
+E2E_NAMESPACE_SET="${E2E_NAMESPACE:+1}"
+E2E_RAYCLUSTER_SET="${E2E_RAYCLUSTER:+1}"
+E2E_NAMESPACE="${E2E_NAMESPACE:-e2e-team}"
+E2E_RAYCLUSTER="${E2E_RAYCLUSTER:-e2e-ray}"
+
+# HOOK (integrator): deploy the package's e2e team stack with the real engine against the
+# loopback API server. It runs when stacks/Pulumi.$E2E_PULUMI_STACK.yaml exists (default stack
+# name "e2e"); otherwise it returns 2 and the kubectl stand-in
+# (test/e2e/fixtures/standin-team.yaml) is applied instead. The project is copied to the run
+# directory (node_modules symlinked) so that `pulumi stack init` and state never touch the
+# repository. The program reaches the API server through the ambient KUBECONFIG (no `cloud`
+# config). Contract: return 0 after `pulumi up --yes` succeeded; E2E_NAMESPACE and
+# E2E_RAYCLUSTER name the team namespace and one RayCluster it created (set them in the
+# environment, or let them default to ray-<team> and the first cluster); E2E_PULUMI_DIR is
+# set so that deploy_checks runs the second preview and the destroy.
+E2E_PULUMI_STACK="${E2E_PULUMI_STACK:-e2e}"
+pulumi_deploy() {
+  local kubeconfig="$1" stackfile="$E2E_REPO/stacks/Pulumi.$E2E_PULUMI_STACK.yaml"
+  [[ -f "$stackfile" ]] || return 2
+  pulumi_env
+  export KUBECONFIG="$kubeconfig"
+  local dir="$RUN_DIR/project"
+  mkdir -p "$dir"
+  (cd "$E2E_REPO" && tar --exclude=./node_modules --exclude=./.git --exclude=./out -cf - .) | (cd "$dir" && tar -xf -) ||
+    return 1
+  ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
+  (
+    cd "$dir" || exit 1
+    pulumi_cmd deploy-login login "$PULUMI_BACKEND_URL" &&
+      pulumi_cmd deploy-init stack init "$E2E_PULUMI_STACK" &&
+      pulumi_cmd deploy-up up --yes --skip-preview --stack "$E2E_PULUMI_STACK"
+  ) || return 1
+  E2E_PULUMI_DIR="$dir"
+  if [[ -z "${E2E_NAMESPACE_SET:-}" ]]; then
+    local team
+    team="$(cd "$dir" && pulumi config get team --stack "$E2E_PULUMI_STACK" 2>/dev/null)"
+    [[ -n "$team" ]] && E2E_NAMESPACE="ray-$team"
+  fi
+  if [[ -z "${E2E_RAYCLUSTER_SET:-}" ]]; then
+    E2E_RAYCLUSTER="$(kubectl --kubeconfig "$kubeconfig" -n "$E2E_NAMESPACE" get rayclusters -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)"
+  fi
+  return 0
+}
+
+deploy_standin() {
+  kubectl --kubeconfig "$1" apply -f "${E2E_STANDIN_MANIFEST:-$E2E_REPO/test/e2e/fixtures/standin-team.yaml}" >"$RUN_DIR/standin.log" 2>&1 ||
+    { cat "$RUN_DIR/standin.log"; return 1; }
+}
+
+# kc KUBECONFIG ARGS...: kubectl with a request timeout
+kc() { local k="$1"; shift; kubectl --kubeconfig "$k" --request-timeout 30s "$@"; }
+
+# deploy_checks KUBECONFIG: the checks of issue 6 step 3 against whatever was deployed into
+# $E2E_NAMESPACE (by pulumi_deploy or by the stand-in). The team's people identity is
+# $KUBECONFIG_ALICE: user $PEOPLE_USER in group $PEOPLE_GROUP (E2E_PEOPLE_USER/E2E_PEOPLE_GROUP,
+# default alice / team-a-people: the e2e stack must grant that group its people access).
+deploy_checks() {
+  local K="$1" NS="$E2E_NAMESPACE" RC="$E2E_RAYCLUSTER" A="${KUBECONFIG_ALICE:-}"
+  local out
+
+  # -- every object exists
+  local what
+  for what in "namespace/$NS" resourcequota limitrange serviceaccount role rolebinding secret "raycluster/$RC"; do
+    if out="$(kc "$K" -n "$NS" get "$what" -o name 2>&1)" && [[ -n "$out" ]]; then
+      pass "deploy: exists in $NS: $(echo "$out" | tr '\n' ' ')"
+    else
+      fail "deploy: missing in $NS: $what ($out)"
+    fi
+  done
+  e2e_check "deploy: namespace $NS enforces Pod Security 'restricted'" \
+    bash -c "[[ \"\$(kubectl --kubeconfig '$K' get namespace '$NS' -o jsonpath='{.metadata.labels.pod-security\\.kubernetes\\.io/enforce}')\" == restricted ]]"
+
+  # -- the operator created head and worker pods from our templates; PodSecurity admitted them
+  if wait_for 120 "head and worker pods of $RC" bash -c \
+      "kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=head -o name | grep -q . &&
+       kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=worker -o name | grep -q ."; then
+    pass "deploy: KubeRay created head and worker pods of $RC and PodSecurity 'restricted' admitted them"
+  else
+    fail "deploy: KubeRay did not create head and worker pods of $RC"
+    kc "$K" -n "$NS" get events --field-selector involvedObject.kind=RayCluster 2>&1 | tail -n 5
+  fi
+  out="$(kc "$K" label --dry-run=server --overwrite namespace "$NS" pod-security.kubernetes.io/enforce=restricted 2>&1)"
+  if echo "$out" | grep -qi 'violate'; then
+    fail "deploy: existing pods in $NS violate 'restricted': $out"
+  else
+    pass "deploy: no pod in $NS violates 'restricted' (server dry-run of the label)"
+  fi
+
+  # -- the same RayCluster with its securityContexts stripped gets no pods: the admission above
+  #    is owed to our templates, not to a lax namespace
+  local bad="$RC-unhardened"
+  if kc "$K" -n "$NS" get raycluster "$RC" -o json 2>/dev/null | python3 -c '
+import json, sys
+rc = json.load(sys.stdin)
+bad = sys.argv[1]
+rc["metadata"] = {"name": bad, "namespace": rc["metadata"]["namespace"]}
+rc.pop("status", None)
+spec = rc["spec"]
+for t in [spec["headGroupSpec"]["template"]] + [g["template"] for g in spec.get("workerGroupSpecs", [])]:
+    t["spec"].pop("securityContext", None)
+    for c in t["spec"].get("containers", []) + t["spec"].get("initContainers", []):
+        c.pop("securityContext", None)
+json.dump(rc, sys.stdout)
+' "$bad" | kc "$K" apply -f - >/dev/null 2>&1; then
+    if wait_for 60 "PodSecurity refusal event for $bad" bash -c \
+        "kubectl --kubeconfig '$K' -n '$NS' get events --field-selector involvedObject.name=$bad -o jsonpath='{.items[*].message}' | grep -q 'violates PodSecurity'"; then
+      if [[ -z "$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" -o name 2>/dev/null)" ]]; then
+        pass "podsecurity: the RayCluster with its securityContexts stripped gets no pods (operator's pods refused)"
+      else
+        fail "podsecurity: pods of the unhardened RayCluster $bad were admitted"
+      fi
+    else
+      fail "podsecurity: no PodSecurity refusal for the unhardened RayCluster $bad"
+      kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" 2>&1 | tail -n 3
+    fi
+    kc "$K" -n "$NS" delete raycluster "$bad" --wait=false >/dev/null 2>&1
+  else
+    fail "podsecurity: could not create the unhardened copy of RayCluster $RC"
+  fi
+
+  # -- non-compliant pods in the same namespace are rejected by PodSecurity
+  local res='"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"10m","memory":"16Mi"}}'
+  local name spec
+  for name in plain privileged; do
+    case $name in
+      plain) spec='{"spec":{"containers":[{"name":"c","image":"busybox:1.36",'"$res"'}]}}' ;;
+      privileged) spec='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"privileged":true,"allowPrivilegeEscalation":true},'"$res"'}]}}' ;;
+    esac
+    out="$(kc "$K" -n "$NS" run "e2e-noncompliant-$name" --image=busybox:1.36 --restart=Never --overrides="$spec" 2>&1)"
+    if echo "$out" | grep -q 'violates PodSecurity "restricted'; then
+      pass "podsecurity: a $name non-compliant pod is rejected by PodSecurity 'restricted'"
+    else
+      fail "podsecurity: a $name non-compliant pod was not rejected by PodSecurity: $out"
+      kc "$K" -n "$NS" delete pod "e2e-noncompliant-$name" --wait=false >/dev/null 2>&1
+    fi
+  done
+
+  # -- the team's people: port-forward yes; Secrets, other namespaces no
+  if [[ -z "$A" || ! -f "$A" ]]; then
+    fail "deploy: no kubeconfig for the team's people identity"
+  else
+    e2e_check "rbac: $PEOPLE_USER ($PEOPLE_GROUP) may port-forward to pods in $NS" \
+      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i create pods --subresource=portforward -n '$NS')\" == yes ]]"
+    e2e_check "rbac: $PEOPLE_USER may list pods in $NS" \
+      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i list pods -n '$NS')\" == yes ]]"
+    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in $NS" \
+      kubectl --kubeconfig "$A" auth can-i get secrets -n "$NS"
+    out="$(kc "$A" -n "$NS" get secrets 2>&1)"
+    if echo "$out" | grep -q Forbidden; then
+      pass "rbac: $PEOPLE_USER's real request for Secrets in $NS is Forbidden"
+    else
+      fail "rbac: $PEOPLE_USER's request for Secrets in $NS was not Forbidden: $out"
+    fi
+    e2e_check_not "rbac: $PEOPLE_USER may not list pods in another namespace (default)" \
+      kubectl --kubeconfig "$A" auth can-i list pods -n default
+    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in kube-system" \
+      kubectl --kubeconfig "$A" auth can-i get secrets -n kube-system
+    e2e_check_not "rbac: $PEOPLE_USER may not create pods in $NS" \
+      kubectl --kubeconfig "$A" auth can-i create pods -n "$NS"
+  fi
+
+  # -- a pod over quota is rejected (after the quota controller has computed usage)
+  wait_for 60 "quota status" bash -c \
+    "kubectl --kubeconfig '$K' -n '$NS' get resourcequota -o jsonpath='{.items[*].status.hard}' | grep -q ."
+  out="$(kc "$K" -n "$NS" run e2e-overquota --image=busybox:1.36 --restart=Never \
+    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100000","memory":"64Gi"},"limits":{"cpu":"100000","memory":"64Gi"}}}]}}' 2>&1)"
+  if echo "$out" | grep -q 'exceeded quota'; then
+    pass "quota: a pod over the namespace quota is rejected"
+  else
+    fail "quota: a pod over quota was not rejected: $out"
+    kc "$K" -n "$NS" delete pod e2e-overquota --wait=false >/dev/null 2>&1
+  fi
+  # the same pod within quota is admitted: the rejection above is the quota's, not PodSecurity's
+  out="$(kc "$K" -n "$NS" run e2e-withinquota --image=busybox:1.36 --restart=Never \
+    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}' 2>&1)"
+  if echo "$out" | grep -q created; then
+    pass "quota: a compliant pod within quota is admitted"
+    kc "$K" -n "$NS" delete pod e2e-withinquota --wait=false >/dev/null 2>&1
+  else
+    fail "quota: a compliant pod within quota was rejected: $out"
+  fi
+
+  # -- Pulumi only: a second preview reports no changes; destroy removes everything
+  if [[ -n "${E2E_PULUMI_DIR:-}" ]]; then
+    e2e_check "pulumi: second preview reports no changes" \
+      in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-preview2 preview --expect-no-changes --stack "$E2E_PULUMI_STACK"
+    e2e_check "pulumi: destroy succeeded" \
+      in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-destroy destroy --yes --skip-preview --stack "$E2E_PULUMI_STACK"
+    e2e_check "pulumi: destroy removed the team namespace" \
+      wait_for 180 "namespace $NS gone" bash -c "! kubectl --kubeconfig '$K' get namespace '$NS'"
+  fi
+}
+
+step_deploy() {
+  section "deploy and admission checks"
+  ensure_control_plane || { fail "deploy: no control plane"; return; }
+  local rc
+  if have pulumi pulumi-kubernetes; then
+    pulumi_deploy "$KUBECONFIG_ADMIN"; rc=$?
+  else
+    rc=3
+  fi
+  case $rc in
+    0) pass "deploy: pulumi up of the e2e team stack" ;;
+    2) echo "e2e: pulumi_deploy is not wired yet: applying the kubectl stand-in (test/e2e/fixtures/standin-team.yaml)"
+       deploy_standin "$KUBECONFIG_ADMIN" || { fail "deploy: the stand-in manifests were not admitted"; return; } ;;
+    3) fail "deploy: cannot run pulumi up, the Pulumi CLI or Kubernetes provider failed to build"
+       deploy_standin "$KUBECONFIG_ADMIN" || return ;;
+    *) fail "deploy: pulumi up of the e2e team stack failed"; return ;;
+  esac
+  deploy_checks "$KUBECONFIG_ADMIN"
+}
+
+# ---- main -----------------------------------------------------------------------------------
+main() {
+  local steps=("$@") s
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy)
+  local t0=$SECONDS
+  for s in "${steps[@]}"; do
+    case "$s" in
+      build) step_build ;;
+      ray) step_ray ;;
+      control-plane) step_control_plane ;;
+      pulumi-smoke) step_pulumi_smoke ;;
+      deploy) step_deploy ;;
+      *) fail "unknown step '$s'" ;;
+    esac
+  done
+  local passed failed
+  passed=$(grep -c '^PASS ' "$E2E_RESULTS")
+  failed=$(grep -c '^FAIL ' "$E2E_RESULTS")
+  echo
+  echo "e2e: finished in $((SECONDS - t0))s"
+  if [[ $failed -gt 0 ]]; then
+    echo "e2e: failures:"; grep '^FAIL ' "$E2E_RESULTS" | sed 's/^FAIL /  - /'
+  fi
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 && $passed -gt 0 ]]
+}
+
+main "$@"
+exit $?

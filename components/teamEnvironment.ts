@@ -13,6 +13,7 @@ import { TeamIdentity } from "./teamIdentity";
 import { TeamNamespace } from "./teamNamespace";
 import { TeamNetworkPolicies } from "./teamNetworkPolicies";
 import { TeamPki } from "./tls/TeamPki";
+import { pkiRequestFor } from "./tls/request";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
 import type { RrsaProvider } from "./cloud/ramPolicies";
@@ -190,24 +191,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        const pki = new TeamPki(
-            `${name}-tls`,
-            {
-                team,
-                namespace,
-                podCidrs: config.podCidrs,
-                clusters: workloads.map((w) => ({ name: w.name, kind: w.kind })),
-                clients: config.tls.clients,
-                keySize: config.tls.keySize,
-                leafValidityDays: config.tls.leafValidityDays,
-                caValidityDays: config.tls.caValidityDays,
-                renewBeforeDays: config.tls.renewBeforeDays,
-                rotation: config.tls.rotation,
-                caRotation: config.tls.caRotation,
-                caOverlapDays: config.tls.caOverlapDays,
-            },
-            inNamespace,
-        );
+        const pki = new TeamPki(`${name}-tls`, pkiRequestFor(config), inNamespace);
 
         const podAnnotations: Record<string, string> = {};
         if (Object.keys(ramRoleNames).length > 0) {

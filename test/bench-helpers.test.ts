@@ -10,7 +10,8 @@ import { requestFromInputs } from "../components/tls/provider";
 import { formatTable } from "../scripts/bench/report";
 import { scaleRow } from "../scripts/bench/scale";
 import { median, ratio } from "../scripts/bench/stats";
-import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, pkiRequestFor, stackTeamConfig } from "../scripts/bench/teams";
+import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, stackTeamConfig } from "../scripts/bench/teams";
+import { pkiRequestFor } from "../components/tls/request";
 import { recordRegistrations } from "./helpers/mockRun";
 
 describe("bench helpers", () => {

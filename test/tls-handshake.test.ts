@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
-import { issuePki, IssuedPair, PkiRequest, PkiState } from "../components/tls/pki";
+import { issuePki, IssuedPair, PkiRequest, PkiState, PKI_DEFAULTS } from "../components/tls/pki";
 
 /** Loopback addresses stand in for pod IPs: Linux answers on all of 127/8. */
 const request: PkiRequest = {
@@ -13,13 +13,7 @@ const request: PkiRequest = {
     podCidrs: ["127.42.0.0/24"],
     clusters: [{ name: "c1", kind: "RayCluster" }],
     clients: ["alice"],
-    keySize: 2048,
-    leafValidityDays: 365,
-    caValidityDays: 1825,
-    renewBeforeDays: 30,
-    rotation: 0,
-    caRotation: 0,
-    caOverlapDays: 30,
+    ...PKI_DEFAULTS,
 };
 
 interface Outcome {

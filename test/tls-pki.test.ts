@@ -11,6 +11,7 @@ import {
     splitPemBundle,
     validatePkiRequest,
     validatePodCidrs,
+    PKI_DEFAULTS,
 } from "../components/tls/pki";
 
 const DAY = 86_400_000;
@@ -26,13 +27,7 @@ const request: PkiRequest = {
         { name: "job1", kind: "RayJob" },
     ],
     clients: ["alice"],
-    keySize: 2048,
-    leafValidityDays: 365,
-    caValidityDays: 1825,
-    renewBeforeDays: 30,
-    rotation: 0,
-    caRotation: 0,
-    caOverlapDays: 30,
+    ...PKI_DEFAULTS,
 };
 
 /** Node's own X.509 parser, so the assertions do not only trust the parser the code uses. */

@@ -3,7 +3,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { reviveSerialized } from "./helpers/serialized";
 import { ANNOTATIONS, names } from "../components/naming";
-import { certInfo, PkiRequest, splitPemBundle } from "../components/tls/pki";
+import { certInfo, PkiRequest, splitPemBundle, PKI_DEFAULTS } from "../components/tls/pki";
 import { createRayPkiOutputs, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
 import { TeamPki } from "../components/tls/TeamPki";
 
@@ -15,13 +15,7 @@ const request: PkiRequest = {
     podCidrs: ["10.0.0.0/30", "10.0.1.0/30"],
     clusters: [{ name: "c1", kind: "RayCluster" }],
     clients: ["alice"],
-    keySize: 2048,
-    leafValidityDays: 365,
-    caValidityDays: 1825,
-    renewBeforeDays: 30,
-    rotation: 0,
-    caRotation: 0,
-    caOverlapDays: 30,
+    ...PKI_DEFAULTS,
 };
 /** What the provider host passes: the inputs plus the serialized provider. */
 const inputs = (req: PkiRequest = request): Record<string, unknown> => ({ ...req, __provider: "serialized provider text" });

@@ -9,7 +9,7 @@ import { isQuantity } from "./quantities";
 import { isAnyCidr, isIpv4Cidr, isOpenToAll } from "./cidr";
 import { accessKeyProblem } from "./accessKeys";
 import { imageProblems } from "../builders/image";
-import { validatePodCidrs } from "../tls/pki";
+import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
 import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
@@ -343,17 +343,17 @@ const podNetworkSchema = z
 
 const tlsSchema = z.strictObject({
     /** Key size of every RSA key. Default 2048. */
-    keySize: z.union([z.literal(2048), z.literal(3072)]).default(2048),
-    leafValidityDays: z.number().int().min(1).max(825).default(365),
-    caValidityDays: z.number().int().min(30).max(3650).default(1825),
+    keySize: z.union([z.literal(2048), z.literal(3072)]).default(PKI_DEFAULTS.keySize),
+    leafValidityDays: z.number().int().min(1).max(825).default(PKI_DEFAULTS.leafValidityDays),
+    caValidityDays: z.number().int().min(30).max(3650).default(PKI_DEFAULTS.caValidityDays),
     /** A leaf is re-issued when it expires within this many days. Default 30. */
-    renewBeforeDays: z.number().int().min(1).default(30),
+    renewBeforeDays: z.number().int().min(1).default(PKI_DEFAULTS.renewBeforeDays),
     /** Bump to re-issue the head/worker/client certificates. */
-    rotation: z.number().int().min(0).default(0),
+    rotation: z.number().int().min(0).default(PKI_DEFAULTS.rotation),
     /** Bump to issue a new CA; the old one stays trusted for `caOverlapDays`. */
-    caRotation: z.number().int().min(0).default(0),
+    caRotation: z.number().int().min(0).default(PKI_DEFAULTS.caRotation),
     /** Days during which `ca.crt` holds both the previous and the new CA. Default 30. */
-    caOverlapDays: z.number().int().min(0).default(30),
+    caOverlapDays: z.number().int().min(0).default(PKI_DEFAULTS.caOverlapDays),
     /** People who get a client-only certificate for Ray Client (`ray://`). */
     clients: z.array(dnsLabel(40)).default([]),
 });

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { teamLabels } from "../naming";
-import { PkiState, RayWorkloadKind } from "./pki";
+import { PKI_DEFAULTS, PkiState, RayWorkloadKind } from "./pki";
 import { PublicClusterCerts, RayPki } from "./provider";
 import { tlsSecretSpecs, TlsSecretSpec } from "./secrets";
 
@@ -73,13 +73,13 @@ export class TeamPki extends pulumi.ComponentResource {
                 podCidrs: pulumi.output(args.podCidrs),
                 clusters: args.clusters.map((c) => ({ name: c.name, kind: c.kind })),
                 clients: [...(args.clients ?? [])],
-                keySize: args.keySize ?? 2048,
-                leafValidityDays: args.leafValidityDays ?? 365,
-                caValidityDays: args.caValidityDays ?? 1825,
-                renewBeforeDays: args.renewBeforeDays ?? 30,
-                rotation: args.rotation ?? 0,
-                caRotation: args.caRotation ?? 0,
-                caOverlapDays: args.caOverlapDays ?? 30,
+                keySize: args.keySize ?? PKI_DEFAULTS.keySize,
+                leafValidityDays: args.leafValidityDays ?? PKI_DEFAULTS.leafValidityDays,
+                caValidityDays: args.caValidityDays ?? PKI_DEFAULTS.caValidityDays,
+                renewBeforeDays: args.renewBeforeDays ?? PKI_DEFAULTS.renewBeforeDays,
+                rotation: args.rotation ?? PKI_DEFAULTS.rotation,
+                caRotation: args.caRotation ?? PKI_DEFAULTS.caRotation,
+                caOverlapDays: args.caOverlapDays ?? PKI_DEFAULTS.caOverlapDays,
             },
             { parent: this },
         );

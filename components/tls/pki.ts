@@ -18,6 +18,17 @@ import { names } from "../naming";
 /** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
 export const MAX_POD_ADDRESSES = 4096;
 
+/** The PKI's secure defaults; the stack schema and TeamPki both take them from here. */
+export const PKI_DEFAULTS = {
+    keySize: 2048,
+    leafValidityDays: 365,
+    caValidityDays: 1825,
+    renewBeforeDays: 30,
+    rotation: 0,
+    caRotation: 0,
+    caOverlapDays: 30,
+} as const;
+
 const DAY_MS = 86_400_000;
 /** Backdated so that a node whose clock lags a little still accepts a certificate issued a moment ago. */
 const CLOCK_SKEW_MS = 3_600_000;

@@ -4,7 +4,7 @@
  * measured in the same run, is the baseline that splits keygen from the SAN-dependent work.
  */
 import * as crypto from "crypto";
-import { issuePki, type PkiRequest } from "../../components/tls/pki";
+import { issuePki, type PkiRequest, PKI_DEFAULTS } from "../../components/tls/pki";
 import { median, ratio, round, timeSync } from "./stats";
 import { BenchResult, bytes, ms, x } from "./report";
 
@@ -18,13 +18,7 @@ export function pkiRequest(prefix: string): PkiRequest {
         podCidrs: [`10.64.0.0${prefix}`],
         clusters: [{ name: "rc0", kind: "RayCluster" }],
         clients: [],
-        keySize: 2048,
-        leafValidityDays: 365,
-        caValidityDays: 1825,
-        renewBeforeDays: 30,
-        rotation: 0,
-        caRotation: 0,
-        caOverlapDays: 30,
+        ...PKI_DEFAULTS,
     };
 }
 

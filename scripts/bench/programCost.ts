@@ -9,7 +9,8 @@ import * as path from "path";
 import { issuePki } from "../../components/tls/pki";
 import { median, ratio, round, runChild, timeSync, TS_NODE_BIN } from "./stats";
 import { BenchResult, ms, x } from "./report";
-import { keysIn, pkiRequestFor, stackTeamConfig } from "./teams";
+import { pkiRequestFor } from "../../components/tls/request";
+import { keysIn, stackTeamConfig } from "./teams";
 
 export const PROGRAM_COST_TARGET = 1.5;
 

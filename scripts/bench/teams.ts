@@ -5,7 +5,6 @@
  */
 import type { TeamConfig } from "../../components/config/schema";
 import { validateStackConfig } from "../../components/config/validate";
-import { names } from "../../components/naming";
 import type { PkiRequest } from "../../components/tls/pki";
 import { readStackConfig } from "../lib/stackFile";
 
@@ -55,26 +54,6 @@ export function generatedTeam(i: number): TeamConfig {
     return validated(generatedTeamRaw(i), `generated team ${i}`);
 }
 
-/** The request TeamEnvironment hands its TeamPki, with TeamPki's defaults; keep in step with both. */
-export function pkiRequestFor(config: TeamConfig): PkiRequest {
-    return {
-        team: config.team,
-        namespace: names.namespace(config.team, config.namespace),
-        podCidrs: [...config.podCidrs],
-        clusters: [
-            ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const })),
-            ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const })),
-        ],
-        clients: [...config.tls.clients],
-        keySize: config.tls.keySize,
-        leafValidityDays: config.tls.leafValidityDays,
-        caValidityDays: config.tls.caValidityDays,
-        renewBeforeDays: config.tls.renewBeforeDays,
-        rotation: config.tls.rotation,
-        caRotation: config.tls.caRotation,
-        caOverlapDays: config.tls.caOverlapDays,
-    };
-}
 
 /** RSA keys one issuePki generates for a request: CA, head + worker per cluster, one per client. */
 export function keysIn(req: PkiRequest): number {

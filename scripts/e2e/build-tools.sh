@@ -7,7 +7,8 @@
 #
 # Cache: ${RAY_ON_ACK_E2E_CACHE:-$HOME/.cache/ray-on-ack-e2e}
 #   bin/        the binaries (put this on PATH)
-#   gomod/      GOMODCACHE, gocache/ GOCACHE (a warm rebuild is fast)
+#   gomod/      GOMODCACHE (~3 GB), gocache/ GOCACHE (emptied after each build unless
+#               E2E_KEEP_GOCACHE=1: it grows to ~11 GB and only speeds up rebuilds)
 #   ray-venv/   a Python virtualenv with ray[default]
 #   stamps/     one file per tool: the build key it was built with (version + wrapper module hash)
 #   logs/       one build log per tool; times.txt records how long each build took
@@ -48,7 +49,8 @@ key_for() {
   local tool="$1" version="$2" dir="${3:-}"
   local h=""
   if [[ -n "$dir" ]]; then
-    h="$(cat "$dir"/go.mod "$dir"/go.sum $(find "$dir" -name '*.go' | sort) 2>/dev/null | sha256sum | cut -c1-16)"
+    # every file of the wrapper module (go.mod, go.sum, Go sources, installed scripts)
+    h="$(cd "$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
   fi
   echo "$tool $version wrapper=$h go=$(go env GOVERSION 2>/dev/null) rev=$BUILD_SCRIPT_REV"
 }
@@ -75,6 +77,9 @@ run_build() {
     echo "$key" >"$E2E_CACHE/stamps/$tool"
     echo "$(date -u +%FT%TZ) $tool $((end - start))s ($key)" >>"$TIMES"
     echo "build-tools: built $tool in $((end - start))s"
+    # The Go build cache of these builds is ~11 GB; it only speeds up rebuilds after a wrapper
+    # module changes. Drop it unless asked to keep it (the module cache stays: no re-download).
+    if [[ "${E2E_KEEP_GOCACHE:-}" != 1 ]]; then go clean -cache >/dev/null 2>&1 || true; fi
   else
     end=$(date +%s)
     rm -f "$E2E_CACHE/stamps/$tool"

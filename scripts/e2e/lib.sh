@@ -57,8 +57,8 @@ kill_pidfile() {
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     # processes are started with setsid: signal the whole process group, then the pid
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-    local i
-    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    local tries=40
+    while ((tries-- > 0)) && kill -0 "$pid" 2>/dev/null; do sleep 0.25; done
     if kill -0 "$pid" 2>/dev/null; then
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
     fi

@@ -10,6 +10,7 @@
 #   head.crt + head.key    or  <x>-head.crt + <x>-head.key      head certificate
 #   worker.crt + worker.key or <x>-worker.crt + <x>-worker.key  worker certificate
 #   auth_token (optional; else RAY_E2E_TOKEN, else a random token)
+# With several clusters in PKI_DIR, RAY_E2E_CLUSTER=<x> picks <x>-head.crt / <x>-worker.crt.
 # The certificates must cover 127.42.0.1 and 127.42.0.2 (a stack whose pod CIDR is
 # 127.42.0.0/24). Single files can be overridden with RAY_E2E_CA, RAY_E2E_HEAD_CERT,
 # RAY_E2E_HEAD_KEY, RAY_E2E_WORKER_CERT, RAY_E2E_WORKER_KEY, RAY_E2E_TOKEN_FILE.
@@ -50,8 +51,9 @@ cleanup() {
   for f in "$WORK"/*.pid; do [[ -e "$f" ]] && kill_pidfile "$f"; done
   # Ray daemonizes some children into their own sessions; find the ones that belong to
   # this run (their command line or environment names $WORK) and stop them by pid.
-  local pid
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+  local p pid
+  for p in /proc/[0-9]*; do
+    pid="${p#/proc/}"
     [[ "$pid" == "$$" ]] && continue
     if { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$WORK" ||
        { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qxF "RAY_E2E_RUN=$WORK"; then
@@ -84,8 +86,9 @@ gen_cert() {
       -out "$d/$name.crt" -days 2 -extfile "$d/$name.ext" 2>/dev/null
 }
 
-pick() { # DIR SUFFIX: DIR/SUFFIX or the single DIR/*-SUFFIX
+pick() { # DIR SUFFIX: DIR/$RAY_E2E_CLUSTER-SUFFIX, DIR/SUFFIX, or the single DIR/*-SUFFIX
   local d="$1" s="$2"
+  if [[ -n "${RAY_E2E_CLUSTER:-}" ]]; then echo "$d/$RAY_E2E_CLUSTER-$s"; return; fi
   if [[ -f "$d/$s" ]]; then echo "$d/$s"; return; fi
   local m=("$d"/*-"$s")
   [[ ${#m[@]} -eq 1 && -f "${m[0]}" ]] && echo "${m[0]}"

@@ -37,7 +37,7 @@ def alive_nodes(ray):
 def check_cluster(head_ip, worker_ip, rogue_ip):
     import ray
 
-    ray.init(address=f"{head_ip}:6379", _node_ip_address=head_ip, logging_level="WARNING")
+    ray.init(address=f"{head_ip}:6379", _node_ip_address=head_ip, logging_level="WARNING", log_to_driver=False)
     try:
         deadline = time.time() + 60
         nodes = alive_nodes(ray)

@@ -5,13 +5,14 @@
 #
 # STEPs (default: all, in this order):
 #   build          build/reuse every tool (scripts/e2e/build-tools.sh), one PASS/FAIL per tool
-#   ray            Ray head + worker with our TLS certificates and token (scripts/e2e/ray-tls.sh)
+#   ray            Ray head + worker with the certificates and token the renderer issues for the
+#                  e2e stack (scripts/e2e/ray-tls.sh)
 #   control-plane  etcd + kube-apiserver + kube-controller-manager + KubeRay CRDs and operator
 #   pulumi-smoke   the Pulumi toolchain (CLI, Node.js language host, Kubernetes provider,
 #                  file backend) up / preview --expect-no-changes / destroy of a tiny program
-#   deploy         the package's team stack (or, until it is wired, a kubectl stand-in), then
-#                  deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
-#                  of the team's people, quota rejection
+#   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
+#                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
+#                  of the team's people, quota rejection, no-change preview and destroy
 # `pulumi-smoke` and `deploy` start a control plane if needed.
 #
 # Every check prints "PASS: ..." or "FAIL: ..."; the last line is "N passed, M failed" and the
@@ -19,10 +20,15 @@
 #
 # Environment:
 #   RAY_ON_ACK_E2E_CACHE   tool cache (default ~/.cache/ray-on-ack-e2e)
-#   E2E_RAY_PKI_DIR        certificates for the Ray step (default: a test PKI made with openssl)
+#   E2E_RAY_PKI_DIR        certificates for the Ray step (default: rendered for the e2e stack)
 #   E2E_KEEP=1             keep the run directory (logs, kubeconfigs, Pulumi state)
 #   E2E_BUILD_TIMEOUT      seconds per tool build (default 3000)
 #   E2E_STEP_TIMEOUT       seconds per Pulumi command / Ray step (default 900)
+#   E2E_PULUMI_STACK       the e2e stack (default e2e), in E2E_STACKS_DIR (default test/e2e/stacks)
+#   E2E_NAMESPACE, E2E_RAYCLUSTER   what deploy_checks inspects (default: ray-<team> and the
+#                          first RayCluster after pulumi up)
+#   E2E_PEOPLE_USER, E2E_PEOPLE_GROUP   the people identity's user and group (alice, team-a-people)
+#   E2E_KEEP_GOCACHE=1     keep the Go build cache after building (~11 GB)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -88,18 +94,33 @@ have() {
 }
 
 # ---- step: ray ------------------------------------------------------------------------------
-# HOOK (integrator): the certificates for the Ray step. Set E2E_RAY_PKI_DIR to a directory
-# rendered for a test stack whose pod CIDR is 127.42.0.0/24 (ca.crt, <cluster>-head.crt/.key,
-# <cluster>-worker.crt/.key, auth_token), or fill in render_ray_pki to produce one.
+# The Ray step uses what the renderer writes for the e2e team stack (pod CIDR 127.42.0.0/24):
+# its CA, head and worker certificates and keys, and the cluster's Ray token. E2E_RAY_PKI_DIR
+# overrides it with a directory of the same shape.
+E2E_STACKS_DIR="${E2E_STACKS_DIR:-$E2E_REPO/test/e2e/stacks}"
 render_ray_pki() {
-  echo "${E2E_RAY_PKI_DIR:-}"
+  if [[ -n "${E2E_RAY_PKI_DIR:-}" ]]; then echo "$E2E_RAY_PKI_DIR"; return; fi
+  local out="$RUN_DIR/render"
+  (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/render.ts \
+    --stack "$E2E_PULUMI_STACK" --stacks-dir "$E2E_STACKS_DIR" --include-secrets --out "$out") >"$RUN_DIR/render.log" 2>&1 ||
+    { cat "$RUN_DIR/render.log" >&2; return 1; }
+  # The token KubeRay would read from the cluster's Secret (key auth_token).
+  (cd "$E2E_REPO" && node -e '
+    const fs = require("fs"), YAML = require("yaml");
+    const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
+    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name.endsWith("-ray-token"));
+    fs.writeFileSync(process.argv[2], s.stringData.auth_token, { mode: 0o600 });
+  ' "$out/manifests.yaml" "$out/pki/auth_token") || return 1
+  echo "$out/pki"
 }
 
 step_ray() {
   section "Ray with TLS and token"
   if ! have ray; then fail "ray: cannot run, Ray failed to build/install"; return; fi
-  local pki; pki="$(render_ray_pki)"
-  timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" $pki
+  local pki
+  if ! pki="$(render_ray_pki)"; then fail "ray: the renderer could not write the e2e stack's certificates"; return; fi
+  pass "ray: rendered the e2e stack's certificates and token ($pki)"
+  timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" "$pki"
   local rc=$?
   if [[ $rc -ge 124 && $rc -le 137 ]]; then
     fail "ray: step stopped by its ${STEP_TIMEOUT}s timeout (rc $rc)"
@@ -202,23 +223,23 @@ step_pulumi_smoke() {
 # ---- step: deploy ---------------------------------------------------------------------------
 E2E_NAMESPACE_SET="${E2E_NAMESPACE:+1}"
 E2E_RAYCLUSTER_SET="${E2E_RAYCLUSTER:+1}"
-E2E_NAMESPACE="${E2E_NAMESPACE:-e2e-team}"
-E2E_RAYCLUSTER="${E2E_RAYCLUSTER:-e2e-ray}"
-
-# HOOK (integrator): deploy the package's e2e team stack with the real engine against the
-# loopback API server. It runs when stacks/Pulumi.$E2E_PULUMI_STACK.yaml exists (default stack
-# name "e2e"); otherwise it returns 2 and the kubectl stand-in
-# (test/e2e/fixtures/standin-team.yaml) is applied instead. The project is copied to the run
-# directory (node_modules symlinked) so that `pulumi stack init` and state never touch the
-# repository. The program reaches the API server through the ambient KUBECONFIG (no `cloud`
-# config). Contract: return 0 after `pulumi up --yes` succeeded; E2E_NAMESPACE and
-# E2E_RAYCLUSTER name the team namespace and one RayCluster it created (set them in the
-# environment, or let them default to ray-<team> and the first cluster); E2E_PULUMI_DIR is
-# set so that deploy_checks runs the second preview and the destroy.
+E2E_NAMESPACE="${E2E_NAMESPACE:-ray-e2e}"
+E2E_RAYCLUSTER="${E2E_RAYCLUSTER:-e2e}"
 E2E_PULUMI_STACK="${E2E_PULUMI_STACK:-e2e}"
+
+# Deploys the e2e team stack with the real engine against the loopback API server. The project
+# is copied to the run directory (node_modules symlinked) with the e2e stack file in its stacks/,
+# so that `pulumi stack init` and state never touch the repository. The program reaches the API
+# server through the ambient KUBECONFIG (no `cloud` config). Returns 0 after `pulumi up --yes`
+# succeeded; E2E_NAMESPACE and E2E_RAYCLUSTER then name the team namespace and one RayCluster
+# it created, and E2E_PULUMI_DIR lets deploy_checks run the second preview and the destroy.
 pulumi_deploy() {
-  local kubeconfig="$1" stackfile="$E2E_REPO/stacks/Pulumi.$E2E_PULUMI_STACK.yaml"
-  [[ -f "$stackfile" ]] || return 2
+  local kubeconfig="$1" stackfile="$E2E_STACKS_DIR/Pulumi.$E2E_PULUMI_STACK.yaml"
+  [[ -f "$stackfile" ]] || { echo "e2e: no stack file $stackfile" >&2; return 1; }
+  # Terway's PodNetworking CRD comes with ACK; the loopback API server gets a stand-in.
+  kubectl --kubeconfig "$kubeconfig" apply -f "$E2E_REPO/test/e2e/fixtures/podnetworking-crd.yaml" >"$RUN_DIR/podnetworking-crd.log" 2>&1 &&
+    kubectl --kubeconfig "$kubeconfig" wait --for condition=established --timeout=60s crd/podnetworkings.network.alibabacloud.com >>"$RUN_DIR/podnetworking-crd.log" 2>&1 ||
+    { cat "$RUN_DIR/podnetworking-crd.log"; return 1; }
   pulumi_env
   export KUBECONFIG="$kubeconfig"
   local dir="$RUN_DIR/project"
@@ -226,6 +247,7 @@ pulumi_deploy() {
   (cd "$E2E_REPO" && tar --exclude=./node_modules --exclude=./.git --exclude=./out -cf - .) | (cd "$dir" && tar -xf -) ||
     return 1
   ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
+  cp "$stackfile" "$dir/stacks/"
   (
     cd "$dir" || exit 1
     pulumi_cmd deploy-login login "$PULUMI_BACKEND_URL" &&
@@ -244,16 +266,11 @@ pulumi_deploy() {
   return 0
 }
 
-deploy_standin() {
-  kubectl --kubeconfig "$1" apply -f "${E2E_STANDIN_MANIFEST:-$E2E_REPO/test/e2e/fixtures/standin-team.yaml}" >"$RUN_DIR/standin.log" 2>&1 ||
-    { cat "$RUN_DIR/standin.log"; return 1; }
-}
-
 # kc KUBECONFIG ARGS...: kubectl with a request timeout
 kc() { local k="$1"; shift; kubectl --kubeconfig "$k" --request-timeout 30s "$@"; }
 
 # deploy_checks KUBECONFIG: the checks of issue 6 step 3 against whatever was deployed into
-# $E2E_NAMESPACE (by pulumi_deploy or by the stand-in). The team's people identity is
+# $E2E_NAMESPACE by pulumi_deploy. The team's people identity is
 # $KUBECONFIG_ALICE: user $PEOPLE_USER in group $PEOPLE_GROUP (E2E_PEOPLE_USER/E2E_PEOPLE_GROUP,
 # default alice / team-a-people: the e2e stack must grant that group its people access).
 deploy_checks() {
@@ -353,6 +370,17 @@ json.dump(rc, sys.stdout)
     else
       fail "rbac: $PEOPLE_USER's request for Secrets in $NS was not Forbidden: $out"
     fi
+    # The one Secret they may read is their cluster's Ray token, by name; never the TLS keys.
+    e2e_check "rbac: $PEOPLE_USER may read the Ray token Secret $RC-ray-token by name" \
+      kc "$A" -n "$NS" get secret "$RC-ray-token" -o name
+    out="$(kc "$A" -n "$NS" get secret "$RC-ray-tls-head" 2>&1)"
+    if echo "$out" | grep -q Forbidden; then
+      pass "rbac: $PEOPLE_USER may not read the TLS Secret $RC-ray-tls-head"
+    else
+      fail "rbac: $PEOPLE_USER's request for $RC-ray-tls-head was not Forbidden: $out"
+    fi
+    e2e_check_not "rbac: $PEOPLE_USER may not exec into pods in $NS" \
+      kubectl --kubeconfig "$A" auth can-i create pods --subresource=exec -n "$NS"
     e2e_check_not "rbac: $PEOPLE_USER may not list pods in another namespace (default)" \
       kubectl --kubeconfig "$A" auth can-i list pods -n default
     e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in kube-system" \
@@ -404,10 +432,7 @@ step_deploy() {
   fi
   case $rc in
     0) pass "deploy: pulumi up of the e2e team stack" ;;
-    2) echo "e2e: pulumi_deploy is not wired yet: applying the kubectl stand-in (test/e2e/fixtures/standin-team.yaml)"
-       deploy_standin "$KUBECONFIG_ADMIN" || { fail "deploy: the stand-in manifests were not admitted"; return; } ;;
-    3) fail "deploy: cannot run pulumi up, the Pulumi CLI or Kubernetes provider failed to build"
-       deploy_standin "$KUBECONFIG_ADMIN" || return ;;
+    3) fail "deploy: cannot run pulumi up, the Pulumi CLI or Kubernetes provider failed to build"; return ;;
     *) fail "deploy: pulumi up of the e2e team stack failed"; return ;;
   esac
   deploy_checks "$KUBECONFIG_ADMIN"

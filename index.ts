@@ -9,7 +9,7 @@ import { formatIssues, validateStackConfig } from "./components/config/validate"
 import type { CloudConfig } from "./components/config/schema";
 import { kubeconfigFor, rrsaProviderFor } from "./components/cloud/clusterLookup";
 import { Platform } from "./components/platform";
-import { TeamEnvironment, rrsaWanted } from "./components/teamEnvironment";
+import { TeamEnvironment, needsRrsaProvider } from "./components/teamEnvironment";
 
 const validated = validateStackConfig(pulumi.runtime.allConfig());
 if (!validated.ok) {
@@ -34,7 +34,7 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
         config.team,
         {
             config,
-            rrsaProvider: config.cloud && rrsaWanted(config) && !config.rrsa.existingRoleName ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
+            rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
             dashboardPassword: config.dashboardPassword === undefined ? undefined : pulumi.secret(config.dashboardPassword),
             verifyVSwitches: config.cloud !== undefined,
         },

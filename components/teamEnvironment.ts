@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as semver from "semver";
-import type { RayClusterConfig, RayJobConfig, TeamConfig } from "./config/schema";
+import type { TeamConfig } from "./config/schema";
 import { MIN_RAY_VERSION } from "./config/schema";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
 import { resolveImage } from "./builders/image";
-import type { RayClusterKind } from "./builders/rayCluster";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
 import { names, type RayRole } from "./naming";
@@ -14,6 +13,7 @@ import { TeamNamespace } from "./teamNamespace";
 import { TeamNetworkPolicies } from "./teamNetworkPolicies";
 import { TeamPki } from "./tls/TeamPki";
 import { pkiRequestFor } from "./tls/request";
+import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
 import type { RrsaProvider } from "./cloud/ramPolicies";
@@ -53,19 +53,6 @@ export interface TlsClientOutput {
     readonly env: Record<string, string>;
 }
 
-interface Workload {
-    readonly name: string;
-    readonly kind: RayClusterKind;
-    readonly shape: RayClusterConfig | RayJobConfig;
-}
-
-function workloadsOf(config: TeamConfig): Workload[] {
-    return [
-        ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const, shape: c })),
-        ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const, shape: j })),
-    ];
-}
-
 /** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
 function workloadExceptions(w: Workload): string[] {
     const out: string[] = [];
@@ -98,6 +85,11 @@ export function rrsaRolePlan(config: TeamConfig, workloads: readonly Workload[])
 export function rrsaWanted(config: TeamConfig): boolean {
     const grants = config.rrsa.oss.length + config.rrsa.extraStatements.length > 0 || config.rrsa.existingRoleName !== undefined;
     return config.cloud !== undefined && config.rrsa.enabled && grants;
+}
+
+/** The team's RAM roles are created here (not brought along), so the cluster's RRSA provider must be looked up. */
+export function needsRrsaProvider(config: TeamConfig): boolean {
+    return rrsaWanted(config) && config.rrsa.existingRoleName === undefined;
 }
 
 /** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */

@@ -11,6 +11,8 @@ import { runProgram } from "./lib/mockRuntime";
 import { renderFiles } from "./lib/renderFiles";
 import { ROOT, readStackConfig } from "./lib/stackFile";
 
+const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]";
+
 function fail(message: string, code = 2): never {
     process.stderr.write(`${message}\n`);
     process.exit(code);
@@ -43,10 +45,10 @@ async function main(): Promise<void> {
             strict: true,
         }).values;
     } catch (e) {
-        fail(`error: ${(e as Error).message}\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]`);
+        fail(`error: ${(e as Error).message}\n${USAGE}`);
     }
     if (!args.stack) {
-        fail("error: --stack is required\nusage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]");
+        fail(`error: --stack is required\n${USAGE}`);
     }
     const stack = args.stack;
     let stackConfig;

@@ -8,27 +8,9 @@ import { passwordProblems } from "../components/config/password";
 import { quotaTreeProblems } from "../components/config/quotaTree";
 import { validateStackConfig } from "../components/config/validate";
 import { htpasswdMatches, passwordHashProvider } from "../components/resources/passwordHash";
-import { TeamEnvironment } from "../components/teamEnvironment";
 import type { TeamConfig } from "../components/config/schema";
-import { find, objects, recordRegistrations } from "./helpers/mockRun";
+import { find, objects, recordTeam, TEST_RRSA_PROVIDER } from "./helpers/mockRun";
 import { minimalTeam, teamConfig } from "./helpers/configs";
-import type { RecordedResource } from "../scripts/lib/mockRuntime";
-
-const provider = {
-    providerArn: "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123",
-    issuerUrl: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c123",
-};
-
-async function render(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
-    return recordRegistrations(() => {
-        const env = new TeamEnvironment(config.team, {
-            config,
-            rrsaProvider: provider,
-            dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-        });
-        return [env.clusters];
-    });
-}
 
 function validTeam(overrides: Record<string, unknown>): TeamConfig {
     const r = validateStackConfig(minimalTeam(overrides));
@@ -45,7 +27,7 @@ const lbCluster = (exposure: Record<string, unknown>) => ({
 describe("RRSA documents", () => {
     it("trusts exactly the named ServiceAccounts through the cluster's OIDC provider", () => {
         assert.equal(
-            trustPolicyDocument(provider, "ray-team-b", ["c1-ray-worker", "c1-ray-head"]),
+            trustPolicyDocument(TEST_RRSA_PROVIDER, "ray-team-b", ["c1-ray-worker", "c1-ray-head"]),
             JSON.stringify({
                 Version: "1",
                 Statement: [
@@ -64,9 +46,9 @@ describe("RRSA documents", () => {
                 ],
             }),
         );
-        const single = JSON.parse(trustPolicyDocument(provider, "ns", ["sa"]));
+        const single = JSON.parse(trustPolicyDocument(TEST_RRSA_PROVIDER, "ns", ["sa"]));
         assert.equal(single.Statement[0].Condition.StringEquals["oidc:sub"], "system:serviceaccount:ns:sa");
-        assert.throws(() => trustPolicyDocument(provider, "ns", []), /at least one ServiceAccount/);
+        assert.throws(() => trustPolicyDocument(TEST_RRSA_PROVIDER, "ns", []), /at least one ServiceAccount/);
     });
 
     it("grants OSS access under the prefix only, read or read-write", () => {
@@ -86,7 +68,7 @@ describe("RRSA documents", () => {
     });
 
     it("wires team-b: RAM role, policy and attachment; ServiceAccount annotations; namespace label; Ray containers only", async () => {
-        const resources = await render(teamConfig("team-b"));
+        const resources = await recordTeam(teamConfig("team-b"));
         const role = resources.find((r) => r.type === "alicloud:ram/role:Role")!;
         assert.equal(role.inputs.roleName, "ray-team-b");
         const trust = JSON.parse(role.inputs.assumeRolePolicyDocument);
@@ -114,7 +96,7 @@ describe("RRSA documents", () => {
             rrsa: { oss: [{ bucket: "bkt", prefix: "x/" }] },
             clusters: [{ ...lbCluster({ mode: "private" }), rrsa: { dedicatedRole: true } }, { ...lbCluster({ mode: "private" }), name: "c2" }],
         });
-        const roles = (await render(config)).filter((r) => r.type === "alicloud:ram/role:Role");
+        const roles = (await recordTeam(config)).filter((r) => r.type === "alicloud:ram/role:Role");
         assert.deepEqual(roles.map((r) => r.inputs.roleName).sort(), ["ray-team-x", "ray-team-x-c1"]);
         const dedicated = JSON.parse(roles.find((r) => r.inputs.roleName === "ray-team-x-c1")!.inputs.assumeRolePolicyDocument);
         assert.deepEqual(dedicated.Statement[0].Condition.StringEquals["oidc:sub"], ["system:serviceaccount:ray-team-x:c1-ray-head", "system:serviceaccount:ray-team-x:c1-ray-worker"]);
@@ -142,7 +124,7 @@ describe("RRSA documents", () => {
 
 describe("public dashboard exposure", () => {
     it("loadbalancer: CLB Service with the ACL annotations, an ACL, a quota for one LB, a NetworkPolicy for exactly the ACL's sources", async () => {
-        const resources = await render(teamConfig("team-b"));
+        const resources = await recordTeam(teamConfig("team-b"));
         const objs = objects(resources);
         const svc = find(objs, "Service", "analytics-dashboard-public");
         const a = svc.metadata.annotations;
@@ -181,7 +163,7 @@ describe("public dashboard exposure", () => {
             dashboardPassword: password,
             clusters: [lbCluster({ mode: "ingress", host: "ray.team-x.example.com", tlsSecretName: "ray-team-x-tls", username: "ops" })],
         });
-        const objs = objects(await render(config, { password }));
+        const objs = objects(await recordTeam(config, { password }));
         const ing = find(objs, "Ingress", "c1-dashboard");
         assert.equal(ing.metadata.annotations["nginx.ingress.kubernetes.io/auth-type"], "basic");
         assert.equal(ing.metadata.annotations["nginx.ingress.kubernetes.io/auth-secret"], "c1-dashboard-basic-auth");
@@ -270,7 +252,7 @@ describe("ElasticQuotaTree rules", () => {
 
 describe("pod network binding", () => {
     it("binds the namespace to its vSwitches and security group with a PodNetworking", async () => {
-        const objs = objects(await render(teamConfig("team-a")));
+        const objs = objects(await recordTeam(teamConfig("team-a")));
         const pn = objs.find((o) => o.kind === "PodNetworking")!;
         assert.equal(pn.metadata.namespace, undefined, "cluster-scoped");
         assert.deepEqual(pn.spec.selector, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ray-team-a" } } });
@@ -279,7 +261,7 @@ describe("pod network binding", () => {
     });
     it("creates one vSwitch per pod CIDR when asked", async () => {
         const config = validTeam({ podCidrs: ["10.30.0.0/24", "10.30.1.0/24"], podNetwork: { securityGroupIds: ["sg-x1"], createVSwitch: { vpcId: "vpc-x1", zoneId: "cn-hangzhou-k" } } });
-        const switches = (await render(config)).filter((r) => r.type === "alicloud:vpc/switch:Switch");
+        const switches = (await recordTeam(config)).filter((r) => r.type === "alicloud:vpc/switch:Switch");
         assert.deepEqual(switches.map((s) => s.inputs.cidrBlock), ["10.30.0.0/24", "10.30.1.0/24"]);
     });
     it("refuses vSwitches whose CIDRs do not match the pod CIDRs", () => {

@@ -3,21 +3,13 @@
  * registers for the example stack team-a (and team-b for RayJobs).
  */
 import { strict as assert } from "assert";
-import { TeamEnvironment } from "../components/teamEnvironment";
 import { ANNOTATIONS, LABELS, RAY_PORTS } from "../components/naming";
 import type { RecordedResource } from "../scripts/lib/mockRuntime";
 import { teamConfig } from "./helpers/configs";
-import { find, objects, podTemplates, recordRegistrations } from "./helpers/mockRun";
+import { find, objects, podTemplates, recordTeam } from "./helpers/mockRun";
 
 async function renderTeam(stack: string): Promise<RecordedResource[]> {
-    const config = teamConfig(stack);
-    return recordRegistrations(() => {
-        const env = new TeamEnvironment(config.team, {
-            config,
-            rrsaProvider: { providerArn: "acs:ram::1:oidc-provider/ack-rrsa-c1", issuerUrl: "https://oidc.example/c1" },
-        });
-        return [env.clusters, env.caCertificate, env.tlsClients];
-    });
+    return recordTeam(teamConfig(stack));
 }
 
 describe("seed checklist controls (team-a, team-b under mocks)", function () {

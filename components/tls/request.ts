@@ -1,5 +1,6 @@
 import type { TeamConfig } from "../config/schema";
 import { names } from "../naming";
+import { workloadsOf } from "../config/workloads";
 import type { PkiRequest } from "./pki";
 
 /** What a team's config asks of its PKI: one pair of certificates per RayCluster and RayJob. */
@@ -8,10 +9,7 @@ export function pkiRequestFor(config: TeamConfig): PkiRequest {
         team: config.team,
         namespace: names.namespace(config.team, config.namespace),
         podCidrs: [...config.podCidrs],
-        clusters: [
-            ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const })),
-            ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const })),
-        ],
+        clusters: workloadsOf(config).map(({ name, kind }) => ({ name, kind })),
         clients: [...config.tls.clients],
         keySize: config.tls.keySize,
         leafValidityDays: config.tls.leafValidityDays,

@@ -1,6 +1,9 @@
 /** Runs a component under Pulumi's mock runtime and returns every registration. */
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRuntime";
+import { TeamEnvironment } from "../../components/teamEnvironment";
+import type { TeamConfig } from "../../components/config/schema";
+import type { RrsaProvider } from "../../components/cloud/ramPolicies";
 
 export async function recordRegistrations(build: () => pulumi.Output<unknown>[]): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
@@ -10,6 +13,23 @@ export async function recordRegistrations(build: () => pulumi.Output<unknown>[])
     // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
     await pulumi.runtime.disconnect();
     return resources;
+}
+
+export const TEST_RRSA_PROVIDER: RrsaProvider = {
+    providerArn: "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123",
+    issuerUrl: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c123",
+};
+
+/** Every registration of one team's TeamEnvironment, as `pulumi up` would make them. */
+export async function recordTeam(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
+    return recordRegistrations(() => {
+        const env = new TeamEnvironment(config.team, {
+            config,
+            rrsaProvider: TEST_RRSA_PROVIDER,
+            dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
+        });
+        return [env.clusters, env.caCertificate, env.tlsClients];
+    });
 }
 
 /** The Kubernetes objects among the registrations. */

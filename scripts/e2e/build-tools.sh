@@ -3,13 +3,16 @@
 # outside the repository, and reuses what is already there.
 #
 #   bash scripts/e2e/build-tools.sh [TOOL...]      TOOL: etcd kubernetes kuberay pulumi
-#                                                        pulumi-kubernetes ray (default: all)
+#                                                        pulumi-kubernetes ray (default: these)
+#                                                        containerd coredns kube-router
+#                                                        node-images (the node step's; or: node)
 #
 # Cache: ${RAY_ON_ACK_E2E_CACHE:-$HOME/.cache/ray-on-ack-e2e}
 #   bin/        the binaries (put this on PATH)
 #   gomod/      GOMODCACHE (~3 GB), gocache/ GOCACHE (emptied after each build unless
 #               E2E_KEEP_GOCACHE=1: it grows to ~11 GB and only speeds up rebuilds)
 #   ray-venv/   a Python virtualenv with ray[default]
+#   images/     the node step's images as docker-archive tarballs (pause, coredns, ray)
 #   stamps/     one file per tool: the build key it was built with (version + wrapper module hash)
 #   logs/       one build log per tool; times.txt records how long each build took
 #
@@ -32,6 +35,10 @@ KUBERNETES_VERSION=v1.37.2
 KUBERAY_VERSION=v1.6.2
 ETCD_VERSION=v3.6.16
 RAY_VERSION=2.60.0
+CONTAINERD_VERSION=v2.4.2   # Kubernetes 1.36+ needs containerd 2.x; Debian 12 has 1.6
+COREDNS_VERSION=v1.15.0
+KUBE_ROUTER_VERSION=v2.1.0  # its firewall (NetworkPolicy) controller only
+DEBIAN_SUITE=bookworm       # the Ray image's rootfs: Python 3.11, as the Ray venv here
 BUILD_SCRIPT_REV=1   # bump to force rebuilds after changing how a tool is built
 
 export GOMODCACHE="$E2E_CACHE/gomod"
@@ -105,8 +112,11 @@ build_kubernetes() {
     ld+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
     ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  run_build kubernetes "$(key_for kubernetes "$v" "$dir")" "kube-apiserver kube-controller-manager kubectl" \
-    bash -c "cd '$dir' && go build -ldflags='$ld' -o '$E2E_BIN/' k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl && '$E2E_BIN/kube-apiserver' --version"
+  # One `go build` for the control plane and the node's commands: they share most packages.
+  local cmds="kube-apiserver kube-controller-manager kubectl kubelet kube-scheduler kube-proxy" pkgs="" c
+  for c in $cmds; do pkgs+=" k8s.io/kubernetes/cmd/$c"; done
+  run_build kubernetes "$(key_for kubernetes "$v" "$dir")" "$cmds" \
+    bash -c "cd '$dir' && go build -ldflags='$ld' -o '$E2E_BIN/'$pkgs && '$E2E_BIN/kube-apiserver' --version && '$E2E_BIN/kubelet' --version"
 }
 
 build_kuberay() {
@@ -154,10 +164,50 @@ build_ray() {
     bash -c "rm -rf '$venv' && '$py' -m venv '$venv' && '$venv/bin/pip' install -q --disable-pip-version-check 'ray[default]==$RAY_VERSION' && '$venv/bin/ray' --version"
 }
 
+# go_install TOOL VERSION "BINARIES" LDFLAGS TAGS PACKAGE@VERSION...: modules without `replace`
+# directives install straight from the proxy (their own go.sum pins the dependencies)
+go_install() {
+  local tool="$1" v="$2" bins="$3" ld="$4" tags="$5"; shift 5
+  local gobin="$E2E_CACHE/gobin-$tool" b
+  local mv_cmds=""
+  for b in $bins; do mv_cmds+=" && mv -f '$gobin/$b' '$E2E_BIN/$b'"; done
+  run_build "$tool" "$(key_for "$tool" "$v")" "$bins" \
+    bash -c "GOFLAGS='-trimpath -buildvcs=false' GOBIN='$gobin' go install -tags '$tags' -ldflags='$ld' $*$mv_cmds"
+}
+
+build_containerd() {
+  local v="$CONTAINERD_VERSION" m=github.com/containerd/containerd/v2
+  go_install containerd "$v" "containerd ctr containerd-shim-runc-v2" "-s -w -X $m/version.Version=$v" no_btrfs \
+    "$m/cmd/containerd@$v" "$m/cmd/ctr@$v" "$m/cmd/containerd-shim-runc-v2@$v"
+}
+
+build_coredns() {
+  go_install coredns "$COREDNS_VERSION" coredns "-s -w" "" "github.com/coredns/coredns@$COREDNS_VERSION"
+}
+
+build_kube_router() {
+  local v="$KUBE_ROUTER_VERSION" m=github.com/cloudnativelabs/kube-router/v2
+  go_install kube-router "$v" kube-router "-s -w -X $m/pkg/version.Version=$v" "" "$m/cmd/kube-router@$v"
+}
+
+# The node's images (node-images.sh): rebuilt when a version or the scripts that make them change.
+build_node_images() {
+  local h
+  h="$(cat "$HERE/node-images.sh" "$HERE/docker_archive.py" | sha256sum | cut -c1-16)"
+  local key="node-images ray=$RAY_VERSION debian=$DEBIAN_SUITE coredns=$COREDNS_VERSION scripts=$h rev=$BUILD_SCRIPT_REV"
+  if is_fresh node-images "$key" && [[ -f "$E2E_CACHE/images/ray.tar" && -f "$E2E_CACHE/images/pause.tar" && -f "$E2E_CACHE/images/coredns.tar" ]]; then
+    echo "build-tools: node-images up to date ($key)"; return 0
+  fi
+  rm -f "$E2E_CACHE/stamps/node-images"
+  run_build node-images "$key" "" \
+    bash -c "for i in pause coredns ray; do RAY_VERSION='$RAY_VERSION' DEBIAN_SUITE='$DEBIAN_SUITE' COREDNS_IMAGE='registry.k8s.io/coredns/coredns:$COREDNS_VERSION' bash '$HERE/node-images.sh' \$i '$E2E_CACHE/images'; done"
+}
+
 # ---- main ------------------------------------------------------------------------------
 main() {
   local tools=("$@") failed=() t
   [[ ${#tools[@]} -gt 0 ]] || tools=(ray etcd kubernetes kuberay pulumi pulumi-kubernetes)
+  if [[ "${tools[*]}" == node ]]; then tools=(ray kubernetes containerd coredns kube-router node-images); fi
   need go || exit 1
   for t in "${tools[@]}"; do
     case "$t" in
@@ -167,6 +217,10 @@ main() {
       pulumi) build_pulumi || failed+=("$t") ;;
       pulumi-kubernetes) build_pulumi_kubernetes || failed+=("$t") ;;
       ray) { need python3 && build_ray; } || failed+=("$t") ;;
+      containerd) build_containerd || failed+=("$t") ;;
+      coredns) build_coredns || failed+=("$t") ;;
+      kube-router) build_kube_router || failed+=("$t") ;;
+      node-images) build_node_images || failed+=("$t") ;;
       *) echo "build-tools: unknown tool '$t'" >&2; failed+=("$t") ;;
     esac
   done

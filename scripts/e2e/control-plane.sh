@@ -23,6 +23,14 @@
 #   KUBERAY_CRD_DIR           default: <repo>/../shared/kuberay/v1.6.2
 #   E2E_PROCESS_TIMEOUT       seconds after which every server is killed anyway (default 3600)
 #   E2E_START_TIMEOUT         seconds to wait for each component to become ready (default 120)
+#   E2E_CP_ADDRESS            the API server's address (default 127.0.0.1). Any other address
+#                             (the node step's, inside its network namespace) also gets the
+#                             `kubernetes` Service endpoint (lease reconciler) and a SAN.
+#   E2E_CP_API_PORT           the API server's port (default: a free port)
+#   E2E_CP_SERVICE_CIDR       ClusterIP range (default 10.96.0.0/16, never routed); its first
+#                             address is the `kubernetes` Service and is in the API server's SANs
+#   E2E_CP_EXTRA_CONTROLLERS  more kube-controller-manager controllers, comma-separated (the node
+#                             step adds the ones a running node needs, e.g. endpointslice)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +42,9 @@ START_TIMEOUT="${E2E_START_TIMEOUT:-120}"
 CRD_DIR="${KUBERAY_CRD_DIR:-$E2E_REPO/../shared/kuberay/v1.6.2}"
 PEOPLE_USER="${E2E_PEOPLE_USER:-alice}"
 PEOPLE_GROUP="${E2E_PEOPLE_GROUP:-team-a-people}"
-SERVICE_CIDR="10.96.0.0/16" # never routed: the API server only allocates ClusterIPs from it
+SERVICE_CIDR="${E2E_CP_SERVICE_CIDR:-10.96.0.0/16}" # loopback harness: never routed, only allocated
+CP_ADDRESS="${E2E_CP_ADDRESS:-127.0.0.1}"
+SERVICE_IP="$(python3 -c 'import ipaddress,sys;print(ipaddress.ip_network(sys.argv[1])[1])' "$SERVICE_CIDR")"
 
 die() { echo "control-plane: $*" >&2; exit 1; }
 
@@ -64,11 +74,11 @@ gen_pki() {
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 \
       -subj "/CN=ray-on-ack-e2e-ca" 2>/dev/null
     # API server serving certificate
-    cat >apiserver.ext <<'EOF'
+    cat >apiserver.ext <<EOF
 basicConstraints=CA:FALSE
 keyUsage=digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+subjectAltName=IP:127.0.0.1,IP:$CP_ADDRESS,IP:$SERVICE_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 EOF
     openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out apiserver.crt -days 2 \
@@ -97,7 +107,7 @@ kind: Config
 clusters:
 - name: e2e
   cluster:
-    server: https://127.0.0.1:$API_PORT
+    server: https://$CP_ADDRESS:$API_PORT
     certificate-authority: $STATE/pki/ca.crt
 users:
 - name: $2
@@ -123,7 +133,7 @@ start_all() {
   trap 'stop_all; exit 130' INT TERM
   gen_pki
 
-  ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
+  ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=${E2E_CP_API_PORT:-$(free_port)}
   OP_METRICS_PORT=$(free_port); OP_PROBE_PORT=$(free_port)
   export PATH="$E2E_BIN:$PATH"
 
@@ -138,8 +148,10 @@ start_all() {
   # -- kube-apiserver
   spawn kube-apiserver kube-apiserver \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-    --endpoint-reconciler-type none \
+    --bind-address "$CP_ADDRESS" --advertise-address "$CP_ADDRESS" --secure-port "$API_PORT" \
+    --endpoint-reconciler-type "$([[ $CP_ADDRESS == 127.* ]] && echo none || echo lease)" \
+    --kubelet-client-certificate "$STATE/pki/admin.crt" --kubelet-client-key "$STATE/pki/admin.key" \
+    --kubelet-preferred-address-types InternalIP \
     --tls-cert-file "$STATE/pki/apiserver.crt" --tls-private-key-file "$STATE/pki/apiserver.key" \
     --client-ca-file "$STATE/pki/ca.crt" \
     --service-account-key-file "$STATE/pki/sa.pub" --service-account-signing-key-file "$STATE/pki/sa.key" \
@@ -162,7 +174,7 @@ start_all() {
     --kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$STATE/controller-manager.kubeconfig" \
-    --controllers namespace,resourcequota,serviceaccount,serviceaccount-token,garbagecollector,job \
+    --controllers "namespace,resourcequota,serviceaccount,serviceaccount-token,garbagecollector,job${E2E_CP_EXTRA_CONTROLLERS:+,$E2E_CP_EXTRA_CONTROLLERS}" \
     --service-account-private-key-file "$STATE/pki/sa.key" --root-ca-file "$STATE/pki/ca.crt" \
     --use-service-account-credentials=true --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port "$(free_port)"
@@ -199,14 +211,14 @@ KUBECONFIG_ADMIN=$STATE/admin.kubeconfig
 KUBECONFIG_ALICE=$STATE/alice.kubeconfig
 PEOPLE_USER=$PEOPLE_USER
 PEOPLE_GROUP=$PEOPLE_GROUP
-API_SERVER=https://127.0.0.1:$API_PORT
+API_SERVER=https://$CP_ADDRESS:$API_PORT
 API_CA=$STATE/pki/ca.crt
 ETCD_PORT=$ETCD_PORT
 OPERATOR_METRICS=127.0.0.1:$OP_METRICS_PORT
 OPERATOR_PROBE=127.0.0.1:$OP_PROBE_PORT
 EOF
   trap - INT TERM
-  echo "control-plane: up; API server https://127.0.0.1:$API_PORT; kubeconfigs in $STATE"
+  echo "control-plane: up; API server https://$CP_ADDRESS:$API_PORT; kubeconfigs in $STATE"
 }
 
 stop_all() {

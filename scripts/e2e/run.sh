@@ -13,6 +13,12 @@
 #   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
 #                  of the team's people, quota rejection, no-change preview and destroy
+#   node           (opt-in, not in the default list) a real kubelet-backed node in network
+#                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
+#                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
+#                  autoscaling, a RayJob, port-forward, NetworkPolicies enforced, read-only root.
+#                  Needs root; builds its own tools (containerd, CoreDNS, kube-router, images)
+#                  and installs Debian packages (node-deps.sh) when missing.
 # `pulumi-smoke` and `deploy` start a control plane if needed.
 #
 # Every check prints "PASS: ..." or "FAIL: ..."; the last line is "N passed, M failed" and the
@@ -44,10 +50,13 @@ export E2E_RESULTS
 : >"$E2E_RESULTS"
 export PATH="$E2E_BIN:$PATH"
 CP_STARTED=0
+NODE_STARTED=0
+NODE_DIR="$RUN_DIR/node"
 declare -A BUILT=()
 
 cleanup() {
   local rc=$?
+  [[ "$NODE_STARTED" == 1 ]] && bash "$HERE/node.sh" stop "$NODE_DIR" >/dev/null 2>&1
   [[ "$CP_STARTED" == 1 ]] && bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1
   if [[ "${E2E_KEEP:-}" == 1 ]]; then echo "e2e: kept $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
   return $rc
@@ -61,10 +70,12 @@ fail() { e2e_fail "$@"; }
 
 # ---- step: build ----------------------------------------------------------------------------
 ALL_TOOLS=(ray etcd kubernetes kuberay pulumi pulumi-kubernetes)
+NODE_TOOLS=(containerd coredns kube-router node-images) # built only when the node step runs
 step_build() {
   section "build tools (cache: $E2E_CACHE)"
-  local t start
-  for t in "${ALL_TOOLS[@]}"; do
+  local t start tools=("${ALL_TOOLS[@]}")
+  [[ " ${STEPS[*]} " == *" node "* ]] && tools+=("${NODE_TOOLS[@]}")
+  for t in "${tools[@]}"; do
     start=$SECONDS
     if timeout --kill-after=30 "$BUILD_TIMEOUT" bash "$HERE/build-tools.sh" "$t"; then
       BUILT[$t]=1; pass "build $t ($((SECONDS - start))s)"
@@ -87,6 +98,7 @@ have() {
         kuberay) [[ -x "$E2E_BIN/kuberay-operator" ]] || return 1 ;;
         pulumi) [[ -x "$E2E_BIN/pulumi" && -x "$E2E_BIN/pulumi-language-nodejs" ]] || return 1 ;;
         pulumi-kubernetes) [[ -x "$E2E_BIN/pulumi-resource-kubernetes" ]] || return 1 ;;
+        node-images) [[ -f "$E2E_CACHE/images/ray.tar" ]] || return 1 ;;
         *) [[ -x "$E2E_BIN/$t" ]] || return 1 ;;
       esac
     fi
@@ -108,7 +120,7 @@ render_ray_pki() {
   (cd "$E2E_REPO" && node -e '
     const fs = require("fs"), YAML = require("yaml");
     const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
-    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name.endsWith("-ray-token"));
+    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name === (process.env.RAY_E2E_CLUSTER || "e2e") + "-ray-token");
     fs.writeFileSync(process.argv[2], s.stringData.auth_token, { mode: 0o600 });
   ' "$out/manifests.yaml" "$out/pki/auth_token") || return 1
   echo "$out/pki"
@@ -120,7 +132,8 @@ step_ray() {
   local pki
   if ! pki="$(render_ray_pki)"; then fail "ray: the renderer could not write the e2e stack's certificates"; return; fi
   pass "ray: rendered the e2e stack's certificates and token ($pki)"
-  timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" "$pki"
+  # the e2e stack has several clusters: the Ray step runs the certificates of `e2e`
+  RAY_E2E_CLUSTER="${RAY_E2E_CLUSTER:-e2e}" timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" "$pki"
   local rc=$?
   if [[ $rc -ge 124 && $rc -le 137 ]]; then
     fail "ray: step stopped by its ${STEP_TIMEOUT}s timeout (rc $rc)"
@@ -438,10 +451,57 @@ step_deploy() {
   deploy_checks "$KUBECONFIG_ADMIN"
 }
 
+# ---- step: node -----------------------------------------------------------------------------
+# node_wrappers DIR: kubectl, pulumi and curl that run inside the node's namespaces (the API
+# server and the pods live there); pulumi's plugins and node inherit the namespaces.
+node_wrappers() {
+  mkdir -p "$1"
+  local c
+  for c in kubectl pulumi curl; do
+    printf '#!/bin/sh\nexec nsenter -t %s -m -n --wd="$PWD" %s "$@"\n' "$NODE_HOLDER" "$(PATH="$E2E_BIN:$PATH" command -v "$c")" >"$1/$c"
+    chmod +x "$1/$c"
+  done
+}
+
+step_node() {
+  section "a real node: kubelet, containerd, CNI, kube-proxy, CoreDNS, NetworkPolicies (node.sh)"
+  if ! have etcd kubernetes kuberay pulumi pulumi-kubernetes containerd coredns kube-router node-images; then
+    fail "node: cannot run, its tools failed to build"; return
+  fi
+  if ! bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
+    fail "node: installing the Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"; return
+  fi
+  NODE_STARTED=1 # stop whatever part of it started
+  local t0=$SECONDS
+  if ! timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/node.sh" start "$NODE_DIR"; then
+    fail "node: did not start (logs in $NODE_DIR/logs)"; return
+  fi
+  pass "node: kubelet node Ready, CoreDNS pod Ready, kube-proxy and kube-router up ($((SECONDS - t0))s)"
+  (
+    # shellcheck disable=SC1091
+    source "$NODE_DIR/env"
+    node_wrappers "$NODE_DIR/bin"
+    export PATH="$NODE_DIR/bin:$PATH"
+    E2E_RAYCLUSTER_SET=1 E2E_RAYCLUSTER=e2e
+    RUN_DIR="$RUN_DIR/node-pulumi"; mkdir -p "$RUN_DIR"
+    if ! pulumi_deploy "$KUBECONFIG_ADMIN"; then fail "node: pulumi up of the e2e stack onto the node failed"; exit 0; fi
+    pass "node: pulumi up of the e2e stack against the node's API server"
+    timeout --kill-after=30 "$((STEP_TIMEOUT * 3))" bash "$HERE/node-checks.sh" "$NODE_DIR" "$E2E_NAMESPACE" e2e other job ||
+      fail "node: node-checks.sh stopped (rc $?)"
+  )
+  local holder; holder="$(cat "$NODE_DIR/pids/holder.pid")"
+  cp "$NODE_DIR/sysctl.saved" "$RUN_DIR/sysctl.before" 2>/dev/null
+  bash "$HERE/node.sh" stop "$NODE_DIR" && NODE_STARTED=0
+  e2e_check "node: stopped: its namespace holder is gone, no kubepods cgroup is left, kernel settings restored" \
+    bash -c "[[ ! -e /proc/$holder ]] && ! ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null | grep -q . &&
+      while IFS='=' read -r k v; do [[ \"\$(sysctl -n \$k)\" == \"\$v\" ]] || { echo \"\$k is \$(sysctl -n \$k), was \$v\"; exit 1; }; done <'$RUN_DIR/sysctl.before'"
+}
+
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
   [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy)
+  STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do
     case "$s" in
@@ -450,6 +510,7 @@ main() {
       control-plane) step_control_plane ;;
       pulumi-smoke) step_pulumi_smoke ;;
       deploy) step_deploy ;;
+      node) step_node ;;
       *) fail "unknown step '$s'" ;;
     esac
   done

@@ -103,6 +103,8 @@ setup_namespaces() {
     ip link add e2e-node type veth peer name e2e-node-peer
     ip addr add $NODE_IP/32 dev e2e-node
     ip link set e2e-node up; ip link set e2e-node-peer up
+    # the node's own processes (the operator) reach ClusterIPs: a route, then kube-proxy's DNAT
+    ip route add $SERVICE_CIDR dev e2e-node
     ip link add e2e-inet type veth peer name e2e-inet0 netns $inet_pid
     ip addr add $INET_GW/24 dev e2e-inet
     ip link set e2e-inet up
@@ -165,8 +167,7 @@ EOF
         "type": "cni-ipam-by-namespace", "hostLocal": "/usr/lib/cni/host-local", "dataDir": "/var/lib/cni/ipam",
         "ranges": {"$TEAM_NAMESPACE": "$TEAM_POD_CIDR"}, "defaultRange": "$OTHER_POD_CIDR"
       }
-    },
-    {"type": "loopback"}
+    }
   ]
 }
 EOF
@@ -231,7 +232,7 @@ start_all() {
   # -- control plane, inside the namespace, on the node's address
   CP_DIR="$STATE/cp"
   in_node env E2E_CP_ADDRESS="$NODE_IP" E2E_CP_API_PORT="$API_PORT" E2E_CP_SERVICE_CIDR="$SERVICE_CIDR" \
-    E2E_CP_EXTRA_CONTROLLERS="endpoint,endpointslice,replicaset,deployment,podgc,ttl-after-finished" \
+    E2E_CP_EXTRA_CONTROLLERS="endpoint,endpointslice,root-ca-cert-publisher,replicaset,deployment,podgc,ttl-after-finished" \
     E2E_PROCESS_TIMEOUT="$PROCESS_TIMEOUT" bash "$HERE/control-plane.sh" start "$CP_DIR" >"$STATE/logs/control-plane.log" 2>&1 ||
     { tail -n 30 "$STATE/logs/control-plane.log" >&2; die "the control plane did not start"; }
   # shellcheck disable=SC1091
@@ -245,7 +246,7 @@ start_all() {
   wait_for "$START_TIMEOUT" containerd in_node ctr --address /run/containerd/containerd.sock version ||
     fail_start containerd "no answer on /run/containerd/containerd.sock"
   for b in pause coredns ray; do
-    in_node ctr --address /run/containerd/containerd.sock -n k8s.io images import --no-unpack "$IMAGES/$b.tar" \
+    in_node ctr --address /run/containerd/containerd.sock -n k8s.io images import "$IMAGES/$b.tar" \
       >"$STATE/logs/import-$b.log" 2>&1 || { cat "$STATE/logs/import-$b.log" >&2; die "importing $b.tar failed"; }
   done
 
@@ -267,6 +268,7 @@ start_all() {
     --metrics-bind-address 127.0.0.1:10249 --healthz-bind-address 127.0.0.1:10256
   spawn kube-router kube-router --kubeconfig "$K" --hostname-override "$NODE_NAME" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
     --enable-ipv4=true --enable-ipv6=false --metrics-port 0 --health-port 20244
   wait_for "$START_TIMEOUT" kube-proxy in_node curl -sf http://127.0.0.1:10256/healthz || fail_start kube-proxy "no /healthz"
   wait_for "$START_TIMEOUT" kube-router in_node curl -sf http://127.0.0.1:20244/healthz || fail_start kube-router "no /healthz"

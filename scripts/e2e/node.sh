@@ -105,6 +105,12 @@ setup_namespaces() {
     ip link set e2e-node up; ip link set e2e-node-peer up
     # the node's own processes (the operator) reach ClusterIPs: a route, then kube-proxy's DNAT
     ip route add $SERVICE_CIDR dev e2e-node
+    # one bridge for all pods, with the gateway (.1) of both pod ranges: Debian's bridge plugin
+    # puts only one IPv4 gateway on a bridge, so it is told isGateway=false and finds them here
+    ip link add cni0 type bridge
+    ip addr add $(gw_of $TEAM_POD_CIDR) dev cni0
+    ip addr add $(gw_of $OTHER_POD_CIDR) dev cni0
+    ip link set cni0 up
     ip link add e2e-inet type veth peer name e2e-inet0 netns $inet_pid
     ip addr add $INET_GW/24 dev e2e-inet
     ip link set e2e-inet up
@@ -119,6 +125,9 @@ setup_namespaces() {
     ip route add 198.18.0.0/15 via $INET_GW
   " || die "could not set up the internet namespace"
 }
+
+# gw_of CIDR: the range's .1 with its prefix (the bridge's address for that range)
+gw_of() { python3 -c 'import ipaddress,sys; n=ipaddress.ip_network(sys.argv[1]); print(f"{n[1]}/{n.prefixlen}")' "$1"; }
 
 save_sysctls() {
   local k
@@ -162,7 +171,7 @@ EOF
   "name": "e2e",
   "plugins": [
     {
-      "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "type": "bridge", "bridge": "cni0", "isGateway": false, "ipMasq": false, "hairpinMode": true,
       "ipam": {
         "type": "cni-ipam-by-namespace", "hostLocal": "/usr/lib/cni/host-local", "dataDir": "/var/lib/cni/ipam",
         "ranges": {"$TEAM_NAMESPACE": "$TEAM_POD_CIDR"}, "defaultRange": "$OTHER_POD_CIDR"

@@ -99,6 +99,7 @@ fi
 
 # a namespace without policies or PodSecurity labels, for the cross-namespace checks
 kc create namespace "$OUTSIDER_NS" >/dev/null 2>&1
+wait_for 60 "default ServiceAccount in $OUTSIDER_NS" kc -n "$OUTSIDER_NS" get serviceaccount default
 kc -n "$OUTSIDER_NS" run outsider --image="$RAY_IMAGE" --image-pull-policy=Never --restart=Never \
   --overrides='{"spec":{"terminationGracePeriodSeconds":1}}' --command -- sleep 3600 >/dev/null 2>&1
 # the kubelet itself refuses runAsNonRoot for an image whose user is root (CoreDNS's here)
@@ -152,7 +153,7 @@ fi
 # -- 5. kubectl port-forward (the team's people identity) reaches the dashboard -----------------
 TOKEN="$(kc -n "$NS" get secret "$RC-ray-token" -o jsonpath='{.data.auth_token}' | base64 -d)"
 PF_PORT=18265
-kubectl --kubeconfig "$KUBECONFIG_ALICE" -n "$NS" port-forward "svc/$RC-head-svc" "$PF_PORT:8265" >"$NODE_DIR/port-forward.log" 2>&1 &
+kubectl --kubeconfig "$KUBECONFIG_ALICE" -n "$NS" port-forward "pod/$HEAD" "$PF_PORT:8265" >"$NODE_DIR/port-forward.log" 2>&1 &
 PF_PID=$!
 if wait_for 30 "port-forward listening" curl -s -o /dev/null "http://127.0.0.1:$PF_PORT/"; then
   code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PF_PORT/api/jobs/")"
@@ -162,7 +163,7 @@ if wait_for 30 "port-forward listening" curl -s -o /dev/null "http://127.0.0.1:$
   [[ "$code" == 200 ]] && pass "port-forward by $PEOPLE_USER: the dashboard answers 200 with the token" ||
     fail "port-forward: with the token the dashboard answered $code, not 200"
 else
-  fail "kubectl port-forward to $RC-head-svc:8265 did not come up"; tail -n 5 "$NODE_DIR/port-forward.log" | sed 's/^/    /'
+  fail "kubectl port-forward to $HEAD:8265 did not come up"; tail -n 5 "$NODE_DIR/port-forward.log" | sed 's/^/    /'
 fi
 kill "$PF_PID" 2>/dev/null; wait "$PF_PID" 2>/dev/null
 
@@ -172,7 +173,7 @@ if [[ -n "$HEAD" ]]; then
   ( sleep 1; wait_for 600 "a second worker" bash -c "[[ \$(kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=worker -o name | grep -c .) -ge 2 ]]" &&
       echo up >"$NODE_DIR/scaled-up" ) &
   watcher=$!
-  driver "$HEAD" scale 2 20
+  driver "$HEAD" scale 2 420
   wait "$watcher"
   check "the autoscaler added a worker pod for the pending task (1 -> 2)" test -f "$NODE_DIR/scaled-up"
   check "the autoscaler removed the idle worker after its idle timeout (back to 1)" \

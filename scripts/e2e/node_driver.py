@@ -5,8 +5,8 @@ Usage: python - CHECK [args]
   cluster TEAM_CIDR   every alive node has an address in TEAM_CIDR; a task runs on a worker;
                       an object moves head -> worker and worker -> head
   job MARKER          a job submitted with the token writes a file in its working directory
-  scale N SECONDS     N tasks of 1 CPU each, sleeping SECONDS, all finish (the autoscaler must
-                      add workers for them); prints the nodes they ran on
+  scale N SECONDS     N tasks of 1 CPU each that wait (up to SECONDS) until all N run at once:
+                      the autoscaler must add workers for them; prints the nodes they ran on
 
 Prints PASS:/FAIL: lines; the exit status is the number of failures.
 """
@@ -81,18 +81,36 @@ def check_job(marker):
 def check_scale(count, seconds):
     ray = connect()
 
+    # The tasks wait for each other: they can only all finish once `count` of them run at the
+    # same time, i.e. once the autoscaler has added workers for the pending ones.
+    @ray.remote(num_cpus=0)
+    class Barrier:
+        def __init__(self):
+            self.n = 0
+
+        def arrive(self):
+            self.n += 1
+
+        def count(self):
+            return self.n
+
     @ray.remote(num_cpus=1)
-    def busy(s):
-        time.sleep(s)
-        return ray.util.get_node_ip_address()
+    def busy(barrier, n, limit):
+        ray.get(barrier.arrive.remote())
+        deadline = time.time() + limit
+        while ray.get(barrier.count.remote()) < n and time.time() < deadline:
+            time.sleep(1)
+        return ray.util.get_node_ip_address(), ray.get(barrier.count.remote())
 
     start = time.time()
+    barrier = Barrier.remote()
     try:
-        ips = ray.get([busy.remote(seconds) for _ in range(count)], timeout=600)
-        report(len(set(ips)) == count, f"{count} one-CPU tasks finished on {count} workers",
-               f"{sorted(ips)} in {time.time() - start:.0f}s")
+        out = ray.get([busy.remote(barrier, count, seconds) for _ in range(count)], timeout=seconds + 60)
+        ips = sorted(ip for ip, _ in out)
+        ok = len(set(ips)) == count and all(n >= count for _, n in out)
+        report(ok, f"{count} one-CPU tasks ran at the same time on {count} workers", f"{ips} after {time.time() - start:.0f}s")
     except Exception as e:  # a timeout: the autoscaler did not add the worker
-        report(False, f"{count} one-CPU tasks finished", repr(e)[:300])
+        report(False, f"{count} one-CPU tasks ran at the same time", repr(e)[:300])
 
 
 def main():

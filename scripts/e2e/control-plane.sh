@@ -126,8 +126,9 @@ start_all() {
   for b in etcd kube-apiserver kube-controller-manager kubectl kuberay-operator; do
     [[ -x "$E2E_BIN/$b" ]] || die "$E2E_BIN/$b is missing: run scripts/e2e/build-tools.sh first"
   done
-  [[ -f "$CRD_DIR/ray.io_rayclusters.yaml" && -f "$CRD_DIR/ray.io_rayjobs.yaml" ]] ||
-    die "KubeRay CRDs not found in $CRD_DIR (expected ray.io_rayclusters.yaml and ray.io_rayjobs.yaml from shared/kuberay/v1.6.2; set KUBERAY_CRD_DIR)"
+  # all three: the operator also watches RayServices, and exits when that cache never syncs
+  [[ -f "$CRD_DIR/ray.io_rayclusters.yaml" && -f "$CRD_DIR/ray.io_rayjobs.yaml" && -f "$CRD_DIR/ray.io_rayservices.yaml" ]] ||
+    die "KubeRay CRDs not found in $CRD_DIR (expected ray.io_rayclusters.yaml, ray.io_rayjobs.yaml and ray.io_rayservices.yaml from shared/kuberay/v1.6.2; set KUBERAY_CRD_DIR)"
   mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/etcd"
   # interrupted while starting: stop what already runs
   trap 'stop_all; exit 130' INT TERM
@@ -187,11 +188,11 @@ start_all() {
 
   # -- KubeRay CRDs (server-side apply: they exceed the client-side annotation limit)
   kubectl --kubeconfig "$K" apply --server-side -f "$CRD_DIR/ray.io_rayclusters.yaml" \
-    -f "$CRD_DIR/ray.io_rayjobs.yaml" >"$STATE/logs/crds.log" 2>&1 ||
+    -f "$CRD_DIR/ray.io_rayjobs.yaml" -f "$CRD_DIR/ray.io_rayservices.yaml" >"$STATE/logs/crds.log" 2>&1 ||
     { cat "$STATE/logs/crds.log" >&2; stop_all; die "applying the KubeRay CRDs failed"; }
   # (polled: `kubectl wait` fails at once while a new CRD has no status.conditions yet)
   local crd
-  for crd in rayclusters.ray.io rayjobs.ray.io; do
+  for crd in rayclusters.ray.io rayjobs.ray.io rayservices.ray.io; do
     wait_for "$START_TIMEOUT" "CRD $crd Established" bash -c \
       "[[ \"\$(kubectl --kubeconfig '$K' get crd $crd -o jsonpath='{.status.conditions[?(@.type==\"Established\")].status}')\" == True ]]" ||
       { cat "$STATE/logs/crds.log" >&2; stop_all; die "KubeRay CRD $crd not Established"; }

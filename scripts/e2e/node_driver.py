@@ -94,7 +94,9 @@ def check_scale(count, seconds):
         def count(self):
             return self.n
 
-    @ray.remote(num_cpus=1)
+    # A task blocked in ray.get gives its CPU back, so the CPU alone would let both share one
+    # worker: each also holds 1 GiB of Ray's `memory` resource (a 1536Mi worker fits one).
+    @ray.remote(num_cpus=1, memory=1 << 30)
     def busy(barrier, n, limit):
         ray.get(barrier.arrive.remote())
         deadline = time.time() + limit

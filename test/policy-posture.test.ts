@@ -144,7 +144,7 @@ describe("pack config", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
             allowExceptions: true,
             hostPathPrefixes: [],
-            allowedRegistries: ["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"],
+            allowedRegistries: ["docker.io/rayproject/"],
             requireDigest: false,
         });
         assert.deepStrictEqual(resolvePackConfig({ requireDigest: true }), { ...DEFAULT_PACK_CONFIG, requireDigest: true });

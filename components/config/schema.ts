@@ -6,12 +6,18 @@
 import { z } from "zod";
 import * as semver from "semver";
 import { isQuantity } from "./quantities";
-import { isAnyCidr, isIpv4Cidr, isOpenToAll } from "./cidr";
+import { coverageProblem, isAnyCidr, isIpv4Cidr } from "../../common/addresses";
 import { accessKeyProblem } from "./accessKeys";
+import { reservedEnvProblem } from "./env";
+import { coverageRefinement, egressRefinement, metadataRefinement } from "./addressRules";
+import { subjectNameProblem } from "../../common/subjects";
+import { ossPrefixProblem, ramStatementProblems } from "../../common/ram";
+import { CONTROL_PLANE_LABELS, nonEmptySelector } from "./scheduling";
+import { registryPrefixProblem } from "./registries";
+import { systemNamespaceProblem } from "../../common/namespaces";
 import { imageProblems } from "../builders/image";
 import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
-import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
 
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
@@ -32,6 +38,9 @@ export const quantity = z
     .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
 
 export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/24" });
+
+/** A CIDR that must not be, or lie inside, a cloud metadata range. */
+const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(metadataRefinement);
 
 /**
  * What some field checks depend on elsewhere in the config (the security opt-ins). Read
@@ -95,7 +104,7 @@ const envVars = z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"), z.string())
     .superRefine((env, ctx) => {
         for (const [name, value] of Object.entries(env)) {
-            const why = accessKeyProblem(name, value);
+            const why = accessKeyProblem(name, value) ?? reservedEnvProblem(name);
             if (why) {
                 ctx.addIssue({ code: "custom", path: [name], message: why });
             }
@@ -114,11 +123,23 @@ const workerGroup = z
         maxReplicas: z.number().int().min(0).default(4),
         /** Size of the memory-backed /dev/shm. Default: 30% of memory is common; we default to 1Gi. */
         shmSize: quantity.default("1Gi"),
-        nodeSelector: z.record(z.string(), z.string()).optional(),
+        /** Node labels; never the control-plane role labels. */
+        nodeSelector: z
+            .record(
+                z.string().refine((k) => !CONTROL_PLANE_LABELS.includes(k), {
+                    message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code`,
+                }),
+                z.string(),
+            )
+            .optional(),
+        /** Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included. */
         tolerations: z
             .array(
                 z.strictObject({
-                    key: z.string().optional(),
+                    key: z
+                        .string()
+                        .min(1, "is required: a toleration without a key tolerates every taint")
+                        .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" }),
                     operator: z.enum(["Equal", "Exists"]).optional(),
                     value: z.string().optional(),
                     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
@@ -151,10 +172,7 @@ const autoscaling = z.strictObject({
 });
 
 const aclEntry = z.strictObject({
-    cidr: z
-        .string()
-        .refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })
-        .refine((c) => !isOpenToAll(c), { message: "must not open the dashboard to everyone (0.0.0.0/0, ::/0)" }),
+    cidr: notMetadata(z.string().refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })),
     description: z.string().optional(),
 });
 
@@ -165,14 +183,21 @@ const exposure = z.discriminatedUnion("mode", [
             mode: z.literal("loadbalancer"),
             /** `internet` or `intranet`. Default `intranet`. */
             addressType: z.enum(["internet", "intranet"]).default("intranet"),
-            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; never 0.0.0.0/0 or ::/0. */
+            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README "Address ceilings"). */
             aclEntries: z.array(aclEntry).default([]),
             /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
             aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
             /** Source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
-            sourceCidrs: z.array(cidr).optional(),
+            sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional(),
         })
         .superRefine((e, ctx) => {
+            const aclCoverage = coverageProblem(
+                e.aclEntries.map((x) => x.cidr),
+                e.addressType === "internet" ? "a public ACL" : "an ACL",
+            );
+            if (aclCoverage) {
+                ctx.addIssue({ code: "custom", path: ["aclEntries"], message: aclCoverage });
+            }
             if (!e.aclId && e.aclEntries.length === 0) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "must list at least one CIDR (or give aclId): a public dashboard needs an ACL whitelist" });
             }
@@ -197,9 +222,12 @@ const exposure = z.discriminatedUnion("mode", [
         /** Namespace of the ingress controller pods, admitted to 8265. Default `kube-system` (ACK's nginx-ingress-controller). */
         controllerNamespace: dnsLabel(63).default("kube-system"),
         /** Labels selecting the controller pods. Default `app: ingress-nginx`. */
-        controllerPodLabels: z.record(z.string(), z.string()).default({ app: "ingress-nginx" }),
-        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Default empty: any source, behind basic auth and the Ray token. */
-        allowedSourceCidrs: z.array(aclEntry.shape.cidr).default([]),
+        controllerPodLabels: nonEmptySelector.default({ app: "ingress-nginx" }),
+        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source". */
+        allowedSourceCidrs: z
+            .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
+            .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+            .superRefine(coverageRefinement("allowedSourceCidrs")),
     }),
 ]);
 
@@ -297,7 +325,7 @@ const quotaSchema = z.strictObject({
 
 const networkSchema = z.strictObject({
     /** CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling. */
-    apiServerCidrs: z.array(cidr).default([]),
+    apiServerCidrs: z.array(notMetadata(cidr)).superRefine(egressRefinement("apiServerCidrs")).default([]),
     /** API server port. Default 6443. */
     apiServerPort: z.number().int().min(1).max(65535).default(6443),
     /** Namespaces whose pods may reach the head's dashboard (8265) and Ray Client (10001). Default none. */
@@ -308,16 +336,17 @@ const networkSchema = z.strictObject({
     monitoringNamespace: dnsLabel(63).optional(),
     /** Namespace and labels of the cluster DNS pods. */
     dnsNamespace: dnsLabel(63).default("kube-system"),
-    dnsPodLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }),
+    dnsPodLabels: nonEmptySelector.default({ "k8s-app": "kube-dns" }),
     /** Egress allowed from Ray pods, e.g. the VPC endpoints of OSS and STS. */
     egress: z
         .array(
             z.strictObject({
-                cidr,
+                cidr: notMetadata(cidr),
                 ports: z.array(z.number().int().min(1).max(65535)).default([443]),
                 description: z.string().optional(),
             }),
         )
+        .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))
         .default([]),
 });
 
@@ -358,20 +387,38 @@ const tlsSchema = z.strictObject({
     clients: z.array(dnsLabel(40)).default([]),
 });
 
+/** A user or group name: never a Kubernetes `system:` identity; length- and charset-checked (common/subjects.ts). */
+const subjectName = z.string().superRefine((name, c) => {
+    const why = subjectNameProblem(name);
+    if (why) {
+        c.addIssue({ code: "custom", message: why });
+    }
+});
+
 const accessSchema = z.strictObject({
     /** Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role. */
-    groups: z.array(z.string().min(1)).default([]),
-    users: z.array(z.string().min(1)).default([]),
+    groups: z.array(subjectName).default([]),
+    users: z.array(subjectName).default([]),
 });
 
 const securitySchema = z.strictObject({
     /** Host path prefixes a cluster may mount (read-only). Default none: no hostPath at all. */
     hostPathPrefixes: z.array(z.string().regex(/^\/.+/, "must be an absolute path")).default([]),
-    /** Registries (prefixes of the fully qualified image) images may come from. */
+    /**
+     * Registry and namespace prefixes (`host/namespace/`) images may come from. A bare public
+     * registry host is no allowlist: anyone can create a namespace there.
+     */
     allowedRegistries: z
-        .array(z.string().min(1))
+        .array(
+            z.string().superRefine((entry, c) => {
+                const why = registryPrefixProblem(entry);
+                if (why) {
+                    c.addIssue({ code: "custom", message: why });
+                }
+            }),
+        )
         .min(1)
-        .default(["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"]),
+        .default(["docker.io/rayproject/"]),
     /** Refuse images without a digest. Default false (documented exception in the posture report). */
     requireDigest: z.boolean().default(false),
     /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */
@@ -387,12 +434,21 @@ const rrsaTeamSchema = z.strictObject({
         .array(
             z.strictObject({
                 bucket: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be an OSS bucket name"),
-                prefix: z.string().default(""),
+                /** Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report). */
+                prefix: z
+                    .string()
+                    .superRefine((prefix, c) => {
+                        const why = ossPrefixProblem(prefix);
+                        if (why) {
+                            c.addIssue({ code: "custom", message: why });
+                        }
+                    })
+                    .default(""),
                 access: z.enum(["read", "read-write"]).default("read"),
             }),
         )
         .default([]),
-    /** Extra RAM policy statements. `*` action on `*` resource is refused. */
+    /** Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README "RRSA"). */
     extraStatements: z
         .array(
             z.strictObject({
@@ -404,9 +460,11 @@ const rrsaTeamSchema = z.strictObject({
         )
         .default([])
         .superRefine((statements, c) => {
-            for (const i of starOnStar(statements)) {
-                c.addIssue({ code: "custom", path: [i], message: "grants every action on every resource ('*' on '*'); list the actions and resources the jobs need" });
-            }
+            statements.forEach((st, i) => {
+                for (const p of ramStatementProblems(st)) {
+                    c.addIssue({ code: "custom", path: [i, ...p.path], message: p.message });
+                }
+            });
         }),
 });
 
@@ -497,6 +555,23 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {
                         c.addIssue({ code: "custom", path: ["dashboardPassword"], message });
                     }
+                }
+            });
+            // System namespaces: the team's own, and those its head admits (common/namespaces.ts).
+            const platformNamespaces = {
+                "KubeRay operator (network.operatorNamespace)": t.network.operatorNamespace,
+                "monitoring (network.monitoringNamespace)": t.network.monitoringNamespace,
+                "cluster DNS (network.dnsNamespace)": t.network.dnsNamespace,
+            };
+            const teamNamespace = t.namespace ?? `ray-${t.team}`;
+            const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespaces);
+            if (nsProblem) {
+                c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
+            }
+            t.network.allowedNamespaces.forEach((ns, i) => {
+                const why = systemNamespaceProblem(ns, platformNamespaces);
+                if (why) {
+                    c.addIssue({ code: "custom", path: ["network", "allowedNamespaces", i], message: `${why}: every pod there could reach the Ray dashboard and Ray Client` });
                 }
             });
             if (t.cloud?.kubeconfigSource === "config" && !t.kubeconfig) {

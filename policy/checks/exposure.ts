@@ -5,7 +5,7 @@
  */
 import { POLICY_IDS } from "../../components/policyIds";
 import { Check, Finding, violation } from "../check";
-import { parseIpv4Cidr } from "../../components/config/cidr";
+import { parseIpv4Cidr } from "../../common/addresses";
 import { PolicyResource, isKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
 

@@ -12,6 +12,9 @@ import type { PackConfig } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
+/** Mode of every file written with --include-secrets (and of the key files always). */
+export const SECRET_FILE_MODE = 0o600;
+
 export interface RenderOptions {
     readonly includeSecrets: boolean;
     /** The policy pack's settings that follow from the stack (its registries, its digest rule). */
@@ -110,14 +113,14 @@ export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
             for (const role of ["head", "worker"]) {
                 files.set(`pki/${cluster}-${role}.crt`, { content: m[role].certPem });
                 if (opts.includeSecrets) {
-                    files.set(`pki/${cluster}-${role}.key`, { content: m[role].keyPem, mode: 0o600 });
+                    files.set(`pki/${cluster}-${role}.key`, { content: m[role].keyPem, mode: SECRET_FILE_MODE });
                 }
             }
         }
         for (const [client, m] of Object.entries<any>(s.secretState.clients)) {
             files.set(`pki/client-${client}.crt`, { content: m.certPem });
             if (opts.includeSecrets) {
-                files.set(`pki/client-${client}.key`, { content: m.keyPem, mode: 0o600 });
+                files.set(`pki/client-${client}.key`, { content: m.keyPem, mode: SECRET_FILE_MODE });
             }
         }
     }
@@ -139,5 +142,11 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     );
     files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
     files.set("posture.md", { content: postureMarkdown(posture) });
+    if (opts.includeSecrets) {
+        // Secret values, keys and the token are in these files: owner-only, like an SSH key.
+        for (const [p, f] of files) {
+            files.set(p, { ...f, mode: SECRET_FILE_MODE });
+        }
+    }
     return files;
 }

@@ -125,19 +125,19 @@ const workerGroup = z
         shmSize: quantity.default("1Gi"),
         /** Node labels; never the control-plane role labels. */
         nodeSelector: z
-            .record(
-                z.string().refine((k) => !CONTROL_PLANE_LABELS.includes(k), {
-                    message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code`,
-                }),
-                z.string(),
-            )
+            .record(z.string(), z.string())
+            .superRefine((labels, c) => {
+                for (const key of Object.keys(labels).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
+                    c.addIssue({ code: "custom", path: [key], message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code` });
+                }
+            })
             .optional(),
         /** Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included. */
         tolerations: z
             .array(
                 z.strictObject({
                     key: z
-                        .string()
+                        .string({ error: "is required: a toleration without a key tolerates every taint" })
                         .min(1, "is required: a toleration without a key tolerates every taint")
                         .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" }),
                     operator: z.enum(["Equal", "Exists"]).optional(),
@@ -348,7 +348,23 @@ const networkSchema = z.strictObject({
         )
         .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))
         .default([]),
+}).superRefine((net, c) => {
+    net.allowedNamespaces.forEach((ns, i) => {
+        const why = systemNamespaceProblem(ns, platformNamespacesOf(net));
+        if (why) {
+            c.addIssue({ code: "custom", path: ["allowedNamespaces", i], message: `${why}: every pod there could reach the Ray dashboard and Ray Client` });
+        }
+    });
 });
+
+/** Namespaces of the cluster services a team relies on: neither the team's namespace nor one its head admits. */
+function platformNamespacesOf(net: { operatorNamespace: string; monitoringNamespace?: string; dnsNamespace: string }): Record<string, string | undefined> {
+    return {
+        "KubeRay operator (network.operatorNamespace)": net.operatorNamespace,
+        "monitoring (network.monitoringNamespace)": net.monitoringNamespace,
+        "cluster DNS (network.dnsNamespace)": net.dnsNamespace,
+    };
+}
 
 const podNetworkSchema = z
     .strictObject({
@@ -557,23 +573,12 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     }
                 }
             });
-            // System namespaces: the team's own, and those its head admits (common/namespaces.ts).
-            const platformNamespaces = {
-                "KubeRay operator (network.operatorNamespace)": t.network.operatorNamespace,
-                "monitoring (network.monitoringNamespace)": t.network.monitoringNamespace,
-                "cluster DNS (network.dnsNamespace)": t.network.dnsNamespace,
-            };
+            // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.
             const teamNamespace = t.namespace ?? `ray-${t.team}`;
-            const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespaces);
+            const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespacesOf(t.network));
             if (nsProblem) {
                 c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
             }
-            t.network.allowedNamespaces.forEach((ns, i) => {
-                const why = systemNamespaceProblem(ns, platformNamespaces);
-                if (why) {
-                    c.addIssue({ code: "custom", path: ["network", "allowedNamespaces", i], message: `${why}: every pod there could reach the Ray dashboard and Ray Client` });
-                }
-            });
             if (t.cloud?.kubeconfigSource === "config" && !t.kubeconfig) {
                 c.addIssue({ code: "custom", path: ["kubeconfig"], message: "is required with cloud.kubeconfigSource: config" });
             }

@@ -40,6 +40,7 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
             rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
             dashboardPassword: config.dashboardPassword === undefined ? undefined : pulumi.secret(config.dashboardPassword),
             verifyVSwitches: config.cloud !== undefined,
+            verifyAcl: config.cloud !== undefined,
         },
         p.opts,
     );

@@ -75,8 +75,16 @@ async function main(): Promise<void> {
     for (const key of stackConfig.standIns) {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
-    const podCidrs = validated.value.kind === "team" ? validated.value.config.podCidrs : [];
-    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs });
+    const team = validated.value.kind === "team" ? validated.value.config : undefined;
+    const podCidrs = team?.podCidrs ?? [];
+    // A bring-your-own ACL is answered with what the stack says it admits (its sourceCidrs).
+    const acls: Record<string, string[]> = {};
+    for (const c of team?.clusters ?? []) {
+        if (c.exposure.mode === "loadbalancer" && c.exposure.aclId) {
+            acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
+        }
+    }
+    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
     const includeSecrets = args["include-secrets"] ?? false;
     const security = validated.value.kind === "team" ? validated.value.config.security : undefined;
     const packConfig = security ? { allowedRegistries: security.allowedRegistries, requireDigest: security.requireDigest } : {};

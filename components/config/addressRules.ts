@@ -1,32 +1,28 @@
 /**
- * The address rules of the stack config as zod refinements (the arithmetic is common/addresses.ts,
- * which the policy pack shares): no entry at a cloud metadata address, and no list wider than its
- * documented ceiling (README "Address ceilings").
+ * Shared predicates (common/, which the policy pack applies too) as zod refinements: each
+ * predicate returns why a value is refused, or undefined. The address rules: no entry at a cloud
+ * metadata address, and no list wider than its documented ceiling (README "Address ceilings").
  */
 import type { z } from "zod";
 import { coverageProblem, metadataProblem } from "../../common/addresses";
 
 type Issues = Pick<z.RefinementCtx, "addIssue">;
 
-export function metadataRefinement(cidr: string, c: Issues): void {
-    const why = metadataProblem(cidr);
-    if (why) {
-        c.addIssue({ code: "custom", message: why });
-    }
-}
+/** A refinement that reports `problem(value)` on the value's own key. */
+export const refuseWith =
+    <T>(problem: (value: T) => string | undefined) =>
+    (value: T, c: Issues): void => {
+        const why = problem(value);
+        if (why !== undefined) {
+            c.addIssue({ code: "custom", message: why });
+        }
+    };
+
+export const metadataRefinement = refuseWith(metadataProblem);
 
 /** Every address counts: ACLs and the sources a NetworkPolicy admits. */
-export const coverageRefinement = (what: string) => (cidrs: readonly string[], c: Issues) => {
-    const why = coverageProblem(cidrs, what);
-    if (why) {
-        c.addIssue({ code: "custom", message: why });
-    }
-};
+export const coverageRefinement = (what: string) => refuseWith((cidrs: readonly string[]) => coverageProblem(cidrs, what));
 
 /** Public addresses count: egress inside the VPC (RFC 1918, 100.64.0.0/10) is not capped. */
-export const egressRefinement = (what: string) => (cidrs: readonly string[], c: Issues) => {
-    const why = coverageProblem(cidrs, `public egress (${what})`, { publicOnly: true });
-    if (why) {
-        c.addIssue({ code: "custom", message: why });
-    }
-};
+export const egressRefinement = (what: string) =>
+    refuseWith((cidrs: readonly string[]) => coverageProblem(cidrs, `public egress (${what})`, { publicOnly: true }));

@@ -9,7 +9,7 @@ import { isQuantity } from "./quantities";
 import { coverageProblem, isAnyCidr, isIpv4Cidr } from "../../common/addresses";
 import { accessKeyProblem } from "./accessKeys";
 import { reservedEnvProblem } from "./env";
-import { coverageRefinement, egressRefinement, metadataRefinement } from "./addressRules";
+import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "./addressRules";
 import { subjectNameProblem } from "../../common/subjects";
 import { ossPrefixProblem, ramStatementProblems } from "../../common/ram";
 import { CONTROL_PLANE_LABELS, nonEmptySelector } from "./scheduling";
@@ -404,12 +404,7 @@ const tlsSchema = z.strictObject({
 });
 
 /** A user or group name: never a Kubernetes `system:` identity; length- and charset-checked (common/subjects.ts). */
-const subjectName = z.string().superRefine((name, c) => {
-    const why = subjectNameProblem(name);
-    if (why) {
-        c.addIssue({ code: "custom", message: why });
-    }
-});
+const subjectName = z.string().superRefine(refuseWith(subjectNameProblem));
 
 const accessSchema = z.strictObject({
     /** Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role. */
@@ -426,12 +421,7 @@ const securitySchema = z.strictObject({
      */
     allowedRegistries: z
         .array(
-            z.string().superRefine((entry, c) => {
-                const why = registryPrefixProblem(entry);
-                if (why) {
-                    c.addIssue({ code: "custom", message: why });
-                }
-            }),
+            z.string().superRefine(refuseWith(registryPrefixProblem)),
         )
         .min(1)
         .default(["docker.io/rayproject/"]),
@@ -453,12 +443,7 @@ const rrsaTeamSchema = z.strictObject({
                 /** Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report). */
                 prefix: z
                     .string()
-                    .superRefine((prefix, c) => {
-                        const why = ossPrefixProblem(prefix);
-                        if (why) {
-                            c.addIssue({ code: "custom", message: why });
-                        }
-                    })
+                    .superRefine(refuseWith(ossPrefixProblem))
                     .default(""),
                 access: z.enum(["read", "read-write"]).default("read"),
             }),

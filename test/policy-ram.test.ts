@@ -3,6 +3,7 @@ import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "../policy/checks/ram";
 import { RRSA_PROVIDER, messages, ramPolicy, ramRole, rolePolicyAttachment, trustDocument } from "./policy-fixtures.test";
 import { evaluateCheck, isBlocking } from "../policy/evaluate";
 import { resolvePackConfig } from "../policy/config";
+import { evaluatePosture, postureMarkdown } from "../policy/posture";
 import { RAM_ACTION_ALLOWLIST } from "../common/ram";
 
 const POLICY = "alicloud:ram/policy:Policy team-a-oss";
@@ -129,6 +130,9 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
             findings.map((f) => [f.message, f.exception, isBlocking(f, resolvePackConfig({ allowExceptions: false }))]),
             [[`${POLICY}: policyDocument.Statement[0].Resource: grants every object of bucket team-a-data (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`, true, false]],
         );
+        const report = evaluatePosture([policy], { allowExceptions: false });
+        assert.strictEqual(report.checks.find((c) => c.id === "ray-ram-policy-least-privilege")?.status, "exception");
+        assert.match(postureMarkdown(report), /^- notice: alicloud:ram\/policy:Policy team-a-oss: .*grants every object of bucket team-a-data/m);
     });
 
     it("refuses *FullAccess and RAM/STS system policies, not custom ones of that name", () => {

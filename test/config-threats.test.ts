@@ -58,6 +58,13 @@ describe("config: Ray's own settings", () => {
     });
 });
 
+describe("config: KubeRay that cannot enforce token auth", () => {
+    it("refuses a kubeRayVersion below 1.5.1 (spec.authOptions would be dropped)", () => {
+        hasIssue(issues(minimalTeam({ kubeRayVersion: "1.4.2" })), "ray-on-ack:kubeRayVersion", /must be >= 1\.5\.1: older KubeRay drops spec\.authOptions/);
+        accepted(minimalTeam({ kubeRayVersion: "1.5.1" }));
+    });
+});
+
 describe("config: address coverage, counted", () => {
     it("refuses a public ACL of 0.0.0.0/1 + 128.0.0.0/1 by its address count", () => {
         const list = issues(lb({ addressType: "internet", aclEntries: [{ cidr: "0.0.0.0/1" }, { cidr: "128.0.0.0/1" }] }));
@@ -128,6 +135,16 @@ describe("config: RAM", () => {
         hasIssue(issues(extra({ Action: ["oss:GetObject"], Resource: ["acs:oss:*:*:bk1/*/secret"] })), "ray-on-ack:rrsa.extraStatements[0].Resource[0]", /wildcard inside/);
     });
 
+    it("refuses bring-your-own RRSA details of another cluster", () => {
+        const cloud = (over: Record<string, unknown>) => minimalTeam({ cloud: { clusterId: "c0123abc", accountId: "1234567890123456", region: "cn-hangzhou", ...over } });
+        const issuer = (id: string) => `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${id}`;
+        const arn = (id: string) => `acs:ram::1234567890123456:oidc-provider/ack-rrsa-${id}`;
+        hasIssue(issues(cloud({ rrsaProviderArn: arn("cffff"), rrsaIssuerUrl: issuer("cffff") })), "ray-on-ack:cloud.rrsaProviderArn", /this cluster's RRSA provider/);
+        hasIssue(issues(cloud({ rrsaProviderArn: arn("c0123abc"), rrsaIssuerUrl: issuer("cffff") })), "ray-on-ack:cloud.rrsaIssuerUrl", /not the issuer of cluster c0123abc/);
+        hasIssue(issues(cloud({ rrsaProviderArn: arn("c0123abc") })), "ray-on-ack:cloud.rrsaIssuerUrl", /together/);
+        accepted(cloud({ rrsaProviderArn: arn("c0123abc"), rrsaIssuerUrl: issuer("c0123abc") }));
+    });
+
     it("requires a non-empty OSS prefix to end in / without *; an empty one (whole bucket) is allowed", () => {
         const oss = (prefix: string) => minimalTeam({ rrsa: { oss: [{ bucket: "team-x-data", prefix }] } });
         hasIssue(issues(oss("etl")), "ray-on-ack:rrsa.oss[0].prefix", /must end in '\/'/);
@@ -146,6 +163,14 @@ describe("config: namespaces, selectors and scheduling", () => {
         hasIssue(list, "ray-on-ack:network.allowedNamespaces[0]", /system namespace.*Ray dashboard/);
         hasIssue(list, "ray-on-ack:network.allowedNamespaces[1]", /monitoring/);
         assert.ok(!list.some((i) => i.key === "ray-on-ack:network.allowedNamespaces[2]"));
+    });
+
+    it("refuses namespace labels that Pod Security, RRSA or the NetworkPolicies read", () => {
+        const list = issues(minimalTeam({ labels: { "pod-security.kubernetes.io/enforce": "privileged", "kubernetes.io/metadata.name": "team-a-notebooks", "ray-on-ack.io/team": "team-a", cost: "x" } }));
+        hasIssue(list, "ray-on-ack:labels.pod-security.kubernetes.io/enforce", /reserved/);
+        hasIssue(list, "ray-on-ack:labels.kubernetes.io/metadata.name", /reserved/);
+        hasIssue(list, "ray-on-ack:labels.ray-on-ack.io/team", /reserved/);
+        assert.ok(!list.some((i) => i.key === "ray-on-ack:labels.cost"));
     });
 
     it("refuses empty label selectors", () => {
@@ -182,6 +207,7 @@ describe("config: images", () => {
         hasIssue(list, "ray-on-ack:security.allowedRegistries[2]", /ending in '\/'/);
         accepted(minimalTeam({ security: { allowedRegistries: ["registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/"] }, clusters: [cluster({ image: { repository: "registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/ray" } })] }));
         hasIssue(issues(minimalTeam({ clusters: [cluster({ image: { repository: "registry.cn-hangzhou.aliyuncs.com/anyone/ray" } })] })), "ray-on-ack:clusters[0].image.repository", /not in security.allowedRegistries/);
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ image: { repository: "docker.io/rayproject/../evil/ray" } })] })), "ray-on-ack:clusters[0].image.repository", /must be an image repository/);
     });
 });
 

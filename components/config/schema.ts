@@ -11,7 +11,7 @@ import { accessKeyProblem } from "./accessKeys";
 import { reservedEnvProblem } from "./env";
 import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "./addressRules";
 import { subjectNameProblem } from "../../common/subjects";
-import { ossPrefixProblem, ramStatementProblems } from "../../common/ram";
+import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "../../common/ram";
 import { CONTROL_PLANE_LABELS, nonEmptySelector } from "./scheduling";
 import { registryPrefixProblem } from "./registries";
 import { systemNamespaceProblem } from "../../common/namespaces";
@@ -23,8 +23,12 @@ import { quotaTreeProblems } from "./quotaTree";
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
 export const MIN_RAY_VERSION = "2.54.0";
 export const DEFAULT_RAY_VERSION = "2.60.0";
+/** The first KubeRay release that wires Ray token authentication (`spec.authOptions`). */
+export const MIN_KUBERAY_VERSION = "1.5.1";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** The distribution reference grammar's `[domain[:port]/]path`: the registry allowlist compares prefixes of exactly this. */
+const IMAGE_REPOSITORY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 export const dnsLabel = (max: number) =>
     z
@@ -71,7 +75,10 @@ const resources = z.strictObject({
 
 export const imageSchema = z.strictObject({
     /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`. */
-    repository: z.string().min(1).optional(),
+    repository: z
+        .string()
+        .regex(IMAGE_REPOSITORY, "must be an image repository: lower-case path components of letters and digits joined by '.', '_' or '-' (no '..', no tag)")
+        .optional(),
     /** Tag; default: the cluster's Ray version. `latest` is refused. */
     tag: z.string().min(1).optional(),
     /** `sha256:<64 hex>` digest; pins the image. */
@@ -357,6 +364,9 @@ const networkSchema = z.strictObject({
     });
 });
 
+/** Label prefixes the package, Kubernetes, Pod Security Admission and RRSA own on a namespace. */
+const RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "pod-security.kubernetes.io/", "ray-on-ack.io/", "pod-identity.alibabacloud.com/", "k8s.io/"];
+
 /** Namespaces of the cluster services a team relies on: neither the team's namespace nor one its head admits. */
 function platformNamespacesOf(net: { operatorNamespace: string; monitoringNamespace?: string; dnsNamespace: string }): Record<string, string | undefined> {
     return {
@@ -480,6 +490,22 @@ const cloudSchema = z.strictObject({
     /** RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own). */
     rrsaIssuerUrl: z.string().url().optional(),
     rrsaProviderArn: z.string().optional(),
+}).superRefine((cloud, c) => {
+    // Bring-your-own RRSA details must be this cluster's: another cluster's provider would trust its ServiceAccounts.
+    if (cloud.rrsaProviderArn !== undefined) {
+        const cluster = RRSA_PROVIDER_ARN.exec(cloud.rrsaProviderArn)?.[1];
+        if (cluster !== cloud.clusterId.toLowerCase()) {
+            c.addIssue({ code: "custom", path: ["rrsaProviderArn"], message: `must be this cluster's RRSA provider, acs:ram::<account>:oidc-provider/ack-rrsa-${cloud.clusterId}` });
+        } else if (cloud.rrsaIssuerUrl !== undefined) {
+            const why = issuerProblem(cloud.rrsaProviderArn, cloud.rrsaIssuerUrl);
+            if (why) {
+                c.addIssue({ code: "custom", path: ["rrsaIssuerUrl"], message: why });
+            }
+        }
+    }
+    if ((cloud.rrsaIssuerUrl === undefined) !== (cloud.rrsaProviderArn === undefined)) {
+        c.addIssue({ code: "custom", path: [cloud.rrsaIssuerUrl === undefined ? "rrsaIssuerUrl" : "rrsaProviderArn"], message: "give rrsaIssuerUrl and rrsaProviderArn together" });
+    }
 });
 
 export const teamConfigSchemaFor = (ctx: SchemaContext) =>
@@ -491,8 +517,15 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             team: dnsLabel(30),
             /** Namespace; default `ray-<team>`. */
             namespace: dnsLabel(63).optional(),
-            /** Extra namespace labels. Default none. */
-            labels: z.record(z.string(), z.string()).default({}),
+            /** Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them). */
+            labels: z
+                .record(z.string(), z.string())
+                .superRefine((labels, c) => {
+                    for (const key of Object.keys(labels).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
+                        c.addIssue({ code: "custom", path: [key], message: `is reserved (${RESERVED_LABEL_PREFIXES.join(", ")}): Pod Security, RRSA injection and namespace selectors read these labels` });
+                    }
+                })
+                .default({}),
             quota: quotaSchema.default(quotaSchema.parse({})),
             network: networkSchema.default(networkSchema.parse({})),
             /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
@@ -510,7 +543,13 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             access: accessSchema.default(accessSchema.parse({})),
             security: securitySchema.default(securitySchema.parse({})),
             /** KubeRay operator version on the cluster. Default "1.6.2"; >= 1.7 adds `upgradeStrategy: Recreate`. */
-            kubeRayVersion: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2").default("1.6.2"),
+            kubeRayVersion: z
+                .string()
+                .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
+                .refine((v) => semver.valid(v) === null || semver.gte(v, MIN_KUBERAY_VERSION), {
+                    message: `must be >= ${MIN_KUBERAY_VERSION}: older KubeRay drops spec.authOptions, so Ray token authentication would silently be off`,
+                })
+                .default("1.6.2"),
             clusters: z.array(rayClusterSchemaFor(ctx)).default([]),
             jobs: z.array(rayJobSchemaFor(ctx)).default([]),
             cloud: cloudSchema.optional(),

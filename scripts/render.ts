@@ -67,7 +67,8 @@ async function main(): Promise<void> {
         fail(formatIssues(validated.issues));
     }
     if (validated.value.kind === "team") {
-        const overlaps = podCidrOverlaps(stack, validated.value.config.podCidrs, stacksDir);
+        const t = validated.value.config;
+        const overlaps = podCidrOverlaps(stack, t.podCidrs, stacksDir, t.namespace ?? `ray-${t.team}`);
         if (overlaps.length > 0) {
             fail(formatIssues(overlaps));
         }

@@ -232,6 +232,9 @@ describe("config: cross-stack pod CIDRs", () => {
             assert.equal(found.length, 1);
             assert.equal(found[0].key, "ray-on-ack:podCidrs[1]");
             assert.match(found[0].message, /^10\.40\.1\.0\/24 overlaps 10\.40\.0\.0\/23 of stack one \(.*Pulumi\.one\.yaml\)/);
+            const sameNamespace = podCidrOverlaps("three", ["10.50.0.0/24"], dir, "ray-two");
+            assert.deepStrictEqual(sameNamespace.map((i) => i.key), ["ray-on-ack:namespace"]);
+            assert.match(sameNamespace[0].message, /"ray-two" is also the namespace of stack two/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

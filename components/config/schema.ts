@@ -530,7 +530,7 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             network: networkSchema.default(networkSchema.parse({})),
             /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
             podCidrs: z
-                .array(cidr)
+                .array(notMetadata(cidr))
                 .min(1, "needs at least one pod CIDR")
                 .superRefine((cidrs, c) => {
                     for (const message of validatePodCidrs(cidrs)) {

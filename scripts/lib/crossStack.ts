@@ -21,6 +21,15 @@ function podCidrsOf(config: Record<string, string>): string[] {
     }
 }
 
+/** The team namespace a stack file asks for (`namespace`, default `ray-<team>`), read leniently. */
+function namespaceOf(config: Record<string, string>): string | undefined {
+    if (config[`${PROJECT}:platform`] === "true") {
+        return undefined;
+    }
+    const team = config[`${PROJECT}:team`];
+    return config[`${PROJECT}:namespace`] ?? (team === undefined ? undefined : `ray-${team}`);
+}
+
 function overlap(a: string, b: string): boolean {
     const x = blockOf(a);
     const y = blockOf(b);
@@ -28,14 +37,23 @@ function overlap(a: string, b: string): boolean {
 }
 
 /** Refusals for `stack`'s pod CIDRs that overlap another team stack's in `stacksDir`. */
-export function podCidrOverlaps(stack: string, podCidrs: readonly string[], stacksDir: string): ConfigIssue[] {
+export function podCidrOverlaps(stack: string, podCidrs: readonly string[], stacksDir: string, namespace?: string): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     for (const other of listStacks(stacksDir).filter((s) => s !== stack)) {
         let theirs: string[];
+        let theirNamespace: string | undefined;
         try {
-            theirs = podCidrsOf(readStackConfig(other, {}, stacksDir).config);
+            const config = readStackConfig(other, {}, stacksDir).config;
+            theirs = podCidrsOf(config);
+            theirNamespace = namespaceOf(config);
         } catch {
             continue; // an unreadable stack file is refused when that stack is rendered
+        }
+        if (namespace !== undefined && namespace === theirNamespace) {
+            issues.push({
+                key: `${PROJECT}:namespace`,
+                message: `"${namespace}" is also the namespace of stack ${other}: two stacks would own (and overwrite) each other's Secrets, roles and NetworkPolicies`,
+            });
         }
         podCidrs.forEach((mine, i) => {
             const hit = theirs.find((t) => overlap(mine, t));

@@ -58,13 +58,6 @@ describe("config: Ray's own settings", () => {
     });
 });
 
-describe("config: KubeRay that cannot enforce token auth", () => {
-    it("refuses a kubeRayVersion below 1.5.1 (spec.authOptions would be dropped)", () => {
-        hasIssue(issues(minimalTeam({ kubeRayVersion: "1.4.2" })), "ray-on-ack:kubeRayVersion", /must be >= 1\.5\.1: older KubeRay drops spec\.authOptions/);
-        accepted(minimalTeam({ kubeRayVersion: "1.5.1" }));
-    });
-});
-
 describe("config: address coverage, counted", () => {
     it("refuses a public ACL of 0.0.0.0/1 + 128.0.0.0/1 by its address count", () => {
         const list = issues(lb({ addressType: "internet", aclEntries: [{ cidr: "0.0.0.0/1" }, { cidr: "128.0.0.0/1" }] }));

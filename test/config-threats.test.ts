@@ -50,6 +50,7 @@ describe("config: Ray's own settings", () => {
         hasIssue(list, "ray-on-ack:clusters[0].env.ALIBABA_CLOUD_ROLE_ARN", /RRSA/);
         hasIssue(list, "ray-on-ack:clusters[0].env.SSL_CERT_FILE", /certificate authorities/);
         hasIssue(list, "ray-on-ack:clusters[0].env.LD_PRELOAD", /every process/);
+        hasIssue(issues(minimalTeam({ clusters: [cluster({ env: { XDG_CACHE_HOME: "/home/ray/.cache" } })] })), "ray-on-ack:clusters[0].env.XDG_CACHE_HOME", /set by ray-on-ack/);
         hasIssue(issues(minimalTeam({ jobs: [{ ...cluster({ env: { ray_auth_mode: "disabled" } }), name: "j1", entrypoint: "python x.py" }], clusters: [] })), "ray-on-ack:jobs[0].env.ray_auth_mode", /reserved/);
     });
 

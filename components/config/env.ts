@@ -7,6 +7,8 @@
  * which credentials it uses. See README "Configuration reference" (`clusters[].env`).
  */
 
+import { writableHomeEnv } from "../builders/podSecurity";
+
 /**
  * `RAY_` names that only change how logs look:
  * - RAY_DEDUP_LOGS: 0 turns off the driver's de-duplication of repeated worker log lines.
@@ -35,10 +37,16 @@ const RESERVED_NAMES: readonly [string, string][] = [
     ["PYTHONHOME", "replaces the Python standard library of every Ray process"],
 ];
 
+/** Names the package sets on Ray containers itself; a user value would come last and win. */
+const OWN_NAMES: readonly string[] = writableHomeEnv().map((e) => e.name);
+
 /** Why a user env name is refused, or undefined. */
 export function reservedEnvProblem(name: string): string | undefined {
     if (RAY_ENV_ALLOWLIST.includes(name)) {
         return undefined;
+    }
+    if (OWN_NAMES.includes(name)) {
+        return `${name} is set by ray-on-ack (README "Pod runtime"); a second value would replace it`;
     }
     const upper = name.toUpperCase();
     const prefix = RESERVED_PREFIXES.find(([p]) => upper.startsWith(p));

@@ -149,6 +149,11 @@ export function addressCount(cidrs: readonly string[], except: readonly string[]
     return coverageOf(blocksOf(cidrs, except));
 }
 
+/** Every address of `cidr` lies in one of `within` (their union). */
+export function isCoveredBy(cidr: string, within: readonly string[]): boolean {
+    return blockOf(cidr) !== undefined && blocksOf([cidr], within).length === 0;
+}
+
 /**
  * Private address space: RFC 1918, the shared/carrier-grade range 100.64.0.0/10 (Alibaba Cloud's
  * VPC endpoints for OSS and STS live there) and IPv6 unique-local fc00::/7. Anything else counts

@@ -40,7 +40,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
             const e = args.exposure;
             const aclId: pulumi.Output<string> = e.aclId
                 ? args.verifyAcl
-                    ? verifiedAclId(e.aclId, e.addressType, `ray-on-ack:clusters.${args.cluster}.exposure.aclId`, this)
+                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:clusters.${args.cluster}.exposure.aclId`, this)
                     : pulumi.output(e.aclId)
                 : new alicloud.slb.Acl(
                       `${name}-acl`,

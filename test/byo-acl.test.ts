@@ -27,7 +27,10 @@ describe("bring-your-own CLB ACL (exposure.aclId)", () => {
         ]);
         assert.match(byoAclProblems("acl-x", ["100.100.100.200/32"], "intranet")[0], /^ACL acl-x: 100\.100\.100\.200\/32 is the cloud metadata range/);
         assert.match(byoAclProblems("acl-x", [], "internet")[0], /no entries/);
-        assert.deepStrictEqual(byoAclProblems("acl-x", ["203.0.113.0/27"], "internet"), []);
+        assert.deepStrictEqual(byoAclProblems("acl-x", ["203.0.113.0/27"], "internet", ["203.0.113.0/28"]), []);
+        assert.deepStrictEqual(byoAclProblems("acl-x", ["203.0.113.0/27"], "internet", ["10.20.0.0/16"]), [
+            "ACL acl-x: sourceCidrs entry 10.20.0.0/16 is not inside the ACL's entries (203.0.113.0/27)",
+        ]);
     });
 
     it("fails the deployment with a ResourceError when the looked-up ACL is too wide, and passes a narrow one", async () => {

@@ -72,6 +72,12 @@ describe("config: address coverage, counted", () => {
 
     it("caps sourceCidrs and allowedSourceCidrs, and never reads an empty allowedSourceCidrs as any source", () => {
         hasIssue(issues(lb({ aclId: "acl-bp1x", sourceCidrs: ["0.0.0.0/2", "64.0.0.0/2"] })), "ray-on-ack:clusters[0].exposure.sourceCidrs", /sourceCidrs may cover at most 65536/);
+        hasIssue(
+            issues(lb({ aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["10.20.0.0/16"] })),
+            "ray-on-ack:clusters[0].exposure.sourceCidrs[0]",
+            /10\.20\.0\.0\/16 is not inside the ACL's entries \(203\.0\.113\.0\/27\); the NetworkPolicy would admit sources the ACL does not/,
+        );
+        accepted(lb({ aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["203.0.113.0/28", "203.0.113.16/28"] }));
         hasIssue(issues(ingress({ allowedSourceCidrs: [] }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /at least one CIDR/);
         hasIssue(issues(ingress({ allowedSourceCidrs: undefined }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /is required/);
         hasIssue(issues(ingress({ allowedSourceCidrs: ["::/1", "8000::/1"] }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /IPv6 addresses; allowedSourceCidrs may cover at most a \/48/);

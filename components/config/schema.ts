@@ -6,7 +6,7 @@
 import { z } from "zod";
 import * as semver from "semver";
 import { isQuantity } from "./quantities";
-import { coverageProblem, isAnyCidr, isIpv4Cidr } from "../../common/addresses";
+import { coverageProblem, isAnyCidr, isCoveredBy, isIpv4Cidr } from "../../common/addresses";
 import { accessKeyProblem } from "./accessKeys";
 import { reservedEnvProblem } from "./env";
 import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "./addressRules";
@@ -231,6 +231,14 @@ const exposure = z.discriminatedUnion("mode", [
             if (families.size > 1) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "mixes IPv4 and IPv6: a CLB ACL holds one IP version" });
             }
+            // The NetworkPolicy admits sourceCidrs at the pod, past the CLB: wider than the ACL, it would
+            // admit VPC addresses (other teams' pods) the ACL never let through.
+            (e.sourceCidrs ?? []).forEach((src, i) => {
+                const acl = e.aclEntries.map((x) => x.cidr);
+                if (acl.length > 0 && !isCoveredBy(src, acl)) {
+                    ctx.addIssue({ code: "custom", path: ["sourceCidrs", i], message: `${src} is not inside the ACL's entries (${acl.join(", ")}); the NetworkPolicy would admit sources the ACL does not` });
+                }
+            });
             if (e.aclId && !e.sourceCidrs) {
                 ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: "is required with aclId: the NetworkPolicy needs the sources the ACL admits" });
             }

@@ -12,7 +12,6 @@ import {
     isolatedPodFields,
     rayWritableDirs,
     resourceRequirements,
-    type WritableDirs,
 } from "./podSecurity";
 
 export type RayClusterKind = "RayCluster" | "RayJob";
@@ -27,6 +26,8 @@ export interface RayClusterSpecInput {
     readonly image: string;
     /** Changes whenever the certificates change; restarts the pods on rotation. */
     readonly tlsFingerprint: pulumi.Input<string>;
+    /** A hash of the Ray token: changes when the token is rotated, which restarts the pods. */
+    readonly tokenFingerprint: pulumi.Input<string>;
     /** KubeRay operator version the cluster runs under; >= 1.7 gets `upgradeStrategy: Recreate`. */
     readonly kubeRayVersion: string;
     /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
@@ -74,13 +75,6 @@ export function autoscalerTokenVolume(): Record<string, unknown> {
     };
 }
 
-function hostPathParts(cluster: ClusterShape): WritableDirs {
-    return {
-        volumes: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, hostPath: { path: h.path, type: "Directory" } })),
-        mounts: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, mountPath: h.mountPath, readOnly: true })),
-    };
-}
-
 function userEnv(cluster: ClusterShape): { name: string; value: string }[] {
     return Object.entries(cluster.env).map(([name, value]) => ({ name, value }));
 }
@@ -95,11 +89,14 @@ function podTemplate(
 ): Record<string, unknown> {
     const { cluster } = input;
     const dirs = rayWritableDirs(shmSize);
-    const hostPaths = hostPathParts(cluster);
     return {
         metadata: {
             labels: clusterPodLabels(input.team, cluster.name, role),
-            annotations: { ...(input.podAnnotations ?? {}), [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint },
+            annotations: {
+                ...(input.podAnnotations ?? {}),
+                [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint,
+                [ANNOTATIONS.tokenFingerprint]: input.tokenFingerprint,
+            },
         },
         spec: {
             ...isolatedPodFields(names.serviceAccount(cluster.name, role)),
@@ -111,11 +108,11 @@ function podTemplate(
                     imagePullPolicy: "IfNotPresent",
                     securityContext: containerSecurityContext(),
                     env: [...tlsEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...dirs.mounts, ...hostPaths.mounts],
+                    volumeMounts: [tlsMount, ...dirs.mounts],
                     lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop"] } } },
                 },
             ],
-            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...extraVolumes, ...hostPaths.volumes],
+            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...extraVolumes],
         },
     };
 }

@@ -38,10 +38,11 @@ describe("bench helpers", () => {
     it("times the same PKI requests the program issues for team-a (one per cluster)", async () => {
         const config = stackTeamConfig("team-a");
         const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, { config }).clusters]);
+        const byCluster = (a: { cluster: string }, b: { cluster: string }) => a.cluster.localeCompare(b.cluster);
         const registered = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && "podCidrs" in r.inputs);
         const reqs = pkiRequestsFor(config);
         assert.equal(reqs.length, 2);
-        assert.deepEqual(registered.map((r) => requestFromInputs(r.inputs)), reqs);
+        assert.deepEqual(registered.map((r) => requestFromInputs(r.inputs)).sort(byCluster), [...reqs].sort(byCluster));
         const keys = new Set(
             registered.flatMap((r) => {
                 const state = r.state.secretState;

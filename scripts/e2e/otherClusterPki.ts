@@ -4,7 +4,8 @@
  * Real Ray must refuse it: trust is per cluster, not per team.
  *
  *   ts-node scripts/e2e/otherClusterPki.ts <stack> <stacks-dir> <out-dir>
- * writes <out-dir>/ca.crt, worker.crt and worker.key (0600).
+ * writes <out-dir>/ca.crt, worker.crt and worker.key (0600), and clients/mallory.crt/.key: a Ray
+ * Client certificate of that other cluster.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,9 +25,12 @@ if (!r.ok || r.value.kind !== "team") {
     process.exit(2);
 }
 const [first] = pkiRequestsFor(r.value.config);
-const other = issuePki({ ...first, cluster: `${first.cluster}-other`, clients: [] });
+const other = issuePki({ ...first, cluster: `${first.cluster}-other`, clients: ["mallory"] });
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, "ca.crt"), other.caBundlePem);
 fs.writeFileSync(path.join(out, "worker.crt"), other.worker.certPem);
 fs.writeFileSync(path.join(out, "worker.key"), other.worker.keyPem, { mode: 0o600 });
+fs.mkdirSync(path.join(out, "clients"), { recursive: true });
+fs.writeFileSync(path.join(out, "clients", "mallory.crt"), other.clients.mallory.certPem);
+fs.writeFileSync(path.join(out, "clients", "mallory.key"), other.clients.mallory.keyPem, { mode: 0o600 });
 process.stdout.write(`${out}: the PKI of a RayCluster ${other.request.cluster} beside ${first.cluster}\n`);

@@ -11,6 +11,7 @@
 #   head.crt + head.key     head certificate
 #   worker.crt + worker.key worker certificate
 #   auth_token (optional; else RAY_E2E_TOKEN, else a random token)
+#   clients/<user>.crt + .key (optional): Ray Client must connect with the first of them
 # The certificates must cover 127.42.0.1 and 127.42.0.2 (a stack whose pod CIDR is
 # 127.42.0.0/24). Single files can be overridden with RAY_E2E_CA, RAY_E2E_HEAD_CERT,
 # RAY_E2E_HEAD_KEY, RAY_E2E_WORKER_CERT, RAY_E2E_WORKER_KEY, RAY_E2E_TOKEN_FILE.
@@ -19,7 +20,8 @@
 # (custom resource e2e_worker), and a rogue node 127.42.0.3 whose certificate comes from
 # another CA (and that has the right token), which must not be able to join. With
 # RAY_E2E_ROGUE_PKI=<dir> (ca.crt, worker.crt, worker.key) the rogue uses that: run.sh passes
-# the PKI our code issues for another RayCluster of the same team and pod CIDR.
+# the PKI our code issues for another RayCluster of the same team and pod CIDR; its
+# clients/<user>.crt, if any, must be refused by Ray Client.
 # Prints PASS:/FAIL: lines; exit status is non-zero if any check failed.
 set -uo pipefail
 
@@ -145,7 +147,9 @@ ray_env() {
   echo "PATH=$E2E_VENV/bin:$PATH HOME=$WORK/home RAY_E2E_RUN=$WORK RAY_USE_TLS=1 RAY_TLS_SERVER_CERT=$1 RAY_TLS_SERVER_KEY=$2 RAY_TLS_CA_CERT=$3"
   echo "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$TOKEN RAY_USAGE_STATS_ENABLED=0 RAY_DISABLE_DOCKER_CPU_WARNING=1"
 }
-HEAD_ENV="$(ray_env "$HEAD_CERT" "$HEAD_KEY" "$CA" | tr '\n' ' ')"
+# The Ray Client proxier (on the head) gives a new client's server process 30 s to come up by
+# default; on a loaded 2-core machine its Python start-up alone can take longer.
+HEAD_ENV="$(ray_env "$HEAD_CERT" "$HEAD_KEY" "$CA" | tr '\n' ' ') RAY_CLIENT_SERVER_CHECK_CHANNEL_TIMEOUT_S=180"
 WORKER_ENV="$(ray_env "$WORKER_CERT" "$WORKER_KEY" "$CA" | tr '\n' ' ')"
 ROGUE_ENV="$(ray_env "$ROGUE_CERT" "$ROGUE_KEY" "$ROGUE_CA" | tr '\n' ' ')"
 
@@ -235,6 +239,22 @@ if grep -qE 'Unauthenticated|InvalidAuthToken' "$WORK/logs/driver-wrong-token.er
 else
   fail "GCS did not answer the wrong token with Unauthenticated"; tail -n 5 "$WORK/logs/driver-wrong-token.err"
 fi
+
+# Ray Client with a client-only certificate (EKU clientAuth) of this cluster, and one of another cluster
+client_env() { # CERT KEY: a Ray Client user's environment, this cluster's CA
+  echo "PATH=$E2E_VENV/bin:$PATH HOME=$WORK/home RAY_E2E_RUN=$WORK RAY_USE_TLS=1 RAY_TLS_SERVER_CERT=$1 RAY_TLS_SERVER_KEY=$2 RAY_TLS_CA_CERT=$CA"
+  echo "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$TOKEN RAY_USAGE_STATS_ENABLED=0"
+}
+client_check() { # CHECK CERT: run the client driver with that certificate
+  local user; user="$(basename "${2%.crt}")"
+  out="$(run_driver "$(client_env "$2" "${2%.crt}.key" | tr '\n' ' ')" "$1" "$HEAD_IP" "$user")"; rc=$?
+  count_results <<<"$out"
+  if [[ $rc -ne 0 ]] && ! echo "$out" | grep -q '^FAIL:'; then fail "$1 driver exited with $rc"; fi
+}
+OWN_CLIENT="$(ls "$PKI"/clients/*.crt 2>/dev/null | head -1)"
+[[ -n "$OWN_CLIENT" ]] && client_check client "$OWN_CLIENT"
+OTHER_CLIENT="$(ls "${RAY_E2E_ROGUE_PKI:-/nonexistent}"/clients/*.crt 2>/dev/null | head -1)"
+[[ -n "$OTHER_CLIENT" ]] && client_check client-refused "$OTHER_CLIENT"
 
 echo "ray-tls: $FAILED check(s) failed"
 [[ $FAILED -eq 0 ]]

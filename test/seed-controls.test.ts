@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { ANNOTATIONS, LABELS, RAY_PORTS } from "../components/naming";
+import { parseQuantity } from "../components/config/quantities";
 import type { RecordedResource } from "../scripts/lib/mockRuntime";
 import { teamConfig } from "./helpers/configs";
 import { find, objects, podTemplates, recordTeam } from "./helpers/mockRun";
@@ -100,7 +101,7 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         assert.ok(lr.default.cpu && lr.defaultRequest.memory);
     });
 
-    it("4 RBAC: no automounted tokens; autoscaler Role exactly KubeRay's; people Role without exec or other Secrets", () => {
+    it("4 RBAC: no automounted tokens; autoscaler Role KubeRay's, held to its own RayCluster; people Role without exec or other Secrets", () => {
         const sas = a.filter((o) => o.kind === "ServiceAccount");
         assert.equal(sas.length, 4);
         assert.ok(sas.every((s) => s.automountServiceAccountToken === false));
@@ -110,6 +111,7 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
             "/pods/resize:patch",
             "ray.io/rayclusters:get,patch",
         ]);
+        assert.deepEqual(role.rules[2].resourceNames, ["training"], "the autoscaler reads and patches its own RayCluster only");
         const binding = find(a, "RoleBinding", "training");
         assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "training-ray-head", namespace: "ray-team-a" }]);
         const rc = find(a, "RayCluster", "training");
@@ -145,7 +147,9 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         const mounts = head.containers[0].volumeMounts.map((m: any) => m.mountPath);
         for (const dir of ["/tmp/ray", "/tmp", "/dev/shm"]) assert.ok(mounts.includes(dir), dir);
         const shm = head.volumes.find((v: any) => v.name === "dshm");
-        assert.deepEqual(shm.emptyDir, { medium: "Memory", sizeLimit: "1Gi" });
+        assert.equal(shm.emptyDir.medium, "Memory");
+        const store = Number(find(a, "RayCluster", "training").spec.headGroupSpec.rayStartParams["object-store-memory"]);
+        assert.ok(parseQuantity(shm.emptyDir.sizeLimit)! >= store, "the object store fits the bounded /dev/shm");
         assert.ok(!head.volumes.some((v: any) => v.hostPath));
     });
 

@@ -107,8 +107,9 @@ have() {
 
 # ---- step: ray ------------------------------------------------------------------------------
 # The Ray step uses what the renderer writes for the e2e team stack (pod CIDR 127.42.0.0/24):
-# its CA, head and worker certificates and keys, and the cluster's Ray token. E2E_RAY_PKI_DIR
-# overrides it with a directory of the same shape.
+# its RayCluster's own CA, head and worker certificates and keys (pki/<cluster>/), and the
+# cluster's Ray token. E2E_RAY_PKI_DIR overrides it with a directory of the same shape. The
+# rogue node gets the PKI our code issues for another RayCluster of the same team.
 E2E_STACKS_DIR="${E2E_STACKS_DIR:-$E2E_REPO/test/e2e/stacks}"
 render_ray_pki() {
   if [[ -n "${E2E_RAY_PKI_DIR:-}" ]]; then echo "$E2E_RAY_PKI_DIR"; return; fi
@@ -116,14 +117,20 @@ render_ray_pki() {
   (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/render.ts \
     --stack "$E2E_PULUMI_STACK" --stacks-dir "$E2E_STACKS_DIR" --include-secrets --out "$out") >"$RUN_DIR/render.log" 2>&1 ||
     { cat "$RUN_DIR/render.log" >&2; return 1; }
-  # The token KubeRay would read from the cluster's Secret (key auth_token).
-  (cd "$E2E_REPO" && node -e '
+  # The first RayCluster's directory, and the token KubeRay would read from its Secret (key auth_token).
+  local cluster
+  cluster="$(cd "$E2E_REPO" && node -e '
     const fs = require("fs"), YAML = require("yaml");
     const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
-    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name === (process.env.RAY_E2E_CLUSTER || "e2e") + "-ray-token");
-    fs.writeFileSync(process.argv[2], s.stringData.auth_token, { mode: 0o600 });
-  ' "$out/manifests.yaml" "$out/pki/auth_token") || return 1
-  echo "$out/pki"
+    const rc = docs.find((o) => o.kind === "RayCluster").metadata.name;
+    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name === rc + "-ray-token");
+    fs.writeFileSync(process.argv[2] + "/" + rc + "/auth_token", s.stringData.auth_token, { mode: 0o600 });
+    process.stdout.write(rc);
+  ' "$out/manifests.yaml" "$out/pki")" || return 1
+  (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/e2e/otherClusterPki.ts \
+    "$E2E_PULUMI_STACK" "$E2E_STACKS_DIR" "$RUN_DIR/other-cluster-pki") >>"$RUN_DIR/render.log" 2>&1 ||
+    { cat "$RUN_DIR/render.log" >&2; return 1; }
+  echo "$out/pki/$cluster"
 }
 
 step_ray() {
@@ -132,8 +139,9 @@ step_ray() {
   local pki
   if ! pki="$(render_ray_pki)"; then fail "ray: the renderer could not write the e2e stack's certificates"; return; fi
   pass "ray: rendered the e2e stack's certificates and token ($pki)"
-  # the e2e stack has several clusters: the Ray step runs the certificates of `e2e`
-  RAY_E2E_CLUSTER="${RAY_E2E_CLUSTER:-e2e}" timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" "$pki"
+  local rogue=()
+  [[ -z "${E2E_RAY_PKI_DIR:-}" ]] && rogue=(env "RAY_E2E_ROGUE_PKI=$RUN_DIR/other-cluster-pki")
+  timeout --kill-after=30 "$STEP_TIMEOUT" "${rogue[@]}" bash "$HERE/ray-tls.sh" "$pki"
   local rc=$?
   if [[ $rc -ge 124 && $rc -le 137 ]]; then
     fail "ray: step stopped by its ${STEP_TIMEOUT}s timeout (rc $rc)"
@@ -423,14 +431,45 @@ json.dump(rc, sys.stdout)
     fail "quota: a compliant pod within quota was rejected: $out"
   fi
 
-  # -- Pulumi only: a second preview reports no changes; destroy removes everything
+  # -- Pulumi only: a certificate rotation recreates the cluster's pods (upgradeStrategy Recreate,
+  #    on KubeRay 1.6 too); then a second preview reports no changes; destroy removes everything
   if [[ -n "${E2E_PULUMI_DIR:-}" ]]; then
+    rotation_checks "$K"
     e2e_check "pulumi: second preview reports no changes" \
       in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-preview2 preview --expect-no-changes --stack "$E2E_PULUMI_STACK"
     e2e_check "pulumi: destroy succeeded" \
       in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-destroy destroy --yes --skip-preview --stack "$E2E_PULUMI_STACK"
     e2e_check "pulumi: destroy removed the team namespace" \
       wait_for 180 "namespace $NS gone" bash -c "! kubectl --kubeconfig '$K' get namespace '$NS'"
+  fi
+}
+
+# rotation_checks KUBECONFIG: bump tls.rotation, `pulumi up`, and watch the KubeRay operator
+# delete every pod of $E2E_RAYCLUSTER and create new ones that carry the new certificates'
+# fingerprint. Without upgradeStrategy Recreate the operator leaves the old pods alone.
+rotation_checks() {
+  local K="$1" NS="$E2E_NAMESPACE" RC="$E2E_RAYCLUSTER" fp='{.items[*].metadata.annotations.ray-on-ack\.io/tls-fingerprint}'
+  local old_uids old_fp
+  old_uids="$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC" -o jsonpath='{.items[*].metadata.uid}' 2>/dev/null)"
+  old_fp="$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC,ray.io/node-type=head" -o jsonpath="$fp" 2>/dev/null)"
+  if [[ -z "$old_uids" || -z "$old_fp" ]]; then
+    fail "rotation: no pods of $RC to rotate"; return
+  fi
+  if ! (cd "$E2E_PULUMI_DIR" && pulumi config set --path tls.rotation 1 --stack "$E2E_PULUMI_STACK" >"$RUN_DIR/rotation-config.log" 2>&1 &&
+        pulumi_cmd deploy-rotate up --yes --skip-preview --stack "$E2E_PULUMI_STACK"); then
+    fail "rotation: pulumi up after bumping tls.rotation failed"; return
+  fi
+  pass "rotation: pulumi up after bumping tls.rotation re-issued the certificates"
+  # every pod of the cluster is new, and the head carries the new fingerprint
+  if wait_for 180 "pods of $RC recreated" bash -c '
+      uids="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3" -o jsonpath="{.items[*].metadata.uid}")"
+      heads="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3,ray.io/node-type=head" -o jsonpath="$5")"
+      [[ -n "$uids" && -n "$heads" && "$heads" != *"$4"* ]] || exit 1
+      for u in $uids; do [[ " $6 " == *" $u "* ]] && exit 1; done; exit 0' _ "$K" "$NS" "$RC" "$old_fp" "$fp" "$old_uids"; then
+    pass "rotation: the KubeRay operator deleted every pod of $RC and recreated them with the new certificates' fingerprint"
+  else
+    fail "rotation: the pods of $RC were not recreated after the rotation (old pods kept: no upgradeStrategy Recreate?)"
+    kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC" -o custom-columns=NAME:.metadata.name,UID:.metadata.uid 2>&1 | tail -n 5
   fi
 }
 

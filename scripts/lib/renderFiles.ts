@@ -12,6 +12,9 @@ import type { PackConfig } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
+/** Mode of every file written with --include-secrets (and of the key files always). */
+export const SECRET_FILE_MODE = 0o600;
+
 export interface RenderOptions {
     readonly includeSecrets: boolean;
     /** The policy pack's settings that follow from the stack (its registries, its digest rule). */
@@ -97,28 +100,29 @@ export function stackOutputs(run: ProgramRun, opts: RenderOptions): Record<strin
     return out;
 }
 
-/** The PKI's public certificates (and, only when asked, the leaf and client keys; never the CA key). */
+/**
+ * Each cluster's PKI under `pki/<cluster>/`: `ca.crt` (its own CA bundle), `head.crt`, `worker.crt`
+ * and `clients/<user>.crt`, plus, only when asked, the leaf and client keys (never a CA key).
+ */
 export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
     const files: RenderedFiles = new Map();
+    const add = (file: string, pair: { certPem: string; keyPem: string }) => {
+        files.set(`${file}.crt`, { content: pair.certPem });
+        if (opts.includeSecrets) {
+            files.set(`${file}.key`, { content: pair.keyPem, mode: SECRET_FILE_MODE });
+        }
+    };
     for (const r of run.resources) {
-        const s = r.state;
-        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s.secretState) {
+        const s = r.state.secretState;
+        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s?.request?.cluster) {
             continue;
         }
-        files.set("pki/ca.crt", { content: s.caBundlePem });
-        for (const [cluster, m] of Object.entries<any>(s.secretState.clusters)) {
-            for (const role of ["head", "worker"]) {
-                files.set(`pki/${cluster}-${role}.crt`, { content: m[role].certPem });
-                if (opts.includeSecrets) {
-                    files.set(`pki/${cluster}-${role}.key`, { content: m[role].keyPem, mode: 0o600 });
-                }
-            }
-        }
-        for (const [client, m] of Object.entries<any>(s.secretState.clients)) {
-            files.set(`pki/client-${client}.crt`, { content: m.certPem });
-            if (opts.includeSecrets) {
-                files.set(`pki/client-${client}.key`, { content: m.keyPem, mode: 0o600 });
-            }
+        const dir = `pki/${s.request.cluster}`;
+        files.set(`${dir}/ca.crt`, { content: s.caBundlePem });
+        add(`${dir}/head`, s.head);
+        add(`${dir}/worker`, s.worker);
+        for (const [client, pair] of Object.entries<any>(s.clients)) {
+            add(`${dir}/clients/${client}`, pair);
         }
     }
     return files;
@@ -139,5 +143,11 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     );
     files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
     files.set("posture.md", { content: postureMarkdown(posture) });
+    if (opts.includeSecrets) {
+        // Secret values, keys and the token are in these files: owner-only, like an SSH key.
+        for (const [p, f] of files) {
+            files.set(p, { ...f, mode: SECRET_FILE_MODE });
+        }
+    }
     return files;
 }

@@ -3,7 +3,7 @@
  * Pulumi policy engine, the renderer's posture report or a unit test runs it.
  */
 import { PackConfig } from "./config";
-import { PolicyId } from "../components/policyIds";
+import type { PolicyId } from "@ray-on-ack/common";
 import { PolicyResource, describe } from "./resource";
 
 export interface Finding {
@@ -13,6 +13,8 @@ export interface Finding {
     path: string;
     /** `<resource>: <path>: <problem>`, complete enough to act on without the report around it. */
     message: string;
+    /** False for the part of a check no grant can waive (a public Service still needs its ACL). */
+    grantable?: boolean;
 }
 
 interface CheckInfo {
@@ -45,4 +47,8 @@ export type Check = ResourceCheck | StackCheck;
 export function violation(resource: PolicyResource, path: string, problem: string): Finding {
     const where = path === "" ? "" : ` ${path}:`;
     return { resource, path, message: `${describe(resource)}:${where} ${problem}` };
+}
+
+export function ungrantable(f: Finding): Finding {
+    return { ...f, grantable: false };
 }

@@ -5,23 +5,39 @@
  */
 import * as assert from "assert";
 import { Check } from "../policy/check";
-import { PackConfig, resolvePackConfig } from "../policy/config";
+import { Grant, PackConfig, resolvePackConfig } from "../policy/config";
 import { evaluateCheck } from "../policy/evaluate";
 import { evaluatePosture } from "../policy/posture";
-import { PolicyResource } from "../policy/resource";
-import { ANNOTATIONS, LABELS, TLS_MOUNT } from "../components/naming";
+import { PolicyResource, identity } from "../policy/resource";
+import { ANNOTATIONS, LABELS, POLICY_IDS, TLS_MOUNT } from "@ray-on-ack/common";
 
 export const NS = "ray-a";
 export const RAY_IMAGE = "rayproject/ray:2.60.0";
 
+/** The stack the fixtures' URNs name. */
+export const STACK = "a";
+
 export function k8s(type: string, props: any, name?: string): PolicyResource {
-    return { type, name: name ?? props.metadata?.name ?? "unnamed", urn: `urn:pulumi:a::ray-on-ack::${type}::${name ?? props.metadata?.name}`, props };
+    return { type, name: name ?? props.metadata?.name ?? "unnamed", urn: `urn:pulumi:${STACK}::ray-on-ack::${type}::${name ?? props.metadata?.name}`, props };
+}
+
+/** The grant an exception for `r` needs in the pack config (under the policy's key). */
+export function grantFor(r: PolicyResource, reason = "reviewed by the platform team", stack = STACK): Grant {
+    return { stack, ...identity(r), reason };
 }
 
 /** Messages a check reports for one resource (resource checks) or a stack (stack checks). */
 export function messages(check: Check, resources: PolicyResource | PolicyResource[], config: Partial<PackConfig> = {}): string[] {
     const list = Array.isArray(resources) ? resources : [resources];
     return evaluateCheck(check, list, resolvePackConfig(config)).findings.map((f) => f.message);
+}
+
+/** Messages of the findings that fail the check: those the config's grants do not cover. */
+export function blocking(check: Check, resources: PolicyResource | PolicyResource[], config: Partial<PackConfig> = {}): string[] {
+    const list = Array.isArray(resources) ? resources : [resources];
+    return evaluateCheck(check, list, resolvePackConfig(config))
+        .findings.filter((f) => !f.exception)
+        .map((f) => f.message);
 }
 
 export function withExceptions(r: PolicyResource, ids: string): PolicyResource {
@@ -315,6 +331,29 @@ export function kuberayAddon(version = "1.6.2"): PolicyResource {
 }
 
 /** A team stack in which every check applies and passes. */
+/**
+ * What a team with write access to its stack would try: a privileged, hostPID Deployment that
+ * mounts the node's root filesystem, annotated with every policy id to exempt itself.
+ */
+export function selfExemptedDeployment(kind: "Deployment" | "DeploymentPatch" = "Deployment"): PolicyResource {
+    return k8s(`kubernetes:apps/v1:${kind}`, {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "node-shell", namespace: NS, annotations: { [ANNOTATIONS.policyExceptions]: Object.values(POLICY_IDS).join(",") } },
+        spec: {
+            selector: { matchLabels: { app: "node-shell" } },
+            template: {
+                metadata: { labels: { app: "node-shell" } },
+                spec: {
+                    hostPID: true,
+                    containers: [container("shell", { securityContext: { privileged: true }, volumeMounts: [{ name: "host", mountPath: "/host" }] })],
+                    volumes: [{ name: "host", hostPath: { path: "/" } }],
+                },
+            },
+        },
+    });
+}
+
 export function compliantStack(): PolicyResource[] {
     return [
         namespace(),
@@ -326,7 +365,6 @@ export function compliantStack(): PolicyResource[] {
         rayCluster(),
         rayJob(),
         headService(),
-        loadBalancer(),
         ingress(),
         tokenSecret(),
         ramRole(),

@@ -14,8 +14,9 @@ import { passwordProblems } from "./password";
 import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
 
-/** The lowest Ray release without the dashboard remote-code-execution CVEs. */
-export const MIN_RAY_VERSION = "2.54.0";
+import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
+
+export { MIN_RAY_VERSION };
 export const DEFAULT_RAY_VERSION = "2.60.0";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -371,7 +372,7 @@ const securitySchema = z.strictObject({
     allowedRegistries: z
         .array(z.string().min(1))
         .min(1)
-        .default(["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"]),
+        .default([...DEFAULT_ALLOWED_REGISTRIES]),
     /** Refuse images without a digest. Default false (documented exception in the posture report). */
     requireDigest: z.boolean().default(false),
     /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */

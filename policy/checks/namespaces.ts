@@ -4,9 +4,9 @@
  * traffic by default and cap what its pods can take. These need the whole stack: the objects
  * that make a namespace safe are separate resources.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
-import { LABELS } from "../../components/naming";
+import { LABELS } from "@ray-on-ack/common";
 import { PolicyResource, isKind, metadataName, namespaceOf } from "../resource";
 import { isRayResource } from "../pod-templates";
 

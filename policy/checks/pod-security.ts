@@ -5,7 +5,7 @@
  * with the path to fix, and covers the autoscaler sidecar KubeRay builds from autoscalerOptions.
  */
 import * as path from "path";
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
 import { ContainerRef, PodTemplate, containersOf, podTemplates } from "../pod-templates";

@@ -4,7 +4,7 @@
  * hold the role (named one by one, all in one namespace), or any pod of the cluster (or of another
  * cluster) can assume the team's role. A team role lists its clusters' head and worker accounts.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource } from "../resource";
 import { RamStatement, STS_AUDIENCE, starOnStar } from "../../components/cloud/ramPolicies";

@@ -4,18 +4,16 @@
  * API and Ray Client; and Ray below 2.54 has known dashboard remote-code-execution CVEs.
  */
 import * as semver from "semver";
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
-import { MIN_RAY_VERSION } from "../../components/config/schema";
-import { parseImage } from "../image-ref";
+import { MIN_KUBERAY_VERSION, MIN_RAY_VERSION } from "@ray-on-ack/common";
+import { parseImage } from "@ray-on-ack/common";
 import { PolicyResource } from "../resource";
 import { containersOf, podTemplates, rayClusterSpecs } from "../pod-templates";
 
 const TLS_FILES = ["RAY_TLS_SERVER_CERT", "RAY_TLS_SERVER_KEY", "RAY_TLS_CA_CERT"];
 /** Ray parses its boolean settings this way (`1` or `true`, any case). */
 const TRUE_VALUES = ["1", "true"];
-/** The first KubeRay release that wires Ray token authentication through spec.authOptions. */
-const MIN_KUBERAY_VERSION = "1.5.1";
 
 const hasRayCluster = (r: PolicyResource): boolean => rayClusterSpecs(r).length > 0;
 

@@ -3,11 +3,11 @@
  * KubeRay autoscaler sidecar; each RayCluster has its own identity, and Roles grant named verbs
  * on named resources only.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, describe, isKind, namespaceOf } from "../resource";
 import { containersOf, isRayResource, podTemplates } from "../pod-templates";
-import { STS_AUDIENCE } from "../../components/cloud/ramPolicies";
+import { STS_AUDIENCE } from "@ray-on-ack/common";
 
 const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
 const BROAD_CLUSTER_ROLES = ["cluster-admin", "admin", "edit"];

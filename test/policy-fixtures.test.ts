@@ -7,12 +7,18 @@ import * as assert from "assert";
 import { Check } from "../policy/check";
 import { Grant, PackConfig, resolvePackConfig } from "../policy/config";
 import { evaluateCheck } from "../policy/evaluate";
+import { toPolicy } from "../policy/policies";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePosture } from "../policy/posture";
 import { PolicyResource, identity } from "../policy/resource";
 import { ANNOTATIONS, LABELS, POLICY_IDS, TLS_MOUNT } from "@ray-on-ack/common";
 
 export const NS = "ray-a";
 export const RAY_IMAGE = "rayproject/ray:2.60.0";
+
+/** What a message says when its resource's annotation claims an exception nobody granted. */
+export const SELF_EXEMPTION =
+    "; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform's policy pack config grants, and none is granted";
 
 /** The stack the fixtures' URNs name. */
 export const STACK = "a";
@@ -38,6 +44,43 @@ export function blocking(check: Check, resources: PolicyResource | PolicyResourc
     return evaluateCheck(check, list, resolvePackConfig(config))
         .findings.filter((f) => !f.exception)
         .map((f) => f.message);
+}
+
+/**
+ * Runs one resource through the real pack adapter (toPolicy: what run-policy-pack serves) and
+ * sorts what it reports: mandatory messages fail `pulumi preview`, advisory ones are granted.
+ */
+export function throughPack(check: Check, resource: PolicyResource, config: object = {}): { mandatory: string[]; advisory: string[]; notApplicable: boolean } {
+    const out = { mandatory: [] as string[], advisory: [] as string[], notApplicable: false };
+    const args: any = {
+        ...resource,
+        getConfig: () => config,
+        notApplicable: () => {
+            out.notApplicable = true;
+            throw new Error("not applicable");
+        },
+    };
+    const report = (v: unknown) => {
+        if (typeof v === "string") {
+            out.mandatory.push(v);
+        } else {
+            out.advisory.push((v as { message: string }).message);
+        }
+    };
+    const policy = toPolicy(check) as ResourceValidationPolicy;
+    try {
+        (policy.validateResource as (a: any, r: (v: unknown) => void) => void)(args, report);
+    } catch (e) {
+        if (!out.notApplicable) {
+            throw e;
+        }
+    }
+    return out;
+}
+
+/** `r` as a server-side-apply patch of the same object (`kubernetes:apps/v1:DeploymentPatch`, ...). */
+export function asPatch(r: PolicyResource): PolicyResource {
+    return { ...r, type: `${r.type}Patch`, urn: r.urn?.replace(r.type, `${r.type}Patch`) };
 }
 
 export function withExceptions(r: PolicyResource, ids: string): PolicyResource {

@@ -11,10 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./policy-fixtures.test";
-
-const SELF_EXEMPTION =
-    "; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform's policy pack config grants, and none is granted";
+import { SELF_EXEMPTION, grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./policy-fixtures.test";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));

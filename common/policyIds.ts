@@ -28,6 +28,7 @@ export const POLICY_IDS = {
     rrsaTrustPolicy: "ray-rrsa-trust-policy",
     ramPolicyLeastPrivilege: "ray-ram-policy-least-privilege",
     jobCleanup: "ray-job-cleanup",
+    manifestsVisible: "ray-manifests-visible",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

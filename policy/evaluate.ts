@@ -7,6 +7,7 @@
 import { ANNOTATIONS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "./check";
 import { Grant, PackConfig } from "./config";
+import { expandResources } from "./expand";
 import { PolicyResource, exceptionIds, identity, stackOfUrn } from "./resource";
 
 export interface EvaluatedFinding extends Finding {
@@ -63,11 +64,12 @@ export function evaluateCheck(
     config: PackConfig,
     context: EvaluationContext = {},
 ): { applicable: boolean; findings: EvaluatedFinding[] } {
-    const relevant = resources.filter((r) => check.appliesTo(r));
+    const all = expandResources(resources);
+    const relevant = all.filter((r) => check.appliesTo(r));
     if (relevant.length === 0) {
         return { applicable: false, findings: [] };
     }
-    const findings = check.kind === "stack" ? check.validate(resources, config) : relevant.flatMap((r) => check.validate(r, config));
+    const findings = check.kind === "stack" ? check.validate(all, config) : relevant.flatMap((r) => check.validate(r, config));
     return { applicable: true, findings: classify(check, [...findings, ...grantedOptIns(check, relevant, findings, config, context)], config, context) };
 }
 

@@ -67,10 +67,13 @@ export function describe(r: PolicyResource): string {
     return id.namespace === undefined ? `${id.kind} ${id.name}` : `${id.kind} ${id.namespace}/${id.name}`;
 }
 
+/** Token groups of Pulumi's own Kubernetes components (Helm, YAML, kustomize): no Kubernetes object of their own, so named by type and Pulumi name. */
+const PULUMI_ONLY_GROUPS = ["helm.sh", "yaml", "kustomize"];
+
 /** What a grant names: kind (`DeploymentPatch` for a patch; the type token outside Kubernetes), namespace when namespaced, name. */
 export function identity(r: PolicyResource): { kind: string; namespace?: string; name: string } {
     const k = k8sKind(r);
-    if (!k) {
+    if (!k || PULUMI_ONLY_GROUPS.includes(k.group)) {
         return { kind: r.type, name: r.name };
     }
     const kind = k.patch ? `${k.kind}Patch` : k.kind;

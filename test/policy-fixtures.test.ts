@@ -8,7 +8,7 @@ import { Check } from "../policy/check";
 import { Grant, PackConfig, resolvePackConfig } from "../policy/config";
 import { evaluateCheck } from "../policy/evaluate";
 import { toPolicy } from "../policy/policies";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { evaluatePosture } from "../policy/posture";
 import { PolicyResource, identity } from "../policy/resource";
 import { ANNOTATIONS, LABELS, POLICY_IDS, TLS_MOUNT } from "@ray-on-ack/common";
@@ -78,13 +78,22 @@ export function throughPack(check: Check, resource: PolicyResource, config: obje
     return out;
 }
 
+/** Runs a stack check through the real pack adapter over `resources`; returns the mandatory and advisory messages. */
+export function throughPackStack(check: Check, resources: PolicyResource[], config: object = {}): { mandatory: string[]; advisory: string[] } {
+    const out = { mandatory: [] as string[], advisory: [] as string[] };
+    const policy = toPolicy(check) as StackValidationPolicy;
+    const report = (v: unknown) => (typeof v === "string" ? out.mandatory.push(v) : out.advisory.push((v as { message: string }).message));
+    (policy.validateStack as (a: any, r: (v: unknown) => void) => void)({ resources, getConfig: () => config, notApplicable: () => undefined }, report);
+    return out;
+}
+
 /** `r` as a server-side-apply patch of the same object (`kubernetes:apps/v1:DeploymentPatch`, ...). */
 export function asPatch(r: PolicyResource): PolicyResource {
     return { ...r, type: `${r.type}Patch`, urn: r.urn?.replace(r.type, `${r.type}Patch`) };
 }
 
 export function withExceptions(r: PolicyResource, ids: string): PolicyResource {
-    r.props.metadata.annotations = { ...(r.props.metadata.annotations ?? {}), [ANNOTATIONS.policyExceptions]: ids };
+    r.props.metadata = { ...(r.props.metadata ?? {}), annotations: { ...(r.props.metadata?.annotations ?? {}), [ANNOTATIONS.policyExceptions]: ids } };
     return r;
 }
 
@@ -415,6 +424,8 @@ export function compliantStack(): PolicyResource[] {
         rolePolicyAttachment(),
         slbAcl(),
         kuberayAddon(),
+        // Objects declared inline are judged one by one; nothing here needs a grant.
+        k8s("kubernetes:yaml/v2:ConfigGroup", { objs: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: NS }, data: { level: "info" } }] }, "extras"),
     ];
 }
 

@@ -375,7 +375,7 @@ const securitySchema = z.strictObject({
         .default([...DEFAULT_ALLOWED_REGISTRIES]),
     /** Refuse images without a digest. Default false (documented exception in the posture report). */
     requireDigest: z.boolean().default(false),
-    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */
+    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it. */
     allowVulnerableRayVersion: z.boolean().default(false),
 });
 

@@ -80,6 +80,13 @@ describe("policy ray-manifests-visible (issue 11)", () => {
         assert.strictEqual(found.advisory.length, 1);
     });
 
+    it("reads a Helm Chart's values too", () => {
+        const chart = k8s("kubernetes:helm.sh/v4:Chart", { chart: "./charts/tools", values: { agent: { hostNetwork: true } } }, "tools");
+        assert.deepStrictEqual(throughPack(manifestsVisible, chart, { grants: [grantFor(chart)] }).mandatory, [
+            "kubernetes:helm.sh/v4:Chart tools: values.agent.hostNetwork: asks the chart for the host's network (true); Ray namespaces allow no host access",
+        ]);
+    });
+
     it("fails charts, YAML files, file ConfigGroups and kustomize directories", () => {
         const cases: Array<[string, object]> = [
             ["kubernetes:helm.sh/v4:Chart", { chart: "./charts/tools" }],

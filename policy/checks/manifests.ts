@@ -4,7 +4,7 @@
  * Services never reach the pack as inputs (`render`, which runs without a provider, does not see
  * them at all). So each needs an exception the platform team grants after reading what it
  * deploys; inline `objs`/`yaml` of a ConfigGroup are judged object by object instead (expand.ts).
- * A Release's values are visible, and values that ask for host access are refused outright.
+ * A Release's or Chart's values are visible, and values that ask for host access are refused outright.
  */
 import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, ungrantable, violation } from "../check";
@@ -67,7 +67,7 @@ export const manifestsVisible: Check = {
     title: "Every object the stack deploys is visible to the pack",
     seedSection: "2, 5",
     description:
-        "seed 2, 5: a Helm Release or Chart, a YAML ConfigFile, a ConfigGroup with files or a kustomize Directory deploys objects the pack cannot read, so each needs an exception granted in the platform's policy pack config after review; a Release's values never ask for privileged, host namespaces, root or host paths.",
+        "seed 2, 5: a Helm Release or Chart, a YAML ConfigFile, a ConfigGroup with files or a kustomize Directory deploys objects the pack cannot read, so each needs an exception granted in the platform's policy pack config after review; a Helm Release's or Chart's values never ask for privileged, host namespaces, root or host paths.",
     configKeys: [],
     appliesTo: (r) => r.type in OPAQUE,
     validate(r) {
@@ -83,11 +83,11 @@ export const manifestsVisible: Check = {
                 `deploys ${what}${named !== undefined ? ` (${JSON.stringify(named)})` : ""} whose objects the pack cannot read; review them and grant an exception in the platform's policy pack config, or declare the objects in the stack`,
             ),
         ];
-        if (r.type === HELM_RELEASE) {
+        if (r.type.startsWith("kubernetes:helm.sh/")) {
             findings.push(...hostAccessValues(r, r.props?.values, "values"));
-            if ((r.props?.valueYamlFiles ?? []).length > 0) {
-                findings.push(violation(r, "valueYamlFiles", "holds values the pack cannot read; put them in values"));
-            }
+        }
+        if (r.type === HELM_RELEASE && (r.props?.valueYamlFiles ?? []).length > 0) {
+            findings.push(violation(r, "valueYamlFiles", "holds values the pack cannot read; put them in values"));
         }
         return findings;
     },

@@ -1,7 +1,8 @@
 /**
- * Policy ids: the policy pack's policy names and the values the `ray-on-ack.io/policy-exceptions`
- * annotation lists. Components that make a documented opt-in import the id from here, so an
- * exception cannot name a policy that does not exist.
+ * Policy ids: the policy pack's policy names, the keys of its `--policy-pack-config` file (where
+ * the platform grants exceptions) and the values the `ray-on-ack.io/policy-exceptions` annotation
+ * lists to explain them. Components that make a documented opt-in import the id from here, so an
+ * annotation cannot name a policy that does not exist.
  */
 export const POLICY_IDS = {
     tlsRequired: "ray-tls-required",

@@ -25,7 +25,7 @@ interface CheckInfo {
     seedSection: string;
     /** Starts with "seed <section>:"; shown by `pulumi preview` with every violation. */
     description: string;
-    /** The pack settings the check reads besides `allowExceptions`; they make up its config schema. */
+    /** The pack settings the check reads besides `grants`; they make up its config schema. */
     configKeys: readonly (keyof PackConfig)[];
     /** Resources the check looks at; none in the stack means `not-applicable` in the posture report. */
     appliesTo(r: PolicyResource): boolean;

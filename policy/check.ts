@@ -7,14 +7,16 @@ import type { PolicyId } from "@ray-on-ack/common";
 import { PolicyResource, describe } from "./resource";
 
 export interface Finding {
+    /** False for the part of a check no grant can waive (a public Service still needs its ACL). */
+    grantable?: boolean;
     /** The resource that has to change (or carry the exception annotation). */
     resource: PolicyResource;
     /** Dotted path inside the resource's props, e.g. `spec.workerGroupSpecs[0].template.spec.containers[0].image`. */
     path: string;
     /** `<resource>: <path>: <problem>`, complete enough to act on without the report around it. */
     message: string;
-    /** False for the part of a check no grant can waive (a public Service still needs its ACL). */
-    grantable?: boolean;
+    /** Allowed but worth seeing (e.g. a whole-bucket OSS grant): reported as an exception, never blocking. */
+    notice?: true;
 }
 
 interface CheckInfo {
@@ -29,6 +31,8 @@ interface CheckInfo {
     configKeys: readonly (keyof PackConfig)[];
     /** Resources the check looks at; none in the stack means `not-applicable` in the posture report. */
     appliesTo(r: PolicyResource): boolean;
+    /** `false`: no exception ever relaxes this check (what it forbids has no legitimate use). Default: exceptions apply. */
+    exceptions?: false;
 }
 
 export interface ResourceCheck extends CheckInfo {

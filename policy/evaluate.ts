@@ -38,7 +38,11 @@ const SELF_EXEMPTION = `; the ${ANNOTATIONS.policyExceptions} annotation only ex
 
 function classify(check: Check, findings: Finding[], config: PackConfig, context: EvaluationContext): EvaluatedFinding[] {
     return findings.map((f) => {
-        const grant = f.grantable === false ? undefined : grantFor(f.resource, config, context);
+        if (f.notice === true) {
+            return { ...f, exception: true };
+        }
+        const grantable = check.exceptions !== false && f.grantable !== false;
+        const grant = grantable ? grantFor(f.resource, config, context) : undefined;
         if (grant) {
             return { ...f, exception: true, grant };
         }
@@ -53,6 +57,9 @@ function classify(check: Check, findings: Finding[], config: PackConfig, context
  * an ACL passes, yet reviewers must see that it is public by permission.
  */
 function grantedOptIns(check: Check, relevant: PolicyResource[], findings: Finding[], config: PackConfig, context: EvaluationContext): Finding[] {
+    if (check.exceptions === false) {
+        return [];
+    }
     return relevant
         .filter((r) => grantFor(r, config, context) !== undefined && !findings.some((f) => f.resource === r))
         .map((r) => violation(r, "", `holds an exception to ${check.id} granted in the policy pack config`));
@@ -73,7 +80,7 @@ export function evaluateCheck(
     return { applicable: true, findings: classify(check, [...findings, ...grantedOptIns(check, relevant, findings, config, context)], config, context) };
 }
 
-/** How a granted exception reads in the pack's advisory and the posture report. */
+/** How a granted exception (or a notice) reads in the pack's advisory and the posture report. */
 export function exceptionMessage(f: EvaluatedFinding): string {
-    return `exception (granted: ${f.grant?.reason ?? ""}): ${f.message}`;
+    return f.notice ? `notice: ${f.message}` : `exception (granted: ${f.grant?.reason ?? ""}): ${f.message}`;
 }

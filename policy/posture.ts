@@ -19,8 +19,10 @@ export interface OffendingResource {
     urn?: string;
     path: string;
     message: string;
-    /** Granted by the pack config. */
+    /** Granted by the pack config (or a notice: allowed, shown). */
     exception: boolean;
+    /** Allowed and never blocking, shown so that reviewers see it (e.g. a whole-bucket OSS grant). */
+    notice?: true;
     /** The grant's reason, for exceptions. */
     reason?: string;
 }
@@ -68,6 +70,7 @@ export function evaluatePosture(resources: PolicyResource[], options: PostureOpt
             message: f.exception ? exceptionMessage(f) : f.message,
             exception: f.exception,
             ...(f.grant ? { reason: f.grant.reason } : {}),
+            ...(f.notice ? { notice: true as const } : {}),
         }));
         return { id: check.id, title: check.title, seedSection: check.seedSection, description: check.description, status, offending };
     });

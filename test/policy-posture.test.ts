@@ -8,6 +8,8 @@ import { DEFAULT_PACK_CONFIG, PackConfig, resolvePackConfig, resolvePolicyPackCo
 import { teamConfigSchema } from "../components/config/schema";
 import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
+import { Check, violation } from "../policy/check";
+import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
 import { compliantStack, grantFor, rayCluster, withExceptions } from "./policy-fixtures.test";
 
 function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): string {
@@ -114,6 +116,26 @@ describe("posture report", () => {
         // A grant for another policy grants nothing here.
         assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-tls-required": { grants: [exact] } } }), "ray-version-minimum"), "fail");
         assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [exact] } } }), "ray-version-minimum"), "exception");
+    });
+
+    it("ignores grants for a check that takes no exceptions, and never blocks on a notice", () => {
+        const rc = rayCluster();
+        const check = (exceptions: false | undefined, notice: boolean): Check => ({
+            kind: "resource",
+            id: "ray-tls-required",
+            title: "t",
+            seedSection: "1.1",
+            description: "seed 1.1: t",
+            configKeys: [],
+            appliesTo: () => true,
+            ...(exceptions === false ? { exceptions } : {}),
+            validate: (r) => [{ ...violation(r, "spec", "finding"), ...(notice ? { notice: true as const } : {}) }],
+        });
+        const config = resolvePackConfig({ grants: [grantFor(rc)] });
+        assert.deepStrictEqual(evaluateCheck(check(undefined, false), [rc], config).findings.map((f) => f.exception), [true]);
+        assert.deepStrictEqual(evaluateCheck(check(false, false), [rc], config).findings.map((f) => f.exception), [false]);
+        const notice = evaluateCheck(check(undefined, true), [rc], resolvePackConfig()).findings;
+        assert.deepStrictEqual([notice[0].exception, exceptionMessage(notice[0])], [true, "notice: RayCluster ray-a/demo: spec: finding"]);
     });
 
     it("matches grants against the stack it is told when the resources carry no URN (render)", () => {

@@ -59,6 +59,7 @@ describe("module boundaries", () => {
         assert.deepStrictEqual(
             found.filter((v) => !PENDING_MOVES.includes(v)),
             [],
+            "policy/ reaches common/ as the package (@ray-on-ack/common or @ray-on-ack/common/<file>): a relative path out of policy/ is missing from the published pack",
         );
     });
 

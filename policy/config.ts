@@ -3,8 +3,8 @@
  * {"allowedRegistries": [...]}}`, the `--policy-pack-config` file), so each policy declares the
  * keys it reads; every policy reads `grants`, the exceptions the platform team grants. The
  * repo's one such file is platform/policy-pack-config.json: the workflows pass it to the pack
- * and `render` reads it for the posture report. Defaults are the secure choice: no grants, no
- * hostPath, the default registries.
+ * and `render` reads it for the posture report. Defaults are the secure choice: no grants, the
+ * default registries.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
@@ -29,8 +29,6 @@ export interface Grant {
 export interface PackConfig {
     /** Exceptions to this policy. Default none: every violation is mandatory. */
     grants: Grant[];
-    /** Host path prefixes a pod may mount read-only. Default none: no hostPath at all. */
-    hostPathPrefixes: string[];
     /** Prefixes of the fully qualified image reference images must start with. */
     allowedRegistries: string[];
     /** Refuse images that are not pinned by digest. */
@@ -39,7 +37,6 @@ export interface PackConfig {
 
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
     grants: [],
-    hostPathPrefixes: [],
     allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
     requireDigest: false,
 });
@@ -63,12 +60,6 @@ export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema
         items: GRANT_SCHEMA,
         default: [],
         description: "Exceptions the platform team grants to this policy, each for one stack and one resource (kind, namespace, name), with the reason.",
-    },
-    hostPathPrefixes: {
-        type: "array",
-        items: { type: "string", pattern: "^/.+" },
-        default: DEFAULT_PACK_CONFIG.hostPathPrefixes,
-        description: "Host path prefixes pods may mount, read-only.",
     },
     allowedRegistries: {
         type: "array",
@@ -128,13 +119,8 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
     if (typeof config.requireDigest !== "boolean") {
         problems.push("requireDigest must be a boolean");
     }
-    for (const key of ["hostPathPrefixes", "allowedRegistries"] as const) {
-        if (!isStringArray(config[key])) {
-            problems.push(`${key} must be an array of strings`);
-        }
-    }
-    if (isStringArray(config.hostPathPrefixes) && config.hostPathPrefixes.some((p) => !p.startsWith("/") || p === "/")) {
-        problems.push("hostPathPrefixes must be absolute paths other than /");
+    if (!isStringArray(config.allowedRegistries)) {
+        problems.push("allowedRegistries must be an array of strings");
     }
     problems.push(...grantProblems(config.grants));
     if (problems.length > 0) {
@@ -143,7 +129,6 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
     // Copies, so that a caller editing the report's config cannot change the defaults.
     return {
         grants: config.grants.map((g) => ({ ...g })),
-        hostPathPrefixes: [...config.hostPathPrefixes],
         allowedRegistries: [...config.allowedRegistries],
         requireDigest: config.requireDigest,
     };

@@ -61,7 +61,7 @@ describe("policy pack wiring (without the engine)", () => {
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
             ["ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
         );
-        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-hostpath-restricted")!).properties), ["grants", "hostPathPrefixes"]);
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest"]);
     });
 
     it("reports violations at the policy's level and granted exceptions as advisory", () => {
@@ -198,7 +198,7 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
         const messages = found.map((d) => d.message).join("\n");
         assert.match(messages, /Deployment ray-a\/node-shell: spec\.template\.spec\.hostPID: must not be true/);
         assert.match(messages, /spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: must not be true/);
-        assert.match(messages, /spec\.template\.spec\.volumes\[0\]\.hostPath\.path: "\/": no hostPath is allowed/);
+        assert.match(messages, /spec\.template\.spec\.volumes\[0\]\.hostPath: "\/": no hostPath is allowed/);
     });
 
     it("runs the stack-level checks", async () => {

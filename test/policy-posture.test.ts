@@ -211,7 +211,6 @@ describe("pack config", () => {
     it("defaults to no grants, no hostPath and the shared default registries", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
             grants: [],
-            hostPathPrefixes: [],
             allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
             requireDigest: false,
         });
@@ -222,11 +221,12 @@ describe("pack config", () => {
 
     it("refuses values of the wrong type, naming the key", () => {
         assert.throws(
-            () => resolvePackConfig({ requireDigest: "no" as unknown as boolean, hostPathPrefixes: ["relative"] }),
-            /invalid policy pack config: requireDigest must be a boolean; hostPathPrefixes must be absolute paths other than \//,
+            () => resolvePackConfig({ requireDigest: "no" as unknown as boolean }),
+            /invalid policy pack config: requireDigest must be a boolean/,
         );
         assert.throws(() => resolvePackConfig({ allowedRegistries: "docker.io/" as unknown as string[] }), /allowedRegistries must be an array of strings/);
-        assert.throws(() => resolvePackConfig({ hostPathPrefix: ["/data"] } as Partial<PackConfig>), /unknown key\(s\) hostPathPrefix/);
+        // hostPathPrefixes was removed with the hostPath opt-in: setting it is an error, not a silent no-op.
+        assert.throws(() => resolvePackConfig({ hostPathPrefixes: ["/data"] } as Partial<PackConfig>), /unknown key\(s\) hostPathPrefixes/);
         // allowExceptions is gone: a resource can no longer exempt itself, so there is nothing to switch off.
         assert.throws(() => resolvePackConfig({ allowExceptions: true } as Partial<PackConfig>), /unknown key\(s\) allowExceptions/);
     });

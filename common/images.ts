@@ -5,11 +5,8 @@
  */
 
 /** The default registry allowlist of the stack config and of the policy pack. */
-export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = [
-    "docker.io/rayproject/",
-    "registry.cn-hangzhou.aliyuncs.com/",
-    "registry-vpc.cn-hangzhou.aliyuncs.com/",
-];
+/** Registry and namespace: a bare public registry host is no allowlist, anyone can create a namespace there. */
+export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = ["docker.io/rayproject/"];
 
 export function qualifyRepository(repository: string): string {
     const first = repository.split("/")[0];

@@ -30,6 +30,8 @@ export const POLICY_IDS = {
     ramPolicyLeastPrivilege: "ray-ram-policy-least-privilege",
     jobCleanup: "ray-job-cleanup",
     manifestsVisible: "ray-manifests-visible",
+    rbacSubjects: "ray-rbac-subjects",
+    networkPolicyContents: "ray-network-policy-contents",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -13,7 +13,8 @@ import { runProgram } from "./lib/mockRuntime";
 import { CHECKS } from "../policy/checks";
 import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./lib/renderFiles";
-import { POLICY_PACK_CONFIG, ROOT, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
+import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
+import { podCidrOverlaps } from "./lib/crossStack";
 
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
 
@@ -26,13 +27,16 @@ function fail(message: string, code = 2): never {
 }
 
 /** Writes into a fresh sibling directory and swaps it in, so a failed run leaves no half-written output. */
-function writeAtomically(outDir: string, files: Map<string, { content: string; mode?: number }>): void {
+function writeAtomically(outDir: string, files: Map<string, { content: string; mode?: number }>, dirMode: number): void {
     const staging = `${outDir}.tmp-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
     for (const [rel, f] of files) {
         const file = path.join(staging, rel);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: dirMode });
         fs.writeFileSync(file, f.content, { mode: f.mode ?? 0o644 });
+        if (f.mode !== undefined) {
+            fs.chmodSync(file, f.mode); // writeFileSync's mode is masked by the umask
+        }
     }
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(outDir), { recursive: true });
@@ -59,9 +63,10 @@ async function main(): Promise<void> {
         fail(`error: --stack is required\n${USAGE}`);
     }
     const stack = args.stack;
+    const stacksDir = args["stacks-dir"] ? path.resolve(args["stacks-dir"]) : STACKS_DIR;
     let stackConfig;
     try {
-        stackConfig = readStackConfig(stack, process.env, args["stacks-dir"] ? path.resolve(args["stacks-dir"]) : undefined);
+        stackConfig = readStackConfig(stack, process.env, stacksDir);
     } catch (e) {
         fail(`error: ${(e as Error).message}`);
     }
@@ -73,19 +78,34 @@ async function main(): Promise<void> {
     } catch (e) {
         fail(`error: ${path.relative(process.cwd(), packConfigFile) || packConfigFile}: ${(e as Error).message}`);
     }
-    const validated = validateStackConfig(stackConfig.config);
+    const validated = validateStackConfig(stackConfig.config, stackConfig.secretKeys);
     if (!validated.ok) {
         fail(formatIssues(validated.issues));
+    }
+    if (validated.value.kind === "team") {
+        const t = validated.value.config;
+        const overlaps = podCidrOverlaps(stack, t.podCidrs, stacksDir, t.namespace ?? `ray-${t.team}`);
+        if (overlaps.length > 0) {
+            fail(formatIssues(overlaps));
+        }
     }
     for (const key of stackConfig.standIns) {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
-    const podCidrs = validated.value.kind === "team" ? validated.value.config.podCidrs : [];
-    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs });
+    const team = validated.value.kind === "team" ? validated.value.config : undefined;
+    const podCidrs = team?.podCidrs ?? [];
+    // A bring-your-own ACL is answered with what the stack says it admits (its sourceCidrs).
+    const acls: Record<string, string[]> = {};
+    for (const c of team?.clusters ?? []) {
+        if (c.exposure.mode === "loadbalancer" && c.exposure.aclId) {
+            acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
+        }
+    }
+    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
     const includeSecrets = args["include-secrets"] ?? false;
     const files = renderFiles(run, { includeSecrets, stack, policyPackConfig });
     const outDir = path.resolve(args.out ?? path.join(ROOT, "out", stack));
-    writeAtomically(outDir, files);
+    writeAtomically(outDir, files, includeSecrets ? 0o700 : 0o755);
     const shownOut = path.relative(process.cwd(), outDir) || ".";
     process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${shownOut}\n`);
     const failing = failingChecks(files.get("posture.json")?.content);

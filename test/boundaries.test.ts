@@ -47,17 +47,10 @@ describe("module boundaries", () => {
         assert.strictEqual(topFolder("policy/checks/rbac.ts", "../../components/naming"), "components");
     });
 
-    /**
-     * The CIDR and RAM predicates move to common/addresses.ts and common/ram.ts in a parallel
-     * change (issue 11, section 1); until it lands these two imports remain. Nothing else may.
-     */
-    const PENDING_MOVES = ["policy/checks/exposure.ts: ../../components/config/cidr", "policy/checks/ram.ts: ../../components/cloud/ramPolicies"];
-
     it("policy/ imports nothing from components/, and only its own files and its package.json dependencies", () => {
         const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")).dependencies ?? {});
-        const found = violations("policy", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "policy" : isBuiltin(spec) || deps.includes(packageName(spec))));
         assert.deepStrictEqual(
-            found.filter((v) => !PENDING_MOVES.includes(v)),
+            violations("policy", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "policy" : isBuiltin(spec) || deps.includes(packageName(spec)))),
             [],
             "policy/ reaches common/ as the package (@ray-on-ack/common or @ray-on-ack/common/<file>): a relative path out of policy/ is missing from the published pack",
         );

@@ -12,6 +12,9 @@ import type { PolicyPackConfigFile } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
+/** Mode of every file written with --include-secrets (and of the key files always). */
+export const SECRET_FILE_MODE = 0o600;
+
 export interface RenderOptions {
     readonly includeSecrets: boolean;
     /** The stack's name, which the pack config's grants name. */
@@ -108,7 +111,7 @@ export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
     const add = (file: string, pair: { certPem: string; keyPem: string }) => {
         files.set(`${file}.crt`, { content: pair.certPem });
         if (opts.includeSecrets) {
-            files.set(`${file}.key`, { content: pair.keyPem, mode: 0o600 });
+            files.set(`${file}.key`, { content: pair.keyPem, mode: SECRET_FILE_MODE });
         }
     };
     for (const r of run.resources) {
@@ -142,6 +145,12 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     );
     files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
     files.set("posture.md", { content: postureMarkdown(posture) });
+    if (opts.includeSecrets) {
+        // Secret values, keys and the token are in these files: owner-only, like an SSH key.
+        for (const [p, f] of files) {
+            files.set(p, { ...f, mode: SECRET_FILE_MODE });
+        }
+    }
     return files;
 }
 

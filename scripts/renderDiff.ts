@@ -4,6 +4,8 @@
  * Renders the stack at the base ref and in the working tree, then prints a resource-level
  * summary and a unified diff (Secrets redacted, generated material masked).
  * Exit 0: no changes; 1: changes; 2: bad arguments, unknown stack or ref, or a failed render.
+ * A posture failure is not a failed render: the diff shows the failing checks (the renderer's
+ * exit 3), so a pull request that introduces one gets a review comment, not a broken job.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -11,6 +13,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { compareRenders, readRender, type Change } from "./lib/diffEntries";
 import { unifiedDiff } from "./lib/diffLines";
+import { failingChecks } from "./lib/renderFiles";
 import { DiffError, fileAtCommit, renderAt, repoOf, resolveCommit, stopRenders, withWorktree } from "./lib/diffWorktree";
 import { ROOT, listStacks, stackFilePath } from "./lib/stackFile";
 
@@ -87,15 +90,19 @@ async function main(): Promise<number> {
             after = after.filter((e) => e.section !== "posture");
         }
         const changes = compareRenders(before, after);
+        // The renderer exits 3 on a posture failure after writing everything; the diff shows it instead of failing the job.
+        const headPosture = path.join(headOut, "posture.json");
+        const failing = inHead && fs.existsSync(headPosture) ? failingChecks(fs.readFileSync(headPosture, "utf8")) : [];
+        const postureLine = failing.length > 0 ? [`posture FAILS in the working tree: ${failing.join(", ")}`] : [];
         if (changes.length === 0) {
-            process.stdout.write(`render:diff ${stack}: no changes against ${baseLabel}\n`);
+            process.stdout.write([`render:diff ${stack}: no changes against ${baseLabel}`, ...postureLine].join("\n") + "\n");
             return 0;
         }
         const notes = [
             ...(inBase ? [] : [`(${stackFile} does not exist at ${base}: everything is added)`]),
             ...(inHead ? [] : [`(${stackFile} does not exist in the working tree: everything is removed)`]),
         ];
-        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, report(changes, { base, head: "working tree" })].join("\n"));
+        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, ...postureLine, report(changes, { base, head: "working tree" })].join("\n"));
         return 1;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });

@@ -188,8 +188,9 @@ job_done() {
 if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
   st="$(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status.jobDeploymentStatus}/{.status.jobStatus}')"
   [[ "$st" == Complete/SUCCEEDED ]] && pass "RayJob $JOB (K8sJobMode) ran to completion: $st" || fail "RayJob $JOB ended $st"
+  # every submitter pod's log: with a retry, `logs job/NAME` may pick the failed first pod
   check "the submitter's log shows the job's result (e2e-rayjob 42)" \
-    bash -c "kubectl --kubeconfig '$K' -n '$NS' logs job/$JOB | grep -q 'e2e-rayjob 42'"
+    bash -c "kubectl --kubeconfig '$K' -n '$NS' logs -l batch.kubernetes.io/job-name=$JOB --tail=-1 | grep -q 'e2e-rayjob 42'"
   jc="$(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status.rayClusterName}')"
   check "the RayJob's cluster ${jc:-?} is deleted after the job" \
     wait_for 180 "RayCluster $jc gone" bash -c "[[ -n '$jc' ]] && ! kubectl --kubeconfig '$K' -n '$NS' get raycluster '$jc' 2>/dev/null | grep -q ."

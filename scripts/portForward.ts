@@ -27,11 +27,16 @@ function parse() {
                 from: { type: "string" },
                 "dashboard-port": { type: "string" },
                 "client-port": { type: "string" },
+                help: { type: "boolean", short: "h" },
             },
             strict: true,
         }).values;
     } catch (e) {
         throw new PortForwardError(`${(e as Error).message}\n${USAGE}`);
+    }
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
     }
     if (!values.stack) {
         throw new PortForwardError(`--stack is required\n${USAGE}`);

@@ -19,9 +19,13 @@ const USAGE = "usage: npm run render:diff -- --stack <name> --base <git-ref>";
 function parse(): { stack: string; base: string } {
     let values;
     try {
-        values = parseArgs({ options: { stack: { type: "string" }, base: { type: "string" } }, strict: true }).values;
+        values = parseArgs({ options: { stack: { type: "string" }, base: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
     } catch (e) {
         throw new DiffError(`${(e as Error).message}\n${USAGE}`);
+    }
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
     }
     if (!values.stack || !values.base) {
         throw new DiffError(`${!values.stack ? "--stack" : "--base"} is required\n${USAGE}`);

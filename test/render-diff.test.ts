@@ -114,8 +114,11 @@ describe("npm run render:diff", function () {
         // A repository holding the working tree as its one commit, uncommitted edits included,
         // so the test exercises the code as it is now and never touches this repository.
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-diff-repo-"));
+        // Of stacks/ only team-a, the stack these tests edit: whatever other stacks the checkout
+        // holds (a new team's, say) neither changes the listings nor collides with the new stack.
         const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0");
-        for (const f of files.filter((x) => x && fs.existsSync(path.join(ROOT, x)))) {
+        const wanted = (f: string) => !f.startsWith("stacks/") || f === "stacks/Pulumi.team-a.yaml";
+        for (const f of files.filter((x) => x && wanted(x) && fs.existsSync(path.join(ROOT, x)))) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
         }
@@ -155,15 +158,15 @@ describe("npm run render:diff", function () {
 
     it("shows everything as added when the stack file does not exist at the base", () => {
         const doc = YAML.parseDocument(fs.readFileSync(stackFile(), "utf8"));
-        doc.setIn(["config", "ray-on-ack:team"], "team-c");
+        doc.setIn(["config", "ray-on-ack:team"], "team-new");
         doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.8.0/24"); // a team of its own: pod CIDRs never shared with team-a
-        fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-c.yaml"), doc.toString());
-        const r = renderDiff("--stack", "team-c", "--base", "HEAD");
+        fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-new.yaml"), doc.toString());
+        const r = renderDiff("--stack", "team-new", "--base", "HEAD");
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stdout, /does not exist at HEAD: everything is added/);
         const lines = summary(r.stdout);
-        assert.ok(lines.includes("+ Namespace ray-team-c"), lines.join("\n"));
-        assert.ok(lines.includes("+ RayCluster ray-team-c/training"));
+        assert.ok(lines.includes("+ Namespace ray-team-new"), lines.join("\n"));
+        assert.ok(lines.includes("+ RayCluster ray-team-new/training"));
         assert.ok(lines.every((l) => l.startsWith("+ ")), lines.join("\n"));
         assert.match(r.stdout, /^--- \/dev\/null$/m);
         assert.match(r.stdout, /^\+\s+auth_token: REDACTED$/m, "Secrets stay redacted");
@@ -184,7 +187,7 @@ describe("npm run render:diff", function () {
         assert.equal(r.stderr.trim(), "error: --base no-such-ref: no such commit in this repository (a shallow clone may lack it: git fetch origin no-such-ref)");
         r = renderDiff("--stack", "nobody", "--base", "HEAD");
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: .*team-a, team-b\)$/m);
+        assert.match(r.stderr, /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: team-a\)$/m);
         r = renderDiff("--stack", "team-a");
         assert.equal(r.status, 2);
         assert.match(r.stderr, /^error: --base is required\nusage: npm run render:diff/);

@@ -33,6 +33,16 @@ export function listStacks(stacksDir = STACKS_DIR): string[] {
         .sort();
 }
 
+/** The `ray-on-ack:team` a stack file names, or undefined without a stack file (or one that names none). */
+export function stackTeam(stack: string, stacksDir = STACKS_DIR): string | undefined {
+    const file = stackFilePath(stack, stacksDir);
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) {
+        return undefined;
+    }
+    const team = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}).config?.["ray-on-ack:team"];
+    return typeof team === "string" ? team : undefined;
+}
+
 function standIn(): string {
     // Meets the dashboard password rule: upper, lower, digit and special characters.
     return `Rk${crypto.randomBytes(6).toString("hex")}#7Q`;

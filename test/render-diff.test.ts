@@ -6,6 +6,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { compareRenders, describeCertificate, mask, type Entry } from "../scripts/lib/diffEntries";
 import { diffLines, unifiedDiff } from "../scripts/lib/diffLines";
+import { changedPaths, podRestarts } from "../scripts/lib/diffRestarts";
 import { renderedStack, ROOT } from "./helpers/render";
 
 describe("render:diff line diff", () => {
@@ -81,6 +82,50 @@ describe("render:diff masking and comparison", () => {
     });
 });
 
+describe("render:diff pod restarts", () => {
+    const k8s = (o: Record<string, unknown>): Entry => ({ section: "kubernetes", key: `${o.kind} ns/${(o.metadata as { name: string }).name}`, text: YAML.stringify(o) });
+    const rayCluster = (over: { replicas?: number; env?: string; annotations?: Record<string, string> } = {}) => ({
+        kind: "RayCluster",
+        metadata: { name: "training", namespace: "ns" },
+        spec: {
+            upgradeStrategy: { type: "Recreate" },
+            headGroupSpec: { rayStartParams: {}, template: { metadata: { annotations: over.annotations ?? {} }, spec: { containers: [{ name: "ray-head", env: [{ name: "A", value: over.env ?? "1" }] }] } } },
+            workerGroupSpecs: [{ groupName: "cpu", replicas: over.replicas ?? 1, template: { spec: { containers: [{ name: "ray-worker" }] } } }],
+        },
+    });
+    const restarts = (before: Entry[], after: Entry[]) => podRestarts(after, compareRenders(before, after));
+
+    it("finds the leaves that differ", () => {
+        assert.deepEqual(changedPaths({ a: [1, { b: 2 }], c: 3 }, { a: [1, { b: 4 }], c: 3, d: 5 }), [["a", 1, "b"], ["d"]]);
+        assert.deepEqual(changedPaths({ a: [1] }, { a: [1, 2] }), [["a"]]);
+    });
+
+    it("marks a change inside a pod template, naming the field", () => {
+        assert.deepEqual(restarts([k8s(rayCluster())], [k8s(rayCluster({ env: "2" }))]), [
+            "pods of RayCluster/training restart: pod template changed: spec.headGroupSpec.template.spec.containers[0].env[0].value",
+        ]);
+        const deployment = (image: string) => ({ kind: "Deployment", metadata: { name: "web" }, spec: { replicas: 1, template: { spec: { containers: [{ image }] } } } });
+        assert.deepEqual(restarts([k8s(deployment("a:1"))], [k8s(deployment("a:2"))]), ["pods of Deployment/web restart: pod template changed: spec.template.spec.containers[0].image"]);
+    });
+
+    it("does not mark a scale change, nor objects that run no pods", () => {
+        assert.deepEqual(restarts([k8s(rayCluster())], [k8s(rayCluster({ replicas: 3 }))]), []);
+        const cm = (v: string) => ({ kind: "ConfigMap", metadata: { name: "x" }, data: { template: v } });
+        assert.deepEqual(restarts([k8s(cm("a"))], [k8s(cm("b"))]), []);
+    });
+
+    it("marks the pods that carry the TLS fingerprint when their certificates say something new, not a client's", () => {
+        const cert = (name: string, san: string): Entry => ({ section: "certificate", key: `Certificate ${name}`, text: `IP SAN: ${san}\n` });
+        const rc = k8s(rayCluster({ annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>" } }));
+        const before = [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "")];
+        assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.1.0 - 10.0.1.255"), cert("client-alice", "")]), [
+            "pods of RayCluster/training restart: TLS certificates re-issued with new content, so the ray-on-ack.io/tls-fingerprint annotation changes (training-head)",
+        ]);
+        assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "changed")]), []);
+        assert.deepEqual(restarts([k8s(rayCluster()), before[1]], [k8s(rayCluster()), cert("training-head", "x")]), [], "no fingerprint annotation: the pods do not restart for it");
+    });
+});
+
 describe("npm run render:diff", function () {
     let repo: string;
     const stackFile = () => path.join(repo, "stacks", "Pulumi.team-a.yaml");
@@ -149,11 +194,33 @@ describe("npm run render:diff", function () {
         assert.equal(r.status, 1, r.stderr);
         assert.deepEqual(summary(r.stdout), ["~ RayCluster ray-team-a/training"]);
         assert.match(r.stdout, /^0 added, 1 changed, 0 removed$/m);
+        assert.doesNotMatch(r.stdout, /^pods of .* restart/m, "a scale change restarts no pods");
         assert.match(r.stdout, /^--- a\/RayCluster ray-team-a\/training \(HEAD\)$/m);
         assert.match(r.stdout, /^\+\+\+ b\/RayCluster ray-team-a\/training \(working tree\)$/m);
         assert.match(r.stdout, /^-\s+replicas: 1$/m);
         assert.match(r.stdout, /^\+\s+replicas: 3$/m);
         assert.doesNotMatch(r.stdout, /BEGIN CERTIFICATE|tls-fingerprint: [0-9a-f]/);
+    });
+
+    it("marks every cluster's pods as restarting when a pod-CIDR change re-issues their certificates", () => {
+        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.4.0/24"));
+        const r = renderDiff("--stack", "team-a", "--base", "HEAD");
+        assert.equal(r.status, 1, r.stderr);
+        const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
+        for (const cluster of ["training", "notebooks"]) {
+            const line = restarts.find((l) => l.startsWith(`pods of RayCluster/${cluster} restart: `));
+            assert.ok(line, `${cluster} in:\n${restarts.join("\n")}`);
+            assert.match(line, new RegExp(`TLS certificates re-issued with new content.*\\b${cluster}-head\\b`));
+        }
+    });
+
+    it("marks the cluster whose pod template changes, naming the field", () => {
+        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:clusters", 1, "env"], { FIRST_DAY: "1" }));
+        const r = renderDiff("--stack", "team-a", "--base", "HEAD");
+        assert.equal(r.status, 1, r.stderr);
+        const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
+        assert.equal(restarts.length, 1, restarts.join("\n"));
+        assert.match(restarts[0], /^pods of RayCluster\/notebooks restart: pod template changed: spec\.headGroupSpec\.template\.spec\.containers\[0\]\.env/);
     });
 
     it("shows everything as added when the stack file does not exist at the base", () => {

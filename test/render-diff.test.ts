@@ -210,7 +210,7 @@ describe("npm run render:diff", function () {
         for (const cluster of ["training", "notebooks"]) {
             const line = restarts.find((l) => l.startsWith(`pods of RayCluster/${cluster} restart: `));
             assert.ok(line, `${cluster} in:\n${restarts.join("\n")}`);
-            assert.match(line, new RegExp(`TLS certificates re-issued with new content.*\\b${cluster}-head\\b`));
+            assert.match(line, new RegExp(`TLS certificates re-issued with new content.*\\b${cluster}[-/]head\\b`));
         }
     });
 

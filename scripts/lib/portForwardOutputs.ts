@@ -15,6 +15,8 @@ const clusterSchema = z.object({
     tokenCommand: z.string().min(1),
     /** Absent from outputs of releases before it: the helper then uses Ray's own ports. */
     localPorts: z.object({ dashboard: z.number().int(), client: z.number().int() }).optional(),
+    /** The cluster's Ray Client users (each cluster has its own CA, so certificates are per cluster). */
+    tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
     publicDashboard: z
         .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), authHeader: z.string().optional() })
         .optional(),
@@ -23,7 +25,6 @@ const clusterSchema = z.object({
 const outputsSchema = z.object({
     team: z.string().min(1),
     clusters: z.record(z.string(), clusterSchema),
-    tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
 });
 
 export type StackOutputs = z.infer<typeof outputsSchema>;

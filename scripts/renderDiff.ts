@@ -5,6 +5,8 @@
  * summary, a `pods of <kind>/<name> restart: <why>` line per workload whose pods the change
  * recreates (scripts/lib/diffRestarts.ts), and a unified diff (Secrets redacted, generated material masked).
  * Exit 0: no changes; 1: changes; 2: bad arguments, unknown stack or ref, or a failed render.
+ * A posture failure is not a failed render: the diff shows the failing checks (the renderer's
+ * exit 3), so a pull request that introduces one gets a review comment, not a broken job.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -13,6 +15,7 @@ import { parseArgs } from "util";
 import { compareRenders, readRender, type Change } from "./lib/diffEntries";
 import { unifiedDiff } from "./lib/diffLines";
 import { podRestarts } from "./lib/diffRestarts";
+import { failingChecks } from "./lib/renderFiles";
 import { DiffError, fileAtCommit, renderAt, repoOf, resolveCommit, stopRenders, withWorktree } from "./lib/diffWorktree";
 import { ROOT, listStacks, stackFilePath } from "./lib/stackFile";
 
@@ -94,15 +97,19 @@ async function main(): Promise<number> {
             after = after.filter((e) => e.section !== "posture");
         }
         const changes = compareRenders(before, after);
+        // The renderer exits 3 on a posture failure after writing everything; the diff shows it instead of failing the job.
+        const headPosture = path.join(headOut, "posture.json");
+        const failing = inHead && fs.existsSync(headPosture) ? failingChecks(fs.readFileSync(headPosture, "utf8")) : [];
+        const postureLine = failing.length > 0 ? [`posture FAILS in the working tree: ${failing.join(", ")}`] : [];
         if (changes.length === 0) {
-            process.stdout.write(`render:diff ${stack}: no changes against ${baseLabel}\n`);
+            process.stdout.write([`render:diff ${stack}: no changes against ${baseLabel}`, ...postureLine].join("\n") + "\n");
             return 0;
         }
         const notes = [
             ...(inBase ? [] : [`(${stackFile} does not exist at ${base}: everything is added)`]),
             ...(inHead ? [] : [`(${stackFile} does not exist in the working tree: everything is removed)`]),
         ];
-        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, report(changes, podRestarts(after, changes), { base, head: "working tree" })].join("\n"));
+        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, ...postureLine, report(changes, podRestarts(after, changes), { base, head: "working tree" })].join("\n"));
         return 1;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });

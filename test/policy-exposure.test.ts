@@ -1,19 +1,27 @@
 import * as assert from "assert";
 import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "../policy/checks/exposure";
-import { headService, ingress, loadBalancer, messages, rayCluster, rayJob, slbAcl } from "./policy-fixtures.test";
+import { blocking, grantFor, headService, ingress, loadBalancer, messages, rayCluster, rayJob, slbAcl } from "./policy-fixtures.test";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
 describe("policy ray-service-not-public (seed 1.3, 1.5)", () => {
-    it("accepts ClusterIP Services and LoadBalancers with the CLB ACL whitelist", () => {
+    it("accepts ClusterIP Services", () => {
         assert.deepStrictEqual(messages(serviceNotPublic, headService()), []);
-        assert.deepStrictEqual(messages(serviceNotPublic, loadBalancer()), []);
     });
 
-    it("refuses a LoadBalancer without the ACL annotations, intranet ones included", () => {
+    it("fails a LoadBalancer with the CLB ACL whitelist unless the pack config grants the exposure", () => {
+        const lb = loadBalancer();
+        const exposure =
+            "Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config";
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb), [exposure]);
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb, { grants: [grantFor(lb)] }), []);
+        assert.deepStrictEqual(messages(serviceNotPublic, lb, { grants: [grantFor(lb)] }), [exposure]);
+    });
+
+    it("refuses a LoadBalancer without the ACL annotations, intranet ones included, and no grant waives the whitelist", () => {
         const lb = loadBalancer();
         lb.props.metadata.annotations = { [`${CLB}address-type`]: "intranet", [`${CLB}acl-type`]: "black" };
-        assert.deepStrictEqual(messages(serviceNotPublic, lb), [
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb, { grants: [grantFor(lb)] }), [
             `Service ray-a/demo-dashboard-public: metadata.annotations: a LoadBalancer Service needs the CLB ACL whitelist; missing ${CLB}acl-status: "on", ${CLB}acl-id, ${CLB}acl-type: white`,
         ]);
     });

@@ -11,7 +11,9 @@ import { LABELS, RAY_PORTS, names } from "../naming";
 import { objectMeta } from "./meta";
 import { POLICY_IDS } from "../policyIds";
 
-export const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
+import { CLB_ANNOTATION_PREFIX as CLB } from "@ray-on-ack/common";
+
+export { CLB };
 
 type LoadBalancerExposure = Extract<ExposureConfig, { mode: "loadbalancer" }>;
 type IngressExposure = Extract<ExposureConfig, { mode: "ingress" }>;

@@ -3,23 +3,22 @@
  * code in the cluster, so nothing is exposed beyond the cluster network without an ACL whitelist and
  * authentication, and the head Service KubeRay creates stays ClusterIP.
  */
-import { POLICY_IDS } from "../../components/policyIds";
-import { Check, Finding, violation } from "../check";
 import * as ipaddr from "ipaddr.js";
-import { coverageProblem, isAnyCidr } from "../../common/addresses";
+import { CLB_ANNOTATION_PREFIX as CLB, POLICY_IDS } from "@ray-on-ack/common";
+import { coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
+import { Check, Finding, ungrantable, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
 
-const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const NGINX = "nginx.ingress.kubernetes.io/";
 
 export const serviceNotPublic: Check = {
     kind: "resource",
     id: POLICY_IDS.serviceNotPublic,
-    title: "No Service exposed without a CLB ACL whitelist",
+    title: "No Service exposed without a granted exception and a CLB ACL whitelist",
     seedSection: "1.3, 1.5",
     description:
-        "seed 1.3, 1.5: Services are ClusterIP; a LoadBalancer (internet or intranet) carries the CLB ACL whitelist annotations, NodePort and externalIPs are refused.",
+        "seed 1.3, 1.5: Services are ClusterIP; a LoadBalancer (internet or intranet) needs an exception granted in the platform's policy pack config and, granted or not, the CLB ACL whitelist annotations; NodePort and externalIPs are refused.",
     configKeys: [],
     appliesTo: (r) => isKind(r, "core", "Service"),
     validate(r) {
@@ -31,6 +30,7 @@ export const serviceNotPublic: Check = {
             );
         }
         if (type === "LoadBalancer") {
+            findings.push(violation(r, "spec.type", "is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"));
             const annotations = r.props?.metadata?.annotations ?? {};
             const missing: string[] = [];
             if (annotations[`${CLB}acl-status`] !== "on") {
@@ -43,7 +43,8 @@ export const serviceNotPublic: Check = {
                 missing.push(`${CLB}acl-type: white`);
             }
             if (missing.length > 0) {
-                findings.push(violation(r, "metadata.annotations", `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`));
+                // A grant allows the exposure, never an exposure without the whitelist.
+                findings.push(ungrantable(violation(r, "metadata.annotations", `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`)));
             }
         }
         if ((r.props?.spec?.externalIPs ?? []).length > 0) {

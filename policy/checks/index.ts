@@ -4,6 +4,7 @@ import { noAccessKeys } from "./access-keys";
 import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "./exposure";
 import { imageRegistryAllowed, imageTagPinned } from "./images";
 import { jobCleanup } from "./jobs";
+import { manifestsVisible } from "./manifests";
 import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny } from "./namespaces";
 import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./pod-security";
 import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
@@ -40,5 +41,6 @@ export const CHECKS: readonly Check[] = [
     rrsaTrustPolicy,
     ramPolicyLeastPrivilege,
     jobCleanup,
+    manifestsVisible,
 ];
 

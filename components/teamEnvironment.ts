@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as semver from "semver";
 import type { TeamConfig } from "./config/schema";
 import { MIN_RAY_VERSION } from "./config/schema";
-import { clusterAccess, type ClusterAccess } from "./builders/access";
+import { clusterAccess, localPortsFor, type ClusterAccess } from "./builders/access";
 import { resolveImage } from "./builders/image";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
@@ -196,6 +196,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
         const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork] };
         const clusterOutputs: Record<string, pulumi.Output<ClusterOutput>> = {};
+        const localPorts = localPortsFor(namespace, config.clusters.map((c) => c.name));
         for (const c of config.clusters) {
             new HardenedRayCluster(
                 `${name}-${c.name}`,
@@ -215,7 +216,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             const base: pulumi.Output<ClusterOutput> = pulumi
                 .all([tls.caBundlePem, tls.clientCertPems])
                 .apply(([caCertificate, certs]) => ({
-                    ...clusterAccess(namespace, c.name),
+                    ...clusterAccess(namespace, c.name, localPorts[c.name]),
                     rayVersion: c.rayVersion,
                     caCertificate,
                     tlsClients: Object.fromEntries(

@@ -7,9 +7,9 @@
  */
 import { parseArgs } from "util";
 import { checkKubectl, KubectlExited, RAY_CLIENT_PORT, RAY_DASHBOARD_PORT, startForward, type Forward } from "./lib/portForwardKubectl";
-import { pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess } from "./lib/portForwardOutputs";
+import { assertSameStack, pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess } from "./lib/portForwardOutputs";
 import { assertPortFree, parsePort } from "./lib/portForwardPorts";
-import { ROOT } from "./lib/stackFile";
+import { ROOT, stackTeam } from "./lib/stackFile";
 
 const USAGE =
     "usage: npm run port-forward -- --stack <name> [--cluster <raycluster>] [--from <outputs.json>] [--dashboard-port <port>] [--client-port <port>]";
@@ -27,23 +27,33 @@ function parse() {
                 from: { type: "string" },
                 "dashboard-port": { type: "string" },
                 "client-port": { type: "string" },
+                help: { type: "boolean", short: "h" },
             },
             strict: true,
         }).values;
     } catch (e) {
         throw new PortForwardError(`${(e as Error).message}\n${USAGE}`);
     }
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+    }
     if (!values.stack) {
         throw new PortForwardError(`--stack is required\n${USAGE}`);
     }
+    return { stack: values.stack, cluster: values.cluster, from: values.from, dashboardPort: values["dashboard-port"], clientPort: values["client-port"] };
+}
+
+/** The flags, else the cluster's own local ports from the stack outputs, else Ray's (outputs of older releases). */
+function localPorts(args: ReturnType<typeof parse>, cluster: ClusterAccess): { dashboard: number; client: number } {
     const ports = {
-        dashboard: parsePort(values["dashboard-port"], "--dashboard-port", RAY_DASHBOARD_PORT),
-        client: parsePort(values["client-port"], "--client-port", RAY_CLIENT_PORT),
+        dashboard: parsePort(args.dashboardPort, "--dashboard-port", cluster.localPorts?.dashboard ?? RAY_DASHBOARD_PORT),
+        client: parsePort(args.clientPort, "--client-port", cluster.localPorts?.client ?? RAY_CLIENT_PORT),
     };
     if (ports.dashboard === ports.client) {
         throw new PortForwardError(`--dashboard-port and --client-port are both ${ports.dashboard}: choose two different ports`);
     }
-    return { stack: values.stack, cluster: values.cluster, from: values.from, ports };
+    return ports;
 }
 
 function instructions(stack: string, cluster: ClusterAccess, context: string, ports: { dashboard: number; client: number }): string {
@@ -101,17 +111,21 @@ async function stop(forward: Forward): Promise<void> {
 async function main(): Promise<number> {
     const args = parse();
     const outputs = args.from ? readOutputsFile(args.from) : readPulumiOutputs(args.stack, ROOT);
+    if (args.from) {
+        assertSameStack(outputs, args.stack, stackTeam(args.stack), `--from ${args.from}`);
+    }
     const cluster = pickCluster(outputs, args.stack, args.cluster);
+    const ports = localPorts(args, cluster);
     const context = checkKubectl(cluster.namespace, cluster.headService);
-    await assertPortFree(args.ports.dashboard, "--dashboard-port");
-    await assertPortFree(args.ports.client, "--client-port");
+    await assertPortFree(ports.dashboard, "--dashboard-port");
+    await assertPortFree(ports.client, "--client-port");
 
     let stopRequested: () => void = () => undefined;
     const stopped = new Promise<"stopped">((resolve) => (stopRequested = () => resolve("stopped")));
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         process.on(signal, () => stopRequested());
     }
-    const forward = startForward(cluster.namespace, cluster.headService, args.ports);
+    const forward = startForward(cluster.namespace, cluster.headService, ports);
     // Whatever ends this process, kubectl must not outlive it.
     process.on("exit", () => {
         if (forward.child.exitCode === null && forward.child.signalCode === null) {
@@ -122,7 +136,7 @@ async function main(): Promise<number> {
         await stop(forward);
         return 0;
     }
-    process.stdout.write(instructions(args.stack, cluster, context, args.ports));
+    process.stdout.write(instructions(args.stack, cluster, context, ports));
     const end = await Promise.race([forward.exited, stopped]);
     if (end === "stopped") {
         await stop(forward);

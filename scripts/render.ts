@@ -53,11 +53,16 @@ async function main(): Promise<void> {
                 "include-secrets": { type: "boolean", default: false },
                 "stacks-dir": { type: "string" },
                 "policy-pack-config": { type: "string" },
+                help: { type: "boolean", short: "h", default: false },
             },
             strict: true,
         }).values;
     } catch (e) {
         fail(`error: ${(e as Error).message}\n${USAGE}`);
+    }
+    if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
     }
     if (!args.stack) {
         fail(`error: --stack is required\n${USAGE}`);

@@ -2,7 +2,8 @@
  * The offline diff for reviewers without cloud access:
  * `npm run render:diff -- --stack <name> --base <git-ref>`.
  * Renders the stack at the base ref and in the working tree, then prints a resource-level
- * summary and a unified diff (Secrets redacted, generated material masked).
+ * summary, a `pods of <kind>/<name> restart: <why>` line per workload whose pods the change
+ * recreates (scripts/lib/diffRestarts.ts), and a unified diff (Secrets redacted, generated material masked).
  * Exit 0: no changes; 1: changes; 2: bad arguments, unknown stack or ref, or a failed render.
  * A posture failure is not a failed render: the diff shows the failing checks (the renderer's
  * exit 3), so a pull request that introduces one gets a review comment, not a broken job.
@@ -13,6 +14,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { compareRenders, readRender, type Change } from "./lib/diffEntries";
 import { unifiedDiff } from "./lib/diffLines";
+import { podRestarts } from "./lib/diffRestarts";
 import { failingChecks } from "./lib/renderFiles";
 import { DiffError, fileAtCommit, renderAt, repoOf, resolveCommit, stopRenders, withWorktree } from "./lib/diffWorktree";
 import { ROOT, listStacks, stackFilePath } from "./lib/stackFile";
@@ -22,9 +24,13 @@ const USAGE = "usage: npm run render:diff -- --stack <name> --base <git-ref>";
 function parse(): { stack: string; base: string } {
     let values;
     try {
-        values = parseArgs({ options: { stack: { type: "string" }, base: { type: "string" } }, strict: true }).values;
+        values = parseArgs({ options: { stack: { type: "string" }, base: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
     } catch (e) {
         throw new DiffError(`${(e as Error).message}\n${USAGE}`);
+    }
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
     }
     if (!values.stack || !values.base) {
         throw new DiffError(`${!values.stack ? "--stack" : "--base"} is required\n${USAGE}`);
@@ -35,10 +41,11 @@ function parse(): { stack: string; base: string } {
     return { stack: values.stack, base: values.base };
 }
 
-function report(changes: Change[], labels: { base: string; head: string }): string {
+function report(changes: Change[], restarts: string[], labels: { base: string; head: string }): string {
     const count = (k: Change["kind"]) => changes.filter((c) => c.kind === k).length;
     const lines = changes.map((c) => `${c.kind} ${c.key}`);
     lines.push(`${count("+")} added, ${count("~")} changed, ${count("-")} removed`);
+    lines.push(...restarts);
     const diffs = changes.map((c) =>
         unifiedDiff(c.before, c.after, {
             before: c.kind === "+" ? "/dev/null" : `a/${c.key} (${labels.base})`,
@@ -102,7 +109,7 @@ async function main(): Promise<number> {
             ...(inBase ? [] : [`(${stackFile} does not exist at ${base}: everything is added)`]),
             ...(inHead ? [] : [`(${stackFile} does not exist in the working tree: everything is removed)`]),
         ];
-        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, ...postureLine, report(changes, { base, head: "working tree" })].join("\n"));
+        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, ...postureLine, report(changes, podRestarts(after, changes), { base, head: "working tree" })].join("\n"));
         return 1;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as semver from "semver";
+import { localPortSlot, localPortsFor } from "../components/builders/access";
 import { manifests, renderedStack, runRender } from "./helpers/render";
 
 function outputsOf(out: string): Record<string, any> {
@@ -45,15 +46,28 @@ describe("stack outputs (documented shape)", function () {
                     assert.equal(rc.spec.rayVersion, c.rayVersion);
                     const svc = c.headService;
                     assert.equal(svc, `${name}-head-svc`, "KubeRay's head Service name");
-                    assert.equal(c.dashboardPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} 8265:8265`);
-                    assert.equal(c.clientPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} 10001:10001`);
-                    assert.equal(c.dashboardUrl, "http://127.0.0.1:8265");
-                    assert.equal(c.clientUrl, "ray://127.0.0.1:10001");
+                    const { dashboard, client } = c.localPorts;
+                    assert.equal(c.dashboardPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${dashboard}:8265`);
+                    assert.equal(c.clientPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${client}:10001`);
+                    assert.equal(c.dashboardUrl, `http://127.0.0.1:${dashboard}`);
+                    assert.equal(c.clientUrl, `ray://127.0.0.1:${client}`);
                     const secret = find(objects, "Secret", c.namespace, c.tokenSecret);
                     assert.ok(secret, `token Secret ${c.tokenSecret}`);
                     assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
                     assert.equal(c.tokenCommand, `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`);
                     assert.ok(semver.valid(c.rayVersion) && semver.gte(c.rayVersion, "2.54.0"), `rayVersion ${c.rayVersion}`);
+                }
+            });
+
+            it("gives each RayCluster local ports of its own, derived from its namespace and name (stable across renders)", () => {
+                const all = Object.values<any>(outputs.clusters).flatMap((c) => [c.localPorts.dashboard, c.localPorts.client]);
+                assert.equal(new Set(all).size, all.length, `ports shared between clusters: ${all}`);
+                assert.deepEqual(
+                    Object.fromEntries(Object.entries<any>(outputs.clusters).map(([n, c]) => [n, c.localPorts])),
+                    localPortsFor(outputs.namespace, Object.keys(outputs.clusters)),
+                );
+                for (const port of all) {
+                    assert.ok(port >= 20000 && port < 22000, `${port} outside 20000-21999`);
                 }
             });
 
@@ -152,5 +166,31 @@ describe("stack outputs (documented shape)", function () {
             assert.ok(token.length >= 16 && !text.includes(token), `the token of ${s.metadata.name} is not an output`);
         }
         fs.rmSync(r.out, { recursive: true, force: true });
+    });
+});
+
+describe("local port-forward ports", () => {
+    it("do not move when other clusters are added or reordered", () => {
+        const alone = localPortsFor("ray-team-x", ["training"]);
+        const among = localPortsFor("ray-team-x", ["etl", "notebooks", "training"]);
+        assert.deepEqual(among.training, alone.training);
+        assert.deepEqual(localPortsFor("ray-team-x", ["training", "etl"]).etl, among.etl);
+        assert.equal(alone.training.client - alone.training.dashboard, 1000, "a cluster's two ports share their last digits");
+    });
+
+    it("differ between the clusters of a stack even when their names hash to the same slot", () => {
+        // Find two cluster names whose hashes clash (a birthday search over 1000 slots ends quickly).
+        const bySlot = new Map<number, string>();
+        let clash: [string, string] | undefined;
+        for (let i = 0; !clash; i++) {
+            const name = `c${i}`;
+            const slot = localPortSlot("ray-team-x", name);
+            const other = bySlot.get(slot);
+            clash = other === undefined ? (bySlot.set(slot, name), undefined) : [other, name];
+        }
+        const ports = localPortsFor("ray-team-x", clash);
+        assert.notEqual(ports[clash[0]].dashboard, ports[clash[1]].dashboard);
+        assert.notEqual(ports[clash[0]].client, ports[clash[1]].client);
+        assert.equal(ports[clash[0]].dashboard, 20000 + localPortSlot("ray-team-x", clash[0]), "the first in config order keeps its slot");
     });
 });

@@ -168,6 +168,29 @@ describe("npm run port-forward", function () {
         assert.equal(alive(Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"))), false);
     });
 
+    it("forwards to the cluster's own local ports from the stack outputs by default", async () => {
+        const [dashboard, client] = [await freePort(), await freePort()];
+        const outputs = JSON.parse(fs.readFileSync(oneCluster, "utf8"));
+        outputs.clusters.notebooks.localPorts = { dashboard, client };
+        const file = path.join(dir, "own-ports.json");
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        const r = await helper(["--stack", "team-a", "--from", file], { interrupt: "SIGTERM" });
+        assert.equal(r.code, 0, r.stderr);
+        const forward = kubectlCalls().find((c) => c[0] === "port-forward");
+        assert.deepEqual(forward?.slice(-2), [`${dashboard}:8265`, `${client}:10001`]);
+        assert.match(r.stdout, new RegExp(`http://127\\.0\\.0\\.1:${dashboard}$`, "m"));
+    });
+
+    it("refuses outputs of another team's stack, naming both", async () => {
+        const r = await helper(["--stack", "team-zz", "--from", teamA, "--cluster", "training"]);
+        assert.equal(r.code, 2);
+        assert.equal(
+            r.stderr,
+            `error: --from ${teamA} holds the outputs of team team-a, not of stack team-zz: render or pick the outputs of team-zz, or pass --stack for team-a's stack\n`,
+        );
+        assert.deepEqual(kubectlCalls(), [], "nothing forwarded");
+    });
+
     it("names the clusters when the choice is missing or unknown", async () => {
         let r = await helper(["--stack", "team-a", "--from", teamA]);
         assert.equal(r.code, 2);

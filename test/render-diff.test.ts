@@ -6,6 +6,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { compareRenders, describeCertificate, mask, type Entry } from "../scripts/lib/diffEntries";
 import { diffLines, unifiedDiff } from "../scripts/lib/diffLines";
+import { changedPaths, podRestarts } from "../scripts/lib/diffRestarts";
 import { renderedStack, ROOT } from "./helpers/render";
 
 describe("render:diff line diff", () => {
@@ -82,6 +83,50 @@ describe("render:diff masking and comparison", () => {
     });
 });
 
+describe("render:diff pod restarts", () => {
+    const k8s = (o: Record<string, unknown>): Entry => ({ section: "kubernetes", key: `${o.kind} ns/${(o.metadata as { name: string }).name}`, text: YAML.stringify(o) });
+    const rayCluster = (over: { replicas?: number; env?: string; annotations?: Record<string, string> } = {}) => ({
+        kind: "RayCluster",
+        metadata: { name: "training", namespace: "ns" },
+        spec: {
+            upgradeStrategy: { type: "Recreate" },
+            headGroupSpec: { rayStartParams: {}, template: { metadata: { annotations: over.annotations ?? {} }, spec: { containers: [{ name: "ray-head", env: [{ name: "A", value: over.env ?? "1" }] }] } } },
+            workerGroupSpecs: [{ groupName: "cpu", replicas: over.replicas ?? 1, template: { spec: { containers: [{ name: "ray-worker" }] } } }],
+        },
+    });
+    const restarts = (before: Entry[], after: Entry[]) => podRestarts(after, compareRenders(before, after));
+
+    it("finds the leaves that differ", () => {
+        assert.deepEqual(changedPaths({ a: [1, { b: 2 }], c: 3 }, { a: [1, { b: 4 }], c: 3, d: 5 }), [["a", 1, "b"], ["d"]]);
+        assert.deepEqual(changedPaths({ a: [1] }, { a: [1, 2] }), [["a"]]);
+    });
+
+    it("marks a change inside a pod template, naming the field", () => {
+        assert.deepEqual(restarts([k8s(rayCluster())], [k8s(rayCluster({ env: "2" }))]), [
+            "pods of RayCluster/training restart: pod template changed: spec.headGroupSpec.template.spec.containers[0].env[0].value",
+        ]);
+        const deployment = (image: string) => ({ kind: "Deployment", metadata: { name: "web" }, spec: { replicas: 1, template: { spec: { containers: [{ image }] } } } });
+        assert.deepEqual(restarts([k8s(deployment("a:1"))], [k8s(deployment("a:2"))]), ["pods of Deployment/web restart: pod template changed: spec.template.spec.containers[0].image"]);
+    });
+
+    it("does not mark a scale change, nor objects that run no pods", () => {
+        assert.deepEqual(restarts([k8s(rayCluster())], [k8s(rayCluster({ replicas: 3 }))]), []);
+        const cm = (v: string) => ({ kind: "ConfigMap", metadata: { name: "x" }, data: { template: v } });
+        assert.deepEqual(restarts([k8s(cm("a"))], [k8s(cm("b"))]), []);
+    });
+
+    it("marks the pods that carry the TLS fingerprint when their certificates say something new, not a client's", () => {
+        const cert = (name: string, san: string): Entry => ({ section: "certificate", key: `Certificate ${name}`, text: `IP SAN: ${san}\n` });
+        const rc = k8s(rayCluster({ annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>" } }));
+        const before = [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "")];
+        assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.1.0 - 10.0.1.255"), cert("client-alice", "")]), [
+            "pods of RayCluster/training restart: TLS certificates re-issued with new content, so the ray-on-ack.io/tls-fingerprint annotation changes (training-head)",
+        ]);
+        assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "changed")]), []);
+        assert.deepEqual(restarts([k8s(rayCluster()), before[1]], [k8s(rayCluster()), cert("training-head", "x")]), [], "no fingerprint annotation: the pods do not restart for it");
+    });
+});
+
 describe("npm run render:diff", function () {
     let repo: string;
     const stackFile = () => path.join(repo, "stacks", "Pulumi.team-a.yaml");
@@ -115,8 +160,11 @@ describe("npm run render:diff", function () {
         // A repository holding the working tree as its one commit, uncommitted edits included,
         // so the test exercises the code as it is now and never touches this repository.
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-diff-repo-"));
+        // Of stacks/ only team-a, the stack these tests edit: whatever other stacks the checkout
+        // holds (a new team's, say) neither changes the listings nor collides with the new stack.
         const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0");
-        for (const f of files.filter((x) => x && fs.existsSync(path.join(ROOT, x)))) {
+        const wanted = (f: string) => !f.startsWith("stacks/") || f === "stacks/Pulumi.team-a.yaml";
+        for (const f of files.filter((x) => x && wanted(x) && fs.existsSync(path.join(ROOT, x)))) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
         }
@@ -147,6 +195,7 @@ describe("npm run render:diff", function () {
         assert.equal(r.status, 1, r.stderr);
         assert.deepEqual(summary(r.stdout), ["~ RayCluster ray-team-a/training"]);
         assert.match(r.stdout, /^0 added, 1 changed, 0 removed$/m);
+        assert.doesNotMatch(r.stdout, /^pods of .* restart/m, "a scale change restarts no pods");
         assert.match(r.stdout, /^--- a\/RayCluster ray-team-a\/training \(HEAD\)$/m);
         assert.match(r.stdout, /^\+\+\+ b\/RayCluster ray-team-a\/training \(working tree\)$/m);
         assert.match(r.stdout, /^-\s+replicas: 1$/m);
@@ -154,17 +203,38 @@ describe("npm run render:diff", function () {
         assert.doesNotMatch(r.stdout, /BEGIN CERTIFICATE|tls-fingerprint: [0-9a-f]/);
     });
 
+    it("marks every cluster's pods as restarting when a pod-CIDR change re-issues their certificates", () => {
+        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.4.0/24"));
+        const r = renderDiff("--stack", "team-a", "--base", "HEAD");
+        assert.equal(r.status, 1, r.stderr);
+        const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
+        for (const cluster of ["training", "notebooks"]) {
+            const line = restarts.find((l) => l.startsWith(`pods of RayCluster/${cluster} restart: `));
+            assert.ok(line, `${cluster} in:\n${restarts.join("\n")}`);
+            assert.match(line, new RegExp(`TLS certificates re-issued with new content.*\\b${cluster}[-/]head\\b`));
+        }
+    });
+
+    it("marks the cluster whose pod template changes, naming the field", () => {
+        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:clusters", 1, "env"], { FIRST_DAY: "1" }));
+        const r = renderDiff("--stack", "team-a", "--base", "HEAD");
+        assert.equal(r.status, 1, r.stderr);
+        const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
+        assert.equal(restarts.length, 1, restarts.join("\n"));
+        assert.match(restarts[0], /^pods of RayCluster\/notebooks restart: pod template changed: spec\.headGroupSpec\.template\.spec\.containers\[0\]\.env/);
+    });
+
     it("shows everything as added when the stack file does not exist at the base", () => {
         const doc = YAML.parseDocument(fs.readFileSync(stackFile(), "utf8"));
-        doc.setIn(["config", "ray-on-ack:team"], "team-c");
+        doc.setIn(["config", "ray-on-ack:team"], "team-new");
         doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.8.0/24"); // a team of its own: pod CIDRs never shared with team-a
-        fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-c.yaml"), doc.toString());
-        const r = renderDiff("--stack", "team-c", "--base", "HEAD");
+        fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-new.yaml"), doc.toString());
+        const r = renderDiff("--stack", "team-new", "--base", "HEAD");
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stdout, /does not exist at HEAD: everything is added/);
         const lines = summary(r.stdout);
-        assert.ok(lines.includes("+ Namespace ray-team-c"), lines.join("\n"));
-        assert.ok(lines.includes("+ RayCluster ray-team-c/training"));
+        assert.ok(lines.includes("+ Namespace ray-team-new"), lines.join("\n"));
+        assert.ok(lines.includes("+ RayCluster ray-team-new/training"));
         assert.ok(lines.every((l) => l.startsWith("+ ")), lines.join("\n"));
         assert.match(r.stdout, /^--- \/dev\/null$/m);
         assert.match(r.stdout, /^\+\s+auth_token: REDACTED$/m, "Secrets stay redacted");
@@ -198,7 +268,7 @@ describe("npm run render:diff", function () {
         assert.equal(r.stderr.trim(), "error: --base no-such-ref: no such commit in this repository (a shallow clone may lack it: git fetch origin no-such-ref)");
         r = renderDiff("--stack", "nobody", "--base", "HEAD");
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: .*team-a, team-b\)$/m);
+        assert.match(r.stderr, /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: team-a\)$/m);
         r = renderDiff("--stack", "team-a");
         assert.equal(r.status, 2);
         assert.match(r.stderr, /^error: --base is required\nusage: npm run render:diff/);

@@ -12,6 +12,7 @@ import {
     type SchemaContext,
     type TeamConfig,
 } from "./schema";
+import { issueMessage, knownKeysAt, nearest, unknownKeyMessage } from "./issueWording";
 
 export const PROJECT = "ray-on-ack";
 
@@ -49,17 +50,47 @@ function keyOf(path: readonly PropertyKey[]): string {
     return key;
 }
 
-export function issuesOf(error: z.ZodError): ConfigIssue[] {
+/**
+ * @param schema the schema that raised `error`: unknown keys are answered with the nearest key it knows.
+ *   Parse with `{ reportInput: true }` so that messages can show the value given.
+ */
+export function issuesOf(error: z.ZodError, schema?: z.core.$ZodType): ConfigIssue[] {
     const out: ConfigIssue[] = [];
     for (const issue of error.issues) {
+        // Secrets are never echoed back, even when refused.
+        const echo = !SECRET_KEYS.includes(String(issue.path[0]));
         if (issue.code === "unrecognized_keys") {
+            const known = schema ? knownKeysAt(schema, issue.path) : [];
             for (const k of issue.keys) {
-                out.push({ key: keyOf([...issue.path, k]), message: "unknown key" });
+                const keyAt = (name: string) => keyOf([...issue.path, name]);
+                out.push({ key: keyAt(k), message: known.length > 0 ? unknownKeyMessage(k, known, keyAt) : "unknown key" });
             }
         } else if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
             out.push({ key: keyOf(issue.path), message: "mode must be one of private, loadbalancer, ingress" });
         } else {
-            out.push({ key: keyOf(issue.path), message: issue.message });
+            out.push({ key: keyOf(issue.path), message: issueMessage(issue, echo) });
+        }
+    }
+    return out;
+}
+
+/** Namespaces a stack file may hold besides ours: the providers' and Pulumi's own. */
+export const OTHER_NAMESPACES: readonly string[] = ["alicloud", "kubernetes", "pulumi"];
+
+/** Keys of namespaces this program never reads: a typo'd or missing prefix would otherwise be ignored silently. */
+function foreignKeys(raw: Record<string, unknown>): ConfigIssue[] {
+    const out: ConfigIssue[] = [];
+    for (const key of Object.keys(raw)) {
+        const colon = key.indexOf(":");
+        if (colon < 0) {
+            out.push({ key, message: `has no namespace: write it as ${PROJECT}:${key} (pulumi config set ${key} <value> does that)` });
+            continue;
+        }
+        const ns = key.slice(0, colon);
+        if (ns !== PROJECT && !OTHER_NAMESPACES.includes(ns)) {
+            const guess = nearest(ns, [PROJECT, ...OTHER_NAMESPACES]);
+            const hint = guess ? `did you mean ${guess}:${key.slice(colon + 1)}?` : `only ${[PROJECT, ...OTHER_NAMESPACES].map((n) => `${n}:`).join(", ")} keys are read`;
+            out.push({ key, message: `unknown namespace ${ns}: ${hint}` });
         }
     }
     return out;
@@ -85,7 +116,7 @@ function plainTextSecrets(raw: Record<string, unknown>, secretKeys: readonly str
 
 /**
  * @param raw every config key of the stack (`ns:key` → value as Pulumi passes it); keys of
- *   other namespaces (`kubernetes:`, `alicloud:`) are not ours and are ignored.
+ *   `alicloud:`, `kubernetes:` and `pulumi:` are the providers' and Pulumi's, any other namespace is refused.
  * @param secretKeys the keys Pulumi holds as secrets (`secure:` in the stack file).
  */
 export function validateStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = []): ValidationResult {
@@ -98,10 +129,11 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     }
     // Pulumi.yaml declares `platform` with a default of false, so team stacks see it as false.
     const isPlatform = values.platform === true;
-    const result = isPlatform ? platformConfigSchema.safeParse(values) : teamConfigSchemaFor(schemaContext(values)).safeParse(values);
-    const secrets = plainTextSecrets(raw, secretKeys);
-    if (!result.success || secrets.length > 0) {
-        return { ok: false, issues: [...secrets, ...(result.success ? [] : issuesOf(result.error))] };
+    const schema = isPlatform ? platformConfigSchema : teamConfigSchemaFor(schemaContext(values));
+    const result = schema.safeParse(values, { reportInput: true });
+    const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys)];
+    if (!result.success || early.length > 0) {
+        return { ok: false, issues: [...early, ...(result.success ? [] : issuesOf(result.error, schema))] };
     }
     return isPlatform
         ? { ok: true, value: { kind: "platform", config: result.data as PlatformConfig } }

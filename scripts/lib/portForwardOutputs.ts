@@ -13,6 +13,8 @@ const clusterSchema = z.object({
     namespace: z.string().min(1),
     headService: z.string().min(1),
     tokenCommand: z.string().min(1),
+    /** Absent from outputs of releases before it: the helper then uses Ray's own ports. */
+    localPorts: z.object({ dashboard: z.number().int(), client: z.number().int() }).optional(),
     /** The cluster's Ray Client users (each cluster has its own CA, so certificates are per cluster). */
     tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
     publicDashboard: z
@@ -65,6 +67,19 @@ export function readPulumiOutputs(stack: string, projectDir: string): StackOutpu
         throw new PortForwardError(`pulumi stack output --stack ${stack} printed no JSON (${(e as Error).message})`);
     }
     return parseOutputs(raw, `the outputs of stack ${stack}`);
+}
+
+/**
+ * Refuses outputs of another team: `--stack team-c --from out/team-a/outputs.json` would
+ * otherwise forward team-a's cluster while the user believes it is team-c's.
+ * @param team the stack's team as its stack file says, or undefined when there is no stack file here.
+ */
+export function assertSameStack(outputs: StackOutputs, stack: string, team: string | undefined, source: string): void {
+    const expected = team ?? stack;
+    if (outputs.team !== expected) {
+        const whose = team === undefined ? `stack ${stack}` : `stack ${stack} (team ${team})`;
+        throw new PortForwardError(`${source} holds the outputs of team ${outputs.team}, not of ${whose}: render or pick the outputs of ${stack}, or pass --stack for ${outputs.team}'s stack`);
+    }
 }
 
 /** The RayCluster to forward to: the only one, or the one asked for. */

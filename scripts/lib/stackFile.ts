@@ -52,9 +52,33 @@ export function listStacks(stacksDir = STACKS_DIR): string[] {
         .sort();
 }
 
+/** The `ray-on-ack:team` a stack file names, or undefined without a stack file (or one that names none). */
+export function stackTeam(stack: string, stacksDir = STACKS_DIR): string | undefined {
+    const file = stackFilePath(stack, stacksDir);
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) {
+        return undefined;
+    }
+    const team = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}).config?.["ray-on-ack:team"];
+    return typeof team === "string" ? team : undefined;
+}
+
 function standIn(): string {
     // Meets the dashboard password rule: upper, lower, digit and special characters.
     return `Rk${crypto.randomBytes(6).toString("hex")}#7Q`;
+}
+
+/**
+ * A stack file's `environment:` imports Pulumi ESC environments, whose values only the Pulumi
+ * Cloud can open: rendering without them would check (and render) a different config than
+ * `pulumi up` sees, so the renderer refuses such a stack up front and says what to do.
+ */
+function escRefusal(stack: string, environment: unknown): string {
+    const names = (Array.isArray(environment) ? environment : [environment]).map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
+    return (
+        `environment: stack ${stack} imports the Pulumi ESC environment(s) ${names.join(", ")}, which the offline renderer cannot open. ` +
+        `To render it, copy the values they provide (esc env open <org>/<project>/<env> --format json shows them) into the stack file's config:, ` +
+        `or render a copy of the stack file without environment: with --stacks-dir <dir>`
+    );
 }
 
 export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.env, stacksDir = STACKS_DIR): StackConfigFile {
@@ -64,6 +88,9 @@ export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.
         throw new Error(`no stack file ${shown} (stacks: ${fs.existsSync(stacksDir) ? listStacks(stacksDir).join(", ") : "none"})`);
     }
     const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    if (doc.environment !== undefined && doc.environment !== null) {
+        throw new Error(escRefusal(stack, doc.environment));
+    }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const standIns: string[] = [];

@@ -13,6 +13,7 @@ import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
 import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
+import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
 
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
 export const MIN_RAY_VERSION = "2.54.0";
@@ -165,11 +166,22 @@ const exposure = z.discriminatedUnion("mode", [
             mode: z.literal("loadbalancer"),
             /** `internet` or `intranet`. Default `intranet`. */
             addressType: z.enum(["internet", "intranet"]).default("intranet"),
+            /**
+             * `https` (default): a layer-7 HTTPS listener on the CLB with `certId`; the dashboard and
+             * the Ray token never cross the network in cleartext. `tcp`: a layer-4 listener carrying
+             * plain HTTP, an opt-in for `intranet` only (refused for `internet`).
+             */
+            listener: z.enum(["https", "tcp"]).default("https"),
+            /** The CLB server certificate id (uploaded to SLB or from Certificate Management Service). Required with `listener: https`. */
+            certId: z
+                .string()
+                .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be a CLB certificate id (letters, digits, '_', '.', '-')")
+                .optional(),
             /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; never 0.0.0.0/0 or ::/0. */
             aclEntries: z.array(aclEntry).default([]),
             /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
             aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
-            /** Source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
+            /** `listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
             sourceCidrs: z.array(cidr).optional(),
         })
         .superRefine((e, ctx) => {
@@ -180,24 +192,27 @@ const exposure = z.discriminatedUnion("mode", [
             if (families.size > 1) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "mixes IPv4 and IPv6: a CLB ACL holds one IP version" });
             }
-            if (e.aclId && !e.sourceCidrs) {
-                ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: "is required with aclId: the NetworkPolicy needs the sources the ACL admits" });
+            for (const problem of listenerProblems(e)) {
+                ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
             }
         }),
     z.strictObject({
         mode: z.literal("ingress"),
         /** Host name on the Ingress. */
         host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name"),
-        /** Ingress class. Default `nginx`. */
-        ingressClassName: z.string().default("nginx"),
+        /** Ingress class: one whose controller honours the nginx basic-auth annotations (`nginx`, `higress`). Default `nginx`. */
+        ingressClassName: z
+            .string()
+            .default("nginx")
+            .refine(isAuthHonouringIngressClass, { message: ingressClassRule }),
         /** Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused. */
         tlsSecretName: dnsLabel(63),
         /** Basic-auth user name. */
         username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'"),
-        /** Namespace of the ingress controller pods, admitted to 8265. Default `kube-system` (ACK's nginx-ingress-controller). */
-        controllerNamespace: dnsLabel(63).default("kube-system"),
-        /** Labels selecting the controller pods. Default `app: ingress-nginx`. */
-        controllerPodLabels: z.record(z.string(), z.string()).default({ app: "ingress-nginx" }),
+        /** Namespace of the ingress controller pods, admitted to 8265. Default: the class's (`kube-system` for ACK's NGINX Ingress controller, `higress-system` for Higress). */
+        controllerNamespace: dnsLabel(63).optional(),
+        /** Labels selecting the controller pods. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
+        controllerPodLabels: z.record(z.string(), z.string()).optional(),
         /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Default empty: any source, behind basic auth and the Ray token. */
         allowedSourceCidrs: z.array(aclEntry.shape.cidr).default([]),
     }),

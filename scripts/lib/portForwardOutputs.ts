@@ -14,7 +14,7 @@ const clusterSchema = z.object({
     headService: z.string().min(1),
     tokenCommand: z.string().min(1),
     publicDashboard: z
-        .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), authHeader: z.string().optional() })
+        .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), listener: z.string().optional(), authHeader: z.string().optional() })
         .optional(),
 });
 

@@ -27,6 +27,8 @@ interface CheckInfo {
     configKeys: readonly (keyof PackConfig)[];
     /** Resources the check looks at; none in the stack means `not-applicable` in the posture report. */
     appliesTo(r: PolicyResource): boolean;
+    /** `false`: no exception ever relaxes this check (what it forbids has no legitimate use). Default: exceptions apply. */
+    exceptions?: false;
 }
 
 export interface ResourceCheck extends CheckInfo {

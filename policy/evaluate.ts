@@ -12,7 +12,7 @@ export interface EvaluatedFinding extends Finding {
 }
 
 function classify(check: Check, findings: Finding[]): EvaluatedFinding[] {
-    return findings.map((f) => ({ ...f, exception: exceptionIds(f.resource).has(check.id) }));
+    return findings.map((f) => ({ ...f, exception: check.exceptions !== false && exceptionIds(f.resource).has(check.id) }));
 }
 
 /** An exception stops being one when the pack is configured with `allowExceptions: false`. */
@@ -25,6 +25,9 @@ export function isBlocking(f: EvaluatedFinding, config: PackConfig): boolean {
  * nothing: a public dashboard behind an ACL passes, yet reviewers must see that it is public.
  */
 function declaredOptIns(check: Check, relevant: PolicyResource[], findings: Finding[]): Finding[] {
+    if (check.exceptions === false) {
+        return [];
+    }
     return relevant
         .filter((r) => exceptionIds(r).has(check.id) && !findings.some((f) => f.resource === r))
         .map((r) => violation(r, `metadata.annotations["ray-on-ack.io/policy-exceptions"]`, "declares a documented opt-in that relaxes this check"));

@@ -1,6 +1,18 @@
 import * as assert from "assert";
-import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "../policy/checks/exposure";
-import { headService, ingress, loadBalancer, messages, rayCluster, rayJob, slbAcl } from "./policy-fixtures.test";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { Check } from "../policy/check";
+import {
+    clbAclRestricted,
+    clbHttpsListener,
+    headServiceClusterIp,
+    ingressAuthenticated,
+    ingressClassAllowed,
+    ingressNoSnippets,
+    serviceNotPublic,
+} from "../policy/checks/exposure";
+import { toPolicy } from "../policy/policies";
+import type { PolicyResource } from "../policy/resource";
+import { headService, ingress, loadBalancer, messages, rayCluster, rayJob, runResourcePolicy, slbAcl, withExceptions } from "./policy-fixtures.test";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
@@ -95,6 +107,108 @@ describe("policy ray-head-service-clusterip (seed 1.6)", () => {
         job.props.spec.rayClusterSpec.headGroupSpec.serviceType = "NodePort";
         assert.deepStrictEqual(messages(headServiceClusterIp, job), [
             'RayJob ray-a/nightly: spec.rayClusterSpec.headGroupSpec.serviceType: is "NodePort"; must be ClusterIP',
+        ]);
+    });
+});
+
+/** Runs a resource check as the pack does (toPolicy's validateResource). */
+const throughPack = (check: Check, resource: PolicyResource, config: object = {}) => runResourcePolicy(toPolicy(check) as ResourceValidationPolicy, resource, config);
+
+const patchOf = (r: PolicyResource, kind: string): PolicyResource => ({ ...r, type: r.type.replace(/:([A-Za-z]+)$/, `:${kind}`), props: structuredClone(r.props) });
+
+describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
+    it("passes a LoadBalancer whose every port has an https listener and a certificate", () => {
+        assert.deepStrictEqual(throughPack(clbHttpsListener, loadBalancer()), { reported: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, headService()).notApplicable, true, "ClusterIP Services are not its business");
+    });
+
+    it("fails a cleartext listener, a port without https and a missing certificate", () => {
+        const lb = loadBalancer();
+        lb.props.metadata.annotations[`${CLB}protocol-port`] = "https:443,tcp:8265";
+        delete lb.props.metadata.annotations[`${CLB}cert-id`];
+        lb.props.spec.ports.push({ port: 8265 });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb).reported, [
+            [`Service ray-a/demo-dashboard-public: spec.ports[1].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`, lb.urn],
+            [`Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`, lb.urn],
+            [`Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}cert-id"]: is not set; an https listener needs the certificate the CLB terminates TLS with`, lb.urn],
+        ]);
+    });
+
+    it("fails a plain LoadBalancer (the CCM's default is a TCP listener), and a ServicePatch that turns the listener to http", () => {
+        const plain = loadBalancer();
+        delete plain.props.metadata.annotations[`${CLB}protocol-port`];
+        assert.deepStrictEqual(messages(clbHttpsListener, plain), [
+            `Service ray-a/demo-dashboard-public: spec.ports[0].port: 443 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:443" and ${CLB}cert-id`,
+        ]);
+        const patch = patchOf(loadBalancer(), "ServicePatch");
+        patch.props = { metadata: { name: "demo-dashboard-public", namespace: "ray-a", annotations: { [`${CLB}protocol-port`]: "http:443" } } };
+        assert.deepStrictEqual(throughPack(clbHttpsListener, patch).reported, [
+            [`ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`, patch.urn],
+        ]);
+    });
+
+    it("reports the intranet tcp opt-in, declared by the resource, as an exception", () => {
+        const lb = withExceptions(loadBalancer(), "ray-clb-https-listener");
+        lb.props.metadata.annotations[`${CLB}protocol-port`] = "tcp:8265";
+        const { reported } = throughPack(clbHttpsListener, lb);
+        assert.equal(reported.length, 2);
+        for (const [v] of reported as [any][]) {
+            assert.equal(v.enforcementLevel, "advisory");
+        }
+    });
+});
+
+describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => {
+    it("passes the classes that honour basic auth, in the spec or the legacy annotation", () => {
+        for (const cls of ["nginx", "higress"]) {
+            const ing = ingress();
+            ing.props.spec.ingressClassName = cls;
+            assert.deepStrictEqual(throughPack(ingressClassAllowed, ing).reported, [], cls);
+        }
+        const legacy = ingress();
+        delete legacy.props.spec.ingressClassName;
+        legacy.props.metadata.annotations["kubernetes.io/ingress.class"] = "nginx";
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, legacy).reported, []);
+    });
+
+    it("fails alb, an unset class and an IngressPatch to alb, even when the resource declares an exception", () => {
+        const alb = withExceptions(ingress(), "ray-ingress-class-allowed");
+        alb.props.spec.ingressClassName = "alb";
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, alb).reported, [
+            ['Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)', alb.urn],
+        ]);
+        const unset = ingress();
+        delete unset.props.spec.ingressClassName;
+        assert.deepStrictEqual(messages(ingressClassAllowed, unset), [
+            "Ingress ray-a/demo-dashboard: spec.ingressClassName: is not set, so the cluster's default class serves it; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)",
+        ]);
+        const patch = patchOf(ingress(), "IngressPatch");
+        patch.props.spec = { ingressClassName: "alb" };
+        assert.deepStrictEqual(messages(ingressClassAllowed, patch), [
+            'IngressPatch ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)',
+        ]);
+    });
+});
+
+describe("policy ray-ingress-no-snippets (seed 1.5), through the pack", () => {
+    it("passes an Ingress without snippets", () => {
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ingress()), { reported: [], notApplicable: false });
+    });
+
+    it("fails every snippet annotation, also on an IngressPatch and despite a self-declared exception", () => {
+        const ing = withExceptions(ingress(), "ray-ingress-no-snippets,ray-ingress-authenticated");
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"] = "satisfy any; allow all;";
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"] = "location /x {}";
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"] = "return 200;";
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ing).reported, [
+            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
+            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
+            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
+        ]);
+        const patch = patchOf(ingress(), "IngressPatch");
+        patch.props.metadata.annotations = { "nginx.ingress.kubernetes.io/stream-snippet": "x" };
+        assert.deepStrictEqual(messages(ingressNoSnippets, patch), [
+            'IngressPatch ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/stream-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
         ]);
     });
 });

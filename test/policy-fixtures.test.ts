@@ -4,6 +4,7 @@
  * claim "this stack is compliant" is itself checked.
  */
 import * as assert from "assert";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { Check } from "../policy/check";
 import { PackConfig, resolvePackConfig } from "../policy/config";
 import { evaluateCheck } from "../policy/evaluate";
@@ -22,6 +23,28 @@ export function k8s(type: string, props: any, name?: string): PolicyResource {
 export function messages(check: Check, resources: PolicyResource | PolicyResource[], config: Partial<PackConfig> = {}): string[] {
     const list = Array.isArray(resources) ? resources : [resources];
     return evaluateCheck(check, list, resolvePackConfig(config)).findings.map((f) => f.message);
+}
+
+/** Runs a resource policy as the engine would: its validateResource with config and a notApplicable that stops it. */
+export function runResourcePolicy(policy: ResourceValidationPolicy, resource: PolicyResource, config: object = {}): { reported: unknown[]; notApplicable: boolean } {
+    const reported: unknown[] = [];
+    let notApplicable = false;
+    const args: any = {
+        ...resource,
+        getConfig: () => config,
+        notApplicable: () => {
+            notApplicable = true;
+            throw new Error("not applicable");
+        },
+    };
+    try {
+        (policy.validateResource as (a: any, r: (...v: unknown[]) => void) => void)(args, (...v) => reported.push(v));
+    } catch (e) {
+        if (!notApplicable) {
+            throw e;
+        }
+    }
+    return { reported, notApplicable };
 }
 
 export function withExceptions(r: PolicyResource, ids: string): PolicyResource {
@@ -236,9 +259,16 @@ export function loadBalancer(): PolicyResource {
         metadata: {
             name: "demo-dashboard-public",
             namespace: NS,
-            annotations: { [`${clb}address-type`]: "intranet", [`${clb}acl-status`]: "on", [`${clb}acl-id`]: "acl-123", [`${clb}acl-type`]: "white" },
+            annotations: {
+                [`${clb}address-type`]: "intranet",
+                [`${clb}acl-status`]: "on",
+                [`${clb}acl-id`]: "acl-123",
+                [`${clb}acl-type`]: "white",
+                [`${clb}protocol-port`]: "https:443",
+                [`${clb}cert-id`]: "12345678-cn-hangzhou",
+            },
         },
-        spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", ports: [{ port: 8265 }] },
+        spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", ports: [{ port: 443, targetPort: 8265 }] },
     });
 }
 

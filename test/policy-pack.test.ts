@@ -11,7 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { headService, namespace, withExceptions } from "./policy-fixtures.test";
+import { headService, namespace, runResourcePolicy, withExceptions } from "./policy-fixtures.test";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -29,26 +29,7 @@ const nodePort = () => {
 };
 
 describe("policy pack wiring (without the engine)", () => {
-    function run(policy: ResourceValidationPolicy, resource: ReturnType<typeof headService>, config: object = {}) {
-        const reported: unknown[] = [];
-        let notApplicable = false;
-        const args: any = {
-            ...resource,
-            getConfig: () => config,
-            notApplicable: () => {
-                notApplicable = true;
-                throw new Error("not applicable");
-            },
-        };
-        try {
-            (policy.validateResource as (a: any, r: (...v: unknown[]) => void) => void)(args, (...v) => reported.push(v));
-        } catch (e) {
-            if (!notApplicable) {
-                throw e;
-            }
-        }
-        return { reported, notApplicable };
-    }
+    const run = runResourcePolicy;
 
     it("turns every check into a mandatory policy with its config schema", () => {
         const policies = CHECKS.map(toPolicy);

@@ -9,7 +9,7 @@ export const ingressClassRule =
     "(an alb class ignores them and would publish the dashboard without a password)";
 
 export function isAuthHonouringIngressClass(name: string): boolean {
-    return Object.hasOwn(AUTH_HONOURING_INGRESS_CLASSES, name);
+    return Object.keys(AUTH_HONOURING_INGRESS_CLASSES).includes(name);
 }
 
 interface ListenerFields {

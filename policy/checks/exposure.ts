@@ -8,9 +8,17 @@ import { Check, Finding, violation } from "../check";
 import { parseIpv4Cidr } from "../../components/config/cidr";
 import { PolicyResource, isKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
+import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, isSnippetAnnotation } from "../../components/exposureFacts";
 
-const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const NGINX = "nginx.ingress.kubernetes.io/";
+
+/** An Ingress, or a server-side patch of one (IngressPatch changes an Ingress the stack does not own). */
+const isIngress = (r: PolicyResource) => isKind(r, "networking.k8s.io", "Ingress") || isKind(r, "networking.k8s.io", "IngressPatch");
+/** A LoadBalancer Service, or a patch that makes one or changes its CLB annotations (a patch may carry no ports). */
+const isLoadBalancerService = (r: PolicyResource) =>
+    (isKind(r, "core", "Service") && r.props?.spec?.type === "LoadBalancer") ||
+    (isKind(r, "core", "ServicePatch") &&
+        (r.props?.spec?.type === "LoadBalancer" || Object.keys(r.props?.metadata?.annotations ?? {}).some((k) => k.startsWith(CLB))));
 
 export const serviceNotPublic: Check = {
     kind: "resource",
@@ -90,6 +98,102 @@ export const ingressAuthenticated: Check = {
             }
         });
         return findings;
+    },
+};
+
+/** `https:443,http:80` → [{protocol: "https", port: 443}, ...]; unparseable entries keep `port: NaN`. */
+function listeners(value: unknown): { protocol: string; port: number }[] {
+    if (typeof value !== "string") {
+        return [];
+    }
+    return value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "")
+        .map((entry) => {
+            const [protocol, port] = entry.split(":");
+            return { protocol: (protocol ?? "").toLowerCase(), port: /^[0-9]+$/.test(port ?? "") ? Number(port) : NaN };
+        });
+}
+
+export const clbHttpsListener: Check = {
+    kind: "resource",
+    id: POLICY_IDS.clbHttpsListener,
+    title: "LoadBalancer Services listen HTTPS only",
+    seedSection: "1.5",
+    description:
+        "seed 1.5: a LoadBalancer Service's CLB terminates TLS: every port has an https listener (protocol-port) and the Service names the certificate (cert-id); a tcp or http listener carries the dashboard and the Ray token in cleartext.",
+    configKeys: [],
+    appliesTo: isLoadBalancerService,
+    validate(r) {
+        const findings: Finding[] = [];
+        const annotations = r.props?.metadata?.annotations ?? {};
+        const declared = listeners(annotations[`${CLB}protocol-port`]);
+        const https = new Set(declared.filter((l) => l.protocol === "https").map((l) => l.port));
+        const ports: any[] = r.props?.spec?.ports ?? [];
+        ports.forEach((p, i) => {
+            if (!https.has(p?.port)) {
+                findings.push(
+                    violation(r, `spec.ports[${i}].port`, `${p?.port} has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:${p?.port}" and ${CLB}cert-id`),
+                );
+            }
+        });
+        for (const l of declared.filter((x) => x.protocol !== "https")) {
+            findings.push(violation(r, `metadata.annotations["${CLB}protocol-port"]`, `lists a cleartext ${l.protocol} listener; list https listeners only`));
+        }
+        const cert = annotations[`${CLB}cert-id`];
+        if (https.size > 0 && (typeof cert !== "string" || cert.trim() === "")) {
+            findings.push(violation(r, `metadata.annotations["${CLB}cert-id"]`, "is not set; an https listener needs the certificate the CLB terminates TLS with"));
+        }
+        return findings;
+    },
+};
+
+/** The class an Ingress asks for: spec.ingressClassName, or the legacy annotation. */
+function ingressClass(r: PolicyResource): { path: string; value: unknown } {
+    const spec = r.props?.spec?.ingressClassName;
+    if (spec !== undefined) {
+        return { path: "spec.ingressClassName", value: spec };
+    }
+    return { path: `metadata.annotations["kubernetes.io/ingress.class"]`, value: r.props?.metadata?.annotations?.["kubernetes.io/ingress.class"] };
+}
+
+export const ingressClassAllowed: Check = {
+    kind: "resource",
+    id: POLICY_IDS.ingressClassAllowed,
+    title: "Ingresses use a class whose controller enforces basic auth",
+    seedSection: "1.5",
+    description: `seed 1.5: an Ingress names its class (${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")}), one whose controller honours the nginx basic-auth annotations; an alb class (or the cluster's default class) may ignore them and publish the service without a password.`,
+    configKeys: [],
+    // Nothing legitimate needs it, so no grant or annotation relaxes it.
+    exceptions: false,
+    appliesTo: isIngress,
+    validate(r) {
+        const { path, value } = ingressClass(r);
+        if (typeof value === "string" && Object.keys(AUTH_HONOURING_INGRESS_CLASSES).includes(value)) {
+            return [];
+        }
+        const found = value === undefined ? "is not set, so the cluster's default class serves it" : `is ${JSON.stringify(value)}`;
+        const where = value === undefined ? "spec.ingressClassName" : path;
+        return [violation(r, where, `${found}; must be one of ${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")} (controllers that honour the nginx basic-auth annotations)`)];
+    },
+};
+
+export const ingressNoSnippets: Check = {
+    kind: "resource",
+    id: POLICY_IDS.ingressNoSnippets,
+    title: "Ingresses carry no snippet annotations",
+    seedSection: "1.5",
+    description:
+        "seed 1.5: no *-snippet annotation (configuration-snippet, server-snippet, auth-snippet, ...) on an Ingress: raw controller configuration can switch authentication off and read other namespaces' Secrets (CVE-2021-25742, CVE-2025-1974).",
+    configKeys: [],
+    // Nothing legitimate needs it, so no grant or annotation relaxes it.
+    exceptions: false,
+    appliesTo: isIngress,
+    validate(r) {
+        return Object.keys(r.props?.metadata?.annotations ?? {})
+            .filter(isSnippetAnnotation)
+            .map((key) => violation(r, `metadata.annotations["${key}"]`, "is a snippet annotation, which injects raw controller configuration; remove it"));
     },
 };
 

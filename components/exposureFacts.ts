@@ -35,8 +35,8 @@ export const AUTH_HONOURING_INGRESS_CLASSES: Readonly<Record<string, { readonly 
 
 /**
  * Snippet annotations inject raw controller configuration (nginx.conf fragments, Lua, Wasm
- * settings) and can switch authentication off or read other tenants' Secrets: CVE-2021-25742,
- * CVE-2025-1974. Any annotation key whose name ends in `snippet`, under any prefix.
+ * settings) and can switch authentication off or read other tenants' Secrets (CVE-2021-25742).
+ * Any annotation key whose name ends in `snippet` or `snippets`, under any prefix.
  */
 export function isSnippetAnnotation(key: string): boolean {
     const name = key.slice(key.lastIndexOf("/") + 1).toLowerCase();

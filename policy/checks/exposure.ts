@@ -185,7 +185,7 @@ export const ingressNoSnippets: Check = {
     title: "Ingresses carry no snippet annotations",
     seedSection: "1.5",
     description:
-        "seed 1.5: no *-snippet annotation (configuration-snippet, server-snippet, auth-snippet, ...) on an Ingress: raw controller configuration can switch authentication off and read other namespaces' Secrets (CVE-2021-25742, CVE-2025-1974).",
+        "seed 1.5: no *-snippet annotation (configuration-snippet, server-snippet, auth-snippet, ...) on an Ingress: raw controller configuration can switch authentication off and read other namespaces' Secrets (CVE-2021-25742).",
     configKeys: [],
     // Nothing legitimate needs it, so no grant or annotation relaxes it.
     exceptions: false,

@@ -11,6 +11,7 @@ import YAML from "yaml";
 import { formatIssues, validateStackConfig } from "../components/config/validate";
 import type { TeamConfig } from "../components/config/schema";
 import { isSnippetAnnotation } from "../components/exposureFacts";
+import { evaluatePosture } from "../policy/posture";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";
@@ -117,6 +118,21 @@ describe("public dashboard: rendered objects", () => {
         assert.deepEqual(svc.spec.ports, [{ name: "dashboard", protocol: "TCP", port: 8265, targetPort: 8265 }]);
         const np = find(objs, "NetworkPolicy", "c1-head-ingress");
         assert.deepEqual(np.spec.ingress.find((r: any) => r.from.some((f: any) => f.ipBlock)).from, [{ ipBlock: { cidr: "10.8.0.0/24" } }]);
+    });
+
+    it("posture: the internet HTTPS listener passes ray-clb-https-listener; the intranet tcp opt-in is listed against it, never a silent pass", async () => {
+        const statusFor = async (exposure: Record<string, unknown>) => {
+            const svc = find(objects(await recordTeam(valid(exposure))), "Service", "c1-dashboard-public");
+            const report = evaluatePosture([{ type: "kubernetes:core/v1:Service", name: "c1-dashboard-public", props: svc }]);
+            return report.checks.find((c) => c.id === "ray-clb-https-listener")!;
+        };
+        assert.equal((await statusFor(lb({ addressType: "internet", certId: "12345678-cn-hangzhou" }))).status, "pass");
+        const tcp = await statusFor(lb({ listener: "tcp" }));
+        assert.notEqual(tcp.status, "pass");
+        assert.deepEqual(
+            tcp.offending.map((o) => o.resource),
+            ["Service ray-team-x/c1-dashboard-public"],
+        );
     });
 
     it("ingress: the class is set, no snippet annotation, and the NetworkPolicy admits the class's gateway pods (Higress defaults)", async () => {

@@ -55,3 +55,59 @@ export function imageProblems(image: ImageConfig, rayVersion: string, policy: Im
     }
     return problems;
 }
+
+/** `rayproject/ray:<v>` is the CPU build; GPU groups need the CUDA build, tagged `<v>-gpu`. */
+export const GPU_TAG_SUFFIX = "-gpu";
+
+export interface GroupImageInput {
+    readonly gpu: number;
+    readonly image?: ImageConfig;
+}
+
+/**
+ * A worker group's image: its own `image` (fields it leaves out come from the cluster's,
+ * never the digest), or for a GPU group the cluster's repository with the `-gpu` tag;
+ * undefined when the group simply uses the cluster's image.
+ */
+export function resolveGroupImage(cluster: ImageConfig, group: GroupImageInput, rayVersion: string): ResolvedImage | undefined {
+    const clusterTag = cluster.tag ?? rayVersion;
+    const defaultTag = group.gpu > 0 ? `${clusterTag}${GPU_TAG_SUFFIX}` : clusterTag;
+    if (group.image !== undefined) {
+        return resolveImage({ repository: group.image.repository ?? cluster.repository, tag: group.image.tag ?? defaultTag, digest: group.image.digest }, rayVersion);
+    }
+    return group.gpu > 0 ? resolveImage({ repository: cluster.repository, tag: defaultTag }, rayVersion) : undefined;
+}
+
+/**
+ * Problems with the worker groups' images, relative to `workerGroups[i].image`: the same
+ * rules as the cluster's, and a cluster that pins a digest needs every GPU group pinned too
+ * (a `-gpu` tag derived from a pinned CPU image would be unpinned).
+ */
+export function groupImageProblems(
+    cluster: ImageConfig,
+    groups: readonly GroupImageInput[],
+    rayVersion: string,
+    policy: ImagePolicy,
+): { group: number; path: string; message: string }[] {
+    const problems: { group: number; path: string; message: string }[] = [];
+    groups.forEach((group, i) => {
+        const resolved = resolveGroupImage(cluster, group, rayVersion);
+        if (resolved === undefined) {
+            return;
+        }
+        if (cluster.digest !== undefined && resolved.digest === undefined) {
+            problems.push({
+                group: i,
+                path: "digest",
+                message: `is required: the cluster pins its image by digest, so this ${group.gpu > 0 ? "GPU " : ""}group needs its own pinned image (e.g. ${resolved.repository}:${resolved.tag}@sha256:...)`,
+            });
+        }
+        const config = { repository: resolved.repository, tag: resolved.tag, digest: resolved.digest };
+        for (const p of imageProblems(config, rayVersion, policy)) {
+            if (!(p.path === "digest" && cluster.digest !== undefined)) {
+                problems.push({ group: i, ...p });
+            }
+        }
+    });
+    return problems;
+}

@@ -4,14 +4,17 @@
  * only the TLS fingerprint may be a Pulumi input, placed as-is.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as semver from "semver";
 import type { ClusterShape, WorkerGroupConfig } from "../config/schema";
 import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "../naming";
+import { resolveGroupImage } from "./image";
+import { placeObjectStore } from "./objectStore";
 import {
+    RAY_WORKING_DIR,
     containerSecurityContext,
     isolatedPodFields,
     rayWritableDirs,
     resourceRequirements,
+    writableHomeEnv,
     type WritableDirs,
 } from "./podSecurity";
 
@@ -23,11 +26,11 @@ export interface RayClusterSpecInput {
     readonly cluster: ClusterShape;
     readonly team: string;
     readonly namespace: string;
-    /** Fully resolved image reference. */
+    /** Fully resolved image reference (head, and worker groups without an image of their own). */
     readonly image: string;
     /** Changes whenever the certificates change; restarts the pods on rotation. */
     readonly tlsFingerprint: pulumi.Input<string>;
-    /** KubeRay operator version the cluster runs under; >= 1.7 gets `upgradeStrategy: Recreate`. */
+    /** KubeRay operator version the cluster runs under (>= 1.6: `upgradeStrategy: Recreate` works on all of them). */
     readonly kubeRayVersion: string;
     /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
     readonly podAnnotations?: Record<string, string>;
@@ -85,16 +88,21 @@ function userEnv(cluster: ClusterShape): { name: string; value: string }[] {
     return Object.entries(cluster.env).map(([name, value]) => ({ name, value }));
 }
 
-function podTemplate(
-    input: RayClusterSpecInput,
-    role: "head" | "worker",
-    container: Record<string, unknown>,
-    shmSize: string,
-    extraVolumes: Record<string, unknown>[],
-    podExtras: Record<string, unknown>,
-): Record<string, unknown> {
+/** What differs between the head's and a worker group's pods. */
+interface PodParts {
+    readonly role: "head" | "worker";
+    readonly container: Record<string, unknown>;
+    readonly image: string;
+    readonly shmSize: string;
+    readonly rayTmpSize: string;
+    readonly extraVolumes: Record<string, unknown>[];
+    readonly podExtras: Record<string, unknown>;
+}
+
+function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string, unknown> {
     const { cluster } = input;
-    const dirs = rayWritableDirs(shmSize);
+    const { role, container } = parts;
+    const dirs = rayWritableDirs(parts.shmSize, parts.rayTmpSize);
     const hostPaths = hostPathParts(cluster);
     return {
         metadata: {
@@ -103,19 +111,22 @@ function podTemplate(
         },
         spec: {
             ...isolatedPodFields(names.serviceAccount(cluster.name, role)),
-            ...podExtras,
+            ...parts.podExtras,
+            // No preStop `ray stop`: on SIGTERM Ray 2.60 drains the node itself, and a preStop
+            // hook would kill the raylet before that drain.
             containers: [
                 {
                     ...container,
-                    image: input.image,
+                    image: parts.image,
                     imagePullPolicy: "IfNotPresent",
+                    // The image's /home/ray is read-only here; jobs write relative paths into this.
+                    workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
-                    env: [...tlsEnv(), ...userEnv(cluster)],
+                    env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
                     volumeMounts: [tlsMount, ...dirs.mounts, ...hostPaths.mounts],
-                    lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop"] } } },
                 },
             ],
-            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...extraVolumes, ...hostPaths.volumes],
+            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes, ...hostPaths.volumes],
         },
     };
 }
@@ -133,6 +144,7 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
         ],
         resources: resourceRequirements(cluster.head.cpu, cluster.head.memory),
     };
+    const store = placeObjectStore(cluster.head.memory, cluster.head.shmSize);
     return {
         serviceType: "ClusterIP",
         enableIngress: false,
@@ -140,8 +152,17 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
             // Reachable through the ClusterIP Service and port-forward; the NetworkPolicies decide who gets there.
             "dashboard-host": "0.0.0.0",
             "num-cpus": cluster.head.numCpus,
+            "object-store-memory": String(store.objectStoreBytes),
         },
-        template: podTemplate(input, "head", container, cluster.head.shmSize, autoscaling ? [autoscalerTokenVolume()] : [], {}),
+        template: podTemplate(input, {
+            role: "head",
+            container,
+            image: input.image,
+            shmSize: store.shmSize,
+            rayTmpSize: cluster.head.rayTmpSize,
+            extraVolumes: autoscaling ? [autoscalerTokenVolume()] : [],
+            podExtras: {},
+        }),
     };
 }
 
@@ -158,19 +179,31 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
     if (group.tolerations) {
         podExtras.tolerations = group.tolerations;
     }
+    const store = placeObjectStore(group.memory, group.shmSize);
+    const image = resolveGroupImage(input.cluster.image, group, input.cluster.rayVersion)?.reference ?? input.image;
     return {
         groupName: group.name,
         replicas: group.replicas,
         minReplicas: group.minReplicas,
         maxReplicas: group.maxReplicas,
-        rayStartParams: {},
-        template: podTemplate(input, "worker", container, group.shmSize, [], podExtras),
+        rayStartParams: { "object-store-memory": String(store.objectStoreBytes) },
+        template: podTemplate(input, {
+            role: "worker",
+            container,
+            image,
+            shmSize: store.shmSize,
+            rayTmpSize: group.rayTmpSize,
+            extraVolumes: [],
+            podExtras,
+        }),
     };
 }
 
 function autoscalerOptions(input: RayClusterSpecInput): Record<string, unknown> {
     const { autoscaling } = input.cluster;
     return {
+        // Ray 2.60 picks autoscaler v2 silently; pinned so that a Ray upgrade cannot switch it.
+        version: "v2",
         upscalingMode: autoscaling.upscalingMode,
         idleTimeoutSeconds: autoscaling.idleTimeoutSeconds,
         imagePullPolicy: "IfNotPresent",
@@ -199,8 +232,10 @@ export function rayClusterSpec(input: RayClusterSpecInput): Record<string, unkno
     if (cluster.autoscaling.enabled) {
         spec.autoscalerOptions = autoscalerOptions(input);
     }
-    if (input.kind === "RayCluster" && semver.gte(semver.coerce(input.kubeRayVersion) ?? "0.0.0", "1.7.0")) {
-        // A certificate rotation changes the pod templates; Recreate restarts every pod with the new material.
+    if (input.kind === "RayCluster") {
+        // Ray reloads neither certificates nor tokens: a rotation changes the pod templates, and
+        // Recreate (KubeRay >= 1.6: the head pod carries a hash of the spec) restarts every pod.
+        // A RayJob's cluster lives as long as its job, so it needs none.
         spec.upgradeStrategy = { type: "Recreate" };
     }
     return spec;

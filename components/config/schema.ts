@@ -8,7 +8,8 @@ import * as semver from "semver";
 import { isQuantity } from "./quantities";
 import { isAnyCidr, isIpv4Cidr, isOpenToAll } from "./cidr";
 import { accessKeyProblem } from "./accessKeys";
-import { imageProblems } from "../builders/image";
+import { groupImageProblems, imageProblems } from "../builders/image";
+import { objectStoreProblems } from "../builders/objectStore";
 import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
 import { starOnStar } from "../cloud/ramPolicies";
@@ -18,6 +19,8 @@ import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from 
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
 export const MIN_RAY_VERSION = "2.54.0";
 export const DEFAULT_RAY_VERSION = "2.60.0";
+/** The oldest KubeRay operator that recreates a RayCluster's pods when its spec changes. */
+export const MIN_KUBERAY_VERSION = "1.6.0";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -44,6 +47,13 @@ export interface SchemaContext {
     readonly hostPathPrefixes: readonly string[];
     readonly allowedRegistries: readonly string[];
     readonly requireDigest: boolean;
+}
+
+/** The object store must fit /dev/shm, and /dev/shm must fit the memory limit. */
+function checkObjectStore(pod: { memory: string; shmSize?: string }, ctx: z.RefinementCtx): void {
+    for (const p of objectStoreProblems(pod.memory, pod.shmSize)) {
+        ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    }
 }
 
 const rayVersionFor = (ctx: SchemaContext) =>
@@ -113,8 +123,18 @@ const workerGroup = z
         replicas: z.number().int().min(0).default(1),
         minReplicas: z.number().int().min(0).default(0),
         maxReplicas: z.number().int().min(0).default(4),
-        /** Size of the memory-backed /dev/shm. Default: 30% of memory is common; we default to 1Gi. */
-        shmSize: quantity.default("1Gi"),
+        /**
+         * Size of the memory-backed /dev/shm. Default: sized from the object store (Ray's 30% of
+         * memory, at most 10 GB, plus 10%). When set, the object store shrinks to fit it.
+         */
+        shmSize: quantity.optional(),
+        /** Bound of the /tmp/ray emptyDir (sessions, logs, spilled objects). Default 10Gi. */
+        rayTmpSize: quantity.default("10Gi"),
+        /**
+         * The group's own image; fields left out come from the cluster's image (never its digest).
+         * Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag.
+         */
+        image: imageSchema.optional(),
         nodeSelector: z.record(z.string(), z.string()).optional(),
         tolerations: z
             .array(
@@ -128,6 +148,7 @@ const workerGroup = z
             .optional(),
     })
     .superRefine((g, ctx) => {
+        checkObjectStore(g, ctx);
         if (g.minReplicas > g.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must be <= maxReplicas (${g.maxReplicas})` });
         }
@@ -223,13 +244,18 @@ const rrsa = z.strictObject({
     dedicatedRole: z.boolean().default(false),
 });
 
-const headSchema = z.strictObject({
-    cpu: quantity.default("2"),
-    memory: quantity.default("8Gi"),
-    /** Ray `num-cpus` on the head. Default "0": no tasks on the head. */
-    numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0"),
-    shmSize: quantity.default("1Gi"),
-});
+const headSchema = z
+    .strictObject({
+        cpu: quantity.default("2"),
+        memory: quantity.default("8Gi"),
+        /** Ray `num-cpus` on the head. Default "0": no tasks on the head. */
+        numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0"),
+        /** As for worker groups: default sized from the object store; when set, the object store fits it. */
+        shmSize: quantity.optional(),
+        /** Bound of the head's /tmp/ray emptyDir. Default 10Gi. */
+        rayTmpSize: quantity.default("10Gi"),
+    })
+    .superRefine((h, ctx) => checkObjectStore(h, ctx));
 
 /** What a RayCluster and a RayJob's cluster have in common. */
 const clusterShapeFor = (ctx: SchemaContext) => ({
@@ -246,9 +272,12 @@ const clusterShapeFor = (ctx: SchemaContext) => ({
 });
 
 /** Image checks need the cluster's Ray version, so they run on the whole cluster. */
-const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string }, issues: z.RefinementCtx) => {
+const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string; workerGroups: readonly WorkerGroupConfig[] }, issues: z.RefinementCtx) => {
     for (const p of imageProblems(c.image, c.rayVersion, ctx)) {
         issues.addIssue({ code: "custom", path: ["image", p.path], message: p.message });
+    }
+    for (const p of groupImageProblems(c.image, c.workerGroups, c.rayVersion, ctx)) {
+        issues.addIssue({ code: "custom", path: ["workerGroups", p.group, "image", p.path], message: p.message });
     }
 };
 
@@ -465,8 +494,14 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             tls: tlsSchema.default(tlsSchema.parse({})),
             access: accessSchema.default(accessSchema.parse({})),
             security: securitySchema.default(securitySchema.parse({})),
-            /** KubeRay operator version on the cluster. Default "1.6.2"; >= 1.7 adds `upgradeStrategy: Recreate`. */
-            kubeRayVersion: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2").default("1.6.2"),
+            /** KubeRay operator version on the cluster. Default "1.6.2"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`). */
+            kubeRayVersion: z
+                .string()
+                .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
+                .refine((v) => !semver.valid(v) || semver.gte(v, MIN_KUBERAY_VERSION), {
+                    message: `must be >= ${MIN_KUBERAY_VERSION}: older operators do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
+                })
+                .default("1.6.2"),
             clusters: z.array(rayClusterSchemaFor(ctx)).default([]),
             jobs: z.array(rayJobSchemaFor(ctx)).default([]),
             cloud: cloudSchema.optional(),

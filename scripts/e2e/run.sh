@@ -410,14 +410,45 @@ json.dump(rc, sys.stdout)
     fail "quota: a compliant pod within quota was rejected: $out"
   fi
 
-  # -- Pulumi only: a second preview reports no changes; destroy removes everything
+  # -- Pulumi only: a certificate rotation recreates the cluster's pods (upgradeStrategy Recreate,
+  #    on KubeRay 1.6 too); then a second preview reports no changes; destroy removes everything
   if [[ -n "${E2E_PULUMI_DIR:-}" ]]; then
+    rotation_checks "$K"
     e2e_check "pulumi: second preview reports no changes" \
       in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-preview2 preview --expect-no-changes --stack "$E2E_PULUMI_STACK"
     e2e_check "pulumi: destroy succeeded" \
       in_dir "$E2E_PULUMI_DIR" pulumi_cmd deploy-destroy destroy --yes --skip-preview --stack "$E2E_PULUMI_STACK"
     e2e_check "pulumi: destroy removed the team namespace" \
       wait_for 180 "namespace $NS gone" bash -c "! kubectl --kubeconfig '$K' get namespace '$NS'"
+  fi
+}
+
+# rotation_checks KUBECONFIG: bump tls.rotation, `pulumi up`, and watch the KubeRay operator
+# delete every pod of $E2E_RAYCLUSTER and create new ones that carry the new certificates'
+# fingerprint. Without upgradeStrategy Recreate the operator leaves the old pods alone.
+rotation_checks() {
+  local K="$1" NS="$E2E_NAMESPACE" RC="$E2E_RAYCLUSTER" fp='{.items[*].metadata.annotations.ray-on-ack\.io/tls-fingerprint}'
+  local old_uids old_fp
+  old_uids="$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC" -o jsonpath='{.items[*].metadata.uid}' 2>/dev/null)"
+  old_fp="$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC,ray.io/node-type=head" -o jsonpath="$fp" 2>/dev/null)"
+  if [[ -z "$old_uids" || -z "$old_fp" ]]; then
+    fail "rotation: no pods of $RC to rotate"; return
+  fi
+  if ! (cd "$E2E_PULUMI_DIR" && pulumi config set --path tls.rotation 1 --stack "$E2E_PULUMI_STACK" >"$RUN_DIR/rotation-config.log" 2>&1 &&
+        pulumi_cmd deploy-rotate up --yes --skip-preview --stack "$E2E_PULUMI_STACK"); then
+    fail "rotation: pulumi up after bumping tls.rotation failed"; return
+  fi
+  pass "rotation: pulumi up after bumping tls.rotation re-issued the certificates"
+  # every pod of the cluster is new, and the head carries the new fingerprint
+  if wait_for 180 "pods of $RC recreated" bash -c '
+      uids="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3" -o jsonpath="{.items[*].metadata.uid}")"
+      heads="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3,ray.io/node-type=head" -o jsonpath="$5")"
+      [[ -n "$uids" && -n "$heads" && "$heads" != *"$4"* ]] || exit 1
+      for u in $uids; do [[ " $6 " == *" $u "* ]] && exit 1; done; exit 0' _ "$K" "$NS" "$RC" "$old_fp" "$fp" "$old_uids"; then
+    pass "rotation: the KubeRay operator deleted every pod of $RC and recreated them with the new certificates' fingerprint"
+  else
+    fail "rotation: the pods of $RC were not recreated after the rotation (old pods kept: no upgradeStrategy Recreate?)"
+    kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC" -o custom-columns=NAME:.metadata.name,UID:.metadata.uid 2>&1 | tail -n 5
   fi
 }
 

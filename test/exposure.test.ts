@@ -35,7 +35,7 @@ function valid(exposure: Record<string, unknown>, extra: Record<string, unknown>
 }
 
 const lb = (fields: Record<string, unknown>) => ({ mode: "loadbalancer", aclEntries: [{ cidr: "203.0.113.0/27" }], ...fields });
-const ingress = (fields: Record<string, unknown> = {}) => ({ mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", ...fields });
+const ingress = (fields: Record<string, unknown> = {}) => ({ mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"], ...fields });
 
 describe("public dashboard: config refusals", () => {
     it("refuses a cleartext (tcp) listener on an internet CLB", () => {
@@ -54,7 +54,7 @@ describe("public dashboard: config refusals", () => {
 
     it("refuses sourceCidrs behind the HTTPS listener (pods see the CLB, not the client) and certId on a tcp listener", () => {
         assert.match(
-            errors(lb({ addressType: "internet", certId: "12345678-cn-hangzhou", sourceCidrs: ["0.0.0.0/1"] })),
+            errors(lb({ addressType: "internet", certId: "12345678-cn-hangzhou", sourceCidrs: ["198.51.100.0/24"] })),
             /^error: ray-on-ack:clusters\[0\]\.exposure\.sourceCidrs: has no effect with listener https: the pods see the CLB's backend addresses \(100\.64\.0\.0\/10\)/,
         );
         assert.match(errors(lb({ listener: "tcp", certId: "12345678-cn-hangzhou" })), /exposure\.certId: has no effect with listener tcp/);

@@ -45,8 +45,6 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
         namespace: env.namespace,
         clusters: env.clusters,
         jobs: env.jobs,
-        caCertificate: env.caCertificate,
-        tlsClients: env.tlsClients,
         tlsClientKeys: env.tlsClientKeys,
     };
 }

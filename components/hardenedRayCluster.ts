@@ -33,7 +33,7 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
         const { team, namespace, cluster } = args;
-        const tokenSecret = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
+        const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-raycluster`,
             {
@@ -47,11 +47,12 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
                     namespace,
                     image: args.image,
                     tlsFingerprint: args.tlsFingerprint,
+                    tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
                     podAnnotations: args.podAnnotations,
                 }),
             },
-            { parent: this, dependsOn: [tokenSecret] },
+            { parent: this, dependsOn: [token.secret] },
         );
         this.clusterName = pulumi.output(cluster.name);
         this.access = pulumi.output(clusterAccess(namespace, cluster.name));

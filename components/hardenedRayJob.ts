@@ -29,7 +29,7 @@ export class HardenedRayJob extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
         const { team, namespace, job } = args;
-        const tokenSecret = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
+        const token = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-rayjob`,
             {
@@ -42,11 +42,12 @@ export class HardenedRayJob extends pulumi.ComponentResource {
                     namespace,
                     image: args.image,
                     tlsFingerprint: args.tlsFingerprint,
+                    tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
                     podAnnotations: args.podAnnotations,
                 }),
             },
-            { parent: this, dependsOn: [tokenSecret] },
+            { parent: this, dependsOn: [token.secret] },
         );
         this.jobName = pulumi.output(job.name);
         this.tokenSecret = pulumi.output(names.tokenSecret(job.name));

@@ -20,6 +20,8 @@ export const LABELS = {
 export const ANNOTATIONS = {
     /** Changes when a pod's certificates change, so that a rotation restarts the pods (Ray does not reload certificates). */
     tlsFingerprint: "ray-on-ack.io/tls-fingerprint",
+    /** Changes when the Ray token is rotated (a truncated sha256 of it), so that a rotation restarts the pods too. */
+    tokenFingerprint: "ray-on-ack.io/token-fingerprint",
     /** Comma-separated policy ids the stack deliberately weakens (documented opt-ins); the posture report lists them as exceptions. */
     policyExceptions: "ray-on-ack.io/policy-exceptions",
 } as const;

@@ -12,7 +12,7 @@ import { TeamIdentity } from "./teamIdentity";
 import { TeamNamespace } from "./teamNamespace";
 import { TeamNetworkPolicies } from "./teamNetworkPolicies";
 import { TeamPki } from "./tls/TeamPki";
-import { pkiRequestFor } from "./tls/request";
+import { teamPkiArgsFor, tlsClientsOf } from "./tls/request";
 import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
@@ -36,12 +36,18 @@ export interface TeamEnvironmentArgs {
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
 export interface ClusterOutput extends ClusterAccess {
     readonly rayVersion: string;
+    /** The cluster's own CA (a bundle of two during a CA rotation): Ray Client's `ca.crt`. */
+    readonly caCertificate: string;
+    /** The Ray Client users of this cluster (`tls.clients`), each with a certificate from its CA. */
+    readonly tlsClients: Record<string, TlsClientOutput>;
     /** Only for clusters whose dashboard is public on request. */
     readonly publicDashboard?: PublicDashboard;
 }
 
 export interface JobOutput {
     readonly namespace: string;
+    /** The job's own CA: no other cluster's nodes accept its certificates. */
+    readonly caCertificate: string;
     readonly tokenSecret: string;
     readonly statusCommand: string;
     readonly logsCommand: string;
@@ -58,10 +64,6 @@ function workloadExceptions(w: Workload): string[] {
     const out: string[] = [];
     if (semver.lt(w.shape.rayVersion, MIN_RAY_VERSION)) {
         out.push(POLICY_IDS.rayVersionMinimum);
-    }
-    if (w.shape.hostPaths.length > 0) {
-        // PSS `restricted` forbids hostPath volumes outright, so both checks are relaxed.
-        out.push(POLICY_IDS.hostPathRestricted, POLICY_IDS.podSecurityRestricted);
     }
     return out;
 }
@@ -97,10 +99,8 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     declare readonly namespace: pulumi.Output<string>;
     declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
     declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
-    declare readonly caCertificate: pulumi.Output<string>;
-    declare readonly tlsClients: pulumi.Output<Record<string, TlsClientOutput>>;
-    /** Secret: each Ray Client user's private key. */
-    declare readonly tlsClientKeys: pulumi.Output<Record<string, string>>;
+    /** Secret: each Ray Client user's private key, by RayCluster, then by user. */
+    declare readonly tlsClientKeys: pulumi.Output<Record<string, Record<string, string>>>;
 
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
@@ -120,7 +120,6 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 quota: config.quota,
                 loadBalancers: config.clusters.filter((c) => c.exposure.mode === "loadbalancer").length,
                 rrsa: Object.keys(ramRoleNames).length > 0,
-                hostPathOptIn: workloads.some((w) => w.shape.hostPaths.length > 0),
             },
             { parent: this },
         );
@@ -183,7 +182,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        const pki = new TeamPki(`${name}-tls`, pkiRequestFor(config), inNamespace);
+        const pki = new TeamPki(`${name}-tls`, teamPkiArgsFor(config), inNamespace);
 
         const podAnnotations: Record<string, string> = {};
         if (Object.keys(ramRoleNames).length > 0) {
@@ -203,26 +202,36 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     namespace,
                     cluster: c,
                     image: resolveImage(c.image, c.rayVersion).reference,
-                    tlsFingerprint: pki.fingerprints.apply((f) => f[c.name]),
+                    tlsFingerprint: pki.clusters[c.name].fingerprint,
                     kubeRayVersion: config.kubeRayVersion,
                     podAnnotations,
                     policyExceptions: workloadExceptions({ name: c.name, kind: "RayCluster", shape: c }),
                 },
                 ready,
             );
-            const base: ClusterOutput = { ...clusterAccess(namespace, c.name), rayVersion: c.rayVersion };
+            const tls = pki.clusters[c.name];
+            const base: pulumi.Output<ClusterOutput> = pulumi
+                .all([tls.caBundlePem, tls.clientCertPems])
+                .apply(([caCertificate, certs]) => ({
+                    ...clusterAccess(namespace, c.name),
+                    rayVersion: c.rayVersion,
+                    caCertificate,
+                    tlsClients: Object.fromEntries(
+                        Object.entries(certs).map(([client, certificate]) => [client, { certificate, env: tlsClientEnv(team, c.name, client) }]),
+                    ),
+                }));
             if (c.exposure.mode === "private") {
-                clusterOutputs[c.name] = pulumi.output(base);
+                clusterOutputs[c.name] = base;
             } else {
                 const exposure = new DashboardExposure(
                     `${name}-${c.name}-dashboard`,
                     { team, namespace, cluster: c.name, exposure: c.exposure, password: args.dashboardPassword },
                     ready,
                 );
-                clusterOutputs[c.name] = exposure.publicDashboard.apply((publicDashboard) => ({ ...base, publicDashboard }));
+                clusterOutputs[c.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }));
             }
         }
-        const jobOutputs: Record<string, JobOutput> = {};
+        const jobOutputs: Record<string, pulumi.Output<JobOutput>> = {};
         for (const j of config.jobs) {
             new HardenedRayJob(
                 `${name}-${j.name}`,
@@ -231,47 +240,45 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     namespace,
                     job: j,
                     image: resolveImage(j.image, j.rayVersion).reference,
-                    tlsFingerprint: pki.fingerprints.apply((f) => f[j.name]),
+                    tlsFingerprint: pki.clusters[j.name].fingerprint,
                     kubeRayVersion: config.kubeRayVersion,
                     podAnnotations,
                     policyExceptions: workloadExceptions({ name: j.name, kind: "RayJob", shape: j }),
                 },
                 ready,
             );
-            jobOutputs[j.name] = {
+            jobOutputs[j.name] = pki.clusters[j.name].caBundlePem.apply((caCertificate) => ({
                 namespace,
+                caCertificate,
                 tokenSecret: names.tokenSecret(j.name),
                 statusCommand: `kubectl -n ${namespace} get rayjob ${j.name}`,
                 logsCommand: `kubectl -n ${namespace} logs -l ray-on-ack.io/cluster=${j.name},ray-on-ack.io/role=submitter --tail=-1`,
-            };
+            }));
         }
 
         this.namespace = pulumi.output(namespace);
         this.clusters = pulumi.all(clusterOutputs);
-        this.jobs = pulumi.output(jobOutputs);
-        this.caCertificate = pki.caBundlePem;
-        this.tlsClients = pki.clientCertPems.apply((certs) => {
-            const out: Record<string, TlsClientOutput> = {};
-            for (const [client, certificate] of Object.entries(certs)) {
-                out[client] = { certificate, env: tlsClientEnv(team, client) };
-            }
-            return out;
-        });
-        this.tlsClientKeys = pulumi.secret(pki.clientKeyPems);
+        this.jobs = pulumi.all(jobOutputs);
+        // Only RayClusters take Ray Client connections; a cluster without clients has no entry.
+        const keysByCluster = Object.fromEntries(
+            config.clusters.filter((c) => tlsClientsOf(config, c.name).length > 0).map((c) => [c.name, pki.clusters[c.name].clientKeyPems]),
+        );
+        this.tlsClientKeys = pulumi.secret(pulumi.all(keysByCluster));
         this.registerOutputs({
             namespace: this.namespace,
             clusters: this.clusters,
             jobs: this.jobs,
-            caCertificate: this.caCertificate,
-            tlsClients: this.tlsClients,
             tlsClientKeys: this.tlsClientKeys,
         });
     }
 }
 
-/** Ray Client reads the same RAY_TLS_* variables as the nodes; the client certificate is its "server" pair. */
-export function tlsClientEnv(team: string, client: string): Record<string, string> {
-    const dir = `$HOME/.ray-on-ack/${team}`;
+/**
+ * Ray Client reads the same RAY_TLS_* variables as the nodes; the client certificate is its "server"
+ * pair. One directory per cluster: each cluster has its own CA, and trusts only its own certificates.
+ */
+export function tlsClientEnv(team: string, cluster: string, client: string): Record<string, string> {
+    const dir = `$HOME/.ray-on-ack/${team}/${cluster}`;
     return {
         RAY_USE_TLS: "1",
         RAY_TLS_SERVER_CERT: `${dir}/${client}.crt`,

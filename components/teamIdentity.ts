@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RayRole } from "./naming";
 import { autoscalerRoleObjects, peopleRoleObjects, serviceAccountObject } from "./builders/identity";
+import { autoscalerScopeObjects } from "./builders/autoscalerScope";
 import { k8sObject } from "./resources/k8sObject";
 
 export interface IdentityCluster {
@@ -43,6 +44,12 @@ export class TeamIdentity extends pulumi.ComponentResource {
                 for (const obj of autoscalerRoleObjects(args.team, args.namespace, c.name)) {
                     k8sObject(`${name}-${c.name}-autoscaler-${String(obj.kind).toLowerCase()}`, obj, { parent: this });
                 }
+            }
+        }
+        if (args.clusters.some((c) => c.autoscaling)) {
+            // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
+            for (const obj of autoscalerScopeObjects(args.team, args.namespace)) {
+                k8sObject(`${name}-autoscaler-scope-${String(obj.kind).toLowerCase()}`, obj, { parent: this });
             }
         }
         const people = peopleRoleObjects({

@@ -13,8 +13,6 @@ export interface TeamNamespaceArgs {
     readonly loadBalancers?: number;
     /** Label the namespace for RRSA injection. Default false. */
     readonly rrsa?: boolean;
-    /** A cluster mounts a hostPath, so PSA enforces `baseline` (audit/warn stay `restricted`). Default false. */
-    readonly hostPathOptIn?: boolean;
 }
 
 /** The team's namespace with Pod Security Admission `restricted`, a ResourceQuota and a LimitRange. */
@@ -30,7 +28,6 @@ export class TeamNamespace extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 labels: args.labels ?? {},
                 rrsa: args.rrsa ?? false,
-                hostPathOptIn: args.hostPathOptIn ?? false,
             }),
             { parent: this },
         );

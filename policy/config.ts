@@ -13,8 +13,6 @@ export interface PackConfig {
      * annotation; they are reported as exceptions (advisory). False: exceptions fail like violations.
      */
     allowExceptions: boolean;
-    /** Host path prefixes a pod may mount read-only. Default none: no hostPath at all. */
-    hostPathPrefixes: string[];
     /** Prefixes of the fully qualified image reference images must start with. */
     allowedRegistries: string[];
     /** Refuse images that are not pinned by digest. */
@@ -25,7 +23,6 @@ const STACK_SECURITY_DEFAULTS = teamConfigSchema.shape.security.parse(undefined)
 
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
     allowExceptions: true,
-    hostPathPrefixes: STACK_SECURITY_DEFAULTS.hostPathPrefixes,
     allowedRegistries: STACK_SECURITY_DEFAULTS.allowedRegistries,
     requireDigest: STACK_SECURITY_DEFAULTS.requireDigest,
 });
@@ -35,12 +32,6 @@ export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema
         type: "boolean",
         default: DEFAULT_PACK_CONFIG.allowExceptions,
         description: "Report resources annotated ray-on-ack.io/policy-exceptions as advisory exceptions; false fails them.",
-    },
-    hostPathPrefixes: {
-        type: "array",
-        items: { type: "string", pattern: "^/.+" },
-        default: DEFAULT_PACK_CONFIG.hostPathPrefixes,
-        description: "Host path prefixes pods may mount, read-only.",
     },
     allowedRegistries: {
         type: "array",
@@ -73,17 +64,12 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
             problems.push(`${key} must be a boolean`);
         }
     }
-    for (const key of ["hostPathPrefixes", "allowedRegistries"] as const) {
-        if (!isStringArray(config[key])) {
-            problems.push(`${key} must be an array of strings`);
-        }
-    }
-    if (isStringArray(config.hostPathPrefixes) && config.hostPathPrefixes.some((p) => !p.startsWith("/") || p === "/")) {
-        problems.push("hostPathPrefixes must be absolute paths other than /");
+    if (!isStringArray(config.allowedRegistries)) {
+        problems.push("allowedRegistries must be an array of strings");
     }
     if (problems.length > 0) {
         throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
     }
     // Copies, so that a caller editing the report's config cannot change the defaults.
-    return { ...config, hostPathPrefixes: [...config.hostPathPrefixes], allowedRegistries: [...config.allowedRegistries] };
+    return { ...config, allowedRegistries: [...config.allowedRegistries] };
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "util";
 import { checkKubectl, KubectlExited, RAY_CLIENT_PORT, RAY_DASHBOARD_PORT, startForward, type Forward } from "./lib/portForwardKubectl";
-import { pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess, type StackOutputs } from "./lib/portForwardOutputs";
+import { pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess } from "./lib/portForwardOutputs";
 import { assertPortFree, parsePort } from "./lib/portForwardPorts";
 import { ROOT } from "./lib/stackFile";
 
@@ -46,7 +46,7 @@ function parse() {
     return { stack: values.stack, cluster: values.cluster, from: values.from, ports };
 }
 
-function instructions(stack: string, outputs: StackOutputs, cluster: ClusterAccess, context: string, ports: { dashboard: number; client: number }): string {
+function instructions(stack: string, cluster: ClusterAccess, context: string, ports: { dashboard: number; client: number }): string {
     const lines = [
         `Forwarding RayCluster ${cluster.name} (${cluster.namespace}/${cluster.headService}) through kubectl context "${context}". Ctrl-C stops it.`,
         "",
@@ -60,16 +60,20 @@ function instructions(stack: string, outputs: StackOutputs, cluster: ClusterAcce
         `  export RAY_AUTH_TOKEN="$(${cluster.tokenCommand})"`,
         `  ray job submit --address http://127.0.0.1:${ports.dashboard} -- python my_job.py`,
     ];
-    const clients = Object.entries(outputs.tlsClients);
+    const clients = Object.entries(cluster.tlsClients);
     lines.push("");
     if (clients.length === 0) {
-        lines.push(`Ray Client connects over TLS with a client certificate, and stack ${stack} issues none: add a name to ray-on-ack:tls.clients.`);
+        lines.push(
+            `Ray Client connects over TLS with a client certificate from RayCluster ${cluster.name}'s own CA, and stack ${stack} issues none for it: ` +
+                `add {name: <you>, clusters: [${cluster.name}]} to ray-on-ack:tls.clients.`,
+        );
     }
+    const c = `clusters.${cluster.name}`;
     for (const [client, { env }] of clients) {
-        lines.push(`TLS Ray Client as ${client} (the Ray nodes require mutual TLS):`);
+        lines.push(`TLS Ray Client as ${client} (the Ray nodes require mutual TLS; only ${cluster.name}'s own CA is trusted):`);
         lines.push(...Object.entries(env).map(([k, v]) => `  export ${k}="${v}"`));
         lines.push(
-            `  the files: stack outputs caCertificate, tlsClients.${client}.certificate and (secret) tlsClientKeys.${client}`,
+            `  the files: stack outputs ${c}.caCertificate, ${c}.tlsClients.${client}.certificate and (secret) tlsClientKeys.${cluster.name}.${client}`,
             `  (pulumi stack output --stack ${stack} --show-secrets --json tlsClientKeys)`,
         );
     }
@@ -118,7 +122,7 @@ async function main(): Promise<number> {
         await stop(forward);
         return 0;
     }
-    process.stdout.write(instructions(args.stack, outputs, cluster, context, args.ports));
+    process.stdout.write(instructions(args.stack, cluster, context, args.ports));
     const end = await Promise.race([forward.exited, stopped]);
     if (end === "stopped") {
         await stop(forward);

@@ -11,7 +11,7 @@ import { formatTable } from "../scripts/bench/report";
 import { scaleRow } from "../scripts/bench/scale";
 import { median, ratio } from "../scripts/bench/stats";
 import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, stackTeamConfig } from "../scripts/bench/teams";
-import { pkiRequestFor } from "../components/tls/request";
+import { pkiRequestsFor } from "../components/tls/request";
 import { recordRegistrations } from "./helpers/mockRun";
 
 describe("bench helpers", () => {
@@ -35,16 +35,21 @@ describe("bench helpers", () => {
         assert.equal(new Set(teams.map((t) => t.team)).size, teams.length);
     });
 
-    it("times the same PKI request the program issues for team-a", async () => {
+    it("times the same PKI requests the program issues for team-a (one per cluster)", async () => {
         const config = stackTeamConfig("team-a");
-        const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, { config }).caCertificate]);
-        const registered = resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && "podCidrs" in r.inputs);
-        assert.ok(registered, "no RayPki registration");
-        const req = pkiRequestFor(config);
-        assert.deepEqual(requestFromInputs(registered.inputs), req);
-        const state = registered.state.secretState;
-        const keys = new Set([state.ca.keyPem, ...Object.values<any>(state.clusters).flatMap((c) => [c.head.keyPem, c.worker.keyPem]), ...Object.values<any>(state.clients).map((c) => c.keyPem)]);
-        assert.equal(keysIn(req), keys.size);
+        const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, { config }).clusters]);
+        const byCluster = (a: { cluster: string }, b: { cluster: string }) => a.cluster.localeCompare(b.cluster);
+        const registered = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && "podCidrs" in r.inputs);
+        const reqs = pkiRequestsFor(config);
+        assert.equal(reqs.length, 2);
+        assert.deepEqual(registered.map((r) => requestFromInputs(r.inputs)).sort(byCluster), [...reqs].sort(byCluster));
+        const keys = new Set(
+            registered.flatMap((r) => {
+                const state = r.state.secretState;
+                return [state.ca.keyPem, state.head.keyPem, state.worker.keyPem, ...Object.values<any>(state.clients).map((c) => c.keyPem)];
+            }),
+        );
+        assert.equal(keysIn(reqs), keys.size);
     });
 
     it("derives per-team and per-registration costs with PKI apart", () => {

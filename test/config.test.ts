@@ -34,7 +34,8 @@ describe("stack config validation", () => {
         assert.equal(c.clusters[0].rayVersion, "2.60.0");
         assert.equal(c.clusters[0].head.numCpus, "0");
         assert.deepEqual(c.clusters[0].exposure, { mode: "private" });
-        assert.deepEqual(c.security.hostPathPrefixes, []);
+        assert.equal(c.security.hostPathPrefixes, undefined);
+        assert.deepEqual(c.tls.clients, []);
         assert.equal(c.security.allowVulnerableRayVersion, false);
         assert.equal(c.tls.keySize, 2048);
     });
@@ -101,11 +102,28 @@ describe("stack config validation", () => {
         hasIssue(issues(minimalTeam({ clusters: [cluster({ autoscaling: { enabled: true } })] })), "ray-on-ack:network.apiServerCidrs", /autoscaling/);
     });
 
-    it("refuses hostPaths outside the allowed prefixes", () => {
-        const hp = [{ name: "data", path: "/etc/secrets", mountPath: "/data" }];
-        hasIssue(issues(minimalTeam({ clusters: [cluster({ hostPaths: hp })] })), "ray-on-ack:clusters[0].hostPaths[0].path", /hostPathPrefixes/);
-        const ok = validateStackConfig(minimalTeam({ clusters: [cluster({ hostPaths: [{ ...hp[0], path: "/mnt/datasets/a" }] })], security: { hostPathPrefixes: ["/mnt/datasets"] } }));
-        assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.issues));
+    it("refuses hostPaths and hostPathPrefixes (removed), pointing to read-only PVC/CSI volumes", () => {
+        const hp = [{ name: "data", path: "/mnt/datasets/a", mountPath: "/data" }];
+        const list = issues(minimalTeam({ clusters: [cluster({ hostPaths: hp })], security: { hostPathPrefixes: ["/mnt/datasets"] } }));
+        hasIssue(list, "ray-on-ack:clusters[0].hostPaths", /was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`.*PersistentVolumeClaim or CSI volume/);
+        hasIssue(list, "ray-on-ack:security.hostPathPrefixes", /was removed/);
+        hasIssue(issues(minimalTeam({ jobs: [{ ...cluster({ hostPaths: [] }), name: "j1", entrypoint: "python x.py" }] })), "ray-on-ack:jobs[0].hostPaths", /was removed/);
+    });
+
+    it("takes Ray Client users per RayCluster, and refuses bare names, unknown clusters and RayJobs", () => {
+        const ok = validateStackConfig(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c1"] }] } }));
+        assert.ok(ok.ok && ok.value.kind === "team", JSON.stringify(!ok.ok && ok.issues));
+        assert.deepEqual(ok.value.config.tls.clients, [{ name: "alice", clusters: ["c1"] }]);
+        hasIssue(issues(minimalTeam({ tls: { clients: ["alice"] } })), "ray-on-ack:tls.clients[0]", /bare name is no longer accepted.*\{name: <user>, clusters: \[<raycluster>, \.\.\.\]\}/);
+        hasIssue(issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c9"] }] } })), "ray-on-ack:tls.clients[0].clusters[0]", /c9 is not a RayCluster of this stack \(clusters: c1\)/);
+        hasIssue(issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: [] }] } })), "ray-on-ack:tls.clients[0].clusters", /at least one RayCluster/);
+        const job = { ...cluster(), name: "j1", entrypoint: "python x.py" };
+        hasIssue(issues(minimalTeam({ jobs: [job], tls: { clients: [{ name: "alice", clusters: ["j1"] }] } })), "ray-on-ack:tls.clients[0].clusters[0]", /j1 is a RayJob/);
+        hasIssue(
+            issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c1"] }, { name: "alice", clusters: ["c1"] }] } })),
+            "ray-on-ack:tls.clients[1].name",
+            /listed twice/,
+        );
     });
 
     it("refuses access keys in container env", () => {

@@ -87,20 +87,41 @@ describe("stack outputs (documented shape)", function () {
                 }
             });
 
-            it("publishes the CA and each Ray Client certificate with its environment", () => {
-                const ca = new crypto.X509Certificate(outputs.caCertificate);
-                assert.ok(ca.ca);
-                for (const [client, t] of Object.entries<any>(outputs.tlsClients)) {
-                    const cert = new crypto.X509Certificate(t.certificate);
-                    assert.ok(cert.checkIssued(ca) && cert.verify(ca.publicKey), `${client} is signed by the CA`);
-                    assert.deepEqual(t.env, {
-                        RAY_USE_TLS: "1",
-                        RAY_TLS_SERVER_CERT: `$HOME/.ray-on-ack/${outputs.team}/${client}.crt`,
-                        RAY_TLS_SERVER_KEY: `$HOME/.ray-on-ack/${outputs.team}/${client}.key`,
-                        RAY_TLS_CA_CERT: `$HOME/.ray-on-ack/${outputs.team}/ca.crt`,
-                    });
+            it("publishes each cluster's own CA and its Ray Client certificates with their environment", () => {
+                const cas = new Set<string>();
+                for (const [name, c] of Object.entries<any>(outputs.clusters)) {
+                    const ca = new crypto.X509Certificate(c.caCertificate);
+                    assert.ok(ca.ca, `${name}: a CA`);
+                    assert.match(ca.subject, new RegExp(`CN=ray-on-ack ${name} CA`));
+                    cas.add(c.caCertificate);
+                    const secret = find(objects, "Secret", c.namespace, `${name}-ray-tls-head`);
+                    assert.ok(secret, `${name}: head TLS Secret`);
+                    for (const [client, t] of Object.entries<any>(c.tlsClients)) {
+                        const cert = new crypto.X509Certificate(t.certificate);
+                        assert.ok(cert.checkIssued(ca) && cert.verify(ca.publicKey), `${client} is signed by ${name}'s CA`);
+                        for (const [other, o] of Object.entries<any>(outputs.clusters)) {
+                            if (other !== name) {
+                                assert.ok(!cert.verify(new crypto.X509Certificate(o.caCertificate).publicKey), `${client} of ${name} is not signed by ${other}'s CA`);
+                            }
+                        }
+                        const dir = `$HOME/.ray-on-ack/${outputs.team}/${name}`;
+                        assert.deepEqual(t.env, {
+                            RAY_USE_TLS: "1",
+                            RAY_TLS_SERVER_CERT: `${dir}/${client}.crt`,
+                            RAY_TLS_SERVER_KEY: `${dir}/${client}.key`,
+                            RAY_TLS_CA_CERT: `${dir}/ca.crt`,
+                        });
+                    }
                 }
-                assert.deepEqual(Object.keys(outputs.tlsClients), stack === "team-a" ? ["alice"] : []);
+                for (const [name, j] of Object.entries<any>(outputs.jobs)) {
+                    assert.ok(new crypto.X509Certificate(j.caCertificate).ca, `${name}: a CA`);
+                    cas.add(j.caCertificate);
+                }
+                assert.equal(cas.size, Object.keys(outputs.clusters).length + Object.keys(outputs.jobs).length, "no two clusters share a CA");
+                const clients = Object.fromEntries(Object.entries<any>(outputs.clusters).map(([n, c]) => [n, Object.keys(c.tlsClients)]));
+                assert.deepEqual(clients, stack === "team-a" ? { training: ["alice"], notebooks: [] } : { analytics: [] });
+                assert.equal(outputs.caCertificate, undefined, "no team-wide CA any more");
+                assert.equal(outputs.tlsClients, undefined, "client certificates are per cluster");
             });
 
             it("keeps the client keys secret and holds no private key or token in plain outputs", () => {
@@ -117,8 +138,11 @@ describe("stack outputs (documented shape)", function () {
         assert.equal(r.status, 0, r.stderr);
         const outputs = outputsOf(r.out);
         const { tlsClientKeys, ...plain } = outputs;
-        assert.deepEqual(Object.keys(tlsClientKeys), ["alice"]);
-        assert.match(tlsClientKeys.alice, /PRIVATE KEY/);
+        assert.deepEqual(Object.keys(tlsClientKeys), ["training"], "by cluster, then by user");
+        assert.deepEqual(Object.keys(tlsClientKeys.training), ["alice"]);
+        assert.match(tlsClientKeys.training.alice, /PRIVATE KEY/);
+        const cert = new crypto.X509Certificate(plain.clusters.training.tlsClients.alice.certificate);
+        assert.ok(cert.checkPrivateKey(crypto.createPrivateKey(tlsClientKeys.training.alice)), "the key belongs to the published certificate");
         const text = JSON.stringify(plain);
         assert.doesNotMatch(text, /PRIVATE KEY/);
         const tokens = manifests(r.out).filter((o) => o.kind === "Secret" && (o.stringData?.auth_token ?? o.data?.auth_token));

@@ -27,7 +27,7 @@ function issuesOf(clusterOverrides: Record<string, unknown>): string[] {
 }
 
 function spec(cluster: RayClusterConfig, kind: "RayCluster" | "RayJob" = "RayCluster"): Record<string, any> {
-    return rayClusterSpec({ kind, cluster, team: "team-x", namespace: "ray-team-x", image: "docker.io/rayproject/ray:2.60.0", tlsFingerprint: "f", kubeRayVersion: "1.6.2" });
+    return rayClusterSpec({ kind, cluster, team: "team-x", namespace: "ray-team-x", image: "docker.io/rayproject/ray:2.60.0", tlsFingerprint: "f", tokenFingerprint: "t", kubeRayVersion: "1.6.2" });
 }
 
 const groups = (extra: Record<string, unknown>[] = []) => [{ name: "cpu", cpu: "8", memory: "16Gi" }, ...extra];

@@ -42,7 +42,7 @@ describe("policy pack wiring (without the engine)", () => {
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
             ["ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
         );
-        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-hostpath-restricted")!).properties), ["allowExceptions", "hostPathPrefixes"]);
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-hostpath-restricted")!).properties), ["allowExceptions"]);
     });
 
     it("reports violations at the policy's level and exceptions as advisory", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { hostPathRestricted, isUnderPrefix, podSecurityRestricted, readOnlyRootFilesystem } from "../policy/checks/pod-security";
+import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "../policy/checks/pod-security";
 import { container, k8s, messages, podSecurity, rayCluster, rayJob } from "./policy-fixtures.test";
 
 function deployment(spec: any): ReturnType<typeof k8s> {
@@ -133,27 +133,14 @@ describe("policy ray-hostpath-restricted (seed 5)", () => {
         return rc;
     }
 
-    it("accepts a read-only mount under an allowed prefix", () => {
-        assert.deepStrictEqual(messages(hostPathRestricted, withHostPath("/mnt/models/llama", true), { hostPathPrefixes: ["/mnt/models"] }), []);
+    it("accepts pod templates without hostPath volumes", () => {
+        assert.deepStrictEqual(messages(hostPathRestricted, rayCluster()), []);
     });
 
-    it("refuses any hostPath by default (no prefixes allowed)", () => {
-        assert.deepStrictEqual(messages(hostPathRestricted, withHostPath("/mnt/models", true)), [
-            'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.volumes[2].hostPath.path: "/mnt/models": no hostPath is allowed (pack config hostPathPrefixes is empty)',
+    it("refuses any hostPath, even read-only under a path once allowed (the opt-in was removed)", () => {
+        assert.deepStrictEqual(messages(hostPathRestricted, withHostPath("/mnt/models/llama", true)), [
+            'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.volumes[2].hostPath: "/mnt/models/llama": no hostPath is allowed; use a read-only PersistentVolumeClaim or CSI volume',
         ]);
-    });
-
-    it("refuses a path outside the prefixes and a writable mount", () => {
-        assert.deepStrictEqual(messages(hostPathRestricted, withHostPath("/mnt/models/../../etc", undefined), { hostPathPrefixes: ["/mnt/models"] }), [
-            'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.volumes[2].hostPath.path: "/mnt/models/../../etc": it is not under an allowed prefix (/mnt/models)',
-            'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].volumeMounts[2].readOnly: must be true for hostPath volume "models" (container "ray-worker")',
-        ]);
-    });
-
-    it("matches prefixes by path segment", () => {
-        assert.strictEqual(isUnderPrefix("/data/x", "/data"), true);
-        assert.strictEqual(isUnderPrefix("/data", "/data/"), true);
-        assert.strictEqual(isUnderPrefix("/database", "/data"), false);
-        assert.strictEqual(isUnderPrefix("/data/../etc", "/data"), false);
+        assert.equal(messages(hostPathRestricted, withHostPath("/", undefined)).length, 1);
     });
 });

@@ -148,17 +148,22 @@ describe("npm run port-forward", function () {
         assert.ok(r.stdout.includes(`export RAY_AUTH_TOKEN="$(kubectl -n ray-team-a get secret training-ray-token -o jsonpath='{.data.auth_token}' | base64 -d)"`));
         assert.match(r.stdout, /^TLS Ray Client as alice/m);
         assert.match(r.stdout, /^ {2}export RAY_USE_TLS="1"$/m);
-        assert.match(r.stdout, /^ {2}export RAY_TLS_SERVER_KEY="\$HOME\/\.ray-on-ack\/team-a\/alice\.key"$/m);
+        assert.match(r.stdout, /^ {2}export RAY_TLS_SERVER_KEY="\$HOME\/\.ray-on-ack\/team-a\/training\/alice\.key"$/m);
+        assert.match(r.stdout, /^ {2}export RAY_TLS_CA_CERT="\$HOME\/\.ray-on-ack\/team-a\/training\/ca\.crt"$/m);
+        assert.ok(r.stdout.includes("stack outputs clusters.training.caCertificate, clusters.training.tlsClients.alice.certificate and (secret) tlsClientKeys.training.alice"), r.stdout);
         assert.match(r.stderr, /port-forward stopped/);
         const pid = Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"));
         assert.equal(alive(pid), false, "kubectl still runs");
         assert.match(fs.readFileSync(path.join(dir, "kubectl.log"), "utf8"), /^SIGTERM$/m, "kubectl was stopped, not killed");
     });
 
-    it("picks the only cluster by itself and stops on SIGTERM too", async () => {
+    it("picks the only cluster by itself, offers only that cluster's Ray Client certificates, and stops on SIGTERM too", async () => {
         const [dashboard, client] = [await freePort(), await freePort()];
         const r = await helper(["--stack", "team-a", "--from", oneCluster, "--dashboard-port", String(dashboard), "--client-port", String(client)], { interrupt: "SIGTERM" });
         assert.equal(r.code, 0, r.stderr);
+        // alice's certificate comes from training's CA, which notebooks' nodes do not trust.
+        assert.doesNotMatch(r.stdout, /Ray Client as alice/);
+        assert.match(r.stdout, /RayCluster notebooks's own CA, and stack team-a issues none for it: add \{name: <you>, clusters: \[notebooks\]\} to ray-on-ack:tls\.clients\./);
         assert.ok(kubectlCalls().some((c) => c[0] === "port-forward" && c.includes("svc/notebooks-head-svc")));
         assert.equal(alive(Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"))), false);
     });

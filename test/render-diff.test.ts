@@ -47,20 +47,21 @@ describe("render:diff line diff", () => {
 });
 
 describe("render:diff masking and comparison", () => {
-    it("masks PEMs and the tls-fingerprint annotation, nothing else", () => {
+    it("masks PEMs and the tls- and token-fingerprint annotations, nothing else", () => {
         const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-        assert.deepEqual(mask({ a: pem, metadata: { annotations: { "ray-on-ack.io/tls-fingerprint": "abc", other: "abc" } }, n: [1, pem] }), {
+        const annotations = { "ray-on-ack.io/tls-fingerprint": "abc", "ray-on-ack.io/token-fingerprint": "abc", other: "abc" };
+        assert.deepEqual(mask({ a: pem, metadata: { annotations }, n: [1, pem] }), {
             a: "<generated certificate>",
-            metadata: { annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>", other: "abc" } },
+            metadata: { annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>", "ray-on-ack.io/token-fingerprint": "<generated>", other: "abc" } },
             n: [1, "<generated certificate>"],
         });
     });
 
     it("describes a certificate by its names, SAN ranges and usages, not its bytes", () => {
         const { out } = renderedStack("team-a");
-        const ca = fs.readFileSync(path.join(out, "pki", "ca.crt"), "utf8");
-        const head = fs.readFileSync(path.join(out, "pki", "training-head.crt"), "utf8");
-        assert.match(describeCertificate(ca), /^CA: true$/m);
+        const ca = fs.readFileSync(path.join(out, "pki", "training", "ca.crt"), "utf8");
+        const head = fs.readFileSync(path.join(out, "pki", "training", "head.crt"), "utf8");
+        assert.match(describeCertificate(ca), /^CA: true\npath length: 0$/m);
         const d = describeCertificate(head);
         assert.match(d, /^DNS SAN: training-head-svc\.ray-team-a\.svc\.cluster\.local$/m);
         assert.match(d, /^IP SAN: 10\.20\.0\.0 - 10\.20\.0\.255 \(256\)$/m);

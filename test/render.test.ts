@@ -10,17 +10,22 @@ import { manifests, renderedStack, runRender, ROOT } from "./helpers/render";
 function maskGenerated(text: string): string {
     return text
         .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----\\?n?/g, "<PEM>")
-        .replace(/(ray-on-ack\.io\/tls-fingerprint: )[0-9a-f]{64}/g, "$1<FINGERPRINT>");
+        .replace(/(ray-on-ack\.io\/tls-fingerprint: )[0-9a-f]{64}/g, "$1<FINGERPRINT>")
+        .replace(/(ray-on-ack\.io\/token-fingerprint: )[0-9a-f]{16}/g, "$1<TOKEN-FINGERPRINT>");
 }
 
 describe("render (the main job)", function () {
     it("writes manifests.yaml, alicloud.json, outputs.json and the public PKI for team-a", () => {
         const { out, stdout } = renderedStack("team-a");
         assert.match(stdout, /rendered team-a/);
-        for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", "pki/ca.crt", "pki/training-head.crt", "pki/training-worker.crt", "pki/notebooks-head.crt"]) {
+        const pkiFiles = ["training/ca.crt", "training/head.crt", "training/worker.crt", "training/clients/alice.crt", "notebooks/ca.crt", "notebooks/head.crt", "notebooks/worker.crt"];
+        for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", ...pkiFiles.map((p) => `pki/${p}`)]) {
             assert.ok(fs.existsSync(path.join(out, f)), f);
         }
-        assert.ok(!fs.readdirSync(path.join(out, "pki")).some((f) => f.endsWith(".key")), "no keys without --include-secrets");
+        const written = fs.readdirSync(path.join(out, "pki"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+        assert.deepEqual(written.map((e) => path.relative(path.join(out, "pki"), path.join(e.parentPath, e.name))).sort(), [...pkiFiles].sort(), "one directory per cluster, no keys without --include-secrets");
+        const ca = (c: string) => fs.readFileSync(path.join(out, "pki", c, "ca.crt"), "utf8");
+        assert.notEqual(ca("training"), ca("notebooks"), "each cluster has its own CA");
         const kinds = new Set(manifests(out).map((o) => o.kind));
         for (const k of ["Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding", "NetworkPolicy", "Secret", "RayCluster", "PodNetworking"]) {
             assert.ok(kinds.has(k), k);
@@ -45,18 +50,21 @@ describe("render (the main job)", function () {
     it("no rendered Secret holds a CA private key, even with --include-secrets", () => {
         const r = runRender(["--stack", "team-a", "--include-secrets"]);
         assert.equal(r.status, 0, r.stderr);
-        const caCert = fs.readFileSync(path.join(r.out, "pki", "ca.crt"), "utf8");
         const tls = manifests(r.out).filter((o) => o.kind === "Secret" && o.type === "kubernetes.io/tls");
         assert.equal(tls.length, 4);
         for (const s of tls) {
+            const cluster = s.metadata.labels["ray-on-ack.io/cluster"];
+            const caCert = fs.readFileSync(path.join(r.out, "pki", cluster, "ca.crt"), "utf8");
             assert.deepEqual(Object.keys(s.data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
-            assert.equal(Buffer.from(s.data["ca.crt"], "base64").toString(), caCert);
+            assert.equal(Buffer.from(s.data["ca.crt"], "base64").toString(), caCert, `${s.metadata.name} trusts its own cluster's CA`);
             assert.doesNotMatch(Buffer.from(s.data["tls.crt"], "base64").toString(), /PRIVATE/);
         }
-        const key = path.join(r.out, "pki", "training-head.key");
-        assert.match(fs.readFileSync(key, "utf8"), /PRIVATE KEY/);
-        assert.equal(fs.statSync(key).mode & 0o777, 0o600);
-        assert.ok(!fs.existsSync(path.join(r.out, "pki", "ca.key")), "the CA key is never written");
+        for (const key of ["training/head.key", "training/clients/alice.key"].map((k) => path.join(r.out, "pki", k))) {
+            assert.match(fs.readFileSync(key, "utf8"), /PRIVATE KEY/);
+            assert.equal(fs.statSync(key).mode & 0o777, 0o600);
+        }
+        const keys = fs.readdirSync(path.join(r.out, "pki"), { recursive: true }).map(String).filter((f) => f.endsWith(".key"));
+        assert.ok(!keys.some((k) => path.basename(k) === "ca.key"), "the CA key is never written");
     });
 
     it("two renders of a stack are identical apart from generated secret material", () => {
@@ -69,7 +77,7 @@ describe("render (the main job)", function () {
             const fb = fs.readFileSync(path.join(b.out, f), "utf8");
             assert.equal(maskGenerated(fa), maskGenerated(fb), f);
         }
-        assert.notEqual(fs.readFileSync(path.join(a.out, "pki", "ca.crt"), "utf8"), fs.readFileSync(path.join(b.out, "pki", "ca.crt"), "utf8"));
+        assert.notEqual(fs.readFileSync(path.join(a.out, "pki", "analytics", "ca.crt"), "utf8"), fs.readFileSync(path.join(b.out, "pki", "analytics", "ca.crt"), "utf8"));
     });
 
     it("refuses invalid config with exit 2, one `error: <key>: <message>` line per problem, no stack trace and no files", () => {

@@ -101,7 +101,7 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         assert.ok(lr.default.cpu && lr.defaultRequest.memory);
     });
 
-    it("4 RBAC: no automounted tokens; autoscaler Role exactly KubeRay's; people Role without exec or other Secrets", () => {
+    it("4 RBAC: no automounted tokens; autoscaler Role KubeRay's, held to its own RayCluster; people Role without exec or other Secrets", () => {
         const sas = a.filter((o) => o.kind === "ServiceAccount");
         assert.equal(sas.length, 4);
         assert.ok(sas.every((s) => s.automountServiceAccountToken === false));
@@ -111,6 +111,7 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
             "/pods/resize:patch",
             "ray.io/rayclusters:get,patch",
         ]);
+        assert.deepEqual(role.rules[2].resourceNames, ["training"], "the autoscaler reads and patches its own RayCluster only");
         const binding = find(a, "RoleBinding", "training");
         assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "training-ray-head", namespace: "ray-team-a" }]);
         const rc = find(a, "RayCluster", "training");

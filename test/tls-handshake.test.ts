@@ -11,7 +11,7 @@ const request: PkiRequest = {
     team: "team-a",
     namespace: "ray-team-a",
     podCidrs: ["127.42.0.0/24"],
-    clusters: [{ name: "c1", kind: "RayCluster" }],
+    cluster: "c1",
     clients: ["alice"],
     ...PKI_DEFAULTS,
 };
@@ -85,16 +85,19 @@ async function handshake(opts: {
 
 describe("tls/handshake", () => {
     let pki: PkiState;
+    /** Another cluster of the same team, on the same pod subnet: its own CA. */
+    let c2: PkiState;
     let other: PkiState;
     let dir: string;
     before(() => {
         pki = issuePki(request);
-        other = issuePki({ ...request, team: "team-b", clusters: [], clients: ["mallory"] });
+        c2 = issuePki({ ...request, cluster: "c2", clients: ["bob"] });
+        other = issuePki({ ...request, team: "team-b", cluster: "b1", clients: ["mallory"] });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-tls-"));
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const c1 = () => pki.clusters.c1;
+    const c1 = () => pki;
 
     it("connects a worker to the head by a pod IP inside the CIDR, both sides authorized", async () => {
         const out = await handshake({ server: c1().head, listen: "127.42.0.1", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
@@ -122,6 +125,28 @@ describe("tls/handshake", () => {
         assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
     });
 
+    it("rejects, on cluster c1's head, the worker certificate of cluster c2 of the same team and subnet", async () => {
+        // The attacker trusts c1's (public) CA, so only the server's check can stop it.
+        const out = await handshake({ server: c1().head, listen: "127.42.0.5", client: c2.worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        assert.equal(out.ok, false);
+        assert.equal(out.serverAuthorized, undefined, "c1's head never accepted c2's worker");
+        assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
+    });
+
+    it("rejects, on a c2 worker dialing out, c1's head posing as a peer (the client verifies against c2's CA only)", async () => {
+        const out = await handshake({ server: c1().head, listen: "127.42.0.6", client: c2.worker, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        assert.equal(out.ok, false);
+        assert.match(out.clientError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
+    });
+
+    it("rejects, on c2's head, a Ray Client certificate issued for c1", async () => {
+        const out = await handshake({ server: c2.head, listen: "127.42.0.7", client: pki.clients.alice, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        assert.equal(out.ok, false);
+        assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
+        const own = await handshake({ server: c2.head, listen: "127.42.0.7", client: c2.clients.bob, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        assert.deepEqual(own, { ok: true, clientAuthorized: true, serverAuthorized: true }, "c2's own client connects");
+    });
+
     it("accepts a Ray Client user's certificate as a client but not as a server (clientAuth only)", async () => {
         const asClient = await handshake({ server: c1().head, listen: "127.42.0.3", client: pki.clients.alice, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
         assert.deepEqual(asClient, { ok: true, clientAuthorized: true, serverAuthorized: true });
@@ -133,9 +158,9 @@ describe("tls/handshake", () => {
     it("keeps old and new certificates talking during a CA rotation overlap", async () => {
         const rotated = issuePki({ ...request, caRotation: 1 }, pki);
         // A pod restarted with the new bundle and certificate meets one still running the old ones.
-        const out = await handshake({ server: pki.clusters.c1.head, listen: "127.42.0.4", client: rotated.clusters.c1.worker, serverCa: rotated.caBundlePem, clientCa: rotated.caBundlePem });
+        const out = await handshake({ server: pki.head, listen: "127.42.0.4", client: rotated.worker, serverCa: rotated.caBundlePem, clientCa: rotated.caBundlePem });
         assert.deepEqual(out, { ok: true, clientAuthorized: true, serverAuthorized: true });
-        const withoutOverlap = await handshake({ server: pki.clusters.c1.head, listen: "127.42.0.4", client: rotated.clusters.c1.worker, serverCa: rotated.ca.certPem, clientCa: rotated.ca.certPem });
+        const withoutOverlap = await handshake({ server: pki.head, listen: "127.42.0.4", client: rotated.worker, serverCa: rotated.ca.certPem, clientCa: rotated.ca.certPem });
         assert.equal(withoutOverlap.ok, false);
         assert.match(withoutOverlap.clientError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(withoutOverlap));
     });
@@ -155,5 +180,7 @@ describe("tls/handshake", () => {
         }
         const otherCa = write("other-ca.crt", other.caBundlePem);
         assert.throws(() => execFileSync("openssl", ["verify", "-CAfile", otherCa, head], { stdio: "pipe" }), /unable to get local issuer certificate/);
+        const c2Ca = write("c2-ca.crt", c2.caBundlePem);
+        assert.throws(() => execFileSync("openssl", ["verify", "-CAfile", c2Ca, head, worker], { stdio: "pipe" }), /unable to get local issuer certificate/);
     });
 });

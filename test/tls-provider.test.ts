@@ -13,7 +13,7 @@ const request: PkiRequest = {
     team: "team-a",
     namespace: "ray-team-a",
     podCidrs: ["10.0.0.0/30", "10.0.1.0/30"],
-    clusters: [{ name: "c1", kind: "RayCluster" }],
+    cluster: "c1",
     clients: ["alice"],
     ...PKI_DEFAULTS,
 };
@@ -31,16 +31,16 @@ describe("tls/provider", () => {
     describe("create", () => {
         it("returns the certificates as plain outputs and the keys only inside secretState", () => {
             const { secretState, ...plain } = created.outs;
-            assert.match(created.id, /^team-a-/);
+            assert.match(created.id, /^team-a-c1-/);
             assert.equal(plain.caCertPem, secretState.ca.certPem);
-            assert.equal(plain.clusterCerts.c1.headCertPem, secretState.clusters.c1.head.certPem);
-            assert.equal(plain.clusterCerts.c1.workerCertPem, secretState.clusters.c1.worker.certPem);
-            assert.equal(plain.fingerprints.c1, secretState.clusters.c1.fingerprint);
+            assert.equal(plain.headCertPem, secretState.head.certPem);
+            assert.equal(plain.workerCertPem, secretState.worker.certPem);
+            assert.equal(plain.fingerprint, secretState.fingerprint);
             assert.equal(plain.clientCerts.alice, secretState.clients.alice.certPem);
             assert.doesNotMatch(JSON.stringify(plain), /PRIVATE KEY/);
             assert.match(secretState.ca.keyPem, /PRIVATE KEY/);
             assert.deepEqual(secretState.request, request, "__provider is not part of the request");
-            assert.deepEqual(certInfo(plain.clusterCerts.c1.headCertPem).ipSans.length, 1 + 8);
+            assert.deepEqual(certInfo(plain.headCertPem).ipSans.length, 1 + 8);
             // Outputs and inputs share one property namespace: an output named like an input would erase it.
             assert.deepEqual(Object.keys(created.outs).filter((k) => k in request), []);
         });
@@ -64,11 +64,12 @@ describe("tls/provider", () => {
             assert.equal((await provider.diff(created.id, created.outs, swapped)).changes, false);
         });
 
-        it("replaces on a SAN change (pod CIDRs, namespace) and on a key size change", async () => {
+        it("replaces on a SAN change (pod CIDRs, namespace), a key size change and another cluster", async () => {
             for (const [key, value] of [
                 ["podCidrs", ["10.0.0.0/30"]],
                 ["namespace", "ray-other"],
                 ["keySize", 3072],
+                ["cluster", "c2"],
             ] as const) {
                 const d = await provider.diff(created.id, created.outs, inputs({ ...request, [key]: value }));
                 assert.equal(d.changes, true, key);
@@ -76,8 +77,8 @@ describe("tls/provider", () => {
             }
         });
 
-        it("updates in place for rotation, validity, clients and clusters", async () => {
-            for (const change of [{ rotation: 1 }, { caRotation: 1 }, { leafValidityDays: 200 }, { clients: [] }, { clusters: [] }]) {
+        it("updates in place for rotation, validity and clients", async () => {
+            for (const change of [{ rotation: 1 }, { caRotation: 1 }, { leafValidityDays: 200 }, { clients: [] }]) {
                 const d = await provider.diff(created.id, created.outs, inputs({ ...request, ...change }));
                 assert.deepEqual([d.changes, d.replaces], [true, []], JSON.stringify(change));
             }
@@ -95,8 +96,8 @@ describe("tls/provider", () => {
 
             const updated = (await provider.update("id", old, inputs())).outs as RayPkiOutputs;
             assert.equal(updated.caCertPem, old.caCertPem);
-            assert.notEqual(updated.clusterCerts.c1.headCertPem, old.clusterCerts.c1.headCertPem);
-            assert.notEqual(updated.fingerprints.c1, old.fingerprints.c1);
+            assert.notEqual(updated.headCertPem, old.headCertPem);
+            assert.notEqual(updated.fingerprint, old.fingerprint);
             assert.equal((await provider.diff("id", updated, inputs())).changes, false);
         });
     });
@@ -110,7 +111,7 @@ describe("tls/provider", () => {
         it("rotates the CA with both CAs in the bundle", async () => {
             const updated = (await provider.update(created.id, created.outs, inputs({ ...request, caRotation: 1 }))).outs as RayPkiOutputs;
             assert.deepEqual(splitPemBundle(updated.caBundlePem), [updated.caCertPem, created.outs.caCertPem]);
-            assert.equal(certInfo(updated.clusterCerts.c1.headCertPem).authorityKeyId, certInfo(updated.caCertPem).subjectKeyId);
+            assert.equal(certInfo(updated.headCertPem).authorityKeyId, certInfo(updated.caCertPem).subjectKeyId);
         });
     });
 
@@ -119,8 +120,8 @@ describe("tls/provider", () => {
             const revived = await reviveSerialized(rayPkiProvider);
 
             const { id, outs } = await revived.create(inputs());
-            assert.match(id, /^team-a-/);
-            const head = new crypto.X509Certificate(outs.clusterCerts.c1.headCertPem);
+            assert.match(id, /^team-a-c1-/);
+            const head = new crypto.X509Certificate(outs.headCertPem);
             assert.ok(head.checkIssued(new crypto.X509Certificate(outs.caCertPem)));
             assert.ok(head.verify(new crypto.X509Certificate(outs.caCertPem).publicKey));
             assert.match(head.subjectAltName!, /IP Address:10\.0\.1\.3/);
@@ -166,29 +167,25 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             team: "team-a",
             namespace: pulumi.output("ray-team-a"),
             podCidrs: ["10.0.0.0/30"],
-            clusters: [
-                { name: "c1", kind: "RayCluster" },
-                { name: "job1", kind: "RayJob" },
-            ],
-            clients: ["alice"],
+            clusters: [{ name: "c1", clients: ["alice"] }, { name: "job1" }],
         });
-        await value(pulumi.all([team.fingerprints, team.clientKeyPems, team.tlsSecrets.c1.head.id, team.tlsSecrets.job1.worker.id]));
+        const { c1, job1 } = team.clusters;
+        await value(pulumi.all([c1.fingerprint, job1.fingerprint, c1.clientKeyPems, c1.secrets.head.id, job1.secrets.worker.id]));
     });
 
     after(() => {
         mocksModule.MockMonitor.prototype.registerResource = original;
     });
 
-    it("creates RayPki as a dynamic resource whose secretState is an additional secret output", () => {
-        const pki = registered.find((r) => r.name === "team-a-pki");
-        assert.equal(pki?.type, "pulumi-nodejs:dynamic:Resource");
-        assert.equal(typeof pki?.inputs.__provider, "string");
-        assert.deepEqual(secretOutputs.get("team-a-pki"), ["secretState"]);
-        assert.equal(pki?.inputs.keySize, 2048, "defaults applied");
-        assert.deepEqual(pki?.inputs.clusters, [
-            { name: "c1", kind: "RayCluster" },
-            { name: "job1", kind: "RayJob" },
-        ]);
+    it("creates one RayPki per cluster, a dynamic resource whose secretState is an additional secret output", () => {
+        const pkis = registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepEqual(pkis.map((r) => r.name), ["team-a-c1-pki", "team-a-job1-pki"]);
+        for (const pki of pkis) {
+            assert.equal(typeof pki.inputs.__provider, "string");
+            assert.deepEqual(secretOutputs.get(pki.name), ["secretState"]);
+            assert.equal(pki.inputs.keySize, 2048, "defaults applied");
+        }
+        assert.deepEqual(pkis.map((r) => [r.inputs.cluster, r.inputs.clients]), [["c1", ["alice"]], ["job1", []]]);
     });
 
     const secretData = () =>
@@ -211,8 +208,10 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             secrets.map((s) => (s.inputs.metadata as { name: string }).name).sort(),
             [names.tlsSecret("c1", "head"), names.tlsSecret("c1", "worker"), names.tlsSecret("job1", "head"), names.tlsSecret("job1", "worker")].sort(),
         );
-        const state = await value(team.pki.secretState);
+        const states = { c1: await value(team.clusters.c1.pki.secretState), job1: await value(team.clusters.job1.pki.secretState) };
+        assert.notEqual(states.c1.caBundlePem, states.job1.caBundlePem, "each cluster's ca.crt holds its own CA");
         for (const s of secrets) {
+            const state = s.name.includes("-c1-") ? states.c1 : states.job1;
             assert.equal(s.inputs.type, "kubernetes.io/tls");
             assert.notEqual(unwrapSecret(s.inputs.data), s.inputs.data, `${s.name}: data is a secret`);
             assert.equal(typeof (s.inputs.metadata as { name: unknown }).name, "string", "metadata stays readable");
@@ -221,30 +220,31 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             assert.equal(s.decoded["ca.crt"], state.caBundlePem);
         }
         const head = secrets.find((s) => s.name === "team-a-c1-tls-head")!;
-        assert.equal(head.decoded["tls.crt"], state.clusters.c1.head.certPem);
-        assert.equal(head.decoded["tls.key"], state.clusters.c1.head.keyPem);
+        assert.equal(head.decoded["tls.crt"], states.c1.head.certPem);
+        assert.equal(head.decoded["tls.key"], states.c1.head.keyPem);
     });
 
     it("never puts the CA key (or the CA certificate as tls.crt) into a Secret", async () => {
-        const caKey = (await value(team.pki.secretState)).ca.keyPem;
-        const caKeyBody = caKey.split("\n").slice(1, -2).join("");
+        const caKeys = [(await value(team.clusters.c1.pki.secretState)).ca.keyPem, (await value(team.clusters.job1.pki.secretState)).ca.keyPem];
+        const caKeyBodies = caKeys.map((k) => k.split("\n").slice(1, -2).join(""));
         for (const s of secretData()) {
             for (const text of Object.values(s.decoded)) {
-                assert.ok(!text.replace(/\n/g, "").includes(caKeyBody), `${s.name} holds the CA key`);
+                for (const body of caKeyBodies) assert.ok(!text.replace(/\n/g, "").includes(body), `${s.name} holds a CA key`);
             }
             assert.equal(new crypto.X509Certificate(s.decoded["tls.crt"]).ca, false);
         }
     });
 
-    it("exposes fingerprints (for the pod annotation) in the clear and client keys as secrets", async () => {
-        const fingerprints = await value(team.fingerprints);
-        assert.deepEqual(Object.keys(fingerprints).sort(), ["c1", "job1"]);
-        assert.match(fingerprints.c1, /^[0-9a-f]{64}$/);
+    it("exposes each cluster's fingerprint (for the pod annotation) and CA in the clear, and client keys as secrets", async () => {
+        const { c1, job1 } = team.clusters;
+        assert.match(await value(c1.fingerprint), /^[0-9a-f]{64}$/);
+        assert.notEqual(await value(c1.fingerprint), await value(job1.fingerprint));
         assert.ok(ANNOTATIONS.tlsFingerprint);
-        assert.equal(await pulumi.isSecret(team.fingerprints), false);
-        assert.equal(await pulumi.isSecret(team.caCertPem), false);
-        assert.equal(await pulumi.isSecret(team.clientKeyPems), true);
-        assert.match((await value(team.clientKeyPems)).alice, /PRIVATE KEY/);
-        assert.match((await value(team.clientCertPems)).alice, /BEGIN CERTIFICATE/);
+        assert.equal(await pulumi.isSecret(c1.fingerprint), false);
+        assert.equal(await pulumi.isSecret(c1.caBundlePem), false);
+        assert.equal(await pulumi.isSecret(c1.clientKeyPems), true);
+        assert.match((await value(c1.clientKeyPems)).alice, /PRIVATE KEY/);
+        assert.match((await value(c1.clientCertPems)).alice, /BEGIN CERTIFICATE/);
+        assert.deepEqual(await value(job1.clientCertPems), {}, "a client belongs to the clusters it names only");
     });
 });

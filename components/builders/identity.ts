@@ -30,12 +30,18 @@ export function serviceAccountObject(input: ServiceAccountInput): Record<string,
     };
 }
 
-/** What KubeRay's autoscaler calls: it watches and patches worker pods and patches replicas on the RayCluster. */
-export function autoscalerRules(): Record<string, unknown>[] {
+/**
+ * What KubeRay's autoscaler calls: it watches and patches worker pods and patches replicas on its
+ * own RayCluster, which it reads and patches by name, so `resourceNames` holds it to that one.
+ * Pods cannot be limited the same way (RBAC has no label selectors, pod names are generated):
+ * `patch` reaches every pod of the namespace, which is what the autoscaler-scope
+ * ValidatingAdmissionPolicy (./autoscalerScope) narrows to the cluster's own pods.
+ */
+export function autoscalerRules(cluster: string): Record<string, unknown>[] {
     return [
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },
         { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
-        { apiGroups: ["ray.io"], resources: ["rayclusters"], verbs: ["get", "patch"] },
+        { apiGroups: ["ray.io"], resources: ["rayclusters"], resourceNames: [cluster], verbs: ["get", "patch"] },
     ];
 }
 
@@ -46,7 +52,7 @@ export function autoscalerRoleObjects(team: string, namespace: string, cluster: 
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "Role",
             metadata: objectMeta(name, namespace, team, { labels: { "ray.io/cluster": cluster } }),
-            rules: autoscalerRules(),
+            rules: autoscalerRules(cluster),
         },
         {
             apiVersion: "rbac.authorization.k8s.io/v1",

@@ -1,4 +1,5 @@
 export * from "./access";
+export * from "./autoscalerScope";
 export * from "./identity";
 export * from "./image";
 export * from "./meta";

@@ -1,13 +1,11 @@
 /**
  * The team's namespace (seed section 2) and its quota (section 3). Pod Security Admission
- * enforces `restricted`; the only way down is a hostPath opt-in, which PSS `restricted`
- * forbids outright, so such a stack enforces `baseline` and still audits and warns at
- * `restricted` (reported as an exception in the posture report).
+ * enforces, audits and warns at `restricted`, with no way down: the hostPath opt-in that once
+ * lowered it to `baseline` was removed (baseline forbids hostPath too).
  */
 import type { QuotaConfig } from "../config/schema";
 import { quantityString } from "../config/quantities";
-import { ANNOTATIONS, teamLabels } from "../naming";
-import { POLICY_IDS } from "../policyIds";
+import { teamLabels } from "../naming";
 import { objectMeta } from "./meta";
 
 export const RRSA_INJECTION_LABEL = "pod-identity.alibabacloud.com/injection";
@@ -18,16 +16,13 @@ export interface NamespaceInput {
     readonly labels: Record<string, string>;
     /** Label the namespace for ack-pod-identity-webhook (RRSA). */
     readonly rrsa: boolean;
-    /** A cluster mounts a hostPath: enforce `baseline`, audit and warn `restricted`. */
-    readonly hostPathOptIn: boolean;
 }
 
 export function namespaceObject(input: NamespaceInput): Record<string, unknown> {
-    const enforce = input.hostPathOptIn ? "baseline" : "restricted";
     const labels: Record<string, string> = {
         ...input.labels,
         ...teamLabels(input.team),
-        "pod-security.kubernetes.io/enforce": enforce,
+        "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
         "pod-security.kubernetes.io/audit": "restricted",
         "pod-security.kubernetes.io/audit-version": "latest",
@@ -37,11 +32,7 @@ export function namespaceObject(input: NamespaceInput): Record<string, unknown> 
     if (input.rrsa) {
         labels[RRSA_INJECTION_LABEL] = "on";
     }
-    const metadata: Record<string, unknown> = { name: input.namespace, labels };
-    if (input.hostPathOptIn) {
-        metadata.annotations = { [ANNOTATIONS.policyExceptions]: POLICY_IDS.namespacePsaRestricted };
-    }
-    return { apiVersion: "v1", kind: "Namespace", metadata };
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace, labels } };
 }
 
 export interface QuotaInput {

@@ -15,7 +15,6 @@ import {
     rayWritableDirs,
     resourceRequirements,
     writableHomeEnv,
-    type WritableDirs,
 } from "./podSecurity";
 
 export type RayClusterKind = "RayCluster" | "RayJob";
@@ -30,6 +29,8 @@ export interface RayClusterSpecInput {
     readonly image: string;
     /** Changes whenever the certificates change; restarts the pods on rotation. */
     readonly tlsFingerprint: pulumi.Input<string>;
+    /** A hash of the Ray token: changes when the token is rotated, which restarts the pods. */
+    readonly tokenFingerprint: pulumi.Input<string>;
     /** KubeRay operator version the cluster runs under (>= 1.6: `upgradeStrategy: Recreate` works on all of them). */
     readonly kubeRayVersion: string;
     /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
@@ -77,13 +78,6 @@ export function autoscalerTokenVolume(): Record<string, unknown> {
     };
 }
 
-function hostPathParts(cluster: ClusterShape): WritableDirs {
-    return {
-        volumes: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, hostPath: { path: h.path, type: "Directory" } })),
-        mounts: cluster.hostPaths.map((h) => ({ name: `host-${h.name}`, mountPath: h.mountPath, readOnly: true })),
-    };
-}
-
 function userEnv(cluster: ClusterShape): { name: string; value: string }[] {
     return Object.entries(cluster.env).map(([name, value]) => ({ name, value }));
 }
@@ -103,11 +97,14 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string
     const { cluster } = input;
     const { role, container } = parts;
     const dirs = rayWritableDirs(parts.shmSize, parts.rayTmpSize);
-    const hostPaths = hostPathParts(cluster);
     return {
         metadata: {
             labels: clusterPodLabels(input.team, cluster.name, role),
-            annotations: { ...(input.podAnnotations ?? {}), [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint },
+            annotations: {
+                ...(input.podAnnotations ?? {}),
+                [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint,
+                [ANNOTATIONS.tokenFingerprint]: input.tokenFingerprint,
+            },
         },
         spec: {
             ...isolatedPodFields(names.serviceAccount(cluster.name, role)),
@@ -123,10 +120,10 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string
                     workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
                     env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...dirs.mounts, ...hostPaths.mounts],
+                    volumeMounts: [tlsMount, ...dirs.mounts],
                 },
             ],
-            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes, ...hostPaths.volumes],
+            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes],
         },
     };
 }

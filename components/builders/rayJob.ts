@@ -46,8 +46,26 @@ export interface RayJobSpecInput extends Omit<RayClusterSpecInput, "kind" | "clu
     readonly job: RayJobConfig;
 }
 
+/**
+ * KubeRay names a RayJob's cluster `<job>-<random>`, and by default its head Service after that
+ * name, which the head certificate could then only cover with a namespace wildcard. KubeRay 1.6
+ * takes the head Service name from `headGroupSpec.headService.metadata.name` when it is set
+ * (`GenerateHeadServiceName`), for the workers' GCS address and the submitter's dashboard URL
+ * alike, so the job's cluster gets the name `<job>-head-svc`, the one the RayJob controller gives
+ * its own Service for the job: that controller finds it with the same selector and leaves it be.
+ * Headless and not-ready-published, as KubeRay makes its default head Service.
+ */
+export function jobHeadService(job: string): Record<string, unknown> {
+    return {
+        metadata: { name: names.headService(job) },
+        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true },
+    };
+}
+
 export function rayJobSpec(input: RayJobSpecInput): Record<string, unknown> {
     const { job } = input;
+    const clusterSpec = rayClusterSpec({ ...input, kind: "RayJob", cluster: job });
+    const headGroupSpec = { ...(clusterSpec.headGroupSpec as Record<string, unknown>), headService: jobHeadService(job.name) };
     return {
         entrypoint: job.entrypoint,
         submissionMode: "K8sJobMode",
@@ -56,7 +74,7 @@ export function rayJobSpec(input: RayJobSpecInput): Record<string, unknown> {
         activeDeadlineSeconds: job.activeDeadlineSeconds,
         backoffLimit: job.backoffLimit,
         submitterConfig: { backoffLimit: job.backoffLimit },
-        rayClusterSpec: rayClusterSpec({ ...input, kind: "RayJob", cluster: job }),
+        rayClusterSpec: { ...clusterSpec, headGroupSpec },
         submitterPodTemplate: submitterPodTemplate(job, input.team, input.image),
     };
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { names } from "../naming";
 import { objectMeta } from "./meta";
 
@@ -11,4 +12,13 @@ export function tokenSecretObject(team: string, namespace: string, cluster: stri
         type: "Opaque",
         stringData: { auth_token: token },
     };
+}
+
+/**
+ * The pod template annotation that changes with the token: Ray reads the token only at start, so
+ * a rotated token must restart the pods. 16 hex digits of sha256 over 32 random bytes: it tells
+ * tokens apart and gives nothing towards guessing one, so it need not be secret.
+ */
+export function tokenFingerprint(token: string): string {
+    return createHash("sha256").update(token, "utf8").digest("hex").slice(0, 16);
 }

@@ -14,6 +14,8 @@ import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
 import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
+import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
+import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
 
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
@@ -44,7 +46,6 @@ export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CI
  */
 export interface SchemaContext {
     readonly allowVulnerableRayVersion: boolean;
-    readonly hostPathPrefixes: readonly string[];
     readonly allowedRegistries: readonly string[];
     readonly requireDigest: boolean;
 }
@@ -82,25 +83,6 @@ export const imageSchema = z.strictObject({
         .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
         .optional(),
 });
-
-const underPrefix = (path: string, prefix: string) => {
-    const p = prefix.endsWith("/") ? prefix : `${prefix}/`;
-    return path === prefix.replace(/\/$/, "") || path.startsWith(p);
-};
-
-const hostPathFor = (ctx: SchemaContext) =>
-    z.strictObject({
-        name: dnsLabel(40),
-        /** Host path; must lie under one of `security.hostPathPrefixes`. Always mounted read-only. */
-        path: z
-            .string()
-            .regex(/^\/[^\0]*$/, "must be an absolute path")
-            .refine((p) => !p.split("/").includes(".."), { message: "must not contain '..'" })
-            .refine((p) => ctx.hostPathPrefixes.some((prefix) => underPrefix(p, prefix)), {
-                message: `must lie under one of security.hostPathPrefixes (${ctx.hostPathPrefixes.join(", ") || "none configured"})`,
-            }),
-        mountPath: z.string().regex(/^\/[^\0]*$/, "must be an absolute path"),
-    });
 
 const envVars = z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"), z.string())
@@ -267,7 +249,8 @@ const clusterShapeFor = (ctx: SchemaContext) => ({
         .min(1, "needs at least one worker group")
         .superRefine((groups, c) => duplicateNames(groups, "worker group", c)),
     autoscaling: autoscaling.default(autoscaling.parse({})),
-    hostPaths: z.array(hostPathFor(ctx)).default([]),
+    /** Removed: refused with a pointer to read-only PVC/CSI volumes. */
+    hostPaths: removedKey(HOST_PATHS_REMOVED),
     env: envVars.default({}),
 });
 
@@ -398,8 +381,8 @@ const tlsSchema = z.strictObject({
     caRotation: z.number().int().min(0).default(PKI_DEFAULTS.caRotation),
     /** Days during which `ca.crt` holds both the previous and the new CA. Default 30. */
     caOverlapDays: z.number().int().min(0).default(PKI_DEFAULTS.caOverlapDays),
-    /** People who get a client-only certificate for Ray Client (`ray://`). */
-    clients: z.array(dnsLabel(40)).default([]),
+    /** Ray Client users, each with the RayClusters whose CA issues them a client-only certificate (`ray://`). */
+    clients: tlsClientsSchema,
 });
 
 const accessSchema = z.strictObject({
@@ -409,8 +392,8 @@ const accessSchema = z.strictObject({
 });
 
 const securitySchema = z.strictObject({
-    /** Host path prefixes a cluster may mount (read-only). Default none: no hostPath at all. */
-    hostPathPrefixes: z.array(z.string().regex(/^\/.+/, "must be an absolute path")).default([]),
+    /** Removed with `clusters[].hostPaths`. */
+    hostPathPrefixes: removedKey(HOST_PATHS_REMOVED),
     /** Registries (prefixes of the fully qualified image) images may come from. */
     allowedRegistries: z
         .array(z.string().min(1))
@@ -526,6 +509,10 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             });
             duplicateNames(t.clusters, "RayCluster", c, ["clusters"]);
             duplicateNames(t.jobs, "RayJob", c, ["jobs"]);
+            const rayClusterNames = t.clusters.map((k) => k.name);
+            for (const p of tlsClientProblems(t.tls.clients, rayClusterNames, t.jobs.map((j) => j.name))) {
+                c.addIssue({ code: "custom", path: ["tls", "clients", ...p.path], message: p.message });
+            }
             if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
                 c.addIssue({
                     code: "custom",

@@ -4,7 +4,7 @@
  * to replace it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { tokenSecretObject } from "../builders/tokenSecret";
+import { tokenFingerprint, tokenSecretObject } from "../builders/tokenSecret";
 import { k8sObject } from "./k8sObject";
 
 export const RAY_TOKEN_BYTES = 32;
@@ -52,12 +52,16 @@ export class RayToken extends pulumi.dynamic.Resource {
     }
 }
 
-/** The token and the Secret KubeRay's `authOptions.secretName` points at, for one cluster. */
+/**
+ * The token and the Secret KubeRay's `authOptions.secretName` points at, for one cluster, with the
+ * token's fingerprint for the pod templates (not secret: see `tokenFingerprint`).
+ */
 export function rayTokenSecret(
     name: string,
     target: { team: string; namespace: string; cluster: string; rotation?: number },
     parent: pulumi.Resource,
-): pulumi.CustomResource {
+): { secret: pulumi.CustomResource; fingerprint: pulumi.Output<string> } {
     const token = new RayToken(`${name}-token`, { cluster: target.cluster, rotation: target.rotation ?? 0 }, { parent });
-    return k8sObject(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
+    const secret = k8sObject(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
+    return { secret, fingerprint: pulumi.unsecret(token.token.apply(tokenFingerprint)) };
 }

@@ -1,7 +1,11 @@
 /**
- * The team's Ray PKI as pure functions: a request and the previous state go in, PEMs come out.
- * The dynamic provider, the tests and the renderer all call these, so what the mock runtime
- * renders is what `pulumi up` issues.
+ * One RayCluster's (or RayJob's) Ray PKI as pure functions: a request and the previous state go
+ * in, PEMs come out. The dynamic provider, the tests and the renderer all call these, so what the
+ * mock runtime renders is what `pulumi up` issues.
+ *
+ * Trust is per cluster, not per team: each RayCluster and RayJob gets its own CA, so a certificate
+ * of one cluster (or a key stolen from one of its pods) is never accepted by another cluster's
+ * nodes, although all of a team's pods share the team's pod subnets.
  *
  * Why every pod address is a SAN: gRPC checks an IP target only against IP SANs, Ray dials
  * peers by pod IP, and pod IPs are unknown at deploy time. Binding the team's pods to dedicated
@@ -35,12 +39,14 @@ const CLOCK_SKEW_MS = 3_600_000;
 
 export type RayWorkloadKind = "RayCluster" | "RayJob";
 
+/** What one cluster's PKI is issued from. */
 export interface PkiRequest {
     readonly team: string;
     readonly namespace: string;
     readonly podCidrs: string[];
-    readonly clusters: { name: string; kind: RayWorkloadKind }[];
-    /** Ray Client users; each gets a client-only certificate. */
+    /** The RayCluster or RayJob whose CA this is; its head Service names are the head certificate's DNS SANs. */
+    readonly cluster: string;
+    /** Ray Client users of this cluster; each gets a client-only certificate from this cluster's CA. */
     readonly clients: string[];
     readonly keySize: 2048 | 3072;
     readonly leafValidityDays: number;
@@ -59,13 +65,6 @@ export interface IssuedPair {
     keyPem: string;
 }
 
-export interface ClusterMaterial {
-    head: IssuedPair;
-    worker: IssuedPair;
-    /** sha256 over the bundle and both certificates: a pod template annotation, so a rotation restarts the pods. */
-    fingerprint: string;
-}
-
 export interface PkiState {
     ca: IssuedPair & { rotation: number };
     /**
@@ -75,7 +74,10 @@ export interface PkiState {
     previousCa?: { certPem: string; notAfter: string; retiredAt: string };
     /** What goes into `ca.crt`: the current CA, then the previous one during the overlap. */
     caBundlePem: string;
-    clusters: Record<string, ClusterMaterial>;
+    head: IssuedPair;
+    worker: IssuedPair;
+    /** sha256 over the bundle and both certificates: a pod template annotation, so a rotation restarts the pods. */
+    fingerprint: string;
     clients: Record<string, IssuedPair>;
     /** The request this state was issued for; the next run compares against it. */
     request: PkiRequest;
@@ -149,16 +151,15 @@ export function validatePkiRequest(req: PkiRequest): string[] {
             `renewBeforeDays (${req.renewBeforeDays}) must be shorter than leafValidityDays (${req.leafValidityDays}) and caValidityDays (${req.caValidityDays})`,
         );
     }
-    for (const dup of duplicates(req.clusters.map((c) => c.name))) {
-        errors.push(`clusters: ${dup} is listed twice`);
+    if (typeof req.cluster !== "string" || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(req.cluster)) {
+        errors.push(`cluster: must be the RayCluster or RayJob name (a DNS label), got ${JSON.stringify(req.cluster)}`);
     }
-    for (const c of req.clusters) {
-        if (c.kind !== "RayCluster" && c.kind !== "RayJob") {
-            errors.push(`clusters: ${c.name} has kind ${JSON.stringify(c.kind)}, expected RayCluster or RayJob`);
+    if (!Array.isArray(req.clients)) {
+        errors.push(`clients: must be a list of names, got ${JSON.stringify(req.clients)}`);
+    } else {
+        for (const dup of duplicates(req.clients)) {
+            errors.push(`clients: ${dup} is listed twice`);
         }
-    }
-    for (const dup of duplicates(req.clients)) {
-        errors.push(`clients: ${dup} is listed twice`);
     }
     return errors;
 }
@@ -172,22 +173,23 @@ function duplicates(items: string[]): string[] {
 /** The inputs each piece is issued from; a piece is re-issued when its inputs differ from last time. */
 const caInputs = (r: PkiRequest) => ({
     team: r.team,
+    cluster: r.cluster,
     keySize: r.keySize,
     caValidityDays: r.caValidityDays,
     caRotation: r.caRotation,
 });
 const clientInputs = (r: PkiRequest) => ({
     team: r.team,
+    cluster: r.cluster,
     keySize: r.keySize,
     leafValidityDays: r.leafValidityDays,
     rotation: r.rotation,
 });
-const clusterInputs = (r: PkiRequest, cluster: string) => ({
+const nodeInputs = (r: PkiRequest) => ({
     ...clientInputs(r),
     namespace: r.namespace,
     // Order does not change the SANs, so it must not re-issue (or replace) anything.
     podCidrs: [...r.podCidrs].sort(),
-    kind: r.clusters.find((c) => c.name === cluster)?.kind,
 });
 
 function changedKeys(before: object, after: object): string[] {
@@ -200,14 +202,14 @@ function expiresWithin(certPem: string, days: number, now: Date): boolean {
     return notAfterOf(certPem).getTime() - now.getTime() <= days * DAY_MS;
 }
 
-/** Keys: `ca`, `previousCa`, `cluster:<name>`, `client:<name>`; values say why. */
+/** Keys: `ca`, `previousCa`, `nodes` (head and worker), `client:<name>`; values say why. */
 type Plan = Map<string, string>;
 
 function planPki(req: PkiRequest, previous: PkiState | undefined, now: Date): Plan {
     const plan: Plan = new Map();
     if (!previous) {
         plan.set("ca", "new");
-        req.clusters.forEach((c) => plan.set(`cluster:${c.name}`, "new"));
+        plan.set("nodes", "new");
         req.clients.forEach((c) => plan.set(`client:${c}`, "new"));
         return plan;
     }
@@ -235,17 +237,10 @@ function planPki(req: PkiRequest, previous: PkiState | undefined, now: Date): Pl
             }
         }
     };
-    for (const { name } of req.clusters) {
-        const had = previous.clusters[name];
-        const changed = had ? changedKeys(clusterInputs(old, name), clusterInputs(req, name)) : [];
-        leaf(`cluster:${name}`, had && [had.head.certPem, had.worker.certPem], changed);
-    }
+    leaf("nodes", [previous.head.certPem, previous.worker.certPem], changedKeys(nodeInputs(old), nodeInputs(req)));
     for (const name of req.clients) {
         const had = previous.clients[name];
         leaf(`client:${name}`, had && [had.certPem], changedKeys(clientInputs(old), clientInputs(req)));
-    }
-    for (const name of Object.keys(previous.clusters)) {
-        if (!req.clusters.some((c) => c.name === name)) plan.set(`cluster:${name}`, "removed");
     }
     for (const name of Object.keys(previous.clients)) {
         if (!req.clients.includes(name)) plan.set(`client:${name}`, "removed");
@@ -275,7 +270,7 @@ export function pkiChanges(req: PkiRequest, previous: PkiState | undefined, now:
 export function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new Date()): PkiState {
     const problems = validatePkiRequest(req);
     if (problems.length > 0) {
-        throw new Error(`cannot issue the Ray TLS certificates:\n  - ${problems.join("\n  - ")}`);
+        throw new Error(`cannot issue the Ray TLS certificates of ${req.cluster}:\n  - ${problems.join("\n  - ")}`);
     }
     const plan = planPki(req, previous, now);
 
@@ -296,20 +291,23 @@ export function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new D
 
     let signer: Signer | undefined;
     const issuer = () => (signer ??= loadSigner(ca));
-    const clusters: Record<string, ClusterMaterial> = {};
-    for (const { name, kind } of req.clusters) {
-        const kept = previous?.clusters[name];
-        const fresh = plan.has(`cluster:${name}`) || !kept;
-        const head = fresh ? issueLeaf(req, issuer(), now, `${name}-ray-head`, headDnsNames(req, name, kind), true) : kept.head;
-        const worker = fresh ? issueLeaf(req, issuer(), now, `${name}-ray-worker`, ["localhost"], true) : kept.worker;
-        clusters[name] = { head, worker, fingerprint: sha256Hex(caBundlePem + head.certPem + worker.certPem) };
-    }
+    const fresh = !previous || plan.has("nodes");
+    const head = fresh ? issueLeaf(req, issuer(), now, `${req.cluster}-ray-head`, headDnsNames(req), true) : previous.head;
+    const worker = fresh ? issueLeaf(req, issuer(), now, `${req.cluster}-ray-worker`, ["localhost"], true) : previous.worker;
     const clients: Record<string, IssuedPair> = {};
     for (const name of req.clients) {
         const kept = previous?.clients[name];
         clients[name] = plan.has(`client:${name}`) || !kept ? issueLeaf(req, issuer(), now, name, [], false) : kept;
     }
-    const state: PkiState = { ca, caBundlePem, clusters, clients, request: cloneRequest(req) };
+    const state: PkiState = {
+        ca,
+        caBundlePem,
+        head,
+        worker,
+        fingerprint: sha256Hex(caBundlePem + head.certPem + worker.certPem),
+        clients,
+        request: cloneRequest(req),
+    };
     if (previousCa) state.previousCa = previousCa;
     return state;
 }
@@ -318,13 +316,12 @@ function cloneRequest(req: PkiRequest): PkiRequest {
     return JSON.parse(JSON.stringify(req)) as PkiRequest;
 }
 
-function headDnsNames(req: PkiRequest, cluster: string, kind: RayWorkloadKind): string[] {
-    // KubeRay names a RayJob's cluster `<job>-<random>`, so its head Service name is unknown here.
-    const service =
-        kind === "RayJob"
-            ? [`*.${req.namespace}.svc`, `*.${req.namespace}.svc.cluster.local`]
-            : names.headServiceDnsNames(cluster, req.namespace);
-    return ["localhost", ...service];
+/**
+ * A RayJob's cluster is named `<job>-<random>` by KubeRay, but its head Service is named by the
+ * RayJob builder (`headGroupSpec.headService`), so both kinds get the same four exact names.
+ */
+function headDnsNames(req: PkiRequest): string[] {
+    return ["localhost", ...names.headServiceDnsNames(req.cluster, req.namespace)];
 }
 
 interface Signer {
@@ -383,16 +380,18 @@ function newCertificate(publicKey: forge.pki.PublicKey, now: Date, notAfter: Dat
 function issueCa(req: PkiRequest, now: Date): IssuedPair {
     const key = generateKey(req.keySize);
     const cert = newCertificate(key.publicKey, now, new Date(now.getTime() + req.caValidityDays * DAY_MS));
-    // The issue time in OU keeps old and new CA subjects distinct during a rotation overlap.
+    // The issue time in an OU keeps old and new CA subjects distinct during a rotation overlap.
     const subject = [
-        { name: "commonName", value: `ray-on-ack ${req.team} CA` },
+        { name: "commonName", value: `ray-on-ack ${req.cluster} CA` },
         { name: "organizationName", value: "ray-on-ack" },
-        { name: "organizationalUnitName", value: `${req.team} issued ${now.toISOString()}` },
+        { name: "organizationalUnitName", value: req.team },
+        { name: "organizationalUnitName", value: `issued ${now.toISOString()}` },
     ];
     cert.setSubject(subject);
     cert.setIssuer(subject);
     cert.setExtensions([
-        { name: "basicConstraints", cA: true, critical: true },
+        // pathLen 0: the CA signs leaves only, never another CA, so a leaf key can never become an issuer.
+        { name: "basicConstraints", cA: true, pathLenConstraint: 0, critical: true },
         { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
         { name: "subjectKeyIdentifier" },
     ]);
@@ -413,6 +412,7 @@ function issueLeaf(req: PkiRequest, ca: Signer, now: Date, commonName: string, d
         { name: "commonName", value: commonName },
         { name: "organizationName", value: "ray-on-ack" },
         { name: "organizationalUnitName", value: req.team },
+        { name: "organizationalUnitName", value: req.cluster },
     ]);
     cert.setIssuer(ca.cert.subject.attributes);
     const extensions: object[] = [
@@ -459,6 +459,8 @@ export interface CertInfo {
     notBefore: Date;
     notAfter: Date;
     isCa: boolean;
+    /** basicConstraints pathLenConstraint; undefined when absent (no limit). */
+    pathLen?: number;
     /** Extension names (forge's) that are marked critical. */
     critical: string[];
     keyUsage: string[];
@@ -494,6 +496,7 @@ export function certInfo(pem: string): CertInfo {
         notBefore: cert.validity.notBefore,
         notAfter: cert.validity.notAfter,
         isCa: ext("basicConstraints")?.cA === true,
+        pathLen: ext("basicConstraints")?.pathLenConstraint as number | undefined,
         critical: exts.filter((e) => e.critical).map((e) => e.name),
         keyUsage: flags(ext("keyUsage"), KEY_USAGES),
         eku: flags(ext("extKeyUsage"), EKUS),

@@ -1,5 +1,5 @@
 /**
- * The team PKI as a Pulumi dynamic resource. Issuing lives in ./pki; this file only maps
+ * One cluster's PKI (its own CA) as a Pulumi dynamic resource. Issuing lives in ./pki; this file only maps
  * the provider protocol onto it, so the mock runtime, the renderer and the tests can call the
  * same plain functions (`rayPkiOutputs`) and get what `create` would have returned.
  *
@@ -16,7 +16,7 @@ const REQUEST_KEYS = [
     "team",
     "namespace",
     "podCidrs",
-    "clusters",
+    "cluster",
     "clients",
     "keySize",
     "leafValidityDays",
@@ -29,28 +29,23 @@ const REQUEST_KEYS = [
 
 /**
  * Changing the SANs replaces the resource (issue #3): the replacement starts from a new CA.
- * Key size is in the list because a new key size for the CA is a new CA anyway.
+ * Key size is in the list because a new key size for the CA is a new CA anyway, and the
+ * cluster because a CA belongs to one cluster only.
  */
-export const REPLACE_ON_CHANGE = ["namespace", "podCidrs", "keySize"] as const;
+export const REPLACE_ON_CHANGE = ["namespace", "podCidrs", "keySize", "cluster"] as const;
 
 /** How the engine marks a value it does not know yet (during preview); the provider host passes it through. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export interface PublicClusterCerts {
-    headCertPem: string;
-    workerCertPem: string;
-    fingerprint: string;
-}
 
 /** What the resource stores: public certificates readable as plain outputs, keys only inside `secretState`. */
 export interface RayPkiOutputs {
     caCertPem: string;
     caBundlePem: string;
-    /** Cluster name to its public certificates. (Not `clusters`: that is an input, and outputs share the namespace.) */
-    clusterCerts: Record<string, PublicClusterCerts>;
+    headCertPem: string;
+    workerCertPem: string;
     /** Client name to its certificate PEM. */
     clientCerts: Record<string, string>;
-    fingerprints: Record<string, string>;
+    fingerprint: string;
     /** Everything, CA key included. Marked secret through `additionalSecretOutputs`. */
     secretState: PkiState;
 }
@@ -63,15 +58,17 @@ export function requestFromInputs(inputs: Record<string, unknown>): PkiRequest {
 }
 
 export function rayPkiOutputs(state: PkiState): RayPkiOutputs {
-    const clusterCerts: Record<string, PublicClusterCerts> = {};
-    const fingerprints: Record<string, string> = {};
-    for (const [name, c] of Object.entries(state.clusters)) {
-        clusterCerts[name] = { headCertPem: c.head.certPem, workerCertPem: c.worker.certPem, fingerprint: c.fingerprint };
-        fingerprints[name] = c.fingerprint;
-    }
     const clientCerts: Record<string, string> = {};
     for (const [name, c] of Object.entries(state.clients)) clientCerts[name] = c.certPem;
-    return { caCertPem: state.ca.certPem, caBundlePem: state.caBundlePem, clusterCerts, clientCerts, fingerprints, secretState: state };
+    return {
+        caCertPem: state.ca.certPem,
+        caBundlePem: state.caBundlePem,
+        headCertPem: state.head.certPem,
+        workerCertPem: state.worker.certPem,
+        clientCerts,
+        fingerprint: state.fingerprint,
+        secretState: state,
+    };
 }
 
 /**
@@ -105,7 +102,8 @@ export const rayPkiProvider: pulumi.dynamic.ResourceProvider = {
 
     async create(inputs: Record<string, unknown>) {
         const outs = createRayPkiOutputs(inputs);
-        return { id: `${outs.secretState.request.team}-${require("crypto").randomUUID()}`, outs };
+        const r = outs.secretState.request;
+        return { id: `${r.team}-${r.cluster}-${require("crypto").randomUUID()}`, outs };
     },
 
     async diff(_id: string, olds: RayPkiOutputs, news: Record<string, unknown>) {
@@ -134,15 +132,16 @@ type RequestInputs = { readonly [K in keyof PkiRequest]: pulumi.Input<PkiRequest
 /** All fields are required here; `TeamPki` applies the defaults. */
 export interface RayPkiArgs extends RequestInputs {}
 
-/** The team's CA, per-cluster head/worker certificates and Ray Client certificates. */
+/** One cluster's CA, its head/worker certificates and its Ray Client certificates. */
 export class RayPki extends pulumi.dynamic.Resource {
     declare readonly caCertPem: pulumi.Output<string>;
     /** The `ca.crt` content: the CA, plus the previous one during a rotation overlap. */
     declare readonly caBundlePem: pulumi.Output<string>;
-    declare readonly clusterCerts: pulumi.Output<Record<string, PublicClusterCerts>>;
+    declare readonly headCertPem: pulumi.Output<string>;
+    declare readonly workerCertPem: pulumi.Output<string>;
     declare readonly clientCerts: pulumi.Output<Record<string, string>>;
-    /** Per cluster; put it on the pod templates so a rotation restarts the pods. */
-    declare readonly fingerprints: pulumi.Output<Record<string, string>>;
+    /** Put it on the pod templates so a rotation restarts the pods. */
+    declare readonly fingerprint: pulumi.Output<string>;
     /** Secret: every key, the CA key included. Never put it whole into a Kubernetes object. */
     declare readonly secretState: pulumi.Output<PkiState>;
 
@@ -150,9 +149,10 @@ export class RayPki extends pulumi.dynamic.Resource {
         const outputs: Record<keyof RayPkiOutputs, undefined> = {
             caCertPem: undefined,
             caBundlePem: undefined,
-            clusterCerts: undefined,
+            headCertPem: undefined,
+            workerCertPem: undefined,
             clientCerts: undefined,
-            fingerprints: undefined,
+            fingerprint: undefined,
             secretState: undefined,
         };
         super(

@@ -2,15 +2,20 @@ import type { TeamConfig } from "../config/schema";
 import { names } from "../naming";
 import { workloadsOf } from "../config/workloads";
 import type { PkiRequest } from "./pki";
+import type { TeamPkiArgs } from "./TeamPki";
 
-/** What a team's config asks of its PKI: one pair of certificates per RayCluster and RayJob. */
-export function pkiRequestFor(config: TeamConfig): PkiRequest {
+/** The Ray Client users whose certificates come from this cluster's CA (`tls.clients[].clusters`). */
+export function tlsClientsOf(config: TeamConfig, cluster: string): string[] {
+    return config.tls.clients.filter((c) => c.clusters.includes(cluster)).map((c) => c.name);
+}
+
+/** What a team's config asks of its PKI: a CA and a pair of certificates per RayCluster and RayJob. */
+export function teamPkiArgsFor(config: TeamConfig): TeamPkiArgs & { readonly podCidrs: string[]; readonly namespace: string } {
     return {
         team: config.team,
         namespace: names.namespace(config.team, config.namespace),
         podCidrs: [...config.podCidrs],
-        clusters: workloadsOf(config).map(({ name, kind }) => ({ name, kind })),
-        clients: [...config.tls.clients],
+        clusters: workloadsOf(config).map(({ name }) => ({ name, clients: tlsClientsOf(config, name) })),
         keySize: config.tls.keySize,
         leafValidityDays: config.tls.leafValidityDays,
         caValidityDays: config.tls.caValidityDays,
@@ -19,4 +24,23 @@ export function pkiRequestFor(config: TeamConfig): PkiRequest {
         caRotation: config.tls.caRotation,
         caOverlapDays: config.tls.caOverlapDays,
     };
+}
+
+/** The request of each cluster's PKI resource, in workload order (what `TeamPki` registers). */
+export function pkiRequestsFor(config: TeamConfig): PkiRequest[] {
+    const args = teamPkiArgsFor(config);
+    return args.clusters.map((c) => ({
+        team: args.team,
+        namespace: args.namespace,
+        podCidrs: [...args.podCidrs],
+        cluster: c.name,
+        clients: [...(c.clients ?? [])],
+        keySize: config.tls.keySize,
+        leafValidityDays: config.tls.leafValidityDays,
+        caValidityDays: config.tls.caValidityDays,
+        renewBeforeDays: config.tls.renewBeforeDays,
+        rotation: config.tls.rotation,
+        caRotation: config.tls.caRotation,
+        caOverlapDays: config.tls.caOverlapDays,
+    }));
 }

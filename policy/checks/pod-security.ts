@@ -1,10 +1,9 @@
 /**
  * Seed 5: every pod template meets the Kubernetes Pod Security Standard `restricted`, runs with a
- * read-only root filesystem, and mounts no host path except read-only under an allowed prefix.
+ * read-only root filesystem, and mounts no host path at all.
  * Checking templates here, and not only at admission, catches the violation at preview time
  * with the path to fix, and covers the autoscaler sidecar KubeRay builds from autoscalerOptions.
  */
-import * as path from "path";
 import { POLICY_IDS } from "../../components/policyIds";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
@@ -180,51 +179,33 @@ export const readOnlyRootFilesystem: Check = {
     },
 };
 
-/** Prefix match by path segment after normalising `..`, so `/data` admits `/data/x` but not `/database` or `/data/../etc`. */
-export function isUnderPrefix(hostPath: string, prefix: string): boolean {
-    const p = path.posix.normalize(hostPath);
-    const base = path.posix.normalize(prefix).replace(/\/+$/, "");
-    return base !== "" && (p === base || p.startsWith(`${base}/`));
-}
-
+/**
+ * No hostPath volume, whatever the path and mode: Pod Security `baseline` forbids them as well as
+ * `restricted`, so no namespace of ours admits one, and data comes through PVC/CSI volumes.
+ */
 export const hostPathRestricted: Check = {
     kind: "resource",
     id: POLICY_IDS.hostPathRestricted,
-    title: "hostPath only read-only under an allowed prefix",
+    title: "no hostPath volumes",
     seedSection: "5",
-    description:
-        "seed 5: a hostPath volume lies under one of the pack's hostPathPrefixes (default none) and every container mounts it read-only.",
-    configKeys: ["hostPathPrefixes"],
+    description: "seed 5: no pod template has a hostPath volume (read-only data comes through PersistentVolumeClaim or CSI volumes).",
+    configKeys: [],
     appliesTo: hasTemplates,
-    validate(r, config) {
+    validate(r) {
         const findings: Finding[] = [];
         for (const t of podTemplates(r)) {
             const volumes: any[] = t.spec.volumes ?? [];
-            const hostPathVolumes = new Set<string>();
             volumes.forEach((v, i) => {
-                if (!v?.hostPath) {
-                    return;
-                }
-                hostPathVolumes.add(v.name);
-                const hostPath = String(v.hostPath.path);
-                if (!config.hostPathPrefixes.some((prefix) => isUnderPrefix(hostPath, prefix))) {
-                    const allowed =
-                        config.hostPathPrefixes.length === 0
-                            ? "no hostPath is allowed (pack config hostPathPrefixes is empty)"
-                            : `it is not under an allowed prefix (${config.hostPathPrefixes.join(", ")})`;
-                    findings.push(violation(r, `${t.specPath}.volumes[${i}].hostPath.path`, `${JSON.stringify(hostPath)}: ${allowed}`));
+                if (v?.hostPath) {
+                    findings.push(
+                        violation(
+                            r,
+                            `${t.specPath}.volumes[${i}].hostPath`,
+                            `${JSON.stringify(String(v.hostPath.path))}: no hostPath is allowed; use a read-only PersistentVolumeClaim or CSI volume`,
+                        ),
+                    );
                 }
             });
-            for (const c of containersOf(t)) {
-                const mounts: any[] = c.container.volumeMounts ?? [];
-                mounts.forEach((m, j) => {
-                    if (hostPathVolumes.has(m?.name) && m.readOnly !== true) {
-                        findings.push(
-                            violation(r, `${c.path}.volumeMounts[${j}].readOnly`, `must be true for hostPath volume "${m.name}" (container "${c.name}")`),
-                        );
-                    }
-                });
-            }
         }
         return findings;
     },

@@ -49,7 +49,7 @@ async function build(first: number, count: number, pki: { ms: number }): Promise
     await pulumi.runtime.setMocks(timedMocks(recorded, pki), "ray-on-ack", `bench-${count}`, false);
     const configs = Array.from({ length: count }, (_, i) => generatedTeam(first + i));
     const envs = configs.map((config) => new TeamEnvironment(config.team, { config }));
-    const outputs: pulumi.Output<unknown>[] = envs.flatMap((e) => [e.namespace, e.clusters, e.caCertificate, e.tlsClients, e.tlsClientKeys]);
+    const outputs: pulumi.Output<unknown>[] = envs.flatMap((e) => [e.namespace, e.clusters, e.jobs, e.tlsClientKeys]);
     await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
     // disconnect() waits for every outstanding registration.
     await pulumi.runtime.disconnect();

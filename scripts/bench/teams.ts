@@ -47,6 +47,8 @@ export function generatedTeamRaw(i: number): Record<string, string> {
     raw["ray-on-ack:team"] = team;
     raw["ray-on-ack:podCidrs"] = JSON.stringify([`10.${i + 1}.0.0/24`]);
     raw["ray-on-ack:clusters"] = JSON.stringify(clusters);
+    // team-a's Ray Client user, on the first generated cluster (client certificates are per cluster).
+    raw["ray-on-ack:tls"] = JSON.stringify({ clients: [{ name: "alice", clusters: ["rc0"] }] });
     return raw;
 }
 
@@ -55,7 +57,7 @@ export function generatedTeam(i: number): TeamConfig {
 }
 
 
-/** RSA keys one issuePki generates for a request: CA, head + worker per cluster, one per client. */
-export function keysIn(req: PkiRequest): number {
-    return 1 + 2 * req.clusters.length + req.clients.length;
+/** RSA keys a team's PKI requests generate: per cluster its CA, head and worker, and one per client. */
+export function keysIn(reqs: readonly PkiRequest[]): number {
+    return reqs.reduce((sum, req) => sum + 3 + req.clients.length, 0);
 }

@@ -5,19 +5,23 @@
 #
 #   bash scripts/e2e/ray-tls.sh [PKI_DIR]
 #
-# PKI_DIR (default: a test PKI generated here with openssl) must hold:
-#   ca.crt                                   the team CA
-#   head.crt + head.key    or  <x>-head.crt + <x>-head.key      head certificate
-#   worker.crt + worker.key or <x>-worker.crt + <x>-worker.key  worker certificate
+# PKI_DIR is one cluster's directory as `npm run render -- --include-secrets` writes it
+# (out/<stack>/pki/<cluster>/; default: a test PKI generated here with openssl) and must hold:
+#   ca.crt                  the cluster's own CA
+#   head.crt + head.key     head certificate
+#   worker.crt + worker.key worker certificate
 #   auth_token (optional; else RAY_E2E_TOKEN, else a random token)
-# With several clusters in PKI_DIR, RAY_E2E_CLUSTER=<x> picks <x>-head.crt / <x>-worker.crt.
+#   clients/<user>.crt + .key (optional): Ray Client must connect with the first of them
 # The certificates must cover 127.42.0.1 and 127.42.0.2 (a stack whose pod CIDR is
 # 127.42.0.0/24). Single files can be overridden with RAY_E2E_CA, RAY_E2E_HEAD_CERT,
 # RAY_E2E_HEAD_KEY, RAY_E2E_WORKER_CERT, RAY_E2E_WORKER_KEY, RAY_E2E_TOKEN_FILE.
 #
 # Nodes: head 127.42.0.1 (GCS 6379, dashboard/Jobs 8265, client 10001), worker 127.42.0.2
 # (custom resource e2e_worker), and a rogue node 127.42.0.3 whose certificate comes from
-# another CA (and that has the right token), which must not be able to join.
+# another CA (and that has the right token), which must not be able to join. With
+# RAY_E2E_ROGUE_PKI=<dir> (ca.crt, worker.crt, worker.key) the rogue uses that: run.sh passes
+# the PKI our code issues for another RayCluster of the same team and pod CIDR; its
+# clients/<user>.crt, if any, must be refused by Ray Client.
 # Prints PASS:/FAIL: lines; exit status is non-zero if any check failed.
 set -uo pipefail
 
@@ -86,13 +90,6 @@ gen_cert() {
       -out "$d/$name.crt" -days 2 -extfile "$d/$name.ext" 2>/dev/null
 }
 
-pick() { # DIR SUFFIX: DIR/$RAY_E2E_CLUSTER-SUFFIX, DIR/SUFFIX, or the single DIR/*-SUFFIX
-  local d="$1" s="$2"
-  if [[ -n "${RAY_E2E_CLUSTER:-}" ]]; then echo "$d/$RAY_E2E_CLUSTER-$s"; return; fi
-  if [[ -f "$d/$s" ]]; then echo "$d/$s"; return; fi
-  local m=("$d"/*-"$s")
-  [[ ${#m[@]} -eq 1 && -f "${m[0]}" ]] && echo "${m[0]}"
-}
 
 PKI="${1:-}"
 if [[ -z "$PKI" ]]; then
@@ -101,9 +98,9 @@ if [[ -z "$PKI" ]]; then
   { gen_ca "$PKI" ca && gen_cert "$PKI" ca head && gen_cert "$PKI" ca worker; } || { fail "openssl could not generate the test PKI"; exit 1; }
 fi
 CA="${RAY_E2E_CA:-$PKI/ca.crt}"
-HEAD_CERT="${RAY_E2E_HEAD_CERT:-$(pick "$PKI" head.crt)}"
+HEAD_CERT="${RAY_E2E_HEAD_CERT:-$PKI/head.crt}"
 HEAD_KEY="${RAY_E2E_HEAD_KEY:-${HEAD_CERT%.crt}.key}"
-WORKER_CERT="${RAY_E2E_WORKER_CERT:-$(pick "$PKI" worker.crt)}"
+WORKER_CERT="${RAY_E2E_WORKER_CERT:-$PKI/worker.crt}"
 WORKER_KEY="${RAY_E2E_WORKER_KEY:-${WORKER_CERT%.crt}.key}"
 for f in "$CA" "$HEAD_CERT" "$HEAD_KEY" "$WORKER_CERT" "$WORKER_KEY"; do
   if [[ -z "$f" || ! -f "$f" ]]; then
@@ -125,10 +122,24 @@ for pair in "$HEAD_CERT:$HEAD_IP" "$WORKER_CERT:$WORKER_IP"; do
   fi
 done
 
-# another CA for the rogue node, with a certificate that is otherwise identical
-mkdir -p "$WORK/rogue-pki"
-{ gen_ca "$WORK/rogue-pki" rogue-ca && gen_cert "$WORK/rogue-pki" rogue-ca rogue; } ||
-  { fail "openssl could not generate the rogue CA"; exit 1; }
+# another CA for the rogue node, with a certificate that is otherwise identical: another
+# cluster's, when given, else an openssl stand-in
+if [[ -n "${RAY_E2E_ROGUE_PKI:-}" ]]; then
+  ROGUE_CERT="$RAY_E2E_ROGUE_PKI/worker.crt"; ROGUE_KEY="$RAY_E2E_ROGUE_PKI/worker.key"; ROGUE_CA="$RAY_E2E_ROGUE_PKI/ca.crt"
+  if ! openssl x509 -in "$ROGUE_CERT" -noout -checkip "$ROGUE_IP" 2>/dev/null | grep -q 'does match'; then
+    fail "the other cluster's worker certificate lacks IP SAN $ROGUE_IP"; exit 1
+  fi
+  if openssl verify -CAfile "$CA" "$ROGUE_CERT" >/dev/null 2>&1; then
+    fail "the other cluster's worker certificate verifies against this cluster's CA: the CAs are shared"
+  else
+    pass "the other cluster's worker certificate does not verify against this cluster's CA (openssl)"
+  fi
+else
+  mkdir -p "$WORK/rogue-pki"
+  { gen_ca "$WORK/rogue-pki" rogue-ca && gen_cert "$WORK/rogue-pki" rogue-ca rogue; } ||
+    { fail "openssl could not generate the rogue CA"; exit 1; }
+  ROGUE_CERT="$WORK/rogue-pki/rogue.crt"; ROGUE_KEY="$WORK/rogue-pki/rogue.key"; ROGUE_CA="$WORK/rogue-pki/rogue-ca.crt"
+fi
 
 # ---- nodes -------------------------------------------------------------------------------
 # ray_env CERT KEY CA: the environment of a Ray container in our pods
@@ -136,9 +147,11 @@ ray_env() {
   echo "PATH=$E2E_VENV/bin:$PATH HOME=$WORK/home RAY_E2E_RUN=$WORK RAY_USE_TLS=1 RAY_TLS_SERVER_CERT=$1 RAY_TLS_SERVER_KEY=$2 RAY_TLS_CA_CERT=$3"
   echo "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$TOKEN RAY_USAGE_STATS_ENABLED=0 RAY_DISABLE_DOCKER_CPU_WARNING=1"
 }
-HEAD_ENV="$(ray_env "$HEAD_CERT" "$HEAD_KEY" "$CA" | tr '\n' ' ')"
+# The Ray Client proxier (on the head) gives a new client's server process 30 s to come up by
+# default; on a loaded 2-core machine its Python start-up alone can take longer.
+HEAD_ENV="$(ray_env "$HEAD_CERT" "$HEAD_KEY" "$CA" | tr '\n' ' ') RAY_CLIENT_SERVER_CHECK_CHANNEL_TIMEOUT_S=180"
 WORKER_ENV="$(ray_env "$WORKER_CERT" "$WORKER_KEY" "$CA" | tr '\n' ' ')"
-ROGUE_ENV="$(ray_env "$WORK/rogue-pki/rogue.crt" "$WORK/rogue-pki/rogue.key" "$WORK/rogue-pki/rogue-ca.crt" | tr '\n' ' ')"
+ROGUE_ENV="$(ray_env "$ROGUE_CERT" "$ROGUE_KEY" "$ROGUE_CA" | tr '\n' ' ')"
 
 start_node() { # NAME ENV ARGS...
   local name="$1" envs="$2"; shift 2
@@ -226,6 +239,22 @@ if grep -qE 'Unauthenticated|InvalidAuthToken' "$WORK/logs/driver-wrong-token.er
 else
   fail "GCS did not answer the wrong token with Unauthenticated"; tail -n 5 "$WORK/logs/driver-wrong-token.err"
 fi
+
+# Ray Client with a client-only certificate (EKU clientAuth) of this cluster, and one of another cluster
+client_env() { # CERT KEY: a Ray Client user's environment, this cluster's CA
+  echo "PATH=$E2E_VENV/bin:$PATH HOME=$WORK/home RAY_E2E_RUN=$WORK RAY_USE_TLS=1 RAY_TLS_SERVER_CERT=$1 RAY_TLS_SERVER_KEY=$2 RAY_TLS_CA_CERT=$CA"
+  echo "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$TOKEN RAY_USAGE_STATS_ENABLED=0"
+}
+client_check() { # CHECK CERT: run the client driver with that certificate
+  local user; user="$(basename "${2%.crt}")"
+  out="$(run_driver "$(client_env "$2" "${2%.crt}.key" | tr '\n' ' ')" "$1" "$HEAD_IP" "$user")"; rc=$?
+  count_results <<<"$out"
+  if [[ $rc -ne 0 ]] && ! echo "$out" | grep -q '^FAIL:'; then fail "$1 driver exited with $rc"; fi
+}
+OWN_CLIENT="$(ls "$PKI"/clients/*.crt 2>/dev/null | head -1)"
+[[ -n "$OWN_CLIENT" ]] && client_check client "$OWN_CLIENT"
+OTHER_CLIENT="$(ls "${RAY_E2E_ROGUE_PKI:-/nonexistent}"/clients/*.crt 2>/dev/null | head -1)"
+[[ -n "$OTHER_CLIENT" ]] && client_check client-refused "$OTHER_CLIENT"
 
 echo "ray-tls: $FAILED check(s) failed"
 [[ $FAILED -eq 0 ]]

@@ -4,6 +4,8 @@ Usage: python ray_driver.py CHECK [args]
   cluster   HEAD_IP WORKER_IP ROGUE_IP  tasks, objects, node membership
   jobs      DASHBOARD_URL               Jobs API: 401 without the token, works with it
   wrong-token HEAD_IP                   a driver with a wrong token is refused
+  client    HEAD_IP NAME                  Ray Client (ray://HEAD_IP:10001) runs a task
+  client-refused HEAD_IP NAME           Ray Client is refused (its certificate is another cluster's)
 
 Each check prints PASS:/FAIL: lines; the exit status is the number of failures (capped).
 The TLS and token settings come from the environment (RAY_USE_TLS, RAY_TLS_*, RAY_AUTH_*),
@@ -163,6 +165,22 @@ def check_wrong_token(head_ip):
         report(True, "a driver with a wrong token is refused", type(e).__name__)
 
 
+def check_client(head_ip, name, expect_ok):
+    """Ray Client over mutual TLS, with a client-only certificate from the environment."""
+    import ray
+
+    what = f"Ray Client as {name} " + ("connects and runs a task" if expect_ok else "is refused")
+    try:
+        ctx = ray.init(f"ray://{head_ip}:10001", logging_level="ERROR")
+        try:
+            value = ray.get(ray.remote(lambda: 41 + 1).remote(), timeout=60)
+            report(expect_ok and value == 42, what, f"got {value}" if expect_ok else "it connected and ran a task")
+        finally:
+            ctx.disconnect() if hasattr(ctx, "disconnect") else ray.shutdown()
+    except Exception as e:  # noqa: BLE001
+        report(not expect_ok, what, f"{type(e).__name__}: {str(e)[:200]}")
+
+
 def main():
     check = sys.argv[1]
     if check == "cluster":
@@ -171,6 +189,8 @@ def main():
         check_jobs(sys.argv[2])
     elif check == "wrong-token":
         check_wrong_token(sys.argv[2])
+    elif check in ("client", "client-refused"):
+        check_client(sys.argv[2], sys.argv[3], check == "client")
     else:
         print(f"unknown check {check}", file=sys.stderr)
         sys.exit(100)

@@ -95,8 +95,9 @@ have() {
 
 # ---- step: ray ------------------------------------------------------------------------------
 # The Ray step uses what the renderer writes for the e2e team stack (pod CIDR 127.42.0.0/24):
-# its CA, head and worker certificates and keys, and the cluster's Ray token. E2E_RAY_PKI_DIR
-# overrides it with a directory of the same shape.
+# its RayCluster's own CA, head and worker certificates and keys (pki/<cluster>/), and the
+# cluster's Ray token. E2E_RAY_PKI_DIR overrides it with a directory of the same shape. The
+# rogue node gets the PKI our code issues for another RayCluster of the same team.
 E2E_STACKS_DIR="${E2E_STACKS_DIR:-$E2E_REPO/test/e2e/stacks}"
 render_ray_pki() {
   if [[ -n "${E2E_RAY_PKI_DIR:-}" ]]; then echo "$E2E_RAY_PKI_DIR"; return; fi
@@ -104,14 +105,20 @@ render_ray_pki() {
   (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/render.ts \
     --stack "$E2E_PULUMI_STACK" --stacks-dir "$E2E_STACKS_DIR" --include-secrets --out "$out") >"$RUN_DIR/render.log" 2>&1 ||
     { cat "$RUN_DIR/render.log" >&2; return 1; }
-  # The token KubeRay would read from the cluster's Secret (key auth_token).
-  (cd "$E2E_REPO" && node -e '
+  # The first RayCluster's directory, and the token KubeRay would read from its Secret (key auth_token).
+  local cluster
+  cluster="$(cd "$E2E_REPO" && node -e '
     const fs = require("fs"), YAML = require("yaml");
     const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
-    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name.endsWith("-ray-token"));
-    fs.writeFileSync(process.argv[2], s.stringData.auth_token, { mode: 0o600 });
-  ' "$out/manifests.yaml" "$out/pki/auth_token") || return 1
-  echo "$out/pki"
+    const rc = docs.find((o) => o.kind === "RayCluster").metadata.name;
+    const s = docs.find((o) => o.kind === "Secret" && o.metadata.name === rc + "-ray-token");
+    fs.writeFileSync(process.argv[2] + "/" + rc + "/auth_token", s.stringData.auth_token, { mode: 0o600 });
+    process.stdout.write(rc);
+  ' "$out/manifests.yaml" "$out/pki")" || return 1
+  (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/e2e/otherClusterPki.ts \
+    "$E2E_PULUMI_STACK" "$E2E_STACKS_DIR" "$RUN_DIR/other-cluster-pki") >>"$RUN_DIR/render.log" 2>&1 ||
+    { cat "$RUN_DIR/render.log" >&2; return 1; }
+  echo "$out/pki/$cluster"
 }
 
 step_ray() {
@@ -120,7 +127,9 @@ step_ray() {
   local pki
   if ! pki="$(render_ray_pki)"; then fail "ray: the renderer could not write the e2e stack's certificates"; return; fi
   pass "ray: rendered the e2e stack's certificates and token ($pki)"
-  timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/ray-tls.sh" "$pki"
+  local rogue=()
+  [[ -z "${E2E_RAY_PKI_DIR:-}" ]] && rogue=(env "RAY_E2E_ROGUE_PKI=$RUN_DIR/other-cluster-pki")
+  timeout --kill-after=30 "$STEP_TIMEOUT" "${rogue[@]}" bash "$HERE/ray-tls.sh" "$pki"
   local rc=$?
   if [[ $rc -ge 124 && $rc -le 137 ]]; then
     fail "ray: step stopped by its ${STEP_TIMEOUT}s timeout (rc $rc)"

@@ -2,7 +2,7 @@
  * Reads a render directory (scripts/render.ts output) into comparable entries, one per
  * Kubernetes object, Alibaba Cloud resource, certificate, posture check and stack output,
  * and compares two such sets. Every render issues a fresh CA, certificates and tokens, so
- * generated material is masked (PEMs, the tls-fingerprint annotation, issue timestamps) and
+ * generated material is masked (PEMs, the tls- and token-fingerprint annotations, issue timestamps) and
  * certificates are compared by what they say (names, SANs, usages, lifetime), not by their
  * bytes: an unchanged stack then compares equal, and a SAN or lifetime change still shows.
  */
@@ -40,6 +40,9 @@ function maskString(s: string): string {
     return s.replace(PEM, (_m, label: string) => `<generated ${label.toLowerCase()}>`);
 }
 
+/** Annotations whose values are derived from generated material (certificates, tokens). */
+const GENERATED_ANNOTATIONS: readonly string[] = [ANNOTATIONS.tlsFingerprint, ANNOTATIONS.tokenFingerprint];
+
 /** Masks generated material anywhere in a JSON-like value. */
 export function mask(value: unknown): unknown {
     if (typeof value === "string") {
@@ -50,7 +53,7 @@ export function mask(value: unknown): unknown {
     }
     if (value !== null && typeof value === "object") {
         return Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [k, k === ANNOTATIONS.tlsFingerprint && typeof v === "string" ? GENERATED : mask(v)]),
+            Object.entries(value).map(([k, v]) => [k, GENERATED_ANNOTATIONS.includes(k) && typeof v === "string" ? GENERATED : mask(v)]),
         );
     }
     return value;
@@ -109,6 +112,7 @@ export function describeCertificate(pem: string): string {
                     `subject CN: ${c.subjectCN.replace(ISO_TIME, GENERATED)}`,
                     `issuer CN: ${c.issuerCN.replace(ISO_TIME, GENERATED)}`,
                     `CA: ${c.isCa}`,
+                    ...(c.pathLen === undefined ? [] : [`path length: ${c.pathLen}`]),
                     `key: RSA ${c.keyBits}`,
                     `validity days: ${Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / day)}`,
                     `key usage: ${c.keyUsage.join(", ") || "(none)"}`,
@@ -153,8 +157,15 @@ export function readRender(dir: string | undefined): Entry[] {
     for (const r of JSON.parse(read(dir, "alicloud.json") ?? "[]") as { type: string; name: string; inputs: unknown }[]) {
         add("alicloud", `${r.type} ${r.name}`, YAML.stringify(expandJson(mask(r.inputs)), { lineWidth: 0 }));
     }
+    // pki/<cluster>/{ca,head,worker}.crt and pki/<cluster>/clients/<user>.crt: one CA per cluster.
     const pki = path.join(dir, "pki");
-    const certs = fs.existsSync(pki) ? fs.readdirSync(pki).filter((f) => f.endsWith(".crt")).sort() : [];
+    const certs = fs.existsSync(pki)
+        ? fs
+              .readdirSync(pki, { recursive: true })
+              .map((f) => String(f).split(path.sep).join("/"))
+              .filter((f) => f.endsWith(".crt"))
+              .sort()
+        : [];
     for (const f of certs) {
         add("certificate", `Certificate ${f.replace(/\.crt$/, "")}`, describeCertificate(fs.readFileSync(path.join(pki, f), "utf8")));
     }

@@ -13,6 +13,8 @@ const clusterSchema = z.object({
     namespace: z.string().min(1),
     headService: z.string().min(1),
     tokenCommand: z.string().min(1),
+    /** The cluster's Ray Client users (each cluster has its own CA, so certificates are per cluster). */
+    tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
     publicDashboard: z
         .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), listener: z.string().optional(), authHeader: z.string().optional() })
         .optional(),
@@ -21,7 +23,6 @@ const clusterSchema = z.object({
 const outputsSchema = z.object({
     team: z.string().min(1),
     clusters: z.record(z.string(), clusterSchema),
-    tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
 });
 
 export type StackOutputs = z.infer<typeof outputsSchema>;

@@ -97,28 +97,29 @@ export function stackOutputs(run: ProgramRun, opts: RenderOptions): Record<strin
     return out;
 }
 
-/** The PKI's public certificates (and, only when asked, the leaf and client keys; never the CA key). */
+/**
+ * Each cluster's PKI under `pki/<cluster>/`: `ca.crt` (its own CA bundle), `head.crt`, `worker.crt`
+ * and `clients/<user>.crt`, plus, only when asked, the leaf and client keys (never a CA key).
+ */
 export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
     const files: RenderedFiles = new Map();
+    const add = (file: string, pair: { certPem: string; keyPem: string }) => {
+        files.set(`${file}.crt`, { content: pair.certPem });
+        if (opts.includeSecrets) {
+            files.set(`${file}.key`, { content: pair.keyPem, mode: 0o600 });
+        }
+    };
     for (const r of run.resources) {
-        const s = r.state;
-        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s.secretState) {
+        const s = r.state.secretState;
+        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s?.request?.cluster) {
             continue;
         }
-        files.set("pki/ca.crt", { content: s.caBundlePem });
-        for (const [cluster, m] of Object.entries<any>(s.secretState.clusters)) {
-            for (const role of ["head", "worker"]) {
-                files.set(`pki/${cluster}-${role}.crt`, { content: m[role].certPem });
-                if (opts.includeSecrets) {
-                    files.set(`pki/${cluster}-${role}.key`, { content: m[role].keyPem, mode: 0o600 });
-                }
-            }
-        }
-        for (const [client, m] of Object.entries<any>(s.secretState.clients)) {
-            files.set(`pki/client-${client}.crt`, { content: m.certPem });
-            if (opts.includeSecrets) {
-                files.set(`pki/client-${client}.key`, { content: m.keyPem, mode: 0o600 });
-            }
+        const dir = `pki/${s.request.cluster}`;
+        files.set(`${dir}/ca.crt`, { content: s.caBundlePem });
+        add(`${dir}/head`, s.head);
+        add(`${dir}/worker`, s.worker);
+        for (const [client, pair] of Object.entries<any>(s.clients)) {
+            add(`${dir}/clients/${client}`, pair);
         }
     }
     return files;

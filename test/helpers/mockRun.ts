@@ -28,7 +28,7 @@ export async function recordTeam(config: TeamConfig, extra: { password?: string 
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
         });
-        return [env.clusters, env.caCertificate, env.tlsClients];
+        return [env.clusters, env.jobs, env.tlsClientKeys];
     });
 }
 

@@ -1,0 +1,18 @@
+/**
+ * Settings that were removed because they could not be made safe. A stack that still sets one is
+ * refused with the reason and what to use instead, never silently ignored.
+ */
+import { z } from "zod";
+
+/** A key that must be absent; any value is refused with `why`. Parses to undefined. */
+export const removedKey = (why: string) =>
+    z
+        .unknown()
+        .refine((v) => v === undefined, { message: why })
+        .transform(() => undefined)
+        .optional();
+
+export const HOST_PATHS_REMOVED =
+    "was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`, so the namespace would have to drop " +
+    "to `privileged` and weaken every pod; mount data read-only through a PersistentVolumeClaim or CSI volume instead " +
+    "(read-only PVC/CSI volumes are coming to the workload options)";

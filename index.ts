@@ -11,7 +11,10 @@ import { kubeconfigFor, rrsaProviderFor } from "./components/cloud/clusterLookup
 import { Platform } from "./components/platform";
 import { TeamEnvironment, needsRrsaProvider } from "./components/teamEnvironment";
 
-const validated = validateStackConfig(pulumi.runtime.allConfig());
+/** `isConfigSecret` is public at runtime but marked internal in the typings: which keys the CLI holds as `secure:`. */
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+const config = pulumi.runtime.allConfig();
+const validated = validateStackConfig(config, Object.keys(config).filter((k) => isConfigSecret(k)));
 if (!validated.ok) {
     // RunError: the CLI prints the message without a stack trace, and nothing has been registered yet.
     throw new pulumi.RunError(`invalid stack config\n${formatIssues(validated.issues)}`);
@@ -37,6 +40,7 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
             rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
             dashboardPassword: config.dashboardPassword === undefined ? undefined : pulumi.secret(config.dashboardPassword),
             verifyVSwitches: config.cloud !== undefined,
+            verifyAcl: config.cloud !== undefined,
         },
         p.opts,
     );

@@ -5,6 +5,7 @@ import { basicAuthSecret, dashboardIngress, dashboardLoadBalancerService, ipVers
 import { names } from "./naming";
 import { k8sObject } from "./resources/k8sObject";
 import { PasswordHash } from "./resources/passwordHash";
+import { verifiedAclId } from "./cloud/aclCheck";
 
 export interface DashboardExposureArgs {
     readonly team: string;
@@ -14,6 +15,8 @@ export interface DashboardExposureArgs {
     readonly exposure: Exclude<ExposureConfig, { mode: "private" }>;
     /** The basic-auth password (a Pulumi secret), required by `ingress`. */
     readonly password?: pulumi.Input<string>;
+    /** Read a bring-your-own `aclId`'s entries through the Alibaba Cloud API and refuse a wide one (needs `cloud`). Default false. */
+    readonly verifyAcl?: boolean;
 }
 
 /** What reaches a public dashboard, for the stack outputs. */
@@ -38,7 +41,9 @@ export class DashboardExposure extends pulumi.ComponentResource {
         if (args.exposure.mode === "loadbalancer") {
             const e = args.exposure;
             const aclId: pulumi.Output<string> = e.aclId
-                ? pulumi.output(e.aclId)
+                ? args.verifyAcl
+                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:clusters.${args.cluster}.exposure.aclId`, this)
+                    : pulumi.output(e.aclId)
                 : new alicloud.slb.Acl(
                       `${name}-acl`,
                       {

@@ -31,6 +31,8 @@ export const POLICY_IDS = {
     rrsaTrustPolicy: "ray-rrsa-trust-policy",
     ramPolicyLeastPrivilege: "ray-ram-policy-least-privilege",
     jobCleanup: "ray-job-cleanup",
+    rbacSubjects: "ray-rbac-subjects",
+    networkPolicyContents: "ray-network-policy-contents",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

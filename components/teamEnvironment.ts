@@ -31,6 +31,8 @@ export interface TeamEnvironmentArgs {
     readonly dashboardPassword?: pulumi.Input<string>;
     /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. Default false. */
     readonly verifyVSwitches?: boolean;
+    /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API (components/cloud/aclCheck.ts). Default false. */
+    readonly verifyAcl?: boolean;
 }
 
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
@@ -225,7 +227,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             } else {
                 const exposure = new DashboardExposure(
                     `${name}-${c.name}-dashboard`,
-                    { team, namespace, cluster: c.name, exposure: c.exposure, password: args.dashboardPassword },
+                    { team, namespace, cluster: c.name, exposure: c.exposure, password: args.dashboardPassword, verifyAcl: args.verifyAcl ?? false },
                     ready,
                 );
                 clusterOutputs[c.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }));

@@ -13,6 +13,8 @@ export interface Finding {
     path: string;
     /** `<resource>: <path>: <problem>`, complete enough to act on without the report around it. */
     message: string;
+    /** Allowed but worth seeing (e.g. a whole-bucket OSS grant): reported as an exception, never blocking. */
+    notice?: true;
 }
 
 interface CheckInfo {

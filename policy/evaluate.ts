@@ -12,12 +12,12 @@ export interface EvaluatedFinding extends Finding {
 }
 
 function classify(check: Check, findings: Finding[]): EvaluatedFinding[] {
-    return findings.map((f) => ({ ...f, exception: check.exceptions !== false && exceptionIds(f.resource).has(check.id) }));
+    return findings.map((f) => ({ ...f, exception: check.exceptions !== false && (f.notice === true || exceptionIds(f.resource).has(check.id)) }));
 }
 
 /** An exception stops being one when the pack is configured with `allowExceptions: false`. */
 export function isBlocking(f: EvaluatedFinding, config: PackConfig): boolean {
-    return !f.exception || !config.allowExceptions;
+    return f.notice !== true && (!f.exception || !config.allowExceptions);
 }
 
 /**

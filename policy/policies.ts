@@ -35,7 +35,7 @@ export function reportFinding(reportViolation: ReportViolation, f: EvaluatedFind
         return;
     }
     (reportViolation as unknown as ReportWithLevel)({
-        message: `exception (${ANNOTATIONS.policyExceptions}): ${f.message}`,
+        message: `${f.notice ? "notice" : `exception (${ANNOTATIONS.policyExceptions})`}: ${f.message}`,
         urn: f.resource.urn,
         enforcementLevel: "advisory",
     });

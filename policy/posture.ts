@@ -18,8 +18,10 @@ export interface OffendingResource {
     urn?: string;
     path: string;
     message: string;
-    /** Listed in the resource's policy-exceptions annotation. */
+    /** Listed in the resource's policy-exceptions annotation (or a notice: allowed, shown). */
     exception: boolean;
+    /** Allowed and never blocking, shown so that reviewers see it (e.g. a whole-bucket OSS grant). */
+    notice?: true;
 }
 
 export interface CheckResult {
@@ -55,6 +57,7 @@ export function evaluatePosture(resources: PolicyResource[], config: Partial<Pac
             path: f.path,
             message: f.message,
             exception: f.exception,
+            ...(f.notice ? { notice: true as const } : {}),
         }));
         return { id: check.id, title: check.title, seedSection: check.seedSection, description: check.description, status, offending };
     });
@@ -96,7 +99,7 @@ export function postureMarkdown(report: PostureReport): string {
         for (const c of withFindings) {
             lines.push("", `### \`${c.id}\`: ${STATUS_TEXT[c.status]}`, "", c.description, "");
             for (const o of c.offending) {
-                lines.push(`- ${o.exception ? "exception (ray-on-ack.io/policy-exceptions): " : ""}${o.message}`);
+                lines.push(`- ${o.notice ? "notice: " : o.exception ? "exception (ray-on-ack.io/policy-exceptions): " : ""}${o.message}`);
             }
         }
     }

@@ -9,7 +9,11 @@ import { parseArgs } from "util";
 import { formatIssues, validateStackConfig } from "../components/config/validate";
 import { runProgram } from "./lib/mockRuntime";
 import { renderFiles } from "./lib/renderFiles";
-import { ROOT, readStackConfig } from "./lib/stackFile";
+import { ROOT, STACKS_DIR, readStackConfig } from "./lib/stackFile";
+import { podCidrOverlaps } from "./lib/crossStack";
+
+/** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
+const BYO_ACL_STAND_IN = "192.0.2.0/24";
 
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]";
 
@@ -19,13 +23,16 @@ function fail(message: string, code = 2): never {
 }
 
 /** Writes into a fresh sibling directory and swaps it in, so a failed run leaves no half-written output. */
-function writeAtomically(outDir: string, files: Map<string, { content: string; mode?: number }>): void {
+function writeAtomically(outDir: string, files: Map<string, { content: string; mode?: number }>, dirMode: number): void {
     const staging = `${outDir}.tmp-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
     for (const [rel, f] of files) {
         const file = path.join(staging, rel);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: dirMode });
         fs.writeFileSync(file, f.content, { mode: f.mode ?? 0o644 });
+        if (f.mode !== undefined) {
+            fs.chmodSync(file, f.mode); // writeFileSync's mode is masked by the umask
+        }
     }
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(outDir), { recursive: true });
@@ -51,27 +58,52 @@ async function main(): Promise<void> {
         fail(`error: --stack is required\n${USAGE}`);
     }
     const stack = args.stack;
+    const stacksDir = args["stacks-dir"] ? path.resolve(args["stacks-dir"]) : STACKS_DIR;
     let stackConfig;
     try {
-        stackConfig = readStackConfig(stack, process.env, args["stacks-dir"] ? path.resolve(args["stacks-dir"]) : undefined);
+        stackConfig = readStackConfig(stack, process.env, stacksDir);
     } catch (e) {
         fail(`error: ${(e as Error).message}`);
     }
-    const validated = validateStackConfig(stackConfig.config);
+    const validated = validateStackConfig(stackConfig.config, stackConfig.secretKeys);
     if (!validated.ok) {
         fail(formatIssues(validated.issues));
+    }
+    if (validated.value.kind === "team") {
+        const t = validated.value.config;
+        const overlaps = podCidrOverlaps(stack, t.podCidrs, stacksDir, t.namespace ?? `ray-${t.team}`);
+        if (overlaps.length > 0) {
+            fail(formatIssues(overlaps));
+        }
     }
     for (const key of stackConfig.standIns) {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
-    const podCidrs = validated.value.kind === "team" ? validated.value.config.podCidrs : [];
-    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs });
+    const team = validated.value.kind === "team" ? validated.value.config : undefined;
+    const podCidrs = team?.podCidrs ?? [];
+    // A bring-your-own ACL is answered with what the stack says it admits: the tcp listener's
+    // sourceCidrs. Behind the HTTPS listener the stack says nothing about the ACL (the pods see the
+    // CLB), so a documentation range stands in, with a note: `pulumi up` judges the real entries.
+    const acls: Record<string, string[]> = {};
+    for (const [i, c] of (team?.clusters ?? []).entries()) {
+        if (c.exposure.mode === "loadbalancer" && c.exposure.aclId) {
+            if (c.exposure.listener === "tcp") {
+                acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
+            } else {
+                acls[c.exposure.aclId] = [BYO_ACL_STAND_IN];
+                process.stderr.write(
+                    `note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${c.exposure.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`,
+                );
+            }
+        }
+    }
+    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
     const includeSecrets = args["include-secrets"] ?? false;
     const security = validated.value.kind === "team" ? validated.value.config.security : undefined;
     const packConfig = security ? { allowedRegistries: security.allowedRegistries, requireDigest: security.requireDigest } : {};
     const files = renderFiles(run, { includeSecrets, packConfig });
     const outDir = path.resolve(args.out ?? path.join(ROOT, "out", stack));
-    writeAtomically(outDir, files);
+    writeAtomically(outDir, files, includeSecrets ? 0o700 : 0o755);
     process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${path.relative(process.cwd(), outDir) || "."}\n`);
 }
 

@@ -14,7 +14,7 @@ import { isSnippetAnnotation } from "../components/exposureFacts";
 import { evaluatePosture } from "../policy/posture";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";
-import { ROOT, runRender } from "./helpers/render";
+import { ROOT, manifests, runRender } from "./helpers/render";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const PASSWORD = "Kq7#mVz2pL";
@@ -22,14 +22,17 @@ const PASSWORD = "Kq7#mVz2pL";
 const withExposure = (exposure: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     minimalTeam({ ...extra, clusters: [{ name: "c1", exposure, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 1 }] }] });
 
+/** dashboardPassword arrives as a Pulumi secret, as `pulumi config set --secret` makes it. */
+const SECRET_KEYS = ["ray-on-ack:dashboardPassword"];
+
 function errors(exposure: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
-    const r = validateStackConfig(withExposure(exposure, extra));
+    const r = validateStackConfig(withExposure(exposure, extra), SECRET_KEYS);
     assert.ok(!r.ok, "expected a refusal");
     return formatIssues(r.issues);
 }
 
 function valid(exposure: Record<string, unknown>, extra: Record<string, unknown> = {}): TeamConfig {
-    const r = validateStackConfig(withExposure(exposure, extra));
+    const r = validateStackConfig(withExposure(exposure, extra), SECRET_KEYS);
     assert.ok(r.ok && r.value.kind === "team", JSON.stringify(!r.ok && r.issues));
     return r.value.config;
 }
@@ -166,7 +169,29 @@ describe("public dashboard: rendered objects", () => {
 });
 
 describe("public dashboard: the renderer", function () {
-    this.timeout(200_000);
+    this.timeout(400_000);
+
+    it("renders a bring-your-own ACL behind the HTTPS listener with a noted stand-in for its entries", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-exposure-"));
+        try {
+            fs.mkdirSync(path.join(dir, "stacks"));
+            const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.team-b.yaml"), "utf8"));
+            const exposure = stack.config["ray-on-ack:clusters"][0].exposure;
+            delete exposure.aclEntries;
+            exposure.aclId = "acl-bp1teamb";
+            fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
+            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stderr, /^note: ray-on-ack:clusters\[0\]\.exposure\.aclId: the renderer cannot read acl-bp1teamb; rendered as if it held 192\.0\.2\.0\/24, and its entries are checked at deploy time$/m);
+            const objs = manifests(r.out);
+            const svc = objs.find((o) => o.kind === "Service" && o.metadata.name === "analytics-dashboard-public")!;
+            assert.equal(svc.metadata.annotations[`${CLB}acl-id`], "acl-bp1teamb");
+            const np = objs.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "analytics-head-ingress")!;
+            assert.deepEqual(np.spec.ingress.filter((x: any) => x.from.some((f: any) => f.ipBlock)).map((x: any) => x.from), [[{ ipBlock: { cidr: "100.64.0.0/10" } }]]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 
     it("exits 2 and writes nothing when team-b's internet dashboard is switched to the cleartext listener", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-exposure-"));

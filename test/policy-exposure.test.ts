@@ -80,6 +80,14 @@ describe("policy ray-clb-acl-restricted (seed 1.5)", () => {
             'alicloud:slb/aclEntryAttachment:AclEntryAttachment any: entry: "::/0" admits every address; list the clients\' CIDRs',
         ]);
     });
+
+    it("counts addresses: 0.0.0.0/1 + 128.0.0.0/1 is refused like /0", () => {
+        const halves = slbAcl("0.0.0.0/1");
+        halves.props.entryLists.push({ entry: "128.0.0.0/1", comment: "other half" });
+        assert.deepStrictEqual(messages(clbAclRestricted, halves), [
+            "alicloud:slb/acl:Acl demo-dashboard: entryLists: 0.0.0.0/1 + 128.0.0.0/1 cover 4294967296 addresses; a CLB ACL may cover at most 65536 (a /16)",
+        ]);
+    });
 });
 
 describe("policy ray-head-service-clusterip (seed 1.6)", () => {

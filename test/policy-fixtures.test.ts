@@ -328,7 +328,7 @@ export function ramRole(doc: any = trustDocument()): PolicyResource {
     return { type: "alicloud:ram/role:Role", name: "team-a-ray", urn: "urn:pulumi:a::ray-on-ack::alicloud:ram/role:Role::team-a-ray", props: { roleName: "team-a-ray", assumeRolePolicyDocument: JSON.stringify(doc) } };
 }
 
-export function ramPolicy(statements: any[] = [{ Effect: "Allow", Action: ["oss:GetObject"], Resource: ["acs:oss:*:*:team-a-data/*"] }]): PolicyResource {
+export function ramPolicy(statements: any[] = [{ Effect: "Allow", Action: ["oss:GetObject"], Resource: ["acs:oss:*:*:team-a-data/datasets/*"] }]): PolicyResource {
     return { type: "alicloud:ram/policy:Policy", name: "team-a-oss", props: { policyName: "team-a-oss", policyDocument: JSON.stringify({ Version: "1", Statement: statements }) } };
 }
 

@@ -143,7 +143,7 @@ describe("pack config", () => {
     it("defaults to the stack schema's security defaults", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
             allowExceptions: true,
-            allowedRegistries: ["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"],
+            allowedRegistries: ["docker.io/rayproject/"],
             requireDigest: false,
         });
         assert.deepStrictEqual(resolvePackConfig({ requireDigest: true }), { ...DEFAULT_PACK_CONFIG, requireDigest: true });

@@ -157,6 +157,7 @@ describe("npm run render:diff", function () {
     it("shows everything as added when the stack file does not exist at the base", () => {
         const doc = YAML.parseDocument(fs.readFileSync(stackFile(), "utf8"));
         doc.setIn(["config", "ray-on-ack:team"], "team-c");
+        doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.8.0/24"); // a team of its own: pod CIDRs never shared with team-a
         fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-c.yaml"), doc.toString());
         const r = renderDiff("--stack", "team-c", "--base", "HEAD");
         assert.equal(r.status, 1, r.stderr);

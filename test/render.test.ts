@@ -65,6 +65,11 @@ describe("render (the main job)", function () {
         }
         const keys = fs.readdirSync(path.join(r.out, "pki"), { recursive: true }).map(String).filter((f) => f.endsWith(".key"));
         assert.ok(!keys.some((k) => path.basename(k) === "ca.key"), "the CA key is never written");
+        // With secrets in them, every file is owner-only, and so is the directory.
+        for (const f of ["manifests.yaml", "outputs.json", "alicloud.json", "posture.md", "pki/training/ca.crt", "pki/training/head.key"]) {
+            assert.equal(fs.statSync(path.join(r.out, f)).mode & 0o777, 0o600, f);
+        }
+        assert.equal(fs.statSync(r.out).mode & 0o077, 0, "output directory closed to group and others");
     });
 
     it("two renders of a stack are identical apart from generated secret material", () => {

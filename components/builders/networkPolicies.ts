@@ -12,6 +12,7 @@ import type { RayClusterKind } from "./rayCluster";
 import { objectMeta } from "./meta";
 import { ingressControllerPeer } from "./exposure";
 import { CLB_BACKEND_SOURCE_RANGE } from "../exposureFacts";
+import { metadataRangesInside } from "../../common/addresses";
 
 export interface ClusterFlows {
     readonly name: string;
@@ -55,6 +56,16 @@ export function rayPodsSelector(team: string): Selector {
 }
 
 const namespaceNamed = (ns: string): Selector => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+
+/**
+ * An egress peer for a CIDR. The config refuses a CIDR at a metadata address; a wider one that
+ * contains one (the examples' 100.100.100.0/24 STS endpoint holds 100.100.100.200) excepts it, so
+ * that no rule lets a pod read the node's metadata and RAM credentials.
+ */
+export function egressIpBlock(cidr: string): Rule {
+    const except = metadataRangesInside(cidr);
+    return { ipBlock: except.length > 0 ? { cidr, except } : { cidr } };
+}
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 
 function policy(input: NetworkPolicyInput, name: string, podSelector: Selector, spec: { ingress?: Rule[]; egress?: Rule[] }) {
@@ -132,7 +143,7 @@ export function networkPolicyObjects(input: NetworkPolicyInput): Record<string, 
         if (c.autoscaling) {
             out.push(
                 policy(input, `${c.name}-head-apiserver`, headSelector(c), {
-                    egress: [{ to: net.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(net.apiServerPort) }],
+                    egress: [{ to: net.apiServerCidrs.map(egressIpBlock), ports: tcp(net.apiServerPort) }],
                 }),
             );
         }
@@ -147,7 +158,7 @@ export function networkPolicyObjects(input: NetworkPolicyInput): Record<string, 
     if (net.egress.length > 0) {
         out.push(
             policy(input, "ray-egress-allowlist", rayPodsSelector(input.team), {
-                egress: net.egress.map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: tcp(...e.ports) })),
+                egress: net.egress.map((e) => ({ to: [egressIpBlock(e.cidr)], ports: tcp(...e.ports) })),
             }),
         );
     }

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import type { PodNetworkConfig } from "../config/schema";
-import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../config/cidr";
+import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
 import { objectMeta } from "../builders/meta";
 import { k8sObject } from "../resources/k8sObject";
 

@@ -74,15 +74,6 @@ export function ossStatements(accountId: string, grants: readonly OssGrant[]): R
     ]);
 }
 
-const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-
-/** Statements that grant everything on everything, which the config refuses. */
-export function starOnStar(statements: readonly RamStatement[]): number[] {
-    return statements
-        .map((s, i) => (s.Effect === "Allow" && asList(s.Action).some((a) => a === "*" || a === "*:*") && asList(s.Resource).includes("*") ? i : -1))
-        .filter((i) => i >= 0);
-}
-
 export function ramPolicyDocument(statements: readonly RamStatement[]): string {
     if (statements.length === 0) {
         throw new Error("a RAM policy needs at least one statement");

@@ -6,13 +6,19 @@
 import { z } from "zod";
 import * as semver from "semver";
 import { isQuantity } from "./quantities";
-import { isAnyCidr, isIpv4Cidr, isOpenToAll } from "./cidr";
+import { coverageProblem, isAnyCidr, isCoveredBy, isIpv4Cidr } from "../../common/addresses";
 import { accessKeyProblem } from "./accessKeys";
+import { reservedEnvProblem } from "./env";
+import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "./addressRules";
+import { subjectNameProblem } from "../../common/subjects";
+import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "../../common/ram";
+import { CONTROL_PLANE_LABELS, nonEmptySelector } from "./scheduling";
+import { registryPrefixProblem } from "./registries";
+import { systemNamespaceProblem } from "../../common/namespaces";
 import { groupImageProblems, imageProblems } from "../builders/image";
 import { objectStoreProblems } from "../builders/objectStore";
 import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
 import { passwordProblems } from "./password";
-import { starOnStar } from "../cloud/ramPolicies";
 import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
@@ -25,6 +31,8 @@ export const DEFAULT_RAY_VERSION = "2.60.0";
 export const MIN_KUBERAY_VERSION = "1.6.0";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** The distribution reference grammar's `[domain[:port]/]path`: the registry allowlist compares prefixes of exactly this. */
+const IMAGE_REPOSITORY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 export const dnsLabel = (max: number) =>
     z
@@ -38,6 +46,9 @@ export const quantity = z
     .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
 
 export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/24" });
+
+/** A CIDR that must not be, or lie inside, a cloud metadata range. */
+const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(metadataRefinement);
 
 /**
  * What some field checks depend on elsewhere in the config (the security opt-ins). Read
@@ -74,7 +85,10 @@ const resources = z.strictObject({
 
 export const imageSchema = z.strictObject({
     /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`. */
-    repository: z.string().min(1).optional(),
+    repository: z
+        .string()
+        .regex(IMAGE_REPOSITORY, "must be an image repository: lower-case path components of letters and digits joined by '.', '_' or '-' (no '..', no tag)")
+        .optional(),
     /** Tag; default: the cluster's Ray version. `latest` is refused. */
     tag: z.string().min(1).optional(),
     /** `sha256:<64 hex>` digest; pins the image. */
@@ -88,7 +102,7 @@ const envVars = z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"), z.string())
     .superRefine((env, ctx) => {
         for (const [name, value] of Object.entries(env)) {
-            const why = accessKeyProblem(name, value);
+            const why = accessKeyProblem(name, value) ?? reservedEnvProblem(name);
             if (why) {
                 ctx.addIssue({ code: "custom", path: [name], message: why });
             }
@@ -117,11 +131,23 @@ const workerGroup = z
          * Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag.
          */
         image: imageSchema.optional(),
-        nodeSelector: z.record(z.string(), z.string()).optional(),
+        /** Node labels; never the control-plane role labels. */
+        nodeSelector: z
+            .record(z.string(), z.string())
+            .superRefine((labels, c) => {
+                for (const key of Object.keys(labels).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
+                    c.addIssue({ code: "custom", path: [key], message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code` });
+                }
+            })
+            .optional(),
+        /** Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included. */
         tolerations: z
             .array(
                 z.strictObject({
-                    key: z.string().optional(),
+                    key: z
+                        .string({ error: "is required: a toleration without a key tolerates every taint" })
+                        .min(1, "is required: a toleration without a key tolerates every taint")
+                        .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" }),
                     operator: z.enum(["Equal", "Exists"]).optional(),
                     value: z.string().optional(),
                     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
@@ -155,10 +181,7 @@ const autoscaling = z.strictObject({
 });
 
 const aclEntry = z.strictObject({
-    cidr: z
-        .string()
-        .refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })
-        .refine((c) => !isOpenToAll(c), { message: "must not open the dashboard to everyone (0.0.0.0/0, ::/0)" }),
+    cidr: notMetadata(z.string().refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })),
     description: z.string().optional(),
 });
 
@@ -180,14 +203,21 @@ const exposure = z.discriminatedUnion("mode", [
                 .string()
                 .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be a CLB certificate id (letters, digits, '_', '.', '-')")
                 .optional(),
-            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; never 0.0.0.0/0 or ::/0. */
+            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README "Address ceilings"). */
             aclEntries: z.array(aclEntry).default([]),
             /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
             aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
             /** `listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
-            sourceCidrs: z.array(cidr).optional(),
+            sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional(),
         })
         .superRefine((e, ctx) => {
+            const aclCoverage = coverageProblem(
+                e.aclEntries.map((x) => x.cidr),
+                e.addressType === "internet" ? "a public ACL" : "an ACL",
+            );
+            if (aclCoverage) {
+                ctx.addIssue({ code: "custom", path: ["aclEntries"], message: aclCoverage });
+            }
             if (!e.aclId && e.aclEntries.length === 0) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "must list at least one CIDR (or give aclId): a public dashboard needs an ACL whitelist" });
             }
@@ -195,6 +225,14 @@ const exposure = z.discriminatedUnion("mode", [
             if (families.size > 1) {
                 ctx.addIssue({ code: "custom", path: ["aclEntries"], message: "mixes IPv4 and IPv6: a CLB ACL holds one IP version" });
             }
+            // The NetworkPolicy admits sourceCidrs at the pod, past the CLB: wider than the ACL, it would
+            // admit VPC addresses (other teams' pods) the ACL never let through.
+            (e.listener === "tcp" ? (e.sourceCidrs ?? []) : []).forEach((src, i) => {
+                const acl = e.aclEntries.map((x) => x.cidr);
+                if (acl.length > 0 && !isCoveredBy(src, acl)) {
+                    ctx.addIssue({ code: "custom", path: ["sourceCidrs", i], message: `${src} is not inside the ACL's entries (${acl.join(", ")}); the NetworkPolicy would admit sources the ACL does not` });
+                }
+            });
             for (const problem of listenerProblems(e)) {
                 ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
             }
@@ -214,10 +252,13 @@ const exposure = z.discriminatedUnion("mode", [
         username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'"),
         /** Namespace of the ingress controller pods, admitted to 8265. Default: the class's (`kube-system` for ACK's NGINX Ingress controller, `higress-system` for Higress). */
         controllerNamespace: dnsLabel(63).optional(),
-        /** Labels selecting the controller pods. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
-        controllerPodLabels: z.record(z.string(), z.string()).optional(),
-        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Default empty: any source, behind basic auth and the Ray token. */
-        allowedSourceCidrs: z.array(aclEntry.shape.cidr).default([]),
+        /** Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
+        controllerPodLabels: nonEmptySelector.optional(),
+        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source". */
+        allowedSourceCidrs: z
+            .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
+            .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+            .superRefine(coverageRefinement("allowedSourceCidrs")),
     }),
 ]);
 
@@ -324,7 +365,7 @@ const quotaSchema = z.strictObject({
 
 const networkSchema = z.strictObject({
     /** CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling. */
-    apiServerCidrs: z.array(cidr).default([]),
+    apiServerCidrs: z.array(notMetadata(cidr)).superRefine(egressRefinement("apiServerCidrs")).default([]),
     /** API server port. Default 6443. */
     apiServerPort: z.number().int().min(1).max(65535).default(6443),
     /** Namespaces whose pods may reach the head's dashboard (8265) and Ray Client (10001). Default none. */
@@ -335,18 +376,38 @@ const networkSchema = z.strictObject({
     monitoringNamespace: dnsLabel(63).optional(),
     /** Namespace and labels of the cluster DNS pods. */
     dnsNamespace: dnsLabel(63).default("kube-system"),
-    dnsPodLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }),
+    dnsPodLabels: nonEmptySelector.default({ "k8s-app": "kube-dns" }),
     /** Egress allowed from Ray pods, e.g. the VPC endpoints of OSS and STS. */
     egress: z
         .array(
             z.strictObject({
-                cidr,
+                cidr: notMetadata(cidr),
                 ports: z.array(z.number().int().min(1).max(65535)).default([443]),
                 description: z.string().optional(),
             }),
         )
+        .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))
         .default([]),
+}).superRefine((net, c) => {
+    net.allowedNamespaces.forEach((ns, i) => {
+        const why = systemNamespaceProblem(ns, platformNamespacesOf(net));
+        if (why) {
+            c.addIssue({ code: "custom", path: ["allowedNamespaces", i], message: `${why}: every pod there could reach the Ray dashboard and Ray Client` });
+        }
+    });
 });
+
+/** Label prefixes the package, Kubernetes, Pod Security Admission and RRSA own on a namespace. */
+const RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "pod-security.kubernetes.io/", "ray-on-ack.io/", "pod-identity.alibabacloud.com/", "k8s.io/"];
+
+/** Namespaces of the cluster services a team relies on: neither the team's namespace nor one its head admits. */
+function platformNamespacesOf(net: { operatorNamespace: string; monitoringNamespace?: string; dnsNamespace: string }): Record<string, string | undefined> {
+    return {
+        "KubeRay operator (network.operatorNamespace)": net.operatorNamespace,
+        "monitoring (network.monitoringNamespace)": net.monitoringNamespace,
+        "cluster DNS (network.dnsNamespace)": net.dnsNamespace,
+    };
+}
 
 const podNetworkSchema = z
     .strictObject({
@@ -385,20 +446,28 @@ const tlsSchema = z.strictObject({
     clients: tlsClientsSchema,
 });
 
+/** A user or group name: never a Kubernetes `system:` identity; length- and charset-checked (common/subjects.ts). */
+const subjectName = z.string().superRefine(refuseWith(subjectNameProblem));
+
 const accessSchema = z.strictObject({
     /** Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role. */
-    groups: z.array(z.string().min(1)).default([]),
-    users: z.array(z.string().min(1)).default([]),
+    groups: z.array(subjectName).default([]),
+    users: z.array(subjectName).default([]),
 });
 
 const securitySchema = z.strictObject({
     /** Removed with `clusters[].hostPaths`. */
     hostPathPrefixes: removedKey(HOST_PATHS_REMOVED),
-    /** Registries (prefixes of the fully qualified image) images may come from. */
+    /**
+     * Registry and namespace prefixes (`host/namespace/`) images may come from. A bare public
+     * registry host is no allowlist: anyone can create a namespace there.
+     */
     allowedRegistries: z
-        .array(z.string().min(1))
+        .array(
+            z.string().superRefine(refuseWith(registryPrefixProblem)),
+        )
         .min(1)
-        .default(["docker.io/rayproject/", "registry.cn-hangzhou.aliyuncs.com/", "registry-vpc.cn-hangzhou.aliyuncs.com/"]),
+        .default(["docker.io/rayproject/"]),
     /** Refuse images without a digest. Default false (documented exception in the posture report). */
     requireDigest: z.boolean().default(false),
     /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */
@@ -414,12 +483,16 @@ const rrsaTeamSchema = z.strictObject({
         .array(
             z.strictObject({
                 bucket: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be an OSS bucket name"),
-                prefix: z.string().default(""),
+                /** Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report). */
+                prefix: z
+                    .string()
+                    .superRefine(refuseWith(ossPrefixProblem))
+                    .default(""),
                 access: z.enum(["read", "read-write"]).default("read"),
             }),
         )
         .default([]),
-    /** Extra RAM policy statements. `*` action on `*` resource is refused. */
+    /** Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README "RRSA"). */
     extraStatements: z
         .array(
             z.strictObject({
@@ -431,9 +504,11 @@ const rrsaTeamSchema = z.strictObject({
         )
         .default([])
         .superRefine((statements, c) => {
-            for (const i of starOnStar(statements)) {
-                c.addIssue({ code: "custom", path: [i], message: "grants every action on every resource ('*' on '*'); list the actions and resources the jobs need" });
-            }
+            statements.forEach((st, i) => {
+                for (const p of ramStatementProblems(st)) {
+                    c.addIssue({ code: "custom", path: [i, ...p.path], message: p.message });
+                }
+            });
         }),
 });
 
@@ -448,6 +523,22 @@ const cloudSchema = z.strictObject({
     /** RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own). */
     rrsaIssuerUrl: z.string().url().optional(),
     rrsaProviderArn: z.string().optional(),
+}).superRefine((cloud, c) => {
+    // Bring-your-own RRSA details must be this cluster's: another cluster's provider would trust its ServiceAccounts.
+    if (cloud.rrsaProviderArn !== undefined) {
+        const cluster = RRSA_PROVIDER_ARN.exec(cloud.rrsaProviderArn)?.[1];
+        if (cluster !== cloud.clusterId.toLowerCase()) {
+            c.addIssue({ code: "custom", path: ["rrsaProviderArn"], message: `must be this cluster's RRSA provider, acs:ram::<account>:oidc-provider/ack-rrsa-${cloud.clusterId}` });
+        } else if (cloud.rrsaIssuerUrl !== undefined) {
+            const why = issuerProblem(cloud.rrsaProviderArn, cloud.rrsaIssuerUrl);
+            if (why) {
+                c.addIssue({ code: "custom", path: ["rrsaIssuerUrl"], message: why });
+            }
+        }
+    }
+    if ((cloud.rrsaIssuerUrl === undefined) !== (cloud.rrsaProviderArn === undefined)) {
+        c.addIssue({ code: "custom", path: [cloud.rrsaIssuerUrl === undefined ? "rrsaIssuerUrl" : "rrsaProviderArn"], message: "give rrsaIssuerUrl and rrsaProviderArn together" });
+    }
 });
 
 export const teamConfigSchemaFor = (ctx: SchemaContext) =>
@@ -459,13 +550,20 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             team: dnsLabel(30),
             /** Namespace; default `ray-<team>`. */
             namespace: dnsLabel(63).optional(),
-            /** Extra namespace labels. Default none. */
-            labels: z.record(z.string(), z.string()).default({}),
+            /** Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them). */
+            labels: z
+                .record(z.string(), z.string())
+                .superRefine((labels, c) => {
+                    for (const key of Object.keys(labels).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
+                        c.addIssue({ code: "custom", path: [key], message: `is reserved (${RESERVED_LABEL_PREFIXES.join(", ")}): Pod Security, RRSA injection and namespace selectors read these labels` });
+                    }
+                })
+                .default({}),
             quota: quotaSchema.default(quotaSchema.parse({})),
             network: networkSchema.default(networkSchema.parse({})),
             /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
             podCidrs: z
-                .array(cidr)
+                .array(notMetadata(cidr))
                 .min(1, "needs at least one pod CIDR")
                 .superRefine((cidrs, c) => {
                     for (const message of validatePodCidrs(cidrs)) {
@@ -536,6 +634,12 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     }
                 }
             });
+            // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.
+            const teamNamespace = t.namespace ?? `ray-${t.team}`;
+            const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespacesOf(t.network));
+            if (nsProblem) {
+                c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
+            }
             if (t.cloud?.kubeconfigSource === "config" && !t.kubeconfig) {
                 c.addIssue({ code: "custom", path: ["kubeconfig"], message: "is required with cloud.kubeconfigSource: config" });
             }

@@ -71,11 +71,24 @@ function schemaContext(values: Record<string, unknown>): SchemaContext {
     return parsed.success ? parsed.data : DEFAULT_SCHEMA_CONTEXT;
 }
 
+/** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
+export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "kubeconfig"];
+
+function plainTextSecrets(raw: Record<string, unknown>, secretKeys: readonly string[]): ConfigIssue[] {
+    return SECRET_KEYS.map((k) => `${PROJECT}:${k}`)
+        .filter((key) => raw[key] !== undefined && !secretKeys.includes(key))
+        .map((key) => ({
+            key,
+            message: `is plain text in the stack file; set it as a secret: pulumi config set --secret ${key.split(":")[1]}`,
+        }));
+}
+
 /**
  * @param raw every config key of the stack (`ns:key` → value as Pulumi passes it); keys of
  *   other namespaces (`kubernetes:`, `alicloud:`) are not ours and are ignored.
+ * @param secretKeys the keys Pulumi holds as secrets (`secure:` in the stack file).
  */
-export function validateStackConfig(raw: Record<string, unknown>): ValidationResult {
+export function validateStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = []): ValidationResult {
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
         const [ns, ...rest] = k.split(":");
@@ -86,8 +99,9 @@ export function validateStackConfig(raw: Record<string, unknown>): ValidationRes
     // Pulumi.yaml declares `platform` with a default of false, so team stacks see it as false.
     const isPlatform = values.platform === true;
     const result = isPlatform ? platformConfigSchema.safeParse(values) : teamConfigSchemaFor(schemaContext(values)).safeParse(values);
-    if (!result.success) {
-        return { ok: false, issues: issuesOf(result.error) };
+    const secrets = plainTextSecrets(raw, secretKeys);
+    if (!result.success || secrets.length > 0) {
+        return { ok: false, issues: [...secrets, ...(result.success ? [] : issuesOf(result.error))] };
     }
     return isPlatform
         ? { ok: true, value: { kind: "platform", config: result.data as PlatformConfig } }

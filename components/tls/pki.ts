@@ -16,7 +16,7 @@
 import crypto = require("crypto");
 import ipaddr = require("ipaddr.js");
 import forge = require("node-forge");
-import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../config/cidr";
+import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../../common/addresses";
 import { names } from "../naming";
 
 /** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */

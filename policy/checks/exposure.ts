@@ -5,7 +5,8 @@
  */
 import { POLICY_IDS } from "../../components/policyIds";
 import { Check, Finding, violation } from "../check";
-import { parseIpv4Cidr } from "../../components/config/cidr";
+import * as ipaddr from "ipaddr.js";
+import { coverageProblem, isAnyCidr } from "../../common/addresses";
 import { PolicyResource, isKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
 import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, isSnippetAnnotation } from "../../components/exposureFacts";
@@ -210,13 +211,18 @@ export const clbAclRestricted: Check = {
     id: POLICY_IDS.clbAclRestricted,
     title: "CLB ACL whitelists do not admit every address",
     seedSection: "1.5",
-    description: "seed 1.5: a CLB access-control list used as a whitelist names the clients' ranges, never 0.0.0.0/0 or ::/0.",
+    description:
+        "seed 1.5: a CLB access-control list used as a whitelist names the clients' ranges: never 0.0.0.0/0 or ::/0, and an ACL's entries together cover at most a /16 (counted, so 0.0.0.0/1 + 128.0.0.0/1 fails too).",
     configKeys: [],
     appliesTo: (r) => r.type === "alicloud:slb/acl:Acl" || r.type === "alicloud:slb/aclEntryAttachment:AclEntryAttachment",
     validate(r) {
-        return aclEntries(r)
-            .filter(({ entry }) => typeof entry === "string" && (entry.trim() === "::/0" || parseIpv4Cidr(entry.trim())?.size === 2 ** 32))
+        const entries = aclEntries(r);
+        const everyone = entries
+            .filter(({ entry }) => typeof entry === "string" && isAnyCidr(entry.trim()) && ipaddr.parseCIDR(entry.trim())[1] === 0)
             .map(({ path, entry }) => violation(r, path, `${JSON.stringify(entry)} admits every address; list the clients' CIDRs`));
+        const cidrs = entries.map(({ entry }) => (typeof entry === "string" ? entry.trim() : "")).filter(isAnyCidr);
+        const wide = everyone.length === 0 && r.type === "alicloud:slb/acl:Acl" ? coverageProblem(cidrs, "a CLB ACL") : undefined;
+        return [...everyone, ...(wide ? [violation(r, "entryLists", wide)] : [])];
     },
 };
 

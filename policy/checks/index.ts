@@ -10,6 +10,8 @@ import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
 import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "./rbac";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "./ray";
 import { resourcesRequired } from "./resources";
+import { rbacSubjects } from "./subjects";
+import { networkPolicyContents } from "./network-policies";
 
 export const CHECKS: readonly Check[] = [
     tlsRequired,
@@ -22,12 +24,14 @@ export const CHECKS: readonly Check[] = [
     tokenAuthRequired,
     kuberayVersion,
     networkPolicyDefaultDeny,
+    networkPolicyContents,
     rayVersionMinimum,
     headServiceClusterIp,
     namespacePsaRestricted,
     namespaceQuota,
     serviceAccountToken,
     rbacLeastPrivilege,
+    rbacSubjects,
     dedicatedServiceAccount,
     podSecurityRestricted,
     readOnlyRootFilesystem,

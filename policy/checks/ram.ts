@@ -7,9 +7,10 @@
 import { POLICY_IDS } from "../../components/policyIds";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource } from "../resource";
-import { RamStatement, STS_AUDIENCE, starOnStar } from "../../components/cloud/ramPolicies";
+import { STS_AUDIENCE } from "../../components/cloud/ramPolicies";
+import { RRSA_PROVIDER_ARN, issuerProblem, ramStatementProblems, systemPolicyProblem, wholeBucketOf } from "../../common/ram";
 
-const OIDC_PROVIDER = /^acs:ram::[0-9]+:oidc-provider\/ack-rrsa-[0-9a-z]+$/;
+const OIDC_PROVIDER = RRSA_PROVIDER_ARN;
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 function asArray(v: unknown): unknown[] {
@@ -45,7 +46,17 @@ function statementFindings(r: PolicyResource, path: string, st: any): Finding[] 
             );
         }
     }
+    const providers = asArray(st.Principal?.Federated);
+    if (providers.length > 1) {
+        findings.push(violation(r, `${path}.Principal.Federated`, `trusts ${providers.length} OIDC providers; an RRSA role trusts only its cluster's`));
+    }
     const condition = st.Condition ?? {};
+    if (providers.length === 1 && typeof providers[0] === "string") {
+        const why = issuerProblem(providers[0], condition.StringEquals?.["oidc:iss"]);
+        if (why) {
+            findings.push(violation(r, `${path}.Condition.StringEquals["oidc:iss"]`, why));
+        }
+    }
     if (condition.StringLike !== undefined) {
         findings.push(violation(r, `${path}.Condition.StringLike`, "matches by wildcard; bind oidc:sub with StringEquals to named ServiceAccounts"));
     }
@@ -87,9 +98,20 @@ export const rrsaTrustPolicy: Check = {
         if ("invalid" in doc) {
             return [violation(r, doc.field, "is not valid JSON")];
         }
-        return doc.statements.flatMap((st, i) =>
-            st?.Effect === "Allow" && st?.Principal?.Federated !== undefined ? statementFindings(r, `${doc.field}.Statement[${i}]`, st) : [],
-        );
+        const allows = doc.statements.map((st, i) => ({ st, path: `${doc.field}.Statement[${i}]` })).filter(({ st }) => st?.Effect === "Allow");
+        const federated = allows.filter(({ st }) => st?.Principal?.Federated !== undefined);
+        if (federated.length === 0) {
+            return []; // not an RRSA role (e.g. trusted by a service)
+        }
+        const providers = new Set(federated.flatMap(({ st }) => asArray(st.Principal.Federated).map(String)));
+        return [
+            ...federated.flatMap(({ st, path }) => statementFindings(r, path, st)),
+            ...(providers.size > 1 ? [violation(r, doc.field, `trusts several OIDC providers (${[...providers].sort().join(", ")}); an RRSA role trusts only its cluster's`)] : []),
+            // Anything else the role trusts (an account, a service, "*") can assume what Ray pods hold.
+            ...allows
+                .filter(({ st }) => st?.Principal === undefined || Object.keys(st.Principal).some((k) => k !== "Federated"))
+                .map(({ st, path }) => violation(r, `${path}.Principal`, `${JSON.stringify(st?.Principal ?? "*")} is trusted next to the cluster's OIDC provider; an RRSA role trusts only that provider`)),
+        ];
     },
 };
 
@@ -98,14 +120,18 @@ export const ramPolicyLeastPrivilege: Check = {
     id: POLICY_IDS.ramPolicyLeastPrivilege,
     title: "RAM policies are scoped",
     seedSection: "8",
-    description: 'seed 8: no RAM policy allows "*" actions on "*" resources, and no role gets the AdministratorAccess system policy.',
+    description:
+        "seed 8: Allow statements of RAM policies list only allowlisted OSS object actions (no wildcard, no ram:/sts: actions, no NotAction/NotResource) on one bucket or a bucket/prefix/* (common/ram.ts); no AdministratorAccess, *FullAccess or RAM/STS system policy attached to a role. A whole-bucket grant is shown as a notice.",
     configKeys: [],
     appliesTo: (r) => r.type === "alicloud:ram/policy:Policy" || r.type === "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
     validate(r) {
         if (r.type === "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment") {
-            return r.props?.policyName === "AdministratorAccess"
-                ? [violation(r, "policyName", "attaches AdministratorAccess; attach a policy scoped to the team's resources")]
-                : [];
+            const name = String(r.props?.policyName ?? "");
+            if (name === "AdministratorAccess") {
+                return [violation(r, "policyName", "attaches AdministratorAccess; attach a policy scoped to the team's resources")];
+            }
+            const why = r.props?.policyType === "Custom" ? undefined : systemPolicyProblem(name);
+            return why ? [violation(r, "policyName", why)] : [];
         }
         const doc = policyDocument(r, ["policyDocument", "document"]);
         if (doc === undefined) {
@@ -114,7 +140,20 @@ export const ramPolicyLeastPrivilege: Check = {
         if ("invalid" in doc) {
             return [violation(r, doc.field, "is not valid JSON")];
         }
-        const statements: RamStatement[] = doc.statements.map((st) => (st !== null && typeof st === "object" ? st : {}));
-        return starOnStar(statements).map((i) => violation(r, `${doc.field}.Statement[${i}]`, 'allows every action ("*") on every resource ("*")'));
+        return doc.statements.flatMap((st, i) => {
+            const path = `${doc.field}.Statement[${i}]`;
+            if (st === null || typeof st !== "object") {
+                return [violation(r, path, "is not a statement object")];
+            }
+            const problems = ramStatementProblems(st).map((p) =>
+                violation(r, path + p.path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join(""), p.message),
+            );
+            const buckets = st.Effect === "Allow" ? asArray(st.Resource).map(wholeBucketOf).filter((b): b is string => b !== undefined) : [];
+            const notices = buckets.map((b) => ({
+                ...violation(r, `${path}.Resource`, `grants every object of bucket ${b} (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`),
+                notice: true as const,
+            }));
+            return [...problems, ...notices];
+        });
     },
 };

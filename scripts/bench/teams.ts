@@ -11,8 +11,8 @@ import { readStackConfig } from "../lib/stackFile";
 export const CLUSTERS_PER_TEAM = 3;
 export const GROUPS_PER_CLUSTER = 3;
 
-function validated(raw: Record<string, string>, what: string): TeamConfig {
-    const r = validateStackConfig(raw);
+function validated(raw: Record<string, string>, what: string, secretKeys: readonly string[] = []): TeamConfig {
+    const r = validateStackConfig(raw, secretKeys);
     if (!r.ok || r.value.kind !== "team") {
         throw new Error(`${what} does not validate: ${JSON.stringify(r.ok ? r.value.kind : r.issues)}`);
     }
@@ -21,7 +21,8 @@ function validated(raw: Record<string, string>, what: string): TeamConfig {
 
 export function stackTeamConfig(stack: string): TeamConfig {
     // An empty env: secrets get stand-ins, as in `npm run render` without RAY_ON_ACK_SECRET_*.
-    return validated(readStackConfig(stack, {}).config, `stack ${stack}`);
+    const file = readStackConfig(stack, {});
+    return validated(file.config, `stack ${stack}`, file.secretKeys);
 }
 
 /** Team `i` (0-based): its own /24 (10.<i+1>.0.0/24) so no two teams share an address. */

@@ -7,6 +7,8 @@
 export interface MockContext {
     /** The stack's pod CIDRs: the vSwitches answer with them, as a correctly set-up account would. */
     readonly podCidrs: readonly string[];
+    /** Entries of existing CLB ACLs by id; the renderer answers with each cluster's `sourceCidrs`, as a consistent account would. */
+    readonly acls?: Readonly<Record<string, readonly string[]>>;
 }
 
 const RRSA_ISSUER = (clusterId: string) => `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${clusterId}`;
@@ -55,6 +57,14 @@ export function answerInvoke(token: string, inputs: Record<string, any>, ctx: Mo
                 id: "vswitches",
                 ids: inputs.ids,
                 vswitches: (inputs.ids ?? []).map((id: string, i: number) => ({ id, cidrBlock: ctx.podCidrs[i] ?? "0.0.0.0/32", zoneId: "cn-hangzhou-k" })),
+            };
+        case "alicloud:slb/getAcls:getAcls":
+            return {
+                id: "acls",
+                ids: inputs.ids,
+                acls: (inputs.ids ?? [])
+                    .filter((id: string) => ctx.acls?.[id] !== undefined)
+                    .map((id: string) => ({ id, name: id, ipVersion: "ipv4", entryLists: ctx.acls![id].map((entry) => ({ entry, comment: "" })), relatedListeners: [], resourceGroupId: "rg-default" })),
             };
         default:
             throw new Error(`unexpected invoke ${token}(${JSON.stringify(inputs)}): add a realistic answer to scripts/lib/mockAnswers.ts`);

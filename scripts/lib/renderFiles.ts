@@ -12,6 +12,9 @@ import type { PackConfig } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
+/** Mode of every file written with --include-secrets (and of the key files always). */
+export const SECRET_FILE_MODE = 0o600;
+
 export interface RenderOptions {
     readonly includeSecrets: boolean;
     /** The policy pack's settings that follow from the stack (its registries, its digest rule). */
@@ -106,7 +109,7 @@ export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
     const add = (file: string, pair: { certPem: string; keyPem: string }) => {
         files.set(`${file}.crt`, { content: pair.certPem });
         if (opts.includeSecrets) {
-            files.set(`${file}.key`, { content: pair.keyPem, mode: 0o600 });
+            files.set(`${file}.key`, { content: pair.keyPem, mode: SECRET_FILE_MODE });
         }
     };
     for (const r of run.resources) {
@@ -140,5 +143,11 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     );
     files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
     files.set("posture.md", { content: postureMarkdown(posture) });
+    if (opts.includeSecrets) {
+        // Secret values, keys and the token are in these files: owner-only, like an SSH key.
+        for (const [p, f] of files) {
+            files.set(p, { ...f, mode: SECRET_FILE_MODE });
+        }
+    }
     return files;
 }

@@ -13,7 +13,7 @@ export function withKey(raw: Record<string, string>, key: string, value: unknown
 }
 
 export function parsed(stack: string, edit: (raw: Record<string, string>) => Record<string, string> = (r) => r): ValidationResult {
-    return validateStackConfig(edit(rawStack(stack)));
+    return validateStackConfig(edit(rawStack(stack)), readStackConfig(stack, {}).secretKeys);
 }
 
 export function teamConfig(stack: string): TeamConfig {

@@ -1,0 +1,10 @@
+/** Where Ray pods may be scheduled, and the label selectors the NetworkPolicies are built from. */
+import { z } from "zod";
+
+/** Control-plane node role labels (and the taints on those nodes). Ray runs user code: never there. */
+export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+
+/** A label selector that selects something: `{}` in a NetworkPolicy peer means every pod. */
+export const nonEmptySelector = z
+    .record(z.string().min(1), z.string())
+    .refine((labels) => Object.keys(labels).length > 0, { message: "must name at least one label: an empty selector selects every pod" });

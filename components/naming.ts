@@ -4,27 +4,10 @@
  * derivations live here and nowhere else.
  */
 
-export const MANAGED_BY = "ray-on-ack";
+// Shared with the policy pack, which must not import the components.
+import { LABELS, MANAGED_BY } from "@ray-on-ack/common";
 
-export const LABELS = {
-    managedBy: "app.kubernetes.io/managed-by",
-    team: "ray-on-ack.io/team",
-    /** Our own cluster label, set on pod templates: RayJob clusters get a random `ray.io/cluster` name. */
-    cluster: "ray-on-ack.io/cluster",
-    role: "ray-on-ack.io/role",
-    /** Set by KubeRay on every pod of a RayCluster. */
-    rayCluster: "ray.io/cluster",
-    rayNodeType: "ray.io/node-type",
-} as const;
-
-export const ANNOTATIONS = {
-    /** Changes when a pod's certificates change, so that a rotation restarts the pods (Ray does not reload certificates). */
-    tlsFingerprint: "ray-on-ack.io/tls-fingerprint",
-    /** Changes when the Ray token is rotated (a truncated sha256 of it), so that a rotation restarts the pods too. */
-    tokenFingerprint: "ray-on-ack.io/token-fingerprint",
-    /** Comma-separated policy ids the stack deliberately weakens (documented opt-ins); the posture report lists them as exceptions. */
-    policyExceptions: "ray-on-ack.io/policy-exceptions",
-} as const;
+export { ANNOTATIONS, LABELS, MANAGED_BY, RAY_PORTS, TLS_MOUNT } from "@ray-on-ack/common";
 
 export type RayRole = "head" | "worker" | "submitter";
 
@@ -47,24 +30,6 @@ export const names = {
     dashboardIngress: (cluster: string): string => `${cluster}-dashboard`,
     basicAuthSecret: (cluster: string): string => `${cluster}-dashboard-basic-auth`,
 };
-
-/** Ports Ray listens on; the pinned ones keep NetworkPolicies and TLS SANs predictable. */
-export const RAY_PORTS = {
-    gcs: 6379,
-    dashboard: 8265,
-    client: 10001,
-    metrics: 8080,
-    dashboardAgentListen: 52365,
-    serve: 8000,
-} as const;
-
-/** Where the Ray containers find their TLS material. */
-export const TLS_MOUNT = {
-    dir: "/etc/ray/tls",
-    cert: "/etc/ray/tls/tls.crt",
-    key: "/etc/ray/tls/tls.key",
-    ca: "/etc/ray/tls/ca.crt",
-} as const;
 
 export function teamLabels(team: string): Record<string, string> {
     return { [LABELS.managedBy]: MANAGED_BY, [LABELS.team]: team };

@@ -3,10 +3,12 @@
  * Pulumi policy engine, the renderer's posture report or a unit test runs it.
  */
 import { PackConfig } from "./config";
-import { PolicyId } from "../components/policyIds";
+import type { PolicyId } from "@ray-on-ack/common";
 import { PolicyResource, describe } from "./resource";
 
 export interface Finding {
+    /** False for the part of a check no grant can waive (a public Service still needs its ACL). */
+    grantable?: boolean;
     /** The resource that has to change (or carry the exception annotation). */
     resource: PolicyResource;
     /** Dotted path inside the resource's props, e.g. `spec.workerGroupSpecs[0].template.spec.containers[0].image`. */
@@ -25,7 +27,7 @@ interface CheckInfo {
     seedSection: string;
     /** Starts with "seed <section>:"; shown by `pulumi preview` with every violation. */
     description: string;
-    /** The pack settings the check reads besides `allowExceptions`; they make up its config schema. */
+    /** The pack settings the check reads besides `grants`; they make up its config schema. */
     configKeys: readonly (keyof PackConfig)[];
     /** Resources the check looks at; none in the stack means `not-applicable` in the posture report. */
     appliesTo(r: PolicyResource): boolean;
@@ -49,4 +51,8 @@ export type Check = ResourceCheck | StackCheck;
 export function violation(resource: PolicyResource, path: string, problem: string): Finding {
     const where = path === "" ? "" : ` ${path}:`;
     return { resource, path, message: `${describe(resource)}:${where} ${problem}` };
+}
+
+export function ungrantable(f: Finding): Finding {
+    return { ...f, grantable: false };
 }

@@ -1,37 +1,65 @@
 /**
  * Pack settings. Pulumi keys policy config by policy name (`{"ray-image-registry-allowed":
- * {"allowedRegistries": [...]}}`), so each policy declares the keys it reads; the posture report
- * takes them as one flat object. Defaults are the stack schema's, so a stack that keeps its
- * defaults passes a pack that keeps its own.
+ * {"allowedRegistries": [...]}}`, the `--policy-pack-config` file), so each policy declares the
+ * keys it reads; every policy reads `grants`, the exceptions the platform team grants. The
+ * repo's one such file is platform/policy-pack-config.json: the workflows pass it to the pack
+ * and `render` reads it for the posture report. Defaults are the secure choice: no grants, the
+ * default registries.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { teamConfigSchema } from "../components/config/schema";
+import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
+
+/**
+ * One exception, granted by the platform team: policy (the key it sits under) x stack x resource.
+ * The resource's own `ray-on-ack.io/policy-exceptions` annotation can only explain it, never grant it.
+ */
+export interface Grant {
+    /** Pulumi stack name, e.g. `team-b`. */
+    stack: string;
+    /** Kubernetes kind as the pack names it (`Service`, `DeploymentPatch`), or the Pulumi type token of another resource. */
+    kind: string;
+    /** For namespaced Kubernetes objects. */
+    namespace?: string;
+    /** `metadata.name`, or the Pulumi name of a resource that has none. */
+    name: string;
+    /** Why the exception is acceptable; shown in the posture report and with the advisory. */
+    reason: string;
+}
 
 export interface PackConfig {
-    /**
-     * Resources may opt out of named policies through the `ray-on-ack.io/policy-exceptions`
-     * annotation; they are reported as exceptions (advisory). False: exceptions fail like violations.
-     */
-    allowExceptions: boolean;
+    /** Exceptions to this policy. Default none: every violation is mandatory. */
+    grants: Grant[];
     /** Prefixes of the fully qualified image reference images must start with. */
     allowedRegistries: string[];
     /** Refuse images that are not pinned by digest. */
     requireDigest: boolean;
 }
 
-const STACK_SECURITY_DEFAULTS = teamConfigSchema.shape.security.parse(undefined);
-
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
-    allowExceptions: true,
-    allowedRegistries: STACK_SECURITY_DEFAULTS.allowedRegistries,
-    requireDigest: STACK_SECURITY_DEFAULTS.requireDigest,
+    grants: [],
+    allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
+    requireDigest: false,
 });
 
+const GRANT_SCHEMA: PolicyConfigJSONSchema = {
+    type: "object",
+    required: ["stack", "kind", "name", "reason"],
+    additionalProperties: false,
+    properties: {
+        stack: { type: "string", minLength: 1 },
+        kind: { type: "string", minLength: 1 },
+        namespace: { type: "string", minLength: 1 },
+        name: { type: "string", minLength: 1 },
+        reason: { type: "string", minLength: 1 },
+    },
+};
+
 export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema> = {
-    allowExceptions: {
-        type: "boolean",
-        default: DEFAULT_PACK_CONFIG.allowExceptions,
-        description: "Report resources annotated ray-on-ack.io/policy-exceptions as advisory exceptions; false fails them.",
+    grants: {
+        type: "array",
+        items: GRANT_SCHEMA,
+        default: [],
+        description: "Exceptions the platform team grants to this policy, each for one stack and one resource (kind, namespace, name), with the reason.",
     },
     allowedRegistries: {
         type: "array",
@@ -51,25 +79,86 @@ function isStringArray(v: unknown): v is string[] {
     return Array.isArray(v) && v.every((s) => typeof s === "string");
 }
 
+const GRANT_KEYS = ["stack", "kind", "namespace", "name", "reason"];
+
+function grantProblems(grants: unknown): string[] {
+    if (!Array.isArray(grants)) {
+        return ["grants must be an array"];
+    }
+    return grants.flatMap((g, i) => {
+        if (g === null || typeof g !== "object" || Array.isArray(g)) {
+            return [`grants[${i}] must be an object`];
+        }
+        const problems = Object.keys(g)
+            .filter((k) => !GRANT_KEYS.includes(k))
+            .map((k) => `grants[${i}]: unknown key ${k}`);
+        for (const key of ["stack", "kind", "name", "reason"]) {
+            const v = (g as Record<string, unknown>)[key];
+            if (typeof v !== "string" || v.trim() === "") {
+                problems.push(`grants[${i}].${key} must be a non-empty string`);
+            }
+        }
+        const ns = (g as Record<string, unknown>).namespace;
+        if (ns !== undefined && (typeof ns !== "string" || ns === "")) {
+            problems.push(`grants[${i}].namespace must be a non-empty string when set`);
+        }
+        return problems;
+    });
+}
+
 /** Fills in defaults and refuses unknown keys and values of the wrong type, naming the key: a misspelt setting must not silently keep the default. */
 export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
-    const config: PackConfig = { ...DEFAULT_PACK_CONFIG, ...given };
+    // The engine passes the enforcement level along with a policy's settings.
+    const { enforcementLevel: _level, ...settings } = given as Partial<PackConfig> & { enforcementLevel?: unknown };
+    const config: PackConfig = { ...DEFAULT_PACK_CONFIG, ...settings };
     const problems: string[] = [];
-    const unknown = Object.keys(given).filter((key) => !(key in PACK_CONFIG_SCHEMA));
+    const unknown = Object.keys(settings).filter((key) => !(key in PACK_CONFIG_SCHEMA));
     if (unknown.length > 0) {
         problems.push(`unknown key(s) ${unknown.join(", ")}`);
     }
-    for (const key of ["allowExceptions", "requireDigest"] as const) {
-        if (typeof config[key] !== "boolean") {
-            problems.push(`${key} must be a boolean`);
-        }
+    if (typeof config.requireDigest !== "boolean") {
+        problems.push("requireDigest must be a boolean");
     }
     if (!isStringArray(config.allowedRegistries)) {
         problems.push("allowedRegistries must be an array of strings");
     }
+    problems.push(...grantProblems(config.grants));
     if (problems.length > 0) {
         throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
     }
     // Copies, so that a caller editing the report's config cannot change the defaults.
-    return { ...config, allowedRegistries: [...config.allowedRegistries] };
+    return {
+        grants: config.grants.map((g) => ({ ...g })),
+        allowedRegistries: [...config.allowedRegistries],
+        requireDigest: config.requireDigest,
+    };
+}
+
+/** A `--policy-pack-config` file: settings by policy name; `all` (an enforcement level) applies to every policy. */
+export type PolicyPackConfigFile = Record<string, unknown>;
+
+/**
+ * Each policy's settings from a `--policy-pack-config` file, resolved, for the posture report.
+ * Keys that name no policy are refused: a grant under a misspelt id would silently grant nothing.
+ */
+export function resolvePolicyPackConfigFile(file: PolicyPackConfigFile, policyIds: readonly string[]): Map<string, PackConfig> {
+    if (file === null || typeof file !== "object" || Array.isArray(file)) {
+        throw new Error("invalid policy pack config: must be a JSON object keyed by policy name");
+    }
+    const unknown = Object.keys(file).filter((key) => key !== "all" && !policyIds.includes(key));
+    if (unknown.length > 0) {
+        throw new Error(`invalid policy pack config: ${unknown.join(", ")}: no such policy (policies: ${policyIds.join(", ")})`);
+    }
+    const resolved = new Map<string, PackConfig>();
+    for (const id of policyIds) {
+        const entry = file[id];
+        // A bare string only sets the enforcement level.
+        const settings = entry !== null && typeof entry === "object" ? (entry as Partial<PackConfig>) : {};
+        try {
+            resolved.set(id, resolvePackConfig(settings));
+        } catch (e) {
+            throw new Error(`${(e as Error).message} (policy ${id})`);
+        }
+    }
+    return resolved;
 }

@@ -9,33 +9,33 @@ import type {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { ANNOTATIONS } from "../components/naming";
 import { Check } from "./check";
 import { PACK_CONFIG_SCHEMA, PackConfig, resolvePackConfig } from "./config";
-import { EvaluatedFinding, evaluateCheck, isBlocking } from "./evaluate";
+import { EvaluatedFinding, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource } from "./resource";
 
 export const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
 
 export function configSchemaFor(check: Check): PolicyConfigSchema {
-    const keys: (keyof PackConfig)[] = ["allowExceptions", ...check.configKeys];
+    const keys: (keyof PackConfig)[] = ["grants", ...check.configKeys];
     return { properties: Object.fromEntries(keys.map((key) => [key, PACK_CONFIG_SCHEMA[key]])) };
 }
 
 /**
  * @pulumi/policy's runtime also takes a violation object carrying its own enforcement level
  * (server.js, makeReportViolationFun); its typings only declare the string form. Exceptions use
- * the object form so that a documented opt-in warns instead of failing a mandatory policy.
+ * the object form so that an exception the pack config grants warns instead of failing a
+ * mandatory policy.
  */
 type ReportWithLevel = (violation: { message: string; urn?: string; enforcementLevel: EnforcementLevel }) => void;
 
-export function reportFinding(reportViolation: ReportViolation, f: EvaluatedFinding, config: PackConfig): void {
-    if (isBlocking(f, config)) {
+export function reportFinding(reportViolation: ReportViolation, f: EvaluatedFinding): void {
+    if (isBlocking(f)) {
         reportViolation(f.message, f.resource.urn);
         return;
     }
     (reportViolation as unknown as ReportWithLevel)({
-        message: `${f.notice ? "notice" : `exception (${ANNOTATIONS.policyExceptions})`}: ${f.message}`,
+        message: exceptionMessage(f),
         urn: f.resource.urn,
         enforcementLevel: "advisory",
     });
@@ -57,13 +57,13 @@ export function toPolicy(check: Check): ResourceValidationPolicy | StackValidati
         return {
             ...base,
             validateResource: (args, reportViolation) => {
-                const resource = view(args);
-                if (!check.appliesTo(resource)) {
+                const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
+                const { applicable, findings } = evaluateCheck(check, [view(args)], config);
+                if (!applicable) {
                     args.notApplicable();
                 }
-                const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
-                for (const f of evaluateCheck(check, [resource], config).findings) {
-                    reportFinding(reportViolation, f, config);
+                for (const f of findings) {
+                    reportFinding(reportViolation, f);
                 }
             },
         };
@@ -71,13 +71,13 @@ export function toPolicy(check: Check): ResourceValidationPolicy | StackValidati
     return {
         ...base,
         validateStack: (args, reportViolation) => {
-            const resources = args.resources.map(view);
-            if (!resources.some((r) => check.appliesTo(r))) {
+            const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
+            const { applicable, findings } = evaluateCheck(check, args.resources.map(view), config);
+            if (!applicable) {
                 args.notApplicable();
             }
-            const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
-            for (const f of evaluateCheck(check, resources, config).findings) {
-                reportFinding(reportViolation, f, config);
+            for (const f of findings) {
+                reportFinding(reportViolation, f);
             }
         },
     };

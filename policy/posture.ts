@@ -1,11 +1,12 @@
 /**
  * The posture report: every check run over a stack's resources, with a status reviewers can read
- * in one page. A documented opt-in (the `ray-on-ack.io/policy-exceptions` annotation) shows up as
- * `exception`, with the resource, never as a silent pass.
+ * in one page. An exception the pack config grants shows up as `exception`, with the resource and
+ * the reason, never as a silent pass; a violation without a grant is `fail`, whatever the
+ * resource's own annotation says.
  */
 import { CHECKS } from "./checks";
-import { PackConfig, resolvePackConfig } from "./config";
-import { evaluateCheck, isBlocking } from "./evaluate";
+import { PackConfig, PolicyPackConfigFile, resolvePolicyPackConfigFile } from "./config";
+import { EvaluationContext, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource, describe } from "./resource";
 
 export type CheckStatus = "pass" | "fail" | "exception" | "not-applicable";
@@ -18,10 +19,12 @@ export interface OffendingResource {
     urn?: string;
     path: string;
     message: string;
-    /** Listed in the resource's policy-exceptions annotation (or a notice: allowed, shown). */
+    /** Granted by the pack config (or a notice: allowed, shown). */
     exception: boolean;
     /** Allowed and never blocking, shown so that reviewers see it (e.g. a whole-bucket OSS grant). */
     notice?: true;
+    /** The grant's reason, for exceptions. */
+    reason?: string;
 }
 
 export interface CheckResult {
@@ -34,17 +37,26 @@ export interface CheckResult {
 }
 
 export interface PostureReport {
-    config: PackConfig;
+    /** The stack the grants were matched against. */
+    stack?: string;
+    /** Each policy's settings, as the pack gets them from the same `--policy-pack-config` file. */
+    config: Record<string, PackConfig>;
     totals: Record<CheckStatus, number>;
     checks: CheckResult[];
 }
 
-export function evaluatePosture(resources: PolicyResource[], config: Partial<PackConfig> = {}): PostureReport {
-    const resolved = resolvePackConfig(config);
+export interface PostureOptions extends EvaluationContext {
+    /** A `--policy-pack-config` file's content (platform/policy-pack-config.json for render). */
+    policyPackConfig?: PolicyPackConfigFile;
+}
+
+export function evaluatePosture(resources: PolicyResource[], options: PostureOptions = {}): PostureReport {
+    const configs = resolvePolicyPackConfigFile(options.policyPackConfig ?? {}, CHECKS.map((c) => c.id));
+    const context: EvaluationContext = { stack: options.stack };
     const checks = CHECKS.map((check): CheckResult => {
-        const { applicable, findings } = evaluateCheck(check, resources, resolved);
+        const { applicable, findings } = evaluateCheck(check, resources, configs.get(check.id)!, context);
         let status: CheckStatus = applicable ? "pass" : "not-applicable";
-        if (findings.some((f) => isBlocking(f, resolved))) {
+        if (findings.some(isBlocking)) {
             status = "fail";
         } else if (findings.length > 0) {
             status = "exception";
@@ -55,8 +67,9 @@ export function evaluatePosture(resources: PolicyResource[], config: Partial<Pac
             name: f.resource.name,
             ...(f.resource.urn !== undefined ? { urn: f.resource.urn } : {}),
             path: f.path,
-            message: f.message,
+            message: f.exception ? exceptionMessage(f) : f.message,
             exception: f.exception,
+            ...(f.grant ? { reason: f.grant.reason } : {}),
             ...(f.notice ? { notice: true as const } : {}),
         }));
         return { id: check.id, title: check.title, seedSection: check.seedSection, description: check.description, status, offending };
@@ -65,7 +78,7 @@ export function evaluatePosture(resources: PolicyResource[], config: Partial<Pac
     for (const c of checks) {
         totals[c.status]++;
     }
-    return { config: resolved, totals, checks };
+    return { ...(options.stack !== undefined ? { stack: options.stack } : {}), config: Object.fromEntries(configs), totals, checks };
 }
 
 function cell(text: string): string {
@@ -99,7 +112,7 @@ export function postureMarkdown(report: PostureReport): string {
         for (const c of withFindings) {
             lines.push("", `### \`${c.id}\`: ${STATUS_TEXT[c.status]}`, "", c.description, "");
             for (const o of c.offending) {
-                lines.push(`- ${o.notice ? "notice: " : o.exception ? "exception (ray-on-ack.io/policy-exceptions): " : ""}${o.message}`);
+                lines.push(`- ${o.message}`);
             }
         }
     }

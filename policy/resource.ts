@@ -3,7 +3,7 @@
  * The checks never see Pulumi's own PolicyResource: the renderer hands us plain rendered objects,
  * and the pack adapts the engine's arguments to this shape, so both run the same code.
  */
-import { ANNOTATIONS } from "../components/naming";
+import { ANNOTATIONS } from "@ray-on-ack/common";
 
 export interface PolicyResource {
     /** Pulumi type token, e.g. `kubernetes:ray.io/v1:RayCluster` or `alicloud:ram/role:Role`. */
@@ -15,10 +15,19 @@ export interface PolicyResource {
     props: any;
 }
 
-/** Group and kind of a `kubernetes:<group>/<version>:<Kind>` token; the version is irrelevant to every check. */
-export function k8sKind(r: PolicyResource): { group: string; kind: string } | undefined {
+/**
+ * Group and kind of a `kubernetes:<group>/<version>:<Kind>` token; the version is irrelevant to
+ * every check. A `<Kind>Patch` (server-side apply of part of an object someone else owns) is
+ * judged as the kind it patches: the pack cannot see the object it lands on, so a patch that
+ * carries a pod template, rules or labels must carry compliant ones.
+ */
+export function k8sKind(r: PolicyResource): { group: string; kind: string; patch: boolean } | undefined {
     const m = /^kubernetes:([^/:]+)\/[^:]+:(.+)$/.exec(r.type);
-    return m ? { group: m[1], kind: m[2] } : undefined;
+    if (!m) {
+        return undefined;
+    }
+    const patch = m[2].endsWith("Patch") && m[2] !== "Patch";
+    return { group: m[1], kind: patch ? m[2].slice(0, -"Patch".length) : m[2], patch };
 }
 
 export function isKind(r: PolicyResource, group: string, kind: string): boolean {
@@ -35,18 +44,49 @@ export function namespaceOf(r: PolicyResource): string {
     return r.props?.metadata?.namespace ?? "default";
 }
 
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "Node", "PersistentVolume"]);
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "IngressClass",
+    "PriorityClass",
+    "RuntimeClass",
+    "CustomResourceDefinition",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+]);
 
 /** How messages name a resource: `RayCluster ray-a/demo`, `Namespace ray-a`, `alicloud:ram/role:Role team-a`. */
 export function describe(r: PolicyResource): string {
-    const k = k8sKind(r);
-    if (!k) {
-        return `${r.type} ${r.name}`;
-    }
-    return CLUSTER_SCOPED.has(k.kind) ? `${k.kind} ${metadataName(r)}` : `${k.kind} ${namespaceOf(r)}/${metadataName(r)}`;
+    const id = identity(r);
+    return id.namespace === undefined ? `${id.kind} ${id.name}` : `${id.kind} ${id.namespace}/${id.name}`;
 }
 
-/** Policy ids the resource deliberately opts out of, from the annotation our components set. */
+/** Token groups of Pulumi's own Kubernetes components (Helm, YAML, kustomize): no Kubernetes object of their own, so named by type and Pulumi name. */
+const PULUMI_ONLY_GROUPS = ["helm.sh", "yaml", "kustomize"];
+
+/** What a grant names: kind (`DeploymentPatch` for a patch; the type token outside Kubernetes), namespace when namespaced, name. */
+export function identity(r: PolicyResource): { kind: string; namespace?: string; name: string } {
+    const k = k8sKind(r);
+    if (!k || PULUMI_ONLY_GROUPS.includes(k.group)) {
+        return { kind: r.type, name: r.name };
+    }
+    const kind = k.patch ? `${k.kind}Patch` : k.kind;
+    return CLUSTER_SCOPED.has(k.kind) ? { kind, name: metadataName(r) } : { kind, namespace: namespaceOf(r), name: metadataName(r) };
+}
+
+/** The stack a resource belongs to, from its URN (`urn:pulumi:<stack>::<project>::...`). */
+export function stackOfUrn(urn: string | undefined): string | undefined {
+    const m = urn === undefined ? null : /^urn:pulumi:([^:]+)::/.exec(urn);
+    return m ? m[1] : undefined;
+}
+
+/** Policy ids the resource says it relies on an exception to; only a grant in the pack config makes one. */
 export function exceptionIds(r: PolicyResource): Set<string> {
     const raw = r.props?.metadata?.annotations?.[ANNOTATIONS.policyExceptions];
     if (typeof raw !== "string") {

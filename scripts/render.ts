@@ -1,21 +1,28 @@
 /**
- * The offline renderer: `npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]`.
- * Runs the real program under Pulumi's mock runtime and writes what `pulumi up` would create.
+ * The offline renderer: `npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]`.
+ * Runs the real program under Pulumi's mock runtime and writes what `pulumi up` would create,
+ * with the posture report the policy pack gives it under platform/policy-pack-config.json.
  * Invalid config: exit 2, one `error: <key>: <message>` line per problem, nothing written.
+ * A posture with a failing check: every file written, then exit 3 naming the checks.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { formatIssues, validateStackConfig } from "../components/config/validate";
 import { runProgram } from "./lib/mockRuntime";
-import { renderFiles } from "./lib/renderFiles";
-import { ROOT, STACKS_DIR, readStackConfig } from "./lib/stackFile";
+import { CHECKS } from "../policy/checks";
+import { resolvePolicyPackConfigFile } from "../policy/config";
+import { failingChecks, renderFiles } from "./lib/renderFiles";
+import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
 import { podCidrOverlaps } from "./lib/crossStack";
 
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";
 
-const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>]";
+const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
+
+/** Exit code when the rendered stack fails a policy check without a granted exception (2 is bad config). */
+const EXIT_POSTURE_FAILURE = 3;
 
 function fail(message: string, code = 2): never {
     process.stderr.write(`${message}\n`);
@@ -48,6 +55,7 @@ async function main(): Promise<void> {
                 out: { type: "string" },
                 "include-secrets": { type: "boolean", default: false },
                 "stacks-dir": { type: "string" },
+                "policy-pack-config": { type: "string" },
             },
             strict: true,
         }).values;
@@ -64,6 +72,14 @@ async function main(): Promise<void> {
         stackConfig = readStackConfig(stack, process.env, stacksDir);
     } catch (e) {
         fail(`error: ${(e as Error).message}`);
+    }
+    const packConfigFile = path.resolve(args["policy-pack-config"] ?? POLICY_PACK_CONFIG);
+    let policyPackConfig;
+    try {
+        policyPackConfig = readPolicyPackConfig(packConfigFile);
+        resolvePolicyPackConfigFile(policyPackConfig, CHECKS.map((c) => c.id));
+    } catch (e) {
+        fail(`error: ${path.relative(process.cwd(), packConfigFile) || packConfigFile}: ${(e as Error).message}`);
     }
     const validated = validateStackConfig(stackConfig.config, stackConfig.secretKeys);
     if (!validated.ok) {
@@ -99,12 +115,15 @@ async function main(): Promise<void> {
     }
     const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
     const includeSecrets = args["include-secrets"] ?? false;
-    const security = validated.value.kind === "team" ? validated.value.config.security : undefined;
-    const packConfig = security ? { allowedRegistries: security.allowedRegistries, requireDigest: security.requireDigest } : {};
-    const files = renderFiles(run, { includeSecrets, packConfig });
+    const files = renderFiles(run, { includeSecrets, stack, policyPackConfig });
     const outDir = path.resolve(args.out ?? path.join(ROOT, "out", stack));
     writeAtomically(outDir, files, includeSecrets ? 0o700 : 0o755);
-    process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${path.relative(process.cwd(), outDir) || "."}\n`);
+    const shownOut = path.relative(process.cwd(), outDir) || ".";
+    process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${shownOut}\n`);
+    const failing = failingChecks(files.get("posture.json")?.content);
+    if (failing.length > 0) {
+        fail(`error: posture: ${failing.length} check(s) fail without a granted exception: ${failing.join(", ")} (see ${path.join(shownOut, "posture.md")})`, EXIT_POSTURE_FAILURE);
+    }
 }
 
 main().catch((e: Error) => fail(`error: render failed: ${e.message}`, 1));

@@ -10,7 +10,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { formatIssues, validateStackConfig } from "../components/config/validate";
 import type { TeamConfig } from "../components/config/schema";
-import { isSnippetAnnotation } from "../components/exposureFacts";
+import { isSnippetAnnotation } from "@ray-on-ack/common";
 import { evaluatePosture } from "../policy/posture";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";

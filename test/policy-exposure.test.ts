@@ -1,6 +1,4 @@
 import * as assert from "assert";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { Check } from "../policy/check";
 import {
     clbAclRestricted,
     clbHttpsListener,
@@ -10,22 +8,42 @@ import {
     ingressNoSnippets,
     serviceNotPublic,
 } from "../policy/checks/exposure";
-import { toPolicy } from "../policy/policies";
-import type { PolicyResource } from "../policy/resource";
-import { headService, ingress, loadBalancer, messages, rayCluster, rayJob, runResourcePolicy, slbAcl, withExceptions } from "./policy-fixtures.test";
+import {
+    SELF_EXEMPTION,
+    asPatch,
+    blocking,
+    grantFor,
+    headService,
+    ingress,
+    loadBalancer,
+    messages,
+    rayCluster,
+    rayJob,
+    slbAcl,
+    throughPack,
+    withExceptions,
+} from "./policy-fixtures.test";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
 describe("policy ray-service-not-public (seed 1.3, 1.5)", () => {
-    it("accepts ClusterIP Services and LoadBalancers with the CLB ACL whitelist", () => {
+    it("accepts ClusterIP Services", () => {
         assert.deepStrictEqual(messages(serviceNotPublic, headService()), []);
-        assert.deepStrictEqual(messages(serviceNotPublic, loadBalancer()), []);
     });
 
-    it("refuses a LoadBalancer without the ACL annotations, intranet ones included", () => {
+    it("fails a LoadBalancer with the CLB ACL whitelist unless the pack config grants the exposure", () => {
+        const lb = loadBalancer();
+        const exposure =
+            "Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config";
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb), [exposure]);
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb, { grants: [grantFor(lb)] }), []);
+        assert.deepStrictEqual(messages(serviceNotPublic, lb, { grants: [grantFor(lb)] }), [exposure]);
+    });
+
+    it("refuses a LoadBalancer without the ACL annotations, intranet ones included, and no grant waives the whitelist", () => {
         const lb = loadBalancer();
         lb.props.metadata.annotations = { [`${CLB}address-type`]: "intranet", [`${CLB}acl-type`]: "black" };
-        assert.deepStrictEqual(messages(serviceNotPublic, lb), [
+        assert.deepStrictEqual(blocking(serviceNotPublic, lb, { grants: [grantFor(lb)] }), [
             `Service ray-a/demo-dashboard-public: metadata.annotations: a LoadBalancer Service needs the CLB ACL whitelist; missing ${CLB}acl-status: "on", ${CLB}acl-id, ${CLB}acl-type: white`,
         ]);
     });
@@ -119,15 +137,10 @@ describe("policy ray-head-service-clusterip (seed 1.6)", () => {
     });
 });
 
-/** Runs a resource check as the pack does (toPolicy's validateResource). */
-const throughPack = (check: Check, resource: PolicyResource, config: object = {}) => runResourcePolicy(toPolicy(check) as ResourceValidationPolicy, resource, config);
-
-const patchOf = (r: PolicyResource, kind: string): PolicyResource => ({ ...r, type: r.type.replace(/:([A-Za-z]+)$/, `:${kind}`), props: structuredClone(r.props) });
-
 describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
     it("passes a LoadBalancer whose every port has an https listener and a certificate", () => {
-        assert.deepStrictEqual(throughPack(clbHttpsListener, loadBalancer()), { reported: [], notApplicable: false });
-        assert.deepStrictEqual(throughPack(clbHttpsListener, headService()).notApplicable, true, "ClusterIP Services are not its business");
+        assert.deepStrictEqual(throughPack(clbHttpsListener, loadBalancer()), { mandatory: [], advisory: [], notApplicable: false });
+        assert.strictEqual(throughPack(clbHttpsListener, headService()).notApplicable, true, "ClusterIP Services are not its business");
     });
 
     it("fails a cleartext listener, a port without https and a missing certificate", () => {
@@ -135,11 +148,15 @@ describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
         lb.props.metadata.annotations[`${CLB}protocol-port`] = "https:443,tcp:8265";
         delete lb.props.metadata.annotations[`${CLB}cert-id`];
         lb.props.spec.ports.push({ port: 8265 });
-        assert.deepStrictEqual(throughPack(clbHttpsListener, lb).reported, [
-            [`Service ray-a/demo-dashboard-public: spec.ports[1].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`, lb.urn],
-            [`Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`, lb.urn],
-            [`Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}cert-id"]: is not set; an https listener needs the certificate the CLB terminates TLS with`, lb.urn],
-        ]);
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), {
+            mandatory: [
+                `Service ray-a/demo-dashboard-public: spec.ports[1].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`,
+                `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`,
+                `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}cert-id"]: is not set; an https listener needs the certificate the CLB terminates TLS with`,
+            ],
+            advisory: [],
+            notApplicable: false,
+        });
     });
 
     it("fails a plain LoadBalancer (the CCM's default is a TCP listener), and a ServicePatch that turns the listener to http", () => {
@@ -148,21 +165,34 @@ describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
         assert.deepStrictEqual(messages(clbHttpsListener, plain), [
             `Service ray-a/demo-dashboard-public: spec.ports[0].port: 443 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:443" and ${CLB}cert-id`,
         ]);
-        const patch = patchOf(loadBalancer(), "ServicePatch");
+        // A patch carries neither spec.type nor the ports of the Service it lands on: its CLB annotations make it this check's business.
+        const patch = asPatch(loadBalancer());
         patch.props = { metadata: { name: "demo-dashboard-public", namespace: "ray-a", annotations: { [`${CLB}protocol-port`]: "http:443" } } };
-        assert.deepStrictEqual(throughPack(clbHttpsListener, patch).reported, [
-            [`ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`, patch.urn],
-        ]);
+        assert.deepStrictEqual(throughPack(clbHttpsListener, patch), {
+            mandatory: [`ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`],
+            advisory: [],
+            notApplicable: false,
+        });
+        const unrelated = asPatch(headService());
+        unrelated.props = { metadata: { name: "demo-metrics", namespace: "ray-a", labels: { team: "a" } } };
+        assert.strictEqual(throughPack(clbHttpsListener, unrelated).notApplicable, true, "a ServicePatch without CLB annotations is not its business");
     });
 
-    it("reports the intranet tcp opt-in, declared by the resource, as an exception", () => {
+    it("fails the intranet tcp opt-in unless the pack config grants it; the resource's own annotation only explains a grant", () => {
         const lb = withExceptions(loadBalancer(), "ray-clb-https-listener");
         lb.props.metadata.annotations[`${CLB}protocol-port`] = "tcp:8265";
-        const { reported } = throughPack(clbHttpsListener, lb);
-        assert.equal(reported.length, 2);
-        for (const [v] of reported as [any][]) {
-            assert.equal(v.enforcementLevel, "advisory");
-        }
+        lb.props.spec.ports = [{ port: 8265 }];
+        const findings = [
+            `Service ray-a/demo-dashboard-public: spec.ports[0].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`,
+            `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`,
+        ];
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), { mandatory: findings.map((m) => `${m}${SELF_EXEMPTION}`), advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only")] }), {
+            mandatory: [],
+            advisory: findings.map((m) => `exception (granted: intranet only): ${m}`),
+            notApplicable: false,
+        });
+        assert.deepStrictEqual(blocking(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only", "b")] }).length, 2, "a grant for another stack grants nothing");
     });
 });
 
@@ -171,28 +201,31 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
         for (const cls of ["nginx", "higress"]) {
             const ing = ingress();
             ing.props.spec.ingressClassName = cls;
-            assert.deepStrictEqual(throughPack(ingressClassAllowed, ing).reported, [], cls);
+            assert.deepStrictEqual(throughPack(ingressClassAllowed, ing), { mandatory: [], advisory: [], notApplicable: false }, cls);
         }
         const legacy = ingress();
         delete legacy.props.spec.ingressClassName;
         legacy.props.metadata.annotations["kubernetes.io/ingress.class"] = "nginx";
-        assert.deepStrictEqual(throughPack(ingressClassAllowed, legacy).reported, []);
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, legacy).mandatory, []);
     });
 
-    it("fails alb, an unset class and an IngressPatch to alb, even when the resource declares an exception", () => {
+    it("fails alb, an unset class and an IngressPatch to alb, even when granted", () => {
         const alb = withExceptions(ingress(), "ray-ingress-class-allowed");
         alb.props.spec.ingressClassName = "alb";
-        assert.deepStrictEqual(throughPack(ingressClassAllowed, alb).reported, [
-            ['Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)', alb.urn],
-        ]);
+        const albMessage = 'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)';
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, alb, { grants: [grantFor(alb)] }), {
+            mandatory: [`${albMessage}${SELF_EXEMPTION}`],
+            advisory: [],
+            notApplicable: false,
+        });
         const unset = ingress();
         delete unset.props.spec.ingressClassName;
         assert.deepStrictEqual(messages(ingressClassAllowed, unset), [
             "Ingress ray-a/demo-dashboard: spec.ingressClassName: is not set, so the cluster's default class serves it; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)",
         ]);
-        const patch = patchOf(ingress(), "IngressPatch");
-        patch.props.spec = { ingressClassName: "alb" };
-        assert.deepStrictEqual(messages(ingressClassAllowed, patch), [
+        const patch = asPatch(ingress());
+        patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a" }, spec: { ingressClassName: "alb" } };
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, patch, { grants: [grantFor(patch)] }).mandatory, [
             'IngressPatch ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)',
         ]);
     });
@@ -200,22 +233,26 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
 
 describe("policy ray-ingress-no-snippets (seed 1.5), through the pack", () => {
     it("passes an Ingress without snippets", () => {
-        assert.deepStrictEqual(throughPack(ingressNoSnippets, ingress()), { reported: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ingress()), { mandatory: [], advisory: [], notApplicable: false });
     });
 
-    it("fails every snippet annotation, also on an IngressPatch and despite a self-declared exception", () => {
-        const ing = withExceptions(ingress(), "ray-ingress-no-snippets,ray-ingress-authenticated");
+    it("fails every snippet annotation, also on an IngressPatch, and no grant relaxes it", () => {
+        const ing = ingress();
         ing.props.metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"] = "satisfy any; allow all;";
         ing.props.metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"] = "location /x {}";
         ing.props.metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"] = "return 200;";
-        assert.deepStrictEqual(throughPack(ingressNoSnippets, ing).reported, [
-            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
-            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
-            ['Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it', ing.urn],
-        ]);
-        const patch = patchOf(ingress(), "IngressPatch");
-        patch.props.metadata.annotations = { "nginx.ingress.kubernetes.io/stream-snippet": "x" };
-        assert.deepStrictEqual(messages(ingressNoSnippets, patch), [
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ing, { grants: [grantFor(ing)] }), {
+            mandatory: [
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+            ],
+            advisory: [],
+            notApplicable: false,
+        });
+        const patch = asPatch(ingress());
+        patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a", annotations: { "nginx.ingress.kubernetes.io/stream-snippet": "x" } } };
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, patch).mandatory, [
             'IngressPatch ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/stream-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
         ]);
     });

@@ -4,19 +4,32 @@
  * claim "this stack is compliant" is itself checked.
  */
 import * as assert from "assert";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { Check } from "../policy/check";
-import { PackConfig, resolvePackConfig } from "../policy/config";
+import { Grant, PackConfig, resolvePackConfig } from "../policy/config";
 import { evaluateCheck } from "../policy/evaluate";
+import { toPolicy } from "../policy/policies";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { evaluatePosture } from "../policy/posture";
-import { PolicyResource } from "../policy/resource";
-import { ANNOTATIONS, LABELS, TLS_MOUNT } from "../components/naming";
+import { PolicyResource, identity } from "../policy/resource";
+import { ANNOTATIONS, LABELS, POLICY_IDS, TLS_MOUNT } from "@ray-on-ack/common";
 
 export const NS = "ray-a";
 export const RAY_IMAGE = "rayproject/ray:2.60.0";
 
+/** What a message says when its resource's annotation claims an exception nobody granted. */
+export const SELF_EXEMPTION =
+    "; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform's policy pack config grants, and none is granted";
+
+/** The stack the fixtures' URNs name. */
+export const STACK = "a";
+
 export function k8s(type: string, props: any, name?: string): PolicyResource {
-    return { type, name: name ?? props.metadata?.name ?? "unnamed", urn: `urn:pulumi:a::ray-on-ack::${type}::${name ?? props.metadata?.name}`, props };
+    return { type, name: name ?? props.metadata?.name ?? "unnamed", urn: `urn:pulumi:${STACK}::ray-on-ack::${type}::${name ?? props.metadata?.name}`, props };
+}
+
+/** The grant an exception for `r` needs in the pack config (under the policy's key). */
+export function grantFor(r: PolicyResource, reason = "reviewed by the platform team", stack = STACK): Grant {
+    return { stack, ...identity(r), reason };
 }
 
 /** Messages a check reports for one resource (resource checks) or a stack (stack checks). */
@@ -25,30 +38,62 @@ export function messages(check: Check, resources: PolicyResource | PolicyResourc
     return evaluateCheck(check, list, resolvePackConfig(config)).findings.map((f) => f.message);
 }
 
-/** Runs a resource policy as the engine would: its validateResource with config and a notApplicable that stops it. */
-export function runResourcePolicy(policy: ResourceValidationPolicy, resource: PolicyResource, config: object = {}): { reported: unknown[]; notApplicable: boolean } {
-    const reported: unknown[] = [];
-    let notApplicable = false;
+/** Messages of the findings that fail the check: those the config's grants do not cover. */
+export function blocking(check: Check, resources: PolicyResource | PolicyResource[], config: Partial<PackConfig> = {}): string[] {
+    const list = Array.isArray(resources) ? resources : [resources];
+    return evaluateCheck(check, list, resolvePackConfig(config))
+        .findings.filter((f) => !f.exception)
+        .map((f) => f.message);
+}
+
+/**
+ * Runs one resource through the real pack adapter (toPolicy: what run-policy-pack serves) and
+ * sorts what it reports: mandatory messages fail `pulumi preview`, advisory ones are granted.
+ */
+export function throughPack(check: Check, resource: PolicyResource, config: object = {}): { mandatory: string[]; advisory: string[]; notApplicable: boolean } {
+    const out = { mandatory: [] as string[], advisory: [] as string[], notApplicable: false };
     const args: any = {
         ...resource,
         getConfig: () => config,
         notApplicable: () => {
-            notApplicable = true;
+            out.notApplicable = true;
             throw new Error("not applicable");
         },
     };
+    const report = (v: unknown) => {
+        if (typeof v === "string") {
+            out.mandatory.push(v);
+        } else {
+            out.advisory.push((v as { message: string }).message);
+        }
+    };
+    const policy = toPolicy(check) as ResourceValidationPolicy;
     try {
-        (policy.validateResource as (a: any, r: (...v: unknown[]) => void) => void)(args, (...v) => reported.push(v));
+        (policy.validateResource as (a: any, r: (v: unknown) => void) => void)(args, report);
     } catch (e) {
-        if (!notApplicable) {
+        if (!out.notApplicable) {
             throw e;
         }
     }
-    return { reported, notApplicable };
+    return out;
+}
+
+/** Runs a stack check through the real pack adapter over `resources`; returns the mandatory and advisory messages. */
+export function throughPackStack(check: Check, resources: PolicyResource[], config: object = {}): { mandatory: string[]; advisory: string[] } {
+    const out = { mandatory: [] as string[], advisory: [] as string[] };
+    const policy = toPolicy(check) as StackValidationPolicy;
+    const report = (v: unknown) => (typeof v === "string" ? out.mandatory.push(v) : out.advisory.push((v as { message: string }).message));
+    (policy.validateStack as (a: any, r: (v: unknown) => void) => void)({ resources, getConfig: () => config, notApplicable: () => undefined }, report);
+    return out;
+}
+
+/** `r` as a server-side-apply patch of the same object (`kubernetes:apps/v1:DeploymentPatch`, ...). */
+export function asPatch(r: PolicyResource): PolicyResource {
+    return { ...r, type: `${r.type}Patch`, urn: r.urn?.replace(r.type, `${r.type}Patch`) };
 }
 
 export function withExceptions(r: PolicyResource, ids: string): PolicyResource {
-    r.props.metadata.annotations = { ...(r.props.metadata.annotations ?? {}), [ANNOTATIONS.policyExceptions]: ids };
+    r.props.metadata = { ...(r.props.metadata ?? {}), annotations: { ...(r.props.metadata?.annotations ?? {}), [ANNOTATIONS.policyExceptions]: ids } };
     return r;
 }
 
@@ -345,6 +390,29 @@ export function kuberayAddon(version = "1.6.2"): PolicyResource {
 }
 
 /** A team stack in which every check applies and passes. */
+/**
+ * What a team with write access to its stack would try: a privileged, hostPID Deployment that
+ * mounts the node's root filesystem, annotated with every policy id to exempt itself.
+ */
+export function selfExemptedDeployment(kind: "Deployment" | "DeploymentPatch" = "Deployment"): PolicyResource {
+    return k8s(`kubernetes:apps/v1:${kind}`, {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "node-shell", namespace: NS, annotations: { [ANNOTATIONS.policyExceptions]: Object.values(POLICY_IDS).join(",") } },
+        spec: {
+            selector: { matchLabels: { app: "node-shell" } },
+            template: {
+                metadata: { labels: { app: "node-shell" } },
+                spec: {
+                    hostPID: true,
+                    containers: [container("shell", { securityContext: { privileged: true }, volumeMounts: [{ name: "host", mountPath: "/host" }] })],
+                    volumes: [{ name: "host", hostPath: { path: "/" } }],
+                },
+            },
+        },
+    });
+}
+
 export function compliantStack(): PolicyResource[] {
     return [
         namespace(),
@@ -356,7 +424,6 @@ export function compliantStack(): PolicyResource[] {
         rayCluster(),
         rayJob(),
         headService(),
-        loadBalancer(),
         ingress(),
         tokenSecret(),
         ramRole(),
@@ -364,13 +431,25 @@ export function compliantStack(): PolicyResource[] {
         rolePolicyAttachment(),
         slbAcl(),
         kuberayAddon(),
+        // Objects declared inline are judged one by one; nothing here needs a grant.
+        k8s("kubernetes:yaml/v2:ConfigGroup", { objs: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: NS }, data: { level: "info" } }] }, "extras"),
     ];
 }
 
 describe("policy fixtures", () => {
-    it("the compliant stack passes every check, and every check applies to it", () => {
-        const report = evaluatePosture(compliantStack());
-        const notPassing = report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
-        assert.deepStrictEqual(notPassing, []);
+    it("the compliant stack passes every check, and every check applies to it (the CLB listener check once a granted public dashboard joins it)", () => {
+        const notPassing = (report: ReturnType<typeof evaluatePosture>) =>
+            report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
+        // Nothing in it is exposed: a LoadBalancer needs a grant, so the listener check has nothing to look at.
+        assert.deepStrictEqual(notPassing(evaluatePosture(compliantStack())), [[POLICY_IDS.clbHttpsListener, "not-applicable", []]]);
+        const lb = loadBalancer();
+        const granted = evaluatePosture([...compliantStack(), lb], { policyPackConfig: { [POLICY_IDS.serviceNotPublic]: { grants: [grantFor(lb, "public by design")] } } });
+        assert.deepStrictEqual(notPassing(granted), [
+            [
+                POLICY_IDS.serviceNotPublic,
+                "exception",
+                ["exception (granted: public by design): Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"],
+            ],
+        ]);
     });
 });

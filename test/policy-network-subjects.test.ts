@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { networkPolicyContents } from "../policy/checks/network-policies";
 import { rbacSubjects } from "../policy/checks/subjects";
 import { evaluatePosture } from "../policy/posture";
-import { NS, compliantStack, defaultDeny, k8s, messages, roleBinding, withExceptions } from "./policy-fixtures.test";
+import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, k8s, messages, roleBinding, withExceptions } from "./policy-fixtures.test";
 
 function netpol(spec: any, name = "allow"): any {
     return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
@@ -40,14 +40,14 @@ describe("policy ray-network-policy-contents (seed 1.4)", () => {
             "ray-network-policy-contents",
         );
         assert.deepStrictEqual(messages(networkPolicyContents, bad), [
-            `${NP}: spec.ingress[0]: has no from, so it admits every source and undoes default deny; name the peers`,
-            `${NP}: spec.ingress[1].from[0].namespaceSelector: is empty ({}), which selects every namespace; select namespaces by name (kubernetes.io/metadata.name)`,
-            `${NP}: spec.ingress[1].from[1]: is an empty peer, which matches everything`,
-            `${NP}: spec.egress[0]: has no to, so it admits every destination and undoes default deny; name the peers`,
+            `${NP}: spec.ingress[0]: has no from, so it admits every source and undoes default deny; name the peers${SELF}`,
+            `${NP}: spec.ingress[1].from[0].namespaceSelector: is empty ({}), which selects every namespace; select namespaces by name (kubernetes.io/metadata.name)${SELF}`,
+            `${NP}: spec.ingress[1].from[1]: is an empty peer, which matches everything${SELF}`,
+            `${NP}: spec.egress[0]: has no to, so it admits every destination and undoes default deny; name the peers${SELF}`,
         ]);
-        // Today the annotation still downgrades a finding; the posture shows it, never as a pass.
+        // The annotation grants nothing: the check fails.
         const posture = evaluatePosture([...compliantStack(), bad]);
-        assert.notStrictEqual(posture.checks.find((c) => c.id === "ray-network-policy-contents")?.status, "pass");
+        assert.strictEqual(posture.checks.find((c) => c.id === "ray-network-policy-contents")?.status, "fail");
     });
 
     it("counts addresses: 0.0.0.0/1 + 128.0.0.0/1 is refused like /0, in either direction", () => {
@@ -86,8 +86,8 @@ describe("policy ray-rbac-subjects (seed 4)", () => {
             { kind: "ServiceAccount", name: "demo-ray-head", namespace: NS },
         ];
         assert.deepStrictEqual(messages(rbacSubjects, b), [
-            `RoleBinding ${NS}/demo: subjects[0].name: binds the system identity Group "system:authenticated", which stands for every caller of its kind; bind named people, groups or a ServiceAccount`,
-            `RoleBinding ${NS}/demo: subjects[1].name: binds the system identity User "system:serviceaccount:kube-system:default", which stands for every caller of its kind; bind named people, groups or a ServiceAccount`,
+            `RoleBinding ${NS}/demo: subjects[0].name: binds the system identity Group "system:authenticated", which stands for every caller of its kind; bind named people, groups or a ServiceAccount${SELF}`,
+            `RoleBinding ${NS}/demo: subjects[1].name: binds the system identity User "system:serviceaccount:kube-system:default", which stands for every caller of its kind; bind named people, groups or a ServiceAccount${SELF}`,
         ]);
     });
 });

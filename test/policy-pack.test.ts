@@ -11,7 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { headService, namespace, runResourcePolicy, withExceptions } from "./policy-fixtures.test";
+import { SELF_EXEMPTION, grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./policy-fixtures.test";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -29,7 +29,26 @@ const nodePort = () => {
 };
 
 describe("policy pack wiring (without the engine)", () => {
-    const run = runResourcePolicy;
+    function run(policy: ResourceValidationPolicy, resource: ReturnType<typeof headService>, config: object = {}) {
+        const reported: unknown[] = [];
+        let notApplicable = false;
+        const args: any = {
+            ...resource,
+            getConfig: () => config,
+            notApplicable: () => {
+                notApplicable = true;
+                throw new Error("not applicable");
+            },
+        };
+        try {
+            (policy.validateResource as (a: any, r: (...v: unknown[]) => void) => void)(args, (...v) => reported.push(v));
+        } catch (e) {
+            if (!notApplicable) {
+                throw e;
+            }
+        }
+        return { reported, notApplicable };
+    }
 
     it("turns every check into a mandatory policy with its config schema", () => {
         const policies = CHECKS.map(toPolicy);
@@ -42,20 +61,23 @@ describe("policy pack wiring (without the engine)", () => {
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
             ["ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
         );
-        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-hostpath-restricted")!).properties), ["allowExceptions"]);
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest"]);
     });
 
-    it("reports violations at the policy's level and exceptions as advisory", () => {
+    it("reports violations at the policy's level and granted exceptions as advisory", () => {
         const policy = toPolicy(serviceNotPublic) as ResourceValidationPolicy;
         const message =
             "Service ray-a/demo-metrics: spec.type: is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist";
         const svc = nodePort();
         assert.deepStrictEqual(run(policy, svc).reported, [[message, svc.urn]]);
+        // The resource's own annotation grants nothing.
         withExceptions(svc, "ray-service-not-public");
-        assert.deepStrictEqual(run(policy, svc).reported, [
-            [{ message: `exception (ray-on-ack.io/policy-exceptions): ${message}`, urn: svc.urn, enforcementLevel: "advisory" }],
+        assert.deepStrictEqual(run(policy, svc).reported, [[`${message}${SELF_EXEMPTION}`, svc.urn]]);
+        assert.deepStrictEqual(run(policy, svc, { grants: [grantFor(svc, "metrics scraped from the node network")] }).reported, [
+            [{ message: `exception (granted: metrics scraped from the node network): ${message}`, urn: svc.urn, enforcementLevel: "advisory" }],
         ]);
-        assert.deepStrictEqual(run(policy, svc, { allowExceptions: false }).reported, [[message, svc.urn]]);
+        // A grant for another stack (the URN names stack "a") does not apply.
+        assert.deepStrictEqual(run(policy, svc, { grants: [grantFor(svc, "why", "b")] }).reported, [[`${message}${SELF_EXEMPTION}`, svc.urn]]);
     });
 
     it("marks resources a check does not look at as not applicable", () => {
@@ -137,36 +159,46 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
         assert.ok(policies.every((p: any) => p.getEnforcementlevel() === LEVEL.MANDATORY));
     });
 
-    it("fails a violation and warns about a documented exception", async () => {
-        const svc = nodePort();
+    async function configure(config: Record<string, object>): Promise<void> {
+        const req = new analyzerProto.ConfigureAnalyzerRequest();
+        for (const [policy, properties] of Object.entries(config)) {
+            const c = new analyzerProto.PolicyConfig();
+            c.setEnforcementlevel(LEVEL.MANDATORY);
+            c.setProperties(Struct.fromJavaScript(properties));
+            req.getPolicyconfigMap().set(policy, c);
+        }
+        await call("configure", req);
+    }
+
+    it("fails a violation, also when the resource annotates an exception, and warns about a granted one", async () => {
+        const svc = withExceptions(nodePort(), "ray-service-not-public");
         const prefix = `${serviceNotPublic.description}\n`;
         const message =
             "Service ray-a/demo-metrics: spec.type: is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist";
         assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
-            { policy: "ray-service-not-public", level: LEVEL.MANDATORY, message: `${prefix}${message}` },
+            { policy: "ray-service-not-public", level: LEVEL.MANDATORY, message: `${prefix}${message}${SELF_EXEMPTION}` },
         ]);
-        withExceptions(svc, "ray-service-not-public");
-        assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
-            { policy: "ray-service-not-public", level: LEVEL.ADVISORY, message: `exception (ray-on-ack.io/policy-exceptions): ${message}` },
-        ]);
+        await configure({ "ray-service-not-public": { grants: [grantFor(svc, "reviewed")] } });
+        try {
+            assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
+                { policy: "ray-service-not-public", level: LEVEL.ADVISORY, message: `exception (granted: reviewed): ${message}` },
+            ]);
+        } finally {
+            await configure({});
+        }
     });
 
-    it("fails the exception too when configured with allowExceptions: false", async () => {
-        const config = new analyzerProto.PolicyConfig();
-        config.setEnforcementlevel(LEVEL.MANDATORY);
-        config.setProperties(Struct.fromJavaScript({ allowExceptions: false }));
-        const req = new analyzerProto.ConfigureAnalyzerRequest();
-        req.getPolicyconfigMap().set("ray-service-not-public", config);
-        await call("configure", req);
-        try {
-            const svc = withExceptions(nodePort(), "ray-service-not-public");
-            assert.deepStrictEqual(
-                diagnostics(await call("analyze", analyzeRequest(svc))).map((d) => d.level),
-                [LEVEL.MANDATORY],
-            );
-        } finally {
-            await call("configure", new analyzerProto.ConfigureAnalyzerRequest());
+    it("fails every violation of a privileged, hostPID, hostPath / Deployment annotated with every policy id", async () => {
+        const found = diagnostics(await call("analyze", analyzeRequest(selfExemptedDeployment())));
+        const mandatory = new Set(found.filter((d) => d.level === LEVEL.MANDATORY).map((d) => d.policy));
+        assert.deepStrictEqual(found.filter((d) => d.level !== LEVEL.MANDATORY), []);
+        for (const policy of ["ray-pod-security-restricted", "ray-hostpath-restricted"]) {
+            assert.ok(mandatory.has(policy), `${policy} not reported: ${JSON.stringify(found)}`);
         }
+        const messages = found.map((d) => d.message).join("\n");
+        assert.match(messages, /Deployment ray-a\/node-shell: spec\.template\.spec\.hostPID: must not be true/);
+        assert.match(messages, /spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: must not be true/);
+        assert.match(messages, /spec\.template\.spec\.volumes\[0\]\.hostPath: "\/": no hostPath is allowed/);
     });
 
     it("runs the stack-level checks", async () => {

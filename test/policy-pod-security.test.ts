@@ -1,6 +1,18 @@
 import * as assert from "assert";
 import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "../policy/checks/pod-security";
-import { container, k8s, messages, podSecurity, rayCluster, rayJob } from "./policy-fixtures.test";
+import {
+    SELF_EXEMPTION as SELF,
+    asPatch,
+    container,
+    k8s,
+    messages,
+    podSecurity,
+    rayCluster,
+    rayJob,
+    selfExemptedDeployment,
+    throughPack,
+    withExceptions,
+} from "./policy-fixtures.test";
 
 function deployment(spec: any): ReturnType<typeof k8s> {
     return k8s("kubernetes:apps/v1:Deployment", {
@@ -142,5 +154,40 @@ describe("policy ray-hostpath-restricted (seed 5)", () => {
             'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.volumes[2].hostPath: "/mnt/models/llama": no hostPath is allowed; use a read-only PersistentVolumeClaim or CSI volume',
         ]);
         assert.equal(messages(hostPathRestricted, withHostPath("/", undefined)).length, 1);
+    });
+});
+
+describe("pod checks see patches and ignore self-exemptions (issue 11)", () => {
+    it("fails the privileged, hostPID, hostPath / Deployment annotated with every policy id, and its DeploymentPatch", () => {
+        for (const kind of ["Deployment", "DeploymentPatch"] as const) {
+            const d = selfExemptedDeployment(kind);
+            const pss = throughPack(podSecurityRestricted, d);
+            assert.deepStrictEqual(pss.advisory, []);
+            assert.ok(pss.mandatory.includes(`${kind} ray-a/node-shell: spec.template.spec.hostPID: must not be true${SELF}`), pss.mandatory.join("\n"));
+            assert.ok(
+                pss.mandatory.includes(`${kind} ray-a/node-shell: spec.template.spec.containers[0].securityContext.privileged: must not be true (container "shell")${SELF}`),
+                pss.mandatory.join("\n"),
+            );
+            assert.deepStrictEqual(throughPack(hostPathRestricted, d).mandatory, [
+                `${kind} ray-a/node-shell: spec.template.spec.volumes[0].hostPath: "/": no hostPath is allowed; use a read-only PersistentVolumeClaim or CSI volume${SELF}`,
+            ]);
+        }
+    });
+
+    it("fails shareProcessNamespace, in a Deployment and in a PodPatch; passes it off", () => {
+        const shared = withExceptions(deployment({ shareProcessNamespace: true }), "ray-pod-security-restricted");
+        const problem = "spec.template.spec.shareProcessNamespace: must not be true; containers would see each other's processes, environment and files";
+        assert.deepStrictEqual(throughPack(podSecurityRestricted, shared).mandatory, [`Deployment ray-a/web: ${problem}${SELF}`]);
+        const pod = k8s("kubernetes:core/v1:PodPatch", {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "debug", namespace: "ray-a" },
+            spec: { shareProcessNamespace: true, securityContext: podSecurity(), containers: [container("debug")] },
+        });
+        assert.deepStrictEqual(throughPack(podSecurityRestricted, pod).mandatory, [
+            "PodPatch ray-a/debug: spec.shareProcessNamespace: must not be true; containers would see each other's processes, environment and files",
+        ]);
+        assert.deepStrictEqual(throughPack(podSecurityRestricted, deployment({ shareProcessNamespace: false })), { mandatory: [], advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(podSecurityRestricted, asPatch(deployment({}))).mandatory, []);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { parseImage } from "../policy/image-ref";
+import { parseImage } from "@ray-on-ack/common";
 import { containersOf, podTemplates } from "../policy/pod-templates";
 import { describe as describeResource } from "../policy/resource";
 import { container, k8s, rayCluster, rayJob } from "./policy-fixtures.test";

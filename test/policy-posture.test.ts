@@ -3,10 +3,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CHECKS } from "../policy/checks";
-import { POLICY_IDS } from "../components/policyIds";
-import { DEFAULT_PACK_CONFIG, PackConfig, resolvePackConfig } from "../policy/config";
+import { POLICY_IDS } from "@ray-on-ack/common";
+import { DEFAULT_PACK_CONFIG, PackConfig, resolvePackConfig, resolvePolicyPackConfigFile } from "../policy/config";
+import { teamConfigSchema } from "../components/config/schema";
+import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
-import { compliantStack, rayCluster, withExceptions } from "./policy-fixtures.test";
+import { Check, violation } from "../policy/check";
+import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
+import { compliantStack, grantFor, rayCluster, withExceptions } from "./policy-fixtures.test";
 
 function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): string {
     return report.checks.find((c) => c.id === id)!.status;
@@ -19,7 +23,9 @@ describe("posture report", () => {
             report.checks.map((c) => c.id),
             CHECKS.map((c) => c.id),
         );
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length, fail: 0, exception: 0, "not-applicable": 0 });
+        // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at.
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 1, fail: 0, exception: 0, "not-applicable": 1 });
+        assert.strictEqual(statusOf(report, "ray-clb-https-listener"), "not-applicable");
         const tls = report.checks[0];
         assert.deepStrictEqual(
             { id: tls.id, title: tls.title, seedSection: tls.seedSection, status: tls.status, offending: tls.offending },
@@ -46,7 +52,7 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.authOptions.mode = "disabled";
         const report = evaluatePosture(stack);
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 1, fail: 1, exception: 0, "not-applicable": 0 });
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 1, exception: 0, "not-applicable": 1 });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
                 resource: "RayCluster ray-a/demo",
@@ -60,47 +66,112 @@ describe("posture report", () => {
         ]);
     });
 
-    it("reports a documented opt-in as an exception, not a pass and not a failure", () => {
+    it("reports an exception the pack config grants as exception, with its reason", () => {
         const stack = compliantStack();
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
-        withExceptions(rc, "ray-version-minimum, ray-hostpath-restricted");
-        const report = evaluatePosture(stack);
+        const report = evaluatePosture(stack, {
+            policyPackConfig: {
+                "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March")] },
+                "ray-hostpath-restricted": { grants: [grantFor(rc)] },
+            },
+        });
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "exception");
-        // The hostPath check finds nothing, but a declared opt-in is still shown, never a silent pass.
+        // The hostPath check finds nothing, but a granted exception is still shown, never a silent pass.
         assert.strictEqual(statusOf(report, "ray-hostpath-restricted"), "exception");
         assert.deepStrictEqual(
             report.checks.find((c) => c.id === "ray-hostpath-restricted")!.offending.map((o) => o.message),
-            ['RayCluster ray-a/demo: metadata.annotations["ray-on-ack.io/policy-exceptions"]: declares a documented opt-in that relaxes this check'],
+            ["exception (granted: reviewed by the platform team): RayCluster ray-a/demo: holds an exception to ray-hostpath-restricted granted in the policy pack config"],
         );
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 0, exception: 2, "not-applicable": 0 });
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 3, fail: 0, exception: 2, "not-applicable": 1 });
         const offending = report.checks.find((c) => c.id === "ray-version-minimum")!.offending;
         assert.deepStrictEqual(
-            offending.map((o) => [o.resource, o.exception]),
-            [["RayCluster ray-a/demo", true]],
+            offending.map((o) => [o.resource, o.exception, o.reason]),
+            [["RayCluster ray-a/demo", true, "pinned for a customer until March"]],
         );
     });
 
-    it("fails exceptions when the pack config says allowExceptions: false", () => {
-        const rc = withExceptions(rayCluster(), "ray-version-minimum");
+    it("fails a violation whose resource annotates itself exempt from every policy, and says why", () => {
+        const rc = withExceptions(rayCluster(), Object.values(POLICY_IDS).join(","));
         rc.props.spec.rayVersion = "2.53.0";
-        assert.strictEqual(statusOf(evaluatePosture([rc]), "ray-version-minimum"), "exception");
-        assert.strictEqual(statusOf(evaluatePosture([rc], { allowExceptions: false }), "ray-version-minimum"), "fail");
+        const report = evaluatePosture([rc]);
+        assert.strictEqual(statusOf(report, "ray-version-minimum"), "fail");
+        assert.deepStrictEqual(report.totals.exception, 0);
+        assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-version-minimum")!.offending.map((o) => o.message), [
+            'RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform\'s policy pack config grants, and none is granted',
+        ]);
     });
 
-    it("fails when one resource is excepted and another violates", () => {
-        const excepted = withExceptions(rayCluster("a"), "ray-token-auth-required");
+    it("applies a grant only to its stack, kind, namespace and name", () => {
+        const rc = rayCluster();
+        rc.props.spec.rayVersion = "2.53.0";
+        const exact = grantFor(rc);
+        for (const other of [
+            { ...exact, stack: "b" },
+            { ...exact, kind: "RayJob" },
+            { ...exact, namespace: "ray-b" },
+            { ...exact, name: "other" },
+        ]) {
+            const report = evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [other] } } });
+            assert.strictEqual(statusOf(report, "ray-version-minimum"), "fail", JSON.stringify(other));
+        }
+        // A grant for another policy grants nothing here.
+        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-tls-required": { grants: [exact] } } }), "ray-version-minimum"), "fail");
+        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [exact] } } }), "ray-version-minimum"), "exception");
+    });
+
+    it("ignores grants for a check that takes no exceptions, and never blocks on a notice", () => {
+        const rc = rayCluster();
+        const check = (exceptions: false | undefined, notice: boolean): Check => ({
+            kind: "resource",
+            id: "ray-tls-required",
+            title: "t",
+            seedSection: "1.1",
+            description: "seed 1.1: t",
+            configKeys: [],
+            appliesTo: () => true,
+            ...(exceptions === false ? { exceptions } : {}),
+            validate: (r) => [{ ...violation(r, "spec", "finding"), ...(notice ? { notice: true as const } : {}) }],
+        });
+        const config = resolvePackConfig({ grants: [grantFor(rc)] });
+        assert.deepStrictEqual(evaluateCheck(check(undefined, false), [rc], config).findings.map((f) => f.exception), [true]);
+        assert.deepStrictEqual(evaluateCheck(check(false, false), [rc], config).findings.map((f) => f.exception), [false]);
+        const notice = evaluateCheck(check(undefined, true), [rc], resolvePackConfig()).findings;
+        assert.deepStrictEqual([notice[0].exception, exceptionMessage(notice[0])], [true, "notice: RayCluster ray-a/demo: spec: finding"]);
+    });
+
+    it("matches grants against the stack it is told when the resources carry no URN (render)", () => {
+        const rc = rayCluster();
+        delete rc.urn;
+        rc.props.spec.rayVersion = "2.53.0";
+        const policyPackConfig = { "ray-version-minimum": { grants: [grantFor(rc, "why", "team-b")] } };
+        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig }), "ray-version-minimum"), "fail");
+        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig, stack: "team-b" }), "ray-version-minimum"), "exception");
+    });
+
+    it("fails when one resource is granted an exception and another violates", () => {
+        const excepted = rayCluster("a");
         const violating = rayCluster("b");
         excepted.props.spec.authOptions = {};
         violating.props.spec.authOptions = {};
-        assert.strictEqual(statusOf(evaluatePosture([excepted, violating]), "ray-token-auth-required"), "fail");
+        const policyPackConfig = { "ray-token-auth-required": { grants: [grantFor(excepted)] } };
+        const report = evaluatePosture([excepted, violating], { policyPackConfig });
+        assert.strictEqual(statusOf(report, "ray-token-auth-required"), "fail");
+        assert.deepStrictEqual(
+            report.checks.find((c) => c.id === "ray-token-auth-required")!.offending.map((o) => [o.resource, o.exception]),
+            [
+                ["RayCluster ray-a/a", true],
+                ["RayCluster ray-a/b", false],
+            ],
+        );
     });
 
-    it("takes exceptions for stack-level checks from the resource the finding lands on", () => {
+    it("takes grants for stack-level checks on the resource the finding lands on", () => {
         const stack = compliantStack().filter((r) => r.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy");
         assert.strictEqual(statusOf(evaluatePosture(stack), "ray-network-policy-default-deny"), "fail");
-        withExceptions(stack.find((r) => r.type === "kubernetes:core/v1:Namespace")!, "ray-network-policy-default-deny");
-        assert.strictEqual(statusOf(evaluatePosture(stack), "ray-network-policy-default-deny"), "exception");
+        const ns = stack.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+        const policyPackConfig = { "ray-network-policy-default-deny": { grants: [grantFor(ns)] } };
+        assert.strictEqual(statusOf(evaluatePosture(stack, { policyPackConfig }), "ray-network-policy-default-deny"), "exception");
     });
 
     it("is plain JSON", () => {
@@ -112,12 +183,11 @@ describe("posture report", () => {
         const stack = compliantStack();
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
-        withExceptions(rc, "ray-version-minimum");
         rc.props.spec.headGroupSpec.serviceType = "NodePort";
-        const md = postureMarkdown(evaluatePosture(stack));
+        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin")] } } }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
-        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 2} pass, 1 fail, 1 exception, 0 not applicable.`));
+        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 3} pass, 1 fail, 1 exception, 1 not applicable.`));
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
         assert.ok(lines.includes("| `ray-tls-required` Ray mutual TLS on | 1.1 | pass |  |"));
         assert.ok(lines.includes("| `ray-head-service-clusterip` Ray head Service is ClusterIP | 1.6 | **FAIL** | RayCluster ray-a/demo |"));
@@ -125,7 +195,7 @@ describe("posture report", () => {
         assert.ok(lines.includes("- RayCluster ray-a/demo: spec.headGroupSpec.serviceType: is \"NodePort\"; must be ClusterIP"));
         assert.ok(
             lines.includes(
-                '- exception (ray-on-ack.io/policy-exceptions): RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs',
+                '- exception (granted: an old pin): RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs',
             ),
         );
     });
@@ -140,23 +210,57 @@ describe("posture report", () => {
 });
 
 describe("pack config", () => {
-    it("defaults to the stack schema's security defaults", () => {
+    it("defaults to no grants, no hostPath and the shared default registries", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
-            allowExceptions: true,
-            allowedRegistries: ["docker.io/rayproject/"],
+            grants: [],
+            allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
             requireDigest: false,
         });
         assert.deepStrictEqual(resolvePackConfig({ requireDigest: true }), { ...DEFAULT_PACK_CONFIG, requireDigest: true });
+        // The stack config's default allowlist is the pack's.
+        assert.deepStrictEqual(teamConfigSchema.shape.security.parse(undefined).allowedRegistries, DEFAULT_PACK_CONFIG.allowedRegistries);
     });
 
     it("refuses values of the wrong type, naming the key", () => {
         assert.throws(
-            () => resolvePackConfig({ allowExceptions: "no" as unknown as boolean }),
-            /invalid policy pack config: allowExceptions must be a boolean/,
+            () => resolvePackConfig({ requireDigest: "no" as unknown as boolean }),
+            /invalid policy pack config: requireDigest must be a boolean/,
         );
-        assert.throws(() => evaluatePosture([], { allowedRegistries: "docker.io/" as unknown as string[] }), /allowedRegistries must be an array of strings/);
+        assert.throws(() => resolvePackConfig({ allowedRegistries: "docker.io/" as unknown as string[] }), /allowedRegistries must be an array of strings/);
         // hostPathPrefixes was removed with the hostPath opt-in: setting it is an error, not a silent no-op.
         assert.throws(() => resolvePackConfig({ hostPathPrefixes: ["/data"] } as Partial<PackConfig>), /unknown key\(s\) hostPathPrefixes/);
+        // allowExceptions is gone: a resource can no longer exempt itself, so there is nothing to switch off.
+        assert.throws(() => resolvePackConfig({ allowExceptions: true } as Partial<PackConfig>), /unknown key\(s\) allowExceptions/);
+    });
+
+    it("refuses a grant without its stack, kind, name or reason", () => {
+        const grants = [{ stack: "team-b", kind: "Service", name: "x" }, { stack: "", kind: "Service", name: "x", reason: "r", extra: 1 }];
+        assert.throws(
+            () => resolvePackConfig({ grants } as unknown as Partial<PackConfig>),
+            /grants\[0\]\.reason must be a non-empty string; grants\[1\]: unknown key extra; grants\[1\]\.stack must be a non-empty string/,
+        );
+    });
+
+    it("reads a --policy-pack-config file: settings and grants by policy name, refusing unknown policies", () => {
+        const file = { all: "mandatory", "ray-image-tag-pinned": { enforcementLevel: "mandatory", requireDigest: true }, "ray-service-not-public": "mandatory" };
+        const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
+        assert.strictEqual(resolved.get("ray-image-tag-pinned")!.requireDigest, true);
+        assert.deepStrictEqual(resolved.get("ray-service-not-public"), DEFAULT_PACK_CONFIG);
+        assert.throws(
+            () => evaluatePosture([], { policyPackConfig: { "ray-servce-not-public": { grants: [] } } }),
+            /invalid policy pack config: ray-servce-not-public: no such policy/,
+        );
+        assert.throws(
+            () => evaluatePosture([], { policyPackConfig: { "ray-tls-required": { grants: "all" } } }),
+            /invalid policy pack config: grants must be an array \(policy ray-tls-required\)/,
+        );
+    });
+
+    it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard", () => {
+        const file = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "platform", "policy-pack-config.json"), "utf8"));
+        const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
+        const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name]));
+        assert.deepStrictEqual(grants, [["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"]]);
     });
 });
 

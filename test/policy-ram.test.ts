@@ -125,12 +125,13 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
 
     it("shows a whole-bucket grant as a notice (exception), never a failure", () => {
         const policy = ramPolicy([{ Effect: "Allow", Action: ["oss:GetObject"], Resource: ["acs:oss:*:*:team-a-data/*"] }]);
-        const { findings } = evaluateCheck(ramPolicyLeastPrivilege, [policy], resolvePackConfig({ allowExceptions: false }));
+        const { findings } = evaluateCheck(ramPolicyLeastPrivilege, [policy], resolvePackConfig());
         assert.deepStrictEqual(
-            findings.map((f) => [f.message, f.exception, isBlocking(f, resolvePackConfig({ allowExceptions: false }))]),
+            findings.map((f) => [f.message, f.exception, isBlocking(f)]),
             [[`${POLICY}: policyDocument.Statement[0].Resource: grants every object of bucket team-a-data (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`, true, false]],
         );
-        const report = evaluatePosture([policy], { allowExceptions: false });
+        // A notice needs no grant.
+        const report = evaluatePosture([policy]);
         assert.strictEqual(report.checks.find((c) => c.id === "ray-ram-policy-least-privilege")?.status, "exception");
         assert.match(postureMarkdown(report), /^- notice: alicloud:ram\/policy:Policy team-a-oss: .*grants every object of bucket team-a-data/m);
     });

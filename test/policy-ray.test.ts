@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { jobCleanup } from "../policy/checks/jobs";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "../policy/checks/ray";
-import { kuberayAddon, messages, rayCluster, rayJob } from "./policy-fixtures.test";
+import { SELF_EXEMPTION as SELF, asPatch, kuberayAddon, messages, rayCluster, rayJob, throughPack, withExceptions } from "./policy-fixtures.test";
+import type { PolicyResource } from "../policy/resource";
 
 describe("policy ray-tls-required (seed 1.1)", () => {
     it("accepts RAY_USE_TLS=1 and the three RAY_TLS_* paths on every Ray container", () => {
@@ -9,11 +10,9 @@ describe("policy ray-tls-required (seed 1.1)", () => {
         assert.deepStrictEqual(messages(tlsRequired, rayJob()), []);
     });
 
-    it("accepts RAY_USE_TLS=true and paths from valueFrom", () => {
+    it("accepts RAY_USE_TLS=true", () => {
         const rc = rayCluster();
-        const env = rc.props.spec.headGroupSpec.template.spec.containers[0].env;
-        env[0].value = "True";
-        env[3] = { name: "RAY_TLS_CA_CERT", valueFrom: { configMapKeyRef: { name: "ca", key: "path" } } };
+        rc.props.spec.headGroupSpec.template.spec.containers[0].env[0].value = "True";
         assert.deepStrictEqual(messages(tlsRequired, rc), []);
     });
 
@@ -22,7 +21,7 @@ describe("policy ray-tls-required (seed 1.1)", () => {
         rc.props.spec.headGroupSpec.template.spec.containers[0].env[0].value = "0";
         rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].env = [{ name: "RAY_USE_TLS", value: "1" }];
         rc.props.spec.autoscalerOptions.env = [];
-        const tail = "Ray gRPC must run with RAY_USE_TLS=1 and its certificate, key and CA";
+        const tail = "Ray gRPC must run with RAY_USE_TLS=1 and the certificate, key and CA of the mounted TLS Secret";
         assert.deepStrictEqual(messages(tlsRequired, rc), [
             `RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].env: RAY_USE_TLS is "0"; ${tail} (container "ray-head")`,
             `RayCluster ray-a/demo: spec.autoscalerOptions.env: RAY_USE_TLS is not set; RAY_TLS_SERVER_CERT, RAY_TLS_SERVER_KEY, RAY_TLS_CA_CERT are not set; ${tail} (container "autoscaler")`,
@@ -34,6 +33,61 @@ describe("policy ray-tls-required (seed 1.1)", () => {
         const job = rayJob();
         job.props.spec.rayClusterSpec.headGroupSpec.template.spec.containers.push({ name: "log-shipper", image: "rayproject/ray:2.60.0" });
         assert.deepStrictEqual(messages(tlsRequired, job), []);
+    });
+});
+
+describe("policy ray-tls-required: the effective environment (issue 11)", () => {
+    const tail = "Ray gRPC must run with RAY_USE_TLS=1 and the certificate, key and CA of the mounted TLS Secret";
+    const headEnv = (rc: PolicyResource) => rc.props.spec.headGroupSpec.template.spec.containers[0].env as any[];
+
+    it("fails a CA outside the TLS Secret, a later RAY_USE_TLS=0, valueFrom paths and envFrom, annotation or not, in a RayClusterPatch too", () => {
+        const rc = withExceptions(rayCluster(), "ray-tls-required");
+        headEnv(rc).push({ name: "RAY_TLS_CA_CERT", value: "/etc/ssl/certs/ca-certificates.crt" }, { name: "RAY_USE_TLS", value: "0" });
+        const worker = rc.props.spec.workerGroupSpecs[0].template.spec.containers[0];
+        worker.env[1] = { name: "RAY_TLS_SERVER_CERT", valueFrom: { configMapKeyRef: { name: "paths", key: "cert" } } };
+        worker.envFrom = [{ configMapRef: { name: "ray-settings" } }];
+        // A path under the mount of a writable emptyDir is no better than the system bundle.
+        rc.props.spec.autoscalerOptions.env[2] = { name: "RAY_TLS_SERVER_KEY", value: "/tmp/tls.key" };
+        const expected = (kind: string) => [
+            `${kind} ray-a/demo: spec.headGroupSpec.template.spec.containers[0].env: RAY_USE_TLS is "0"; RAY_TLS_CA_CERT is "/etc/ssl/certs/ca-certificates.crt", which is not inside a mounted Secret (the cluster's TLS Secret at /etc/ray/tls); ${tail} (container "ray-head")${SELF}`,
+            `${kind} ray-a/demo: spec.autoscalerOptions.env: RAY_TLS_SERVER_KEY is "/tmp/tls.key", which is not inside a mounted Secret (the cluster's TLS Secret at /etc/ray/tls); ${tail} (container "autoscaler")${SELF}`,
+            `${kind} ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].env: envFrom is set, which can supply RAY_* variables the pack cannot see; set the Ray container's environment with env only; RAY_TLS_SERVER_CERT is not a literal path; ${tail} (container "ray-worker")${SELF}`,
+        ];
+        assert.deepStrictEqual(throughPack(tlsRequired, rc).mandatory, expected("RayCluster"));
+        assert.deepStrictEqual(throughPack(tlsRequired, asPatch(rc)).mandatory, expected("RayClusterPatch"));
+    });
+
+    it("passes the builders' environment, and a duplicate that repeats the right value", () => {
+        const rc = rayCluster();
+        headEnv(rc).push({ name: "RAY_TLS_CA_CERT", value: "/etc/ray/tls/ca.crt" });
+        assert.deepStrictEqual(throughPack(tlsRequired, rc), { mandatory: [], advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(tlsRequired, asPatch(rayJob())).mandatory, []);
+    });
+});
+
+describe("policy ray-token-auth-required: no container overrides the token (issue 11)", () => {
+    it("fails RAY_AUTH_MODE other than token and a literal RAY_AUTH_TOKEN, on any container of the cluster or job, annotation or not", () => {
+        const job = withExceptions(rayJob(), "ray-token-auth-required");
+        const spec = job.props.spec;
+        spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].env.push({ name: "RAY_AUTH_MODE", value: "disabled" });
+        spec.rayClusterSpec.workerGroupSpecs[0].template.spec.containers[0].env.push({ name: "RAY_AUTH_TOKEN", value: "hunter2" });
+        spec.submitterPodTemplate.spec.containers[0].env = [{ name: "RAY_AUTH_MODE", valueFrom: { configMapKeyRef: { name: "m", key: "mode" } } }];
+        const expected = (kind: string) => [
+            `${kind} ray-a/nightly: spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].env: RAY_AUTH_MODE is "disabled"; leave it to KubeRay or set "token" (container "ray-head")${SELF}`,
+            `${kind} ray-a/nightly: spec.rayClusterSpec.workerGroupSpecs[0].template.spec.containers[0].env: RAY_AUTH_TOKEN is a literal value, readable by anyone who can read this resource; leave it to KubeRay (spec.authOptions) (container "ray-worker")${SELF}`,
+            `${kind} ray-a/nightly: spec.submitterPodTemplate.spec.containers[0].env: RAY_AUTH_MODE is not a literal value; leave it to KubeRay or set "token" (container "ray-job-submitter")${SELF}`,
+        ];
+        assert.deepStrictEqual(throughPack(tokenAuthRequired, job).mandatory, expected("RayJob"));
+        assert.deepStrictEqual(throughPack(tokenAuthRequired, asPatch(job)).mandatory, expected("RayJobPatch"));
+    });
+
+    it("passes RAY_AUTH_MODE=token and a token from a Secret", () => {
+        const rc = rayCluster();
+        rc.props.spec.headGroupSpec.template.spec.containers[0].env.push(
+            { name: "RAY_AUTH_MODE", value: "token" },
+            { name: "RAY_AUTH_TOKEN", valueFrom: { secretKeyRef: { name: "demo-ray-token", key: "auth_token" } } },
+        );
+        assert.deepStrictEqual(throughPack(tokenAuthRequired, rc), { mandatory: [], advisory: [], notApplicable: false });
     });
 });
 

@@ -1,6 +1,20 @@
 import * as assert from "assert";
 import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "../policy/checks/rbac";
-import { autoscalerRole, container, k8s, messages, podSecurity, rayCluster, rayJob, roleBinding, serviceAccount } from "./policy-fixtures.test";
+import {
+    SELF_EXEMPTION as SELF,
+    asPatch,
+    autoscalerRole,
+    container,
+    k8s,
+    messages,
+    podSecurity,
+    rayCluster,
+    rayJob,
+    roleBinding,
+    serviceAccount,
+    throughPack,
+    withExceptions,
+} from "./policy-fixtures.test";
 
 describe("policy ray-rbac-least-privilege (seed 4)", () => {
     it("accepts named verbs on named resources and a binding to a Role", () => {
@@ -28,6 +42,58 @@ describe("policy ray-rbac-least-privilege (seed 4)", () => {
         assert.deepStrictEqual(messages(rbacLeastPrivilege, binding), [
             'ClusterRoleBinding ray-admin: roleRef.name: binds the built-in "cluster-admin" ClusterRole; bind a least-privilege Role',
         ]);
+    });
+});
+
+describe("policy ray-rbac-least-privilege: access around the NetworkPolicies and the token (issue 11)", () => {
+    const teamRole = () =>
+        k8s("kubernetes:rbac.authorization.k8s.io/v1:Role", {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { name: "team-a-ray-users", namespace: "ray-a" },
+            rules: [
+                { apiGroups: ["ray.io"], resources: ["rayclusters", "rayjobs"], verbs: ["get", "list", "watch"] },
+                { apiGroups: [""], resources: ["pods", "pods/log", "services", "events"], verbs: ["get", "list", "watch"] },
+                { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create", "get"] },
+                { apiGroups: [""], resources: ["secrets"], resourceNames: ["demo-ray-token"], verbs: ["get"] },
+            ],
+        });
+    const widened = (r = teamRole()) => {
+        r.props.rules.push(
+            { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
+            { apiGroups: [""], resources: ["pods/exec", "pods/attach"], verbs: ["create", "get"] },
+            { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },
+            { apiGroups: [""], resources: ["serviceaccounts/token", "pods"], verbs: ["create"] },
+        );
+        return withExceptions(r, "ray-rbac-least-privilege");
+    };
+    const refused = (what: string) => [
+        `${what}: rules[4]: grants list, watch on secrets, which returns every Secret's data, the Ray token and TLS keys included${SELF}`,
+        `${what}: rules[4]: grants get on secrets, which reads any Secret by name; list the readable ones in resourceNames${SELF}`,
+        `${what}: rules[5]: grants create, get on pods/exec, which runs commands inside the Ray pods${SELF}`,
+        `${what}: rules[5]: grants create, get on pods/attach, which attaches to the Ray pods' processes${SELF}`,
+        `${what}: rules[6]: grants patch on pods/ephemeralcontainers, which adds a container to a running Ray pod, which is exec by another name${SELF}`,
+        `${what}: rules[7]: grants create on serviceaccounts/token, which mints API and RRSA tokens for the namespace's ServiceAccounts${SELF}`,
+        `${what}: rules[7]: grants create on pods, which starts pods of any shape under any of the namespace's ServiceAccounts${SELF}`,
+    ];
+
+    it("accepts the team's Role: reads, port-forward and its named Secrets", () => {
+        assert.deepStrictEqual(throughPack(rbacLeastPrivilege, teamRole()), { mandatory: [], advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(rbacLeastPrivilege, asPatch(teamRole())).mandatory, []);
+    });
+
+    it("fails secrets list/watch and unnamed get, exec, attach, ephemeral containers, token minting and pod create, annotation or not", () => {
+        assert.deepStrictEqual(throughPack(rbacLeastPrivilege, widened()).mandatory, refused("Role ray-a/team-a-ray-users"));
+    });
+
+    it("judges a RolePatch as the Role it patches", () => {
+        assert.deepStrictEqual(throughPack(rbacLeastPrivilege, asPatch(widened())).mandatory, refused("RolePatch ray-a/team-a-ray-users"));
+    });
+
+    it("leaves other API groups' resources of the same name alone", () => {
+        const role = teamRole();
+        role.props.rules.push({ apiGroups: ["metrics.k8s.io"], resources: ["pods"], verbs: ["get", "list"] });
+        assert.deepStrictEqual(throughPack(rbacLeastPrivilege, role).mandatory, []);
     });
 });
 

@@ -170,6 +170,19 @@ describe("npm run render:diff", function () {
         assert.match(r.stdout, /^\+\s+auth_token: REDACTED$/m, "Secrets stay redacted");
     });
 
+    it("shows a posture failure the pull request introduces in the diff, exit 1, not as a failed render", () => {
+        editTeamA((doc) => {
+            doc.setIn(["config", "ray-on-ack:security"], { allowVulnerableRayVersion: true });
+            doc.setIn(["config", "ray-on-ack:clusters", 0, "rayVersion"], "2.53.0");
+        });
+        const r = renderDiff("--stack", "team-a", "--base", "HEAD");
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /^posture FAILS in the working tree: ray-version-minimum$/m);
+        assert.ok(summary(r.stdout).includes("~ Posture ray-version-minimum"), r.stdout);
+        assert.match(r.stdout, /^-status: pass$/m);
+        assert.match(r.stdout, /^\+status: fail$/m);
+    });
+
     it("exits 2 with the renderer's messages when a side fails to render", () => {
         editTeamA((doc) => doc.setIn(["config", "ray-on-ack:clusters", 0, "workerGroups", 0, "replicas"], "lots"));
         const r = renderDiff("--stack", "team-a", "--base", "HEAD");

@@ -119,6 +119,48 @@ describe("render (the main job)", function () {
         assert.match(u.stderr, /usage: npm run render/);
     });
 
+    it("exits 3 after writing every file when the posture fails a check the pack config does not grant", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
+        try {
+            // team-b's public dashboard without the platform's grant.
+            const config = path.join(dir, "policy-pack-config.json");
+            fs.writeFileSync(config, "{}");
+            const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
+            assert.equal(r.status, 3, r.stderr);
+            assert.match(r.stderr, /^error: posture: 1 check\(s\) fail without a granted exception: ray-service-not-public \(see .*posture\.md\)$/m);
+            for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", "posture.json", "posture.md"]) {
+                assert.ok(fs.existsSync(path.join(r.out, f)), f);
+            }
+            const posture = JSON.parse(fs.readFileSync(path.join(r.out, "posture.json"), "utf8"));
+            assert.equal(posture.checks.find((c: any) => c.id === "ray-service-not-public").status, "fail");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("reads the grants from platform/policy-pack-config.json: team-b's public dashboard is an exception", () => {
+        const { out } = renderedStack("team-b");
+        const posture = JSON.parse(fs.readFileSync(path.join(out, "posture.json"), "utf8"));
+        assert.equal(posture.totals.fail, 0);
+        const check = posture.checks.find((c: any) => c.id === "ray-service-not-public");
+        assert.equal(check.status, "exception");
+        assert.deepEqual(check.offending.map((o: any) => [o.resource, o.exception]), [["Service ray-team-b/analytics-dashboard-public", true]]);
+    });
+
+    it("refuses an invalid policy pack config with exit 2 and writes nothing", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
+        try {
+            const config = path.join(dir, "policy-pack-config.json");
+            fs.writeFileSync(config, JSON.stringify({ "ray-service-not-public": { grants: [{ stack: "team-b", kind: "Service", name: "x" }] } }));
+            const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, /^error: .*policy-pack-config\.json: invalid policy pack config: grants\[0\]\.reason must be a non-empty string \(policy ray-service-not-public\)$/m);
+            assert.ok(!fs.existsSync(r.out), "nothing written");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("renders the platform stack: the ElasticQuotaTree and the add-ons", () => {
         const { out } = renderedStack("platform");
         const tree = manifests(out).find((o) => o.kind === "ElasticQuotaTree");

@@ -105,7 +105,7 @@ function assertSetup(job: Job): number {
     assert.equal(String(job.steps[node].with?.["node-version"]), "20");
     assert.equal(job.steps[node].with?.cache, "npm");
     const ci = stepIndex(job, runs(/^npm ci$/m), "npm ci");
-    const render = stepIndex(job, runs(/^npm run render -- --stack "\$STACK"$/m), "rendering offline");
+    const render = stepIndex(job, runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m), "rendering offline with the platform's pack config");
     assert.ok(checkout < node && node < ci && ci < render);
     return render;
 }
@@ -162,11 +162,12 @@ describe("GitHub workflows", () => {
             assert.ok(!holdsCredentials(render));
             assert.doesNotMatch(JSON.stringify(render), /secrets\.|vars\./, "reads no secret and no variable");
             for (const s of render.steps) {
-                assert.equal(s.if, undefined, `${s.name ?? s.uses ?? s.run} runs for every pull request`);
+                // `!cancelled()` only lets a step run after a failed one (the artifact after a posture failure).
+                assert.ok(s.if === undefined || s.if === "${{ !cancelled() }}", `${s.name ?? s.uses ?? s.run} runs for every pull request`);
             }
             const checkout = render.steps.find(usesAction("actions/checkout"))!;
             assert.equal(checkout.with?.["fetch-depth"], 0, "render:diff needs the base commit");
-            const diff = stepIndex(render, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA"/), "running render:diff");
+            const diff = stepIndex(render, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA" --policy-pack-config platform\/policy-pack-config\.json/), "running render:diff");
             assert.equal(render.steps[diff].env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
             const offline = assertSetup(render);
             assert.ok(diff < offline, "the diff reaches the summary even when the render then fails");
@@ -230,6 +231,32 @@ describe("GitHub workflows", () => {
                     fs.rmSync(summary, { force: true });
                 }
             }
+        });
+
+        it("render: the offline render fails the job on a posture failure (exit 3), after adding the posture report to the summary, and keeps the artifact", () => {
+            const offline = render.steps.findIndex(runs(/npm run render -- /));
+            const script = render.steps[offline].run!;
+            const fakeNpm = 'mkdir -p "out/$STACK"\necho "| ray-clb-https-listener | fail |" > "out/$STACK/posture.md"\nexit "$FAKE_NPM_EXIT"';
+            for (const [exit, status] of [[0, 0], [3, 3], [2, 2]] as const) {
+                const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-render-${exit}.md`);
+                try {
+                    const r = runScript(script, { npm: fakeNpm }, { FAKE_NPM_EXIT: String(exit), STACK: "team-a", GITHUB_STEP_SUMMARY: summary });
+                    assert.equal(r.status, status, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
+                    const written = fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "";
+                    if (exit === 3) {
+                        assert.match(written, /^### posture FAILS: team-a\n\| ray-clb-https-listener \| fail \|\n/);
+                        assert.match(r.stdout, /^::error title=posture team-a::/m, "an annotation on the run, not only a red job");
+                    } else {
+                        assert.equal(written, "");
+                        assert.doesNotMatch(r.stdout, /::error/);
+                    }
+                } finally {
+                    fs.rmSync(summary, { force: true });
+                }
+            }
+            const upload = render.steps.findIndex(usesAction("actions/upload-artifact"));
+            assert.ok(offline < upload);
+            assert.equal(render.steps[upload].if, "${{ !cancelled() }}", "the posture report is uploaded when the posture fails");
         });
     });
 

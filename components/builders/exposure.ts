@@ -10,9 +10,9 @@ import type { ExposureConfig } from "../config/schema";
 import { LABELS, RAY_PORTS, names } from "../naming";
 import { objectMeta } from "./meta";
 import { POLICY_IDS } from "../policyIds";
-import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX, CLB_TLS_CIPHER_POLICY } from "../exposureFacts";
+import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, CLB_TLS_CIPHER_POLICY } from "@ray-on-ack/common";
 
-export const CLB = CLB_ANNOTATION_PREFIX;
+export { CLB };
 
 /** The HTTPS listener's port on the CLB; the Service port matches it (the CCM maps listeners to Service ports by number). */
 export const HTTPS_LISTENER_PORT = 443;

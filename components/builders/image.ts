@@ -3,17 +3,11 @@
  * Short Docker Hub names are expanded so the allowlist compares fully qualified names.
  */
 import type { ImageConfig } from "../config/schema";
+import { qualifyRepository } from "@ray-on-ack/common";
+
+export { qualifyRepository };
 
 export const DEFAULT_RAY_REPOSITORY = "docker.io/rayproject/ray";
-
-export function qualifyRepository(repository: string): string {
-    const first = repository.split("/")[0];
-    const hasRegistry = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-    if (hasRegistry) {
-        return repository;
-    }
-    return repository.includes("/") ? `docker.io/${repository}` : `docker.io/library/${repository}`;
-}
 
 export interface ResolvedImage {
     readonly repository: string;

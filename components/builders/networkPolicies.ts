@@ -11,7 +11,7 @@ import { LABELS, RAY_PORTS } from "../naming";
 import type { RayClusterKind } from "./rayCluster";
 import { objectMeta } from "./meta";
 import { ingressControllerPeer } from "./exposure";
-import { CLB_BACKEND_SOURCE_RANGE } from "../exposureFacts";
+import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
 import { metadataRangesInside } from "../../common/addresses";
 
 export interface ClusterFlows {

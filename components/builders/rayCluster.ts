@@ -47,14 +47,9 @@ export function clusterPodLabels(team: string, cluster: string, role: "head" | "
     return { ...teamLabels(team), [LABELS.cluster]: cluster, [LABELS.role]: role };
 }
 
-export function tlsEnv(): { name: string; value: string }[] {
-    return [
-        { name: "RAY_USE_TLS", value: "1" },
-        { name: "RAY_TLS_SERVER_CERT", value: TLS_MOUNT.cert },
-        { name: "RAY_TLS_SERVER_KEY", value: TLS_MOUNT.key },
-        { name: "RAY_TLS_CA_CERT", value: TLS_MOUNT.ca },
-    ];
-}
+import { rayTlsEnv as tlsEnv } from "@ray-on-ack/common";
+
+export { tlsEnv };
 
 function tlsVolume(cluster: string, role: "head" | "worker"): Record<string, unknown> {
     // 0440 with fsGroup 100: readable by the ray user's group, by nobody else.

@@ -11,7 +11,9 @@ export interface RrsaProvider {
     readonly issuerUrl: string;
 }
 
-export const STS_AUDIENCE = "sts.aliyuncs.com";
+import { STS_AUDIENCE } from "@ray-on-ack/common";
+
+export { STS_AUDIENCE };
 
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
     return `system:serviceaccount:${namespace}:${serviceAccount}`;

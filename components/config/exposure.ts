@@ -2,7 +2,7 @@
  * Rules of the public-dashboard exposure modes that span several fields: the CLB listener
  * protocol against the address type, and the ingress classes that enforce basic auth.
  */
-import { AUTH_HONOURING_INGRESS_CLASSES } from "../exposureFacts";
+import { AUTH_HONOURING_INGRESS_CLASSES } from "@ray-on-ack/common";
 
 export const ingressClassRule =
     `must be one of ${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")}: classes whose controllers honour the nginx basic-auth annotations ` +

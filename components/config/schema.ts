@@ -24,8 +24,9 @@ import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
 
-/** The lowest Ray release without the dashboard remote-code-execution CVEs. */
-export const MIN_RAY_VERSION = "2.54.0";
+import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
+
+export { MIN_RAY_VERSION };
 export const DEFAULT_RAY_VERSION = "2.60.0";
 /** The oldest KubeRay operator that recreates a RayCluster's pods when its spec changes. */
 export const MIN_KUBERAY_VERSION = "1.6.0";
@@ -467,10 +468,10 @@ const securitySchema = z.strictObject({
             z.string().superRefine(refuseWith(registryPrefixProblem)),
         )
         .min(1)
-        .default(["docker.io/rayproject/"]),
+        .default([...DEFAULT_ALLOWED_REGISTRIES]),
     /** Refuse images without a digest. Default false (documented exception in the posture report). */
     requireDigest: z.boolean().default(false),
-    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). Reported as an exception. */
+    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it. */
     allowVulnerableRayVersion: z.boolean().default(false),
 });
 

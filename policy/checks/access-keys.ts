@@ -2,9 +2,9 @@
  * Seed 8: long-lived AccessKeys leak through env, logs and `kubectl describe`; Ray pods get
  * short-lived STS credentials through RRSA instead. Messages never repeat the value found.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
-import { accessKeyProblem } from "../../components/config/accessKeys";
+import { accessKeyProblem } from "@ray-on-ack/common";
 import { PolicyResource, isKind } from "../resource";
 import { containersOf, podTemplates } from "../pod-templates";
 

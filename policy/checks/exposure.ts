@@ -3,31 +3,34 @@
  * code in the cluster, so nothing is exposed beyond the cluster network without an ACL whitelist and
  * authentication, and the head Service KubeRay creates stays ClusterIP.
  */
-import { POLICY_IDS } from "../../components/policyIds";
-import { Check, Finding, violation } from "../check";
 import * as ipaddr from "ipaddr.js";
-import { coverageProblem, isAnyCidr } from "../../common/addresses";
-import { PolicyResource, isKind } from "../resource";
+import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, POLICY_IDS, isSnippetAnnotation } from "@ray-on-ack/common";
+import { coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
+import { Check, Finding, ungrantable, violation } from "../check";
+import { PolicyResource, isKind, k8sKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
-import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, isSnippetAnnotation } from "../../components/exposureFacts";
 
 const NGINX = "nginx.ingress.kubernetes.io/";
 
-/** An Ingress, or a server-side patch of one (IngressPatch changes an Ingress the stack does not own). */
-const isIngress = (r: PolicyResource) => isKind(r, "networking.k8s.io", "Ingress") || isKind(r, "networking.k8s.io", "IngressPatch");
-/** A LoadBalancer Service, or a patch that makes one or changes its CLB annotations (a patch may carry no ports). */
+/** An Ingress, or a server-side patch of one (isKind judges an IngressPatch as the Ingress it changes). */
+const isIngress = (r: PolicyResource) => isKind(r, "networking.k8s.io", "Ingress");
+/**
+ * A LoadBalancer Service, or a ServicePatch that makes one or changes its CLB annotations (a patch
+ * may carry neither the type nor the ports of the Service it lands on). isKind matches both; a
+ * patch is told apart by k8sKind's `patch`.
+ */
 const isLoadBalancerService = (r: PolicyResource) =>
-    (isKind(r, "core", "Service") && r.props?.spec?.type === "LoadBalancer") ||
-    (isKind(r, "core", "ServicePatch") &&
-        (r.props?.spec?.type === "LoadBalancer" || Object.keys(r.props?.metadata?.annotations ?? {}).some((k) => k.startsWith(CLB))));
+    isKind(r, "core", "Service") &&
+    (r.props?.spec?.type === "LoadBalancer" ||
+        (k8sKind(r)?.patch === true && Object.keys(r.props?.metadata?.annotations ?? {}).some((k) => k.startsWith(CLB))));
 
 export const serviceNotPublic: Check = {
     kind: "resource",
     id: POLICY_IDS.serviceNotPublic,
-    title: "No Service exposed without a CLB ACL whitelist",
+    title: "No Service exposed without a granted exception and a CLB ACL whitelist",
     seedSection: "1.3, 1.5",
     description:
-        "seed 1.3, 1.5: Services are ClusterIP; a LoadBalancer (internet or intranet) carries the CLB ACL whitelist annotations, NodePort and externalIPs are refused.",
+        "seed 1.3, 1.5: Services are ClusterIP; a LoadBalancer (internet or intranet) needs an exception granted in the platform's policy pack config and, granted or not, the CLB ACL whitelist annotations; NodePort and externalIPs are refused.",
     configKeys: [],
     appliesTo: (r) => isKind(r, "core", "Service"),
     validate(r) {
@@ -39,6 +42,7 @@ export const serviceNotPublic: Check = {
             );
         }
         if (type === "LoadBalancer") {
+            findings.push(violation(r, "spec.type", "is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"));
             const annotations = r.props?.metadata?.annotations ?? {};
             const missing: string[] = [];
             if (annotations[`${CLB}acl-status`] !== "on") {
@@ -51,7 +55,8 @@ export const serviceNotPublic: Check = {
                 missing.push(`${CLB}acl-type: white`);
             }
             if (missing.length > 0) {
-                findings.push(violation(r, "metadata.annotations", `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`));
+                // A grant allows the exposure, never an exposure without the whitelist.
+                findings.push(ungrantable(violation(r, "metadata.annotations", `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`)));
             }
         }
         if ((r.props?.spec?.externalIPs ?? []).length > 0) {

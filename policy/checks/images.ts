@@ -2,9 +2,9 @@
  * Seed 6: images come from registries the team scans and controls, under a tag or digest that
  * names one build; `:latest` (said or implied) changes under a running cluster.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, violation } from "../check";
-import { parseImage } from "../image-ref";
+import { parseImage } from "@ray-on-ack/common";
 import { PolicyResource } from "../resource";
 import { ContainerRef, containersOf, podTemplates } from "../pod-templates";
 

@@ -4,6 +4,7 @@ import { noAccessKeys } from "./access-keys";
 import { clbAclRestricted, clbHttpsListener, headServiceClusterIp, ingressAuthenticated, ingressClassAllowed, ingressNoSnippets, serviceNotPublic } from "./exposure";
 import { imageRegistryAllowed, imageTagPinned } from "./images";
 import { jobCleanup } from "./jobs";
+import { manifestsVisible } from "./manifests";
 import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny } from "./namespaces";
 import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./pod-security";
 import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
@@ -43,5 +44,6 @@ export const CHECKS: readonly Check[] = [
     rrsaTrustPolicy,
     ramPolicyLeastPrivilege,
     jobCleanup,
+    manifestsVisible,
 ];
 

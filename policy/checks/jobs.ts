@@ -3,7 +3,7 @@
  * Kubernetes Job rather than through a dashboard someone else can reach, tears the cluster down
  * when it finishes, and cannot run (and hold its quota) forever.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { isKind } from "../resource";
 

@@ -4,10 +4,10 @@
  * traffic by default and cap what its pods can take. These need the whole stack: the objects
  * that make a namespace safe are separate resources.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
-import { LABELS } from "../../components/naming";
-import { PolicyResource, isKind, metadataName, namespaceOf } from "../resource";
+import { LABELS } from "@ray-on-ack/common";
+import { PolicyResource, isKind, k8sKind, metadataName, namespaceOf } from "../resource";
 import { isRayResource } from "../pod-templates";
 
 interface RayNamespace {
@@ -15,6 +15,8 @@ interface RayNamespace {
     /** The Namespace resource, when this stack manages it. */
     namespace?: PolicyResource;
     members: PolicyResource[];
+    /** NamespacePatches of it: they can relabel a namespace this or another stack created. */
+    patches: PolicyResource[];
 }
 
 function isTeamNamespace(r: PolicyResource): boolean {
@@ -30,7 +32,7 @@ export function rayNamespaces(resources: PolicyResource[]): RayNamespace[] {
     const entry = (name: string): RayNamespace => {
         let ns = byName.get(name);
         if (!ns) {
-            ns = { name, members: [] };
+            ns = { name, members: [], patches: [] };
             byName.set(name, ns);
         }
         return ns;
@@ -44,7 +46,9 @@ export function rayNamespaces(resources: PolicyResource[]): RayNamespace[] {
     }
     for (const r of resources) {
         const ns = isKind(r, "core", "Namespace") ? byName.get(metadataName(r)) : undefined;
-        if (ns) {
+        if (ns && k8sKind(r)?.patch) {
+            ns.patches.push(r);
+        } else if (ns) {
             ns.namespace = r;
         }
     }
@@ -56,7 +60,11 @@ function namespaceViolation(ns: RayNamespace, path: string, problem: string): Fi
     if (ns.namespace) {
         return violation(ns.namespace, path, problem);
     }
-    return violation(ns.members[0], "metadata.namespace", `namespace "${ns.name}" ${problem}`);
+    if (ns.members.length > 0) {
+        return violation(ns.members[0], "metadata.namespace", `namespace "${ns.name}" ${problem}`);
+    }
+    // Only a NamespacePatch names it.
+    return violation(ns.patches[0], "", problem);
 }
 
 function inNamespace(resources: PolicyResource[], ns: string, group: string, kind: string): PolicyResource[] {
@@ -89,6 +97,12 @@ export const namespacePsaRestricted: Check = {
                 .map((label) => (labels[label] === undefined ? `${label} is not set` : `${label} is ${JSON.stringify(labels[label])}`));
             if (wrong.length > 0) {
                 findings.push(namespaceViolation(ns, "metadata.labels", `${wrong.join(", ")}; all three must be "restricted"`));
+            }
+            for (const patch of ns.patches) {
+                const patchLabels = patch.props?.metadata?.labels ?? {};
+                Object.entries(patchLabels)
+                    .filter(([label, value]) => PSA_MODES.some((mode) => label === `pod-security.kubernetes.io/${mode}`) && value !== "restricted")
+                    .forEach(([label, value]) => findings.push(violation(patch, `metadata.labels["${label}"]`, `is ${JSON.stringify(value)}; a Ray namespace stays "restricted"`)));
             }
         }
         return findings;

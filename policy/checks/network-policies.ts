@@ -5,10 +5,10 @@
  * address lets pods read the node's identity. Address rules are common/addresses.ts, which the
  * stack config applies too.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { isKind } from "../resource";
-import { coverageProblem, metadataProblem, metadataRangesAdmitted } from "../../common/addresses";
+import { coverageProblem, metadataProblem, metadataRangesAdmitted } from "@ray-on-ack/common/addresses";
 
 const isEmptySelector = (s: any) =>
     s !== null && typeof s === "object" && Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;

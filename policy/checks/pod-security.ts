@@ -4,7 +4,7 @@
  * Checking templates here, and not only at admission, catches the violation at preview time
  * with the path to fix, and covers the autoscaler sidecar KubeRay builds from autoscalerOptions.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
 import { ContainerRef, PodTemplate, containersOf, podTemplates } from "../pod-templates";
@@ -62,6 +62,11 @@ function podFindings(r: PolicyResource, t: PodTemplate): Finding[] {
         if (pod[field] === true) {
             findings.push(violation(r, `${t.specPath}.${field}`, "must not be true"));
         }
+    }
+    if (pod.shareProcessNamespace === true) {
+        // Not part of Pod Security restricted, but the same kind of wall: a shared PID namespace
+        // shows every container the others' processes, /proc/<pid>/environ (the Ray token) and root filesystems.
+        findings.push(violation(r, `${t.specPath}.shareProcessNamespace`, "must not be true; containers would see each other's processes, environment and files"));
     }
     if (psc.runAsUser === 0) {
         findings.push(violation(r, `${scPath}.runAsUser`, "is 0 (root)"));
@@ -138,7 +143,7 @@ export const podSecurityRestricted: Check = {
     title: "Pods meet Pod Security restricted",
     seedSection: "5",
     description:
-        "seed 5: every pod template (Ray head, workers, submitter, autoscaler sidecar and any other workload) meets Pod Security restricted: non-root, no privilege escalation, capabilities drop ALL, seccomp RuntimeDefault, no privileged, host namespaces or hostPorts.",
+        "seed 5: every pod template (Ray head, workers, submitter, autoscaler sidecar and any other workload, patches included) meets Pod Security restricted: non-root, no privilege escalation, capabilities drop ALL, seccomp RuntimeDefault, no privileged, host namespaces or hostPorts; and shareProcessNamespace is off.",
     configKeys: [],
     appliesTo: hasTemplates,
     validate(r) {

@@ -4,11 +4,11 @@
  * hold the role (named one by one, all in one namespace), or any pod of the cluster (or of another
  * cluster) can assume the team's role. A team role lists its clusters' head and worker accounts.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource } from "../resource";
-import { STS_AUDIENCE } from "../../components/cloud/ramPolicies";
-import { RRSA_PROVIDER_ARN, issuerProblem, ramStatementProblems, systemPolicyProblem, wholeBucketOf } from "../../common/ram";
+import { STS_AUDIENCE } from "@ray-on-ack/common";
+import { RRSA_PROVIDER_ARN, issuerProblem, ramStatementProblems, systemPolicyProblem, wholeBucketOf } from "@ray-on-ack/common/ram";
 
 const OIDC_PROVIDER = RRSA_PROVIDER_ARN;
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

@@ -4,20 +4,69 @@
  * API and Ray Client; and Ray below 2.54 has known dashboard remote-code-execution CVEs.
  */
 import * as semver from "semver";
-import { POLICY_IDS } from "../../components/policyIds";
+import * as path from "path";
+import { MIN_KUBERAY_VERSION, MIN_RAY_VERSION, POLICY_IDS, RAY_ENV, RAY_TLS_FILES, TLS_MOUNT, parseImage, rayTruthy } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
-import { MIN_RAY_VERSION } from "../../components/config/schema";
-import { parseImage } from "../image-ref";
 import { PolicyResource } from "../resource";
-import { containersOf, podTemplates, rayClusterSpecs } from "../pod-templates";
-
-const TLS_FILES = ["RAY_TLS_SERVER_CERT", "RAY_TLS_SERVER_KEY", "RAY_TLS_CA_CERT"];
-/** Ray parses its boolean settings this way (`1` or `true`, any case). */
-const TRUE_VALUES = ["1", "true"];
-/** The first KubeRay release that wires Ray token authentication through spec.authOptions. */
-const MIN_KUBERAY_VERSION = "1.5.1";
+import { ContainerRef, PodTemplate, containersOf, podTemplates, rayClusterSpecs } from "../pod-templates";
 
 const hasRayCluster = (r: PolicyResource): boolean => rayClusterSpecs(r).length > 0;
+
+/** A container's environment as the kubelet builds it: a later entry of the same name wins. */
+function effectiveEnv(container: any): Map<string, any> {
+    return new Map<string, any>(((container.env ?? []) as any[]).map((e) => [e?.name, e]));
+}
+
+/** `envFrom` can set any variable from a ConfigMap or Secret the pack cannot read, RAY_AUTH_MODE included. */
+function envFromProblem(container: any): string[] {
+    return (container.envFrom ?? []).length > 0 ? ["envFrom is set, which can supply RAY_* variables the pack cannot see; set the Ray container's environment with env only"] : [];
+}
+
+/** Mount paths of the container whose volume is a Secret (directly, or projected from Secrets only). */
+function secretMountPaths(t: PodTemplate, c: ContainerRef): string[] {
+    const volumes = new Map<string, any>(((t.spec.volumes ?? []) as any[]).map((v) => [v?.name, v]));
+    const isSecret = (v: any) =>
+        v?.secret !== undefined || (Array.isArray(v?.projected?.sources) && v.projected.sources.length > 0 && v.projected.sources.every((s: any) => s?.secret !== undefined));
+    return ((c.container.volumeMounts ?? []) as any[])
+        .filter((m) => typeof m?.mountPath === "string" && m.subPath === undefined && isSecret(volumes.get(m.name)))
+        .map((m) => m.mountPath as string);
+}
+
+function isInside(file: string, dir: string): boolean {
+    const base = path.posix.normalize(dir).replace(/\/+$/, "");
+    return base !== "" && path.posix.normalize(file).startsWith(`${base}/`);
+}
+
+function tlsProblems(t: PodTemplate, c: ContainerRef): string[] {
+    const env = effectiveEnv(c.container);
+    const problems = envFromProblem(c.container);
+    const useTls = env.get(RAY_ENV.useTls);
+    if (useTls === undefined) {
+        problems.push(`${RAY_ENV.useTls} is not set`);
+    } else if (typeof useTls.value !== "string") {
+        problems.push(`${RAY_ENV.useTls} is not a literal value`);
+    } else if (!rayTruthy(useTls.value)) {
+        problems.push(`${RAY_ENV.useTls} is ${JSON.stringify(useTls.value)}`);
+    }
+    const missing = RAY_TLS_FILES.map(([name]) => name).filter((name) => env.get(name) === undefined);
+    if (missing.length > 0) {
+        problems.push(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`);
+    }
+    const mounts = secretMountPaths(t, c);
+    for (const [name] of RAY_TLS_FILES) {
+        const e = env.get(name);
+        if (e === undefined) {
+            continue;
+        }
+        if (typeof e.value !== "string" || e.value === "") {
+            problems.push(`${name} is not a literal path`);
+        } else if (!mounts.some((dir) => isInside(e.value, dir))) {
+            // e.g. the system CA bundle: the node would trust every certificate a public CA signs.
+            problems.push(`${name} is ${JSON.stringify(e.value)}, which is not inside a mounted Secret (the cluster's TLS Secret at ${TLS_MOUNT.dir})`);
+        }
+    }
+    return problems;
+}
 
 export const tlsRequired: Check = {
     kind: "resource",
@@ -25,31 +74,21 @@ export const tlsRequired: Check = {
     title: "Ray mutual TLS on",
     seedSection: "1.1",
     description:
-        "seed 1.1: the Ray container of the head and of every worker group, and the autoscaler sidecar, set RAY_USE_TLS=1 and RAY_TLS_SERVER_CERT, RAY_TLS_SERVER_KEY and RAY_TLS_CA_CERT.",
+        "seed 1.1: the Ray container of the head and of every worker group, and the autoscaler sidecar, set RAY_USE_TLS=1 and RAY_TLS_SERVER_CERT, RAY_TLS_SERVER_KEY and RAY_TLS_CA_CERT as literal paths inside the mounted TLS Secret, in their effective environment (the last entry of a name wins; no envFrom).",
     configKeys: [],
     appliesTo: hasRayCluster,
     validate(r) {
         const findings: Finding[] = [];
         for (const t of podTemplates(r).filter((t) => t.rayCluster !== undefined)) {
             for (const c of containersOf(t).filter((c) => c.isRay)) {
-                const env = new Map<string, any>(((c.container.env ?? []) as any[]).map((e) => [e?.name, e]));
-                const problems: string[] = [];
-                const useTls = env.get("RAY_USE_TLS")?.value;
-                if (useTls === undefined) {
-                    problems.push("RAY_USE_TLS is not set");
-                } else if (!TRUE_VALUES.includes(String(useTls).toLowerCase())) {
-                    problems.push(`RAY_USE_TLS is ${JSON.stringify(useTls)}`);
-                }
-                const missing = TLS_FILES.filter((name) => {
-                    const e = env.get(name);
-                    return !((typeof e?.value === "string" && e.value !== "") || e?.valueFrom !== undefined);
-                });
-                if (missing.length > 0) {
-                    problems.push(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`);
-                }
+                const problems = tlsProblems(t, c);
                 if (problems.length > 0) {
                     findings.push(
-                        violation(r, `${c.path}.env`, `${problems.join("; ")}; Ray gRPC must run with RAY_USE_TLS=1 and its certificate, key and CA (container "${c.name}")`),
+                        violation(
+                            r,
+                            `${c.path}.env`,
+                            `${problems.join("; ")}; Ray gRPC must run with RAY_USE_TLS=1 and the certificate, key and CA of the mounted TLS Secret (container "${c.name}")`,
+                        ),
                     );
                 }
             }
@@ -58,22 +97,50 @@ export const tlsRequired: Check = {
     },
 };
 
+/**
+ * KubeRay (1.6) skips its token variables when a container already has them, so a container's
+ * own RAY_AUTH_MODE or RAY_AUTH_TOKEN wins over spec.authOptions.
+ */
+function tokenEnvProblems(c: ContainerRef): string[] {
+    const env = effectiveEnv(c.container);
+    const problems = envFromProblem(c.container);
+    const mode = env.get(RAY_ENV.authMode);
+    if (mode !== undefined && mode.value !== "token") {
+        problems.push(`${RAY_ENV.authMode} is ${typeof mode.value === "string" ? JSON.stringify(mode.value) : "not a literal value"}; leave it to KubeRay or set "token"`);
+    }
+    const token = env.get(RAY_ENV.authToken);
+    if (token !== undefined && token.valueFrom?.secretKeyRef === undefined) {
+        problems.push(`${RAY_ENV.authToken} is ${token.value !== undefined ? "a literal value, readable by anyone who can read this resource" : "not from a Secret"}; leave it to KubeRay (spec.authOptions)`);
+    }
+    return problems;
+}
+
 export const tokenAuthRequired: Check = {
     kind: "resource",
     id: POLICY_IDS.tokenAuthRequired,
     title: "Ray token authentication on",
     seedSection: "1.3, 1.5",
-    description: "seed 1.3, 1.5: every RayCluster (and RayJob cluster) sets spec.authOptions.mode: token, so GCS, the dashboard/Jobs API and Ray Client require the cluster's token.",
+    description:
+        "seed 1.3, 1.5: every RayCluster (and RayJob cluster) sets spec.authOptions.mode: token, so GCS, the dashboard/Jobs API and Ray Client require the cluster's token; no container overrides it (RAY_AUTH_MODE other than token, a literal RAY_AUTH_TOKEN, envFrom on a Ray container).",
     configKeys: [],
     appliesTo: hasRayCluster,
     validate(r) {
-        return rayClusterSpecs(r)
+        const findings = rayClusterSpecs(r)
             .filter((cluster) => cluster.spec.authOptions?.mode !== "token")
             .map((cluster) => {
                 const mode = cluster.spec.authOptions?.mode;
                 const found = mode === undefined ? "is not set" : `is ${JSON.stringify(mode)}`;
                 return violation(r, `${cluster.path}.authOptions.mode`, `${found}; must be "token"`);
             });
+        for (const t of podTemplates(r)) {
+            for (const c of containersOf(t)) {
+                const problems = tokenEnvProblems(c);
+                if (problems.length > 0) {
+                    findings.push(violation(r, `${c.path}.env`, `${problems.join("; ")} (container "${c.name}")`));
+                }
+            }
+        }
+        return findings;
     },
 };
 

@@ -3,13 +3,42 @@
  * KubeRay autoscaler sidecar; each RayCluster has its own identity, and Roles grant named verbs
  * on named resources only.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, describe, isKind, namespaceOf } from "../resource";
 import { containersOf, isRayResource, podTemplates } from "../pod-templates";
-import { STS_AUDIENCE } from "../../components/cloud/ramPolicies";
+import { STS_AUDIENCE } from "@ray-on-ack/common";
 
 const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
+
+/**
+ * Core-group access that reaches into the Ray pods or their credentials around the
+ * NetworkPolicies, the Ray token and RBAC's own scoping. `get` on pods/exec and pods/attach too:
+ * the WebSocket transport authorizes those as `get`.
+ */
+const FORBIDDEN_ACCESS: ReadonlyArray<{ resource: string; verbs: readonly string[]; why: string; unlessNamed?: boolean }> = [
+    { resource: "secrets", verbs: ["list", "watch"], why: "returns every Secret's data, the Ray token and TLS keys included" },
+    { resource: "secrets", verbs: ["get"], unlessNamed: true, why: "reads any Secret by name; list the readable ones in resourceNames" },
+    { resource: "pods/exec", verbs: ["create", "get"], why: "runs commands inside the Ray pods" },
+    { resource: "pods/attach", verbs: ["create", "get"], why: "attaches to the Ray pods' processes" },
+    { resource: "pods/ephemeralcontainers", verbs: ["patch", "update"], why: "adds a container to a running Ray pod, which is exec by another name" },
+    { resource: "serviceaccounts/token", verbs: ["create"], why: "mints API and RRSA tokens for the namespace's ServiceAccounts" },
+    { resource: "pods", verbs: ["create"], why: "starts pods of any shape under any of the namespace's ServiceAccounts" },
+];
+
+function forbiddenAccess(r: PolicyResource, rule: any, i: number): Finding[] {
+    const groups: unknown[] = rule?.apiGroups ?? [];
+    if (!groups.includes("")) {
+        return [];
+    }
+    const resources: unknown[] = rule?.resources ?? [];
+    const verbs: unknown[] = rule?.verbs ?? [];
+    const named = (rule?.resourceNames ?? []).length > 0;
+    return FORBIDDEN_ACCESS.filter((a) => resources.includes(a.resource) && !(a.unlessNamed && named))
+        .map((a) => ({ ...a, granted: a.verbs.filter((v) => verbs.includes(v)) }))
+        .filter((a) => a.granted.length > 0)
+        .map((a) => violation(r, `rules[${i}]`, `grants ${a.granted.join(", ")} on ${a.resource}, which ${a.why}`));
+}
 const BROAD_CLUSTER_ROLES = ["cluster-admin", "admin", "edit"];
 
 export const rbacLeastPrivilege: Check = {
@@ -18,7 +47,7 @@ export const rbacLeastPrivilege: Check = {
     title: "Roles grant named verbs on named resources",
     seedSection: "4",
     description:
-        "seed 4: Roles and ClusterRoles use no \"*\" verbs, resources or API groups and no escalate/bind/impersonate; no binding to the built-in cluster-admin, admin or edit ClusterRoles.",
+        "seed 4: Roles and ClusterRoles use no \"*\" verbs, resources or API groups and no escalate/bind/impersonate; no list/watch (or unnamed get) on secrets, no pods/exec, pods/attach, pods/ephemeralcontainers, serviceaccounts/token or pod create; no binding to the built-in cluster-admin, admin or edit ClusterRoles.",
     configKeys: [],
     appliesTo: (r) =>
         ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].some((kind) => isKind(r, "rbac.authorization.k8s.io", kind)),
@@ -47,6 +76,7 @@ export const rbacLeastPrivilege: Check = {
             if ((rule?.apiGroups ?? []).includes("*")) {
                 findings.push(violation(r, `rules[${i}].apiGroups`, 'covers every API group ("*")'));
             }
+            findings.push(...forbiddenAccess(r, rule, i));
         });
         return findings;
     },

@@ -2,7 +2,7 @@
  * Seed 7: a container without requests and limits can take a node's CPU and memory and get the
  * kubelet to evict its neighbours; Ray's object store grows to fill whatever memory it sees.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, violation } from "../check";
 import { containersOf, podTemplates } from "../pod-templates";
 

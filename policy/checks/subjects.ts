@@ -4,10 +4,10 @@
  * every pod), so binding one gives a team's access, port-forward to Ray pods included, to all of them.
  * A ServiceAccount is bound by kind ServiceAccount, never as the `system:serviceaccount:` user.
  */
-import { POLICY_IDS } from "../../components/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { isKind } from "../resource";
-import { isSystemSubject } from "../../common/subjects";
+import { isSystemSubject } from "@ray-on-ack/common/subjects";
 
 export const rbacSubjects: Check = {
     kind: "resource",

@@ -63,7 +63,7 @@ export async function withWorktree<T>(repo: Repo, commit: string, nodeModules: s
             throw new DiffError(`git worktree add ${commit} failed: ${added.stderr}`);
         }
         const packageDir = path.join(tree, repo.prefix);
-        fs.symlinkSync(nodeModules, path.join(packageDir, "node_modules"), "dir");
+        linkNodeModules(nodeModules, packageDir);
         return await fn(packageDir);
     } finally {
         if (added.status === 0 && git(["worktree", "remove", "--force", tree], repo.top).status !== 0) {
@@ -74,7 +74,33 @@ export async function withWorktree<T>(repo: Repo, commit: string, nodeModules: s
     }
 }
 
+/**
+ * Gives the base checkout the working tree's installed packages, except the npm workspaces
+ * (common/, policy/): those are symlinks into the working tree, and the base must render with
+ * its own copy of them, so they point into the base checkout instead.
+ */
+function linkNodeModules(nodeModules: string, packageDir: string): void {
+    const target = path.join(packageDir, "node_modules");
+    const workspaceRoot = path.dirname(fs.realpathSync(nodeModules));
+    const isWorkspaceLink = (p: string) => fs.lstatSync(p).isSymbolicLink() && !path.relative(workspaceRoot, fs.realpathSync(p)).startsWith("..");
+    const entries = fs.readdirSync(nodeModules).flatMap((name) =>
+        name.startsWith("@") && fs.readdirSync(path.join(nodeModules, name)).some((sub) => isWorkspaceLink(path.join(nodeModules, name, sub)))
+            ? fs.readdirSync(path.join(nodeModules, name)).map((sub) => path.join(name, sub))
+            : [name],
+    );
+    for (const entry of entries) {
+        const source = path.join(nodeModules, entry);
+        const link = path.join(target, entry);
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        const own = isWorkspaceLink(source) ? path.join(packageDir, path.relative(workspaceRoot, fs.realpathSync(source))) : source;
+        fs.symlinkSync(own, link, "dir");
+    }
+}
+
 const running = new Set<ChildProcess>();
+
+/** render.ts exits 3 after writing every file when the posture fails a check: the diff shows it. */
+const RENDERED_WITH_POSTURE_FAILURE = 3;
 
 /** Stops the renders in flight (on Ctrl-C), so that their worktree can be removed. */
 export function stopRenders(): void {
@@ -84,14 +110,15 @@ export function stopRenders(): void {
 }
 
 /** Runs `packageDir`'s own renderer for `stack` into `out`; a DiffError with the renderer's messages if it fails. */
-export function renderAt(packageDir: string, stack: string, out: string, side: string): Promise<void> {
+/** `extraArgs` go to the renderer as they are, e.g. `--policy-pack-config <file>`. */
+export function renderAt(packageDir: string, stack: string, out: string, side: string, extraArgs: readonly string[] = []): Promise<void> {
     const renderer = path.join(packageDir, "scripts", "render.ts");
     if (!fs.existsSync(renderer)) {
         return Promise.reject(new DiffError(`${side} has no offline renderer (scripts/render.ts); choose a newer base`));
     }
     const tsNode = require.resolve("ts-node/dist/bin.js");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [tsNode, renderer, "--stack", stack, "--out", out], {
+        const child = spawn(process.execPath, [tsNode, renderer, "--stack", stack, "--out", out, ...extraArgs], {
             cwd: packageDir,
             stdio: ["ignore", "ignore", "pipe"],
         });
@@ -104,7 +131,7 @@ export function renderAt(packageDir: string, stack: string, out: string, side: s
         });
         child.on("close", (code, signal) => {
             running.delete(child);
-            if (code === 0) {
+            if (code === 0 || code === RENDERED_WITH_POSTURE_FAILURE) {
                 resolve();
                 return;
             }

@@ -8,7 +8,7 @@
 import YAML from "yaml";
 import type { ProgramRun, RecordedResource } from "./mockRuntime";
 import { evaluatePosture, postureMarkdown } from "../../policy/posture";
-import type { PackConfig } from "../../policy/config";
+import type { PolicyPackConfigFile } from "../../policy/config";
 
 export const REDACTED = "REDACTED";
 
@@ -17,8 +17,10 @@ export const SECRET_FILE_MODE = 0o600;
 
 export interface RenderOptions {
     readonly includeSecrets: boolean;
-    /** The policy pack's settings that follow from the stack (its registries, its digest rule). */
-    readonly packConfig?: Partial<PackConfig>;
+    /** The stack's name, which the pack config's grants name. */
+    readonly stack?: string;
+    /** The platform's `--policy-pack-config` file (platform/policy-pack-config.json), as the pack gets it. */
+    readonly policyPackConfig?: PolicyPackConfigFile;
 }
 
 /** Files to write, by path relative to the output directory, with their mode. */
@@ -139,7 +141,7 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
     // The policy pack judges what was rendered, exactly as `pulumi preview --policy-pack policy` would.
     const posture = evaluatePosture(
         run.resources.filter((r) => !r.type.startsWith("pulumi")).map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
-        opts.packConfig ?? {},
+        { stack: opts.stack, policyPackConfig: opts.policyPackConfig },
     );
     files.set("posture.json", { content: `${JSON.stringify(posture, null, 2)}\n` });
     files.set("posture.md", { content: postureMarkdown(posture) });
@@ -150,4 +152,10 @@ export function renderFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles
         }
     }
     return files;
+}
+
+/** Ids of the checks a rendered posture.json fails (violations without a granted exception). */
+export function failingChecks(postureJson: string | undefined): string[] {
+    const report = postureJson === undefined ? {} : (JSON.parse(postureJson) as { checks?: { id: string; status: string }[] });
+    return (report.checks ?? []).filter((c) => c.status === "fail").map((c) => c.id);
 }

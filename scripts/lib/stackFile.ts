@@ -21,6 +21,25 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 
 export const STACKS_DIR = path.join(ROOT, "stacks");
 
+/** The platform team's `--policy-pack-config` file: the pack's settings and the exceptions it grants. */
+export const POLICY_PACK_CONFIG = path.join(ROOT, "platform", "policy-pack-config.json");
+
+export function readPolicyPackConfig(file = POLICY_PACK_CONFIG): Record<string, unknown> {
+    if (!fs.existsSync(file)) {
+        throw new Error("no such file; the posture report needs the platform's policy pack config");
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`not valid JSON: ${(e as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new Error("must be a JSON object keyed by policy name");
+    }
+    return parsed as Record<string, unknown>;
+}
+
 export function stackFilePath(stack: string, stacksDir = STACKS_DIR): string {
     return path.join(stacksDir, `Pulumi.${stack}.yaml`);
 }

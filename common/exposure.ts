@@ -1,10 +1,8 @@
 /**
  * Platform facts about exposing a dashboard on ACK, shared by the config, the builders and the
- * policy pack. No imports: the pack reads these without depending on the components.
+ * policy pack. No imports: the pack reads these without depending on the components. The CLB
+ * annotation prefix lives in labels.ts (CLB_ANNOTATION_PREFIX).
  */
-
-/** Prefix of the ACK cloud-controller-manager's CLB Service annotations. */
-export const CLB_ANNOTATION_PREFIX = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
 /**
  * Where a CLB's layer-7 (HTTP/HTTPS) listeners and its health checks connect to backends from:

@@ -1,0 +1,93 @@
+/**
+ * The policy pack judges the components, so it must not depend on them: the facts both need
+ * live in common/ (the @ray-on-ack/common workspace), which depends on neither. The pack also
+ * has to stand alone for `pulumi policy publish`, which packs policy/ with `npm pack`.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { builtinModules } from "module";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..");
+
+function tsFiles(dir: string): string[] {
+    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = path.join(dir, e.name);
+        if (e.isDirectory()) {
+            return e.name === "node_modules" ? [] : tsFiles(rel);
+        }
+        return e.name.endsWith(".ts") ? [rel] : [];
+    });
+}
+
+/** Every module specifier a file imports, requires or re-exports. */
+function specifiers(file: string): string[] {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const found = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1]);
+    return [...new Set(found)];
+}
+
+/** The repo folder a relative specifier lands in (`components`, `policy`, ...). */
+function topFolder(file: string, spec: string): string {
+    return path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec)).split(path.sep)[0];
+}
+
+const packageName = (spec: string) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+const isBuiltin = (spec: string) => spec.startsWith("node:") || builtinModules.includes(spec.split("/")[0]);
+
+function violations(dir: string, allowed: (file: string, spec: string) => boolean): string[] {
+    return tsFiles(dir).flatMap((file) => specifiers(file).filter((spec) => !allowed(file, spec)).map((spec) => `${file}: ${spec}`));
+}
+
+describe("module boundaries", () => {
+    it("finds the imports it checks", () => {
+        assert.ok(specifiers("policy/checks/rbac.ts").includes("@ray-on-ack/common"));
+        assert.ok(specifiers("components/naming.ts").includes("@ray-on-ack/common"));
+        assert.strictEqual(topFolder("policy/checks/rbac.ts", "../../components/naming"), "components");
+    });
+
+    it("policy/ imports nothing from components/, and only its own files and its package.json dependencies", () => {
+        const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")).dependencies ?? {});
+        assert.deepStrictEqual(
+            violations("policy", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "policy" : isBuiltin(spec) || deps.includes(packageName(spec)))),
+            [],
+            "policy/ reaches common/ as the package (@ray-on-ack/common or @ray-on-ack/common/<file>): a relative path out of policy/ is missing from the published pack",
+        );
+    });
+
+    it("components/ imports nothing from policy/", () => {
+        assert.deepStrictEqual(
+            violations("components", (file, spec) => !spec.startsWith(".") || topFolder(file, spec) !== "policy"),
+            [],
+        );
+        assert.deepStrictEqual(
+            violations("components", (_file, spec) => packageName(spec) !== "ray-on-ack-policy"),
+            [],
+        );
+    });
+
+    it("common/ imports nothing from components/ or policy/, and only its package.json dependencies", () => {
+        const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "common", "package.json"), "utf8")).dependencies ?? {});
+        assert.deepStrictEqual(
+            violations("common", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "common" : isBuiltin(spec) || deps.includes(packageName(spec)))),
+            [],
+        );
+    });
+
+    it("npm pack of policy/ (what `pulumi policy publish` runs) bundles @ray-on-ack/common", function () {
+        this.timeout(60_000);
+        try {
+            const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts=false"], { cwd: path.join(ROOT, "policy"), encoding: "utf8" });
+            assert.strictEqual(r.status, 0, r.stderr);
+            const [pack] = JSON.parse(r.stdout);
+            const files: string[] = pack.files.map((f: { path: string }) => f.path);
+            assert.deepStrictEqual(pack.bundled, ["@ray-on-ack/common"]);
+            assert.ok(files.includes("node_modules/@ray-on-ack/common/index.ts"), files.join("\n"));
+            assert.ok(files.includes("index.ts") && files.includes("checks/rbac.ts"));
+        } finally {
+            // postpack removes the copy; make sure a failed pack does not leave it to shadow common/.
+            fs.rmSync(path.join(ROOT, "policy", "node_modules"), { recursive: true, force: true });
+        }
+    });
+});

@@ -5,6 +5,7 @@
  * relative path, so that `pulumi policy publish` carries it (policy/bundle-common.js).
  */
 export * from "./accessKeys";
+export * from "./exposure";
 export * from "./images";
 export * from "./labels";
 export * from "./policyIds";

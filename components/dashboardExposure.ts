@@ -25,10 +25,12 @@ export interface PublicDashboard {
     readonly url?: string;
     readonly service?: string;
     readonly aclId?: string;
+    /** `loadbalancer`: the CLB listener, `https` (port 443) or the intranet-only `tcp` opt-in (port 8265, cleartext). */
+    readonly listener?: "https" | "tcp";
     readonly authHeader: string;
 }
 
-/** An opt-in public dashboard: CLB with an ACL whitelist, or nginx Ingress with TLS and basic auth. */
+/** An opt-in public dashboard: a CLB HTTPS listener with an ACL whitelist, or an Ingress with TLS and basic auth. */
 export class DashboardExposure extends pulumi.ComponentResource {
     declare readonly publicDashboard: pulumi.Output<PublicDashboard>;
 
@@ -56,6 +58,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 mode: "loadbalancer" as const,
                 service: names.dashboardService(args.cluster),
                 aclId: id,
+                listener: e.listener,
                 authHeader: "Authorization: Bearer <token>",
             }));
         } else {

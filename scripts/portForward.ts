@@ -91,7 +91,7 @@ function instructions(stack: string, cluster: ClusterAccess, context: string, po
     if (pub) {
         const where = pub.url
             ? pub.url
-            : `the CLB of Service ${pub.service} (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
+            : `${pub.listener === "tcp" ? "http://<address>:8265/ (cleartext, intranet only)" : "https://<address>/"} on the CLB of Service ${pub.service} (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
         lines.push("", `This dashboard is also public at ${where}${pub.authHeader ? `, with the header ${pub.authHeader}` : ""}.`);
     }
     return `${lines.join("\n")}\n`;

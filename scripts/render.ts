@@ -16,6 +16,9 @@ import { failingChecks, renderFiles } from "./lib/renderFiles";
 import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
 import { podCidrOverlaps } from "./lib/crossStack";
 
+/** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
+const BYO_ACL_STAND_IN = "192.0.2.0/24";
+
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
 
 /** Exit code when the rendered stack fails a policy check without a granted exception (2 is bad config). */
@@ -99,11 +102,20 @@ async function main(): Promise<void> {
     }
     const team = validated.value.kind === "team" ? validated.value.config : undefined;
     const podCidrs = team?.podCidrs ?? [];
-    // A bring-your-own ACL is answered with what the stack says it admits (its sourceCidrs).
+    // A bring-your-own ACL is answered with what the stack says it admits: the tcp listener's
+    // sourceCidrs. Behind the HTTPS listener the stack says nothing about the ACL (the pods see the
+    // CLB), so a documentation range stands in, with a note: `pulumi up` judges the real entries.
     const acls: Record<string, string[]> = {};
-    for (const c of team?.clusters ?? []) {
+    for (const [i, c] of (team?.clusters ?? []).entries()) {
         if (c.exposure.mode === "loadbalancer" && c.exposure.aclId) {
-            acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
+            if (c.exposure.listener === "tcp") {
+                acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
+            } else {
+                acls[c.exposure.aclId] = [BYO_ACL_STAND_IN];
+                process.stderr.write(
+                    `note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${c.exposure.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`,
+                );
+            }
         }
     }
     const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });

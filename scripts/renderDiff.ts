@@ -7,6 +7,9 @@
  * Exit 0: no changes; 1: changes; 2: bad arguments, unknown stack or ref, or a failed render.
  * A posture failure is not a failed render: the diff shows the failing checks (the renderer's
  * exit 3), so a pull request that introduces one gets a review comment, not a broken job.
+ * `--policy-pack-config <file>` is the pack config of the working tree's render (its posture and
+ * grants); the base renders with its own platform/policy-pack-config.json, since an older pack
+ * refuses a config that names policies it does not have.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -19,12 +22,15 @@ import { failingChecks } from "./lib/renderFiles";
 import { DiffError, fileAtCommit, renderAt, repoOf, resolveCommit, stopRenders, withWorktree } from "./lib/diffWorktree";
 import { ROOT, listStacks, stackFilePath } from "./lib/stackFile";
 
-const USAGE = "usage: npm run render:diff -- --stack <name> --base <git-ref>";
+const USAGE = "usage: npm run render:diff -- --stack <name> --base <git-ref> [--policy-pack-config <file>]";
 
-function parse(): { stack: string; base: string } {
+function parse(): { stack: string; base: string; packConfig?: string } {
     let values;
     try {
-        values = parseArgs({ options: { stack: { type: "string" }, base: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+        values = parseArgs({
+            options: { stack: { type: "string" }, base: { type: "string" }, "policy-pack-config": { type: "string" }, help: { type: "boolean", short: "h" } },
+            strict: true,
+        }).values;
     } catch (e) {
         throw new DiffError(`${(e as Error).message}\n${USAGE}`);
     }
@@ -38,7 +44,11 @@ function parse(): { stack: string; base: string } {
     if (!/^[A-Za-z0-9._-]+$/.test(values.stack)) {
         throw new DiffError(`--stack ${values.stack}: not a stack name`);
     }
-    return { stack: values.stack, base: values.base };
+    const packConfig = values["policy-pack-config"];
+    if (packConfig !== undefined && !fs.existsSync(path.resolve(packConfig))) {
+        throw new DiffError(`--policy-pack-config ${packConfig}: no such file`);
+    }
+    return { stack: values.stack, base: values.base, packConfig: packConfig === undefined ? undefined : path.resolve(packConfig) };
 }
 
 function report(changes: Change[], restarts: string[], labels: { base: string; head: string }): string {
@@ -58,7 +68,7 @@ function report(changes: Change[], restarts: string[], labels: { base: string; h
 let interrupted = false;
 
 async function main(): Promise<number> {
-    const { stack, base } = parse();
+    const { stack, base, packConfig } = parse();
     const repo = repoOf(ROOT);
     const commit = resolveCommit(repo, base);
     const stackFile = path.relative(ROOT, stackFilePath(stack));
@@ -79,7 +89,7 @@ async function main(): Promise<number> {
         // Both sides at once: each render is a few seconds of mostly single-threaded work.
         const settled = await Promise.allSettled([
             inBase ? withWorktree(repo, commit, nodeModules, (dir) => renderAt(dir, stack, baseOut, base)) : Promise.resolve(),
-            inHead ? renderAt(ROOT, stack, headOut, "the working tree") : Promise.resolve(),
+            inHead ? renderAt(ROOT, stack, headOut, "the working tree", packConfig === undefined ? [] : ["--policy-pack-config", packConfig]) : Promise.resolve(),
         ]);
         if (interrupted) {
             throw new DiffError("interrupted");

@@ -5,7 +5,7 @@ import { byoAclProblems } from "../components/cloud/aclCheck";
 import { DashboardExposure } from "../components/dashboardExposure";
 import { recordingMocks, type RecordedResource } from "../scripts/lib/mockRuntime";
 
-const exposure = { mode: "loadbalancer" as const, addressType: "internet" as const, aclEntries: [], aclId: "acl-bp1team", sourceCidrs: ["203.0.113.0/27"] };
+const exposure = { mode: "loadbalancer" as const, addressType: "internet" as const, listener: "https" as const, certId: "12345678-cn-hangzhou", aclEntries: [], aclId: "acl-bp1team" };
 
 /** The exposure's outcome under mocks whose ACL lookup answers with `entries`. */
 async function deploy(entries: string[] | undefined): Promise<{ error?: Error; resources: RecordedResource[] }> {

@@ -123,7 +123,7 @@ describe("RRSA documents", () => {
 });
 
 describe("public dashboard exposure", () => {
-    it("loadbalancer: CLB Service with the ACL annotations, an ACL, a quota for one LB, a NetworkPolicy for exactly the ACL's sources", async () => {
+    it("loadbalancer: CLB Service with the ACL and HTTPS listener annotations, an ACL, a quota for one LB, a NetworkPolicy for the CLB's backend range", async () => {
         const resources = await recordTeam(teamConfig("team-b"));
         const objs = objects(resources);
         const svc = find(objs, "Service", "analytics-dashboard-public");
@@ -139,15 +139,19 @@ describe("public dashboard exposure", () => {
         assert.equal(find(objs, "ResourceQuota", "team-b-quota").spec.hard["services.loadbalancers"], "1");
         const np = find(objs, "NetworkPolicy", "analytics-head-ingress");
         const rule = np.spec.ingress.find((r: any) => r.from.some((f: any) => f.ipBlock));
-        assert.deepEqual(rule.from, [{ ipBlock: { cidr: "203.0.113.0/27" } }, { ipBlock: { cidr: "198.51.100.14/32" } }]);
+        // Behind the layer-7 listener the pods see the CLB's reserved range; the ACL admits the clients at the CLB.
+        assert.deepEqual(rule.from, [{ ipBlock: { cidr: "100.64.0.0/10" } }]);
         assert.deepEqual(rule.ports, [{ protocol: "TCP", port: 8265 }]);
+        assert.equal(a["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port"], "https:443");
+        assert.equal(a["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-cert-id"], "12345678-cn-hangzhou");
+        assert.deepEqual(svc.spec.ports, [{ name: "https", protocol: "TCP", port: 443, targetPort: 8265 }]);
         const rc = find(objs, "RayCluster", "analytics");
         assert.equal(rc.spec.headGroupSpec.serviceType, "ClusterIP", "KubeRay's head Service stays private");
     });
 
     it("loadbalancer: refuses an empty ACL, 0.0.0.0/0 and ::/0, and mixed IP versions", () => {
         const bad = (exposure: Record<string, unknown>) => {
-            const r = validateStackConfig(minimalTeam({ clusters: [lbCluster({ mode: "loadbalancer", ...exposure })] }));
+            const r = validateStackConfig(minimalTeam({ clusters: [lbCluster({ mode: "loadbalancer", certId: "12345678-cn-hangzhou", ...exposure })] }));
             assert.ok(!r.ok);
             return r.issues.map((i) => `${i.key}: ${i.message}`).join("\n");
         };

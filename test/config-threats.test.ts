@@ -32,7 +32,9 @@ function accepted(raw: Record<string, string>, secretKeys: string[] = []): void 
 
 const group = (over: Record<string, unknown> = {}) => ({ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2, ...over });
 const cluster = (over: Record<string, unknown> = {}) => ({ name: "c1", workerGroups: [group()], ...over });
-const lb = (exposure: Record<string, unknown>) => minimalTeam({ clusters: [cluster({ exposure: { mode: "loadbalancer", ...exposure } })] });
+/** A CLB exposure: the HTTPS listener with a certificate unless the test picks the intranet tcp listener (whose NetworkPolicy admits sourceCidrs). */
+const lb = (exposure: Record<string, unknown>) =>
+    minimalTeam({ clusters: [cluster({ exposure: { mode: "loadbalancer", ...(exposure.listener === "tcp" ? {} : { certId: "12345678-cn-hangzhou" }), ...exposure } })] });
 const ingress = (over: Record<string, unknown>) =>
     minimalTeam({
         dashboardPassword: "Kq7#mVz2pL",
@@ -71,13 +73,13 @@ describe("config: address coverage, counted", () => {
     });
 
     it("caps sourceCidrs and allowedSourceCidrs, and never reads an empty allowedSourceCidrs as any source", () => {
-        hasIssue(issues(lb({ aclId: "acl-bp1x", sourceCidrs: ["0.0.0.0/2", "64.0.0.0/2"] })), "ray-on-ack:clusters[0].exposure.sourceCidrs", /sourceCidrs may cover at most 65536/);
+        hasIssue(issues(lb({ listener: "tcp", aclId: "acl-bp1x", sourceCidrs: ["0.0.0.0/2", "64.0.0.0/2"] })), "ray-on-ack:clusters[0].exposure.sourceCidrs", /sourceCidrs may cover at most 65536/);
         hasIssue(
-            issues(lb({ aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["10.20.0.0/16"] })),
+            issues(lb({ listener: "tcp", aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["10.20.0.0/16"] })),
             "ray-on-ack:clusters[0].exposure.sourceCidrs[0]",
             /10\.20\.0\.0\/16 is not inside the ACL's entries \(203\.0\.113\.0\/27\); the NetworkPolicy would admit sources the ACL does not/,
         );
-        accepted(lb({ aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["203.0.113.0/28", "203.0.113.16/28"] }));
+        accepted(lb({ listener: "tcp", aclEntries: [{ cidr: "203.0.113.0/27" }], sourceCidrs: ["203.0.113.0/28", "203.0.113.16/28"] }));
         hasIssue(issues(ingress({ allowedSourceCidrs: [] }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /at least one CIDR/);
         hasIssue(issues(ingress({ allowedSourceCidrs: undefined }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /is required/);
         hasIssue(issues(ingress({ allowedSourceCidrs: ["::/1", "8000::/1"] }), SECRET), "ray-on-ack:clusters[0].exposure.allowedSourceCidrs", /IPv6 addresses; allowedSourceCidrs may cover at most a \/48/);

@@ -1,6 +1,28 @@
 import * as assert from "assert";
-import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "../policy/checks/exposure";
-import { blocking, grantFor, headService, ingress, loadBalancer, messages, rayCluster, rayJob, slbAcl } from "./policy-fixtures.test";
+import {
+    clbAclRestricted,
+    clbHttpsListener,
+    headServiceClusterIp,
+    ingressAuthenticated,
+    ingressClassAllowed,
+    ingressNoSnippets,
+    serviceNotPublic,
+} from "../policy/checks/exposure";
+import {
+    SELF_EXEMPTION,
+    asPatch,
+    blocking,
+    grantFor,
+    headService,
+    ingress,
+    loadBalancer,
+    messages,
+    rayCluster,
+    rayJob,
+    slbAcl,
+    throughPack,
+    withExceptions,
+} from "./policy-fixtures.test";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 
@@ -111,6 +133,127 @@ describe("policy ray-head-service-clusterip (seed 1.6)", () => {
         job.props.spec.rayClusterSpec.headGroupSpec.serviceType = "NodePort";
         assert.deepStrictEqual(messages(headServiceClusterIp, job), [
             'RayJob ray-a/nightly: spec.rayClusterSpec.headGroupSpec.serviceType: is "NodePort"; must be ClusterIP',
+        ]);
+    });
+});
+
+describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
+    it("passes a LoadBalancer whose every port has an https listener and a certificate", () => {
+        assert.deepStrictEqual(throughPack(clbHttpsListener, loadBalancer()), { mandatory: [], advisory: [], notApplicable: false });
+        assert.strictEqual(throughPack(clbHttpsListener, headService()).notApplicable, true, "ClusterIP Services are not its business");
+    });
+
+    it("fails a cleartext listener, a port without https and a missing certificate", () => {
+        const lb = loadBalancer();
+        lb.props.metadata.annotations[`${CLB}protocol-port`] = "https:443,tcp:8265";
+        delete lb.props.metadata.annotations[`${CLB}cert-id`];
+        lb.props.spec.ports.push({ port: 8265 });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), {
+            mandatory: [
+                `Service ray-a/demo-dashboard-public: spec.ports[1].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`,
+                `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`,
+                `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}cert-id"]: is not set; an https listener needs the certificate the CLB terminates TLS with`,
+            ],
+            advisory: [],
+            notApplicable: false,
+        });
+    });
+
+    it("fails a plain LoadBalancer (the CCM's default is a TCP listener), and a ServicePatch that turns the listener to http", () => {
+        const plain = loadBalancer();
+        delete plain.props.metadata.annotations[`${CLB}protocol-port`];
+        assert.deepStrictEqual(messages(clbHttpsListener, plain), [
+            `Service ray-a/demo-dashboard-public: spec.ports[0].port: 443 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:443" and ${CLB}cert-id`,
+        ]);
+        // A patch carries neither spec.type nor the ports of the Service it lands on: its CLB annotations make it this check's business.
+        const patch = asPatch(loadBalancer());
+        patch.props = { metadata: { name: "demo-dashboard-public", namespace: "ray-a", annotations: { [`${CLB}protocol-port`]: "http:443" } } };
+        assert.deepStrictEqual(throughPack(clbHttpsListener, patch), {
+            mandatory: [`ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`],
+            advisory: [],
+            notApplicable: false,
+        });
+        const unrelated = asPatch(headService());
+        unrelated.props = { metadata: { name: "demo-metrics", namespace: "ray-a", labels: { team: "a" } } };
+        assert.strictEqual(throughPack(clbHttpsListener, unrelated).notApplicable, true, "a ServicePatch without CLB annotations is not its business");
+    });
+
+    it("fails the intranet tcp opt-in unless the pack config grants it; the resource's own annotation only explains a grant", () => {
+        const lb = withExceptions(loadBalancer(), "ray-clb-https-listener");
+        lb.props.metadata.annotations[`${CLB}protocol-port`] = "tcp:8265";
+        lb.props.spec.ports = [{ port: 8265 }];
+        const findings = [
+            `Service ray-a/demo-dashboard-public: spec.ports[0].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`,
+            `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`,
+        ];
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), { mandatory: findings.map((m) => `${m}${SELF_EXEMPTION}`), advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only")] }), {
+            mandatory: [],
+            advisory: findings.map((m) => `exception (granted: intranet only): ${m}`),
+            notApplicable: false,
+        });
+        assert.deepStrictEqual(blocking(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only", "b")] }).length, 2, "a grant for another stack grants nothing");
+    });
+});
+
+describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => {
+    it("passes the classes that honour basic auth, in the spec or the legacy annotation", () => {
+        for (const cls of ["nginx", "higress"]) {
+            const ing = ingress();
+            ing.props.spec.ingressClassName = cls;
+            assert.deepStrictEqual(throughPack(ingressClassAllowed, ing), { mandatory: [], advisory: [], notApplicable: false }, cls);
+        }
+        const legacy = ingress();
+        delete legacy.props.spec.ingressClassName;
+        legacy.props.metadata.annotations["kubernetes.io/ingress.class"] = "nginx";
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, legacy).mandatory, []);
+    });
+
+    it("fails alb, an unset class and an IngressPatch to alb, even when granted", () => {
+        const alb = withExceptions(ingress(), "ray-ingress-class-allowed");
+        alb.props.spec.ingressClassName = "alb";
+        const albMessage = 'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)';
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, alb, { grants: [grantFor(alb)] }), {
+            mandatory: [`${albMessage}${SELF_EXEMPTION}`],
+            advisory: [],
+            notApplicable: false,
+        });
+        const unset = ingress();
+        delete unset.props.spec.ingressClassName;
+        assert.deepStrictEqual(messages(ingressClassAllowed, unset), [
+            "Ingress ray-a/demo-dashboard: spec.ingressClassName: is not set, so the cluster's default class serves it; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)",
+        ]);
+        const patch = asPatch(ingress());
+        patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a" }, spec: { ingressClassName: "alb" } };
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, patch, { grants: [grantFor(patch)] }).mandatory, [
+            'IngressPatch ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)',
+        ]);
+    });
+});
+
+describe("policy ray-ingress-no-snippets (seed 1.5), through the pack", () => {
+    it("passes an Ingress without snippets", () => {
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ingress()), { mandatory: [], advisory: [], notApplicable: false });
+    });
+
+    it("fails every snippet annotation, also on an IngressPatch, and no grant relaxes it", () => {
+        const ing = ingress();
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"] = "satisfy any; allow all;";
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"] = "location /x {}";
+        ing.props.metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"] = "return 200;";
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, ing, { grants: [grantFor(ing)] }), {
+            mandatory: [
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+                'Ingress ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/auth-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
+            ],
+            advisory: [],
+            notApplicable: false,
+        });
+        const patch = asPatch(ingress());
+        patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a", annotations: { "nginx.ingress.kubernetes.io/stream-snippet": "x" } } };
+        assert.deepStrictEqual(throughPack(ingressNoSnippets, patch).mandatory, [
+            'IngressPatch ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/stream-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
         ]);
     });
 });

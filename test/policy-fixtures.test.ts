@@ -304,9 +304,16 @@ export function loadBalancer(): PolicyResource {
         metadata: {
             name: "demo-dashboard-public",
             namespace: NS,
-            annotations: { [`${clb}address-type`]: "intranet", [`${clb}acl-status`]: "on", [`${clb}acl-id`]: "acl-123", [`${clb}acl-type`]: "white" },
+            annotations: {
+                [`${clb}address-type`]: "intranet",
+                [`${clb}acl-status`]: "on",
+                [`${clb}acl-id`]: "acl-123",
+                [`${clb}acl-type`]: "white",
+                [`${clb}protocol-port`]: "https:443",
+                [`${clb}cert-id`]: "12345678-cn-hangzhou",
+            },
         },
-        spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", ports: [{ port: 8265 }] },
+        spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", ports: [{ port: 443, targetPort: 8265 }] },
     });
 }
 
@@ -430,9 +437,19 @@ export function compliantStack(): PolicyResource[] {
 }
 
 describe("policy fixtures", () => {
-    it("the compliant stack passes every check, and every check applies to it", () => {
-        const report = evaluatePosture(compliantStack());
-        const notPassing = report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
-        assert.deepStrictEqual(notPassing, []);
+    it("the compliant stack passes every check, and every check applies to it (the CLB listener check once a granted public dashboard joins it)", () => {
+        const notPassing = (report: ReturnType<typeof evaluatePosture>) =>
+            report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
+        // Nothing in it is exposed: a LoadBalancer needs a grant, so the listener check has nothing to look at.
+        assert.deepStrictEqual(notPassing(evaluatePosture(compliantStack())), [[POLICY_IDS.clbHttpsListener, "not-applicable", []]]);
+        const lb = loadBalancer();
+        const granted = evaluatePosture([...compliantStack(), lb], { policyPackConfig: { [POLICY_IDS.serviceNotPublic]: { grants: [grantFor(lb, "public by design")] } } });
+        assert.deepStrictEqual(notPassing(granted), [
+            [
+                POLICY_IDS.serviceNotPublic,
+                "exception",
+                ["exception (granted: public by design): Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"],
+            ],
+        ]);
     });
 });

@@ -23,7 +23,9 @@ describe("posture report", () => {
             report.checks.map((c) => c.id),
             CHECKS.map((c) => c.id),
         );
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length, fail: 0, exception: 0, "not-applicable": 0 });
+        // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at.
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 1, fail: 0, exception: 0, "not-applicable": 1 });
+        assert.strictEqual(statusOf(report, "ray-clb-https-listener"), "not-applicable");
         const tls = report.checks[0];
         assert.deepStrictEqual(
             { id: tls.id, title: tls.title, seedSection: tls.seedSection, status: tls.status, offending: tls.offending },
@@ -50,7 +52,7 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.authOptions.mode = "disabled";
         const report = evaluatePosture(stack);
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 1, fail: 1, exception: 0, "not-applicable": 0 });
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 1, exception: 0, "not-applicable": 1 });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
                 resource: "RayCluster ray-a/demo",
@@ -81,7 +83,7 @@ describe("posture report", () => {
             report.checks.find((c) => c.id === "ray-hostpath-restricted")!.offending.map((o) => o.message),
             ["exception (granted: reviewed by the platform team): RayCluster ray-a/demo: holds an exception to ray-hostpath-restricted granted in the policy pack config"],
         );
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 0, exception: 2, "not-applicable": 0 });
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 3, fail: 0, exception: 2, "not-applicable": 1 });
         const offending = report.checks.find((c) => c.id === "ray-version-minimum")!.offending;
         assert.deepStrictEqual(
             offending.map((o) => [o.resource, o.exception, o.reason]),
@@ -185,7 +187,7 @@ describe("posture report", () => {
         const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin")] } } }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
-        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 2} pass, 1 fail, 1 exception, 0 not applicable.`));
+        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 3} pass, 1 fail, 1 exception, 1 not applicable.`));
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
         assert.ok(lines.includes("| `ray-tls-required` Ray mutual TLS on | 1.1 | pass |  |"));
         assert.ok(lines.includes("| `ray-head-service-clusterip` Ray head Service is ClusterIP | 1.6 | **FAIL** | RayCluster ray-a/demo |"));

@@ -50,7 +50,7 @@ const runs = (pattern: RegExp) => (s: Step) => s.run !== undefined && pattern.te
 function assertStackMatrix(workflow: Workflow, jobName: string): void {
     const job = workflow.jobs[jobName];
     assert.equal(job.strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.stacks) }}");
-    assert.deepEqual([job.needs].flat(), ["stacks"]);
+    assert.ok([job.needs].flat().includes("stacks"), `${jobName} needs the stack list`);
     const lister = workflow.jobs.stacks;
     assert.equal(lister.outputs?.stacks, "${{ steps.list.outputs.stacks }}");
     const script = lister.steps.find((s) => (s as { id?: string }).id === "list")?.run;
@@ -65,19 +65,36 @@ function assertStackMatrix(workflow: Workflow, jobName: string): void {
     assert.ok(listStacks().includes("platform") && listStacks().includes("team-a"), "the platform and team stacks are all in the matrix");
 }
 
-function assertOidcCredentials(job: Job, pulumiCommand: string): void {
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+
+/** Steps and jobs that hold cloud or Pulumi credentials: an OIDC exchange, or any stored secret. */
+const CREDENTIAL_ACTIONS = ["aliyun/configure-aliyun-credentials-action", "pulumi/auth-actions"];
+const holdsCredentials = (job: Job) =>
+    job.permissions?.["id-token"] === "write" || job.steps.some((s) => CREDENTIAL_ACTIONS.some((a) => usesAction(a)(s)) || /secrets\./.test(JSON.stringify(s)));
+
+const environmentName = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment?.name);
+
+/** Runs code from the checked-out tree (the pull request's, in a pull_request run). */
+const runsRepoCode = (job: Job) => job.steps.some((s) => usesAction("actions/checkout")(s) || (s.run !== undefined && /\bnpm\b/.test(s.run)));
+
+/** The OIDC exchange is scoped to one stack: a RAM role from the stack's environment and a Pulumi team token for that environment. */
+function assertStackScopedCredentials(job: Job, pulumiCommand: string, envPrefix: string): void {
+    assert.equal(environmentName(job), `${envPrefix}-\${{ matrix.stack }}`, "an environment per stack");
     const aliyun = stepIndex(job, usesAction("aliyun/configure-aliyun-credentials-action"), "assuming the RAM role");
     const { with: cred = {} } = job.steps[aliyun];
-    assert.match(String(cred["role-to-assume"]), /^\$\{\{ vars\.[A-Z_]+ \}\}$/, "role ARN from a repository/environment variable");
+    assert.match(String(cred["role-to-assume"]), /^\$\{\{ vars\.[A-Z_]+ \}\}$/, "role ARN from the environment's variable");
     assert.match(String(cred["oidc-provider-arn"]), /^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+    assert.equal(cred["role-session-name"], `${envPrefix}-\${{ matrix.stack }}`);
     const pulumiAuth = stepIndex(job, usesAction("pulumi/auth-actions"), "exchanging the OIDC token for Pulumi Cloud");
+    const auth = job.steps[pulumiAuth].with ?? {};
+    assert.equal(auth["requested-token-type"], "urn:pulumi:token-type:access_token:team", "a team token, never the organization's");
+    assert.equal(auth.scope, `team:${envPrefix}-\${{ matrix.stack }}`, "the team that may reach this stack only");
     const pulumi = stepIndex(job, usesAction("pulumi/actions"), "running pulumi");
     assert.ok(aliyun < pulumi && pulumiAuth < pulumi, "credentials come before pulumi");
     const p = job.steps[pulumi];
     assert.equal(p.uses, "pulumi/actions@v6");
     assert.equal(p.with?.command, pulumiCommand);
     assert.equal(p.with?.["stack-name"], "${{ vars.PULUMI_ORG }}/${{ matrix.stack }}");
-    assert.equal(p.with?.policyPacks, "policy");
     assert.equal(p.with?.["work-dir"], ".");
     assert.equal(job.permissions?.["id-token"], "write");
 }
@@ -88,9 +105,37 @@ function assertSetup(job: Job): number {
     assert.equal(String(job.steps[node].with?.["node-version"]), "20");
     assert.equal(job.steps[node].with?.cache, "npm");
     const ci = stepIndex(job, runs(/^npm ci$/m), "npm ci");
-    const render = stepIndex(job, runs(/^npm run render -- --stack "\$STACK"$/m), "rendering offline");
+    const render = stepIndex(job, runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m), "rendering offline with the platform's pack config");
     assert.ok(checkout < node && node < ci && ci < render);
     return render;
+}
+
+/** Every workflow file in .github/workflows, parsed. */
+function allWorkflows(): { file: string; text: string; workflow: Workflow }[] {
+    const dir = path.join(ROOT, ".github", "workflows");
+    return fs
+        .readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((file) => ({ file, ...load(file) }));
+}
+
+/** Runs a step's script with fake binaries on PATH; returns the exit status and what the fakes recorded. */
+function runScript(script: string, fakes: Record<string, string>, env: Record<string, string>, setup: (dir: string) => void = () => undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-gh-"));
+    try {
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        for (const [name, body] of Object.entries(fakes)) {
+            fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+        }
+        setup(dir);
+        const r = spawnSync("bash", ["-e", "-c", script], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: path.join(dir, "calls"), ...env }, encoding: "utf8" });
+        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+        const files = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+        return { status: r.status, stderr: r.stderr, stdout: r.stdout, calls, files };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 describe("GitHub workflows", () => {
@@ -98,70 +143,137 @@ describe("GitHub workflows", () => {
     const deploy = load("deploy.yml");
 
     describe("preview.yml", () => {
-        const job = preview.workflow.jobs.preview;
+        const { render, preview: cloud, comment } = preview.workflow.jobs;
 
-        it("runs on pull requests, one job per stack file, with the least permissions", () => {
+        it("runs on pull_request (never pull_request_target), grants nothing by default, and lists the stacks from stacks/", () => {
             assert.deepEqual(Object.keys(preview.workflow.on), ["pull_request"]);
-            assert.deepEqual(preview.workflow.permissions, { contents: "read" });
-            assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-            assert.equal(job.strategy?.["fail-fast"], false);
+            assert.deepEqual(preview.workflow.permissions, {}, "every job asks for what it needs");
+            assert.deepEqual(preview.workflow.jobs.stacks.permissions, { contents: "read" });
+            assertStackMatrix(preview.workflow, "render");
             assertStackMatrix(preview.workflow, "preview");
+            assert.equal(render.strategy?.["fail-fast"], false);
+            assert.equal(cloud.strategy?.["fail-fast"], false);
         });
 
-        it("runs previews of one stack and pull request one at a time", () => {
-            assert.equal(job.concurrency?.group, "preview-${{ matrix.stack }}-${{ github.ref }}");
-        });
-
-        it("renders and diffs offline before any cloud step, then previews with the policy pack and comments", () => {
-            const render = assertSetup(job);
-            const checkout = job.steps.find(usesAction("actions/checkout"))!;
-            assert.equal(checkout.with?.["fetch-depth"], 0, "render:diff needs the base commit");
-            const diff = stepIndex(job, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA"/), "running render:diff");
-            assert.equal(job.steps[diff].env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
-            const firstCloud = stepIndex(job, usesAction("aliyun/configure-aliyun-credentials-action"), "assuming the RAM role");
-            assert.ok(render < diff && diff < firstCloud);
-            for (const s of job.steps.slice(0, firstCloud)) {
-                assert.equal(s.if, undefined, `${s.name ?? s.uses ?? s.run} runs for every pull request, forks included`);
+        it("render: render:diff and the offline render for every pull request, forks included, with no credentials at all", () => {
+            assert.deepEqual(render.permissions, { contents: "read" }, "no id-token, no write scope");
+            assert.equal(render.environment, undefined, "no environment, so no environment secrets or variables");
+            assert.equal((render as { if?: string }).if, undefined, "runs for forks too");
+            assert.ok(!holdsCredentials(render));
+            assert.doesNotMatch(JSON.stringify(render), /secrets\.|vars\./, "reads no secret and no variable");
+            for (const s of render.steps) {
+                // `!cancelled()` only lets a step run after a failed one (the artifact after a posture failure).
+                assert.ok(s.if === undefined || s.if === "${{ !cancelled() }}", `${s.name ?? s.uses ?? s.run} runs for every pull request`);
             }
-            assertOidcCredentials(job, "preview");
-            const pulumi = job.steps.find(usesAction("pulumi/actions"))!;
-            assert.equal(pulumi.with?.["comment-on-pr"], true);
+            const checkout = render.steps.find(usesAction("actions/checkout"))!;
+            assert.equal(checkout.with?.["fetch-depth"], 0, "render:diff needs the base commit");
+            const diff = stepIndex(render, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA" --policy-pack-config platform\/policy-pack-config\.json/), "running render:diff");
+            assert.equal(render.steps[diff].env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
+            const offline = assertSetup(render);
+            assert.ok(diff < offline, "the diff reaches the summary even when the render then fails");
+            assert.equal(render.concurrency?.group, "render-${{ matrix.stack }}-${{ github.ref }}");
         });
 
-        it("treats render:diff's exit 1 (changes) as success and exit 2 (error) as failure", () => {
-            const script = job.steps.find(runs(/render:diff/))!.run!;
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-gh-"));
-            try {
-                fs.writeFileSync(path.join(dir, "npm"), '#!/bin/sh\necho "~ RayCluster ray-team-a/training"\nexit "$FAKE_NPM_EXIT"\n', { mode: 0o755 });
-                for (const [exit, ok] of [[0, true], [1, true], [2, false]] as const) {
-                    const summary = path.join(dir, "summary.md");
-                    const r = spawnSync("bash", ["-e", "-c", script], {
-                        cwd: dir,
-                        env: { PATH: `${dir}:/usr/bin:/bin`, FAKE_NPM_EXIT: String(exit), STACK: "team-a", BASE_SHA: "abc", GITHUB_STEP_SUMMARY: summary },
-                        encoding: "utf8",
-                    });
+        it("preview: same-repository pull requests only, in the approval-gated environment preview-<stack>, with credentials for that stack only", () => {
+            assert.equal((cloud as { if?: string }).if, SAME_REPO, "forks get no OIDC token and stop at render");
+            assert.deepEqual(cloud.permissions, { contents: "read", "id-token": "write" }, "no pull-requests: write next to the pull request's code");
+            assert.deepEqual([cloud.needs].flat(), ["stacks", "render"]);
+            assertStackScopedCredentials(cloud, "preview", "preview");
+            const pulumi = cloud.steps.find(usesAction("pulumi/actions"))!;
+            assert.equal(pulumi.with?.policyPacks, "policy");
+            assert.equal(pulumi.with?.policyPackConfigs, "platform/policy-pack-config.json");
+            assert.equal(pulumi.with?.["comment-on-pr"], false, "the comment job posts it");
+            assert.equal(cloud.concurrency?.group, "preview-${{ matrix.stack }}-${{ github.ref }}");
+            assert.ok(!cloud.steps.some(runs(/\$\{\{/)), "no expression is pasted into a script: values reach scripts through env");
+        });
+
+        it("comment: the only job that may write to the pull request runs none of its code, and only for same-repository pull requests", () => {
+            assert.deepEqual(comment.permissions, { "pull-requests": "write" });
+            assert.match(String((comment as { if?: string }).if), new RegExp(SAME_REPO.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+            assert.ok(!runsRepoCode(comment), "no checkout, no npm");
+            assert.ok(!holdsCredentials(comment));
+            for (const [name, job] of Object.entries(preview.workflow.jobs)) {
+                if (name !== "comment") {
+                    assert.notEqual(job.permissions?.["pull-requests"], "write", `${name} cannot write to the pull request`);
+                }
+            }
+        });
+
+        it("comment: posts one comment of every stack's preview, edits it on later pushes, and posts nothing without previews", () => {
+            const script = comment.steps.find(runs(/gh pr comment/))!.run!;
+            const env = { PR: "7", GITHUB_REPOSITORY: "acme/ray" };
+            const gh = 'echo "gh $*" >> "$CALLS"; cat "$(echo "$*" | sed "s/.*--body-file //")" >> "$CALLS.body"';
+            const withPreviews = (dir: string) => {
+                fs.mkdirSync(path.join(dir, "preview"));
+                fs.writeFileSync(path.join(dir, "preview", "team-a.md"), "### pulumi preview team-a\n");
+                fs.writeFileSync(path.join(dir, "preview", "team-b.md"), "### pulumi preview team-b\n");
+            };
+            const edited = runScript(script, { gh }, env, withPreviews);
+            assert.equal(edited.status, 0, edited.stderr);
+            assert.deepEqual(edited.calls, ["gh pr comment 7 --repo acme/ray --edit-last --body-file comment.md"]);
+            const first = runScript(script, { gh: `case "$*" in *--edit-last*) exit 1;; esac\n${gh}` }, env, withPreviews);
+            assert.equal(first.status, 0, first.stderr);
+            assert.deepEqual(first.calls, ["gh pr comment 7 --repo acme/ray --body-file comment.md"], "no earlier comment: a new one");
+            const none = runScript(script, { gh }, env, (dir) => fs.mkdirSync(path.join(dir, "preview")));
+            assert.equal(none.status, 0);
+            assert.deepEqual(none.calls, []);
+        });
+
+        it("render: treats render:diff's exit 1 (changes) as success and exit 2 (error) as failure, and writes the summary either way", () => {
+            const script = render.steps.find(runs(/render:diff/))!.run!;
+            for (const [exit, ok] of [[0, true], [1, true], [2, false]] as const) {
+                const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-${exit}.md`);
+                try {
+                    const r = runScript(script, { npm: 'echo "~ RayCluster ray-team-a/training"\nexit "$FAKE_NPM_EXIT"' }, { FAKE_NPM_EXIT: String(exit), STACK: "team-a", BASE_SHA: "abc", GITHUB_STEP_SUMMARY: summary });
                     assert.equal(r.status === 0, ok, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
                     assert.match(fs.readFileSync(summary, "utf8"), /^### render:diff team-a\n```diff\n~ RayCluster ray-team-a\/training\n```\n/);
-                    fs.rmSync(summary);
+                } finally {
+                    fs.rmSync(summary, { force: true });
                 }
-            } finally {
-                fs.rmSync(dir, { recursive: true, force: true });
             }
+        });
+
+        it("render: the offline render fails the job on a posture failure (exit 3), after adding the posture report to the summary, and keeps the artifact", () => {
+            const offline = render.steps.findIndex(runs(/npm run render -- /));
+            const script = render.steps[offline].run!;
+            const fakeNpm = 'mkdir -p "out/$STACK"\necho "| ray-clb-https-listener | fail |" > "out/$STACK/posture.md"\nexit "$FAKE_NPM_EXIT"';
+            for (const [exit, status] of [[0, 0], [3, 3], [2, 2]] as const) {
+                const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-render-${exit}.md`);
+                try {
+                    const r = runScript(script, { npm: fakeNpm }, { FAKE_NPM_EXIT: String(exit), STACK: "team-a", GITHUB_STEP_SUMMARY: summary });
+                    assert.equal(r.status, status, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
+                    const written = fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "";
+                    if (exit === 3) {
+                        assert.match(written, /^### posture FAILS: team-a\n\| ray-clb-https-listener \| fail \|\n/);
+                        assert.match(r.stdout, /^::error title=posture team-a::/m, "an annotation on the run, not only a red job");
+                    } else {
+                        assert.equal(written, "");
+                        assert.doesNotMatch(r.stdout, /::error/);
+                    }
+                } finally {
+                    fs.rmSync(summary, { force: true });
+                }
+            }
+            const upload = render.steps.findIndex(usesAction("actions/upload-artifact"));
+            assert.ok(offline < upload);
+            assert.equal(render.steps[upload].if, "${{ !cancelled() }}", "the posture report is uploaded when the posture fails");
         });
     });
 
     describe("deploy.yml", () => {
         const job = deploy.workflow.jobs.deploy;
 
-        it("runs pulumi up for every stack on pushes to main, behind the protected environment", () => {
+        it("runs pulumi up for every stack on pushes to main, each in its own protected environment deploy-<stack>", () => {
             assert.deepEqual(deploy.workflow.on, { push: { branches: ["main"] } });
-            assert.deepEqual(deploy.workflow.permissions, { contents: "read" });
-            const env = job.environment;
-            assert.equal(typeof env === "string" ? env : env?.name, "production");
+            assert.deepEqual(deploy.workflow.permissions, {});
+            assert.deepEqual(deploy.workflow.jobs.stacks.permissions, { contents: "read" });
             assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
             assertStackMatrix(deploy.workflow, "deploy");
             assertSetup(job);
-            assertOidcCredentials(job, "up");
+            assertStackScopedCredentials(job, "up", "deploy");
+            const pulumi = job.steps.find(usesAction("pulumi/actions"))!;
+            assert.equal(pulumi.with?.policyPacks, "policy");
+            assert.equal(pulumi.with?.policyPackConfigs, "platform/policy-pack-config.json");
             assert.ok(job.steps.every((s) => s.if === undefined), "no step of a deploy is skipped");
         });
 
@@ -177,21 +289,60 @@ describe("GitHub workflows", () => {
         });
     });
 
-    describe("both workflows", () => {
-        for (const { file, w } of [
-            { file: "preview.yml", w: preview },
-            { file: "deploy.yml", w: deploy },
-        ]) {
+    describe("every workflow", () => {
+        for (const { file, text, workflow } of allWorkflows()) {
+            it(`${file}: never pull_request_target or workflow_run (privileged runs of pull-request code)`, () => {
+                const on: unknown = workflow.on;
+                const events = typeof on === "string" ? [on] : Array.isArray(on) ? on : Object.keys(on as object);
+                assert.deepEqual(events.filter((e) => e === "pull_request_target" || e === "workflow_run"), [], events.join(", "));
+            });
+
+            it(`${file}: grants nothing at the top, declares each job's permissions, and gives credentials only inside an environment`, () => {
+                assert.deepEqual(workflow.permissions, {});
+                for (const [name, job] of Object.entries(workflow.jobs)) {
+                    assert.ok(job.permissions !== undefined, `${name} declares its permissions`);
+                    for (const [scope, level] of Object.entries(job.permissions)) {
+                        assert.ok(level === "read" || (scope === "id-token" && level === "write") || (scope === "pull-requests" && level === "write"), `${name}: ${scope}: ${level}`);
+                    }
+                    if (holdsCredentials(job)) {
+                        assert.match(String(environmentName(job)), /^[a-z]+-\$\{\{ matrix\.stack \}\}$/, `${name} holds credentials outside a per-stack environment`);
+                    }
+                    for (const step of job.steps.filter(usesAction("actions/checkout"))) {
+                        assert.equal(step.with?.["persist-credentials"], false, `${name}: the GITHUB_TOKEN is not left in .git/config for later steps`);
+                    }
+                }
+            });
+
+            it(`${file}: every comment on a pull request is guarded by the same-repository condition`, () => {
+                for (const [name, job] of Object.entries(workflow.jobs)) {
+                    const jobIf = String((job as { if?: string }).if ?? "");
+                    for (const step of job.steps) {
+                        const comments = step.with?.["comment-on-pr"] === true || (step.run !== undefined && /gh pr comment|gh api .*comments/.test(step.run)) || usesAction("actions/github-script")(step);
+                        if (comments) {
+                            assert.ok(jobIf.includes(SAME_REPO) || String(step.if ?? "").includes(SAME_REPO), `${name}: ${step.name ?? step.uses}`);
+                        }
+                    }
+                }
+            });
+
+            it(`${file}: passes the platform's pack config wherever the pack runs`, () => {
+                for (const job of Object.values(workflow.jobs)) {
+                    for (const step of job.steps) {
+                        if (step.with?.policyPacks !== undefined) {
+                            assert.equal(step.with.policyPackConfigs, "platform/policy-pack-config.json");
+                        }
+                        if (step.run !== undefined && /--policy-pack\b/.test(step.run)) {
+                            assert.match(step.run, /--policy-pack-config platform\/policy-pack-config\.json/);
+                        }
+                    }
+                }
+            });
+
             it(`${file}: stores no credentials (no access keys, no secrets at all) and pins every action to a major version`, () => {
-                const secrets = [...w.text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
-                assert.deepEqual(
-                    secrets.filter((s) => /access|secret|key|\bak\b|\bsk\b|token|password/i.test(s)),
-                    [],
-                    "AccessKey-like secrets",
-                );
+                const secrets = [...text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
                 assert.deepEqual(secrets, [], "OIDC leaves nothing to store");
-                assert.doesNotMatch(w.text, /ACCESS_KEY|access-key-(id|secret)|ACCESSKEY/i, "no step sets access keys");
-                for (const job of Object.values(w.workflow.jobs)) {
+                assert.doesNotMatch(text, /ACCESS_KEY|access-key-(id|secret)|ACCESSKEY/i, "no step sets access keys");
+                for (const job of Object.values(workflow.jobs)) {
                     for (const step of job.steps) {
                         if (!step.uses) {
                             continue;
@@ -206,6 +357,57 @@ describe("GitHub workflows", () => {
                     }
                 }
             });
+        }
+    });
+});
+
+describe("CODEOWNERS", () => {
+    const rules = fs
+        .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !l.startsWith("#"))
+        .map((l) => {
+            const [pattern, ...owners] = l.split(/\s+/);
+            return { pattern, owners };
+        });
+
+    /** GitHub's rule for the anchored patterns used here: `/dir/` owns everything below, `/file` that file; the last match wins. */
+    function ownersOf(file: string): string[] {
+        let owners: string[] = [];
+        for (const r of rules) {
+            assert.match(r.pattern, /^\/[^*?]*$/, `${r.pattern}: only anchored, literal patterns are used (and understood by this test)`);
+            const p = r.pattern.slice(1);
+            if (p.endsWith("/") ? file.startsWith(p) : file === p || file.startsWith(`${p}/`)) {
+                owners = r.owners;
+            }
+        }
+        return owners;
+    }
+
+    it("gives the platform team every platform-owned path: pack, grants, shared module, workflows, platform stack, package code", () => {
+        for (const file of [
+            "platform/policy-pack-config.json",
+            "policy/index.ts",
+            "policy/package.json",
+            "common/ids.ts",
+            ".github/workflows/preview.yml",
+            ".github/CODEOWNERS",
+            "stacks/Pulumi.platform.yaml",
+            "components/config/schema.ts",
+            "index.ts",
+            "package.json",
+            "package-lock.json",
+            ".ci/run",
+            "scripts/render.ts",
+        ]) {
+            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+        }
+    });
+
+    it("leaves team stack files to the teams", () => {
+        for (const stack of listStacks().filter((s) => s !== "platform")) {
+            assert.deepEqual(ownersOf(`stacks/Pulumi.${stack}.yaml`), [], stack);
         }
     });
 });

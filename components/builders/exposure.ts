@@ -1,19 +1,21 @@
 /**
  * A public dashboard, only on request (seed sections 1.5.3 and 1.6): a dedicated
- * LoadBalancer Service behind a CLB ACL whitelist, or an nginx Ingress with TLS and basic
- * auth. Either way the Ray token is still required: behind basic auth, which owns the
- * `Authorization` header, clients send it as `X-Ray-Authorization: Bearer <token>`.
- * KubeRay's own head Service stays ClusterIP.
+ * LoadBalancer Service whose CLB terminates HTTPS behind an ACL whitelist, or an Ingress with
+ * TLS and basic auth on a class that enforces it. Either way the Ray token is still required:
+ * behind basic auth, which owns the `Authorization` header, clients send it as
+ * `X-Ray-Authorization: Bearer <token>`. KubeRay's own head Service stays ClusterIP.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../config/schema";
 import { LABELS, RAY_PORTS, names } from "../naming";
 import { objectMeta } from "./meta";
 import { POLICY_IDS } from "../policyIds";
-
-import { CLB_ANNOTATION_PREFIX as CLB } from "@ray-on-ack/common";
+import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, CLB_TLS_CIPHER_POLICY } from "@ray-on-ack/common";
 
 export { CLB };
+
+/** The HTTPS listener's port on the CLB; the Service port matches it (the CCM maps listeners to Service ports by number). */
+export const HTTPS_LISTENER_PORT = 443;
 
 type LoadBalancerExposure = Extract<ExposureConfig, { mode: "loadbalancer" }>;
 type IngressExposure = Extract<ExposureConfig, { mode: "ingress" }>;
@@ -25,26 +27,52 @@ export interface ExposureInput {
 }
 
 export function dashboardLoadBalancerService(input: ExposureInput, exposure: LoadBalancerExposure, aclId: pulumi.Input<string>): Record<string, unknown> {
+    const https = exposure.listener === "https";
+    const annotations: Record<string, string> = {
+        [`${CLB}address-type`]: exposure.addressType,
+        [`${CLB}acl-status`]: "on",
+        [`${CLB}acl-id`]: aclId as string,
+        [`${CLB}acl-type`]: "white",
+    };
+    if (https) {
+        // A layer-7 listener: the CLB terminates TLS with the certificate and forwards plain HTTP
+        // over the VPC to the head pod (CLB cannot re-encrypt towards backends).
+        annotations[`${CLB}protocol-port`] = `https:${HTTPS_LISTENER_PORT}`;
+        annotations[`${CLB}cert-id`] = exposure.certId as string;
+        annotations[`${CLB}tls-cipher-policy`] = CLB_TLS_CIPHER_POLICY;
+    }
     return {
         apiVersion: "v1",
         kind: "Service",
         metadata: objectMeta(names.dashboardService(input.cluster), input.namespace, input.team, {
-            annotations: {
-                [`${CLB}address-type`]: exposure.addressType,
-                [`${CLB}acl-status`]: "on",
-                [`${CLB}acl-id`]: aclId as string,
-                [`${CLB}acl-type`]: "white",
-            },
-            policyExceptions: [POLICY_IDS.serviceNotPublic],
+            annotations,
+            // The cleartext intranet listener is a second, separately granted opt-in.
+            policyExceptions: https ? [POLICY_IDS.serviceNotPublic] : [POLICY_IDS.serviceNotPublic, POLICY_IDS.clbHttpsListener],
         }),
         spec: {
             type: "LoadBalancer",
-            // Keeps client addresses, so the NetworkPolicy can admit exactly the ACL's sources.
+            // No SNAT to a node address on the way in: pods see the CLB's own addresses (https)
+            // or the client's (tcp), which is what the NetworkPolicy admits.
             externalTrafficPolicy: "Local",
             selector: { [LABELS.rayCluster]: input.cluster, [LABELS.rayNodeType]: "head" },
-            ports: [{ name: "dashboard", protocol: "TCP", port: RAY_PORTS.dashboard, targetPort: RAY_PORTS.dashboard }],
+            ports: [
+                https
+                    ? { name: "https", protocol: "TCP", port: HTTPS_LISTENER_PORT, targetPort: RAY_PORTS.dashboard }
+                    : { name: "dashboard", protocol: "TCP", port: RAY_PORTS.dashboard, targetPort: RAY_PORTS.dashboard },
+            ],
         },
     };
+}
+
+/** The gateway pods an Ingress exposure admits to the dashboard: as configured, or the class's defaults. */
+export function ingressControllerPeer(exposure: IngressExposure): { namespace: string; podLabels: Record<string, string> } {
+    const known = AUTH_HONOURING_INGRESS_CLASSES[exposure.ingressClassName];
+    const namespace = exposure.controllerNamespace ?? known?.namespace;
+    const podLabels = exposure.controllerPodLabels ?? known?.podLabels;
+    if (namespace === undefined || podLabels === undefined) {
+        throw new Error(`ingress class ${exposure.ingressClassName} has no known controller pods; set controllerNamespace and controllerPodLabels`);
+    }
+    return { namespace, podLabels: { ...podLabels } };
 }
 
 export function basicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>): Record<string, unknown> {

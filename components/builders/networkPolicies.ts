@@ -10,6 +10,8 @@ import type { ExposureConfig, NetworkConfig } from "../config/schema";
 import { LABELS, RAY_PORTS } from "../naming";
 import type { RayClusterKind } from "./rayCluster";
 import { objectMeta } from "./meta";
+import { ingressControllerPeer } from "./exposure";
+import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
 import { metadataRangesInside } from "../../common/addresses";
 
 export interface ClusterFlows {
@@ -91,16 +93,15 @@ function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
         rules.push({ from: [{ podSelector: submitterSelector(c.name) }], ports: tcp(RAY_PORTS.dashboard) });
     }
     if (c.exposure.mode === "loadbalancer") {
-        const sources = c.exposure.sourceCidrs ?? c.exposure.aclEntries.map((e) => e.cidr);
+        // HTTPS: the CLB proxies, so the pods see its backend range and the ACL is enforced at the CLB.
+        // TCP (intranet opt-in): the client's own address arrives, so admit exactly the ACL's sources.
+        const sources =
+            c.exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (c.exposure.sourceCidrs ?? c.exposure.aclEntries.map((e) => e.cidr));
         rules.push({ from: sources.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(RAY_PORTS.dashboard) });
     } else if (c.exposure.mode === "ingress") {
+        const controller = ingressControllerPeer(c.exposure);
         rules.push({
-            from: [
-                {
-                    namespaceSelector: namespaceNamed(c.exposure.controllerNamespace),
-                    podSelector: { matchLabels: c.exposure.controllerPodLabels },
-                },
-            ],
+            from: [{ namespaceSelector: namespaceNamed(controller.namespace), podSelector: { matchLabels: controller.podLabels } }],
             ports: tcp(RAY_PORTS.dashboard),
         });
     }

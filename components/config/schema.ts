@@ -22,6 +22,7 @@ import { passwordProblems } from "./password";
 import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
+import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
 
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 
@@ -192,11 +193,22 @@ const exposure = z.discriminatedUnion("mode", [
             mode: z.literal("loadbalancer"),
             /** `internet` or `intranet`. Default `intranet`. */
             addressType: z.enum(["internet", "intranet"]).default("intranet"),
+            /**
+             * `https` (default): a layer-7 HTTPS listener on the CLB with `certId`; the dashboard and
+             * the Ray token never cross the network in cleartext. `tcp`: a layer-4 listener carrying
+             * plain HTTP, an opt-in for `intranet` only (refused for `internet`).
+             */
+            listener: z.enum(["https", "tcp"]).default("https"),
+            /** The CLB server certificate id (uploaded to SLB or from Certificate Management Service). Required with `listener: https`. */
+            certId: z
+                .string()
+                .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be a CLB certificate id (letters, digits, '_', '.', '-')")
+                .optional(),
             /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README "Address ceilings"). */
             aclEntries: z.array(aclEntry).default([]),
             /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
             aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
-            /** Source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
+            /** `listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
             sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional(),
         })
         .superRefine((e, ctx) => {
@@ -216,30 +228,33 @@ const exposure = z.discriminatedUnion("mode", [
             }
             // The NetworkPolicy admits sourceCidrs at the pod, past the CLB: wider than the ACL, it would
             // admit VPC addresses (other teams' pods) the ACL never let through.
-            (e.sourceCidrs ?? []).forEach((src, i) => {
+            (e.listener === "tcp" ? (e.sourceCidrs ?? []) : []).forEach((src, i) => {
                 const acl = e.aclEntries.map((x) => x.cidr);
                 if (acl.length > 0 && !isCoveredBy(src, acl)) {
                     ctx.addIssue({ code: "custom", path: ["sourceCidrs", i], message: `${src} is not inside the ACL's entries (${acl.join(", ")}); the NetworkPolicy would admit sources the ACL does not` });
                 }
             });
-            if (e.aclId && !e.sourceCidrs) {
-                ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: "is required with aclId: the NetworkPolicy needs the sources the ACL admits" });
+            for (const problem of listenerProblems(e)) {
+                ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
             }
         }),
     z.strictObject({
         mode: z.literal("ingress"),
         /** Host name on the Ingress. */
         host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name"),
-        /** Ingress class. Default `nginx`. */
-        ingressClassName: z.string().default("nginx"),
+        /** Ingress class: one whose controller honours the nginx basic-auth annotations (`nginx`, `higress`). Default `nginx`. */
+        ingressClassName: z
+            .string()
+            .default("nginx")
+            .refine(isAuthHonouringIngressClass, { message: ingressClassRule }),
         /** Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused. */
         tlsSecretName: dnsLabel(63),
         /** Basic-auth user name. */
         username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'"),
-        /** Namespace of the ingress controller pods, admitted to 8265. Default `kube-system` (ACK's nginx-ingress-controller). */
-        controllerNamespace: dnsLabel(63).default("kube-system"),
-        /** Labels selecting the controller pods. Default `app: ingress-nginx`. */
-        controllerPodLabels: nonEmptySelector.default({ app: "ingress-nginx" }),
+        /** Namespace of the ingress controller pods, admitted to 8265. Default: the class's (`kube-system` for ACK's NGINX Ingress controller, `higress-system` for Higress). */
+        controllerNamespace: dnsLabel(63).optional(),
+        /** Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
+        controllerPodLabels: nonEmptySelector.optional(),
         /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source". */
         allowedSourceCidrs: z
             .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })

@@ -4,13 +4,25 @@
  * authentication, and the head Service KubeRay creates stays ClusterIP.
  */
 import * as ipaddr from "ipaddr.js";
-import { CLB_ANNOTATION_PREFIX as CLB, POLICY_IDS } from "@ray-on-ack/common";
+import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, POLICY_IDS, isSnippetAnnotation } from "@ray-on-ack/common";
 import { coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
 import { Check, Finding, ungrantable, violation } from "../check";
-import { PolicyResource, isKind } from "../resource";
+import { PolicyResource, isKind, k8sKind } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
 
 const NGINX = "nginx.ingress.kubernetes.io/";
+
+/** An Ingress, or a server-side patch of one (isKind judges an IngressPatch as the Ingress it changes). */
+const isIngress = (r: PolicyResource) => isKind(r, "networking.k8s.io", "Ingress");
+/**
+ * A LoadBalancer Service, or a ServicePatch that makes one or changes its CLB annotations (a patch
+ * may carry neither the type nor the ports of the Service it lands on). isKind matches both; a
+ * patch is told apart by k8sKind's `patch`.
+ */
+const isLoadBalancerService = (r: PolicyResource) =>
+    isKind(r, "core", "Service") &&
+    (r.props?.spec?.type === "LoadBalancer" ||
+        (k8sKind(r)?.patch === true && Object.keys(r.props?.metadata?.annotations ?? {}).some((k) => k.startsWith(CLB))));
 
 export const serviceNotPublic: Check = {
     kind: "resource",
@@ -92,6 +104,102 @@ export const ingressAuthenticated: Check = {
             }
         });
         return findings;
+    },
+};
+
+/** `https:443,http:80` → [{protocol: "https", port: 443}, ...]; unparseable entries keep `port: NaN`. */
+function listeners(value: unknown): { protocol: string; port: number }[] {
+    if (typeof value !== "string") {
+        return [];
+    }
+    return value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "")
+        .map((entry) => {
+            const [protocol, port] = entry.split(":");
+            return { protocol: (protocol ?? "").toLowerCase(), port: /^[0-9]+$/.test(port ?? "") ? Number(port) : NaN };
+        });
+}
+
+export const clbHttpsListener: Check = {
+    kind: "resource",
+    id: POLICY_IDS.clbHttpsListener,
+    title: "LoadBalancer Services listen HTTPS only",
+    seedSection: "1.5",
+    description:
+        "seed 1.5: a LoadBalancer Service's CLB terminates TLS: every port has an https listener (protocol-port) and the Service names the certificate (cert-id); a tcp or http listener carries the dashboard and the Ray token in cleartext.",
+    configKeys: [],
+    appliesTo: isLoadBalancerService,
+    validate(r) {
+        const findings: Finding[] = [];
+        const annotations = r.props?.metadata?.annotations ?? {};
+        const declared = listeners(annotations[`${CLB}protocol-port`]);
+        const https = new Set(declared.filter((l) => l.protocol === "https").map((l) => l.port));
+        const ports: any[] = r.props?.spec?.ports ?? [];
+        ports.forEach((p, i) => {
+            if (!https.has(p?.port)) {
+                findings.push(
+                    violation(r, `spec.ports[${i}].port`, `${p?.port} has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:${p?.port}" and ${CLB}cert-id`),
+                );
+            }
+        });
+        for (const l of declared.filter((x) => x.protocol !== "https")) {
+            findings.push(violation(r, `metadata.annotations["${CLB}protocol-port"]`, `lists a cleartext ${l.protocol} listener; list https listeners only`));
+        }
+        const cert = annotations[`${CLB}cert-id`];
+        if (https.size > 0 && (typeof cert !== "string" || cert.trim() === "")) {
+            findings.push(violation(r, `metadata.annotations["${CLB}cert-id"]`, "is not set; an https listener needs the certificate the CLB terminates TLS with"));
+        }
+        return findings;
+    },
+};
+
+/** The class an Ingress asks for: spec.ingressClassName, or the legacy annotation. */
+function ingressClass(r: PolicyResource): { path: string; value: unknown } {
+    const spec = r.props?.spec?.ingressClassName;
+    if (spec !== undefined) {
+        return { path: "spec.ingressClassName", value: spec };
+    }
+    return { path: `metadata.annotations["kubernetes.io/ingress.class"]`, value: r.props?.metadata?.annotations?.["kubernetes.io/ingress.class"] };
+}
+
+export const ingressClassAllowed: Check = {
+    kind: "resource",
+    id: POLICY_IDS.ingressClassAllowed,
+    title: "Ingresses use a class whose controller enforces basic auth",
+    seedSection: "1.5",
+    description: `seed 1.5: an Ingress names its class (${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")}), one whose controller honours the nginx basic-auth annotations; an alb class (or the cluster's default class) may ignore them and publish the service without a password.`,
+    configKeys: [],
+    // Nothing legitimate needs it, so no grant or annotation relaxes it.
+    exceptions: false,
+    appliesTo: isIngress,
+    validate(r) {
+        const { path, value } = ingressClass(r);
+        if (typeof value === "string" && Object.keys(AUTH_HONOURING_INGRESS_CLASSES).includes(value)) {
+            return [];
+        }
+        const found = value === undefined ? "is not set, so the cluster's default class serves it" : `is ${JSON.stringify(value)}`;
+        const where = value === undefined ? "spec.ingressClassName" : path;
+        return [violation(r, where, `${found}; must be one of ${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")} (controllers that honour the nginx basic-auth annotations)`)];
+    },
+};
+
+export const ingressNoSnippets: Check = {
+    kind: "resource",
+    id: POLICY_IDS.ingressNoSnippets,
+    title: "Ingresses carry no snippet annotations",
+    seedSection: "1.5",
+    description:
+        "seed 1.5: no *-snippet annotation (configuration-snippet, server-snippet, auth-snippet, ...) on an Ingress: raw controller configuration can switch authentication off and read other namespaces' Secrets (CVE-2021-25742).",
+    configKeys: [],
+    // Nothing legitimate needs it, so no grant or annotation relaxes it.
+    exceptions: false,
+    appliesTo: isIngress,
+    validate(r) {
+        return Object.keys(r.props?.metadata?.annotations ?? {})
+            .filter(isSnippetAnnotation)
+            .map((key) => violation(r, `metadata.annotations["${key}"]`, "is a snippet annotation, which injects raw controller configuration; remove it"));
     },
 };
 

@@ -1,7 +1,7 @@
 /** Every check, in the order of the seed article's checklist; the pack and the posture report both run this list. */
 import { Check } from "../check";
 import { noAccessKeys } from "./access-keys";
-import { clbAclRestricted, headServiceClusterIp, ingressAuthenticated, serviceNotPublic } from "./exposure";
+import { clbAclRestricted, clbHttpsListener, headServiceClusterIp, ingressAuthenticated, ingressClassAllowed, ingressNoSnippets, serviceNotPublic } from "./exposure";
 import { imageRegistryAllowed, imageTagPinned } from "./images";
 import { jobCleanup } from "./jobs";
 import { manifestsVisible } from "./manifests";
@@ -18,7 +18,10 @@ export const CHECKS: readonly Check[] = [
     tlsRequired,
     serviceNotPublic,
     ingressAuthenticated,
+    ingressClassAllowed,
+    ingressNoSnippets,
     clbAclRestricted,
+    clbHttpsListener,
     tokenAuthRequired,
     kuberayVersion,
     networkPolicyDefaultDeny,

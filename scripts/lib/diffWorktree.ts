@@ -110,14 +110,15 @@ export function stopRenders(): void {
 }
 
 /** Runs `packageDir`'s own renderer for `stack` into `out`; a DiffError with the renderer's messages if it fails. */
-export function renderAt(packageDir: string, stack: string, out: string, side: string): Promise<void> {
+/** `extraArgs` go to the renderer as they are, e.g. `--policy-pack-config <file>`. */
+export function renderAt(packageDir: string, stack: string, out: string, side: string, extraArgs: readonly string[] = []): Promise<void> {
     const renderer = path.join(packageDir, "scripts", "render.ts");
     if (!fs.existsSync(renderer)) {
         return Promise.reject(new DiffError(`${side} has no offline renderer (scripts/render.ts); choose a newer base`));
     }
     const tsNode = require.resolve("ts-node/dist/bin.js");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [tsNode, renderer, "--stack", stack, "--out", out], {
+        const child = spawn(process.execPath, [tsNode, renderer, "--stack", stack, "--out", out, ...extraArgs], {
             cwd: packageDir,
             stdio: ["ignore", "ignore", "pipe"],
         });

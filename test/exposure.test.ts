@@ -66,20 +66,20 @@ describe("public dashboard: config refusals", () => {
 
     it("refuses ingress classes whose controllers ignore the basic-auth annotations", () => {
         for (const cls of ["alb", "mse", "", "traefik"]) {
-            assert.equal(
-                errors(ingress({ ingressClassName: cls }), { dashboardPassword: PASSWORD }),
-                "error: ray-on-ack:clusters[0].exposure.ingressClassName: must be one of nginx, higress: classes whose controllers honour the nginx basic-auth annotations (an alb class ignores them and would publish the dashboard without a password)",
-                cls,
-            );
+            const message =
+                "error: ray-on-ack:clusters[0].exposure.ingressClassName: must be one of nginx, higress: classes whose controllers honour the nginx basic-auth annotations (an alb class ignores them and would publish the dashboard without a password)";
+            const got = errors(ingress({ ingressClassName: cls }), { dashboardPassword: PASSWORD });
+            // the config errors echo the refused value where the schema reports it
+            assert.ok(got === message || got === `${message} (got ${JSON.stringify(cls)})`, `${cls}: ${got}`);
         }
     });
 
     it("has no way to set annotations (snippets included) on the Ingress or the Service", () => {
-        assert.equal(
+        assert.match(
             errors(ingress({ annotations: { "nginx.ingress.kubernetes.io/configuration-snippet": "satisfy any;" } }), { dashboardPassword: PASSWORD }),
-            "error: ray-on-ack:clusters[0].exposure.annotations: unknown key",
+            /^error: ray-on-ack:clusters\[0\]\.exposure\.annotations: unknown key \(known here: [a-zA-Z, ]+\)$/,
         );
-        assert.equal(errors(lb({ certId: "c-1", annotations: {} })), "error: ray-on-ack:clusters[0].exposure.annotations: unknown key");
+        assert.match(errors(lb({ certId: "c-1", annotations: {} })), /^error: ray-on-ack:clusters\[0\]\.exposure\.annotations: unknown key \(known here: [a-zA-Z, ]+\)$/);
     });
 
     it("accepts the intranet tcp listener only as the explicit opt-in", () => {

@@ -35,7 +35,13 @@ export class HardenedRayJob extends pulumi.ComponentResource {
             {
                 apiVersion: "ray.io/v1",
                 kind: "RayJob",
-                metadata: objectMeta(job.name, namespace, team, { policyExceptions: args.policyExceptions }),
+                // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
+                // server-side apply of any later change (a certificate or token rotation) conflicts
+                // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
+                metadata: objectMeta(job.name, namespace, team, {
+                    policyExceptions: args.policyExceptions,
+                    annotations: { "pulumi.com/patchForce": "true" },
+                }),
                 spec: rayJobSpec({
                     job,
                     team,

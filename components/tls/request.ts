@@ -16,14 +16,14 @@ export function teamPkiArgsFor(config: TeamConfig): TeamPkiArgs & { readonly pod
         namespace: names.namespace(config.team, config.namespace),
         podCidrs: [...config.podCidrs],
         clusters: workloadsOf(config).map(({ name }) => ({ name, clients: tlsClientsOf(config, name) })),
-        keySize: config.tls.keySize,
-        leafValidityDays: config.tls.leafValidityDays,
-        caValidityDays: config.tls.caValidityDays,
-        renewBeforeDays: config.tls.renewBeforeDays,
-        rotation: config.tls.rotation,
-        caRotation: config.tls.caRotation,
-        caOverlapDays: config.tls.caOverlapDays,
+        ...tlsSettings(config),
     };
+}
+
+/** The stack's `tls` settings every PKI request carries (key size, validity, rotation). */
+function tlsSettings(config: TeamConfig) {
+    const { keySize, leafValidityDays, caValidityDays, renewBeforeDays, rotation, caRotation, caOverlapDays } = config.tls;
+    return { keySize, leafValidityDays, caValidityDays, renewBeforeDays, rotation, caRotation, caOverlapDays };
 }
 
 /** The request of each cluster's PKI resource, in workload order (what `TeamPki` registers). */
@@ -35,12 +35,6 @@ export function pkiRequestsFor(config: TeamConfig): PkiRequest[] {
         podCidrs: [...args.podCidrs],
         cluster: c.name,
         clients: [...(c.clients ?? [])],
-        keySize: config.tls.keySize,
-        leafValidityDays: config.tls.leafValidityDays,
-        caValidityDays: config.tls.caValidityDays,
-        renewBeforeDays: config.tls.renewBeforeDays,
-        rotation: config.tls.rotation,
-        caRotation: config.tls.caRotation,
-        caOverlapDays: config.tls.caOverlapDays,
+        ...tlsSettings(config),
     }));
 }

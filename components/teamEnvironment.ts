@@ -6,6 +6,8 @@ import { clusterAccess, localPortsFor, type ClusterAccess } from "./builders/acc
 import { resolveImage } from "./builders/image";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
+import { HardenedRayService } from "./hardenedRayService";
+import { serveAccess, type ServeAccess } from "./builders/rayService";
 import { names, type RayRole } from "./naming";
 import { POLICY_IDS } from "./policyIds";
 import { TeamIdentity } from "./teamIdentity";
@@ -55,6 +57,17 @@ export interface JobOutput {
     readonly logsCommand: string;
 }
 
+/** What a team gets per RayService (stack output `services`). */
+export interface ServiceOutput extends ServeAccess {
+    readonly rayVersion: string;
+    /** The service's own CA (both during a CA rotation overlap): every generation of its clusters is issued from it. */
+    readonly caCertificate: string;
+    readonly tokenSecret: string;
+    readonly statusCommand: string;
+    /** Only for services whose Serve port is public on request. */
+    readonly publicServe?: PublicDashboard;
+}
+
 /** What a Ray Client user sets, after writing the certificate, key and CA to files. */
 export interface TlsClientOutput {
     readonly certificate: string;
@@ -101,6 +114,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     declare readonly namespace: pulumi.Output<string>;
     declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
     declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
+    declare readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     /** Secret: each Ray Client user's private key, by RayCluster, then by user. */
     declare readonly tlsClientKeys: pulumi.Output<Record<string, Record<string, string>>>;
 
@@ -120,7 +134,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 namespace,
                 labels: config.labels,
                 quota: config.quota,
-                loadBalancers: config.clusters.filter((c) => c.exposure.mode === "loadbalancer").length,
+                loadBalancers: [...config.clusters, ...config.services].filter((c) => c.exposure.mode === "loadbalancer").length,
                 rrsa: Object.keys(ramRoleNames).length > 0,
             },
             { parent: this },
@@ -259,7 +273,46 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             }));
         }
 
+        const serviceOutputs: Record<string, pulumi.Output<ServiceOutput>> = {};
+        for (const s of config.services) {
+            const tls = pki.clusters[s.name];
+            new HardenedRayService(
+                `${name}-${s.name}`,
+                {
+                    team,
+                    namespace,
+                    service: s,
+                    image: resolveImage(s.image, s.rayVersion).reference,
+                    tlsFingerprint: tls.fingerprint,
+                    tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
+                    kubeRayVersion: config.kubeRayVersion,
+                    podAnnotations,
+                    policyExceptions: workloadExceptions({ name: s.name, kind: "RayService", shape: s }),
+                },
+                // Every generation slot exists before a cluster can mount one.
+                { ...ready, dependsOn: [...ready.dependsOn, ...(tls.slotSecrets ?? [])] },
+            );
+            const base = tls.caBundlePem.apply((caCertificate) => ({
+                ...serveAccess(namespace, s.name),
+                rayVersion: s.rayVersion,
+                caCertificate,
+                tokenSecret: names.tokenSecret(s.name),
+                statusCommand: `kubectl -n ${namespace} get rayservice ${s.name}`,
+            }));
+            if (s.exposure.mode === "private") {
+                serviceOutputs[s.name] = base;
+            } else {
+                const exposure = new DashboardExposure(
+                    `${name}-${s.name}-serve`,
+                    { team, namespace, cluster: s.name, exposure: s.exposure, password: args.dashboardPassword, verifyAcl: args.verifyAcl ?? false, port: "serve" },
+                    ready,
+                );
+                serviceOutputs[s.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe }));
+            }
+        }
+
         this.namespace = pulumi.output(namespace);
+        this.services = pulumi.all(serviceOutputs);
         this.clusters = pulumi.all(clusterOutputs);
         this.jobs = pulumi.all(jobOutputs);
         // Only RayClusters take Ray Client connections; a cluster without clients has no entry.
@@ -271,6 +324,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             namespace: this.namespace,
             clusters: this.clusters,
             jobs: this.jobs,
+            services: this.services,
             tlsClientKeys: this.tlsClientKeys,
         });
     }

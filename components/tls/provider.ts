@@ -25,6 +25,7 @@ const REQUEST_KEYS = [
     "rotation",
     "caRotation",
     "caOverlapDays",
+    "workload",
 ] as const satisfies readonly (keyof PkiRequest)[];
 
 /**

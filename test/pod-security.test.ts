@@ -18,13 +18,14 @@ function asResource(o: Record<string, any>): PolicyResource {
 describe("Pod Security Standards restricted on every pod template", () => {
     for (const stack of ["team-a", "team-b"]) {
         it(`${stack}: every template and container passes, the autoscaler and submitter included`, () => {
-            const rays = manifests(renderedStack(stack).out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob").map(asResource);
+            const rays = manifests(renderedStack(stack).out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob" || o.kind === "RayService").map(asResource);
             const config = resolvePackConfig({});
             const templates = rays.flatMap(podTemplates);
             const containers = templates.flatMap(containersOf).map((c) => c.name);
             assert.ok(containers.includes("ray-head") && containers.includes("ray-worker"));
             if (stack === "team-a") assert.ok(containers.includes("autoscaler"), `autoscaler among ${containers}`);
             if (stack === "team-b") assert.ok(containers.includes("ray-job-submitter"));
+            if (stack === "team-b") assert.ok(rays.some((r) => r.props.kind === "RayService"), "team-b's RayService is among the checked");
             for (const r of rays) {
                 assert.deepEqual(podSecurityRestricted.kind === "resource" ? podSecurityRestricted.validate(r, config) : [], []);
                 assert.deepEqual(readOnlyRootFilesystem.kind === "resource" ? readOnlyRootFilesystem.validate(r, config) : [], []);

@@ -54,7 +54,11 @@ export interface RayPkiOutputs {
 /** The request among a resource's inputs (drops `__provider` and output placeholders). */
 export function requestFromInputs(inputs: Record<string, unknown>): PkiRequest {
     const req: Record<string, unknown> = {};
-    for (const key of REQUEST_KEYS) req[key] = inputs[key];
+    for (const key of REQUEST_KEYS) {
+        // The one optional field: absent for a RayCluster's or RayJob's PKI, as in states written before it existed.
+        if (key === "workload" && inputs[key] === undefined) continue;
+        req[key] = inputs[key];
+    }
     return req as unknown as PkiRequest;
 }
 

@@ -171,6 +171,10 @@ describe("RayService: the Serve port is private unless exposed, and an exposure 
         assert.deepEqual(serve.spec.podSelector, { matchLabels: { [LABELS.cluster]: "svc" }, matchExpressions: [{ key: LABELS.role, operator: "In", values: ["head", "worker"] }] });
         assert.deepEqual(portsOf(serve.spec.ingress), [8000]);
         assert.deepEqual(serve.spec.ingress[0].from, [{ podSelector: {} }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ml-clients" } } }]);
+        // The operator probes the head's Serve proxy (`/-/healthz` on 8000) before it labels it serving.
+        const head = policyNamed(objs, "svc-head-ingress");
+        const fromOperator = head.spec.ingress.filter((r: any) => JSON.stringify(r.from).includes("kuberay-system"));
+        assert.deepEqual(portsOf(fromOperator).sort(), [8000, 8265]);
         // The pods of every generation (KubeRay's `ray.io/cluster` is random) by our label.
         assert.deepEqual(policyNamed(objs, "svc-ray-internal").spec.podSelector, serve.spec.podSelector);
     });

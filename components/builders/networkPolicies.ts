@@ -121,6 +121,11 @@ function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
     }
     // The operator reads job status from the dashboard.
     rules.push({ from: [{ namespaceSelector: namespaceNamed(net.operatorNamespace) }], ports: tcp(RAY_PORTS.dashboard) });
+    if (c.kind === "RayService") {
+        // The RayService controller checks the head's Serve proxy at <pod IP>:8000/-/healthz and only then
+        // labels the head `ray.io/serve=true`, which the serve Service selects (KubeRay 1.6 CheckProxyActorHealth).
+        rules.push({ from: [{ namespaceSelector: namespaceNamed(net.operatorNamespace) }], ports: tcp(RAY_PORTS.serve) });
+    }
     if (c.kind === "RayJob") {
         rules.push({ from: [{ podSelector: submitterSelector(c.name) }], ports: tcp(RAY_PORTS.dashboard) });
     }

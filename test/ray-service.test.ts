@@ -237,8 +237,8 @@ describe("RayService: certificates across a zero-downtime upgrade", () => {
     };
     const legacy = (pem: string) => new crypto.X509Certificate(pem).toLegacyObject() as unknown as tls.PeerCertificate;
 
-    it("the head certificate covers any head Service KubeRay names in the namespace, and no other namespace", () => {
-        const s = issuePki(req);
+    it("the head certificate covers any head Service KubeRay names in the namespace, and no other namespace", async () => {
+        const s = await issuePki(req);
         const head = legacy(s.head.certPem);
         // KubeRay's workers dial `<service>-<random>-head-svc.<namespace>.svc.cluster.local`.
         assert.equal(tls.checkServerIdentity("svc-x7k2p-head-svc.ray-team-x.svc.cluster.local", head), undefined);
@@ -246,29 +246,29 @@ describe("RayService: certificates across a zero-downtime upgrade", () => {
         assert.ok(tls.checkServerIdentity("svc-x7k2p-head-svc.ray-team-y.svc.cluster.local", head), "another namespace is not covered");
         assert.ok(certInfo(s.head.certPem).ipSans.includes("10.30.0.5"), "the team's pod addresses are IP SANs");
         // A RayCluster's certificate keeps its exact names.
-        const cluster = issuePki({ ...req, workload: undefined, cluster: "c1" });
+        const cluster = await issuePki({ ...req, workload: undefined, cluster: "c1" });
         assert.ok(tls.checkServerIdentity("c1-x7k2p-head-svc.ray-team-x.svc.cluster.local", legacy(cluster.head.certPem)));
     });
 
-    it("a rotation writes the new pair to the other slot and keeps the old cluster's Secret byte for byte", () => {
+    it("a rotation writes the new pair to the other slot and keeps the old cluster's Secret byte for byte", async () => {
         const labels = { team: "x" };
-        const g0 = issuePki(req);
+        const g0 = await issuePki(req);
         const s0 = generationSecretSpecs("ray-team-x", "svc", g0, labels);
         assert.equal(currentSlot(g0), 0);
-        const g1 = issuePki({ ...req, rotation: 1 }, g0);
+        const g1 = await issuePki({ ...req, rotation: 1 }, g0);
         assert.equal(g1.generation, 1);
         const s1 = generationSecretSpecs("ray-team-x", "svc", g1, labels);
         assert.equal(currentSlot(g1), 1, "the pending cluster mounts slot 1");
         assert.deepEqual(s1[0], s0[0], "slot 0, which the old cluster mounts, is unchanged");
         assert.notDeepEqual(s1[1].head.data, s0[1].head.data, "slot 1 holds the new pair");
         // A CA rotation: the old cluster's ca.crt still has only the CA its running processes trust.
-        const g2 = issuePki({ ...req, rotation: 1, caRotation: 1 }, g1);
+        const g2 = await issuePki({ ...req, rotation: 1, caRotation: 1 }, g1);
         const s2 = generationSecretSpecs("ray-team-x", "svc", g2, labels);
         assert.equal(currentSlot(g2), 0);
         assert.deepEqual(s2[1], s1[1], "slot 1 (now the old cluster's) is unchanged");
         assert.notEqual(s2[0].head.data["ca.crt"], s1[1].head.data["ca.crt"]);
         // Nothing re-issued: no slot changes, no generation.
-        const same = issuePki({ ...req, rotation: 1, caRotation: 1 }, g2);
+        const same = await issuePki({ ...req, rotation: 1, caRotation: 1 }, g2);
         assert.equal(same.generation, 2);
         assert.deepEqual(generationSecretSpecs("ray-team-x", "svc", same, labels), s2);
     });

@@ -35,6 +35,8 @@ export const POLICY_IDS = {
     manifestsVisible: "ray-manifests-visible",
     rbacSubjects: "ray-rbac-subjects",
     networkPolicyContents: "ray-network-policy-contents",
+    volumeReadOnly: "ray-volume-read-only",
+    podScheduling: "ray-pod-scheduling",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -13,6 +13,7 @@ import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } fro
 import { resourcesRequired } from "./resources";
 import { rbacSubjects } from "./subjects";
 import { networkPolicyContents } from "./network-policies";
+import { podScheduling, volumeReadOnly } from "./workload-options";
 
 export const CHECKS: readonly Check[] = [
     tlsRequired,
@@ -37,6 +38,8 @@ export const CHECKS: readonly Check[] = [
     podSecurityRestricted,
     readOnlyRootFilesystem,
     hostPathRestricted,
+    volumeReadOnly,
+    podScheduling,
     imageRegistryAllowed,
     imageTagPinned,
     resourcesRequired,

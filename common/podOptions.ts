@@ -14,8 +14,6 @@ export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io
  * would hide the TLS material, the object store or Ray's session directory.
  */
 export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/home/ray/.cache", TLS_MOUNT.dir];
-/** Directories a volume may sit inside but never replace: the working directory and the image's home (Python lives there). */
-const NOT_REPLACED: readonly string[] = ["/tmp", "/home/ray"];
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */
 const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
 
@@ -23,6 +21,9 @@ const isAtOrInside = (p: string, dir: string) => p === dir || p.startsWith(`${di
 
 /** Why a volume may not be mounted at `mountPath`, or undefined. */
 export function mountPathProblem(mountPath: string): string | undefined {
+    if (mountPath === "/") {
+        return "must not be /: a volume over the root filesystem replaces the image";
+    }
     if (!mountPath.startsWith("/")) {
         return "must be an absolute path, e.g. /mnt/data";
     }
@@ -30,16 +31,9 @@ export function mountPathProblem(mountPath: string): string | undefined {
     if (normal !== mountPath || mountPath.endsWith("/") || mountPath.includes(":")) {
         return "must be a normalised absolute path (no '.', '..', '//', ':' or trailing '/'), e.g. /mnt/data";
     }
-    if (mountPath === "/") {
-        return "must not be /: a volume over the root filesystem replaces the image";
-    }
     const owned = RAY_OWNED_PATHS.find((d) => isAtOrInside(mountPath, d) || isAtOrInside(d, mountPath));
     if (owned) {
-        return `must not be on, inside or above ${owned}: the Ray container needs it as ray-on-ack mounts it (TLS material, object store, session directory, cache)`;
-    }
-    const replaced = NOT_REPLACED.find((d) => isAtOrInside(d, mountPath));
-    if (replaced) {
-        return `must not be ${replaced} or above it: it would replace the working directory or the image's home (Ray and Python live there); mount inside it instead, e.g. ${replaced}/data`;
+        return `must not be on, inside or above ${owned}: the Ray container needs it as ray-on-ack mounts it (TLS material, object store, session directory, cache; above them, the working directory /tmp and the image's home, where Ray and Python live)`;
     }
     const system = SYSTEM_PATHS.find((d) => isAtOrInside(mountPath, d));
     if (system) {

@@ -19,6 +19,12 @@ import {
 import { accessKeyProblem } from "./accessKeys";
 import { refuseWith } from "./addressRules";
 
+/** A refusal that starts with the value given, so that `error: <key>: <value> <why>` reads as one sentence. */
+const echoing = (problem: (v: string) => string | undefined) => refuseWith((v: string) => {
+    const why = problem(v);
+    return why === undefined ? undefined : `${JSON.stringify(v)} ${why}`;
+});
+
 /** DNS-1123 subdomain: Secret, PVC and PriorityClass names. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dnsSubdomain = z
@@ -80,7 +86,7 @@ const volume = z
             .max(63)
             .refine((n) => !RESERVED_VOLUME_NAMES.includes(n), { message: `is one of ray-on-ack's own volumes (${RESERVED_VOLUME_NAMES.join(", ")})` }),
         /** Where the Ray container sees it, e.g. /mnt/data; never over Ray's or the system's directories. */
-        mountPath: z.string().superRefine(refuseWith(mountPathProblem)),
+        mountPath: z.string().superRefine(echoing(mountPathProblem)),
         /** A directory inside the volume to mount instead of its root (relative, no '..'). */
         subPath: z
             .string()
@@ -149,7 +155,7 @@ export const topologySpreadConstraints = z.array(
     }),
 );
 
-export const priorityClassName = dnsSubdomain.superRefine(refuseWith(priorityClassProblem));
+export const priorityClassName = dnsSubdomain.superRefine(echoing(priorityClassProblem));
 
 /**
  * The `rayStartParams` a team may add. Everything else is refused: ports, TLS, authentication,

@@ -47,7 +47,7 @@ export const volumeReadOnly: Check = {
     description:
         "seed 5: PersistentVolumeClaim and CSI volumes of Ray pods are read-only at the source and at every mount unless the platform grants a writable one; CSI volumes come from ACK's OSS or NAS driver and carry no inline AccessKeys.",
     configKeys: [],
-    appliesTo: (r) => rayTemplates(r).some((t) => ((t.spec.volumes ?? []) as any[]).some((v) => v?.persistentVolumeClaim !== undefined || v?.csi !== undefined)),
+    appliesTo: (r) => rayTemplates(r).length > 0,
     validate: (r) => rayTemplates(r).flatMap((t) => volumeFindings(r, t)),
 };
 

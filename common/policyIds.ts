@@ -37,6 +37,7 @@ export const POLICY_IDS = {
     networkPolicyContents: "ray-network-policy-contents",
     volumeReadOnly: "ray-volume-read-only",
     podScheduling: "ray-pod-scheduling",
+    gatewayRouteAuthenticated: "ray-gateway-route-authenticated",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -413,6 +413,33 @@ export function selfExemptedDeployment(kind: "Deployment" | "DeploymentPatch" = 
     });
 }
 
+/** The dashboard through the platform's Gateway: an HTTPRoute pinned to its HTTPS listener, and Envoy Gateway's SecurityPolicy on it. */
+export function httpRoute(name = "demo-dashboard"): PolicyResource {
+    return k8s("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name, namespace: NS },
+        spec: {
+            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "shared", namespace: "gateways", sectionName: "https" }],
+            hostnames: ["ray.example.com"],
+            rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ group: "", kind: "Service", name: "demo-head-svc", port: 8265 }] }],
+        },
+    });
+}
+
+export function securityPolicy(route = "demo-dashboard"): PolicyResource {
+    return k8s("kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy", {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "SecurityPolicy",
+        metadata: { name: `${route}-auth`, namespace: NS },
+        spec: {
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: route }],
+            basicAuth: { users: { name: "demo-dashboard-basic-auth" } },
+            authorization: { defaultAction: "Deny", rules: [{ name: "office", action: "Allow", principal: { clientCIDRs: ["203.0.113.0/24"] } }] },
+        },
+    });
+}
+
 export function compliantStack(): PolicyResource[] {
     return [
         namespace(),
@@ -425,6 +452,8 @@ export function compliantStack(): PolicyResource[] {
         rayJob(),
         headService(),
         ingress(),
+        httpRoute(),
+        securityPolicy(),
         tokenSecret(),
         ramRole(),
         ramPolicy(),

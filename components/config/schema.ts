@@ -23,6 +23,7 @@ import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
+import { gatewayExposureFields } from "./gatewayExposure";
 import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
 
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
@@ -265,6 +266,14 @@ const exposure = z.discriminatedUnion("mode", [
         /** Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
         controllerPodLabels: nonEmptySelector.optional(),
         /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source". */
+        allowedSourceCidrs: z
+            .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
+            .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+            .superRefine(coverageRefinement("allowedSourceCidrs")),
+    }),
+    z.strictObject({
+        mode: z.literal("gateway"),
+        ...gatewayExposureFields,
         allowedSourceCidrs: z
             .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
             .min(1, "must list at least one CIDR: the dashboard is never open to any source")
@@ -650,14 +659,14 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                 });
             }
             t.clusters.forEach((k, i) => {
-                if (k.exposure.mode !== "ingress") {
+                if (k.exposure.mode !== "ingress" && k.exposure.mode !== "gateway") {
                     return;
                 }
                 if (t.dashboardPassword === undefined) {
                     c.addIssue({
                         code: "custom",
                         path: ["dashboardPassword"],
-                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ingress`,
+                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ${k.exposure.mode}`,
                     });
                 } else {
                     for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {

@@ -14,6 +14,7 @@ import { resourcesRequired } from "./resources";
 import { rbacSubjects } from "./subjects";
 import { networkPolicyContents } from "./network-policies";
 import { podScheduling, volumeReadOnly } from "./workload-options";
+import { gatewayRouteAuthenticated } from "./gateway";
 
 export const CHECKS: readonly Check[] = [
     tlsRequired,
@@ -21,6 +22,7 @@ export const CHECKS: readonly Check[] = [
     ingressAuthenticated,
     ingressClassAllowed,
     ingressNoSnippets,
+    gatewayRouteAuthenticated,
     clbAclRestricted,
     clbHttpsListener,
     tokenAuthRequired,

@@ -14,9 +14,10 @@ import { rayClusterSpec } from "../components/builders/rayCluster";
 import { resourceQuotaObject } from "../components/builders/namespace";
 import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
-import { blocking, grantFor, k8s, messages, rayCluster, throughPack } from "./policy-fixtures.test";
+import { blocking, grantFor, messages, rayCluster, throughPack } from "./policy-fixtures.test";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
+import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";
 
 const GROUP = { name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2 };
 
@@ -285,7 +286,6 @@ describe("workload options: the policy pack", () => {
         assert.match(found, /affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]: selects control-plane nodes/);
         assert.match(found, /tolerations\[0\]: tolerates the control-plane taints/);
         assert.deepEqual(messages(podScheduling, rayCluster("demo")), []);
-        assert.equal(k8s("kubernetes:core/v1:Pod", { metadata: { name: "p" }, spec: { priorityClassName: "system-node-critical" } }).name, "p");
     });
 
     it("team-b's rendered example: every option present, the writable volume granted and shown in posture", function () {
@@ -303,6 +303,23 @@ describe("workload options: the policy pack", () => {
         assert.equal(check.status, "exception");
         assert.match(check.offending[0].message, /"checkpoints" mounts PersistentVolumeClaim "analytics-checkpoints" writable/);
     });
+
+    for (const version of ["v1.6.2", "v1.7.0"]) {
+        it(`team-b's RayCluster and RayJob with the workload options pass the KubeRay ${version} CRDs (strict)`, function () {
+            this.timeout(120_000);
+            requireSharedData(this, path.join(KUBERAY_CRDS, version, "ray.io_rayclusters.yaml"));
+            const validators = kubeRayValidators(version);
+            const rays = manifests(renderedStack("team-b").out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob");
+            assert.equal(rays.length, 2);
+            for (const o of rays) {
+                assert.ok(validators[o.kind](o), `${o.kind}/${o.metadata.name}: ${ajvErrors(validators[o.kind])}`);
+            }
+            // Not vacuous: a misspelt option field is caught.
+            const broken = structuredClone(rays.find((o) => o.kind === "RayCluster")!);
+            broken.spec.workerGroupSpecs[0].template.spec.topologySpreadConstraint = [];
+            assert.equal(validators.RayCluster(broken), false);
+        });
+    }
 
     it("render exits 3 when the writable volume's grant is removed from the pack config", function () {
         this.timeout(120_000);

@@ -7,7 +7,6 @@
  * The Ray token is still required, as `X-Ray-Authorization` (basic auth owns `Authorization`).
  */
 import { createHash } from "crypto";
-import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "../config/schema";
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, GATEWAY_IMPLEMENTATIONS } from "@ray-on-ack/common";
 import { RAY_PORTS, names } from "../naming";
@@ -89,16 +88,6 @@ export function dashboardSecurityPolicy(input: ExposureInput, e: GatewayExposure
  */
 export function envoyHtpasswdLine(username: string, password: string): string {
     return `${username}:{SHA}${createHash("sha1").update(password, "utf8").digest("base64")}`;
-}
-
-export function gatewayBasicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>): Record<string, unknown> {
-    return {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: objectMeta(names.basicAuthSecret(input.cluster), input.namespace, input.team),
-        type: "Opaque",
-        stringData: { [ENVOY_SECURITY_POLICY.htpasswdKey]: htpasswd },
-    };
 }
 
 /** The gateway proxy pods a gateway exposure admits to the dashboard: as configured, or the implementation's. */

@@ -16,10 +16,10 @@ import type { TeamConfig } from "../components/config/schema";
 import { envoyHtpasswdLine } from "../components/builders/gatewayExposure";
 import { gatewayRouteAuthenticated } from "../policy/checks/gateway";
 import { evaluatePosture } from "../policy/posture";
-import type { PolicyResource } from "../policy/resource";
+import { asResource } from "./helpers/policy";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";
-import { blocking, grantFor, httpRoute, k8s, securityPolicy } from "./policy-fixtures.test";
+import { blocking, grantFor, httpRoute, k8s, securityPolicy } from "./fixtures/policy";
 import { ROOT, manifests, runRender } from "./helpers/render";
 
 const PASSWORD = "Kq7#mVz2pL";
@@ -48,12 +48,6 @@ function valid(exposure: Record<string, unknown>): TeamConfig {
     assert.ok(r.ok && r.value.kind === "team", JSON.stringify(!r.ok && r.issues));
     return r.value.config;
 }
-
-const asResource = (o: Record<string, any>): PolicyResource => ({
-    type: `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`,
-    name: o.metadata.name,
-    props: o,
-});
 
 describe("gateway exposure: config", () => {
     it("accepts an Envoy Gateway exposure (the default implementation)", () => {

@@ -14,7 +14,7 @@ import { rayClusterSpec } from "../components/builders/rayCluster";
 import { resourceQuotaObject } from "../components/builders/namespace";
 import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
-import { blocking, grantFor, messages, rayCluster, throughPack } from "./policy-fixtures.test";
+import { blocking, grantFor, messages, rayCluster, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
 import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";

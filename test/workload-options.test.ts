@@ -12,6 +12,7 @@ import { validateStackConfig, type ConfigIssue } from "../components/config/vali
 import type { TeamConfig } from "../components/config/schema";
 import { rayClusterSpec } from "../components/builders/rayCluster";
 import { resourceQuotaObject } from "../components/builders/namespace";
+import { submitterPodTemplate } from "../components/builders/rayJob";
 import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
 import { blocking, grantFor, messages, rayCluster, throughPack } from "./fixtures/policy";
@@ -83,6 +84,18 @@ describe("workload options: the pod templates", () => {
         assert.equal(worker.spec.priorityClassName, "team-x-high", "the group's priority class overrides the cluster's");
         assert.equal(worker.metadata.labels.tier, "gpu");
         assert.equal(head.metadata.labels.tier, undefined);
+    });
+
+    it("gives a RayJob's submitter the cluster's pull secrets and priority class (it runs the same image), nothing else", () => {
+        const r = validateStackConfig(
+            minimalTeam({ clusters: [], jobs: [{ name: "j1", entrypoint: "python x.py", imagePullSecrets: ["acr"], priorityClassName: "batch", labels: { a: "b" }, workerGroups: [GROUP] }] }),
+        );
+        assert.ok(r.ok && r.value.kind === "team", JSON.stringify(!r.ok && r.issues));
+        const t: any = submitterPodTemplate(r.value.config.jobs[0], "team-x", "img");
+        assert.deepEqual(t.spec.imagePullSecrets, [{ name: "acr" }]);
+        assert.equal(t.spec.priorityClassName, "batch");
+        assert.equal(t.metadata.labels.a, undefined);
+        assert.equal(t.spec.automountServiceAccountToken, false, "our isolation fields still win");
     });
 
     it("mounts PVC and CSI volumes read-only by default, at the source and the mount; readOnly: false makes one writable", () => {

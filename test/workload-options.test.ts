@@ -15,7 +15,7 @@ import { resourceQuotaObject } from "../components/builders/namespace";
 import { submitterPodTemplate } from "../components/builders/rayJob";
 import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
-import { blocking, grantFor, messages, rayCluster, throughPack } from "./fixtures/policy";
+import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
 import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";
@@ -299,6 +299,9 @@ describe("workload options: the policy pack", () => {
         assert.match(found, /affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]: selects control-plane nodes/);
         assert.match(found, /tolerations\[0\]: tolerates the control-plane taints/);
         assert.deepEqual(messages(podScheduling, rayCluster("demo")), []);
+        const job = rayJob("nightly");
+        job.props.spec.submitterPodTemplate.spec.priorityClassName = "system-node-critical";
+        assert.match(blocking(podScheduling, job).join("\n"), /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/);
     });
 
     it("team-b's rendered example: every option present, the writable volume granted and shown in posture", function () {

@@ -10,7 +10,9 @@ import { Check, Finding, ungrantable, violation } from "../check";
 import { PolicyResource } from "../resource";
 import { PodTemplate, containersOf, isRayResource, podTemplates } from "../pod-templates";
 
-const rayTemplates = (r: PolicyResource): PodTemplate[] => (isRayResource(r) ? podTemplates(r).filter((t) => t.role === "head" || t.role === "worker") : []);
+const rayTemplates = (r: PolicyResource, roles: readonly string[] = ["head", "worker"]): PodTemplate[] => (isRayResource(r) ? podTemplates(r).filter((t) => roles.includes(t.role)) : []);
+/** The submitter runs Ray code too (`ray job submit`, the job's entrypoint is shipped from it). */
+const SCHEDULED_ROLES = ["head", "worker", "submitter"];
 
 function volumeFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     const findings: Finding[] = [];
@@ -80,8 +82,8 @@ export const podScheduling: Check = {
     title: "Ray pods stay off control-plane nodes and system priorities",
     seedSection: "5",
     description:
-        "seed 5: Ray head and worker pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations) and use no system-* priority class.",
+        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations) and use no system-* priority class.",
     configKeys: [],
-    appliesTo: (r) => rayTemplates(r).length > 0,
-    validate: (r) => rayTemplates(r).flatMap((t) => schedulingFindings(r, t)),
+    appliesTo: (r) => rayTemplates(r, SCHEDULED_ROLES).length > 0,
+    validate: (r) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t)),
 };

@@ -79,25 +79,24 @@ export function priorityClassProblem(name: string): string | undefined {
     return name.startsWith("system-") ? "must not be a system-* priority class: they are for node and cluster components, and would let Ray pods preempt them" : undefined;
 }
 
-/** An affinity's node terms that select control-plane nodes (by key, with In/Exists). */
+/** Paths (inside the affinity) of node terms that select control-plane nodes by key, with an operator other than NotIn/DoesNotExist. */
 export function controlPlaneAffinityPaths(affinity: any): string[] {
-    const out: string[] = [];
     const node = affinity?.nodeAffinity ?? {};
-    const check = (terms: any[], base: string) =>
-        (terms ?? []).forEach((term: any, i: number) => {
-            for (const field of ["matchExpressions", "matchFields"]) {
-                ((term?.[field] ?? []) as any[]).forEach((e, j) => {
-                    if (CONTROL_PLANE_LABELS.includes(e?.key) && e?.operator !== "NotIn" && e?.operator !== "DoesNotExist") {
-                        out.push(`${base}[${i}].${field}[${j}]`);
-                    }
-                });
-            }
-        });
-    check(node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms, "nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
-    ((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).forEach((p, i) =>
-        check(p?.preference ? [p.preference] : [], `nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`),
+    const terms: [string, any][] = [
+        ...((node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as any[]).map(
+            (t, i): [string, any] => [`nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t],
+        ),
+        ...((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).map(
+            (p, i): [string, any] => [`nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, p?.preference],
+        ),
+    ];
+    return terms.flatMap(([at, term]) =>
+        ["matchExpressions", "matchFields"].flatMap((field) =>
+            ((term?.[field] ?? []) as any[]).flatMap((e, j) =>
+                CONTROL_PLANE_LABELS.includes(e?.key) && e?.operator !== "NotIn" && e?.operator !== "DoesNotExist" ? [`${at}.${field}[${j}]`] : [],
+            ),
+        ),
     );
-    return out.map((p) => p.replace(/\.preference\[0\]/, ".preference"));
 }
 
 /** The CSI drivers a Ray pod may mount inline: ACK's OSS and NAS (CPFS general-purpose comes through the NAS plugin, or a PVC). */

@@ -136,14 +136,19 @@ export function ingressControllerPeer(exposure: IngressExposure): { namespace: s
     return { namespace, podLabels: { ...podLabels } };
 }
 
-export function basicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>, target: ExposureTarget = dashboardTarget(input.cluster)): Record<string, unknown> {
+/** The htpasswd Secret: ingress-nginx reads the key `auth` (the default), Envoy Gateway `.htpasswd`. */
+export function basicAuthSecret(
+    input: ExposureInput,
+    htpasswd: pulumi.Input<string>,
+    key = "auth",
+    target: ExposureTarget = dashboardTarget(input.cluster),
+): Record<string, unknown> {
     return {
         apiVersion: "v1",
         kind: "Secret",
         metadata: objectMeta(target.basicAuthSecret, input.namespace, input.team),
         type: "Opaque",
-        // ingress-nginx reads the htpasswd file from the key `auth`.
-        stringData: { auth: htpasswd },
+        stringData: { [key]: htpasswd },
     };
 }
 

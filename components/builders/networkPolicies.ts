@@ -11,6 +11,7 @@ import { LABELS, RAY_PORTS } from "../naming";
 import type { RayClusterKind } from "./rayCluster";
 import { objectMeta } from "./meta";
 import { ingressControllerPeer } from "./exposure";
+import { gatewayProxyPeer } from "./gatewayExposure";
 import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
 import { metadataRangesInside } from "../../common/addresses";
 
@@ -90,8 +91,8 @@ function exposureSources(exposure: ExposureConfig): Rule[] {
         const sources = exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (exposure.sourceCidrs ?? exposure.aclEntries.map((e) => e.cidr));
         return sources.map((cidr) => ({ ipBlock: { cidr } }));
     }
-    if (exposure.mode === "ingress") {
-        const controller = ingressControllerPeer(exposure);
+    if (exposure.mode === "ingress" || exposure.mode === "gateway") {
+        const controller = exposure.mode === "ingress" ? ingressControllerPeer(exposure) : gatewayProxyPeer(exposure);
         return [{ namespaceSelector: namespaceNamed(controller.namespace), podSelector: { matchLabels: controller.podLabels } }];
     }
     return [];

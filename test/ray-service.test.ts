@@ -108,6 +108,13 @@ describe("RayService: config", () => {
         assert.match(issueOn(list, "ray-on-ack:services[0].name"), /already a RayCluster or RayJob name/);
     });
 
+    it("refuses a Gateway API exposure of the Serve port (its route builders target a dashboard)", () => {
+        const gateway = { mode: "gateway", gatewayName: "shared", gatewayNamespace: "gateways", listenerName: "https", host: "serve.example.com", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"] };
+        const r = validateStackConfig(withService({ exposure: gateway }, { dashboardPassword: "Kq7#mVz2pL" }), ["ray-on-ack:dashboardPassword"]);
+        assert.equal(r.ok, false);
+        assert.match(issueOn(r.ok ? [] : r.issues, "ray-on-ack:services[0].exposure.mode"), /gateway is not supported for a RayService's Serve port/);
+    });
+
     it("needs the ingress password for a service exposed through an Ingress", () => {
         const list = issues(withService({ exposure: INGRESS_EXPOSURE }));
         assert.match(issueOn(list, "ray-on-ack:dashboardPassword"), /services\[0\]\.exposure\.mode ingress/);

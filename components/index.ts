@@ -18,4 +18,5 @@ export type { RrsaProvider } from "./cloud/ramPolicies";
 export * as builders from "./builders";
 export * from "./config/schema";
 export { validateStackConfig, formatIssues, type ConfigIssue, type StackConfig } from "./config/validate";
+export * as testing from "./testing";
 export { names, LABELS, ANNOTATIONS, RAY_PORTS } from "./naming";

@@ -5,9 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { createRayPkiOutputs } from "../../components/tls/provider";
-import { generateRayToken } from "../../components/resources/rayToken";
-import { htpasswdLine } from "../../components/resources/passwordHash";
+import { DYNAMIC_RESOURCE_TYPE, mockDynamicState } from "../../components/testing";
 import { answerInvoke, type MockContext } from "./mockAnswers";
 
 export interface RecordedResource {
@@ -38,20 +36,6 @@ export function unwrapSecrets(value: any): any {
     return value;
 }
 
-/** Dynamic resources never run their provider under mocks: answer with the same functions `create` calls. */
-function dynamicState(inputs: Record<string, any>): Record<string, any> {
-    if ("podCidrs" in inputs) {
-        return { ...createRayPkiOutputs(inputs) };
-    }
-    if ("cluster" in inputs && "rotation" in inputs) {
-        return { cluster: inputs.cluster, rotation: inputs.rotation, token: generateRayToken() };
-    }
-    if ("username" in inputs && "password" in inputs) {
-        return { username: inputs.username, htpasswd: htpasswdLine(inputs.username, inputs.password) };
-    }
-    throw new Error(`unknown dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
-}
-
 /** Ids shaped like the real ones (`acl-…`, `vsw-…`), derived from the name so renders stay stable. */
 function mockId(type: string, name: string): string {
     const prefix: Record<string, string> = { "alicloud:slb/acl:Acl": "acl", "alicloud:vpc/switch:Switch": "vsw" };
@@ -65,7 +49,8 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
-            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
+            // Dynamic resources never run their provider under mocks: answered as their `create` would.
+            const state = args.type === DYNAMIC_RESOURCE_TYPE ? mockDynamicState(rest) : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
             return { id: mockId(args.type, args.name), state };
         },

@@ -31,29 +31,29 @@ export interface TeamEnvironmentArgs {
     namespace?: string;
     /** Extra namespace labels; never Kubernetes', Pod Security's, RRSA's or ours. @default none */
     labels?: { [key: string]: string };
-    /** @default { cpu: "64", memory: "256Gi", gpu: "0", pods: 200, ... } */
+    /** The namespace's ResourceQuota and LimitRange. @default { cpu: "64", memory: "256Gi", gpu: "0", pods: 200, ... } */
     quota?: QuotaArgs;
-    /** @default DNS and the KubeRay operator only */
+    /** What the NetworkPolicies admit besides the team's own pods. @default DNS and the KubeRay operator only */
     network?: NetworkArgs;
     /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
     podCidrs: string[];
     /** The Terway pod vSwitches and security groups the namespace is bound to. */
     podNetwork: PodNetworkArgs;
-    /** @default RSA 2048, leaves for 365 days, CAs for 1825, no Ray Client users */
+    /** The per-cluster PKI and its Ray Client users. @default RSA 2048, leaves for 365 days, CAs for 1825, no Ray Client users */
     tls?: TlsArgs;
-    /** @default nobody */
+    /** People (groups, users) bound to the team's Role. @default nobody */
     access?: AccessArgs;
-    /** @default the package's registry allowlist, no vulnerable Ray */
+    /** Security opt-ins. @default the package's registry allowlist, no vulnerable Ray */
     security?: SecurityArgs;
     /** KubeRay operator version on the cluster; at least 1.6.0. @default "1.6.2" */
     kubeRayVersion?: string;
-    /** @default none (a team needs at least one RayCluster or RayJob) */
+    /** Long-lived RayClusters. @default none (a team needs at least one RayCluster or RayJob) */
     clusters?: RayClusterArgs[];
-    /** @default none */
+    /** RayJobs, each on a cluster of its own. @default none */
     jobs?: RayJobArgs[];
     /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
     cloud?: CloudArgs;
-    /** @default enabled, with no grants (so no RAM role) */
+    /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
     rrsa?: RrsaArgs;
     /** Opt-in: ACK's Ray HistoryServer on the clusters. @default false */
     historyServer?: boolean;

@@ -8,6 +8,7 @@
  *
  * Quantities (`cpu`, `memory`, sizes) are Kubernetes quantity strings such as `500m`, `2`, `4Gi`.
  */
+import type * as pulumi from "@pulumi/pulumi";
 
 /** A container image. */
 export interface ImageArgs {
@@ -139,40 +140,34 @@ export interface ClusterRrsaArgs {
     dedicatedRole?: boolean;
 }
 
-/** A long-lived RayCluster. */
-export interface RayClusterArgs {
+/** What a RayCluster and a RayJob's cluster have in common. */
+export interface RayClusterShapeArgs {
     /** A DNS label, at most 40 characters; unique among the team's clusters and jobs. */
     name: string;
-    /** @default "2.60.0"; at least 2.54 unless `security.allowVulnerableRayVersion` */
+    /** The Ray version. @default "2.60.0"; at least 2.54 unless `security.allowVulnerableRayVersion` */
     rayVersion?: string;
-    /** @default docker.io/rayproject/ray at the Ray version */
+    /** The Ray image. @default docker.io/rayproject/ray at the Ray version */
     image?: ImageArgs;
-    /** @default { cpu: "2", memory: "8Gi", numCpus: "0" } */
+    /** The head pod. @default { cpu: "2", memory: "8Gi", numCpus: "0" } */
     head?: HeadArgs;
-    /** At least one. */
+    /** The worker groups; at least one. */
     workerGroups: WorkerGroupArgs[];
-    /** @default disabled */
+    /** KubeRay in-tree autoscaling (RayClusters only). @default disabled */
     autoscaling?: AutoscalingArgs;
     /** Environment of the Ray containers; never credentials nor the TLS/token variables. @default none */
     env?: { [key: string]: string };
-    /** @default { mode: "private" } */
+}
+
+/** A long-lived RayCluster. */
+export interface RayClusterArgs extends RayClusterShapeArgs {
+    /** How the dashboard is reached. @default { mode: "private" } */
     exposure?: ExposureArgs;
-    /** @default { dedicatedRole: false } */
+    /** The cluster's own RRSA settings. @default { dedicatedRole: false } */
     rrsa?: ClusterRrsaArgs;
 }
 
 /** A RayJob: one job on a cluster of its own. */
-export interface RayJobArgs {
-    /** A DNS label, at most 40 characters; unique among the team's clusters and jobs. */
-    name: string;
-    /** @default "2.60.0" */
-    rayVersion?: string;
-    image?: ImageArgs;
-    head?: HeadArgs;
-    workerGroups: WorkerGroupArgs[];
-    /** Not supported for a RayJob: must stay disabled. */
-    autoscaling?: AutoscalingArgs;
-    env?: { [key: string]: string };
+export interface RayJobArgs extends RayClusterShapeArgs {
     /** The job's entrypoint, e.g. `python /home/ray/app/main.py`. */
     entrypoint: string;
     /** Seconds the finished job's cluster is kept. @default 300 */
@@ -340,4 +335,24 @@ export interface RrsaProviderArgs {
     providerArn: string;
     /** The cluster's OIDC issuer URL. */
     issuerUrl: string;
+}
+
+/** What HardenedRayCluster and HardenedRayJob take besides the workload: where it runs and how it is wired. */
+export interface RayWorkloadArgs {
+    /** The team (labels, names). */
+    team: string;
+    /** The team's namespace. */
+    namespace: string;
+    /** The security opt-ins the workload is checked against. @default the team defaults (no vulnerable Ray, the package's registry allowlist) */
+    security?: SecurityArgs;
+    /** Fingerprint of the workload's certificates (TeamPki); a change restarts the pods. */
+    tlsFingerprint: pulumi.Input<string>;
+    /** KubeRay version on the cluster. @default "1.6.2" */
+    kubeRayVersion?: string;
+    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). @default none */
+    podAnnotations?: { [key: string]: string };
+    /** Policy ids the workload deliberately weakens (documented opt-ins). @default none */
+    policyExceptions?: string[];
+    /** Bump to replace the Ray token. @default 0 */
+    tokenRotation?: number;
 }

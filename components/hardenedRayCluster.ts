@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayClusterSchemaFor } from "./config/schema";
-import type { RayClusterArgs, SecurityArgs } from "./args";
+import type { RayClusterArgs, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
@@ -10,25 +10,9 @@ import { k8sObject } from "./resources/k8sObject";
 import { rayTokenSecret } from "./resources/rayToken";
 
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
-export interface HardenedRayClusterArgs {
-    /** The team (labels, names). */
-    team: string;
-    /** The team's namespace. */
-    namespace: string;
+export interface HardenedRayClusterArgs extends RayWorkloadArgs {
     /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     cluster: RayClusterArgs;
-    /** The security opt-ins the cluster is checked against. @default the team defaults (no vulnerable Ray, the package's registry allowlist) */
-    security?: SecurityArgs;
-    /** Fingerprint of the cluster's certificates (TeamPki); a change restarts the pods. */
-    tlsFingerprint: pulumi.Input<string>;
-    /** KubeRay version on the cluster. @default "1.6.2" */
-    kubeRayVersion?: string;
-    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). @default none */
-    podAnnotations?: { [key: string]: string };
-    /** Policy ids this cluster deliberately weakens (documented opt-ins). @default none */
-    policyExceptions?: string[];
-    /** Bump to replace the Ray token. @default 0 */
-    tokenRotation?: number;
 }
 
 /** A RayCluster with TLS, token authentication, hardened pods and a ClusterIP head Service. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayJobSchemaFor } from "./config/schema";
-import type { RayJobArgs, SecurityArgs } from "./args";
+import type { RayJobArgs, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
@@ -10,25 +10,9 @@ import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
 /** One RayJob in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
-export interface HardenedRayJobArgs {
-    /** The team (labels, names). */
-    team: string;
-    /** The team's namespace. */
-    namespace: string;
+export interface HardenedRayJobArgs extends RayWorkloadArgs {
     /** The job's settings (README, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     job: RayJobArgs;
-    /** The security opt-ins the job is checked against. @default the team defaults */
-    security?: SecurityArgs;
-    /** Fingerprint of the job cluster's certificates (TeamPki). */
-    tlsFingerprint: pulumi.Input<string>;
-    /** KubeRay version on the cluster. @default "1.6.2" */
-    kubeRayVersion?: string;
-    /** Extra pod annotations. @default none */
-    podAnnotations?: { [key: string]: string };
-    /** Policy ids this job deliberately weakens (documented opt-ins). @default none */
-    policyExceptions?: string[];
-    /** Bump to replace the Ray token. @default 0 */
-    tokenRotation?: number;
 }
 
 /** One job, one cluster: K8sJobMode, cluster deleted after the job, bounded run time. */

@@ -18,6 +18,9 @@
 #                  YAML program (after `pulumi package add provider/`) previews TeamEnvironment
 #                  with the same objects as the TypeScript program given the same args
 #                  (test/e2e/multi-language/). Builds pulumi-yaml (the YAML language host).
+#   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
+#                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
+#                  one: no replace and no delete (upgrade.sh)
 #   node           (opt-in, not in the default list) a real kubelet-backed node in network
 #                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
 #                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
@@ -592,11 +595,14 @@ sys.exit("missing: %s" % missing if missing else 0)' "$dir/schema.json"; then
   e2e_check "multi-language: the YAML program creates the same resources, with the same inputs, as the TypeScript program" \
     python3 "$ml/compare-previews.py" "$dir/ts-preview.json" "$dir/yaml-preview.json"
 }
+# ---- step: upgrade (upgrade.sh) ---------------------------------------------------------------
+# shellcheck source=upgrade.sh
+source "$HERE/upgrade.sh"
 
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do
@@ -606,6 +612,7 @@ main() {
       control-plane) step_control_plane ;;
       pulumi-smoke) step_pulumi_smoke ;;
       deploy) step_deploy ;;
+      upgrade) step_upgrade ;;
       node) step_node ;;
       multi-language) step_multi_language ;;
       *) fail "unknown step '$s'" ;;

@@ -45,12 +45,12 @@ function mockId(type: string, name: string): string {
 
 export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = { podCidrs: [] }): pulumi.runtime.Mocks {
     return {
-        newResource(args: pulumi.runtime.MockResourceArgs) {
+        async newResource(args: pulumi.runtime.MockResourceArgs) {
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
             // Dynamic resources never run their provider under mocks: answered as their `create` would.
-            const state = args.type === DYNAMIC_RESOURCE_TYPE ? mockDynamicState(rest) : { ...rest };
+            const state = args.type === DYNAMIC_RESOURCE_TYPE ? await mockDynamicState(rest) : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
             return { id: mockId(args.type, args.name), state };
         },

@@ -576,6 +576,10 @@ sys.exit("missing: %s" % missing if missing else 0)' "$dir/schema.json"; then
     tail -n 20 "$RUN_DIR/pulumi-ml-schema.log"; fail "multi-language: pulumi package get-schema provider/"; return
   fi
   python3 "$ml/yaml-program.py" "$ml/team.json" "$dir/yaml" || { fail "multi-language: writing the YAML program"; return; }
+  # The package's dynamic resources (PKI, token, password hash) run in Pulumi's Node.js
+  # dynamic-provider plugin, which the engine starts in the program's folder and which loads
+  # @pulumi/pulumi from there: a YAML (or Python, ...) project needs it installed (README).
+  ln -s "$E2E_REPO/node_modules" "$dir/yaml/node_modules"
   printf 'name: ray-on-ack-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: %s\n' "$ml/index.ts" >"$dir/ts/Pulumi.yaml"
   (cd "$dir/yaml" && pulumi_cmd ml-login login "$PULUMI_BACKEND_URL") || { fail "multi-language: pulumi login"; return; }
   if (cd "$dir/yaml" && pulumi_cmd ml-add package add "$E2E_REPO/provider") && grep -q '"packages"\|^packages:' "$dir/yaml/Pulumi.yaml"; then

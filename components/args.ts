@@ -39,8 +39,85 @@ export interface TolerationArgs {
     effect?: string;
 }
 
+/** A PersistentVolumeClaim in the team namespace. */
+export interface PvcSourceArgs {
+    claimName: string;
+}
+
+/** A Secret in the team namespace, by name. */
+export interface SecretRefArgs {
+    name: string;
+}
+
+/** An inline CSI volume of ACK's OSS or NAS driver. */
+export interface CsiVolumeArgs {
+    /** `ossplugin.csi.alibabacloud.com` or `nasplugin.csi.alibabacloud.com`. */
+    driver: string;
+    /** The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys. @default none */
+    volumeAttributes?: { [key: string]: string };
+    /** The Secret holding the driver's credentials, when RRSA is not used. */
+    nodePublishSecretRef?: SecretRefArgs;
+}
+
+/** A PVC or CSI volume mounted into the Ray container (README "Workload options"). */
+export interface VolumeArgs {
+    /** Volume name; not one of ray-on-ack's own. */
+    name: string;
+    /** Where the Ray container sees it; never over Ray's or the system's directories. */
+    mountPath: string;
+    /** A relative directory inside the volume. */
+    subPath?: string;
+    /** `false` is the explicit, reported opt-in to a writable volume. @default true */
+    readOnly?: boolean;
+    /** Exactly one of `persistentVolumeClaim` and `csi`. */
+    persistentVolumeClaim?: PvcSourceArgs;
+    csi?: CsiVolumeArgs;
+}
+
+/** Pod (anti-)affinity and node affinity, as Kubernetes writes them. */
+export interface AffinityArgs {
+    nodeAffinity?: { [key: string]: any };
+    podAffinity?: { [key: string]: any };
+    podAntiAffinity?: { [key: string]: any };
+}
+
+/** A label selector by labels. */
+export interface LabelSelectorArgs {
+    matchLabels: { [key: string]: string };
+}
+
+/** A topology spread constraint, as Kubernetes writes it. */
+export interface TopologySpreadConstraintArgs {
+    maxSkew: number;
+    topologyKey: string;
+    /** `DoNotSchedule` or `ScheduleAnyway`. @default "ScheduleAnyway" */
+    whenUnsatisfiable?: string;
+    labelSelector?: LabelSelectorArgs;
+    minDomains?: number;
+    /** `Honor` or `Ignore`. */
+    nodeAffinityPolicy?: string;
+    /** `Honor` or `Ignore`. */
+    nodeTaintsPolicy?: string;
+}
+
+/** Options of one group's pods (the head's or a worker group's), added to the cluster's. */
+export interface GroupPodOptionsArgs {
+    /** Pod labels; reserved prefixes refused. @default none */
+    labels?: { [key: string]: string };
+    /** Pod annotations. @default none */
+    annotations?: { [key: string]: string };
+    /** PVC and CSI volumes, read-only unless `readOnly: false`. @default none */
+    volumes?: VolumeArgs[];
+    /** Overrides the cluster's. @default the cluster's */
+    priorityClassName?: string;
+    /** @default none */
+    affinity?: AffinityArgs;
+    /** @default none */
+    topologySpreadConstraints?: TopologySpreadConstraintArgs[];
+}
+
 /** A Ray worker group. */
-export interface WorkerGroupArgs {
+export interface WorkerGroupArgs extends GroupPodOptionsArgs {
     /** A DNS label, at most 30 characters. */
     name: string;
     cpu: string;
@@ -63,10 +140,14 @@ export interface WorkerGroupArgs {
     nodeSelector?: { [key: string]: string };
     /** @default none */
     tolerations?: TolerationArgs[];
+    /** Fractions of shared GPUs (ACK GPU sharing), by resource name; not with `gpu`. @default none */
+    sharedGpu?: { [resource: string]: number };
+    /** Allowed `ray start` parameters (`num-cpus`, `num-gpus`, `memory`, `resources`). @default none */
+    rayStartParams?: { [key: string]: any };
 }
 
 /** The Ray head pod. */
-export interface HeadArgs {
+export interface HeadArgs extends GroupPodOptionsArgs {
     /** @default "2" */
     cpu?: string;
     /** @default "8Gi" */
@@ -77,6 +158,8 @@ export interface HeadArgs {
     shmSize?: string;
     /** @default "10Gi" */
     rayTmpSize?: string;
+    /** Allowed `ray start` parameters of the head. @default none */
+    rayStartParams?: { [key: string]: any };
 }
 
 /** KubeRay in-tree autoscaling. */
@@ -130,8 +213,20 @@ export interface ExposureArgs {
     controllerNamespace?: string;
     /** ingress: labels selecting the controller pods. @default the class's */
     controllerPodLabels?: { [key: string]: string };
-    /** ingress: CIDRs allowed by the Ingress; required, at most a /16 in total. */
+    /** ingress, gateway: CIDRs allowed; required, at most a /16 in total. */
     allowedSourceCidrs?: string[];
+    /** gateway: the Gateway API implementation. @default "envoy-gateway" */
+    implementation?: string;
+    /** gateway: the Gateway's name. */
+    gatewayName?: string;
+    /** gateway: the Gateway's namespace. */
+    gatewayNamespace?: string;
+    /** gateway: the Gateway listener the HTTPRoute attaches to. */
+    listenerName?: string;
+    /** gateway: the proxy pods' namespace, admitted to 8265. @default the implementation's */
+    proxyNamespace?: string;
+    /** gateway: labels selecting the proxy pods. @default the implementation's */
+    proxyPodLabels?: { [key: string]: string };
 }
 
 /** A RayCluster's own RRSA settings. */
@@ -156,6 +251,16 @@ export interface RayClusterShapeArgs {
     autoscaling?: AutoscalingArgs;
     /** Environment of the Ray containers; never credentials nor the TLS/token variables. @default none */
     env?: { [key: string]: string };
+    /** Labels of every pod. @default none */
+    labels?: { [key: string]: string };
+    /** Annotations of every pod. @default none */
+    annotations?: { [key: string]: string };
+    /** PVC and CSI volumes of every pod. @default none */
+    volumes?: VolumeArgs[];
+    /** Priority class of every pod. @default none */
+    priorityClassName?: string;
+    /** Secrets (kubernetes.io/dockerconfigjson, in the team namespace) for private registries. @default none */
+    imagePullSecrets?: string[];
 }
 
 /** A long-lived RayCluster. */
@@ -188,6 +293,10 @@ export interface QuotaArgs {
     memory?: string;
     /** @default "0" */
     gpu?: string;
+    /** GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. @default "0" */
+    gpuMemory?: string;
+    /** Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. @default "0" */
+    gpuCorePercentage?: string;
     /** @default 200 */
     pods?: number;
     /** @default 10 */

@@ -17,7 +17,7 @@ const PROVIDER_DIR = path.join(__dirname, "..", "provider");
 type Json = Record<string, any>;
 
 /** Keys only the program reads, and a removed key refused with a pointer: not component args. */
-const NOT_ARGS = new Set(["platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes"]);
+const NOT_ARGS = new Set(["platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes", "hostPath"]);
 /** Component args that are not config: what the program brings along. */
 const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl"]);
 

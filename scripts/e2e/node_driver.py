@@ -121,9 +121,10 @@ def check_scale(count, seconds):
 def check_burst(count):
     ray = connect()
 
+    # long enough that the queued one is pending demand over two autoscaler rounds (5 s each)
     @ray.remote(num_cpus=1)
     def short():
-        time.sleep(4)
+        time.sleep(10)
         return ray.util.get_node_ip_address()
 
     start = time.time()

@@ -23,6 +23,8 @@ import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
+import { gatewayExposureFields } from "./gatewayExposure";
+import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
 
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 
@@ -117,6 +119,11 @@ const workerGroup = z
         memory: quantity,
         /** NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0. */
         gpu: z.number().int().min(0).default(0),
+        /** ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README "Workload options"). */
+        sharedGpu: sharedGpu.optional(),
+        /** Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources). */
+        rayStartParams: workerRayStartParams.optional(),
+        ...groupPodOptions,
         replicas: z.number().int().min(0).default(1),
         minReplicas: z.number().int().min(0).default(0),
         maxReplicas: z.number().int().min(0).default(4),
@@ -158,6 +165,9 @@ const workerGroup = z
     })
     .superRefine((g, ctx) => {
         checkObjectStore(g, ctx);
+        if (g.gpu > 0 && Object.keys(g.sharedGpu ?? {}).length > 0) {
+            ctx.addIssue({ code: "custom", path: ["sharedGpu"], message: "give either gpu (whole GPUs) or sharedGpu, not both" });
+        }
         if (g.minReplicas > g.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must be <= maxReplicas (${g.maxReplicas})` });
         }
@@ -261,6 +271,14 @@ const exposure = z.discriminatedUnion("mode", [
             .min(1, "must list at least one CIDR: the dashboard is never open to any source")
             .superRefine(coverageRefinement("allowedSourceCidrs")),
     }),
+    z.strictObject({
+        mode: z.literal("gateway"),
+        ...gatewayExposureFields,
+        allowedSourceCidrs: z
+            .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
+            .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+            .superRefine(coverageRefinement("allowedSourceCidrs")),
+    }),
 ]);
 
 const rrsa = z.strictObject({
@@ -278,6 +296,9 @@ const headSchema = z
         shmSize: quantity.optional(),
         /** Bound of the head's /tmp/ray emptyDir. Default 10Gi. */
         rayTmpSize: quantity.default("10Gi"),
+        /** Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus). */
+        rayStartParams: headRayStartParams.optional(),
+        ...groupPodOptions,
     })
     .superRefine((h, ctx) => checkObjectStore(h, ctx));
 
@@ -294,7 +315,19 @@ const clusterShapeFor = (ctx: SchemaContext) => ({
     /** Removed: refused with a pointer to read-only PVC/CSI volumes. */
     hostPaths: removedKey(HOST_PATHS_REMOVED),
     env: envVars.default({}),
+    /** Workload options of every pod (README "Workload options"). */
+    ...clusterPodOptions,
 });
+
+/** A group's volumes are mounted beside the cluster's. */
+const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]; head: { volumes?: { name: string; mountPath: string }[] }; workerGroups: readonly { volumes?: { name: string; mountPath: string }[] }[] }, issues: z.RefinementCtx) => {
+    const groups: [(string | number)[], { volumes?: { name: string; mountPath: string }[] }][] = [[["head"], c.head], ...c.workerGroups.map((g, i): [(string | number)[], typeof g] => [["workerGroups", i], g])];
+    for (const [path, g] of groups) {
+        for (const p of volumeClashes(c.volumes, g.volumes)) {
+            issues.addIssue({ code: "custom", path: [...path, "volumes", p.index, p.field], message: p.message });
+        }
+    }
+};
 
 /** Image checks need the cluster's Ray version, so they run on the whole cluster. */
 const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string; workerGroups: readonly WorkerGroupConfig[] }, issues: z.RefinementCtx) => {
@@ -314,7 +347,8 @@ export const rayClusterSchemaFor = (ctx: SchemaContext) =>
             exposure: exposure.default({ mode: "private" }),
             rrsa: rrsa.default({ dedicatedRole: false }),
         })
-        .superRefine(checkImage(ctx));
+        .superRefine(checkImage(ctx))
+        .superRefine(checkVolumeClashes);
 
 export const rayJobSchemaFor = (ctx: SchemaContext) =>
     z
@@ -332,6 +366,7 @@ export const rayJobSchemaFor = (ctx: SchemaContext) =>
             submitter: resources.default({ cpu: "500m", memory: "512Mi" }),
         })
         .superRefine(checkImage(ctx))
+        .superRefine(checkVolumeClashes)
         .superRefine((j, c) => {
             if (j.autoscaling.enabled) {
                 c.addIssue({
@@ -356,6 +391,10 @@ const quotaSchema = z.strictObject({
     cpu: quantity.default("64"),
     memory: quantity.default("256Gi"),
     gpu: quantity.default("0"),
+    /** GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. Default 0. */
+    gpuMemory: quantity.default("0"),
+    /** Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. Default 0. */
+    gpuCorePercentage: quantity.default("0"),
     pods: z.number().int().min(1).default(200),
     persistentVolumeClaims: z.number().int().min(0).default(10),
     storage: quantity.default("500Gi"),
@@ -620,14 +659,14 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                 });
             }
             t.clusters.forEach((k, i) => {
-                if (k.exposure.mode !== "ingress") {
+                if (k.exposure.mode !== "ingress" && k.exposure.mode !== "gateway") {
                     return;
                 }
                 if (t.dashboardPassword === undefined) {
                     c.addIssue({
                         code: "custom",
                         path: ["dashboardPassword"],
-                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ingress`,
+                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ${k.exposure.mode}`,
                     });
                 } else {
                     for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {

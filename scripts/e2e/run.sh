@@ -21,12 +21,13 @@
 #   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
 #                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
 #                  one: no replace and no delete (upgrade.sh)
-#   node           (opt-in, not in the default list) a real kubelet-backed node in network
+#   node           a real kubelet-backed node in network
 #                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
 #                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
-#                  autoscaling, a RayJob, port-forward, NetworkPolicies enforced, read-only root.
-#                  Needs root; builds its own tools (containerd, CoreDNS, kube-router, images)
-#                  and installs Debian packages (node-deps.sh) when missing.
+#                  autoscaling (the minReplicas worker kept), a RayJob, port-forward,
+#                  NetworkPolicies enforced, read-only root. Needs root; the build step then also
+#                  builds its tools (containerd, CoreDNS, kube-router, images) and installs its
+#                  Debian packages (node-deps.sh) when missing.
 # `pulumi-smoke` and `deploy` start a control plane if needed.
 #
 # Every check prints "PASS: ..." or "FAIL: ..."; the last line is "N passed, M failed" and the
@@ -83,7 +84,16 @@ ML_TOOLS=(pulumi-yaml) # built only when the multi-language step runs
 step_build() {
   section "build tools (cache: $E2E_CACHE)"
   local t start tools=("${ALL_TOOLS[@]}")
-  [[ " ${STEPS[*]} " == *" node "* ]] && tools+=("${NODE_TOOLS[@]}")
+  if [[ " ${STEPS[*]} " == *" node "* ]]; then
+    tools+=("${NODE_TOOLS[@]}")
+    # the node's images need debootstrap and gcc: its Debian packages come first (as root;
+    # apt-get update, then install; a no-op once they are there)
+    if bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
+      pass "build: the node step's Debian packages are installed ($(tail -n 1 "$RUN_DIR/node-deps.log"))"
+    else
+      fail "build: installing the node step's Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"
+    fi
+  fi
   [[ " ${STEPS[*]} " == *" multi-language "* ]] && tools+=("${ML_TOOLS[@]}")
   for t in "${tools[@]}"; do
     start=$SECONDS
@@ -521,6 +531,8 @@ step_node() {
   if ! bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
     fail "node: installing the Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"; return
   fi
+  # the loopback control plane of the earlier steps is not used by the node: free its CPU
+  if [[ "$CP_STARTED" == 1 ]]; then bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1; CP_STARTED=0; fi
   NODE_STARTED=1 # stop whatever part of it started
   local t0=$SECONDS
   if ! timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/node.sh" start "$NODE_DIR"; then
@@ -612,7 +624,7 @@ source "$HERE/upgrade.sh"
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade node)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do

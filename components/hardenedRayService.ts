@@ -1,39 +1,64 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RayServiceConfig } from "./config/schema";
+import { rayServiceSchemaFor } from "./config/schema";
+import type { ClusterRrsaArgs, ExposureArgs, RayClusterShapeArgs, RayWorkloadArgs } from "./args";
+import { resolveImage } from "./builders/image";
+import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
 import { rayServiceSpec, serveAccess, type ServeAccess } from "./builders/rayService";
 import { k8sObject } from "./resources/k8sObject";
 import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
-/** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
-export interface RayServiceTlsSecretNamesArgs {
-    readonly head: pulumi.Input<string>;
-    readonly worker: pulumi.Input<string>;
+/** One Serve deployment of an application, in Ray Serve's own field names. */
+export interface ServeDeploymentArgs {
+    /** The deployment's class or function name. */
+    name: string;
+    /** @default 1 */
+    num_replicas?: number;
+    /** @default Serve's */
+    max_ongoing_requests?: number;
+    /** Resources of each replica's actor. @default Serve's (1 CPU) */
+    ray_actor_options?: { num_cpus?: number; num_gpus?: number; memory?: number };
 }
 
-export interface HardenedRayServiceArgs {
-    readonly team: string;
-    readonly namespace: string;
-    /** The validated service config (see README, `services[]`). */
-    readonly service: RayServiceConfig;
-    /** Resolved image reference (allowlisted, never `latest`). */
-    readonly image: string;
-    /** Fingerprint of the service's current certificates; a change starts a new cluster (zero-downtime upgrade). */
-    readonly tlsFingerprint: pulumi.Input<string>;
+/** One Serve application (`serveConfigV2.applications[]`). */
+export interface ServeApplicationArgs {
+    name: string;
+    /** Python path of the bound application in the image, e.g. `app.main:deployment`. */
+    import_path: string;
+    /** @default "/" */
+    route_prefix?: string;
+    /** Only `env_vars`, under the rules of a cluster's `env`; downloads are refused. @default none */
+    runtime_env?: { env_vars?: { [key: string]: string } };
+    /** @default [] */
+    deployments?: ServeDeploymentArgs[];
+}
+
+/** A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure. */
+export interface RayServiceArgs extends RayClusterShapeArgs {
+    /** Ray Serve's `serveConfigV2`: at least one application. */
+    serveConfig: { applications: ServeApplicationArgs[] };
+    /** How Serve's port 8000 is reached (`gateway` refused). @default { mode: "private" } */
+    exposure?: ExposureArgs;
+    /** @default { dedicatedRole: false } */
+    rrsa?: ClusterRrsaArgs;
+}
+
+/** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
+export interface RayServiceTlsSecretNamesArgs {
+    head: pulumi.Input<string>;
+    worker: pulumi.Input<string>;
+}
+
+/** One RayService in a team's namespace, whose TLS Secrets (TeamPki, `workload: RayService`) are already there. */
+export interface HardenedRayServiceArgs extends RayWorkloadArgs {
+    /** The service's settings (README, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    service: RayServiceArgs;
     /**
      * The generation slot's TLS Secrets (components/tls/generations.ts).
      * @default `<service>-ray-tls-head` / `-worker` (no generations: only for a service whose certificates never rotate)
      */
-    readonly tlsSecretNames?: RayServiceTlsSecretNamesArgs;
-    /** KubeRay version on the cluster. @default "1.6.2" */
-    readonly kubeRayVersion?: string;
-    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). @default none */
-    readonly podAnnotations?: Record<string, string>;
-    /** Policy ids this service deliberately weakens (documented opt-ins). @default none */
-    readonly policyExceptions?: readonly string[];
-    /** Bump to replace the Ray token. @default 0 */
-    readonly tokenRotation?: number;
+    tlsSecretNames?: RayServiceTlsSecretNamesArgs;
 }
 
 /**
@@ -42,13 +67,17 @@ export interface HardenedRayServiceArgs {
  * Service, and zero-downtime upgrades that keep each cluster generation's certificates.
  */
 export class HardenedRayService extends pulumi.ComponentResource {
+    /** The RayService's name. */
     declare readonly serviceName: pulumi.Output<string>;
+    /** The in-cluster Serve address and the loopback port-forward to 8000. */
     declare readonly access: pulumi.Output<ServeAccess>;
+    /** The Secret holding the service's Ray token. */
     declare readonly tokenSecret: pulumi.Output<string>;
 
     constructor(name: string, args: HardenedRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayService", name, {}, opts);
-        const { team, namespace, service } = args;
+        const { team, namespace } = args;
+        const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
         const token = rayTokenSecret(name, { team, namespace, cluster: service.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-rayservice`,
@@ -64,7 +93,7 @@ export class HardenedRayService extends pulumi.ComponentResource {
                     service,
                     team,
                     namespace,
-                    image: args.image,
+                    image: resolveImage(service.image, service.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

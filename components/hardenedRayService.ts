@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayServiceSchemaFor } from "./config/schema";
-import type { ClusterRrsaArgs, ExposureArgs, RayClusterShapeArgs, RayWorkloadArgs } from "./args";
+import type { RayServiceArgs, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
@@ -8,41 +8,6 @@ import { rayServiceSpec, serveAccess, type ServeAccess } from "./builders/raySer
 import { k8sObject } from "./resources/k8sObject";
 import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
-
-/** One Serve deployment of an application, in Ray Serve's own field names. */
-export interface ServeDeploymentArgs {
-    /** The deployment's class or function name. */
-    name: string;
-    /** @default 1 */
-    num_replicas?: number;
-    /** @default Serve's */
-    max_ongoing_requests?: number;
-    /** Resources of each replica's actor. @default Serve's (1 CPU) */
-    ray_actor_options?: { num_cpus?: number; num_gpus?: number; memory?: number };
-}
-
-/** One Serve application (`serveConfigV2.applications[]`). */
-export interface ServeApplicationArgs {
-    name: string;
-    /** Python path of the bound application in the image, e.g. `app.main:deployment`. */
-    import_path: string;
-    /** @default "/" */
-    route_prefix?: string;
-    /** Only `env_vars`, under the rules of a cluster's `env`; downloads are refused. @default none */
-    runtime_env?: { env_vars?: { [key: string]: string } };
-    /** @default [] */
-    deployments?: ServeDeploymentArgs[];
-}
-
-/** A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure. */
-export interface RayServiceArgs extends RayClusterShapeArgs {
-    /** Ray Serve's `serveConfigV2`: at least one application. */
-    serveConfig: { applications: ServeApplicationArgs[] };
-    /** How Serve's port 8000 is reached (`gateway` refused). @default { mode: "private" } */
-    exposure?: ExposureArgs;
-    /** @default { dedicatedRole: false } */
-    rrsa?: ClusterRrsaArgs;
-}
 
 /** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
 export interface RayServiceTlsSecretNamesArgs {

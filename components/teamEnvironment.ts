@@ -18,7 +18,7 @@ import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
 import { DashboardExposure, type PublicDashboard } from "./dashboardExposure";
-import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
+import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RayServiceArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
 import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "./parseArgs";
 
@@ -53,6 +53,8 @@ export interface TeamEnvironmentArgs {
     clusters?: RayClusterArgs[];
     /** RayJobs, each on a cluster of its own. @default none */
     jobs?: RayJobArgs[];
+    /** Ray Serve deployments (RayServices), each with its own CA and clusters. @default none */
+    services?: RayServiceArgs[];
     /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
     cloud?: CloudArgs;
     /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
@@ -168,6 +170,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
     /** Per RayJob: its CA, token Secret and the commands to follow it. */
     declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
+    /** Per RayService: its in-cluster Serve address, port-forward to 8000, CA and token Secret. */
     declare readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     /** Secret: each Ray Client user's private key, by RayCluster, then by user. */
     declare readonly tlsClientKeys: pulumi.Output<Record<string, Record<string, string>>>;

@@ -81,7 +81,7 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         ]);
         const team = schema.resources["ray-on-ack:index:TeamEnvironment"];
         assert.ok(team.isComponent);
-        assert.deepStrictEqual(Object.keys(team.properties).sort(), ["clusters", "jobs", "namespace", "tlsClientKeys"]);
+        assert.deepStrictEqual(Object.keys(team.properties).sort(), ["clusters", "jobs", "namespace", "services", "tlsClientKeys"]);
         assert.deepStrictEqual([...team.requiredInputs].sort(), ["podCidrs", "podNetwork", "team"]);
         // Values that may come from other resources are Inputs (not plain) in every language.
         assert.strictEqual(team.inputProperties.dashboardPassword.plain, undefined);

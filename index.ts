@@ -59,6 +59,7 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
         namespace: env.namespace,
         clusters: env.clusters,
         jobs: env.jobs,
+        services: env.services,
         tlsClientKeys: env.tlsClientKeys,
     };
 }

@@ -285,6 +285,61 @@ export interface RayJobArgs extends RayClusterShapeArgs {
     submitter?: ResourcesArgs;
 }
 
+/** A Serve replica's actor resources. */
+export interface ServeActorOptionsArgs {
+    num_cpus?: number;
+    num_gpus?: number;
+    /** Bytes. */
+    memory?: number;
+}
+
+/** A Serve application's runtime environment: variables only. */
+export interface ServeRuntimeEnvArgs {
+    /** The replicas' environment variables. @default none */
+    env_vars?: { [key: string]: string };
+}
+
+/** Ray Serve's `serveConfigV2`. */
+export interface ServeConfigArgs {
+    /** At least one application. */
+    applications: ServeApplicationArgs[];
+}
+
+/** One Serve deployment of an application, in Ray Serve's own field names. */
+export interface ServeDeploymentArgs {
+    /** The deployment's class or function name. */
+    name: string;
+    /** @default 1 */
+    num_replicas?: number;
+    /** @default Serve's */
+    max_ongoing_requests?: number;
+    /** Resources of each replica's actor. @default Serve's (1 CPU) */
+    ray_actor_options?: ServeActorOptionsArgs;
+}
+
+/** One Serve application (`serveConfigV2.applications[]`). */
+export interface ServeApplicationArgs {
+    name: string;
+    /** Python path of the bound application in the image, e.g. `app.main:deployment`. */
+    import_path: string;
+    /** @default "/" */
+    route_prefix?: string;
+    /** Only `env_vars`, under the rules of a cluster's `env`; downloads are refused. @default none */
+    runtime_env?: ServeRuntimeEnvArgs;
+    /** @default [] */
+    deployments?: ServeDeploymentArgs[];
+}
+
+/** A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure. */
+export interface RayServiceArgs extends RayClusterShapeArgs {
+    /** Ray Serve's `serveConfigV2`: at least one application. */
+    serveConfig: ServeConfigArgs;
+    /** How Serve's port 8000 is reached (`gateway` refused). @default { mode: "private" } */
+    exposure?: ExposureArgs;
+    /** @default { dedicatedRole: false } */
+    rrsa?: ClusterRrsaArgs;
+}
+
 /** The namespace's ResourceQuota and LimitRange. */
 export interface QuotaArgs {
     /** @default "64" */

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import type { ExposureConfig } from "./config/schema";
-import { basicAuthSecret, dashboardIngress, dashboardLoadBalancerService, ipVersionOf } from "./builders/exposure";
+import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./builders/exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./builders/gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
-import { names } from "./naming";
 import { k8sObject } from "./resources/k8sObject";
 import { PasswordHash } from "./resources/passwordHash";
 import { verifiedAclId } from "./cloud/aclCheck";
@@ -19,6 +18,11 @@ export interface DashboardExposureArgs {
     readonly password?: pulumi.Input<string>;
     /** Read a bring-your-own `aclId`'s entries through the Alibaba Cloud API and refuse a wide one (needs `cloud`). Default false. */
     readonly verifyAcl?: boolean;
+    /**
+     * What is published: `dashboard` (8265 of the RayCluster `cluster`) or `serve` (8000 of the
+     * RayService `cluster`). Exactly that one port, never GCS or Ray Client. Default `dashboard`.
+     */
+    readonly port?: "dashboard" | "serve";
 }
 
 /** What reaches a public dashboard, for the stack outputs. */
@@ -40,32 +44,40 @@ export class DashboardExposure extends pulumi.ComponentResource {
     constructor(name: string, args: DashboardExposureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:exposure:DashboardExposure", name, {}, opts);
         const input = { team: args.team, namespace: args.namespace, cluster: args.cluster };
+        const serve = args.port === "serve";
+        const target: ExposureTarget = serve ? serveTarget(args.cluster) : dashboardTarget(args.cluster);
+        const configKey = serve ? "services" : "clusters";
         const authHeader = "X-Ray-Authorization: Bearer <token>";
         if (args.exposure.mode === "loadbalancer") {
             const e = args.exposure;
             const aclId: pulumi.Output<string> = e.aclId
                 ? args.verifyAcl
-                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:clusters.${args.cluster}.exposure.aclId`, this)
+                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:${configKey}.${args.cluster}.exposure.aclId`, this)
                     : pulumi.output(e.aclId)
                 : new alicloud.slb.Acl(
                       `${name}-acl`,
                       {
-                          name: `${args.namespace}-${args.cluster}-dashboard`,
+                          name: `${args.namespace}-${args.cluster}-${serve ? "serve" : "dashboard"}`,
                           ipVersion: ipVersionOf(e.aclEntries.map((x) => x.cidr)),
-                          entryLists: e.aclEntries.map((x) => ({ entry: x.cidr, comment: x.description ?? "ray-on-ack dashboard" })),
+                          entryLists: e.aclEntries.map((x) => ({ entry: x.cidr, comment: x.description ?? `ray-on-ack ${serve ? "serve" : "dashboard"}` })),
                       },
                       { parent: this },
                   ).id;
-            k8sObject(`${name}-service`, dashboardLoadBalancerService(input, e, aclId), { parent: this });
+            k8sObject(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
             this.publicDashboard = aclId.apply((id) => ({
                 mode: "loadbalancer" as const,
-                service: names.dashboardService(args.cluster),
+                service: target.loadBalancerService,
                 aclId: id,
                 listener: e.listener,
-                authHeader: "Authorization: Bearer <token>",
+                // Serve's HTTP proxy has no Ray token: the ACL alone decides who reaches it.
+                authHeader: serve ? "" : "Authorization: Bearer <token>",
             }));
         } else if (args.exposure.mode === "gateway") {
             const e = args.exposure;
+            if (serve) {
+                // The config refuses it (services[].exposure); the HTTPRoute builders route to the dashboard only.
+                throw new Error(`services.${args.cluster}.exposure: gateway is not supported for a Serve port`);
+            }
             if (args.password === undefined) {
                 throw new Error(`clusters.${args.cluster}.exposure: gateway needs the dashboardPassword secret`);
             }
@@ -78,12 +90,12 @@ export class DashboardExposure extends pulumi.ComponentResource {
             this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
-                throw new Error(`clusters.${args.cluster}.exposure: ingress needs the dashboardPassword secret`);
+                throw new Error(`${configKey}.${args.cluster}.exposure: ingress needs the dashboardPassword secret`);
             }
             const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
-            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd), { parent: this });
-            k8sObject(`${name}-ingress`, dashboardIngress(input, args.exposure), { parent: this, dependsOn: [secret] });
-            this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader });
+            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
+            k8sObject(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
+            this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader: serve ? "Authorization: Basic <user:password>" : authHeader });
         }
         this.registerOutputs({ publicDashboard: this.publicDashboard });
     }

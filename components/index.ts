@@ -10,6 +10,7 @@ export * from "./teamIdentity";
 export * from "./teamNetworkPolicies";
 export * from "./hardenedRayCluster";
 export * from "./hardenedRayJob";
+export * from "./hardenedRayService";
 export * from "./platform";
 export { TeamPki, type TeamPkiArgs, type TeamPkiCluster, type ClusterPki } from "./tls/TeamPki";
 export { RayToken } from "./resources/rayToken";

@@ -20,7 +20,20 @@ export const names = {
         const svc = `${cluster}-head-svc`;
         return [svc, `${svc}.${namespace}`, `${svc}.${namespace}.svc`, `${svc}.${namespace}.svc.cluster.local`];
     },
+    /**
+     * A RayService's clusters are `<service>-<random>`, their head Services `<that>-head-svc`: unknown
+     * in advance, so their certificates name every Service of the namespace, in the two forms KubeRay's
+     * workers dial (`<svc>.<ns>.svc.cluster.local`) and gRPC accepts a wildcard for (at least two dots).
+     */
+    generatedHeadServiceDnsNames: (namespace: string): string[] => [`*.${namespace}.svc`, `*.${namespace}.svc.cluster.local`],
     serviceAccount: (cluster: string, role: RayRole): string => `${cluster}-ray-${role}`,
+    /** KubeRay's ClusterIP Service in front of the active cluster's Serve proxies (port 8000). */
+    serveService: (service: string): string => `${service}-serve-svc`,
+    /** A TLS Secret of one generation slot (0 or 1) of a RayService. */
+    tlsSlotSecret: (service: string, role: "head" | "worker", slot: number): string => `${service}-ray-tls-${role}-${slot}`,
+    servePublicService: (service: string): string => `${service}-serve-public`,
+    serveIngress: (service: string): string => `${service}-serve`,
+    serveBasicAuthSecret: (service: string): string => `${service}-serve-basic-auth`,
     /** KubeRay names the autoscaler Role and RoleBinding after the RayCluster. */
     autoscalerRole: (cluster: string): string => cluster,
     tlsSecret: (cluster: string, role: "head" | "worker"): string => `${cluster}-ray-tls-${role}`,

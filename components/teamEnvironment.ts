@@ -5,6 +5,8 @@ import { MIN_RAY_VERSION } from "./config/schema";
 import { clusterAccess, localPortsFor, type ClusterAccess } from "./builders/access";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
+import { HardenedRayService } from "./hardenedRayService";
+import { serveAccess, type ServeAccess } from "./builders/rayService";
 import { names, type RayRole } from "./naming";
 import { POLICY_IDS } from "./policyIds";
 import { TeamIdentity } from "./teamIdentity";
@@ -16,7 +18,7 @@ import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
 import { DashboardExposure, type PublicDashboard } from "./dashboardExposure";
-import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
+import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RayServiceArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
 import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "./parseArgs";
 
@@ -51,6 +53,8 @@ export interface TeamEnvironmentArgs {
     clusters?: RayClusterArgs[];
     /** RayJobs, each on a cluster of its own. @default none */
     jobs?: RayJobArgs[];
+    /** Ray Serve deployments (RayServices), each with its own CA and clusters. @default none */
+    services?: RayServiceArgs[];
     /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
     cloud?: CloudArgs;
     /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
@@ -98,6 +102,17 @@ export interface JobOutput {
     readonly statusCommand: string;
     /** `kubectl` command printing the submitter's log (the job's output). */
     readonly logsCommand: string;
+}
+
+/** What a team gets per RayService (stack output `services`). */
+export interface ServiceOutput extends ServeAccess {
+    readonly rayVersion: string;
+    /** The service's own CA (both during a CA rotation overlap): every generation of its clusters is issued from it. */
+    readonly caCertificate: string;
+    readonly tokenSecret: string;
+    readonly statusCommand: string;
+    /** Only for services whose Serve port is public on request. */
+    readonly publicServe?: PublicDashboard;
 }
 
 /** What a Ray Client user sets, after writing the certificate, key and CA to files. */
@@ -155,6 +170,8 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
     /** Per RayJob: its CA, token Secret and the commands to follow it. */
     declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
+    /** Per RayService: its in-cluster Serve address, port-forward to 8000, CA and token Secret. */
+    declare readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     /** Secret: each Ray Client user's private key, by RayCluster, then by user. */
     declare readonly tlsClientKeys: pulumi.Output<Record<string, Record<string, string>>>;
 
@@ -175,7 +192,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 namespace,
                 labels: config.labels,
                 quota: config.quota,
-                loadBalancers: config.clusters.filter((c) => c.exposure.mode === "loadbalancer").length,
+                loadBalancers: [...config.clusters, ...config.services].filter((c) => c.exposure.mode === "loadbalancer").length,
                 rrsa: Object.keys(ramRoleNames).length > 0,
             },
             { parent: this },
@@ -314,7 +331,46 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             }));
         }
 
+        const serviceOutputs: Record<string, pulumi.Output<ServiceOutput>> = {};
+        for (const s of config.services) {
+            const tls = pki.clusters[s.name];
+            new HardenedRayService(
+                `${name}-${s.name}`,
+                {
+                    team,
+                    namespace,
+                    service: s,
+                    security: config.security,
+                    tlsFingerprint: tls.fingerprint,
+                    tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
+                    kubeRayVersion: config.kubeRayVersion,
+                    podAnnotations,
+                    policyExceptions: workloadExceptions({ name: s.name, kind: "RayService", shape: s }),
+                },
+                // Every generation slot exists before a cluster can mount one.
+                { ...ready, dependsOn: [...ready.dependsOn, ...(tls.slotSecrets ?? [])] },
+            );
+            const base = tls.caBundlePem.apply((caCertificate) => ({
+                ...serveAccess(namespace, s.name),
+                rayVersion: s.rayVersion,
+                caCertificate,
+                tokenSecret: names.tokenSecret(s.name),
+                statusCommand: `kubectl -n ${namespace} get rayservice ${s.name}`,
+            }));
+            if (s.exposure.mode === "private") {
+                serviceOutputs[s.name] = base;
+            } else {
+                const exposure = new DashboardExposure(
+                    `${name}-${s.name}-serve`,
+                    { team, namespace, cluster: s.name, exposure: s.exposure, password, verifyAcl: verifyAcl ?? false, port: "serve" },
+                    ready,
+                );
+                serviceOutputs[s.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe }));
+            }
+        }
+
         this.namespace = pulumi.output(namespace);
+        this.services = pulumi.all(serviceOutputs);
         this.clusters = pulumi.all(clusterOutputs);
         this.jobs = pulumi.all(jobOutputs);
         // Only RayClusters take Ray Client connections; a cluster without clients has no entry.
@@ -326,6 +382,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             namespace: this.namespace,
             clusters: this.clusters,
             jobs: this.jobs,
+            services: this.services,
             tlsClientKeys: this.tlsClientKeys,
         });
     }

@@ -8,6 +8,7 @@ import { CHECKS } from "./checks";
 import { PackConfig, PolicyPackConfigFile, resolvePolicyPackConfigFile } from "./config";
 import { EvaluationContext, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource, describe } from "./resource";
+import { isRayResource } from "./pod-templates";
 
 export type CheckStatus = "pass" | "fail" | "exception" | "not-applicable";
 
@@ -43,6 +44,8 @@ export interface PostureReport {
     config: Record<string, PackConfig>;
     totals: Record<CheckStatus, number>;
     checks: CheckResult[];
+    /** The Ray workloads the checks covered (RayClusters, RayJobs, RayServices), as messages name them. */
+    workloads: string[];
 }
 
 export interface PostureOptions extends EvaluationContext {
@@ -78,7 +81,8 @@ export function evaluatePosture(resources: PolicyResource[], options: PostureOpt
     for (const c of checks) {
         totals[c.status]++;
     }
-    return { ...(options.stack !== undefined ? { stack: options.stack } : {}), config: Object.fromEntries(configs), totals, checks };
+    const workloads = resources.filter(isRayResource).map(describe).sort();
+    return { ...(options.stack !== undefined ? { stack: options.stack } : {}), config: Object.fromEntries(configs), totals, checks, workloads };
 }
 
 function cell(text: string): string {
@@ -105,6 +109,9 @@ export function postureMarkdown(report: PostureReport): string {
     for (const c of report.checks) {
         const resources = [...new Set(c.offending.map((o) => o.resource))].join(", ");
         lines.push(`| \`${c.id}\` ${cell(c.title)} | ${c.seedSection} | ${STATUS_TEXT[c.status]} | ${cell(resources)} |`);
+    }
+    if ((report.workloads ?? []).length > 0) {
+        lines.push("", "## Ray workloads", "", ...report.workloads.map((w) => `- ${w}`));
     }
     const withFindings = report.checks.filter((c) => c.offending.length > 0);
     if (withFindings.length > 0) {

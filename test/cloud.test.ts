@@ -77,6 +77,9 @@ describe("RRSA documents", () => {
             "system:serviceaccount:ray-team-b:analytics-ray-worker",
             "system:serviceaccount:ray-team-b:nightly-etl-ray-head",
             "system:serviceaccount:ray-team-b:nightly-etl-ray-worker",
+            // The RayService's clusters read their model from the team's OSS prefix like any Ray pod.
+            "system:serviceaccount:ray-team-b:sentiment-ray-head",
+            "system:serviceaccount:ray-team-b:sentiment-ray-worker",
         ]);
         const attachment = resources.find((r) => r.type === "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")!;
         assert.deepEqual(attachment.inputs, { policyName: "team-b-rrsa-ray", policyType: "Custom", roleName: "ray-team-b" });

@@ -31,13 +31,13 @@ describe("identity per cluster (team-a, team-b under mocks)", function () {
             resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.state.secretState?.request?.cluster).map((r) => [r.state.secretState.request.cluster, r.state.secretState]),
         );
 
-    it("registers one PKI, with its own CA, per RayCluster and RayJob", () => {
+    it("registers one PKI, with its own CA, per RayCluster, RayJob and RayService", () => {
         const aPki = pkiStates(aResources);
         const bPki = pkiStates(bResources);
         assert.deepEqual(Object.keys(aPki).sort(), ["notebooks", "training"]);
-        assert.deepEqual(Object.keys(bPki).sort(), ["analytics", "nightly-etl"]);
+        assert.deepEqual(Object.keys(bPki).sort(), ["analytics", "nightly-etl", "sentiment"]);
         const cas = [...Object.values(aPki), ...Object.values(bPki)].map((s: any) => s.ca.certPem);
-        assert.equal(new Set(cas).size, 4);
+        assert.equal(new Set(cas).size, 5);
         // Each cluster's TLS Secrets trust its own CA and nothing else.
         for (const s of a.filter((o) => o.kind === "Secret" && o.type === "kubernetes.io/tls")) {
             const cluster = s.metadata.labels[LABELS.cluster];

@@ -4,7 +4,7 @@ import { ajvErrors, KUBERAY_CRDS, kubeRayValidators, requireSharedData, validate
 import { manifests, renderedStack } from "./helpers/render";
 import { listStacks } from "../scripts/lib/stackFile";
 
-const CUSTOM_KINDS = new Set(["RayCluster", "RayJob"]);
+const CUSTOM_KINDS = new Set(["RayCluster", "RayJob", "RayService"]);
 
 describe("conformance: every rendered object against the Kubernetes and KubeRay v1.6.2 schemas", function () {
     const teamStacks = listStacks().filter((s) => s !== "platform");
@@ -14,7 +14,7 @@ describe("conformance: every rendered object against the Kubernetes and KubeRay 
     });
 
     for (const stack of teamStacks) {
-        it(`${stack}: built-in kinds pass the Kubernetes schema, RayCluster/RayJob the KubeRay CRD (strict)`, async () => {
+        it(`${stack}: built-in kinds pass the Kubernetes schema, RayCluster/RayJob/RayService the KubeRay CRD (strict)`, async () => {
             const objs = manifests(renderedStack(stack).out);
             const kuberay = kubeRayValidators("v1.6.2");
             let customs = 0;

@@ -44,6 +44,13 @@ describe("dynamic providers' mock answers (what the renderer and tests store und
         // A PKI request names the cluster and a rotation too: the token's answer must not take it.
         const pki = Object.fromEntries(rayPkiMockAnswer.inputKeys.map((k) => [k, 1]));
         assert.deepEqual([rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, pki)), [true, false]);
+        // `workload` is optional (RayServices only): a RayCluster's PKI without it is still the PKI's, and nothing else is.
+        const { workload: _w, ...clusterPki } = pki;
+        void _w;
+        assert.deepEqual([rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, clusterPki)), [true, false]);
+        const { cluster: _c, ...noCluster } = clusterPki;
+        void _c;
+        assert.equal(answers(rayPkiMockAnswer, noCluster), false, "a required key stays required");
     });
 
     it("answers with what create stores", async () => {

@@ -1,7 +1,7 @@
 /**
  * The documented shape of a team stack's outputs (README.md, "Stack outputs"), checked
  * against real renders of team-a (private clusters, a TLS client) and team-b (a public
- * dashboard, a RayJob). Fields may be added; the documented ones must stay as documented, and
+ * dashboard, a RayJob, a private RayService). Fields may be added; the documented ones must stay as documented, and
  * secret material must never be a plain output.
  */
 import * as assert from "node:assert/strict";
@@ -98,6 +98,24 @@ describe("stack outputs (documented shape)", function () {
                     assert.ok(find(objects, "Secret", j.namespace, j.tokenSecret));
                     assert.equal(j.statusCommand, `kubectl -n ${j.namespace} get rayjob ${name}`);
                     assert.match(j.logsCommand, new RegExp(`^kubectl -n ${j.namespace} logs -l .*ray-on-ack\\.io/cluster=${name}`));
+                }
+            });
+
+            it("gives each RayService its serve address, port-forward to 8000, CA and commands", () => {
+                assert.deepEqual(Object.keys(outputs.services), stack === "team-b" ? ["sentiment"] : []);
+                for (const [name, s] of Object.entries<any>(outputs.services)) {
+                    assert.equal(s.namespace, outputs.namespace);
+                    assert.ok(find(objects, "RayService", s.namespace, name), `RayService ${name}`);
+                    assert.equal(s.serveService, `${name}-serve-svc`);
+                    assert.equal(s.serveAddress, `http://${name}-serve-svc.${s.namespace}.svc.cluster.local:8000`);
+                    assert.equal(s.localPort, 22000 + localPortSlot(s.namespace, name));
+                    assert.equal(s.servePortForward, `kubectl -n ${s.namespace} port-forward --address 127.0.0.1 svc/${name}-serve-svc ${s.localPort}:8000`);
+                    assert.equal(s.localUrl, `http://127.0.0.1:${s.localPort}`);
+                    assert.equal(s.rayVersion, find(objects, "RayService", s.namespace, name)!.spec.rayClusterConfig.rayVersion);
+                    assert.ok(new crypto.X509Certificate(s.caCertificate).ca, "the service's own CA");
+                    assert.ok(find(objects, "Secret", s.namespace, s.tokenSecret));
+                    assert.equal(s.statusCommand, `kubectl -n ${s.namespace} get rayservice ${name}`);
+                    assert.equal(s.publicServe, undefined, "team-b's service is private");
                 }
             });
 

@@ -17,7 +17,11 @@ const PROVIDER_DIR = path.join(__dirname, "..", "provider");
 type Json = Record<string, any>;
 
 /** Keys only the program reads, and a removed key refused with a pointer: not component args. */
-const NOT_ARGS = new Set(["platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes", "hostPath"]);
+const NOT_ARGS = new Set([
+    "platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes", "hostPath",
+    // A Serve runtime_env's refused keys (components/config/serve.ts): named in the schema only to refuse them.
+    "pip", "conda", "uv", "working_dir", "py_modules", "py_executable", "container", "image_uri",
+]);
 /** Component args that are not config: what the program brings along. */
 const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl"]);
 
@@ -81,7 +85,7 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         ]);
         const team = schema.resources["ray-on-ack:index:TeamEnvironment"];
         assert.ok(team.isComponent);
-        assert.deepStrictEqual(Object.keys(team.properties).sort(), ["clusters", "jobs", "namespace", "tlsClientKeys"]);
+        assert.deepStrictEqual(Object.keys(team.properties).sort(), ["clusters", "jobs", "namespace", "services", "tlsClientKeys"]);
         assert.deepStrictEqual([...team.requiredInputs].sort(), ["podCidrs", "podNetwork", "team"]);
         // Values that may come from other resources are Inputs (not plain) in every language.
         assert.strictEqual(team.inputProperties.dashboardPassword.plain, undefined);

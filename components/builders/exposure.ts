@@ -26,7 +26,68 @@ export interface ExposureInput {
     readonly cluster: string;
 }
 
+/**
+ * What an exposure publishes: exactly one port of one workload. The dashboard (8265) of a
+ * RayCluster, or the Serve port (8000) of a RayService; never both, never GCS or Ray Client.
+ */
+export interface ExposureTarget {
+    readonly what: string;
+    /** The container port behind the listener. */
+    readonly port: number;
+    readonly portName: string;
+    /** Pods behind the LoadBalancer Service. */
+    readonly selector: Record<string, string>;
+    /** The ClusterIP Service the Ingress routes to. */
+    readonly backendService: string;
+    readonly loadBalancerService: string;
+    readonly ingress: string;
+    readonly basicAuthSecret: string;
+}
+
+export function dashboardTarget(cluster: string): ExposureTarget {
+    return {
+        what: "Ray dashboard",
+        port: RAY_PORTS.dashboard,
+        portName: "dashboard",
+        selector: { [LABELS.rayCluster]: cluster, [LABELS.rayNodeType]: "head" },
+        backendService: names.headService(cluster),
+        loadBalancerService: names.dashboardService(cluster),
+        ingress: names.dashboardIngress(cluster),
+        basicAuthSecret: names.basicAuthSecret(cluster),
+    };
+}
+
+/**
+ * A RayService's Serve port. The CLB reaches the service's pods whose Serve proxy KubeRay found
+ * healthy (`ray.io/serve: "true"`), of whichever cluster generation; the Ingress routes to KubeRay's
+ * serve Service, which follows the active cluster.
+ */
+export function serveTarget(service: string): ExposureTarget {
+    return {
+        what: "Ray Serve",
+        port: RAY_PORTS.serve,
+        portName: "serve",
+        selector: { [LABELS.cluster]: service, [SERVE_LABEL]: "true" },
+        backendService: names.serveService(service),
+        loadBalancerService: names.servePublicService(service),
+        ingress: names.serveIngress(service),
+        basicAuthSecret: names.serveBasicAuthSecret(service),
+    };
+}
+
+/** KubeRay's label on the pods whose Serve proxy is healthy (its serve Service selects it too). */
+export const SERVE_LABEL = "ray.io/serve";
+
 export function dashboardLoadBalancerService(input: ExposureInput, exposure: LoadBalancerExposure, aclId: pulumi.Input<string>): Record<string, unknown> {
+    return loadBalancerService(input, exposure, aclId, dashboardTarget(input.cluster));
+}
+
+export function loadBalancerService(
+    input: ExposureInput,
+    exposure: LoadBalancerExposure,
+    aclId: pulumi.Input<string>,
+    target: ExposureTarget,
+): Record<string, unknown> {
     const https = exposure.listener === "https";
     const annotations: Record<string, string> = {
         [`${CLB}address-type`]: exposure.addressType,
@@ -44,7 +105,7 @@ export function dashboardLoadBalancerService(input: ExposureInput, exposure: Loa
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: objectMeta(names.dashboardService(input.cluster), input.namespace, input.team, {
+        metadata: objectMeta(target.loadBalancerService, input.namespace, input.team, {
             annotations,
             // The cleartext intranet listener is a second, separately granted opt-in.
             policyExceptions: https ? [POLICY_IDS.serviceNotPublic] : [POLICY_IDS.serviceNotPublic, POLICY_IDS.clbHttpsListener],
@@ -54,11 +115,11 @@ export function dashboardLoadBalancerService(input: ExposureInput, exposure: Loa
             // No SNAT to a node address on the way in: pods see the CLB's own addresses (https)
             // or the client's (tcp), which is what the NetworkPolicy admits.
             externalTrafficPolicy: "Local",
-            selector: { [LABELS.rayCluster]: input.cluster, [LABELS.rayNodeType]: "head" },
+            selector: { ...target.selector },
             ports: [
                 https
-                    ? { name: "https", protocol: "TCP", port: HTTPS_LISTENER_PORT, targetPort: RAY_PORTS.dashboard }
-                    : { name: "dashboard", protocol: "TCP", port: RAY_PORTS.dashboard, targetPort: RAY_PORTS.dashboard },
+                    ? { name: "https", protocol: "TCP", port: HTTPS_LISTENER_PORT, targetPort: target.port }
+                    : { name: target.portName, protocol: "TCP", port: target.port, targetPort: target.port },
             ],
         },
     };
@@ -76,21 +137,26 @@ export function ingressControllerPeer(exposure: IngressExposure): { namespace: s
 }
 
 /** The htpasswd Secret: ingress-nginx reads the key `auth` (the default), Envoy Gateway `.htpasswd`. */
-export function basicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>, key = "auth"): Record<string, unknown> {
+export function basicAuthSecret(
+    input: ExposureInput,
+    htpasswd: pulumi.Input<string>,
+    key = "auth",
+    target: ExposureTarget = dashboardTarget(input.cluster),
+): Record<string, unknown> {
     return {
         apiVersion: "v1",
         kind: "Secret",
-        metadata: objectMeta(names.basicAuthSecret(input.cluster), input.namespace, input.team),
+        metadata: objectMeta(target.basicAuthSecret, input.namespace, input.team),
         type: "Opaque",
         stringData: { [key]: htpasswd },
     };
 }
 
-export function dashboardIngress(input: ExposureInput, exposure: IngressExposure): Record<string, unknown> {
+export function dashboardIngress(input: ExposureInput, exposure: IngressExposure, target: ExposureTarget = dashboardTarget(input.cluster)): Record<string, unknown> {
     const annotations: Record<string, string> = {
         "nginx.ingress.kubernetes.io/auth-type": "basic",
-        "nginx.ingress.kubernetes.io/auth-secret": names.basicAuthSecret(input.cluster),
-        "nginx.ingress.kubernetes.io/auth-realm": `Ray dashboard ${input.namespace}/${input.cluster}`,
+        "nginx.ingress.kubernetes.io/auth-secret": target.basicAuthSecret,
+        "nginx.ingress.kubernetes.io/auth-realm": `${target.what} ${input.namespace}/${input.cluster}`,
         "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
         "nginx.ingress.kubernetes.io/backend-protocol": "HTTP",
     };
@@ -100,7 +166,7 @@ export function dashboardIngress(input: ExposureInput, exposure: IngressExposure
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: objectMeta(names.dashboardIngress(input.cluster), input.namespace, input.team, { annotations, policyExceptions: [POLICY_IDS.ingressAuthenticated] }),
+        metadata: objectMeta(target.ingress, input.namespace, input.team, { annotations, policyExceptions: [POLICY_IDS.ingressAuthenticated] }),
         spec: {
             ingressClassName: exposure.ingressClassName,
             tls: [{ hosts: [exposure.host], secretName: exposure.tlsSecretName }],
@@ -112,7 +178,7 @@ export function dashboardIngress(input: ExposureInput, exposure: IngressExposure
                             {
                                 path: "/",
                                 pathType: "Prefix",
-                                backend: { service: { name: names.headService(input.cluster), port: { number: RAY_PORTS.dashboard } } },
+                                backend: { service: { name: target.backendService, port: { number: target.port } } },
                             },
                         ],
                     },

@@ -9,3 +9,4 @@ export * from "./podSecurity";
 export * from "./rayCluster";
 export * from "./rayJob";
 export * from "./tokenSecret";
+export * from "./rayService";

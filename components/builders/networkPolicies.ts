@@ -19,6 +19,7 @@ export interface ClusterFlows {
     readonly name: string;
     readonly kind: RayClusterKind;
     readonly autoscaling: boolean;
+    /** A RayCluster's dashboard exposure; a RayService's Serve-port exposure (its dashboard stays private). */
     readonly exposure: ExposureConfig;
 }
 
@@ -34,7 +35,10 @@ type Rule = Record<string, unknown>;
 
 const RAY_ROLES = { key: LABELS.role, operator: "In", values: ["head", "worker"] };
 
-/** Pods of one cluster. RayClusters by KubeRay's label; a RayJob's cluster by ours (its `ray.io/cluster` is random). */
+/**
+ * Pods of one cluster. RayClusters by KubeRay's label; a RayJob's or RayService's clusters by ours
+ * (their `ray.io/cluster` is random; a RayService's old and pending clusters share our label).
+ */
 export function memberSelector(c: { name: string; kind: RayClusterKind }): Selector {
     return c.kind === "RayCluster"
         ? { matchLabels: { [LABELS.rayCluster]: c.name } }
@@ -79,6 +83,34 @@ function policy(input: NetworkPolicyInput, name: string, podSelector: Selector, 
     };
 }
 
+/** Where an exposure's traffic comes from at the pod: the CLB (https), the ACL's sources (tcp) or the ingress controller. */
+function exposureSources(exposure: ExposureConfig): Rule[] {
+    if (exposure.mode === "loadbalancer") {
+        // HTTPS: the CLB proxies, so the pods see its backend range and the ACL is enforced at the CLB.
+        // TCP (intranet opt-in): the client's own address arrives, so admit exactly the ACL's sources.
+        const sources = exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (exposure.sourceCidrs ?? exposure.aclEntries.map((e) => e.cidr));
+        return sources.map((cidr) => ({ ipBlock: { cidr } }));
+    }
+    if (exposure.mode === "ingress" || exposure.mode === "gateway") {
+        const controller = exposure.mode === "ingress" ? ingressControllerPeer(exposure) : gatewayProxyPeer(exposure);
+        return [{ namespaceSelector: namespaceNamed(controller.namespace), podSelector: { matchLabels: controller.podLabels } }];
+    }
+    return [];
+}
+
+/**
+ * Serve's port 8000 on every node of a RayService (a proxy runs on each): from the team's own pods
+ * and the allowed namespaces, and from the exposure's sources when it is exposed. Nothing else.
+ */
+function serveIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
+    const from: Rule[] = [
+        { podSelector: {} },
+        ...input.network.allowedNamespaces.map((ns) => ({ namespaceSelector: namespaceNamed(ns) })),
+        ...exposureSources(c.exposure),
+    ];
+    return [{ from, ports: tcp(RAY_PORTS.serve) }];
+}
+
 function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
     const net = input.network;
     const rules: Rule[] = [];
@@ -90,21 +122,18 @@ function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
     }
     // The operator reads job status from the dashboard.
     rules.push({ from: [{ namespaceSelector: namespaceNamed(net.operatorNamespace) }], ports: tcp(RAY_PORTS.dashboard) });
+    if (c.kind === "RayService") {
+        // The RayService controller checks the head's Serve proxy at <pod IP>:8000/-/healthz and only then
+        // labels the head `ray.io/serve=true`, which the serve Service selects (KubeRay 1.6 CheckProxyActorHealth).
+        rules.push({ from: [{ namespaceSelector: namespaceNamed(net.operatorNamespace) }], ports: tcp(RAY_PORTS.serve) });
+    }
     if (c.kind === "RayJob") {
         rules.push({ from: [{ podSelector: submitterSelector(c.name) }], ports: tcp(RAY_PORTS.dashboard) });
     }
-    if (c.exposure.mode === "loadbalancer") {
-        // HTTPS: the CLB proxies, so the pods see its backend range and the ACL is enforced at the CLB.
-        // TCP (intranet opt-in): the client's own address arrives, so admit exactly the ACL's sources.
-        const sources =
-            c.exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (c.exposure.sourceCidrs ?? c.exposure.aclEntries.map((e) => e.cidr));
-        rules.push({ from: sources.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(RAY_PORTS.dashboard) });
-    } else if (c.exposure.mode === "ingress" || c.exposure.mode === "gateway") {
-        const controller = c.exposure.mode === "ingress" ? ingressControllerPeer(c.exposure) : gatewayProxyPeer(c.exposure);
-        rules.push({
-            from: [{ namespaceSelector: namespaceNamed(controller.namespace), podSelector: { matchLabels: controller.podLabels } }],
-            ports: tcp(RAY_PORTS.dashboard),
-        });
+    // A RayService's exposure is its Serve port's (serveIngressRules), never the dashboard.
+    const sources = c.kind === "RayService" ? [] : exposureSources(c.exposure);
+    if (sources.length > 0) {
+        rules.push({ from: sources, ports: tcp(RAY_PORTS.dashboard) });
     }
     return rules;
 }
@@ -134,6 +163,9 @@ export function networkPolicyObjects(input: NetworkPolicyInput): Record<string, 
             }),
             policy(input, `${c.name}-head-ingress`, headSelector(c), { ingress: headIngressRules(input, c) }),
         );
+        if (c.kind === "RayService") {
+            out.push(policy(input, `${c.name}-serve-ingress`, members, { ingress: serveIngressRules(input, c) }));
+        }
         if (c.kind === "RayJob") {
             out.push(
                 policy(input, `${c.name}-submitter-egress`, submitterSelector(c.name), {

@@ -1,6 +1,6 @@
 /**
- * The `ray.io/v1` RayCluster spec, shared by HardenedRayCluster and HardenedRayJob
- * (a RayJob's `rayClusterSpec` is the same object). Pure: plain data in, plain data out;
+ * The `ray.io/v1` RayCluster spec, shared by HardenedRayCluster, HardenedRayJob and
+ * HardenedRayService (a RayJob's `rayClusterSpec` and a RayService's `rayClusterConfig` are the same object). Pure: plain data in, plain data out;
  * only the TLS fingerprint may be a Pulumi input, placed as-is.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -18,7 +18,7 @@ import {
     writableHomeEnv,
 } from "./podSecurity";
 
-export type RayClusterKind = "RayCluster" | "RayJob";
+export type RayClusterKind = "RayCluster" | "RayJob" | "RayService";
 
 export interface RayClusterSpecInput {
     /** Whether the spec is a RayCluster's or a RayJob's `rayClusterSpec`. */
@@ -36,6 +36,11 @@ export interface RayClusterSpecInput {
     readonly kubeRayVersion: string;
     /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
     readonly podAnnotations?: Record<string, string>;
+    /**
+     * The TLS Secrets the pods mount. Default `<cluster>-ray-tls-<role>`; a RayService's generation
+     * slot (components/tls/generations.ts), so that its old cluster keeps its own until the switch.
+     */
+    readonly tlsSecretNames?: { readonly head: pulumi.Input<string>; readonly worker: pulumi.Input<string> };
 }
 
 export const HEAD_CONTAINER = "ray-head";
@@ -52,9 +57,15 @@ import { rayTlsEnv as tlsEnv } from "@ray-on-ack/common";
 
 export { tlsEnv };
 
-function tlsVolume(cluster: string, role: "head" | "worker"): Record<string, unknown> {
+function tlsVolume(input: RayClusterSpecInput, role: "head" | "worker"): Record<string, unknown> {
+    const secretName = input.tlsSecretNames?.[role] ?? names.tlsSecret(input.cluster.name, role);
     // 0440 with fsGroup 100: readable by the ray user's group, by nobody else.
-    return { name: TLS_VOLUME, secret: { secretName: names.tlsSecret(cluster, role), defaultMode: 0o440 } };
+    return { name: TLS_VOLUME, secret: { secretName, defaultMode: 0o440 } };
+}
+
+/** Ray Serve's HTTP proxy runs on every node of a RayService; KubeRay builds its serve Service from the head's port named `serve`. */
+function servePorts(input: RayClusterSpecInput): { name: string; containerPort: number }[] {
+    return input.kind === "RayService" ? [{ name: "serve", containerPort: RAY_PORTS.serve }] : [];
 }
 
 const tlsMount = { name: TLS_VOLUME, mountPath: TLS_MOUNT.dir, readOnly: true };
@@ -126,7 +137,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string
                     volumeMounts: [tlsMount, ...dirs.mounts, ...options.mounts],
                 },
             ],
-            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
+            volumes: [tlsVolume(input, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
         },
     };
 }
@@ -141,6 +152,7 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
             { name: "dashboard", containerPort: RAY_PORTS.dashboard },
             { name: "client", containerPort: RAY_PORTS.client },
             { name: "metrics", containerPort: RAY_PORTS.metrics },
+            ...servePorts(input),
         ],
         resources: resourceRequirements(cluster.head.cpu, cluster.head.memory),
     };
@@ -171,7 +183,7 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
 function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): Record<string, unknown> {
     const container = {
         name: WORKER_CONTAINER,
-        ports: [{ name: "metrics", containerPort: RAY_PORTS.metrics }],
+        ports: [{ name: "metrics", containerPort: RAY_PORTS.metrics }, ...servePorts(input)],
         resources: resourceRequirements(group.cpu, group.memory, group.gpu, group.sharedGpu),
     };
     const podExtras: Record<string, unknown> = {};
@@ -251,7 +263,8 @@ export function rayClusterSpec(input: RayClusterSpecInput): Record<string, unkno
     if (input.kind === "RayCluster") {
         // Ray reloads neither certificates nor tokens: a rotation changes the pod templates, and
         // Recreate (KubeRay >= 1.6: the head pod carries a hash of the spec) restarts every pod.
-        // A RayJob's cluster lives as long as its job, so it needs none.
+        // A RayJob's cluster lives as long as its job, so it needs none; a RayService replaces its
+        // cluster by a new one on every spec change (its own upgradeStrategy, NewCluster).
         spec.upgradeStrategy = { type: "Recreate" };
     }
     return spec;

@@ -23,6 +23,7 @@ import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
+import { serveConfigSchemaFor } from "./serve";
 import { gatewayExposureFields } from "./gatewayExposure";
 import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
 
@@ -377,6 +378,42 @@ export const rayJobSchemaFor = (ctx: SchemaContext) =>
             }
         });
 
+/** A generated cluster name: the same refusal as for a RayJob, with the reason (README "RayService"). */
+const AUTOSCALING_GENERATED_NAME = (what: string) =>
+    `is not supported for a ${what}: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the worker groups instead`;
+
+/**
+ * A Ray Serve deployment (KubeRay RayService). KubeRay names its clusters `<name>-<random>` and
+ * makes a new one on every spec change (zero-downtime upgrade), so: no autoscaling (as a RayJob),
+ * and `exposure` is the Serve port's (8000): the dashboard of a service stays private.
+ */
+export const rayServiceSchemaFor = (ctx: SchemaContext) =>
+    z
+        .strictObject({
+            /** At most 40: KubeRay appends `-<5 random>` and `-head-svc` (a Service name is a 63-character DNS label). */
+            name: dnsLabel(40),
+            ...clusterShapeFor(ctx),
+            /** Ray Serve's `serveConfigV2`: applications and their deployments (README "RayService"). */
+            serveConfig: serveConfigSchemaFor(envVars),
+            /** Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, as a cluster's dashboard. */
+            exposure: exposure.default({ mode: "private" }),
+            rrsa: rrsa.default({ dedicatedRole: false }),
+        })
+        .superRefine(checkImage(ctx))
+        .superRefine(checkVolumeClashes)
+        .superRefine((s, c) => {
+            if (s.autoscaling.enabled) {
+                c.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: AUTOSCALING_GENERATED_NAME("RayService") });
+            }
+            if (s.exposure.mode === "gateway") {
+                c.addIssue({
+                    code: "custom",
+                    path: ["exposure", "mode"],
+                    message: "gateway is not supported for a RayService's Serve port yet (its HTTPRoute and SecurityPolicy route to a dashboard); use loadbalancer or ingress",
+                });
+            }
+        });
+
 function duplicateNames(items: readonly { name: string }[], what: string, c: z.RefinementCtx, path: (string | number)[] = []): void {
     const seen = new Set<string>();
     items.forEach((item, i) => {
@@ -625,6 +662,8 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                 .default("1.6.2"),
             clusters: z.array(rayClusterSchemaFor(ctx)).default([]),
             jobs: z.array(rayJobSchemaFor(ctx)).default([]),
+            /** Ray Serve deployments (KubeRay RayServices). Default none. */
+            services: z.array(rayServiceSchemaFor(ctx)).default([]),
             cloud: cloudSchema.optional(),
             rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})),
             /** Secret config: the dashboard basic-auth password (ingress exposure). Never printed. */
@@ -635,16 +674,23 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             historyServer: z.boolean().default(false),
         })
         .superRefine((t, c) => {
-            if (t.clusters.length + t.jobs.length === 0) {
-                c.addIssue({ code: "custom", path: ["clusters"], message: "a team stack needs at least one RayCluster or RayJob" });
+            if (t.clusters.length + t.jobs.length + t.services.length === 0) {
+                c.addIssue({ code: "custom", path: ["clusters"], message: "a team stack needs at least one RayCluster, RayJob or RayService" });
             }
-            // RayClusters and RayJobs share the namespace's Secret, ServiceAccount and Role names.
+            // RayClusters, RayJobs and RayServices share the namespace's Secret, ServiceAccount and Role names.
             const taken = new Set(t.clusters.map((k) => k.name));
             t.jobs.forEach((j, i) => {
                 if (taken.has(j.name)) {
                     c.addIssue({ code: "custom", path: ["jobs", i, "name"], message: `duplicate RayCluster/RayJob name '${j.name}'` });
                 }
             });
+            const takenByClusterOrJob = new Set([...taken, ...t.jobs.map((j) => j.name)]);
+            t.services.forEach((s, i) => {
+                if (takenByClusterOrJob.has(s.name)) {
+                    c.addIssue({ code: "custom", path: ["services", i, "name"], message: `'${s.name}' is already a RayCluster or RayJob name: they share Secret, ServiceAccount and NetworkPolicy names` });
+                }
+            });
+            duplicateNames(t.services, "RayService", c, ["services"]);
             duplicateNames(t.clusters, "RayCluster", c, ["clusters"]);
             duplicateNames(t.jobs, "RayJob", c, ["jobs"]);
             const rayClusterNames = t.clusters.map((k) => k.name);
@@ -658,7 +704,8 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     message: "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
                 });
             }
-            t.clusters.forEach((k, i) => {
+            const ingressExposed = [...t.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })), ...t.services.map((k, i) => ({ k, at: `services[${i}]` }))];
+            ingressExposed.forEach(({ k, at }) => {
                 if (k.exposure.mode !== "ingress" && k.exposure.mode !== "gateway") {
                     return;
                 }
@@ -666,7 +713,7 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     c.addIssue({
                         code: "custom",
                         path: ["dashboardPassword"],
-                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ${k.exposure.mode}`,
+                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by ${at}.exposure.mode ${k.exposure.mode}`,
                     });
                 } else {
                     for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {
@@ -691,6 +738,7 @@ export const DEFAULT_SCHEMA_CONTEXT: SchemaContext = securitySchema.parse({});
 export const teamConfigSchema = teamConfigSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 export const rayClusterSchema = rayClusterSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 export const rayJobSchema = rayJobSchemaFor(DEFAULT_SCHEMA_CONTEXT);
+export const rayServiceSchema = rayServiceSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 export { securitySchema };
 
 const quotaTreeChild = z.strictObject({
@@ -735,6 +783,8 @@ export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type RayClusterConfig = z.infer<typeof rayClusterSchema>;
 export type RayJobConfig = z.infer<typeof rayJobSchema>;
+export type RayServiceConfig = z.infer<typeof rayServiceSchema>;
+export type ServeConfig = RayServiceConfig["serveConfig"];
 export type WorkerGroupConfig = z.infer<typeof workerGroup>;
 export type ImageConfig = z.infer<typeof imageSchema>;
 export type ExposureConfig = z.infer<typeof exposure>;

@@ -14,6 +14,8 @@ export interface DynamicMockAnswer {
      * placeholders, registered as undefined, do not count).
      */
     readonly inputKeys: readonly string[];
+    /** Those of `inputKeys` a resource may leave out (RayPki's `workload`, set for RayServices only). */
+    readonly optionalInputKeys?: readonly string[];
     /** The state `create` stores for these inputs. */
     state(inputs: Record<string, any>): Promise<Record<string, any>>;
 }
@@ -21,13 +23,21 @@ export interface DynamicMockAnswer {
 /** Whether a dynamic resource's inputs are those of this provider. */
 export function answers(answer: DynamicMockAnswer, inputs: Record<string, unknown>): boolean {
     const given = Object.keys(inputs).filter((k) => inputs[k] !== undefined);
-    return given.length === answer.inputKeys.length && given.every((k) => answer.inputKeys.includes(k));
+    const optional = answer.optionalInputKeys ?? [];
+    const required = answer.inputKeys.filter((k) => !optional.includes(k));
+    return required.every((k) => given.includes(k)) && given.every((k) => answer.inputKeys.includes(k));
 }
 
-export function mockAnswerFrom(name: string, inputKeys: readonly string[], provider: pulumi.dynamic.ResourceProvider): DynamicMockAnswer {
+export function mockAnswerFrom(
+    name: string,
+    inputKeys: readonly string[],
+    provider: pulumi.dynamic.ResourceProvider,
+    optionalInputKeys: readonly string[] = [],
+): DynamicMockAnswer {
     return {
         name,
         inputKeys,
+        optionalInputKeys,
         async state(inputs) {
             const checked = provider.check ? (await provider.check({}, inputs)).inputs ?? inputs : inputs;
             return (await provider.create!(checked)).outs ?? {};

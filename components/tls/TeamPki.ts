@@ -4,10 +4,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { teamLabels } from "../naming";
+import { names, teamLabels } from "../naming";
 import { PKI_DEFAULTS } from "./pki";
 import { RayPki } from "./provider";
 import { tlsSecretSpecs, TlsSecretSpec } from "./secrets";
+import { currentSlot, generationSecretSpecs, slotSecretNames, TLS_SLOTS } from "./generations";
 
 export interface TeamPkiCluster {
     /** The RayCluster or RayJob name: it gets its own CA, certificates and pair of Secrets. */
@@ -18,6 +19,12 @@ export interface TeamPkiCluster {
      * team namespace. Default none.
      */
     readonly clients?: readonly string[];
+    /**
+     * `RayService`: certificates for KubeRay's generated cluster names and two generation slots of
+     * Secrets, so that an upgrade's old cluster keeps its own (components/tls/generations.ts).
+     * Default: a RayCluster's or RayJob's pair of Secrets.
+     */
+    readonly workload?: "RayService";
 }
 
 export interface TeamPkiArgs {
@@ -64,6 +71,10 @@ export interface ClusterPki {
     readonly clientKeyPems: pulumi.Output<Record<string, string>>;
     /** Make the Ray resources depend on these. */
     readonly secrets: ClusterTlsSecrets;
+    /** The Secrets the pods mount: `<name>-ray-tls-<role>`, or a RayService's current generation slot. */
+    readonly secretNames: pulumi.Output<{ head: string; worker: string }>;
+    /** RayService only: every slot's Secrets (the current generation's are also in `secrets`). */
+    readonly slotSecrets?: k8s.core.v1.Secret[];
 }
 
 export class TeamPki extends pulumi.ComponentResource {
@@ -86,7 +97,7 @@ export class TeamPki extends pulumi.ComponentResource {
             );
 
         const clusters: Record<string, ClusterPki> = {};
-        for (const { name: cluster, clients } of args.clusters) {
+        for (const { name: cluster, clients, workload } of args.clusters) {
             const pki = new RayPki(
                 `${name}-${cluster}-pki`,
                 {
@@ -102,6 +113,7 @@ export class TeamPki extends pulumi.ComponentResource {
                     rotation: args.rotation ?? PKI_DEFAULTS.rotation,
                     caRotation: args.caRotation ?? PKI_DEFAULTS.caRotation,
                     caOverlapDays: args.caOverlapDays ?? PKI_DEFAULTS.caOverlapDays,
+                    ...(workload ? { workload } : {}),
                 },
                 { parent: this },
             );
@@ -128,6 +140,24 @@ export class TeamPki extends pulumi.ComponentResource {
                     labels,
                 );
             });
+            if (workload === "RayService") {
+                const slots = pulumi.all([args.namespace, state]).apply(([ns, s]) => generationSecretSpecs(ns, cluster, s, labels));
+                const slotSecrets = TLS_SLOTS.flatMap((slot) =>
+                    (["head", "worker"] as const).map((role) => secret(`${name}-${cluster}-tls-${role}-${slot}`, slots.apply((s) => s[slot][role]))),
+                );
+                clusters[cluster] = {
+                    pki,
+                    caBundlePem: pki.caBundlePem,
+                    fingerprint: pki.fingerprint,
+                    clientCertPems: pki.clientCerts,
+                    clientKeyPems: state.apply((s) => Object.fromEntries(Object.entries(s.clients).map(([n, c]) => [n, c.keyPem]))),
+                    secrets: { head: slotSecrets[0], worker: slotSecrets[1] },
+                    slotSecrets,
+                    // Not secret: which slot is current says nothing about the keys.
+                    secretNames: pulumi.unsecret(state.apply((s) => slotSecretNames(cluster, currentSlot(s)))),
+                };
+                continue;
+            }
             clusters[cluster] = {
                 pki,
                 caBundlePem: pki.caBundlePem,
@@ -139,6 +169,7 @@ export class TeamPki extends pulumi.ComponentResource {
                     head: secret(`${name}-${cluster}-tls-head`, specs.apply((s) => s.head)),
                     worker: secret(`${name}-${cluster}-tls-worker`, specs.apply((s) => s.worker)),
                 },
+                secretNames: pulumi.output({ head: names.tlsSecret(cluster, "head"), worker: names.tlsSecret(cluster, "worker") }),
             };
         }
         this.clusters = clusters;

@@ -58,6 +58,13 @@ export interface PkiRequest {
     /** Bump to issue a new CA; the old one stays in `ca.crt` for `caOverlapDays`. */
     readonly caRotation: number;
     readonly caOverlapDays: number;
+    /**
+     * `RayService`: KubeRay names the service's clusters (and so their head Services) itself, and keeps
+     * the old cluster running while a new one starts. The head certificate then covers any head Service
+     * name of the namespace, and the state keeps the previous head/worker generation for the old
+     * cluster's Secrets (components/tls/generations.ts). Default: a RayCluster's or RayJob's PKI.
+     */
+    readonly workload?: "RayService";
 }
 
 export interface IssuedPair {
@@ -81,6 +88,10 @@ export interface PkiState {
     clients: Record<string, IssuedPair>;
     /** The request this state was issued for; the next run compares against it. */
     request: PkiRequest;
+    /** RayService only: how many times the head/worker pair was issued, minus one (0 for the first). */
+    generation?: number;
+    /** RayService only: the generation before this one, which the still-running old cluster mounts. */
+    previousNodes?: { head: IssuedPair; worker: IssuedPair; caBundlePem: string; generation: number };
 }
 
 /** Problems with the team's pod CIDRs, as messages for people; empty when they are usable. */
@@ -154,6 +165,9 @@ export function validatePkiRequest(req: PkiRequest): string[] {
     if (typeof req.cluster !== "string" || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(req.cluster)) {
         errors.push(`cluster: must be the RayCluster or RayJob name (a DNS label), got ${JSON.stringify(req.cluster)}`);
     }
+    if (req.workload !== undefined && req.workload !== "RayService") {
+        errors.push(`workload: must be RayService or absent, got ${JSON.stringify(req.workload)}`);
+    }
     if (!Array.isArray(req.clients)) {
         errors.push(`clients: must be a list of names, got ${JSON.stringify(req.clients)}`);
     } else {
@@ -188,6 +202,7 @@ const clientInputs = (r: PkiRequest) => ({
 const nodeInputs = (r: PkiRequest) => ({
     ...clientInputs(r),
     namespace: r.namespace,
+    workload: r.workload,
     // Order does not change the SANs, so it must not re-issue (or replace) anything.
     podCidrs: [...r.podCidrs].sort(),
 });
@@ -313,7 +328,25 @@ export async function issuePki(req: PkiRequest, previous?: PkiState, now: Date =
         request: cloneRequest(req),
     };
     if (previousCa) state.previousCa = previousCa;
+    if (req.workload === "RayService") {
+        keepGenerations(state, previous, fresh);
+    }
     return state;
+}
+
+/**
+ * A RayService's new generation goes to a pending cluster while the old one serves: the old pair
+ * (with the `ca.crt` it was issued with) stays in the state, so its Secrets can stay as they are.
+ */
+function keepGenerations(state: PkiState, previous: PkiState | undefined, fresh: boolean): void {
+    const before = previous?.generation ?? 0;
+    if (!previous || !fresh) {
+        state.generation = before;
+        if (previous?.previousNodes) state.previousNodes = previous.previousNodes;
+        return;
+    }
+    state.generation = before + 1;
+    state.previousNodes = { head: previous.head, worker: previous.worker, caBundlePem: previous.caBundlePem, generation: before };
 }
 
 function cloneRequest(req: PkiRequest): PkiRequest {
@@ -325,7 +358,8 @@ function cloneRequest(req: PkiRequest): PkiRequest {
  * RayJob builder (`headGroupSpec.headService`), so both kinds get the same four exact names.
  */
 function headDnsNames(req: PkiRequest): string[] {
-    return ["localhost", ...names.headServiceDnsNames(req.cluster, req.namespace)];
+    const exact = ["localhost", ...names.headServiceDnsNames(req.cluster, req.namespace)];
+    return req.workload === "RayService" ? [...exact, ...names.generatedHeadServiceDnsNames(req.namespace)] : exact;
 }
 
 interface Signer {

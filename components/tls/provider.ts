@@ -26,6 +26,7 @@ const REQUEST_KEYS = [
     "rotation",
     "caRotation",
     "caOverlapDays",
+    "workload",
 ] as const satisfies readonly (keyof PkiRequest)[];
 
 /**
@@ -54,7 +55,11 @@ export interface RayPkiOutputs {
 /** The request among a resource's inputs (drops `__provider` and output placeholders). */
 export function requestFromInputs(inputs: Record<string, unknown>): PkiRequest {
     const req: Record<string, unknown> = {};
-    for (const key of REQUEST_KEYS) req[key] = inputs[key];
+    for (const key of REQUEST_KEYS) {
+        // The one optional field: absent for a RayCluster's or RayJob's PKI, as in states written before it existed.
+        if (key === "workload" && inputs[key] === undefined) continue;
+        req[key] = inputs[key];
+    }
     return req as unknown as PkiRequest;
 }
 
@@ -166,4 +171,4 @@ export class RayPki extends pulumi.dynamic.Resource {
 }
 
 /** `RayPki` under Pulumi mocks: what `create` stores (check, then a fresh CA and certificates). */
-export const rayPkiMockAnswer = mockAnswerFrom("RayPki", REQUEST_KEYS, rayPkiProvider);
+export const rayPkiMockAnswer = mockAnswerFrom("RayPki", REQUEST_KEYS, rayPkiProvider, ["workload"]);

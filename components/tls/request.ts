@@ -15,7 +15,11 @@ export function teamPkiArgsFor(config: TeamConfig): TeamPkiArgs & { readonly pod
         team: config.team,
         namespace: names.namespace(config.team, config.namespace),
         podCidrs: [...config.podCidrs],
-        clusters: workloadsOf(config).map(({ name }) => ({ name, clients: tlsClientsOf(config, name) })),
+        clusters: workloadsOf(config).map(({ name, kind }) => ({
+            name,
+            clients: tlsClientsOf(config, name),
+            ...(kind === "RayService" ? { workload: "RayService" as const } : {}),
+        })),
         ...tlsSettings(config),
     };
 }
@@ -36,5 +40,6 @@ export function pkiRequestsFor(config: TeamConfig): PkiRequest[] {
         cluster: c.name,
         clients: [...(c.clients ?? [])],
         ...tlsSettings(config),
+        ...(c.workload ? { workload: c.workload } : {}),
     }));
 }

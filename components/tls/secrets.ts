@@ -41,6 +41,11 @@ export function tlsSecretSpecs(
     return { head: spec("head", m.headCertPem, m.headKeyPem), worker: spec("worker", m.workerCertPem, m.workerKeyPem) };
 }
 
+/** One `kubernetes.io/tls` Secret holding a leaf, its key and the `ca.crt` bundle. */
+export function tlsSecretFor(metadata: TlsSecretSpec["metadata"], certPem: string, keyPem: string, caBundlePem: string): TlsSecretSpec {
+    return tlsSecret(metadata, certPem, keyPem, caBundlePem);
+}
+
 function tlsSecret(metadata: TlsSecretSpec["metadata"], certPem: string, keyPem: string, caBundlePem: string): TlsSecretSpec {
     assertLeafWithItsKey(metadata.name, certPem, keyPem);
     const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");

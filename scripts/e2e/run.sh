@@ -12,6 +12,7 @@
 #                  file backend) up / preview --expect-no-changes / destroy of a tiny program
 #   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
+#                  (and serve_checks: the RayService stack Pulumi.e2e-serve.yaml, see below)
 #                  of the team's people, quota rejection, no-change preview and destroy
 #   multi-language (opt-in, not in the default list) the package from another Pulumi language:
 #                  `pulumi package get-schema provider/` gives the four components, and a Pulumi
@@ -494,6 +495,50 @@ rotation_checks() {
   fi
 }
 
+# serve_checks KUBECONFIG: `pulumi up` of the RayService stack (E2E_SERVE_STACK, default e2e-serve,
+# in the project E2E_PULUMI_DIR that pulumi_deploy copied), then: the operator accepts the RayService
+# and creates its RayCluster `<service>-<random>`, whose head and worker templates (and the head pod
+# PodSecurity admits) mount our TLS Secrets of generation slot 0; a tls.rotation moves the next
+# cluster to slot 1 while slot 0's Secret keeps its certificate (the old cluster's, until the switch).
+E2E_SERVE_STACK="${E2E_SERVE_STACK:-e2e-serve}"
+serve_checks() {
+  local K="$1" dir="${E2E_PULUMI_DIR:-}" stackfile="$E2E_STACKS_DIR/Pulumi.$E2E_SERVE_STACK.yaml"
+  [[ -n "$dir" && -f "$stackfile" ]] || { fail "serve: no deployed project or no stack file $stackfile"; return; }
+  cp "$stackfile" "$dir/stacks/"
+  local team svc NS
+  team="$(sed -n 's/^ *ray-on-ack:team: *//p' "$stackfile")"
+  svc="$(sed -n '/ray-on-ack:services:/,$ s/^ *- name: *//p' "$stackfile" | head -n 1)"
+  NS="ray-$team"
+  if ! in_dir "$dir" pulumi_cmd serve-init stack init "$E2E_SERVE_STACK" ||
+     ! in_dir "$dir" pulumi_cmd serve-up up --yes --skip-preview --stack "$E2E_SERVE_STACK"; then
+    fail "serve: pulumi up of the $E2E_SERVE_STACK stack failed"; return
+  fi
+  pass "serve: pulumi up of the $E2E_SERVE_STACK stack (RayService $NS/$svc)"
+  # the RayCluster the operator made for the service, and the Secrets its templates mount
+  local rcs='{range .items[*]}{.metadata.name}{" "}{.spec.headGroupSpec.template.spec.volumes[?(@.name=="ray-tls")].secret.secretName}{" "}{.spec.workerGroupSpecs[0].template.spec.volumes[?(@.name=="ray-tls")].secret.secretName}{" "}{.spec.authOptions.mode}{"\n"}{end}'
+  e2e_check "serve: the operator accepted the RayService and created its RayCluster $svc-<random> with slot 0's TLS Secrets and token auth" \
+    wait_for 120 "a RayCluster of $svc on slot 0" bash -c \
+      'kubectl --kubeconfig "$1" -n "$2" get rayclusters -o jsonpath="$4" | grep -Eq "^$3-[a-z0-9]{5} $3-ray-tls-head-0 $3-ray-tls-worker-0 token$"' _ "$K" "$NS" "$svc" "$rcs"
+  e2e_check "serve: PodSecurity restricted admitted the service's head pod, which mounts slot 0's Secret" \
+    wait_for 120 "head pod of $svc" bash -c \
+      'kubectl --kubeconfig "$1" -n "$2" get pods -l "ray-on-ack.io/cluster=$3,ray-on-ack.io/role=head" -o jsonpath="{.items[*].spec.volumes[?(@.name==\"ray-tls\")].secret.secretName}" | grep -q "$3-ray-tls-head-0"' _ "$K" "$NS" "$svc"
+  local slot0
+  slot0="$(kc "$K" -n "$NS" get secret "$svc-ray-tls-head-0" -o jsonpath='{.data.tls\.crt}' 2>/dev/null)"
+  if ! (cd "$dir" && pulumi config set --path tls.rotation 1 --stack "$E2E_SERVE_STACK" >"$RUN_DIR/serve-rotation-config.log" 2>&1 &&
+        pulumi_cmd serve-rotate up --yes --skip-preview --stack "$E2E_SERVE_STACK"); then
+    fail "serve: pulumi up after bumping tls.rotation failed"
+  else
+    e2e_check "serve: after a rotation the operator creates a new RayCluster on slot 1's Secrets" \
+      wait_for 120 "a RayCluster of $svc on slot 1" bash -c \
+        'kubectl --kubeconfig "$1" -n "$2" get rayclusters -o jsonpath="$4" | grep -Eq "^$3-[a-z0-9]{5} $3-ray-tls-head-1 $3-ray-tls-worker-1 token$"' _ "$K" "$NS" "$svc" "$rcs"
+    e2e_check "serve: slot 0's Secret (the old cluster's) kept its certificate through the rotation" \
+      bash -c '[[ -n "$4" && "$(kubectl --kubeconfig "$1" -n "$2" get secret "$3-ray-tls-head-0" -o jsonpath="{.data.tls\.crt}")" == "$4" ]]' _ "$K" "$NS" "$svc" "$slot0"
+  fi
+  e2e_check "serve: destroy succeeded" in_dir "$dir" pulumi_cmd serve-destroy destroy --yes --skip-preview --stack "$E2E_SERVE_STACK"
+  e2e_check "serve: destroy removed the service's namespace" \
+    wait_for 180 "namespace $NS gone" bash -c "! kubectl --kubeconfig '$K' get namespace '$NS'"
+}
+
 step_deploy() {
   section "deploy and admission checks"
   ensure_control_plane || { fail "deploy: no control plane"; return; }
@@ -509,6 +554,7 @@ step_deploy() {
     *) fail "deploy: pulumi up of the e2e team stack failed"; return ;;
   esac
   deploy_checks "$KUBECONFIG_ADMIN"
+  serve_checks "$KUBECONFIG_ADMIN"
 }
 
 # ---- step: node -----------------------------------------------------------------------------

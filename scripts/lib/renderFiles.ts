@@ -40,6 +40,7 @@ const KIND_ORDER = [
     "Ingress",
     "RayCluster",
     "RayJob",
+    "RayService",
 ];
 
 export function isKubernetesObject(r: RecordedResource): boolean {

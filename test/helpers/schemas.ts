@@ -53,7 +53,7 @@ function ajv(): Ajv {
 export function kubeRayValidators(version: string): Record<string, ValidateFunction> {
     const a = ajv();
     const out: Record<string, ValidateFunction> = {};
-    for (const file of ["ray.io_rayclusters.yaml", "ray.io_rayjobs.yaml"]) {
+    for (const file of ["ray.io_rayclusters.yaml", "ray.io_rayjobs.yaml", "ray.io_rayservices.yaml"]) {
         const crd = YAML.parse(fs.readFileSync(path.join(KUBERAY_CRDS, version, file), "utf8"));
         const v1 = crd.spec.versions.find((v: any) => v.name === "v1");
         out[crd.spec.names.kind] = a.compile(strictify(v1.schema.openAPIV3Schema));

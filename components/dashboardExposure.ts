@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
+import * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "./config/schema";
 import { basicAuthSecret, dashboardIngress, dashboardLoadBalancerService, ipVersionOf } from "./builders/exposure";
 import { names } from "./naming";
@@ -27,6 +28,8 @@ export interface PublicDashboard {
     readonly aclId?: string;
     /** `loadbalancer`: the CLB listener, `https` (port 443) or the intranet-only `tcp` opt-in (port 8265, cleartext). */
     readonly listener?: "https" | "tcp";
+    /** `loadbalancer`: the CLB's address (IP, or host name) as the cloud controller reports it on the Service; known after `pulumi up`. */
+    readonly address?: string;
     readonly authHeader: string;
 }
 
@@ -53,12 +56,14 @@ export class DashboardExposure extends pulumi.ComponentResource {
                       },
                       { parent: this },
                   ).id;
-            k8sObject(`${name}-service`, dashboardLoadBalancerService(input, e, aclId), { parent: this });
-            this.publicDashboard = aclId.apply((id) => ({
+            const service = k8sObject(`${name}-service`, dashboardLoadBalancerService(input, e, aclId), { parent: this }) as k8s.core.v1.Service;
+            const address = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+            this.publicDashboard = pulumi.all([aclId, address]).apply(([id, addr]) => ({
                 mode: "loadbalancer" as const,
                 service: names.dashboardService(args.cluster),
                 aclId: id,
                 listener: e.listener,
+                ...(addr ? { address: addr } : {}),
                 authHeader: "Authorization: Bearer <token>",
             }));
         } else {

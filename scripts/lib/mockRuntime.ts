@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createRayPkiOutputs } from "../../components/tls/provider";
 import { generateRayToken } from "../../components/resources/rayToken";
 import { htpasswdLine } from "../../components/resources/passwordHash";
-import { answerInvoke, type MockContext } from "./mockAnswers";
+import { answerInvoke, answerResourceState, type MockContext } from "./mockAnswers";
 
 export interface RecordedResource {
     readonly type: string;
@@ -65,7 +65,7 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
-            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
+            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest, ...answerResourceState(args.type, rest) };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
             return { id: mockId(args.type, args.name), state };
         },

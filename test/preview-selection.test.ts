@@ -47,7 +47,7 @@ describe("preview: which stacks a pull request previews", () => {
     });
 
     it("documentation, tests, the e2e harness and CODEOWNERS preview nothing; a deleted stack file is not previewed", () => {
-        assert.deepEqual(select("README.md", "policy/README.md", "test/render.test.ts", "scripts/e2e/run.sh", ".github/CODEOWNERS"), []);
+        assert.deepEqual(select("README.md", "policy/README.md", "test/render.test.ts", "scripts/e2e/run.sh", ".github/CODEOWNERS", "stacks/examples/team-minimal.yaml"), []);
         assert.deepEqual(select("stacks/Pulumi.team-gone.yaml"), []);
     });
 });

@@ -12,7 +12,8 @@
  *   platform stack's quota tree);
  * - anything else that can change what a stack deploys (the library, the program, the policy pack,
  *   the pack config, the lockfile, the renderer, the workflows): every stack;
- * - documentation, tests, the e2e harness, benchmarks, examples and CODEOWNERS: nothing.
+ * - documentation, the example stack files (stacks/examples/), tests, the e2e harness, benchmarks,
+ *   examples and CODEOWNERS: nothing.
  * A deleted stack file previews nothing: there is no stack left to render.
  */
 "use strict";
@@ -21,7 +22,7 @@ const fs = require("fs");
 const path = require("path");
 
 /** Paths whose changes cannot change what any stack deploys. */
-const NO_STACK_EFFECT = [/\.md$/, /^test\//, /^scripts\/e2e\//, /^scripts\/bench\//, /^examples\//, /^\.github\/CODEOWNERS$/, /^LICENSE$/, /^\.gitignore$/];
+const NO_STACK_EFFECT = [/\.md$/, /^stacks\/examples\//, /^test\//, /^scripts\/e2e\//, /^scripts\/bench\//, /^examples\//, /^\.github\/CODEOWNERS$/, /^LICENSE$/, /^\.gitignore$/];
 
 const STACK_FILE = /^stacks\/Pulumi\.(.+)\.yaml$/;
 

@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createRayPkiOutputs } from "../../components/tls/provider";
 import { generateRayToken } from "../../components/resources/rayToken";
 import { htpasswdLine } from "../../components/resources/passwordHash";
-import { answerInvoke, answerResourceState, type MockContext } from "./mockAnswers";
+import { answerInvoke, type MockContext } from "./mockAnswers";
+import { answerResourceState } from "./mockAnswers";
 
 export interface RecordedResource {
     readonly type: string;
@@ -65,9 +66,10 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
-            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest, ...answerResourceState(args.type, rest) };
+            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
-            return { id: mockId(args.type, args.name), state };
+            // What the provider adds once the resource exists (a LoadBalancer Service's address).
+            return { id: mockId(args.type, args.name), state: { ...state, ...answerResourceState(args.type, rest) } };
         },
         call(args: pulumi.runtime.MockCallArgs) {
             return answerInvoke(args.token, unwrapSecrets(args.inputs), ctx);

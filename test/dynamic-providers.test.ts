@@ -1,7 +1,9 @@
 /** The Ray token and basic-auth hash providers, called directly and after closure serialization. */
 import { strict as assert } from "assert";
-import { rayTokenProvider } from "../components/resources/rayToken";
-import { htpasswdMatches, passwordHashProvider } from "../components/resources/passwordHash";
+import { rayTokenMockAnswer, rayTokenProvider } from "../components/resources/rayToken";
+import { htpasswdMatches, passwordHashMockAnswer, passwordHashProvider } from "../components/resources/passwordHash";
+import { answers } from "../components/resources/dynamicMock";
+import { rayPkiMockAnswer } from "../components/tls/provider";
 import { reviveSerialized } from "./helpers/serialized";
 
 describe("RayToken provider", () => {
@@ -29,5 +31,26 @@ describe("PasswordHash provider", () => {
         assert.deepEqual(Object.keys(outs).sort(), ["htpasswd", "username"]);
         assert.ok(htpasswdMatches(outs.htpasswd, "ops", "Kq7#mVz2pL"));
         assert.equal((await revived.diff("id", outs, { username: "ops", password: "Kq7#mVz2pL" })).changes, false);
+    });
+});
+
+describe("dynamic providers' mock answers (what the renderer and tests store under Pulumi mocks)", () => {
+    const token = { cluster: "c1", rotation: 0, token: undefined };
+    const hash = { username: "alice", password: "pw", htpasswd: undefined };
+
+    it("each registration is answered by its own provider only, from the inputs it carries", () => {
+        assert.deepEqual([rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, token)), [true, false]);
+        assert.deepEqual([rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, hash)), [false, true]);
+        // A PKI request names the cluster and a rotation too: the token's answer must not take it.
+        const pki = Object.fromEntries(rayPkiMockAnswer.inputKeys.map((k) => [k, 1]));
+        assert.deepEqual([rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, pki)), [true, false]);
+    });
+
+    it("answers with what create stores", async () => {
+        const state = await rayTokenMockAnswer.state(token);
+        assert.deepEqual(Object.keys(state).sort(), ["cluster", "rotation", "token"]);
+        assert.match(state.token, /^[0-9a-f]{64}$/);
+        const line = (await passwordHashMockAnswer.state(hash)).htpasswd;
+        assert.ok(htpasswdMatches(line, "alice", "pw"));
     });
 });

@@ -5,20 +5,15 @@
  */
 import { strict as assert } from "assert";
 import { podSecurityRestricted, readOnlyRootFilesystem } from "../policy/checks/pod-security";
-import { containersOf, podTemplates } from "../policy/pod-templates";
+import { containersOf, isRayResource, podTemplates } from "../policy/pod-templates";
 import { resolvePackConfig } from "../policy/config";
-import type { PolicyResource } from "../policy/resource";
+import { asResource, resourceFindings } from "./helpers/policy";
 import { manifests, renderedStack } from "./helpers/render";
-
-function asResource(o: Record<string, any>): PolicyResource {
-    const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
-    return { type: `kubernetes:${group}/${version}:${o.kind}`, name: o.metadata.name, props: o };
-}
 
 describe("Pod Security Standards restricted on every pod template", () => {
     for (const stack of ["team-a", "team-b"]) {
         it(`${stack}: every template and container passes, the autoscaler and submitter included`, () => {
-            const rays = manifests(renderedStack(stack).out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob").map(asResource);
+            const rays = manifests(renderedStack(stack).out).map(asResource).filter(isRayResource);
             const config = resolvePackConfig({});
             const templates = rays.flatMap(podTemplates);
             const containers = templates.flatMap(containersOf).map((c) => c.name);
@@ -26,8 +21,8 @@ describe("Pod Security Standards restricted on every pod template", () => {
             if (stack === "team-a") assert.ok(containers.includes("autoscaler"), `autoscaler among ${containers}`);
             if (stack === "team-b") assert.ok(containers.includes("ray-job-submitter"));
             for (const r of rays) {
-                assert.deepEqual(podSecurityRestricted.kind === "resource" ? podSecurityRestricted.validate(r, config) : [], []);
-                assert.deepEqual(readOnlyRootFilesystem.kind === "resource" ? readOnlyRootFilesystem.validate(r, config) : [], []);
+                assert.deepEqual(resourceFindings(podSecurityRestricted, r, config), []);
+                assert.deepEqual(resourceFindings(readOnlyRootFilesystem, r, config), []);
             }
         });
     }
@@ -38,7 +33,7 @@ describe("Pod Security Standards restricted on every pod template", () => {
         head.containers[0].securityContext.privileged = true;
         delete head.securityContext.seccompProfile;
         delete head.containers[0].securityContext.seccompProfile;
-        const findings = podSecurityRestricted.kind === "resource" ? podSecurityRestricted.validate(rc, resolvePackConfig({})) : [];
+        const findings = resourceFindings(podSecurityRestricted, rc, resolvePackConfig({}));
         const messages = findings.map((f) => f.message).join("\n");
         assert.match(messages, /privileged/);
         assert.match(messages, /seccomp/i);

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { noAccessKeys } from "../policy/checks/access-keys";
 import { imageRegistryAllowed, imageTagPinned } from "../policy/checks/images";
 import { resourcesRequired } from "../policy/checks/resources";
-import { k8s, messages, rayCluster, rayJob, tokenSecret } from "./policy-fixtures.test";
+import { k8s, messages, rayCluster, rayJob, tokenSecret } from "./fixtures/policy";
 
 describe("policy ray-resources-required (seed 7)", () => {
     it("accepts cpu and memory requests and limits on every container", () => {

@@ -22,7 +22,7 @@ import {
     slbAcl,
     throughPack,
     withExceptions,
-} from "./policy-fixtures.test";
+} from "./fixtures/policy";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 

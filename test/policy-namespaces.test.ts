@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny, rayNamespaces } from "../policy/checks/namespaces";
-import { compliantStack, defaultDeny, k8s, messages, namespace, quota, rayCluster } from "./policy-fixtures.test";
+import { compliantStack, defaultDeny, k8s, messages, namespace, quota, rayCluster } from "./fixtures/policy";
 
 describe("Ray namespaces", () => {
     it("are the team-labelled namespaces and those holding Ray resources", () => {

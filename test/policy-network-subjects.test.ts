@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { networkPolicyContents } from "../policy/checks/network-policies";
 import { rbacSubjects } from "../policy/checks/subjects";
 import { evaluatePosture } from "../policy/posture";
-import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, k8s, messages, roleBinding, withExceptions } from "./policy-fixtures.test";
+import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, k8s, messages, roleBinding, withExceptions } from "./fixtures/policy";
 
 function netpol(spec: any, name = "allow"): any {
     return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", {

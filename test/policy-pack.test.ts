@@ -11,7 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SELF_EXEMPTION, grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./policy-fixtures.test";
+import { SELF_EXEMPTION, grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./fixtures/policy";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));

@@ -12,7 +12,7 @@ import {
     selfExemptedDeployment,
     throughPack,
     withExceptions,
-} from "./policy-fixtures.test";
+} from "./fixtures/policy";
 
 function deployment(spec: any): ReturnType<typeof k8s> {
     return k8s("kubernetes:apps/v1:Deployment", {

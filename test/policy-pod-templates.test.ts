@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseImage } from "@ray-on-ack/common";
 import { containersOf, podTemplates } from "../policy/pod-templates";
 import { describe as describeResource } from "../policy/resource";
-import { container, k8s, rayCluster, rayJob } from "./policy-fixtures.test";
+import { container, k8s, rayCluster, rayJob } from "./fixtures/policy";
 
 function paths(r: ReturnType<typeof k8s>): string[] {
     return podTemplates(r).flatMap((t) => [t.specPath, ...containersOf(t).map((c) => `${c.path}${c.isRay ? " (ray)" : ""}`)]);

@@ -10,7 +10,7 @@ import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
 import { Check, violation } from "../policy/check";
 import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
-import { compliantStack, grantFor, rayCluster, withExceptions } from "./policy-fixtures.test";
+import { compliantStack, grantFor, rayCluster, withExceptions } from "./fixtures/policy";
 
 function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): string {
     return report.checks.find((c) => c.id === id)!.status;

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "../policy/checks/ram";
-import { RRSA_PROVIDER, messages, ramPolicy, ramRole, rolePolicyAttachment, trustDocument } from "./policy-fixtures.test";
+import { RRSA_PROVIDER, messages, ramPolicy, ramRole, rolePolicyAttachment, trustDocument } from "./fixtures/policy";
 import { evaluateCheck, isBlocking } from "../policy/evaluate";
 import { resolvePackConfig } from "../policy/config";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";

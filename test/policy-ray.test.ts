@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { jobCleanup } from "../policy/checks/jobs";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "../policy/checks/ray";
-import { SELF_EXEMPTION as SELF, asPatch, kuberayAddon, messages, rayCluster, rayJob, throughPack, withExceptions } from "./policy-fixtures.test";
+import { SELF_EXEMPTION as SELF, asPatch, kuberayAddon, messages, rayCluster, rayJob, throughPack, withExceptions } from "./fixtures/policy";
 import type { PolicyResource } from "../policy/resource";
 
 describe("policy ray-tls-required (seed 1.1)", () => {

@@ -14,7 +14,7 @@ import {
     serviceAccount,
     throughPack,
     withExceptions,
-} from "./policy-fixtures.test";
+} from "./fixtures/policy";
 
 describe("policy ray-rbac-least-privilege (seed 4)", () => {
     it("accepts named verbs on named resources and a binding to a Role", () => {

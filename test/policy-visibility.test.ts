@@ -20,7 +20,7 @@ import {
     throughPack,
     throughPackStack,
     withExceptions,
-} from "./policy-fixtures.test";
+} from "./fixtures/policy";
 
 function compliantDeployment(): any {
     return {

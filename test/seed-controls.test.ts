@@ -7,7 +7,10 @@ import { ANNOTATIONS, LABELS, RAY_PORTS } from "../components/naming";
 import { parseQuantity } from "../components/config/quantities";
 import type { RecordedResource } from "../scripts/lib/mockRuntime";
 import { teamConfig } from "./helpers/configs";
-import { find, objects, podTemplates, recordTeam } from "./helpers/mockRun";
+import { noAccessKeys } from "../policy/checks/access-keys";
+import { resolvePackConfig } from "../policy/config";
+import { allContainers, find, objects, podTemplates, recordTeam } from "./helpers/mockRun";
+import { asResource, resourceFindings } from "./helpers/policy";
 
 async function renderTeam(stack: string): Promise<RecordedResource[]> {
     return recordTeam(teamConfig(stack));
@@ -23,13 +26,11 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         b = objects(await renderTeam("team-b"));
     });
 
-    const allContainers = (objs: Record<string, any>[]) =>
-        objs.flatMap((o) =>
-            podTemplates(o).flatMap(({ path, template }) => [
-                ...template.spec.containers.map((c: any) => ({ path, c, o })),
-                ...(template.spec.initContainers ?? []).map((c: any) => ({ path, c, o })),
-            ]),
-        );
+    /** The head container's image of the cluster spec an autoscalerOptions path belongs to. */
+    const headImage = (o: Record<string, any>, autoscalerPath: string): string => {
+        const clusterSpec = autoscalerPath.split(".").slice(0, -1).reduce((at: any, key) => at[key], o);
+        return clusterSpec.headGroupSpec.template.spec.containers[0].image;
+    };
 
     it("1.1 TLS: every Ray container has RAY_USE_TLS and the certificate Secrets mounted, no init container", () => {
         const rc = find(a, "RayCluster", "training");
@@ -154,8 +155,10 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
     });
 
     it("6 images: allowlisted registry, pinned version, never latest", () => {
-        for (const { c } of allContainers([...a, ...b])) {
-            assert.match(c.image, /^docker\.io\/rayproject\/ray:2\.60\.0/);
+        for (const { c, path, o } of allContainers([...a, ...b])) {
+            // KubeRay runs the autoscaler in the head's image unless autoscalerOptions names one.
+            const image = c.image ?? (path.endsWith(".autoscalerOptions") ? headImage(o, path) : undefined);
+            assert.match(image, /^docker\.io\/rayproject\/ray:2\.60\.0/, `${o.metadata.name} ${path}`);
         }
         const rc = find(a, "RayCluster", "training");
         assert.equal(rc.spec.rayVersion, "2.60.0");
@@ -173,12 +176,27 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         assert.equal(gpu.limits["nvidia.com/gpu"], "1");
     });
 
-    it("8 RRSA: no access keys anywhere in pod env", () => {
-        for (const { c } of allContainers([...a, ...b])) {
-            for (const e of c.env ?? []) {
-                assert.doesNotMatch(e.name, /ACCESS_KEY|SECRET/);
-                assert.doesNotMatch(String(e.value ?? ""), /LTAI/);
-            }
+    it("8 RRSA: credentials come from the pod identity webhook; an access key planted in any container is caught", () => {
+        // The stack file cannot carry access keys (config validation refuses them, see
+        // config-threats.test.ts), so scanning the render for them could never fail. What can fail:
+        // the RRSA wiring that replaces keys, and the pack's independent check on what it is shown.
+        assert.equal(find(b, "Namespace", "ray-team-b").metadata.labels["pod-identity.alibabacloud.com/injection"], "on");
+        const raySas = b.filter((o) => o.kind === "ServiceAccount" && /-ray-(head|worker)$/.test(o.metadata.name));
+        assert.ok(raySas.length >= 2, raySas.map((o) => o.metadata.name).join(", "));
+        for (const sa of raySas) {
+            assert.ok(sa.metadata.annotations?.["pod-identity.alibabacloud.com/role-name"], `${sa.metadata.name} names its RAM role`);
+        }
+        const config = resolvePackConfig({});
+        const rays = [...a, ...b].filter((o) => o.kind === "RayCluster" || o.kind === "RayJob");
+        for (const o of rays) assert.deepEqual(resourceFindings(noAccessKeys, asResource(o), config), [], o.metadata.name);
+        // Every container the walker reaches (the autoscaler sidecar and the submitter included) is covered.
+        const containers = allContainers(rays);
+        for (const { path, o } of containers) {
+            const planted = structuredClone(o);
+            const at = path.split(/\.|\[|\]\.?/).filter(Boolean).reduce((x: any, k) => x[k], planted);
+            at.env = [...(at.env ?? []), { name: "ALIBABA_CLOUD_ACCESS_KEY_ID", value: "LTAI5tExampleExample12" }];
+            const found = resourceFindings(noAccessKeys, asResource(planted), config).map((f) => f.message).join("\n");
+            assert.match(found, /ALIBABA_CLOUD_ACCESS_KEY_ID|access key/i, `${o.metadata.name} ${path}`);
         }
     });
 

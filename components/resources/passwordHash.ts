@@ -4,6 +4,7 @@
  * password or user no longer matches it: otherwise every `pulumi up` would rewrite the Secret.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mockAnswerFrom } from "./dynamicMock";
 
 export const BCRYPT_COST = 12;
 
@@ -51,3 +52,6 @@ export class PasswordHash extends pulumi.dynamic.Resource {
         });
     }
 }
+
+/** `PasswordHash` under Pulumi mocks: what `create` stores. */
+export const passwordHashMockAnswer = mockAnswerFrom("PasswordHash", ["username", "password"], passwordHashProvider);

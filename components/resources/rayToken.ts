@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { tokenFingerprint, tokenSecretObject } from "../builders/tokenSecret";
 import { k8sObject } from "./k8sObject";
+import { mockAnswerFrom } from "./dynamicMock";
 
 export const RAY_TOKEN_BYTES = 32;
 
@@ -65,3 +66,6 @@ export function rayTokenSecret(
     const secret = k8sObject(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
     return { secret, fingerprint: pulumi.unsecret(token.token.apply(tokenFingerprint)) };
 }
+
+/** `RayToken` under Pulumi mocks: what `create` stores. */
+export const rayTokenMockAnswer = mockAnswerFrom("RayToken", ["cluster", "rotation"], rayTokenProvider);

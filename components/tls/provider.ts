@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { issuePki, pkiChanges, PkiRequest, PkiState, validatePkiRequest } from "./pki";
+import { mockAnswerFrom } from "../resources/dynamicMock";
 
 /** The request fields, in a fixed order; anything else among the inputs (`__provider`) is not part of the request. */
 const REQUEST_KEYS = [
@@ -163,3 +164,6 @@ export class RayPki extends pulumi.dynamic.Resource {
         );
     }
 }
+
+/** `RayPki` under Pulumi mocks: what `create` stores (check, then a fresh CA and certificates). */
+export const rayPkiMockAnswer = mockAnswerFrom("RayPki", REQUEST_KEYS, rayPkiProvider);

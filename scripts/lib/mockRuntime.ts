@@ -5,9 +5,10 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { createRayPkiOutputs } from "../../components/tls/provider";
-import { generateRayToken } from "../../components/resources/rayToken";
-import { htpasswdLine } from "../../components/resources/passwordHash";
+import { rayPkiMockAnswer } from "../../components/tls/provider";
+import { rayTokenMockAnswer } from "../../components/resources/rayToken";
+import { passwordHashMockAnswer } from "../../components/resources/passwordHash";
+import { answers, type DynamicMockAnswer } from "../../components/resources/dynamicMock";
 import { answerInvoke, type MockContext } from "./mockAnswers";
 import { answerResourceState } from "./mockAnswers";
 
@@ -39,18 +40,17 @@ export function unwrapSecrets(value: any): any {
     return value;
 }
 
-/** Dynamic resources never run their provider under mocks: answer with the same functions `create` calls. */
-function dynamicState(inputs: Record<string, any>): Record<string, any> {
-    if ("podCidrs" in inputs) {
-        return { ...createRayPkiOutputs(inputs) };
+/** Every dynamic provider's own mock answer (each is built from the provider's `create`). */
+const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];
+
+/** Dynamic resources never run their provider under mocks: the provider's own answer stands in. */
+function dynamicState(inputs: Record<string, any>): Promise<Record<string, any>> {
+    const matching = DYNAMIC_MOCK_ANSWERS.filter((a) => answers(a, inputs));
+    if (matching.length !== 1) {
+        const which = matching.length === 0 ? "no dynamic provider's mock answer" : matching.map((a) => a.name).join(" and ");
+        throw new Error(`${which} matches a dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
     }
-    if ("cluster" in inputs && "rotation" in inputs) {
-        return { cluster: inputs.cluster, rotation: inputs.rotation, token: generateRayToken() };
-    }
-    if ("username" in inputs && "password" in inputs) {
-        return { username: inputs.username, htpasswd: htpasswdLine(inputs.username, inputs.password) };
-    }
-    throw new Error(`unknown dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
+    return matching[0].state(inputs);
 }
 
 /** Ids shaped like the real ones (`acl-…`, `vsw-…`), derived from the name so renders stay stable. */
@@ -62,11 +62,11 @@ function mockId(type: string, name: string): string {
 
 export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = { podCidrs: [] }): pulumi.runtime.Mocks {
     return {
-        newResource(args: pulumi.runtime.MockResourceArgs) {
+        async newResource(args: pulumi.runtime.MockResourceArgs) {
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
-            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...dynamicState(rest) } : { ...rest };
+            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...(await dynamicState(rest)) } : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
             // What the provider adds once the resource exists (a LoadBalancer Service's address).
             return { id: mockId(args.type, args.name), state: { ...state, ...answerResourceState(args.type, rest) } };

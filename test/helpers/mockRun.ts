@@ -4,6 +4,8 @@ import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRun
 import { TeamEnvironment } from "../../components/teamEnvironment";
 import type { TeamConfig } from "../../components/config/schema";
 import type { RrsaProvider } from "../../components/cloud/ramPolicies";
+import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
+import { asResource } from "./policy";
 
 export async function recordRegistrations(build: () => pulumi.Output<unknown>[]): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
@@ -45,18 +47,22 @@ export function find(objs: Record<string, any>[], kind: string, name: string): R
     return o;
 }
 
-/** Every pod template in an object, with where it is. */
+/**
+ * Every pod template in an object, with where it is: the policy pack's walker (head, worker
+ * groups, a RayJob's cluster and submitter, a RayService's cluster), so tests and the pack agree
+ * on what "every pod" means.
+ */
 export function podTemplates(obj: Record<string, any>): { path: string; template: Record<string, any> }[] {
-    const out: { path: string; template: Record<string, any> }[] = [];
-    const cluster = (spec: any, base: string) => {
-        if (!spec) return;
-        out.push({ path: `${base}.headGroupSpec.template`, template: spec.headGroupSpec.template });
-        (spec.workerGroupSpecs ?? []).forEach((g: any, i: number) => out.push({ path: `${base}.workerGroupSpecs[${i}].template`, template: g.template }));
-    };
-    if (obj.kind === "RayCluster") cluster(obj.spec, "spec");
-    if (obj.kind === "RayJob") {
-        cluster(obj.spec.rayClusterSpec, "spec.rayClusterSpec");
-        out.push({ path: "spec.submitterPodTemplate", template: obj.spec.submitterPodTemplate });
-    }
-    return out;
+    return walkPodTemplates(asResource(obj)).map((t) => ({ path: t.specPath.replace(/\.spec$/, ""), template: { metadata: t.metadata, spec: t.spec } }));
+}
+
+/**
+ * Every container of every pod template in the objects, KubeRay's autoscaler sidecar included
+ * (it exists only as `autoscalerOptions` until KubeRay builds the head pod, so a walker that
+ * lists `containers` alone lets it escape "every container" assertions).
+ */
+export function allContainers(objs: Record<string, any>[]): { path: string; c: Record<string, any>; o: Record<string, any> }[] {
+    return objs.flatMap((o) =>
+        walkPodTemplates(asResource(o)).flatMap((t) => containersOf(t).map((ref) => ({ path: ref.path, c: ref.container, o }))),
+    );
 }

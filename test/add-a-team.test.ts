@@ -44,8 +44,11 @@ describe("Add a team: the minimal example", function () {
             team.config["ray-on-ack:podNetwork"] = { vSwitchIds: ["vsw-bp1teamcpods0000001"], securityGroupIds: ["sg-bp1teamcray00000001"] };
             fs.writeFileSync(path.join(dir, "Pulumi.team-c.yaml"), YAML.stringify(team));
             // Step 3: the platform stack's quota child.
+            // (Replacing a team-c child the repository may already have, as after following the recipe in it.)
             const platform = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.platform.yaml"), "utf8"));
-            platform.config["ray-on-ack:quotaTree"].children.push({
+            const quotaTree = platform.config["ray-on-ack:quotaTree"];
+            quotaTree.children = quotaTree.children.filter((c: { namespaces: string[] }) => !c.namespaces.includes("ray-team-c"));
+            quotaTree.children.push({
                 name: "team-c",
                 namespaces: ["ray-team-c"],
                 min: { cpu: 16, memory: "64Gi", "nvidia.com/gpu": 0 },

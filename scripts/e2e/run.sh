@@ -13,6 +13,9 @@
 #   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
 #                  of the team's people, quota rejection, no-change preview and destroy
+#   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
+#                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
+#                  one: no replace and no delete (upgrade.sh)
 #   node           (opt-in, not in the default list) a real kubelet-backed node in network
 #                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
 #                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
@@ -536,10 +539,14 @@ step_node() {
       while IFS='=' read -r k v; do [[ \"\$(sysctl -n \$k)\" == \"\$v\" ]] || { echo \"\$k is \$(sysctl -n \$k), was \$v\"; exit 1; }; done <'$RUN_DIR/sysctl.before'"
 }
 
+# ---- step: upgrade (upgrade.sh) ---------------------------------------------------------------
+# shellcheck source=upgrade.sh
+source "$HERE/upgrade.sh"
+
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do
@@ -549,6 +556,7 @@ main() {
       control-plane) step_control_plane ;;
       pulumi-smoke) step_pulumi_smoke ;;
       deploy) step_deploy ;;
+      upgrade) step_upgrade ;;
       node) step_node ;;
       *) fail "unknown step '$s'" ;;
     esac

@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# The `upgrade` step of run.sh (sourced by it): no replacement on upgrade. `pulumi up` of the e2e
+# stack with the previous released version of the package (scripts/e2e/upgrade-from, a commit of
+# this repository), then `pulumi preview` of the same stack and state with the working tree's
+# version. A refactor that renames a type token or a resource name without an alias shows up as
+# a replace or a delete: the namespace (and everything in it) and the Secrets holding the
+# certificates and the token must never be recreated by a new version of the package. The RAM
+# role has no stand-in here (no Alibaba Cloud), so the alicloud side is left to the unit tests.
+#
+# Uses run.sh's pulumi_env, pulumi_cmd, kc, pass, fail, RUN_DIR, E2E_REPO, E2E_STACKS_DIR.
+
+# The preview's steps that a released stack must never see after an upgrade.
+UPGRADE_FORBIDDEN_OPS="replace create-replacement delete-replaced delete discard discard-replaced read-replacement"
+
+upgrade_from() { sed -n 's/^\([0-9a-f]\{40\}\)$/\1/p' "$E2E_REPO/scripts/e2e/upgrade-from" | head -n 1; }
+
+# upgrade_tree COMMIT DIR: the released version's files, with its own dependencies from its lockfile
+upgrade_tree() {
+  local commit="$1" dir="$2"
+  mkdir -p "$dir"
+  git -C "$E2E_REPO" archive "$commit" | tar -x -C "$dir" || return 1
+  (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund >"$RUN_DIR/upgrade-npm-ci.log" 2>&1) ||
+    { tail -n 20 "$RUN_DIR/upgrade-npm-ci.log"; return 1; }
+}
+
+# upgrade_swap DIR: the project directory becomes the working tree's version (state, stack
+# file and Pulumi.yaml's project name carry over; node_modules is the working tree's)
+upgrade_swap() {
+  local dir="$1"
+  find "$dir" -mindepth 1 -maxdepth 1 ! -name stacks -exec rm -rf {} + || return 1
+  (cd "$E2E_REPO" && tar --exclude=./node_modules --exclude=./.git --exclude=./out --exclude=./stacks -cf - .) | (cd "$dir" && tar -xf -) || return 1
+  ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
+}
+
+step_upgrade() {
+  section "upgrade: the previous release's stack, previewed with this version"
+  ensure_control_plane || { fail "upgrade: no control plane"; return; }
+  have pulumi pulumi-kubernetes || { fail "upgrade: cannot run, the Pulumi CLI or Kubernetes provider failed to build"; return; }
+  local from; from="$(upgrade_from)"
+  # a shallow clone lacks the released commit: fetch it from where the clone came from
+  if [[ -n "$from" ]] && ! git -C "$E2E_REPO" cat-file -e "$from^{commit}" 2>/dev/null; then
+    git -C "$E2E_REPO" fetch --quiet origin "$from" >"$RUN_DIR/upgrade-fetch.log" 2>&1
+  fi
+  if [[ -z "$from" ]] || ! git -C "$E2E_REPO" cat-file -e "$from^{commit}" 2>/dev/null; then
+    fail "upgrade: the released commit '${from:-?}' named in scripts/e2e/upgrade-from is not in this clone's history"; return
+  fi
+  local dir="$RUN_DIR/upgrade" stack=upgrade K="$KUBECONFIG_ADMIN"
+  if ! upgrade_tree "$from" "$dir"; then fail "upgrade: could not install the released version $from"; return; fi
+  kubectl --kubeconfig "$K" apply -f "$dir/test/e2e/fixtures/podnetworking-crd.yaml" >"$RUN_DIR/upgrade-crd.log" 2>&1
+  pulumi_env
+  export KUBECONFIG="$K"
+  # the released version's own e2e stack file: a user upgrades the package, not the stack config
+  cp "$dir/test/e2e/stacks/Pulumi.e2e.yaml" "$dir/stacks/Pulumi.$stack.yaml"
+  if ! (cd "$dir" && pulumi_cmd upgrade-login login "$PULUMI_BACKEND_URL" && pulumi_cmd upgrade-init stack init "$stack" &&
+        pulumi_cmd upgrade-up up --yes --skip-preview --stack "$stack"); then
+    fail "upgrade: pulumi up with the released version ${from:0:12} failed"; return
+  fi
+  pass "upgrade: pulumi up of the e2e stack with the released version ${from:0:12}"
+  upgrade_swap "$dir" || { fail "upgrade: could not switch the project to this version"; return; }
+  local json="$RUN_DIR/upgrade-preview.json"
+  if ! (cd "$dir" && timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive preview --json --diff --stack "$stack" >"$json" 2>"$RUN_DIR/upgrade-preview.err" </dev/null); then
+    fail "upgrade: pulumi preview with this version failed"; tail -n 20 "$RUN_DIR/upgrade-preview.err"; head -c 2000 "$json"
+  else
+    local verdict
+    verdict="$(python3 - "$json" "$UPGRADE_FORBIDDEN_OPS" <<'PY'
+import json, sys
+preview = json.load(open(sys.argv[1]))
+forbidden = set(sys.argv[2].split())
+steps = preview.get("steps", [])
+summary = preview.get("changeSummary", {})
+bad = sorted({f"{s['op']} {s['urn'].split('::')[-2]}::{s['urn'].split('::')[-1]}" for s in steps if s.get("op") in forbidden})
+bad += [f"{n} {op} in the change summary" for op, n in sorted(summary.items()) if op in forbidden and n and not any(op in b for b in bad)]
+print(("BAD " + "; ".join(bad)) if bad else "OK " + ", ".join(f"{n} {op}" for op, n in sorted(summary.items())))
+PY
+)"
+    if [[ "$verdict" == OK* ]]; then
+      pass "upgrade: this version's preview of the released stack replaces and deletes nothing (${verdict#OK })"
+    else
+      fail "upgrade: this version would replace or delete resources of a released stack: ${verdict#BAD }"
+    fi
+  fi
+  e2e_check "upgrade: destroy with this version" \
+    in_dir "$dir" pulumi_cmd upgrade-destroy destroy --yes --skip-preview --stack "$stack"
+}

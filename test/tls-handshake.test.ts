@@ -89,10 +89,10 @@ describe("tls/handshake", () => {
     let c2: PkiState;
     let other: PkiState;
     let dir: string;
-    before(() => {
-        pki = issuePki(request);
-        c2 = issuePki({ ...request, cluster: "c2", clients: ["bob"] });
-        other = issuePki({ ...request, team: "team-b", cluster: "b1", clients: ["mallory"] });
+    before(async () => {
+        pki = await issuePki(request);
+        c2 = await issuePki({ ...request, cluster: "c2", clients: ["bob"] });
+        other = await issuePki({ ...request, team: "team-b", cluster: "b1", clients: ["mallory"] });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-tls-"));
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -156,7 +156,7 @@ describe("tls/handshake", () => {
     });
 
     it("keeps old and new certificates talking during a CA rotation overlap", async () => {
-        const rotated = issuePki({ ...request, caRotation: 1 }, pki);
+        const rotated = await issuePki({ ...request, caRotation: 1 }, pki);
         // A pod restarted with the new bundle and certificate meets one still running the old ones.
         const out = await handshake({ server: pki.head, listen: "127.42.0.4", client: rotated.worker, serverCa: rotated.caBundlePem, clientCa: rotated.caBundlePem });
         assert.deepEqual(out, { ok: true, clientAuthorized: true, serverAuthorized: true });
@@ -165,7 +165,7 @@ describe("tls/handshake", () => {
         assert.match(withoutOverlap.clientError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(withoutOverlap));
     });
 
-    it("passes `openssl verify` (strict, for TLS server and client use) and fails against another CA", () => {
+    it("passes `openssl verify` (strict, for TLS server and client use) and fails against another CA", async () => {
         const write = (name: string, text: string) => {
             const file = path.join(dir, name);
             fs.writeFileSync(file, text);

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { reviveSerialized } from "./helpers/serialized";
 import { ANNOTATIONS, names } from "../components/naming";
 import { certInfo, PkiRequest, splitPemBundle, PKI_DEFAULTS } from "../components/tls/pki";
-import { createRayPkiOutputs, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
+import { createRayPkiOutputs, rayPkiMockAnswer, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
 import { TeamPki } from "../components/tls/TeamPki";
 
 const DAY = 86_400_000;
@@ -90,7 +90,7 @@ describe("tls/provider", () => {
         });
 
         it("reports a change when the inputs are the same but a leaf entered its renew window, and update renews it", async () => {
-            const old = createRayPkiOutputs(inputs(), new Date(Date.now() - 340 * DAY));
+            const old = await createRayPkiOutputs(inputs(), new Date(Date.now() - 340 * DAY));
             const d = await provider.diff("id", old, inputs());
             assert.deepEqual([d.changes, d.replaces], [true, []]);
 
@@ -150,10 +150,10 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
         };
         await pulumi.runtime.setMocks(
             {
-                newResource: (args) => {
+                newResource: async (args) => {
                     registered.push({ type: args.type, name: args.name, inputs: args.inputs });
                     if (args.type === "pulumi-nodejs:dynamic:Resource") {
-                        return { id: `${args.name}-id`, state: createRayPkiOutputs(args.inputs) };
+                        return { id: `${args.name}-id`, state: await rayPkiMockAnswer.state(args.inputs) };
                     }
                     return { id: `${args.name}-id`, state: args.inputs };
                 },

@@ -112,7 +112,7 @@ export class TeamPki extends pulumi.ComponentResource {
                     // Seen under the mock runtime when `newResource` does not answer for the dynamic resource.
                     throw new Error(
                         `RayPki ${cluster} returned no secretState ` +
-                            "(under mocks, answer pulumi-nodejs:dynamic:Resource with createRayPkiOutputs(inputs))",
+                            "(under mocks, answer pulumi-nodejs:dynamic:Resource with rayPkiMockAnswer.state(inputs))",
                     );
                 }
                 return tlsSecretSpecs(

@@ -265,19 +265,25 @@ export function pkiChanges(req: PkiRequest, previous: PkiState | undefined, now:
 
 /**
  * Issues what `planPki` asks for and keeps everything else byte for byte, so that re-running with
- * an unchanged request changes no Secret and restarts no pod.
+ * an unchanged request changes no Secret and restarts no pod. The RSA keys it needs are generated
+ * first, all at once and off the main thread (see `generateKeys`).
  */
-export function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new Date()): PkiState {
+export async function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new Date()): Promise<PkiState> {
     const problems = validatePkiRequest(req);
     if (problems.length > 0) {
         throw new Error(`cannot issue the Ray TLS certificates of ${req.cluster}:\n  - ${problems.join("\n  - ")}`);
     }
     const plan = planPki(req, previous, now);
+    const newCa = !previous || plan.has("ca");
+    const fresh = !previous || plan.has("nodes");
+    const newClients = req.clients.filter((name) => plan.has(`client:${name}`) || !previous?.clients[name]);
+    const keys = await generateKeys(req.keySize, (newCa ? 1 : 0) + (fresh ? 2 : 0) + newClients.length);
+    const nextKey = () => keys.pop()!;
 
     let ca: PkiState["ca"];
     let previousCa = previous?.previousCa;
-    if (!previous || plan.has("ca")) {
-        ca = { ...issueCa(req, now), rotation: req.caRotation };
+    if (newCa) {
+        ca = { ...issueCa(req, nextKey(), now), rotation: req.caRotation };
         previousCa = previous && {
             certPem: previous.ca.certPem,
             notAfter: notAfterOf(previous.ca.certPem).toISOString(),
@@ -291,13 +297,11 @@ export function issuePki(req: PkiRequest, previous?: PkiState, now: Date = new D
 
     let signer: Signer | undefined;
     const issuer = () => (signer ??= loadSigner(ca));
-    const fresh = !previous || plan.has("nodes");
-    const head = fresh ? issueLeaf(req, issuer(), now, `${req.cluster}-ray-head`, headDnsNames(req), true) : previous.head;
-    const worker = fresh ? issueLeaf(req, issuer(), now, `${req.cluster}-ray-worker`, ["localhost"], true) : previous.worker;
+    const head = fresh ? issueLeaf(req, issuer(), nextKey(), now, `${req.cluster}-ray-head`, headDnsNames(req), true) : previous.head;
+    const worker = fresh ? issueLeaf(req, issuer(), nextKey(), now, `${req.cluster}-ray-worker`, ["localhost"], true) : previous.worker;
     const clients: Record<string, IssuedPair> = {};
     for (const name of req.clients) {
-        const kept = previous?.clients[name];
-        clients[name] = plan.has(`client:${name}`) || !kept ? issueLeaf(req, issuer(), now, name, [], false) : kept;
+        clients[name] = newClients.includes(name) ? issueLeaf(req, issuer(), nextKey(), now, name, [], false) : previous!.clients[name];
     }
     const state: PkiState = {
         ca,
@@ -337,14 +341,31 @@ function loadSigner(ca: IssuedPair): Signer {
     return { cert, key: crypto.createPrivateKey(ca.keyPem), keyIdentifier: forge.util.hexToBytes(keyIdentifier) };
 }
 
-/** Native RSA generation: node-forge's pure-JS prime search takes seconds per key. */
-function generateKey(bits: number): { publicKey: forge.pki.PublicKey; privateKey: crypto.KeyObject; keyPem: string } {
-    const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
-    return {
-        publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
-        privateKey,
-        keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    };
+interface GeneratedKey {
+    publicKey: forge.pki.PublicKey;
+    privateKey: crypto.KeyObject;
+    keyPem: string;
+}
+
+/**
+ * Native RSA generation, `count` keys at once: node-forge's pure-JS prime search takes seconds
+ * per key, and Node's async `generateKeyPair` runs on libuv's thread pool, so the keys of a PKI
+ * (and of every PKI a program issues at the same time) are searched for on all cores while the
+ * main thread goes on registering resources.
+ */
+async function generateKeys(bits: number, count: number): Promise<GeneratedKey[]> {
+    const one = () =>
+        new Promise<GeneratedKey>((resolve, reject) =>
+            crypto.generateKeyPair("rsa", { modulusLength: bits }, (err, publicKey, privateKey) => {
+                if (err) return reject(err);
+                resolve({
+                    publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
+                    privateKey,
+                    keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+                });
+            }),
+        );
+    return Promise.all(Array.from({ length: count }, one));
 }
 
 /**
@@ -377,8 +398,7 @@ function newCertificate(publicKey: forge.pki.PublicKey, now: Date, notAfter: Dat
     return cert;
 }
 
-function issueCa(req: PkiRequest, now: Date): IssuedPair {
-    const key = generateKey(req.keySize);
+function issueCa(req: PkiRequest, key: GeneratedKey, now: Date): IssuedPair {
     const cert = newCertificate(key.publicKey, now, new Date(now.getTime() + req.caValidityDays * DAY_MS));
     // The issue time in an OU keeps old and new CA subjects distinct during a rotation overlap.
     const subject = [
@@ -403,8 +423,7 @@ function issueCa(req: PkiRequest, now: Date): IssuedPair {
  * Ray uses one certificate as both gRPC server and client certificate, so a pod's leaf carries
  * both EKUs and every address a peer may dial; a Ray Client user's carries clientAuth and no SANs.
  */
-function issueLeaf(req: PkiRequest, ca: Signer, now: Date, commonName: string, dnsNames: string[], pod: boolean): IssuedPair {
-    const key = generateKey(req.keySize);
+function issueLeaf(req: PkiRequest, ca: Signer, key: GeneratedKey, now: Date, commonName: string, dnsNames: string[], pod: boolean): IssuedPair {
     // A leaf must not outlive its CA: verifiers would reject it from that day anyway.
     const notAfter = Math.min(now.getTime() + req.leafValidityDays * DAY_MS, ca.cert.validity.notAfter.getTime());
     const cert = newCertificate(key.publicKey, now, new Date(notAfter));

@@ -76,8 +76,8 @@ export function rayPkiOutputs(state: PkiState): RayPkiOutputs {
  * What `create` returns for these inputs. Under Pulumi mocks the provider never runs: answer
  * `pulumi-nodejs:dynamic:Resource` inputs with `{ id, state: createRayPkiOutputs(inputs) }`.
  */
-export function createRayPkiOutputs(inputs: Record<string, unknown>, now: Date = new Date()): RayPkiOutputs {
-    return rayPkiOutputs(issuePki(requestFromInputs(inputs), undefined, now));
+export async function createRayPkiOutputs(inputs: Record<string, unknown>, now: Date = new Date()): Promise<RayPkiOutputs> {
+    return rayPkiOutputs(await issuePki(requestFromInputs(inputs), undefined, now));
 }
 
 function hasUnknown(value: unknown): boolean {
@@ -102,7 +102,7 @@ export const rayPkiProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async create(inputs: Record<string, unknown>) {
-        const outs = createRayPkiOutputs(inputs);
+        const outs = await createRayPkiOutputs(inputs);
         const r = outs.secretState.request;
         return { id: `${r.team}-${r.cluster}-${require("crypto").randomUUID()}`, outs };
     },
@@ -121,7 +121,7 @@ export const rayPkiProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(_id: string, olds: RayPkiOutputs, news: Record<string, unknown>) {
-        return { outs: rayPkiOutputs(issuePki(requestFromInputs(news), olds.secretState)) };
+        return { outs: rayPkiOutputs(await issuePki(requestFromInputs(news), olds.secretState)) };
     },
 
     // Nothing outside the Pulumi state holds the material; the Secrets are separate resources.

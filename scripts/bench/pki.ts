@@ -5,7 +5,7 @@
  */
 import * as crypto from "crypto";
 import { issuePki, type PkiRequest, PKI_DEFAULTS } from "../../components/tls/pki";
-import { median, ratio, round, timeSync } from "./stats";
+import { median, ratio, round, timeAsync, timeSync } from "./stats";
 import { BenchResult, bytes, ms, x } from "./report";
 
 export const PKI_SIZES = ["/24", "/22", "/20"] as const;
@@ -22,7 +22,7 @@ export function pkiRequest(prefix: string): PkiRequest {
     };
 }
 
-export function pki(opts: { runs: number }): BenchResult {
+export async function pki(opts: { runs: number }): Promise<BenchResult> {
     const samples: Record<string, number[]> = Object.fromEntries(PKI_SIZES.map((s) => [s, []]));
     const keygen: number[] = [];
     const heads: Record<string, string> = {};
@@ -30,7 +30,7 @@ export function pki(opts: { runs: number }): BenchResult {
     for (let i = 0; i < opts.runs; i++) {
         keygen.push(timeSync(() => crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })).ms);
         for (const size of PKI_SIZES) {
-            const t = timeSync(() => issuePki(pkiRequest(size)));
+            const t = await timeAsync(() => issuePki(pkiRequest(size)));
             samples[size].push(t.ms);
             heads[size] = t.value.head.certPem;
         }

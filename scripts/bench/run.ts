@@ -18,7 +18,7 @@ import { parseArgs } from "util";
 import { performance } from "perf_hooks";
 import { median, machineInfo, ROOT, round } from "./stats";
 import { BenchResult, formatTable, Row } from "./report";
-import { programCost, teamPkiTimings } from "./programCost";
+import { keygenConcurrency, programCost, teamPkiTimings } from "./programCost";
 import { scale } from "./scale";
 import { pki } from "./pki";
 import { podStartup } from "./podStartup";
@@ -77,8 +77,12 @@ async function main(): Promise<void> {
         process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     };
     // team-a's own issuePki is both the render's keygen share and the deploy-time cost of our TLS.
-    const teamPki = opts.only.has("program") || opts.only.has("pods") ? teamPkiTimings(STACK, opts.pkiRuns) : undefined;
-    await step("program", () => programCost({ runs: opts.runs, stack: STACK, pki: teamPki! }));
+    const teamPki = opts.only.has("program") || opts.only.has("pods") ? await teamPkiTimings(STACK, opts.pkiRuns) : undefined;
+    await step("program", () => {
+        const cost = programCost({ runs: opts.runs, stack: STACK, pki: teamPki! });
+        const keygen = keygenConcurrency(teamPki!);
+        return { json: { ...cost.json, keygen: keygen.json }, rows: [...cost.rows, ...keygen.rows] };
+    });
     await step("scale", () => scale({ sizes: opts.teams }));
     await step("pki", () => pki({ runs: opts.pkiRuns }));
     await step("pods", () =>

@@ -33,6 +33,12 @@ export function timeSync<T>(fn: () => T): { ms: number; value: T } {
     return { ms: performance.now() - t0, value };
 }
 
+export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+    const t0 = performance.now();
+    const value = await fn();
+    return { ms: performance.now() - t0, value };
+}
+
 export interface ChildResult {
     ms: number;
     stdout: string;

@@ -25,12 +25,19 @@ if (!r.ok || r.value.kind !== "team") {
     process.exit(2);
 }
 const [first] = pkiRequestsFor(r.value.config);
-const other = issuePki({ ...first, cluster: `${first.cluster}-other`, clients: ["mallory"] });
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, "ca.crt"), other.caBundlePem);
-fs.writeFileSync(path.join(out, "worker.crt"), other.worker.certPem);
-fs.writeFileSync(path.join(out, "worker.key"), other.worker.keyPem, { mode: 0o600 });
-fs.mkdirSync(path.join(out, "clients"), { recursive: true });
-fs.writeFileSync(path.join(out, "clients", "mallory.crt"), other.clients.mallory.certPem);
-fs.writeFileSync(path.join(out, "clients", "mallory.key"), other.clients.mallory.keyPem, { mode: 0o600 });
-process.stdout.write(`${out}: the PKI of a RayCluster ${other.request.cluster} beside ${first.cluster}\n`);
+async function main(): Promise<void> {
+    const other = await issuePki({ ...first, cluster: `${first.cluster}-other`, clients: ["mallory"] });
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, "ca.crt"), other.caBundlePem);
+    fs.writeFileSync(path.join(out, "worker.crt"), other.worker.certPem);
+    fs.writeFileSync(path.join(out, "worker.key"), other.worker.keyPem, { mode: 0o600 });
+    fs.mkdirSync(path.join(out, "clients"), { recursive: true });
+    fs.writeFileSync(path.join(out, "clients", "mallory.crt"), other.clients.mallory.certPem);
+    fs.writeFileSync(path.join(out, "clients", "mallory.key"), other.clients.mallory.keyPem, { mode: 0o600 });
+    process.stdout.write(`${out}: the PKI of a RayCluster ${other.request.cluster} beside ${first.cluster}\n`);
+}
+
+main().catch((e: Error) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+});

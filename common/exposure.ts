@@ -40,3 +40,36 @@ export function isSnippetAnnotation(key: string): boolean {
     const name = key.slice(key.lastIndexOf("/") + 1).toLowerCase();
     return name === "snippet" || name.endsWith("-snippet") || name.endsWith("-snippets");
 }
+
+/**
+ * Gateway API exposure (`exposure.mode: gateway`): an HTTPRoute attached to a Gateway the platform
+ * runs, with authentication enforced by the implementation's own policy resource. Each ACK gateway
+ * with Gateway API support, and whether this package can make it authenticate:
+ * - `envoy-gateway`: ACK's "Gateway with Inference Extension" component is built on Envoy Gateway
+ *   and serves its extension resources; a `gateway.envoyproxy.io/v1alpha1` SecurityPolicy attached
+ *   to the HTTPRoute enforces basic auth and a client-CIDR allowlist. Supported.
+ * The others are refused by name, with the reason (GATEWAY_IMPLEMENTATIONS_REFUSED).
+ */
+export const GATEWAY_IMPLEMENTATIONS: Readonly<Record<string, { readonly proxyNamespace: string; readonly proxyPodLabels: (gateway: string, gatewayNamespace: string) => Record<string, string> }>> = {
+    "envoy-gateway": {
+        // Envoy Gateway runs one Envoy Deployment per Gateway in its own namespace, labelled with the owning Gateway.
+        proxyNamespace: "envoy-gateway-system",
+        proxyPodLabels: (gateway, gatewayNamespace) => ({
+            "app.kubernetes.io/name": "envoy",
+            "gateway.envoyproxy.io/owning-gateway-name": gateway,
+            "gateway.envoyproxy.io/owning-gateway-namespace": gatewayNamespace,
+        }),
+    },
+};
+
+/** ACK gateways with Gateway API support this package refuses, and why. */
+export const GATEWAY_IMPLEMENTATIONS_REFUSED: Readonly<Record<string, string>> = {
+    alb: "ALB's Gateway API support has no authentication policy resource this package can attach to an HTTPRoute; the dashboard would be published with only the Ray token",
+    higress: "Higress (and the Cloud-native API Gateway built on it) authenticates through WasmPlugin resources matched by route or domain in the gateway's namespace, not a policy attached to the team's HTTPRoute; use exposure.mode ingress with ingressClassName higress instead",
+    apig: "the Cloud-native API Gateway is managed outside the cluster: its authentication is configured in the API Gateway console, which the policy pack cannot see, and no pod selector admits its gateway to the dashboard",
+    istio: "Alibaba Cloud Service Mesh (ASM/Istio) gateways authenticate with RequestAuthentication and AuthorizationPolicy on the gateway workload in its own namespace, which a team stack does not own",
+};
+
+/** Envoy Gateway's policy kind and API version; its basic auth reads an htpasswd file from this Secret key (`{SHA}` hashes only). */
+export const ENVOY_SECURITY_POLICY = { apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "SecurityPolicy", htpasswdKey: ".htpasswd" } as const;
+export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";

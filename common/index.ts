@@ -9,6 +9,7 @@ export * from "./exposure";
 export * from "./images";
 export * from "./labels";
 export * from "./policyIds";
+export * from "./podOptions";
 export * from "./ports";
 export * from "./sts";
 export * from "./tlsEnv";

@@ -35,6 +35,9 @@ export const POLICY_IDS = {
     manifestsVisible: "ray-manifests-visible",
     rbacSubjects: "ray-rbac-subjects",
     networkPolicyContents: "ray-network-policy-contents",
+    volumeReadOnly: "ray-volume-read-only",
+    podScheduling: "ray-pod-scheduling",
+    gatewayRouteAuthenticated: "ray-gateway-route-authenticated",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -3,6 +3,8 @@ import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "./config/schema";
 import { basicAuthSecret, dashboardIngress, dashboardLoadBalancerService, ipVersionOf } from "./builders/exposure";
+import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./builders/gatewayExposure";
+import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
 import { names } from "./naming";
 import { k8sObject } from "./resources/k8sObject";
 import { PasswordHash } from "./resources/passwordHash";
@@ -22,7 +24,7 @@ export interface DashboardExposureArgs {
 
 /** What reaches a public dashboard, for the stack outputs. */
 export interface PublicDashboard {
-    readonly mode: "loadbalancer" | "ingress";
+    readonly mode: "loadbalancer" | "ingress" | "gateway";
     readonly url?: string;
     readonly service?: string;
     readonly aclId?: string;
@@ -66,6 +68,18 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 ...(addr ? { address: addr } : {}),
                 authHeader: "Authorization: Bearer <token>",
             }));
+        } else if (args.exposure.mode === "gateway") {
+            const e = args.exposure;
+            if (args.password === undefined) {
+                throw new Error(`clusters.${args.cluster}.exposure: gateway needs the dashboardPassword secret`);
+            }
+            // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
+            const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
+            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
+            const route = k8sObject(`${name}-route`, dashboardHttpRoute(input, e) as unknown as Record<string, unknown>, { parent: this });
+            // The policy before traffic can matter: it is applied with the route and needs the Secret.
+            k8sObject(`${name}-auth`, dashboardSecurityPolicy(input, e) as unknown as Record<string, unknown>, { parent: this, dependsOn: [secret, route] });
+            this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
                 throw new Error(`clusters.${args.cluster}.exposure: ingress needs the dashboardPassword secret`);

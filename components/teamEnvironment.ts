@@ -69,6 +69,10 @@ function workloadExceptions(w: Workload): string[] {
     if (semver.lt(w.shape.rayVersion, MIN_RAY_VERSION)) {
         out.push(POLICY_IDS.rayVersionMinimum);
     }
+    const groups = [w.shape, w.shape.head, ...w.shape.workerGroups];
+    if (groups.some((g) => (g.volumes ?? []).some((v) => !v.readOnly))) {
+        out.push(POLICY_IDS.volumeReadOnly);
+    }
     return out;
 }
 

@@ -59,7 +59,7 @@ describe("policy pack wiring (without the engine)", () => {
         assert.ok(policies.every((p) => p.enforcementLevel === "mandatory"));
         assert.deepStrictEqual(
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
-            ["ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
+            ["ray-gateway-route-authenticated", "ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
         );
         assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest"]);
     });

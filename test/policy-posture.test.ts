@@ -258,11 +258,14 @@ describe("pack config", () => {
         );
     });
 
-    it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard", () => {
+    it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard and its checkpoint volume", () => {
         const file = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "platform", "policy-pack-config.json"), "utf8"));
         const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
         const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name]));
-        assert.deepStrictEqual(grants, [["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"]]);
+        assert.deepStrictEqual(grants, [
+            ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"],
+            ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics"],
+        ]);
     });
 });
 

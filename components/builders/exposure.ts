@@ -75,14 +75,14 @@ export function ingressControllerPeer(exposure: IngressExposure): { namespace: s
     return { namespace, podLabels: { ...podLabels } };
 }
 
-export function basicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>): Record<string, unknown> {
+/** The htpasswd Secret: ingress-nginx reads the key `auth` (the default), Envoy Gateway `.htpasswd`. */
+export function basicAuthSecret(input: ExposureInput, htpasswd: pulumi.Input<string>, key = "auth"): Record<string, unknown> {
     return {
         apiVersion: "v1",
         kind: "Secret",
         metadata: objectMeta(names.basicAuthSecret(input.cluster), input.namespace, input.team),
         type: "Opaque",
-        // ingress-nginx reads the htpasswd file from the key `auth`.
-        stringData: { auth: htpasswd },
+        stringData: { [key]: htpasswd },
     };
 }
 

@@ -55,8 +55,13 @@ export const GPU_TAG_SUFFIX = "-gpu";
 
 export interface GroupImageInput {
     readonly gpu: number;
+    /** ACK shared-GPU resources (`aliyun.com/gpu-mem`, ...): the group needs the CUDA build as well. */
+    readonly sharedGpu?: Readonly<Record<string, number>>;
     readonly image?: ImageConfig;
 }
+
+/** Whether a group's pods get a GPU, whole (`gpu`) or shared (`sharedGpu`). */
+export const usesGpu = (group: GroupImageInput): boolean => group.gpu > 0 || Object.keys(group.sharedGpu ?? {}).length > 0;
 
 /**
  * A worker group's image: its own `image` (fields it leaves out come from the cluster's,
@@ -65,11 +70,11 @@ export interface GroupImageInput {
  */
 export function resolveGroupImage(cluster: ImageConfig, group: GroupImageInput, rayVersion: string): ResolvedImage | undefined {
     const clusterTag = cluster.tag ?? rayVersion;
-    const defaultTag = group.gpu > 0 ? `${clusterTag}${GPU_TAG_SUFFIX}` : clusterTag;
+    const defaultTag = usesGpu(group) ? `${clusterTag}${GPU_TAG_SUFFIX}` : clusterTag;
     if (group.image !== undefined) {
         return resolveImage({ repository: group.image.repository ?? cluster.repository, tag: group.image.tag ?? defaultTag, digest: group.image.digest }, rayVersion);
     }
-    return group.gpu > 0 ? resolveImage({ repository: cluster.repository, tag: defaultTag }, rayVersion) : undefined;
+    return usesGpu(group) ? resolveImage({ repository: cluster.repository, tag: defaultTag }, rayVersion) : undefined;
 }
 
 /**
@@ -93,7 +98,7 @@ export function groupImageProblems(
             problems.push({
                 group: i,
                 path: "digest",
-                message: `is required: the cluster pins its image by digest, so this ${group.gpu > 0 ? "GPU " : ""}group needs its own pinned image (e.g. ${resolved.repository}:${resolved.tag}@sha256:...)`,
+                message: `is required: the cluster pins its image by digest, so this ${usesGpu(group) ? "GPU " : ""}group needs its own pinned image (e.g. ${resolved.repository}:${resolved.tag}@sha256:...)`,
             });
         }
         const config = { repository: resolved.repository, tag: resolved.tag, digest: resolved.digest };

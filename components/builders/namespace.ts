@@ -57,6 +57,9 @@ export function resourceQuotaObject(input: QuotaInput): Record<string, unknown> 
                 "limits.memory": quantityString(q.memory),
                 // Extended resources cannot be overcommitted, so Kubernetes only accepts their `requests.` form.
                 "requests.nvidia.com/gpu": quantityString(q.gpu),
+                // ACK shared GPUs: without these a team could request any amount of GPU memory and compute.
+                "requests.aliyun.com/gpu-mem": quantityString(q.gpuMemory),
+                "requests.aliyun.com/gpu-core.percentage": quantityString(q.gpuCorePercentage),
                 pods: String(q.pods),
                 "services.loadbalancers": String(input.loadBalancers),
                 // A LoadBalancer Service also allocates a node port for its one port.

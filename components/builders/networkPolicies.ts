@@ -11,6 +11,7 @@ import { LABELS, RAY_PORTS } from "../naming";
 import type { RayClusterKind } from "./rayCluster";
 import { objectMeta } from "./meta";
 import { ingressControllerPeer } from "./exposure";
+import { gatewayProxyPeer } from "./gatewayExposure";
 import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
 import { metadataRangesInside } from "../../common/addresses";
 
@@ -98,8 +99,8 @@ function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
         const sources =
             c.exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (c.exposure.sourceCidrs ?? c.exposure.aclEntries.map((e) => e.cidr));
         rules.push({ from: sources.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(RAY_PORTS.dashboard) });
-    } else if (c.exposure.mode === "ingress") {
-        const controller = ingressControllerPeer(c.exposure);
+    } else if (c.exposure.mode === "ingress" || c.exposure.mode === "gateway") {
+        const controller = c.exposure.mode === "ingress" ? ingressControllerPeer(c.exposure) : gatewayProxyPeer(c.exposure);
         rules.push({
             from: [{ namespaceSelector: namespaceNamed(controller.namespace), podSelector: { matchLabels: controller.podLabels } }],
             ports: tcp(RAY_PORTS.dashboard),

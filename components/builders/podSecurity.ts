@@ -99,10 +99,14 @@ export function writableHomeEnv(): { name: string; value: string }[] {
 }
 
 /** Requests equal to limits: Ray sizes its object store and worker pool from the limits. */
-export function resourceRequirements(cpu: string, memory: string, gpu = 0): Record<string, unknown> {
+export function resourceRequirements(cpu: string, memory: string, gpu = 0, sharedGpu: Readonly<Record<string, number>> = {}): Record<string, unknown> {
     const amounts: Record<string, string> = { cpu: quantityString(cpu), memory: quantityString(memory) };
     if (gpu > 0) {
         amounts["nvidia.com/gpu"] = String(gpu);
+    }
+    // ACK's shared-GPU resources (aliyun.com/gpu-mem, ...): extended resources, so requests equal limits too.
+    for (const [name, amount] of Object.entries(sharedGpu)) {
+        amounts[name] = String(amount);
     }
     return { requests: { ...amounts }, limits: { ...amounts } };
 }

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterShape, WorkerGroupConfig } from "../config/schema";
 import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "../naming";
 import { resolveGroupImage } from "./image";
+import { GroupPodOptions, podOptionFields, userRayStartParams } from "./podOptions";
 import { placeObjectStore } from "./objectStore";
 import {
     RAY_WORKING_DIR,
@@ -86,22 +87,29 @@ interface PodParts {
     readonly rayTmpSize: string;
     readonly extraVolumes: Record<string, unknown>[];
     readonly podExtras: Record<string, unknown>;
+    /** The group's workload options (the cluster's come from `input.cluster`). */
+    readonly options: GroupPodOptions;
 }
 
 function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string, unknown> {
     const { cluster } = input;
     const { role, container } = parts;
     const dirs = rayWritableDirs(parts.shmSize, parts.rayTmpSize);
+    const ownLabels = clusterPodLabels(input.team, cluster.name, role);
+    // The team's options go first: ours are set after them (reserved keys are refused anyway).
+    const options = podOptionFields(cluster, parts.options, ownLabels);
     return {
         metadata: {
-            labels: clusterPodLabels(input.team, cluster.name, role),
+            labels: { ...options.labels, ...ownLabels },
             annotations: {
+                ...options.annotations,
                 ...(input.podAnnotations ?? {}),
                 [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint,
                 [ANNOTATIONS.tokenFingerprint]: input.tokenFingerprint,
             },
         },
         spec: {
+            ...options.podFields,
             ...isolatedPodFields(names.serviceAccount(cluster.name, role)),
             ...parts.podExtras,
             // No preStop `ray stop`: on SIGTERM Ray 2.60 drains the node itself, and a preStop
@@ -115,10 +123,10 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string
                     workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
                     env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...dirs.mounts],
+                    volumeMounts: [tlsMount, ...dirs.mounts, ...options.mounts],
                 },
             ],
-            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes],
+            volumes: [tlsVolume(cluster.name, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
         },
     };
 }
@@ -141,6 +149,7 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
         serviceType: "ClusterIP",
         enableIngress: false,
         rayStartParams: {
+            ...userRayStartParams(cluster.head),
             // Reachable through the ClusterIP Service and port-forward; the NetworkPolicies decide who gets there.
             "dashboard-host": "0.0.0.0",
             "num-cpus": cluster.head.numCpus,
@@ -154,6 +163,7 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
             rayTmpSize: cluster.head.rayTmpSize,
             extraVolumes: autoscaling ? [autoscalerTokenVolume()] : [],
             podExtras: {},
+            options: cluster.head,
         }),
     };
 }
@@ -162,7 +172,7 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
     const container = {
         name: WORKER_CONTAINER,
         ports: [{ name: "metrics", containerPort: RAY_PORTS.metrics }],
-        resources: resourceRequirements(group.cpu, group.memory, group.gpu),
+        resources: resourceRequirements(group.cpu, group.memory, group.gpu, group.sharedGpu),
     };
     const podExtras: Record<string, unknown> = {};
     if (group.nodeSelector) {
@@ -178,7 +188,7 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
         replicas: group.replicas,
         minReplicas: group.minReplicas,
         maxReplicas: group.maxReplicas,
-        rayStartParams: { "object-store-memory": String(store.objectStoreBytes) },
+        rayStartParams: { ...userRayStartParams(group), "object-store-memory": String(store.objectStoreBytes) },
         template: podTemplate(input, {
             role: "worker",
             container,
@@ -187,6 +197,7 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
             rayTmpSize: group.rayTmpSize,
             extraVolumes: [],
             podExtras,
+            options: group,
         }),
     };
 }

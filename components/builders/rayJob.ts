@@ -6,6 +6,7 @@
 import type { RayJobConfig } from "../config/schema";
 import { LABELS, names, teamLabels } from "../naming";
 import { containerSecurityContext, isolatedPodFields, resourceRequirements } from "./podSecurity";
+import { podOptionFields } from "./podOptions";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";
 
 export const SUBMITTER_CONTAINER = "ray-job-submitter";
@@ -15,9 +16,12 @@ export function submitterPodLabels(team: string, job: string): Record<string, st
 }
 
 export function submitterPodTemplate(job: RayJobConfig, team: string, image: string): Record<string, unknown> {
+    // The submitter runs the cluster's image: it needs the same pull secrets, and runs at the cluster's priority.
+    const { podFields } = podOptionFields({ imagePullSecrets: job.imagePullSecrets, priorityClassName: job.priorityClassName }, {}, {});
     return {
         metadata: { labels: submitterPodLabels(team, job.name) },
         spec: {
+            ...podFields,
             ...isolatedPodFields(names.serviceAccount(job.name, "submitter")),
             restartPolicy: "Never",
             containers: [

@@ -23,6 +23,8 @@ import { quotaTreeProblems } from "./quotaTree";
 import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
 import { HOST_PATHS_REMOVED, removedKey } from "./removed";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
+import { gatewayExposureFields } from "./gatewayExposure";
+import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
 
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 
@@ -113,6 +115,9 @@ const workerGroup = z
         cpu: quantity.describe("CPU request and limit of each worker (a Kubernetes quantity: `8`, `500m`)."),
         memory: quantity.describe("Memory request and limit of each worker (`32Gi`); Ray sizes the object store from it (see Pod runtime)."),
         gpu: z.number().int().min(0).default(0).describe("NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0."),
+        sharedGpu: sharedGpu.optional().describe("ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README \"Workload options\")."),
+        rayStartParams: workerRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources)."),
+        ...groupPodOptions,
         replicas: z.number().int().min(0).default(1).describe("Workers at creation; between `minReplicas` and `maxReplicas`."),
         minReplicas: z.number().int().min(0).default(0).describe("Fewest workers (the autoscaler's floor); at most `maxReplicas`."),
         maxReplicas: z.number().int().min(0).default(4).describe("Most workers (the autoscaler's ceiling)."),
@@ -146,6 +151,9 @@ const workerGroup = z
     })
     .superRefine((g, ctx) => {
         checkObjectStore(g, ctx);
+        if (g.gpu > 0 && Object.keys(g.sharedGpu ?? {}).length > 0) {
+            ctx.addIssue({ code: "custom", path: ["sharedGpu"], message: "give either gpu (whole GPUs) or sharedGpu, not both" });
+        }
         if (g.minReplicas > g.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must be <= maxReplicas (${g.maxReplicas})` });
         }
@@ -231,6 +239,15 @@ const exposure = z.discriminatedUnion("mode", [
             .superRefine(coverageRefinement("allowedSourceCidrs"))
             .describe("CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no \"any source\"."),
     }),
+    z.strictObject({
+        mode: z.literal("gateway"),
+        ...gatewayExposureFields,
+        allowedSourceCidrs: z
+            .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
+            .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+            .superRefine(coverageRefinement("allowedSourceCidrs"))
+            .describe("CIDRs the gateway's policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total: there is no \"any source\"."),
+    }),
 ]);
 
 const rrsa = z.strictObject({
@@ -244,6 +261,8 @@ const headSchema = z
         numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0").describe("Ray `num-cpus` on the head. Default \"0\": no tasks on the head."),
         shmSize: quantity.optional().describe("As for worker groups: default sized from the object store; when set, the object store fits it."),
         rayTmpSize: quantity.default("10Gi").describe("Bound of the head's /tmp/ray emptyDir. Default 10Gi."),
+        rayStartParams: headRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus)."),
+        ...groupPodOptions,
     })
     .superRefine((h, ctx) => checkObjectStore(h, ctx));
 
@@ -260,7 +279,19 @@ const clusterShapeFor = (ctx: SchemaContext) => ({
     autoscaling: autoscaling.default(autoscaling.parse({})).describe("KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped)."),
     hostPaths: removedKey(HOST_PATHS_REMOVED).describe("Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes."),
     env: envVars.default({}).describe("Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses)."),
+    /** Workload options of every pod (README "Workload options"). */
+    ...clusterPodOptions,
 });
+
+/** A group's volumes are mounted beside the cluster's. */
+const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]; head: { volumes?: { name: string; mountPath: string }[] }; workerGroups: readonly { volumes?: { name: string; mountPath: string }[] }[] }, issues: z.RefinementCtx) => {
+    const groups: [(string | number)[], { volumes?: { name: string; mountPath: string }[] }][] = [[["head"], c.head], ...c.workerGroups.map((g, i): [(string | number)[], typeof g] => [["workerGroups", i], g])];
+    for (const [path, g] of groups) {
+        for (const p of volumeClashes(c.volumes, g.volumes)) {
+            issues.addIssue({ code: "custom", path: [...path, "volumes", p.index, p.field], message: p.message });
+        }
+    }
+};
 
 /** Image checks need the cluster's Ray version, so they run on the whole cluster. */
 const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string; workerGroups: readonly WorkerGroupConfig[] }, issues: z.RefinementCtx) => {
@@ -282,7 +313,8 @@ export const rayClusterSchemaFor = (ctx: SchemaContext) =>
                 .describe("How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed."),
             rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
         })
-        .superRefine(checkImage(ctx));
+        .superRefine(checkImage(ctx))
+        .superRefine(checkVolumeClashes);
 
 export const rayJobSchemaFor = (ctx: SchemaContext) =>
     z
@@ -296,6 +328,7 @@ export const rayJobSchemaFor = (ctx: SchemaContext) =>
             submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
         })
         .superRefine(checkImage(ctx))
+        .superRefine(checkVolumeClashes)
         .superRefine((j, c) => {
             if (j.autoscaling.enabled) {
                 c.addIssue({
@@ -320,6 +353,8 @@ const quotaSchema = z.strictObject({
     cpu: quantity.default("64").describe("The namespace's CPU, as both `requests.cpu` and `limits.cpu` of its ResourceQuota."),
     memory: quantity.default("256Gi").describe("The namespace's memory, as both requests and limits."),
     gpu: quantity.default("0").describe("The namespace's NVIDIA GPUs, as `requests.nvidia.com/gpu` (Kubernetes only accepts `requests.` for extended resources)."),
+    gpuMemory: quantity.default("0").describe("GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. Default 0."),
+    gpuCorePercentage: quantity.default("0").describe("Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. Default 0."),
     pods: z.number().int().min(1).default(200).describe("Most pods in the namespace."),
     persistentVolumeClaims: z.number().int().min(0).default(10).describe("Most PersistentVolumeClaims in the namespace."),
     storage: quantity.default("500Gi").describe("Total storage the namespace's claims may request."),
@@ -553,14 +588,14 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                 });
             }
             t.clusters.forEach((k, i) => {
-                if (k.exposure.mode !== "ingress") {
+                if (k.exposure.mode !== "ingress" && k.exposure.mode !== "gateway") {
                     return;
                 }
                 if (t.dashboardPassword === undefined) {
                     c.addIssue({
                         code: "custom",
                         path: ["dashboardPassword"],
-                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ingress`,
+                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by clusters[${i}].exposure.mode ${k.exposure.mode}`,
                     });
                 } else {
                     for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {

@@ -66,7 +66,7 @@ export function issuesOf(error: z.ZodError, schema?: z.core.$ZodType): ConfigIss
                 out.push({ key: keyAt(k), message: known.length > 0 ? unknownKeyMessage(k, known, keyAt) : "unknown key" });
             }
         } else if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
-            out.push({ key: keyOf(issue.path), message: "mode must be one of private, loadbalancer, ingress" });
+            out.push({ key: keyOf(issue.path), message: "mode must be one of private, loadbalancer, ingress, gateway" });
         } else {
             out.push({ key: keyOf(issue.path), message: issueMessage(issue, echo) });
         }

@@ -13,6 +13,8 @@ import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } fro
 import { resourcesRequired } from "./resources";
 import { rbacSubjects } from "./subjects";
 import { networkPolicyContents } from "./network-policies";
+import { podScheduling, volumeReadOnly } from "./workload-options";
+import { gatewayRouteAuthenticated } from "./gateway";
 
 export const CHECKS: readonly Check[] = [
     tlsRequired,
@@ -20,6 +22,7 @@ export const CHECKS: readonly Check[] = [
     ingressAuthenticated,
     ingressClassAllowed,
     ingressNoSnippets,
+    gatewayRouteAuthenticated,
     clbAclRestricted,
     clbHttpsListener,
     tokenAuthRequired,
@@ -37,6 +40,8 @@ export const CHECKS: readonly Check[] = [
     podSecurityRestricted,
     readOnlyRootFilesystem,
     hostPathRestricted,
+    volumeReadOnly,
+    podScheduling,
     imageRegistryAllowed,
     imageTagPinned,
     resourcesRequired,

@@ -1,0 +1,112 @@
+/**
+ * Rules for the workload options a team may set on its Ray pods (volumes, labels and annotations,
+ * scheduling, priority, GPU sharing). The config schema refuses a breach with the key and value;
+ * the policy pack applies the same predicates to whatever reaches the cluster, so both live here.
+ */
+import * as path from "path";
+import { TLS_MOUNT } from "./tlsEnv";
+
+/** Control-plane node role labels (and the taints on those nodes). Ray runs user code: never there. */
+export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+
+/**
+ * Directories the Ray container needs as the builders mount them: a volume on, inside or above one
+ * would hide the TLS material, the object store or Ray's session directory.
+ */
+export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/home/ray/.cache", TLS_MOUNT.dir];
+/** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */
+const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
+
+const isAtOrInside = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+
+/** Why a volume may not be mounted at `mountPath`, or undefined. */
+export function mountPathProblem(mountPath: string): string | undefined {
+    if (mountPath === "/") {
+        return "must not be /: a volume over the root filesystem replaces the image";
+    }
+    if (!mountPath.startsWith("/")) {
+        return "must be an absolute path, e.g. /mnt/data";
+    }
+    const normal = path.posix.normalize(mountPath);
+    if (normal !== mountPath || mountPath.endsWith("/") || mountPath.includes(":")) {
+        return "must be a normalised absolute path (no '.', '..', '//', ':' or trailing '/'), e.g. /mnt/data";
+    }
+    const owned = RAY_OWNED_PATHS.find((d) => isAtOrInside(mountPath, d) || isAtOrInside(d, mountPath));
+    if (owned) {
+        return `must not be on, inside or above ${owned}: the Ray container needs it as ray-on-ack mounts it (TLS material, object store, session directory, cache; above them, the working directory /tmp and the image's home, where Ray and Python live)`;
+    }
+    const system = SYSTEM_PATHS.find((d) => isAtOrInside(mountPath, d));
+    if (system) {
+        return `must not be inside ${system}: system paths hold the binaries, certificates and credentials the container trusts; use e.g. /mnt/data`;
+    }
+    return undefined;
+}
+
+/**
+ * Label and annotation keys a team may not set on its pods, and why. Prefixes are domains:
+ * `kubernetes.io/` also covers `*.kubernetes.io/` (AppArmor's `container.apparmor.security.beta.kubernetes.io/`).
+ */
+const RESERVED_KEY_DOMAINS: readonly [string, string][] = [
+    ["ray.io", "KubeRay reads and sets ray.io/* (cluster, node type, group)"],
+    ["ray-on-ack.io", "ray-on-ack sets these (team, cluster, role, TLS and token fingerprints, policy exceptions); the NetworkPolicies select on them"],
+    ["kubernetes.io", "Kubernetes reserves kubernetes.io/ (AppArmor, seccomp, Pod Security, managed-by)"],
+    ["k8s.io", "Kubernetes reserves k8s.io/"],
+    ["pod-identity.alibabacloud.com", "the pod identity webhook (RRSA) reads these to inject a RAM role's credentials"],
+    ["alibabacloud.com", "Alibaba Cloud components read *.alibabacloud.com/ (pod identity, networking, scheduling)"],
+    ["aliyun.com", "ACK, Terway and ECI read *.aliyun.com/ (pod network, security groups, ENIs, ECI settings)"],
+];
+
+function keyDomain(key: string): string | undefined {
+    const slash = key.indexOf("/");
+    return slash < 0 ? undefined : key.slice(0, slash).toLowerCase();
+}
+
+/** Why a pod label or annotation key is reserved, or undefined. */
+export function reservedPodKeyProblem(key: string): string | undefined {
+    if (/seccomp/i.test(key)) {
+        return "is reserved: seccomp settings come from the pod securityContext (RuntimeDefault), never from labels or annotations";
+    }
+    const domain = keyDomain(key);
+    if (domain === undefined) {
+        return undefined;
+    }
+    const hit = RESERVED_KEY_DOMAINS.find(([d]) => domain === d || domain.endsWith(`.${d}`));
+    return hit ? `is reserved: ${hit[1]}` : undefined;
+}
+
+/** Kubernetes' own priority classes (system-node-critical, system-cluster-critical) preempt anything; never for user code. */
+export function priorityClassProblem(name: string): string | undefined {
+    return name.startsWith("system-") ? "must not be a system-* priority class: they are for node and cluster components, and would let Ray pods preempt them" : undefined;
+}
+
+/** Paths (inside the affinity) of node terms that select control-plane nodes by key, with an operator other than NotIn/DoesNotExist. */
+export function controlPlaneAffinityPaths(affinity: any): string[] {
+    const node = affinity?.nodeAffinity ?? {};
+    const terms: [string, any][] = [
+        ...((node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as any[]).map(
+            (t, i): [string, any] => [`nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t],
+        ),
+        ...((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).map(
+            (p, i): [string, any] => [`nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, p?.preference],
+        ),
+    ];
+    return terms.flatMap(([at, term]) =>
+        ["matchExpressions", "matchFields"].flatMap((field) =>
+            ((term?.[field] ?? []) as any[]).flatMap((e, j) =>
+                CONTROL_PLANE_LABELS.includes(e?.key) && e?.operator !== "NotIn" && e?.operator !== "DoesNotExist" ? [`${at}.${field}[${j}]`] : [],
+            ),
+        ),
+    );
+}
+
+/** The CSI drivers a Ray pod may mount inline: ACK's OSS and NAS (CPFS general-purpose comes through the NAS plugin, or a PVC). */
+export const ALLOWED_CSI_DRIVERS: readonly string[] = ["ossplugin.csi.alibabacloud.com", "nasplugin.csi.alibabacloud.com"];
+
+/** `volumeAttributes` keys the Alibaba Cloud CSI drivers read AccessKeys from; a Secret reference or RRSA replaces them. */
+export const CSI_ACCESS_KEY_ATTRIBUTES: readonly string[] = ["akId", "akSecret", "accessKeyId", "accessKeySecret", "akid", "aksecret"];
+
+/**
+ * Extended resources a worker group may request besides `nvidia.com/gpu`: ACK's shared-GPU
+ * scheduling (`aliyun.com/gpu-mem` in GiB of GPU memory, `aliyun.com/gpu-core.percentage` of one GPU's compute).
+ */
+export const SHARED_GPU_RESOURCES: readonly string[] = ["aliyun.com/gpu-mem", "aliyun.com/gpu-core.percentage"];

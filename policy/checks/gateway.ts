@@ -1,0 +1,68 @@
+/**
+ * Seed 1.5 for the Gateway API: an HTTPRoute into a Ray namespace is pinned to one listener
+ * (sectionName), routes only to the dashboard or Serve port, and is the target of an Envoy Gateway
+ * SecurityPolicy that authenticates (basic auth, OIDC, JWT, API key or external auth) with a
+ * default-deny authorization. GRPCRoute, TCPRoute, TLSRoute and UDPRoute would carry GCS or Ray
+ * Client: none is allowed. ALB, Higress, API Gateway and ASM routes have no policy this pack can read.
+ */
+import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, POLICY_IDS, RAY_PORTS } from "@ray-on-ack/common";
+import { Check, Finding, ungrantable, violation } from "../check";
+import { PolicyResource, isKind, metadataName, namespaceOf } from "../resource";
+
+const OTHER_ROUTES = ["GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"];
+/** The ports a route may reach: the dashboard, and Ray Serve's HTTP proxy. */
+const ROUTABLE_PORTS: readonly number[] = [RAY_PORTS.dashboard, 8000];
+const AUTH_FIELDS = ["basicAuth", "oidc", "jwt", "apiKeyAuth", "extAuth"];
+
+const isRoute = (r: PolicyResource) => [...OTHER_ROUTES, "HTTPRoute"].some((k) => isKind(r, GATEWAY_API_GROUP, k));
+const isSecurityPolicy = (r: PolicyResource) => isKind(r, "gateway.envoyproxy.io", ENVOY_SECURITY_POLICY.kind);
+
+function targets(policy: PolicyResource): { kind?: string; name?: string }[] {
+    const spec = policy.props?.spec ?? {};
+    return [...(spec.targetRefs ?? []), ...(spec.targetRef ? [spec.targetRef] : [])];
+}
+
+function routeFindings(route: PolicyResource, policies: PolicyResource[]): Finding[] {
+    const kind = OTHER_ROUTES.find((k) => isKind(route, GATEWAY_API_GROUP, k));
+    if (kind) {
+        return [ungrantable(violation(route, "", `a ${kind} can carry Ray's GCS or Ray Client ports; only an HTTPRoute to the dashboard or Serve port is allowed`))];
+    }
+    const findings: Finding[] = [];
+    const spec = route.props?.spec ?? {};
+    ((spec.parentRefs ?? []) as any[]).forEach((p, i) => {
+        if (typeof p?.sectionName !== "string" || p.sectionName === "") {
+            findings.push(violation(route, `spec.parentRefs[${i}].sectionName`, "is not set; the route would attach to every listener that admits it, plain HTTP included: name the Gateway's HTTPS listener"));
+        }
+    });
+    ((spec.rules ?? []) as any[]).forEach((rule, i) =>
+        ((rule?.backendRefs ?? []) as any[]).forEach((b, j) => {
+            if (!ROUTABLE_PORTS.includes(b?.port)) {
+                findings.push(ungrantable(violation(route, `spec.rules[${i}].backendRefs[${j}].port`, `is ${JSON.stringify(b?.port)}; only the dashboard (${RAY_PORTS.dashboard}) or Serve (8000) port may be routed, never GCS or Ray Client`)));
+            }
+        }),
+    );
+    const name = metadataName(route);
+    const mine = policies.filter((p) => namespaceOf(p) === namespaceOf(route) && targets(p).some((t) => t?.kind === "HTTPRoute" && t?.name === name));
+    const authenticating = mine.filter((p) => AUTH_FIELDS.some((f) => p.props?.spec?.[f] !== undefined));
+    if (authenticating.length === 0) {
+        findings.push(violation(route, "", `no ${ENVOY_SECURITY_POLICY.kind} (${ENVOY_SECURITY_POLICY.apiVersion}) in its namespace targets it with ${AUTH_FIELDS.join(", ")}: the route would be open to anyone who reaches the Gateway`));
+    } else if (!authenticating.some((p) => p.props?.spec?.authorization?.defaultAction === "Deny")) {
+        findings.push(violation(route, "", "its SecurityPolicy has no authorization with defaultAction Deny: list the client CIDRs that may reach it"));
+    }
+    return findings;
+}
+
+export const gatewayRouteAuthenticated: Check = {
+    kind: "stack",
+    id: POLICY_IDS.gatewayRouteAuthenticated,
+    title: "Gateway API routes are authenticated and reach only the dashboard or Serve",
+    seedSection: "1.5",
+    description:
+        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace with authentication (basicAuth, oidc, jwt, apiKeyAuth or extAuth) and authorization defaultAction Deny; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
+    configKeys: [],
+    appliesTo: isRoute,
+    validate(resources) {
+        const policies = resources.filter(isSecurityPolicy);
+        return resources.filter(isRoute).flatMap((r) => routeFindings(r, policies));
+    },
+};

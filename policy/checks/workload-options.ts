@@ -1,0 +1,89 @@
+/**
+ * The workload options (issue 14 section 2) where they could weaken something: data volumes are
+ * read-only unless the platform grants a writable one, come from ACK's OSS/NAS CSI drivers or a
+ * PVC without inline AccessKeys, and Ray pods never run at system priority or on control-plane
+ * nodes. The config refuses the same at render time (common/podOptions.ts); this catches a
+ * template that reaches the cluster some other way.
+ */
+import { ALLOWED_CSI_DRIVERS, CONTROL_PLANE_LABELS, CSI_ACCESS_KEY_ATTRIBUTES, POLICY_IDS, controlPlaneAffinityPaths, priorityClassProblem } from "@ray-on-ack/common";
+import { Check, Finding, ungrantable, violation } from "../check";
+import { PolicyResource } from "../resource";
+import { PodTemplate, containersOf, isRayResource, podTemplates } from "../pod-templates";
+
+const rayTemplates = (r: PolicyResource, roles: readonly string[] = ["head", "worker"]): PodTemplate[] => (isRayResource(r) ? podTemplates(r).filter((t) => roles.includes(t.role)) : []);
+/** The submitter runs Ray code too (`ray job submit`, the job's entrypoint is shipped from it). */
+const SCHEDULED_ROLES = ["head", "worker", "submitter"];
+
+function volumeFindings(r: PolicyResource, t: PodTemplate): Finding[] {
+    const findings: Finding[] = [];
+    const volumes: any[] = t.spec.volumes ?? [];
+    volumes.forEach((v, i) => {
+        const source = v?.persistentVolumeClaim ?? v?.csi;
+        if (source === undefined) {
+            return;
+        }
+        const at = `${t.specPath}.volumes[${i}]`;
+        if (v.csi !== undefined) {
+            if (!ALLOWED_CSI_DRIVERS.includes(v.csi.driver)) {
+                findings.push(ungrantable(violation(r, `${at}.csi.driver`, `${JSON.stringify(v.csi.driver)} is not one of ${ALLOWED_CSI_DRIVERS.join(", ")}`)));
+            }
+            for (const key of Object.keys(v.csi.volumeAttributes ?? {}).filter((k) => CSI_ACCESS_KEY_ATTRIBUTES.includes(k))) {
+                findings.push(ungrantable(violation(r, `${at}.csi.volumeAttributes.${key}`, "is an inline AccessKey; use nodePublishSecretRef or RRSA")));
+            }
+        }
+        // Every mount of the volume must be read-only too: a writable mount of a read-only source is refused by the kubelet, but say it here.
+        const writableMounts = containersOf(t).filter((c) => ((c.container.volumeMounts ?? []) as any[]).some((m) => m?.name === v.name && m.readOnly !== true));
+        if (source.readOnly !== true || writableMounts.length > 0) {
+            const what = v.persistentVolumeClaim ? `PersistentVolumeClaim ${JSON.stringify(v.persistentVolumeClaim.claimName)}` : `CSI volume (${v.csi.driver})`;
+            findings.push(violation(r, at, `${JSON.stringify(v.name)} mounts ${what} writable; Ray code could change or delete the data (opt-in: readOnly: false, granted per resource in platform/policy-pack-config.json)`));
+        }
+    });
+    return findings;
+}
+
+export const volumeReadOnly: Check = {
+    kind: "resource",
+    id: POLICY_IDS.volumeReadOnly,
+    title: "Data volumes are read-only",
+    seedSection: "5",
+    description:
+        "seed 5: PersistentVolumeClaim and CSI volumes of Ray pods are read-only at the source and at every mount unless the platform grants a writable one; CSI volumes come from ACK's OSS or NAS driver and carry no inline AccessKeys.",
+    configKeys: [],
+    appliesTo: (r) => rayTemplates(r).length > 0,
+    validate: (r) => rayTemplates(r).flatMap((t) => volumeFindings(r, t)),
+};
+
+function schedulingFindings(r: PolicyResource, t: PodTemplate): Finding[] {
+    const findings: Finding[] = [];
+    const pod = t.spec;
+    if (typeof pod.priorityClassName === "string") {
+        const why = priorityClassProblem(pod.priorityClassName);
+        if (why) {
+            findings.push(violation(r, `${t.specPath}.priorityClassName`, `${JSON.stringify(pod.priorityClassName)} ${why}`));
+        }
+    }
+    for (const key of Object.keys(pod.nodeSelector ?? {}).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
+        findings.push(violation(r, `${t.specPath}.nodeSelector`, `selects control-plane nodes (${key}); Ray runs user code`));
+    }
+    for (const p of controlPlaneAffinityPaths(pod.affinity)) {
+        findings.push(violation(r, `${t.specPath}.affinity.${p}`, "selects control-plane nodes; Ray runs user code"));
+    }
+    ((pod.tolerations ?? []) as any[]).forEach((tol, i) => {
+        if (tol?.key === undefined || tol.key === "" || CONTROL_PLANE_LABELS.includes(tol.key)) {
+            findings.push(violation(r, `${t.specPath}.tolerations[${i}]`, "tolerates the control-plane taints (a toleration without a key tolerates every taint); Ray runs user code"));
+        }
+    });
+    return findings;
+}
+
+export const podScheduling: Check = {
+    kind: "resource",
+    id: POLICY_IDS.podScheduling,
+    title: "Ray pods stay off control-plane nodes and system priorities",
+    seedSection: "5",
+    description:
+        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations) and use no system-* priority class.",
+    configKeys: [],
+    appliesTo: (r) => rayTemplates(r, SCHEDULED_ROLES).length > 0,
+    validate: (r) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t)),
+};

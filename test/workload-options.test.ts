@@ -1,0 +1,355 @@
+/**
+ * Workload options (issue 14 section 2): each option reaches the pod templates, each breach of a
+ * protection is refused with the key, the value and the rule, and the pack fails a writable
+ * volume, a system priority class or control-plane placement unless granted.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
+import type { TeamConfig } from "../components/config/schema";
+import { rayClusterSpec } from "../components/builders/rayCluster";
+import { resourceQuotaObject } from "../components/builders/namespace";
+import { submitterPodTemplate } from "../components/builders/rayJob";
+import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
+import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
+import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
+import { minimalTeam } from "./helpers/configs";
+import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
+import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";
+
+const GROUP = { name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2 };
+
+function withCluster(cluster: Record<string, unknown>, group: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, string> {
+    return minimalTeam({ clusters: [{ name: "c1", workerGroups: [{ ...GROUP, ...group }], ...cluster }], ...extra });
+}
+
+function accepted(raw: Record<string, string>): TeamConfig {
+    const r = validateStackConfig(raw);
+    assert.ok(r.ok, `refused: ${JSON.stringify(!r.ok && r.issues)}`);
+    assert.equal(r.value.kind, "team");
+    return r.value.config as TeamConfig;
+}
+
+function issues(raw: Record<string, string>): ConfigIssue[] {
+    const r = validateStackConfig(raw);
+    assert.equal(r.ok, false, "config should be refused");
+    return r.ok ? [] : r.issues;
+}
+
+function messageOf(raw: Record<string, string>, key: string): string {
+    const list = issues(raw);
+    const hit = list.find((i) => i.key === key);
+    assert.ok(hit, `no issue on ${key}, got:\n${list.map((i) => `${i.key}: ${i.message}`).join("\n")}`);
+    return hit.message;
+}
+
+function spec(config: TeamConfig): any {
+    return rayClusterSpec({
+        kind: "RayCluster",
+        cluster: config.clusters[0],
+        team: config.team,
+        namespace: "ray-team-x",
+        image: "docker.io/rayproject/ray:2.60.0",
+        tlsFingerprint: "f",
+        tokenFingerprint: "t",
+        kubeRayVersion: "1.6.2",
+    });
+}
+
+const K = "ray-on-ack:clusters[0]";
+
+describe("workload options: the pod templates", () => {
+    it("puts image pull secrets, labels, annotations and the priority class on every pod; group values are added", () => {
+        const s = spec(
+            accepted(
+                withCluster(
+                    { imagePullSecrets: ["acr-team-x"], labels: { app: "etl" }, annotations: { "example.com/owner": "data" }, priorityClassName: "team-x" },
+                    { labels: { tier: "gpu" }, priorityClassName: "team-x-high" },
+                ),
+            ),
+        );
+        const head = s.headGroupSpec.template;
+        const worker = s.workerGroupSpecs[0].template;
+        for (const t of [head, worker]) {
+            assert.deepEqual(t.spec.imagePullSecrets, [{ name: "acr-team-x" }]);
+            assert.equal(t.metadata.labels.app, "etl");
+            assert.equal(t.metadata.labels["ray-on-ack.io/cluster"], "c1", "our labels stay");
+            assert.equal(t.metadata.annotations["example.com/owner"], "data");
+            assert.equal(t.metadata.annotations["ray-on-ack.io/tls-fingerprint"], "f");
+        }
+        assert.equal(head.spec.priorityClassName, "team-x");
+        assert.equal(worker.spec.priorityClassName, "team-x-high", "the group's priority class overrides the cluster's");
+        assert.equal(worker.metadata.labels.tier, "gpu");
+        assert.equal(head.metadata.labels.tier, undefined);
+    });
+
+    it("gives a RayJob's submitter the cluster's pull secrets and priority class (it runs the same image), nothing else", () => {
+        const r = validateStackConfig(
+            minimalTeam({ clusters: [], jobs: [{ name: "j1", entrypoint: "python x.py", imagePullSecrets: ["acr"], priorityClassName: "batch", labels: { a: "b" }, workerGroups: [GROUP] }] }),
+        );
+        assert.ok(r.ok && r.value.kind === "team", JSON.stringify(!r.ok && r.issues));
+        const t: any = submitterPodTemplate(r.value.config.jobs[0], "team-x", "img");
+        assert.deepEqual(t.spec.imagePullSecrets, [{ name: "acr" }]);
+        assert.equal(t.spec.priorityClassName, "batch");
+        assert.equal(t.metadata.labels.a, undefined);
+        assert.equal(t.spec.automountServiceAccountToken, false, "our isolation fields still win");
+    });
+
+    it("mounts PVC and CSI volumes read-only by default, at the source and the mount; readOnly: false makes one writable", () => {
+        const s = spec(
+            accepted(
+                withCluster(
+                    { volumes: [{ name: "ref", mountPath: "/mnt/ref", csi: { driver: "ossplugin.csi.alibabacloud.com", volumeAttributes: { bucket: "b", url: "oss-cn-hangzhou-internal.aliyuncs.com", authType: "rrsa" } } }] },
+                    { volumes: [{ name: "ckpt", mountPath: "/mnt/ckpt", readOnly: false, persistentVolumeClaim: { claimName: "ckpt" } }] },
+                ),
+            ),
+        );
+        const head = s.headGroupSpec.template.spec;
+        const worker = s.workerGroupSpecs[0].template.spec;
+        assert.deepEqual(head.volumes.find((v: any) => v.name === "ref").csi, {
+            driver: "ossplugin.csi.alibabacloud.com",
+            readOnly: true,
+            volumeAttributes: { bucket: "b", url: "oss-cn-hangzhou-internal.aliyuncs.com", authType: "rrsa" },
+        });
+        assert.deepEqual(head.containers[0].volumeMounts.find((m: any) => m.name === "ref"), { name: "ref", mountPath: "/mnt/ref", readOnly: true });
+        assert.equal(head.volumes.find((v: any) => v.name === "ckpt"), undefined, "group volumes stay in their group");
+        assert.deepEqual(worker.volumes.find((v: any) => v.name === "ckpt"), { name: "ckpt", persistentVolumeClaim: { claimName: "ckpt", readOnly: false } });
+        assert.deepEqual(worker.containers[0].volumeMounts.find((m: any) => m.name === "ckpt"), { name: "ckpt", mountPath: "/mnt/ckpt", readOnly: false });
+        assert.ok(worker.volumes.some((v: any) => v.name === "ref"), "cluster volumes reach every group");
+    });
+
+    it("sets affinity and topology spread per group; a constraint without a selector spreads the group's own pods", () => {
+        const affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { a: "b" } } } }] } };
+        const s = spec(accepted(withCluster({ head: { affinity } }, { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone" }] })));
+        assert.deepEqual(s.headGroupSpec.template.spec.affinity, affinity);
+        assert.deepEqual(s.workerGroupSpecs[0].template.spec.topologySpreadConstraints, [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: s.workerGroupSpecs[0].template.metadata.labels },
+            },
+        ]);
+    });
+
+    it("adds allowlisted rayStartParams under ours; resources as the quoted JSON KubeRay passes to ray start", () => {
+        const s = spec(accepted(withCluster({ head: { rayStartParams: { "num-gpus": 0 } } }, { rayStartParams: { "num-cpus": "3", memory: 1000000, resources: { accelerator_a10: 1 } } })));
+        assert.deepEqual(s.workerGroupSpecs[0].rayStartParams, {
+            "num-cpus": "3",
+            memory: "1000000",
+            resources: '"{\\"accelerator_a10\\":1}"',
+            "object-store-memory": s.workerGroupSpecs[0].rayStartParams["object-store-memory"],
+        });
+        assert.equal(s.headGroupSpec.rayStartParams["num-gpus"], "0");
+        assert.equal(s.headGroupSpec.rayStartParams["dashboard-host"], "0.0.0.0");
+    });
+
+    it("requests ACK shared GPUs as limits equal to requests, on the CUDA image, and the quota caps them", () => {
+        const config = accepted(withCluster({}, { sharedGpu: { "aliyun.com/gpu-mem": 8, "aliyun.com/gpu-core.percentage": 50 } }, { quota: { gpuMemory: "16", gpuCorePercentage: "100" } }));
+        const c = spec(config).workerGroupSpecs[0].template.spec.containers[0];
+        assert.equal(c.resources.limits["aliyun.com/gpu-mem"], "8");
+        assert.deepEqual(c.resources.requests, c.resources.limits);
+        assert.match(c.image, /:2\.60\.0-gpu$/);
+        const hard = (resourceQuotaObject({ team: "team-x", namespace: "ray-team-x", quota: config.quota, loadBalancers: 0 }) as any).spec.hard;
+        assert.equal(hard["requests.aliyun.com/gpu-mem"], "16");
+        assert.equal(hard["requests.aliyun.com/gpu-core.percentage"], "100");
+        const byDefault = (resourceQuotaObject({ team: "team-x", namespace: "ray-team-x", quota: accepted(withCluster({})).quota, loadBalancers: 0 }) as any).spec.hard;
+        assert.equal(byDefault["requests.aliyun.com/gpu-mem"], "0", "no shared GPU unless the quota grants it");
+    });
+});
+
+describe("workload options: refusals name the key, the value and the rule", () => {
+    it("refuses reserved pod labels and annotations", () => {
+        assert.match(messageOf(withCluster({ labels: { "ray.io/node-type": "head" } }), `${K}.labels.ray.io/node-type`), /^"ray\.io\/node-type" is reserved: KubeRay/);
+        assert.match(messageOf(withCluster({}, { labels: { "ray-on-ack.io/team": "other" } }), `${K}.workerGroups[0].labels.ray-on-ack.io/team`), /is reserved: ray-on-ack sets these/);
+        assert.match(messageOf(withCluster({ annotations: { "container.apparmor.security.beta.kubernetes.io/ray-head": "unconfined" } }), `${K}.annotations.container.apparmor.security.beta.kubernetes.io/ray-head`), /is reserved: Kubernetes reserves kubernetes\.io/);
+        assert.match(messageOf(withCluster({ annotations: { "pod-identity.alibabacloud.com/role-name": "admin" } }), `${K}.annotations.pod-identity.alibabacloud.com/role-name`), /pod identity webhook \(RRSA\)/);
+        assert.match(messageOf(withCluster({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }), `${K}.labels.pod-security.kubernetes.io/enforce`), /reserved/);
+        assert.match(messageOf(withCluster({ annotations: { "k8s.aliyun.com/pod-networks": "x" } }), `${K}.annotations.k8s.aliyun.com/pod-networks`), /Terway/);
+        assert.match(messageOf(withCluster({ annotations: { "seccomp.example.com/profile": "x" } }), `${K}.annotations.seccomp.example.com/profile`), /seccomp/);
+        assert.match(messageOf(withCluster({ labels: { app: "has space" } }), `${K}.labels.app`), /value "has space" must be a label value/);
+        assert.equal(reservedPodKeyProblem("example.com/team"), undefined);
+    });
+
+    it("refuses volume mount paths over Ray's, the TLS and the system directories", () => {
+        const vol = (mountPath: string) => withCluster({ volumes: [{ name: "d", mountPath, persistentVolumeClaim: { claimName: "d" } }] });
+        for (const [p, rule] of [
+            ["/", /must not be \//],
+            ["/tmp/ray", /\/tmp\/ray/],
+            ["/tmp/ray/session", /\/tmp\/ray/],
+            ["/dev/shm", /\/dev\/shm/],
+            ["/home/ray/.cache", /\/home\/ray\/\.cache/],
+            ["/etc/ray/tls", /\/etc\/ray\/tls/],
+            ["/etc/ray", /\/etc\/ray\/tls/],
+            ["/tmp", /above \/tmp\/ray/],
+            ["/home", /above \/home\/ray\/\.cache/],
+            ["/var/run/secrets", /inside \/var/],
+            ["/usr/lib/x", /inside \/usr/],
+            ["/mnt/../etc", /normalised/],
+            ["mnt/data", /absolute/],
+        ] as const) {
+            const m = messageOf(vol(p), `${K}.volumes[0].mountPath`);
+            assert.match(m, rule, p);
+            assert.ok(m.includes(JSON.stringify(p)), `echoes ${p}: ${m}`);
+        }
+        assert.equal(mountPathProblem("/mnt/data"), undefined);
+        assert.equal(mountPathProblem("/home/ray/data"), undefined);
+        assert.equal(mountPathProblem("/tmp/scratch"), undefined);
+    });
+
+    it("refuses hostPath, a volume without exactly one source, other CSI drivers, inline AccessKeys and our volume names", () => {
+        assert.match(messageOf(withCluster({ volumes: [{ name: "h", mountPath: "/mnt/h", hostPath: { path: "/data" } }] }), `${K}.volumes[0].hostPath`), /not possible: Pod Security restricted forbids hostPath/);
+        assert.match(messageOf(withCluster({ volumes: [{ name: "n", mountPath: "/mnt/n" }] }), `${K}.volumes[0]`), /exactly one source/);
+        assert.match(messageOf(withCluster({ volumes: [{ name: "c", mountPath: "/mnt/c", csi: { driver: "diskplugin.csi.alibabacloud.com" } }] }), `${K}.volumes[0].csi.driver`), /must be one of ossplugin.*\(got "diskplugin\.csi\.alibabacloud\.com"\)/);
+        assert.match(
+            messageOf(withCluster({ volumes: [{ name: "o", mountPath: "/mnt/o", csi: { driver: "ossplugin.csi.alibabacloud.com", volumeAttributes: { akId: "LTAI5tAbCdEfGhIjKlMnOp", bucket: "b" } } }] }), `${K}.volumes[0].csi.volumeAttributes.akId`),
+            /AccessKey attribute: reference a Secret with nodePublishSecretRef, or use RRSA/,
+        );
+        assert.match(messageOf(withCluster({ volumes: [{ name: "ray-tls", mountPath: "/mnt/t", persistentVolumeClaim: { claimName: "x" } }] }), `${K}.volumes[0].name`), /ray-on-ack's own volumes/);
+        assert.match(
+            messageOf(withCluster({ volumes: [{ name: "a", mountPath: "/mnt/a", persistentVolumeClaim: { claimName: "a" } }] }, { volumes: [{ name: "a", mountPath: "/mnt/b", persistentVolumeClaim: { claimName: "b" } }] }), `${K}.workerGroups[0].volumes[0].name`),
+            /also a cluster-wide volume/,
+        );
+        assert.match(messageOf(withCluster({ imagePullSecrets: ["ACR_Secret"] }), `${K}.imagePullSecrets[0]`), /DNS-1123 subdomain.*"ACR_Secret"/);
+    });
+
+    it("refuses system priority classes and affinities that select control-plane nodes", () => {
+        assert.match(messageOf(withCluster({ priorityClassName: "system-node-critical" }), `${K}.priorityClassName`), /^"system-node-critical" must not be a system-\* priority class/);
+        const cp = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }] } } };
+        assert.match(messageOf(withCluster({}, { affinity: cp }), `${K}.workerGroups[0].affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]`), /control-plane/);
+        const away = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }] } } };
+        accepted(withCluster({}, { affinity: away }));
+    });
+
+    it("refuses rayStartParams outside the allowlist, object-store-memory, num-cpus on the head, and values that are not plain numbers", () => {
+        for (const key of ["port", "node-ip-address", "dashboard-host", "block", "ray-client-server-port", "include-dashboard"]) {
+            assert.match(messageOf(withCluster({}, { rayStartParams: { [key]: "1" } }), `${K}.workerGroups[0].rayStartParams.${key}`), new RegExp(`^"${key}" is not allowed \\(allowed: num-cpus, num-gpus, memory, resources\\)`));
+        }
+        assert.match(messageOf(withCluster({}, { rayStartParams: { "object-store-memory": "1" } }), `${K}.workerGroups[0].rayStartParams.object-store-memory`), /computed by ray-on-ack to fit \/dev\/shm; set shmSize/);
+        assert.match(messageOf(withCluster({ head: { rayStartParams: { "num-cpus": "4" } } }), `${K}.head.rayStartParams.num-cpus`), /head\.numCpus/);
+        assert.match(messageOf(withCluster({}, { rayStartParams: { "num-gpus": "1; curl x" } }), `${K}.workerGroups[0].rayStartParams.num-gpus`), /"1; curl x" must be a whole number/);
+        assert.match(messageOf(withCluster({}, { rayStartParams: { resources: { "a'b": 1 } } }), `${K}.workerGroups[0].rayStartParams.resources`), /invalid entries/);
+    });
+
+    it("refuses unknown GPU resources, too large a core percentage and whole plus shared GPUs", () => {
+        assert.match(messageOf(withCluster({}, { sharedGpu: { "amd.com/gpu": 1 } }), `${K}.workerGroups[0].sharedGpu.amd.com/gpu`), /"amd\.com\/gpu" is not a shared-GPU resource \(aliyun\.com\/gpu-mem, aliyun\.com\/gpu-core\.percentage\)/);
+        assert.match(messageOf(withCluster({}, { sharedGpu: { "aliyun.com/gpu-core.percentage": 150 } }), `${K}.workerGroups[0].sharedGpu.aliyun.com/gpu-core.percentage`), /150 must be at most 100/);
+        assert.match(messageOf(withCluster({}, { gpu: 1, sharedGpu: { "aliyun.com/gpu-mem": 4 } }), `${K}.workerGroups[0].sharedGpu`), /either gpu .* or sharedGpu/);
+    });
+
+    it("prints the refusal as error: <key>: <why> and exits 2 without writing anything", function () {
+        this.timeout(120_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-"));
+        try {
+            const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.team-b.yaml"), "utf8"));
+            stack.config["ray-on-ack:clusters"][0].volumes[0].mountPath = "/tmp/ray";
+            fs.mkdirSync(path.join(dir, "stacks"));
+            fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
+            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, /error: ray-on-ack:clusters\[0\]\.volumes\[0\]\.mountPath: "\/tmp\/ray" must not be on, inside or above \/tmp\/ray/);
+            assert.equal(fs.existsSync(r.out), false);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+/** A fixture RayCluster whose worker pods carry `volume` mounted as `mountReadOnly`. */
+function clusterWithVolume(volume: any, mountReadOnly: boolean): any {
+    const r = rayCluster("demo");
+    const pod = r.props.spec.workerGroupSpecs[0].template.spec;
+    pod.volumes.push(volume);
+    pod.containers[0].volumeMounts.push({ name: volume.name, mountPath: "/mnt/v", readOnly: mountReadOnly });
+    return r;
+}
+
+describe("workload options: the policy pack", () => {
+    it("fails a writable PVC unless the platform grants it, and passes a read-only one", () => {
+        const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
+        const [m] = blocking(volumeReadOnly, rw);
+        assert.match(m, /RayCluster ray-a\/demo: spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts PersistentVolumeClaim "ckpt" writable/);
+        assert.equal(throughPack(volumeReadOnly, rw).mandatory.length, 1, "mandatory in the pack");
+        assert.deepEqual(blocking(volumeReadOnly, rw, { grants: [grantFor(rw)] }), [], "granted: an exception, not a failure");
+        assert.equal(messages(volumeReadOnly, rw, { grants: [grantFor(rw)] }).length, 1, "still shown in the posture report");
+        const ro = clusterWithVolume({ name: "ref", persistentVolumeClaim: { claimName: "ref", readOnly: true } }, true);
+        assert.deepEqual(messages(volumeReadOnly, ro), []);
+        const sourceOnly = clusterWithVolume({ name: "ref", persistentVolumeClaim: { claimName: "ref", readOnly: true } }, false);
+        assert.equal(blocking(volumeReadOnly, sourceOnly).length, 1, "a writable mount of a read-only source is reported too");
+    });
+
+    it("fails inline AccessKeys and other CSI drivers whatever the grants", () => {
+        const ak = clusterWithVolume({ name: "o", csi: { driver: "ossplugin.csi.alibabacloud.com", readOnly: true, volumeAttributes: { akSecret: "x" } } }, true);
+        assert.match(blocking(volumeReadOnly, ak, { grants: [grantFor(ak)] }).join("\n"), /volumeAttributes\.akSecret: is an inline AccessKey/);
+        const disk = clusterWithVolume({ name: "d", csi: { driver: "diskplugin.csi.alibabacloud.com", readOnly: true } }, true);
+        assert.match(blocking(volumeReadOnly, disk, { grants: [grantFor(disk)] }).join("\n"), /"diskplugin\.csi\.alibabacloud\.com" is not one of/);
+    });
+
+    it("fails system priority classes and control-plane placement", () => {
+        const r = rayCluster("demo");
+        const pod = r.props.spec.workerGroupSpecs[0].template.spec;
+        pod.priorityClassName = "system-cluster-critical";
+        pod.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/master", operator: "Exists" }] }] } } };
+        pod.tolerations = [{ operator: "Exists" }];
+        const found = blocking(podScheduling, r).join("\n");
+        assert.match(found, /priorityClassName: "system-cluster-critical" must not be a system-\* priority class/);
+        assert.match(found, /affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]: selects control-plane nodes/);
+        assert.match(found, /tolerations\[0\]: tolerates the control-plane taints/);
+        assert.deepEqual(messages(podScheduling, rayCluster("demo")), []);
+        const job = rayJob("nightly");
+        job.props.spec.submitterPodTemplate.spec.priorityClassName = "system-node-critical";
+        assert.match(blocking(podScheduling, job).join("\n"), /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/);
+    });
+
+    it("team-b's rendered example: every option present, the writable volume granted and shown in posture", function () {
+        this.timeout(120_000);
+        const r = renderedStack("team-b");
+        const cluster = manifests(r.out).find((o) => o.kind === "RayCluster" && o.metadata.name === "analytics")!;
+        const [cpu, inference] = cluster.spec.workerGroupSpecs;
+        assert.deepEqual(cpu.template.spec.imagePullSecrets, [{ name: "acr-team-b" }]);
+        assert.ok(cpu.template.spec.volumes.some((v: any) => v.csi?.driver === "ossplugin.csi.alibabacloud.com" && v.csi.readOnly === true));
+        assert.ok(cpu.template.spec.topologySpreadConstraints);
+        assert.equal(inference.template.spec.containers[0].resources.limits["aliyun.com/gpu-mem"], "8");
+        assert.ok(cluster.spec.headGroupSpec.template.spec.affinity);
+        const posture = JSON.parse(fs.readFileSync(path.join(r.out, "posture.json"), "utf8"));
+        const check = posture.checks.find((c: any) => c.id === "ray-volume-read-only");
+        assert.equal(check.status, "exception");
+        assert.match(check.offending[0].message, /"checkpoints" mounts PersistentVolumeClaim "analytics-checkpoints" writable/);
+    });
+
+    for (const version of ["v1.6.2", "v1.7.0"]) {
+        it(`team-b's RayCluster and RayJob with the workload options pass the KubeRay ${version} CRDs (strict)`, function () {
+            this.timeout(120_000);
+            requireSharedData(this, path.join(KUBERAY_CRDS, version, "ray.io_rayclusters.yaml"));
+            const validators = kubeRayValidators(version);
+            const rays = manifests(renderedStack("team-b").out).filter((o) => o.kind === "RayCluster" || o.kind === "RayJob");
+            assert.equal(rays.length, 2);
+            for (const o of rays) {
+                assert.ok(validators[o.kind](o), `${o.kind}/${o.metadata.name}: ${ajvErrors(validators[o.kind])}`);
+            }
+            // Not vacuous: a misspelt option field is caught.
+            const broken = structuredClone(rays.find((o) => o.kind === "RayCluster")!);
+            broken.spec.workerGroupSpecs[0].template.spec.topologySpreadConstraint = [];
+            assert.equal(validators.RayCluster(broken), false);
+        });
+    }
+
+    it("render exits 3 when the writable volume's grant is removed from the pack config", function () {
+        this.timeout(120_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-pack-"));
+        try {
+            const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+            delete config["ray-volume-read-only"];
+            const file = path.join(dir, "pack.json");
+            fs.writeFileSync(file, JSON.stringify(config));
+            const r = runRender(["--stack", "team-b", "--policy-pack-config", file]);
+            assert.equal(r.status, 3, r.stderr);
+            assert.match(r.stderr, /ray-volume-read-only/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -1,15 +1,24 @@
 /**
  * The ray-on-ack program: one team's hardened Ray environment per stack, or the
  * cluster-wide singletons for the `platform` stack. The only place that reads config.
+ * It uses the package as any user would, through its public entry point (./components,
+ * published as `ray-on-ack`) only: test/boundaries.test.ts keeps it so.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
-import { formatIssues, validateStackConfig } from "./components/config/validate";
-import type { CloudConfig } from "./components/config/schema";
-import { kubeconfigFor, rrsaProviderFor } from "./components/cloud/clusterLookup";
-import { Platform } from "./components/platform";
-import { TeamEnvironment, needsRrsaProvider } from "./components/teamEnvironment";
+import {
+    Platform,
+    TeamEnvironment,
+    formatIssues,
+    kubeconfigFor,
+    needsRrsaProvider,
+    platformArgs,
+    rrsaProviderFor,
+    teamEnvironmentArgs,
+    validateStackConfig,
+    type CloudConfig,
+} from "./components";
 
 /** `isConfigSecret` is public at runtime but marked internal in the typings: which keys the CLI holds as `secure:`. */
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
@@ -36,9 +45,10 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
     const env = new TeamEnvironment(
         config.team,
         {
-            config,
+            ...teamEnvironmentArgs(config),
             rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
-            dashboardPassword: config.dashboardPassword === undefined ? undefined : pulumi.secret(config.dashboardPassword),
+            // Plain: the component checks it with the other args and holds it as a secret.
+            dashboardPassword: config.dashboardPassword,
             verifyVSwitches: config.cloud !== undefined,
             verifyAcl: config.cloud !== undefined,
         },
@@ -55,7 +65,7 @@ function team(config: Extract<typeof stack, { kind: "team" }>["config"]) {
 
 function platform(config: Extract<typeof stack, { kind: "platform" }>["config"]) {
     const p = providers(config.cloud, config.kubeconfig);
-    const platform = new Platform("platform", { config, rrsaProvider: rrsaProviderFor(config.cloud, p.invoke) }, p.opts);
+    const platform = new Platform("platform", platformArgs(config, rrsaProviderFor(config.cloud, p.invoke)), p.opts);
     return { rrsa: platform.rrsa, teamNamespaces: platform.teamNamespaces };
 }
 

@@ -24,12 +24,13 @@ export interface DashboardExposureArgs {
 
 /** What reaches a public dashboard, for the stack outputs. */
 export interface PublicDashboard {
-    readonly mode: "loadbalancer" | "ingress" | "gateway";
+    /** `loadbalancer`, `ingress` or `gateway` (a plain string: the package schema has no unions). */
+    readonly mode: string;
     readonly url?: string;
     readonly service?: string;
     readonly aclId?: string;
     /** `loadbalancer`: the CLB listener, `https` (port 443) or the intranet-only `tcp` opt-in (port 8265, cleartext). */
-    readonly listener?: "https" | "tcp";
+    readonly listener?: string;
     /** `loadbalancer`: the CLB's address (IP, or host name) as the cloud controller reports it on the Service; known after `pulumi up`. */
     readonly address?: string;
     readonly authHeader: string;

@@ -1,38 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RayClusterConfig } from "./config/schema";
+import { rayClusterSchemaFor } from "./config/schema";
+import type { RayClusterArgs, RayWorkloadArgs } from "./args";
+import { resolveImage } from "./builders/image";
+import { parseArgs, schemaContextOf } from "./parseArgs";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
 import { objectMeta } from "./builders/meta";
 import { rayClusterSpec } from "./builders/rayCluster";
 import { k8sObject } from "./resources/k8sObject";
 import { rayTokenSecret } from "./resources/rayToken";
 
-export interface HardenedRayClusterArgs {
-    readonly team: string;
-    readonly namespace: string;
-    /** The validated cluster config (see README, `clusters[]`). */
-    readonly cluster: RayClusterConfig;
-    /** Resolved image reference (allowlisted, never `latest`). */
-    readonly image: string;
-    /** Fingerprint of the cluster's certificates; a change restarts the pods. */
-    readonly tlsFingerprint: pulumi.Input<string>;
-    /** KubeRay version on the cluster. Default "1.6.2". */
-    readonly kubeRayVersion?: string;
-    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). Default none. */
-    readonly podAnnotations?: Record<string, string>;
-    /** Policy ids this cluster deliberately weakens (documented opt-ins). Default none. */
-    readonly policyExceptions?: readonly string[];
-    /** Bump to replace the Ray token. Default 0. */
-    readonly tokenRotation?: number;
+/** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
+export interface HardenedRayClusterArgs extends RayWorkloadArgs {
+    /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    cluster: RayClusterArgs;
 }
 
 /** A RayCluster with TLS, token authentication, hardened pods and a ClusterIP head Service. */
 export class HardenedRayCluster extends pulumi.ComponentResource {
+    /** How to reach the cluster: port-forward commands, local URLs, the token Secret. */
     declare readonly access: pulumi.Output<ClusterAccess>;
+    /** The RayCluster's name. */
     declare readonly clusterName: pulumi.Output<string>;
 
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
-        const { team, namespace, cluster } = args;
+        const { team, namespace } = args;
+        const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
         const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-raycluster`,
@@ -45,7 +38,7 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
                     cluster,
                     team,
                     namespace,
-                    image: args.image,
+                    image: resolveImage(cluster.image, cluster.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

@@ -1,34 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RayJobConfig } from "./config/schema";
+import { rayJobSchemaFor } from "./config/schema";
+import type { RayJobArgs, RayWorkloadArgs } from "./args";
+import { resolveImage } from "./builders/image";
+import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
 import { rayJobSpec } from "./builders/rayJob";
 import { k8sObject } from "./resources/k8sObject";
 import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
-export interface HardenedRayJobArgs {
-    readonly team: string;
-    readonly namespace: string;
-    /** The validated job config (see README, `jobs[]`). */
-    readonly job: RayJobConfig;
-    readonly image: string;
-    readonly tlsFingerprint: pulumi.Input<string>;
-    /** KubeRay version on the cluster. Default "1.6.2". */
-    readonly kubeRayVersion?: string;
-    readonly podAnnotations?: Record<string, string>;
-    readonly policyExceptions?: readonly string[];
-    /** Bump to replace the Ray token. Default 0. */
-    readonly tokenRotation?: number;
+/** One RayJob in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
+export interface HardenedRayJobArgs extends RayWorkloadArgs {
+    /** The job's settings (README, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    job: RayJobArgs;
 }
 
 /** One job, one cluster: K8sJobMode, cluster deleted after the job, bounded run time. */
 export class HardenedRayJob extends pulumi.ComponentResource {
+    /** The RayJob's name. */
     declare readonly jobName: pulumi.Output<string>;
+    /** The Secret holding the job cluster's Ray token. */
     declare readonly tokenSecret: pulumi.Output<string>;
 
     constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
-        const { team, namespace, job } = args;
+        const { team, namespace } = args;
+        const job = parseArgs(this, name, rayJobSchemaFor(schemaContextOf(args.security)), args.job, "job.");
         const token = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
         k8sObject(
             `${name}-rayjob`,
@@ -46,7 +43,7 @@ export class HardenedRayJob extends pulumi.ComponentResource {
                     job,
                     team,
                     namespace,
-                    image: args.image,
+                    image: resolveImage(job.image, job.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

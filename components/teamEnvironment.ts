@@ -3,7 +3,6 @@ import * as semver from "semver";
 import type { TeamConfig } from "./config/schema";
 import { MIN_RAY_VERSION } from "./config/schema";
 import { clusterAccess, localPortsFor, raySessionCommand, type ClusterAccess } from "./builders/access";
-import { resolveImage } from "./builders/image";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
 import { names, type RayRole } from "./naming";
@@ -16,27 +15,68 @@ import { teamPkiArgsFor, tlsClientsOf } from "./tls/request";
 import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
-import type { RrsaProvider } from "./cloud/ramPolicies";
 import { DashboardExposure, type PublicDashboard } from "./dashboardExposure";
+import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
+import { parseTeamArgs } from "./teamArgs";
+import { argsError } from "./parseArgs";
 
+/**
+ * A team's settings: the team stack's config keys (README "Configuration reference"), plus what
+ * the program brings along (the RRSA provider, the cloud checks). Defaults are the secure ones.
+ */
 export interface TeamEnvironmentArgs {
-    /** The team's validated stack config (see README, "Configuration reference"). */
-    readonly config: TeamConfig;
+    /** Team name; a DNS label of at most 30 characters. */
+    team: string;
+    /** The team's namespace. @default `ray-<team>` */
+    namespace?: string;
+    /** Extra namespace labels; never Kubernetes', Pod Security's, RRSA's or ours. @default none */
+    labels?: { [key: string]: string };
+    /** The namespace's ResourceQuota and LimitRange. @default { cpu: "64", memory: "256Gi", gpu: "0", pods: 200, ... } */
+    quota?: QuotaArgs;
+    /** What the NetworkPolicies admit besides the team's own pods. @default DNS and the KubeRay operator only */
+    network?: NetworkArgs;
+    /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
+    podCidrs: string[];
+    /** The Terway pod vSwitches and security groups the namespace is bound to. */
+    podNetwork: PodNetworkArgs;
+    /** The per-cluster PKI and its Ray Client users. @default RSA 2048, leaves for 365 days, CAs for 1825, no Ray Client users */
+    tls?: TlsArgs;
+    /** People (groups, users) bound to the team's Role. @default nobody */
+    access?: AccessArgs;
+    /** Security opt-ins. @default the package's registry allowlist, no vulnerable Ray */
+    security?: SecurityArgs;
+    /** KubeRay operator version on the cluster; at least 1.6.0. @default "1.6.2" */
+    kubeRayVersion?: string;
+    /** Long-lived RayClusters. @default none (a team needs at least one RayCluster or RayJob) */
+    clusters?: RayClusterArgs[];
+    /** RayJobs, each on a cluster of its own. @default none */
+    jobs?: RayJobArgs[];
+    /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
+    cloud?: CloudArgs;
+    /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
+    rrsa?: RrsaArgs;
+    /** Opt-in: ACK's Ray HistoryServer on the clusters. @default false */
+    historyServer?: boolean;
     /**
-     * The cluster's RRSA OIDC provider. With it (and `cloud` plus OSS grants or extra statements in
-     * config) the team gets RAM roles bound to its Ray ServiceAccounts. Default none: no RRSA.
+     * The dashboard basic-auth password, required by clusters exposed through an Ingress. Held as
+     * a secret. A plain value is checked with the other args; an Output when it resolves.
+     * @default none
      */
-    readonly rrsaProvider?: pulumi.Input<RrsaProvider>;
-    /** The dashboard basic-auth password (a secret), for clusters exposed through an Ingress. Default none. */
-    readonly dashboardPassword?: pulumi.Input<string>;
-    /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. Default false. */
-    readonly verifyVSwitches?: boolean;
-    /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API (components/cloud/aclCheck.ts). Default false. */
-    readonly verifyAcl?: boolean;
+    dashboardPassword?: pulumi.Input<string>;
+    /**
+     * The cluster's RRSA OIDC provider (`rrsaProviderFor`). With it (and `cloud` plus OSS grants or
+     * extra statements) the team gets RAM roles bound to its Ray ServiceAccounts. @default none: no RRSA
+     */
+    rrsaProvider?: pulumi.Input<RrsaProviderArgs>;
+    /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. @default false */
+    verifyVSwitches?: boolean;
+    /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API. @default false */
+    verifyAcl?: boolean;
 }
 
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
 export interface ClusterOutput extends ClusterAccess {
+    /** The cluster's Ray version. */
     readonly rayVersion: string;
     /** The cluster's own CA (a bundle of two during a CA rotation): Ray Client's `ca.crt`. */
     readonly caCertificate: string;
@@ -46,12 +86,17 @@ export interface ClusterOutput extends ClusterAccess {
     readonly publicDashboard?: PublicDashboard;
 }
 
+/** What a data scientist gets per RayJob (stack output `jobs`). */
 export interface JobOutput {
+    /** The team's namespace. */
     readonly namespace: string;
     /** The job's own CA: no other cluster's nodes accept its certificates. */
     readonly caCertificate: string;
+    /** The Secret holding the job cluster's Ray token. */
     readonly tokenSecret: string;
+    /** `kubectl` command showing the job's status. */
     readonly statusCommand: string;
+    /** `kubectl` command printing the submitter's log (the job's output). */
     readonly logsCommand: string;
     /** The KubeRay kubectl plugin's dashboard forward to the job's cluster (local 8265), while it runs. */
     readonly raySessionCommand: string;
@@ -59,7 +104,9 @@ export interface JobOutput {
 
 /** What a Ray Client user sets, after writing the certificate, key and CA to files. */
 export interface TlsClientOutput {
+    /** The client certificate (PEM), from the cluster's CA. */
     readonly certificate: string;
+    /** The RAY_TLS_* variables pointing at the files. */
     readonly env: Record<string, string>;
 }
 
@@ -104,15 +151,19 @@ export function needsRrsaProvider(config: TeamConfig): boolean {
 
 /** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */
 export class TeamEnvironment extends pulumi.ComponentResource {
+    /** The team's namespace. */
     declare readonly namespace: pulumi.Output<string>;
+    /** Per RayCluster: how to reach it (port-forward commands, URLs, token, CA, Ray Client certificates). */
     declare readonly clusters: pulumi.Output<Record<string, ClusterOutput>>;
+    /** Per RayJob: its CA, token Secret and the commands to follow it. */
     declare readonly jobs: pulumi.Output<Record<string, JobOutput>>;
     /** Secret: each Ray Client user's private key, by RayCluster, then by user. */
     declare readonly tlsClientKeys: pulumi.Output<Record<string, Record<string, string>>>;
 
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
-        const { config } = args;
+        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, ...settings } = args;
+        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword);
         const team = config.team;
         const namespace = names.namespace(team, config.namespace);
         const workloads = workloadsOf(config);
@@ -135,19 +186,19 @@ export class TeamEnvironment extends pulumi.ComponentResource {
 
         const podNetwork = new TeamPodNetwork(
             `${name}-pod-network`,
-            { team, namespace, podCidrs: config.podCidrs, podNetwork: config.podNetwork, verifyVSwitches: args.verifyVSwitches ?? false },
+            { team, namespace, podCidrs: config.podCidrs, podNetwork: config.podNetwork, verifyVSwitches: verifyVSwitches ?? false },
             inNamespace,
         );
         if (rrsa && rrsa.roles.length > 0) {
-            if (!args.rrsaProvider || !config.cloud) {
-                throw new Error("rrsa: the cluster's RRSA OIDC provider is needed to create RAM roles (set cloud.clusterId)");
+            if (!rrsaProvider || !config.cloud) {
+                throw argsError(this, name, "rrsaProvider", "the cluster's RRSA OIDC provider is needed to create RAM roles (rrsaProviderFor(cloud))");
             }
             new TeamRrsa(
                 `${name}-rrsa`,
                 {
                     namespace,
                     accountId: config.cloud.accountId,
-                    provider: args.rrsaProvider,
+                    provider: rrsaProvider,
                     roles: rrsa.roles,
                     oss: config.rrsa.oss,
                     extraStatements: config.rrsa.extraStatements,
@@ -210,7 +261,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     team,
                     namespace,
                     cluster: c,
-                    image: resolveImage(c.image, c.rayVersion).reference,
+                    security: config.security,
                     tlsFingerprint: pki.clusters[c.name].fingerprint,
                     kubeRayVersion: config.kubeRayVersion,
                     podAnnotations,
@@ -234,7 +285,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             } else {
                 const exposure = new DashboardExposure(
                     `${name}-${c.name}-dashboard`,
-                    { team, namespace, cluster: c.name, exposure: c.exposure, password: args.dashboardPassword, verifyAcl: args.verifyAcl ?? false },
+                    { team, namespace, cluster: c.name, exposure: c.exposure, password, verifyAcl: verifyAcl ?? false },
                     ready,
                 );
                 clusterOutputs[c.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }));
@@ -248,7 +299,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     team,
                     namespace,
                     job: j,
-                    image: resolveImage(j.image, j.rayVersion).reference,
+                    security: config.security,
                     tlsFingerprint: pki.clusters[j.name].fingerprint,
                     kubeRayVersion: config.kubeRayVersion,
                     podAnnotations,

@@ -67,6 +67,19 @@ describe("module boundaries", () => {
         );
     });
 
+    it("the program, examples/ and the component provider reach the library through its public index only", () => {
+        const publicIndex = path.join(ROOT, "components");
+        const files = ["index.ts", ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("test/e2e/multi-language")];
+        const outside = files.flatMap((file) =>
+            specifiers(file)
+                .filter((spec) => spec.startsWith("."))
+                .filter((spec) => path.resolve(path.dirname(path.join(ROOT, file)), spec) !== publicIndex)
+                .map((spec) => `${file}: ${spec}`),
+        );
+        assert.ok(specifiers("index.ts").includes("./components"));
+        assert.deepStrictEqual(outside, [], "import from the public index (components/index.ts, the package `ray-on-ack`), not a file behind it");
+    });
+
     it("common/ imports nothing from components/ or policy/, and only its package.json dependencies", () => {
         const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "common", "package.json"), "utf8")).dependencies ?? {});
         assert.deepStrictEqual(

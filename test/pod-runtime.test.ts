@@ -128,6 +128,21 @@ describe("pod runtime", () => {
         }
     });
 
+    it("gives the autoscaler a pending-worker idle timeout, so a starting worker cannot stand in for the running minReplicas one", () => {
+        const env = (idle?: number) => {
+            const autoscaling = idle === undefined ? { enabled: true } : { enabled: true, idleTimeoutSeconds: idle };
+            const s = spec(clusterOf({ workerGroups: groups(), autoscaling }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }));
+            return s.autoscalerOptions.env.find((e: any) => e.name === "RAY_AUTOSCALER_PENDING_NODE_IDLE_TIMEOUT_S")?.value;
+        };
+        // half the idle timeout: the unneeded pending worker times out before the idle running one
+        assert.equal(env(), "30");
+        assert.equal(env(30), "15");
+        assert.equal(env(1), "1");
+        // the TLS variables stay
+        const s = spec(clusterOf({ workerGroups: groups(), autoscaling: { enabled: true } }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }));
+        assert.ok(s.autoscalerOptions.env.some((e: any) => e.name === "RAY_USE_TLS" && e.value === "1"));
+    });
+
     it("sets upgradeStrategy Recreate on every RayCluster, KubeRay 1.6 included, and refuses older operators", () => {
         const cluster = clusterOf({ workerGroups: groups() });
         assert.deepEqual(spec(cluster).upgradeStrategy, { type: "Recreate" });

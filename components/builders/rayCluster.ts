@@ -202,6 +202,19 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
     };
 }
 
+/**
+ * Ray 2.60's autoscaler v2 counts a worker that is still starting (its pod pending or Ray not
+ * yet up) towards the group's `minReplicas`, but never idle-terminates it: with that worker
+ * pending, the running `minReplicas` worker is drained once idle, and the group is left with no
+ * running worker until the pending one starts, or for good if it never schedules (seen on the
+ * e2e node). With a pending timeout, a starting worker that no task needs any more is removed
+ * instead, and the running one is kept for `minReplicas`. Half the idle timeout: the pending
+ * worker stops being needed about when the running one goes idle, and must time out first.
+ */
+export function pendingNodeIdleTimeoutEnv(idleTimeoutSeconds: number): { name: string; value: string } {
+    return { name: "RAY_AUTOSCALER_PENDING_NODE_IDLE_TIMEOUT_S", value: String(Math.max(1, Math.floor(idleTimeoutSeconds / 2))) };
+}
+
 function autoscalerOptions(input: RayClusterSpecInput): Record<string, unknown> {
     const { autoscaling } = input.cluster;
     return {
@@ -212,7 +225,7 @@ function autoscalerOptions(input: RayClusterSpecInput): Record<string, unknown> 
         imagePullPolicy: "IfNotPresent",
         resources: resourceRequirements(autoscaling.resources.cpu, autoscaling.resources.memory),
         securityContext: containerSecurityContext(),
-        env: tlsEnv(),
+        env: [...tlsEnv(), pendingNodeIdleTimeoutEnv(autoscaling.idleTimeoutSeconds)],
         volumeMounts: [
             tlsMount,
             { name: "ray-tmp", mountPath: "/tmp/ray" },

@@ -6,6 +6,7 @@
 #                                                        pulumi-kubernetes ray (default: these)
 #                                                        containerd coredns kube-router
 #                                                        node-images (the node step's; or: node)
+#                                                        pulumi-yaml (the multi-language step's)
 #
 # Cache: ${RAY_ON_ACK_E2E_CACHE:-$HOME/.cache/ray-on-ack-e2e}
 #   bin/        the binaries (put this on PATH)
@@ -38,6 +39,7 @@ RAY_VERSION=2.60.0
 CONTAINERD_VERSION=v2.4.2   # Kubernetes 1.36+ needs containerd 2.x; Debian 12 has 1.6
 COREDNS_VERSION=v1.15.0
 KUBE_ROUTER_VERSION=v2.1.0  # its firewall (NetworkPolicy) controller only
+PULUMI_YAML_VERSION=v1.25.0 # the YAML language host, for the multi-language step
 DEBIAN_SUITE=bookworm       # the Ray image's rootfs: Python 3.11, as the Ray venv here
 BUILD_SCRIPT_REV=1   # bump to force rebuilds after changing how a tool is built
 
@@ -190,6 +192,13 @@ build_kube_router() {
   go_install kube-router "$v" kube-router "-s -w -X $m/pkg/version.Version=$v" "" "$m/cmd/kube-router@$v"
 }
 
+# The YAML language host: the multi-language step runs a Pulumi YAML program against the
+# package's component provider (provider/).
+build_pulumi_yaml() {
+  local v="$PULUMI_YAML_VERSION" m=github.com/pulumi/pulumi-yaml
+  go_install pulumi-yaml "$v" pulumi-language-yaml "-s -w -X $m/pkg/version.Version=$v" "" "$m/cmd/pulumi-language-yaml@$v"
+}
+
 # The node's images (node-images.sh): rebuilt when a version or the scripts that make them change.
 build_node_images() {
   local h
@@ -221,6 +230,7 @@ main() {
       coredns) build_coredns || failed+=("$t") ;;
       kube-router) build_kube_router || failed+=("$t") ;;
       node-images) build_node_images || failed+=("$t") ;;
+      pulumi-yaml) build_pulumi_yaml || failed+=("$t") ;;
       *) echo "build-tools: unknown tool '$t'" >&2; failed+=("$t") ;;
     esac
   done

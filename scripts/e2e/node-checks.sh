@@ -180,6 +180,50 @@ if [[ -n "$HEAD" ]]; then
     wait_for 300 "scale-down to 1 worker" bash -c "$(declare -f kc workers); K='$K' NS='$NS' RC='$RC'; [[ \$(workers) -eq 1 ]]"
 fi
 
+# -- 3b. the minReplicas worker outlives the idle timeout while a second worker cannot start -------
+# Ray 2.60's autoscaler v2 counts a worker that is still starting towards minReplicas but never
+# idle-terminates it; without the pending-worker timeout our builder gives the autoscaler
+# (components/builders/rayCluster.ts), it drains the idle running minReplicas worker instead and
+# the group is left with no running worker. The node is cordoned so that the second worker the
+# autoscaler asks for stays Pending; the wait ends on the autoscaler's decision about the idle
+# worker (kept for min_worker_nodes, which it logs only once the worker is idle past the timeout,
+# or drained), bounded.
+min_worker_check() {
+  local w uid ip idle since alog="$NODE_DIR/autoscaler-min-worker.log"
+  w="$(pod_of "$RC" worker)"
+  [[ -n "$w" ]] || { fail "no running worker of $RC for the minReplicas check"; return; }
+  uid="$(kc -n "$NS" get pod "$w" -o jsonpath='{.metadata.uid}')"; ip="$(pod_ip "$w")"
+  idle="$(kc -n "$NS" get raycluster "$RC" -o jsonpath='{.spec.autoscalerOptions.idleTimeoutSeconds}')"
+  since="$(date -u +%FT%TZ)"
+  kc cordon "$NODE_NAME" >/dev/null
+  driver "$HEAD" burst 2
+  local pending=""
+  wait_for 60 "a Pending worker of $RC" bash -c "kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=worker --field-selector status.phase=Pending -o name | grep -q ." &&
+    pending="$(kc -n "$NS" get pods -l "ray.io/cluster=$RC,ray.io/node-type=worker" --field-selector status.phase=Pending -o jsonpath='{.items[0].metadata.name}')"
+  if [[ -z "$pending" ]]; then
+    kc uncordon "$NODE_NAME" >/dev/null
+    fail "the autoscaler did not ask for a second worker for the burst (none Pending on the cordoned node)"; return
+  fi
+  pass "... the autoscaler asked for a second worker, $pending, which stays Pending (node cordoned)"
+  # the autoscaler's log from the moment it took the pending pod on
+  after_pending() { awk -v p="$pending" 'index($0, p) {on = 1} on' "$alog"; }
+  decided() {
+    sleep 2
+    kc -n "$NS" logs "$HEAD" -c autoscaler --since-time="$since" >"$alog" 2>&1 || return 1
+    after_pending | grep -qE "belongs to node_type .* required by min_worker_nodes|cloud_instance_id=$w, .*draining ray"
+  }
+  wait_for $((${idle:-60} * 3 + 60)) "the autoscaler's decision about the idle worker $w" decided
+  kc uncordon "$NODE_NAME" >/dev/null
+  check_not "the autoscaler did not drain the idle minReplicas worker $w while $pending was pending" \
+    grep -E "cloud_instance_id=$w, .*draining ray" "$alog"
+  check "... it kept $w for minReplicas once idle past the ${idle}s timeout, and removed $pending (pending, no longer needed) instead" \
+    bash -c "$(declare -f after_pending); alog='$alog' pending='$pending'; after_pending | grep -q 'required by min_worker_nodes' && grep -q 'cloud_instance_id=$pending, .*pending and not needed' '$alog'"
+  check "... the same pod $w is still Running and Ready" \
+    bash -c "[[ \"\$(kubectl --kubeconfig '$K' -n '$NS' get pod '$w' -o jsonpath='{.metadata.uid} {.status.conditions[?(@.type==\"Ready\")].status}')\" == '$uid True' ]]"
+  driver "$HEAD" alive "$ip"
+}
+[[ -n "$HEAD" ]] && min_worker_check
+
 # -- 4. a RayJob runs to completion through its submitter; its cluster is deleted ----------------
 job_done() {
   local s; s="$(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status.jobDeploymentStatus}/{.status.jobStatus}')"

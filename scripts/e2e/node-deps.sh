@@ -19,3 +19,4 @@ echo "node-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "node-deps: installed ${missing[*]}"

@@ -7,6 +7,9 @@ Usage: python - CHECK [args]
   job MARKER          a job submitted with the token writes a file in its working directory
   scale N SECONDS     N tasks of 1 CPU each that wait (up to SECONDS) until all N run at once:
                       the autoscaler must add workers for them; prints the nodes they ran on
+  burst N             N short tasks of 1 CPU each at once: more than one worker's CPU, so the
+                      autoscaler asks for another worker, while they all finish on the running one
+  alive IP            the Ray node at IP is alive
 
 Prints PASS:/FAIL: lines; the exit status is the number of failures.
 """
@@ -115,6 +118,29 @@ def check_scale(count, seconds):
         report(False, f"{count} one-CPU tasks ran at the same time", repr(e)[:300])
 
 
+def check_burst(count):
+    ray = connect()
+
+    # long enough that the queued one is pending demand over two autoscaler rounds (5 s each)
+    @ray.remote(num_cpus=1)
+    def short():
+        time.sleep(10)
+        return ray.util.get_node_ip_address()
+
+    start = time.time()
+    try:
+        ips = ray.get([short.remote() for _ in range(count)], timeout=300)
+        report(True, f"{count} short one-CPU tasks at once ran on the running worker(s)", f"{sorted(ips)} after {time.time() - start:.0f}s")
+    except Exception as e:
+        report(False, f"{count} short one-CPU tasks at once", repr(e)[:300])
+
+
+def check_alive(ip):
+    ray = connect()
+    alive = sorted(n["NodeManagerAddress"] for n in ray.nodes() if n["Alive"])
+    report(ip in alive, f"the Ray node at {ip} is alive", f"alive nodes {alive}")
+
+
 def main():
     check, args = sys.argv[1], sys.argv[2:]
     if check == "cluster":
@@ -123,6 +149,10 @@ def main():
         check_job(args[0])
     elif check == "scale":
         check_scale(int(args[0]), float(args[1]))
+    elif check == "burst":
+        check_burst(int(args[0]))
+    elif check == "alive":
+        check_alive(args[0])
     else:
         report(False, f"unknown check {check}")
     sys.exit(min(FAILURES, 100))

@@ -13,15 +13,21 @@
 #   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
 #                  of the team's people, quota rejection, no-change preview and destroy
+#   multi-language (opt-in, not in the default list) the package from another Pulumi language:
+#                  `pulumi package get-schema provider/` gives the four components, and a Pulumi
+#                  YAML program (after `pulumi package add provider/`) previews TeamEnvironment
+#                  with the same objects as the TypeScript program given the same args
+#                  (test/e2e/multi-language/). Builds pulumi-yaml (the YAML language host).
 #   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
 #                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
 #                  one: no replace and no delete (upgrade.sh)
-#   node           (opt-in, not in the default list) a real kubelet-backed node in network
+#   node           a real kubelet-backed node in network
 #                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
 #                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
-#                  autoscaling, a RayJob, port-forward, NetworkPolicies enforced, read-only root.
-#                  Needs root; builds its own tools (containerd, CoreDNS, kube-router, images)
-#                  and installs Debian packages (node-deps.sh) when missing.
+#                  autoscaling (the minReplicas worker kept), a RayJob, port-forward,
+#                  NetworkPolicies enforced, read-only root. Needs root; the build step then also
+#                  builds its tools (containerd, CoreDNS, kube-router, images) and installs its
+#                  Debian packages (node-deps.sh) when missing.
 # `pulumi-smoke` and `deploy` start a control plane if needed.
 #
 # Every check prints "PASS: ..." or "FAIL: ..."; the last line is "N passed, M failed" and the
@@ -74,10 +80,21 @@ fail() { e2e_fail "$@"; }
 # ---- step: build ----------------------------------------------------------------------------
 ALL_TOOLS=(ray etcd kubernetes kuberay pulumi pulumi-kubernetes)
 NODE_TOOLS=(containerd coredns kube-router node-images) # built only when the node step runs
+ML_TOOLS=(pulumi-yaml) # built only when the multi-language step runs
 step_build() {
   section "build tools (cache: $E2E_CACHE)"
   local t start tools=("${ALL_TOOLS[@]}")
-  [[ " ${STEPS[*]} " == *" node "* ]] && tools+=("${NODE_TOOLS[@]}")
+  if [[ " ${STEPS[*]} " == *" node "* ]]; then
+    tools+=("${NODE_TOOLS[@]}")
+    # the node's images need debootstrap and gcc: its Debian packages come first (as root;
+    # apt-get update, then install; a no-op once they are there)
+    if bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
+      pass "build: the node step's Debian packages are installed ($(tail -n 1 "$RUN_DIR/node-deps.log"))"
+    else
+      fail "build: installing the node step's Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"
+    fi
+  fi
+  [[ " ${STEPS[*]} " == *" multi-language "* ]] && tools+=("${ML_TOOLS[@]}")
   for t in "${tools[@]}"; do
     start=$SECONDS
     if timeout --kill-after=30 "$BUILD_TIMEOUT" bash "$HERE/build-tools.sh" "$t"; then
@@ -101,6 +118,7 @@ have() {
         kuberay) [[ -x "$E2E_BIN/kuberay-operator" ]] || return 1 ;;
         pulumi) [[ -x "$E2E_BIN/pulumi" && -x "$E2E_BIN/pulumi-language-nodejs" ]] || return 1 ;;
         pulumi-kubernetes) [[ -x "$E2E_BIN/pulumi-resource-kubernetes" ]] || return 1 ;;
+        pulumi-yaml) [[ -x "$E2E_BIN/pulumi-language-yaml" ]] || return 1 ;;
         node-images) [[ -f "$E2E_CACHE/images/ray.tar" ]] || return 1 ;;
         *) [[ -x "$E2E_BIN/$t" ]] || return 1 ;;
       esac
@@ -513,6 +531,8 @@ step_node() {
   if ! bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
     fail "node: installing the Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"; return
   fi
+  # the loopback control plane of the earlier steps is not used by the node: free its CPU
+  if [[ "$CP_STARTED" == 1 ]]; then bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1; CP_STARTED=0; fi
   NODE_STARTED=1 # stop whatever part of it started
   local t0=$SECONDS
   if ! timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/node.sh" start "$NODE_DIR"; then
@@ -539,6 +559,64 @@ step_node() {
       while IFS='=' read -r k v; do [[ \"\$(sysctl -n \$k)\" == \"\$v\" ]] || { echo \"\$k is \$(sysctl -n \$k), was \$v\"; exit 1; }; done <'$RUN_DIR/sysctl.before'"
 }
 
+# ---- step: multi-language -------------------------------------------------------------------
+# The package from another Pulumi language, with the real CLI: the component provider in
+# provider/ (PulumiPlugin.yaml) serves TeamEnvironment, HardenedRayCluster, HardenedRayJob and
+# Platform. A YAML program that `pulumi package add`s it, and the TypeScript program, each give
+# TeamEnvironment the args of test/e2e/multi-language/team.json; their previews against the
+# loopback API server must create the same resources with the same inputs (compare-previews.py).
+step_multi_language() {
+  section "multi-language: the component provider from Pulumi YAML"
+  if ! have pulumi pulumi-kubernetes pulumi-yaml; then
+    fail "multi-language: cannot run, the Pulumi CLI, Kubernetes provider or YAML language host failed to build"; return
+  fi
+  ensure_control_plane || { fail "multi-language: no control plane"; return; }
+  pulumi_env
+  export KUBECONFIG="$KUBECONFIG_ADMIN"
+  local ml="$E2E_REPO/test/e2e/multi-language" dir="$RUN_DIR/multi-language"
+  mkdir -p "$dir/yaml" "$dir/ts"
+  if timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive package get-schema "$E2E_REPO/provider" \
+    >"$dir/schema.json" 2>"$RUN_DIR/pulumi-ml-schema.log" &&
+    python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+want = {"ray-on-ack:index:" + c for c in ("TeamEnvironment", "HardenedRayCluster", "HardenedRayJob", "Platform")}
+missing = want - set(s["resources"])
+sys.exit("missing: %s" % missing if missing else 0)' "$dir/schema.json"; then
+    pass "multi-language: pulumi package get-schema provider/ describes TeamEnvironment, HardenedRayCluster, HardenedRayJob and Platform"
+  else
+    tail -n 20 "$RUN_DIR/pulumi-ml-schema.log"; fail "multi-language: pulumi package get-schema provider/"; return
+  fi
+  python3 "$ml/yaml-program.py" "$ml/team.json" "$dir/yaml" || { fail "multi-language: writing the YAML program"; return; }
+  # The package's dynamic resources (PKI, token, password hash) run in Pulumi's Node.js
+  # dynamic-provider plugin, which the engine starts in the program's folder and which loads
+  # @pulumi/pulumi from there: a YAML (or Python, ...) project needs it installed (README).
+  ln -s "$E2E_REPO/node_modules" "$dir/yaml/node_modules"
+  printf 'name: ray-on-ack-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: %s\n' "$ml/index.ts" >"$dir/ts/Pulumi.yaml"
+  (cd "$dir/yaml" && pulumi_cmd ml-login login "$PULUMI_BACKEND_URL") || { fail "multi-language: pulumi login"; return; }
+  if (cd "$dir/yaml" && pulumi_cmd ml-add package add "$E2E_REPO/provider") && grep -q '"packages"\|^packages:' "$dir/yaml/Pulumi.yaml"; then
+    pass "multi-language: pulumi package add provider/ in a YAML project"
+  elif grep -q "Successfully generated an SDK for the ray-on-ack package" "$RUN_DIR/pulumi-ml-add.log" &&
+    grep -q "linking package: method Link not implemented" "$RUN_DIR/pulumi-ml-add.log"; then
+    # pulumi-language-yaml v1.25.0 has no Link (the CLI's last step of `package add`): the
+    # package was read and its SDK generated, so write the project's `packages` entry as Link would.
+    echo "note: multi-language: pulumi package add read the package and generated its SDK; pulumi-language-yaml v1.25.0 does not implement Link ('method Link not implemented'), so the packages entry is written here"
+    python3 "$ml/yaml-program.py" "$ml/team.json" "$dir/yaml" "$E2E_REPO/provider" || { fail "multi-language: writing the YAML program"; return; }
+  else
+    fail "multi-language: pulumi package add provider/"; return
+  fi
+  local p
+  for p in yaml ts; do
+    if ! (cd "$dir/$p" && pulumi_cmd "ml-$p-init" stack init "ml-$p" &&
+      timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive preview --json --stack "ml-$p" >"$dir/$p-preview.json" 2>"$RUN_DIR/pulumi-ml-$p-preview.log"); then
+      echo "---- tail of $RUN_DIR/pulumi-ml-$p-preview.log"; tail -n 30 "$RUN_DIR/pulumi-ml-$p-preview.log"
+      fail "multi-language: pulumi preview of the $p program"; return
+    fi
+  done
+  pass "multi-language: pulumi preview of the YAML program (TeamEnvironment through the component provider) and of the TypeScript one"
+  e2e_check "multi-language: the YAML program creates the same resources, with the same inputs, as the TypeScript program" \
+    python3 "$ml/compare-previews.py" "$dir/ts-preview.json" "$dir/yaml-preview.json"
+}
 # ---- step: upgrade (upgrade.sh) ---------------------------------------------------------------
 # shellcheck source=upgrade.sh
 source "$HERE/upgrade.sh"
@@ -546,7 +624,7 @@ source "$HERE/upgrade.sh"
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade node)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do
@@ -558,6 +636,7 @@ main() {
       deploy) step_deploy ;;
       upgrade) step_upgrade ;;
       node) step_node ;;
+      multi-language) step_multi_language ;;
       *) fail "unknown step '$s'" ;;
     esac
   done

@@ -5,10 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { rayPkiMockAnswer } from "../../components/tls/provider";
-import { rayTokenMockAnswer } from "../../components/resources/rayToken";
-import { passwordHashMockAnswer } from "../../components/resources/passwordHash";
-import { answers, type DynamicMockAnswer } from "../../components/resources/dynamicMock";
+import { DYNAMIC_RESOURCE_TYPE, mockDynamicState } from "../../components/testing";
 import { answerInvoke, type MockContext } from "./mockAnswers";
 import { answerResourceState } from "./mockAnswers";
 
@@ -40,19 +37,6 @@ export function unwrapSecrets(value: any): any {
     return value;
 }
 
-/** Every dynamic provider's own mock answer (each is built from the provider's `create`). */
-const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];
-
-/** Dynamic resources never run their provider under mocks: the provider's own answer stands in. */
-function dynamicState(inputs: Record<string, any>): Promise<Record<string, any>> {
-    const matching = DYNAMIC_MOCK_ANSWERS.filter((a) => answers(a, inputs));
-    if (matching.length !== 1) {
-        const which = matching.length === 0 ? "no dynamic provider's mock answer" : matching.map((a) => a.name).join(" and ");
-        throw new Error(`${which} matches a dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
-    }
-    return matching[0].state(inputs);
-}
-
 /** Ids shaped like the real ones (`acl-…`, `vsw-…`), derived from the name so renders stay stable. */
 function mockId(type: string, name: string): string {
     const prefix: Record<string, string> = { "alicloud:slb/acl:Acl": "acl", "alicloud:vpc/switch:Switch": "vsw" };
@@ -66,7 +50,8 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             const inputs = unwrapSecrets(args.inputs);
             const { __provider, ...rest } = inputs;
             void __provider;
-            const state = args.type === "pulumi-nodejs:dynamic:Resource" ? { ...rest, ...(await dynamicState(rest)) } : { ...rest };
+            // Dynamic resources never run their provider under mocks: answered as their `create` would.
+            const state = args.type === DYNAMIC_RESOURCE_TYPE ? await mockDynamicState(rest) : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
             // What the provider adds once the resource exists (a LoadBalancer Service's address).
             return { id: mockId(args.type, args.name), state: { ...state, ...answerResourceState(args.type, rest) } };

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRuntime";
 import { TeamEnvironment } from "../../components/teamEnvironment";
+import { teamEnvironmentArgs } from "../../components/teamArgs";
 import type { TeamConfig } from "../../components/config/schema";
 import type { RrsaProvider } from "../../components/cloud/ramPolicies";
 import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
@@ -26,7 +27,7 @@ export const TEST_RRSA_PROVIDER: RrsaProvider = {
 export async function recordTeam(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
         const env = new TeamEnvironment(config.team, {
-            config,
+            ...teamEnvironmentArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
         });

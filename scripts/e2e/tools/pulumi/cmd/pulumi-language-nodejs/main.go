@@ -257,6 +257,33 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{}, nil
 }
 
+// InstallDependencies is what `pulumi package add <dir>` and a source plugin's first start ask
+// for. A folder that already resolves @pulumi/pulumi (this repository's provider/, which uses the
+// root install of `npm ci`) needs nothing; any other runs `npm install` there.
+func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
+	server grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+) error {
+	dir := req.GetDirectory()
+	if info := req.GetInfo(); info != nil && info.GetProgramDirectory() != "" {
+		dir = info.GetProgramDirectory()
+	}
+	if _, err := findPulumiCmd(dir, "run"); err == nil {
+		return server.Send(&pulumirpc.InstallDependenciesResponse{
+			Stdout: []byte("dependencies already installed (node_modules/@pulumi/pulumi resolves from " + dir + ")\n"),
+		})
+	}
+	cmd := exec.CommandContext(server.Context(), "npm", "install", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if sendErr := server.Send(&pulumirpc.InstallDependenciesResponse{Stdout: out}); sendErr != nil {
+		return sendErr
+	}
+	if err != nil {
+		return fmt.Errorf("npm install in %s: %w", dir, err)
+	}
+	return nil
+}
+
 // RunPlugin starts a Node.js plugin (a policy pack, or a provider written in TypeScript)
 // and streams its output to the engine, which reads the plugin's port from its stdout.
 func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,

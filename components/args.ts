@@ -1,0 +1,467 @@
+/**
+ * The public input shapes of the components: what a user writes, in any Pulumi language. Plain
+ * named interfaces (no unions, no zod types) so that the component provider host can describe
+ * them in the package schema. Each component parses them with the config schema
+ * (config/schema.ts), which applies the defaults documented here and refuses bad values with a
+ * `ResourceError` naming the component and the key. The keys are the stack config's keys
+ * (README "Configuration reference"): test/public-args.test.ts keeps the two in step.
+ *
+ * Quantities (`cpu`, `memory`, sizes) are Kubernetes quantity strings such as `500m`, `2`, `4Gi`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A container image. */
+export interface ImageArgs {
+    /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. @default "docker.io/rayproject/ray" */
+    repository?: string;
+    /** Tag; `latest` is refused. @default the cluster's Ray version */
+    tag?: string;
+    /** `sha256:<64 hex>` digest; pins the image. @default none */
+    digest?: string;
+}
+
+/** CPU and memory, request and limit alike. */
+export interface ResourcesArgs {
+    /** CPU request and limit. */
+    cpu: string;
+    /** Memory request and limit (Ray sizes its object store from the limit). */
+    memory: string;
+}
+
+/** A toleration; it must name the taint it tolerates. */
+export interface TolerationArgs {
+    /** The taint key; never a control-plane taint. */
+    key: string;
+    /** `Equal` or `Exists`. */
+    operator?: string;
+    value?: string;
+    /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
+    effect?: string;
+}
+
+/** A PersistentVolumeClaim in the team namespace. */
+export interface PvcSourceArgs {
+    claimName: string;
+}
+
+/** A Secret in the team namespace, by name. */
+export interface SecretRefArgs {
+    name: string;
+}
+
+/** An inline CSI volume of ACK's OSS or NAS driver. */
+export interface CsiVolumeArgs {
+    /** `ossplugin.csi.alibabacloud.com` or `nasplugin.csi.alibabacloud.com`. */
+    driver: string;
+    /** The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys. @default none */
+    volumeAttributes?: { [key: string]: string };
+    /** The Secret holding the driver's credentials, when RRSA is not used. */
+    nodePublishSecretRef?: SecretRefArgs;
+}
+
+/** A PVC or CSI volume mounted into the Ray container (README "Workload options"). */
+export interface VolumeArgs {
+    /** Volume name; not one of ray-on-ack's own. */
+    name: string;
+    /** Where the Ray container sees it; never over Ray's or the system's directories. */
+    mountPath: string;
+    /** A relative directory inside the volume. */
+    subPath?: string;
+    /** `false` is the explicit, reported opt-in to a writable volume. @default true */
+    readOnly?: boolean;
+    /** Exactly one of `persistentVolumeClaim` and `csi`. */
+    persistentVolumeClaim?: PvcSourceArgs;
+    csi?: CsiVolumeArgs;
+}
+
+/** Pod (anti-)affinity and node affinity, as Kubernetes writes them. */
+export interface AffinityArgs {
+    nodeAffinity?: { [key: string]: any };
+    podAffinity?: { [key: string]: any };
+    podAntiAffinity?: { [key: string]: any };
+}
+
+/** A label selector by labels. */
+export interface LabelSelectorArgs {
+    matchLabels: { [key: string]: string };
+}
+
+/** A topology spread constraint, as Kubernetes writes it. */
+export interface TopologySpreadConstraintArgs {
+    maxSkew: number;
+    topologyKey: string;
+    /** `DoNotSchedule` or `ScheduleAnyway`. @default "ScheduleAnyway" */
+    whenUnsatisfiable?: string;
+    labelSelector?: LabelSelectorArgs;
+    minDomains?: number;
+    /** `Honor` or `Ignore`. */
+    nodeAffinityPolicy?: string;
+    /** `Honor` or `Ignore`. */
+    nodeTaintsPolicy?: string;
+}
+
+/** Options of one group's pods (the head's or a worker group's), added to the cluster's. */
+export interface GroupPodOptionsArgs {
+    /** Pod labels; reserved prefixes refused. @default none */
+    labels?: { [key: string]: string };
+    /** Pod annotations. @default none */
+    annotations?: { [key: string]: string };
+    /** PVC and CSI volumes, read-only unless `readOnly: false`. @default none */
+    volumes?: VolumeArgs[];
+    /** Overrides the cluster's. @default the cluster's */
+    priorityClassName?: string;
+    /** @default none */
+    affinity?: AffinityArgs;
+    /** @default none */
+    topologySpreadConstraints?: TopologySpreadConstraintArgs[];
+}
+
+/** A Ray worker group. */
+export interface WorkerGroupArgs extends GroupPodOptionsArgs {
+    /** A DNS label, at most 30 characters. */
+    name: string;
+    cpu: string;
+    memory: string;
+    /** NVIDIA GPUs per worker (`nvidia.com/gpu`). @default 0 */
+    gpu?: number;
+    /** @default 1 */
+    replicas?: number;
+    /** @default 0 */
+    minReplicas?: number;
+    /** @default 4 */
+    maxReplicas?: number;
+    /** Size of the memory-backed /dev/shm; the object store shrinks to fit it. @default sized from the object store (30% of memory, at most 10 GB, plus 10%) */
+    shmSize?: string;
+    /** Bound of the /tmp/ray emptyDir. @default "10Gi" */
+    rayTmpSize?: string;
+    /** The group's own image; fields left out come from the cluster's image (never its digest). @default the cluster's image, or for a GPU group its `-gpu` tag */
+    image?: ImageArgs;
+    /** Node labels; never the control-plane role labels. @default none */
+    nodeSelector?: { [key: string]: string };
+    /** @default none */
+    tolerations?: TolerationArgs[];
+    /** Fractions of shared GPUs (ACK GPU sharing), by resource name; not with `gpu`. @default none */
+    sharedGpu?: { [resource: string]: number };
+    /** Allowed `ray start` parameters (`num-cpus`, `num-gpus`, `memory`, `resources`). @default none */
+    rayStartParams?: { [key: string]: any };
+}
+
+/** The Ray head pod. */
+export interface HeadArgs extends GroupPodOptionsArgs {
+    /** @default "2" */
+    cpu?: string;
+    /** @default "8Gi" */
+    memory?: string;
+    /** Ray `num-cpus` on the head, a whole number as a string. @default "0" (no tasks on the head) */
+    numCpus?: string;
+    /** @default sized from the object store */
+    shmSize?: string;
+    /** @default "10Gi" */
+    rayTmpSize?: string;
+    /** Allowed `ray start` parameters of the head. @default none */
+    rayStartParams?: { [key: string]: any };
+}
+
+/** KubeRay in-tree autoscaling. */
+export interface AutoscalingArgs {
+    /** @default false */
+    enabled?: boolean;
+    /** Seconds an idle worker is kept. @default 60 */
+    idleTimeoutSeconds?: number;
+    /** `Default`, `Conservative` or `Aggressive`. @default "Default" */
+    upscalingMode?: string;
+    /** The autoscaler sidecar's resources. @default { cpu: "500m", memory: "512Mi" } */
+    resources?: ResourcesArgs;
+}
+
+/** A CLB ACL entry. */
+export interface AclEntryArgs {
+    /** IPv4 or IPv6 CIDR; never a cloud metadata range. */
+    cidr: string;
+    description?: string;
+}
+
+/**
+ * How the dashboard is reached. `mode` is `private` (port-forward only), `loadbalancer` (a CLB
+ * with an ACL) or `ingress` (TLS and basic auth); the other keys belong to one mode each
+ * (README "Dashboard exposure").
+ */
+export interface ExposureArgs {
+    /** `private`, `loadbalancer` or `ingress`. @default "private" */
+    mode: string;
+    /** loadbalancer: `internet` or `intranet`. @default "intranet" */
+    addressType?: string;
+    /** loadbalancer: `https` or the intranet-only cleartext `tcp` opt-in. @default "https" */
+    listener?: string;
+    /** loadbalancer: the CLB server certificate id; required with `listener: https`. */
+    certId?: string;
+    /** loadbalancer: CIDRs allowed through the CLB ACL; required unless `aclId` is given. */
+    aclEntries?: AclEntryArgs[];
+    /** loadbalancer: an existing CLB ACL instead of one created here. */
+    aclId?: string;
+    /** loadbalancer, `listener: tcp`: sources the NetworkPolicy admits. @default the IPv4 ACL entries */
+    sourceCidrs?: string[];
+    /** ingress: the host name. */
+    host?: string;
+    /** ingress: a class whose controller honours the nginx basic-auth annotations. @default "nginx" */
+    ingressClassName?: string;
+    /** ingress: the kubernetes.io/tls Secret for the Ingress. */
+    tlsSecretName?: string;
+    /** ingress: the basic-auth user name. */
+    username?: string;
+    /** ingress: the controller pods' namespace. @default the class's */
+    controllerNamespace?: string;
+    /** ingress: labels selecting the controller pods. @default the class's */
+    controllerPodLabels?: { [key: string]: string };
+    /** ingress, gateway: CIDRs allowed; required, at most a /16 in total. */
+    allowedSourceCidrs?: string[];
+    /** gateway: the Gateway API implementation. @default "envoy-gateway" */
+    implementation?: string;
+    /** gateway: the Gateway's name. */
+    gatewayName?: string;
+    /** gateway: the Gateway's namespace. */
+    gatewayNamespace?: string;
+    /** gateway: the Gateway listener the HTTPRoute attaches to. */
+    listenerName?: string;
+    /** gateway: the proxy pods' namespace, admitted to 8265. @default the implementation's */
+    proxyNamespace?: string;
+    /** gateway: labels selecting the proxy pods. @default the implementation's */
+    proxyPodLabels?: { [key: string]: string };
+}
+
+/** A RayCluster's own RRSA settings. */
+export interface ClusterRrsaArgs {
+    /** Give the cluster its own RAM role. @default false (the team role) */
+    dedicatedRole?: boolean;
+}
+
+/** What a RayCluster and a RayJob's cluster have in common. */
+export interface RayClusterShapeArgs {
+    /** A DNS label, at most 40 characters; unique among the team's clusters and jobs. */
+    name: string;
+    /** The Ray version. @default "2.60.0"; at least 2.54 unless `security.allowVulnerableRayVersion` */
+    rayVersion?: string;
+    /** The Ray image. @default docker.io/rayproject/ray at the Ray version */
+    image?: ImageArgs;
+    /** The head pod. @default { cpu: "2", memory: "8Gi", numCpus: "0" } */
+    head?: HeadArgs;
+    /** The worker groups; at least one. */
+    workerGroups: WorkerGroupArgs[];
+    /** KubeRay in-tree autoscaling (RayClusters only). @default disabled */
+    autoscaling?: AutoscalingArgs;
+    /** Environment of the Ray containers; never credentials nor the TLS/token variables. @default none */
+    env?: { [key: string]: string };
+    /** Labels of every pod. @default none */
+    labels?: { [key: string]: string };
+    /** Annotations of every pod. @default none */
+    annotations?: { [key: string]: string };
+    /** PVC and CSI volumes of every pod. @default none */
+    volumes?: VolumeArgs[];
+    /** Priority class of every pod. @default none */
+    priorityClassName?: string;
+    /** Secrets (kubernetes.io/dockerconfigjson, in the team namespace) for private registries. @default none */
+    imagePullSecrets?: string[];
+}
+
+/** A long-lived RayCluster. */
+export interface RayClusterArgs extends RayClusterShapeArgs {
+    /** How the dashboard is reached. @default { mode: "private" } */
+    exposure?: ExposureArgs;
+    /** The cluster's own RRSA settings. @default { dedicatedRole: false } */
+    rrsa?: ClusterRrsaArgs;
+}
+
+/** A RayJob: one job on a cluster of its own. */
+export interface RayJobArgs extends RayClusterShapeArgs {
+    /** The job's entrypoint, e.g. `python /home/ray/app/main.py`. */
+    entrypoint: string;
+    /** Seconds the finished job's cluster is kept. @default 300 */
+    ttlSecondsAfterFinished?: number;
+    /** Seconds the job may run. @default 86400 */
+    activeDeadlineSeconds?: number;
+    /** Retries of the submitter Job. @default 0 */
+    backoffLimit?: number;
+    /** The submitter's resources. @default { cpu: "500m", memory: "512Mi" } */
+    submitter?: ResourcesArgs;
+}
+
+/** The namespace's ResourceQuota and LimitRange. */
+export interface QuotaArgs {
+    /** @default "64" */
+    cpu?: string;
+    /** @default "256Gi" */
+    memory?: string;
+    /** @default "0" */
+    gpu?: string;
+    /** GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. @default "0" */
+    gpuMemory?: string;
+    /** Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. @default "0" */
+    gpuCorePercentage?: string;
+    /** @default 200 */
+    pods?: number;
+    /** @default 10 */
+    persistentVolumeClaims?: number;
+    /** @default "500Gi" */
+    storage?: string;
+    /** @default { cpu: "100m", memory: "256Mi" } */
+    defaultRequest?: ResourcesArgs;
+    /** @default { cpu: "1", memory: "1Gi" } */
+    defaultLimit?: ResourcesArgs;
+}
+
+/** An egress rule from the Ray pods. */
+export interface EgressRuleArgs {
+    cidr: string;
+    /** @default [443] */
+    ports?: number[];
+    description?: string;
+}
+
+/** What the NetworkPolicies admit besides the team's own pods. */
+export interface NetworkArgs {
+    /** API server endpoints (head egress for the autoscaler); required with autoscaling. @default none */
+    apiServerCidrs?: string[];
+    /** @default 6443 */
+    apiServerPort?: number;
+    /** Namespaces whose pods may reach the dashboard and Ray Client. @default none */
+    allowedNamespaces?: string[];
+    /** @default "kuberay-system" */
+    operatorNamespace?: string;
+    /** Namespace allowed to scrape metrics. @default none */
+    monitoringNamespace?: string;
+    /** @default "kube-system" */
+    dnsNamespace?: string;
+    /** @default { "k8s-app": "kube-dns" } */
+    dnsPodLabels?: { [key: string]: string };
+    /** @default none */
+    egress?: EgressRuleArgs[];
+}
+
+/** Create a pod vSwitch per pod CIDR. */
+export interface CreateVSwitchArgs {
+    vpcId: string;
+    zoneId: string;
+}
+
+/** The Terway pod vSwitches and security groups the namespace is bound to. */
+export interface PodNetworkArgs {
+    /** Existing pod vSwitches; or `createVSwitch`. @default none */
+    vSwitchIds?: string[];
+    /** At least one. */
+    securityGroupIds: string[];
+    createVSwitch?: CreateVSwitchArgs;
+}
+
+/** A Ray Client user. */
+export interface TlsClientArgs {
+    /** The certificate's common name. */
+    name: string;
+    /** RayClusters whose CA issues this user a certificate. */
+    clusters: string[];
+}
+
+/** The per-cluster PKI. */
+export interface TlsArgs {
+    /** 2048 or 3072. @default 2048 */
+    keySize?: number;
+    /** @default 365 */
+    leafValidityDays?: number;
+    /** @default 1825 */
+    caValidityDays?: number;
+    /** @default 30 */
+    renewBeforeDays?: number;
+    /** Bump to re-issue the certificates. @default 0 */
+    rotation?: number;
+    /** Bump to issue a new CA. @default 0 */
+    caRotation?: number;
+    /** @default 30 */
+    caOverlapDays?: number;
+    /** @default none */
+    clients?: TlsClientArgs[];
+}
+
+/** People bound to the team's Role. */
+export interface AccessArgs {
+    /** @default none */
+    groups?: string[];
+    /** @default none */
+    users?: string[];
+}
+
+/** Security opt-ins. */
+export interface SecurityArgs {
+    /** Registry and namespace prefixes images may come from. @default the package's allowlist (README) */
+    allowedRegistries?: string[];
+    /** Refuse images without a digest. @default false */
+    requireDigest?: boolean;
+    /** Opt-in: Ray below 2.54 (dashboard RCE CVEs). @default false */
+    allowVulnerableRayVersion?: boolean;
+}
+
+/** The ACK cluster. (Where the program's kubeconfig comes from, `kubeconfigSource`, is the program's concern, not a component's.) */
+export interface CloudArgs {
+    clusterId: string;
+    accountId: string;
+    region: string;
+    /** Bring-your-own RRSA issuer URL (with `rrsaProviderArn`). */
+    rrsaIssuerUrl?: string;
+    rrsaProviderArn?: string;
+}
+
+/** An OSS grant to the team's RAM role. */
+export interface OssGrantArgs {
+    bucket: string;
+    /** Object prefix ending in '/'. @default "" (the whole bucket) */
+    prefix?: string;
+    /** `read` or `read-write`. @default "read" */
+    access?: string;
+}
+
+/** An extra RAM policy statement: OSS object actions on a bucket and prefix only. */
+export interface RamStatementArgs {
+    /** `Allow` or `Deny`. */
+    Effect: string;
+    Action: string[];
+    Resource: string[];
+    Condition?: { [key: string]: any };
+}
+
+/** RRSA: RAM roles for the Ray pods. */
+export interface RrsaArgs {
+    /** @default true (takes effect with `cloud` and at least one grant) */
+    enabled?: boolean;
+    /** Bring-your-own role name. */
+    existingRoleName?: string;
+    /** @default none */
+    oss?: OssGrantArgs[];
+    /** @default none */
+    extraStatements?: RamStatementArgs[];
+}
+
+/** The cluster's RRSA OIDC provider. */
+export interface RrsaProviderArgs {
+    /** `acs:ram::<accountId>:oidc-provider/ack-rrsa-<clusterId>` */
+    providerArn: string;
+    /** The cluster's OIDC issuer URL. */
+    issuerUrl: string;
+}
+
+/** What HardenedRayCluster and HardenedRayJob take besides the workload: where it runs and how it is wired. */
+export interface RayWorkloadArgs {
+    /** The team (labels, names). */
+    team: string;
+    /** The team's namespace. */
+    namespace: string;
+    /** The security opt-ins the workload is checked against. @default the team defaults (no vulnerable Ray, the package's registry allowlist) */
+    security?: SecurityArgs;
+    /** Fingerprint of the workload's certificates (TeamPki); a change restarts the pods. */
+    tlsFingerprint: pulumi.Input<string>;
+    /** KubeRay version on the cluster. @default "1.6.2" */
+    kubeRayVersion?: string;
+    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). @default none */
+    podAnnotations?: { [key: string]: string };
+    /** Policy ids the workload deliberately weakens (documented opt-ins). @default none */
+    policyExceptions?: string[];
+    /** Bump to replace the Ray token. @default 0 */
+    tokenRotation?: number;
+}

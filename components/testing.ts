@@ -1,0 +1,29 @@
+/**
+ * For unit tests of programs that use the components under Pulumi's mocks
+ * (`pulumi.runtime.setMocks`): mocks never run a dynamic provider, so a test's `newResource`
+ * answers the package's dynamic resources (the PKI, the Ray token, the password hash) with this:
+ * each provider's own mock answer, built from its `create` (resources/dynamicMock.ts).
+ */
+import { rayPkiMockAnswer } from "./tls/provider";
+import { rayTokenMockAnswer } from "./resources/rayToken";
+import { passwordHashMockAnswer } from "./resources/passwordHash";
+import { answers, type DynamicMockAnswer } from "./resources/dynamicMock";
+
+/** The type of every dynamic resource in a mock's `newResource` args. */
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** Every dynamic provider's own mock answer. */
+const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];
+
+/**
+ * The state a ray-on-ack dynamic resource's provider would create from `inputs` (without
+ * `__provider`), inputs included. Refuses inputs no provider (or more than one) answers.
+ */
+export async function mockDynamicState(inputs: Record<string, any>): Promise<Record<string, any>> {
+    const matching = DYNAMIC_MOCK_ANSWERS.filter((a) => answers(a, inputs));
+    if (matching.length !== 1) {
+        const which = matching.length === 0 ? "no dynamic provider's mock answer" : matching.map((a) => a.name).join(" and ");
+        throw new Error(`${which} matches a dynamic resource with inputs ${Object.keys(inputs).join(", ")}`);
+    }
+    return { ...inputs, ...(await matching[0].state(inputs)) };
+}

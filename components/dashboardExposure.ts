@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
+import * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "./config/schema";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./builders/exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./builders/gatewayExposure";
@@ -34,6 +35,8 @@ export interface PublicDashboard {
     readonly aclId?: string;
     /** `loadbalancer`: the CLB listener, `https` (port 443) or the intranet-only `tcp` opt-in (port 8265, cleartext). */
     readonly listener?: string;
+    /** `loadbalancer`: the CLB's address (IP, or host name) as the cloud controller reports it on the Service; known after `pulumi up`. */
+    readonly address?: string;
     readonly authHeader: string;
 }
 
@@ -63,12 +66,14 @@ export class DashboardExposure extends pulumi.ComponentResource {
                       },
                       { parent: this },
                   ).id;
-            k8sObject(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
-            this.publicDashboard = aclId.apply((id) => ({
+            const service = k8sObject(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this }) as k8s.core.v1.Service;
+            const address = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+            this.publicDashboard = pulumi.all([aclId, address]).apply(([id, addr]) => ({
                 mode: "loadbalancer" as const,
                 service: target.loadBalancerService,
                 aclId: id,
                 listener: e.listener,
+                ...(addr ? { address: addr } : {}),
                 // Serve's HTTP proxy has no Ray token: the ACL alone decides who reaches it.
                 authHeader: serve ? "" : "Authorization: Bearer <token>",
             }));

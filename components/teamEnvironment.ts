@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as semver from "semver";
 import type { TeamConfig } from "./config/schema";
 import { MIN_RAY_VERSION } from "./config/schema";
-import { clusterAccess, localPortsFor, type ClusterAccess } from "./builders/access";
+import { clusterAccess, localPortsFor, raySessionCommand, type ClusterAccess } from "./builders/access";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { HardenedRayJob } from "./hardenedRayJob";
 import { HardenedRayService } from "./hardenedRayService";
@@ -102,6 +102,8 @@ export interface JobOutput {
     readonly statusCommand: string;
     /** `kubectl` command printing the submitter's log (the job's output). */
     readonly logsCommand: string;
+    /** The KubeRay kubectl plugin's dashboard forward to the job's cluster (local 8265), while it runs. */
+    readonly raySessionCommand: string;
 }
 
 /** What a team gets per RayService (stack output `services`). */
@@ -328,6 +330,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 tokenSecret: names.tokenSecret(j.name),
                 statusCommand: `kubectl -n ${namespace} get rayjob ${j.name}`,
                 logsCommand: `kubectl -n ${namespace} logs -l ray-on-ack.io/cluster=${j.name},ray-on-ack.io/role=submitter --tail=-1`,
+                raySessionCommand: raySessionCommand(namespace, "rayjob", j.name),
             }));
         }
 

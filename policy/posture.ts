@@ -96,12 +96,17 @@ const STATUS_TEXT: Record<CheckStatus, string> = {
     "not-applicable": "not applicable",
 };
 
+/** The seed article, cited by title: readers of a posture report do not have the repository's copy. */
+export const SEED_ARTICLE = "Alibaba Cloud, *Ray on ACK 最佳实践,保障 AI 数据处理/训练/推理等环境的安全部署* (Ray on ACK best practices: securing AI data processing, training and inference)";
+
 export function postureMarkdown(report: PostureReport): string {
     const t = report.totals;
     const lines = [
         "# Security posture",
         "",
         `${report.checks.length} checks: ${t.pass} pass, ${t.fail} fail, ${t.exception} exception, ${t["not-applicable"]} not applicable.`,
+        "",
+        `Seed: the sections of ${SEED_ARTICLE} each check enforces.`,
         "",
         "| Check | Seed | Status | Offending resources |",
         "|---|---|---|---|",

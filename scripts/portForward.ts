@@ -89,9 +89,12 @@ function instructions(stack: string, cluster: ClusterAccess, context: string, po
     }
     const pub = cluster.publicDashboard;
     if (pub) {
+        // The CLB's address is an output once `pulumi up` has created it; older outputs lack it.
+        const address = pub.address ?? "<address>";
+        const lookup = pub.address ? "" : ` (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
         const where = pub.url
             ? pub.url
-            : `${pub.listener === "tcp" ? "http://<address>:8265/ (cleartext, intranet only)" : "https://<address>/"} on the CLB of Service ${pub.service} (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
+            : `${pub.listener === "tcp" ? `http://${address}:8265/ (cleartext, intranet only)` : `https://${address}/`} on the CLB of Service ${pub.service}${lookup}`;
         lines.push("", `This dashboard is also public at ${where}${pub.authHeader ? `, with the header ${pub.authHeader}` : ""}.`);
     }
     return `${lines.join("\n")}\n`;

@@ -8,13 +8,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { formatIssues, validateStackConfig } from "../components/config/validate";
+import { PROJECT, formatIssues, validateStackConfig } from "../components/config/validate";
 import { runProgram } from "./lib/mockRuntime";
 import { CHECKS } from "../policy/checks";
 import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./lib/renderFiles";
 import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
-import { podCidrOverlaps } from "./lib/crossStack";
+import { podCidrOverlaps, quotaTreeMembership } from "./lib/crossStack";
 
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";
@@ -92,9 +92,14 @@ async function main(): Promise<void> {
     }
     if (validated.value.kind === "team") {
         const t = validated.value.config;
-        const overlaps = podCidrOverlaps(stack, t.podCidrs, stacksDir, t.namespace ?? `ray-${t.team}`);
-        if (overlaps.length > 0) {
-            fail(formatIssues(overlaps));
+        const namespace = t.namespace ?? `ray-${t.team}`;
+        const quota = quotaTreeMembership(stack, namespace, stacksDir, t.namespace === undefined ? `${PROJECT}:team` : `${PROJECT}:namespace`);
+        const crossStack = [...podCidrOverlaps(stack, t.podCidrs, stacksDir, namespace), ...quota.issues];
+        if (crossStack.length > 0) {
+            fail(formatIssues(crossStack));
+        }
+        if (quota.note !== undefined) {
+            process.stderr.write(`${quota.note}\n`);
         }
     }
     for (const key of stackConfig.standIns) {

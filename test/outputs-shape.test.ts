@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as semver from "semver";
 import { localPortSlot, localPortsFor } from "../components/builders/access";
 import { manifests, renderedStack, runRender } from "./helpers/render";
+import { MOCK_LOAD_BALANCER_ADDRESS } from "../scripts/lib/mockAnswers";
 
 function outputsOf(out: string): Record<string, any> {
     return JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
@@ -55,6 +56,7 @@ describe("stack outputs (documented shape)", function () {
                     assert.ok(secret, `token Secret ${c.tokenSecret}`);
                     assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
                     assert.equal(c.tokenCommand, `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`);
+                    assert.equal(c.raySessionCommand, `kubectl ray session raycluster/${name} -n ${c.namespace}`, "the KubeRay kubectl plugin's equivalent");
                     assert.ok(semver.valid(c.rayVersion) && semver.gte(c.rayVersion, "2.54.0"), `rayVersion ${c.rayVersion}`);
                 }
             });
@@ -84,6 +86,8 @@ describe("stack outputs (documented shape)", function () {
                         const s = find(objects, "Service", c.namespace, c.publicDashboard.service);
                         assert.equal(s?.spec.type, "LoadBalancer");
                         assert.match(c.publicDashboard.aclId, /^acl-/);
+                        // The renderer's cloud controller stand-in answers every LoadBalancer Service with this address.
+                        assert.equal(c.publicDashboard.address, MOCK_LOAD_BALANCER_ADDRESS, "the CLB's address, read back from the Service's status");
                     } else {
                         assert.match(c.publicDashboard.url, /^https:\/\//);
                     }
@@ -98,6 +102,7 @@ describe("stack outputs (documented shape)", function () {
                     assert.ok(find(objects, "Secret", j.namespace, j.tokenSecret));
                     assert.equal(j.statusCommand, `kubectl -n ${j.namespace} get rayjob ${name}`);
                     assert.match(j.logsCommand, new RegExp(`^kubectl -n ${j.namespace} logs -l .*ray-on-ack\\.io/cluster=${name}`));
+                    assert.equal(j.raySessionCommand, `kubectl ray session rayjob/${name} -n ${j.namespace}`);
                 }
             });
 

@@ -189,6 +189,8 @@ describe("posture report", () => {
         assert.strictEqual(lines[0], "# Security posture");
         assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 3} pass, 1 fail, 1 exception, 1 not applicable.`));
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
+        assert.ok(lines.some((l) => l.startsWith("Seed: the sections of Alibaba Cloud, *Ray on ACK 最佳实践")), "the seed article cited by title");
+        assert.ok(!md.includes("shared/seed"), "no path the reader does not have");
         assert.ok(lines.includes("| `ray-tls-required` Ray mutual TLS on | 1.1 | pass |  |"));
         assert.ok(lines.includes("| `ray-head-service-clusterip` Ray head Service is ClusterIP | 1.6 | **FAIL** | RayCluster ray-a/demo |"));
         assert.ok(lines.includes("| `ray-version-minimum` Ray 2.54.0 or later | 1.5, 6 | exception | RayCluster ray-a/demo |"));

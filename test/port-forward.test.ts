@@ -168,6 +168,27 @@ describe("npm run port-forward", function () {
         assert.equal(alive(Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"))), false);
     });
 
+    it("prints the public dashboard's CLB address from the outputs, when the stack exposes it", async () => {
+        const [dashboard, client] = [await freePort(), await freePort()];
+        const outputs = JSON.parse(fs.readFileSync(oneCluster, "utf8"));
+        outputs.clusters.notebooks.publicDashboard = {
+            mode: "loadbalancer",
+            service: "notebooks-dashboard-public",
+            aclId: "acl-bp1x",
+            listener: "https",
+            address: "203.0.113.10",
+            authHeader: "Authorization: Bearer <token>",
+        };
+        const file = path.join(dir, "public.json");
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        const r = await helper(["--stack", "team-a", "--from", file, "--dashboard-port", String(dashboard), "--client-port", String(client)], { interrupt: "SIGTERM" });
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(
+            r.stdout.includes("This dashboard is also public at https://203.0.113.10/ on the CLB of Service notebooks-dashboard-public, with the header Authorization: Bearer <token>."),
+            r.stdout,
+        );
+    });
+
     it("forwards to the cluster's own local ports from the stack outputs by default", async () => {
         const [dashboard, client] = [await freePort(), await freePort()];
         const outputs = JSON.parse(fs.readFileSync(oneCluster, "utf8"));

@@ -46,8 +46,8 @@ function stepIndex(job: Job, pred: (s: Step) => boolean, what: string): number {
 const usesAction = (action: string) => (s: Step) => s.uses?.split("@")[0] === action;
 const runs = (pattern: RegExp) => (s: Step) => s.run !== undefined && pattern.test(s.run);
 
-/** The matrix is computed by a first job from stacks/; runs its script here and compares with the stack files. */
-function assertStackMatrix(workflow: Workflow, jobName: string): void {
+/** The matrix comes from a first job's `list` step. */
+function assertMatrixFromLister(workflow: Workflow, jobName: string): string {
     const job = workflow.jobs[jobName];
     assert.equal(job.strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.stacks) }}");
     assert.ok([job.needs].flat().includes("stacks"), `${jobName} needs the stack list`);
@@ -55,6 +55,12 @@ function assertStackMatrix(workflow: Workflow, jobName: string): void {
     assert.equal(lister.outputs?.stacks, "${{ steps.list.outputs.stacks }}");
     const script = lister.steps.find((s) => (s as { id?: string }).id === "list")?.run;
     assert.ok(script, "the stacks job has no list step");
+    return script;
+}
+
+/** The matrix is computed by a first job from stacks/; runs its script here and compares with the stack files. */
+function assertStackMatrix(workflow: Workflow, jobName: string): void {
+    const script = assertMatrixFromLister(workflow, jobName);
     const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-gh-")), "output");
     const r = spawnSync("bash", ["-e", "-c", script], { cwd: ROOT, env: { ...process.env, GITHUB_OUTPUT: output }, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
@@ -66,6 +72,8 @@ function assertStackMatrix(workflow: Workflow, jobName: string): void {
 }
 
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+/** A pull request that changes no stack's inputs gets an empty matrix, which GitHub refuses: the jobs are skipped instead. */
+const NON_EMPTY = "needs.stacks.outputs.stacks != '[]'";
 
 /** Steps and jobs that hold cloud or Pulumi credentials: an OIDC exchange, or any stored secret. */
 const CREDENTIAL_ACTIONS = ["aliyun/configure-aliyun-credentials-action", "pulumi/auth-actions"];
@@ -131,11 +139,19 @@ function runScript(script: string, fakes: Record<string, string>, env: Record<st
         setup(dir);
         const r = spawnSync("bash", ["-e", "-c", script], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: path.join(dir, "calls"), ...env }, encoding: "utf8" });
         const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
-        const files = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+        const files = Object.fromEntries(
+            (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+        );
         return { status: r.status, stderr: r.stderr, stdout: r.stdout, calls, files };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/** Puts scripts/ci/preview.js where a step runs it (the repository root of the checkout). */
+function withPreviewHelper(dir: string): void {
+    fs.mkdirSync(path.join(dir, "scripts", "ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "scripts", "ci", "preview.js"), path.join(dir, "scripts", "ci", "preview.js"));
 }
 
 describe("GitHub workflows", () => {
@@ -149,8 +165,9 @@ describe("GitHub workflows", () => {
             assert.deepEqual(Object.keys(preview.workflow.on), ["pull_request"]);
             assert.deepEqual(preview.workflow.permissions, {}, "every job asks for what it needs");
             assert.deepEqual(preview.workflow.jobs.stacks.permissions, { contents: "read" });
-            assertStackMatrix(preview.workflow, "render");
-            assertStackMatrix(preview.workflow, "preview");
+            // Which stacks: test/preview-selection.test.ts runs the list step in a scratch repository.
+            assertMatrixFromLister(preview.workflow, "render");
+            assertMatrixFromLister(preview.workflow, "preview");
             assert.equal(render.strategy?.["fail-fast"], false);
             assert.equal(cloud.strategy?.["fail-fast"], false);
         });
@@ -158,7 +175,7 @@ describe("GitHub workflows", () => {
         it("render: render:diff and the offline render for every pull request, forks included, with no credentials at all", () => {
             assert.deepEqual(render.permissions, { contents: "read" }, "no id-token, no write scope");
             assert.equal(render.environment, undefined, "no environment, so no environment secrets or variables");
-            assert.equal((render as { if?: string }).if, undefined, "runs for forks too");
+            assert.equal((render as { if?: string }).if, NON_EMPTY, "runs for forks too, whenever a stack is selected");
             assert.ok(!holdsCredentials(render));
             assert.doesNotMatch(JSON.stringify(render), /secrets\.|vars\./, "reads no secret and no variable");
             for (const s of render.steps) {
@@ -175,7 +192,7 @@ describe("GitHub workflows", () => {
         });
 
         it("preview: same-repository pull requests only, in the approval-gated environment preview-<stack>, with credentials for that stack only", () => {
-            assert.equal((cloud as { if?: string }).if, SAME_REPO, "forks get no OIDC token and stop at render");
+            assert.equal((cloud as { if?: string }).if, `${SAME_REPO} && ${NON_EMPTY}`, "forks get no OIDC token and stop at render");
             assert.deepEqual(cloud.permissions, { contents: "read", "id-token": "write" }, "no pull-requests: write next to the pull request's code");
             assert.deepEqual([cloud.needs].flat(), ["stacks", "render"]);
             assertStackScopedCredentials(cloud, "preview", "preview");
@@ -202,15 +219,23 @@ describe("GitHub workflows", () => {
         it("comment: posts one comment of every stack's preview, edits it on later pushes, and posts nothing without previews", () => {
             const script = comment.steps.find(runs(/gh pr comment/))!.run!;
             const env = { PR: "7", GITHUB_REPOSITORY: "acme/ray" };
-            const gh = 'echo "gh $*" >> "$CALLS"; cat "$(echo "$*" | sed "s/.*--body-file //")" >> "$CALLS.body"';
+            const gh = 'echo "gh $*" >> "$CALLS"; cp "$(echo "$*" | sed "s/.*--body-file //")" posted.md';
             const withPreviews = (dir: string) => {
                 fs.mkdirSync(path.join(dir, "preview"));
                 fs.writeFileSync(path.join(dir, "preview", "team-a.md"), "### pulumi preview team-a\n");
                 fs.writeFileSync(path.join(dir, "preview", "team-b.md"), "### pulumi preview team-b\n");
+                fs.mkdirSync(path.join(dir, "render-diff"));
+                fs.writeFileSync(path.join(dir, "render-diff", "team-a.md"), "### render:diff team-a (offline)\n");
             };
             const edited = runScript(script, { gh }, env, withPreviews);
             assert.equal(edited.status, 0, edited.stderr);
             assert.deepEqual(edited.calls, ["gh pr comment 7 --repo acme/ray --edit-last --body-file comment.md"]);
+            assert.equal(edited.files["posted.md"], "### render:diff team-a (offline)\n### pulumi preview team-a\n### pulumi preview team-b\n", "the offline diff summaries, then the previews");
+            const onlyDiffs = runScript(script, { gh }, env, (dir) => {
+                fs.mkdirSync(path.join(dir, "render-diff"));
+                fs.writeFileSync(path.join(dir, "render-diff", "team-a.md"), "### render:diff team-a (offline)\n");
+            });
+            assert.equal(onlyDiffs.files["posted.md"], "### render:diff team-a (offline)\n", "a summary is posted even without a pulumi preview (not approved, or failed)");
             const first = runScript(script, { gh: `case "$*" in *--edit-last*) exit 1;; esac\n${gh}` }, env, withPreviews);
             assert.equal(first.status, 0, first.stderr);
             assert.deepEqual(first.calls, ["gh pr comment 7 --repo acme/ray --body-file comment.md"], "no earlier comment: a new one");
@@ -224,9 +249,20 @@ describe("GitHub workflows", () => {
             for (const [exit, ok] of [[0, true], [1, true], [2, false]] as const) {
                 const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-${exit}.md`);
                 try {
-                    const r = runScript(script, { npm: 'echo "~ RayCluster ray-team-a/training"\nexit "$FAKE_NPM_EXIT"' }, { FAKE_NPM_EXIT: String(exit), STACK: "team-a", BASE_SHA: "abc", GITHUB_STEP_SUMMARY: summary });
+                    const r = runScript(
+                        script,
+                        { npm: 'echo "render:diff team-a: base -> working tree"\necho "~ RayCluster ray-team-a/training"\necho\necho "--- a/RayCluster"\nexit "$FAKE_NPM_EXIT"', node: `exec "${process.execPath}" "$@"` },
+                        { FAKE_NPM_EXIT: String(exit), STACK: "team-a", BASE_SHA: "abc", GITHUB_STEP_SUMMARY: summary },
+                        withPreviewHelper,
+                    );
                     assert.equal(r.status === 0, ok, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
-                    assert.match(fs.readFileSync(summary, "utf8"), /^### render:diff team-a\n```diff\n~ RayCluster ray-team-a\/training\n```\n/);
+                    assert.match(fs.readFileSync(summary, "utf8"), /^### render:diff team-a\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a\/training\n\n--- a\/RayCluster\n```\n/);
+                    if (ok) {
+                        // The summary lines (not the diff) go to the artifact the comment job posts.
+                        assert.equal(r.files["render-diff/team-a.md"], "### render:diff team-a (offline)\n\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a/training\n```\n\nThe full diff is in the job summary of `render:diff team-a`.\n");
+                    } else {
+                        assert.equal(r.files["render-diff/team-a.md"], undefined, "no summary of a failed render:diff");
+                    }
                 } finally {
                     fs.rmSync(summary, { force: true });
                 }
@@ -254,7 +290,7 @@ describe("GitHub workflows", () => {
                     fs.rmSync(summary, { force: true });
                 }
             }
-            const upload = render.steps.findIndex(usesAction("actions/upload-artifact"));
+            const upload = render.steps.findIndex((s) => usesAction("actions/upload-artifact")(s) && s.with?.name === "render-${{ matrix.stack }}");
             assert.ok(offline < upload);
             assert.equal(render.steps[upload].if, "${{ !cancelled() }}", "the posture report is uploaded when the posture fails");
         });

@@ -9,6 +9,10 @@
  * added, removed or reordered); clusters of one stack that hash to the same slot take the next
  * free one, in config order. Dashboard 20000 + slot, Ray Client 21000 + slot: below Linux's
  * ephemeral range (32768+), so no outgoing connection holds them.
+ *
+ * `raySessionCommand` is the same access through the KubeRay kubectl plugin (`kubectl ray session`),
+ * for users who have it: the plugin forwards the fixed ports 8265 and 10001 on localhost, so it
+ * serves one cluster at a time; the port-forward commands above are what two clusters at once need.
  */
 import { createHash } from "crypto";
 import { RAY_PORTS, names } from "../naming";
@@ -55,6 +59,13 @@ export interface ClusterAccess {
     readonly clientUrl: string;
     readonly tokenSecret: string;
     readonly tokenCommand: string;
+    /** The KubeRay kubectl plugin's equivalent of the two forwards (local 8265 and 10001, one cluster at a time). */
+    readonly raySessionCommand: string;
+}
+
+/** `kubectl ray session` for a RayCluster (dashboard and Ray Client) or a RayJob's cluster (dashboard only). */
+export function raySessionCommand(namespace: string, kind: "raycluster" | "rayjob", name: string): string {
+    return `kubectl ray session ${kind}/${name} -n ${namespace}`;
 }
 
 /** @param localPorts default: the cluster's own slot (a stack passes localPortsFor's answer, which resolves clashes). */
@@ -72,5 +83,6 @@ export function clusterAccess(namespace: string, cluster: string, localPorts: Lo
         clientUrl: `ray://127.0.0.1:${localPorts.client}`,
         tokenSecret,
         tokenCommand: `kubectl -n ${namespace} get secret ${tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
+        raySessionCommand: raySessionCommand(namespace, "raycluster", cluster),
     };
 }

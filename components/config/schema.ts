@@ -81,25 +81,22 @@ const rayVersionFor = (ctx: SchemaContext) =>
         });
 
 const resources = z.strictObject({
-    /** CPU request and limit. */
-    cpu: quantity,
-    /** Memory request and limit (Ray sizes its object store from the limit). */
-    memory: quantity,
+    cpu: quantity.describe("CPU request and limit."),
+    memory: quantity.describe("Memory request and limit (Ray sizes its object store from the limit)."),
 });
 
 export const imageSchema = z.strictObject({
-    /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`. */
     repository: z
         .string()
         .regex(IMAGE_REPOSITORY, "must be an image repository: lower-case path components of letters and digits joined by '.', '_' or '-' (no '..', no tag)")
-        .optional(),
-    /** Tag; default: the cluster's Ray version. `latest` is refused. */
-    tag: z.string().min(1).optional(),
-    /** `sha256:<64 hex>` digest; pins the image. */
+        .optional()
+        .describe("Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`."),
+    tag: z.string().min(1).optional().describe("Tag; default: the cluster's Ray version. `latest` is refused."),
     digest: z
         .string()
         .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
-        .optional(),
+        .optional()
+        .describe("`sha256:<64 hex>` digest; pins the image."),
 });
 
 const envVars = z
@@ -115,32 +112,19 @@ const envVars = z
 
 const workerGroup = z
     .strictObject({
-        name: dnsLabel(30),
-        cpu: quantity,
-        memory: quantity,
-        /** NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0. */
-        gpu: z.number().int().min(0).default(0),
-        /** ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README "Workload options"). */
-        sharedGpu: sharedGpu.optional(),
-        /** Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources). */
-        rayStartParams: workerRayStartParams.optional(),
+        name: dnsLabel(30).describe("The group's name, unique in its cluster (the Ray group name and part of its pods' names)."),
+        cpu: quantity.describe("CPU request and limit of each worker (a Kubernetes quantity: `8`, `500m`)."),
+        memory: quantity.describe("Memory request and limit of each worker (`32Gi`); Ray sizes the object store from it (see Pod runtime)."),
+        gpu: z.number().int().min(0).default(0).describe("NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0."),
+        sharedGpu: sharedGpu.optional().describe("ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README \"Workload options\")."),
+        rayStartParams: workerRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources)."),
         ...groupPodOptions,
-        replicas: z.number().int().min(0).default(1),
-        minReplicas: z.number().int().min(0).default(0),
-        maxReplicas: z.number().int().min(0).default(4),
-        /**
-         * Size of the memory-backed /dev/shm. Default: sized from the object store (Ray's 30% of
-         * memory, at most 10 GB, plus 10%). When set, the object store shrinks to fit it.
-         */
-        shmSize: quantity.optional(),
-        /** Bound of the /tmp/ray emptyDir (sessions, logs, spilled objects). Default 10Gi. */
-        rayTmpSize: quantity.default("10Gi"),
-        /**
-         * The group's own image; fields left out come from the cluster's image (never its digest).
-         * Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag.
-         */
-        image: imageSchema.optional(),
-        /** Node labels; never the control-plane role labels. */
+        replicas: z.number().int().min(0).default(1).describe("Workers at creation; between `minReplicas` and `maxReplicas`."),
+        minReplicas: z.number().int().min(0).default(0).describe("Fewest workers (the autoscaler's floor); at most `maxReplicas`."),
+        maxReplicas: z.number().int().min(0).default(4).describe("Most workers (the autoscaler's ceiling)."),
+        shmSize: quantity.optional().describe("Size of the memory-backed /dev/shm. Default: sized from the object store (Ray's 30% of memory, at most 10 GB, plus 10%). When set, the object store shrinks to fit it."),
+        rayTmpSize: quantity.default("10Gi").describe("Bound of the /tmp/ray emptyDir (sessions, logs, spilled objects). Default 10Gi."),
+        image: imageSchema.optional().describe("The group's own image; fields left out come from the cluster's image (never its digest). Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag."),
         nodeSelector: z
             .record(z.string(), z.string())
             .superRefine((labels, c) => {
@@ -148,21 +132,23 @@ const workerGroup = z
                     c.addIssue({ code: "custom", path: [key], message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code` });
                 }
             })
-            .optional(),
-        /** Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included. */
+            .optional()
+            .describe("Node labels; never the control-plane role labels."),
         tolerations: z
             .array(
                 z.strictObject({
                     key: z
                         .string({ error: "is required: a toleration without a key tolerates every taint" })
                         .min(1, "is required: a toleration without a key tolerates every taint")
-                        .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" }),
-                    operator: z.enum(["Equal", "Exists"]).optional(),
-                    value: z.string().optional(),
-                    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+                        .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" })
+                        .describe("The taint key tolerated. Required: a toleration without a key tolerates every taint; never the control-plane taints."),
+                    operator: z.enum(["Equal", "Exists"]).optional().describe("`Equal` (with `value`) or `Exists`; Kubernetes' default `Equal`."),
+                    value: z.string().optional().describe("The taint's value, with `operator: Equal`."),
+                    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("The taint effect tolerated; every effect when left out."),
                 }),
             )
-            .optional(),
+            .optional()
+            .describe("Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included."),
     })
     .superRefine((g, ctx) => {
         checkObjectStore(g, ctx);
@@ -182,19 +168,15 @@ const workerGroup = z
     });
 
 const autoscaling = z.strictObject({
-    /** KubeRay in-tree autoscaling. Default false. */
-    enabled: z.boolean().default(false),
-    /** Seconds an idle worker is kept before it is removed. Default 60. */
-    idleTimeoutSeconds: z.number().int().min(1).default(60),
-    /** `Default`, `Conservative` or `Aggressive`. Default `Default`. */
-    upscalingMode: z.enum(["Default", "Conservative", "Aggressive"]).default("Default"),
-    /** Resources of the autoscaler sidecar. */
-    resources: resources.default({ cpu: "500m", memory: "512Mi" }),
+    enabled: z.boolean().default(false).describe("KubeRay in-tree autoscaling. Default false."),
+    idleTimeoutSeconds: z.number().int().min(1).default(60).describe("Seconds an idle worker is kept before it is removed. Default 60."),
+    upscalingMode: z.enum(["Default", "Conservative", "Aggressive"]).default("Default").describe("`Default`, `Conservative` or `Aggressive`. Default `Default`."),
+    resources: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the autoscaler sidecar."),
 });
 
 const aclEntry = z.strictObject({
-    cidr: notMetadata(z.string().refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })),
-    description: z.string().optional(),
+    cidr: notMetadata(z.string().refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })).describe("An IPv4 or IPv6 CIDR the ACL admits; never a cloud metadata range. One IP version per ACL."),
+    description: z.string().optional().describe("The ACL entry's comment. Default `ray-on-ack dashboard`."),
 });
 
 const exposure = z.discriminatedUnion("mode", [
@@ -202,25 +184,16 @@ const exposure = z.discriminatedUnion("mode", [
     z
         .strictObject({
             mode: z.literal("loadbalancer"),
-            /** `internet` or `intranet`. Default `intranet`. */
-            addressType: z.enum(["internet", "intranet"]).default("intranet"),
-            /**
-             * `https` (default): a layer-7 HTTPS listener on the CLB with `certId`; the dashboard and
-             * the Ray token never cross the network in cleartext. `tcp`: a layer-4 listener carrying
-             * plain HTTP, an opt-in for `intranet` only (refused for `internet`).
-             */
-            listener: z.enum(["https", "tcp"]).default("https"),
-            /** The CLB server certificate id (uploaded to SLB or from Certificate Management Service). Required with `listener: https`. */
+            addressType: z.enum(["internet", "intranet"]).default("intranet").describe("`internet` or `intranet`. Default `intranet`."),
+            listener: z.enum(["https", "tcp"]).default("https").describe("`https` (default): a layer-7 HTTPS listener on the CLB with `certId`; the dashboard and the Ray token never cross the network in cleartext. `tcp`: a layer-4 listener carrying plain HTTP, an opt-in for `intranet` only (refused for `internet`)."),
             certId: z
                 .string()
                 .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be a CLB certificate id (letters, digits, '_', '.', '-')")
-                .optional(),
-            /** CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README "Address ceilings"). */
-            aclEntries: z.array(aclEntry).default([]),
-            /** Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials). */
-            aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional(),
-            /** `listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries. */
-            sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional(),
+                .optional()
+                .describe("The CLB server certificate id (uploaded to SLB or from Certificate Management Service). Required with `listener: https`."),
+            aclEntries: z.array(aclEntry).default([]).describe("CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README \"Address ceilings\")."),
+            aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional().describe("Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials)."),
+            sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional().describe("`listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries."),
         })
         .superRefine((e, ctx) => {
             const aclCoverage = coverageProblem(
@@ -251,26 +224,21 @@ const exposure = z.discriminatedUnion("mode", [
         }),
     z.strictObject({
         mode: z.literal("ingress"),
-        /** Host name on the Ingress. */
-        host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name"),
-        /** Ingress class: one whose controller honours the nginx basic-auth annotations (`nginx`, `higress`). Default `nginx`. */
+        host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name").describe("Host name on the Ingress."),
         ingressClassName: z
             .string()
             .default("nginx")
-            .refine(isAuthHonouringIngressClass, { message: ingressClassRule }),
-        /** Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused. */
-        tlsSecretName: dnsLabel(63),
-        /** Basic-auth user name. */
-        username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'"),
-        /** Namespace of the ingress controller pods, admitted to 8265. Default: the class's (`kube-system` for ACK's NGINX Ingress controller, `higress-system` for Higress). */
-        controllerNamespace: dnsLabel(63).optional(),
-        /** Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`). */
-        controllerPodLabels: nonEmptySelector.optional(),
-        /** CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source". */
+            .refine(isAuthHonouringIngressClass, { message: ingressClassRule })
+            .describe("Ingress class: one whose controller honours the nginx basic-auth annotations (`nginx`, `higress`). Default `nginx`."),
+        tlsSecretName: dnsLabel(63).describe("Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused."),
+        username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").describe("Basic-auth user name."),
+        controllerNamespace: dnsLabel(63).optional().describe("Namespace of the ingress controller pods, admitted to 8265. Default: the class's (`kube-system` for ACK's NGINX Ingress controller, `higress-system` for Higress)."),
+        controllerPodLabels: nonEmptySelector.optional().describe("Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`)."),
         allowedSourceCidrs: z
             .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
             .min(1, "must list at least one CIDR: the dashboard is never open to any source")
-            .superRefine(coverageRefinement("allowedSourceCidrs")),
+            .superRefine(coverageRefinement("allowedSourceCidrs"))
+            .describe("CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no \"any source\"."),
     }),
     z.strictObject({
         mode: z.literal("gateway"),
@@ -278,44 +246,40 @@ const exposure = z.discriminatedUnion("mode", [
         allowedSourceCidrs: z
             .array(aclEntry.shape.cidr, { error: (i) => (i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined) })
             .min(1, "must list at least one CIDR: the dashboard is never open to any source")
-            .superRefine(coverageRefinement("allowedSourceCidrs")),
+            .superRefine(coverageRefinement("allowedSourceCidrs"))
+            .describe("CIDRs the gateway's policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total: there is no \"any source\"."),
     }),
 ]);
 
 const rrsa = z.strictObject({
-    /** Give this RayCluster its own RAM role (default: the team role is shared by all clusters of the team). */
-    dedicatedRole: z.boolean().default(false),
+    dedicatedRole: z.boolean().default(false).describe("Give this RayCluster its own RAM role (default: the team role is shared by all clusters of the team)."),
 });
 
 const headSchema = z
     .strictObject({
-        cpu: quantity.default("2"),
-        memory: quantity.default("8Gi"),
-        /** Ray `num-cpus` on the head. Default "0": no tasks on the head. */
-        numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0"),
-        /** As for worker groups: default sized from the object store; when set, the object store fits it. */
-        shmSize: quantity.optional(),
-        /** Bound of the head's /tmp/ray emptyDir. Default 10Gi. */
-        rayTmpSize: quantity.default("10Gi"),
-        /** Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus). */
-        rayStartParams: headRayStartParams.optional(),
+        cpu: quantity.default("2").describe("CPU request and limit of the head pod."),
+        memory: quantity.default("8Gi").describe("Memory request and limit of the head pod."),
+        numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0").describe("Ray `num-cpus` on the head. Default \"0\": no tasks on the head."),
+        shmSize: quantity.optional().describe("As for worker groups: default sized from the object store; when set, the object store fits it."),
+        rayTmpSize: quantity.default("10Gi").describe("Bound of the head's /tmp/ray emptyDir. Default 10Gi."),
+        rayStartParams: headRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus)."),
         ...groupPodOptions,
     })
     .superRefine((h, ctx) => checkObjectStore(h, ctx));
 
 /** What a RayCluster and a RayJob's cluster have in common. */
 const clusterShapeFor = (ctx: SchemaContext) => ({
-    rayVersion: rayVersionFor(ctx).default(DEFAULT_RAY_VERSION),
-    image: imageSchema.default({}),
-    head: headSchema.default(headSchema.parse({})),
+    rayVersion: rayVersionFor(ctx).default(DEFAULT_RAY_VERSION).describe("The Ray version; at least 2.54.0 (older Ray has dashboard remote-code-execution CVEs; opt-in: `security.allowVulnerableRayVersion`). The image tag must start with it."),
+    image: imageSchema.default({}).describe("The Ray image of the head and the workers (a GPU group defaults to its `-gpu` tag). Its repository must be under `security.allowedRegistries`; never `latest`."),
+    head: headSchema.default(headSchema.parse({})).describe("The head pod: no Ray tasks by default (`numCpus: \"0\"`)."),
     workerGroups: z
         .array(workerGroup)
         .min(1, "needs at least one worker group")
-        .superRefine((groups, c) => duplicateNames(groups, "worker group", c)),
-    autoscaling: autoscaling.default(autoscaling.parse({})),
-    /** Removed: refused with a pointer to read-only PVC/CSI volumes. */
-    hostPaths: removedKey(HOST_PATHS_REMOVED),
-    env: envVars.default({}),
+        .superRefine((groups, c) => duplicateNames(groups, "worker group", c))
+        .describe("The worker groups: at least one, names unique."),
+    autoscaling: autoscaling.default(autoscaling.parse({})).describe("KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped)."),
+    hostPaths: removedKey(HOST_PATHS_REMOVED).describe("Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes."),
+    env: envVars.default({}).describe("Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses)."),
     /** Workload options of every pod (README "Workload options"). */
     ...clusterPodOptions,
 });
@@ -343,10 +307,12 @@ const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion:
 export const rayClusterSchemaFor = (ctx: SchemaContext) =>
     z
         .strictObject({
-            name: dnsLabel(40),
+            name: dnsLabel(40).describe("The RayCluster's name; unique among the stack's clusters and jobs."),
             ...clusterShapeFor(ctx),
-            exposure: exposure.default({ mode: "private" }),
-            rrsa: rrsa.default({ dedicatedRole: false }),
+            exposure: exposure
+                .default({ mode: "private" })
+                .describe("How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed."),
+            rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
         })
         .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes);
@@ -354,17 +320,13 @@ export const rayClusterSchemaFor = (ctx: SchemaContext) =>
 export const rayJobSchemaFor = (ctx: SchemaContext) =>
     z
         .strictObject({
-            name: dnsLabel(40),
+            name: dnsLabel(40).describe("The RayJob's name; unique among the stack's clusters and jobs."),
             ...clusterShapeFor(ctx),
-            /** The job's entrypoint, e.g. `python /home/ray/app/main.py`. */
-            entrypoint: z.string().min(1),
-            /** Seconds the finished job's cluster is kept for inspection. Default 300. */
-            ttlSecondsAfterFinished: z.number().int().min(0).default(300),
-            /** Seconds the job may run before it is stopped. Default 86400 (one day). */
-            activeDeadlineSeconds: z.number().int().min(1).default(86400),
-            /** Retries of the submitter Job. Default 0. */
-            backoffLimit: z.number().int().min(0).default(0),
-            submitter: resources.default({ cpu: "500m", memory: "512Mi" }),
+            entrypoint: z.string().min(1).describe("The job's entrypoint, e.g. `python /home/ray/app/main.py`."),
+            ttlSecondsAfterFinished: z.number().int().min(0).default(300).describe("Seconds the finished job's cluster is kept for inspection. Default 300."),
+            activeDeadlineSeconds: z.number().int().min(1).default(86400).describe("Seconds the job may run before it is stopped. Default 86400 (one day)."),
+            backoffLimit: z.number().int().min(0).default(0).describe("Retries of the submitter Job. Default 0."),
+            submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
         })
         .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes)
@@ -390,14 +352,13 @@ const AUTOSCALING_GENERATED_NAME = (what: string) =>
 export const rayServiceSchemaFor = (ctx: SchemaContext) =>
     z
         .strictObject({
-            /** At most 40: KubeRay appends `-<5 random>` and `-head-svc` (a Service name is a 63-character DNS label). */
-            name: dnsLabel(40),
+            name: dnsLabel(40).describe("The RayService's name: at most 40 characters (KubeRay appends `-<5 random>` and `-head-svc` to name its clusters' Services)."),
             ...clusterShapeFor(ctx),
-            /** Ray Serve's `serveConfigV2`: applications and their deployments (README "RayService"). */
-            serveConfig: serveConfigSchemaFor(envVars),
-            /** Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, as a cluster's dashboard. */
-            exposure: exposure.default({ mode: "private" }),
-            rrsa: rrsa.default({ dedicatedRole: false }),
+            serveConfig: serveConfigSchemaFor(envVars).describe("Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (README \"RayService\")."),
+            exposure: exposure
+                .default({ mode: "private" })
+                .describe("Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, with the dashboard's opt-ins; the dashboard, GCS and client ports stay private."),
+            rrsa: rrsa.default({ dedicatedRole: false }).describe("The service's RRSA role."),
         })
         .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes)
@@ -425,46 +386,37 @@ function duplicateNames(items: readonly { name: string }[], what: string, c: z.R
 }
 
 const quotaSchema = z.strictObject({
-    cpu: quantity.default("64"),
-    memory: quantity.default("256Gi"),
-    gpu: quantity.default("0"),
-    /** GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. Default 0. */
-    gpuMemory: quantity.default("0"),
-    /** Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. Default 0. */
-    gpuCorePercentage: quantity.default("0"),
-    pods: z.number().int().min(1).default(200),
-    persistentVolumeClaims: z.number().int().min(0).default(10),
-    storage: quantity.default("500Gi"),
-    /** Defaults the LimitRange gives a container that states none. */
-    defaultRequest: resources.default({ cpu: "100m", memory: "256Mi" }),
-    defaultLimit: resources.default({ cpu: "1", memory: "1Gi" }),
+    cpu: quantity.default("64").describe("The namespace's CPU, as both `requests.cpu` and `limits.cpu` of its ResourceQuota."),
+    memory: quantity.default("256Gi").describe("The namespace's memory, as both requests and limits."),
+    gpu: quantity.default("0").describe("The namespace's NVIDIA GPUs, as `requests.nvidia.com/gpu` (Kubernetes only accepts `requests.` for extended resources)."),
+    gpuMemory: quantity.default("0").describe("GiB of shared GPU memory (`aliyun.com/gpu-mem`) the team's pods may request in total. Default 0."),
+    gpuCorePercentage: quantity.default("0").describe("Percent of one GPU's compute (`aliyun.com/gpu-core.percentage`) the team's pods may request in total. Default 0."),
+    pods: z.number().int().min(1).default(200).describe("Most pods in the namespace."),
+    persistentVolumeClaims: z.number().int().min(0).default(10).describe("Most PersistentVolumeClaims in the namespace."),
+    storage: quantity.default("500Gi").describe("Total storage the namespace's claims may request."),
+    defaultRequest: resources.default({ cpu: "100m", memory: "256Mi" }).describe("Defaults the LimitRange gives a container that states none."),
+    defaultLimit: resources.default({ cpu: "1", memory: "1Gi" }).describe("The limits the LimitRange gives a container that states none."),
 });
 
 const networkSchema = z.strictObject({
-    /** CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling. */
-    apiServerCidrs: z.array(notMetadata(cidr)).superRefine(egressRefinement("apiServerCidrs")).default([]),
-    /** API server port. Default 6443. */
-    apiServerPort: z.number().int().min(1).max(65535).default(6443),
-    /** Namespaces whose pods may reach the head's dashboard (8265) and Ray Client (10001). Default none. */
-    allowedNamespaces: z.array(dnsLabel(63)).default([]),
-    /** Namespace of the KubeRay operator (reaches 8265 for RayJobs). Default `kuberay-system`. */
-    operatorNamespace: dnsLabel(63).default("kuberay-system"),
-    /** Namespace allowed to scrape metrics (8080). Default none. */
-    monitoringNamespace: dnsLabel(63).optional(),
-    /** Namespace and labels of the cluster DNS pods. */
-    dnsNamespace: dnsLabel(63).default("kube-system"),
-    dnsPodLabels: nonEmptySelector.default({ "k8s-app": "kube-dns" }),
-    /** Egress allowed from Ray pods, e.g. the VPC endpoints of OSS and STS. */
+    apiServerCidrs: z.array(notMetadata(cidr)).superRefine(egressRefinement("apiServerCidrs")).default([]).describe("CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling."),
+    apiServerPort: z.number().int().min(1).max(65535).default(6443).describe("API server port. Default 6443."),
+    allowedNamespaces: z.array(dnsLabel(63)).default([]).describe("Namespaces whose pods may reach the head's dashboard (8265) and Ray Client (10001). Default none."),
+    operatorNamespace: dnsLabel(63).default("kuberay-system").describe("Namespace of the KubeRay operator (reaches 8265 for RayJobs). Default `kuberay-system`."),
+    monitoringNamespace: dnsLabel(63).optional().describe("Namespace allowed to scrape metrics (8080). Default none."),
+    dnsNamespace: dnsLabel(63).default("kube-system").describe("Namespace and labels of the cluster DNS pods."),
+    dnsPodLabels: nonEmptySelector.default({ "k8s-app": "kube-dns" }).describe("Labels of the cluster DNS pods the Ray pods may query; never empty (an empty selector selects every pod)."),
     egress: z
         .array(
             z.strictObject({
-                cidr: notMetadata(cidr),
-                ports: z.array(z.number().int().min(1).max(65535)).default([443]),
-                description: z.string().optional(),
+                cidr: notMetadata(cidr).describe("An IPv4 CIDR the Ray pods may reach; public addresses at most a /16 in total, never a metadata address (a wider entry holding one gets it as an `except`)."),
+                ports: z.array(z.number().int().min(1).max(65535)).default([443]).describe("TCP ports allowed to that CIDR."),
+                description: z.string().optional().describe("What the entry is for (shown in the NetworkPolicy's comments and the README)."),
             }),
         )
         .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))
-        .default([]),
+        .default([])
+        .describe("Egress allowed from Ray pods, e.g. the VPC endpoints of OSS and STS."),
 }).superRefine((net, c) => {
     net.allowedNamespaces.forEach((ns, i) => {
         const why = systemNamespaceProblem(ns, platformNamespacesOf(net));
@@ -488,14 +440,15 @@ function platformNamespacesOf(net: { operatorNamespace: string; monitoringNamesp
 
 const podNetworkSchema = z
     .strictObject({
-        /** Existing Terway pod vSwitches the team's pods get their IPs from (their CIDRs must be the pod CIDRs). */
-        vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id (vsw-...)")).default([]),
-        /** Security groups of the team's pod ENIs. Required. */
-        securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id (sg-...)")).min(1, "needs at least one security group"),
-        /** Create one pod vSwitch per pod CIDR in this VPC and zone instead of using existing ones. */
+        vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id (vsw-...)")).default([]).describe("Existing Terway pod vSwitches the team's pods get their IPs from (their CIDRs must be the pod CIDRs)."),
+        securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id (sg-...)")).min(1, "needs at least one security group").describe("Security groups of the team's pod ENIs. Required."),
         createVSwitch: z
-            .strictObject({ vpcId: z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id (vpc-...)"), zoneId: z.string().min(1) })
-            .optional(),
+            .strictObject({
+                vpcId: z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id (vpc-...)").describe("The VPC of the new pod vSwitches."),
+                zoneId: z.string().min(1).describe("The zone of the new pod vSwitches, e.g. `cn-hangzhou-k`."),
+            })
+            .optional()
+            .describe("Create one pod vSwitch per pod CIDR in this VPC and zone instead of using existing ones."),
     })
     .superRefine((p, c) => {
         if (p.createVSwitch && p.vSwitchIds.length > 0) {
@@ -507,76 +460,61 @@ const podNetworkSchema = z
     });
 
 const tlsSchema = z.strictObject({
-    /** Key size of every RSA key. Default 2048. */
-    keySize: z.union([z.literal(2048), z.literal(3072)]).default(PKI_DEFAULTS.keySize),
-    leafValidityDays: z.number().int().min(1).max(825).default(PKI_DEFAULTS.leafValidityDays),
-    caValidityDays: z.number().int().min(30).max(3650).default(PKI_DEFAULTS.caValidityDays),
-    /** A leaf is re-issued when it expires within this many days. Default 30. */
-    renewBeforeDays: z.number().int().min(1).default(PKI_DEFAULTS.renewBeforeDays),
-    /** Bump to re-issue the head/worker/client certificates. */
-    rotation: z.number().int().min(0).default(PKI_DEFAULTS.rotation),
-    /** Bump to issue a new CA; the old one stays trusted for `caOverlapDays`. */
-    caRotation: z.number().int().min(0).default(PKI_DEFAULTS.caRotation),
-    /** Days during which `ca.crt` holds both the previous and the new CA. Default 30. */
-    caOverlapDays: z.number().int().min(0).default(PKI_DEFAULTS.caOverlapDays),
-    /** Ray Client users, each with the RayClusters whose CA issues them a client-only certificate (`ray://`). */
-    clients: tlsClientsSchema,
+    keySize: z.union([z.literal(2048), z.literal(3072)]).default(PKI_DEFAULTS.keySize).describe("Key size of every RSA key. Default 2048."),
+    leafValidityDays: z.number().int().min(1).max(825).default(PKI_DEFAULTS.leafValidityDays).describe("Lifetime of the head, worker and client certificates, in days."),
+    caValidityDays: z.number().int().min(30).max(3650).default(PKI_DEFAULTS.caValidityDays).describe("Lifetime of each cluster's CA, in days."),
+    renewBeforeDays: z.number().int().min(1).default(PKI_DEFAULTS.renewBeforeDays).describe("A leaf is re-issued when it expires within this many days. Default 30."),
+    rotation: z.number().int().min(0).default(PKI_DEFAULTS.rotation).describe("Bump to re-issue the head/worker/client certificates."),
+    caRotation: z.number().int().min(0).default(PKI_DEFAULTS.caRotation).describe("Bump to issue a new CA; the old one stays trusted for `caOverlapDays`."),
+    caOverlapDays: z.number().int().min(0).default(PKI_DEFAULTS.caOverlapDays).describe("Days during which `ca.crt` holds both the previous and the new CA. Default 30."),
+    clients: tlsClientsSchema.describe("Ray Client users, each with the RayClusters whose CA issues them a client-only certificate (`ray://`)."),
 });
 
 /** A user or group name: never a Kubernetes `system:` identity; length- and charset-checked (common/subjects.ts). */
 const subjectName = z.string().superRefine(refuseWith(subjectNameProblem));
 
 const accessSchema = z.strictObject({
-    /** Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role. */
-    groups: z.array(subjectName).default([]),
-    users: z.array(subjectName).default([]),
+    groups: z.array(subjectName).default([]).describe("Groups (as the cluster authenticator names them, e.g. RAM user groups) bound to the team's people Role."),
+    users: z.array(subjectName).default([]).describe("Users bound to the team's people Role; never `system:` names, 1-128 characters of letters, digits and `. _ @ : + = / -`."),
 });
 
 const securitySchema = z.strictObject({
-    /** Removed with `clusters[].hostPaths`. */
-    hostPathPrefixes: removedKey(HOST_PATHS_REMOVED),
-    /**
-     * Registry and namespace prefixes (`host/namespace/`) images may come from. A bare public
-     * registry host is no allowlist: anyone can create a namespace there.
-     */
+    hostPathPrefixes: removedKey(HOST_PATHS_REMOVED).describe("Removed with `clusters[].hostPaths`."),
     allowedRegistries: z
         .array(
             z.string().superRefine(refuseWith(registryPrefixProblem)),
         )
         .min(1)
-        .default([...DEFAULT_ALLOWED_REGISTRIES]),
-    /** Refuse images without a digest. Default false (documented exception in the posture report). */
-    requireDigest: z.boolean().default(false),
-    /** Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it. */
-    allowVulnerableRayVersion: z.boolean().default(false),
+        .default([...DEFAULT_ALLOWED_REGISTRIES])
+        .describe("Registry and namespace prefixes (`host/namespace/`) images may come from. A bare public registry host is no allowlist: anyone can create a namespace there."),
+    requireDigest: z.boolean().default(false).describe("Refuse images without a digest. Default false (documented exception in the posture report)."),
+    allowVulnerableRayVersion: z.boolean().default(false).describe("Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it."),
 });
 
 const rrsaTeamSchema = z.strictObject({
-    /** Give RRSA roles to the Ray pods. Default true; only takes effect with `cloud` and at least one grant. */
-    enabled: z.boolean().default(true),
-    /** Bring-your-own role: annotate the ServiceAccounts with this role name instead of creating one. */
-    existingRoleName: z.string().optional(),
+    enabled: z.boolean().default(true).describe("Give RRSA roles to the Ray pods. Default true; only takes effect with `cloud` and at least one grant."),
+    existingRoleName: z.string().optional().describe("Bring-your-own role: annotate the ServiceAccounts with this role name instead of creating one."),
     oss: z
         .array(
             z.strictObject({
-                bucket: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be an OSS bucket name"),
-                /** Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report). */
+                bucket: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be an OSS bucket name").describe("The OSS bucket."),
                 prefix: z
                     .string()
                     .superRefine(refuseWith(ossPrefixProblem))
-                    .default(""),
-                access: z.enum(["read", "read-write"]).default("read"),
+                    .default("")
+                    .describe("Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report)."),
+                access: z.enum(["read", "read-write"]).default("read").describe("`read` (get and list) or `read-write` (also put and delete)."),
             }),
         )
-        .default([]),
-    /** Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README "RRSA"). */
+        .default([])
+        .describe("OSS grants of the team role: `{bucket, prefix, access}`."),
     extraStatements: z
         .array(
             z.strictObject({
-                Effect: z.enum(["Allow", "Deny"]),
-                Action: z.union([z.string(), z.array(z.string())]),
-                Resource: z.union([z.string(), z.array(z.string())]),
-                Condition: z.record(z.string(), z.unknown()).optional(),
+                Effect: z.enum(["Allow", "Deny"]).describe("`Allow` or `Deny`."),
+                Action: z.union([z.string(), z.array(z.string())]).describe("OSS object actions only (`oss:GetObject`, ...; the allowlist is in common/ram.ts)."),
+                Resource: z.union([z.string(), z.array(z.string())]).describe("OSS object ARNs of a bucket or prefix (`acs:oss:*:*:<bucket>/<prefix>*`); never `*`."),
+                Condition: z.record(z.string(), z.unknown()).optional().describe("A RAM policy condition, as written in RAM."),
             }),
         )
         .default([])
@@ -586,20 +524,16 @@ const rrsaTeamSchema = z.strictObject({
                     c.addIssue({ code: "custom", path: [i, ...p.path], message: p.message });
                 }
             });
-        }),
+        }).describe("Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README \"RRSA\")."),
 });
 
 const cloudSchema = z.strictObject({
-    /** ACK cluster id. */
-    clusterId: z.string().min(1),
-    /** Alibaba Cloud account id (for ARNs). */
-    accountId: z.string().regex(/^[0-9]+$/, "must be the numeric account id"),
-    region: z.string().min(1),
-    /** Read the kubeconfig from `alicloud.cs.getClusterCredential` (default) or from the secret config `kubeconfig`. */
-    kubeconfigSource: z.enum(["cluster", "config"]).default("cluster"),
-    /** RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own). */
-    rrsaIssuerUrl: z.string().url().optional(),
-    rrsaProviderArn: z.string().optional(),
+    clusterId: z.string().min(1).describe("ACK cluster id."),
+    accountId: z.string().regex(/^[0-9]+$/, "must be the numeric account id").describe("Alibaba Cloud account id (for ARNs)."),
+    region: z.string().min(1).describe("The cluster's region, e.g. `cn-hangzhou`."),
+    kubeconfigSource: z.enum(["cluster", "config"]).default("cluster").describe("Read the kubeconfig from `alicloud.cs.getClusterCredential` (default) or from the secret config `kubeconfig`."),
+    rrsaIssuerUrl: z.string().url().optional().describe("RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own)."),
+    rrsaProviderArn: z.string().optional().describe("Bring-your-own RRSA OIDC provider ARN; must be this cluster's (`acs:ram::<account>:oidc-provider/ack-rrsa-<clusterId>`), given with `rrsaIssuerUrl`."),
 }).superRefine((cloud, c) => {
     // Bring-your-own RRSA details must be this cluster's: another cluster's provider would trust its ServiceAccounts.
     if (cloud.rrsaProviderArn !== undefined) {
@@ -621,13 +555,9 @@ const cloudSchema = z.strictObject({
 export const teamConfigSchemaFor = (ctx: SchemaContext) =>
     z
         .strictObject({
-            /** Pulumi.yaml's default for the platform marker; a team stack leaves it false. */
-            platform: z.literal(false).optional(),
-            /** Team name; a DNS label. */
-            team: dnsLabel(30),
-            /** Namespace; default `ray-<team>`. */
-            namespace: dnsLabel(63).optional(),
-            /** Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them). */
+            platform: z.literal(false).optional().describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false."),
+            team: dnsLabel(30).describe("Team name; a DNS label."),
+            namespace: dnsLabel(63).optional().describe("Namespace; default `ray-<team>`."),
             labels: z
                 .record(z.string(), z.string())
                 .superRefine((labels, c) => {
@@ -635,10 +565,10 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                         c.addIssue({ code: "custom", path: [key], message: `is reserved (${RESERVED_LABEL_PREFIXES.join(", ")}): Pod Security, RRSA injection and namespace selectors read these labels` });
                     }
                 })
-                .default({}),
-            quota: quotaSchema.default(quotaSchema.parse({})),
-            network: networkSchema.default(networkSchema.parse({})),
-            /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
+                .default({})
+                .describe("Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them)."),
+            quota: quotaSchema.default(quotaSchema.parse({})).describe("The namespace's ResourceQuota and LimitRange; 0 load balancers and node ports unless an exposure needs them."),
+            network: networkSchema.default(networkSchema.parse({})).describe("The NetworkPolicies' peers: deny by default both ways, then exactly these flows."),
             podCidrs: z
                 .array(notMetadata(cidr))
                 .min(1, "needs at least one pod CIDR")
@@ -646,32 +576,29 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                     for (const message of validatePodCidrs(cidrs)) {
                         c.addIssue({ code: "custom", message });
                     }
-                }),
-            /** The Terway pod vSwitches and security groups the namespace is bound to. */
-            podNetwork: podNetworkSchema,
-            tls: tlsSchema.default(tlsSchema.parse({})),
-            access: accessSchema.default(accessSchema.parse({})),
-            security: securitySchema.default(securitySchema.parse({})),
-            /** KubeRay operator version on the cluster. Default "1.6.2"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`). */
+                }).describe("The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. IPv4, disjoint, at most 4096 addresses in total, never a metadata range, and shared with no other team stack of the stacks directory (checked by the renderer)."),
+            podNetwork: podNetworkSchema.describe("The Terway pod vSwitches and security groups the namespace is bound to."),
+            tls: tlsSchema.default(tlsSchema.parse({})).describe("The per-cluster PKI: one CA per RayCluster and RayJob, head and worker certificates, Ray Client certificates."),
+            access: accessSchema.default(accessSchema.parse({})).describe("The team's people: bound to a read-only Role (port-forward, logs, the Ray token Secrets by name)."),
+            security: securitySchema.default(securitySchema.parse({})).describe("Image rules and the security opt-ins."),
             kubeRayVersion: z
                 .string()
                 .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
                 .refine((v) => !semver.valid(v) || semver.gte(v, MIN_KUBERAY_VERSION), {
                     message: `must be >= ${MIN_KUBERAY_VERSION}: older operators do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
                 })
-                .default("1.6.2"),
-            clusters: z.array(rayClusterSchemaFor(ctx)).default([]),
-            jobs: z.array(rayJobSchemaFor(ctx)).default([]),
-            /** Ray Serve deployments (KubeRay RayServices). Default none. */
-            services: z.array(rayServiceSchemaFor(ctx)).default([]),
-            cloud: cloudSchema.optional(),
-            rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})),
-            /** Secret config: the dashboard basic-auth password (ingress exposure). Never printed. */
-            dashboardPassword: z.string().optional(),
-            /** Secret config: a kubeconfig (with `cloud.kubeconfigSource: config`). */
-            kubeconfig: z.string().optional(),
-            /** Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false. */
-            historyServer: z.boolean().default(false),
+                .default("1.6.2")
+                .describe("KubeRay operator version on the cluster. Default \"1.6.2\"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`)."),
+            clusters: z.array(rayClusterSchemaFor(ctx)).default([]).describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
+            jobs: z.array(rayJobSchemaFor(ctx)).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
+            services: z.array(rayServiceSchemaFor(ctx)).default([]).describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),
+            cloud: cloudSchema
+                .optional()
+                .describe("The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups)."),
+            rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})).describe("RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants."),
+            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the dashboard basic-auth password, required by `ingress` exposure. Never printed."),
+            kubeconfig: z.string().optional().describe("Secret config (plain text is refused): a kubeconfig, required with `cloud.kubeconfigSource: config`."),
+            historyServer: z.boolean().default(false).describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
         })
         .superRefine((t, c) => {
             if (t.clusters.length + t.jobs.length + t.services.length === 0) {
@@ -742,36 +669,45 @@ export const rayServiceSchema = rayServiceSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 export { securitySchema };
 
 const quotaTreeChild = z.strictObject({
-    name: dnsLabel(63),
-    namespaces: z.array(dnsLabel(63)).min(1),
-    min: z.record(z.string(), quantity),
-    max: z.record(z.string(), quantity),
+    name: dnsLabel(63).describe("The child's name, usually the team's."),
+    namespaces: z
+        .array(dnsLabel(63))
+        .min(1)
+        .describe("The namespaces whose pods draw on this child: a team's `ray-<team>` (or its `namespace`). The renderer refuses a team stack whose namespace no child lists."),
+    min: z.record(z.string(), quantity).describe("Guaranteed resources (`cpu`, `memory`, `nvidia.com/gpu`): at most the parent's."),
+    max: z.record(z.string(), quantity).describe("Resources the child may borrow up to: at least its `min`, at most the parent's `max`."),
 });
+
+/** An ACK add-on, by its name on the cluster's Add-ons page. */
+const addon = (name: string) =>
+    z.strictObject({
+        name: z.string().default(name).describe("The add-on's name on the cluster's Add-ons page."),
+        version: z.string().optional().describe("The add-on version; default: the latest ACK offers."),
+    });
 
 export const platformConfigSchema = z
     .strictObject({
-        /** Marks the platform stack. */
-        platform: z.literal(true),
-        cloud: cloudSchema,
-        /** ACK's ElasticQuotaTree: one child per team. */
-        quotaTree: z.strictObject({
-            min: z.record(z.string(), quantity),
-            max: z.record(z.string(), quantity),
-            children: z.array(quotaTreeChild).default([]),
-        }),
-        /** Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers. */
+        platform: z.literal(true).describe("Marks the platform stack."),
+        cloud: cloudSchema.describe("The ACK cluster and account (as for team stacks)."),
+        quotaTree: z
+            .strictObject({
+                min: z.record(z.string(), quantity).describe("The root's guaranteed resources: the cluster's share for Ray."),
+                max: z.record(z.string(), quantity).describe("The root's ceiling."),
+                children: z.array(quotaTreeChild).default([]).describe("One child per team."),
+            })
+            .describe("ACK's ElasticQuotaTree (`kube-system`): every team namespace belongs to a child."),
         addons: z
             .strictObject({
-                /** ack-pod-identity-webhook (RRSA injection). */
-                podIdentityWebhook: z
-                    .strictObject({ name: z.string().default("ack-pod-identity-webhook"), version: z.string().optional() })
-                    .default({ name: "ack-pod-identity-webhook" }),
-                /** ACK's KubeRay operator add-on, named as on the cluster's Add-ons page. */
-                kuberay: z.strictObject({ name: z.string().default("kuberay-operator"), version: z.string().optional() }).default({ name: "kuberay-operator" }),
+                podIdentityWebhook: addon("ack-pod-identity-webhook")
+                    .default({ name: "ack-pod-identity-webhook" })
+                    .describe("ack-pod-identity-webhook (RRSA injection)."),
+                kuberay: addon("kuberay-operator")
+                    .default({ name: "kuberay-operator" })
+                    .describe("ACK's KubeRay operator add-on, named as on the cluster's Add-ons page."),
             })
-            .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } }),
-        /** Secret config: a kubeconfig (with `cloud.kubeconfigSource: config`). */
-        kubeconfig: z.string().optional(),
+            .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } })
+            .describe("Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers."),
+        kubeconfig: z.string().optional().describe("Secret config (plain text is refused): a kubeconfig, required with `cloud.kubeconfigSource: config`."),
     })
     .superRefine((p, c) => {
         for (const problem of quotaTreeProblems(p.quotaTree)) {

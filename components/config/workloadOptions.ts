@@ -57,9 +57,7 @@ export const podLabels = podKeys("label");
 export const podAnnotations = podKeys("annotation");
 
 const csiSource = z.strictObject({
-    /** `ossplugin.csi.alibabacloud.com` (OSS) or `nasplugin.csi.alibabacloud.com` (NAS, and CPFS general-purpose). */
-    driver: z.string().refine((d) => ALLOWED_CSI_DRIVERS.includes(d), { message: `must be one of ${ALLOWED_CSI_DRIVERS.join(", ")} (CPFS: through the NAS plugin, or a PersistentVolumeClaim the platform provisions)` }),
-    /** The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys. */
+    driver: z.string().refine((d) => ALLOWED_CSI_DRIVERS.includes(d), { message: `must be one of ${ALLOWED_CSI_DRIVERS.join(", ")} (CPFS: through the NAS plugin, or a PersistentVolumeClaim the platform provisions)` }).describe("`ossplugin.csi.alibabacloud.com` (OSS) or `nasplugin.csi.alibabacloud.com` (NAS, and CPFS general-purpose)."),
     volumeAttributes: z
         .record(z.string(), z.string())
         .superRefine((attrs, c) => {
@@ -72,40 +70,33 @@ const csiSource = z.strictObject({
                 }
             }
         })
-        .default({}),
-    /** The Secret (in the team namespace) holding the driver's credentials, when RRSA is not used. */
-    nodePublishSecretRef: z.strictObject({ name: dnsSubdomain }).optional(),
+        .default({})
+        .describe("The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys."),
+    nodePublishSecretRef: z.strictObject({ name: dnsSubdomain.describe("The Secret's name.") }).optional().describe("The Secret (in the team namespace) holding the driver's credentials, when RRSA is not used."),
 });
 
 const volume = z
     .strictObject({
-        /** Volume name in the pod; not one of the builders' own. */
         name: z
             .string()
             .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower-case letters, digits and '-'")
             .max(63)
-            .refine((n) => !RESERVED_VOLUME_NAMES.includes(n), { message: `is one of ray-on-ack's own volumes (${RESERVED_VOLUME_NAMES.join(", ")})` }),
-        /** Where the Ray container sees it, e.g. /mnt/data; never over Ray's or the system's directories. */
-        mountPath: z.string().superRefine(echoing(mountPathProblem)),
-        /** A directory inside the volume to mount instead of its root (relative, no '..'). */
+            .refine((n) => !RESERVED_VOLUME_NAMES.includes(n), { message: `is one of ray-on-ack's own volumes (${RESERVED_VOLUME_NAMES.join(", ")})` })
+            .describe("Volume name in the pod; not one of the builders' own."),
+        mountPath: z.string().superRefine(echoing(mountPathProblem)).describe("Where the Ray container sees it, e.g. /mnt/data; never over Ray's or the system's directories."),
         subPath: z
             .string()
             .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, "must be a relative path without '..'")
-            .optional(),
-        /**
-         * Default true. `false` is the explicit opt-in to a writable volume: shown in the posture
-         * report, and failed by the policy pack (ray-volume-read-only) unless the platform grants it.
-         */
-        readOnly: z.boolean().default(true),
-        /** An existing PersistentVolumeClaim in the team namespace (counted by the ResourceQuota). */
-        persistentVolumeClaim: z.strictObject({ claimName: dnsSubdomain }).optional(),
-        /** An inline CSI volume of ACK's OSS or NAS driver. */
-        csi: csiSource.optional(),
-        /** hostPath stays impossible. */
+            .optional()
+            .describe("A directory inside the volume to mount instead of its root (relative, no '..')."),
+        readOnly: z.boolean().default(true).describe("Default true. `false` is the explicit opt-in to a writable volume: shown in the posture report, and failed by the policy pack (ray-volume-read-only) unless the platform grants it."),
+        persistentVolumeClaim: z.strictObject({ claimName: dnsSubdomain.describe("The claim's name.") }).optional().describe("An existing PersistentVolumeClaim in the team namespace (counted by the ResourceQuota)."),
+        csi: csiSource.optional().describe("An inline CSI volume of ACK's OSS or NAS driver."),
         hostPath: z
             .unknown()
             .refine((v) => v === undefined, { message: "is not possible: Pod Security restricted forbids hostPath volumes; use persistentVolumeClaim or csi" })
-            .optional(),
+            .optional()
+            .describe("hostPath stays impossible."),
     })
     .superRefine((v, c) => {
         const sources = [v.persistentVolumeClaim, v.csi].filter((s) => s !== undefined).length;
@@ -132,9 +123,9 @@ export const volumes = z.array(volume).superRefine((vs, c) => {
 /** Node affinity may not select control-plane nodes; pod (anti-)affinity is free. Fields as in the Kubernetes Affinity type. */
 export const affinity = z
     .strictObject({
-        nodeAffinity: z.record(z.string(), z.unknown()).optional(),
-        podAffinity: z.record(z.string(), z.unknown()).optional(),
-        podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+        nodeAffinity: z.record(z.string(), z.unknown()).optional().describe("As Kubernetes' `nodeAffinity`; never selecting control-plane nodes."),
+        podAffinity: z.record(z.string(), z.unknown()).optional().describe("As Kubernetes' `podAffinity`."),
+        podAntiAffinity: z.record(z.string(), z.unknown()).optional().describe("As Kubernetes' `podAntiAffinity`."),
     })
     .superRefine((a, c) => {
         for (const p of controlPlaneAffinityPaths(a)) {
@@ -145,13 +136,13 @@ export const affinity = z
 /** One topology spread constraint; without a labelSelector it spreads the pods of its own group (ours). */
 export const topologySpreadConstraints = z.array(
     z.strictObject({
-        maxSkew: z.number().int().min(1),
-        topologyKey: z.string().min(1),
-        whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]).default("ScheduleAnyway"),
-        labelSelector: z.strictObject({ matchLabels: z.record(z.string(), z.string()) }).optional(),
-        minDomains: z.number().int().min(1).optional(),
-        nodeAffinityPolicy: z.enum(["Honor", "Ignore"]).optional(),
-        nodeTaintsPolicy: z.enum(["Honor", "Ignore"]).optional(),
+        maxSkew: z.number().int().min(1).describe("The largest allowed difference in matching pods between two domains."),
+        topologyKey: z.string().min(1).describe("The node label that defines a domain, e.g. `topology.kubernetes.io/zone`."),
+        whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]).default("ScheduleAnyway").describe("`ScheduleAnyway` (a preference) or `DoNotSchedule` (a rule)."),
+        labelSelector: z.strictObject({ matchLabels: z.record(z.string(), z.string()).describe("Labels of the pods counted.") }).optional().describe("The pods counted; default: the pods of this group."),
+        minDomains: z.number().int().min(1).optional().describe("The fewest eligible domains (with `DoNotSchedule`)."),
+        nodeAffinityPolicy: z.enum(["Honor", "Ignore"]).optional().describe("Whether the pod's node affinity limits the domains counted (Kubernetes' default `Honor`)."),
+        nodeTaintsPolicy: z.enum(["Honor", "Ignore"]).optional().describe("Whether node taints limit the domains counted (Kubernetes' default `Ignore`)."),
     }),
 );
 
@@ -227,27 +218,22 @@ export const sharedGpu = z.record(z.string(), z.number().int().min(1)).superRefi
 
 /** Labels, annotations, volumes and priority: set on a cluster (every pod) or on one group (added to the cluster's). */
 const sharedPodOptions = {
-    /** Pod labels (README "Workload options": reserved prefixes refused). */
-    labels: podLabels.optional(),
-    /** Pod annotations. */
-    annotations: podAnnotations.optional(),
-    /** PVC and CSI volumes, read-only unless `readOnly: false`. */
-    volumes: volumes.optional(),
-    /** A group's overrides the cluster's. */
-    priorityClassName: priorityClassName.optional(),
+    labels: podLabels.optional().describe("Pod labels (README \"Workload options\": reserved prefixes refused)."),
+    annotations: podAnnotations.optional().describe("Pod annotations."),
+    volumes: volumes.optional().describe("PVC and CSI volumes, read-only unless `readOnly: false`."),
+    priorityClassName: priorityClassName.optional().describe("A group's overrides the cluster's."),
 };
 
 /** Options of the pods of one group (the head or a worker group). */
 export const groupPodOptions = {
     ...sharedPodOptions,
-    affinity: affinity.optional(),
-    topologySpreadConstraints: topologySpreadConstraints.optional(),
+    affinity: affinity.optional().describe("Affinity of the pods, as Kubernetes' `affinity`; node affinity never selects control-plane nodes."),
+    topologySpreadConstraints: topologySpreadConstraints.optional().describe("Topology spread constraints of the pods; without a `labelSelector`, a constraint spreads its own group's pods."),
 };
 
 /** Options of every pod of a cluster (head and all worker groups). */
 export const clusterPodOptions = {
     ...sharedPodOptions,
-    /** Secrets (kubernetes.io/dockerconfigjson, in the team namespace) for private registries such as ACR Enterprise. */
     imagePullSecrets: z
         .array(dnsSubdomain)
         .superRefine((names, c) => {
@@ -255,7 +241,8 @@ export const clusterPodOptions = {
                 c.addIssue({ code: "custom", message: "lists a Secret twice" });
             }
         })
-        .optional(),
+        .optional()
+        .describe("Secrets (kubernetes.io/dockerconfigjson, in the team namespace) for private registries such as ACR Enterprise."),
 };
 
 type Named = { name: string; mountPath: string };

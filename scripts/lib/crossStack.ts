@@ -1,8 +1,11 @@
 /**
- * Pod CIDRs across the team stacks of one stacks directory. Each team's certificates name every
- * address of its pod CIDRs, and its NetworkPolicies and Terway vSwitches assume the addresses
- * are its own: two teams sharing addresses would present each other's identity. One stack file
- * cannot see another, so the renderer (which CI runs for every stack) compares them.
+ * Checks across the stacks of one stacks directory, which one stack file cannot make alone, so the
+ * renderer (which CI runs for every stack) makes them:
+ * - pod CIDRs: each team's certificates name every address of its pod CIDRs, and its
+ *   NetworkPolicies and Terway vSwitches assume the addresses are its own: two teams sharing
+ *   addresses would present each other's identity;
+ * - the platform stack's ElasticQuotaTree: a team namespace in none of its children gets no quota
+ *   share of the cluster (ACK's capacity scheduler admits its pods against the root only).
  */
 import * as path from "path";
 import { blockOf } from "../../common/addresses";
@@ -67,4 +70,62 @@ export function podCidrOverlaps(stack: string, podCidrs: readonly string[], stac
         });
     }
     return issues;
+}
+
+/** The namespaces of a platform stack's `quotaTree.children[].namespaces`, read leniently. */
+function quotaTreeNamespacesOf(config: Record<string, string>): string[] {
+    try {
+        const tree = JSON.parse(config[`${PROJECT}:quotaTree`] ?? "{}");
+        const children: unknown[] = Array.isArray(tree?.children) ? tree.children : [];
+        return children.flatMap((c) => {
+            const ns = (c as { namespaces?: unknown })?.namespaces;
+            return Array.isArray(ns) ? ns.filter((n): n is string => typeof n === "string") : [];
+        });
+    } catch {
+        return [];
+    }
+}
+
+export interface QuotaTreeCheck {
+    /** Refusals: platform stacks are present and none lists the namespace. */
+    readonly issues: ConfigIssue[];
+    /** Said instead when the directory has no platform stack (the e2e stacks, a team's own repository). */
+    readonly note?: string;
+}
+
+/**
+ * Whether `namespace` (the team stack's, under `key`) is in the quota tree of a platform stack
+ * (`ray-on-ack:platform: true`) of `stacksDir`. With no platform stack there, the tree lives
+ * elsewhere: a note, not an error.
+ */
+export function quotaTreeMembership(stack: string, namespace: string, stacksDir: string, key = `${PROJECT}:namespace`): QuotaTreeCheck {
+    const platforms: { stack: string; namespaces: string[] }[] = [];
+    for (const other of listStacks(stacksDir).filter((s) => s !== stack)) {
+        try {
+            const config = readStackConfig(other, {}, stacksDir).config;
+            if (config[`${PROJECT}:platform`] === "true") {
+                platforms.push({ stack: other, namespaces: quotaTreeNamespacesOf(config) });
+            }
+        } catch {
+            continue; // an unreadable stack file is refused when that stack is rendered
+        }
+    }
+    if (platforms.length === 0) {
+        return {
+            issues: [],
+            note: `note: ${key}: no platform stack (ray-on-ack:platform: true) in ${path.relative(process.cwd(), stacksDir) || stacksDir}, so "${namespace}" is not checked against the ElasticQuotaTree; the platform stack's ray-on-ack:quotaTree.children must list it`,
+        };
+    }
+    if (platforms.some((p) => p.namespaces.includes(namespace))) {
+        return { issues: [] };
+    }
+    const where = platforms.map((p) => `${p.stack} (${path.relative(process.cwd(), stackFilePath(p.stack, stacksDir)) || stackFilePath(p.stack, stacksDir)})`).join(", ");
+    return {
+        issues: [
+            {
+                key,
+                message: `"${namespace}" is in no child of the quota tree of platform stack ${where}: add a child {name, namespaces: [${namespace}], min, max} to its ray-on-ack:quotaTree.children (README "Add a team"), or the team gets no share of the cluster's ElasticQuotaTree`,
+            },
+        ],
+    };
 }

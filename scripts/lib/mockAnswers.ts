@@ -25,6 +25,21 @@ function kubeconfig(clusterId: string): string {
     ].join("\n");
 }
 
+/**
+ * The address a load balancer is given once it exists (TEST-NET-3, RFC 5737, so a render's outputs
+ * can never be mistaken for a real CLB): ACK's cloud controller writes the CLB's address into the
+ * Service's `status.loadBalancer.ingress`, which `pulumi up` waits for.
+ */
+export const MOCK_LOAD_BALANCER_ADDRESS = "203.0.113.10";
+
+/** State a provider adds to a resource's inputs once it is created (what the outputs read back). */
+export function answerResourceState(type: string, inputs: Record<string, any>): Record<string, any> {
+    if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
+        return { status: { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_ADDRESS }] } } };
+    }
+    return {};
+}
+
 export function answerInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, any> {
     switch (token) {
         case "alicloud:cs/getClusterCredential:getClusterCredential":

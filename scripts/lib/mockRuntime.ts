@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_RESOURCE_TYPE, mockDynamicState } from "../../components/testing";
 import { answerInvoke, type MockContext } from "./mockAnswers";
+import { answerResourceState } from "./mockAnswers";
 
 export interface RecordedResource {
     readonly type: string;
@@ -52,7 +53,8 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             // Dynamic resources never run their provider under mocks: answered as their `create` would.
             const state = args.type === DYNAMIC_RESOURCE_TYPE ? await mockDynamicState(rest) : { ...rest };
             recorded.push({ type: args.type, name: args.name, inputs: rest, state });
-            return { id: mockId(args.type, args.name), state };
+            // What the provider adds once the resource exists (a LoadBalancer Service's address).
+            return { id: mockId(args.type, args.name), state: { ...state, ...answerResourceState(args.type, rest) } };
         },
         call(args: pulumi.runtime.MockCallArgs) {
             return answerInvoke(args.token, unwrapSecrets(args.inputs), ctx);

@@ -18,7 +18,7 @@ const clusterSchema = z.object({
     /** The cluster's Ray Client users (each cluster has its own CA, so certificates are per cluster). */
     tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
     publicDashboard: z
-        .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), listener: z.string().optional(), authHeader: z.string().optional() })
+        .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), listener: z.string().optional(), address: z.string().optional(), authHeader: z.string().optional() })
         .optional(),
 });
 

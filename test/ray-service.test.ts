@@ -15,7 +15,7 @@ import { rayServiceSpec, serveConfigV2 } from "../components/builders/rayService
 import { rayClusterSpec } from "../components/builders/rayCluster";
 import { networkPolicyObjects } from "../components/builders/networkPolicies";
 import { dashboardIngress, loadBalancerService, serveTarget } from "../components/builders/exposure";
-import { issuePki, certInfo, type PkiRequest } from "../components/tls/pki";
+import { issuePki, certInfo, PKI_DEFAULTS, type PkiRequest } from "../components/tls/pki";
 import { currentSlot, generationSecretSpecs } from "../components/tls/generations";
 import { LABELS, RAY_PORTS, names } from "../components/naming";
 import { minimalTeam, teamConfig } from "./helpers/configs";
@@ -233,13 +233,7 @@ describe("RayService: certificates across a zero-downtime upgrade", () => {
         podCidrs: ["10.30.0.0/28"],
         cluster: "svc",
         clients: [],
-        keySize: 2048,
-        leafValidityDays: 365,
-        caValidityDays: 1825,
-        renewBeforeDays: 30,
-        rotation: 0,
-        caRotation: 0,
-        caOverlapDays: 30,
+        ...PKI_DEFAULTS,
         workload: "RayService",
     };
     const legacy = (pem: string) => new crypto.X509Certificate(pem).toLegacyObject() as unknown as tls.PeerCertificate;

@@ -140,17 +140,21 @@ export class TeamPki extends pulumi.ComponentResource {
                     labels,
                 );
             });
+            // What every workload kind's entry holds; the Secrets differ (below).
+            const material = {
+                pki,
+                caBundlePem: pki.caBundlePem,
+                fingerprint: pki.fingerprint,
+                clientCertPems: pki.clientCerts,
+                clientKeyPems: state.apply((s) => Object.fromEntries(Object.entries(s.clients).map(([n, c]) => [n, c.keyPem]))),
+            };
             if (workload === "RayService") {
                 const slots = pulumi.all([args.namespace, state]).apply(([ns, s]) => generationSecretSpecs(ns, cluster, s, labels));
                 const slotSecrets = TLS_SLOTS.flatMap((slot) =>
                     (["head", "worker"] as const).map((role) => secret(`${name}-${cluster}-tls-${role}-${slot}`, slots.apply((s) => s[slot][role]))),
                 );
                 clusters[cluster] = {
-                    pki,
-                    caBundlePem: pki.caBundlePem,
-                    fingerprint: pki.fingerprint,
-                    clientCertPems: pki.clientCerts,
-                    clientKeyPems: state.apply((s) => Object.fromEntries(Object.entries(s.clients).map(([n, c]) => [n, c.keyPem]))),
+                    ...material,
                     secrets: { head: slotSecrets[0], worker: slotSecrets[1] },
                     slotSecrets,
                     // Not secret: which slot is current says nothing about the keys.
@@ -159,11 +163,7 @@ export class TeamPki extends pulumi.ComponentResource {
                 continue;
             }
             clusters[cluster] = {
-                pki,
-                caBundlePem: pki.caBundlePem,
-                fingerprint: pki.fingerprint,
-                clientCertPems: pki.clientCerts,
-                clientKeyPems: state.apply((s) => Object.fromEntries(Object.entries(s.clients).map(([n, c]) => [n, c.keyPem]))),
+                ...material,
                 // Resource names as before the per-cluster CAs, so that existing stacks update these Secrets in place.
                 secrets: {
                     head: secret(`${name}-${cluster}-tls-head`, specs.apply((s) => s.head)),

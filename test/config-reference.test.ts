@@ -33,7 +33,7 @@ describe("configuration reference (generated from the schema)", () => {
         }
         for (const row of [
             /^\| `workerGroups\[\]\.shmSize` \| all \| quantity \| - \| +\| Size of the memory-backed \/dev\/shm/m,
-            /^\| `exposure\.certId` \(`mode: loadbalancer`\) \| `clusters` \| string \| - \| matches `/m,
+            /^\| `exposure\.certId` \(`mode: loadbalancer`\) \| `clusters`, `services` \| string \| - \| matches `/m,
             /^\| `entrypoint` \| `jobs` \| string \| required \| at least 1 character \|/m,
         ]) {
             assert.ok(row.test(text), `no row ${row}`);

@@ -6,12 +6,18 @@
  * `ResourceError` naming the component and the key. The keys are the stack config's keys
  * (README "Configuration reference"): test/public-args.test.ts keeps the two in step.
  *
+ * Names: the SDKs `pulumi package add` generates add `Args` to every input type themselves, so
+ * the types the schema shows carry no `Args` suffix (`WorkerGroup` becomes Python's
+ * `WorkerGroupArgs`); only the components' own args are `XxxArgs`. The bases that the schema
+ * flattens into their extensions (`GroupPodOptionsArgs`, `RayClusterShapeArgs`,
+ * `RayWorkloadArgs`) keep their names. The former names are deprecated aliases (deprecatedArgs.ts).
+ *
  * Quantities (`cpu`, `memory`, sizes) are Kubernetes quantity strings such as `500m`, `2`, `4Gi`.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
 /** A container image. */
-export interface ImageArgs {
+export interface Image {
     /** Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. @default "docker.io/rayproject/ray" */
     repository?: string;
     /** Tag; `latest` is refused. @default the cluster's Ray version */
@@ -21,7 +27,7 @@ export interface ImageArgs {
 }
 
 /** CPU and memory, request and limit alike. */
-export interface ResourcesArgs {
+export interface Resources {
     /** CPU request and limit. */
     cpu: string;
     /** Memory request and limit (Ray sizes its object store from the limit). */
@@ -29,7 +35,7 @@ export interface ResourcesArgs {
 }
 
 /** A toleration; it must name the taint it tolerates. */
-export interface TolerationArgs {
+export interface Toleration {
     /** The taint key; never a control-plane taint. */
     key: string;
     /** `Equal` or `Exists`. */
@@ -40,27 +46,27 @@ export interface TolerationArgs {
 }
 
 /** A PersistentVolumeClaim in the team namespace. */
-export interface PvcSourceArgs {
+export interface PvcSource {
     claimName: string;
 }
 
 /** A Secret in the team namespace, by name. */
-export interface SecretRefArgs {
+export interface SecretRef {
     name: string;
 }
 
 /** An inline CSI volume of ACK's OSS or NAS driver. */
-export interface CsiVolumeArgs {
+export interface CsiVolume {
     /** `ossplugin.csi.alibabacloud.com` or `nasplugin.csi.alibabacloud.com`. */
     driver: string;
     /** The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys. @default none */
     volumeAttributes?: { [key: string]: string };
     /** The Secret holding the driver's credentials, when RRSA is not used. */
-    nodePublishSecretRef?: SecretRefArgs;
+    nodePublishSecretRef?: SecretRef;
 }
 
 /** A PVC or CSI volume mounted into the Ray container (README "Workload options"). */
-export interface VolumeArgs {
+export interface Volume {
     /** Volume name; not one of ray-on-ack's own. */
     name: string;
     /** Where the Ray container sees it; never over Ray's or the system's directories. */
@@ -70,29 +76,29 @@ export interface VolumeArgs {
     /** `false` is the explicit, reported opt-in to a writable volume. @default true */
     readOnly?: boolean;
     /** Exactly one of `persistentVolumeClaim` and `csi`. */
-    persistentVolumeClaim?: PvcSourceArgs;
-    csi?: CsiVolumeArgs;
+    persistentVolumeClaim?: PvcSource;
+    csi?: CsiVolume;
 }
 
 /** Pod (anti-)affinity and node affinity, as Kubernetes writes them. */
-export interface AffinityArgs {
+export interface Affinity {
     nodeAffinity?: { [key: string]: any };
     podAffinity?: { [key: string]: any };
     podAntiAffinity?: { [key: string]: any };
 }
 
 /** A label selector by labels. */
-export interface LabelSelectorArgs {
+export interface LabelSelector {
     matchLabels: { [key: string]: string };
 }
 
 /** A topology spread constraint, as Kubernetes writes it. */
-export interface TopologySpreadConstraintArgs {
+export interface TopologySpreadConstraint {
     maxSkew: number;
     topologyKey: string;
     /** `DoNotSchedule` or `ScheduleAnyway`. @default "ScheduleAnyway" */
     whenUnsatisfiable?: string;
-    labelSelector?: LabelSelectorArgs;
+    labelSelector?: LabelSelector;
     minDomains?: number;
     /** `Honor` or `Ignore`. */
     nodeAffinityPolicy?: string;
@@ -107,17 +113,17 @@ export interface GroupPodOptionsArgs {
     /** Pod annotations. @default none */
     annotations?: { [key: string]: string };
     /** PVC and CSI volumes, read-only unless `readOnly: false`. @default none */
-    volumes?: VolumeArgs[];
+    volumes?: Volume[];
     /** Overrides the cluster's. @default the cluster's */
     priorityClassName?: string;
     /** @default none */
-    affinity?: AffinityArgs;
+    affinity?: Affinity;
     /** @default none */
-    topologySpreadConstraints?: TopologySpreadConstraintArgs[];
+    topologySpreadConstraints?: TopologySpreadConstraint[];
 }
 
 /** A Ray worker group. */
-export interface WorkerGroupArgs extends GroupPodOptionsArgs {
+export interface WorkerGroup extends GroupPodOptionsArgs {
     /** A DNS label, at most 30 characters. */
     name: string;
     cpu: string;
@@ -135,11 +141,11 @@ export interface WorkerGroupArgs extends GroupPodOptionsArgs {
     /** Bound of the /tmp/ray emptyDir. @default "10Gi" */
     rayTmpSize?: string;
     /** The group's own image; fields left out come from the cluster's image (never its digest). @default the cluster's image, or for a GPU group its `-gpu` tag */
-    image?: ImageArgs;
+    image?: Image;
     /** Node labels; never the control-plane role labels. @default none */
     nodeSelector?: { [key: string]: string };
     /** @default none */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
     /** Fractions of shared GPUs (ACK GPU sharing), by resource name; not with `gpu`. @default none */
     sharedGpu?: { [resource: string]: number };
     /** Allowed `ray start` parameters (`num-cpus`, `num-gpus`, `memory`, `resources`). @default none */
@@ -147,7 +153,7 @@ export interface WorkerGroupArgs extends GroupPodOptionsArgs {
 }
 
 /** The Ray head pod. */
-export interface HeadArgs extends GroupPodOptionsArgs {
+export interface Head extends GroupPodOptionsArgs {
     /** @default "2" */
     cpu?: string;
     /** @default "8Gi" */
@@ -163,7 +169,7 @@ export interface HeadArgs extends GroupPodOptionsArgs {
 }
 
 /** KubeRay in-tree autoscaling. */
-export interface AutoscalingArgs {
+export interface Autoscaling {
     /** @default false */
     enabled?: boolean;
     /** Seconds an idle worker is kept. @default 60 */
@@ -171,11 +177,11 @@ export interface AutoscalingArgs {
     /** `Default`, `Conservative` or `Aggressive`. @default "Default" */
     upscalingMode?: string;
     /** The autoscaler sidecar's resources. @default { cpu: "500m", memory: "512Mi" } */
-    resources?: ResourcesArgs;
+    resources?: Resources;
 }
 
 /** A CLB ACL entry. */
-export interface AclEntryArgs {
+export interface AclEntry {
     /** IPv4 or IPv6 CIDR; never a cloud metadata range. */
     cidr: string;
     description?: string;
@@ -186,7 +192,7 @@ export interface AclEntryArgs {
  * with an ACL) or `ingress` (TLS and basic auth); the other keys belong to one mode each
  * (README "Dashboard exposure").
  */
-export interface ExposureArgs {
+export interface Exposure {
     /** `private`, `loadbalancer` or `ingress`. @default "private" */
     mode: string;
     /** loadbalancer: `internet` or `intranet`. @default "intranet" */
@@ -196,7 +202,7 @@ export interface ExposureArgs {
     /** loadbalancer: the CLB server certificate id; required with `listener: https`. */
     certId?: string;
     /** loadbalancer: CIDRs allowed through the CLB ACL; required unless `aclId` is given. */
-    aclEntries?: AclEntryArgs[];
+    aclEntries?: AclEntry[];
     /** loadbalancer: an existing CLB ACL instead of one created here. */
     aclId?: string;
     /** loadbalancer, `listener: tcp`: sources the NetworkPolicy admits. @default the IPv4 ACL entries */
@@ -230,7 +236,7 @@ export interface ExposureArgs {
 }
 
 /** A RayCluster's own RRSA settings. */
-export interface ClusterRrsaArgs {
+export interface ClusterRrsa {
     /** Give the cluster its own RAM role. @default false (the team role) */
     dedicatedRole?: boolean;
 }
@@ -242,13 +248,13 @@ export interface RayClusterShapeArgs {
     /** The Ray version. @default "2.60.0"; at least 2.54 unless `security.allowVulnerableRayVersion` */
     rayVersion?: string;
     /** The Ray image. @default docker.io/rayproject/ray at the Ray version */
-    image?: ImageArgs;
+    image?: Image;
     /** The head pod. @default { cpu: "2", memory: "8Gi", numCpus: "0" } */
-    head?: HeadArgs;
+    head?: Head;
     /** The worker groups; at least one. */
-    workerGroups: WorkerGroupArgs[];
+    workerGroups: WorkerGroup[];
     /** KubeRay in-tree autoscaling (RayClusters only). @default disabled */
-    autoscaling?: AutoscalingArgs;
+    autoscaling?: Autoscaling;
     /** Environment of the Ray containers; never credentials nor the TLS/token variables. @default none */
     env?: { [key: string]: string };
     /** Labels of every pod. @default none */
@@ -256,7 +262,7 @@ export interface RayClusterShapeArgs {
     /** Annotations of every pod. @default none */
     annotations?: { [key: string]: string };
     /** PVC and CSI volumes of every pod. @default none */
-    volumes?: VolumeArgs[];
+    volumes?: Volume[];
     /** Priority class of every pod. @default none */
     priorityClassName?: string;
     /** Secrets (kubernetes.io/dockerconfigjson, in the team namespace) for private registries. @default none */
@@ -264,15 +270,15 @@ export interface RayClusterShapeArgs {
 }
 
 /** A long-lived RayCluster. */
-export interface RayClusterArgs extends RayClusterShapeArgs {
+export interface RayClusterSettings extends RayClusterShapeArgs {
     /** How the dashboard is reached. @default { mode: "private" } */
-    exposure?: ExposureArgs;
+    exposure?: Exposure;
     /** The cluster's own RRSA settings. @default { dedicatedRole: false } */
-    rrsa?: ClusterRrsaArgs;
+    rrsa?: ClusterRrsa;
 }
 
 /** A RayJob: one job on a cluster of its own. */
-export interface RayJobArgs extends RayClusterShapeArgs {
+export interface RayJobSettings extends RayClusterShapeArgs {
     /** The job's entrypoint, e.g. `python /home/ray/app/main.py`. */
     entrypoint: string;
     /** Seconds the finished job's cluster is kept. @default 300 */
@@ -282,11 +288,11 @@ export interface RayJobArgs extends RayClusterShapeArgs {
     /** Retries of the submitter Job. @default 0 */
     backoffLimit?: number;
     /** The submitter's resources. @default { cpu: "500m", memory: "512Mi" } */
-    submitter?: ResourcesArgs;
+    submitter?: Resources;
 }
 
 /** A Serve replica's actor resources. */
-export interface ServeActorOptionsArgs {
+export interface ServeActorOptions {
     num_cpus?: number;
     num_gpus?: number;
     /** Bytes. */
@@ -294,19 +300,19 @@ export interface ServeActorOptionsArgs {
 }
 
 /** A Serve application's runtime environment: variables only. */
-export interface ServeRuntimeEnvArgs {
+export interface ServeRuntimeEnv {
     /** The replicas' environment variables. @default none */
     env_vars?: { [key: string]: string };
 }
 
 /** Ray Serve's `serveConfigV2`. */
-export interface ServeConfigArgs {
+export interface ServeConfigV2 {
     /** At least one application. */
-    applications: ServeApplicationArgs[];
+    applications: ServeApplication[];
 }
 
 /** One Serve deployment of an application, in Ray Serve's own field names. */
-export interface ServeDeploymentArgs {
+export interface ServeDeployment {
     /** The deployment's class or function name. */
     name: string;
     /** @default 1 */
@@ -314,34 +320,34 @@ export interface ServeDeploymentArgs {
     /** @default Serve's */
     max_ongoing_requests?: number;
     /** Resources of each replica's actor. @default Serve's (1 CPU) */
-    ray_actor_options?: ServeActorOptionsArgs;
+    ray_actor_options?: ServeActorOptions;
 }
 
 /** One Serve application (`serveConfigV2.applications[]`). */
-export interface ServeApplicationArgs {
+export interface ServeApplication {
     name: string;
     /** Python path of the bound application in the image, e.g. `app.main:deployment`. */
     import_path: string;
     /** @default "/" */
     route_prefix?: string;
     /** Only `env_vars`, under the rules of a cluster's `env`; downloads are refused. @default none */
-    runtime_env?: ServeRuntimeEnvArgs;
+    runtime_env?: ServeRuntimeEnv;
     /** @default [] */
-    deployments?: ServeDeploymentArgs[];
+    deployments?: ServeDeployment[];
 }
 
 /** A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure. */
-export interface RayServiceArgs extends RayClusterShapeArgs {
+export interface RayServiceSettings extends RayClusterShapeArgs {
     /** Ray Serve's `serveConfigV2`: at least one application. */
-    serveConfig: ServeConfigArgs;
+    serveConfig: ServeConfigV2;
     /** How Serve's port 8000 is reached (`gateway` refused). @default { mode: "private" } */
-    exposure?: ExposureArgs;
+    exposure?: Exposure;
     /** @default { dedicatedRole: false } */
-    rrsa?: ClusterRrsaArgs;
+    rrsa?: ClusterRrsa;
 }
 
 /** The namespace's ResourceQuota and LimitRange. */
-export interface QuotaArgs {
+export interface Quota {
     /** @default "64" */
     cpu?: string;
     /** @default "256Gi" */
@@ -359,13 +365,13 @@ export interface QuotaArgs {
     /** @default "500Gi" */
     storage?: string;
     /** @default { cpu: "100m", memory: "256Mi" } */
-    defaultRequest?: ResourcesArgs;
+    defaultRequest?: Resources;
     /** @default { cpu: "1", memory: "1Gi" } */
-    defaultLimit?: ResourcesArgs;
+    defaultLimit?: Resources;
 }
 
 /** An egress rule from the Ray pods. */
-export interface EgressRuleArgs {
+export interface EgressRule {
     cidr: string;
     /** @default [443] */
     ports?: number[];
@@ -373,7 +379,7 @@ export interface EgressRuleArgs {
 }
 
 /** What the NetworkPolicies admit besides the team's own pods. */
-export interface NetworkArgs {
+export interface Network {
     /** API server endpoints (head egress for the autoscaler); required with autoscaling. @default none */
     apiServerCidrs?: string[];
     /** @default 6443 */
@@ -389,26 +395,26 @@ export interface NetworkArgs {
     /** @default { "k8s-app": "kube-dns" } */
     dnsPodLabels?: { [key: string]: string };
     /** @default none */
-    egress?: EgressRuleArgs[];
+    egress?: EgressRule[];
 }
 
 /** Create a pod vSwitch per pod CIDR. */
-export interface CreateVSwitchArgs {
+export interface CreateVSwitch {
     vpcId: string;
     zoneId: string;
 }
 
 /** The Terway pod vSwitches and security groups the namespace is bound to. */
-export interface PodNetworkArgs {
+export interface PodNetwork {
     /** Existing pod vSwitches; or `createVSwitch`. @default none */
     vSwitchIds?: string[];
     /** At least one. */
     securityGroupIds: string[];
-    createVSwitch?: CreateVSwitchArgs;
+    createVSwitch?: CreateVSwitch;
 }
 
 /** A Ray Client user. */
-export interface TlsClientArgs {
+export interface TlsClient {
     /** The certificate's common name. */
     name: string;
     /** RayClusters whose CA issues this user a certificate. */
@@ -416,7 +422,7 @@ export interface TlsClientArgs {
 }
 
 /** The per-cluster PKI. */
-export interface TlsArgs {
+export interface Tls {
     /** 2048 or 3072. @default 2048 */
     keySize?: number;
     /** @default 365 */
@@ -432,11 +438,11 @@ export interface TlsArgs {
     /** @default 30 */
     caOverlapDays?: number;
     /** @default none */
-    clients?: TlsClientArgs[];
+    clients?: TlsClient[];
 }
 
 /** People bound to the team's Role. */
-export interface AccessArgs {
+export interface Access {
     /** @default none */
     groups?: string[];
     /** @default none */
@@ -444,7 +450,7 @@ export interface AccessArgs {
 }
 
 /** Security opt-ins. */
-export interface SecurityArgs {
+export interface Security {
     /** Registry and namespace prefixes images may come from. @default the package's allowlist (README) */
     allowedRegistries?: string[];
     /** Refuse images without a digest. @default false */
@@ -454,7 +460,7 @@ export interface SecurityArgs {
 }
 
 /** The ACK cluster. (Where the program's kubeconfig comes from, `kubeconfigSource`, is the program's concern, not a component's.) */
-export interface CloudArgs {
+export interface Cloud {
     clusterId: string;
     accountId: string;
     region: string;
@@ -464,7 +470,7 @@ export interface CloudArgs {
 }
 
 /** An OSS grant to the team's RAM role. */
-export interface OssGrantArgs {
+export interface OssGrant {
     bucket: string;
     /** Object prefix ending in '/'. @default "" (the whole bucket) */
     prefix?: string;
@@ -473,7 +479,7 @@ export interface OssGrantArgs {
 }
 
 /** An extra RAM policy statement: OSS object actions on a bucket and prefix only. */
-export interface RamStatementArgs {
+export interface RamStatement {
     /** `Allow` or `Deny`. */
     Effect: string;
     Action: string[];
@@ -482,19 +488,19 @@ export interface RamStatementArgs {
 }
 
 /** RRSA: RAM roles for the Ray pods. */
-export interface RrsaArgs {
+export interface Rrsa {
     /** @default true (takes effect with `cloud` and at least one grant) */
     enabled?: boolean;
     /** Bring-your-own role name. */
     existingRoleName?: string;
     /** @default none */
-    oss?: OssGrantArgs[];
+    oss?: OssGrant[];
     /** @default none */
-    extraStatements?: RamStatementArgs[];
+    extraStatements?: RamStatement[];
 }
 
 /** The cluster's RRSA OIDC provider. */
-export interface RrsaProviderArgs {
+export interface RrsaProvider {
     /** `acs:ram::<accountId>:oidc-provider/ack-rrsa-<clusterId>` */
     providerArn: string;
     /** The cluster's OIDC issuer URL. */
@@ -508,7 +514,7 @@ export interface RayWorkloadArgs {
     /** The team's namespace. */
     namespace: string;
     /** The security opt-ins the workload is checked against. @default the team defaults (no vulnerable Ray, the package's registry allowlist) */
-    security?: SecurityArgs;
+    security?: Security;
     /** Fingerprint of the workload's certificates (TeamPki); a change restarts the pods. */
     tlsFingerprint: pulumi.Input<string>;
     /** KubeRay version on the cluster. @default "1.6.2" */

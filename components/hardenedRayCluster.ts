@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayClusterSchemaFor } from "./config/schema";
-import type { RayClusterArgs, RayWorkloadArgs } from "./args";
+import type { RayClusterSettings, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
@@ -12,7 +12,7 @@ import { rayTokenSecret } from "./resources/rayToken";
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
 export interface HardenedRayClusterArgs extends RayWorkloadArgs {
     /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
-    cluster: RayClusterArgs;
+    cluster: RayClusterSettings;
 }
 
 /** A RayCluster with TLS, token authentication, hardened pods and a ClusterIP head Service. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayJobSchemaFor } from "./config/schema";
-import type { RayJobArgs, RayWorkloadArgs } from "./args";
+import type { RayJobSettings, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
@@ -12,7 +12,7 @@ import { names } from "./naming";
 /** One RayJob in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
 export interface HardenedRayJobArgs extends RayWorkloadArgs {
     /** The job's settings (README, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
-    job: RayJobArgs;
+    job: RayJobSettings;
 }
 
 /** One job, one cluster: K8sJobMode, cluster deleted after the job, bounded run time. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayServiceSchemaFor } from "./config/schema";
-import type { RayServiceArgs, RayWorkloadArgs } from "./args";
+import type { RayServiceSettings, RayWorkloadArgs } from "./args";
 import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
@@ -10,7 +10,7 @@ import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
 /** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
-export interface RayServiceTlsSecretNamesArgs {
+export interface RayServiceTlsSecretNames {
     head: pulumi.Input<string>;
     worker: pulumi.Input<string>;
 }
@@ -18,12 +18,12 @@ export interface RayServiceTlsSecretNamesArgs {
 /** One RayService in a team's namespace, whose TLS Secrets (TeamPki, `workload: RayService`) are already there. */
 export interface HardenedRayServiceArgs extends RayWorkloadArgs {
     /** The service's settings (README, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
-    service: RayServiceArgs;
+    service: RayServiceSettings;
     /**
      * The generation slot's TLS Secrets (components/tls/generations.ts).
      * @default `<service>-ray-tls-head` / `-worker` (no generations: only for a service whose certificates never rotate)
      */
-    tlsSecretNames?: RayServiceTlsSecretNamesArgs;
+    tlsSecretNames?: RayServiceTlsSecretNames;
 }
 
 /**

@@ -3,6 +3,7 @@
  * schema. Importing it registers nothing: resources exist only once a component is constructed.
  */
 export * from "./args";
+export * from "./deprecatedArgs";
 export * from "./teamEnvironment";
 export { teamEnvironmentArgs } from "./teamArgs";
 export * from "./teamNamespace";
@@ -15,7 +16,6 @@ export * from "./platform";
 export { TeamPki, type TeamPkiArgs, type TeamPkiCluster, type ClusterPki } from "./tls/TeamPki";
 export { RayToken } from "./resources/rayToken";
 export { kubeconfigFor, rrsaProviderFor, RrsaNotEnabledError } from "./cloud/clusterLookup";
-export type { RrsaProvider } from "./cloud/ramPolicies";
 export * as builders from "./builders";
 export * from "./config/schema";
 export { validateStackConfig, formatIssues, type ConfigIssue, type StackConfig } from "./config/validate";

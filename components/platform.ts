@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import { platformConfigSchema, type PlatformConfig } from "./config/schema";
-import type { CloudArgs, RrsaProviderArgs } from "./args";
+import type { Cloud, RrsaProvider } from "./args";
 import { parseArgs } from "./parseArgs";
 import { elasticQuotaTreeObject } from "./config/quotaTree";
 import { k8sObject } from "./resources/k8sObject";
 
 /** A team's share of the ElasticQuotaTree. */
-export interface QuotaTreeChildArgs {
+export interface QuotaTreeChild {
     /** The team's name in the tree. */
     name: string;
     /** The team's namespaces. */
@@ -19,15 +19,15 @@ export interface QuotaTreeChildArgs {
 }
 
 /** ACK's ElasticQuotaTree: the cluster's quota, one child per team. */
-export interface QuotaTreeArgs {
+export interface QuotaTree {
     min: { [resource: string]: string };
     max: { [resource: string]: string };
     /** @default none */
-    children?: QuotaTreeChildArgs[];
+    children?: QuotaTreeChild[];
 }
 
 /** A cluster add-on, named as on the cluster's Add-ons page. */
-export interface AddonArgs {
+export interface Addon {
     /** @default the add-on's ACK name */
     name?: string;
     /** @default the latest ACK offers */
@@ -35,26 +35,26 @@ export interface AddonArgs {
 }
 
 /** The add-ons every team relies on. */
-export interface AddonsArgs {
+export interface Addons {
     /** ack-pod-identity-webhook (RRSA injection). @default { name: "ack-pod-identity-webhook" } */
-    podIdentityWebhook?: AddonArgs;
+    podIdentityWebhook?: Addon;
     /** ACK's KubeRay operator. @default { name: "kuberay-operator" } */
-    kuberay?: AddonArgs;
+    kuberay?: Addon;
 }
 
 /** The platform stack's settings (README "Configuration reference", platform stack). */
 export interface PlatformArgs {
     /** The ACK cluster. */
-    cloud: CloudArgs;
-    quotaTree: QuotaTreeArgs;
+    cloud: Cloud;
+    quotaTree: QuotaTree;
     /** @default both add-ons at ACK's latest version */
-    addons?: AddonsArgs;
+    addons?: Addons;
     /** The cluster's RRSA provider (`rrsaProviderFor`); looking it up is the check that RRSA is enabled. */
-    rrsaProvider: pulumi.Input<RrsaProviderArgs>;
+    rrsaProvider: pulumi.Input<RrsaProvider>;
 }
 
 /** A validated platform stack config (validateStackConfig) as Platform's args, without what only the program reads. */
-export function platformArgs(config: PlatformConfig, rrsaProvider: pulumi.Input<RrsaProviderArgs>): PlatformArgs {
+export function platformArgs(config: PlatformConfig, rrsaProvider: pulumi.Input<RrsaProvider>): PlatformArgs {
     const { kubeconfigSource, ...cloud } = config.cloud;
     void kubeconfigSource;
     return { cloud, quotaTree: config.quotaTree, addons: config.addons, rrsaProvider };
@@ -63,7 +63,7 @@ export function platformArgs(config: PlatformConfig, rrsaProvider: pulumi.Input<
 /** Cluster-wide singletons every team stack relies on: the ElasticQuotaTree and the add-ons. */
 export class Platform extends pulumi.ComponentResource {
     /** The cluster's RRSA OIDC provider, for the team stacks. */
-    declare readonly rrsa: pulumi.Output<RrsaProviderArgs>;
+    declare readonly rrsa: pulumi.Output<RrsaProvider>;
     /** Each quota tree child's namespaces. */
     declare readonly teamNamespaces: pulumi.Output<Record<string, string[]>>;
 

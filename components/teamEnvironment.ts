@@ -18,7 +18,7 @@ import { workloadsOf, type Workload } from "./config/workloads";
 import { TeamPodNetwork } from "./cloud/podNetwork";
 import { TeamRrsa, type RrsaRoleSpec } from "./cloud/teamRrsa";
 import { DashboardExposure, type PublicDashboard } from "./dashboardExposure";
-import type { AccessArgs, CloudArgs, NetworkArgs, PodNetworkArgs, QuotaArgs, RayClusterArgs, RayJobArgs, RayServiceArgs, RrsaArgs, RrsaProviderArgs, SecurityArgs, TlsArgs } from "./args";
+import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, Tls } from "./args";
 import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "./parseArgs";
 
@@ -34,31 +34,31 @@ export interface TeamEnvironmentArgs {
     /** Extra namespace labels; never Kubernetes', Pod Security's, RRSA's or ours. @default none */
     labels?: { [key: string]: string };
     /** The namespace's ResourceQuota and LimitRange. @default { cpu: "64", memory: "256Gi", gpu: "0", pods: 200, ... } */
-    quota?: QuotaArgs;
+    quota?: Quota;
     /** What the NetworkPolicies admit besides the team's own pods. @default DNS and the KubeRay operator only */
-    network?: NetworkArgs;
+    network?: Network;
     /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
     podCidrs: string[];
     /** The Terway pod vSwitches and security groups the namespace is bound to. */
-    podNetwork: PodNetworkArgs;
+    podNetwork: PodNetwork;
     /** The per-cluster PKI and its Ray Client users. @default RSA 2048, leaves for 365 days, CAs for 1825, no Ray Client users */
-    tls?: TlsArgs;
+    tls?: Tls;
     /** People (groups, users) bound to the team's Role. @default nobody */
-    access?: AccessArgs;
+    access?: Access;
     /** Security opt-ins. @default the package's registry allowlist, no vulnerable Ray */
-    security?: SecurityArgs;
+    security?: Security;
     /** KubeRay operator version on the cluster; at least 1.6.0. @default "1.6.2" */
     kubeRayVersion?: string;
     /** Long-lived RayClusters. @default none (a team needs at least one RayCluster or RayJob) */
-    clusters?: RayClusterArgs[];
+    clusters?: RayClusterSettings[];
     /** RayJobs, each on a cluster of its own. @default none */
-    jobs?: RayJobArgs[];
+    jobs?: RayJobSettings[];
     /** Ray Serve deployments (RayServices), each with its own CA and clusters. @default none */
-    services?: RayServiceArgs[];
+    services?: RayServiceSettings[];
     /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
-    cloud?: CloudArgs;
+    cloud?: Cloud;
     /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
-    rrsa?: RrsaArgs;
+    rrsa?: Rrsa;
     /** Opt-in: ACK's Ray HistoryServer on the clusters. @default false */
     historyServer?: boolean;
     /**
@@ -71,7 +71,7 @@ export interface TeamEnvironmentArgs {
      * The cluster's RRSA OIDC provider (`rrsaProviderFor`). With it (and `cloud` plus OSS grants or
      * extra statements) the team gets RAM roles bound to its Ray ServiceAccounts. @default none: no RRSA
      */
-    rrsaProvider?: pulumi.Input<RrsaProviderArgs>;
+    rrsaProvider?: pulumi.Input<RrsaProvider>;
     /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. @default false */
     verifyVSwitches?: boolean;
     /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API. @default false */

@@ -3,4 +3,4 @@
  * (`@pulumi/pulumi`'s run-plugin) serves every ComponentResource class exported here, named by
  * this folder's package.json (`ray-on-ack`, tokens `ray-on-ack:index:<Component>`).
  */
-export { HardenedRayCluster, HardenedRayJob, Platform, TeamEnvironment } from "../components";
+export { HardenedRayCluster, HardenedRayJob, HardenedRayService, Platform, TeamEnvironment } from "../components";

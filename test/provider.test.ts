@@ -11,7 +11,7 @@ import * as path from "path";
 import { z } from "zod";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
 import * as plugin from "../provider";
-import { platformConfigSchema, rayClusterSchema, rayJobSchema, teamConfigSchema } from "../components/config/schema";
+import { platformConfigSchema, rayClusterSchema, rayJobSchema, rayServiceSchema, teamConfigSchema } from "../components/config/schema";
 
 const PROVIDER_DIR = path.join(__dirname, "..", "provider");
 type Json = Record<string, any>;
@@ -70,16 +70,18 @@ describe("the component provider (provider/, any Pulumi language)", function () 
     let schema: Json;
 
     before(async () => {
-        const components = [plugin.TeamEnvironment, plugin.HardenedRayCluster, plugin.HardenedRayJob, plugin.Platform];
+        // Every class provider/index.ts exports, as the host serves them.
+        const components = Object.values(plugin);
         const provider = new ComponentProvider({ name: "ray-on-ack", dirname: PROVIDER_DIR, components });
         schema = JSON.parse(await provider.getSchema());
     });
 
-    it("describes TeamEnvironment, HardenedRayCluster, HardenedRayJob and Platform", () => {
+    it("describes TeamEnvironment, HardenedRayCluster, HardenedRayJob, HardenedRayService and Platform", () => {
         assert.strictEqual(schema.name, "ray-on-ack");
         assert.deepStrictEqual(Object.keys(schema.resources).sort(), [
             "ray-on-ack:index:HardenedRayCluster",
             "ray-on-ack:index:HardenedRayJob",
+            "ray-on-ack:index:HardenedRayService",
             "ray-on-ack:index:Platform",
             "ray-on-ack:index:TeamEnvironment",
         ]);
@@ -92,11 +94,29 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         assert.strictEqual(team.inputProperties.rrsaProvider.plain, undefined);
     });
 
+    it("names its types without the Args suffix that generated SDKs add to input types", () => {
+        // A type `WorkerGroupArgs` would be Python's and Go's `WorkerGroupArgsArgs`.
+        const suffixed = Object.keys(schema.types).filter((t) => t.endsWith("Args"));
+        assert.deepStrictEqual(suffixed, []);
+        assert.ok(schema.types["ray-on-ack:index:RayClusterSettings"], "the RayCluster settings type");
+    });
+
+    it("gives HardenedRayService its service settings, TLS Secret names and outputs", () => {
+        const svc = schema.resources["ray-on-ack:index:HardenedRayService"];
+        assert.ok(svc.isComponent);
+        assert.deepStrictEqual([...svc.requiredInputs].sort(), ["namespace", "service", "team", "tlsFingerprint"]);
+        assert.strictEqual(svc.inputProperties.service.$ref, "#/types/ray-on-ack:index:RayServiceSettings");
+        assert.deepStrictEqual(Object.keys(schema.types["ray-on-ack:index:RayServiceTlsSecretNames"].properties).sort(), ["head", "worker"]);
+        assert.deepStrictEqual(Object.keys(svc.properties).sort(), ["access", "serviceName", "tokenSecret"]);
+        const serve = schema.types["ray-on-ack:index:ServeApplication"];
+        assert.deepStrictEqual([...serve.required].sort(), ["import_path", "name"]);
+    });
+
     it("documents the args and outputs", () => {
         const team = schema.resources["ray-on-ack:index:TeamEnvironment"];
         const undocumented = Object.entries({ ...team.inputProperties, ...team.properties }).filter(([, p]: [string, any]) => !p.description).map(([k]) => k);
         assert.deepStrictEqual(undocumented, []);
-        assert.match(schema.types["ray-on-ack:index:WorkerGroupArgs"].properties.shmSize.description, /object store/);
+        assert.match(schema.types["ray-on-ack:index:WorkerGroup"].properties.shmSize.description, /object store/);
     });
 
     const cases: [string, string, z.ZodType][] = [
@@ -104,6 +124,7 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         ["Platform", "", platformConfigSchema],
         ["HardenedRayCluster", "cluster", rayClusterSchema],
         ["HardenedRayJob", "job", rayJobSchema],
+        ["HardenedRayService", "service", rayServiceSchema],
     ];
     for (const [component, key, zodSchema] of cases) {
         it(`${component}'s public args have the config schema's keys, required where it requires them`, () => {

@@ -7,9 +7,9 @@
  * test/examples.test.ts type-checks and renders it under Pulumi's mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TeamEnvironment, type TeamEnvironmentArgs, type WorkerGroupArgs } from "../../components";
+import { TeamEnvironment, type TeamEnvironmentArgs, type WorkerGroup } from "../../components";
 
-const cpuWorkers: WorkerGroupArgs = { name: "cpu", cpu: "4", memory: "16Gi", replicas: 1, maxReplicas: 4 };
+const cpuWorkers: WorkerGroup = { name: "cpu", cpu: "4", memory: "16Gi", replicas: 1, maxReplicas: 4 };
 
 const teams: TeamEnvironmentArgs[] = [
     {

@@ -14,11 +14,12 @@
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
 #                  (and serve_checks: the RayService stack Pulumi.e2e-serve.yaml, see below)
 #                  of the team's people, quota rejection, no-change preview and destroy
-#   multi-language (opt-in, not in the default list) the package from another Pulumi language:
-#                  `pulumi package get-schema provider/` gives the four components, and a Pulumi
-#                  YAML program (after `pulumi package add provider/`) previews TeamEnvironment
+#   multi-language the package from another Pulumi language: `pulumi package get-schema
+#                  provider/` gives the five components, and a Pulumi YAML program (after
+#                  `pulumi package add provider/`) previews TeamEnvironment and HardenedRayService
 #                  with the same objects as the TypeScript program given the same args
-#                  (test/e2e/multi-language/). Builds pulumi-yaml (the YAML language host).
+#                  (test/e2e/multi-language/). The build step then builds pulumi-yaml (the YAML
+#                  language host).
 #   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
 #                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
 #                  one: no replace and no delete (upgrade.sh)
@@ -81,7 +82,7 @@ fail() { e2e_fail "$@"; }
 # ---- step: build ----------------------------------------------------------------------------
 ALL_TOOLS=(ray etcd kubernetes kuberay pulumi pulumi-kubernetes)
 NODE_TOOLS=(containerd coredns kube-router node-images) # built only when the node step runs
-ML_TOOLS=(pulumi-yaml) # built only when the multi-language step runs
+ML_TOOLS=(pulumi-yaml) # built when the multi-language step is among the steps (it is by default)
 step_build() {
   section "build tools (cache: $E2E_CACHE)"
   local t start tools=("${ALL_TOOLS[@]}")
@@ -607,10 +608,11 @@ step_node() {
 
 # ---- step: multi-language -------------------------------------------------------------------
 # The package from another Pulumi language, with the real CLI: the component provider in
-# provider/ (PulumiPlugin.yaml) serves TeamEnvironment, HardenedRayCluster, HardenedRayJob and
-# Platform. A YAML program that `pulumi package add`s it, and the TypeScript program, each give
-# TeamEnvironment the args of test/e2e/multi-language/team.json; their previews against the
-# loopback API server must create the same resources with the same inputs (compare-previews.py).
+# provider/ (PulumiPlugin.yaml) serves TeamEnvironment, HardenedRayCluster, HardenedRayJob,
+# HardenedRayService and Platform. A YAML program that `pulumi package add`s it, and the
+# TypeScript program, each give TeamEnvironment the args of test/e2e/multi-language/team.json and
+# a HardenedRayService those of service.json; their previews against the loopback API server must
+# create the same resources with the same inputs (compare-previews.py). Nothing is deployed.
 step_multi_language() {
   section "multi-language: the component provider from Pulumi YAML"
   if ! have pulumi pulumi-kubernetes pulumi-yaml; then
@@ -626,29 +628,34 @@ step_multi_language() {
     python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-want = {"ray-on-ack:index:" + c for c in ("TeamEnvironment", "HardenedRayCluster", "HardenedRayJob", "Platform")}
+want = {"ray-on-ack:index:" + c for c in ("TeamEnvironment", "HardenedRayCluster", "HardenedRayJob", "HardenedRayService", "Platform")}
 missing = want - set(s["resources"])
-sys.exit("missing: %s" % missing if missing else 0)' "$dir/schema.json"; then
-    pass "multi-language: pulumi package get-schema provider/ describes TeamEnvironment, HardenedRayCluster, HardenedRayJob and Platform"
+# generated SDKs add Args to input types themselves: a type named ...Args would read ...ArgsArgs
+suffixed = [t for t in s["types"] if t.endswith("Args")]
+sys.exit("missing: %s" % missing if missing else "types named ...Args: %s" % suffixed if suffixed else 0)' "$dir/schema.json"; then
+    pass "multi-language: pulumi package get-schema provider/ describes TeamEnvironment, HardenedRayCluster, HardenedRayJob, HardenedRayService and Platform, no type named ...Args"
   else
     tail -n 20 "$RUN_DIR/pulumi-ml-schema.log"; fail "multi-language: pulumi package get-schema provider/"; return
   fi
-  python3 "$ml/yaml-program.py" "$ml/team.json" "$dir/yaml" || { fail "multi-language: writing the YAML program"; return; }
+  python3 "$ml/yaml-program.py" "$ml/team.json" "$ml/service.json" "$dir/yaml" || { fail "multi-language: writing the YAML program"; return; }
   # The package's dynamic resources (PKI, token, password hash) run in Pulumi's Node.js
   # dynamic-provider plugin, which the engine starts in the program's folder and which loads
   # @pulumi/pulumi from there: a YAML (or Python, ...) project needs it installed (README).
   ln -s "$E2E_REPO/node_modules" "$dir/yaml/node_modules"
   printf 'name: ray-on-ack-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: %s\n' "$ml/index.ts" >"$dir/ts/Pulumi.yaml"
   (cd "$dir/yaml" && pulumi_cmd ml-login login "$PULUMI_BACKEND_URL") || { fail "multi-language: pulumi login"; return; }
-  if (cd "$dir/yaml" && pulumi_cmd ml-add package add "$E2E_REPO/provider") && grep -q '"packages"\|^packages:' "$dir/yaml/Pulumi.yaml"; then
+  local add_log="$RUN_DIR/pulumi-ml-add.log"
+  if (cd "$dir/yaml" && timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive package add "$E2E_REPO/provider" >"$add_log" 2>&1 </dev/null) &&
+    grep -q '"packages"\|^packages:' "$dir/yaml/Pulumi.yaml"; then
     pass "multi-language: pulumi package add provider/ in a YAML project"
-  elif grep -q "Successfully generated an SDK for the ray-on-ack package" "$RUN_DIR/pulumi-ml-add.log" &&
-    grep -q "linking package: method Link not implemented" "$RUN_DIR/pulumi-ml-add.log"; then
+  elif grep -q "Successfully generated an SDK for the ray-on-ack package" "$add_log" &&
+    grep -q "linking package: method Link not implemented" "$add_log" && [[ -s "$dir/yaml/sdks/ray-on-ack/ray-on-ack-0.1.0.yaml" ]]; then
     # pulumi-language-yaml v1.25.0 has no Link (the CLI's last step of `package add`): the
     # package was read and its SDK generated, so write the project's `packages` entry as Link would.
-    echo "note: multi-language: pulumi package add read the package and generated its SDK; pulumi-language-yaml v1.25.0 does not implement Link ('method Link not implemented'), so the packages entry is written here"
-    python3 "$ml/yaml-program.py" "$ml/team.json" "$dir/yaml" "$E2E_REPO/provider" || { fail "multi-language: writing the YAML program"; return; }
+    python3 "$ml/yaml-program.py" "$ml/team.json" "$ml/service.json" "$dir/yaml" "$E2E_REPO/provider" || { fail "multi-language: writing the YAML program"; return; }
+    pass "multi-language: pulumi package add provider/ in a YAML project read the package and generated its SDK (pulumi-language-yaml v1.25.0 has no Link, 'method Link not implemented': the packages entry is written here)"
   else
+    echo "---- tail of $add_log"; tail -n 30 "$add_log"
     fail "multi-language: pulumi package add provider/"; return
   fi
   local p
@@ -659,7 +666,7 @@ sys.exit("missing: %s" % missing if missing else 0)' "$dir/schema.json"; then
       fail "multi-language: pulumi preview of the $p program"; return
     fi
   done
-  pass "multi-language: pulumi preview of the YAML program (TeamEnvironment through the component provider) and of the TypeScript one"
+  pass "multi-language: pulumi preview of the YAML program (TeamEnvironment and HardenedRayService through the component provider) and of the TypeScript one"
   e2e_check "multi-language: the YAML program creates the same resources, with the same inputs, as the TypeScript program" \
     python3 "$ml/compare-previews.py" "$dir/ts-preview.json" "$dir/yaml-preview.json"
 }
@@ -670,7 +677,7 @@ source "$HERE/upgrade.sh"
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy upgrade node)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy multi-language upgrade node)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do

@@ -122,7 +122,7 @@ describe("render (the main job)", function () {
     it("exits 3 after writing every file when the posture fails a check the pack config does not grant", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {
-            // team-b's public dashboard, its writable checkpoint volume and its priority class, without the platform's grants.
+            // team-b's public dashboard, its writable checkpoint volume and its batch priority class without the platform's grants.
             const config = path.join(dir, "policy-pack-config.json");
             fs.writeFileSync(config, "{}");
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);

@@ -312,146 +312,33 @@ pulumi_deploy() {
 # kc KUBECONFIG ARGS...: kubectl with a request timeout
 kc() { local k="$1"; shift; kubectl --kubeconfig "$k" --request-timeout 30s "$@"; }
 
+# cluster_suite KUBECONFIG NAME: the cluster suite (test/cluster/*.cluster.ts, `npm run
+# test:cluster`) against $E2E_NAMESPACE and $E2E_RAYCLUSTER: every object exists, PodSecurity
+# 'restricted' admits KubeRay's pods and refuses non-compliant ones, the RBAC of the team's people
+# ($KUBECONFIG_ALICE: user $PEOPLE_USER in group $PEOPLE_GROUP; the e2e stack must grant that
+# group its people access), the quota. Its reporter prints and records PASS:/FAIL: lines in
+# $E2E_RESULTS like e2e_pass/e2e_fail, so they count here; a suite that dies without a FAIL is one.
+cluster_suite() {
+  local K="$1" name="$2" before rc
+  before="$(grep -c '^FAIL ' "$E2E_RESULTS")"
+  (cd "$E2E_REPO" && KUBECONFIG="$K" E2E_NAMESPACE="$E2E_NAMESPACE" E2E_RAYCLUSTER="$E2E_RAYCLUSTER" \
+    E2E_PEOPLE_KUBECONFIG="${KUBECONFIG_ALICE:-}" E2E_PEOPLE_USER="${PEOPLE_USER:-alice}" E2E_PEOPLE_GROUP="${PEOPLE_GROUP:-team-a-people}" \
+    timeout --kill-after=30 "$STEP_TIMEOUT" node node_modules/mocha/bin/mocha.js --config test/cluster/mocharc.json) \
+    >"$RUN_DIR/cluster-suite-$name.log" 2>&1
+  rc=$?
+  grep -E '^(PASS|FAIL): |^    ' "$RUN_DIR/cluster-suite-$name.log"
+  if [[ $rc -ne 0 && "$(grep -c '^FAIL ' "$E2E_RESULTS")" == "$before" ]]; then
+    fail "$name: the cluster suite exited with $rc without a FAIL (see $RUN_DIR/cluster-suite-$name.log)"
+    tail -n 15 "$RUN_DIR/cluster-suite-$name.log" | sed 's/^/    /'
+  fi
+}
+
 # deploy_checks KUBECONFIG: the checks of issue 6 step 3 against whatever was deployed into
-# $E2E_NAMESPACE by pulumi_deploy. The team's people identity is
-# $KUBECONFIG_ALICE: user $PEOPLE_USER in group $PEOPLE_GROUP (E2E_PEOPLE_USER/E2E_PEOPLE_GROUP,
-# default alice / team-a-people: the e2e stack must grant that group its people access).
+# $E2E_NAMESPACE by pulumi_deploy: the cluster suite, then (Pulumi only) rotation, a second
+# preview and destroy.
 deploy_checks() {
-  local K="$1" NS="$E2E_NAMESPACE" RC="$E2E_RAYCLUSTER" A="${KUBECONFIG_ALICE:-}"
-  local out
-
-  # -- every object exists
-  local what
-  for what in "namespace/$NS" resourcequota limitrange serviceaccount role rolebinding secret "raycluster/$RC"; do
-    if out="$(kc "$K" -n "$NS" get "$what" -o name 2>&1)" && [[ -n "$out" ]]; then
-      pass "deploy: exists in $NS: $(echo "$out" | tr '\n' ' ')"
-    else
-      fail "deploy: missing in $NS: $what ($out)"
-    fi
-  done
-  e2e_check "deploy: namespace $NS enforces Pod Security 'restricted'" \
-    bash -c "[[ \"\$(kubectl --kubeconfig '$K' get namespace '$NS' -o jsonpath='{.metadata.labels.pod-security\\.kubernetes\\.io/enforce}')\" == restricted ]]"
-
-  # -- the operator created head and worker pods from our templates; PodSecurity admitted them
-  if wait_for 120 "head and worker pods of $RC" bash -c \
-      "kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=head -o name | grep -q . &&
-       kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=worker -o name | grep -q ."; then
-    pass "deploy: KubeRay created head and worker pods of $RC and PodSecurity 'restricted' admitted them"
-  else
-    fail "deploy: KubeRay did not create head and worker pods of $RC"
-    kc "$K" -n "$NS" get events --field-selector involvedObject.kind=RayCluster 2>&1 | tail -n 5
-  fi
-  out="$(kc "$K" label --dry-run=server --overwrite namespace "$NS" pod-security.kubernetes.io/enforce=restricted 2>&1)"
-  if echo "$out" | grep -qi 'violate'; then
-    fail "deploy: existing pods in $NS violate 'restricted': $out"
-  else
-    pass "deploy: no pod in $NS violates 'restricted' (server dry-run of the label)"
-  fi
-
-  # -- the same RayCluster with its securityContexts stripped gets no pods: the admission above
-  #    is owed to our templates, not to a lax namespace
-  local bad="$RC-unhardened"
-  if kc "$K" -n "$NS" get raycluster "$RC" -o json 2>/dev/null | python3 -c '
-import json, sys
-rc = json.load(sys.stdin)
-bad = sys.argv[1]
-rc["metadata"] = {"name": bad, "namespace": rc["metadata"]["namespace"]}
-rc.pop("status", None)
-spec = rc["spec"]
-for t in [spec["headGroupSpec"]["template"]] + [g["template"] for g in spec.get("workerGroupSpecs", [])]:
-    t["spec"].pop("securityContext", None)
-    for c in t["spec"].get("containers", []) + t["spec"].get("initContainers", []):
-        c.pop("securityContext", None)
-json.dump(rc, sys.stdout)
-' "$bad" | kc "$K" apply -f - >/dev/null 2>&1; then
-    if wait_for 60 "PodSecurity refusal event for $bad" bash -c \
-        "kubectl --kubeconfig '$K' -n '$NS' get events --field-selector involvedObject.name=$bad -o jsonpath='{.items[*].message}' | grep -q 'violates PodSecurity'"; then
-      if [[ -z "$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" -o name 2>/dev/null)" ]]; then
-        pass "podsecurity: the RayCluster with its securityContexts stripped gets no pods (operator's pods refused)"
-      else
-        fail "podsecurity: pods of the unhardened RayCluster $bad were admitted"
-      fi
-    else
-      fail "podsecurity: no PodSecurity refusal for the unhardened RayCluster $bad"
-      kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" 2>&1 | tail -n 3
-    fi
-    kc "$K" -n "$NS" delete raycluster "$bad" --wait=false >/dev/null 2>&1
-  else
-    fail "podsecurity: could not create the unhardened copy of RayCluster $RC"
-  fi
-
-  # -- non-compliant pods in the same namespace are rejected by PodSecurity
-  local res='"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"10m","memory":"16Mi"}}'
-  local name spec
-  for name in plain privileged; do
-    case $name in
-      plain) spec='{"spec":{"containers":[{"name":"c","image":"busybox:1.36",'"$res"'}]}}' ;;
-      privileged) spec='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"privileged":true,"allowPrivilegeEscalation":true},'"$res"'}]}}' ;;
-    esac
-    out="$(kc "$K" -n "$NS" run "e2e-noncompliant-$name" --image=busybox:1.36 --restart=Never --overrides="$spec" 2>&1)"
-    if echo "$out" | grep -q 'violates PodSecurity "restricted'; then
-      pass "podsecurity: a $name non-compliant pod is rejected by PodSecurity 'restricted'"
-    else
-      fail "podsecurity: a $name non-compliant pod was not rejected by PodSecurity: $out"
-      kc "$K" -n "$NS" delete pod "e2e-noncompliant-$name" --wait=false >/dev/null 2>&1
-    fi
-  done
-
-  # -- the team's people: port-forward yes; Secrets, other namespaces no
-  if [[ -z "$A" || ! -f "$A" ]]; then
-    fail "deploy: no kubeconfig for the team's people identity"
-  else
-    e2e_check "rbac: $PEOPLE_USER ($PEOPLE_GROUP) may port-forward to pods in $NS" \
-      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i create pods --subresource=portforward -n '$NS')\" == yes ]]"
-    e2e_check "rbac: $PEOPLE_USER may list pods in $NS" \
-      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i list pods -n '$NS')\" == yes ]]"
-    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in $NS" \
-      kubectl --kubeconfig "$A" auth can-i get secrets -n "$NS"
-    out="$(kc "$A" -n "$NS" get secrets 2>&1)"
-    if echo "$out" | grep -q Forbidden; then
-      pass "rbac: $PEOPLE_USER's real request for Secrets in $NS is Forbidden"
-    else
-      fail "rbac: $PEOPLE_USER's request for Secrets in $NS was not Forbidden: $out"
-    fi
-    # The one Secret they may read is their cluster's Ray token, by name; never the TLS keys.
-    e2e_check "rbac: $PEOPLE_USER may read the Ray token Secret $RC-ray-token by name" \
-      kc "$A" -n "$NS" get secret "$RC-ray-token" -o name
-    out="$(kc "$A" -n "$NS" get secret "$RC-ray-tls-head" 2>&1)"
-    if echo "$out" | grep -q Forbidden; then
-      pass "rbac: $PEOPLE_USER may not read the TLS Secret $RC-ray-tls-head"
-    else
-      fail "rbac: $PEOPLE_USER's request for $RC-ray-tls-head was not Forbidden: $out"
-    fi
-    e2e_check_not "rbac: $PEOPLE_USER may not exec into pods in $NS" \
-      kubectl --kubeconfig "$A" auth can-i create pods --subresource=exec -n "$NS"
-    e2e_check_not "rbac: $PEOPLE_USER may not list pods in another namespace (default)" \
-      kubectl --kubeconfig "$A" auth can-i list pods -n default
-    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in kube-system" \
-      kubectl --kubeconfig "$A" auth can-i get secrets -n kube-system
-    e2e_check_not "rbac: $PEOPLE_USER may not create pods in $NS" \
-      kubectl --kubeconfig "$A" auth can-i create pods -n "$NS"
-  fi
-
-  # -- a pod over quota is rejected (after the quota controller has computed usage)
-  wait_for 60 "quota status" bash -c \
-    "kubectl --kubeconfig '$K' -n '$NS' get resourcequota -o jsonpath='{.items[*].status.hard}' | grep -q ."
-  out="$(kc "$K" -n "$NS" run e2e-overquota --image=busybox:1.36 --restart=Never \
-    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100000","memory":"64Gi"},"limits":{"cpu":"100000","memory":"64Gi"}}}]}}' 2>&1)"
-  if echo "$out" | grep -q 'exceeded quota'; then
-    pass "quota: a pod over the namespace quota is rejected"
-  else
-    fail "quota: a pod over quota was not rejected: $out"
-    kc "$K" -n "$NS" delete pod e2e-overquota --wait=false >/dev/null 2>&1
-  fi
-  # the same pod within quota is admitted: the rejection above is the quota's, not PodSecurity's
-  out="$(kc "$K" -n "$NS" run e2e-withinquota --image=busybox:1.36 --restart=Never \
-    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}' 2>&1)"
-  if echo "$out" | grep -q created; then
-    pass "quota: a compliant pod within quota is admitted"
-    kc "$K" -n "$NS" delete pod e2e-withinquota --wait=false >/dev/null 2>&1
-  else
-    fail "quota: a compliant pod within quota was rejected: $out"
-  fi
+  local K="$1" NS="$E2E_NAMESPACE"
+  cluster_suite "$K" deploy
 
   # -- Pulumi only: a certificate rotation recreates the cluster's pods (upgradeStrategy Recreate,
   #    on KubeRay 1.6 too); then a second preview reports no changes; destroy removes everything

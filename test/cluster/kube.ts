@@ -91,8 +91,6 @@ export interface Identity extends KubectlOptions {
 export interface SuiteEnv {
     kubeconfig: string;
     namespace: string;
-    /** E2E_RAYCLUSTER, else the first RayCluster in the namespace */
-    rayCluster: string;
     peopleUser: string;
     peopleGroup: string;
     /** the team's people identity: E2E_PEOPLE_KUBECONFIG, else impersonation of user and group */
@@ -122,22 +120,26 @@ export function env(): SuiteEnv {
     if (people.kubeconfig !== undefined && !fs.existsSync(people.kubeconfig)) {
         throw new Error(`E2E_PEOPLE_KUBECONFIG: ${people.kubeconfig} does not exist`);
     }
-    const named = process.env.E2E_RAYCLUSTER ?? "";
-    const rayCluster = named !== "" ? named : firstRayCluster(kubeconfig, namespace);
-    cached = { kubeconfig, namespace, rayCluster, peopleUser, peopleGroup, people };
+    cached = { kubeconfig, namespace, peopleUser, peopleGroup, people };
     return cached;
 }
+
+let cachedRayCluster: string | undefined;
 
 /**
  * The RayCluster under test: E2E_RAYCLUSTER, else the first RayCluster in the namespace (as
  * run.sh). Synchronous because test titles name it when the suite loads.
  */
-function firstRayCluster(kubeconfig: string, namespace: string): string {
+export function rayCluster(): string {
+    if (cachedRayCluster !== undefined) return cachedRayCluster;
+    const named = process.env.E2E_RAYCLUSTER ?? "";
+    if (named !== "") return (cachedRayCluster = named);
+    const { kubeconfig, namespace } = env();
     const r = spawnSync(process.env.E2E_KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "--request-timeout", "30s", "-n", namespace,
         "get", "rayclusters", "-o", "jsonpath={.items[0].metadata.name}"], { encoding: "utf8" });
     const name = (r.stdout ?? "").trim();
     if (r.status !== 0 || name === "") {
         throw new Error(`E2E_RAYCLUSTER: not set and no RayCluster found in ${namespace} (${(r.stderr ?? r.error?.message ?? "").trim()})`);
     }
-    return name;
+    return (cachedRayCluster = name);
 }

@@ -3,8 +3,8 @@
  * quota is admitted (so the refusal is the quota's, not PodSecurity's).
  */
 import * as assert from "assert";
-import { env, list, output, waitFor } from "./kube";
-import { createPod, deletePod, probePod, RESTRICTED_CONTAINER, RESTRICTED_POD } from "./pods";
+import { env, list, output, waitFor } from "../kube";
+import { createPod, deletePod, probePod, RESTRICTED_CONTAINER, RESTRICTED_POD } from "../pods";
 
 const { namespace: NS } = env();
 

@@ -3,9 +3,10 @@
  * Pod Security "restricted" (the old deploy_checks' first block, plus the NetworkPolicies).
  */
 import * as assert from "assert";
-import { env, kubectl, kubectlJson, output } from "./kube";
+import { env, kubectl, kubectlJson, output, rayCluster } from "../kube";
 
-const { namespace: NS, rayCluster: RC } = env();
+const { namespace: NS } = env();
+const RC = rayCluster();
 
 describe("deploy", () => {
     // one check per kind: at least one object of it (or the named one) in the team namespace

@@ -4,10 +4,11 @@
  * templates, not to a lax namespace), and non-compliant pods are refused.
  */
 import * as assert from "assert";
-import { env, kubectl, kubectlJson, list, output, waitFor } from "./kube";
-import { createPod, deletePod, probePod, RESTRICTED_POD } from "./pods";
+import { env, kubectl, kubectlJson, list, output, rayCluster, waitFor } from "../kube";
+import { createPod, deletePod, probePod, RESTRICTED_POD } from "../pods";
 
-const { namespace: NS, rayCluster: RC } = env();
+const { namespace: NS } = env();
+const RC = rayCluster();
 
 describe("deploy", () => {
     it(`KubeRay created head and worker pods of ${RC} and PodSecurity 'restricted' admitted them`, async () => {

@@ -4,9 +4,10 @@
  * token by name; never other Secrets (the TLS keys), exec, create pods, or other namespaces.
  */
 import * as assert from "assert";
-import { canI, env, kubectl, output } from "./kube";
+import { canI, env, rayCluster, kubectl, output } from "../kube";
 
-const { namespace: NS, rayCluster: RC, people } = env();
+const { namespace: NS, people } = env();
+const RC = rayCluster();
 const who = people.description;
 
 describe("rbac", () => {

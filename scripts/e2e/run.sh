@@ -329,10 +329,10 @@ cluster_suite() {
     >"$log" 2>&1
   rc=$?
   # the results as the reporter printed them (the run's own tally ends the run)
-  sed -n '/^[0-9]* passed, [0-9]* failed/q; /^\(PASS\|FAIL\): \|^    /p' "$log"
+  awk '/^[0-9]+ passed, [0-9]+ failed/ { exit } /^(PASS|FAIL): / { r = 1; print; next } r && /^    / { print; next } { r = 0 }' "$log"
   if [[ $rc -ne 0 && "$(grep -c '^FAIL ' "$E2E_RESULTS")" == "$before" ]]; then
     fail "$part: the cluster suite exited with $rc without a FAIL (see $log)"
-    tail -n 15 "$log" | sed 's/^/    /'
+    grep -m 5 -iE 'error|exception' "$log" | sed 's/^/    /'
   fi
 }
 

@@ -43,8 +43,10 @@ describe("podsecurity", () => {
         }
         const applied = await kubectl(["apply", "-f", "-"], { input: JSON.stringify(copy) });
         assert.strictEqual(applied.code, 0, `could not create the unhardened copy of RayCluster ${RC}: ${output(applied)}`);
+        // this copy's events only (by uid): a refusal left from an earlier run proves nothing
+        const uid = (await kubectlJson(["-n", NS, "get", "raycluster", bad])).metadata.uid;
         const messages = async () =>
-            (await list("events")).filter((e) => e.involvedObject?.name === bad).map((e) => String(e.message));
+            (await list("events")).filter((e) => e.involvedObject?.uid === uid).map((e) => String(e.message));
         await waitFor(60, `a PodSecurity refusal event for ${bad}`,
             async () => (await messages()).some((m) => m.includes("violates PodSecurity")),
             async () => `events of ${bad}: ${JSON.stringify(await messages())}; pods: ${(await list("pods", `ray.io/cluster=${bad}`)).map((p) => p.metadata.name).join(" ") || "none"}`);

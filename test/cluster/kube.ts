@@ -68,7 +68,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Polls CHECK every second until it returns a truthy value (returned) or SECONDS pass; then
- * throws "timed out after Ns waiting for WHAT" with the last value CHECK's `describe` gives.
+ * throws "timed out after Ns waiting for WHAT" with what LAST reports of the state seen.
  */
 export async function waitFor<T>(seconds: number, what: string, check: () => Promise<T | undefined | false>, last?: () => Promise<string>): Promise<T> {
     const deadline = Date.now() + seconds * 1000;

@@ -17,7 +17,7 @@ describe("deploy", () => {
             async () => (await pods("head")).length > 0 && (await pods("worker")).length > 0,
             async () => {
                 // the operator's events say why it made no pods (e.g. a PodSecurity refusal)
-                const r = await kubectl(["-n", NS, "get", "events", "--field-selector", "involvedObject.kind=RayCluster"]);
+                const r = await kubectl(["-n", NS, "get", "events", "--field-selector", `involvedObject.kind=RayCluster,involvedObject.name=${RC}`]);
                 return `head ${(await pods("head")).length}, worker ${(await pods("worker")).length} pods; events:\n${output(r).split("\n").slice(-5).join("\n")}`;
             });
     });

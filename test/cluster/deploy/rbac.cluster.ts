@@ -4,7 +4,7 @@
  * token by name; never other Secrets (the TLS keys), exec, create pods, or other namespaces.
  */
 import * as assert from "assert";
-import { canI, env, rayCluster, kubectl, output } from "../kube";
+import { canI, env, kubectl, output, rayCluster } from "../kube";
 
 const { namespace: NS, people } = env();
 const RC = rayCluster();

@@ -6,7 +6,7 @@ import { parseArgs, schemaContextOf } from "./parseArgs";
 import { clusterAccess, type ClusterAccess } from "./builders/access";
 import { objectMeta } from "./builders/meta";
 import { rayClusterSpec } from "./builders/rayCluster";
-import { k8sObject } from "./resources/k8sObject";
+import { rayResource } from "./workload/crds/rayResource";
 import { rayTokenSecret } from "./resources/rayToken";
 
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
@@ -27,24 +27,21 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
         const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-raycluster`,
-            {
-                apiVersion: "ray.io/v1",
+            "RayCluster",
+            objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
+            rayClusterSpec({
                 kind: "RayCluster",
-                metadata: objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
-                spec: rayClusterSpec({
-                    kind: "RayCluster",
-                    cluster,
-                    team,
-                    namespace,
-                    image: resolveImage(cluster.image, cluster.rayVersion).reference,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
-                }),
-            },
+                cluster,
+                team,
+                namespace,
+                image: resolveImage(cluster.image, cluster.rayVersion).reference,
+                tlsFingerprint: args.tlsFingerprint,
+                tokenFingerprint: token.fingerprint,
+                kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+                podAnnotations: args.podAnnotations,
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.clusterName = pulumi.output(cluster.name);

@@ -5,7 +5,7 @@ import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
 import { rayJobSpec } from "./builders/rayJob";
-import { k8sObject } from "./resources/k8sObject";
+import { rayResource } from "./workload/crds/rayResource";
 import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
@@ -27,29 +27,26 @@ export class HardenedRayJob extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const job = parseArgs(this, name, rayJobSchemaFor(schemaContextOf(args.security)), args.job, "job.");
         const token = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-rayjob`,
-            {
-                apiVersion: "ray.io/v1",
-                kind: "RayJob",
-                // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
-                // server-side apply of any later change (a certificate or token rotation) conflicts
-                // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
-                metadata: objectMeta(job.name, namespace, team, {
-                    policyExceptions: args.policyExceptions,
-                    annotations: { "pulumi.com/patchForce": "true" },
-                }),
-                spec: rayJobSpec({
-                    job,
-                    team,
-                    namespace,
-                    image: resolveImage(job.image, job.rayVersion).reference,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
-                }),
-            },
+            "RayJob",
+            // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
+            // server-side apply of any later change (a certificate or token rotation) conflicts
+            // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
+            objectMeta(job.name, namespace, team, {
+                policyExceptions: args.policyExceptions,
+                annotations: { "pulumi.com/patchForce": "true" },
+            }),
+            rayJobSpec({
+                job,
+                team,
+                namespace,
+                image: resolveImage(job.image, job.rayVersion).reference,
+                tlsFingerprint: args.tlsFingerprint,
+                tokenFingerprint: token.fingerprint,
+                kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+                podAnnotations: args.podAnnotations,
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.jobName = pulumi.output(job.name);

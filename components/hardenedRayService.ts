@@ -5,7 +5,7 @@ import { resolveImage } from "./builders/image";
 import { parseArgs, schemaContextOf } from "./parseArgs";
 import { objectMeta } from "./builders/meta";
 import { rayServiceSpec, serveAccess, type ServeAccess } from "./builders/rayService";
-import { k8sObject } from "./resources/k8sObject";
+import { rayResource } from "./workload/crds/rayResource";
 import { rayTokenSecret } from "./resources/rayToken";
 import { names } from "./naming";
 
@@ -44,28 +44,25 @@ export class HardenedRayService extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
         const token = rayTokenSecret(name, { team, namespace, cluster: service.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-rayservice`,
-            {
-                apiVersion: "ray.io/v1",
-                kind: "RayService",
-                // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
-                metadata: objectMeta(service.name, namespace, team, {
-                    policyExceptions: args.policyExceptions,
-                    annotations: { "pulumi.com/patchForce": "true" },
-                }),
-                spec: rayServiceSpec({
-                    service,
-                    team,
-                    namespace,
-                    image: resolveImage(service.image, service.rayVersion).reference,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
-                    tlsSecretNames: args.tlsSecretNames,
-                }),
-            },
+            "RayService",
+            // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
+            objectMeta(service.name, namespace, team, {
+                policyExceptions: args.policyExceptions,
+                annotations: { "pulumi.com/patchForce": "true" },
+            }),
+            rayServiceSpec({
+                service,
+                team,
+                namespace,
+                image: resolveImage(service.image, service.rayVersion).reference,
+                tlsFingerprint: args.tlsFingerprint,
+                tokenFingerprint: token.fingerprint,
+                kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+                podAnnotations: args.podAnnotations,
+                tlsSecretNames: args.tlsSecretNames,
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.serviceName = pulumi.output(service.name);

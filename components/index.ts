@@ -3,21 +3,21 @@
  * schema. Importing it registers nothing: resources exist only once a component is constructed.
  */
 export * from "./args";
-export * from "./teamEnvironment";
-export { teamEnvironmentArgs } from "./teamArgs";
-export * from "./teamNamespace";
-export * from "./teamIdentity";
-export * from "./teamNetworkPolicies";
-export * from "./hardenedRayCluster";
-export * from "./hardenedRayJob";
-export * from "./hardenedRayService";
-export * from "./platform";
+export * from "./stack/teamEnvironment";
+export { teamEnvironmentArgs } from "./stack/teamArgs";
+export * from "./namespace/teamNamespace";
+export * from "./identity/teamIdentity";
+export * from "./network/teamNetworkPolicies";
+export * from "./workload/hardenedRayCluster";
+export * from "./workload/hardenedRayJob";
+export * from "./workload/hardenedRayService";
+export * from "./stack/platform";
 export { TeamPki, type TeamPkiArgs, type TeamPkiCluster, type ClusterPki } from "./tls/TeamPki";
-export { RayToken } from "./resources/rayToken";
-export { kubeconfigFor, rrsaProviderFor, RrsaNotEnabledError } from "./cloud/clusterLookup";
-export type { RrsaProvider } from "./cloud/ramPolicies";
+export { RayToken } from "./workload/rayToken";
+export { kubeconfigFor, rrsaProviderFor, RrsaNotEnabledError } from "./rrsa/clusterLookup";
+export type { RrsaProvider } from "./rrsa/ramPolicies";
 export * as builders from "./builders";
 export * from "./config/schema";
 export { validateStackConfig, formatIssues, type ConfigIssue, type StackConfig } from "./config/validate";
 export * as testing from "./testing";
-export { names, LABELS, ANNOTATIONS, RAY_PORTS } from "./naming";
+export { names, LABELS, ANNOTATIONS, RAY_PORTS } from "./core/naming";

@@ -43,7 +43,7 @@ function violations(dir: string, allowed: (file: string, spec: string) => boolea
 describe("module boundaries", () => {
     it("finds the imports it checks", () => {
         assert.ok(specifiers("policy/checks/rbac.ts").includes("@ray-on-ack/common"));
-        assert.ok(specifiers("components/naming.ts").includes("@ray-on-ack/common"));
+        assert.ok(specifiers("components/core/naming.ts").includes("@ray-on-ack/common"));
         assert.strictEqual(topFolder("policy/checks/rbac.ts", "../../components/naming"), "components");
     });
 

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedRayCluster, Platform, TeamEnvironment, type TeamEnvironmentArgs } from "../components";
 import { recordRegistrations } from "./helpers/mockRun";
-import { parseTeamArgs } from "../components/teamArgs";
+import { parseTeamArgs } from "../components/stack/teamArgs";
 
 const minimal: TeamEnvironmentArgs = {
     team: "demo",

@@ -5,27 +5,27 @@
  */
 import { z } from "zod";
 import * as semver from "semver";
-import { isQuantity } from "./quantities";
+import { isQuantity } from "../core/quantities";
 import { coverageProblem, isAnyCidr, isCoveredBy, isIpv4Cidr } from "../../common/addresses";
-import { accessKeyProblem } from "./accessKeys";
-import { reservedEnvProblem } from "./env";
-import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "./addressRules";
+import { accessKeyProblem } from "../rrsa/accessKeys";
+import { reservedEnvProblem } from "../workload/env";
+import { coverageRefinement, egressRefinement, metadataRefinement, refuseWith } from "../core/addressRules";
 import { subjectNameProblem } from "../../common/subjects";
 import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "../../common/ram";
-import { CONTROL_PLANE_LABELS, nonEmptySelector } from "./scheduling";
-import { registryPrefixProblem } from "./registries";
+import { CONTROL_PLANE_LABELS, nonEmptySelector } from "../core/scheduling";
+import { registryPrefixProblem } from "../images/registries";
 import { systemNamespaceProblem } from "../../common/namespaces";
-import { groupImageProblems, imageProblems } from "../builders/image";
-import { objectStoreProblems } from "../builders/objectStore";
+import { groupImageProblems, imageProblems } from "../images/image";
+import { objectStoreProblems } from "../workload/objectStore";
 import { PKI_DEFAULTS, validatePodCidrs } from "../tls/pki";
-import { passwordProblems } from "./password";
-import { quotaTreeProblems } from "./quotaTree";
-import { tlsClientProblems, tlsClientsSchema } from "./tlsClients";
-import { HOST_PATHS_REMOVED, removedKey } from "./removed";
-import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./exposure";
-import { serveConfigSchemaFor } from "./serve";
-import { gatewayExposureFields } from "./gatewayExposure";
-import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
+import { passwordProblems } from "../exposure/password";
+import { quotaTreeProblems } from "../namespace/quotaTree";
+import { tlsClientProblems, tlsClientsSchema } from "../tls/tlsClients";
+import { HOST_PATHS_REMOVED, removedKey } from "../core/removed";
+import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "../exposure/listenerRules";
+import { serveConfigSchemaFor } from "../workload/serve";
+import { gatewayExposureFields } from "../exposure/gatewayFields";
+import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "../workload/workloadOptions";
 
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 

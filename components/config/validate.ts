@@ -12,7 +12,7 @@ import {
     type SchemaContext,
     type TeamConfig,
 } from "./schema";
-import { issueMessage, knownKeysAt, nearest, unknownKeyMessage } from "./issueWording";
+import { issueMessage, knownKeysAt, nearest, unknownKeyMessage } from "../core/issueWording";
 
 export const PROJECT = "ray-on-ack";
 

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { names, teamLabels } from "../naming";
+import { names, teamLabels } from "../core/naming";
 import { PKI_DEFAULTS } from "./pki";
 import { RayPki } from "./provider";
 import { tlsSecretSpecs, TlsSecretSpec } from "./secrets";

@@ -17,7 +17,7 @@ import crypto = require("crypto");
 import ipaddr = require("ipaddr.js");
 import forge = require("node-forge");
 import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../../common/addresses";
-import { names } from "../naming";
+import { names } from "../core/naming";
 
 /** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
 export const MAX_POD_ADDRESSES = 4096;

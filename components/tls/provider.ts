@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { issuePki, pkiChanges, PkiRequest, PkiState, validatePkiRequest } from "./pki";
-import { mockAnswerFrom } from "../resources/dynamicMock";
+import { mockAnswerFrom } from "../core/dynamicMock";
 
 /** The request fields, in a fixed order; anything else among the inputs (`__provider`) is not part of the request. */
 const REQUEST_KEYS = [

@@ -1,6 +1,6 @@
 import type { TeamConfig } from "../config/schema";
-import { names } from "../naming";
-import { workloadsOf } from "../config/workloads";
+import { names } from "../core/naming";
+import { workloadsOf } from "../workload/workloads";
 import type { PkiRequest } from "./pki";
 import type { TeamPkiArgs } from "./TeamPki";
 

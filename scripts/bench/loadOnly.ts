@@ -5,7 +5,7 @@
  */
 import "@pulumi/pulumi";
 import "../../components/config/validate";
-import "../../components/teamEnvironment";
+import "../../components/stack/teamEnvironment";
 import "../lib/mockRuntime";
 import "../lib/renderFiles";
 import "../lib/stackFile";

@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { NetworkConfig } from "../config/schema";
+import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
+import { k8sObject } from "../resources/k8sObject";
+
+export interface TeamNetworkPoliciesArgs {
+    readonly team: string;
+    readonly namespace: string;
+    readonly network: NetworkConfig;
+    readonly clusters: readonly ClusterFlows[];
+}
+
+/** Default deny in both directions, then exactly the flows Ray and the configured features need. */
+export class TeamNetworkPolicies extends pulumi.ComponentResource {
+    constructor(name: string, args: TeamNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:network:TeamNetworkPolicies", name, {}, opts);
+        for (const obj of networkPolicyObjects(args)) {
+            k8sObject(`${name}-${(obj.metadata as { name: string }).name}`, obj, { parent: this });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rayClusterSchemaFor } from "../config/schema";
+import type { RayClusterArgs, RayWorkloadArgs } from "../args";
+import { resolveImage } from "../images/image";
+import { parseArgs, schemaContextOf } from "../core/parseArgs";
+import { clusterAccess, type ClusterAccess } from "../exposure/access";
+import { objectMeta } from "../core/meta";
+import { rayClusterSpec } from "./rayCluster";
+import { k8sObject } from "../resources/k8sObject";
+import { rayTokenSecret } from "./rayToken";
+
+/** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
+export interface HardenedRayClusterArgs extends RayWorkloadArgs {
+    /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    cluster: RayClusterArgs;
+}
+
+/** A RayCluster with TLS, token authentication, hardened pods and a ClusterIP head Service. */
+export class HardenedRayCluster extends pulumi.ComponentResource {
+    /** How to reach the cluster: port-forward commands, local URLs, the token Secret. */
+    declare readonly access: pulumi.Output<ClusterAccess>;
+    /** The RayCluster's name. */
+    declare readonly clusterName: pulumi.Output<string>;
+
+    constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
+        const { team, namespace } = args;
+        const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
+        const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
+        k8sObject(
+            `${name}-raycluster`,
+            {
+                apiVersion: "ray.io/v1",
+                kind: "RayCluster",
+                metadata: objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
+                spec: rayClusterSpec({
+                    kind: "RayCluster",
+                    cluster,
+                    team,
+                    namespace,
+                    image: resolveImage(cluster.image, cluster.rayVersion).reference,
+                    tlsFingerprint: args.tlsFingerprint,
+                    tokenFingerprint: token.fingerprint,
+                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+                    podAnnotations: args.podAnnotations,
+                }),
+            },
+            { parent: this, dependsOn: [token.secret] },
+        );
+        this.clusterName = pulumi.output(cluster.name);
+        this.access = pulumi.output(clusterAccess(namespace, cluster.name));
+        this.registerOutputs({ clusterName: this.clusterName, access: this.access });
+    }
+}

@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rayJobSchemaFor } from "../config/schema";
+import type { RayJobArgs, RayWorkloadArgs } from "../args";
+import { resolveImage } from "../images/image";
+import { parseArgs, schemaContextOf } from "../core/parseArgs";
+import { objectMeta } from "../core/meta";
+import { rayJobSpec } from "./rayJob";
+import { k8sObject } from "../resources/k8sObject";
+import { rayTokenSecret } from "./rayToken";
+import { names } from "../core/naming";
+
+/** One RayJob in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
+export interface HardenedRayJobArgs extends RayWorkloadArgs {
+    /** The job's settings (README, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    job: RayJobArgs;
+}
+
+/** One job, one cluster: K8sJobMode, cluster deleted after the job, bounded run time. */
+export class HardenedRayJob extends pulumi.ComponentResource {
+    /** The RayJob's name. */
+    declare readonly jobName: pulumi.Output<string>;
+    /** The Secret holding the job cluster's Ray token. */
+    declare readonly tokenSecret: pulumi.Output<string>;
+
+    constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
+        const { team, namespace } = args;
+        const job = parseArgs(this, name, rayJobSchemaFor(schemaContextOf(args.security)), args.job, "job.");
+        const token = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
+        k8sObject(
+            `${name}-rayjob`,
+            {
+                apiVersion: "ray.io/v1",
+                kind: "RayJob",
+                // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
+                // server-side apply of any later change (a certificate or token rotation) conflicts
+                // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
+                metadata: objectMeta(job.name, namespace, team, {
+                    policyExceptions: args.policyExceptions,
+                    annotations: { "pulumi.com/patchForce": "true" },
+                }),
+                spec: rayJobSpec({
+                    job,
+                    team,
+                    namespace,
+                    image: resolveImage(job.image, job.rayVersion).reference,
+                    tlsFingerprint: args.tlsFingerprint,
+                    tokenFingerprint: token.fingerprint,
+                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+                    podAnnotations: args.podAnnotations,
+                }),
+            },
+            { parent: this, dependsOn: [token.secret] },
+        );
+        this.jobName = pulumi.output(job.name);
+        this.tokenSecret = pulumi.output(names.tokenSecret(job.name));
+        this.registerOutputs({ jobName: this.jobName, tokenSecret: this.tokenSecret });
+    }
+}

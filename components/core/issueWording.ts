@@ -138,3 +138,46 @@ export function issueMessage(issue: z.core.$ZodIssue, echo: boolean): string {
     }
     return issue.message;
 }
+
+export const PROJECT = "ray-on-ack";
+
+export interface ConfigIssue {
+    /** The config key, with the path inside structured values. */
+    readonly key: string;
+    readonly message: string;
+}
+
+/** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
+export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "kubeconfig"];
+
+function keyOf(path: readonly PropertyKey[]): string {
+    let key = `${PROJECT}:${String(path[0] ?? "")}`;
+    for (const part of path.slice(1)) {
+        key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    }
+    return key;
+}
+
+/**
+ * @param schema the schema that raised `error`: unknown keys are answered with the nearest key it knows.
+ *   Parse with `{ reportInput: true }` so that messages can show the value given.
+ */
+export function issuesOf(error: z.ZodError, schema?: z.core.$ZodType): ConfigIssue[] {
+    const out: ConfigIssue[] = [];
+    for (const issue of error.issues) {
+        // Secrets are never echoed back, even when refused.
+        const echo = !SECRET_KEYS.includes(String(issue.path[0]));
+        if (issue.code === "unrecognized_keys") {
+            const known = schema ? knownKeysAt(schema, issue.path) : [];
+            for (const k of issue.keys) {
+                const keyAt = (name: string) => keyOf([...issue.path, name]);
+                out.push({ key: keyAt(k), message: known.length > 0 ? unknownKeyMessage(k, known, keyAt) : "unknown key" });
+            }
+        } else if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
+            out.push({ key: keyOf(issue.path), message: "mode must be one of private, loadbalancer, ingress, gateway" });
+        } else {
+            out.push({ key: keyOf(issue.path), message: issueMessage(issue, echo) });
+        }
+    }
+    return out;
+}

@@ -5,14 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { DEFAULT_SCHEMA_CONTEXT, securitySchema, type SchemaContext } from "../config/schema";
-import { PROJECT, issuesOf } from "../config/validate";
-
-/** What an args object's `security` opts into, read leniently: a bad value is reported by the full parse. */
-export function schemaContextOf(security: unknown): SchemaContext {
-    const parsed = securitySchema.safeParse(security ?? {});
-    return parsed.success ? parsed.data : DEFAULT_SCHEMA_CONTEXT;
-}
+import { PROJECT, issuesOf } from "./issueWording";
 
 /** The component's type name, as errors name it (`TeamEnvironment team-a`). */
 function componentLabel(resource: pulumi.Resource, name: string): string {

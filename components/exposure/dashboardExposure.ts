@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
-import type { ExposureConfig } from "../config/schema";
+import type { ExposureConfig } from "./schema";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";

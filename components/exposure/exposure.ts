@@ -6,7 +6,7 @@
  * `X-Ray-Authorization: Bearer <token>`. KubeRay's own head Service stays ClusterIP.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig } from "../config/schema";
+import type { ExposureConfig } from "./schema";
 import { LABELS, RAY_PORTS, names } from "../core/naming";
 import { objectMeta } from "../core/meta";
 import { POLICY_IDS } from "../core/policyIds";

@@ -3,7 +3,7 @@
  * enforces, audits and warns at `restricted`, with no way down: the hostPath opt-in that once
  * lowered it to `baseline` was removed (baseline forbids hostPath too).
  */
-import type { QuotaConfig } from "../config/schema";
+import type { QuotaConfig } from "./schema";
 import { quantityString } from "../core/quantities";
 import { teamLabels } from "../core/naming";
 import { objectMeta } from "../core/meta";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { QuotaConfig } from "../config/schema";
+import type { QuotaConfig } from "./schema";
 import { limitRangeObject, namespaceObject, resourceQuotaObject } from "./namespace";
 import { k8sObject } from "../resources/k8sObject";
 

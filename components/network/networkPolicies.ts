@@ -6,7 +6,8 @@
  * that a feature needs. Port-forward traffic enters the pod through the kubelet on the pod's
  * loopback and is not subject to these policies.
  */
-import type { ExposureConfig, NetworkConfig } from "../config/schema";
+import type { ExposureConfig } from "../exposure/schema";
+import type { NetworkConfig } from "./schema";
 import { LABELS, RAY_PORTS } from "../core/naming";
 import type { RayClusterKind } from "../workload/rayCluster";
 import { objectMeta } from "../core/meta";

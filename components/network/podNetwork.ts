@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
-import type { PodNetworkConfig } from "../config/schema";
+import type { PodNetworkConfig } from "./schema";
 import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
 import { objectMeta } from "../core/meta";
 import { k8sObject } from "../resources/k8sObject";

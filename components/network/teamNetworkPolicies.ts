@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../config/schema";
+import type { NetworkConfig } from "./schema";
 import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
 import { k8sObject } from "../resources/k8sObject";
 

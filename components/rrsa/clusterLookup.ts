@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
-import type { CloudConfig } from "../config/schema";
+import type { CloudConfig } from "./schema";
 import type { RrsaProvider } from "./ramPolicies";
 
 export function kubeconfigFor(cloud: CloudConfig, configured: string | undefined, opts: pulumi.InvokeOptions): pulumi.Output<string> {

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { teamConfigSchemaFor, type TeamConfig } from "../config/schema";
 import { passwordProblems } from "../exposure/password";
-import { argsError, parseArgs, schemaContextOf } from "../core/parseArgs";
+import { argsError, parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
 import type { TeamEnvironmentArgs } from "./teamEnvironment";
 
 type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl">;

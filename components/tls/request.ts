@@ -1,8 +1,16 @@
-import type { TeamConfig } from "../config/schema";
 import { names } from "../core/naming";
 import { workloadsOf } from "../workload/workloads";
+import type { TlsConfig } from "./schema";
 import type { PkiRequest } from "./pki";
 import type { TeamPkiArgs } from "./TeamPki";
+
+/** The part of a team's config its PKI is made from (a TeamConfig fits it). */
+export type TeamConfig = Parameters<typeof workloadsOf>[0] & {
+    readonly team: string;
+    readonly namespace?: string;
+    readonly podCidrs: readonly string[];
+    readonly tls: TlsConfig;
+};
 
 /** The Ray Client users whose certificates come from this cluster's CA (`tls.clients[].clusters`). */
 export function tlsClientsOf(config: TeamConfig, cluster: string): string[] {

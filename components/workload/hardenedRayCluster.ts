@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayClusterSchemaFor } from "../config/schema";
+import { rayClusterSchemaFor } from "./schema";
 import type { RayClusterArgs, RayWorkloadArgs } from "../args";
 import { resolveImage } from "../images/image";
-import { parseArgs, schemaContextOf } from "../core/parseArgs";
+import { parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { objectMeta } from "../core/meta";
 import { rayClusterSpec } from "./rayCluster";

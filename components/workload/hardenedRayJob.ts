@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayJobSchemaFor } from "../config/schema";
+import { rayJobSchemaFor } from "./schema";
 import type { RayJobArgs, RayWorkloadArgs } from "../args";
 import { resolveImage } from "../images/image";
-import { parseArgs, schemaContextOf } from "../core/parseArgs";
+import { parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
 import { rayJobSpec } from "./rayJob";
 import { k8sObject } from "../resources/k8sObject";

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayServiceSchemaFor } from "../config/schema";
+import { rayServiceSchemaFor } from "./schema";
 import type { RayServiceArgs, RayWorkloadArgs } from "../args";
 import { resolveImage } from "../images/image";
-import { parseArgs, schemaContextOf } from "../core/parseArgs";
+import { parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
 import { rayServiceSpec, serveAccess, type ServeAccess } from "./rayService";
 import { k8sObject } from "../resources/k8sObject";

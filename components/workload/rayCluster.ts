@@ -4,7 +4,7 @@
  * only the TLS fingerprint may be a Pulumi input, placed as-is.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClusterShape, WorkerGroupConfig } from "../config/schema";
+import type { ClusterShape, WorkerGroupConfig } from "./schema";
 import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "../core/naming";
 import { resolveGroupImage } from "../images/image";
 import { GroupPodOptions, podOptionFields, userRayStartParams } from "./podOptions";

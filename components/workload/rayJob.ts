@@ -3,7 +3,7 @@
  * same spec builder as a long-lived cluster, submits from a hardened Kubernetes Job and
  * tears the cluster down when the job ends.
  */
-import type { RayJobConfig } from "../config/schema";
+import type { RayJobConfig } from "./schema";
 import { LABELS, names, teamLabels } from "../core/naming";
 import { containerSecurityContext, isolatedPodFields, resourceRequirements } from "./podSecurity";
 import { podOptionFields } from "./podOptions";

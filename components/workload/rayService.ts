@@ -6,7 +6,7 @@
  * zero downtime): see components/tls/generations.ts for how each generation keeps its certificates.
  */
 import YAML from "yaml";
-import type { RayServiceConfig, ServeConfig } from "../config/schema";
+import type { RayServiceConfig, ServeConfig } from "./schema";
 import { RAY_PORTS, names, teamLabels } from "../core/naming";
 import { localPortSlot } from "../exposure/access";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";

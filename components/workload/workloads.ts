@@ -1,4 +1,4 @@
-import type { RayClusterConfig, RayJobConfig, RayServiceConfig, TeamConfig } from "../config/schema";
+import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./schema";
 
 /** A RayCluster, a RayJob's cluster or a RayService's clusters: each gets its own identities, certificates and token. */
 export interface Workload {
@@ -8,7 +8,7 @@ export interface Workload {
 }
 
 /** The team's RayClusters, then its RayJobs, then its RayServices, in config order. */
-export function workloadsOf(config: TeamConfig): Workload[] {
+export function workloadsOf(config: { readonly clusters: readonly RayClusterConfig[]; readonly jobs: readonly RayJobConfig[]; readonly services: readonly RayServiceConfig[] }): Workload[] {
     return [
         ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const, shape: c })),
         ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const, shape: j })),

@@ -1,3 +1,7 @@
+/**
+ * The spec builders of the public API (`builders` in components/index.ts), gathered from their
+ * concern folders; the library itself imports each from its own folder, never from here.
+ */
 export * from "../exposure/access";
 export * from "../identity/autoscalerScope";
 export * from "../identity/identity";
@@ -10,3 +14,4 @@ export * from "../workload/rayCluster";
 export * from "../workload/rayJob";
 export * from "../workload/tokenSecret";
 export * from "../workload/rayService";
+export * from "../workload/rayWorkload";

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayClusterSchemaFor } from "./schema";
 import type { RayClusterArgs, RayWorkloadArgs } from "../args";
-import { resolveImage } from "../images/image";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { objectMeta } from "../core/meta";
-import { rayClusterSpec } from "./rayCluster";
+import { rayWorkloadSpec } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 
@@ -34,12 +33,11 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
                 apiVersion: "ray.io/v1",
                 kind: "RayCluster",
                 metadata: objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
-                spec: rayClusterSpec({
+                spec: rayWorkloadSpec({
                     kind: "RayCluster",
-                    cluster,
+                    workload: cluster,
                     team,
                     namespace,
-                    image: resolveImage(cluster.image, cluster.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

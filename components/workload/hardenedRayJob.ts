@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayJobSchemaFor } from "./schema";
 import type { RayJobArgs, RayWorkloadArgs } from "../args";
-import { resolveImage } from "../images/image";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
-import { rayJobSpec } from "./rayJob";
+import { rayWorkloadSpec } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
@@ -40,11 +39,11 @@ export class HardenedRayJob extends pulumi.ComponentResource {
                     policyExceptions: args.policyExceptions,
                     annotations: { "pulumi.com/patchForce": "true" },
                 }),
-                spec: rayJobSpec({
-                    job,
+                spec: rayWorkloadSpec({
+                    kind: "RayJob",
+                    workload: job,
                     team,
                     namespace,
-                    image: resolveImage(job.image, job.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayServiceSchemaFor } from "./schema";
 import type { RayServiceArgs, RayWorkloadArgs } from "../args";
-import { resolveImage } from "../images/image";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
-import { rayServiceSpec, serveAccess, type ServeAccess } from "./rayService";
+import { serveAccess, type ServeAccess } from "./rayService";
+import { rayWorkloadSpec } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
@@ -55,11 +55,11 @@ export class HardenedRayService extends pulumi.ComponentResource {
                     policyExceptions: args.policyExceptions,
                     annotations: { "pulumi.com/patchForce": "true" },
                 }),
-                spec: rayServiceSpec({
-                    service,
+                spec: rayWorkloadSpec({
+                    kind: "RayService",
+                    workload: service,
                     team,
                     namespace,
-                    image: resolveImage(service.image, service.rayVersion).reference,
                     tlsFingerprint: args.tlsFingerprint,
                     tokenFingerprint: token.fingerprint,
                     kubeRayVersion: args.kubeRayVersion ?? "1.6.2",

@@ -5,7 +5,7 @@ import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { objectMeta } from "../core/meta";
-import { rayWorkloadSpec } from "./rayWorkload";
+import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 
@@ -36,12 +36,7 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
                 spec: rayWorkloadSpec({
                     kind: "RayCluster",
                     workload: cluster,
-                    team,
-                    namespace,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
+                    ...specInputOf(args, token.fingerprint),
                 }),
             },
             { parent: this, dependsOn: [token.secret] },

@@ -4,7 +4,7 @@ import type { RayJobArgs, RayWorkloadArgs } from "../args";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
-import { rayWorkloadSpec } from "./rayWorkload";
+import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
@@ -42,12 +42,7 @@ export class HardenedRayJob extends pulumi.ComponentResource {
                 spec: rayWorkloadSpec({
                     kind: "RayJob",
                     workload: job,
-                    team,
-                    namespace,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
+                    ...specInputOf(args, token.fingerprint),
                 }),
             },
             { parent: this, dependsOn: [token.secret] },

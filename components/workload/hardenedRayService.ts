@@ -5,7 +5,7 @@ import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
 import { serveAccess, type ServeAccess } from "./rayService";
-import { rayWorkloadSpec } from "./rayWorkload";
+import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
 import { k8sObject } from "../resources/k8sObject";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
@@ -58,12 +58,7 @@ export class HardenedRayService extends pulumi.ComponentResource {
                 spec: rayWorkloadSpec({
                     kind: "RayService",
                     workload: service,
-                    team,
-                    namespace,
-                    tlsFingerprint: args.tlsFingerprint,
-                    tokenFingerprint: token.fingerprint,
-                    kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-                    podAnnotations: args.podAnnotations,
+                    ...specInputOf(args, token.fingerprint),
                     tlsSecretNames: args.tlsSecretNames,
                 }),
             },

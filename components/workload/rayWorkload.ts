@@ -4,6 +4,8 @@
  * a RayJob adds its submitter and named head Service (rayJob.ts), a RayService its Serve config and
  * Service (rayService.ts). HardenedRayCluster, HardenedRayJob and HardenedRayService call this.
  */
+import type * as pulumi from "@pulumi/pulumi";
+import type { RayWorkloadArgs } from "../args";
 import { resolveImage } from "../images/image";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";
 import { rayJobSpec } from "./rayJob";
@@ -12,6 +14,18 @@ import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./schema"
 
 /** What every kind takes; `image` defaults to the workload's own (`image` and `rayVersion`, resolved). */
 type WorkloadCommon = Omit<RayClusterSpecInput, "kind" | "cluster" | "image"> & { readonly image?: string };
+
+/** What a Hardened component's args give the builder, with its token's fingerprint (KubeRay 1.6.2 unless told). */
+export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Input<string>): WorkloadCommon {
+    return {
+        team: args.team,
+        namespace: args.namespace,
+        tlsFingerprint: args.tlsFingerprint,
+        tokenFingerprint,
+        kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
+        podAnnotations: args.podAnnotations,
+    };
+}
 
 export type RayWorkloadSpecInput =
     | (WorkloadCommon & { readonly kind: "RayCluster"; readonly workload: RayClusterConfig })

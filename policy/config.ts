@@ -7,7 +7,7 @@
  * default registries.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
+import { DEFAULT_ALLOWED_REGISTRIES, priorityClassProblem } from "@ray-on-ack/common";
 
 /**
  * One exception, granted by the platform team: policy (the key it sits under) x stack x resource.
@@ -33,12 +33,19 @@ export interface PackConfig {
     allowedRegistries: string[];
     /** Refuse images that are not pinned by digest. */
     requireDigest: boolean;
+    /**
+     * Priority classes Ray pods may name (`priorityClassName`). Default none: a pod names no
+     * class and gets the cluster's default. A class is listed by the platform team, never by the
+     * stack that uses it: a class of higher priority than other teams' lets its pods preempt theirs.
+     */
+    allowedPriorityClasses: string[];
 }
 
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
     grants: [],
     allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
     requireDigest: false,
+    allowedPriorityClasses: [],
 });
 
 const GRANT_SCHEMA: PolicyConfigJSONSchema = {
@@ -72,6 +79,12 @@ export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema
         type: "boolean",
         default: DEFAULT_PACK_CONFIG.requireDigest,
         description: "Refuse images without a sha256 digest.",
+    },
+    allowedPriorityClasses: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        default: [],
+        description: "Priority classes Ray pods may name; default none (the cluster's default class). Never system-* classes.",
     },
 };
 
@@ -122,6 +135,14 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
     if (!isStringArray(config.allowedRegistries)) {
         problems.push("allowedRegistries must be an array of strings");
     }
+    if (!isStringArray(config.allowedPriorityClasses)) {
+        problems.push("allowedPriorityClasses must be an array of strings");
+    } else {
+        // The platform cannot grant what no grant may cover: system classes preempt node components.
+        for (const name of config.allowedPriorityClasses.filter((n) => priorityClassProblem(n) !== undefined)) {
+            problems.push(`allowedPriorityClasses: ${JSON.stringify(name)} ${priorityClassProblem(name)}`);
+        }
+    }
     problems.push(...grantProblems(config.grants));
     if (problems.length > 0) {
         throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
@@ -131,6 +152,7 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
         grants: config.grants.map((g) => ({ ...g })),
         allowedRegistries: [...config.allowedRegistries],
         requireDigest: config.requireDigest,
+        allowedPriorityClasses: [...config.allowedPriorityClasses],
     };
 }
 

@@ -5,24 +5,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { platformConfigSchema, teamConfigSchema } from "../components/config/schema";
 import { configReferenceMarkdown, referenceRows, undocumentedKeys, withReference } from "./lib/configReference";
+import { parseCheckFlag } from "./lib/checkFlag";
 import { ROOT } from "./lib/stackFile";
 
 const USAGE = "usage: npm run docs:config [-- --check]";
 
 function main(): number {
-    let values;
-    try {
-        values = parseArgs({ options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true }).values;
-    } catch (e) {
-        process.stderr.write(`error: ${(e as Error).message}\n${USAGE}\n`);
-        return 2;
-    }
-    if (values.help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
+    const values = parseCheckFlag(USAGE);
+    if (typeof values === "number") {
+        return values;
     }
     const missing = [...undocumentedKeys(referenceRows(teamConfigSchema)), ...undocumentedKeys(referenceRows(platformConfigSchema)).map((p) => `${p} (platform stack)`)];
     if (missing.length > 0) {

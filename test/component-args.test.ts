@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HardenedRayCluster, Platform, TeamEnvironment, type TeamEnvironmentArgs } from "../components";
 import { recordRegistrations } from "./helpers/mockRun";
 import { parseTeamArgs } from "../components/stack/teamArgs";
+import { DashboardExposure } from "../components/exposure/dashboardExposure";
 
 const minimal: TeamEnvironmentArgs = {
     team: "demo",
@@ -65,6 +66,16 @@ describe("component args", () => {
                 }),
         );
         assert.match(message, /^Platform platform: invalid args\n(.*\n)*error: quotaTree\.children\[0\]\.namespaces/);
+    });
+
+    it("DashboardExposure on its own refuses an authenticated exposure without a password, naming the key", async () => {
+        await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "ray-on-ack", "test", false);
+        const base = { team: "demo", namespace: "ray-demo", cluster: "c1" };
+        const ingress = { mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", allowedSourceCidrs: ["10.0.0.0/24"] } as never;
+        assert.match(
+            refusal(() => new DashboardExposure("c1-dash", { ...base, exposure: ingress })),
+            /^DashboardExposure c1-dash: invalid args\nerror: password: is required: clusters\.c1\.exposure\.mode ingress needs the dashboardPassword secret/,
+        );
     });
 
     it("check a dashboard password that resolves later when it resolves: a weak one fails the run", async () => {

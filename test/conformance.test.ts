@@ -5,24 +5,30 @@ import { manifests, renderedStack } from "./helpers/render";
 import { listStacks } from "../scripts/lib/stackFile";
 
 const CUSTOM_KINDS = new Set(["RayCluster", "RayJob", "RayService"]);
+/** v1.6.2 is the version we deploy; v1.7.0 is the next one, checked as an early warning of CRD drift. */
+const KUBERAY_VERSIONS = ["v1.6.2", "v1.7.0"];
 
-describe("conformance: every rendered object against the Kubernetes and KubeRay v1.6.2 schemas", function () {
+describe(`conformance: every rendered object against the Kubernetes and KubeRay ${KUBERAY_VERSIONS.join("/")} schemas`, function () {
     const teamStacks = listStacks().filter((s) => s !== "platform");
 
     before(function () {
-        requireSharedData(this, path.join(KUBERAY_CRDS, "v1.6.2", "ray.io_rayclusters.yaml"));
+        for (const version of KUBERAY_VERSIONS) {
+            requireSharedData(this, path.join(KUBERAY_CRDS, version, "ray.io_rayclusters.yaml"));
+        }
     });
 
     for (const stack of teamStacks) {
-        it(`${stack}: built-in kinds pass the Kubernetes schema, RayCluster/RayJob/RayService the KubeRay CRD (strict)`, async () => {
+        it(`${stack}: built-in kinds pass the Kubernetes schema, RayCluster/RayJob/RayService the KubeRay CRDs of ${KUBERAY_VERSIONS.join(" and ")} (strict)`, async () => {
             const objs = manifests(renderedStack(stack).out);
-            const kuberay = kubeRayValidators("v1.6.2");
+            const kuberay = KUBERAY_VERSIONS.map((version) => ({ version, validators: kubeRayValidators(version) }));
             let customs = 0;
             for (const o of objs) {
                 const where = `${o.kind}/${o.metadata?.name}`;
                 if (CUSTOM_KINDS.has(o.kind)) {
-                    const v = kuberay[o.kind];
-                    assert.ok(v(o), `${where}: ${ajvErrors(v)}`);
+                    for (const { version, validators } of kuberay) {
+                        const v = validators[o.kind];
+                        assert.ok(v(o), `${where} (KubeRay ${version}): ${ajvErrors(v)}`);
+                    }
                     customs++;
                 } else if (o.apiVersion === "network.alibabacloud.com/v1beta1") {
                     continue; // ACK's PodNetworking: checked by its own test against ACK's documented fields
@@ -34,12 +40,14 @@ describe("conformance: every rendered object against the Kubernetes and KubeRay 
         });
     }
 
-    it("the strict CRD check catches a misspelt field (so the check above is not vacuous)", function () {
-        const objs = manifests(renderedStack("team-a").out);
-        const rc = structuredClone(objs.find((o) => o.kind === "RayCluster")!);
-        rc.spec.headGroupSpec.template.spec.containers[0].securityContex = {};
-        const v = kubeRayValidators("v1.6.2").RayCluster;
-        assert.equal(v(rc), false);
-        assert.match(ajvErrors(v), /additional properties/);
-    });
+    for (const version of KUBERAY_VERSIONS) {
+        it(`the strict ${version} CRD check catches a misspelt field (so the check above is not vacuous)`, function () {
+            const objs = manifests(renderedStack("team-a").out);
+            const rc = structuredClone(objs.find((o) => o.kind === "RayCluster")!);
+            rc.spec.headGroupSpec.template.spec.containers[0].securityContex = {};
+            const v = kubeRayValidators(version).RayCluster;
+            assert.equal(v(rc), false);
+            assert.match(ajvErrors(v), /additional properties/);
+        });
+    }
 });

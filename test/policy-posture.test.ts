@@ -212,11 +212,12 @@ describe("posture report", () => {
 });
 
 describe("pack config", () => {
-    it("defaults to no grants, no hostPath and the shared default registries", () => {
+    it("defaults to no grants, no hostPath, the shared default registries and no priority classes", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
             grants: [],
             allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
             requireDigest: false,
+            allowedPriorityClasses: [],
         });
         assert.deepStrictEqual(resolvePackConfig({ requireDigest: true }), { ...DEFAULT_PACK_CONFIG, requireDigest: true });
         // The stack config's default allowlist is the pack's.
@@ -258,7 +259,7 @@ describe("pack config", () => {
         );
     });
 
-    it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard and its checkpoint volume", () => {
+    it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard, its checkpoint volume and its priority class", () => {
         const file = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "platform", "policy-pack-config.json"), "utf8"));
         const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
         const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name]));
@@ -266,6 +267,8 @@ describe("pack config", () => {
             ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"],
             ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics"],
         ]);
+        const classes = [...resolved].flatMap(([id, c]) => c.allowedPriorityClasses.map((name) => [id, name]));
+        assert.deepStrictEqual(classes, [["ray-pod-scheduling", "team-b-batch"]]);
     });
 });
 

@@ -15,6 +15,7 @@ import { resourceQuotaObject } from "../components/namespace/namespace";
 import { submitterPodTemplate } from "../components/workload/rayJob";
 import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
+import { resolvePackConfig } from "../policy/config";
 import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
@@ -304,6 +305,43 @@ describe("workload options: the policy pack", () => {
         assert.match(blocking(podScheduling, job).join("\n"), /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/);
     });
 
+    it("allows only the priority classes the platform lists in the pack config", () => {
+        const r = rayCluster("demo");
+        r.props.spec.headGroupSpec.template.spec.priorityClassName = "team-x-high";
+        const [m] = blocking(podScheduling, r);
+        assert.match(m, /headGroupSpec\.template\.spec\.priorityClassName: "team-x-high" is not a priority class the platform allows \(pack config ray-pod-scheduling\.allowedPriorityClasses: none\)/);
+        assert.equal(throughPack(podScheduling, r).mandatory.length, 1, "mandatory in the pack");
+        assert.deepEqual(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }), [], "listed by the platform: allowed");
+        assert.match(messages(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }).join("\n"), /"team-x-high" is allowed by the platform/, "and shown");
+        assert.equal(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x"] }).length, 1, "another class listed: still refused");
+        // A platform grant for this one resource covers it too (posture shows it as an exception).
+        assert.deepEqual(blocking(podScheduling, r, { grants: [grantFor(r)] }), []);
+    });
+
+    it("refuses a system-* class in allowedPriorityClasses and keeps refusing it in pods whatever the grants", () => {
+        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: ["system-cluster-critical"] }), /allowedPriorityClasses: "system-cluster-critical" must not be a system-\* priority class/);
+        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }), /allowedPriorityClasses must be an array of strings/);
+        const r = rayCluster("demo");
+        r.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "system-node-critical";
+        assert.equal(blocking(podScheduling, r, { grants: [grantFor(r)] }).length, 1, "a grant cannot cover a system class");
+    });
+
+    it("render exits 3 when team-b's priority class is removed from the pack's allowedPriorityClasses", function () {
+        this.timeout(120_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-prio-"));
+        try {
+            const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+            delete config["ray-pod-scheduling"];
+            const file = path.join(dir, "pack.json");
+            fs.writeFileSync(file, JSON.stringify(config));
+            const r = runRender(["--stack", "team-b", "--policy-pack-config", file]);
+            assert.equal(r.status, 3, r.stderr);
+            assert.match(r.stderr, /ray-pod-scheduling/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("team-b's rendered example: every option present, the writable volume granted and shown in posture", function () {
         this.timeout(120_000);
         const r = renderedStack("team-b");
@@ -318,6 +356,9 @@ describe("workload options: the policy pack", () => {
         const check = posture.checks.find((c: any) => c.id === "ray-volume-read-only");
         assert.equal(check.status, "exception");
         assert.match(check.offending[0].message, /"checkpoints" mounts PersistentVolumeClaim "analytics-checkpoints" writable/);
+        const scheduling = posture.checks.find((c: any) => c.id === "ray-pod-scheduling");
+        assert.equal(scheduling.status, "exception", "an allowed priority class is shown, not hidden");
+        assert.match(scheduling.offending.map((o: any) => o.message).join("\n"), /priorityClassName: "team-b-batch" is allowed by the platform/);
     });
 
     for (const version of ["v1.6.2", "v1.7.0"]) {

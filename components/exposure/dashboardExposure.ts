@@ -8,6 +8,7 @@ import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
 import { k8sObject } from "../resources/k8sObject";
 import { PasswordHash } from "./passwordHash";
 import { verifiedAclId } from "./aclCheck";
+import { argsError } from "../core/parseArgs";
 
 export interface DashboardExposureArgs {
     readonly team: string;
@@ -81,10 +82,10 @@ export class DashboardExposure extends pulumi.ComponentResource {
             const e = args.exposure;
             if (serve) {
                 // The config refuses it (services[].exposure); the HTTPRoute builders route to the dashboard only.
-                throw new Error(`services.${args.cluster}.exposure: gateway is not supported for a Serve port`);
+                throw argsError(this, name, `services.${args.cluster}.exposure.mode`, "gateway is not supported for a Serve port");
             }
             if (args.password === undefined) {
-                throw new Error(`clusters.${args.cluster}.exposure: gateway needs the dashboardPassword secret`);
+                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode gateway needs the dashboardPassword secret`);
             }
             // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
             const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
@@ -95,7 +96,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
             this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
-                throw new Error(`${configKey}.${args.cluster}.exposure: ingress needs the dashboardPassword secret`);
+                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`);
             }
             const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
             const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });

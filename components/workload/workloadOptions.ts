@@ -221,7 +221,7 @@ const sharedPodOptions = {
     labels: podLabels.optional().describe("Pod labels (README \"Workload options\": reserved prefixes refused)."),
     annotations: podAnnotations.optional().describe("Pod annotations."),
     volumes: volumes.optional().describe("PVC and CSI volumes, read-only unless `readOnly: false`."),
-    priorityClassName: priorityClassName.optional().describe("A group's overrides the cluster's."),
+    priorityClassName: priorityClassName.optional().describe("A group's overrides the cluster's. Never system-*; any other class must be listed by the platform in the pack's ray-pod-scheduling.allowedPriorityClasses."),
 };
 
 /** Options of the pods of one group (the head or a worker group). */

@@ -53,14 +53,35 @@ export const volumeReadOnly: Check = {
     validate: (r) => rayTemplates(r).flatMap((t) => volumeFindings(r, t)),
 };
 
-function schedulingFindings(r: PolicyResource, t: PodTemplate): Finding[] {
+function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readonly string[]): Finding | undefined {
+    const name: unknown = t.spec.priorityClassName;
+    if (name === undefined) {
+        return undefined;
+    }
+    const at = `${t.specPath}.priorityClassName`;
+    const why = typeof name === "string" ? priorityClassProblem(name) : "must be a string";
+    if (why !== undefined) {
+        return ungrantable(violation(r, at, `${JSON.stringify(name)} ${why}`));
+    }
+    // Any other class may outrank other teams' pods: only the classes the platform lists are allowed.
+    if (!allowed.includes(name as string)) {
+        const listed = allowed.length > 0 ? allowed.join(", ") : "none";
+        return violation(
+            r,
+            at,
+            `${JSON.stringify(name)} is not a priority class the platform allows (pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses: ${listed}); a higher class would let these pods preempt other teams'`,
+        );
+    }
+    // Allowed, and still a weaker setting than the default class: the posture report shows it.
+    return { ...violation(r, at, `${JSON.stringify(name)} is allowed by the platform (pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses)`), notice: true };
+}
+
+function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityClasses: readonly string[]): Finding[] {
     const findings: Finding[] = [];
     const pod = t.spec;
-    if (typeof pod.priorityClassName === "string") {
-        const why = priorityClassProblem(pod.priorityClassName);
-        if (why) {
-            findings.push(violation(r, `${t.specPath}.priorityClassName`, `${JSON.stringify(pod.priorityClassName)} ${why}`));
-        }
+    const priority = priorityClassFinding(r, t, allowedPriorityClasses);
+    if (priority !== undefined) {
+        findings.push(priority);
     }
     for (const key of Object.keys(pod.nodeSelector ?? {}).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
         findings.push(violation(r, `${t.specPath}.nodeSelector`, `selects control-plane nodes (${key}); Ray runs user code`));
@@ -79,11 +100,11 @@ function schedulingFindings(r: PolicyResource, t: PodTemplate): Finding[] {
 export const podScheduling: Check = {
     kind: "resource",
     id: POLICY_IDS.podScheduling,
-    title: "Ray pods stay off control-plane nodes and system priorities",
+    title: "Ray pods stay off control-plane nodes and use only allowed priority classes",
     seedSection: "5",
     description:
-        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations) and use no system-* priority class.",
-    configKeys: [],
+        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations), use no system-* priority class, and name only the priority classes the pack's allowedPriorityClasses lists.",
+    configKeys: ["allowedPriorityClasses"],
     appliesTo: (r) => rayTemplates(r, SCHEDULED_ROLES).length > 0,
-    validate: (r) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t)),
+    validate: (r, config) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses)),
 };

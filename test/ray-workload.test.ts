@@ -29,9 +29,9 @@ describe("rayWorkloadSpec: one builder for RayCluster, RayJob and RayService", (
     });
 
     it("keeps what differs by kind: a RayCluster's Recreate, a RayJob's submitter, a RayService's Serve config", () => {
-        const rc = rayWorkloadSpec({ ...common, kind: "RayCluster", workload: cluster }) as Record<string, unknown>;
-        const rj = rayWorkloadSpec({ ...common, kind: "RayJob", workload: job }) as Record<string, unknown>;
-        const rs = rayWorkloadSpec({ ...common, kind: "RayService", workload: service, image: "registry.example/ray/ray:2.60.0" }) as Record<string, any>;
+        const rc = rayWorkloadSpec({ ...common, kind: "RayCluster", workload: cluster });
+        const rj = rayWorkloadSpec({ ...common, kind: "RayJob", workload: job });
+        const rs = rayWorkloadSpec({ ...common, kind: "RayService", workload: service, image: "registry.example/ray/ray:2.60.0" }) as unknown as Record<string, any>;
         assert.deepEqual(rc.upgradeStrategy, { type: "Recreate" });
         assert.equal(rj.submissionMode, "K8sJobMode");
         assert.ok(rj.submitterPodTemplate);

@@ -122,12 +122,12 @@ describe("render (the main job)", function () {
     it("exits 3 after writing every file when the posture fails a check the pack config does not grant", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {
-            // team-b's public dashboard (and its writable checkpoint volume) without the platform's grants.
+            // team-b's public dashboard, its writable checkpoint volume and its batch priority class without the platform's grants.
             const config = path.join(dir, "policy-pack-config.json");
             fs.writeFileSync(config, "{}");
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
             assert.equal(r.status, 3, r.stderr);
-            assert.match(r.stderr, /^error: posture: 2 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only \(see .*posture\.md\)$/m);
+            assert.match(r.stderr, /^error: posture: 3 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only, ray-pod-scheduling \(see .*posture\.md\)$/m);
             for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", "posture.json", "posture.md"]) {
                 assert.ok(fs.existsSync(path.join(r.out, f)), f);
             }

@@ -5,7 +5,6 @@ import type { ExposureConfig } from "./schema";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
-import { k8sObject } from "../resources/k8sObject";
 import { PasswordHash } from "./passwordHash";
 import { verifiedAclId } from "./aclCheck";
 import { argsError } from "../core/parseArgs";
@@ -67,7 +66,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
                       },
                       { parent: this },
                   ).id;
-            const service = k8sObject(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this }) as k8s.core.v1.Service;
+            const service = new k8s.core.v1.Service(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
             const address = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
             this.publicDashboard = pulumi.all([aclId, address]).apply(([id, addr]) => ({
                 mode: "loadbalancer" as const,
@@ -89,18 +88,18 @@ export class DashboardExposure extends pulumi.ComponentResource {
             }
             // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
             const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
-            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
-            const route = k8sObject(`${name}-route`, dashboardHttpRoute(input, e) as unknown as Record<string, unknown>, { parent: this });
+            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
+            const route = new k8s.apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
             // The policy before traffic can matter: it is applied with the route and needs the Secret.
-            k8sObject(`${name}-auth`, dashboardSecurityPolicy(input, e) as unknown as Record<string, unknown>, { parent: this, dependsOn: [secret, route] });
+            new k8s.apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), { parent: this, dependsOn: [secret, route] });
             this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
                 throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`);
             }
             const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
-            const secret = k8sObject(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
-            k8sObject(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
+            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
+            new k8s.networking.v1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
             this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader: serve ? "Authorization: Basic <user:password>" : authHeader });
         }
         this.registerOutputs({ publicDashboard: this.publicDashboard });

@@ -5,6 +5,7 @@
  * behind basic auth, which owns the `Authorization` header, clients send it as
  * `X-Ray-Authorization: Bearer <token>`. KubeRay's own head Service stays ClusterIP.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "./schema";
 import { LABELS, RAY_PORTS, names } from "../core/naming";
@@ -78,7 +79,7 @@ export function serveTarget(service: string): ExposureTarget {
 /** KubeRay's label on the pods whose Serve proxy is healthy (its serve Service selects it too). */
 export const SERVE_LABEL = "ray.io/serve";
 
-export function dashboardLoadBalancerService(input: ExposureInput, exposure: LoadBalancerExposure, aclId: pulumi.Input<string>): Record<string, unknown> {
+export function dashboardLoadBalancerService(input: ExposureInput, exposure: LoadBalancerExposure, aclId: pulumi.Input<string>): k8s.types.input.core.v1.Service {
     return loadBalancerService(input, exposure, aclId, dashboardTarget(input.cluster));
 }
 
@@ -87,7 +88,7 @@ export function loadBalancerService(
     exposure: LoadBalancerExposure,
     aclId: pulumi.Input<string>,
     target: ExposureTarget,
-): Record<string, unknown> {
+): k8s.types.input.core.v1.Service {
     const https = exposure.listener === "https";
     const annotations: Record<string, string> = {
         [`${CLB}address-type`]: exposure.addressType,
@@ -142,7 +143,7 @@ export function basicAuthSecret(
     htpasswd: pulumi.Input<string>,
     key = "auth",
     target: ExposureTarget = dashboardTarget(input.cluster),
-): Record<string, unknown> {
+): k8s.types.input.core.v1.Secret {
     return {
         apiVersion: "v1",
         kind: "Secret",
@@ -152,7 +153,7 @@ export function basicAuthSecret(
     };
 }
 
-export function dashboardIngress(input: ExposureInput, exposure: IngressExposure, target: ExposureTarget = dashboardTarget(input.cluster)): Record<string, unknown> {
+export function dashboardIngress(input: ExposureInput, exposure: IngressExposure, target: ExposureTarget = dashboardTarget(input.cluster)): k8s.types.input.networking.v1.Ingress {
     const annotations: Record<string, string> = {
         "nginx.ingress.kubernetes.io/auth-type": "basic",
         "nginx.ingress.kubernetes.io/auth-secret": target.basicAuthSecret,

@@ -10,16 +10,16 @@ import { createHash } from "crypto";
 import type { ExposureConfig } from "./schema";
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, GATEWAY_IMPLEMENTATIONS } from "@ray-on-ack/common";
 import { RAY_PORTS, names } from "../core/naming";
-import { objectMeta } from "../core/meta";
+import { objectMeta, type NamedMeta } from "../core/meta";
 import type { ExposureInput } from "./exposure";
 
 export type GatewayExposure = Extract<ExposureConfig, { mode: "gateway" }>;
 
-/** The Gateway API v1 HTTPRoute this package emits (the fields it sets). */
-export interface HttpRoute {
+/** The Gateway API v1 HTTPRoute this package emits (the fields it sets); a type literal, so that CustomResource takes it. */
+export type HttpRoute = {
     apiVersion: "gateway.networking.k8s.io/v1";
     kind: "HTTPRoute";
-    metadata: Record<string, unknown>;
+    metadata: NamedMeta;
     spec: {
         parentRefs: { group: typeof GATEWAY_API_GROUP; kind: "Gateway"; name: string; namespace: string; sectionName: string }[];
         hostnames: string[];
@@ -28,19 +28,19 @@ export interface HttpRoute {
             backendRefs: { group: ""; kind: "Service"; name: string; port: number }[];
         }[];
     };
-}
+};
 
 /** Envoy Gateway's SecurityPolicy (v1alpha1), the fields this package sets. */
-export interface EnvoySecurityPolicy {
+export type EnvoySecurityPolicy = {
     apiVersion: typeof ENVOY_SECURITY_POLICY.apiVersion;
     kind: typeof ENVOY_SECURITY_POLICY.kind;
-    metadata: Record<string, unknown>;
+    metadata: NamedMeta;
     spec: {
         targetRefs: { group: typeof GATEWAY_API_GROUP; kind: "HTTPRoute"; name: string }[];
         basicAuth: { users: { name: string } };
         authorization: { defaultAction: "Deny"; rules: { name: string; action: "Allow"; principal: { clientCIDRs: string[] } }[] };
     };
-}
+};
 
 export const gatewayNames = {
     route: (cluster: string): string => `${cluster}-dashboard`,

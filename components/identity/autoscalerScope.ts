@@ -11,6 +11,7 @@
  * Both objects are cluster-scoped, so they are named after the team's namespace (unique in the
  * cluster): `ray-on-ack-<namespace>-autoscaler-scope`; the binding matches that namespace only.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { LABELS, names, teamLabels } from "../core/naming";
 
 /** CEL: the `<cluster>` of a `system:serviceaccount:<namespace>:<cluster>-ray-head` requester. */
@@ -48,7 +49,7 @@ export const AUTOSCALER_SCOPE_RULES = {
     },
 } as const;
 
-export function autoscalerScopeObjects(team: string, namespace: string): Record<string, unknown>[] {
+export function autoscalerScopeObjects(team: string, namespace: string): [k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicy, k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBinding] {
     const name = autoscalerScopeName(namespace);
     const metadata = { name, labels: teamLabels(team) };
     return [

@@ -3,6 +3,7 @@
  * an automounted token; the autoscaler's Role exactly as KubeRay would create it, under
  * KubeRay's names, so that previews show it and KubeRay adopts it instead of creating one.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { names, type RayRole } from "../core/naming";
 import { objectMeta } from "../core/meta";
 
@@ -17,7 +18,7 @@ export interface ServiceAccountInput {
 
 export const RRSA_ROLE_ANNOTATION = "pod-identity.alibabacloud.com/role-name";
 
-export function serviceAccountObject(input: ServiceAccountInput): Record<string, unknown> {
+export function serviceAccountObject(input: ServiceAccountInput): k8s.types.input.core.v1.ServiceAccount {
     const annotations: Record<string, string> = {};
     if (input.ramRoleName) {
         annotations[RRSA_ROLE_ANNOTATION] = input.ramRoleName;
@@ -37,7 +38,7 @@ export function serviceAccountObject(input: ServiceAccountInput): Record<string,
  * `patch` reaches every pod of the namespace, which is what the autoscaler-scope
  * ValidatingAdmissionPolicy (./autoscalerScope) narrows to the cluster's own pods.
  */
-export function autoscalerRules(cluster: string): Record<string, unknown>[] {
+export function autoscalerRules(cluster: string): k8s.types.input.rbac.v1.PolicyRule[] {
     return [
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },
         { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
@@ -45,7 +46,7 @@ export function autoscalerRules(cluster: string): Record<string, unknown>[] {
     ];
 }
 
-export function autoscalerRoleObjects(team: string, namespace: string, cluster: string): Record<string, unknown>[] {
+export function autoscalerRoleObjects(team: string, namespace: string, cluster: string): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
     const name = names.autoscalerRole(cluster);
     return [
         {
@@ -74,8 +75,8 @@ export interface PeopleRoleInput {
 }
 
 /** Read Ray objects and logs, port-forward, read the Ray tokens; no exec, no other Secrets. */
-export function peopleRules(readableSecrets: readonly string[]): Record<string, unknown>[] {
-    const rules: Record<string, unknown>[] = [
+export function peopleRules(readableSecrets: readonly string[]): k8s.types.input.rbac.v1.PolicyRule[] {
+    const rules: k8s.types.input.rbac.v1.PolicyRule[] = [
         { apiGroups: ["ray.io"], resources: ["rayclusters", "rayjobs"], verbs: ["get", "list", "watch"] },
         { apiGroups: [""], resources: ["pods", "pods/log", "services", "events"], verbs: ["get", "list", "watch"] },
         { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create", "get"] },
@@ -86,7 +87,7 @@ export function peopleRules(readableSecrets: readonly string[]): Record<string, 
     return rules;
 }
 
-export function peopleRoleObjects(input: PeopleRoleInput): Record<string, unknown>[] {
+export function peopleRoleObjects(input: PeopleRoleInput): [] | [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
     if (input.groups.length === 0 && input.users.length === 0) {
         return [];
     }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import type { RayRole } from "../core/naming";
 import { autoscalerRoleObjects, peopleRoleObjects, serviceAccountObject } from "./identity";
 import { autoscalerScopeObjects } from "./autoscalerScope";
-import { k8sObject } from "../resources/k8sObject";
 
 export interface IdentityCluster {
     readonly name: string;
@@ -33,7 +33,7 @@ export class TeamIdentity extends pulumi.ComponentResource {
         const base = { team: args.team, namespace: args.namespace };
         for (const c of args.clusters) {
             for (const role of c.roles) {
-                k8sObject(
+                new k8s.core.v1.ServiceAccount(
                     `${name}-${c.name}-${role}-sa`,
                     // Only the Ray nodes run user code that reads cloud data; the submitter only submits.
                     serviceAccountObject({ ...base, cluster: c.name, role, ramRoleName: role === "submitter" ? undefined : c.ramRoleName }),
@@ -41,16 +41,16 @@ export class TeamIdentity extends pulumi.ComponentResource {
                 );
             }
             if (c.autoscaling) {
-                for (const obj of autoscalerRoleObjects(args.team, args.namespace, c.name)) {
-                    k8sObject(`${name}-${c.name}-autoscaler-${String(obj.kind).toLowerCase()}`, obj, { parent: this });
-                }
+                const [role, binding] = autoscalerRoleObjects(args.team, args.namespace, c.name);
+                new k8s.rbac.v1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
+                new k8s.rbac.v1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
             }
         }
         if (args.clusters.some((c) => c.autoscaling)) {
             // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
-            for (const obj of autoscalerScopeObjects(args.team, args.namespace)) {
-                k8sObject(`${name}-autoscaler-scope-${String(obj.kind).toLowerCase()}`, obj, { parent: this });
-            }
+            const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace);
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, { parent: this });
         }
         const people = peopleRoleObjects({
             ...base,
@@ -58,8 +58,9 @@ export class TeamIdentity extends pulumi.ComponentResource {
             users: args.users ?? [],
             readableSecrets: args.readableSecrets,
         });
-        for (const obj of people) {
-            k8sObject(`${name}-people-${String(obj.kind).toLowerCase()}`, obj, { parent: this });
+        if (people.length === 2) {
+            new k8s.rbac.v1.Role(`${name}-people-role`, people[0], { parent: this });
+            new k8s.rbac.v1.RoleBinding(`${name}-people-rolebinding`, people[1], { parent: this });
         }
         this.registerOutputs({});
     }

@@ -3,6 +3,7 @@
  * enforces, audits and warns at `restricted`, with no way down: the hostPath opt-in that once
  * lowered it to `baseline` was removed (baseline forbids hostPath too).
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type { QuotaConfig } from "./schema";
 import { quantityString } from "../core/quantities";
 import { teamLabels } from "../core/naming";
@@ -18,7 +19,7 @@ export interface NamespaceInput {
     readonly rrsa: boolean;
 }
 
-export function namespaceObject(input: NamespaceInput): Record<string, unknown> {
+export function namespaceObject(input: NamespaceInput): k8s.types.input.core.v1.Namespace {
     const labels: Record<string, string> = {
         ...input.labels,
         ...teamLabels(input.team),
@@ -43,7 +44,7 @@ export interface QuotaInput {
     readonly loadBalancers: number;
 }
 
-export function resourceQuotaObject(input: QuotaInput): Record<string, unknown> {
+export function resourceQuotaObject(input: QuotaInput): k8s.types.input.core.v1.ResourceQuota {
     const q = input.quota;
     return {
         apiVersion: "v1",
@@ -71,7 +72,7 @@ export function resourceQuotaObject(input: QuotaInput): Record<string, unknown> 
     };
 }
 
-export function limitRangeObject(input: QuotaInput): Record<string, unknown> {
+export function limitRangeObject(input: QuotaInput): k8s.types.input.core.v1.LimitRange {
     const q = input.quota;
     return {
         apiVersion: "v1",

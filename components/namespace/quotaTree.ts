@@ -59,8 +59,16 @@ export function quotaTreeProblems(tree: QuotaTreeInput): QuotaTreeProblem[] {
     return problems;
 }
 
+/** ACK's ElasticQuotaTree (scheduling.sigs.k8s.io/v1beta1), the fields we set; a type literal, so that CustomResource takes it. */
+export type ElasticQuotaTree = {
+    apiVersion: "scheduling.sigs.k8s.io/v1beta1";
+    kind: "ElasticQuotaTree";
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: { root: { name: "root"; min: Amounts; max: Amounts; children: { name: string; namespaces: string[]; min: Amounts; max: Amounts }[] } };
+};
+
 /** The ElasticQuotaTree object (one per cluster, in kube-system). */
-export function elasticQuotaTreeObject(tree: QuotaTreeInput): Record<string, unknown> {
+export function elasticQuotaTreeObject(tree: QuotaTreeInput): ElasticQuotaTree {
     return {
         apiVersion: "scheduling.sigs.k8s.io/v1beta1",
         kind: "ElasticQuotaTree",

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import type { QuotaConfig } from "./schema";
 import { limitRangeObject, namespaceObject, resourceQuotaObject } from "./namespace";
-import { k8sObject } from "../resources/k8sObject";
 
 export interface TeamNamespaceArgs {
     readonly team: string;
@@ -21,7 +21,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:namespace:TeamNamespace", name, {}, opts);
-        const ns = k8sObject(
+        const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             namespaceObject({
                 team: args.team,
@@ -32,8 +32,8 @@ export class TeamNamespace extends pulumi.ComponentResource {
             { parent: this },
         );
         const quotaInput = { team: args.team, namespace: args.namespace, quota: args.quota, loadBalancers: args.loadBalancers ?? 0 };
-        k8sObject(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
-        k8sObject(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
+        new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
         this.namespaceName = pulumi.output(args.namespace);
         this.registerOutputs({ namespaceName: this.namespaceName });
     }

@@ -6,11 +6,12 @@
  * that a feature needs. Port-forward traffic enters the pod through the kubelet on the pod's
  * loopback and is not subject to these policies.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "../exposure/schema";
 import type { NetworkConfig } from "./schema";
 import { LABELS, RAY_PORTS } from "../core/naming";
 import type { RayClusterKind } from "../workload/rayCluster";
-import { objectMeta } from "../core/meta";
+import { objectMeta, type NamedMeta } from "../core/meta";
 import { ingressControllerPeer } from "../exposure/exposure";
 import { gatewayProxyPeer } from "../exposure/gatewayExposure";
 import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
@@ -31,8 +32,10 @@ export interface NetworkPolicyInput {
     readonly clusters: readonly ClusterFlows[];
 }
 
-type Selector = Record<string, unknown>;
-type Rule = Record<string, unknown>;
+type Selector = k8s.types.input.meta.v1.LabelSelector;
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+/** A NetworkPolicy whose metadata names it (the component names its resource after it). */
+export type NamedNetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy & { metadata: NamedMeta };
 
 const RAY_ROLES = { key: LABELS.role, operator: "In", values: ["head", "worker"] };
 
@@ -68,13 +71,18 @@ const namespaceNamed = (ns: string): Selector => ({ matchLabels: { "kubernetes.i
  * contains one (the examples' 100.100.100.0/24 STS endpoint holds 100.100.100.200) excepts it, so
  * that no rule lets a pod read the node's metadata and RAM credentials.
  */
-export function egressIpBlock(cidr: string): Rule {
+export function egressIpBlock(cidr: string): Peer {
     const except = metadataRangesInside(cidr);
     return { ipBlock: except.length > 0 ? { cidr, except } : { cidr } };
 }
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 
-function policy(input: NetworkPolicyInput, name: string, podSelector: Selector, spec: { ingress?: Rule[]; egress?: Rule[] }) {
+function policy(
+    input: NetworkPolicyInput,
+    name: string,
+    podSelector: Selector,
+    spec: { ingress?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[]; egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] },
+): NamedNetworkPolicy {
     const policyTypes = [...(spec.ingress ? ["Ingress"] : []), ...(spec.egress ? ["Egress"] : [])];
     return {
         apiVersion: "networking.k8s.io/v1",
@@ -85,7 +93,7 @@ function policy(input: NetworkPolicyInput, name: string, podSelector: Selector, 
 }
 
 /** Where an exposure's traffic comes from at the pod: the CLB (https), the ACL's sources (tcp) or the ingress controller. */
-function exposureSources(exposure: ExposureConfig): Rule[] {
+function exposureSources(exposure: ExposureConfig): Peer[] {
     if (exposure.mode === "loadbalancer") {
         // HTTPS: the CLB proxies, so the pods see its backend range and the ACL is enforced at the CLB.
         // TCP (intranet opt-in): the client's own address arrives, so admit exactly the ACL's sources.
@@ -103,8 +111,8 @@ function exposureSources(exposure: ExposureConfig): Rule[] {
  * Serve's port 8000 on every node of a RayService (a proxy runs on each): from the team's own pods
  * and the allowed namespaces, and from the exposure's sources when it is exposed. Nothing else.
  */
-function serveIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
-    const from: Rule[] = [
+function serveIngressRules(input: NetworkPolicyInput, c: ClusterFlows): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    const from: Peer[] = [
         { podSelector: {} },
         ...input.network.allowedNamespaces.map((ns) => ({ namespaceSelector: namespaceNamed(ns) })),
         ...exposureSources(c.exposure),
@@ -112,9 +120,9 @@ function serveIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
     return [{ from, ports: tcp(RAY_PORTS.serve) }];
 }
 
-function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
+function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
     const net = input.network;
-    const rules: Rule[] = [];
+    const rules: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
     if (net.allowedNamespaces.length > 0) {
         rules.push({
             from: net.allowedNamespaces.map((ns) => ({ namespaceSelector: namespaceNamed(ns) })),
@@ -139,9 +147,9 @@ function headIngressRules(input: NetworkPolicyInput, c: ClusterFlows): Rule[] {
     return rules;
 }
 
-export function networkPolicyObjects(input: NetworkPolicyInput): Record<string, unknown>[] {
+export function networkPolicyObjects(input: NetworkPolicyInput): NamedNetworkPolicy[] {
     const net = input.network;
-    const out: Record<string, unknown>[] = [
+    const out: NamedNetworkPolicy[] = [
         policy(input, "default-deny-all", {}, { ingress: [], egress: [] }),
         policy(input, "allow-dns", {}, {
             egress: [

@@ -4,15 +4,27 @@
  * CIDRs must lie inside the configured pod CIDRs, and the pod CIDRs must be the vSwitches'.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import * as alicloud from "@pulumi/alicloud";
 import type { PodNetworkConfig } from "./schema";
 import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
 import { objectMeta } from "../core/meta";
-import { k8sObject } from "../resources/k8sObject";
 
-export function podNetworkingObject(team: string, namespace: string, vSwitchIds: pulumi.Input<string>[], securityGroupIds: readonly string[]): Record<string, unknown> {
-    const meta = objectMeta(`${namespace}-pods`, namespace, team) as { namespace?: string };
-    delete meta.namespace; // cluster-scoped
+/** ACK's PodNetworking (network.alibabacloud.com/v1beta1), the fields we set; a type literal, so that CustomResource takes it. */
+export type PodNetworking = {
+    apiVersion: "network.alibabacloud.com/v1beta1";
+    kind: "PodNetworking";
+    metadata: k8s.types.input.meta.v1.ObjectMeta;
+    spec: {
+        allocationType: { type: "Elastic" };
+        selector: { namespaceSelector: { matchLabels: Record<string, string> } };
+        vSwitchOptions: pulumi.Input<string>[];
+        securityGroupIDs: string[];
+    };
+};
+
+export function podNetworkingObject(team: string, namespace: string, vSwitchIds: pulumi.Input<string>[], securityGroupIds: readonly string[]): PodNetworking {
+    const { namespace: _clusterScoped, ...meta } = objectMeta(`${namespace}-pods`, namespace, team);
     return {
         apiVersion: "network.alibabacloud.com/v1beta1",
         kind: "PodNetworking",
@@ -87,7 +99,7 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
         } else {
             ids = args.podNetwork.vSwitchIds.map((id) => pulumi.output(id));
         }
-        k8sObject(`${name}-podnetworking`, podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds), { parent: this });
+        new k8s.apiextensions.CustomResource(`${name}-podnetworking`, podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds), { parent: this });
         this.vSwitchIds = pulumi.all(ids);
         this.registerOutputs({ vSwitchIds: this.vSwitchIds });
     }

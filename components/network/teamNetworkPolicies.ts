@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import type { NetworkConfig } from "./schema";
 import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
-import { k8sObject } from "../resources/k8sObject";
 
 export interface TeamNetworkPoliciesArgs {
     readonly team: string;
@@ -15,7 +15,7 @@ export class TeamNetworkPolicies extends pulumi.ComponentResource {
     constructor(name: string, args: TeamNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:network:TeamNetworkPolicies", name, {}, opts);
         for (const obj of networkPolicyObjects(args)) {
-            k8sObject(`${name}-${(obj.metadata as { name: string }).name}`, obj, { parent: this });
+            new k8s.networking.v1.NetworkPolicy(`${name}-${obj.metadata.name}`, obj, { parent: this });
         }
         this.registerOutputs({});
     }

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import * as alicloud from "@pulumi/alicloud";
 import { platformConfigSchema, type PlatformConfig } from "../config/schema";
 import type { CloudArgs, RrsaProviderArgs } from "../args";
 import { parseArgs } from "../core/parseArgs";
 import { elasticQuotaTreeObject } from "../namespace/quotaTree";
-import { k8sObject } from "../resources/k8sObject";
 
 /** A team's share of the ElasticQuotaTree. */
 export interface QuotaTreeChildArgs {
@@ -71,7 +71,7 @@ export class Platform extends pulumi.ComponentResource {
         super("ray-on-ack:platform:Platform", name, {}, opts);
         const { rrsaProvider, ...settings } = args;
         const config = parseArgs(this, name, platformConfigSchema, { ...settings, platform: true });
-        k8sObject(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
+        new k8s.apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
         for (const [role, addon] of Object.entries(config.addons)) {
             new alicloud.cs.KubernetesAddon(
                 `${name}-${role}`,

@@ -6,7 +6,7 @@ import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { objectMeta } from "../core/meta";
 import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
-import { k8sObject } from "../resources/k8sObject";
+import { rayResource } from "./crds/rayResource";
 import { rayTokenSecret } from "./rayToken";
 
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
@@ -27,18 +27,15 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
         const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-raycluster`,
-            {
-                apiVersion: "ray.io/v1",
+            "RayCluster",
+            objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
+            rayWorkloadSpec({
                 kind: "RayCluster",
-                metadata: objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
-                spec: rayWorkloadSpec({
-                    kind: "RayCluster",
-                    workload: cluster,
-                    ...specInputOf(args, token.fingerprint),
-                }),
-            },
+                workload: cluster,
+                ...specInputOf(args, token.fingerprint),
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.clusterName = pulumi.output(cluster.name);

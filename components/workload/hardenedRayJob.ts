@@ -5,7 +5,7 @@ import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
 import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
-import { k8sObject } from "../resources/k8sObject";
+import { rayResource } from "./crds/rayResource";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
 
@@ -27,24 +27,21 @@ export class HardenedRayJob extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const job = parseArgs(this, name, rayJobSchemaFor(schemaContextOf(args.security)), args.job, "job.");
         const token = rayTokenSecret(name, { team, namespace, cluster: job.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-rayjob`,
-            {
-                apiVersion: "ray.io/v1",
+            "RayJob",
+            // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
+            // server-side apply of any later change (a certificate or token rotation) conflicts
+            // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
+            objectMeta(job.name, namespace, team, {
+                policyExceptions: args.policyExceptions,
+                annotations: { "pulumi.com/patchForce": "true" },
+            }),
+            rayWorkloadSpec({
                 kind: "RayJob",
-                // The KubeRay operator writes into a RayJob's rayClusterSpec.workerGroupSpecs, so
-                // server-side apply of any later change (a certificate or token rotation) conflicts
-                // with its field manager; the stack owns the spec, so Pulumi takes the fields back.
-                metadata: objectMeta(job.name, namespace, team, {
-                    policyExceptions: args.policyExceptions,
-                    annotations: { "pulumi.com/patchForce": "true" },
-                }),
-                spec: rayWorkloadSpec({
-                    kind: "RayJob",
-                    workload: job,
-                    ...specInputOf(args, token.fingerprint),
-                }),
-            },
+                workload: job,
+                ...specInputOf(args, token.fingerprint),
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.jobName = pulumi.output(job.name);

@@ -6,7 +6,7 @@ import { schemaContextOf } from "../images/schema";
 import { objectMeta } from "../core/meta";
 import { serveAccess, type ServeAccess } from "./rayService";
 import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
-import { k8sObject } from "../resources/k8sObject";
+import { rayResource } from "./crds/rayResource";
 import { rayTokenSecret } from "./rayToken";
 import { names } from "../core/naming";
 
@@ -45,23 +45,20 @@ export class HardenedRayService extends pulumi.ComponentResource {
         const { team, namespace } = args;
         const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
         const token = rayTokenSecret(name, { team, namespace, cluster: service.name, rotation: args.tokenRotation }, this);
-        k8sObject(
+        rayResource(
             `${name}-rayservice`,
-            {
-                apiVersion: "ray.io/v1",
+            "RayService",
+            // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
+            objectMeta(service.name, namespace, team, {
+                policyExceptions: args.policyExceptions,
+                annotations: { "pulumi.com/patchForce": "true" },
+            }),
+            rayWorkloadSpec({
                 kind: "RayService",
-                // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
-                metadata: objectMeta(service.name, namespace, team, {
-                    policyExceptions: args.policyExceptions,
-                    annotations: { "pulumi.com/patchForce": "true" },
-                }),
-                spec: rayWorkloadSpec({
-                    kind: "RayService",
-                    workload: service,
-                    ...specInputOf(args, token.fingerprint),
-                    tlsSecretNames: args.tlsSecretNames,
-                }),
-            },
+                workload: service,
+                ...specInputOf(args, token.fingerprint),
+                tlsSecretNames: args.tlsSecretNames,
+            }),
             { parent: this, dependsOn: [token.secret] },
         );
         this.serviceName = pulumi.output(service.name);

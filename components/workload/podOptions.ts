@@ -3,6 +3,7 @@
  * RayCluster builder (shared by RayCluster, RayJob and RayService) merges them under its own
  * settings, so that nothing here can replace a label, annotation, volume or Ray parameter of ours.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type { VolumeConfig } from "./workloadOptions";
 import { rayStartParamValue } from "./workloadOptions";
 
@@ -33,14 +34,14 @@ export interface GroupPodOptions extends ClusterPodOptions {
 export interface PodOptionFields {
     readonly labels: Record<string, string>;
     readonly annotations: Record<string, string>;
-    readonly volumes: Record<string, unknown>[];
-    readonly mounts: Record<string, unknown>[];
+    readonly volumes: k8s.types.input.core.v1.Volume[];
+    readonly mounts: k8s.types.input.core.v1.VolumeMount[];
     /** Pod spec fields (imagePullSecrets, priorityClassName, affinity, topologySpreadConstraints). */
-    readonly podFields: Record<string, unknown>;
+    readonly podFields: Partial<k8s.types.input.core.v1.PodSpec>;
 }
 
 /** A PVC or CSI volume, read-only at the source as well as at the mount unless the volume opts out. */
-function podVolume(v: VolumeConfig): Record<string, unknown> {
+function podVolume(v: VolumeConfig): k8s.types.input.core.v1.Volume {
     if (v.persistentVolumeClaim) {
         return { name: v.name, persistentVolumeClaim: { claimName: v.persistentVolumeClaim.claimName, readOnly: v.readOnly } };
     }
@@ -56,7 +57,7 @@ function podVolume(v: VolumeConfig): Record<string, unknown> {
     };
 }
 
-function mount(v: VolumeConfig): Record<string, unknown> {
+function mount(v: VolumeConfig): k8s.types.input.core.v1.VolumeMount {
     return { name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, ...(v.subPath !== undefined ? { subPath: v.subPath } : {}) };
 }
 
@@ -66,7 +67,7 @@ function mount(v: VolumeConfig): Record<string, unknown> {
  */
 export function podOptionFields(cluster: ClusterPodOptions, group: GroupPodOptions, ownLabels: Record<string, string>): PodOptionFields {
     const volumes = [...(cluster.volumes ?? []), ...(group.volumes ?? [])];
-    const podFields: Record<string, unknown> = {};
+    const podFields: Partial<k8s.types.input.core.v1.PodSpec> = {};
     if ((cluster.imagePullSecrets ?? []).length > 0) {
         podFields.imagePullSecrets = cluster.imagePullSecrets!.map((name) => ({ name }));
     }

@@ -3,12 +3,13 @@
  * `restricted` plus a read-only root filesystem. Ray writes to /tmp/ray (sessions, logs,
  * spilled objects), /tmp and /dev/shm (the object store), so those become emptyDirs.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { quantityString } from "../core/quantities";
 
 export const RAY_UID = 1000;
 export const RAY_GID = 100;
 
-export function podSecurityContext(): Record<string, unknown> {
+export function podSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
     return {
         runAsNonRoot: true,
         runAsUser: RAY_UID,
@@ -18,7 +19,7 @@ export function podSecurityContext(): Record<string, unknown> {
     };
 }
 
-export function containerSecurityContext(): Record<string, unknown> {
+export function containerSecurityContext(): k8s.types.input.core.v1.SecurityContext {
     return {
         runAsNonRoot: true,
         runAsUser: RAY_UID,
@@ -32,7 +33,7 @@ export function containerSecurityContext(): Record<string, unknown> {
 }
 
 /** Pod-level fields that keep the pod off the node's namespaces and away from ambient credentials. */
-export function isolatedPodFields(serviceAccountName: string): Record<string, unknown> {
+export function isolatedPodFields(serviceAccountName: string): Partial<k8s.types.input.core.v1.PodSpec> {
     return {
         serviceAccountName,
         automountServiceAccountToken: false,
@@ -45,8 +46,8 @@ export function isolatedPodFields(serviceAccountName: string): Record<string, un
 }
 
 export interface WritableDirs {
-    readonly volumes: Record<string, unknown>[];
-    readonly mounts: Record<string, unknown>[];
+    readonly volumes: k8s.types.input.core.v1.Volume[];
+    readonly mounts: k8s.types.input.core.v1.VolumeMount[];
 }
 
 /** Where Ray processes start: the image's /home/ray is read-only, so jobs writing `out.txt` need this. */
@@ -99,7 +100,7 @@ export function writableHomeEnv(): { name: string; value: string }[] {
 }
 
 /** Requests equal to limits: Ray sizes its object store and worker pool from the limits. */
-export function resourceRequirements(cpu: string, memory: string, gpu = 0, sharedGpu: Readonly<Record<string, number>> = {}): Record<string, unknown> {
+export function resourceRequirements(cpu: string, memory: string, gpu = 0, sharedGpu: Readonly<Record<string, number>> = {}): k8s.types.input.core.v1.ResourceRequirements {
     const amounts: Record<string, string> = { cpu: quantityString(cpu), memory: quantityString(memory) };
     if (gpu > 0) {
         amounts["nvidia.com/gpu"] = String(gpu);

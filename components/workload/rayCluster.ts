@@ -4,6 +4,8 @@
  * only the TLS fingerprint may be a Pulumi input, placed as-is.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { AutoscalerOptions, HeadGroupSpec, RayClusterSpec, WorkerGroupSpec } from "./crds/rayV1";
 import type { ClusterShape, WorkerGroupConfig } from "./schema";
 import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "../core/naming";
 import { resolveGroupImage } from "../images/image";
@@ -57,21 +59,21 @@ import { rayTlsEnv as tlsEnv } from "@ray-on-ack/common";
 
 export { tlsEnv };
 
-function tlsVolume(input: RayClusterSpecInput, role: "head" | "worker"): Record<string, unknown> {
+function tlsVolume(input: RayClusterSpecInput, role: "head" | "worker"): k8s.types.input.core.v1.Volume {
     const secretName = input.tlsSecretNames?.[role] ?? names.tlsSecret(input.cluster.name, role);
     // 0440 with fsGroup 100: readable by the ray user's group, by nobody else.
     return { name: TLS_VOLUME, secret: { secretName, defaultMode: 0o440 } };
 }
 
 /** Ray Serve's HTTP proxy runs on every node of a RayService; KubeRay builds its serve Service from the head's port named `serve`. */
-function servePorts(input: RayClusterSpecInput): { name: string; containerPort: number }[] {
+function servePorts(input: RayClusterSpecInput): k8s.types.input.core.v1.ContainerPort[] {
     return input.kind === "RayService" ? [{ name: "serve", containerPort: RAY_PORTS.serve }] : [];
 }
 
 const tlsMount = { name: TLS_VOLUME, mountPath: TLS_MOUNT.dir, readOnly: true };
 
 /** The autoscaler's own API token: the ServiceAccount disables automount, so only this container gets one. */
-export function autoscalerTokenVolume(): Record<string, unknown> {
+export function autoscalerTokenVolume(): k8s.types.input.core.v1.Volume {
     return {
         name: AUTOSCALER_TOKEN_VOLUME,
         projected: {
@@ -92,17 +94,17 @@ function userEnv(cluster: ClusterShape): { name: string; value: string }[] {
 /** What differs between the head's and a worker group's pods. */
 interface PodParts {
     readonly role: "head" | "worker";
-    readonly container: Record<string, unknown>;
+    readonly container: Omit<k8s.types.input.core.v1.Container, "image">;
     readonly image: string;
     readonly shmSize: string;
     readonly rayTmpSize: string;
-    readonly extraVolumes: Record<string, unknown>[];
-    readonly podExtras: Record<string, unknown>;
+    readonly extraVolumes: k8s.types.input.core.v1.Volume[];
+    readonly podExtras: Partial<k8s.types.input.core.v1.PodSpec>;
     /** The group's workload options (the cluster's come from `input.cluster`). */
     readonly options: GroupPodOptions;
 }
 
-function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string, unknown> {
+function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.input.core.v1.PodTemplateSpec {
     const { cluster } = input;
     const { role, container } = parts;
     const dirs = rayWritableDirs(parts.shmSize, parts.rayTmpSize);
@@ -142,7 +144,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): Record<string
     };
 }
 
-function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
+function headGroupSpec(input: RayClusterSpecInput): HeadGroupSpec {
     const { cluster } = input;
     const autoscaling = cluster.autoscaling.enabled;
     const container = {
@@ -180,13 +182,13 @@ function headGroupSpec(input: RayClusterSpecInput): Record<string, unknown> {
     };
 }
 
-function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): Record<string, unknown> {
+function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): WorkerGroupSpec {
     const container = {
         name: WORKER_CONTAINER,
         ports: [{ name: "metrics", containerPort: RAY_PORTS.metrics }, ...servePorts(input)],
         resources: resourceRequirements(group.cpu, group.memory, group.gpu, group.sharedGpu),
     };
-    const podExtras: Record<string, unknown> = {};
+    const podExtras: Partial<k8s.types.input.core.v1.PodSpec> = {};
     if (group.nodeSelector) {
         podExtras.nodeSelector = group.nodeSelector;
     }
@@ -227,7 +229,7 @@ export function pendingNodeIdleTimeoutEnv(idleTimeoutSeconds: number): { name: s
     return { name: "RAY_AUTOSCALER_PENDING_NODE_IDLE_TIMEOUT_S", value: String(Math.max(1, Math.floor(idleTimeoutSeconds / 2))) };
 }
 
-function autoscalerOptions(input: RayClusterSpecInput): Record<string, unknown> {
+function autoscalerOptions(input: RayClusterSpecInput): AutoscalerOptions {
     const { autoscaling } = input.cluster;
     return {
         // Ray 2.60 picks autoscaler v2 silently; pinned so that a Ray upgrade cannot switch it.
@@ -248,9 +250,9 @@ function autoscalerOptions(input: RayClusterSpecInput): Record<string, unknown> 
 }
 
 /** The RayCluster `spec` (or a RayJob's `rayClusterSpec`). */
-export function rayClusterSpec(input: RayClusterSpecInput): Record<string, unknown> {
+export function rayClusterSpec(input: RayClusterSpecInput): RayClusterSpec {
     const { cluster } = input;
-    const spec: Record<string, unknown> = {
+    const spec: RayClusterSpec = {
         rayVersion: cluster.rayVersion,
         authOptions: { mode: "token", secretName: names.tokenSecret(cluster.name) },
         enableInTreeAutoscaling: cluster.autoscaling.enabled,

@@ -3,7 +3,9 @@
  * same spec builder as a long-lived cluster, submits from a hardened Kubernetes Job and
  * tears the cluster down when the job ends.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type { RayJobConfig } from "./schema";
+import type { RayJobSpec } from "./crds/rayV1";
 import { LABELS, names, teamLabels } from "../core/naming";
 import { containerSecurityContext, isolatedPodFields, resourceRequirements } from "./podSecurity";
 import { podOptionFields } from "./podOptions";
@@ -15,7 +17,7 @@ export function submitterPodLabels(team: string, job: string): Record<string, st
     return { ...teamLabels(team), [LABELS.cluster]: job, [LABELS.role]: "submitter" };
 }
 
-export function submitterPodTemplate(job: RayJobConfig, team: string, image: string): Record<string, unknown> {
+export function submitterPodTemplate(job: RayJobConfig, team: string, image: string): k8s.types.input.core.v1.PodTemplateSpec {
     // The submitter runs the cluster's image: it needs the same pull secrets, and runs at the cluster's priority.
     const { podFields } = podOptionFields({ imagePullSecrets: job.imagePullSecrets, priorityClassName: job.priorityClassName }, {}, {});
     return {
@@ -59,17 +61,17 @@ export interface RayJobSpecInput extends Omit<RayClusterSpecInput, "kind" | "clu
  * its own Service for the job: that controller finds it with the same selector and leaves it be.
  * Headless and not-ready-published, as KubeRay makes its default head Service.
  */
-export function jobHeadService(job: string): Record<string, unknown> {
+export function jobHeadService(job: string): k8s.types.input.core.v1.Service {
     return {
         metadata: { name: names.headService(job) },
         spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true },
     };
 }
 
-export function rayJobSpec(input: RayJobSpecInput): Record<string, unknown> {
+export function rayJobSpec(input: RayJobSpecInput): RayJobSpec {
     const { job } = input;
     const clusterSpec = rayClusterSpec({ ...input, kind: "RayJob", cluster: job });
-    const headGroupSpec = { ...(clusterSpec.headGroupSpec as Record<string, unknown>), headService: jobHeadService(job.name) };
+    const headGroupSpec = { ...clusterSpec.headGroupSpec, headService: jobHeadService(job.name) };
     return {
         entrypoint: job.entrypoint,
         submissionMode: "K8sJobMode",

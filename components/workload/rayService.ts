@@ -5,8 +5,10 @@
  * `<service>-<random>` and replaces the cluster on every spec change (`upgradeStrategy: NewCluster`,
  * zero downtime): see components/tls/generations.ts for how each generation keeps its certificates.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import YAML from "yaml";
 import type { RayServiceConfig, ServeConfig } from "./schema";
+import type { RayServiceSpec } from "./crds/rayV1";
 import { RAY_PORTS, names, teamLabels } from "../core/naming";
 import { localPortSlot } from "../exposure/access";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";
@@ -42,14 +44,14 @@ export function serveConfigV2(config: ServeConfig): string {
 }
 
 /** KubeRay's serve Service, stated rather than defaulted: ClusterIP, port 8000 only. */
-export function serveServiceTemplate(team: string, service: string): Record<string, unknown> {
+export function serveServiceTemplate(team: string, service: string): k8s.types.input.core.v1.Service {
     return {
         metadata: { name: names.serveService(service), labels: teamLabels(team) },
         spec: { type: "ClusterIP", ports: [{ name: "serve", protocol: "TCP", port: RAY_PORTS.serve, targetPort: RAY_PORTS.serve }] },
     };
 }
 
-export function rayServiceSpec(input: RayServiceSpecInput): Record<string, unknown> {
+export function rayServiceSpec(input: RayServiceSpecInput): RayServiceSpec {
     const { service } = input;
     return {
         serveConfigV2: serveConfigV2(service.serveConfig),

@@ -4,8 +4,8 @@
  * to replace it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { tokenFingerprint, tokenSecretObject } from "./tokenSecret";
-import { k8sObject } from "../resources/k8sObject";
 import { mockAnswerFrom } from "../core/dynamicMock";
 
 export const RAY_TOKEN_BYTES = 32;
@@ -63,7 +63,7 @@ export function rayTokenSecret(
     parent: pulumi.Resource,
 ): { secret: pulumi.CustomResource; fingerprint: pulumi.Output<string> } {
     const token = new RayToken(`${name}-token`, { cluster: target.cluster, rotation: target.rotation ?? 0 }, { parent });
-    const secret = k8sObject(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
+    const secret = new k8s.core.v1.Secret(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
     return { secret, fingerprint: pulumi.unsecret(token.token.apply(tokenFingerprint)) };
 }
 

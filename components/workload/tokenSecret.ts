@@ -1,10 +1,11 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { names } from "../core/naming";
 import { objectMeta } from "../core/meta";
 
 /** The Secret KubeRay's `authOptions.secretName` points at; KubeRay reads the key `auth_token`. */
-export function tokenSecretObject(team: string, namespace: string, cluster: string, token: pulumi.Input<string>): Record<string, unknown> {
+export function tokenSecretObject(team: string, namespace: string, cluster: string, token: pulumi.Input<string>): k8s.types.input.core.v1.Secret {
     return {
         apiVersion: "v1",
         kind: "Secret",

@@ -1,0 +1,25 @@
+/**
+ * The KubeRay kinds as Pulumi resources: `@pulumi/kubernetes` has no classes for CRDs, so they go
+ * through `CustomResource`, which takes any fields; this helper takes the generated spec type of
+ * the kind instead, so that a misspelt or mistyped field in a Ray spec fails at tsc.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { RayClusterSpec, RayJobSpec, RayServiceSpec } from "./rayV1";
+
+/** Each `ray.io/v1` kind and its spec type. */
+export interface RaySpecs {
+    RayCluster: RayClusterSpec;
+    RayJob: RayJobSpec;
+    RayService: RayServiceSpec;
+}
+
+export function rayResource<K extends keyof RaySpecs>(
+    name: string,
+    kind: K,
+    metadata: k8s.types.input.meta.v1.ObjectMeta,
+    spec: RaySpecs[K],
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(name, { apiVersion: "ray.io/v1", kind, metadata, spec }, opts);
+}

@@ -10,7 +10,9 @@ import { teamEnvironmentArgs } from "../components/stack/teamArgs";
 import { requestFromInputs } from "../components/tls/provider";
 import { formatTable } from "../scripts/bench/report";
 import { scaleRow } from "../scripts/bench/scale";
-import { median, ratio } from "../scripts/bench/stats";
+import { childrenCpuMs, median, ratio } from "../scripts/bench/stats";
+import { FLOOR_SCRIPT, phaseSplit } from "../scripts/bench/programCost";
+import { createdCount } from "../scripts/bench/preview";
 import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, stackTeamConfig } from "../scripts/bench/teams";
 import { pkiRequestsFor } from "../components/tls/request";
 import { recordRegistrations } from "./helpers/mockRun";
@@ -87,6 +89,68 @@ describe("bench helpers", () => {
             assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("splits the render at its phase marks, loading from process start", () => {
+        const split = phaseSplit({
+            marks: { "render:loaded": 900, "render:checked": 1000, "render:ran": 1600, "render:posture": 1700 },
+            exit: 1750,
+            keys: { pooled: 7, generated: 0 },
+        });
+        assert.deepEqual(split, { loading: 900, configAndCrossStack: 100, mockRun: 600, postureAndFiles: 100, writeAndExit: 50 });
+        assert.throws(() => phaseSplit({ marks: { "render:loaded": 1 }, exit: 2, keys: { pooled: 0, generated: 0 } }), /"checked" mark/);
+    });
+
+    it("the renderer sets every phase mark the split reads", () => {
+        const src = fs.readFileSync(path.join(__dirname, "..", "scripts", "render.ts"), "utf8");
+        for (const m of ["loaded", "checked", "ran", "posture"]) assert.ok(src.includes(`performance.mark("render:${m}")`), m);
+    });
+
+    it("the keygen-excluded render answers RSA keygen from the pool, and falls back to real generation when it runs dry", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-probe-"));
+        try {
+            const key = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+            const pool = path.join(dir, "keys.json");
+            fs.writeFileSync(pool, JSON.stringify([{ bits: 2048, pem: key.export({ type: "pkcs8", format: "pem" }) }]));
+            const phases = path.join(dir, "phases.json");
+            const script = `
+                const crypto = require("crypto");
+                const gen = () => new Promise((ok, ko) => crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (e, pub, priv) => (e ? ko(e) : ok([pub, priv]))));
+                require("perf_hooks").performance.mark("render:loaded");
+                gen().then(async ([pub, priv]) => {
+                    const [, other] = await gen();
+                    console.log(JSON.stringify({ pub: pub.export({ type: "spki", format: "pem" }), priv: priv.export({ type: "pkcs8", format: "pem" }), other: other.export({ type: "pkcs8", format: "pem" }) }));
+                });`;
+            const r = spawnSync(process.execPath, ["-r", path.join(__dirname, "..", "scripts", "bench", "renderProbe.js"), "-e", script], {
+                env: { ...process.env, BENCH_KEY_POOL: pool, BENCH_PHASES: phases },
+                encoding: "utf8",
+            });
+            assert.equal(r.status, 0, r.stderr);
+            const out = JSON.parse(r.stdout);
+            assert.equal(out.priv, key.export({ type: "pkcs8", format: "pem" }), "the pooled key");
+            assert.equal(out.pub, crypto.createPublicKey(key).export({ type: "spki", format: "pem" }));
+            assert.notEqual(out.other, out.priv, "the second request is generated");
+            const p = JSON.parse(fs.readFileSync(phases, "utf8"));
+            assert.deepEqual(p.keys, { pooled: 1, generated: 1 });
+            assert.ok(p.marks["render:loaded"] > 0 && p.exit >= p.marks["render:loaded"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("the floor is plain node loading the three provider SDKs, and nothing of ours", () => {
+        const mods = [...FLOOR_SCRIPT.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+        assert.deepEqual(mods, ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/alicloud"]);
+    });
+
+    it("reads a preview's resource count and children's CPU time", () => {
+        assert.equal(createdCount("Resources:\n    + 44 to create\n"), 44);
+        assert.equal(createdCount("Resources:\n    3 unchanged\n"), undefined);
+        if (process.platform === "linux") {
+            const before = childrenCpuMs()!;
+            spawnSync(process.execPath, ["-e", "const t = Date.now(); while (Date.now() - t < 300);"]);
+            assert.ok(childrenCpuMs()! - before >= 100, "a child's busy loop shows in its CPU time");
         }
     });
 });

@@ -36,6 +36,8 @@ describe("preview: which stacks a pull request previews", () => {
             "platform/policy-pack-config.json",
             "package-lock.json",
             "scripts/render.ts",
+            "scripts/compiled.js",
+            "tsconfig.program.json",
             ".github/workflows/preview.yml",
         ]) {
             assert.deepEqual(select("stacks/Pulumi.team-a.yaml", file), STACKS, file);

@@ -436,6 +436,8 @@ describe("CODEOWNERS", () => {
             "package-lock.json",
             ".ci/run",
             "scripts/render.ts",
+            "scripts/compiled.js",
+            "tsconfig.program.json",
         ]) {
             assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
         }

@@ -8,7 +8,8 @@
  *   --pki-runs N    issuePki runs per CIDR size, and for team-a's request (default 9)
  *   --teams 1,10,50 scale sizes (default 1,10,50)
  *   --pods N        pods for the seed's init-container comparison (default 100)
- *   --only LIST     some of program,scale,pki,pods (default all)
+ *   --preview-runs N  pulumi previews of each program (default 3)
+ *   --only LIST     some of program,scale,pki,pods,preview (default all)
  *   --out FILE      default bench/results.json
  */
 import * as fs from "fs";
@@ -22,8 +23,9 @@ import { keygenConcurrency, programCost, teamPkiTimings } from "./programCost";
 import { scale } from "./scale";
 import { pki } from "./pki";
 import { podStartup } from "./podStartup";
+import { preview } from "./preview";
 
-const BENCHES = ["program", "scale", "pki", "pods"] as const;
+const BENCHES = ["program", "scale", "pki", "pods", "preview"] as const;
 type Bench = (typeof BENCHES)[number];
 const STACK = "team-a";
 
@@ -41,6 +43,7 @@ function parseOptions() {
             "pki-runs": { type: "string" },
             teams: { type: "string" },
             pods: { type: "string" },
+            "preview-runs": { type: "string" },
             only: { type: "string" },
             out: { type: "string" },
         },
@@ -56,6 +59,7 @@ function parseOptions() {
         pkiRuns: positiveInt("pki-runs", values["pki-runs"], 9),
         teams,
         pods: positiveInt("pods", values.pods, 100),
+        previewRuns: positiveInt("preview-runs", values["preview-runs"], 3),
         only: new Set(only as Bench[]),
         out: path.resolve(values.out ?? path.join(ROOT, "bench", "results.json")),
     };
@@ -92,13 +96,14 @@ async function main(): Promise<void> {
             deploy: { issueMs: median(teamPki!.samples), rsaKeys: teamPki!.keys, steadyStateMs: median(teamPki!.steadySamples) },
         }),
     );
+    await step("preview", () => preview({ runs: opts.previewRuns, stack: STACK }));
 
     const rows: Row[] = BENCHES.flatMap((b) => results[b]?.rows ?? []);
     const report = {
         generatedAt: new Date().toISOString(),
         machine,
         loadAverage: { before: loadBefore, after: os.loadavg().map((l) => round(l)) },
-        options: { runs: opts.runs, pkiRuns: opts.pkiRuns, teams: opts.teams, pods: opts.pods, only: [...opts.only] },
+        options: { runs: opts.runs, pkiRuns: opts.pkiRuns, teams: opts.teams, pods: opts.pods, previewRuns: opts.previewRuns, only: [...opts.only] },
         durationS: round((performance.now() - started) / 1000, 1),
         benchmarks: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.json])),
         table: rows,

@@ -5,7 +5,7 @@
  * and noisy, since RSA prime search takes a random time), while the rest is where a superlinear
  * step in the program or the Pulumi runtime would show.
  */
-import { median, ratio, round, runChild, TS_NODE_BIN } from "./stats";
+import { COMPILED, median, ratio, round, runChild } from "./stats";
 import type { ScaleSample } from "./scaleChild";
 import { BenchResult, mib, ms, x } from "./report";
 import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER } from "./teams";
@@ -23,7 +23,7 @@ export interface ScaleRow extends ScaleSample {
 }
 
 export function runScaleSize(teams: number): ScaleSample {
-    const { stdout } = runChild(process.execPath, [TS_NODE_BIN, "scripts/bench/scaleChild.ts", "--teams", String(teams)]);
+    const { stdout } = runChild(process.execPath, [COMPILED, "scripts/bench/scaleChild.ts", "--teams", String(teams)]);
     return JSON.parse(stdout.trim().split("\n").pop()!) as ScaleSample;
 }
 

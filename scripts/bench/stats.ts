@@ -1,12 +1,13 @@
 /** Small numeric and process helpers shared by the benchmarks. */
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { spawn, spawnSync } from "child_process";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
-/** The same loader `npm run render` uses, so the floor and the render pay the same start-up. */
-export const TS_NODE_BIN = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
+/** The launcher `npm run render` and the Pulumi program start from: compiled JS in bin/, rebuilt when stale. */
+export const COMPILED = path.join(ROOT, "scripts", "compiled.js");
 
 export function median(xs: readonly number[]): number {
     if (xs.length === 0) {
@@ -41,18 +42,37 @@ export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; 
 
 export interface ChildResult {
     ms: number;
+    /** CPU time (user + system) of the child and what it waited for, when the platform says (Linux): less moved by other work on the machine than wall time. */
+    cpuMs?: number;
     stdout: string;
+}
+
+let clockTicks: number | undefined;
+
+/** CPU time of this process's reaped children (/proc/self/stat cutime + cstime), in ms; undefined off Linux. */
+export function childrenCpuMs(): number | undefined {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        // Fields after the command name, which is in parentheses and may hold spaces: cutime and cstime are fields 16 and 17.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        clockTicks ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+        return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+    } catch {
+        return undefined;
+    }
 }
 
 /** Runs a child to completion and fails loudly: a benchmark of a broken run measures nothing. */
 export function runChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildResult {
+    const cpu0 = childrenCpuMs();
     const t0 = performance.now();
     const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, encoding: "utf8", maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;
+    const cpu1 = childrenCpuMs();
     if (r.status !== 0) {
         throw new Error(`${cmd} ${args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stderr}`);
     }
-    return { ms, stdout: r.stdout };
+    return { ms, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0, stdout: r.stdout };
 }
 
 export function runChildAsync(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {

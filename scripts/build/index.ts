@@ -23,7 +23,7 @@ export function commonSpecifier(fromFile: string, spec: string): string | undefi
     return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
-function rewriter<T extends ts.SourceFile | ts.Bundle>(context: ts.TransformationContext): ts.Transformer<T> {
+export function rewriter<T extends ts.SourceFile | ts.Bundle>(context: ts.TransformationContext): ts.Transformer<T> {
     const f = context.factory;
     return (node) => {
         if (!ts.isSourceFile(node)) {

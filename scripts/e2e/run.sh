@@ -312,146 +312,36 @@ pulumi_deploy() {
 # kc KUBECONFIG ARGS...: kubectl with a request timeout
 kc() { local k="$1"; shift; kubectl --kubeconfig "$k" --request-timeout 30s "$@"; }
 
+# cluster_suite KUBECONFIG PART [VAR=VALUE...]: one part of the cluster suite (mocha,
+# test/cluster/PART/*.cluster.ts; README "The cluster suite") against $E2E_NAMESPACE, with the
+# extra environment VAR=VALUE. Parts: deploy (every object exists, PodSecurity 'restricted' admits
+# KubeRay's pods and refuses non-compliant ones, the RBAC of the team's people $KUBECONFIG_ALICE:
+# user $PEOPLE_USER in group $PEOPLE_GROUP, the quota), rotation, serve. Its reporter prints the
+# PASS:/FAIL: lines and records them in $E2E_RESULTS as e2e_pass/e2e_fail do, so they count
+# here; a suite that exits non-zero without a FAIL (e.g. a variable missing) is one FAIL.
+cluster_suite() {
+  local K="$1" part="$2" before rc log; shift 2
+  log="$(mktemp "$RUN_DIR/cluster-suite-$part.XXXX.log")"
+  before="$(grep -c '^FAIL ' "$E2E_RESULTS")"
+  (cd "$E2E_REPO" && env KUBECONFIG="$K" E2E_NAMESPACE="$E2E_NAMESPACE" E2E_RAYCLUSTER="$E2E_RAYCLUSTER" \
+    E2E_PEOPLE_KUBECONFIG="${KUBECONFIG_ALICE:-}" E2E_PEOPLE_USER="${PEOPLE_USER:-alice}" E2E_PEOPLE_GROUP="${PEOPLE_GROUP:-team-a-people}" "$@" \
+    timeout --kill-after=30 "$STEP_TIMEOUT" node node_modules/mocha/bin/mocha.js --config test/cluster/mocharc.json "test/cluster/$part") \
+    >"$log" 2>&1
+  rc=$?
+  # the results as the reporter printed them (the run's own tally ends the run)
+  awk '/^[0-9]+ passed, [0-9]+ failed/ { exit } /^(PASS|FAIL): / { r = 1; print; next } r && /^    / { print; next } { r = 0 }' "$log"
+  if [[ $rc -ne 0 && "$(grep -c '^FAIL ' "$E2E_RESULTS")" == "$before" ]]; then
+    fail "$part: the cluster suite exited with $rc without a FAIL (see $log)"
+    grep -m 5 -iE 'error|exception' "$log" | sed 's/^/    /'
+  fi
+}
+
 # deploy_checks KUBECONFIG: the checks of issue 6 step 3 against whatever was deployed into
-# $E2E_NAMESPACE by pulumi_deploy. The team's people identity is
-# $KUBECONFIG_ALICE: user $PEOPLE_USER in group $PEOPLE_GROUP (E2E_PEOPLE_USER/E2E_PEOPLE_GROUP,
-# default alice / team-a-people: the e2e stack must grant that group its people access).
+# $E2E_NAMESPACE by pulumi_deploy: the cluster suite, then (Pulumi only) rotation, a second
+# preview and destroy.
 deploy_checks() {
-  local K="$1" NS="$E2E_NAMESPACE" RC="$E2E_RAYCLUSTER" A="${KUBECONFIG_ALICE:-}"
-  local out
-
-  # -- every object exists
-  local what
-  for what in "namespace/$NS" resourcequota limitrange serviceaccount role rolebinding secret "raycluster/$RC"; do
-    if out="$(kc "$K" -n "$NS" get "$what" -o name 2>&1)" && [[ -n "$out" ]]; then
-      pass "deploy: exists in $NS: $(echo "$out" | tr '\n' ' ')"
-    else
-      fail "deploy: missing in $NS: $what ($out)"
-    fi
-  done
-  e2e_check "deploy: namespace $NS enforces Pod Security 'restricted'" \
-    bash -c "[[ \"\$(kubectl --kubeconfig '$K' get namespace '$NS' -o jsonpath='{.metadata.labels.pod-security\\.kubernetes\\.io/enforce}')\" == restricted ]]"
-
-  # -- the operator created head and worker pods from our templates; PodSecurity admitted them
-  if wait_for 120 "head and worker pods of $RC" bash -c \
-      "kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=head -o name | grep -q . &&
-       kubectl --kubeconfig '$K' -n '$NS' get pods -l ray.io/cluster=$RC,ray.io/node-type=worker -o name | grep -q ."; then
-    pass "deploy: KubeRay created head and worker pods of $RC and PodSecurity 'restricted' admitted them"
-  else
-    fail "deploy: KubeRay did not create head and worker pods of $RC"
-    kc "$K" -n "$NS" get events --field-selector involvedObject.kind=RayCluster 2>&1 | tail -n 5
-  fi
-  out="$(kc "$K" label --dry-run=server --overwrite namespace "$NS" pod-security.kubernetes.io/enforce=restricted 2>&1)"
-  if echo "$out" | grep -qi 'violate'; then
-    fail "deploy: existing pods in $NS violate 'restricted': $out"
-  else
-    pass "deploy: no pod in $NS violates 'restricted' (server dry-run of the label)"
-  fi
-
-  # -- the same RayCluster with its securityContexts stripped gets no pods: the admission above
-  #    is owed to our templates, not to a lax namespace
-  local bad="$RC-unhardened"
-  if kc "$K" -n "$NS" get raycluster "$RC" -o json 2>/dev/null | python3 -c '
-import json, sys
-rc = json.load(sys.stdin)
-bad = sys.argv[1]
-rc["metadata"] = {"name": bad, "namespace": rc["metadata"]["namespace"]}
-rc.pop("status", None)
-spec = rc["spec"]
-for t in [spec["headGroupSpec"]["template"]] + [g["template"] for g in spec.get("workerGroupSpecs", [])]:
-    t["spec"].pop("securityContext", None)
-    for c in t["spec"].get("containers", []) + t["spec"].get("initContainers", []):
-        c.pop("securityContext", None)
-json.dump(rc, sys.stdout)
-' "$bad" | kc "$K" apply -f - >/dev/null 2>&1; then
-    if wait_for 60 "PodSecurity refusal event for $bad" bash -c \
-        "kubectl --kubeconfig '$K' -n '$NS' get events --field-selector involvedObject.name=$bad -o jsonpath='{.items[*].message}' | grep -q 'violates PodSecurity'"; then
-      if [[ -z "$(kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" -o name 2>/dev/null)" ]]; then
-        pass "podsecurity: the RayCluster with its securityContexts stripped gets no pods (operator's pods refused)"
-      else
-        fail "podsecurity: pods of the unhardened RayCluster $bad were admitted"
-      fi
-    else
-      fail "podsecurity: no PodSecurity refusal for the unhardened RayCluster $bad"
-      kc "$K" -n "$NS" get pods -l "ray.io/cluster=$bad" 2>&1 | tail -n 3
-    fi
-    kc "$K" -n "$NS" delete raycluster "$bad" --wait=false >/dev/null 2>&1
-  else
-    fail "podsecurity: could not create the unhardened copy of RayCluster $RC"
-  fi
-
-  # -- non-compliant pods in the same namespace are rejected by PodSecurity
-  local res='"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"10m","memory":"16Mi"}}'
-  local name spec
-  for name in plain privileged; do
-    case $name in
-      plain) spec='{"spec":{"containers":[{"name":"c","image":"busybox:1.36",'"$res"'}]}}' ;;
-      privileged) spec='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"privileged":true,"allowPrivilegeEscalation":true},'"$res"'}]}}' ;;
-    esac
-    out="$(kc "$K" -n "$NS" run "e2e-noncompliant-$name" --image=busybox:1.36 --restart=Never --overrides="$spec" 2>&1)"
-    if echo "$out" | grep -q 'violates PodSecurity "restricted'; then
-      pass "podsecurity: a $name non-compliant pod is rejected by PodSecurity 'restricted'"
-    else
-      fail "podsecurity: a $name non-compliant pod was not rejected by PodSecurity: $out"
-      kc "$K" -n "$NS" delete pod "e2e-noncompliant-$name" --wait=false >/dev/null 2>&1
-    fi
-  done
-
-  # -- the team's people: port-forward yes; Secrets, other namespaces no
-  if [[ -z "$A" || ! -f "$A" ]]; then
-    fail "deploy: no kubeconfig for the team's people identity"
-  else
-    e2e_check "rbac: $PEOPLE_USER ($PEOPLE_GROUP) may port-forward to pods in $NS" \
-      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i create pods --subresource=portforward -n '$NS')\" == yes ]]"
-    e2e_check "rbac: $PEOPLE_USER may list pods in $NS" \
-      bash -c "[[ \"\$(kubectl --kubeconfig '$A' auth can-i list pods -n '$NS')\" == yes ]]"
-    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in $NS" \
-      kubectl --kubeconfig "$A" auth can-i get secrets -n "$NS"
-    out="$(kc "$A" -n "$NS" get secrets 2>&1)"
-    if echo "$out" | grep -q Forbidden; then
-      pass "rbac: $PEOPLE_USER's real request for Secrets in $NS is Forbidden"
-    else
-      fail "rbac: $PEOPLE_USER's request for Secrets in $NS was not Forbidden: $out"
-    fi
-    # The one Secret they may read is their cluster's Ray token, by name; never the TLS keys.
-    e2e_check "rbac: $PEOPLE_USER may read the Ray token Secret $RC-ray-token by name" \
-      kc "$A" -n "$NS" get secret "$RC-ray-token" -o name
-    out="$(kc "$A" -n "$NS" get secret "$RC-ray-tls-head" 2>&1)"
-    if echo "$out" | grep -q Forbidden; then
-      pass "rbac: $PEOPLE_USER may not read the TLS Secret $RC-ray-tls-head"
-    else
-      fail "rbac: $PEOPLE_USER's request for $RC-ray-tls-head was not Forbidden: $out"
-    fi
-    e2e_check_not "rbac: $PEOPLE_USER may not exec into pods in $NS" \
-      kubectl --kubeconfig "$A" auth can-i create pods --subresource=exec -n "$NS"
-    e2e_check_not "rbac: $PEOPLE_USER may not list pods in another namespace (default)" \
-      kubectl --kubeconfig "$A" auth can-i list pods -n default
-    e2e_check_not "rbac: $PEOPLE_USER may not read Secrets in kube-system" \
-      kubectl --kubeconfig "$A" auth can-i get secrets -n kube-system
-    e2e_check_not "rbac: $PEOPLE_USER may not create pods in $NS" \
-      kubectl --kubeconfig "$A" auth can-i create pods -n "$NS"
-  fi
-
-  # -- a pod over quota is rejected (after the quota controller has computed usage)
-  wait_for 60 "quota status" bash -c \
-    "kubectl --kubeconfig '$K' -n '$NS' get resourcequota -o jsonpath='{.items[*].status.hard}' | grep -q ."
-  out="$(kc "$K" -n "$NS" run e2e-overquota --image=busybox:1.36 --restart=Never \
-    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100000","memory":"64Gi"},"limits":{"cpu":"100000","memory":"64Gi"}}}]}}' 2>&1)"
-  if echo "$out" | grep -q 'exceeded quota'; then
-    pass "quota: a pod over the namespace quota is rejected"
-  else
-    fail "quota: a pod over quota was not rejected: $out"
-    kc "$K" -n "$NS" delete pod e2e-overquota --wait=false >/dev/null 2>&1
-  fi
-  # the same pod within quota is admitted: the rejection above is the quota's, not PodSecurity's
-  out="$(kc "$K" -n "$NS" run e2e-withinquota --image=busybox:1.36 --restart=Never \
-    --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.36","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}' 2>&1)"
-  if echo "$out" | grep -q created; then
-    pass "quota: a compliant pod within quota is admitted"
-    kc "$K" -n "$NS" delete pod e2e-withinquota --wait=false >/dev/null 2>&1
-  else
-    fail "quota: a compliant pod within quota was rejected: $out"
-  fi
+  local K="$1" NS="$E2E_NAMESPACE"
+  cluster_suite "$K" deploy
 
   # -- Pulumi only: a certificate rotation recreates the cluster's pods (upgradeStrategy Recreate,
   #    on KubeRay 1.6 too); then a second preview reports no changes; destroy removes everything
@@ -482,17 +372,8 @@ rotation_checks() {
     fail "rotation: pulumi up after bumping tls.rotation failed"; return
   fi
   pass "rotation: pulumi up after bumping tls.rotation re-issued the certificates"
-  # every pod of the cluster is new, and the head carries the new fingerprint
-  if wait_for 180 "pods of $RC recreated" bash -c '
-      uids="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3" -o jsonpath="{.items[*].metadata.uid}")"
-      heads="$(kubectl --kubeconfig "$1" -n "$2" get pods -l "ray.io/cluster=$3,ray.io/node-type=head" -o jsonpath="$5")"
-      [[ -n "$uids" && -n "$heads" && "$heads" != *"$4"* ]] || exit 1
-      for u in $uids; do [[ " $6 " == *" $u "* ]] && exit 1; done; exit 0' _ "$K" "$NS" "$RC" "$old_fp" "$fp" "$old_uids"; then
-    pass "rotation: the KubeRay operator deleted every pod of $RC and recreated them with the new certificates' fingerprint"
-  else
-    fail "rotation: the pods of $RC were not recreated after the rotation (old pods kept: no upgradeStrategy Recreate?)"
-    kc "$K" -n "$NS" get pods -l "ray.io/cluster=$RC" -o custom-columns=NAME:.metadata.name,UID:.metadata.uid 2>&1 | tail -n 5
-  fi
+  # every pod of the cluster is new, and the head carries the new fingerprint (the cluster suite)
+  cluster_suite "$K" rotation E2E_RAYCLUSTER="$RC" E2E_ROTATED_FROM_UIDS="$old_uids" E2E_ROTATED_FROM_FINGERPRINT="$old_fp"
 }
 
 # serve_checks KUBECONFIG: `pulumi up` of the RayService stack (E2E_SERVE_STACK, default e2e-serve,
@@ -514,25 +395,17 @@ serve_checks() {
     fail "serve: pulumi up of the $E2E_SERVE_STACK stack failed"; return
   fi
   pass "serve: pulumi up of the $E2E_SERVE_STACK stack (RayService $NS/$svc)"
-  # the RayCluster the operator made for the service, and the Secrets its templates mount
-  local rcs='{range .items[*]}{.metadata.name}{" "}{.spec.headGroupSpec.template.spec.volumes[?(@.name=="ray-tls")].secret.secretName}{" "}{.spec.workerGroupSpecs[0].template.spec.volumes[?(@.name=="ray-tls")].secret.secretName}{" "}{.spec.authOptions.mode}{"\n"}{end}'
-  e2e_check "serve: the operator accepted the RayService and created its RayCluster $svc-<random> with slot 0's TLS Secrets and token auth" \
-    wait_for 120 "a RayCluster of $svc on slot 0" bash -c \
-      'kubectl --kubeconfig "$1" -n "$2" get rayclusters -o jsonpath="$4" | grep -Eq "^$3-[a-z0-9]{5} $3-ray-tls-head-0 $3-ray-tls-worker-0 token$"' _ "$K" "$NS" "$svc" "$rcs"
-  e2e_check "serve: PodSecurity restricted admitted the service's head pod, which mounts slot 0's Secret" \
-    wait_for 120 "head pod of $svc" bash -c \
-      'kubectl --kubeconfig "$1" -n "$2" get pods -l "ray-on-ack.io/cluster=$3,ray-on-ack.io/role=head" -o jsonpath="{.items[*].spec.volumes[?(@.name==\"ray-tls\")].secret.secretName}" | grep -q "$3-ray-tls-head-0"' _ "$K" "$NS" "$svc"
+  # the RayCluster the operator made for the service, the Secrets it mounts (the cluster suite)
+  cluster_suite "$K" serve E2E_NAMESPACE="$NS" E2E_SERVICE="$svc" E2E_SERVE_SLOT=0
   local slot0
   slot0="$(kc "$K" -n "$NS" get secret "$svc-ray-tls-head-0" -o jsonpath='{.data.tls\.crt}' 2>/dev/null)"
-  if ! (cd "$dir" && pulumi config set --path tls.rotation 1 --stack "$E2E_SERVE_STACK" >"$RUN_DIR/serve-rotation-config.log" 2>&1 &&
+  if [[ -z "$slot0" ]]; then
+    fail "serve: slot 0's Secret $svc-ray-tls-head-0 has no certificate before the rotation"
+  elif ! (cd "$dir" && pulumi config set --path tls.rotation 1 --stack "$E2E_SERVE_STACK" >"$RUN_DIR/serve-rotation-config.log" 2>&1 &&
         pulumi_cmd serve-rotate up --yes --skip-preview --stack "$E2E_SERVE_STACK"); then
     fail "serve: pulumi up after bumping tls.rotation failed"
   else
-    e2e_check "serve: after a rotation the operator creates a new RayCluster on slot 1's Secrets" \
-      wait_for 120 "a RayCluster of $svc on slot 1" bash -c \
-        'kubectl --kubeconfig "$1" -n "$2" get rayclusters -o jsonpath="$4" | grep -Eq "^$3-[a-z0-9]{5} $3-ray-tls-head-1 $3-ray-tls-worker-1 token$"' _ "$K" "$NS" "$svc" "$rcs"
-    e2e_check "serve: slot 0's Secret (the old cluster's) kept its certificate through the rotation" \
-      bash -c '[[ -n "$4" && "$(kubectl --kubeconfig "$1" -n "$2" get secret "$3-ray-tls-head-0" -o jsonpath="{.data.tls\.crt}")" == "$4" ]]' _ "$K" "$NS" "$svc" "$slot0"
+    cluster_suite "$K" serve E2E_NAMESPACE="$NS" E2E_SERVICE="$svc" E2E_SERVE_SLOT=1 E2E_SERVE_SLOT0_CRT="$slot0"
   fi
   e2e_check "serve: destroy succeeded" in_dir "$dir" pulumi_cmd serve-destroy destroy --yes --skip-preview --stack "$E2E_SERVE_STACK"
   e2e_check "serve: destroy removed the service's namespace" \

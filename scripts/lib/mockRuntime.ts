@@ -77,22 +77,45 @@ async function resolveOutput(o: unknown): Promise<{ value: unknown; secret: bool
     return { value: unwrapSecrets(value), secret: await out.isSecret };
 }
 
+/**
+ * Runs `fn` with Pulumi's closure serializer stubbed out. Every dynamic resource serializes its
+ * provider into a `__provider` input at construction; under these mocks that input is dropped
+ * unread (recordingMocks), yet serializing costs a V8 inspector session over every loaded script
+ * and a TypeScript parse of every captured function: on team-a, more CPU than the rest of the
+ * program. So the mock run skips it. That each provider still serializes and runs once revived is
+ * test/dynamic-providers.test.ts's and test/tls-provider.test.ts's job, and `pulumi preview` does it for real.
+ */
+async function withoutProviderSerialization<T>(fn: () => Promise<T>): Promise<T> {
+    // The module dynamic resources load the serializer from, on demand, at each construction.
+    const closure: { serializeFunction: (...args: unknown[]) => Promise<unknown> } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+    const original = closure.serializeFunction;
+    closure.serializeFunction = async () => ({ text: "/* not serialized under the renderer's mocks */", exportName: "handler", containsSecrets: false });
+    try {
+        return await fn();
+    } finally {
+        closure.serializeFunction = original;
+    }
+}
+
 export async function runProgram(
     stack: string,
     config: Record<string, string>,
     secretKeys: string[],
     ctx: MockContext = { podCidrs: [] },
-    program = path.resolve(__dirname, "..", "..", "index.ts"),
+    // index.ts from the sources, index.js from their compiled copy in bin/.
+    program = require.resolve(path.resolve(__dirname, "..", "..", "index")),
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     await pulumi.runtime.setMocks(recordingMocks(resources, ctx), "ray-on-ack", stack, false);
     pulumi.runtime.setAllConfig(config, secretKeys);
-    const exports: Record<string, unknown> = require(program);
-    const outputs: Record<string, { value: unknown; secret: boolean }> = {};
-    for (const [k, v] of Object.entries(exports)) {
-        outputs[k] = await resolveOutput(v);
-    }
-    // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
-    await pulumi.runtime.disconnect();
-    return { resources, outputs };
+    return withoutProviderSerialization(async () => {
+        const exports: Record<string, unknown> = require(program);
+        const outputs: Record<string, { value: unknown; secret: boolean }> = {};
+        for (const [k, v] of Object.entries(exports)) {
+            outputs[k] = await resolveOutput(v);
+        }
+        // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
+        await pulumi.runtime.disconnect();
+        return { resources, outputs };
+    });
 }

@@ -17,7 +17,8 @@ export interface StackConfigFile {
     readonly standIns: string[];
 }
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+/** The repository root, from the sources (scripts/lib) or from their compiled copy (bin/scripts/lib, see scripts/compiled.js). */
+export const ROOT = ((up) => (path.basename(up) === "bin" && !fs.existsSync(path.join(up, "package.json")) ? path.dirname(up) : up))(path.resolve(__dirname, "..", ".."));
 
 export const STACKS_DIR = path.join(ROOT, "stacks");
 

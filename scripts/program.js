@@ -1,0 +1,15 @@
+/**
+ * The Pulumi program's entry (Pulumi.yaml `main`): index.ts as compiled to bin/, rebuilt first if
+ * any source changed since the last build (scripts/compiled.js). Plain JS, so the Node.js language
+ * host runs it without ts-node (Pulumi.yaml `typescript: false`).
+ */
+"use strict";
+// Pulumi's program runner installs source-map-support, for programs that ts-node compiles in
+// memory. bin/ has no source maps (a stack trace names bin/*.js, as compiled), so the hook only
+// costs: Pulumi captures a stack trace per resource and per RPC promise, and each one went through
+// source-map lookups (about 0.5 s of CPU per team-a preview here). Node's own formatting is restored.
+if (typeof Error.prepareStackTrace === "function" && Error.prepareStackTrace.name === "prepareStackTrace") {
+    Error.prepareStackTrace = undefined;
+}
+require("./compiled").ensureBuilt();
+module.exports = require("../bin/index.js");

@@ -45,8 +45,8 @@ import type {
     Rrsa,
     RrsaProvider,
 } from "./args";
-import type { QuotaTreeChild, QuotaTree, Addon, Addons } from "./platform";
-import type { RayServiceTlsSecretNames } from "./hardenedRayService";
+import type { QuotaTreeChild, QuotaTree, Addon, Addons } from "./stack/platform";
+import type { RayServiceTlsSecretNames } from "./workload/hardenedRayService";
 
 /** @deprecated Renamed {@link Image}. */
 export type ImageArgs = Image;

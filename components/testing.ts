@@ -5,9 +5,9 @@
  * each provider's own mock answer, built from its `create` (resources/dynamicMock.ts).
  */
 import { rayPkiMockAnswer } from "./tls/provider";
-import { rayTokenMockAnswer } from "./resources/rayToken";
-import { passwordHashMockAnswer } from "./resources/passwordHash";
-import { answers, type DynamicMockAnswer } from "./resources/dynamicMock";
+import { rayTokenMockAnswer } from "./workload/rayToken";
+import { passwordHashMockAnswer } from "./exposure/passwordHash";
+import { answers, type DynamicMockAnswer } from "./core/dynamicMock";
 
 /** The type of every dynamic resource in a mock's `newResource` args. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";

@@ -19,7 +19,7 @@ function main(): number {
     }
     const missing = [...undocumentedKeys(referenceRows(teamConfigSchema)), ...undocumentedKeys(referenceRows(platformConfigSchema)).map((p) => `${p} (platform stack)`)];
     if (missing.length > 0) {
-        process.stderr.write(missing.map((p) => `error: ray-on-ack:${p}: has no description: add .describe("...") to its schema in components/config/`).join("\n") + "\n");
+        process.stderr.write(missing.map((p) => `error: ray-on-ack:${p}: has no description: add .describe("...") to its schema fragment (components/<concern>/schema.ts, or components/config/schema.ts for a team-level key)`).join("\n") + "\n");
         return 2;
     }
     const file = path.join(ROOT, "README.md");

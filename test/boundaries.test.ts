@@ -36,6 +36,54 @@ function topFolder(file: string, spec: string): string {
 const packageName = (spec: string) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
 const isBuiltin = (spec: string) => spec.startsWith("node:") || builtinModules.includes(spec.split("/")[0]);
 
+/**
+ * The graph between the parts of components/: a concern folder (`tls`, `workload`, ...) is one
+ * node, and so is each file at the top (`index.ts`, `args.ts`: the public entry points).
+ * An edge carries the files that make it (`workload/rayCluster.ts -> core/naming`).
+ */
+export function componentGraph(files: readonly string[] = tsFiles("components"), read: (file: string) => string[] = specifiers): Map<string, Map<string, string[]>> {
+    const partOf = (rel: string) => (rel.includes(path.sep) ? rel.split(path.sep)[0] : rel.replace(/\.ts$/, ".ts"));
+    const graph = new Map<string, Map<string, string[]>>();
+    for (const file of files) {
+        const from = partOf(path.relative("components", file));
+        for (const spec of read(file).filter((s) => s.startsWith("."))) {
+            const target = path.relative(path.join(ROOT, "components"), path.resolve(path.dirname(path.join(ROOT, file)), spec));
+            if (target.startsWith("..")) {
+                continue;
+            }
+            const to = partOf(target.includes(path.sep) ? target : `${target}.ts`);
+            if (to === from) {
+                continue;
+            }
+            const edges = graph.get(from) ?? new Map<string, string[]>();
+            edges.set(to, [...(edges.get(to) ?? []), `${path.relative("components", file)} -> ${target}`]);
+            graph.set(from, edges);
+        }
+    }
+    return graph;
+}
+
+/**
+ * Every elementary cycle of the graph, once each (it starts at its smallest node), as the import
+ * that makes each of its edges. The graph has a dozen nodes, so plain enumeration is cheap.
+ */
+export function cyclesOf(graph: Map<string, Map<string, string[]>>): string[][] {
+    const cycles: string[][] = [];
+    const walk = (start: string, node: string, onPath: string[], imports: string[]) => {
+        for (const [next, why] of graph.get(node) ?? []) {
+            if (next === start) {
+                cycles.push([...imports, why[0]]);
+            } else if (next > start && !onPath.includes(next)) {
+                walk(start, next, [...onPath, next], [...imports, why[0]]);
+            }
+        }
+    };
+    for (const start of [...graph.keys()].sort()) {
+        walk(start, start, [start], []);
+    }
+    return cycles;
+}
+
 function violations(dir: string, allowed: (file: string, spec: string) => boolean): string[] {
     return tsFiles(dir).flatMap((file) => specifiers(file).filter((spec) => !allowed(file, spec)).map((spec) => `${file}: ${spec}`));
 }
@@ -43,7 +91,7 @@ function violations(dir: string, allowed: (file: string, spec: string) => boolea
 describe("module boundaries", () => {
     it("finds the imports it checks", () => {
         assert.ok(specifiers("policy/checks/rbac.ts").includes("@ray-on-ack/common"));
-        assert.ok(specifiers("components/naming.ts").includes("@ray-on-ack/common"));
+        assert.ok(specifiers("components/core/naming.ts").includes("@ray-on-ack/common"));
         assert.strictEqual(topFolder("policy/checks/rbac.ts", "../../components/naming"), "components");
     });
 
@@ -54,6 +102,27 @@ describe("module boundaries", () => {
             [],
             "policy/ reaches common/ as the package (@ray-on-ack/common or @ray-on-ack/common/<file>): a relative path out of policy/ is missing from the published pack",
         );
+    });
+
+    it("the folders of components/ import each other without a cycle (concerns never import config/, the assembler)", () => {
+        const graph = componentGraph();
+        assert.ok(graph.get("workload")?.has("core"), "the graph sees workload/ importing core/");
+        assert.deepStrictEqual(cyclesOf(graph), [], "each list is one cycle, by the imports that close it: move the shared part down (core/) or the assembling part up (config/, stack/)");
+        const concerns = ["tls", "network", "identity", "namespace", "rrsa", "exposure", "workload", "images"];
+        const importsOf = (from: string, to: readonly string[]) => to.flatMap((t) => graph.get(from)?.get(t) ?? []);
+        assert.deepStrictEqual(
+            [...concerns, "core"].flatMap((c) => importsOf(c, ["config"])),
+            [],
+            "a concern imports config/: its schema fragment belongs in the concern, the assembling in config/",
+        );
+        assert.deepStrictEqual(importsOf("core", [...concerns, "stack"]), [], "core/ is plumbing every concern uses: it depends on none");
+    });
+
+    it("finds a cycle when two folders import each other, naming the files", () => {
+        const graph = componentGraph(["components/a/x.ts", "components/b/y.ts", "components/c/z.ts"], (file) =>
+            ({ "components/a/x.ts": ["../b/y"], "components/b/y.ts": ["../c/z"], "components/c/z.ts": ["../a/x", "../../common"] })[file] ?? [],
+        );
+        assert.deepStrictEqual(cyclesOf(graph), [["a/x.ts -> b/y", "b/y.ts -> c/z", "c/z.ts -> a/x"]]);
     });
 
     it("components/ imports nothing from policy/", () => {

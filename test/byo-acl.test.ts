@@ -1,8 +1,8 @@
 /** A bring-your-own CLB ACL is read at deploy time (with `cloud`) and judged like aclEntries. */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { byoAclProblems } from "../components/cloud/aclCheck";
-import { DashboardExposure } from "../components/dashboardExposure";
+import { byoAclProblems } from "../components/exposure/aclCheck";
+import { DashboardExposure } from "../components/exposure/dashboardExposure";
 import { recordingMocks, type RecordedResource } from "../scripts/lib/mockRuntime";
 
 const exposure = { mode: "loadbalancer" as const, addressType: "internet" as const, listener: "https" as const, certId: "12345678-cn-hangzhou", aclEntries: [], aclId: "acl-bp1team" };

@@ -1,13 +1,13 @@
 /** The Alibaba Cloud side: RRSA documents, exposure modes, PodNetworking, the platform stack's rules. */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ossStatements, ramPolicyDocument, trustPolicyDocument } from "../components/cloud/ramPolicies";
-import { rrsaProviderFor } from "../components/cloud/clusterLookup";
-import { vSwitchMismatches } from "../components/cloud/podNetwork";
-import { passwordProblems } from "../components/config/password";
-import { quotaTreeProblems } from "../components/config/quotaTree";
+import { ossStatements, ramPolicyDocument, trustPolicyDocument } from "../components/rrsa/ramPolicies";
+import { rrsaProviderFor } from "../components/rrsa/clusterLookup";
+import { vSwitchMismatches } from "../components/network/podNetwork";
+import { passwordProblems } from "../components/exposure/password";
+import { quotaTreeProblems } from "../components/namespace/quotaTree";
 import { validateStackConfig } from "../components/config/validate";
-import { htpasswdMatches, passwordHashProvider } from "../components/resources/passwordHash";
+import { htpasswdMatches, passwordHashProvider } from "../components/exposure/passwordHash";
 import type { TeamConfig } from "../components/config/schema";
 import { find, objects, recordTeam, TEST_RRSA_PROVIDER } from "./helpers/mockRun";
 import { minimalTeam, teamConfig } from "./helpers/configs";

@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
-import { ANNOTATIONS, LABELS, names } from "../components/naming";
-import { tokenFingerprint } from "../components/builders/tokenSecret";
-import { AUTOSCALER_SCOPE_RULES, autoscalerScopeName } from "../components/builders/autoscalerScope";
+import { ANNOTATIONS, LABELS, names } from "../components/core/naming";
+import { tokenFingerprint } from "../components/workload/tokenSecret";
+import { AUTOSCALER_SCOPE_RULES, autoscalerScopeName } from "../components/identity/autoscalerScope";
 import { certInfo } from "../components/tls/pki";
 import type { RecordedResource } from "../scripts/lib/mockRuntime";
 import { teamConfig } from "./helpers/configs";

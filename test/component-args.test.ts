@@ -6,8 +6,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedRayCluster, Platform, TeamEnvironment, type TeamEnvironmentArgs } from "../components";
 import { recordRegistrations } from "./helpers/mockRun";
-import { parseTeamArgs } from "../components/teamArgs";
-import { DashboardExposure } from "../components/dashboardExposure";
+import { parseTeamArgs } from "../components/stack/teamArgs";
+import { DashboardExposure } from "../components/exposure/dashboardExposure";
 
 const minimal: TeamEnvironmentArgs = {
     team: "demo",

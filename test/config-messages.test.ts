@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { editDistance, nearest } from "../components/config/issueWording";
+import { editDistance, nearest } from "../components/core/issueWording";
 import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";

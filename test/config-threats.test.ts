@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
-import { networkPolicyObjects } from "../components/builders/networkPolicies";
+import { networkPolicyObjects } from "../components/network/networkPolicies";
 import { podCidrOverlaps } from "../scripts/lib/crossStack";
 import { minimalTeam, teamConfig } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";

@@ -1,8 +1,8 @@
 /** The Ray token and basic-auth hash providers, called directly and after closure serialization. */
 import { strict as assert } from "assert";
-import { rayTokenMockAnswer, rayTokenProvider } from "../components/resources/rayToken";
-import { htpasswdMatches, passwordHashMockAnswer, passwordHashProvider } from "../components/resources/passwordHash";
-import { answers } from "../components/resources/dynamicMock";
+import { rayTokenMockAnswer, rayTokenProvider } from "../components/workload/rayToken";
+import { htpasswdMatches, passwordHashMockAnswer, passwordHashProvider } from "../components/exposure/passwordHash";
+import { answers } from "../components/core/dynamicMock";
 import { rayPkiMockAnswer } from "../components/tls/provider";
 import { reviveSerialized } from "./helpers/serialized";
 

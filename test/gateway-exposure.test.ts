@@ -13,7 +13,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { formatIssues, validateStackConfig } from "../components/config/validate";
 import type { TeamConfig } from "../components/config/schema";
-import { envoyHtpasswdLine } from "../components/builders/gatewayExposure";
+import { envoyHtpasswdLine } from "../components/exposure/gatewayExposure";
 import { gatewayRouteAuthenticated } from "../policy/checks/gateway";
 import { evaluatePosture } from "../policy/posture";
 import { asResource } from "./helpers/policy";

@@ -9,7 +9,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as semver from "semver";
-import { localPortSlot, localPortsFor } from "../components/builders/access";
+import { localPortSlot, localPortsFor } from "../components/exposure/access";
 import { manifests, renderedStack, runRender } from "./helpers/render";
 import { MOCK_LOAD_BALANCER_ADDRESS } from "../scripts/lib/mockAnswers";
 

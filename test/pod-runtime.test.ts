@@ -4,9 +4,9 @@
  * home, the CUDA image on GPU groups, autoscaler v2, no preStop, and Recreate on rotation.
  */
 import { strict as assert } from "assert";
-import { rayClusterSpec } from "../components/builders/rayCluster";
-import { placeObjectStore } from "../components/builders/objectStore";
-import { parseQuantity } from "../components/config/quantities";
+import { rayClusterSpec } from "../components/workload/rayCluster";
+import { placeObjectStore } from "../components/workload/objectStore";
+import { parseQuantity } from "../components/core/quantities";
 import type { RayClusterConfig } from "../components/config/schema";
 import { validateStackConfig } from "../components/config/validate";
 import { minimalTeam } from "./helpers/configs";

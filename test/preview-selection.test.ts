@@ -28,7 +28,7 @@ describe("preview: which stacks a pull request previews", () => {
 
     it("a change to the library, the program, the pack, its config, the lockfile or the workflows previews every stack", () => {
         for (const file of [
-            "components/builders/rayCluster.ts",
+            "components/workload/rayCluster.ts",
             "common/ports.ts",
             "index.ts",
             "Pulumi.yaml",

@@ -20,7 +20,7 @@ type Json = Record<string, any>;
 /** Keys only the program reads, and a removed key refused with a pointer: not component args. */
 const NOT_ARGS = new Set([
     "platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes", "hostPath",
-    // A Serve runtime_env's refused keys (components/config/serve.ts): named in the schema only to refuse them.
+    // A Serve runtime_env's refused keys (components/workload/serve.ts): named in the schema only to refuse them.
     "pip", "conda", "uv", "working_dir", "py_modules", "py_executable", "container", "image_uri",
 ]);
 /** Component args that are not config: what the program brings along. */

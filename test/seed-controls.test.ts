@@ -3,8 +3,8 @@
  * registers for the example stack team-a (and team-b for RayJobs).
  */
 import { strict as assert } from "assert";
-import { ANNOTATIONS, LABELS, RAY_PORTS } from "../components/naming";
-import { parseQuantity } from "../components/config/quantities";
+import { ANNOTATIONS, LABELS, RAY_PORTS } from "../components/core/naming";
+import { parseQuantity } from "../components/core/quantities";
 import type { RecordedResource } from "../scripts/lib/mockRuntime";
 import { teamConfig } from "./helpers/configs";
 import { noAccessKeys } from "../policy/checks/access-keys";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { names } from "../components/naming";
+import { names } from "../components/core/naming";
 import {
     certInfo,
     issuePki,

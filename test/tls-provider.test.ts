@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { reviveSerialized } from "./helpers/serialized";
-import { ANNOTATIONS, names } from "../components/naming";
+import { ANNOTATIONS, names } from "../components/core/naming";
 import { certInfo, PkiRequest, splitPemBundle, PKI_DEFAULTS } from "../components/tls/pki";
 import { createRayPkiOutputs, rayPkiMockAnswer, rayPkiProvider, RayPkiOutputs } from "../components/tls/provider";
 import { TeamPki } from "../components/tls/TeamPki";

@@ -1,12 +1,17 @@
-export * from "./access";
-export * from "./autoscalerScope";
-export * from "./identity";
-export * from "./image";
-export * from "./meta";
-export * from "./namespace";
-export * from "./networkPolicies";
-export * from "./podSecurity";
-export * from "./rayCluster";
-export * from "./rayJob";
-export * from "./tokenSecret";
-export * from "./rayService";
+/**
+ * The spec builders of the public API (`builders` in components/index.ts), gathered from their
+ * concern folders; the library itself imports each from its own folder, never from here.
+ */
+export * from "../exposure/access";
+export * from "../identity/autoscalerScope";
+export * from "../identity/identity";
+export * from "../images/image";
+export * from "../core/meta";
+export * from "../namespace/namespace";
+export * from "../network/networkPolicies";
+export * from "../workload/podSecurity";
+export * from "../workload/rayCluster";
+export * from "../workload/rayJob";
+export * from "../workload/tokenSecret";
+export * from "../workload/rayService";
+export * from "../workload/rayWorkload";

@@ -2,25 +2,11 @@
  * Validates a stack's whole `ray-on-ack:*` config in one pass and reports every problem
  * with the config key it belongs to, e.g. `ray-on-ack:clusters[0].workerGroups[1].minReplicas`.
  */
-import { z } from "zod";
-import {
-    DEFAULT_SCHEMA_CONTEXT,
-    platformConfigSchema,
-    securitySchema,
-    teamConfigSchemaFor,
-    type PlatformConfig,
-    type SchemaContext,
-    type TeamConfig,
-} from "./schema";
-import { issueMessage, knownKeysAt, nearest, unknownKeyMessage } from "./issueWording";
+import { platformConfigSchema, teamConfigSchemaFor, type PlatformConfig, type TeamConfig } from "./schema";
+import { schemaContextOf } from "../images/schema";
+import { PROJECT, SECRET_KEYS, issuesOf, nearest, type ConfigIssue } from "../core/issueWording";
 
-export const PROJECT = "ray-on-ack";
-
-export interface ConfigIssue {
-    /** The config key, with the path inside structured values. */
-    readonly key: string;
-    readonly message: string;
-}
+export { PROJECT, SECRET_KEYS, issuesOf, type ConfigIssue };
 
 export type StackConfig = { readonly kind: "team"; readonly config: TeamConfig } | { readonly kind: "platform"; readonly config: PlatformConfig };
 
@@ -40,38 +26,6 @@ function decode(value: unknown): unknown {
         }
     }
     return value;
-}
-
-function keyOf(path: readonly PropertyKey[]): string {
-    let key = `${PROJECT}:${String(path[0] ?? "")}`;
-    for (const part of path.slice(1)) {
-        key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-    }
-    return key;
-}
-
-/**
- * @param schema the schema that raised `error`: unknown keys are answered with the nearest key it knows.
- *   Parse with `{ reportInput: true }` so that messages can show the value given.
- */
-export function issuesOf(error: z.ZodError, schema?: z.core.$ZodType): ConfigIssue[] {
-    const out: ConfigIssue[] = [];
-    for (const issue of error.issues) {
-        // Secrets are never echoed back, even when refused.
-        const echo = !SECRET_KEYS.includes(String(issue.path[0]));
-        if (issue.code === "unrecognized_keys") {
-            const known = schema ? knownKeysAt(schema, issue.path) : [];
-            for (const k of issue.keys) {
-                const keyAt = (name: string) => keyOf([...issue.path, name]);
-                out.push({ key: keyAt(k), message: known.length > 0 ? unknownKeyMessage(k, known, keyAt) : "unknown key" });
-            }
-        } else if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
-            out.push({ key: keyOf(issue.path), message: "mode must be one of private, loadbalancer, ingress, gateway" });
-        } else {
-            out.push({ key: keyOf(issue.path), message: issueMessage(issue, echo) });
-        }
-    }
-    return out;
 }
 
 /** Namespaces a stack file may hold besides ours: the providers' and Pulumi's own. */
@@ -95,15 +49,6 @@ function foreignKeys(raw: Record<string, unknown>): ConfigIssue[] {
     }
     return out;
 }
-
-/** The security opt-ins, read leniently so that field checks depending on them run in the same pass. */
-function schemaContext(values: Record<string, unknown>): SchemaContext {
-    const parsed = securitySchema.safeParse(values.security ?? {});
-    return parsed.success ? parsed.data : DEFAULT_SCHEMA_CONTEXT;
-}
-
-/** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
-export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "kubeconfig"];
 
 function plainTextSecrets(raw: Record<string, unknown>, secretKeys: readonly string[]): ConfigIssue[] {
     return SECRET_KEYS.map((k) => `${PROJECT}:${k}`)
@@ -129,7 +74,7 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     }
     // Pulumi.yaml declares `platform` with a default of false, so team stacks see it as false.
     const isPlatform = values.platform === true;
-    const schema = isPlatform ? platformConfigSchema : teamConfigSchemaFor(schemaContext(values));
+    const schema = isPlatform ? platformConfigSchema : teamConfigSchemaFor(schemaContextOf(values.security));
     const result = schema.safeParse(values, { reportInput: true });
     const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys)];
     if (!result.success || early.length > 0) {

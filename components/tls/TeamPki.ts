@@ -4,8 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { names, teamLabels } from "../naming";
-import { PKI_DEFAULTS } from "./pki";
+import { names, teamLabels } from "../core/naming";
+import { pkiSettings, type PkiSettings } from "./pki";
 import { RayPki } from "./provider";
 import { tlsSecretSpecs, TlsSecretSpec } from "./secrets";
 import { currentSlot, generationSecretSpecs, slotSecretNames, TLS_SLOTS } from "./generations";
@@ -27,7 +27,10 @@ export interface TeamPkiCluster {
     readonly workload?: "RayService";
 }
 
-export interface TeamPkiArgs {
+/** The PKI settings (PkiRequest's, documented there), each optional (PKI_DEFAULTS) and applied to every cluster; the key size is a plain value. */
+export type TeamPkiSettings = { readonly [K in keyof PkiSettings]?: K extends "keySize" ? PkiSettings[K] : pulumi.Input<PkiSettings[K]> };
+
+export interface TeamPkiArgs extends TeamPkiSettings {
     /** Team name: in every certificate subject and the Secrets' team label. */
     readonly team: string;
     readonly namespace: pulumi.Input<string>;
@@ -35,20 +38,6 @@ export interface TeamPkiArgs {
     readonly podCidrs: pulumi.Input<pulumi.Input<string>[]>;
     /** One entry per RayCluster and RayJob. Plain values: each gets its own PKI resource and Secrets. */
     readonly clusters: readonly TeamPkiCluster[];
-    /** RSA key size. Default 2048. */
-    readonly keySize?: 2048 | 3072;
-    /** Default 365. */
-    readonly leafValidityDays?: pulumi.Input<number>;
-    /** Default 1825 (5 years). */
-    readonly caValidityDays?: pulumi.Input<number>;
-    /** Re-issue a certificate once it expires within this many days (on the next `pulumi up`). Default 30. */
-    readonly renewBeforeDays?: pulumi.Input<number>;
-    /** Bump to re-issue every leaf certificate (of every cluster). Default 0. */
-    readonly rotation?: pulumi.Input<number>;
-    /** Bump to issue a new CA for every cluster; leaves are re-issued under it. Default 0. */
-    readonly caRotation?: pulumi.Input<number>;
-    /** Days during which a cluster's `ca.crt` trusts both its previous and its new CA after a CA rotation. Default 30. */
-    readonly caOverlapDays?: pulumi.Input<number>;
     /** Extra labels on the Secrets, over the team labels. Default none. */
     readonly labels?: Record<string, string>;
 }
@@ -106,13 +95,7 @@ export class TeamPki extends pulumi.ComponentResource {
                     podCidrs: pulumi.output(args.podCidrs),
                     cluster,
                     clients: [...(clients ?? [])],
-                    keySize: args.keySize ?? PKI_DEFAULTS.keySize,
-                    leafValidityDays: args.leafValidityDays ?? PKI_DEFAULTS.leafValidityDays,
-                    caValidityDays: args.caValidityDays ?? PKI_DEFAULTS.caValidityDays,
-                    renewBeforeDays: args.renewBeforeDays ?? PKI_DEFAULTS.renewBeforeDays,
-                    rotation: args.rotation ?? PKI_DEFAULTS.rotation,
-                    caRotation: args.caRotation ?? PKI_DEFAULTS.caRotation,
-                    caOverlapDays: args.caOverlapDays ?? PKI_DEFAULTS.caOverlapDays,
+                    ...pkiSettings(args),
                     ...(workload ? { workload } : {}),
                 },
                 { parent: this },

@@ -14,7 +14,7 @@
  * issue (g + 1) reuses it. One rotation at a time: the next one must wait until the RayService has
  * switched to the pending cluster (README "RayService").
  */
-import { LABELS, names } from "../naming";
+import { LABELS, names } from "../core/naming";
 import type { PkiState } from "./pki";
 import { tlsSecretFor, type TlsSecretSpec } from "./secrets";
 

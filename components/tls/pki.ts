@@ -17,10 +17,41 @@ import crypto = require("crypto");
 import ipaddr = require("ipaddr.js");
 import forge = require("node-forge");
 import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../../common/addresses";
-import { names } from "../naming";
+import { names } from "../core/naming";
 
 /** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
 export const MAX_POD_ADDRESSES = 4096;
+
+/**
+ * The fields of a PkiRequest, once, in the provider's fixed order: what the team and the cluster
+ * give (`given`), the settings with a default (`setting`, PKI_DEFAULTS) and the optional kind. Every
+ * other list of them (the provider's input keys, TeamPki's args and defaults, the stack schema's
+ * `tls` section, the requests of a team config) is derived from this table.
+ */
+export const PKI_REQUEST_FIELDS = {
+    team: "given",
+    namespace: "given",
+    podCidrs: "given",
+    cluster: "given",
+    clients: "given",
+    keySize: "setting",
+    leafValidityDays: "setting",
+    caValidityDays: "setting",
+    renewBeforeDays: "setting",
+    rotation: "setting",
+    caRotation: "setting",
+    caOverlapDays: "setting",
+    workload: "optional",
+} as const satisfies Record<keyof PkiRequest, "given" | "setting" | "optional">;
+
+/** The settings a stack (or TeamPki's caller) may give, each with a secure default. */
+export type PkiSettingKey = { [K in keyof typeof PKI_REQUEST_FIELDS]: (typeof PKI_REQUEST_FIELDS)[K] extends "setting" ? K : never }[keyof typeof PKI_REQUEST_FIELDS];
+export type PkiSettings = Pick<PkiRequest, PkiSettingKey>;
+
+/** Every request field, in order (the provider's inputs). */
+export const PKI_REQUEST_KEYS = Object.keys(PKI_REQUEST_FIELDS) as (keyof PkiRequest)[];
+/** The settings, in order. */
+export const PKI_SETTING_KEYS = PKI_REQUEST_KEYS.filter((k): k is PkiSettingKey => PKI_REQUEST_FIELDS[k] === "setting");
 
 /** The PKI's secure defaults; the stack schema and TeamPki both take them from here. */
 export const PKI_DEFAULTS = {
@@ -31,7 +62,12 @@ export const PKI_DEFAULTS = {
     rotation: 0,
     caRotation: 0,
     caOverlapDays: 30,
-} as const;
+} as const satisfies PkiSettings;
+
+/** The settings of `given`, defaults filled in, in order. */
+export function pkiSettings<A extends { readonly [K in PkiSettingKey]?: unknown }>(given: A): { [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K] } {
+    return Object.fromEntries(PKI_SETTING_KEYS.map((k) => [k, given[k] ?? PKI_DEFAULTS[k]])) as { [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K] };
+}
 
 const DAY_MS = 86_400_000;
 /** Backdated so that a node whose clock lags a little still accepts a certificate issued a moment ago. */
@@ -48,15 +84,19 @@ export interface PkiRequest {
     readonly cluster: string;
     /** Ray Client users of this cluster; each gets a client-only certificate from this cluster's CA. */
     readonly clients: string[];
+    /** RSA key size. Default 2048. */
     readonly keySize: 2048 | 3072;
+    /** Lifetime of the head, worker and client certificates, in days. Default 365. */
     readonly leafValidityDays: number;
+    /** Lifetime of the CA, in days. Default 1825 (5 years). */
     readonly caValidityDays: number;
-    /** A leaf (or the CA) is re-issued once it expires within this many days. */
+    /** A leaf (or the CA) is re-issued once it expires within this many days (on the next `pulumi up`). Default 30. */
     readonly renewBeforeDays: number;
-    /** Bump to re-issue every leaf. */
+    /** Bump to re-issue every leaf. Default 0. */
     readonly rotation: number;
-    /** Bump to issue a new CA; the old one stays in `ca.crt` for `caOverlapDays`. */
+    /** Bump to issue a new CA; the old one stays in `ca.crt` for `caOverlapDays`. Default 0. */
     readonly caRotation: number;
+    /** Days during which `ca.crt` trusts both the previous and the new CA after a CA rotation. Default 30. */
     readonly caOverlapDays: number;
     /**
      * `RayService`: KubeRay names the service's clusters (and so their head Services) itself, and keeps

@@ -9,25 +9,13 @@
  * node_modules packages are re-`require`d by name.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { issuePki, pkiChanges, PkiRequest, PkiState, validatePkiRequest } from "./pki";
-import { mockAnswerFrom } from "../resources/dynamicMock";
+import { issuePki, pkiChanges, PKI_REQUEST_FIELDS, PKI_REQUEST_KEYS, PkiRequest, PkiState, validatePkiRequest } from "./pki";
+import { mockAnswerFrom } from "../core/dynamicMock";
 
 /** The request fields, in a fixed order; anything else among the inputs (`__provider`) is not part of the request. */
-const REQUEST_KEYS = [
-    "team",
-    "namespace",
-    "podCidrs",
-    "cluster",
-    "clients",
-    "keySize",
-    "leafValidityDays",
-    "caValidityDays",
-    "renewBeforeDays",
-    "rotation",
-    "caRotation",
-    "caOverlapDays",
-    "workload",
-] as const satisfies readonly (keyof PkiRequest)[];
+const REQUEST_KEYS = PKI_REQUEST_KEYS;
+/** The fields absent from a RayCluster's or RayJob's request, as from states written before they existed. */
+const OPTIONAL_KEYS = REQUEST_KEYS.filter((k) => PKI_REQUEST_FIELDS[k] === "optional");
 
 /**
  * Changing the SANs replaces the resource (issue #3): the replacement starts from a new CA.
@@ -56,8 +44,8 @@ export interface RayPkiOutputs {
 export function requestFromInputs(inputs: Record<string, unknown>): PkiRequest {
     const req: Record<string, unknown> = {};
     for (const key of REQUEST_KEYS) {
-        // The one optional field: absent for a RayCluster's or RayJob's PKI, as in states written before it existed.
-        if (key === "workload" && inputs[key] === undefined) continue;
+        // An optional field (`workload`): absent for a RayCluster's or RayJob's PKI, as in states written before it existed.
+        if (OPTIONAL_KEYS.includes(key) && inputs[key] === undefined) continue;
         req[key] = inputs[key];
     }
     return req as unknown as PkiRequest;
@@ -171,4 +159,4 @@ export class RayPki extends pulumi.dynamic.Resource {
 }
 
 /** `RayPki` under Pulumi mocks: what `create` stores (check, then a fresh CA and certificates). */
-export const rayPkiMockAnswer = mockAnswerFrom("RayPki", REQUEST_KEYS, rayPkiProvider, ["workload"]);
+export const rayPkiMockAnswer = mockAnswerFrom("RayPki", REQUEST_KEYS, rayPkiProvider, OPTIONAL_KEYS);

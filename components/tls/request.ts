@@ -1,8 +1,16 @@
-import type { TeamConfig } from "../config/schema";
-import { names } from "../naming";
-import { workloadsOf } from "../config/workloads";
-import type { PkiRequest } from "./pki";
+import { names } from "../core/naming";
+import { workloadsOf } from "../workload/workloads";
+import type { TlsConfig } from "./schema";
+import { PKI_SETTING_KEYS, type PkiRequest, type PkiSettings } from "./pki";
 import type { TeamPkiArgs } from "./TeamPki";
+
+/** The part of a team's config its PKI is made from (a TeamConfig fits it). */
+export type TeamConfig = Parameters<typeof workloadsOf>[0] & {
+    readonly team: string;
+    readonly namespace?: string;
+    readonly podCidrs: readonly string[];
+    readonly tls: TlsConfig;
+};
 
 /** The Ray Client users whose certificates come from this cluster's CA (`tls.clients[].clusters`). */
 export function tlsClientsOf(config: TeamConfig, cluster: string): string[] {
@@ -25,9 +33,8 @@ export function teamPkiArgsFor(config: TeamConfig): TeamPkiArgs & { readonly pod
 }
 
 /** The stack's `tls` settings every PKI request carries (key size, validity, rotation). */
-function tlsSettings(config: TeamConfig) {
-    const { keySize, leafValidityDays, caValidityDays, renewBeforeDays, rotation, caRotation, caOverlapDays } = config.tls;
-    return { keySize, leafValidityDays, caValidityDays, renewBeforeDays, rotation, caRotation, caOverlapDays };
+function tlsSettings(config: TeamConfig): PkiSettings {
+    return Object.fromEntries(PKI_SETTING_KEYS.map((k) => [k, config.tls[k]])) as unknown as PkiSettings;
 }
 
 /** The request of each cluster's PKI resource, in workload order (what `TeamPki` registers). */

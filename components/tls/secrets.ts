@@ -4,7 +4,7 @@
  * Each Secret holds exactly one leaf key; a CA key can never reach one.
  */
 import crypto = require("crypto");
-import { LABELS, names } from "../naming";
+import { LABELS, names } from "../core/naming";
 
 export interface ClusterTlsMaterial {
     readonly clusterName: string;

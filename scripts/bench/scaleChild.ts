@@ -10,8 +10,8 @@
 import { parseArgs } from "util";
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { TeamEnvironment } from "../../components/teamEnvironment";
-import { teamEnvironmentArgs } from "../../components/teamArgs";
+import { TeamEnvironment } from "../../components/stack/teamEnvironment";
+import { teamEnvironmentArgs } from "../../components/stack/teamArgs";
 import { recordingMocks, type RecordedResource } from "../lib/mockRuntime";
 import { generatedTeam } from "./teams";
 

@@ -183,7 +183,7 @@ fi
 # -- 3b. the minReplicas worker outlives the idle timeout while a second worker cannot start -------
 # Ray 2.60's autoscaler v2 counts a worker that is still starting towards minReplicas but never
 # idle-terminates it; without the pending-worker timeout our builder gives the autoscaler
-# (components/builders/rayCluster.ts), it drains the idle running minReplicas worker instead and
+# (components/workload/rayCluster.ts), it drains the idle running minReplicas worker instead and
 # the group is left with no running worker. The node is cordoned so that the second worker the
 # autoscaler asks for stays Pending; the wait ends on the autoscaler's decision about the idle
 # worker (kept for min_worker_nodes, which it logs only once the worker is idle past the timeout,

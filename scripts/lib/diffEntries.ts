@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { ANNOTATIONS } from "../../components/naming";
+import { ANNOTATIONS } from "../../components/core/naming";
 import { certInfo, splitPemBundle } from "../../components/tls/pki";
 
 export type Section = "kubernetes" | "alicloud" | "certificate" | "posture" | "output";

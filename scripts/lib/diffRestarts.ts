@@ -11,7 +11,7 @@
  *   that use it: the CA, or the workload's own `<name>-head`/`<name>-worker` (`<name>/...`).
  */
 import YAML from "yaml";
-import { ANNOTATIONS } from "../../components/naming";
+import { ANNOTATIONS } from "../../components/core/naming";
 import type { Change, Entry } from "./diffEntries";
 
 /** Kinds whose pods are created from a template in their spec. */

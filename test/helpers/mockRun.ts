@@ -1,10 +1,10 @@
 /** Runs a component under Pulumi's mock runtime and returns every registration. */
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRuntime";
-import { TeamEnvironment } from "../../components/teamEnvironment";
-import { teamEnvironmentArgs } from "../../components/teamArgs";
+import { TeamEnvironment } from "../../components/stack/teamEnvironment";
+import { teamEnvironmentArgs } from "../../components/stack/teamArgs";
 import type { TeamConfig } from "../../components/config/schema";
-import type { RrsaProvider } from "../../components/cloud/ramPolicies";
+import type { RrsaProvider } from "../../components/rrsa/ramPolicies";
 import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
 import { asResource } from "./policy";
 

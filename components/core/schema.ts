@@ -1,0 +1,38 @@
+/** Zod building blocks the concerns' config fragments share: names, quantities, CIDRs, resources. */
+import { z } from "zod";
+import { isIpv4Cidr } from "../../common/addresses";
+import { isQuantity } from "./quantities";
+import { metadataRefinement } from "./addressRules";
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export const dnsLabel = (max: number) =>
+    z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        .regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-', starting with a letter");
+
+export const quantity = z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
+
+export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/24" });
+
+/** A CIDR that must not be, or lie inside, a cloud metadata range. */
+export const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(metadataRefinement);
+
+export const resources = z.strictObject({
+    cpu: quantity.describe("CPU request and limit."),
+    memory: quantity.describe("Memory request and limit (Ray sizes its object store from the limit)."),
+});
+
+export function duplicateNames(items: readonly { name: string }[], what: string, c: z.RefinementCtx, path: (string | number)[] = []): void {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+        if (seen.has(item.name)) {
+            c.addIssue({ code: "custom", path: [...path, i, "name"], message: `duplicate ${what} name '${item.name}'` });
+        }
+        seen.add(item.name);
+    });
+}

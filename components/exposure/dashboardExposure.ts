@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import * as k8s from "@pulumi/kubernetes";
+import type { ExposureConfig } from "./schema";
+import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
+import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
+import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
+import { PasswordHash } from "./passwordHash";
+import { verifiedAclId } from "./aclCheck";
+import { argsError } from "../core/parseArgs";
+
+export interface DashboardExposureArgs {
+    readonly team: string;
+    readonly namespace: string;
+    readonly cluster: string;
+    /** `loadbalancer` or `ingress`; `private` needs no component. */
+    readonly exposure: Exclude<ExposureConfig, { mode: "private" }>;
+    /** The basic-auth password (a Pulumi secret), required by `ingress`. */
+    readonly password?: pulumi.Input<string>;
+    /** Read a bring-your-own `aclId`'s entries through the Alibaba Cloud API and refuse a wide one (needs `cloud`). Default false. */
+    readonly verifyAcl?: boolean;
+    /**
+     * What is published: `dashboard` (8265 of the RayCluster `cluster`) or `serve` (8000 of the
+     * RayService `cluster`). Exactly that one port, never GCS or Ray Client. Default `dashboard`.
+     */
+    readonly port?: "dashboard" | "serve";
+}
+
+/** What reaches a public dashboard, for the stack outputs. */
+export interface PublicDashboard {
+    /** `loadbalancer`, `ingress` or `gateway` (a plain string: the package schema has no unions). */
+    readonly mode: string;
+    readonly url?: string;
+    readonly service?: string;
+    readonly aclId?: string;
+    /** `loadbalancer`: the CLB listener, `https` (port 443) or the intranet-only `tcp` opt-in (port 8265, cleartext). */
+    readonly listener?: string;
+    /** `loadbalancer`: the CLB's address (IP, or host name) as the cloud controller reports it on the Service; known after `pulumi up`. */
+    readonly address?: string;
+    readonly authHeader: string;
+}
+
+/** An opt-in public dashboard: a CLB HTTPS listener with an ACL whitelist, or an Ingress with TLS and basic auth. */
+export class DashboardExposure extends pulumi.ComponentResource {
+    declare readonly publicDashboard: pulumi.Output<PublicDashboard>;
+
+    constructor(name: string, args: DashboardExposureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:exposure:DashboardExposure", name, {}, opts);
+        const input = { team: args.team, namespace: args.namespace, cluster: args.cluster };
+        const serve = args.port === "serve";
+        const target: ExposureTarget = serve ? serveTarget(args.cluster) : dashboardTarget(args.cluster);
+        const configKey = serve ? "services" : "clusters";
+        const authHeader = "X-Ray-Authorization: Bearer <token>";
+        if (args.exposure.mode === "loadbalancer") {
+            const e = args.exposure;
+            const aclId: pulumi.Output<string> = e.aclId
+                ? args.verifyAcl
+                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:${configKey}.${args.cluster}.exposure.aclId`, this)
+                    : pulumi.output(e.aclId)
+                : new alicloud.slb.Acl(
+                      `${name}-acl`,
+                      {
+                          name: `${args.namespace}-${args.cluster}-${serve ? "serve" : "dashboard"}`,
+                          ipVersion: ipVersionOf(e.aclEntries.map((x) => x.cidr)),
+                          entryLists: e.aclEntries.map((x) => ({ entry: x.cidr, comment: x.description ?? `ray-on-ack ${serve ? "serve" : "dashboard"}` })),
+                      },
+                      { parent: this },
+                  ).id;
+            const service = new k8s.core.v1.Service(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
+            const address = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+            this.publicDashboard = pulumi.all([aclId, address]).apply(([id, addr]) => ({
+                mode: "loadbalancer" as const,
+                service: target.loadBalancerService,
+                aclId: id,
+                listener: e.listener,
+                ...(addr ? { address: addr } : {}),
+                // Serve's HTTP proxy has no Ray token: the ACL alone decides who reaches it.
+                authHeader: serve ? "" : "Authorization: Bearer <token>",
+            }));
+        } else if (args.exposure.mode === "gateway") {
+            const e = args.exposure;
+            if (serve) {
+                // The config refuses it (services[].exposure); the HTTPRoute builders route to the dashboard only.
+                throw argsError(this, name, `services.${args.cluster}.exposure.mode`, "gateway is not supported for a Serve port");
+            }
+            if (args.password === undefined) {
+                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode gateway needs the dashboardPassword secret`);
+            }
+            // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
+            const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
+            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
+            const route = new k8s.apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
+            // The policy before traffic can matter: it is applied with the route and needs the Secret.
+            new k8s.apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), { parent: this, dependsOn: [secret, route] });
+            this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
+        } else {
+            if (args.password === undefined) {
+                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`);
+            }
+            const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
+            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
+            new k8s.networking.v1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
+            this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader: serve ? "Authorization: Basic <user:password>" : authHeader });
+        }
+        this.registerOutputs({ publicDashboard: this.publicDashboard });
+    }
+}

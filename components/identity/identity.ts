@@ -1,0 +1,114 @@
+/**
+ * Identities (seed section 4): one ServiceAccount per role and cluster, none of them with
+ * an automounted token; the autoscaler's Role exactly as KubeRay would create it, under
+ * KubeRay's names, so that previews show it and KubeRay adopts it instead of creating one.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { names, type RayRole } from "../core/naming";
+import { objectMeta } from "../core/meta";
+
+export interface ServiceAccountInput {
+    readonly team: string;
+    readonly namespace: string;
+    readonly cluster: string;
+    readonly role: RayRole;
+    /** RAM role for ack-pod-identity-webhook (RRSA). */
+    readonly ramRoleName?: string;
+}
+
+export const RRSA_ROLE_ANNOTATION = "pod-identity.alibabacloud.com/role-name";
+
+export function serviceAccountObject(input: ServiceAccountInput): k8s.types.input.core.v1.ServiceAccount {
+    const annotations: Record<string, string> = {};
+    if (input.ramRoleName) {
+        annotations[RRSA_ROLE_ANNOTATION] = input.ramRoleName;
+    }
+    return {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: objectMeta(names.serviceAccount(input.cluster, input.role), input.namespace, input.team, { annotations }),
+        automountServiceAccountToken: false,
+    };
+}
+
+/**
+ * What KubeRay's autoscaler calls: it watches and patches worker pods and patches replicas on its
+ * own RayCluster, which it reads and patches by name, so `resourceNames` holds it to that one.
+ * Pods cannot be limited the same way (RBAC has no label selectors, pod names are generated):
+ * `patch` reaches every pod of the namespace, which is what the autoscaler-scope
+ * ValidatingAdmissionPolicy (./autoscalerScope) narrows to the cluster's own pods.
+ */
+export function autoscalerRules(cluster: string): k8s.types.input.rbac.v1.PolicyRule[] {
+    return [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },
+        { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
+        { apiGroups: ["ray.io"], resources: ["rayclusters"], resourceNames: [cluster], verbs: ["get", "patch"] },
+    ];
+}
+
+export function autoscalerRoleObjects(team: string, namespace: string, cluster: string): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
+    const name = names.autoscalerRole(cluster);
+    return [
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: objectMeta(name, namespace, team, { labels: { "ray.io/cluster": cluster } }),
+            rules: autoscalerRules(cluster),
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: objectMeta(name, namespace, team, { labels: { "ray.io/cluster": cluster } }),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+            subjects: [{ kind: "ServiceAccount", name: names.serviceAccount(cluster, "head"), namespace }],
+        },
+    ];
+}
+
+export interface PeopleRoleInput {
+    readonly team: string;
+    readonly namespace: string;
+    readonly groups: readonly string[];
+    readonly users: readonly string[];
+    /** The Secrets the team's people may read by name: the Ray token Secrets. */
+    readonly readableSecrets: readonly string[];
+}
+
+/** Read Ray objects and logs, port-forward, read the Ray tokens; no exec, no other Secrets. */
+export function peopleRules(readableSecrets: readonly string[]): k8s.types.input.rbac.v1.PolicyRule[] {
+    const rules: k8s.types.input.rbac.v1.PolicyRule[] = [
+        { apiGroups: ["ray.io"], resources: ["rayclusters", "rayjobs"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["pods", "pods/log", "services", "events"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create", "get"] },
+    ];
+    if (readableSecrets.length > 0) {
+        rules.push({ apiGroups: [""], resources: ["secrets"], resourceNames: [...readableSecrets], verbs: ["get"] });
+    }
+    return rules;
+}
+
+export function peopleRoleObjects(input: PeopleRoleInput): [] | [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
+    if (input.groups.length === 0 && input.users.length === 0) {
+        return [];
+    }
+    const name = names.peopleRole(input.team);
+    const subjects = [
+        ...input.groups.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
+        ...input.users.map((u) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: u })),
+    ];
+    return [
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: objectMeta(name, input.namespace, input.team),
+            rules: peopleRules(input.readableSecrets),
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: objectMeta(name, input.namespace, input.team),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+            subjects,
+        },
+    ];
+}

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { RayRole } from "../core/naming";
+import { autoscalerRoleObjects, peopleRoleObjects, serviceAccountObject } from "./identity";
+import { autoscalerScopeObjects } from "./autoscalerScope";
+
+export interface IdentityCluster {
+    readonly name: string;
+    /** Roles that need a ServiceAccount: head and worker, plus submitter for a RayJob. */
+    readonly roles: readonly RayRole[];
+    /** The cluster runs KubeRay's in-tree autoscaler. */
+    readonly autoscaling: boolean;
+    /** RAM role name for RRSA on this cluster's ServiceAccounts. Default none. */
+    readonly ramRoleName?: string;
+}
+
+export interface TeamIdentityArgs {
+    readonly team: string;
+    readonly namespace: string;
+    readonly clusters: readonly IdentityCluster[];
+    /** Groups bound to the team's people Role. Default none. */
+    readonly groups?: readonly string[];
+    /** Users bound to the team's people Role. Default none. */
+    readonly users?: readonly string[];
+    /** Secrets (by name) the team's people may read: the Ray tokens. */
+    readonly readableSecrets: readonly string[];
+}
+
+/** ServiceAccounts without automounted tokens, the autoscaler Roles and the team's people Role. */
+export class TeamIdentity extends pulumi.ComponentResource {
+    constructor(name: string, args: TeamIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:identity:TeamIdentity", name, {}, opts);
+        const base = { team: args.team, namespace: args.namespace };
+        for (const c of args.clusters) {
+            for (const role of c.roles) {
+                new k8s.core.v1.ServiceAccount(
+                    `${name}-${c.name}-${role}-sa`,
+                    // Only the Ray nodes run user code that reads cloud data; the submitter only submits.
+                    serviceAccountObject({ ...base, cluster: c.name, role, ramRoleName: role === "submitter" ? undefined : c.ramRoleName }),
+                    { parent: this },
+                );
+            }
+            if (c.autoscaling) {
+                const [role, binding] = autoscalerRoleObjects(args.team, args.namespace, c.name);
+                new k8s.rbac.v1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
+                new k8s.rbac.v1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
+            }
+        }
+        if (args.clusters.some((c) => c.autoscaling)) {
+            // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
+            const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace);
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, { parent: this });
+        }
+        const people = peopleRoleObjects({
+            ...base,
+            groups: args.groups ?? [],
+            users: args.users ?? [],
+            readableSecrets: args.readableSecrets,
+        });
+        if (people.length === 2) {
+            new k8s.rbac.v1.Role(`${name}-people-role`, people[0], { parent: this });
+            new k8s.rbac.v1.RoleBinding(`${name}-people-rolebinding`, people[1], { parent: this });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { QuotaConfig } from "./schema";
+import { limitRangeObject, namespaceObject, resourceQuotaObject } from "./namespace";
+
+export interface TeamNamespaceArgs {
+    readonly team: string;
+    readonly namespace: string;
+    /** Extra namespace labels. Default none. */
+    readonly labels?: Record<string, string>;
+    readonly quota: QuotaConfig;
+    /** Load balancers the team's public dashboards need. Default 0. */
+    readonly loadBalancers?: number;
+    /** Label the namespace for RRSA injection. Default false. */
+    readonly rrsa?: boolean;
+}
+
+/** The team's namespace with Pod Security Admission `restricted`, a ResourceQuota and a LimitRange. */
+export class TeamNamespace extends pulumi.ComponentResource {
+    declare readonly namespaceName: pulumi.Output<string>;
+
+    constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:namespace:TeamNamespace", name, {}, opts);
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            namespaceObject({
+                team: args.team,
+                namespace: args.namespace,
+                labels: args.labels ?? {},
+                rrsa: args.rrsa ?? false,
+            }),
+            { parent: this },
+        );
+        const quotaInput = { team: args.team, namespace: args.namespace, quota: args.quota, loadBalancers: args.loadBalancers ?? 0 };
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
+        new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
+        this.namespaceName = pulumi.output(args.namespace);
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { NetworkConfig } from "./schema";
+import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
+
+export interface TeamNetworkPoliciesArgs {
+    readonly team: string;
+    readonly namespace: string;
+    readonly network: NetworkConfig;
+    readonly clusters: readonly ClusterFlows[];
+}
+
+/** Default deny in both directions, then exactly the flows Ray and the configured features need. */
+export class TeamNetworkPolicies extends pulumi.ComponentResource {
+    constructor(name: string, args: TeamNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:network:TeamNetworkPolicies", name, {}, opts);
+        for (const obj of networkPolicyObjects(args)) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${obj.metadata.name}`, obj, { parent: this });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as alicloud from "@pulumi/alicloud";
+import { platformConfigSchema, type PlatformConfig } from "../config/schema";
+import type { Cloud, RrsaProvider } from "../args";
+import { parseArgs } from "../core/parseArgs";
+import { elasticQuotaTreeObject } from "../namespace/quotaTree";
+
+/** A team's share of the ElasticQuotaTree. */
+export interface QuotaTreeChild {
+    /** The team's name in the tree. */
+    name: string;
+    /** The team's namespaces. */
+    namespaces: string[];
+    /** Guaranteed resources (quantities by resource name). */
+    min: { [resource: string]: string };
+    /** Ceiling (quantities by resource name). */
+    max: { [resource: string]: string };
+}
+
+/** ACK's ElasticQuotaTree: the cluster's quota, one child per team. */
+export interface QuotaTree {
+    min: { [resource: string]: string };
+    max: { [resource: string]: string };
+    /** @default none */
+    children?: QuotaTreeChild[];
+}
+
+/** A cluster add-on, named as on the cluster's Add-ons page. */
+export interface Addon {
+    /** @default the add-on's ACK name */
+    name?: string;
+    /** @default the latest ACK offers */
+    version?: string;
+}
+
+/** The add-ons every team relies on. */
+export interface Addons {
+    /** ack-pod-identity-webhook (RRSA injection). @default { name: "ack-pod-identity-webhook" } */
+    podIdentityWebhook?: Addon;
+    /** ACK's KubeRay operator. @default { name: "kuberay-operator" } */
+    kuberay?: Addon;
+}
+
+/** The platform stack's settings (README "Configuration reference", platform stack). */
+export interface PlatformArgs {
+    /** The ACK cluster. */
+    cloud: Cloud;
+    quotaTree: QuotaTree;
+    /** @default both add-ons at ACK's latest version */
+    addons?: Addons;
+    /** The cluster's RRSA provider (`rrsaProviderFor`); looking it up is the check that RRSA is enabled. */
+    rrsaProvider: pulumi.Input<RrsaProvider>;
+}
+
+/** A validated platform stack config (validateStackConfig) as Platform's args, without what only the program reads. */
+export function platformArgs(config: PlatformConfig, rrsaProvider: pulumi.Input<RrsaProvider>): PlatformArgs {
+    const { kubeconfigSource, ...cloud } = config.cloud;
+    void kubeconfigSource;
+    return { cloud, quotaTree: config.quotaTree, addons: config.addons, rrsaProvider };
+}
+
+/** Cluster-wide singletons every team stack relies on: the ElasticQuotaTree and the add-ons. */
+export class Platform extends pulumi.ComponentResource {
+    /** The cluster's RRSA OIDC provider, for the team stacks. */
+    declare readonly rrsa: pulumi.Output<RrsaProvider>;
+    /** Each quota tree child's namespaces. */
+    declare readonly teamNamespaces: pulumi.Output<Record<string, string[]>>;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:platform:Platform", name, {}, opts);
+        const { rrsaProvider, ...settings } = args;
+        const config = parseArgs(this, name, platformConfigSchema, { ...settings, platform: true });
+        new k8s.apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
+        for (const [role, addon] of Object.entries(config.addons)) {
+            new alicloud.cs.KubernetesAddon(
+                `${name}-${role}`,
+                { clusterId: config.cloud.clusterId, name: addon.name, version: addon.version, cleanupCloudResources: false },
+                { parent: this },
+            );
+        }
+        this.rrsa = pulumi.output(rrsaProvider);
+        this.teamNamespaces = pulumi.output(Object.fromEntries(config.quotaTree.children.map((c) => [c.name, c.namespaces])));
+        this.registerOutputs({ rrsa: this.rrsa, teamNamespaces: this.teamNamespaces });
+    }
+}

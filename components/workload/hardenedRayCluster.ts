@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rayClusterSchemaFor } from "./schema";
+import type { RayClusterSettings, RayWorkloadArgs } from "../args";
+import { parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
+import { clusterAccess, type ClusterAccess } from "../exposure/access";
+import { objectMeta } from "../core/meta";
+import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
+import { rayResource } from "./crds/rayResource";
+import { rayTokenSecret } from "./rayToken";
+
+/** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
+export interface HardenedRayClusterArgs extends RayWorkloadArgs {
+    /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    cluster: RayClusterSettings;
+}
+
+/** A RayCluster with TLS, token authentication, hardened pods and a ClusterIP head Service. */
+export class HardenedRayCluster extends pulumi.ComponentResource {
+    /** How to reach the cluster: port-forward commands, local URLs, the token Secret. */
+    declare readonly access: pulumi.Output<ClusterAccess>;
+    /** The RayCluster's name. */
+    declare readonly clusterName: pulumi.Output<string>;
+
+    constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
+        const { team, namespace } = args;
+        const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
+        const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
+        rayResource(
+            `${name}-raycluster`,
+            "RayCluster",
+            objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
+            rayWorkloadSpec({
+                kind: "RayCluster",
+                workload: cluster,
+                ...specInputOf(args, token.fingerprint),
+            }),
+            { parent: this, dependsOn: [token.secret] },
+        );
+        this.clusterName = pulumi.output(cluster.name);
+        this.access = pulumi.output(clusterAccess(namespace, cluster.name));
+        this.registerOutputs({ clusterName: this.clusterName, access: this.access });
+    }
+}

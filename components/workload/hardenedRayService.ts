@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import { rayServiceSchemaFor } from "./schema";
+import type { RayServiceSettings, RayWorkloadArgs } from "../args";
+import { parseArgs } from "../core/parseArgs";
+import { schemaContextOf } from "../images/schema";
+import { objectMeta } from "../core/meta";
+import { serveAccess, type ServeAccess } from "./rayService";
+import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
+import { rayResource } from "./crds/rayResource";
+import { rayTokenSecret } from "./rayToken";
+import { names } from "../core/naming";
+
+/** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
+export interface RayServiceTlsSecretNames {
+    head: pulumi.Input<string>;
+    worker: pulumi.Input<string>;
+}
+
+/** One RayService in a team's namespace, whose TLS Secrets (TeamPki, `workload: RayService`) are already there. */
+export interface HardenedRayServiceArgs extends RayWorkloadArgs {
+    /** The service's settings (README, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    service: RayServiceSettings;
+    /**
+     * The generation slot's TLS Secrets (components/tls/generations.ts).
+     * @default `<service>-ray-tls-head` / `-worker` (no generations: only for a service whose certificates never rotate)
+     */
+    tlsSecretNames?: RayServiceTlsSecretNames;
+}
+
+/**
+ * A Ray Serve deployment: a KubeRay RayService whose clusters are hardened as a RayCluster's
+ * (TLS with the service's own CA, token auth, isolated pods), Serve on 8000 behind a ClusterIP
+ * Service, and zero-downtime upgrades that keep each cluster generation's certificates.
+ */
+export class HardenedRayService extends pulumi.ComponentResource {
+    /** The RayService's name. */
+    declare readonly serviceName: pulumi.Output<string>;
+    /** The in-cluster Serve address and the loopback port-forward to 8000. */
+    declare readonly access: pulumi.Output<ServeAccess>;
+    /** The Secret holding the service's Ray token. */
+    declare readonly tokenSecret: pulumi.Output<string>;
+
+    constructor(name: string, args: HardenedRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-on-ack:ray:HardenedRayService", name, {}, opts);
+        const { team, namespace } = args;
+        const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
+        const token = rayTokenSecret(name, { team, namespace, cluster: service.name, rotation: args.tokenRotation }, this);
+        rayResource(
+            `${name}-rayservice`,
+            "RayService",
+            // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
+            objectMeta(service.name, namespace, team, {
+                policyExceptions: args.policyExceptions,
+                annotations: { "pulumi.com/patchForce": "true" },
+            }),
+            rayWorkloadSpec({
+                kind: "RayService",
+                workload: service,
+                ...specInputOf(args, token.fingerprint),
+                tlsSecretNames: args.tlsSecretNames,
+            }),
+            { parent: this, dependsOn: [token.secret] },
+        );
+        this.serviceName = pulumi.output(service.name);
+        this.access = pulumi.output(serveAccess(namespace, service.name));
+        this.tokenSecret = pulumi.output(names.tokenSecret(service.name));
+        this.registerOutputs({ serviceName: this.serviceName, access: this.access, tokenSecret: this.tokenSecret });
+    }
+}

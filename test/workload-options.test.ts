@@ -268,6 +268,21 @@ function clusterWithVolume(volume: any, mountReadOnly: boolean): any {
     return r;
 }
 
+/** Renders team-b with the platform's pack config minus one policy's settings (its grants, its allowed classes). */
+function renderTeamBWithout(policyId: string): ReturnType<typeof runRender> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-pack-"));
+    try {
+        const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+        assert.ok(policyId in config, `platform/policy-pack-config.json has settings for ${policyId}`);
+        delete config[policyId];
+        const file = path.join(dir, "pack.json");
+        fs.writeFileSync(file, JSON.stringify(config));
+        return runRender(["--stack", "team-b", "--policy-pack-config", file]);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 describe("workload options: the policy pack", () => {
     it("fails a writable PVC unless the platform grants it, and passes a read-only one", () => {
         const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
@@ -328,18 +343,9 @@ describe("workload options: the policy pack", () => {
 
     it("render exits 3 when team-b's priority class is removed from the pack's allowedPriorityClasses", function () {
         this.timeout(120_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-prio-"));
-        try {
-            const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
-            delete config["ray-pod-scheduling"];
-            const file = path.join(dir, "pack.json");
-            fs.writeFileSync(file, JSON.stringify(config));
-            const r = runRender(["--stack", "team-b", "--policy-pack-config", file]);
-            assert.equal(r.status, 3, r.stderr);
-            assert.match(r.stderr, /ray-pod-scheduling/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        const r = renderTeamBWithout("ray-pod-scheduling");
+        assert.equal(r.status, 3, r.stderr);
+        assert.match(r.stderr, /ray-pod-scheduling/);
     });
 
     it("team-b's rendered example: every option present, the writable volume granted and shown in posture", function () {
@@ -380,17 +386,8 @@ describe("workload options: the policy pack", () => {
 
     it("render exits 3 when the writable volume's grant is removed from the pack config", function () {
         this.timeout(120_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opts-pack-"));
-        try {
-            const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
-            delete config["ray-volume-read-only"];
-            const file = path.join(dir, "pack.json");
-            fs.writeFileSync(file, JSON.stringify(config));
-            const r = runRender(["--stack", "team-b", "--policy-pack-config", file]);
-            assert.equal(r.status, 3, r.stderr);
-            assert.match(r.stderr, /ray-volume-read-only/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        const r = renderTeamBWithout("ray-volume-read-only");
+        assert.equal(r.status, 3, r.stderr);
+        assert.match(r.stderr, /ray-volume-read-only/);
     });
 });

@@ -271,21 +271,18 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork] };
         const clusterOutputs: Record<string, pulumi.Output<ClusterOutput>> = {};
         const localPorts = localPortsFor(namespace, config.clusters.map((c) => c.name));
+        // What every Hardened* component is given besides its own workload: one place, so the three kinds cannot drift apart.
+        const workloadArgs = (w: Workload) => ({
+            team,
+            namespace,
+            security: config.security,
+            tlsFingerprint: pki.clusters[w.name].fingerprint,
+            kubeRayVersion: config.kubeRayVersion,
+            podAnnotations,
+            policyExceptions: workloadExceptions(w),
+        });
         for (const c of config.clusters) {
-            new HardenedRayCluster(
-                `${name}-${c.name}`,
-                {
-                    team,
-                    namespace,
-                    cluster: c,
-                    security: config.security,
-                    tlsFingerprint: pki.clusters[c.name].fingerprint,
-                    kubeRayVersion: config.kubeRayVersion,
-                    podAnnotations,
-                    policyExceptions: workloadExceptions({ name: c.name, kind: "RayCluster", shape: c }),
-                },
-                ready,
-            );
+            new HardenedRayCluster(`${name}-${c.name}`, { ...workloadArgs({ name: c.name, kind: "RayCluster", shape: c }), cluster: c }, ready);
             const tls = pki.clusters[c.name];
             const base: pulumi.Output<ClusterOutput> = pulumi
                 .all([tls.caBundlePem, tls.clientCertPems])
@@ -310,20 +307,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
         const jobOutputs: Record<string, pulumi.Output<JobOutput>> = {};
         for (const j of config.jobs) {
-            new HardenedRayJob(
-                `${name}-${j.name}`,
-                {
-                    team,
-                    namespace,
-                    job: j,
-                    security: config.security,
-                    tlsFingerprint: pki.clusters[j.name].fingerprint,
-                    kubeRayVersion: config.kubeRayVersion,
-                    podAnnotations,
-                    policyExceptions: workloadExceptions({ name: j.name, kind: "RayJob", shape: j }),
-                },
-                ready,
-            );
+            new HardenedRayJob(`${name}-${j.name}`, { ...workloadArgs({ name: j.name, kind: "RayJob", shape: j }), job: j }, ready);
             jobOutputs[j.name] = pki.clusters[j.name].caBundlePem.apply((caCertificate) => ({
                 namespace,
                 caCertificate,
@@ -340,15 +324,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             new HardenedRayService(
                 `${name}-${s.name}`,
                 {
-                    team,
-                    namespace,
+                    ...workloadArgs({ name: s.name, kind: "RayService", shape: s }),
                     service: s,
-                    security: config.security,
-                    tlsFingerprint: tls.fingerprint,
                     tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
-                    kubeRayVersion: config.kubeRayVersion,
-                    podAnnotations,
-                    policyExceptions: workloadExceptions({ name: s.name, kind: "RayService", shape: s }),
                 },
                 // Every generation slot exists before a cluster can mount one.
                 { ...ready, dependsOn: [...ready.dependsOn, ...(tls.slotSecrets ?? [])] },

@@ -4,10 +4,8 @@ import type { RayClusterSettings, RayWorkloadArgs } from "../args";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
-import { objectMeta } from "../core/meta";
-import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
-import { rayResource } from "./crds/rayResource";
-import { rayTokenSecret } from "./rayToken";
+import { rayWorkloadSpec } from "./rayWorkload";
+import { rayWorkloadResource } from "./rayWorkloadResource";
 
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
 export interface HardenedRayClusterArgs extends RayWorkloadArgs {
@@ -24,22 +22,10 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
-        const { team, namespace } = args;
         const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
-        const token = rayTokenSecret(name, { team, namespace, cluster: cluster.name, rotation: args.tokenRotation }, this);
-        rayResource(
-            `${name}-raycluster`,
-            "RayCluster",
-            objectMeta(cluster.name, namespace, team, { policyExceptions: args.policyExceptions }),
-            rayWorkloadSpec({
-                kind: "RayCluster",
-                workload: cluster,
-                ...specInputOf(args, token.fingerprint),
-            }),
-            { parent: this, dependsOn: [token.secret] },
-        );
+        rayWorkloadResource(this, name, "RayCluster", cluster.name, args, (common) => rayWorkloadSpec({ kind: "RayCluster", workload: cluster, ...common }));
         this.clusterName = pulumi.output(cluster.name);
-        this.access = pulumi.output(clusterAccess(namespace, cluster.name));
+        this.access = pulumi.output(clusterAccess(args.namespace, cluster.name));
         this.registerOutputs({ clusterName: this.clusterName, access: this.access });
     }
 }

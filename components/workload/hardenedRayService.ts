@@ -3,11 +3,9 @@ import { rayServiceSchemaFor } from "./schema";
 import type { RayServiceSettings, RayWorkloadArgs } from "../args";
 import { parseArgs } from "../core/parseArgs";
 import { schemaContextOf } from "../images/schema";
-import { objectMeta } from "../core/meta";
 import { serveAccess, type ServeAccess } from "./rayService";
-import { rayWorkloadSpec, specInputOf } from "./rayWorkload";
-import { rayResource } from "./crds/rayResource";
-import { rayTokenSecret } from "./rayToken";
+import { rayWorkloadSpec } from "./rayWorkload";
+import { rayWorkloadResource } from "./rayWorkloadResource";
 import { names } from "../core/naming";
 
 /** The TLS Secrets a RayService's current cluster generation mounts (TeamPki's `secretNames`). */
@@ -42,27 +40,12 @@ export class HardenedRayService extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayService", name, {}, opts);
-        const { team, namespace } = args;
         const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
-        const token = rayTokenSecret(name, { team, namespace, cluster: service.name, rotation: args.tokenRotation }, this);
-        rayResource(
-            `${name}-rayservice`,
-            "RayService",
-            // As for a RayJob: the operator writes into the embedded cluster spec, and the stack owns it.
-            objectMeta(service.name, namespace, team, {
-                policyExceptions: args.policyExceptions,
-                annotations: { "pulumi.com/patchForce": "true" },
-            }),
-            rayWorkloadSpec({
-                kind: "RayService",
-                workload: service,
-                ...specInputOf(args, token.fingerprint),
-                tlsSecretNames: args.tlsSecretNames,
-            }),
-            { parent: this, dependsOn: [token.secret] },
+        rayWorkloadResource(this, name, "RayService", service.name, args, (common) =>
+            rayWorkloadSpec({ kind: "RayService", workload: service, ...common, tlsSecretNames: args.tlsSecretNames }),
         );
         this.serviceName = pulumi.output(service.name);
-        this.access = pulumi.output(serveAccess(namespace, service.name));
+        this.access = pulumi.output(serveAccess(args.namespace, service.name));
         this.tokenSecret = pulumi.output(names.tokenSecret(service.name));
         this.registerOutputs({ serviceName: this.serviceName, access: this.access, tokenSecret: this.tokenSecret });
     }

@@ -13,7 +13,7 @@ import { rayServiceSpec } from "./rayService";
 import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./schema";
 
 /** What every kind takes; `image` defaults to the workload's own (`image` and `rayVersion`, resolved). */
-type WorkloadCommon = Omit<RayClusterSpecInput, "kind" | "cluster" | "image"> & { readonly image?: string };
+export type WorkloadCommon = Omit<RayClusterSpecInput, "kind" | "cluster" | "image"> & { readonly image?: string };
 
 /** What a Hardened component's args give the builder, with its token's fingerprint (KubeRay 1.6.2 unless told). */
 export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Input<string>): WorkloadCommon {

@@ -5,7 +5,9 @@
 # version. A refactor that renames a type token or a resource name without an alias shows up as
 # a replace or a delete: the namespace (and everything in it) and the Secrets holding the
 # certificates and the token must never be recreated by a new version of the package. The RAM
-# role has no stand-in here (no Alibaba Cloud), so the alicloud side is left to the unit tests.
+# role has no stand-in in the control plane (no Alibaba Cloud): upgrade_cloud_check renders the
+# released team-b stack (RRSA role, policy and attachment, a CLB ACL) with both versions offline
+# and compares the alicloud resources' logical names and ForceNew inputs (upgrade-cloud.js).
 #
 # Uses run.sh's pulumi_env, pulumi_cmd, kc, pass, fail, RUN_DIR, E2E_REPO, E2E_STACKS_DIR.
 
@@ -32,6 +34,15 @@ upgrade_swap() {
   ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
 }
 
+# upgrade_cloud_render TREE STACKS_DIR OUT: an offline render of the released team-b stack file.
+# Exit 3 (a posture check fails) still writes every file: only the alicloud resources matter here.
+upgrade_cloud_render() {
+  local tree="$1" stacks="$2" out="$3" rc=0
+  (cd "$tree" && npm run --silent render -- --stack "$UPGRADE_CLOUD_STACK" --stacks-dir "$stacks" --out "$out") >"$out.log" 2>&1 || rc=$?
+  [[ $rc -eq 0 || $rc -eq 3 ]] && [[ -f "$out/alicloud.json" ]] || { tail -n 20 "$out.log"; return 1; }
+}
+UPGRADE_CLOUD_STACK=team-b
+
 step_upgrade() {
   section "upgrade: the previous release's stack, previewed with this version"
   ensure_control_plane || { fail "upgrade: no control plane"; return; }
@@ -46,6 +57,8 @@ step_upgrade() {
   fi
   local dir="$RUN_DIR/upgrade" stack=upgrade K="$KUBECONFIG_ADMIN"
   if ! upgrade_tree "$from" "$dir"; then fail "upgrade: could not install the released version $from"; return; fi
+  local released_cloud=""
+  if upgrade_cloud_render "$dir" "$dir/stacks" "$RUN_DIR/upgrade-cloud-released"; then released_cloud="$RUN_DIR/upgrade-cloud-released/alicloud.json"; fi
   kubectl --kubeconfig "$K" apply -f "$dir/test/e2e/fixtures/podnetworking-crd.yaml" >"$RUN_DIR/upgrade-crd.log" 2>&1
   pulumi_env
   export KUBECONFIG="$K"
@@ -78,6 +91,17 @@ PY
     else
       fail "upgrade: this version would replace or delete resources of a released stack: ${verdict#BAD }"
     fi
+  fi
+  # upgrade_swap kept the released stacks/: this version renders the same stack file
+  local verdict_cloud
+  if [[ -z "$released_cloud" ]]; then
+    fail "upgrade: the released version could not render $UPGRADE_CLOUD_STACK offline (RAM comparison)"
+  elif ! upgrade_cloud_render "$E2E_REPO" "$dir/stacks" "$RUN_DIR/upgrade-cloud-current"; then
+    fail "upgrade: this version could not render the released $UPGRADE_CLOUD_STACK stack file offline"
+  elif verdict_cloud="$(node "$E2E_REPO/scripts/e2e/upgrade-cloud.js" "$released_cloud" "$RUN_DIR/upgrade-cloud-current/alicloud.json")"; then
+    pass "upgrade: the released $UPGRADE_CLOUD_STACK stack's RAM role, policy and attachment keep their names (${verdict_cloud#OK })"
+  else
+    fail "upgrade: this version would replace alicloud resources of a released stack: ${verdict_cloud#BAD }"
   fi
   e2e_check "upgrade: destroy with this version" \
     in_dir "$dir" pulumi_cmd upgrade-destroy destroy --yes --skip-preview --stack "$stack"

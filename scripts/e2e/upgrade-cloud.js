@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * The RAM side of the `upgrade` step (scripts/e2e/upgrade.sh): no Alibaba Cloud here, so the
+ * released version and this one each render the same released stack file offline, and their
+ * alicloud.json files are compared. A RAM role, policy or attachment is replaced when its logical
+ * name changes (a new URN) or when a property the provider cannot update in place changes (its
+ * ForceNew fields: the names that are its identity in RAM). Usage: upgrade-cloud.js RELEASED CURRENT
+ * (two alicloud.json files); prints one line and exits 1 when something would be replaced.
+ */
+"use strict";
+const fs = require("fs");
+
+/** The provider's ForceNew inputs of the kinds a team stack creates (terraform-provider-alicloud schemas). */
+const FORCE_NEW = {
+    "alicloud:ram/role:Role": ["roleName"],
+    "alicloud:ram/policy:Policy": ["policyName"],
+    "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment": ["roleName", "policyName", "policyType"],
+    "alicloud:slb/acl:Acl": ["ipVersion"],
+};
+
+const [released, current] = process.argv.slice(2).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const key = (r) => `${r.type}::${r.name}`;
+const now = new Map(current.map((r) => [key(r), r]));
+const problems = [];
+for (const before of released) {
+    const after = now.get(key(before));
+    if (after === undefined) {
+        problems.push(`${key(before)} is gone (a new logical name replaces it)`);
+        continue;
+    }
+    for (const field of FORCE_NEW[before.type] ?? []) {
+        if (JSON.stringify(before.inputs[field]) !== JSON.stringify(after.inputs[field])) {
+            problems.push(`${key(before)}: ${field} ${JSON.stringify(before.inputs[field])} -> ${JSON.stringify(after.inputs[field])} forces a replacement`);
+        }
+    }
+}
+const ram = released.filter((r) => r.type.startsWith("alicloud:ram/")).length;
+if (ram === 0) {
+    problems.push("the released render has no RAM resource: nothing was compared");
+}
+if (problems.length > 0) {
+    console.log(`BAD ${problems.join("; ")}`);
+    process.exit(1);
+}
+console.log(`OK ${released.length} alicloud resources kept (${ram} RAM), no ForceNew field changed`);

@@ -139,8 +139,11 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
         problems.push("allowedPriorityClasses must be an array of strings");
     } else {
         // The platform cannot grant what no grant may cover: system classes preempt node components.
-        for (const name of config.allowedPriorityClasses.filter((n) => priorityClassProblem(n) !== undefined)) {
-            problems.push(`allowedPriorityClasses: ${JSON.stringify(name)} ${priorityClassProblem(name)}`);
+        for (const name of config.allowedPriorityClasses) {
+            const why = priorityClassProblem(name);
+            if (why !== undefined) {
+                problems.push(`allowedPriorityClasses: ${JSON.stringify(name)} ${why}`);
+            }
         }
     }
     problems.push(...grantProblems(config.grants));

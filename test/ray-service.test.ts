@@ -164,6 +164,14 @@ describe("RayService: spec builder", () => {
         assert.equal(cfg.applications[0].import_path, "serve_app.echo:app");
         assert.equal(cfg.applications[0].route_prefix, "/echo");
     });
+
+    it("quotes what KubeRay and Serve (YAML 1.1) would read as booleans: an env var \"no\" reaches Ray as the string", () => {
+        const base = serviceConfig().serveConfig;
+        const env_vars = { VERBOSE: "no", CACHE: "on", MODE: "yes", TIME: "1:20" };
+        const config = { ...base, applications: [{ ...base.applications[0], runtime_env: { env_vars } }] };
+        const text = serveConfigV2(config);
+        assert.deepEqual(YAML.parse(text, { version: "1.1" }).applications[0].runtime_env.env_vars, env_vars, text);
+    });
 });
 
 describe("RayService: the Serve port is private unless exposed, and an exposure publishes 8000 only", () => {

@@ -147,6 +147,17 @@ describe("render (the main job)", function () {
         assert.deepEqual(check.offending.map((o: any) => [o.resource, o.exception]), [["Service ray-team-b/analytics-dashboard-public", true]]);
     });
 
+    it("writes manifests that YAML 1.1 readers (kubectl, KubeRay) read as written: team-b's `on` labels stay strings", () => {
+        for (const stack of ["team-a", "team-b"]) {
+            const text = fs.readFileSync(path.join(renderedStack(stack).out, "manifests.yaml"), "utf8");
+            const as12 = YAML.parseAllDocuments(text).map((d) => d.toJS());
+            const as11 = YAML.parseAllDocuments(text, { version: "1.1" }).map((d) => d.toJS());
+            assert.deepEqual(as11, as12, `${stack}: a value YAML 1.1 reads differently (kubectl: "cannot unmarshal bool into ... of type string")`);
+        }
+        const ns = YAML.parse(fs.readFileSync(path.join(renderedStack("team-b").out, "manifests.yaml"), "utf8").split(/^---$/m)[0], { version: "1.1" });
+        assert.equal(ns.metadata.labels["pod-identity.alibabacloud.com/injection"], "on", "the RRSA injection label, as kubectl reads it");
+    });
+
     it("refuses an invalid policy pack config with exit 2 and writes nothing", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {

@@ -6,7 +6,7 @@
  * zero downtime): see components/tls/generations.ts for how each generation keeps its certificates.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import YAML from "yaml";
+import { kubernetesYaml } from "../core/yaml";
 import type { RayServiceConfig, ServeConfig } from "./schema";
 import type { RayServiceSpec } from "./crds/rayV1";
 import { RAY_PORTS, names, teamLabels } from "../core/naming";
@@ -36,7 +36,7 @@ export function serveConfigV2(config: ServeConfig): string {
         }
         return out;
     });
-    return YAML.stringify({
+    return kubernetesYaml({
         proxy_location: "EveryNode",
         http_options: { host: "0.0.0.0", port: RAY_PORTS.serve },
         applications,

@@ -5,10 +5,10 @@
  * posture report. Ordering is fixed so that two renders of one stack differ only in
  * generated secret material.
  */
-import YAML from "yaml";
 import type { ProgramRun, RecordedResource } from "./mockRuntime";
 import { evaluatePosture, postureMarkdown } from "../../policy/posture";
 import type { PolicyPackConfigFile } from "../../policy/config";
+import { kubernetesYaml } from "../../components/core/yaml";
 
 export const REDACTED = "REDACTED";
 
@@ -85,7 +85,7 @@ export function kubernetesObjects(run: ProgramRun, opts: RenderOptions): Record<
 }
 
 export function manifestsYaml(objects: Record<string, any>[]): string {
-    return objects.map((o) => YAML.stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
+    return objects.map((o) => kubernetesYaml(o, { lineWidth: 0 })).join("---\n");
 }
 
 export function alicloudResources(run: ProgramRun): { type: string; name: string; inputs: Record<string, any> }[] {

@@ -5,8 +5,9 @@
  * published as `ray-on-ack`) only: test/boundaries.test.ts keeps it so.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as alicloud from "@pulumi/alicloud";
+import { Provider as AlicloudProvider } from "@pulumi/alicloud/provider";
 import * as k8s from "@pulumi/kubernetes";
+import { config as zodConfig } from "zod";
 import {
     Platform,
     TeamEnvironment,
@@ -19,6 +20,11 @@ import {
     validateStackConfig,
     type CloudConfig,
 } from "./components";
+
+// Each stack config is validated a few times per run, by schemas built per run: zod's JIT would
+// compile each of them (with `new Function`) to parse it once. An application setting, so the
+// program sets it; the library leaves the user's zod alone.
+zodConfig({ jitless: true });
 
 /** `isConfigSecret` is public at runtime but marked internal in the typings: which keys the CLI holds as `secure:`. */
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
@@ -35,7 +41,7 @@ function providers(cloud: CloudConfig | undefined, kubeconfig: string | undefine
     if (!cloud) {
         return { opts: {}, invoke: {} };
     }
-    const aliyun = new alicloud.Provider("alicloud", { region: cloud.region });
+    const aliyun = new AlicloudProvider("alicloud", { region: cloud.region });
     const kube = new k8s.Provider("kubernetes", { kubeconfig: kubeconfigFor(cloud, kubeconfig, { provider: aliyun }) });
     return { opts: { providers: { alicloud: aliyun, kubernetes: kube } }, invoke: { provider: aliyun } };
 }

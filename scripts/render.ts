@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { performance } from "perf_hooks";
+import { config as zodConfig } from "zod";
 import { PROJECT, formatIssues, validateStackConfig } from "../components/config/validate";
 import { runProgram } from "./lib/mockRuntime";
 import { CHECKS } from "../policy/checks";
@@ -16,6 +17,9 @@ import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./lib/renderFiles";
 import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
 import { podCidrOverlaps, quotaTreeMembership } from "./lib/crossStack";
+
+// As the program (index.ts) does, before this process's first parse: see there.
+zodConfig({ jitless: true });
 
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";

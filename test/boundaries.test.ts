@@ -136,6 +136,15 @@ describe("module boundaries", () => {
         );
     });
 
+    it("the library and the program import @pulumi/alicloud by service (ram, vpc, ...), never its 120 ms index", () => {
+        // The index defines every Alibaba Cloud service; a team stack without cloud resources would pay
+        // for loading it in every render, preview and `pulumi up` (README "Performance").
+        const files = ["index.ts", ...tsFiles("components")];
+        const whole = files.flatMap((file) => specifiers(file).filter((spec) => spec === "@pulumi/alicloud").map(() => file));
+        assert.ok(files.some((file) => specifiers(file).some((spec) => spec.startsWith("@pulumi/alicloud/"))), "finds the per-service imports");
+        assert.deepStrictEqual(whole, [], 'import "@pulumi/alicloud/<service>" instead of "@pulumi/alicloud"');
+    });
+
     it("the program, examples/ and the component provider reach the library through its public index only", () => {
         const publicIndex = path.join(ROOT, "components");
         const files = ["index.ts", ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("test/e2e/multi-language")];

@@ -6,7 +6,7 @@
  * to ask: README "Public dashboard" says so, and the NetworkPolicy still admits only `sourceCidrs`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as alicloud from "@pulumi/alicloud";
+import * as slb from "@pulumi/alicloud/slb";
 import { coverageProblem, isCoveredBy, metadataProblem } from "../../common/addresses";
 
 /**
@@ -31,7 +31,7 @@ export function verifiedAclId(
     key: string,
     parent: pulumi.Resource,
 ): pulumi.Output<string> {
-    return alicloud.slb.getAclsOutput({ ids: [aclId] }, { parent }).acls.apply((acls) => {
+    return slb.getAclsOutput({ ids: [aclId] }, { parent }).acls.apply((acls) => {
         const acl = acls.find((a) => a.id === aclId);
         const problems = acl ? byoAclProblems(aclId, acl.entryLists.map((e) => e.entry.trim()), addressType, sourceCidrs) : [`ACL ${aclId} does not exist in this region`];
         if (problems.length > 0) {

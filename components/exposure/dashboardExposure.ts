@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as alicloud from "@pulumi/alicloud";
+import * as slb from "@pulumi/alicloud/slb";
 import * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "./schema";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
@@ -57,7 +57,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 ? args.verifyAcl
                     ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:${configKey}.${args.cluster}.exposure.aclId`, this)
                     : pulumi.output(e.aclId)
-                : new alicloud.slb.Acl(
+                : new slb.Acl(
                       `${name}-acl`,
                       {
                           name: `${args.namespace}-${args.cluster}-${serve ? "serve" : "dashboard"}`,

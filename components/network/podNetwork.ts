@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as alicloud from "@pulumi/alicloud";
+import * as vpc from "@pulumi/alicloud/vpc";
 import type { PodNetworkConfig } from "./schema";
 import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
 import { objectMeta } from "../core/meta";
@@ -79,14 +79,14 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
         if (create) {
             ids = args.podCidrs.map(
                 (cidr, i) =>
-                    new alicloud.vpc.Switch(
+                    new vpc.Switch(
                         `${name}-vswitch-${i}`,
                         { vpcId: create.vpcId, zoneId: create.zoneId, cidrBlock: cidr, vswitchName: `${args.namespace}-pods-${i}`, description: `Ray pods of ${args.namespace} (ray-on-ack)` },
                         { parent: this },
                     ).id,
             );
         } else if (args.verifyVSwitches) {
-            const found = alicloud.vpc.getSwitchesOutput({ ids: [...args.podNetwork.vSwitchIds] }, { parent: this });
+            const found = vpc.getSwitchesOutput({ ids: [...args.podNetwork.vSwitchIds] }, { parent: this });
             ids = args.podNetwork.vSwitchIds.map((id) =>
                 found.vswitches.apply((vs) => {
                     const problems = vSwitchMismatches(args.podCidrs, vs.map((v) => ({ id: v.id, cidrBlock: v.cidrBlock })));

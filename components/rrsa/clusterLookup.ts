@@ -4,7 +4,7 @@
  * (bring-your-own, for accounts where the deployer may not call the ACK API).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as alicloud from "@pulumi/alicloud";
+import * as cs from "@pulumi/alicloud/cs";
 import type { CloudConfig } from "./schema";
 import type { RrsaProvider } from "./ramPolicies";
 
@@ -12,7 +12,7 @@ export function kubeconfigFor(cloud: CloudConfig, configured: string | undefined
     if (cloud.kubeconfigSource === "config") {
         return pulumi.secret(pulumi.output(configured ?? ""));
     }
-    const credential = alicloud.cs.getClusterCredentialOutput({ clusterId: cloud.clusterId, temporaryDurationMinutes: 60 }, opts);
+    const credential = cs.getClusterCredentialOutput({ clusterId: cloud.clusterId, temporaryDurationMinutes: 60 }, opts);
     return pulumi.secret(credential.kubeConfig);
 }
 
@@ -22,7 +22,7 @@ export function rrsaProviderFor(cloud: CloudConfig, opts: pulumi.InvokeOptions):
     if (cloud.rrsaIssuerUrl && cloud.rrsaProviderArn) {
         return pulumi.output({ issuerUrl: cloud.rrsaIssuerUrl, providerArn: cloud.rrsaProviderArn });
     }
-    const found = alicloud.cs.getManagedKubernetesClustersOutput({ ids: [cloud.clusterId], enableDetails: true }, opts);
+    const found = cs.getManagedKubernetesClustersOutput({ ids: [cloud.clusterId], enableDetails: true }, opts);
     return found.clusters.apply((clusters) => {
         const cluster = clusters.find((c) => c.id === cloud.clusterId);
         if (!cluster) {

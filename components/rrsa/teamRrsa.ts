@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as alicloud from "@pulumi/alicloud";
+import * as ram from "@pulumi/alicloud/ram";
 import { ossStatements, ramPolicyDocument, trustPolicyDocument, type OssGrant, type RamStatement, type RrsaProvider } from "./ramPolicies";
 
 export interface RrsaRoleSpec {
@@ -29,7 +29,7 @@ export class TeamRrsa extends pulumi.ComponentResource {
         const statements = [...ossStatements(args.accountId, args.oss ?? []), ...(args.extraStatements ?? [])];
         const policy =
             statements.length > 0
-                ? new alicloud.ram.Policy(
+                ? new ram.Policy(
                       `${name}-policy`,
                       {
                           policyName: `${name}-ray`,
@@ -40,7 +40,7 @@ export class TeamRrsa extends pulumi.ComponentResource {
                   )
                 : undefined;
         for (const role of args.roles) {
-            const r = new alicloud.ram.Role(
+            const r = new ram.Role(
                 `${name}-${role.roleName}`,
                 {
                     roleName: role.roleName,
@@ -51,7 +51,7 @@ export class TeamRrsa extends pulumi.ComponentResource {
                 { parent: this },
             );
             if (policy) {
-                new alicloud.ram.RolePolicyAttachment(
+                new ram.RolePolicyAttachment(
                     `${name}-${role.roleName}-attachment`,
                     { policyName: policy.policyName, policyType: "Custom", roleName: r.roleName },
                     { parent: this },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as alicloud from "@pulumi/alicloud";
+import * as cs from "@pulumi/alicloud/cs";
 import { platformConfigSchema, type PlatformConfig } from "../config/schema";
 import type { Cloud, RrsaProvider } from "../args";
 import { parseArgs } from "../core/parseArgs";
@@ -73,7 +73,7 @@ export class Platform extends pulumi.ComponentResource {
         const config = parseArgs(this, name, platformConfigSchema, { ...settings, platform: true });
         new k8s.apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
         for (const [role, addon] of Object.entries(config.addons)) {
-            new alicloud.cs.KubernetesAddon(
+            new cs.KubernetesAddon(
                 `${name}-${role}`,
                 { clusterId: config.cloud.clusterId, name: addon.name, version: addon.version, cleanupCloudResources: false },
                 { parent: this },

@@ -200,6 +200,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             { parent: this },
         );
         const inNamespace = { parent: this, dependsOn: [ns] };
+        // Registered before the rest, and without waiting for the namespace (only its Secrets do):
+        // the PKI's first resource starts the dynamic-provider host, the slowest step of a preview.
+        const pki = new TeamPki(`${name}-tls`, { ...teamPkiArgsFor(config), secretsDependOn: [ns] }, { parent: this });
 
         const podNetwork = new TeamPodNetwork(
             `${name}-pod-network`,
@@ -258,7 +261,6 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        const pki = new TeamPki(`${name}-tls`, teamPkiArgsFor(config), inNamespace);
 
         const podAnnotations: Record<string, string> = {};
         if (Object.keys(ramRoleNames).length > 0) {

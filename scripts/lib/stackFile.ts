@@ -69,6 +69,23 @@ function standIn(): string {
 }
 
 /**
+ * A render reads each stack file up to three times (its own, then every other one for the pod-CIDR
+ * and quota-tree checks): parse each text once per process. Keyed by the text, so an edited file is
+ * parsed again; the document is only read, never changed.
+ */
+const parsed = new Map<string, { text: string; doc: { environment?: unknown; config?: Record<string, unknown> } }>();
+function parsedStackFile(file: string): { environment?: unknown; config?: Record<string, unknown> } {
+    const text = fs.readFileSync(file, "utf8");
+    const hit = parsed.get(file);
+    if (hit?.text === text) {
+        return hit.doc;
+    }
+    const doc = YAML.parse(text) ?? {};
+    parsed.set(file, { text, doc });
+    return doc;
+}
+
+/**
  * A stack file's `environment:` imports Pulumi ESC environments, whose values only the Pulumi
  * Cloud can open: rendering without them would check (and render) a different config than
  * `pulumi up` sees, so the renderer refuses such a stack up front and says what to do.
@@ -88,7 +105,7 @@ export function readStackConfig(stack: string, env: NodeJS.ProcessEnv = process.
         const shown = path.relative(process.cwd(), file) || file;
         throw new Error(`no stack file ${shown} (stacks: ${fs.existsSync(stacksDir) ? listStacks(stacksDir).join(", ") : "none"})`);
     }
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    const doc = parsedStackFile(file);
     if (doc.environment !== undefined && doc.environment !== null) {
         throw new Error(escRefusal(stack, doc.environment));
     }

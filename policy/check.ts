@@ -4,7 +4,7 @@
  */
 import { PackConfig } from "./config";
 import type { PolicyId } from "@ray-on-ack/common";
-import { PolicyResource, describe } from "./resource";
+import { EvaluationContext, PolicyResource, describe } from "./resource";
 
 export interface Finding {
     /** False for the part of a check no grant can waive (a public Service still needs its ACL). */
@@ -37,13 +37,14 @@ interface CheckInfo {
 
 export interface ResourceCheck extends CheckInfo {
     kind: "resource";
-    validate(r: PolicyResource, config: PackConfig): Finding[];
+    /** `context` says the stack where the resource's URN does not (see stackOf). */
+    validate(r: PolicyResource, config: PackConfig, context?: EvaluationContext): Finding[];
 }
 
 /** Checks that need the whole stack, e.g. "every Ray namespace has a default-deny NetworkPolicy". */
 export interface StackCheck extends CheckInfo {
     kind: "stack";
-    validate(resources: PolicyResource[], config: PackConfig): Finding[];
+    validate(resources: PolicyResource[], config: PackConfig, context?: EvaluationContext): Finding[];
 }
 
 export type Check = ResourceCheck | StackCheck;

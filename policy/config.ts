@@ -26,6 +26,22 @@ export interface Grant {
     reason: string;
 }
 
+/**
+ * A priority class the platform allows one stack only, e.g. a class that outranks other teams'
+ * batch pods. The stack file cannot widen it: the check compares with the stack being judged.
+ */
+export interface StackPriorityClass {
+    /** Pulumi stack name, e.g. `team-b`. */
+    stack: string;
+    /** The PriorityClass's name. */
+    name: string;
+    /** Why this stack may use it; shown with the notice in the posture report. */
+    reason: string;
+}
+
+/** A class name alone is allowed to every stack (a deliberate platform-wide allowance). */
+export type AllowedPriorityClass = string | StackPriorityClass;
+
 export interface PackConfig {
     /** Exceptions to this policy. Default none: every violation is mandatory. */
     grants: Grant[];
@@ -37,8 +53,9 @@ export interface PackConfig {
      * Priority classes Ray pods may name (`priorityClassName`). Default none: a pod names no
      * class and gets the cluster's default. A class is listed by the platform team, never by the
      * stack that uses it: a class of higher priority than other teams' lets its pods preempt theirs.
+     * A name alone is allowed to every stack; `{stack, name, reason}` to that stack only.
      */
-    allowedPriorityClasses: string[];
+    allowedPriorityClasses: AllowedPriorityClass[];
 }
 
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
@@ -47,6 +64,22 @@ export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
     requireDigest: false,
     allowedPriorityClasses: [],
 });
+
+/**
+ * Either form in one schema (the policy schema type has no oneOf): JSON Schema applies
+ * `minLength` to strings only and `required`/`properties` to objects only.
+ */
+const ALLOWED_PRIORITY_CLASS_SCHEMA: PolicyConfigJSONSchema = {
+    type: ["string", "object"],
+    minLength: 1,
+    required: ["stack", "name", "reason"],
+    additionalProperties: false,
+    properties: {
+        stack: { type: "string", minLength: 1 },
+        name: { type: "string", minLength: 1 },
+        reason: { type: "string", minLength: 1 },
+    },
+};
 
 const GRANT_SCHEMA: PolicyConfigJSONSchema = {
     type: "object",
@@ -82,9 +115,10 @@ export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema
     },
     allowedPriorityClasses: {
         type: "array",
-        items: { type: "string", minLength: 1 },
+        items: ALLOWED_PRIORITY_CLASS_SCHEMA,
         default: [],
-        description: "Priority classes Ray pods may name; default none (the cluster's default class). Never system-* classes.",
+        description:
+            "Priority classes Ray pods may name; default none (the cluster's default class). A name alone is allowed to every stack; {stack, name, reason} to that stack only. Never system-* classes.",
     },
 };
 
@@ -94,6 +128,43 @@ function isStringArray(v: unknown): v is string[] {
 
 const GRANT_KEYS = ["stack", "kind", "namespace", "name", "reason"];
 
+/** Problems of the non-empty string fields `keys` of `entry`, named `<at>.<key>`; shared by grants and per-stack priority classes. */
+function requiredStringProblems(entry: Record<string, unknown>, at: string, keys: readonly string[]): string[] {
+    return keys.filter((key) => typeof entry[key] !== "string" || (entry[key] as string).trim() === "").map((key) => `${at}.${key} must be a non-empty string`);
+}
+
+/** Keys of `entry` outside `allowed`, as `<at>: unknown key <k>`. */
+function unknownKeyProblems(entry: object, at: string, allowed: readonly string[]): string[] {
+    return Object.keys(entry)
+        .filter((k) => !allowed.includes(k))
+        .map((k) => `${at}: unknown key ${k}`);
+}
+
+const PRIORITY_CLASS_KEYS = ["stack", "name", "reason"];
+
+function allowedPriorityClassProblems(classes: unknown): string[] {
+    if (!Array.isArray(classes)) {
+        return ["allowedPriorityClasses must be an array of class names or {stack, name, reason} objects"];
+    }
+    return classes.flatMap((c: unknown, i) => {
+        const at = `allowedPriorityClasses[${i}]`;
+        let name: unknown = c;
+        const problems: string[] = [];
+        if (c !== null && typeof c === "object" && !Array.isArray(c)) {
+            problems.push(...unknownKeyProblems(c, at, PRIORITY_CLASS_KEYS), ...requiredStringProblems(c as Record<string, unknown>, at, PRIORITY_CLASS_KEYS));
+            name = (c as Record<string, unknown>).name;
+        } else if (typeof c !== "string" || c.trim() === "") {
+            return [`${at} must be a class name (a non-empty string) or a {stack, name, reason} object`];
+        }
+        // The platform cannot grant what no grant may cover: system classes preempt node components.
+        const why = typeof name === "string" ? priorityClassProblem(name) : undefined;
+        if (why !== undefined) {
+            problems.push(`${at}: ${JSON.stringify(name)} ${why}`);
+        }
+        return problems;
+    });
+}
+
 function grantProblems(grants: unknown): string[] {
     if (!Array.isArray(grants)) {
         return ["grants must be an array"];
@@ -102,15 +173,7 @@ function grantProblems(grants: unknown): string[] {
         if (g === null || typeof g !== "object" || Array.isArray(g)) {
             return [`grants[${i}] must be an object`];
         }
-        const problems = Object.keys(g)
-            .filter((k) => !GRANT_KEYS.includes(k))
-            .map((k) => `grants[${i}]: unknown key ${k}`);
-        for (const key of ["stack", "kind", "name", "reason"]) {
-            const v = (g as Record<string, unknown>)[key];
-            if (typeof v !== "string" || v.trim() === "") {
-                problems.push(`grants[${i}].${key} must be a non-empty string`);
-            }
-        }
+        const problems = [...unknownKeyProblems(g, `grants[${i}]`, GRANT_KEYS), ...requiredStringProblems(g as Record<string, unknown>, `grants[${i}]`, ["stack", "kind", "name", "reason"])];
         const ns = (g as Record<string, unknown>).namespace;
         if (ns !== undefined && (typeof ns !== "string" || ns === "")) {
             problems.push(`grants[${i}].namespace must be a non-empty string when set`);
@@ -135,17 +198,7 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
     if (!isStringArray(config.allowedRegistries)) {
         problems.push("allowedRegistries must be an array of strings");
     }
-    if (!isStringArray(config.allowedPriorityClasses)) {
-        problems.push("allowedPriorityClasses must be an array of strings");
-    } else {
-        // The platform cannot grant what no grant may cover: system classes preempt node components.
-        for (const name of config.allowedPriorityClasses) {
-            const why = priorityClassProblem(name);
-            if (why !== undefined) {
-                problems.push(`allowedPriorityClasses: ${JSON.stringify(name)} ${why}`);
-            }
-        }
-    }
+    problems.push(...allowedPriorityClassProblems(config.allowedPriorityClasses));
     problems.push(...grantProblems(config.grants));
     if (problems.length > 0) {
         throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
@@ -155,7 +208,7 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
         grants: config.grants.map((g) => ({ ...g })),
         allowedRegistries: [...config.allowedRegistries],
         requireDigest: config.requireDigest,
-        allowedPriorityClasses: [...config.allowedPriorityClasses],
+        allowedPriorityClasses: config.allowedPriorityClasses.map((c) => (typeof c === "string" ? c : { ...c })),
     };
 }
 

@@ -8,7 +8,9 @@ import { ANNOTATIONS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "./check";
 import { Grant, PackConfig } from "./config";
 import { expandResources } from "./expand";
-import { PolicyResource, exceptionIds, identity, stackOfUrn } from "./resource";
+import { EvaluationContext, PolicyResource, exceptionIds, identity, stackOf } from "./resource";
+
+export type { EvaluationContext } from "./resource";
 
 export interface EvaluatedFinding extends Finding {
     /** The pack config grants this resource an exception to the check. */
@@ -16,13 +18,8 @@ export interface EvaluatedFinding extends Finding {
     grant?: Grant;
 }
 
-/** Where the resources come from: the stack (for grants) when their URNs do not say. */
-export interface EvaluationContext {
-    stack?: string;
-}
-
 export function grantFor(r: PolicyResource, config: PackConfig, context: EvaluationContext = {}): Grant | undefined {
-    const stack = stackOfUrn(r.urn) ?? context.stack;
+    const stack = stackOf(r, context);
     if (stack === undefined) {
         return undefined;
     }
@@ -76,7 +73,7 @@ export function evaluateCheck(
     if (relevant.length === 0) {
         return { applicable: false, findings: [] };
     }
-    const findings = check.kind === "stack" ? check.validate(all, config) : relevant.flatMap((r) => check.validate(r, config));
+    const findings = check.kind === "stack" ? check.validate(all, config, context) : relevant.flatMap((r) => check.validate(r, config, context));
     return { applicable: true, findings: classify(check, [...findings, ...grantedOptIns(check, relevant, findings, config, context)], config, context) };
 }
 

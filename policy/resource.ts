@@ -86,6 +86,20 @@ export function stackOfUrn(urn: string | undefined): string | undefined {
     return m ? m[1] : undefined;
 }
 
+/** Where the resources come from: the stack (for grants and per-stack settings) when their URNs do not say. */
+export interface EvaluationContext {
+    stack?: string;
+}
+
+/**
+ * The stack a resource is judged for: its URN's under `pulumi preview --policy-pack` (the engine
+ * names it), the renderer's `--stack` otherwise. Undefined when neither says: per-stack grants and
+ * settings then apply to nothing.
+ */
+export function stackOf(r: PolicyResource, context: EvaluationContext = {}): string | undefined {
+    return stackOfUrn(r.urn) ?? context.stack;
+}
+
 /** Policy ids the resource says it relies on an exception to; only a grant in the pack config makes one. */
 export function exceptionIds(r: PolicyResource): Set<string> {
     const raw = r.props?.metadata?.annotations?.[ANNOTATIONS.policyExceptions];

@@ -11,7 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SELF_EXEMPTION, grantFor, headService, namespace, selfExemptedDeployment, withExceptions } from "./fixtures/policy";
+import { SELF_EXEMPTION, STACK, grantFor, headService, namespace, rayCluster, selfExemptedDeployment, withExceptions } from "./fixtures/policy";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -183,6 +183,26 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
             assert.deepStrictEqual(diagnostics(await call("analyze", analyzeRequest(svc))), [
                 { policy: "ray-service-not-public", level: LEVEL.ADVISORY, message: `exception (granted: reviewed): ${message}` },
             ]);
+        } finally {
+            await configure({});
+        }
+    });
+
+    it("judges a per-stack priority class against the stack in the engine's URN", async () => {
+        const rc = rayCluster("demo");
+        rc.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "batch";
+        const scheduling = async () => diagnostics(await call("analyze", analyzeRequest(rc))).filter((d) => d.policy === "ray-pod-scheduling");
+        try {
+            await configure({ "ray-pod-scheduling": { allowedPriorityClasses: [{ stack: STACK, name: "batch", reason: "reviewed" }] } });
+            assert.deepStrictEqual(
+                (await scheduling()).map((d) => [d.level, d.message]),
+                [[LEVEL.ADVISORY, `notice: RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.priorityClassName: "batch" is allowed by the platform for stack ${STACK} only (pack config ray-pod-scheduling.allowedPriorityClasses): reviewed`]],
+            );
+            await configure({ "ray-pod-scheduling": { allowedPriorityClasses: [{ stack: "team-b", name: "batch", reason: "reviewed" }] } });
+            const [d, ...rest] = await scheduling();
+            assert.deepStrictEqual(rest, []);
+            assert.strictEqual(d.level, LEVEL.MANDATORY);
+            assert.match(d.message, new RegExp(`"batch" is allowed only for stack team-b \\(pack config ray-pod-scheduling\\.allowedPriorityClasses\\); this is stack ${STACK}:`));
         } finally {
             await configure({});
         }

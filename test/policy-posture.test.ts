@@ -267,8 +267,9 @@ describe("pack config", () => {
             ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"],
             ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics"],
         ]);
-        const classes = [...resolved].flatMap(([id, c]) => c.allowedPriorityClasses.map((name) => [id, name]));
-        assert.deepStrictEqual(classes, [["ray-pod-scheduling", "team-b-batch"]]);
+        // team-b's class is granted to team-b only: another team's stack naming it fails the pack.
+        const classes = [...resolved].flatMap(([id, c]) => c.allowedPriorityClasses.map((a) => (typeof a === "string" ? [id, "*", a] : [id, a.stack, a.name])));
+        assert.deepStrictEqual(classes, [["ray-pod-scheduling", "team-b", "team-b-batch"]]);
     });
 });
 

@@ -334,8 +334,8 @@ describe("workload options: the policy pack", () => {
     });
 
     it("refuses a system-* class in allowedPriorityClasses and keeps refusing it in pods whatever the grants", () => {
-        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: ["system-cluster-critical"] }), /allowedPriorityClasses: "system-cluster-critical" must not be a system-\* priority class/);
-        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }), /allowedPriorityClasses must be an array of strings/);
+        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: ["system-cluster-critical"] }), /allowedPriorityClasses\[0\]: "system-cluster-critical" must not be a system-\* priority class/);
+        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }), /allowedPriorityClasses must be an array of class names or \{stack, name, reason\} objects/);
         const r = rayCluster("demo");
         r.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "system-node-critical";
         assert.equal(blocking(podScheduling, r, { grants: [grantFor(r)] }).length, 1, "a grant cannot cover a system class");
@@ -364,7 +364,10 @@ describe("workload options: the policy pack", () => {
         assert.match(check.offending[0].message, /"checkpoints" mounts PersistentVolumeClaim "analytics-checkpoints" writable/);
         const scheduling = posture.checks.find((c: any) => c.id === "ray-pod-scheduling");
         assert.equal(scheduling.status, "exception", "an allowed priority class is shown, not hidden");
-        assert.match(scheduling.offending.map((o: any) => o.message).join("\n"), /priorityClassName: "team-b-batch" is allowed by the platform/);
+        assert.match(
+            scheduling.offending.map((o: any) => o.message).join("\n"),
+            /priorityClassName: "team-b-batch" is allowed by the platform for stack team-b only \(pack config ray-pod-scheduling\.allowedPriorityClasses\): team-b's nightly analytics batch/,
+        );
     });
 
     for (const version of ["v1.6.2", "v1.7.0"]) {

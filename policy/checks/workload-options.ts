@@ -7,7 +7,8 @@
  */
 import { ALLOWED_CSI_DRIVERS, CONTROL_PLANE_LABELS, CSI_ACCESS_KEY_ATTRIBUTES, POLICY_IDS, controlPlaneAffinityPaths, priorityClassProblem } from "@ray-on-ack/common";
 import { Check, Finding, ungrantable, violation } from "../check";
-import { PolicyResource } from "../resource";
+import { AllowedPriorityClass, StackPriorityClass } from "../config";
+import { PolicyResource, stackOf } from "../resource";
 import { PodTemplate, containersOf, isRayResource, podTemplates } from "../pod-templates";
 
 const rayTemplates = (r: PolicyResource, roles: readonly string[] = ["head", "worker"]): PodTemplate[] => (isRayResource(r) ? podTemplates(r).filter((t) => roles.includes(t.role)) : []);
@@ -53,7 +54,22 @@ export const volumeReadOnly: Check = {
     validate: (r) => rayTemplates(r).flatMap((t) => volumeFindings(r, t)),
 };
 
-function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readonly string[]): Finding | undefined {
+const ALLOWED_KEY = `pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses`;
+
+/** The allowed classes as the platform wrote them: platform-wide names and per-stack entries. */
+function allowedFor(name: string, allowed: readonly AllowedPriorityClass[]): { platformWide: boolean; stacks: StackPriorityClass[] } {
+    return {
+        platformWide: allowed.some((c) => c === name),
+        stacks: allowed.filter((c): c is StackPriorityClass => typeof c !== "string" && c.name === name),
+    };
+}
+
+/** The class names `stack` may use, for the refusal message. */
+function namesFor(stack: string | undefined, allowed: readonly AllowedPriorityClass[]): string[] {
+    return [...new Set(allowed.flatMap((c) => (typeof c === "string" ? [c] : stack !== undefined && c.stack === stack ? [c.name] : [])))];
+}
+
+function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readonly AllowedPriorityClass[], stack: string | undefined): Finding | undefined {
     const name: unknown = t.spec.priorityClassName;
     if (name === undefined) {
         return undefined;
@@ -63,23 +79,35 @@ function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readon
     if (why !== undefined) {
         return ungrantable(violation(r, at, `${JSON.stringify(name)} ${why}`));
     }
-    // Any other class may outrank other teams' pods: only the classes the platform lists are allowed.
-    if (!allowed.includes(name as string)) {
-        const listed = allowed.length > 0 ? allowed.join(", ") : "none";
-        return violation(
-            r,
-            at,
-            `${JSON.stringify(name)} is not a priority class the platform allows (pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses: ${listed}); a higher class would let these pods preempt other teams'`,
-        );
-    }
+    const quoted = JSON.stringify(name);
+    const { platformWide, stacks } = allowedFor(name as string, allowed);
     // Allowed, and still a weaker setting than the default class: the posture report shows it.
-    return { ...violation(r, at, `${JSON.stringify(name)} is allowed by the platform (pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses)`), notice: true };
+    if (platformWide) {
+        return { ...violation(r, at, `${quoted} is allowed by the platform to every stack (${ALLOWED_KEY})`), notice: true };
+    }
+    // Per-stack: judged against the stack being checked, never against what the stack file claims (it names the class, not who may use it).
+    const granted = stack === undefined ? undefined : stacks.find((c) => c.stack === stack);
+    if (granted !== undefined) {
+        return { ...violation(r, at, `${quoted} is allowed by the platform for stack ${stack} only (${ALLOWED_KEY}): ${granted.reason}`), notice: true };
+    }
+    if (stacks.length > 0) {
+        const owners = [...new Set(stacks.map((c) => c.stack))].join(", ");
+        const judged = stack === undefined ? "the stack being judged is unknown, so no per-stack entry applies" : `this is stack ${stack}`;
+        return violation(r, at, `${quoted} is allowed only for stack ${owners} (${ALLOWED_KEY}); ${judged}: a class granted to another team would let these pods preempt other teams'`);
+    }
+    // Any other class may outrank other teams' pods: only the classes the platform lists are allowed.
+    const listed = namesFor(stack, allowed);
+    return violation(
+        r,
+        at,
+        `${quoted} is not a priority class the platform allows (${ALLOWED_KEY}: ${listed.length > 0 ? listed.join(", ") : "none"}); a higher class would let these pods preempt other teams'`,
+    );
 }
 
-function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityClasses: readonly string[]): Finding[] {
+function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityClasses: readonly AllowedPriorityClass[], stack: string | undefined): Finding[] {
     const findings: Finding[] = [];
     const pod = t.spec;
-    const priority = priorityClassFinding(r, t, allowedPriorityClasses);
+    const priority = priorityClassFinding(r, t, allowedPriorityClasses, stack);
     if (priority !== undefined) {
         findings.push(priority);
     }
@@ -103,8 +131,8 @@ export const podScheduling: Check = {
     title: "Ray pods stay off control-plane nodes and use only allowed priority classes",
     seedSection: "5",
     description:
-        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations), use no system-* priority class, and name only the priority classes the pack's allowedPriorityClasses lists.",
+        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations), use no system-* priority class, and name only the priority classes the pack's allowedPriorityClasses allows every stack or the stack being judged.",
     configKeys: ["allowedPriorityClasses"],
     appliesTo: (r) => rayTemplates(r, SCHEDULED_ROLES).length > 0,
-    validate: (r, config) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses)),
+    validate: (r, config, context) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses, stackOf(r, context))),
 };

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as AlicloudProvider } from "@pulumi/alicloud/provider";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { config as zodConfig } from "zod";
 import {
     Platform,
@@ -42,7 +42,7 @@ function providers(cloud: CloudConfig | undefined, kubeconfig: string | undefine
         return { opts: {}, invoke: {} };
     }
     const aliyun = new AlicloudProvider("alicloud", { region: cloud.region });
-    const kube = new k8s.Provider("kubernetes", { kubeconfig: kubeconfigFor(cloud, kubeconfig, { provider: aliyun }) });
+    const kube = new KubernetesProvider("kubernetes", { kubeconfig: kubeconfigFor(cloud, kubeconfig, { provider: aliyun }) });
     return { opts: { providers: { alicloud: aliyun, kubernetes: kube } }, invoke: { provider: aliyun } };
 }
 

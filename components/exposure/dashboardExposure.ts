@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as slb from "@pulumi/alicloud/slb";
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import type { ExposureConfig } from "./schema";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
@@ -66,7 +68,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
                       },
                       { parent: this },
                   ).id;
-            const service = new k8s.core.v1.Service(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
+            const service = new corev1.Service(`${name}-service`, loadBalancerService(input, e, aclId, target), { parent: this });
             const address = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
             this.publicDashboard = pulumi.all([aclId, address]).apply(([id, addr]) => ({
                 mode: "loadbalancer" as const,
@@ -88,18 +90,18 @@ export class DashboardExposure extends pulumi.ComponentResource {
             }
             // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
             const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
-            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
-            const route = new k8s.apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
+            const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
+            const route = new apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
             // The policy before traffic can matter: it is applied with the route and needs the Secret.
-            new k8s.apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), { parent: this, dependsOn: [secret, route] });
+            new apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), { parent: this, dependsOn: [secret, route] });
             this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
                 throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`);
             }
             const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
-            const secret = new k8s.core.v1.Secret(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
-            new k8s.networking.v1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
+            const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
+            new networkingv1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
             this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader: serve ? "Authorization: Basic <user:password>" : authHeader });
         }
         this.registerOutputs({ publicDashboard: this.publicDashboard });

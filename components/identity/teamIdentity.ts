@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as admissionv1 from "@pulumi/kubernetes/admissionregistration/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import type { RayRole } from "../core/naming";
 import { autoscalerRoleObjects, peopleRoleObjects, serviceAccountObject } from "./identity";
 import { autoscalerScopeObjects } from "./autoscalerScope";
@@ -33,7 +35,7 @@ export class TeamIdentity extends pulumi.ComponentResource {
         const base = { team: args.team, namespace: args.namespace };
         for (const c of args.clusters) {
             for (const role of c.roles) {
-                new k8s.core.v1.ServiceAccount(
+                new corev1.ServiceAccount(
                     `${name}-${c.name}-${role}-sa`,
                     // Only the Ray nodes run user code that reads cloud data; the submitter only submits.
                     serviceAccountObject({ ...base, cluster: c.name, role, ramRoleName: role === "submitter" ? undefined : c.ramRoleName }),
@@ -42,15 +44,15 @@ export class TeamIdentity extends pulumi.ComponentResource {
             }
             if (c.autoscaling) {
                 const [role, binding] = autoscalerRoleObjects(args.team, args.namespace, c.name);
-                new k8s.rbac.v1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
-                new k8s.rbac.v1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
+                new rbacv1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
+                new rbacv1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
             }
         }
         if (args.clusters.some((c) => c.autoscaling)) {
             // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
             const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace);
-            new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
-            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, { parent: this });
+            new admissionv1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
+            new admissionv1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, { parent: this });
         }
         const people = peopleRoleObjects({
             ...base,
@@ -59,8 +61,8 @@ export class TeamIdentity extends pulumi.ComponentResource {
             readableSecrets: args.readableSecrets,
         });
         if (people.length === 2) {
-            new k8s.rbac.v1.Role(`${name}-people-role`, people[0], { parent: this });
-            new k8s.rbac.v1.RoleBinding(`${name}-people-rolebinding`, people[1], { parent: this });
+            new rbacv1.Role(`${name}-people-role`, people[0], { parent: this });
+            new rbacv1.RoleBinding(`${name}-people-rolebinding`, people[1], { parent: this });
         }
         this.registerOutputs({});
     }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import type { QuotaConfig } from "./schema";
 import { limitRangeObject, namespaceObject, resourceQuotaObject } from "./namespace";
 
@@ -21,7 +21,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:namespace:TeamNamespace", name, {}, opts);
-        const ns = new k8s.core.v1.Namespace(
+        const ns = new corev1.Namespace(
             `${name}-namespace`,
             namespaceObject({
                 team: args.team,
@@ -32,8 +32,8 @@ export class TeamNamespace extends pulumi.ComponentResource {
             { parent: this },
         );
         const quotaInput = { team: args.team, namespace: args.namespace, quota: args.quota, loadBalancers: args.loadBalancers ?? 0 };
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
-        new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
+        new corev1.ResourceQuota(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
+        new corev1.LimitRange(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
         this.namespaceName = pulumi.output(args.namespace);
         this.registerOutputs({ namespaceName: this.namespaceName });
     }

@@ -4,7 +4,8 @@
  * CIDRs must lie inside the configured pod CIDRs, and the pod CIDRs must be the vSwitches'.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as vpc from "@pulumi/alicloud/vpc";
 import type { PodNetworkConfig } from "./schema";
 import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
@@ -99,7 +100,7 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
         } else {
             ids = args.podNetwork.vSwitchIds.map((id) => pulumi.output(id));
         }
-        new k8s.apiextensions.CustomResource(`${name}-podnetworking`, podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds), { parent: this });
+        new apiextensions.CustomResource(`${name}-podnetworking`, podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds), { parent: this });
         this.vSwitchIds = pulumi.all(ids);
         this.registerOutputs({ vSwitchIds: this.vSwitchIds });
     }

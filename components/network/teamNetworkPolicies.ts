@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import type { NetworkConfig } from "./schema";
 import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
 
@@ -15,7 +15,7 @@ export class TeamNetworkPolicies extends pulumi.ComponentResource {
     constructor(name: string, args: TeamNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:network:TeamNetworkPolicies", name, {}, opts);
         for (const obj of networkPolicyObjects(args)) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-${obj.metadata.name}`, obj, { parent: this });
+            new networkingv1.NetworkPolicy(`${name}-${obj.metadata.name}`, obj, { parent: this });
         }
         this.registerOutputs({});
     }

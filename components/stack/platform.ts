@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as cs from "@pulumi/alicloud/cs";
 import { platformConfigSchema, type PlatformConfig } from "../config/schema";
 import type { Cloud, RrsaProvider } from "../args";
@@ -71,7 +71,7 @@ export class Platform extends pulumi.ComponentResource {
         super("ray-on-ack:platform:Platform", name, {}, opts);
         const { rrsaProvider, ...settings } = args;
         const config = parseArgs(this, name, platformConfigSchema, { ...settings, platform: true });
-        new k8s.apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
+        new apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
         for (const [role, addon] of Object.entries(config.addons)) {
             new cs.KubernetesAddon(
                 `${name}-${role}`,

@@ -2,7 +2,8 @@
  * A team's Ray TLS: one PKI per RayCluster and RayJob (each with its own CA, whose key is kept
  * in Pulumi state only) and the Secrets the Ray pods mount.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { names, teamLabels } from "../core/naming";
 import { pkiSettings, type PkiSettings } from "./pki";
@@ -82,7 +83,7 @@ export class TeamPki extends pulumi.ComponentResource {
         super("ray-on-ack:tls:TeamPki", name, {}, opts);
         const labels = { ...teamLabels(args.team), ...args.labels };
         const secret = (resourceName: string, spec: pulumi.Output<TlsSecretSpec>) =>
-            new k8s.core.v1.Secret(
+            new corev1.Secret(
                 resourceName,
                 {
                     // Names and labels are not sensitive; keep them readable in previews.

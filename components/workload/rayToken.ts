@@ -4,7 +4,7 @@
  * to replace it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { tokenFingerprint, tokenSecretObject } from "./tokenSecret";
 import { mockAnswerFrom } from "../core/dynamicMock";
 
@@ -63,7 +63,7 @@ export function rayTokenSecret(
     parent: pulumi.Resource,
 ): { secret: pulumi.CustomResource; fingerprint: pulumi.Output<string> } {
     const token = new RayToken(`${name}-token`, { cluster: target.cluster, rotation: target.rotation ?? 0 }, { parent });
-    const secret = new k8s.core.v1.Secret(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
+    const secret = new corev1.Secret(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
     return { secret, fingerprint: pulumi.unsecret(token.token.apply(tokenFingerprint)) };
 }
 

@@ -4,7 +4,8 @@
  * the kind instead, so that a misspelt or mistyped field in a Ray spec fails at tsc.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import type { RayClusterSpec, RayJobSpec, RayServiceSpec } from "./rayV1";
 
 /** Each `ray.io/v1` kind and its spec type. */
@@ -21,5 +22,5 @@ export function rayResource<K extends keyof RaySpecs>(
     spec: RaySpecs[K],
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(name, { apiVersion: "ray.io/v1", kind, metadata, spec }, opts);
+    return new apiextensions.CustomResource(name, { apiVersion: "ray.io/v1", kind, metadata, spec }, opts);
 }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { reviveSerialized } from "./helpers/serialized";
 import { ANNOTATIONS, names } from "../components/core/naming";
 import { certInfo, PkiRequest, splitPemBundle, PKI_DEFAULTS } from "../components/tls/pki";
@@ -133,6 +134,9 @@ describe("tls/provider", () => {
 describe("tls/RayPki and TeamPki under the mock runtime", () => {
     const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
     const secretOutputs = new Map<string, string[]>();
+    /** The URNs each registration waits for (explicit dependsOn and the inputs' resources), by name. */
+    const dependencies = new Map<string, string[]>();
+    let namespaceResource: pulumi.CustomResource;
     const mocksModule = require("@pulumi/pulumi/runtime/mocks");
     const original = mocksModule.MockMonitor.prototype.registerResource;
     let team: TeamPki;
@@ -144,8 +148,12 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
     before(async function () {
         this.timeout(30_000); // a failed mock registration hangs instead of failing
         // The mock monitor drops resource options before `newResource`; record additionalSecretOutputs here.
-        mocksModule.MockMonitor.prototype.registerResource = function (req: { getName(): string; getAdditionalsecretoutputsList(): string[] }, cb: unknown) {
+        mocksModule.MockMonitor.prototype.registerResource = function (
+            req: { getName(): string; getAdditionalsecretoutputsList(): string[]; getDependenciesList(): string[] },
+            cb: unknown,
+        ) {
             secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+            dependencies.set(req.getName(), req.getDependenciesList());
             return original.call(this, req, cb);
         };
         await pulumi.runtime.setMocks(
@@ -163,11 +171,13 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             "team-a",
             false,
         );
+        namespaceResource = new corev1.Namespace("ns-ray-team-a", {});
         team = new TeamPki("team-a", {
             team: "team-a",
             namespace: pulumi.output("ray-team-a"),
             podCidrs: ["10.0.0.0/30"],
             clusters: [{ name: "c1", clients: ["alice"] }, { name: "job1" }],
+            secretsDependOn: [namespaceResource],
         });
         const { c1, job1 } = team.clusters;
         await value(pulumi.all([c1.fingerprint, job1.fingerprint, c1.clientKeyPems, c1.secrets.head.id, job1.secrets.worker.id]));
@@ -186,6 +196,18 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             assert.equal(pki.inputs.keySize, 2048, "defaults applied");
         }
         assert.deepEqual(pkis.map((r) => [r.inputs.cluster, r.inputs.clients]), [["c1", ["alice"]], ["job1", []]]);
+    });
+
+    it("makes the Secrets wait for the namespace and the PKI resources wait for nothing (they start the dynamic-provider host early)", async () => {
+        const ns = await value(namespaceResource.urn);
+        const secrets = registered.filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => r.name);
+        assert.equal(secrets.length, 4);
+        for (const name of secrets) {
+            assert.ok(dependencies.get(name)?.includes(ns), `${name} waits for the namespace: ${dependencies.get(name)}`);
+        }
+        for (const name of ["team-a-c1-pki", "team-a-job1-pki"]) {
+            assert.deepEqual(dependencies.get(name), [], `${name} waits for nothing`);
+        }
     });
 
     const secretData = () =>

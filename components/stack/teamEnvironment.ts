@@ -261,7 +261,6 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-
         const podAnnotations: Record<string, string> = {};
         if (Object.keys(ramRoleNames).length > 0) {
             // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.

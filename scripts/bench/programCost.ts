@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { issuePki } from "../../components/tls/pki";
-import { COMPILED, median, ratio, round, runChild, timeAsync, timeSync } from "./stats";
+import { COMPILED, median, ratio, round, runChild, sum, timeAsync, timeSync } from "./stats";
 import { BenchResult, ms, x } from "./report";
 import { pkiRequestsFor } from "../../components/tls/request";
 import { keysIn, stackTeamConfig } from "./teams";
@@ -54,8 +54,6 @@ export async function teamPkiTimings(stack: string, runs: number): Promise<TeamP
     }
     return { samples, sequentialKeygenSamples, keys, steadySamples, cpuSamples };
 }
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /**
  * The keygen rows: concurrent issuance of the team's PKIs against the same number of keys made one

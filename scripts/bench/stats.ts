@@ -18,6 +18,10 @@ export function median(xs: readonly number[]): number {
     return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+export function sum(xs: readonly number[]): number {
+    return xs.reduce((a, b) => a + b, 0);
+}
+
 export function ratio(a: number, b: number): number {
     return b === 0 ? Number.POSITIVE_INFINITY : a / b;
 }

@@ -10,7 +10,7 @@ import { passwordHashMockAnswer } from "./exposure/passwordHash";
 import { answers, type DynamicMockAnswer } from "./core/dynamicMock";
 
 /** The type of every dynamic resource in a mock's `newResource` args. */
-export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+export { DYNAMIC_RESOURCE_TYPE } from "./core/dynamicType";
 
 /** Every dynamic provider's own mock answer. */
 const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];

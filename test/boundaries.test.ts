@@ -151,17 +151,39 @@ describe("module boundaries", () => {
         assert.deepStrictEqual(whole, [], 'import "@pulumi/kubernetes/core/v1", "@pulumi/alicloud/ram", ... (or `import type` for types only)');
     });
 
-    it("the program, examples/ and the component provider reach the library through its public index only", () => {
-        const publicIndex = path.join(ROOT, "components");
-        const files = ["index.ts", ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("test/e2e/multi-language")];
+    it("the program, examples/ and the component provider reach the library through its public entry points only", () => {
+        // package.json `exports` (ray-on-ack, ray-on-ack/config, ray-on-ack/host), as sources.
+        const exported = Object.values<{ default: string }>(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).exports)
+            .filter((e) => typeof e === "object" && e.default.startsWith("./lib/"))
+            .map((e) => path.join(ROOT, e.default.slice("./lib/".length).replace(/\.js$/, "")));
+        assert.ok(exported.includes(path.join(ROOT, "components", "index")), exported.join(", "));
+        const entry = (p: string) => (p.endsWith(`${path.sep}components`) ? path.join(p, "index") : p);
+        // The program is index.ts and the stack it loads (./stackProgram); past those, only entry points.
+        const program = [path.join(ROOT, "stackProgram")];
+        const files = ["index.ts", "stackProgram.ts", ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("test/e2e/multi-language")];
         const outside = files.flatMap((file) =>
             specifiers(file)
                 .filter((spec) => spec.startsWith("."))
-                .filter((spec) => path.resolve(path.dirname(path.join(ROOT, file)), spec) !== publicIndex)
-                .map((spec) => `${file}: ${spec}`),
+                .map((spec) => entry(path.resolve(path.dirname(path.join(ROOT, file)), spec)))
+                .filter((target) => !exported.includes(target) && !(file === "index.ts" && program.includes(target)))
+                .map((target) => `${file}: ${path.relative(ROOT, target)}`),
         );
-        assert.ok(specifiers("index.ts").includes("./components"));
-        assert.deepStrictEqual(outside, [], "import from the public index (components/index.ts, the package `ray-on-ack`), not a file behind it");
+        assert.ok(specifiers("stackProgram.ts").includes("./components"));
+        assert.deepStrictEqual(outside, [], "import from a public entry point (package.json exports: components/index.ts, config/validate.ts, host.ts), not a file behind it");
+    });
+
+    it("ray-on-ack/config and ray-on-ack/host load without the Pulumi SDK's index, so the program can run them first", () => {
+        // Compiled, as the program runs them; a fresh process, whose require cache is only theirs.
+        require(path.join(ROOT, "scripts", "compiled.js")).ensureBuilt();
+        const probe = [
+            `require(${JSON.stringify(path.join(ROOT, "bin", "components", "config", "validate.js"))});`,
+            `require(${JSON.stringify(path.join(ROOT, "bin", "components", "host.js"))});`,
+            'const loaded = Object.keys(require.cache).filter((f) => /@pulumi[\\/]pulumi[\\/]index\\.js$|node-forge|[\\/]yaml[\\/]/.test(f));',
+            "process.stdout.write(JSON.stringify(loaded));",
+        ].join("\n");
+        const r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepStrictEqual(JSON.parse(r.stdout), [], "loaded before the host could start");
     });
 
     it("common/ imports nothing from components/ or policy/, and only its package.json dependencies", () => {

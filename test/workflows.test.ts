@@ -443,6 +443,15 @@ describe("CODEOWNERS", () => {
         }
     });
 
+    it("gives the platform team every program file at the top of the repository (what `pulumi up` runs)", () => {
+        // The program is split over top-level files (index.ts, stackProgram.ts): a new one must not go unowned.
+        const top = fs.readdirSync(ROOT).filter((f) => /\.(ts|js)$/.test(f) && fs.statSync(path.join(ROOT, f)).isFile());
+        assert.ok(top.includes("index.ts") && top.includes("stackProgram.ts"), top.join(", "));
+        for (const file of top) {
+            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+        }
+    });
+
     it("leaves team stack files to the teams", () => {
         for (const stack of listStacks().filter((s) => s !== "platform")) {
             assert.deepEqual(ownersOf(`stacks/Pulumi.${stack}.yaml`), [], stack);

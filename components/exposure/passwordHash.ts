@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { mockAnswerFrom } from "../core/dynamicMock";
+import { PrebuiltDynamicResource } from "../core/prebuiltDynamicResource";
 
 export const BCRYPT_COST = 12;
 
@@ -42,11 +43,11 @@ export interface PasswordHashArgs {
     readonly password: pulumi.Input<string>;
 }
 
-export class PasswordHash extends pulumi.dynamic.Resource {
+export class PasswordHash extends PrebuiltDynamicResource {
     declare readonly htpasswd: pulumi.Output<string>;
 
     constructor(name: string, args: PasswordHashArgs, opts?: pulumi.CustomResourceOptions) {
-        super(passwordHashProvider, name, { username: args.username, password: pulumi.secret(args.password), htpasswd: undefined }, {
+        super({ file: __filename, exportName: "passwordHashProvider", provider: passwordHashProvider }, name, { username: args.username, password: pulumi.secret(args.password), htpasswd: undefined }, {
             ...opts,
             additionalSecretOutputs: ["htpasswd"],
         });

@@ -18,6 +18,12 @@ export interface TeamNamespaceArgs {
 /** The team's namespace with Pod Security Admission `restricted`, a ResourceQuota and a LimitRange. */
 export class TeamNamespace extends pulumi.ComponentResource {
     declare readonly namespaceName: pulumi.Output<string>;
+    /**
+     * The Namespace object alone. What creates no pod (ServiceAccounts, Roles, NetworkPolicies,
+     * Secrets) needs only this; pods need the whole component, ResourceQuota and LimitRange included,
+     * which admission applies only to pods created after them.
+     */
+    declare readonly namespace: corev1.Namespace;
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:namespace:TeamNamespace", name, {}, opts);
@@ -34,6 +40,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
         const quotaInput = { team: args.team, namespace: args.namespace, quota: args.quota, loadBalancers: args.loadBalancers ?? 0 };
         new corev1.ResourceQuota(`${name}-quota`, resourceQuotaObject(quotaInput), { parent: this, dependsOn: [ns] });
         new corev1.LimitRange(`${name}-limits`, limitRangeObject(quotaInput), { parent: this, dependsOn: [ns] });
+        this.namespace = ns;
         this.namespaceName = pulumi.output(args.namespace);
         this.registerOutputs({ namespaceName: this.namespaceName });
     }

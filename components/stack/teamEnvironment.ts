@@ -199,10 +199,12 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const inNamespace = { parent: this, dependsOn: [ns] };
+        // Objects that start no pod wait for the Namespace object only, not for its ResourceQuota and
+        // LimitRange: one step less in every preview and up. The workloads wait for all of it (`ready`).
+        const inNamespace = { parent: this, dependsOn: [ns.namespace] };
         // Registered before the rest, and without waiting for the namespace (only its Secrets do):
-        // the PKI's first resource starts the dynamic-provider host, the slowest step of a preview.
-        const pki = new TeamPki(`${name}-tls`, { ...teamPkiArgsFor(config), secretsDependOn: [ns] }, { parent: this });
+        // the PKI's resources then reach the dynamic-provider host as early as the program can send them.
+        const pki = new TeamPki(`${name}-tls`, { ...teamPkiArgsFor(config), secretsDependOn: [ns.namespace] }, { parent: this });
 
         const podNetwork = new TeamPodNetwork(
             `${name}-pod-network`,

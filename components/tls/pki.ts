@@ -15,9 +15,17 @@
 // TypeScript's __importStar wrapper for free variables and mixes up modules (node-forge came out as ipaddr.js).
 import crypto = require("crypto");
 import ipaddr = require("ipaddr.js");
-import forge = require("node-forge");
+import type Forge = require("node-forge");
 import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../../common/addresses";
 import { names } from "../core/naming";
+
+/**
+ * node-forge, loaded when a certificate is first issued or read. A program run only declares
+ * PKIs (the dynamic-provider host issues them), so `pulumi preview` and `up` never load it.
+ */
+function forge(): typeof Forge {
+    return require("node-forge");
+}
 
 /** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
 export const MAX_POD_ADDRESSES = 4096;
@@ -403,20 +411,20 @@ function headDnsNames(req: PkiRequest): string[] {
 }
 
 interface Signer {
-    cert: forge.pki.Certificate;
+    cert: Forge.pki.Certificate;
     key: crypto.KeyObject;
     keyIdentifier: string;
 }
 
 function loadSigner(ca: IssuedPair): Signer {
-    const cert = forge.pki.certificateFromPem(ca.certPem);
+    const cert = forge().pki.certificateFromPem(ca.certPem);
     const ski = cert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier: string } | undefined;
     const keyIdentifier = ski ? ski.subjectKeyIdentifier : cert.generateSubjectKeyIdentifier().toHex();
-    return { cert, key: crypto.createPrivateKey(ca.keyPem), keyIdentifier: forge.util.hexToBytes(keyIdentifier) };
+    return { cert, key: crypto.createPrivateKey(ca.keyPem), keyIdentifier: forge().util.hexToBytes(keyIdentifier) };
 }
 
 interface GeneratedKey {
-    publicKey: forge.pki.PublicKey;
+    publicKey: Forge.pki.PublicKey;
     privateKey: crypto.KeyObject;
     keyPem: string;
 }
@@ -433,7 +441,7 @@ async function generateKeys(bits: number, count: number): Promise<GeneratedKey[]
             crypto.generateKeyPair("rsa", { modulusLength: bits }, (err, publicKey, privateKey) => {
                 if (err) return reject(err);
                 resolve({
-                    publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
+                    publicKey: forge().pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString()),
                     privateKey,
                     keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
                 });
@@ -446,13 +454,13 @@ async function generateKeys(bits: number, count: number): Promise<GeneratedKey[]
  * What forge's `cert.sign` does, with the RSA operation done natively: forge's pure-JS signature
  * takes about as long as generating a key, and an issue run makes one per certificate.
  */
-function sign(cert: forge.pki.Certificate, key: crypto.KeyObject): void {
-    cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+function sign(cert: Forge.pki.Certificate, key: crypto.KeyObject): void {
+    cert.signatureOid = cert.siginfo.algorithmOid = forge().pki.oids.sha256WithRSAEncryption;
     // Present in node-forge, missing from its type definitions.
-    const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+    const pki = forge().pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 };
     cert.tbsCertificate = pki.getTBSCertificate(cert);
     // Not the global Buffer: the dynamic-provider host may run this code in a context without it.
-    const tbs = forge.util.binary.raw.decode(forge.asn1.toDer(cert.tbsCertificate).getBytes());
+    const tbs = forge().util.binary.raw.decode(forge().asn1.toDer(cert.tbsCertificate).getBytes());
     cert.signature = crypto.sign("sha256", tbs, key).toString("binary");
 }
 
@@ -463,8 +471,8 @@ function randomSerial(): string {
     return bytes.toString("hex");
 }
 
-function newCertificate(publicKey: forge.pki.PublicKey, now: Date, notAfter: Date): forge.pki.Certificate {
-    const cert = forge.pki.createCertificate();
+function newCertificate(publicKey: Forge.pki.PublicKey, now: Date, notAfter: Date): Forge.pki.Certificate {
+    const cert = forge().pki.createCertificate();
     cert.publicKey = publicKey;
     cert.serialNumber = randomSerial();
     cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
@@ -531,8 +539,8 @@ function podAltNames(podCidrs: string[], dnsNames: string[]): { type: number; va
     return [...dnsNames.map((value) => ({ type: 2, value })), ...[...ips].map((ip) => ({ type: 7, ip }))];
 }
 
-function toPem(cert: forge.pki.Certificate): string {
-    return forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
+function toPem(cert: Forge.pki.Certificate): string {
+    return forge().pki.certificateToPem(cert).replace(/\r\n/g, "\n");
 }
 
 function sha256Hex(text: string): string {
@@ -575,7 +583,7 @@ const EKUS = ["serverAuth", "clientAuth", "codeSigning", "emailProtection", "tim
 
 /** A parsed view of a PEM certificate; when given a bundle, the first certificate. */
 export function certInfo(pem: string): CertInfo {
-    const cert = forge.pki.certificateFromPem(pem);
+    const cert = forge().pki.certificateFromPem(pem);
     type Ext = Record<string, unknown> & { name: string; critical?: boolean };
     const exts = cert.extensions as Ext[];
     const ext = (name: string) => exts.find((e) => e.name === name);
@@ -598,16 +606,16 @@ export function certInfo(pem: string): CertInfo {
         hasSubjectKeyId: ext("subjectKeyIdentifier") !== undefined,
         subjectKeyId: ext("subjectKeyIdentifier")?.subjectKeyIdentifier as string | undefined,
         authorityKeyId: aki ? authorityKeyIdHex(aki.value as string) : undefined,
-        keyBits: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
+        keyBits: (cert.publicKey as Forge.pki.rsa.PublicKey).n.bitLength(),
         sha256: new crypto.X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase(),
     };
 }
 
 /** forge keeps the authorityKeyIdentifier only as raw DER; its keyIdentifier is the [0] element. */
 function authorityKeyIdHex(derBytes: string): string | undefined {
-    const seq = forge.asn1.fromDer(derBytes);
-    const id = (seq.value as forge.asn1.Asn1[]).find((v) => v.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && v.type === 0);
-    return id ? forge.util.bytesToHex(id.value as string) : undefined;
+    const seq = forge().asn1.fromDer(derBytes);
+    const id = (seq.value as Forge.asn1.Asn1[]).find((v) => v.tagClass === forge().asn1.Class.CONTEXT_SPECIFIC && v.type === 0);
+    return id ? forge().util.bytesToHex(id.value as string) : undefined;
 }
 
 /** Splits a bundle (like `ca.crt`) into its PEM certificates. */

@@ -3,14 +3,16 @@
  * the provider protocol onto it, so the mock runtime, the renderer and the tests can call the
  * same plain functions (`rayPkiOutputs`) and get what `create` would have returned.
  *
- * The provider is serialized into the state by Pulumi's closure serializer and run by the
- * dynamic-provider host, which has no TypeScript and no access to this package's files:
- * everything it calls must be reachable by value from the provider object (./pki is), and
- * node_modules packages are re-`require`d by name.
+ * The provider is serialized by Pulumi's closure serializer (once, by the build: see
+ * core/prebuiltDynamicResource.ts), stored in the state and run by the dynamic-provider host,
+ * which has no TypeScript and no access to this package's files: everything it calls must be
+ * reachable by value from the provider object (./pki is), and node_modules packages are
+ * re-`require`d by name.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { issuePki, pkiChanges, PKI_REQUEST_FIELDS, PKI_REQUEST_KEYS, PkiRequest, PkiState, validatePkiRequest } from "./pki";
 import { mockAnswerFrom } from "../core/dynamicMock";
+import { PrebuiltDynamicResource } from "../core/prebuiltDynamicResource";
 
 /** The request fields, in a fixed order; anything else among the inputs (`__provider`) is not part of the request. */
 const REQUEST_KEYS = PKI_REQUEST_KEYS;
@@ -127,7 +129,7 @@ type RequestInputs = { readonly [K in keyof PkiRequest]: pulumi.Input<PkiRequest
 export interface RayPkiArgs extends RequestInputs {}
 
 /** One cluster's CA, its head/worker certificates and its Ray Client certificates. */
-export class RayPki extends pulumi.dynamic.Resource {
+export class RayPki extends PrebuiltDynamicResource {
     declare readonly caCertPem: pulumi.Output<string>;
     /** The `ca.crt` content: the CA, plus the previous one during a rotation overlap. */
     declare readonly caBundlePem: pulumi.Output<string>;
@@ -150,7 +152,7 @@ export class RayPki extends pulumi.dynamic.Resource {
             secretState: undefined,
         };
         super(
-            rayPkiProvider,
+            { file: __filename, exportName: "rayPkiProvider", provider: rayPkiProvider },
             name,
             { ...args, ...outputs },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretState"] }),

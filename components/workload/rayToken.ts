@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { tokenFingerprint, tokenSecretObject } from "./tokenSecret";
 import { mockAnswerFrom } from "../core/dynamicMock";
+import { PrebuiltDynamicResource } from "../core/prebuiltDynamicResource";
 
 export const RAY_TOKEN_BYTES = 32;
 
@@ -40,12 +41,12 @@ export interface RayTokenArgs {
     readonly rotation?: pulumi.Input<number>;
 }
 
-export class RayToken extends pulumi.dynamic.Resource {
+export class RayToken extends PrebuiltDynamicResource {
     declare readonly token: pulumi.Output<string>;
 
     constructor(name: string, args: RayTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            rayTokenProvider,
+            { file: __filename, exportName: "rayTokenProvider", provider: rayTokenProvider },
             name,
             { cluster: args.cluster, rotation: args.rotation ?? 0, token: undefined },
             { ...opts, additionalSecretOutputs: ["token"] },

@@ -1,5 +1,6 @@
 /**
- * `npm run build`: compiles the library (tsconfig.build.json) to lib/ as JS + .d.ts.
+ * `npm run build`: compiles the library (tsconfig.build.json) to lib/ as JS + .d.ts, then writes
+ * each dynamic provider's serialized text beside its module (./serializeProviders.ts).
  *
  * @ray-on-ack/common is a private workspace (shared with the policy pack) and is not published,
  * so it ships inside this package: lib/common/ is compiled alongside lib/components/, and every
@@ -9,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { serializeProviders } from "./serializeProviders";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const COMMON = "@ray-on-ack/common";
@@ -65,7 +67,12 @@ export function build(configPath = path.join(ROOT, "tsconfig.build.json")): read
     if (pre.length > 0) {
         return pre;
     }
-    return program.emit(undefined, undefined, undefined, false, { before: [rewriter], afterDeclarations: [rewriter] }).diagnostics;
+    const emitted = program.emit(undefined, undefined, undefined, false, { before: [rewriter], afterDeclarations: [rewriter] }).diagnostics;
+    if (emitted.length === 0) {
+        // The package ships its dynamic providers serialized (components/core/prebuiltDynamicResource.ts).
+        serializeProviders(parsed.options.outDir ?? path.join(ROOT, "lib"));
+    }
+    return emitted;
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@
  * typecheck`'s job, and a whole-program emit would parse the SDKs' declarations (tens of MB) on
  * every rebuild. `@ray-on-ack/common` is rewritten to relative paths as in the library build.
  *
+ * Then each dynamic provider's serialized text (./serializeProviders.ts), when the library changed.
  * It ends by writing bin/.build.json: the build time and every input (sources, the directories
  * that hold them, the configs), which scripts/compiled.js stats to tell a fresh bin/ from a stale one.
  */
@@ -16,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { rewriter } from "./index";
+import { serializedProviderFiles, serializeProviders } from "./serializeProviders";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const PROGRAM_TSCONFIG = path.join(ROOT, "tsconfig.program.json");
@@ -37,7 +39,7 @@ export interface ProgramBuild {
 
 /** Files whose change invalidates every output: the compiler options and the build itself. */
 function globalInputs(configPath: string): string[] {
-    return [configPath, path.join(ROOT, "tsconfig.json"), __filename.replace(/\.js$/, ".ts"), path.join(__dirname, "index.ts")].filter((f) => fs.existsSync(f));
+    return [configPath, path.join(ROOT, "tsconfig.json"), __filename.replace(/\.js$/, ".ts"), path.join(__dirname, "index.ts"), path.join(__dirname, "serializeProviders.ts"), path.join(__dirname, "serializeProvidersChild.js")].filter((f) => fs.existsSync(f));
 }
 
 /** Every directory under the include globs' roots that could hold a source, node_modules and outputs aside. */
@@ -111,6 +113,13 @@ export function buildProgram(configPath = PROGRAM_TSCONFIG): ProgramBuild {
         // Leave no output of a file that does not parse, so the next run transpiles it again.
         transpiled.forEach((f) => fs.rmSync(outputOf(path.join(ROOT, f)), { force: true }));
         throw new Error(problems.join("\n"));
+    }
+    // The dynamic providers' serialized text (./serializeProviders.ts): again whenever the library
+    // changed, since a provider captures whatever it calls, or when a file of it is missing.
+    const serialized = serializedProviderFiles(outDir);
+    serialized.forEach((f) => expected.add(f));
+    if (transpiled.some((f) => /^(components|common)\//.test(f)) || serialized.some((f) => !fs.existsSync(f))) {
+        serializeProviders(outDir);
     }
     // Outputs whose source is gone would still load if something required them.
     const removed = filesUnder(outDir).filter((f) => !expected.has(f));

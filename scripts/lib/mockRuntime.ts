@@ -14,6 +14,8 @@ export interface RecordedResource {
     readonly name: string;
     readonly inputs: Record<string, any>;
     readonly state: Record<string, any>;
+    /** The explicit provider's reference (`urn::id`), when it has one. */
+    readonly provider?: string;
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -52,7 +54,7 @@ export function recordingMocks(recorded: RecordedResource[], ctx: MockContext = 
             void __provider;
             // Dynamic resources never run their provider under mocks: answered as their `create` would.
             const state = args.type === DYNAMIC_RESOURCE_TYPE ? await mockDynamicState(rest) : { ...rest };
-            recorded.push({ type: args.type, name: args.name, inputs: rest, state });
+            recorded.push({ type: args.type, name: args.name, inputs: rest, state, provider: args.provider });
             // What the provider adds once the resource exists (a LoadBalancer Service's address).
             return { id: mockId(args.type, args.name), state: { ...state, ...answerResourceState(args.type, rest) } };
         },
@@ -78,12 +80,14 @@ async function resolveOutput(o: unknown): Promise<{ value: unknown; secret: bool
 }
 
 /**
- * Runs `fn` with Pulumi's closure serializer stubbed out. Every dynamic resource serializes its
- * provider into a `__provider` input at construction; under these mocks that input is dropped
- * unread (recordingMocks), yet serializing costs a V8 inspector session over every loaded script
- * and a TypeScript parse of every captured function: on team-a, more CPU than the rest of the
- * program. So the mock run skips it. That each provider still serializes and runs once revived is
- * test/dynamic-providers.test.ts's and test/tls-provider.test.ts's job, and `pulumi preview` does it for real.
+ * Runs `fn` with Pulumi's closure serializer stubbed out. Compiled (bin/, as `npm run render`
+ * runs), each dynamic resource reads its provider's text from the build; from the TypeScript
+ * sources (the tests) it would serialize it on demand (components/core/prebuiltDynamicResource.ts):
+ * a V8 inspector session over every loaded script and a TypeScript parse of every captured
+ * function, more CPU than the rest of the program. Under these mocks the `__provider` input is
+ * dropped unread (recordingMocks), so the mock run skips it. That each provider still serializes
+ * and runs once revived is test/dynamic-providers.test.ts's and test/tls-provider.test.ts's job,
+ * and `pulumi preview` does it for real.
  */
 async function withoutProviderSerialization<T>(fn: () => Promise<T>): Promise<T> {
     // The module dynamic resources load the serializer from, on demand, at each construction.
@@ -109,7 +113,8 @@ export async function runProgram(
     await pulumi.runtime.setMocks(recordingMocks(resources, ctx), "ray-on-ack", stack, false);
     pulumi.runtime.setAllConfig(config, secretKeys);
     return withoutProviderSerialization(async () => {
-        const exports: Record<string, unknown> = require(program);
+        // The program exports a promise of its outputs (index.ts starts the dynamic-provider host first).
+        const exports: Record<string, unknown> = await require(program);
         const outputs: Record<string, { value: unknown; secret: boolean }> = {};
         for (const [k, v] of Object.entries(exports)) {
             outputs[k] = await resolveOutput(v);

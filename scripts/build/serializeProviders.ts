@@ -1,0 +1,50 @@
+/**
+ * The builds' last step: each dynamic provider, serialized by Pulumi's own closure serializer, to
+ * `<exportName>.serialized.js` beside its compiled module (lib/ for the package, bin/ for the
+ * program), where PrebuiltDynamicResource (components/core/prebuiltDynamicResource.ts) reads it
+ * instead of serializing at every preview and up.
+ *
+ * In a child process (./serializeProvidersChild.js), so that the serializer sees each compiled
+ * module as a program loads it, not the build's own (ts-node) copy of the sources.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Every provider a PrebuiltDynamicResource registers, by compiled module (without .js) and export.
+ * test/dynamic-providers.test.ts keeps this list and the resources' own `exportName`s the same.
+ */
+export const DYNAMIC_PROVIDERS: readonly { module: string; exportName: string }[] = [
+    { module: "components/tls/provider", exportName: "rayPkiProvider" },
+    { module: "components/workload/rayToken", exportName: "rayTokenProvider" },
+    { module: "components/exposure/passwordHash", exportName: "passwordHashProvider" },
+];
+
+/** The providers a build of outDir compiled (a build without the library, as in a test, has none). */
+function builtProviders(outDir: string): { module: string; exportName: string }[] {
+    return DYNAMIC_PROVIDERS.filter((p) => fs.existsSync(path.join(outDir, `${p.module}.js`)));
+}
+
+/** The serialized files a build of outDir holds, absolute. */
+export function serializedProviderFiles(outDir: string): string[] {
+    return builtProviders(outDir).map((p) => path.join(outDir, path.dirname(p.module), `${p.exportName}.serialized.js`));
+}
+
+/** Serializes every provider of the build in outDir; on failure removes what it wrote and throws. */
+export function serializeProviders(outDir: string): string[] {
+    const files = serializedProviderFiles(outDir);
+    if (files.length === 0) {
+        return [];
+    }
+    const child = path.join(__dirname, "serializeProvidersChild.js");
+    const r = spawnSync(process.execPath, [child, outDir, JSON.stringify(builtProviders(outDir))], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) {
+        // Half a set would pass for a build next time; none makes the next build serialize again.
+        files.forEach((f) => fs.rmSync(f, { force: true }));
+        throw new Error(`serializing the dynamic providers failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
+    }
+    return files;
+}

@@ -13,43 +13,29 @@ import { onDynamicProviderHost, type DynamicProviderHost } from "../components/h
 import { rayPkiProvider } from "../components/tls/provider";
 import { PKI_DEFAULTS, type PkiRequest } from "../components/tls/pki";
 import { reviveText } from "./helpers/serialized";
+import { probeProgram } from "./helpers/programProbe";
 
 const ROOT = path.resolve(__dirname, "..");
-
-/** The program run as the renderer runs it (compiled, under mocks), in its own process: each resource's type, name and provider. */
-function programRun(stack: string): { type: string; name: string; provider?: string }[] {
-    require(path.join(ROOT, "scripts", "compiled.js")).ensureBuilt();
-    const probe = `
-        const { readStackConfig } = require("./bin/scripts/lib/stackFile.js");
-        const { runProgram } = require("./bin/scripts/lib/mockRuntime.js");
-        const c = readStackConfig(${JSON.stringify(stack)});
-        runProgram(${JSON.stringify(stack)}, c.config, c.secretKeys).then((run) => {
-            process.stdout.write(JSON.stringify(run.resources.map((r) => ({ type: r.type, name: r.name, provider: r.provider }))));
-        }, (e) => { process.stderr.write(String(e && e.stack)); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout);
-}
 
 describe("the dynamic-provider host", function () {
     this.timeout(180_000);
 
     it("a team stack registers it first and runs every dynamic resource, and only those, on it", () => {
-        const resources = programRun("team-a");
+        const resources = probeProgram("team-a");
         const hosts = resources.filter((r) => r.type === "pulumi:providers:pulumi-nodejs");
         assert.deepEqual(hosts.map((h) => h.name), ["ray-on-ack-dynamic"]);
         assert.equal(resources.indexOf(hosts[0]), 0, "before every other resource");
         const dynamic = resources.filter((r) => r.type === DYNAMIC_RESOURCE_TYPE);
         assert.ok(dynamic.length >= 4, `PKIs and tokens: ${dynamic.map((r) => r.name).join(", ")}`);
         for (const r of dynamic) {
-            assert.match(r.provider ?? "", /::pulumi:providers:pulumi-nodejs::ray-on-ack-dynamic::/, r.name);
+            assert.match(r.provider, /::pulumi:providers:pulumi-nodejs::ray-on-ack-dynamic::/, r.name);
         }
-        const others = resources.filter((r) => r.type !== DYNAMIC_RESOURCE_TYPE && r.provider?.includes("pulumi-nodejs"));
+        const others = resources.filter((r) => r.type !== DYNAMIC_RESOURCE_TYPE && r.provider.includes("pulumi-nodejs"));
         assert.deepEqual(others, [], "nothing else is put on the host");
     });
 
     it("the platform stack, which has no dynamic resource, starts none", () => {
-        const resources = programRun("platform");
+        const resources = probeProgram("platform");
         assert.deepEqual(resources.filter((r) => r.type.startsWith("pulumi:providers:pulumi-nodejs") || r.type === DYNAMIC_RESOURCE_TYPE), []);
     });
 
@@ -97,7 +83,7 @@ describe("dynamic providers serialized by the build", function () {
         assert.equal((await pki.diff("id", outs, request)).changes, false);
         const rotated = await pki.diff("id", outs, { ...request, podCidrs: ["10.9.0.0/30"] });
         assert.equal(rotated.changes, true);
-        assert.equal(rotated.replaces.join(), "podCidrs");
+        assert.equal(rotated.replaces?.join(), "podCidrs");
         const tooBig = await pki.check({}, { ...request, podCidrs: ["10.8.0.0/19"] });
         assert.match(JSON.stringify(tooBig.failures), /4096/);
     });

@@ -6,6 +6,7 @@ import { clusterAccess, localPortsFor, raySessionCommand, type ClusterAccess } f
 import { HardenedRayCluster } from "../workload/hardenedRayCluster";
 import { HardenedRayJob } from "../workload/hardenedRayJob";
 import { HardenedRayService } from "../workload/hardenedRayService";
+import { KUBERAY_TYPES } from "../workload/crds/rayResource";
 import { serveAccess, type ServeAccess } from "../workload/rayService";
 import { names, type RayRole } from "../core/naming";
 import { POLICY_IDS } from "../core/policyIds";
@@ -247,7 +248,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        new TeamNetworkPolicies(
+        const network = new TeamNetworkPolicies(
             `${name}-network`,
             {
                 team,
@@ -271,7 +272,19 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         if (config.historyServer) {
             podAnnotations["ray.alibabacloud.com/enable-historyserver"] = "true";
         }
-        const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork] };
+        // What a workload's pods need first: the quota and LimitRange (admission applies them to pods
+        // created after them only), the ServiceAccounts and RBAC, the TLS Secrets, the pod network,
+        // and the NetworkPolicies, so that no pod runs before default-deny even if creating a policy fails.
+        const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork, network] };
+        // Put on the KubeRay resource alone, the one object that starts pods: the rest of a workload (its
+        // Ray token and the token's Secret) needs only the Namespace, and is created meanwhile.
+        const podsAfter = (deps: pulumi.Resource[]): pulumi.ComponentResourceOptions => ({
+            parent: this,
+            dependsOn: [ns.namespace],
+            transformations: [
+                ({ type, props, opts }) => (KUBERAY_TYPES.includes(type) ? { props, opts: pulumi.mergeOptions(opts, { dependsOn: deps }) } : undefined),
+            ],
+        });
         const clusterOutputs: Record<string, pulumi.Output<ClusterOutput>> = {};
         const localPorts = localPortsFor(namespace, config.clusters.map((c) => c.name));
         // What every Hardened* component is given besides its own workload: one place, so the three kinds cannot drift apart.
@@ -285,7 +298,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             policyExceptions: workloadExceptions(w),
         });
         for (const c of config.clusters) {
-            new HardenedRayCluster(`${name}-${c.name}`, { ...workloadArgs({ name: c.name, kind: "RayCluster", shape: c }), cluster: c }, ready);
+            new HardenedRayCluster(`${name}-${c.name}`, { ...workloadArgs({ name: c.name, kind: "RayCluster", shape: c }), cluster: c }, podsAfter(ready.dependsOn));
             const tls = pki.clusters[c.name];
             const base: pulumi.Output<ClusterOutput> = pulumi
                 .all([tls.caBundlePem, tls.clientCertPems])
@@ -310,7 +323,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
         const jobOutputs: Record<string, pulumi.Output<JobOutput>> = {};
         for (const j of config.jobs) {
-            new HardenedRayJob(`${name}-${j.name}`, { ...workloadArgs({ name: j.name, kind: "RayJob", shape: j }), job: j }, ready);
+            new HardenedRayJob(`${name}-${j.name}`, { ...workloadArgs({ name: j.name, kind: "RayJob", shape: j }), job: j }, podsAfter(ready.dependsOn));
             jobOutputs[j.name] = pki.clusters[j.name].caBundlePem.apply((caCertificate) => ({
                 namespace,
                 caCertificate,
@@ -332,7 +345,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
                 },
                 // Every generation slot exists before a cluster can mount one.
-                { ...ready, dependsOn: [...ready.dependsOn, ...(tls.slotSecrets ?? [])] },
+                podsAfter([...ready.dependsOn, ...(tls.slotSecrets ?? [])]),
             );
             const base = tls.caBundlePem.apply((caCertificate) => ({
                 ...serveAccess(namespace, s.name),

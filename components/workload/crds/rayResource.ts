@@ -15,6 +15,11 @@ export interface RaySpecs {
     RayService: RayServiceSpec;
 }
 
+const KINDS: Record<keyof RaySpecs, true> = { RayCluster: true, RayJob: true, RayService: true };
+
+/** Their Pulumi type tokens (`kubernetes:ray.io/v1:RayCluster`, ...): the objects that start pods. */
+export const KUBERAY_TYPES: readonly string[] = Object.keys(KINDS).map((kind) => `kubernetes:ray.io/v1:${kind}`);
+
 export function rayResource<K extends keyof RaySpecs>(
     name: string,
     kind: K,

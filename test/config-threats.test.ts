@@ -221,6 +221,18 @@ describe("config: secrets", () => {
     });
 });
 
+describe("config: the stack kind", () => {
+    it("refuses a team stack file that declares itself the platform stack, naming every team key", () => {
+        // `ray-on-ack:platform` picks the program's path (cluster-wide objects, no dynamic-provider
+        // host): a team file cannot take it with its own settings in tow.
+        const list = issues(minimalTeam({ platform: true }));
+        for (const key of ["team", "podCidrs", "podNetwork", "clusters"]) {
+            hasIssue(list, `ray-on-ack:${key}`, /unknown key \(known here: .*platform/);
+        }
+        hasIssue(list, "ray-on-ack:quotaTree", /is required/);
+    });
+});
+
 describe("config: cross-stack pod CIDRs", () => {
     it("names the other team stack whose pod CIDRs overlap, in any stacks directory", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-stacks-"));

@@ -23,7 +23,7 @@ describe("compiled program and renderer (bin/)", function () {
 
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-program-build-"));
-        for (const f of ["scripts/compiled.js", "scripts/build/index.ts", "scripts/build/program.ts", "scripts/build/serializeProviders.ts", "tsconfig.json", "tsconfig.program.json"]) {
+        for (const f of ["scripts/compiled.js", "scripts/build/index.ts", "scripts/build/program.ts", "scripts/build/serializeProviders.ts", "components/core/dynamicType.ts", "tsconfig.json", "tsconfig.program.json"]) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
         }

@@ -17,9 +17,8 @@
  * resource refuses to register rather than fall back silently to the slow path.
  */
 import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DYNAMIC_RESOURCE_TYPE } from "./dynamicType";
+import { DYNAMIC_RESOURCE_TYPE, serializedProviderFile } from "./dynamicType";
 
 /** Where a provider module exports its provider object from. */
 export interface ProviderExport {
@@ -28,11 +27,6 @@ export interface ProviderExport {
     /** The export that holds the provider object, e.g. `rayPkiProvider`. */
     readonly exportName: string;
     readonly provider: pulumi.dynamic.ResourceProvider;
-}
-
-/** The file the builds write a provider's serialized text to, beside the compiled module. */
-export function serializedProviderFile(compiledModule: string, exportName: string): string {
-    return path.join(path.dirname(compiledModule), `${exportName}.serialized.js`);
 }
 
 const texts = new Map<string, pulumi.Input<string>>();

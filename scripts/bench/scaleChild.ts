@@ -14,6 +14,7 @@ import { TeamEnvironment } from "../../components/stack/teamEnvironment";
 import { teamEnvironmentArgs } from "../../components/stack/teamArgs";
 import { recordingMocks, type RecordedResource } from "../lib/mockRuntime";
 import { generatedTeam } from "./teams";
+import { DYNAMIC_RESOURCE_TYPE } from "../../components/core/dynamicType";
 
 export interface ScaleSample {
     teams: number;
@@ -39,7 +40,7 @@ function timedMocks(recorded: RecordedResource[], pki: { ms: number }): pulumi.r
     let since = 0;
     return {
         async newResource(args) {
-            if (args.type !== "pulumi-nodejs:dynamic:Resource" || !("podCidrs" in args.inputs)) {
+            if (args.type !== DYNAMIC_RESOURCE_TYPE || !("podCidrs" in args.inputs)) {
                 return inner.newResource(args);
             }
             if (inFlight++ === 0) since = performance.now();

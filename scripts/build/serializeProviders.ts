@@ -10,12 +10,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { serializedProviderFile } from "../../components/core/dynamicType";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * Every provider a PrebuiltDynamicResource registers, by compiled module (without .js) and export.
- * test/dynamic-providers.test.ts keeps this list and the resources' own `exportName`s the same.
+ * test/dynamic-host.test.ts keeps this list and the resources' own `exportName`s the same.
  */
 export const DYNAMIC_PROVIDERS: readonly { module: string; exportName: string }[] = [
     { module: "components/tls/provider", exportName: "rayPkiProvider" },
@@ -23,24 +24,30 @@ export const DYNAMIC_PROVIDERS: readonly { module: string; exportName: string }[
     { module: "components/exposure/passwordHash", exportName: "passwordHashProvider" },
 ];
 
-/** The providers a build of outDir compiled (a build without the library, as in a test, has none). */
-function builtProviders(outDir: string): { module: string; exportName: string }[] {
-    return DYNAMIC_PROVIDERS.filter((p) => fs.existsSync(path.join(outDir, `${p.module}.js`)));
+/**
+ * The providers a build of outDir compiled (a build without the library, as in a test, has none):
+ * each compiled module, its export, and the file its serialized text goes to.
+ */
+function builtProviders(outDir: string): { module: string; exportName: string; file: string }[] {
+    return DYNAMIC_PROVIDERS.map((p) => ({ ...p, module: path.join(outDir, `${p.module}.js`) }))
+        .filter((p) => fs.existsSync(p.module))
+        .map((p) => ({ ...p, file: serializedProviderFile(p.module, p.exportName) }));
 }
 
 /** The serialized files a build of outDir holds, absolute. */
 export function serializedProviderFiles(outDir: string): string[] {
-    return builtProviders(outDir).map((p) => path.join(outDir, path.dirname(p.module), `${p.exportName}.serialized.js`));
+    return builtProviders(outDir).map((p) => p.file);
 }
 
 /** Serializes every provider of the build in outDir; on failure removes what it wrote and throws. */
 export function serializeProviders(outDir: string): string[] {
-    const files = serializedProviderFiles(outDir);
+    const built = builtProviders(outDir);
+    const files = built.map((p) => p.file);
     if (files.length === 0) {
         return [];
     }
     const child = path.join(__dirname, "serializeProvidersChild.js");
-    const r = spawnSync(process.execPath, [child, outDir, JSON.stringify(builtProviders(outDir))], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [child, JSON.stringify(built)], { cwd: ROOT, encoding: "utf8" });
     if (r.status !== 0) {
         // Half a set would pass for a build next time; none makes the next build serialize again.
         files.forEach((f) => fs.rmSync(f, { force: true }));

@@ -1,8 +1,10 @@
 /**
  * The child process of scripts/build/serializeProviders.ts: serializes each listed provider from
- * the compiled modules of a build, with Pulumi's closure serializer, beside its module.
+ * the compiled modules of a build, with Pulumi's closure serializer, to the file it is given.
  *
- *   node scripts/build/serializeProvidersChild.js <outDir> '<json list of {module, exportName}>'
+ *   node scripts/build/serializeProvidersChild.js '<json list of {module, exportName, file}>'
+ *
+ * (module: the compiled module's absolute path; file: where its text goes, named by the parent.)
  *
  * A script file, not `node -e`: under -e, `exports` is a global, and the serializer leaves globals
  * to the process that revives the text, so every `exports.X` of a compiled module (an exported
@@ -12,22 +14,20 @@
  */
 "use strict";
 const fs = require("fs");
-const path = require("path");
 
 async function main() {
-    const [outDir, list] = [process.argv[2], JSON.parse(process.argv[3])];
+    const list = JSON.parse(process.argv[2]);
     // As the program's runner does before it loads a program: the serializer finds each
     // function's module and captured variables through this V8 inspector session.
     await require("@pulumi/pulumi/runtime/closure/v8Hooks").isInitializedAsync();
     const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
     for (const p of list) {
-        const mod = path.join(outDir, `${p.module}.js`);
-        const provider = require(mod)[p.exportName];
+        const provider = require(p.module)[p.exportName];
         if (provider === undefined) {
             throw new Error(`${p.module} exports no ${p.exportName}`);
         }
         const f = await serializeFunction(() => provider, { allowSecrets: false });
-        fs.writeFileSync(path.join(path.dirname(mod), `${p.exportName}.serialized.js`), f.text);
+        fs.writeFileSync(p.file, f.text);
     }
 }
 

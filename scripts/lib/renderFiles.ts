@@ -9,6 +9,7 @@ import type { ProgramRun, RecordedResource } from "./mockRuntime";
 import { evaluatePosture, postureMarkdown } from "../../policy/posture";
 import type { PolicyPackConfigFile } from "../../policy/config";
 import { kubernetesYaml } from "../../components/core/yaml";
+import { DYNAMIC_RESOURCE_TYPE } from "../../components/core/dynamicType";
 
 export const REDACTED = "REDACTED";
 
@@ -117,7 +118,7 @@ export function pkiFiles(run: ProgramRun, opts: RenderOptions): RenderedFiles {
     };
     for (const r of run.resources) {
         const s = r.state.secretState;
-        if (r.type !== "pulumi-nodejs:dynamic:Resource" || !s?.request?.cluster) {
+        if (r.type !== DYNAMIC_RESOURCE_TYPE || !s?.request?.cluster) {
             continue;
         }
         const dir = `pki/${s.request.cluster}`;

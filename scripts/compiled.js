@@ -72,6 +72,9 @@ if (require.main === module) {
             throw new Error("usage: node scripts/compiled.js <entry.ts> [args...]");
         }
         ensureBuilt();
+        // As the program's entry does (scripts/program.js): what the SDK and zod load eagerly and
+        // the entry may never use loads only if used (scripts/deferUnusedModules.js).
+        require("./deferUnusedModules").deferUnusedModules();
         // The entry runs as the main module with its own argv, as if started as `node bin/<entry>.js`.
         process.argv = [process.argv[0], compiledPath(entry), ...args];
         require("module").runMain();

@@ -11,5 +11,8 @@
 if (typeof Error.prepareStackTrace === "function" && Error.prepareStackTrace.name === "prepareStackTrace") {
     Error.prepareStackTrace = undefined;
 }
+// Before anything loads the SDK or zod: what they load eagerly and the program never uses (the
+// SDK's closure-serializer tooling, zod's locales) loads only if used (scripts/deferUnusedModules.js).
+require("./deferUnusedModules").deferUnusedModules();
 require("./compiled").ensureBuilt();
 module.exports = require("../bin/index.js");

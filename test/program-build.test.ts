@@ -23,7 +23,7 @@ describe("compiled program and renderer (bin/)", function () {
 
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-program-build-"));
-        for (const f of ["scripts/compiled.js", "scripts/build/index.ts", "scripts/build/program.ts", "scripts/build/serializeProviders.ts", "components/core/dynamicType.ts", "tsconfig.json", "tsconfig.program.json"]) {
+        for (const f of ["scripts/compiled.js", "scripts/deferUnusedModules.js", "scripts/build/index.ts", "scripts/build/program.ts", "scripts/build/serializeProviders.ts", "components/core/dynamicType.ts", "tsconfig.json", "tsconfig.program.json"]) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
         }
@@ -77,6 +77,21 @@ describe("compiled program and renderer (bin/)", function () {
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout, "hey ray from common true\n");
         assert.ok(!fs.existsSync(path.join(repo, "bin", "scripts", "lib", "punct.js")));
+    });
+
+    it("runs the entry with unused modules deferred (scripts/deferUnusedModules.js), as the program's entry does", () => {
+        write(
+            "scripts/sdk.ts",
+            [
+                'import "@pulumi/pulumi";',
+                "const heavy = Object.keys(require.cache).filter((k) => /node_modules\\/(typescript\\/lib\\/typescript|@npmcli\\/arborist\\/lib\\/index)\\.js$/.test(k));",
+                "console.log(JSON.stringify(heavy));",
+                "",
+            ].join("\n"),
+        );
+        const r = spawnSync(process.execPath, [path.join(repo, "scripts", "compiled.js"), "scripts/sdk.ts"], { cwd: repo, encoding: "utf8", timeout: 120_000 });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, "[]\n");
     });
 
     it("refuses to run when a changed source does not parse, naming the file", () => {

@@ -1,0 +1,120 @@
+/**
+ * scripts/deferUnusedModules.js: the program's entry and the compiled tools leave what the Pulumi
+ * SDK and zod load eagerly and the program never uses (the SDK's closure-serializer tooling,
+ * TypeScript and npm's arborist; zod's locales) unloaded until something uses it, and what uses it
+ * gets the real module, with the same results.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..");
+const DEFER = path.join(ROOT, "scripts", "deferUnusedModules.js");
+const { standIn, DEFERRED } = require(DEFER) as { standIn: <T>(load: () => T) => T; DEFERRED: { from: string; request: string }[] };
+const INSTALL = `require(${JSON.stringify(DEFER)}).deferUnusedModules();`;
+
+/** Which of the deferred modules a process has loaded, printed as its last line at exit. */
+const REPORT_LOADED = `process.on("exit", () => console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(typescript\\/lib\\/typescript|@npmcli\\/arborist\\/lib\\/index|zod\\/v4\\/locales\\/index)\\.c?js$/.test(k)).map((k) => k.replace(/^.*node_modules\\//, "")).sort())));`;
+
+function node(script: string): string[] {
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    return r.stdout.trim().split("\n");
+}
+const lastJson = (lines: string[]) => JSON.parse(lines[lines.length - 1]);
+
+/**
+ * Runs a script that prints one JSON line, with and without the deferral: what each printed, and
+ * which deferred modules the deferred run loaded.
+ */
+function withAndWithout(script: string): { deferred: unknown; plain: unknown; loaded: string[] } {
+    const deferred = node(`${REPORT_LOADED} ${INSTALL} ${script}`);
+    const plain = node(`${REPORT_LOADED} ${script}`);
+    return { deferred: JSON.parse(deferred[deferred.length - 2]), plain: JSON.parse(plain[plain.length - 2]), loaded: lastJson(deferred) };
+}
+
+describe("modules the program never uses, deferred (scripts/deferUnusedModules.js)", function () {
+    this.timeout(60_000);
+
+    it("loading the SDK, the providers' modules and zod loads none of them; without the deferral all load", () => {
+        const load = 'require("@pulumi/pulumi"); require("@pulumi/kubernetes/core/v1"); require("@pulumi/alicloud/ram"); require("zod");';
+        assert.deepStrictEqual(lastJson(node(`${REPORT_LOADED} ${INSTALL} ${load}`)), []);
+        assert.deepStrictEqual(lastJson(node(`${REPORT_LOADED} ${load}`)), ["@npmcli/arborist/lib/index.js", "typescript/lib/typescript.js", "zod/v4/locales/index.cjs"]);
+    });
+
+    it("Pulumi's closure serializer and code paths work through the stand-ins, with the same results, loading each module on use", () => {
+        // A function that captures a value and a module, as a dynamic provider's would.
+        const serialize = [
+            "const pulumi = require('@pulumi/pulumi');",
+            "const path = require('path'); const base = 'ray';",
+            "(async () => {",
+            "  const s = await pulumi.runtime.serializeFunction(() => path.join(base, 'x'));",
+            "  const paths = [...(await pulumi.runtime.computeCodePaths()).keys()].sort();",
+            "  console.log(JSON.stringify({ text: s.text, paths }));",
+            "})().catch((e) => { console.error(e); process.exit(1); });",
+        ].join("\n");
+        const r = withAndWithout(serialize);
+        assert.deepStrictEqual(r.loaded, ["@npmcli/arborist/lib/index.js", "typescript/lib/typescript.js"], "used, so loaded");
+        const d = r.deferred as { text: string; paths: string[] };
+        assert.ok(d.text.includes("path.join(base") && d.paths.length > 0, JSON.stringify(d));
+        assert.deepStrictEqual(r.deferred, r.plain);
+    });
+
+    it("zod's messages are the same, and its locales load when a program asks for one", () => {
+        const parse = [
+            "const { z } = require('zod');",
+            "const issue = (s) => s.safeParse(7).error.issues[0].message;",
+            "const en = issue(z.string());",
+            "z.config(z.locales.de());",
+            "console.log(JSON.stringify({ en, de: issue(z.string()) }));",
+        ].join("\n");
+        const r = withAndWithout(parse);
+        assert.deepStrictEqual(r.loaded, ["zod/v4/locales/index.cjs"], "asked for, so loaded");
+        const d = r.deferred as { en: string; de: string };
+        assert.match(d.en, /expected string/);
+        assert.notStrictEqual(d.de, d.en);
+        assert.deepStrictEqual(r.deferred, r.plain);
+    });
+
+    it("a stand-in loads nothing until used, then is the module: properties, interop helpers, calls and `new`", () => {
+        const tslib = require("tslib");
+        const { Arborist } = require("@npmcli/arborist");
+        let loads = 0;
+        const arb = standIn(() => (loads++, require("@npmcli/arborist")));
+        // What TypeScript's CommonJS output does with `import * as` and a default import.
+        const ns = tslib.__importStar(arb);
+        const def = tslib.__importDefault(arb);
+        assert.strictEqual(loads, 0, "the interop helpers loaded the module");
+        assert.strictEqual(ns.Arborist, Arborist);
+        assert.strictEqual(loads, 1);
+        assert.strictEqual(def.default, require("@npmcli/arborist"));
+        assert.ok(new ns.Arborist({ path: ROOT }) instanceof Arborist);
+        assert.ok(new (arb as unknown as new (o: object) => object)({ path: ROOT }) instanceof Arborist, "new on the module itself");
+        const ts = require("typescript");
+        const lazyTs = standIn(() => require("typescript"));
+        assert.strictEqual(lazyTs.SyntaxKind.Identifier, ts.SyntaxKind.Identifier);
+        assert.ok(Object.keys(lazyTs).includes("createSourceFile") && "createSourceFile" in lazyTs);
+        assert.strictEqual(lazyTs.createSourceFile("a.ts", "let x = 1;", ts.ScriptTarget.ES2020).statements.length, 1);
+        assert.strictEqual(loads, 1, "loaded once");
+        assert.deepStrictEqual(
+            DEFERRED.map((d) => `${d.from}: ${d.request}`),
+            ["@pulumi/pulumi: typescript", "@pulumi/pulumi: @npmcli/arborist", "zod: ../locales/index.cjs"],
+        );
+    });
+
+    it("the program's entry (scripts/program.js) installs it before it loads the program", () => {
+        // The entry with its build check stubbed and the compiled program replaced: in its place,
+        // what the real one loads first (zod, the SDK, a provider module), then the report.
+        const program = path.join(ROOT, "scripts", "program.js");
+        const script = [
+            REPORT_LOADED,
+            "const Module = require('module');",
+            `const compiled = ${JSON.stringify(path.join(ROOT, "scripts", "compiled.js"))};`,
+            "const m = new Module(compiled); m.filename = compiled; m.loaded = true; m.exports = { ensureBuilt() {} }; require.cache[compiled] = m;",
+            "const realLoad = Module._load;",
+            `Module._load = function (request, parent) { if (parent && parent.filename === ${JSON.stringify(program)} && request === '../bin/index.js') { require('zod'); require('@pulumi/pulumi'); require('@pulumi/kubernetes/core/v1'); return {}; } return realLoad.apply(this, arguments); };`,
+            `require(${JSON.stringify(program)});`,
+        ].join("\n");
+        assert.deepStrictEqual(lastJson(node(script)), []);
+    });
+});

@@ -5,8 +5,11 @@
  * gets the real module, with the same results.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 
 const ROOT = path.join(__dirname, "..");
 const DEFER = path.join(ROOT, "scripts", "deferUnusedModules.js");
@@ -116,5 +119,48 @@ describe("modules the program never uses, deferred (scripts/deferUnusedModules.j
             `require(${JSON.stringify(program)});`,
         ].join("\n");
         assert.deepStrictEqual(lastJson(node(script)), []);
+    });
+});
+
+describe("the project's dynamic-provider host (Pulumi.yaml plugins.providers, scripts/dynamicProviderHost.js)", function () {
+    this.timeout(60_000);
+
+    it("Pulumi.yaml points the engine's pulumi-nodejs provider at scripts/plugins, whose executable starts it", () => {
+        const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        assert.deepStrictEqual(project.plugins, { providers: [{ name: "pulumi-nodejs", path: "./scripts/plugins" }] });
+        const script = path.join(ROOT, "scripts", "plugins", "pulumi-resource-pulumi-nodejs");
+        assert.ok(fs.statSync(script).mode & 0o100, "the plugin script is executable");
+        assert.match(fs.readFileSync(`${script}.cmd`, "utf8"), /dynamicProviderHost\.js/);
+    });
+
+    it("serves Pulumi's dynamic provider (it prints the port it listens on) without loading what it never uses", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-host-"));
+        const probe = path.join(dir, "probe.js");
+        // At SIGTERM (how the engine stops a plugin), the deferred modules it has loaded.
+        fs.writeFileSync(probe, `process.on("SIGTERM", () => { ${REPORT_LOADED.replace(/^process\.on\("exit", \(\) => /, "").replace(/\);$/, "")}; process.exit(0); });\n`);
+        // As the engine starts it: from the program's directory, with the engine's address.
+        const host = spawn(path.join(ROOT, "scripts", "plugins", "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], {
+            cwd: path.join(ROOT, "scripts"),
+            env: { ...process.env, NODE_OPTIONS: `--require ${probe}` },
+        });
+        let out = "";
+        try {
+            await new Promise<void>((resolve, reject) => {
+                host.stdout.on("data", (d: Buffer) => {
+                    out += d.toString();
+                    if (/^\d+\n/.test(out)) resolve();
+                });
+                host.on("exit", (code: number) => reject(new Error(`the host exited (${code}) before serving: ${out}`)));
+            });
+            const exited = new Promise<void>((resolve) => host.on("exit", () => resolve()));
+            host.kill("SIGTERM");
+            await exited;
+        } finally {
+            host.kill("SIGKILL");
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        const lines = out.trim().split("\n");
+        assert.match(lines[0], /^\d+$/, out);
+        assert.deepStrictEqual(JSON.parse(lines[lines.length - 1]), []);
     });
 });

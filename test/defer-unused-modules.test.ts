@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { DEFERRED_LOADED } from "./helpers/deferredLoaded";
 
 const ROOT = path.join(__dirname, "..");
 const DEFER = path.join(ROOT, "scripts", "deferUnusedModules.js");
@@ -17,7 +18,7 @@ const { standIn, DEFERRED } = require(DEFER) as { standIn: <T>(load: () => T) =>
 const INSTALL = `require(${JSON.stringify(DEFER)}).deferUnusedModules();`;
 
 /** Which of the deferred modules a process has loaded, printed as its last line at exit. */
-const REPORT_LOADED = `process.on("exit", () => console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(typescript\\/lib\\/typescript|@npmcli\\/arborist\\/lib\\/index|zod\\/v4\\/locales\\/index)\\.c?js$/.test(k)).map((k) => k.replace(/^.*node_modules\\//, "")).sort())));`;
+const REPORT_LOADED = `process.on("exit", () => console.log(${DEFERRED_LOADED}));`;
 
 function node(script: string): string[] {
     const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
@@ -137,7 +138,7 @@ describe("the project's dynamic-provider host (Pulumi.yaml plugins.providers, sc
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-host-"));
         const probe = path.join(dir, "probe.js");
         // At SIGTERM (how the engine stops a plugin), the deferred modules it has loaded.
-        fs.writeFileSync(probe, `process.on("SIGTERM", () => { ${REPORT_LOADED.replace(/^process\.on\("exit", \(\) => /, "").replace(/\);$/, "")}; process.exit(0); });\n`);
+        fs.writeFileSync(probe, `process.on("SIGTERM", () => { console.log(${DEFERRED_LOADED}); process.exit(0); });\n`);
         // As the engine starts it: from the program's directory, with the engine's address.
         const host = spawn(path.join(ROOT, "scripts", "plugins", "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], {
             cwd: path.join(ROOT, "scripts"),

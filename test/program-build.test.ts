@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import YAML from "yaml";
+import { DEFERRED_LOADED } from "./helpers/deferredLoaded";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -84,8 +85,7 @@ describe("compiled program and renderer (bin/)", function () {
             "scripts/sdk.ts",
             [
                 'import "@pulumi/pulumi";',
-                "const heavy = Object.keys(require.cache).filter((k) => /node_modules\\/(typescript\\/lib\\/typescript|@npmcli\\/arborist\\/lib\\/index)\\.js$/.test(k));",
-                "console.log(JSON.stringify(heavy));",
+                `console.log(${DEFERRED_LOADED});`,
                 "",
             ].join("\n"),
         );

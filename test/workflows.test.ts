@@ -452,6 +452,24 @@ describe("CODEOWNERS", () => {
         }
     });
 
+    it("gives the platform team everything Pulumi.yaml has the CLI run: the program's entry and every project plugin", () => {
+        // A plugin runs with the deploy's credentials as the program does; a pull request that moved one
+        // (or the entry) to a folder the teams own would get code run at `pulumi up` without the platform's review.
+        const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        const plugins: { path: string }[] = Object.values(project.plugins ?? {}).flat() as { path: string }[];
+        assert.ok(plugins.length > 0, "the dynamic-provider host is a project plugin");
+        const files = [project.main as string];
+        for (const p of plugins) {
+            const dir = path.relative(ROOT, path.resolve(ROOT, p.path));
+            assert.ok(!dir.startsWith(".."), `${p.path} is outside the repository`);
+            files.push(...fs.readdirSync(path.join(ROOT, dir)).map((f) => path.posix.join(dir.split(path.sep).join("/"), f)));
+        }
+        for (const file of ["Pulumi.yaml", ...files]) {
+            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+        }
+        assert.ok(files.includes("scripts/plugins/pulumi-resource-pulumi-nodejs"), files.join(", "));
+    });
+
     it("leaves team stack files to the teams", () => {
         for (const stack of listStacks().filter((s) => s !== "platform")) {
             assert.deepEqual(ownersOf(`stacks/Pulumi.${stack}.yaml`), [], stack);

@@ -3,7 +3,6 @@
  * scheduling, priority, GPU sharing). The config schema refuses a breach with the key and value;
  * the policy pack applies the same predicates to whatever reaches the cluster, so both live here.
  */
-import * as path from "path";
 import { TLS_MOUNT } from "./tlsEnv";
 
 /** Control-plane node role labels (and the taints on those nodes). Ray runs user code: never there. */
@@ -15,64 +14,7 @@ export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io
  */
 export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/home/ray/.cache", TLS_MOUNT.dir];
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */
-const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
-
-const isAtOrInside = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
-
-/** Why a volume may not be mounted at `mountPath`, or undefined. */
-export function mountPathProblem(mountPath: string): string | undefined {
-    if (mountPath === "/") {
-        return "must not be /: a volume over the root filesystem replaces the image";
-    }
-    if (!mountPath.startsWith("/")) {
-        return "must be an absolute path, e.g. /mnt/data";
-    }
-    const normal = path.posix.normalize(mountPath);
-    if (normal !== mountPath || mountPath.endsWith("/") || mountPath.includes(":")) {
-        return "must be a normalised absolute path (no '.', '..', '//', ':' or trailing '/'), e.g. /mnt/data";
-    }
-    const owned = RAY_OWNED_PATHS.find((d) => isAtOrInside(mountPath, d) || isAtOrInside(d, mountPath));
-    if (owned) {
-        return `must not be on, inside or above ${owned}: the Ray container needs it as ray-on-ack mounts it (TLS material, object store, session directory, cache; above them, the working directory /tmp and the image's home, where Ray and Python live)`;
-    }
-    const system = SYSTEM_PATHS.find((d) => isAtOrInside(mountPath, d));
-    if (system) {
-        return `must not be inside ${system}: system paths hold the binaries, certificates and credentials the container trusts; use e.g. /mnt/data`;
-    }
-    return undefined;
-}
-
-/**
- * Label and annotation keys a team may not set on its pods, and why. Prefixes are domains:
- * `kubernetes.io/` also covers `*.kubernetes.io/` (AppArmor's `container.apparmor.security.beta.kubernetes.io/`).
- */
-const RESERVED_KEY_DOMAINS: readonly [string, string][] = [
-    ["ray.io", "KubeRay reads and sets ray.io/* (cluster, node type, group)"],
-    ["ray-on-ack.io", "ray-on-ack sets these (team, cluster, role, TLS and token fingerprints, policy exceptions); the NetworkPolicies select on them"],
-    ["kubernetes.io", "Kubernetes reserves kubernetes.io/ (AppArmor, seccomp, Pod Security, managed-by)"],
-    ["k8s.io", "Kubernetes reserves k8s.io/"],
-    ["pod-identity.alibabacloud.com", "the pod identity webhook (RRSA) reads these to inject a RAM role's credentials"],
-    ["alibabacloud.com", "Alibaba Cloud components read *.alibabacloud.com/ (pod identity, networking, scheduling)"],
-    ["aliyun.com", "ACK, Terway and ECI read *.aliyun.com/ (pod network, security groups, ENIs, ECI settings)"],
-];
-
-function keyDomain(key: string): string | undefined {
-    const slash = key.indexOf("/");
-    return slash < 0 ? undefined : key.slice(0, slash).toLowerCase();
-}
-
-/** Why a pod label or annotation key is reserved, or undefined. */
-export function reservedPodKeyProblem(key: string): string | undefined {
-    if (/seccomp/i.test(key)) {
-        return "is reserved: seccomp settings come from the pod securityContext (RuntimeDefault), never from labels or annotations";
-    }
-    const domain = keyDomain(key);
-    if (domain === undefined) {
-        return undefined;
-    }
-    const hit = RESERVED_KEY_DOMAINS.find(([d]) => domain === d || domain.endsWith(`.${d}`));
-    return hit ? `is reserved: ${hit[1]}` : undefined;
-}
+export const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
 
 /** Kubernetes' own priority classes (system-node-critical, system-cluster-critical) preempt anything; never for user code. */
 export function priorityClassProblem(name: string): string | undefined {

@@ -38,6 +38,10 @@ export const POLICY_IDS = {
     volumeReadOnly: "ray-volume-read-only",
     podScheduling: "ray-pod-scheduling",
     gatewayRouteAuthenticated: "ray-gateway-route-authenticated",
+    tenancy: "ray-tenancy",
+    podMetadata: "ray-pod-metadata",
+    volumeMounts: "ray-volume-mounts",
+    podControllers: "ray-pod-controllers",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -13,7 +13,7 @@ import type { TeamConfig } from "../components/config/schema";
 import { rayClusterSpec } from "../components/workload/rayCluster";
 import { resourceQuotaObject } from "../components/namespace/namespace";
 import { submitterPodTemplate } from "../components/workload/rayJob";
-import { mountPathProblem, reservedPodKeyProblem } from "@ray-on-ack/common";
+import { DEFAULT_PLATFORM_LISTS, metadataKeyProblem, mountPathProblem } from "@ray-on-ack/common/platformLists";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
 import { resolvePackConfig } from "../policy/config";
 import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
@@ -163,42 +163,53 @@ describe("workload options: the pod templates", () => {
 });
 
 describe("workload options: refusals name the key, the value and the rule", () => {
-    it("refuses reserved pod labels and annotations", () => {
+    it("refuses reserved pod label and annotation keys, and every key outside the platform's allowlist", () => {
         assert.match(messageOf(withCluster({ labels: { "ray.io/node-type": "head" } }), `${K}.labels.ray.io/node-type`), /^"ray\.io\/node-type" is reserved: KubeRay/);
         assert.match(messageOf(withCluster({}, { labels: { "ray-on-ack.io/team": "other" } }), `${K}.workerGroups[0].labels.ray-on-ack.io/team`), /is reserved: ray-on-ack sets these/);
-        assert.match(messageOf(withCluster({ annotations: { "container.apparmor.security.beta.kubernetes.io/ray-head": "unconfined" } }), `${K}.annotations.container.apparmor.security.beta.kubernetes.io/ray-head`), /is reserved: Kubernetes reserves kubernetes\.io/);
+        assert.match(messageOf(withCluster({ annotations: { "container.apparmor.security.beta.kubernetes.io/ray-head": "unconfined" } }), `${K}.annotations.container.apparmor.security.beta.kubernetes.io/ray-head`), /is reserved: seccomp and AppArmor/);
         assert.match(messageOf(withCluster({ annotations: { "pod-identity.alibabacloud.com/role-name": "admin" } }), `${K}.annotations.pod-identity.alibabacloud.com/role-name`), /pod identity webhook \(RRSA\)/);
-        assert.match(messageOf(withCluster({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }), `${K}.labels.pod-security.kubernetes.io/enforce`), /reserved/);
-        assert.match(messageOf(withCluster({ annotations: { "k8s.aliyun.com/pod-networks": "x" } }), `${K}.annotations.k8s.aliyun.com/pod-networks`), /Terway/);
+        assert.match(messageOf(withCluster({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }), `${K}.labels.pod-security.kubernetes.io/enforce`), /is reserved: Kubernetes reserves kubernetes\.io/);
         assert.match(messageOf(withCluster({ annotations: { "seccomp.example.com/profile": "x" } }), `${K}.annotations.seccomp.example.com/profile`), /seccomp/);
-        assert.match(messageOf(withCluster({ labels: { app: "has space" } }), `${K}.labels.app`), /value "has space" must be a label value/);
-        assert.equal(reservedPodKeyProblem("example.com/team"), undefined);
+        // Keys a denylist of reserved domains missed: a CNI's extra interfaces, sidecar injection, ARMS's agent, a queue.
+        for (const [where, key] of [
+            ["annotations", "k8s.v1.cni.cncf.io/networks"],
+            ["annotations", "sidecar.istio.io/inject"],
+            ["labels", "armsPilotAutoEnable"],
+            ["labels", "kueue.x-k8s.io/queue-name"],
+            ["annotations", "k8s.aliyun.com/pod-networks"],
+        ] as const) {
+            const m = messageOf(withCluster({ [where]: { [key]: "x" } }), `${K}.${where}.${key}`);
+            assert.match(m, new RegExp(`is not a pod ${where === "labels" ? "label" : "annotation"} key the platform allows \\(ray-pod-metadata\\.allowedPod`), key);
+        }
+        assert.match(messageOf(withCluster({ labels: { "app.kubernetes.io/name": "has space" } }), `${K}.labels.app.kubernetes.io/name`), /value "has space" must be a label value/);
+        assert.equal(metadataKeyProblem("example.com/team", "pod label", ["example.com/"]), undefined);
+        assert.match(metadataKeyProblem("example.com/team", "pod label", DEFAULT_PLATFORM_LISTS.allowedPodLabelKeys) ?? "", /not a pod label key the platform allows/);
+        // A domain entry admits that domain's keys, never a subdomain's.
+        assert.match(metadataKeyProblem("sub.example.com/team", "pod label", ["example.com/"]) ?? "", /not a pod label key/);
     });
 
-    it("refuses volume mount paths over Ray's, the TLS and the system directories", () => {
+    it("mounts volumes only inside the platform's data roots: never over Ray's, the TLS, the system's or the image runtime's directories", () => {
         const vol = (mountPath: string) => withCluster({ volumes: [{ name: "d", mountPath, persistentVolumeClaim: { claimName: "d" } }] });
         for (const [p, rule] of [
-            ["/", /must not be \//],
-            ["/tmp/ray", /\/tmp\/ray/],
-            ["/tmp/ray/session", /\/tmp\/ray/],
-            ["/dev/shm", /\/dev\/shm/],
-            ["/home/ray/.cache", /\/home\/ray\/\.cache/],
-            ["/etc/ray/tls", /\/etc\/ray\/tls/],
-            ["/etc/ray", /\/etc\/ray\/tls/],
-            ["/tmp", /above \/tmp\/ray/],
-            ["/home", /above \/home\/ray\/\.cache/],
-            ["/var/run/secrets", /inside \/var/],
-            ["/usr/lib/x", /inside \/usr/],
+            ["/", /is not inside a data root the platform allows \(ray-volume-mounts\.allowedMountRoots: \/mnt\/, \/data\/\)/],
+            ["/tmp/ray", /not inside a data root/],
+            ["/dev/shm", /not inside a data root/],
+            ["/etc/ray/tls", /not inside a data root/],
+            ["/home/ray/anaconda3", /not inside a data root/],
+            ["/opt/ray-venv", /not inside a data root/],
+            ["/home/ray/data", /not inside a data root/],
+            ["/mnt", /not inside a data root/],
             ["/mnt/../etc", /normalised/],
+            ["/mnt/data/", /normalised/],
             ["mnt/data", /absolute/],
         ] as const) {
             const m = messageOf(vol(p), `${K}.volumes[0].mountPath`);
             assert.match(m, rule, p);
             assert.ok(m.includes(JSON.stringify(p)), `echoes ${p}: ${m}`);
         }
-        assert.equal(mountPathProblem("/mnt/data"), undefined);
-        assert.equal(mountPathProblem("/home/ray/data"), undefined);
-        assert.equal(mountPathProblem("/tmp/scratch"), undefined);
+        assert.equal(mountPathProblem("/mnt/data", DEFAULT_PLATFORM_LISTS.allowedMountRoots), undefined);
+        assert.equal(mountPathProblem("/data/sets/a", DEFAULT_PLATFORM_LISTS.allowedMountRoots), undefined);
+        assert.match(mountPathProblem("/home/ray/anaconda3", ["/home/"]) ?? "", /not inside/);
     });
 
     it("refuses hostPath, a volume without exactly one source, other CSI drivers, inline AccessKeys and our volume names", () => {

@@ -1,0 +1,434 @@
+/**
+ * The tenancy registry: what each team stack owns, written by the platform team in its own,
+ * code-owned configuration (the policy pack config, `ray-tenancy`), and read by the program at
+ * `pulumi preview`/`up`, by the renderer and by the policy pack. A team stack may claim only what
+ * its entry lists: a stack file is written by the team (and, in a pull request, by anyone who can
+ * push a branch), so nothing in it may name another team's namespace, addresses, network, bucket,
+ * host, listener, RAM role, NAS path or node pool, and a refusal names the owner it would take from.
+ *
+ * Entries are keyed by Pulumi stack name (the stack file `stacks/Pulumi.<stack>.yaml`, owned by
+ * its team in CODEOWNERS), never by what the stack file says about itself. Shared resources (a
+ * reference-data bucket, a gateway listener) are listed with the stacks that may use them, read-only.
+ */
+import { z } from "zod";
+import { addressCount, blockOf, isCoveredBy, isIpv4Cidr, publicAddressCount } from "./addresses";
+
+/** The stack that may say `ray-on-ack:platform: true`, and the only one with cluster-wide objects. */
+export const PLATFORM_STACK = "platform";
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = z.string().max(63).regex(DNS_LABEL, "must be a DNS label");
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const cidr = z.string().refine(isIpv4Cidr, { message: "must be a canonical IPv4 CIDR such as 10.0.0.0/24" });
+const port = z.number().int().min(1).max(65535);
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** An OSS prefix: empty (the whole bucket) or a literal path ending in '/'. */
+const ossPrefix = z.string().regex(/^$|^[^/*][^*]*\/$/, "must be empty (the whole bucket) or a literal path ending in '/'");
+/** A host name, or `*.<domain>`: every host under the domain (at any depth). */
+const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a host name or *.<domain>");
+/** A RAM role name, or `<prefix>*`: every role whose name starts with the prefix. */
+const rolePattern = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9._]*\*?$/, "must be a RAM role name or <prefix>*");
+const stackName = z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a Pulumi stack name");
+
+const listener = z.strictObject({
+    gateway: z.string().regex(SUBDOMAIN, "must be a Gateway name").describe("The Gateway's name."),
+    namespace: dnsLabel.describe("The Gateway's namespace."),
+    sectionName: z.string().regex(SUBDOMAIN, "must be a listener name").describe("The listener (parentRef sectionName)."),
+});
+
+const nodePool = z.strictObject({
+    name: dnsLabel.describe("The node pool's name, as messages name it."),
+    labels: z.record(z.string(), z.string()).default({}).describe("Labels only this pool's nodes carry; selecting any of them targets the pool."),
+    taints: z
+        .array(z.strictObject({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional() }))
+        .default([])
+        .describe("Taints of the pool's nodes; tolerating one is a claim on the pool."),
+});
+
+export const tenantSchema = z.strictObject({
+    team: dnsLabel.describe("The team's name; the stack file's `ray-on-ack:team` must say it."),
+    namespace: dnsLabel.describe("The team's namespace; the stack's namespace must be it."),
+    podCidrs: z.array(cidr).min(1).describe("The pod CIDRs (Terway pod vSwitches) assigned to the team; its stack's `podCidrs` must lie inside them."),
+    vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id")).default([]).describe("Pod vSwitches the team may bind its namespace to."),
+    vpcIds: z.array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id")).default([]).describe("VPCs the team may create its pod vSwitches in (`podNetwork.createVSwitch`)."),
+    securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id")).default([]).describe("Security groups of the team's pod ENIs."),
+    oss: z
+        .array(
+            z.strictObject({
+                bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
+                prefix: ossPrefix.default(""),
+                access: z.enum(["read", "read-write"]).default("read-write"),
+            }),
+        )
+        .default([])
+        .describe("OSS buckets (and prefixes) the team owns: its RRSA grants and OSS volumes must lie inside them."),
+    nas: z
+        .array(z.strictObject({ server: z.string().min(1), path: z.string().regex(/^\/([^/]+\/)*$/, "must be an absolute directory path ending in '/'") }))
+        .default([])
+        .describe("NAS file systems and directories the team owns: its NAS volumes must lie inside them."),
+    hosts: z.array(hostPattern).default([]).describe("Host names (or `*.<domain>`) the team's Ingress and Gateway routes may claim."),
+    gatewayListeners: z.array(listener).default([]).describe("Gateway listeners the team's routes may attach to."),
+    ramRoles: z.array(rolePattern).default([]).describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
+    nodePools: z.array(nodePool).default([]).describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
+    egress: z
+        .array(z.strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() }))
+        .default([])
+        .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports."),
+});
+
+export const sharedSchema = z.strictObject({
+    oss: z
+        .array(
+            z.strictObject({
+                bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
+                prefix: ossPrefix.default(""),
+                readers: z.array(z.union([stackName, z.literal("*")])).min(1).describe("Stacks that may read it (`*`: every team stack)."),
+            }),
+        )
+        .default([])
+        .describe("Buckets (and prefixes) shared read-only, e.g. reference data."),
+    gatewayListeners: z
+        .array(listener.extend({ users: z.array(z.union([stackName, z.literal("*")])).min(1) }))
+        .default([])
+        .describe("Gateway listeners several teams attach routes to; each team still routes only its own hosts."),
+    vpcIds: z.array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id")).default([]).describe("VPCs every team may create its pod vSwitches in."),
+});
+
+export const clusterFactsSchema = z.strictObject({
+    apiServerCidrs: z.array(cidr).default([]).describe("The Kubernetes API server endpoints: a team's `network.apiServerCidrs` must lie inside them."),
+    apiServerPort: port.default(6443).describe("The API server port."),
+    monitoringNamespace: dnsLabel.optional().describe("The platform's monitoring namespace: the only one a team may admit to Ray's metrics port."),
+});
+
+export const tenancySchema = z
+    .strictObject({
+        cluster: clusterFactsSchema.default(clusterFactsSchema.parse({})).describe("Facts of the cluster every team stack relies on."),
+        tenants: z.record(stackName, tenantSchema).default({}).describe("One entry per team stack, keyed by stack name."),
+        shared: sharedSchema.default(sharedSchema.parse({})).describe("Resources several teams use, read-only."),
+    })
+    .superRefine((t, c) => {
+        for (const p of registryConflicts(t)) {
+            c.addIssue({ code: "custom", path: p.path, message: p.message });
+        }
+    });
+
+export type Tenancy = z.infer<typeof tenancySchema>;
+export type Tenant = z.infer<typeof tenantSchema>;
+export type Listener = z.infer<typeof listener>;
+export type NodePool = z.infer<typeof nodePool>;
+
+/** An empty registry: no team may claim anything (the library's default, and a repository without a platform). */
+export const EMPTY_TENANCY: Tenancy = tenancySchema.parse({});
+
+/** What a refusal says about who owns a resource: `stack team-b`, or that nobody registered it. */
+export interface Claim {
+    /** Undefined: the resource is the stack's own (or shared with it). */
+    readonly problem?: string;
+}
+
+const list = (xs: readonly string[]) => xs.join(", ");
+
+function cidrsOverlap(a: string, b: string): boolean {
+    const x = blockOf(a);
+    const y = blockOf(b);
+    return x !== undefined && y !== undefined && x.family === y.family && x.start < y.end && y.start < x.end;
+}
+
+/** Host patterns match: `a.b.c` by `a.b.c` or `*.b.c` / `*.c`; two wildcard patterns when one domain lies under the other. */
+export function hostMatches(pattern: string, host: string): boolean {
+    if (pattern.startsWith("*.")) {
+        const domain = pattern.slice(1);
+        return host.endsWith(domain) || (host.startsWith("*.") && `.${host.slice(2)}`.endsWith(domain));
+    }
+    return pattern === host;
+}
+
+const hostsOverlap = (a: string, b: string) => hostMatches(a, b) || hostMatches(b, a);
+
+/** A RAM role pattern matches a name: exactly, or by prefix for `<prefix>*`. */
+export function roleMatches(pattern: string, role: string): boolean {
+    return pattern.endsWith("*") ? role.startsWith(pattern.slice(0, -1)) : pattern === role;
+}
+
+const rolesOverlap = (a: string, b: string) =>
+    roleMatches(a, b.replace(/\*$/, "")) || roleMatches(b, a.replace(/\*$/, "")) || (a.endsWith("*") && b.endsWith("*") && (a.startsWith(b.slice(0, -1)) || b.startsWith(a.slice(0, -1))));
+
+/** One prefix of a bucket covers another: `""` covers all, `a/` covers `a/b/`. */
+const prefixCovers = (outer: string, inner: string) => inner.startsWith(outer);
+const prefixesOverlap = (a: string, b: string) => prefixCovers(a, b) || prefixCovers(b, a);
+
+const sameListener = (a: Listener, b: Listener) => a.gateway === b.gateway && a.namespace === b.namespace && a.sectionName === b.sectionName;
+
+const usable = (users: readonly string[], stack: string) => users.includes("*") || users.includes(stack);
+
+/** Two tenants claiming the same thing: the registry itself is refused, naming both. */
+export function registryConflicts(t: { tenants: Record<string, Tenant>; shared: z.infer<typeof sharedSchema> }): { path: (string | number)[]; message: string }[] {
+    const out: { path: (string | number)[]; message: string }[] = [];
+    const stacks = Object.keys(t.tenants).sort();
+    if (stacks.includes(PLATFORM_STACK)) {
+        out.push({ path: ["tenants", PLATFORM_STACK], message: `"${PLATFORM_STACK}" is the platform stack, not a team` });
+    }
+    const pairs = stacks.flatMap((a, i) => stacks.slice(i + 1).map((b) => [a, b] as const));
+    const clash = (a: string, field: string, what: string, b: string) =>
+        out.push({ path: ["tenants", a, field], message: `${what} is also registered to stack ${b}: two teams cannot own one resource` });
+    for (const [a, b] of pairs) {
+        const x = t.tenants[a];
+        const y = t.tenants[b];
+        if (x.team === y.team) clash(a, "team", `team ${x.team}`, b);
+        if (x.namespace === y.namespace) clash(a, "namespace", `namespace ${x.namespace}`, b);
+        for (const c of x.podCidrs) {
+            const hit = y.podCidrs.find((d) => cidrsOverlap(c, d));
+            if (hit) clash(a, "podCidrs", `${c} (overlapping ${hit})`, b);
+        }
+        for (const [field, xs, ys] of [
+            ["vSwitchIds", x.vSwitchIds, y.vSwitchIds],
+            ["securityGroupIds", x.securityGroupIds, y.securityGroupIds],
+        ] as const) {
+            for (const id of xs.filter((v) => ys.includes(v))) clash(a, field, id, b);
+        }
+        for (const o of x.oss) {
+            const hit = y.oss.find((p) => p.bucket === o.bucket && prefixesOverlap(o.prefix, p.prefix));
+            if (hit) clash(a, "oss", `oss://${o.bucket}/${o.prefix}`, b);
+        }
+        for (const n of x.nas) {
+            if (y.nas.some((m) => m.server === n.server && (n.path.startsWith(m.path) || m.path.startsWith(n.path)))) clash(a, "nas", `${n.server}:${n.path}`, b);
+        }
+        for (const h of x.hosts) {
+            const hit = y.hosts.find((k) => hostsOverlap(h, k));
+            if (hit) clash(a, "hosts", `host ${h} (overlapping ${hit})`, b);
+        }
+        for (const l of x.gatewayListeners.filter((l) => y.gatewayListeners.some((m) => sameListener(l, m)))) {
+            clash(a, "gatewayListeners", `listener ${l.namespace}/${l.gateway}/${l.sectionName}`, b);
+        }
+        for (const r of x.ramRoles) {
+            const hit = y.ramRoles.find((s) => rolesOverlap(r, s));
+            if (hit) clash(a, "ramRoles", `RAM role ${r} (overlapping ${hit})`, b);
+        }
+        for (const p of x.nodePools) {
+            if (y.nodePools.some((q) => q.name === p.name)) clash(a, "nodePools", `node pool ${p.name}`, b);
+        }
+    }
+    // A shared bucket is read-only for its readers: nobody owns it for writing as well.
+    t.shared.oss.forEach((s, i) => {
+        for (const stack of stacks) {
+            if (t.tenants[stack].oss.some((o) => o.bucket === s.bucket && prefixesOverlap(o.prefix, s.prefix))) {
+                out.push({ path: ["shared", "oss", i], message: `oss://${s.bucket}/${s.prefix} is shared read-only and also owned by stack ${stack}` });
+            }
+        }
+    });
+    return out;
+}
+
+/** Who (other than `stack`) owns the first thing `owns` says it owns. */
+function ownerOf(t: Tenancy, stack: string, owns: (tenant: Tenant) => boolean): string | undefined {
+    return Object.keys(t.tenants)
+        .sort()
+        .find((s) => s !== stack && owns(t.tenants[s]));
+}
+
+/**
+ * The refusal for a resource `stack` may not claim: "<what> belongs to stack <owner>" when another
+ * team owns it, else "<what> is not registered to stack <stack> (<where>)".
+ */
+function refusal(t: Tenancy, stack: string, what: string, owns: (tenant: Tenant) => boolean, where: string): string {
+    const owner = ownerOf(t, stack, owns);
+    return owner !== undefined
+        ? `${what} belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}); a team stack may claim only what its own entry lists`
+        : `${what} is not registered to stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.${where}); the platform team registers what a team owns`;
+}
+
+/** The stack's entry, or why it has none. */
+export function tenantFor(t: Tenancy, stack: string): { tenant: Tenant } | { problem: string } {
+    if (stack === PLATFORM_STACK) {
+        return { problem: `stack ${PLATFORM_STACK} is the platform stack, not a team stack` };
+    }
+    const tenant = t.tenants[stack];
+    return tenant
+        ? { tenant }
+        : {
+              problem:
+                  `stack ${stack} has no entry in the tenancy registry (ray-tenancy.tenants in the platform's policy pack config` +
+                  `${Object.keys(t.tenants).length > 0 ? `; registered: ${list(Object.keys(t.tenants).sort())}` : ""}): the platform team registers a team stack before it deploys`,
+          };
+}
+
+export function teamProblem(t: Tenancy, stack: string, team: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.team === team ? undefined : refusal(t, stack, `team name ${team}`, (x) => x.team === team, "team");
+}
+
+export function namespaceProblem(t: Tenancy, stack: string, namespace: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.namespace === namespace ? undefined : refusal(t, stack, `namespace ${namespace}`, (x) => x.namespace === namespace, "namespace");
+}
+
+export function podCidrProblem(t: Tenancy, stack: string, podCidr: string): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined || isCoveredBy(podCidr, mine.podCidrs)) {
+        return undefined;
+    }
+    return refusal(t, stack, `pod CIDR ${podCidr}`, (x) => x.podCidrs.some((c) => cidrsOverlap(c, podCidr)), `podCidrs (${list(mine.podCidrs)})`);
+}
+
+export function vSwitchProblem(t: Tenancy, stack: string, id: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.vSwitchIds.includes(id) ? undefined : refusal(t, stack, `vSwitch ${id}`, (x) => x.vSwitchIds.includes(id), "vSwitchIds");
+}
+
+export function vpcProblem(t: Tenancy, stack: string, id: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.vpcIds.includes(id) || t.shared.vpcIds.includes(id) ? undefined : refusal(t, stack, `VPC ${id}`, (x) => x.vpcIds.includes(id), "vpcIds");
+}
+
+export function securityGroupProblem(t: Tenancy, stack: string, id: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.securityGroupIds.includes(id) ? undefined : refusal(t, stack, `security group ${id}`, (x) => x.securityGroupIds.includes(id), "securityGroupIds");
+}
+
+/**
+ * An OSS claim: `access` to objects under `prefix` of `bucket`. Covered by an owned entry whose
+ * prefix covers it (read-write only where the entry is read-write), or, for reads, by a shared one.
+ */
+export function ossProblem(t: Tenancy, stack: string, bucket: string, prefix: string, access: "read" | "read-write"): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined) {
+        return undefined;
+    }
+    const owned = mine.oss.filter((o) => o.bucket === bucket && prefixCovers(o.prefix, prefix));
+    if (owned.some((o) => access === "read" || o.access === "read-write")) {
+        return undefined;
+    }
+    const shared = t.shared.oss.filter((s) => s.bucket === bucket && prefixCovers(s.prefix, prefix) && usable(s.readers, stack));
+    if (access === "read" && shared.length > 0) {
+        return undefined;
+    }
+    const what = `${access} access to oss://${bucket}/${prefix}`;
+    if (owned.length > 0 || shared.length > 0) {
+        return `${what}: the registry grants stack ${stack} read access only (ray-tenancy.${owned.length > 0 ? `tenants.${stack}.oss` : "shared.oss"})`;
+    }
+    return refusal(t, stack, what, (x) => x.oss.some((o) => o.bucket === bucket && prefixesOverlap(o.prefix, prefix)), "oss");
+}
+
+/** A NAS volume: `path` on `server` must lie in a registered directory. */
+export function nasProblem(t: Tenancy, stack: string, server: string, path: string): string | undefined {
+    const mine = t.tenants[stack];
+    const dir = path.endsWith("/") ? path : `${path}/`;
+    if (mine === undefined || mine.nas.some((n) => n.server === server && dir.startsWith(n.path))) {
+        return undefined;
+    }
+    return refusal(t, stack, `NAS ${server}:${path}`, (x) => x.nas.some((n) => n.server === server && (dir.startsWith(n.path) || n.path.startsWith(dir))), "nas");
+}
+
+export function hostProblem(t: Tenancy, stack: string, host: string): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined || mine.hosts.some((p) => hostMatches(p, host))) {
+        return undefined;
+    }
+    return refusal(t, stack, `host ${host}`, (x) => x.hosts.some((p) => hostsOverlap(p, host)), "hosts");
+}
+
+export function listenerProblem(t: Tenancy, stack: string, l: Listener): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined || mine.gatewayListeners.some((m) => sameListener(m, l)) || t.shared.gatewayListeners.some((m) => sameListener(m, l) && usable(m.users, stack))) {
+        return undefined;
+    }
+    return refusal(t, stack, `Gateway listener ${l.namespace}/${l.gateway}/${l.sectionName}`, (x) => x.gatewayListeners.some((m) => sameListener(m, l)), "gatewayListeners");
+}
+
+export function ramRoleProblem(t: Tenancy, stack: string, role: string): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined || mine.ramRoles.some((p) => roleMatches(p, role))) {
+        return undefined;
+    }
+    return refusal(t, stack, `RAM role ${role}`, (x) => x.ramRoles.some((p) => roleMatches(p, role)), "ramRoles");
+}
+
+/** What a pod template says about where it may run, as node labels it requires and taints it tolerates. */
+export interface Placement {
+    /** `key=value` labels the pod requires (nodeSelector, required node affinity `In` terms). */
+    readonly labels: readonly { key: string; values: readonly string[]; at: string }[];
+    readonly tolerations: readonly { key?: string; operator?: string; value?: string; effect?: string; at: string }[];
+}
+
+const tolerates = (tol: Placement["tolerations"][number], taint: NodePool["taints"][number]) =>
+    (tol.key === undefined || tol.key === taint.key) &&
+    (tol.operator === "Exists" || tol.key === undefined || (tol.value ?? "") === (taint.value ?? "")) &&
+    (tol.effect === undefined || taint.effect === undefined || tol.effect === taint.effect);
+
+/** Claims on other teams' dedicated node pools, each with where it was made. */
+export function nodePoolProblems(t: Tenancy, stack: string, placement: Placement): { at: string; message: string }[] {
+    const out: { at: string; message: string }[] = [];
+    for (const owner of Object.keys(t.tenants).sort().filter((s) => s !== stack)) {
+        for (const pool of t.tenants[owner].nodePools) {
+            for (const l of placement.labels) {
+                if (l.key in pool.labels && l.values.includes(pool.labels[l.key])) {
+                    out.push({ at: l.at, message: `${l.key}=${pool.labels[l.key]} selects node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)` });
+                }
+            }
+            for (const tol of placement.tolerations) {
+                const taint = pool.taints.find((x) => tolerates(tol, x));
+                if (taint) {
+                    out.push({ at: tol.at, message: `tolerates ${taint.key}${taint.value ? `=${taint.value}` : ""}${taint.effect ? `:${taint.effect}` : ""}, a taint of node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)` });
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/** Ports of the nodes and the control plane: kubelet, etcd, the scheduler's and controller manager's, and the API server's. */
+export const CONTROL_PLANE_PORTS: readonly number[] = [10250, 10255, 2379, 2380, 10257, 10259, 6443];
+
+/**
+ * An egress rule of a team: to private address space only what the registry lists for the team
+ * (CIDR and ports); node and control-plane ports only where listed, public addresses included.
+ */
+export function egressProblem(t: Tenancy, stack: string, target: string, ports: readonly number[]): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined) {
+        return undefined;
+    }
+    const listed = mine.egress.filter((e) => isCoveredBy(target, [e.cidr]));
+    const unlisted = (allowed: readonly number[]) => ports.filter((p) => !allowed.includes(p));
+    if (overlapsPrivateSpace(target)) {
+        const covered = listed.length > 0 && unlisted(listed.flatMap((e) => e.ports)).length === 0;
+        return covered
+            ? undefined
+            : `${target} port(s) ${list(ports.map(String))} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress: ${mine.egress.length > 0 ? list(mine.egress.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
+    }
+    const controlPlane = ports.filter((p) => CONTROL_PLANE_PORTS.includes(p) && !listed.some((e) => e.ports.includes(p)));
+    return controlPlane.length === 0
+        ? undefined
+        : `${target} port(s) ${list(controlPlane.map(String))} are node or control-plane ports (kubelet, etcd, API server); only the platform registers them (ray-tenancy.tenants.${stack}.egress)`;
+}
+
+/** Any address of the CIDR in private space (RFC 1918, 100.64.0.0/10): a wider public CIDR around a private one counts too. */
+export function overlapsPrivateSpace(target: string): boolean {
+    const all = addressCount([target]);
+    const pub = publicAddressCount([target]);
+    return blockOf(target) === undefined || all.ipv4 !== pub.ipv4 || all.ipv6 !== pub.ipv6;
+}
+
+export function apiServerProblem(t: Tenancy, cidrs: readonly string[], port: number): { index?: number; message: string }[] {
+    const out: { index?: number; message: string }[] = [];
+    cidrs.forEach((c, index) => {
+        if (!isCoveredBy(c, t.cluster.apiServerCidrs)) {
+            out.push({ index, message: `${c} is not the cluster's API server (tenancy registry: ray-tenancy.cluster.apiServerCidrs: ${t.cluster.apiServerCidrs.length > 0 ? list(t.cluster.apiServerCidrs) : "none"})` });
+        }
+    });
+    if (cidrs.length > 0 && port !== t.cluster.apiServerPort) {
+        out.push({ message: `${port} is not the cluster's API server port (tenancy registry: ray-tenancy.cluster.apiServerPort: ${t.cluster.apiServerPort})` });
+    }
+    return out;
+}
+
+export function monitoringNamespaceProblem(t: Tenancy, namespace: string): string | undefined {
+    return namespace === t.cluster.monitoringNamespace
+        ? undefined
+        : `${namespace} is not the platform's monitoring namespace (tenancy registry: ray-tenancy.cluster.monitoringNamespace: ${t.cluster.monitoringNamespace ?? "none"}); only the platform's monitoring may scrape Ray's metrics`;
+}
+
+/** The namespaces registered to team stacks: the only ones the platform stack's quota tree may list. */
+export function registeredNamespaces(t: Tenancy): Record<string, string> {
+    return Object.fromEntries(Object.entries(t.tenants).map(([stack, x]) => [x.namespace, stack]));
+}

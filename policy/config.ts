@@ -7,7 +7,10 @@
  * default registries.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { z } from "zod";
 import { DEFAULT_ALLOWED_REGISTRIES, priorityClassProblem } from "@ray-on-ack/common";
+import { DEFAULT_PLATFORM_LISTS, platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
+import { EMPTY_TENANCY, tenancySchema, type Tenancy } from "@ray-on-ack/common/tenancy";
 
 /**
  * One exception, granted by the platform team: policy (the key it sits under) x stack x resource.
@@ -42,7 +45,13 @@ export interface StackPriorityClass {
 /** A class name alone is allowed to every stack (a deliberate platform-wide allowance). */
 export type AllowedPriorityClass = string | StackPriorityClass;
 
-export interface PackConfig {
+/**
+ * The lists the platform writes once and both the pack and the program read (common/platformLists.ts),
+ * each under the policy that judges it (PLATFORM_LIST_HOMES), and the tenancy registry (`ray-tenancy`).
+ */
+type PlatformListKeys = Exclude<keyof PlatformLists, "allowedRegistries">;
+
+export interface PackConfig extends Pick<PlatformLists, PlatformListKeys>, Tenancy {
     /** Exceptions to this policy. Default none: every violation is mandatory. */
     grants: Grant[];
     /** Prefixes of the fully qualified image reference images must start with. */
@@ -59,11 +68,22 @@ export interface PackConfig {
 }
 
 export const DEFAULT_PACK_CONFIG: Readonly<PackConfig> = Object.freeze({
+    ...DEFAULT_PLATFORM_LISTS,
+    ...EMPTY_TENANCY,
     grants: [],
     allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
     requireDigest: false,
     allowedPriorityClasses: [],
 });
+
+/** The JSON Schema the engine validates a key with, generated from its zod model (one declaration). */
+function jsonSchemaOf(schema: z.ZodType): PolicyConfigJSONSchema {
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    return rest as PolicyConfigJSONSchema;
+}
+
+const LIST_KEYS = Object.keys(platformListsSchema.shape).filter((k) => k !== "allowedRegistries") as PlatformListKeys[];
+const TENANCY_KEYS = ["cluster", "tenants", "shared"] as const;
 
 /**
  * Either form in one schema (the policy schema type has no oneOf): JSON Schema applies
@@ -95,6 +115,10 @@ const GRANT_SCHEMA: PolicyConfigJSONSchema = {
 };
 
 export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema> = {
+    ...(Object.fromEntries(LIST_KEYS.map((k) => [k, jsonSchemaOf(platformListsSchema.shape[k])])) as Record<PlatformListKeys, PolicyConfigJSONSchema>),
+    cluster: jsonSchemaOf(tenancySchema.shape.cluster),
+    tenants: jsonSchemaOf(tenancySchema.shape.tenants),
+    shared: jsonSchemaOf(tenancySchema.shape.shared),
     grants: {
         type: "array",
         items: GRANT_SCHEMA,
@@ -200,11 +224,20 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
     }
     problems.push(...allowedPriorityClassProblems(config.allowedPriorityClasses));
     problems.push(...grantProblems(config.grants));
-    if (problems.length > 0) {
+    const lists = platformListsSchema.omit({ allowedRegistries: true }).safeParse(Object.fromEntries(LIST_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
+    const tenancy = tenancySchema.safeParse(Object.fromEntries(TENANCY_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
+    for (const r of [lists, tenancy]) {
+        if (!r.success) {
+            problems.push(...r.error.issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`));
+        }
+    }
+    if (problems.length > 0 || !lists.success || !tenancy.success) {
         throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
     }
     // Copies, so that a caller editing the report's config cannot change the defaults.
     return {
+        ...lists.data,
+        ...tenancy.data,
         grants: config.grants.map((g) => ({ ...g })),
         allowedRegistries: [...config.allowedRegistries],
         requireDigest: config.requireDigest,

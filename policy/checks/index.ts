@@ -15,8 +15,13 @@ import { rbacSubjects } from "./subjects";
 import { networkPolicyContents } from "./network-policies";
 import { podScheduling, volumeReadOnly } from "./workload-options";
 import { gatewayRouteAuthenticated } from "./gateway";
+import { tenancy } from "./tenancy";
+import { podMetadata } from "./pod-metadata";
+import { volumeMounts } from "./volume-mounts";
+import { podControllers } from "./pod-controllers";
 
 export const CHECKS: readonly Check[] = [
+    tenancy,
     tlsRequired,
     serviceNotPublic,
     ingressAuthenticated,
@@ -42,6 +47,9 @@ export const CHECKS: readonly Check[] = [
     hostPathRestricted,
     volumeReadOnly,
     podScheduling,
+    podMetadata,
+    volumeMounts,
+    podControllers,
     imageRegistryAllowed,
     imageTagPinned,
     resourcesRequired,

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as AlicloudProvider } from "@pulumi/alicloud/provider";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import type { PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import {
     Platform,
     TeamEnvironment,
@@ -20,18 +21,18 @@ import {
 } from "./components";
 import { onDynamicProviderHost, type DynamicProviderHost } from "./components/host";
 
-/** With `cloud` set, talk to that cluster: its kubeconfig and region; otherwise the ambient kubeconfig. */
-function providers(cloud: CloudConfig | undefined, kubeconfig: string | undefined) {
+/** With `cloud` set, talk to that cluster: its kubeconfig and region; otherwise the environment's kubeconfig (checked by index.ts). */
+function providers(cloud: CloudConfig | undefined) {
     if (!cloud) {
         return { opts: {}, invoke: {} };
     }
     const aliyun = new AlicloudProvider("alicloud", { region: cloud.region });
-    const kube = new KubernetesProvider("kubernetes", { kubeconfig: kubeconfigFor(cloud, kubeconfig, { provider: aliyun }) });
+    const kube = new KubernetesProvider("kubernetes", { kubeconfig: kubeconfigFor(cloud, { provider: aliyun }) });
     return { opts: { providers: { alicloud: aliyun, kubernetes: kube } }, invoke: { provider: aliyun } };
 }
 
-function team(config: Extract<StackConfig, { kind: "team" }>["config"], dynamicHost: DynamicProviderHost | undefined) {
-    const p = providers(config.cloud, config.kubeconfig);
+function team(config: Extract<StackConfig, { kind: "team" }>["config"], platform: PlatformPolicy, dynamicHost: DynamicProviderHost | undefined) {
+    const p = providers(config.cloud);
     const env = new TeamEnvironment(
         config.team,
         {
@@ -41,6 +42,8 @@ function team(config: Extract<StackConfig, { kind: "team" }>["config"], dynamicH
             dashboardPassword: config.dashboardPassword,
             verifyVSwitches: config.cloud !== undefined,
             verifyAcl: config.cloud !== undefined,
+            // The platform's lists and tenancy registry (platform/policy-pack-config.json), checked again by the component: one validation path.
+            platform: { ...platform.lists, tenancy: platform.tenancy },
         },
         // The dynamic resources under it (PKI, token, password hash) run on the host index.ts started.
         dynamicHost ? { ...p.opts, transformations: [onDynamicProviderHost(dynamicHost)] } : p.opts,
@@ -56,12 +59,12 @@ function team(config: Extract<StackConfig, { kind: "team" }>["config"], dynamicH
 }
 
 function platform(config: Extract<StackConfig, { kind: "platform" }>["config"]) {
-    const p = providers(config.cloud, config.kubeconfig);
+    const p = providers(config.cloud);
     const platform = new Platform("platform", platformArgs(config, rrsaProviderFor(config.cloud, p.invoke)), p.opts);
     return { rrsa: platform.rrsa, teamNamespaces: platform.teamNamespaces };
 }
 
 /** The stack's outputs (README "Stack outputs"). */
-export function deployStack(stack: StackConfig, dynamicHost: DynamicProviderHost | undefined): Record<string, pulumi.Output<unknown>> {
-    return stack.kind === "team" ? team(stack.config, dynamicHost) : platform(stack.config);
+export function deployStack(stack: StackConfig, policy: PlatformPolicy, dynamicHost: DynamicProviderHost | undefined): Record<string, pulumi.Output<unknown>> {
+    return stack.kind === "team" ? team(stack.config, policy, dynamicHost) : platform(stack.config);
 }

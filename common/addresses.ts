@@ -23,13 +23,46 @@ export function uintToIp(n: number): string {
     return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
 
+/**
+ * The one spelling of a CIDR every parser reads the same way: IPv4 in dotted decimal without
+ * leading zeros (`010.0.0.0/8` is 8.0.0.0/8 to one parser, 10.0.0.0/8 to another and an error to
+ * Kubernetes), IPv6 as RFC 5952 writes it (lower case, `::` compressed), never an IPv4-mapped IPv6
+ * address, the prefix length in plain decimal, and no address bits beyond the prefix.
+ */
+export function canonicalCidr(text: string): string | undefined {
+    if (typeof text !== "string" || !/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(text) || !ipaddr.isValidCIDR(text)) {
+        return undefined;
+    }
+    const [addr, bits] = ipaddr.parseCIDR(text);
+    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+        return undefined;
+    }
+    const network = addr.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+    const strictV4 = /^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}\/(0|[1-9][0-9]?)$/;
+    if (addr.kind() === "ipv4" && !strictV4.test(text)) {
+        return undefined;
+    }
+    return `${network.toString()}/${bits}`;
+}
+
+/** Why a CIDR is refused for its spelling, or undefined when it is canonical. */
+export function canonicalCidrProblem(text: string): string | undefined {
+    const canonical = canonicalCidr(text);
+    if (canonical === text) {
+        return undefined;
+    }
+    return canonical === undefined
+        ? `${JSON.stringify(text)} is not a CIDR in canonical form (dotted decimal without leading zeros, or RFC 5952 IPv6, never IPv4-mapped): parsers read other spellings differently`
+        : `${JSON.stringify(text)} must be written ${canonical}: the canonical form, which every parser reads the same way`;
+}
+
 /** True for a canonical IPv4 CIDR (address bits beyond the prefix must be zero). */
 export function isIpv4Cidr(text: string): boolean {
     return parseIpv4Cidr(text) !== undefined;
 }
 
 export function parseIpv4Cidr(text: string): Ipv4Range | undefined {
-    if (typeof text !== "string" || !ipaddr.IPv4.isValidCIDR(text)) {
+    if (typeof text !== "string" || !ipaddr.IPv4.isValidCIDR(text) || canonicalCidr(text) !== text) {
         return undefined;
     }
     const [addr, bits] = ipaddr.IPv4.parseCIDR(text);
@@ -65,9 +98,9 @@ export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
     return inner.first >= outer.first && inner.first + inner.size <= outer.first + outer.size;
 }
 
-/** IPv4 or IPv6 CIDR (CLB ACLs take both). */
+/** IPv4 or IPv6 CIDR (CLB ACLs take both), in canonical form. */
 export function isAnyCidr(text: string): boolean {
-    return typeof text === "string" && ipaddr.isValidCIDR(text);
+    return canonicalCidr(text) === text;
 }
 
 /** A CIDR of either family as an interval of addresses; `end` is exclusive. */

@@ -170,3 +170,25 @@ export function issuerProblem(providerArn: string, issuer: unknown): string | un
     const last = url.pathname.split("/").filter((s) => s !== "").pop();
     return url.protocol === "https:" && last === cluster ? undefined : `${JSON.stringify(issuers[0])} is not the issuer of cluster ${cluster}, whose provider the statement trusts`;
 }
+
+/** Object-level OSS actions that change data; any of them makes a statement a read-write claim. */
+export const OSS_WRITE_ACTIONS: readonly string[] = ["oss:PutObject", "oss:DeleteObject", "oss:AbortMultipartUpload", "oss:RestoreObject"];
+
+/**
+ * The bucket and object prefix an OSS resource ARN reaches: `<bucket>/<prefix>*` (or one object)
+ * reaches under that prefix, the bucket itself (ListObjects) the whole bucket. Undefined for
+ * anything that is not one OSS bucket (refused elsewhere).
+ */
+export function ossScopeOf(resource: unknown): { bucket: string; prefix: string } | undefined {
+    if (typeof resource !== "string") {
+        return undefined;
+    }
+    const m = OSS_ARN.exec(resource);
+    if (!m) {
+        return undefined;
+    }
+    const path = m[5] ?? "";
+    const literal = path.endsWith("*") ? path.slice(0, -1) : path;
+    // A prefix claims the directory it names; a named object claims the directory it lies in.
+    return { bucket: m[3], prefix: literal.endsWith("/") || literal === "" ? literal : literal.slice(0, literal.lastIndexOf("/") + 1) };
+}

@@ -507,6 +507,81 @@ export interface RrsaProvider {
     issuerUrl: string;
 }
 
+/**
+ * What the platform allows (its policy pack config; common/platformLists.ts): a team can only narrow
+ * these lists. A program with its own rules passes them here; the stack program reads them from
+ * platform/policy-pack-config.json. Each list left out is the secure default.
+ */
+export interface PlatformLists {
+    /** Registry and namespace prefixes images may come from. @default ["docker.io/rayproject/"] */
+    allowedRegistries?: string[];
+    /** Verified `repository:tag@sha256:...` images; any other digest is refused. @default none */
+    allowedDigests?: string[];
+    /** Ingress classes an exposure may use (a subset of nginx, higress). @default both */
+    allowedIngressClasses?: string[];
+    /** Pod label keys (or `<domain>/` prefixes) teams may set. @default the app.kubernetes.io/ recommended labels */
+    allowedPodLabelKeys?: string[];
+    /** Pod annotation keys (or `<domain>/` prefixes) teams may set. @default none */
+    allowedPodAnnotationKeys?: string[];
+    /** Namespace label keys (or `<domain>/` prefixes) teams may set. @default none */
+    allowedNamespaceLabelKeys?: string[];
+    /** Directories volumes may be mounted inside. @default ["/mnt/", "/data/"] */
+    allowedMountRoots?: string[];
+}
+
+/** A Gateway listener (parentRef): the Gateway's name and namespace and the listener's name. */
+export interface GatewayListener {
+    gateway: string;
+    namespace: string;
+    sectionName: string;
+}
+
+/** A node pool dedicated to one team: no other team may select its labels or tolerate its taints. */
+export interface DedicatedNodePool {
+    name: string;
+    /** @default none */
+    labels?: { [key: string]: string };
+    /** @default none */
+    taints?: { key: string; value?: string; effect?: string }[];
+}
+
+/** What one team stack owns (common/tenancy.ts). */
+export interface Tenant {
+    team: string;
+    namespace: string;
+    podCidrs: string[];
+    vSwitchIds?: string[];
+    vpcIds?: string[];
+    securityGroupIds?: string[];
+    oss?: { bucket: string; prefix?: string; access?: string }[];
+    nas?: { server: string; path: string }[];
+    hosts?: string[];
+    gatewayListeners?: GatewayListener[];
+    ramRoles?: string[];
+    nodePools?: DedicatedNodePool[];
+    egress?: { cidr: string; ports: number[]; description?: string }[];
+}
+
+/** The tenancy registry: the platform's record of what each team stack owns, by stack name. */
+export interface TenancyRegistry {
+    /** @default no API server, port 6443, no monitoring namespace */
+    cluster?: { apiServerCidrs?: string[]; apiServerPort?: number; monitoringNamespace?: string };
+    /** @default none */
+    tenants?: { [stack: string]: Tenant };
+    /** @default none */
+    shared?: {
+        oss?: { bucket: string; prefix?: string; readers: string[] }[];
+        gatewayListeners?: { gateway: string; namespace: string; sectionName: string; users: string[] }[];
+        vpcIds?: string[];
+    };
+}
+
+/** What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns. */
+export interface TeamPlatform extends PlatformLists {
+    /** With it, the stack (pulumi.getStack()) may claim only what its entry lists. @default none: no tenancy checks */
+    tenancy?: TenancyRegistry;
+}
+
 /** What HardenedRayCluster and HardenedRayJob take besides the workload: where it runs and how it is wired. */
 export interface RayWorkloadArgs {
     /** The team (labels, names). */
@@ -519,8 +594,12 @@ export interface RayWorkloadArgs {
     tlsFingerprint: pulumi.Input<string>;
     /** KubeRay version on the cluster. @default "1.6.2" */
     kubeRayVersion?: string;
-    /** Extra pod annotations (RRSA container scoping, HistoryServer opt-in). @default none */
-    podAnnotations?: { [key: string]: string };
+    /** What the platform allows (registries, digests, label and annotation keys, mount roots). @default the secure defaults */
+    platform?: PlatformLists;
+    /** The ServiceAccounts carry an RRSA role: the webhook's credentials go to the Ray containers only, never the autoscaler's. @default false */
+    rrsaInjection?: boolean;
+    /** Opt-in: ACK's Ray HistoryServer collects the pods' logs (its webhook takes over the pods: the policy pack needs a grant). @default false */
+    historyServer?: boolean;
     /** Policy ids the workload deliberately weakens (documented opt-ins). @default none */
     policyExceptions?: string[];
     /** Bump to replace the Ray token. @default 0 */

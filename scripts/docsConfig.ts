@@ -8,7 +8,7 @@ import * as path from "path";
 import { platformConfigSchema, teamConfigSchema } from "../components/config/schema";
 import { configReferenceMarkdown, referenceRows, undocumentedKeys, withReference } from "./lib/configReference";
 import { parseCheckFlag } from "./lib/checkFlag";
-import { ROOT } from "./lib/stackFile";
+import { ROOT } from "../program/stackFile";
 
 const USAGE = "usage: npm run docs:config [-- --check]";
 

@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 import { checkKubectl, KubectlExited, RAY_CLIENT_PORT, RAY_DASHBOARD_PORT, startForward, type Forward } from "./lib/portForwardKubectl";
 import { assertSameStack, pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess } from "./lib/portForwardOutputs";
 import { assertPortFree, parsePort } from "./lib/portForwardPorts";
-import { ROOT, stackTeam } from "./lib/stackFile";
+import { ROOT, stackTeam } from "../program/stackFile";
 
 const USAGE =
     "usage: npm run port-forward -- --stack <name> [--cluster <raycluster>] [--from <outputs.json>] [--dashboard-port <port>] [--client-port <port>]";

@@ -10,19 +10,53 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { performance } from "perf_hooks";
 import { config as zodConfig } from "zod";
-import { PROJECT, formatIssues, validateStackConfig } from "../components/config/validate";
 import { runProgram } from "./lib/mockRuntime";
 import { CHECKS } from "../policy/checks";
 import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./lib/renderFiles";
-import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "./lib/stackFile";
-import { podCidrOverlaps, quotaTreeMembership } from "./lib/crossStack";
+import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "../program/stackFile";
 
 // As the program (index.ts) does, before this process's first parse: see there.
 zodConfig({ jitless: true });
 
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";
+
+/** How the program (index.ts) starts its refusal of a stack's config. */
+const INVALID = "invalid stack config\n";
+
+const parsedOr = <T>(text: string | undefined, fallback: T): T => {
+    try {
+        return text === undefined ? fallback : (JSON.parse(text) as T);
+    } catch {
+        return fallback;
+    }
+};
+
+/**
+ * What the mocks answer the program's lookups with, read from the stack's raw config: the program
+ * validates all of it before it makes any lookup, so the answers only ever meet valid values.
+ * A bring-your-own ACL is answered with what the stack says it admits (a tcp listener's
+ * sourceCidrs); behind the HTTPS listener the stack says nothing about the ACL (the pods see the
+ * CLB), so a documentation range stands in, with a note: `pulumi up` judges the real entries.
+ */
+function mockContextOf(config: Record<string, string>): { podCidrs: string[]; acls: Record<string, string[]> } {
+    const podCidrs = parsedOr<unknown>(config["ray-on-ack:podCidrs"], []);
+    const clusters = parsedOr<unknown>(config["ray-on-ack:clusters"], []);
+    const acls: Record<string, string[]> = {};
+    (Array.isArray(clusters) ? clusters : []).forEach((c: { exposure?: { mode?: string; aclId?: string; listener?: string; sourceCidrs?: string[] } }, i: number) => {
+        const e = c?.exposure;
+        if (e?.mode === "loadbalancer" && typeof e.aclId === "string") {
+            if (e.listener === "tcp") {
+                acls[e.aclId] = Array.isArray(e.sourceCidrs) ? e.sourceCidrs : [];
+            } else {
+                acls[e.aclId] = [BYO_ACL_STAND_IN];
+                process.stderr.write(`note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${e.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`);
+            }
+        }
+    });
+    return { podCidrs: Array.isArray(podCidrs) ? podCidrs.filter((c): c is string => typeof c === "string") : [], acls };
+}
 
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
 
@@ -93,45 +127,27 @@ async function main(): Promise<void> {
     } catch (e) {
         fail(`error: ${path.relative(process.cwd(), packConfigFile) || packConfigFile}: ${(e as Error).message}`);
     }
-    const validated = validateStackConfig(stackConfig.config, stackConfig.secretKeys);
-    if (!validated.ok) {
-        fail(formatIssues(validated.issues));
-    }
-    if (validated.value.kind === "team") {
-        const t = validated.value.config;
-        const namespace = t.namespace ?? `ray-${t.team}`;
-        const quota = quotaTreeMembership(stack, namespace, stacksDir, t.namespace === undefined ? `${PROJECT}:team` : `${PROJECT}:namespace`);
-        const crossStack = [...podCidrOverlaps(stack, t.podCidrs, stacksDir, namespace), ...quota.issues];
-        if (crossStack.length > 0) {
-            fail(formatIssues(crossStack));
-        }
-        if (quota.note !== undefined) {
-            process.stderr.write(`${quota.note}\n`);
-        }
-    }
     for (const key of stackConfig.standIns) {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
-    const team = validated.value.kind === "team" ? validated.value.config : undefined;
-    const podCidrs = team?.podCidrs ?? [];
-    // A bring-your-own ACL is answered with what the stack says it admits: the tcp listener's
-    // sourceCidrs. Behind the HTTPS listener the stack says nothing about the ACL (the pods see the
-    // CLB), so a documentation range stands in, with a note: `pulumi up` judges the real entries.
-    const acls: Record<string, string[]> = {};
-    for (const [i, c] of (team?.clusters ?? []).entries()) {
-        if (c.exposure.mode === "loadbalancer" && c.exposure.aclId) {
-            if (c.exposure.listener === "tcp") {
-                acls[c.exposure.aclId] = c.exposure.sourceCidrs ?? [];
-            } else {
-                acls[c.exposure.aclId] = [BYO_ACL_STAND_IN];
-                process.stderr.write(
-                    `note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${c.exposure.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`,
-                );
-            }
-        }
-    }
+    // The program checks everything itself (program/checkStack.ts), as under `pulumi preview`: these
+    // tell it where this render's stacks and platform config are, and that it talks to no cluster.
+    process.env.RAY_ON_ACK_STACKS_DIR = stacksDir;
+    process.env.RAY_ON_ACK_POLICY_PACK_CONFIG = packConfigFile;
+    process.env.RAY_ON_ACK_RENDER = "offline";
+    const { podCidrs, acls } = mockContextOf(stackConfig.config);
     performance.mark("render:checked");
-    const run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
+    let run;
+    try {
+        run = await runProgram(stack, stackConfig.config, stackConfig.secretKeys, { podCidrs, acls });
+    } catch (e) {
+        // The program's refusal (index.ts): one `error: <key>: <message>` line per problem, nothing written.
+        const message = (e as Error).message ?? String(e);
+        if (message.startsWith(INVALID)) {
+            fail(message.slice(INVALID.length));
+        }
+        throw e;
+    }
     performance.mark("render:ran");
     const includeSecrets = args["include-secrets"] ?? false;
     const files = renderFiles(run, { includeSecrets, stack, policyPackConfig });

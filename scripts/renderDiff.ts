@@ -20,7 +20,7 @@ import { unifiedDiff } from "./lib/diffLines";
 import { podRestarts } from "./lib/diffRestarts";
 import { failingChecks } from "./lib/renderFiles";
 import { DiffError, fileAtCommit, renderAt, repoOf, resolveCommit, stopRenders, withWorktree } from "./lib/diffWorktree";
-import { ROOT, listStacks, stackFilePath } from "./lib/stackFile";
+import { ROOT, listStacks, stackFilePath } from "../program/stackFile";
 
 const USAGE = "usage: npm run render:diff -- --stack <name> --base <git-ref> [--policy-pack-config <file>]";
 

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { validateStackConfig } from "../components/config/validate";
-import { listStacks, readStackConfig } from "../scripts/lib/stackFile";
+import { listStacks, readStackConfig } from "../program/stackFile";
 import { ROOT, manifests, runRender } from "./helpers/render";
 
 const EXAMPLE = path.join(ROOT, "stacks", "examples", "team-minimal.yaml");

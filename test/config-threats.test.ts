@@ -10,7 +10,6 @@ import * as path from "path";
 import YAML from "yaml";
 import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
 import { networkPolicyObjects } from "../components/network/networkPolicies";
-import { podCidrOverlaps } from "../scripts/lib/crossStack";
 import { minimalTeam, teamConfig } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";
 
@@ -230,28 +229,6 @@ describe("config: the stack kind", () => {
             hasIssue(list, `ray-on-ack:${key}`, /unknown key \(known here: .*platform/);
         }
         hasIssue(list, "ray-on-ack:quotaTree", /is required/);
-    });
-});
-
-describe("config: cross-stack pod CIDRs", () => {
-    it("names the other team stack whose pod CIDRs overlap, in any stacks directory", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-stacks-"));
-        try {
-            const write = (stack: string, config: Record<string, unknown>) => fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
-            write("one", { "ray-on-ack:team": "one", "ray-on-ack:podCidrs": ["10.40.0.0/23"] });
-            write("two", { "ray-on-ack:team": "two", "ray-on-ack:podCidrs": ["10.41.0.0/24"] });
-            write("platform", { "ray-on-ack:platform": true });
-            assert.deepStrictEqual(podCidrOverlaps("two", ["10.41.0.0/24"], dir), []);
-            const found = podCidrOverlaps("three", ["10.50.0.0/24", "10.40.1.0/24"], dir);
-            assert.equal(found.length, 1);
-            assert.equal(found[0].key, "ray-on-ack:podCidrs[1]");
-            assert.match(found[0].message, /^10\.40\.1\.0\/24 overlaps 10\.40\.0\.0\/23 of stack one \(.*Pulumi\.one\.yaml\)/);
-            const sameNamespace = podCidrOverlaps("three", ["10.50.0.0/24"], dir, "ray-two");
-            assert.deepStrictEqual(sameNamespace.map((i) => i.key), ["ray-on-ack:namespace"]);
-            assert.match(sameNamespace[0].message, /"ray-two" is also the namespace of stack two/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
     });
 });
 

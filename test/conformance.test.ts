@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { ajvErrors, KUBERAY_CRDS, kubeRayValidators, requireSharedData, validateBuiltIn } from "./helpers/schemas";
 import { manifests, renderedStack } from "./helpers/render";
-import { listStacks } from "../scripts/lib/stackFile";
+import { listStacks } from "../program/stackFile";
 
 const CUSTOM_KINDS = new Set(["RayCluster", "RayJob", "RayService"]);
 /** v1.6.2 is the version we deploy; v1.7.0 is the next one, checked as an early warning of CRD drift. */

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { listStacks } from "../scripts/lib/stackFile";
+import { listStacks } from "../program/stackFile";
 import { ROOT } from "./helpers/render";
 
 type Step = { uses?: string; run?: string; name?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };

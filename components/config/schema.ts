@@ -9,7 +9,7 @@ import { z } from "zod";
 import * as semver from "semver";
 import { systemNamespaceProblem } from "../../common/namespaces";
 import { dnsLabel, duplicateNames } from "../core/schema";
-import { DEFAULT_SCHEMA_CONTEXT, securitySchema, type SchemaContext } from "../images/schema";
+import { securitySchema } from "../images/schema";
 import { accessSchema } from "../identity/schema";
 import { namespaceLabels, quotaSchema, quotaTreeSchema } from "../namespace/schema";
 import { quotaTreeProblems } from "../namespace/quotaTree";
@@ -18,12 +18,13 @@ import { cloudSchema, rrsaTeamSchema } from "../rrsa/schema";
 import { tlsSchema } from "../tls/schema";
 import { tlsClientProblems } from "../tls/tlsClients";
 import { passwordProblems } from "../exposure/password";
-import { rayClusterSchemaFor, rayJobSchemaFor, rayServiceSchemaFor } from "../workload/schema";
+import { rayClusterSchema, rayJobSchema, rayServiceSchema } from "../workload/schema";
+import { removedKey } from "../core/removed";
 
 // The fragments' names the public API has always exported from here (components/index.ts).
 export { cidr, dnsLabel, quantity } from "../core/schema";
-export { DEFAULT_RAY_VERSION, DEFAULT_SCHEMA_CONTEXT, MIN_RAY_VERSION, imageSchema, securitySchema, type SchemaContext } from "../images/schema";
-export { rayClusterSchema, rayClusterSchemaFor, rayJobSchema, rayJobSchemaFor, rayServiceSchema, rayServiceSchemaFor } from "../workload/schema";
+export { DEFAULT_RAY_VERSION, MIN_RAY_VERSION, imageSchema, securitySchema } from "../images/schema";
+export { rayClusterSchema, rayJobSchema, rayServiceSchema } from "../workload/schema";
 export type { ClusterShape, RayClusterConfig, RayJobConfig, RayServiceConfig, ServeConfig, WorkerGroupConfig } from "../workload/schema";
 export type { ImageConfig, SecurityConfig } from "../images/schema";
 export type { ExposureConfig } from "../exposure/schema";
@@ -35,8 +36,16 @@ export type { CloudConfig, RrsaTeamConfig } from "../rrsa/schema";
 /** The oldest KubeRay operator that recreates a RayCluster's pods when its spec changes. */
 export const MIN_KUBERAY_VERSION = "1.6.0";
 
-export const teamConfigSchemaFor = (ctx: SchemaContext) =>
-    z
+/**
+ * A kubeconfig from a team's stack file reached the Kubernetes provider, and a kubeconfig user's
+ * `exec` runs any command during `pulumi preview`/`up` with the deploy's credentials: the
+ * kubeconfig comes from the platform (the `cloud` lookup, or the CI environment's credentials).
+ */
+export const KUBECONFIG_REMOVED =
+    "was removed: a kubeconfig in a stack file reaches the Kubernetes provider, and a kubeconfig user's exec runs any command with the deploy's credentials; " +
+    "the kubeconfig comes from the platform: the `cloud` lookup (alicloud.cs.getClusterCredential), or without `cloud` the credentials of the environment that runs pulumi";
+
+export const teamConfigSchema = z
         .strictObject({
             platform: z.literal(false).optional().describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false."),
             team: dnsLabel(30).describe("Team name; a DNS label."),
@@ -59,15 +68,15 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
                 })
                 .default("1.6.2")
                 .describe("KubeRay operator version on the cluster. Default \"1.6.2\"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`)."),
-            clusters: z.array(rayClusterSchemaFor(ctx)).default([]).describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
-            jobs: z.array(rayJobSchemaFor(ctx)).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
-            services: z.array(rayServiceSchemaFor(ctx)).default([]).describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),
+            clusters: z.array(rayClusterSchema).default([]).describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
+            jobs: z.array(rayJobSchema).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
+            services: z.array(rayServiceSchema).default([]).describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),
             cloud: cloudSchema
                 .optional()
                 .describe("The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups)."),
             rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})).describe("RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants."),
             dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the dashboard basic-auth password, required by `ingress` exposure. Never printed."),
-            kubeconfig: z.string().optional().describe("Secret config (plain text is refused): a kubeconfig, required with `cloud.kubeconfigSource: config`."),
+            kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file."),
             historyServer: z.boolean().default(false).describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
         })
         .superRefine((t, c) => {
@@ -124,12 +133,8 @@ export const teamConfigSchemaFor = (ctx: SchemaContext) =>
             if (nsProblem) {
                 c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
             }
-            if (t.cloud?.kubeconfigSource === "config" && !t.kubeconfig) {
-                c.addIssue({ code: "custom", path: ["kubeconfig"], message: "is required with cloud.kubeconfigSource: config" });
-            }
         });
 
-export const teamConfigSchema = teamConfigSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 
 /** An ACK add-on, by its name on the cluster's Add-ons page. */
 const addon = (name: string) =>
@@ -154,7 +159,7 @@ export const platformConfigSchema = z
             })
             .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } })
             .describe("Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers."),
-        kubeconfig: z.string().optional().describe("Secret config (plain text is refused): a kubeconfig, required with `cloud.kubeconfigSource: config`."),
+        kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed, as for team stacks."),
     })
     .superRefine((p, c) => {
         for (const problem of quotaTreeProblems(p.quotaTree)) {

@@ -1,16 +1,33 @@
 /**
- * Validates a stack's whole `ray-on-ack:*` config in one pass and reports every problem
- * with the config key it belongs to, e.g. `ray-on-ack:clusters[0].workerGroups[1].minReplicas`.
+ * Validates a stack's whole config in one pass and reports every problem with the config key it
+ * belongs to, e.g. `ray-on-ack:clusters[0].workerGroups[1].minReplicas`.
+ *
+ * A stack file is written by its team (and, in a pull request, by whoever can push a branch), so
+ * it may set only the keys on an allowlist: this program's own (`ray-on-ack:*`, each checked by
+ * the schema) and two harmless ones of Pulumi's and the cloud provider's. Every other provider
+ * key is refused with its reason: a `kubernetes:kubeconfig` reaches the default Kubernetes
+ * provider (and a kubeconfig user's `exec` runs a command with the deploy's credentials), and
+ * `alicloud:` credentials or endpoints would point the stack at another account or endpoint.
  */
-import { platformConfigSchema, teamConfigSchemaFor, type PlatformConfig, type TeamConfig } from "./schema";
-import { schemaContextOf } from "../images/schema";
-import { PROJECT, SECRET_KEYS, issuesOf, nearest, type ConfigIssue } from "../core/issueWording";
+import { DEFAULT_PLATFORM_POLICY, type PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
+import { PLATFORM_STACK, registeredNamespaces, type Tenancy } from "@ray-on-ack/common/tenancy";
+import { platformConfigSchema, teamConfigSchema, type PlatformConfig, type TeamConfig } from "./schema";
+import { PROJECT, SECRET_KEYS, issuesOf, keyOf, nearest, type ConfigIssue } from "../core/issueWording";
+import type { Issue } from "../core/issue";
+import { teamRules } from "./rules";
 
 export { PROJECT, SECRET_KEYS, issuesOf, type ConfigIssue };
 
 export type StackConfig = { readonly kind: "team"; readonly config: TeamConfig } | { readonly kind: "platform"; readonly config: PlatformConfig };
 
 export type ValidationResult = { readonly ok: true; readonly value: StackConfig } | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+export interface ValidationOptions {
+    /** The Pulumi stack: the platform marker is its alone, and a team stack's claims are held against the tenancy registry. */
+    readonly stack?: string;
+    /** The platform's lists and tenancy registry (its policy pack config). Default: the secure defaults, no registry checks without `stack`. */
+    readonly platform?: PlatformPolicy;
+}
 
 /** Pulumi hands structured config over as JSON text and scalars as plain text. */
 function decode(value: unknown): unknown {
@@ -28,24 +45,43 @@ function decode(value: unknown): unknown {
     return value;
 }
 
-/** Namespaces a stack file may hold besides ours: the providers' and Pulumi's own. */
-export const OTHER_NAMESPACES: readonly string[] = ["alicloud", "kubernetes", "pulumi"];
+/** The keys outside `ray-on-ack:` a stack file may set, and what they are for. */
+export const OTHER_KEYS: Readonly<Record<string, string>> = {
+    "alicloud:region": "the default Alibaba Cloud provider's region (the program's own provider takes `cloud.region`)",
+    "pulumi:tags": "Pulumi Cloud stack tags",
+};
 
-/** Keys of namespaces this program never reads: a typo'd or missing prefix would otherwise be ignored silently. */
+/** Why a key of another namespace is refused. */
+const NAMESPACE_REFUSALS: Readonly<Record<string, string>> = {
+    kubernetes:
+        "is a Kubernetes provider setting: a stack file's kubeconfig, context or cluster reaches the provider, and a kubeconfig user's exec runs any command with the deploy's credentials; the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials)",
+    alicloud: "is an Alibaba Cloud provider setting other than the region: credentials, profiles, endpoints and role assumption come from the deploy's environment (OIDC), never from a stack file",
+    pulumi: "is a Pulumi setting a stack file may not change",
+};
+
+/** Keys this program never reads, or may not take from a stack file: refused, never ignored. */
 function foreignKeys(raw: Record<string, unknown>): ConfigIssue[] {
     const out: ConfigIssue[] = [];
     for (const key of Object.keys(raw)) {
+        if (key in OTHER_KEYS) {
+            continue;
+        }
         const colon = key.indexOf(":");
         if (colon < 0) {
             out.push({ key, message: `has no namespace: write it as ${PROJECT}:${key} (pulumi config set ${key} <value> does that)` });
             continue;
         }
         const ns = key.slice(0, colon);
-        if (ns !== PROJECT && !OTHER_NAMESPACES.includes(ns)) {
-            const guess = nearest(ns, [PROJECT, ...OTHER_NAMESPACES]);
-            const hint = guess ? `did you mean ${guess}:${key.slice(colon + 1)}?` : `only ${[PROJECT, ...OTHER_NAMESPACES].map((n) => `${n}:`).join(", ")} keys are read`;
-            out.push({ key, message: `unknown namespace ${ns}: ${hint}` });
+        if (ns === PROJECT) {
+            continue;
         }
+        const refusal = NAMESPACE_REFUSALS[ns];
+        if (refusal !== undefined) {
+            out.push({ key, message: `${refusal} (a stack file may set ${PROJECT}:* and ${Object.keys(OTHER_KEYS).join(", ")})` });
+            continue;
+        }
+        const guess = nearest(ns, [PROJECT]);
+        out.push({ key, message: `unknown namespace ${ns}: ${guess ? `did you mean ${guess}:${key.slice(colon + 1)}?` : `only ${PROJECT}: keys are read`}` });
     }
     return out;
 }
@@ -59,12 +95,40 @@ function plainTextSecrets(raw: Record<string, unknown>, secretKeys: readonly str
         }));
 }
 
+/** Only the stack named `platform` is the platform stack: any other file saying so would take cluster-wide objects and namespaces other teams trust. */
+function platformMarkerIssues(isPlatform: boolean, stack: string | undefined): ConfigIssue[] {
+    if (stack === undefined || isPlatform === (stack === PLATFORM_STACK)) {
+        return [];
+    }
+    return [
+        {
+            key: `${PROJECT}:platform`,
+            message: isPlatform
+                ? `stack ${stack} says it is the platform stack; only the stack named ${PLATFORM_STACK} (stacks/Pulumi.${PLATFORM_STACK}.yaml, owned by the platform team) is`
+                : `is required (true) in stack ${PLATFORM_STACK}: that stack name is the platform's`,
+        },
+    ];
+}
+
+/** The platform stack's quota tree gives shares to registered team namespaces only: any other would take a namespace no team owns, or one a controller lives in. */
+function quotaTreeIssues(config: PlatformConfig, tenancy: Tenancy): Issue[] {
+    const registered = registeredNamespaces(tenancy);
+    return config.quotaTree.children.flatMap((child, i) =>
+        child.namespaces.flatMap((ns, j) =>
+            registered[ns] !== undefined
+                ? []
+                : [{ path: ["quotaTree", "children", i, "namespaces", j], message: `${ns} is not the namespace of a registered team stack (tenancy registry: ray-tenancy.tenants${Object.keys(registered).length > 0 ? `: ${Object.keys(registered).sort().join(", ")}` : ": none"})` }],
+        ),
+    );
+}
+
+export const issueKeys = (issues: readonly Issue[]): ConfigIssue[] => issues.map((i) => ({ key: keyOf(i.path), message: i.message }));
+
 /**
- * @param raw every config key of the stack (`ns:key` → value as Pulumi passes it); keys of
- *   `alicloud:`, `kubernetes:` and `pulumi:` are the providers' and Pulumi's, any other namespace is refused.
+ * @param raw every config key of the stack (`ns:key` → value as Pulumi passes it).
  * @param secretKeys the keys Pulumi holds as secrets (`secure:` in the stack file).
  */
-export function validateStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = []): ValidationResult {
+export function validateStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = [], opts: ValidationOptions = {}): ValidationResult {
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
         const [ns, ...rest] = k.split(":");
@@ -74,11 +138,22 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     }
     // Pulumi.yaml declares `platform` with a default of false, so team stacks see it as false.
     const isPlatform = values.platform === true;
-    const schema = isPlatform ? platformConfigSchema : teamConfigSchemaFor(schemaContextOf(values.security));
+    const schema = isPlatform ? platformConfigSchema : teamConfigSchema;
     const result = schema.safeParse(values, { reportInput: true });
-    const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys)];
-    if (!result.success || early.length > 0) {
-        return { ok: false, issues: [...early, ...(result.success ? [] : issuesOf(result.error, schema))] };
+    const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys), ...platformMarkerIssues(isPlatform, opts.stack)];
+    if (!result.success) {
+        return { ok: false, issues: [...early, ...issuesOf(result.error, schema)] };
+    }
+    const platform = opts.platform ?? DEFAULT_PLATFORM_POLICY;
+    const late = issueKeys(
+        isPlatform
+            ? opts.stack === undefined
+                ? []
+                : quotaTreeIssues(result.data as PlatformConfig, platform.tenancy)
+            : teamRules(result.data as TeamConfig, { platform, stack: opts.stack }),
+    );
+    if (early.length + late.length > 0) {
+        return { ok: false, issues: [...early, ...late] };
     }
     return isPlatform
         ? { ok: true, value: { kind: "platform", config: result.data as PlatformConfig } }

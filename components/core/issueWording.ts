@@ -150,7 +150,7 @@ export interface ConfigIssue {
 /** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
 export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "kubeconfig"];
 
-function keyOf(path: readonly PropertyKey[]): string {
+export function keyOf(path: readonly PropertyKey[]): string {
     let key = `${PROJECT}:${String(path[0] ?? "")}`;
     for (const part of path.slice(1)) {
         key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;

@@ -42,6 +42,9 @@ export const names = {
     dashboardService: (cluster: string): string => `${cluster}-dashboard-public`,
     dashboardIngress: (cluster: string): string => `${cluster}-dashboard`,
     basicAuthSecret: (cluster: string): string => `${cluster}-dashboard-basic-auth`,
+    /** A gateway exposure's HTTPRoute and the SecurityPolicy that authenticates it. */
+    gatewayRoute: (cluster: string): string => `${cluster}-dashboard`,
+    gatewayPolicy: (cluster: string): string => `${cluster}-dashboard-auth`,
 };
 
 export function teamLabels(team: string): Record<string, string> {

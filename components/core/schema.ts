@@ -1,6 +1,6 @@
 /** Zod building blocks the concerns' config fragments share: names, quantities, CIDRs, resources. */
 import { z } from "zod";
-import { isIpv4Cidr } from "../../common/addresses";
+import { canonicalCidrProblem, isIpv4Cidr } from "../../common/addresses";
 import { isQuantity } from "./quantities";
 import { metadataRefinement } from "./addressRules";
 
@@ -17,7 +17,20 @@ export const quantity = z
     .transform((v) => String(v).trim())
     .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
 
-export const cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/24" });
+/** An IPv4 CIDR, in the one spelling every parser reads alike (common/addresses.ts canonicalCidr). */
+export const cidr = z.string().superRefine((v, c) => {
+    if (!isIpv4Cidr(v)) {
+        c.addIssue({ code: "custom", message: canonicalCidrProblem(v) !== undefined && v.includes(".") ? canonicalCidrProblem(v)! : "must be an IPv4 CIDR such as 10.0.0.0/24" });
+    }
+});
+
+/** An IPv4 or IPv6 CIDR (CLB ACLs take both), canonical. */
+export const anyCidr = z.string().superRefine((v, c) => {
+    const why = canonicalCidrProblem(v);
+    if (why !== undefined) {
+        c.addIssue({ code: "custom", message: why.startsWith(`${JSON.stringify(v)} is not a CIDR`) ? "must be an IPv4 or IPv6 CIDR in canonical form" : why });
+    }
+});
 
 /** A CIDR that must not be, or lie inside, a cloud metadata range. */
 export const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(metadataRefinement);

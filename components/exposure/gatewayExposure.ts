@@ -42,16 +42,11 @@ export type EnvoySecurityPolicy = {
     };
 };
 
-export const gatewayNames = {
-    route: (cluster: string): string => `${cluster}-dashboard`,
-    policy: (cluster: string): string => `${cluster}-dashboard-auth`,
-};
-
 export function dashboardHttpRoute(input: ExposureInput, e: GatewayExposure): HttpRoute {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: objectMeta(gatewayNames.route(input.cluster), input.namespace, input.team),
+        metadata: objectMeta(names.gatewayRoute(input.cluster), input.namespace, input.team),
         spec: {
             // sectionName pins the route to the HTTPS listener: without it, it would attach to every listener that admits it, plain HTTP included.
             parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: e.gatewayName, namespace: e.gatewayNamespace, sectionName: e.listenerName }],
@@ -70,9 +65,9 @@ export function dashboardSecurityPolicy(input: ExposureInput, e: GatewayExposure
     return {
         apiVersion: ENVOY_SECURITY_POLICY.apiVersion,
         kind: ENVOY_SECURITY_POLICY.kind,
-        metadata: objectMeta(gatewayNames.policy(input.cluster), input.namespace, input.team),
+        metadata: objectMeta(names.gatewayPolicy(input.cluster), input.namespace, input.team),
         spec: {
-            targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: gatewayNames.route(input.cluster) }],
+            targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: names.gatewayRoute(input.cluster) }],
             basicAuth: { users: { name: names.basicAuthSecret(input.cluster) } },
             authorization: {
                 defaultAction: "Deny",

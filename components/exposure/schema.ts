@@ -1,14 +1,14 @@
 /** The exposure config fragment: how a dashboard (or a Serve port) is reached, with its opt-ins. */
 import { z } from "zod";
-import { coverageProblem, isAnyCidr, isCoveredBy } from "../../common/addresses";
+import { coverageProblem, isCoveredBy } from "../../common/addresses";
 import { coverageRefinement } from "../core/addressRules";
 import { nonEmptySelector } from "../core/scheduling";
-import { cidr, dnsLabel, notMetadata } from "../core/schema";
+import { anyCidr, cidr, dnsLabel, notMetadata } from "../core/schema";
 import { ingressClassRule, isAuthHonouringIngressClass, listenerProblems } from "./listenerRules";
 import { gatewayExposureFields } from "./gatewayFields";
 
 const aclEntry = z.strictObject({
-    cidr: notMetadata(z.string().refine(isAnyCidr, { message: "must be an IPv4 or IPv6 CIDR" })).describe("An IPv4 or IPv6 CIDR the ACL admits; never a cloud metadata range. One IP version per ACL."),
+    cidr: notMetadata(anyCidr).describe("An IPv4 or IPv6 CIDR the ACL admits; never a cloud metadata range. One IP version per ACL."),
     description: z.string().optional().describe("The ACL entry's comment. Default `ray-on-ack dashboard`."),
 });
 

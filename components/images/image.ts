@@ -4,6 +4,7 @@
  */
 import type { ImageConfig } from "./schema";
 import { qualifyRepository } from "@ray-on-ack/common";
+import { digestProblem, inRegistries } from "@ray-on-ack/common/platformLists";
 
 export { qualifyRepository };
 
@@ -25,8 +26,11 @@ export function resolveImage(image: ImageConfig, rayVersion: string): ResolvedIm
 }
 
 export interface ImagePolicy {
+    /** The team's registries (a narrowing of the platform's, or the platform's). */
     readonly allowedRegistries: readonly string[];
     readonly requireDigest: boolean;
+    /** The platform's verified `repository:tag@digest` images: any other digest is refused. */
+    readonly allowedDigests: readonly string[];
 }
 
 /** Problems with an image, as messages relative to the image's config key. */
@@ -38,7 +42,7 @@ export function imageProblems(image: ImageConfig, rayVersion: string, policy: Im
     } else if (!resolved.tag.startsWith(rayVersion)) {
         problems.push({ path: "tag", message: `tag '${resolved.tag}' does not match rayVersion ${rayVersion}` });
     }
-    if (!policy.allowedRegistries.some((prefix) => resolved.repository.startsWith(prefix) || `${resolved.repository}/`.startsWith(prefix))) {
+    if (!inRegistries(resolved.repository, policy.allowedRegistries)) {
         problems.push({
             path: "repository",
             message: `'${resolved.repository}' is not in security.allowedRegistries (${policy.allowedRegistries.join(", ")})`,
@@ -46,6 +50,10 @@ export function imageProblems(image: ImageConfig, rayVersion: string, policy: Im
     }
     if (policy.requireDigest && !resolved.digest) {
         problems.push({ path: "digest", message: "is required (security.requireDigest is true)" });
+    }
+    const unverified = digestProblem(resolved.reference, policy.allowedDigests);
+    if (unverified !== undefined) {
+        problems.push({ path: "digest", message: unverified });
     }
     return problems;
 }

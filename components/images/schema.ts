@@ -16,23 +16,10 @@ export const DEFAULT_RAY_VERSION = "2.60.0";
 const IMAGE_REPOSITORY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /**
- * What some field checks depend on elsewhere in the config (the security opt-ins). Read
- * leniently from the raw config before the full parse, so that a refused Ray version and a
- * bad CIDR are reported in the same run.
+ * A Ray version. The floor (MIN_RAY_VERSION, unless `security.allowVulnerableRayVersion`) depends on
+ * the security opt-ins, so it is checked with them after the parse (config/rules.ts).
  */
-export interface SchemaContext {
-    readonly allowVulnerableRayVersion: boolean;
-    readonly allowedRegistries: readonly string[];
-    readonly requireDigest: boolean;
-}
-
-export const rayVersionFor = (ctx: SchemaContext) =>
-    z
-        .string()
-        .refine((v) => semver.valid(v) !== null, { message: "must be a Ray version such as 2.60.0" })
-        .refine((v) => ctx.allowVulnerableRayVersion || semver.valid(v) === null || semver.gte(v, MIN_RAY_VERSION), {
-            message: `must be >= ${MIN_RAY_VERSION}: older Ray has dashboard remote-code-execution CVEs (opt-in: security.allowVulnerableRayVersion)`,
-        });
+export const rayVersionSchema = z.string().refine((v) => semver.valid(v) !== null, { message: "must be a Ray version such as 2.60.0" });
 
 export const imageSchema = z.strictObject({
     repository: z
@@ -56,19 +43,13 @@ export const securitySchema = z.strictObject({
         )
         .min(1)
         .default([...DEFAULT_ALLOWED_REGISTRIES])
-        .describe("Registry and namespace prefixes (`host/namespace/`) images may come from. A bare public registry host is no allowlist: anyone can create a namespace there."),
-    requireDigest: z.boolean().default(false).describe("Refuse images without a digest. Default false (documented exception in the posture report)."),
+        .describe("Registry and namespace prefixes (`host/namespace/`) images may come from: the platform's list (policy pack config ray-image-registry-allowed.allowedRegistries) or a narrower one; never wider. A bare public registry host is no allowlist: anyone can create a namespace there."),
+    requireDigest: z.boolean().default(false).describe("Refuse images without a digest. Default false (documented exception in the posture report). A digest must be one the platform verified (ray-image-tag-pinned.allowedDigests)."),
     allowVulnerableRayVersion: z.boolean().default(false).describe("Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it."),
 });
 
-/** Defaults of the security section, for schema contexts and for the team schema's types. */
-export const DEFAULT_SCHEMA_CONTEXT: SchemaContext = securitySchema.parse({});
-
-/** What an args object's `security` opts into, read leniently: a bad value is reported by the full parse. */
-export function schemaContextOf(security: unknown): SchemaContext {
-    const parsed = securitySchema.safeParse(security ?? {});
-    return parsed.success ? parsed.data : DEFAULT_SCHEMA_CONTEXT;
-}
+/** The security section's defaults, for a workload used without a team. */
+export const DEFAULT_SECURITY: SecurityConfig = securitySchema.parse({});
 
 export type ImageConfig = z.infer<typeof imageSchema>;
 export type SecurityConfig = z.infer<typeof securitySchema>;

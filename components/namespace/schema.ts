@@ -1,5 +1,6 @@
 /** The namespace config fragment: its labels, its ResourceQuota and LimitRange, and the platform's ElasticQuotaTree. */
 import { z } from "zod";
+import { reservedKeyProblem } from "@ray-on-ack/common/platformLists";
 import { dnsLabel, quantity, resources } from "../core/schema";
 
 export const quotaSchema = z.strictObject({
@@ -15,15 +16,19 @@ export const quotaSchema = z.strictObject({
     defaultLimit: resources.default({ cpu: "1", memory: "1Gi" }).describe("The limits the LimitRange gives a container that states none."),
 });
 
-/** Label prefixes the package, Kubernetes, Pod Security Admission and RRSA own on a namespace. */
-const RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "pod-security.kubernetes.io/", "ray-on-ack.io/", "pod-identity.alibabacloud.com/", "k8s.io/"];
-
-/** Extra namespace labels: never the prefixes the package, Kubernetes, PSA and RRSA read. */
+/**
+ * Extra namespace labels: never a reserved key (Kubernetes', Pod Security's, RRSA's, ours: the
+ * NetworkPolicies and PSA read them); beyond that, only the keys on the platform's allowlist
+ * (ray-pod-metadata.allowedNamespaceLabelKeys, config/rules.ts).
+ */
 export const namespaceLabels = z
     .record(z.string(), z.string())
     .superRefine((labels, c) => {
-        for (const key of Object.keys(labels).filter((k) => RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)))) {
-            c.addIssue({ code: "custom", path: [key], message: `is reserved (${RESERVED_LABEL_PREFIXES.join(", ")}): Pod Security, RRSA injection and namespace selectors read these labels` });
+        for (const key of Object.keys(labels)) {
+            const why = reservedKeyProblem(key);
+            if (why !== undefined) {
+                c.addIssue({ code: "custom", path: [key], message: `${JSON.stringify(key)} ${why}` });
+            }
         }
     });
 

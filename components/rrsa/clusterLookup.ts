@@ -1,19 +1,29 @@
 /**
- * What the program reads from the ACK cluster: a kubeconfig for the Kubernetes provider and
- * the RRSA OIDC issuer and provider ARN. Either from the cluster (default) or from config
- * (bring-your-own, for accounts where the deployer may not call the ACK API).
+ * What the program reads from the ACK cluster: a kubeconfig for the Kubernetes provider and the
+ * RRSA OIDC issuer and provider ARN. The kubeconfig always comes from the cluster: a stack file
+ * cannot give one (a kubeconfig user's `exec` or `auth-provider` runs a command, or asks a plugin
+ * for a token, inside `pulumi preview`/`up`, with the deploy's credentials).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cs from "@pulumi/alicloud/cs";
 import type { CloudConfig } from "./schema";
 import type { RrsaProvider } from "./ramPolicies";
+import { kubeconfigProblems } from "@ray-on-ack/common/kubeconfig";
 
-export function kubeconfigFor(cloud: CloudConfig, configured: string | undefined, opts: pulumi.InvokeOptions): pulumi.Output<string> {
-    if (cloud.kubeconfigSource === "config") {
-        return pulumi.secret(pulumi.output(configured ?? ""));
-    }
+export { kubeconfigProblems };
+
+/** The cluster's kubeconfig, refused (failing the deployment) if it would run anything. */
+export function kubeconfigFor(cloud: CloudConfig, opts: pulumi.InvokeOptions): pulumi.Output<string> {
     const credential = cs.getClusterCredentialOutput({ clusterId: cloud.clusterId, temporaryDurationMinutes: 60 }, opts);
-    return pulumi.secret(credential.kubeConfig);
+    return pulumi.secret(
+        credential.kubeConfig.apply((text) => {
+            const problems = kubeconfigProblems(text, `the kubeconfig of cluster ${cloud.clusterId}`);
+            if (problems.length > 0) {
+                throw new pulumi.RunError(problems.join("\n"));
+            }
+            return text;
+        }),
+    );
 }
 
 export class RrsaNotEnabledError extends Error {}

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "../../common/ram";
 import { refuseWith } from "../core/addressRules";
+import { removedKey } from "../core/removed";
 
 /** A RayCluster's or RayService's `rrsa`. */
 export const clusterRrsaSchema = z.strictObject({
@@ -48,7 +49,9 @@ export const cloudSchema = z.strictObject({
     clusterId: z.string().min(1).describe("ACK cluster id."),
     accountId: z.string().regex(/^[0-9]+$/, "must be the numeric account id").describe("Alibaba Cloud account id (for ARNs)."),
     region: z.string().min(1).describe("The cluster's region, e.g. `cn-hangzhou`."),
-    kubeconfigSource: z.enum(["cluster", "config"]).default("cluster").describe("Read the kubeconfig from `alicloud.cs.getClusterCredential` (default) or from the secret config `kubeconfig`."),
+    kubeconfigSource: removedKey(
+        "was removed: the kubeconfig comes from the cluster (alicloud.cs.getClusterCredential), never from a stack file's `kubeconfig`, whose exec plugin would run with the deploy's credentials",
+    ).describe("Removed: the kubeconfig is read from the cluster (`alicloud.cs.getClusterCredential`)."),
     rrsaIssuerUrl: z.string().url().optional().describe("RRSA OIDC issuer URL and provider ARN, when they cannot be read from the cluster (bring-your-own)."),
     rrsaProviderArn: z.string().optional().describe("Bring-your-own RRSA OIDC provider ARN; must be this cluster's (`acs:ram::<account>:oidc-provider/ack-rrsa-<clusterId>`), given with `rrsaIssuerUrl`."),
 }).superRefine((cloud, c) => {

@@ -1,18 +1,24 @@
 /** TeamEnvironment's boundary: its public args parsed with the team stack schema. */
 import * as pulumi from "@pulumi/pulumi";
-import { teamConfigSchemaFor, type TeamConfig } from "../config/schema";
+import { platformListsSchema } from "@ray-on-ack/common/platformLists";
+import { tenancySchema } from "@ray-on-ack/common/tenancy";
+import { teamConfigSchema, type TeamConfig } from "../config/schema";
+import { teamRules } from "../config/rules";
 import { passwordProblems } from "../exposure/password";
 import { argsError, parseArgs } from "../core/parseArgs";
-import { schemaContextOf } from "../images/schema";
 import type { TeamEnvironmentArgs } from "./teamEnvironment";
 
-type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl">;
+type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platform">;
+
+/** The platform arg: its lists, and the tenancy registry when the program has one. */
+const platformArgSchema = platformListsSchema.extend({ tenancy: tenancySchema.optional() });
 
 /** Stand-ins for a password that resolves later, for the parse only: one of them passes the rule for any user name. */
 const PLACEHOLDERS = ["Qz7#Rw4!Tx9@", "Mk3$Vb8%Nc2^"];
 
-/** The basic-auth user names as given (the parse checks them). */
-const ingressUsers = (settings: TeamSettings) => (settings.clusters ?? []).flatMap((c) => (c.exposure?.mode === "ingress" && c.exposure.username ? [c.exposure.username] : []));
+/** The basic-auth user names of every exposure that takes the password (ingress and gateway, clusters and services), as given. */
+const ingressUsers = (settings: TeamSettings) =>
+    [...(settings.clusters ?? []), ...(settings.services ?? [])].flatMap((c) => ((c.exposure?.mode === "ingress" || c.exposure?.mode === "gateway") && c.exposure.username ? [c.exposure.username] : []));
 
 /**
  * @returns the validated config, and the password to hand on (a secret; one that resolves later is
@@ -23,15 +29,19 @@ export function parseTeamArgs(
     name: string,
     settings: TeamSettings,
     password: pulumi.Input<string> | undefined,
+    platformArg: unknown = {},
 ): { config: TeamConfig; password?: pulumi.Output<string> } {
-    const schema = teamConfigSchemaFor(schemaContextOf(settings.security));
+    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg, "platform.");
+    // With a registry, the stack deploying the environment may claim only what its entry lists.
+    const rules = (config: TeamConfig) => teamRules(config, { platform: { lists, tenancy: tenancy ?? tenancySchema.parse({}) }, stack: tenancy ? pulumi.getStack() : undefined });
+    const schema = teamConfigSchema;
     if (password === undefined || typeof password === "string") {
-        const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: password });
+        const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: password }, "", rules);
         return { config, password: password === undefined ? undefined : pulumi.secret(password) };
     }
     const users = ingressUsers(settings);
     const placeholder = PLACEHOLDERS.find((p) => users.every((u) => passwordProblems(p, u).length === 0)) ?? PLACEHOLDERS[1];
-    const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: placeholder });
+    const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: placeholder }, "", rules);
     const checked = pulumi.output(password).apply((value) => {
         const problems = users.flatMap((u) => passwordProblems(value, u));
         if (problems.length > 0) {

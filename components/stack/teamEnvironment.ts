@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as semver from "semver";
-import type { TeamConfig } from "../config/schema";
 import { MIN_RAY_VERSION } from "../config/schema";
 import { clusterAccess, localPortsFor, raySessionCommand, type ClusterAccess } from "../exposure/access";
 import { HardenedRayCluster } from "../workload/hardenedRayCluster";
@@ -17,9 +16,10 @@ import { TeamPki } from "../tls/TeamPki";
 import { teamPkiArgsFor, tlsClientsOf } from "../tls/request";
 import { workloadsOf, type Workload } from "../workload/workloads";
 import { TeamPodNetwork } from "../network/podNetwork";
-import { TeamRrsa, type RrsaRoleSpec } from "../rrsa/teamRrsa";
+import { TeamRrsa } from "../rrsa/teamRrsa";
 import { DashboardExposure, type PublicDashboard } from "../exposure/dashboardExposure";
-import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, Tls } from "../args";
+import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, TeamPlatform, Tls } from "../args";
+import { rrsaRolePlan, rrsaWanted } from "../rrsa/plan";
 import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "../core/parseArgs";
 
@@ -77,6 +77,8 @@ export interface TeamEnvironmentArgs {
     verifyVSwitches?: boolean;
     /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API. @default false */
     verifyAcl?: boolean;
+    /** What the platform allows, and the tenancy registry (the stack program reads both from platform/policy-pack-config.json). @default the secure defaults, no registry */
+    platform?: TeamPlatform;
 }
 
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
@@ -139,32 +141,6 @@ function workloadExceptions(w: Workload): string[] {
     return out;
 }
 
-/** RAM roles and which workload's ServiceAccounts each trusts: one team role, plus a role per cluster that asks for its own. */
-export function rrsaRolePlan(config: TeamConfig, workloads: readonly Workload[]): { roles: RrsaRoleSpec[]; roleOf: Record<string, string> } {
-    const teamRole = `ray-${config.team}`;
-    const roleOf: Record<string, string> = {};
-    const trusted = new Map<string, string[]>();
-    for (const w of workloads) {
-        const dedicated = "rrsa" in w.shape && w.shape.rrsa.dedicatedRole;
-        const role = config.rrsa.existingRoleName ?? (dedicated ? `ray-${config.team}-${w.name}` : teamRole);
-        roleOf[w.name] = role;
-        trusted.set(role, [...(trusted.get(role) ?? []), names.serviceAccount(w.name, "head"), names.serviceAccount(w.name, "worker")]);
-    }
-    const roles = config.rrsa.existingRoleName ? [] : [...trusted].map(([roleName, serviceAccounts]) => ({ roleName, serviceAccounts }));
-    return { roles, roleOf };
-}
-
-/** RRSA is wired when the stack names its cluster, allows it, and has something to grant (or brings its own role). */
-export function rrsaWanted(config: TeamConfig): boolean {
-    const grants = config.rrsa.oss.length + config.rrsa.extraStatements.length > 0 || config.rrsa.existingRoleName !== undefined;
-    return config.cloud !== undefined && config.rrsa.enabled && grants;
-}
-
-/** The team's RAM roles are created here (not brought along), so the cluster's RRSA provider must be looked up. */
-export function needsRrsaProvider(config: TeamConfig): boolean {
-    return rrsaWanted(config) && config.rrsa.existingRoleName === undefined;
-}
-
 /** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */
 export class TeamEnvironment extends pulumi.ComponentResource {
     /** The team's namespace. */
@@ -180,8 +156,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
-        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, ...settings } = args;
-        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword);
+        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platform, ...settings } = args;
+        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword, platform);
+        const { tenancy: _registry, ...lists } = platform ?? {};
         const team = config.team;
         const namespace = names.namespace(team, config.namespace);
         const workloads = workloadsOf(config);
@@ -264,14 +241,6 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        const podAnnotations: Record<string, string> = {};
-        if (Object.keys(ramRoleNames).length > 0) {
-            // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.
-            podAnnotations["pod-identity.alibabacloud.com/only-containers"] = "ray-head,ray-worker";
-        }
-        if (config.historyServer) {
-            podAnnotations["ray.alibabacloud.com/enable-historyserver"] = "true";
-        }
         // What a workload's pods need first: the quota and LimitRange (admission applies them to pods
         // created after them only), the ServiceAccounts and RBAC, the TLS Secrets, the pod network,
         // and the NetworkPolicies, so that no pod runs before default-deny even if creating a policy fails.
@@ -294,7 +263,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             security: config.security,
             tlsFingerprint: pki.clusters[w.name].fingerprint,
             kubeRayVersion: config.kubeRayVersion,
-            podAnnotations,
+            platform: lists,
+            rrsaInjection: Object.keys(ramRoleNames).length > 0,
+            historyServer: config.historyServer,
             policyExceptions: workloadExceptions(w),
         });
         for (const c of config.clusters) {

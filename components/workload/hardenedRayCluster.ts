@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayClusterSchemaFor } from "./schema";
+import { rayClusterSchema } from "./schema";
+import { parseWorkloadArgs } from "./workloadArgs";
 import type { RayClusterSettings, RayWorkloadArgs } from "../args";
-import { parseArgs } from "../core/parseArgs";
-import { schemaContextOf } from "../images/schema";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";
@@ -22,7 +21,7 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
-        const cluster = parseArgs(this, name, rayClusterSchemaFor(schemaContextOf(args.security)), args.cluster, "cluster.");
+        const cluster = parseWorkloadArgs(this, name, "cluster", rayClusterSchema, args);
         rayWorkloadResource(this, name, "RayCluster", cluster.name, args, (common) => rayWorkloadSpec({ kind: "RayCluster", workload: cluster, ...common }));
         this.clusterName = pulumi.output(cluster.name);
         this.access = pulumi.output(clusterAccess(args.namespace, cluster.name));

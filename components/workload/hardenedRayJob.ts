@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayJobSchemaFor } from "./schema";
+import { rayJobSchema } from "./schema";
+import { parseWorkloadArgs } from "./workloadArgs";
 import type { RayJobSettings, RayWorkloadArgs } from "../args";
-import { parseArgs } from "../core/parseArgs";
-import { schemaContextOf } from "../images/schema";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";
 import { names } from "../core/naming";
@@ -22,7 +21,7 @@ export class HardenedRayJob extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
-        const job = parseArgs(this, name, rayJobSchemaFor(schemaContextOf(args.security)), args.job, "job.");
+        const job = parseWorkloadArgs(this, name, "job", rayJobSchema, args);
         rayWorkloadResource(this, name, "RayJob", job.name, args, (common) => rayWorkloadSpec({ kind: "RayJob", workload: job, ...common }));
         this.jobName = pulumi.output(job.name);
         this.tokenSecret = pulumi.output(names.tokenSecret(job.name));

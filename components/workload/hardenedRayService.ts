@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rayServiceSchemaFor } from "./schema";
+import { rayServiceSchema } from "./schema";
+import { parseWorkloadArgs } from "./workloadArgs";
 import type { RayServiceSettings, RayWorkloadArgs } from "../args";
-import { parseArgs } from "../core/parseArgs";
-import { schemaContextOf } from "../images/schema";
 import { serveAccess, type ServeAccess } from "./rayService";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";
@@ -40,7 +39,7 @@ export class HardenedRayService extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayService", name, {}, opts);
-        const service = parseArgs(this, name, rayServiceSchemaFor(schemaContextOf(args.security)), args.service, "service.");
+        const service = parseWorkloadArgs(this, name, "service", rayServiceSchema, args);
         rayWorkloadResource(this, name, "RayService", service.name, args, (common) =>
             rayWorkloadSpec({ kind: "RayService", workload: service, ...common, tlsSecretNames: args.tlsSecretNames }),
         );

@@ -23,7 +23,16 @@ export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Inpu
         tlsFingerprint: args.tlsFingerprint,
         tokenFingerprint,
         kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
-        podAnnotations: args.podAnnotations,
+        podAnnotations: builderPodAnnotations(args),
+    };
+}
+
+/** The pod annotations the builders set themselves: never taken from a team's keys, which the allowlist judges. */
+function builderPodAnnotations(args: Pick<RayWorkloadArgs, "rrsaInjection" | "historyServer">): Record<string, string> {
+    return {
+        // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.
+        ...(args.rrsaInjection ? { "pod-identity.alibabacloud.com/only-containers": "ray-head,ray-worker" } : {}),
+        ...(args.historyServer ? { "ray.alibabacloud.com/enable-historyserver": "true" } : {}),
     };
 }
 

@@ -9,8 +9,7 @@ import { CONTROL_PLANE_LABELS } from "../core/scheduling";
 import { accessKeyProblem } from "../rrsa/accessKeys";
 import { clusterRrsaSchema as rrsa } from "../rrsa/schema";
 import { exposureSchema as exposure } from "../exposure/schema";
-import { DEFAULT_RAY_VERSION, DEFAULT_SCHEMA_CONTEXT, imageSchema, rayVersionFor, type ImageConfig, type SchemaContext } from "../images/schema";
-import { groupImageProblems, imageProblems } from "../images/image";
+import { DEFAULT_RAY_VERSION, imageSchema, rayVersionSchema } from "../images/schema";
 import { reservedEnvProblem } from "./env";
 import { objectStoreProblems } from "./objectStore";
 import { serveConfigSchemaFor } from "./serve";
@@ -111,8 +110,8 @@ const headSchema = z
     .superRefine((h, ctx) => checkObjectStore(h, ctx));
 
 /** What a RayCluster and a RayJob's cluster have in common. */
-const clusterShapeFor = (ctx: SchemaContext) => ({
-    rayVersion: rayVersionFor(ctx).default(DEFAULT_RAY_VERSION).describe("The Ray version; at least 2.54.0 (older Ray has dashboard remote-code-execution CVEs; opt-in: `security.allowVulnerableRayVersion`). The image tag must start with it."),
+const clusterShape = {
+    rayVersion: rayVersionSchema.default(DEFAULT_RAY_VERSION).describe("The Ray version; at least 2.54.0 (older Ray has dashboard remote-code-execution CVEs; opt-in: `security.allowVulnerableRayVersion`). The image tag must start with it."),
     image: imageSchema.default({}).describe("The Ray image of the head and the workers (a GPU group defaults to its `-gpu` tag). Its repository must be under `security.allowedRegistries`; never `latest`."),
     head: headSchema.default(headSchema.parse({})).describe("The head pod: no Ray tasks by default (`numCpus: \"0\"`)."),
     workerGroups: z
@@ -125,7 +124,7 @@ const clusterShapeFor = (ctx: SchemaContext) => ({
     env: envVars.default({}).describe("Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses)."),
     /** Workload options of every pod (README "Workload options"). */
     ...clusterPodOptions,
-});
+};
 
 /** A group's volumes are mounted beside the cluster's. */
 const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]; head: { volumes?: { name: string; mountPath: string }[] }; workerGroups: readonly { volumes?: { name: string; mountPath: string }[] }[] }, issues: z.RefinementCtx) => {
@@ -137,41 +136,27 @@ const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]
     }
 };
 
-/** Image checks need the cluster's Ray version, so they run on the whole cluster. */
-const checkImage = (ctx: SchemaContext) => (c: { image: ImageConfig; rayVersion: string; workerGroups: readonly WorkerGroupConfig[] }, issues: z.RefinementCtx) => {
-    for (const p of imageProblems(c.image, c.rayVersion, ctx)) {
-        issues.addIssue({ code: "custom", path: ["image", p.path], message: p.message });
-    }
-    for (const p of groupImageProblems(c.image, c.workerGroups, c.rayVersion, ctx)) {
-        issues.addIssue({ code: "custom", path: ["workerGroups", p.group, "image", p.path], message: p.message });
-    }
-};
-
-export const rayClusterSchemaFor = (ctx: SchemaContext) =>
-    z
+export const rayClusterSchema = z
         .strictObject({
             name: dnsLabel(40).describe("The RayCluster's name; unique among the stack's clusters and jobs."),
-            ...clusterShapeFor(ctx),
+            ...clusterShape,
             exposure: exposure
                 .default({ mode: "private" })
                 .describe("How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed."),
             rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
         })
-        .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes);
 
-export const rayJobSchemaFor = (ctx: SchemaContext) =>
-    z
+export const rayJobSchema = z
         .strictObject({
             name: dnsLabel(40).describe("The RayJob's name; unique among the stack's clusters and jobs."),
-            ...clusterShapeFor(ctx),
+            ...clusterShape,
             entrypoint: z.string().min(1).describe("The job's entrypoint, e.g. `python /home/ray/app/main.py`."),
             ttlSecondsAfterFinished: z.number().int().min(0).default(300).describe("Seconds the finished job's cluster is kept for inspection. Default 300."),
             activeDeadlineSeconds: z.number().int().min(1).default(86400).describe("Seconds the job may run before it is stopped. Default 86400 (one day)."),
             backoffLimit: z.number().int().min(0).default(0).describe("Retries of the submitter Job. Default 0."),
             submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
         })
-        .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes)
         .superRefine((j, c) => {
             if (j.autoscaling.enabled) {
@@ -192,18 +177,16 @@ const AUTOSCALING_GENERATED_NAME = (what: string) =>
  * makes a new one on every spec change (zero-downtime upgrade), so: no autoscaling (as a RayJob),
  * and `exposure` is the Serve port's (8000): the dashboard of a service stays private.
  */
-export const rayServiceSchemaFor = (ctx: SchemaContext) =>
-    z
+export const rayServiceSchema = z
         .strictObject({
             name: dnsLabel(40).describe("The RayService's name: at most 40 characters (KubeRay appends `-<5 random>` and `-head-svc` to name its clusters' Services)."),
-            ...clusterShapeFor(ctx),
+            ...clusterShape,
             serveConfig: serveConfigSchemaFor(envVars).describe("Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (README \"RayService\")."),
             exposure: exposure
                 .default({ mode: "private" })
                 .describe("Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, with the dashboard's opt-ins; the dashboard, GCS and client ports stay private."),
             rrsa: rrsa.default({ dedicatedRole: false }).describe("The service's RRSA role."),
         })
-        .superRefine(checkImage(ctx))
         .superRefine(checkVolumeClashes)
         .superRefine((s, c) => {
             if (s.autoscaling.enabled) {
@@ -218,9 +201,6 @@ export const rayServiceSchemaFor = (ctx: SchemaContext) =>
             }
         });
 
-export const rayClusterSchema = rayClusterSchemaFor(DEFAULT_SCHEMA_CONTEXT);
-export const rayJobSchema = rayJobSchemaFor(DEFAULT_SCHEMA_CONTEXT);
-export const rayServiceSchema = rayServiceSchemaFor(DEFAULT_SCHEMA_CONTEXT);
 
 export type RayClusterConfig = z.infer<typeof rayClusterSchema>;
 export type RayJobConfig = z.infer<typeof rayJobSchema>;
@@ -228,4 +208,4 @@ export type RayServiceConfig = z.infer<typeof rayServiceSchema>;
 export type ServeConfig = RayServiceConfig["serveConfig"];
 export type WorkerGroupConfig = z.infer<typeof workerGroup>;
 /** The shape a RayCluster and a RayJob's cluster share, as the builders consume it. */
-export type ClusterShape = Pick<RayClusterConfig, keyof ReturnType<typeof clusterShapeFor>> & { name: string };
+export type ClusterShape = Pick<RayClusterConfig, keyof typeof clusterShape> & { name: string };

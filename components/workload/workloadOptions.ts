@@ -14,7 +14,7 @@ import {
     controlPlaneAffinityPaths,
     priorityClassProblem,
 } from "@ray-on-ack/common";
-import { DEFAULT_PLATFORM_LISTS, metadataKeyProblem, mountPathProblem } from "@ray-on-ack/common/platformLists";
+import { reservedKeyProblem } from "@ray-on-ack/common/platformLists";
 import { accessKeyProblem } from "../rrsa/accessKeys";
 import { refuseWith } from "../core/addressRules";
 
@@ -43,16 +43,16 @@ const podKeys = (what: "label" | "annotation") =>
         for (const [key, value] of Object.entries(entries)) {
             const why = !QUALIFIED_KEY.test(key)
                 ? `must be a Kubernetes ${what} key: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'`
-                : metadataKeyProblem(key, `pod ${what}`, what === "label" ? DEFAULT_PLATFORM_LISTS.allowedPodLabelKeys : DEFAULT_PLATFORM_LISTS.allowedPodAnnotationKeys) ?? (what === "label" && !LABEL_VALUE.test(value) ? `value ${JSON.stringify(value)} must be a label value: at most 63 letters, digits, '-', '_' or '.'` : undefined);
+                : reservedKeyProblem(key) ?? (what === "label" && !LABEL_VALUE.test(value) ? `value ${JSON.stringify(value)} must be a label value: at most 63 letters, digits, '-', '_' or '.'` : undefined);
             if (why) {
                 c.addIssue({ code: "custom", path: [key], message: `${JSON.stringify(key)} ${why}` });
             }
         }
     });
 
-/** Pod labels: never KubeRay's, ours, Kubernetes', Pod Security's or the cloud's (common/podOptions.ts). */
+/** Pod labels: never a reserved key; beyond that, only the keys on the platform's allowlist (workload/rules.ts). */
 export const podLabels = podKeys("label");
-/** Pod annotations: the same reserved domains, and nothing seccomp or AppArmor. */
+/** Pod annotations: the same. */
 export const podAnnotations = podKeys("annotation");
 
 const csiSource = z.strictObject({
@@ -82,7 +82,7 @@ const volume = z
             .max(63)
             .refine((n) => !RESERVED_VOLUME_NAMES.includes(n), { message: `is one of ray-on-ack's own volumes (${RESERVED_VOLUME_NAMES.join(", ")})` })
             .describe("Volume name in the pod; not one of the builders' own."),
-        mountPath: z.string().superRefine(echoing((p) => mountPathProblem(p, DEFAULT_PLATFORM_LISTS.allowedMountRoots))).describe("Where the Ray container sees it, e.g. /mnt/data; never over Ray's or the system's directories."),
+        mountPath: z.string().min(1).describe("Where the Ray container sees it, e.g. /mnt/data: inside a data root the platform allows (ray-volume-mounts.allowedMountRoots, default /mnt/ and /data/), never over Ray's, the image's or the system's directories."),
         subPath: z
             .string()
             .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, "must be a relative path without '..'")

@@ -6,7 +6,7 @@
 import type { TeamConfig } from "../../components/config/schema";
 import { validateStackConfig } from "../../components/config/validate";
 import type { PkiRequest } from "../../components/tls/pki";
-import { readStackConfig } from "../lib/stackFile";
+import { readStackConfig } from "../../program/stackFile";
 
 export const CLUSTERS_PER_TEAM = 3;
 export const GROUPS_PER_CLUSTER = 3;

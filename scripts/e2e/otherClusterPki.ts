@@ -12,7 +12,7 @@ import * as path from "path";
 import { validateStackConfig } from "../../components/config/validate";
 import { issuePki } from "../../components/tls/pki";
 import { pkiRequestsFor } from "../../components/tls/request";
-import { readStackConfig } from "../lib/stackFile";
+import { readStackConfig } from "../../program/stackFile";
 
 const [stack, stacksDir, out] = process.argv.slice(2);
 if (!stack || !stacksDir || !out) {

@@ -10,6 +10,9 @@
 #   control-plane  etcd + kube-apiserver + kube-controller-manager + KubeRay CRDs and operator
 #   pulumi-smoke   the Pulumi toolchain (CLI, Node.js language host, Kubernetes provider,
 #                  file backend) up / preview --expect-no-changes / destroy of a tiny program
+#   tenancy        `pulumi preview` refuses what one team's file may not claim or run: another
+#                  team's bucket, an overlapping pod CIDR, a second platform stack, a kubeconfig
+#                  from the stack file or an exec kubeconfig from the environment (tenancy.sh)
 #   deploy         `pulumi up` of the e2e team stack test/e2e/stacks/Pulumi.$E2E_PULUMI_STACK.yaml,
 #                  then deploy_checks: objects, operator pods admitted, PodSecurity rejection, RBAC
 #                  (and serve_checks: the RayService stack Pulumi.e2e-serve.yaml, see below)
@@ -134,11 +137,30 @@ have() {
 # cluster's Ray token. E2E_RAY_PKI_DIR overrides it with a directory of the same shape. The
 # rogue node gets the PKI our code issues for another RayCluster of the same team.
 E2E_STACKS_DIR="${E2E_STACKS_DIR:-$E2E_REPO/test/e2e/stacks}"
+# The e2e stacks' platform config: their tenancy registry (the program refuses a stack it has no entry for).
+E2E_PLATFORM_CONFIG="${E2E_PLATFORM_CONFIG:-$E2E_REPO/test/e2e/policy-pack-config.json}"
+
+# e2e_project DIR: a project copy's stacks and platform config are the e2e harness's own: its
+# stacks/ holds only the e2e stack files copied in later (the program checks every stack file
+# beside its own, and the repository's platform stack has no quota for ray-e2e), and its
+# platform/policy-pack-config.json registers the e2e stacks (E2E_PLATFORM_CONFIG). With FROM TO,
+# the registry entry of stack FROM is registered under stack name TO as well (the upgrade step's stack).
+e2e_project() {
+  local dir="$1" from="${2:-}" to="${3:-}"
+  mkdir -p "$dir/stacks" "$dir/platform" && rm -f "$dir"/stacks/Pulumi.*.yaml || return 1
+  node -e '
+    const fs = require("fs");
+    const [src, dst, from, to] = process.argv.slice(1);
+    const c = JSON.parse(fs.readFileSync(src, "utf8"));
+    if (from && to) { const t = c["ray-tenancy"].tenants; t[to] = t[from]; delete t[from]; }
+    fs.writeFileSync(dst, JSON.stringify(c, null, 4));
+  ' "$E2E_PLATFORM_CONFIG" "$dir/platform/policy-pack-config.json" "$from" "$to"
+}
 render_ray_pki() {
   if [[ -n "${E2E_RAY_PKI_DIR:-}" ]]; then echo "$E2E_RAY_PKI_DIR"; return; fi
   local out="$RUN_DIR/render"
   (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js scripts/render.ts \
-    --stack "$E2E_PULUMI_STACK" --stacks-dir "$E2E_STACKS_DIR" --include-secrets --out "$out") >"$RUN_DIR/render.log" 2>&1 ||
+    --stack "$E2E_PULUMI_STACK" --stacks-dir "$E2E_STACKS_DIR" --policy-pack-config "$E2E_PLATFORM_CONFIG" --include-secrets --out "$out") >"$RUN_DIR/render.log" 2>&1 ||
     { cat "$RUN_DIR/render.log" >&2; return 1; }
   # The first RayCluster's directory, and the token KubeRay would read from its Secret (key auth_token).
   local cluster
@@ -291,6 +313,7 @@ pulumi_deploy() {
   (cd "$E2E_REPO" && tar --exclude=./node_modules --exclude=./.git --exclude=./out -cf - .) | (cd "$dir" && tar -xf -) ||
     return 1
   ln -s "$E2E_REPO/node_modules" "$dir/node_modules"
+  e2e_project "$dir" || return 1
   cp "$stackfile" "$dir/stacks/"
   (
     cd "$dir" || exit 1
@@ -551,10 +574,14 @@ sys.exit("missing: %s" % missing if missing else "types named ...Args: %s" % suf
 # shellcheck source=upgrade.sh
 source "$HERE/upgrade.sh"
 
+# ---- step: tenancy (tenancy.sh) ---------------------------------------------------------------
+# shellcheck source=tenancy.sh
+source "$HERE/tenancy.sh"
+
 # ---- main -----------------------------------------------------------------------------------
 main() {
   local steps=("$@") s
-  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke deploy multi-language upgrade node)
+  [[ ${#steps[@]} -gt 0 ]] || steps=(build ray control-plane pulumi-smoke tenancy deploy multi-language upgrade node)
   STEPS=("${steps[@]}")
   local t0=$SECONDS
   for s in "${steps[@]}"; do
@@ -563,6 +590,7 @@ main() {
       ray) step_ray ;;
       control-plane) step_control_plane ;;
       pulumi-smoke) step_pulumi_smoke ;;
+      tenancy) step_tenancy ;;
       deploy) step_deploy ;;
       upgrade) step_upgrade ;;
       node) step_node ;;

@@ -69,7 +69,11 @@ step_upgrade() {
     fail "upgrade: pulumi up with the released version ${from:0:12} failed"; return
   fi
   pass "upgrade: pulumi up of the e2e stack with the released version ${from:0:12}"
-  upgrade_swap "$dir" || { fail "upgrade: could not switch the project to this version"; return; }
+  # The released team stacks stay for the RAM comparison below, beside the project: this version
+  # checks every stack file beside the one it previews (and its tenancy registry must list it).
+  mkdir -p "$dir.released-stacks" && mv "$dir"/stacks/Pulumi.*.yaml "$dir.released-stacks/" &&
+    upgrade_swap "$dir" && e2e_project "$dir" e2e "$stack" && mv "$dir.released-stacks/Pulumi.$stack.yaml" "$dir/stacks/" ||
+    { fail "upgrade: could not switch the project to this version"; return; }
   local json="$RUN_DIR/upgrade-preview.json"
   if ! (cd "$dir" && timeout --kill-after=30 "$STEP_TIMEOUT" pulumi --non-interactive preview --json --diff --stack "$stack" >"$json" 2>"$RUN_DIR/upgrade-preview.err" </dev/null); then
     fail "upgrade: pulumi preview with this version failed"; tail -n 20 "$RUN_DIR/upgrade-preview.err"; head -c 2000 "$json"
@@ -92,11 +96,11 @@ PY
       fail "upgrade: this version would replace or delete resources of a released stack: ${verdict#BAD }"
     fi
   fi
-  # upgrade_swap kept the released stacks/: this version renders the same stack file
+  # the released stacks set aside above: this version renders the same stack file
   local verdict_cloud
   if [[ -z "$released_cloud" ]]; then
     fail "upgrade: the released version could not render $UPGRADE_CLOUD_STACK offline (RAM comparison)"
-  elif ! upgrade_cloud_render "$E2E_REPO" "$dir/stacks" "$RUN_DIR/upgrade-cloud-current"; then
+  elif ! upgrade_cloud_render "$E2E_REPO" "$dir.released-stacks" "$RUN_DIR/upgrade-cloud-current"; then
     fail "upgrade: this version could not render the released $UPGRADE_CLOUD_STACK stack file offline"
   elif verdict_cloud="$(node "$E2E_REPO/scripts/e2e/upgrade-cloud.js" "$released_cloud" "$RUN_DIR/upgrade-cloud-current/alicloud.json")"; then
     pass "upgrade: the released $UPGRADE_CLOUD_STACK stack's RAM role, policy and attachment keep their names (${verdict_cloud#OK })"

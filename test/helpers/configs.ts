@@ -1,6 +1,16 @@
 /** Stack configs for tests: the example stacks as the CLI would pass them, and edits of them. */
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { readPolicyPackConfig, readStackConfig } from "../../program/stackFile";
 import { validateStackConfig, type ValidationResult } from "../../components/config/validate";
+import { platformPolicyOf, type PlatformPolicy } from "../../common/platformPolicy";
+
+/** The repository's platform policy (platform/policy-pack-config.json): its lists and tenancy registry. */
+export function repoPlatform(): PlatformPolicy {
+    const r = platformPolicyOf(readPolicyPackConfig());
+    if (!r.ok) {
+        throw new Error(`platform/policy-pack-config.json: ${r.problems.join("; ")}`);
+    }
+    return r.value;
+}
 import type { TeamConfig } from "../../components/config/schema";
 
 export function rawStack(stack: string): Record<string, string> {
@@ -12,8 +22,9 @@ export function withKey(raw: Record<string, string>, key: string, value: unknown
     return { ...raw, [`ray-on-ack:${key}`]: typeof value === "string" ? value : JSON.stringify(value) };
 }
 
+/** A stack's config as the program validates it: as that stack, against the repository's platform policy. */
 export function parsed(stack: string, edit: (raw: Record<string, string>) => Record<string, string> = (r) => r): ValidationResult {
-    return validateStackConfig(edit(rawStack(stack)), readStackConfig(stack, {}).secretKeys);
+    return validateStackConfig(edit(rawStack(stack)), readStackConfig(stack, {}).secretKeys, { stack, platform: repoPlatform() });
 }
 
 export function teamConfig(stack: string): TeamConfig {

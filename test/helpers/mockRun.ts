@@ -7,6 +7,7 @@ import type { TeamConfig } from "../../components/config/schema";
 import type { RrsaProvider } from "../../components/rrsa/ramPolicies";
 import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
 import { asResource } from "./policy";
+import { repoPlatform } from "./configs";
 
 export async function recordRegistrations(build: () => pulumi.Output<unknown>[]): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
@@ -30,6 +31,8 @@ export async function recordTeam(config: TeamConfig, extra: { password?: string 
             ...teamEnvironmentArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
+            // The repository's platform lists (team-b's cost-center label is on them); no registry: the stack here is "test".
+            platform: repoPlatform().lists,
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
     });

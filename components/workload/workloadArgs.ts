@@ -1,0 +1,28 @@
+/**
+ * What a Hardened* component parses from its args besides its own workload: the security opt-ins
+ * and the platform's lists it is checked against, with the same rules a stack file's workloads
+ * meet (./rules.ts): one validation path, whether a stack file or a program gives the workload.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { platformListsSchema } from "@ray-on-ack/common/platformLists";
+import { parseArgs } from "../core/parseArgs";
+import { under } from "../core/issue";
+import { securitySchema } from "../images/schema";
+import { securityRules, workloadRules } from "./rules";
+import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./schema";
+
+export function parseWorkloadArgs<K extends string, S extends z.ZodType<RayClusterConfig | RayJobConfig | RayServiceConfig>>(
+    resource: pulumi.Resource,
+    name: string,
+    key: K,
+    schema: S,
+    args: { readonly security?: unknown; readonly platform?: unknown } & Record<K, unknown>,
+): z.output<S> {
+    const whole = z.object({ [key]: schema, security: securitySchema.default(securitySchema.parse({})), platform: platformListsSchema.default(platformListsSchema.parse({})) } as { [k in K | "security" | "platform"]: z.ZodType });
+    const parsed = parseArgs(resource, name, whole, { [key]: args[key], security: args.security, platform: args.platform }, "", (p) => {
+        const v = p as Record<string, never>;
+        return [...under(["security"], securityRules(v.security, v.platform)), ...under([key], workloadRules(v[key], v.security, v.platform))];
+    });
+    return (parsed as Record<K, z.output<S>>)[key];
+}

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { listStacks } from "../scripts/lib/stackFile";
+import { ownersOf, parseCodeowners } from "./helpers/codeowners";
 import { ROOT } from "./helpers/render";
 
 type Step = { uses?: string; run?: string; name?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
@@ -398,28 +399,88 @@ describe("GitHub workflows", () => {
 });
 
 describe("CODEOWNERS", () => {
-    const rules = fs
-        .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#"))
-        .map((l) => {
-            const [pattern, ...owners] = l.split(/\s+/);
-            return { pattern, owners };
-        });
+    const PLATFORM = "@ray-on-ack/platform";
+    const rules = parseCodeowners(fs.readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8"));
+    const owners = (file: string) => [...(ownersOf(rules, file) ?? [])].sort();
+    const teamStacks = listStacks().filter((s) => s !== "platform");
+    const teamStackFile = (stack: string) => `stacks/Pulumi.${stack}.yaml`;
 
-    /** GitHub's rule for the anchored patterns used here: `/dir/` owns everything below, `/file` that file; the last match wins. */
-    function ownersOf(file: string): string[] {
-        let owners: string[] = [];
-        for (const r of rules) {
-            assert.match(r.pattern, /^\/[^*?]*$/, `${r.pattern}: only anchored, literal patterns are used (and understood by this test)`);
-            const p = r.pattern.slice(1);
-            if (p.endsWith("/") ? file.startsWith(p) : file === p || file.startsWith(`${p}/`)) {
-                owners = r.owners;
-            }
-        }
-        return owners;
+    /** Every file in the repository as GitHub sees it: what git tracks. */
+    function trackedFiles(): string[] {
+        const r = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(r.status, 0, `git ls-files: ${r.stderr}`);
+        return r.stdout.split("\0").filter((f) => f !== "");
     }
+
+    it("matches as GitHub does: gitignore patterns, the last matching line wins, a line without owners unassigns", () => {
+        const of = (text: string, file: string) => ownersOf(parseCodeowners(text), file);
+        // `*` is every file at every depth, dot-files included.
+        for (const file of ["README.md", ".npmrc", "stacks/x.js", "a/b/c/.d"]) {
+            assert.deepEqual(of("* @o/all", file), ["@o/all"], file);
+        }
+        // Anchored directory: everything below it, and nowhere else.
+        assert.deepEqual(of("/build/ @o/b", "build/a/b.txt"), ["@o/b"]);
+        assert.equal(of("/build/ @o/b", "src/build/a.txt"), undefined);
+        assert.equal(of("/build/ @o/b", "build"), undefined, "a trailing slash matches a directory, not a file of that name");
+        // Unanchored directory: at any depth.
+        assert.deepEqual(of("apps/ @o/a", "x/apps/y.ts"), ["@o/a"]);
+        // A literal path also covers a directory of that name.
+        assert.deepEqual(of("/stacks/Pulumi.t.yaml @o/t", "stacks/Pulumi.t.yaml/x.js"), ["@o/t"]);
+        assert.equal(of("/stacks/Pulumi.t.yaml @o/t", "x/stacks/Pulumi.t.yaml"), undefined);
+        // `**`, and an extension at any depth.
+        assert.deepEqual(of("**/logs @o/l", "a/b/logs/x.log"), ["@o/l"]);
+        assert.deepEqual(of("*.js @o/js", "a/b/c.js"), ["@o/js"]);
+        // Case-sensitive, as GitHub is (gitignore matching folds case by default).
+        assert.equal(of("/README.md @o/r", "readme.md"), undefined);
+        // Last match wins; a later line without owners leaves its paths unowned.
+        const layered = "* @o/all\n/apps/ @o/apps\n/apps/github\n";
+        assert.deepEqual(of(layered, "apps/x.ts"), ["@o/apps"]);
+        assert.deepEqual(of(layered, "apps/github/x.ts"), []);
+        assert.deepEqual(of(layered, "x.ts"), ["@o/all"]);
+        // What GitHub does not support, or matches unlike gitignore, is refused rather than misjudged.
+        for (const [line, why] of [
+            ["!x @o/a", /negation/],
+            ["x[ab] @o/a", /character ranges/],
+            ["\\#x @o/a", /escapes/],
+            ["docs/* @o/a", /one level deep/],
+            ["/stacks/Pulumi.*.yaml @o/a", /one level deep/],
+            ["/x team-a", /team-a is not an owner/],
+        ] as const) {
+            assert.throws(() => parseCodeowners(`# header\n${line}\n`), (e: Error) => e.message.startsWith("CODEOWNERS line 2: ") && why.test(e.message), line);
+        }
+    });
+
+    it("gives every file git tracks an owner, and the platform team owns every one", () => {
+        const files = trackedFiles();
+        assert.ok(files.includes(".github/CODEOWNERS") && files.includes("package.json"), "git ls-files lists the repository");
+        const unowned = files.filter((f) => !owners(f).includes(PLATFORM));
+        assert.deepEqual(unowned, [], "files the platform team does not own (a catch-all `*` must come first)");
+    });
+
+    it("gives each team stack file to its team and the platform team, and nothing else to any team", () => {
+        assert.ok(teamStacks.includes("team-a") && teamStacks.includes("team-b"), teamStacks.join(", "));
+        for (const stack of teamStacks) {
+            assert.deepEqual(owners(teamStackFile(stack)), [`@ray-on-ack/${stack}`, PLATFORM].sort(), teamStackFile(stack));
+        }
+        const stackFiles = new Set(teamStacks.map(teamStackFile));
+        const teamOwned = trackedFiles()
+            .filter((f) => !stackFiles.has(f))
+            .filter((f) => owners(f).join(" ") !== PLATFORM)
+            .map((f) => `${f}: ${owners(f).join(" ")}`);
+        assert.deepEqual(teamOwned, [], "only the platform team owns the rest");
+    });
+
+    it("gives a file a pull request adds to the platform team alone, wherever it lands (a root .npmrc, a script under stacks/)", () => {
+        // What a teammate's approval must not merge: npm config or code that every npm step would load.
+        const added = [".npmrc", "stacks/x.js", "stacks/.npmrc", "stacks/team-a/x.js", "policy/.npmrc", "x/y.ts", ".github/workflows/x.yml", "CODEOWNERS", "docs/CODEOWNERS"];
+        // A new stack file is the platform's until CODEOWNERS names its team.
+        added.push("stacks/Pulumi.team-new.yaml");
+        // A stack file replaced by a directory of that name.
+        added.push(...teamStacks.flatMap((s) => [`${teamStackFile(s)}/.npmrc`, `${teamStackFile(s)}/x.js`]));
+        for (const file of added) {
+            assert.deepEqual(owners(file), [PLATFORM], file);
+        }
+    });
 
     it("gives the platform team every platform-owned path: pack, grants, shared module, workflows, platform stack, package code", () => {
         for (const file of [
@@ -439,7 +500,7 @@ describe("CODEOWNERS", () => {
             "scripts/compiled.js",
             "tsconfig.program.json",
         ]) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
     });
 
@@ -448,7 +509,7 @@ describe("CODEOWNERS", () => {
         const top = fs.readdirSync(ROOT).filter((f) => /\.(ts|js)$/.test(f) && fs.statSync(path.join(ROOT, f)).isFile());
         assert.ok(top.includes("index.ts") && top.includes("stackProgram.ts"), top.join(", "));
         for (const file of top) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
     });
 
@@ -465,14 +526,8 @@ describe("CODEOWNERS", () => {
             files.push(...fs.readdirSync(path.join(ROOT, dir)).map((f) => path.posix.join(dir.split(path.sep).join("/"), f)));
         }
         for (const file of ["Pulumi.yaml", ...files]) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
         assert.ok(files.includes("scripts/plugins/pulumi-resource-pulumi-nodejs"), files.join(", "));
-    });
-
-    it("leaves team stack files to the teams", () => {
-        for (const stack of listStacks().filter((s) => s !== "platform")) {
-            assert.deepEqual(ownersOf(`stacks/Pulumi.${stack}.yaml`), [], stack);
-        }
     });
 });

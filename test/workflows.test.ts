@@ -228,6 +228,13 @@ function treeProvenanceProblems(workflow: Workflow, name: string): string[] {
     return problems;
 }
 
+/** Every file in the repository as GitHub sees it: what git tracks. */
+function trackedFiles(): string[] {
+    const r = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, `git ls-files: ${r.stderr}`);
+    return r.stdout.split("\0").filter((f) => f !== "");
+}
+
 /** Every workflow file in .github/workflows, parsed. */
 function allWorkflows(): { file: string; text: string; workflow: Workflow }[] {
     const dir = path.join(ROOT, ".github", "workflows");
@@ -633,9 +640,9 @@ describe("npm: no repository configuration, and only reviewed install scripts", 
     const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }> };
 
     it("tracks no .npmrc anywhere, and there is none in stacks/ (node-options there would run code in every npm step)", () => {
-        const r = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
-        assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(r.stdout.split("\0").filter((f) => path.posix.basename(f) === ".npmrc"), []);
+        const tracked = trackedFiles();
+        assert.ok(tracked.includes("package.json"), "git ls-files lists the repository");
+        assert.deepEqual(tracked.filter((f) => path.posix.basename(f) === ".npmrc"), []);
         const inStacks = (fs.readdirSync(path.join(ROOT, "stacks"), { recursive: true }) as string[]).filter((f) => path.basename(f) === ".npmrc");
         assert.deepEqual(inStacks, []);
     });
@@ -659,13 +666,6 @@ describe("CODEOWNERS", () => {
     const owners = (file: string) => [...(ownersOf(rules, file) ?? [])].sort();
     const teamStacks = listStacks().filter((s) => s !== "platform");
     const teamStackFile = (stack: string) => `stacks/Pulumi.${stack}.yaml`;
-
-    /** Every file in the repository as GitHub sees it: what git tracks. */
-    function trackedFiles(): string[] {
-        const r = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
-        assert.equal(r.status, 0, `git ls-files: ${r.stderr}`);
-        return r.stdout.split("\0").filter((f) => f !== "");
-    }
 
     it("matches as GitHub does: gitignore patterns, the last matching line wins, a line without owners unassigns", () => {
         const of = (text: string, file: string) => ownersOf(parseCodeowners(text), file);

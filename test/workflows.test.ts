@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { listStacks } from "../program/stackFile";
+import { ownersOf, parseCodeowners } from "./helpers/codeowners";
 import { ROOT } from "./helpers/render";
 
 type Step = { uses?: string; run?: string; name?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
@@ -107,15 +108,131 @@ function assertStackScopedCredentials(job: Job, pulumiCommand: string, envPrefix
     assert.equal(job.permissions?.["id-token"], "write");
 }
 
-function assertSetup(job: Job): number {
+/**
+ * The dependencies whose install scripts run, at the versions whose scripts were reviewed: package.json's
+ * allowScripts (npm 11) and the workflows' `npm rebuild` (any npm) name these and no other.
+ */
+const INSTALL_SCRIPTS: Record<string, string> = { "@pulumi/kubernetes": "4.34.2", "@swc/core": "1.16.22", protobufjs: "7.6.6" };
+const REBUILD = `npm rebuild ${Object.entries(INSTALL_SCRIPTS).map(([name, version]) => `${name}@${version}`).join(" ")}`;
+
+/** How a build job hands its tree to a credentialed job of the same run, and how that job unpacks it. */
+const TREE_PACK = 'tar --exclude=./.git -cf "$RUNNER_TEMP/tree.tar" .';
+const TREE_UNPACK = 'tar -xf "$RUNNER_TEMP/tree.tar"';
+const TREE_ARTIFACT = "tree-${{ matrix.stack }}";
+
+/** The build every job that installs runs: no lifecycle script during the install, the reviewed install scripts, then the package's own build. */
+function assertBuild(job: Job): number {
     const checkout = stepIndex(job, usesAction("actions/checkout"), "checking out");
     const node = stepIndex(job, usesAction("actions/setup-node"), "setting up node");
     assert.equal(String(job.steps[node].with?.["node-version"]), "20");
     assert.equal(job.steps[node].with?.cache, "npm");
-    const ci = stepIndex(job, runs(/^npm ci$/m), "npm ci");
-    const render = stepIndex(job, runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m), "rendering offline with the platform's pack config");
-    assert.ok(checkout < node && node < ci && ci < render);
-    return render;
+    const order = [
+        checkout,
+        node,
+        stepIndex(job, runs(/^npm ci --ignore-scripts$/m), "npm ci --ignore-scripts"),
+        stepIndex(job, (s) => s.run === REBUILD, REBUILD),
+        stepIndex(job, (s) => s.run === "npm run build", "npm run build"),
+        stepIndex(job, (s) => s.run === "npm run build:program", "npm run build:program"),
+        stepIndex(job, (s) => s.run === TREE_PACK, "packing the built tree"),
+        stepIndex(job, runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m), "rendering offline with the platform's pack config"),
+    ];
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), "checkout, node, install, allowed scripts, build, build:program, pack, render");
+    return order[order.length - 1];
+}
+
+/** The actions a job that can mint the OIDC token may use: none of them runs code from the tree or restores a cache. */
+const CREDENTIALED_ACTIONS = ["actions/download-artifact", "actions/upload-artifact", "actions/setup-node", ...CREDENTIAL_ACTIONS, "pulumi/actions"];
+/** Commands a credentialed job's own scripts may start: unpacking and writing markdown, nothing that runs a file. */
+const CREDENTIALED_COMMANDS = ["tar", "mkdir", "printf", "echo", "head", "cat", "rm", "test", "[", "set", "exit"];
+/** Anywhere in such a script: a package manager, a runtime, or what runs another program or a file. */
+const RUNS_CODE = /(^|[^\w.-])(npm|npx|node|nodejs|yarn|pnpm|corepack|bun|deno|ts-node|tsx|python3?|make|bash|sh|source|eval|exec|xargs|env)($|[^\w-])|\$\(|`|--to-command|--use-compress-program|--checkpoint-action|--info-script|--new-volume-script|--rsh-command|(^|\s)-I\s/;
+
+/** The command each simple command of a script starts (after `{`, `(`, `!` and variable assignments). */
+function commandsOf(script: string): string[] {
+    return script
+        .split(/\n|;|&&|\|\||\|/)
+        .map((c) => c.trim().replace(/^[{}()!\s]+/, "").replace(/^([A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ""))
+        .filter((c) => c !== "" && !c.startsWith("#") && !/^[<>]/.test(c))
+        .map((c) => c.split(/\s+/)[0]);
+}
+
+/** Why a job that can mint the OIDC token could run something other than the credential actions and pulumi/actions; empty when it cannot. */
+function credentialedJobProblems(job: Job): string[] {
+    const problems: string[] = [];
+    for (const step of job.steps) {
+        const what = step.name ?? step.uses ?? step.run ?? "?";
+        if (step.uses !== undefined) {
+            const action = step.uses.split("@")[0];
+            if (!CREDENTIALED_ACTIONS.includes(action)) {
+                problems.push(`${what}: ${action} is not one of ${CREDENTIALED_ACTIONS.join(", ")}`);
+            }
+            if (action === "actions/setup-node" && Object.keys(step.with ?? {}).some((k) => k.startsWith("cache"))) {
+                problems.push(`${what}: restores an npm cache`);
+            }
+        }
+        if (step.run !== undefined) {
+            // Single quotes make everything literal, backticks in a markdown fence included.
+            const unquoted = step.run.replace(/'[^']*'/g, "''");
+            if (RUNS_CODE.test(unquoted)) {
+                problems.push(`${what}: runs a package manager, a runtime or another program (${RUNS_CODE.exec(unquoted)?.[0].trim()})`);
+            }
+            for (const command of commandsOf(unquoted)) {
+                if (!CREDENTIALED_COMMANDS.includes(command)) {
+                    problems.push(`${what}: starts ${command}`);
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+/**
+ * Why a credentialed job's tree might not be the one a job of this run built without an OIDC token;
+ * empty when it is. Its first steps download `tree-<stack>` (from this run: no run-id, no token, no
+ * other repository) and unpack it, before any credential; exactly one job uploads that artifact, the
+ * job needs it, and that job cannot mint the token.
+ */
+function treeProvenanceProblems(workflow: Workflow, name: string): string[] {
+    const job = workflow.jobs[name];
+    const problems: string[] = [];
+    const downloads = job.steps.filter(usesAction("actions/download-artifact"));
+    if (downloads.length !== 1 || downloads[0] !== job.steps[0]) {
+        problems.push(`${name}: its first step, and its only download, is not the tree's`);
+    } else if (JSON.stringify(downloads[0].with) !== JSON.stringify({ name: TREE_ARTIFACT, path: "${{ runner.temp }}" })) {
+        problems.push(`${name}: downloads ${JSON.stringify(downloads[0].with)}, not ${TREE_ARTIFACT} of this run`);
+    }
+    if (job.steps[1]?.run !== TREE_UNPACK) {
+        problems.push(`${name}: does not unpack the tree right after downloading it`);
+    }
+    const firstCredential = job.steps.findIndex((s) => CREDENTIAL_ACTIONS.some((a) => usesAction(a)(s)));
+    if (firstCredential !== -1 && firstCredential < 2) {
+        problems.push(`${name}: obtains credentials before its tree is in place`);
+    }
+    const builders = Object.entries(workflow.jobs).filter(([, j]) =>
+        j.steps.some((s) => usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT && s.with?.path === "${{ runner.temp }}/tree.tar"),
+    );
+    if (builders.length !== 1) {
+        problems.push(`${name}: ${builders.length} jobs upload ${TREE_ARTIFACT}, not one`);
+        return problems;
+    }
+    const [builderName, builder] = builders[0];
+    if (![job.needs].flat().includes(builderName)) {
+        problems.push(`${name}: does not need ${builderName}, which builds its tree`);
+    }
+    if (builder.permissions?.["id-token"] !== undefined || holdsCredentials(builder)) {
+        problems.push(`${name}: its tree comes from ${builderName}, which can obtain credentials`);
+    }
+    if (builder.strategy?.matrix?.stack !== job.strategy?.matrix?.stack) {
+        problems.push(`${name}: ${builderName} builds other stacks' trees`);
+    }
+    return problems;
+}
+
+/** Every file in the repository as GitHub sees it: what git tracks. */
+function trackedFiles(): string[] {
+    const r = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, `git ls-files: ${r.stderr}`);
+    return r.stdout.split("\0").filter((f) => f !== "");
 }
 
 /** Every workflow file in .github/workflows, parsed. */
@@ -180,14 +297,19 @@ describe("GitHub workflows", () => {
             assert.doesNotMatch(JSON.stringify(render), /secrets\.|vars\./, "reads no secret and no variable");
             for (const s of render.steps) {
                 // `!cancelled()` only lets a step run after a failed one (the artifact after a posture failure).
-                assert.ok(s.if === undefined || s.if === "${{ !cancelled() }}", `${s.name ?? s.uses ?? s.run} runs for every pull request`);
+                // The built tree is only for `preview`, which forks do not get.
+                const treeForPreview = usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT && s.if === SAME_REPO;
+                assert.ok(s.if === undefined || s.if === "${{ !cancelled() }}" || treeForPreview, `${s.name ?? s.uses ?? s.run} runs for every pull request`);
             }
             const checkout = render.steps.find(usesAction("actions/checkout"))!;
             assert.equal(checkout.with?.["fetch-depth"], 0, "render:diff needs the base commit");
             const diff = stepIndex(render, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA" --policy-pack-config platform\/policy-pack-config\.json/), "running render:diff");
             assert.equal(render.steps[diff].env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
-            const offline = assertSetup(render);
+            const offline = assertBuild(render);
             assert.ok(diff < offline, "the diff reaches the summary even when the render then fails");
+            const tree = stepIndex(render, (s) => s.with?.name === TREE_ARTIFACT, "uploading the built tree");
+            assert.ok(render.steps.every((s, i) => i >= tree || s.if !== SAME_REPO), "the tree is uploaded last");
+            assert.ok(offline < tree && render.steps[tree].if === SAME_REPO, "the tree goes to `preview` only after the render and render:diff passed");
             assert.equal(render.concurrency?.group, "render-${{ matrix.stack }}-${{ github.ref }}");
         });
 
@@ -196,6 +318,8 @@ describe("GitHub workflows", () => {
             assert.deepEqual(cloud.permissions, { contents: "read", "id-token": "write" }, "no pull-requests: write next to the pull request's code");
             assert.deepEqual([cloud.needs].flat(), ["stacks", "render"]);
             assertStackScopedCredentials(cloud, "preview", "preview");
+            assert.deepEqual(treeProvenanceProblems(preview.workflow, "preview"), [], "the tree `render` built for this stack");
+            assert.deepEqual(credentialedJobProblems(cloud), []);
             const pulumi = cloud.steps.find(usesAction("pulumi/actions"))!;
             assert.equal(pulumi.with?.policyPacks, "policy");
             assert.equal(pulumi.with?.policyPackConfigs, "platform/policy-pack-config.json");
@@ -305,12 +429,35 @@ describe("GitHub workflows", () => {
             assert.deepEqual(deploy.workflow.jobs.stacks.permissions, { contents: "read" });
             assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
             assertStackMatrix(deploy.workflow, "deploy");
-            assertSetup(job);
+            assertStackMatrix(deploy.workflow, "build");
             assertStackScopedCredentials(job, "up", "deploy");
             const pulumi = job.steps.find(usesAction("pulumi/actions"))!;
             assert.equal(pulumi.with?.policyPacks, "policy");
             assert.equal(pulumi.with?.policyPackConfigs, "platform/policy-pack-config.json");
             assert.ok(job.steps.every((s) => s.if === undefined), "no step of a deploy is skipped");
+        });
+
+        it("build: installs, builds and renders each stack offline with no credentials, then hands the tree to its deploy", () => {
+            const build = deploy.workflow.jobs.build;
+            assert.deepEqual(build.permissions, { contents: "read" }, "no id-token: nothing it runs can obtain a credential");
+            assert.equal(build.environment, undefined);
+            assert.ok(!holdsCredentials(build));
+            assert.deepEqual([build.needs].flat(), ["stacks"]);
+            const render = assertBuild(build);
+            const upload = stepIndex(build, (s) => usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT, "uploading the built tree");
+            assert.equal(upload, build.steps.length - 1);
+            assert.ok(render < upload && build.steps.every((s) => s.if === undefined), "only a stack whose render passed gets its tree, and so deploys");
+            assert.deepEqual(treeProvenanceProblems(deploy.workflow, "deploy"), []);
+            assert.deepEqual(credentialedJobProblems(job), []);
+        });
+
+        it("a stack whose build fails holds back no other stack's deploy, and stops before its credentials", () => {
+            assert.equal(deploy.workflow.jobs.build.strategy?.["fail-fast"], false);
+            assert.deepEqual([job.needs].flat(), ["stacks", "build"]);
+            // A job needing a matrix job waits for all its legs and, by default, is skipped if one failed.
+            assert.equal((job as { if?: string }).if, "${{ !cancelled() && needs.stacks.result == 'success' }}");
+            // A leg whose build failed has no tree: its first step, the download, fails.
+            assert.ok(usesAction("actions/download-artifact")(job.steps[0]));
         });
 
         it("queues deploys of one stack and never cancels one halfway", () => {
@@ -322,6 +469,67 @@ describe("GitHub workflows", () => {
         it("assumes a different RAM role from previews", () => {
             const role = (j: Job) => j.steps.find(usesAction("aliyun/configure-aliyun-credentials-action"))!.with!["role-to-assume"];
             assert.notEqual(role(job), role(preview.workflow.jobs.preview));
+        });
+    });
+
+    describe("the checks on jobs that can obtain credentials", () => {
+        // deploy.yml's job before the build moved out of it: npm ci and the render next to the OIDC token.
+        const before = YAML.parse(`
+needs: stacks
+environment: deploy-\${{ matrix.stack }}
+permissions: { contents: read, id-token: write }
+strategy: { matrix: { stack: "\${{ fromJSON(needs.stacks.outputs.stacks) }}" } }
+steps:
+  - uses: actions/checkout@v4
+    with: { persist-credentials: false }
+  - uses: actions/setup-node@v4
+    with: { node-version: 20, cache: npm }
+  - run: npm ci
+  - name: offline render
+    run: npm run render -- --stack "$STACK" --policy-pack-config platform/policy-pack-config.json
+  - uses: aliyun/configure-aliyun-credentials-action@v1
+  - uses: pulumi/actions@v6
+`) as Job;
+
+        it("see a job that installs and builds for itself", () => {
+            assert.deepEqual(credentialedJobProblems(before), [
+                `actions/checkout@v4: actions/checkout is not one of ${CREDENTIALED_ACTIONS.join(", ")}`,
+                "actions/setup-node@v4: restores an npm cache",
+                "npm ci: runs a package manager, a runtime or another program (npm)",
+                "npm ci: starts npm",
+                "offline render: runs a package manager, a runtime or another program (npm)",
+                "offline render: starts npm",
+            ]);
+            assert.deepEqual(treeProvenanceProblems({ on: {}, jobs: { deploy: before } }, "deploy"), [
+                "deploy: its first step, and its only download, is not the tree's",
+                "deploy: does not unpack the tree right after downloading it",
+                "deploy: 0 jobs upload tree-${{ matrix.stack }}, not one",
+            ]);
+        });
+
+        it("see a script from the tree, a runtime behind a substitution or a pipe, and a tree from another run or from a job with the token", () => {
+            const step = (run: string): Job => ({ steps: [{ run }] });
+            assert.deepEqual(credentialedJobProblems(step("./scripts/x.sh")), ["./scripts/x.sh: starts ./scripts/x.sh"]);
+            assert.deepEqual(credentialedJobProblems(step("bash x.sh")), ["bash x.sh: runs a package manager, a runtime or another program (bash)", "bash x.sh: starts bash"]);
+            assert.deepEqual(credentialedJobProblems(step('echo "$(cat x)"')), ['echo "$(cat x)": runs a package manager, a runtime or another program ($()']);
+            assert.deepEqual(credentialedJobProblems(step("cat x | node")), ["cat x | node: runs a package manager, a runtime or another program (node)", "cat x | node: starts node"]);
+            const unpackRunning = 'FOO=1 tar -x --to-command=sh -f "$RUNNER_TEMP/tree.tar"';
+            assert.deepEqual(credentialedJobProblems(step(unpackRunning)), [`${unpackRunning}: runs a package manager, a runtime or another program (--to-command)`]);
+            // Quoted markdown is text, not a command substitution.
+            assert.deepEqual(credentialedJobProblems(step("echo '```'\nmkdir -p x\n{\n  printf '%s' \"$OUT\" | head -c 5\n} > x/y.md")), []);
+
+            const deployJob = structuredClone(deploy.workflow.jobs.deploy);
+            deployJob.steps[0].with = { ...deployJob.steps[0].with, "run-id": "1", "github-token": "${{ github.token }}" };
+            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: deployJob } }, "deploy"), [
+                `deploy: downloads ${JSON.stringify(deployJob.steps[0].with)}, not tree-\${{ matrix.stack }} of this run`,
+            ]);
+            const tokenBuild = { ...deploy.workflow.jobs.build, permissions: { contents: "read", "id-token": "write" } };
+            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, build: tokenBuild } }, "deploy"), [
+                "deploy: its tree comes from build, which can obtain credentials",
+            ]);
+            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: { ...deploy.workflow.jobs.deploy, needs: "stacks" } } }, "deploy"), [
+                "deploy: does not need build, which builds its tree",
+            ]);
         });
     });
 
@@ -346,6 +554,36 @@ describe("GitHub workflows", () => {
                     for (const step of job.steps.filter(usesAction("actions/checkout"))) {
                         assert.equal(step.with?.["persist-credentials"], false, `${name}: the GITHUB_TOKEN is not left in .git/config for later steps`);
                     }
+                }
+            });
+
+            // Any step of a job granted `id-token: write` can mint the OIDC token: such a job runs nothing
+            // from the tree and no install script, only the credential actions and pulumi/actions.
+            it(`${file}: a job that can obtain credentials runs no npm, node or script of its own, and restores no npm cache`, () => {
+                const credentialed = Object.entries(workflow.jobs).filter(([, job]) => holdsCredentials(job));
+                for (const [name, job] of credentialed) {
+                    assert.deepEqual(credentialedJobProblems(job), [], name);
+                }
+            });
+
+            it(`${file}: a job that can obtain credentials gets its tree from a job of this run it needs, which cannot`, () => {
+                for (const [name] of Object.entries(workflow.jobs).filter(([, job]) => holdsCredentials(job))) {
+                    assert.deepEqual(treeProvenanceProblems(workflow, name), []);
+                }
+            });
+
+            it(`${file}: installs with --ignore-scripts, then runs only the reviewed install scripts (npm 10 on the runners knows no allowScripts)`, () => {
+                const scripts = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])));
+                const lines = scripts.flatMap((r) => r.split("\n").map((l) => l.trim()));
+                for (const line of lines.filter((l) => /\bnpm ci\b/.test(l))) {
+                    assert.match(line, /^npm ci --ignore-scripts$/, "no dependency's lifecycle script and no `prepare` during the install");
+                }
+                assert.deepEqual(lines.filter((l) => /\bnpm (install|i|add|update|install-test|it|link|exec|x)\b|\b(npx|yarn|pnpm)\b/.test(l)), [], "nothing else installs or fetches and runs a package");
+                for (const line of lines.filter((l) => /\bnpm rebuild\b/.test(l))) {
+                    assert.equal(line, REBUILD, "the reviewed install scripts, at the reviewed versions");
+                }
+                if (lines.some((l) => l.startsWith("npm ci"))) {
+                    assert.ok(lines.includes(REBUILD), "the install scripts the program needs run, explicitly");
                 }
             });
 
@@ -397,29 +635,107 @@ describe("GitHub workflows", () => {
     });
 });
 
-describe("CODEOWNERS", () => {
-    const rules = fs
-        .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#"))
-        .map((l) => {
-            const [pattern, ...owners] = l.split(/\s+/);
-            return { pattern, owners };
-        });
+describe("npm: no repository configuration, and only reviewed install scripts", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { allowScripts?: Record<string, boolean> };
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }> };
 
-    /** GitHub's rule for the anchored patterns used here: `/dir/` owns everything below, `/file` that file; the last match wins. */
-    function ownersOf(file: string): string[] {
-        let owners: string[] = [];
-        for (const r of rules) {
-            assert.match(r.pattern, /^\/[^*?]*$/, `${r.pattern}: only anchored, literal patterns are used (and understood by this test)`);
-            const p = r.pattern.slice(1);
-            if (p.endsWith("/") ? file.startsWith(p) : file === p || file.startsWith(`${p}/`)) {
-                owners = r.owners;
-            }
+    it("tracks no .npmrc anywhere, and there is none in stacks/ (node-options there would run code in every npm step)", () => {
+        const tracked = trackedFiles();
+        assert.ok(tracked.includes("package.json"), "git ls-files lists the repository");
+        assert.deepEqual(tracked.filter((f) => path.posix.basename(f) === ".npmrc"), []);
+        const inStacks = (fs.readdirSync(path.join(ROOT, "stacks"), { recursive: true }) as string[]).filter((f) => path.basename(f) === ".npmrc");
+        assert.deepEqual(inStacks, []);
+    });
+
+    it("allowScripts approves exactly the reviewed install scripts, and the lockfile has them at the reviewed versions and no other", () => {
+        // By name: npm 11 verifies a pinned entry (name@version) against the lockfile's `resolved` URL,
+        // which this lockfile omits, and so refuses it. The version pin is here and in the workflows'
+        // `npm rebuild`: a lockfile that moves one of these fails until its script is reviewed again.
+        assert.deepEqual(pkg.allowScripts, Object.fromEntries(Object.keys(INSTALL_SCRIPTS).map((name) => [name, true])));
+        const withScripts = Object.entries(lock.packages)
+            .filter(([key, entry]) => key !== "" && entry.hasInstallScript)
+            .map(([key, entry]) => `${key.replace(/^.*node_modules\//, "")}@${entry.version}`)
+            .sort();
+        assert.deepEqual(withScripts, Object.entries(INSTALL_SCRIPTS).map(([name, version]) => `${name}@${version}`).sort());
+    });
+});
+
+describe("CODEOWNERS", () => {
+    const PLATFORM = "@ray-on-ack/platform";
+    const rules = parseCodeowners(fs.readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8"));
+    const owners = (file: string) => [...(ownersOf(rules, file) ?? [])].sort();
+    const teamStacks = listStacks().filter((s) => s !== "platform");
+    const teamStackFile = (stack: string) => `stacks/Pulumi.${stack}.yaml`;
+
+    it("matches as GitHub does: gitignore patterns, the last matching line wins, a line without owners unassigns", () => {
+        const of = (text: string, file: string) => ownersOf(parseCodeowners(text), file);
+        // `*` is every file at every depth, dot-files included.
+        for (const file of ["README.md", ".npmrc", "stacks/x.js", "a/b/c/.d"]) {
+            assert.deepEqual(of("* @o/all", file), ["@o/all"], file);
         }
-        return owners;
-    }
+        // Anchored directory: everything below it, and nowhere else.
+        assert.deepEqual(of("/build/ @o/b", "build/a/b.txt"), ["@o/b"]);
+        assert.equal(of("/build/ @o/b", "src/build/a.txt"), undefined);
+        assert.equal(of("/build/ @o/b", "build"), undefined, "a trailing slash matches a directory, not a file of that name");
+        // Unanchored directory: at any depth.
+        assert.deepEqual(of("apps/ @o/a", "x/apps/y.ts"), ["@o/a"]);
+        // A literal path also covers a directory of that name.
+        assert.deepEqual(of("/stacks/Pulumi.t.yaml @o/t", "stacks/Pulumi.t.yaml/x.js"), ["@o/t"]);
+        assert.equal(of("/stacks/Pulumi.t.yaml @o/t", "x/stacks/Pulumi.t.yaml"), undefined);
+        // `**`, and an extension at any depth.
+        assert.deepEqual(of("**/logs @o/l", "a/b/logs/x.log"), ["@o/l"]);
+        assert.deepEqual(of("*.js @o/js", "a/b/c.js"), ["@o/js"]);
+        // Case-sensitive, as GitHub is (gitignore matching folds case by default).
+        assert.equal(of("/README.md @o/r", "readme.md"), undefined);
+        // Last match wins; a later line without owners leaves its paths unowned.
+        const layered = "* @o/all\n/apps/ @o/apps\n/apps/github\n";
+        assert.deepEqual(of(layered, "apps/x.ts"), ["@o/apps"]);
+        assert.deepEqual(of(layered, "apps/github/x.ts"), []);
+        assert.deepEqual(of(layered, "x.ts"), ["@o/all"]);
+        // What GitHub does not support, or matches unlike gitignore, is refused rather than misjudged.
+        for (const [line, why] of [
+            ["!x @o/a", /negation/],
+            ["x[ab] @o/a", /character ranges/],
+            ["\\#x @o/a", /escapes/],
+            ["docs/* @o/a", /one level deep/],
+            ["/stacks/Pulumi.*.yaml @o/a", /one level deep/],
+            ["/x team-a", /team-a is not an owner/],
+        ] as const) {
+            assert.throws(() => parseCodeowners(`# header\n${line}\n`), (e: Error) => e.message.startsWith("CODEOWNERS line 2: ") && why.test(e.message), line);
+        }
+    });
+
+    it("gives every file git tracks an owner, and the platform team owns every one", () => {
+        const files = trackedFiles();
+        assert.ok(files.includes(".github/CODEOWNERS") && files.includes("package.json"), "git ls-files lists the repository");
+        const unowned = files.filter((f) => !owners(f).includes(PLATFORM));
+        assert.deepEqual(unowned, [], "files the platform team does not own (a catch-all `*` must come first)");
+    });
+
+    it("gives each team stack file to its team and the platform team, and nothing else to any team", () => {
+        assert.ok(teamStacks.includes("team-a") && teamStacks.includes("team-b"), teamStacks.join(", "));
+        for (const stack of teamStacks) {
+            assert.deepEqual(owners(teamStackFile(stack)), [`@ray-on-ack/${stack}`, PLATFORM].sort(), teamStackFile(stack));
+        }
+        const stackFiles = new Set(teamStacks.map(teamStackFile));
+        const teamOwned = trackedFiles()
+            .filter((f) => !stackFiles.has(f))
+            .filter((f) => owners(f).join(" ") !== PLATFORM)
+            .map((f) => `${f}: ${owners(f).join(" ")}`);
+        assert.deepEqual(teamOwned, [], "only the platform team owns the rest");
+    });
+
+    it("gives a file a pull request adds to the platform team alone, wherever it lands (a root .npmrc, a script under stacks/)", () => {
+        // What a teammate's approval must not merge: npm config or code that every npm step would load.
+        const added = [".npmrc", "stacks/x.js", "stacks/.npmrc", "stacks/team-a/x.js", "policy/.npmrc", "x/y.ts", ".github/workflows/x.yml", "CODEOWNERS", "docs/CODEOWNERS"];
+        // A new stack file is the platform's until CODEOWNERS names its team.
+        added.push("stacks/Pulumi.team-new.yaml");
+        // A stack file replaced by a directory of that name.
+        added.push(...teamStacks.flatMap((s) => [`${teamStackFile(s)}/.npmrc`, `${teamStackFile(s)}/x.js`]));
+        for (const file of added) {
+            assert.deepEqual(owners(file), [PLATFORM], file);
+        }
+    });
 
     it("gives the platform team every platform-owned path: pack, grants, shared module, workflows, platform stack, package code", () => {
         for (const file of [
@@ -439,7 +755,7 @@ describe("CODEOWNERS", () => {
             "scripts/compiled.js",
             "tsconfig.program.json",
         ]) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
     });
 
@@ -448,7 +764,7 @@ describe("CODEOWNERS", () => {
         const top = fs.readdirSync(ROOT).filter((f) => /\.(ts|js)$/.test(f) && fs.statSync(path.join(ROOT, f)).isFile());
         assert.ok(top.includes("index.ts") && top.includes("stackProgram.ts"), top.join(", "));
         for (const file of top) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
     });
 
@@ -465,14 +781,8 @@ describe("CODEOWNERS", () => {
             files.push(...fs.readdirSync(path.join(ROOT, dir)).map((f) => path.posix.join(dir.split(path.sep).join("/"), f)));
         }
         for (const file of ["Pulumi.yaml", ...files]) {
-            assert.deepEqual(ownersOf(file), ["@ray-on-ack/platform"], file);
+            assert.deepEqual(owners(file), [PLATFORM], file);
         }
         assert.ok(files.includes("scripts/plugins/pulumi-resource-pulumi-nodejs"), files.join(", "));
-    });
-
-    it("leaves team stack files to the teams", () => {
-        for (const stack of listStacks().filter((s) => s !== "platform")) {
-            assert.deepEqual(ownersOf(`stacks/Pulumi.${stack}.yaml`), [], stack);
-        }
     });
 });

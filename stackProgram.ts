@@ -43,7 +43,7 @@ function team(config: Extract<StackConfig, { kind: "team" }>["config"], platform
             verifyVSwitches: config.cloud !== undefined,
             verifyAcl: config.cloud !== undefined,
             // The platform's lists and tenancy registry (platform/policy-pack-config.json), checked again by the component: one validation path.
-            platform: { ...platform.lists, tenancy: platform.tenancy },
+            platformPolicy: { ...platform.lists, tenancy: platform.tenancy },
         },
         // The dynamic resources under it (PKI, token, password hash) run on the host index.ts started.
         dynamicHost ? { ...p.opts, transformations: [onDynamicProviderHost(dynamicHost)] } : p.opts,

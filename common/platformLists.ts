@@ -159,7 +159,7 @@ export function mountPathProblem(mountPath: string, roots: readonly string[]): s
     if (!mountPath.startsWith("/")) {
         return "must be an absolute path, e.g. /mnt/data";
     }
-    if (path.posix.normalize(mountPath) !== mountPath || mountPath.endsWith("/") || mountPath.includes(":")) {
+    if (path.posix.normalize(mountPath) !== mountPath || (mountPath !== "/" && mountPath.endsWith("/")) || mountPath.includes(":")) {
         return "must be a normalised absolute path (no '.', '..', '//', ':' or trailing '/'), e.g. /mnt/data";
     }
     return roots.some((r) => mountPath.startsWith(r) && mountPath.length > r.length)

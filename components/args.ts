@@ -536,13 +536,46 @@ export interface GatewayListener {
     sectionName: string;
 }
 
+/** A node taint. */
+export interface Taint {
+    key: string;
+    /** @default none */
+    value?: string;
+    /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. @default every effect */
+    effect?: string;
+}
+
 /** A node pool dedicated to one team: no other team may select its labels or tolerate its taints. */
 export interface DedicatedNodePool {
     name: string;
     /** @default none */
     labels?: { [key: string]: string };
     /** @default none */
-    taints?: { key: string; value?: string; effect?: string }[];
+    taints?: Taint[];
+}
+
+/** An OSS bucket (and prefix) a team owns. */
+export interface OwnedBucket {
+    bucket: string;
+    /** A literal prefix ending in '/'. @default "" (the whole bucket) */
+    prefix?: string;
+    /** `read` or `read-write`. @default "read-write" */
+    access?: string;
+}
+
+/** A NAS file system's directory a team owns. */
+export interface NasDirectory {
+    server: string;
+    /** An absolute directory ending in '/'. */
+    path: string;
+}
+
+/** A private endpoint a team's pods may reach. */
+export interface EgressEndpoint {
+    cidr: string;
+    ports: number[];
+    /** @default none */
+    description?: string;
 }
 
 /** What one team stack owns (common/tenancy.ts). */
@@ -550,34 +583,75 @@ export interface Tenant {
     team: string;
     namespace: string;
     podCidrs: string[];
+    /** @default none */
     vSwitchIds?: string[];
+    /** @default none */
     vpcIds?: string[];
+    /** @default none */
     securityGroupIds?: string[];
-    oss?: { bucket: string; prefix?: string; access?: string }[];
-    nas?: { server: string; path: string }[];
+    /** @default none */
+    oss?: OwnedBucket[];
+    /** @default none */
+    nas?: NasDirectory[];
+    /** @default none */
     hosts?: string[];
+    /** @default none */
     gatewayListeners?: GatewayListener[];
+    /** @default none */
     ramRoles?: string[];
+    /** @default none */
     nodePools?: DedicatedNodePool[];
-    egress?: { cidr: string; ports: number[]; description?: string }[];
+    /** @default none */
+    egress?: EgressEndpoint[];
+}
+
+/** Facts of the cluster every team stack relies on. */
+export interface ClusterFacts {
+    /** @default none */
+    apiServerCidrs?: string[];
+    /** @default 6443 */
+    apiServerPort?: number;
+    /** @default none */
+    monitoringNamespace?: string;
+}
+
+/** A bucket (and prefix) several teams read. */
+export interface SharedBucket {
+    bucket: string;
+    /** @default "" */
+    prefix?: string;
+    /** Stacks that may read it; `*` for every team stack. */
+    readers: string[];
+}
+
+/** A Gateway listener several teams attach routes to. */
+export interface SharedListener extends GatewayListener {
+    /** Stacks that may use it; `*` for every team stack. */
+    users: string[];
+}
+
+/** What several teams use, read-only. */
+export interface SharedResources {
+    /** @default none */
+    oss?: SharedBucket[];
+    /** @default none */
+    gatewayListeners?: SharedListener[];
+    /** @default none */
+    vpcIds?: string[];
 }
 
 /** The tenancy registry: the platform's record of what each team stack owns, by stack name. */
 export interface TenancyRegistry {
     /** @default no API server, port 6443, no monitoring namespace */
-    cluster?: { apiServerCidrs?: string[]; apiServerPort?: number; monitoringNamespace?: string };
+    cluster?: ClusterFacts;
     /** @default none */
     tenants?: { [stack: string]: Tenant };
     /** @default none */
-    shared?: {
-        oss?: { bucket: string; prefix?: string; readers: string[] }[];
-        gatewayListeners?: { gateway: string; namespace: string; sectionName: string; users: string[] }[];
-        vpcIds?: string[];
-    };
+    shared?: SharedResources;
 }
 
 /** What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns. */
-export interface TeamPlatform extends PlatformLists {
+export interface PlatformPolicy extends PlatformLists {
     /** With it, the stack (pulumi.getStack()) may claim only what its entry lists. @default none: no tenancy checks */
     tenancy?: TenancyRegistry;
 }
@@ -595,7 +669,7 @@ export interface RayWorkloadArgs {
     /** KubeRay version on the cluster. @default "1.6.2" */
     kubeRayVersion?: string;
     /** What the platform allows (registries, digests, label and annotation keys, mount roots). @default the secure defaults */
-    platform?: PlatformLists;
+    platformLists?: PlatformLists;
     /** The ServiceAccounts carry an RRSA role: the webhook's credentials go to the Ray containers only, never the autoscaler's. @default false */
     rrsaInjection?: boolean;
     /** Opt-in: ACK's Ray HistoryServer collects the pods' logs (its webhook takes over the pods: the policy pack needs a grant). @default false */

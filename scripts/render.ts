@@ -131,10 +131,9 @@ async function main(): Promise<void> {
         process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
     }
     // The program checks everything itself (program/checkStack.ts), as under `pulumi preview`: these
-    // tell it where this render's stacks and platform config are, and that it talks to no cluster.
+    // tell it where this render's stacks and platform config are.
     process.env.RAY_ON_ACK_STACKS_DIR = stacksDir;
     process.env.RAY_ON_ACK_POLICY_PACK_CONFIG = packConfigFile;
-    process.env.RAY_ON_ACK_RENDER = "offline";
     const { podCidrs, acls } = mockContextOf(stackConfig.config);
     performance.mark("render:checked");
     let run;

@@ -55,11 +55,18 @@ describe("Add a team: the minimal example", function () {
                 max: { cpu: 32, memory: "128Gi", "nvidia.com/gpu": 0 },
             });
             fs.writeFileSync(path.join(dir, "Pulumi.platform.yaml"), YAML.stringify(platform));
-            const r = runRender(["--stack", "team-c", "--stacks-dir", dir]);
+            // Step 1b: the registry entry, as the README's block writes it.
+            const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+            const block = /\*\*1b\. Register the team[\s\S]*?```json\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
+            assert.ok(block, "README's Add a team has the registry entry");
+            Object.assign(pack["ray-tenancy"].tenants, JSON.parse(`{${block[1]}}`));
+            const packFile = path.join(dir, "policy-pack-config.json");
+            fs.writeFileSync(packFile, JSON.stringify(pack));
+            const r = runRender(["--stack", "team-c", "--stacks-dir", dir, "--policy-pack-config", packFile]);
             assert.equal(r.status, 0, r.stderr);
             const objects = manifests(r.out);
             assert.ok(objects.some((o) => o.kind === "RayCluster" && o.metadata.namespace === "ray-team-c" && o.metadata.name === "dev"));
-            const platformRender = runRender(["--stack", "platform", "--stacks-dir", dir]);
+            const platformRender = runRender(["--stack", "platform", "--stacks-dir", dir, "--policy-pack-config", packFile]);
             assert.equal(platformRender.status, 0, platformRender.stderr);
             const tree = manifests(platformRender.out).find((o) => o.kind === "ElasticQuotaTree");
             assert.ok(JSON.stringify(tree).includes("ray-team-c"), "the quota tree holds the new namespace");

@@ -115,7 +115,7 @@ describe("RRSA documents", () => {
             "test",
             false,
         );
-        const p = rrsaProviderFor({ clusterId: "c123", accountId: "42", region: "cn-hangzhou", kubeconfigSource: "cluster" }, {});
+        const p = rrsaProviderFor({ clusterId: "c123", accountId: "42", region: "cn-hangzhou" }, {});
         // Output.promise() is how the engine (and pulumi.all) observe a failed apply.
         const outcome = await (p as unknown as { promise(): Promise<unknown> }).promise().then(
             () => "resolved",

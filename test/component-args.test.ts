@@ -52,7 +52,7 @@ describe("component args", () => {
     it("HardenedRayCluster on its own checks its cluster against the security opt-ins it is given", () => {
         const cluster = { name: "old", rayVersion: "2.40.0", workerGroups: [{ name: "w", cpu: "1", memory: "4Gi" }] };
         const base = { team: "demo", namespace: "ray-demo", cluster, tlsFingerprint: "f" };
-        assert.match(refusal(() => new HardenedRayCluster("old", base)), /^HardenedRayCluster old: invalid args\nerror: cluster\.rayVersion: must be >= 2\.54/);
+        assert.match(refusal(() => new HardenedRayCluster("old", base)), /^HardenedRayCluster old: invalid args\nerror: cluster\.rayVersion: 2\.40\.0 must be >= 2\.54/);
         return recordRegistrations(() => [new HardenedRayCluster("old-ok", { ...base, security: { allowVulnerableRayVersion: true } }).clusterName]);
     });
 

@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { editDistance, nearest } from "../components/core/issueWording";
 import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
 import { minimalTeam } from "./helpers/configs";
-import { ROOT, runRender } from "./helpers/render";
+import { ROOT, packConfigAs, runRender } from "./helpers/render";
 
 function issues(raw: Record<string, unknown>): ConfigIssue[] {
     const r = validateStackConfig(raw);
@@ -39,6 +39,8 @@ describe("config error messages", () => {
         const list = issues(minimalTeam({ podNetwork: { vSwitchIds: ["vsw-teamc-pods-1"], securityGroupIds: ["sg-x1"] } }));
         assert.equal(messageOf(list, "ray-on-ack:podNetwork.vSwitchIds[0]"), 'must be a vSwitch id (vsw-...): "vsw-teamc-pods-1" does not match ^vsw-[a-z0-9]+$');
         assert.equal(messageOf(issues(minimalTeam({ podCidrs: ["10.0.0.300/24"] })), "ray-on-ack:podCidrs[0]"), 'must be an IPv4 CIDR such as 10.0.0.0/24 (got "10.0.0.300/24")');
+        // One some parser reads, spelled otherwise: the canonical spelling is named.
+        assert.equal(messageOf(issues(minimalTeam({ podCidrs: ["10.30.0.5/24"] })), "ray-on-ack:podCidrs[0]"), '"10.30.0.5/24" must be written 10.30.0.0/24: the canonical form, which every parser reads the same way');
         assert.equal(messageOf(issues(minimalTeam({ team: 7 })), "ray-on-ack:team"), "must be a string, got a number 7");
     });
 
@@ -66,13 +68,15 @@ describe("config error messages", () => {
         );
     });
 
-    it("refuses keys of unknown namespaces and keys without one; keeps alicloud:, kubernetes: and pulumi:", () => {
+    it("refuses keys of unknown namespaces and keys without one; keeps only alicloud:region and pulumi:tags of the others", () => {
         const list = issues({ ...minimalTeam(), "ray-on-akc:quota": "{}", "aws:region": "us-east-1", team: "team-x" });
         assert.equal(messageOf(list, "ray-on-akc:quota"), "unknown namespace ray-on-akc: did you mean ray-on-ack:quota?");
-        assert.match(messageOf(list, "aws:region"), /^unknown namespace aws: only ray-on-ack:, alicloud:, kubernetes:, pulumi: keys are read$/);
+        assert.match(messageOf(list, "aws:region"), /^unknown namespace aws: only ray-on-ack: keys are read$/);
         assert.match(messageOf(list, "team"), /^has no namespace: write it as ray-on-ack:team/);
-        const ok = validateStackConfig({ ...minimalTeam(), "alicloud:region": "cn-hangzhou", "kubernetes:context": "ack", "pulumi:tags": "{}" });
+        const ok = validateStackConfig({ ...minimalTeam(), "alicloud:region": "cn-hangzhou", "pulumi:tags": "{}" });
         assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.issues));
+        // A provider's own keys reach the provider: refused with the reason (test/tenancy.test.ts has each).
+        assert.match(messageOf(issues({ ...minimalTeam(), "kubernetes:context": "ack" }), "kubernetes:context"), /^is a Kubernetes provider setting/);
     });
 
     it("measures edit distance with swaps and only guesses close keys", () => {
@@ -94,18 +98,18 @@ describe("the renderer refuses, before rendering anything", () => {
         fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), YAML.stringify(doc));
     }
 
-    it("a stack file importing an ESC environment, saying how to render it", () => {
+    it("a stack file importing an ESC environment, saying what to do instead", () => {
         writeStack("esc", (doc) => (doc.environment = ["acme/ray/team-a-secrets"]));
         const r = runRender(["--stack", "esc", "--stacks-dir", dir]);
         assert.equal(r.status, 2, r.stderr);
-        assert.match(r.stderr, /^error: environment: stack esc imports the Pulumi ESC environment\(s\) acme\/ray\/team-a-secrets, which the offline renderer cannot open\. /);
+        assert.match(r.stderr, /^error: environment: stack esc imports the Pulumi ESC environment\(s\) acme\/ray\/team-a-secrets, which are refused: their config and environment variables reach the program unreviewed\. /);
         assert.match(r.stderr, /esc env open/);
         assert.ok(!fs.existsSync(r.out), "nothing written");
     });
 
     it("a key of another namespace, with its key and rule on one error line", () => {
         writeStack("ns", (doc) => (doc.config["ray-on-ack-team:team"] = "team-a"));
-        const r = runRender(["--stack", "ns", "--stacks-dir", dir]);
+        const r = runRender(["--stack", "ns", "--stacks-dir", dir, "--policy-pack-config", packConfigAs({ ns: "team-a" }, dir)]);
         assert.equal(r.status, 2, r.stderr);
         assert.equal(r.stderr, "error: ray-on-ack-team:team: unknown namespace ray-on-ack-team: did you mean ray-on-ack:team?\n");
         assert.ok(!fs.existsSync(r.out), "nothing written");

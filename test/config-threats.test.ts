@@ -11,7 +11,8 @@ import YAML from "yaml";
 import { validateStackConfig, type ConfigIssue } from "../components/config/validate";
 import { networkPolicyObjects } from "../components/network/networkPolicies";
 import { minimalTeam, teamConfig } from "./helpers/configs";
-import { ROOT, runRender } from "./helpers/render";
+import { ROOT, packConfigAs, runRender } from "./helpers/render";
+import { DEFAULT_PLATFORM_POLICY } from "../common/platformPolicy";
 
 function issues(raw: Record<string, string>, secretKeys: string[] = []): ConfigIssue[] {
     const r = validateStackConfig(raw, secretKeys);
@@ -206,7 +207,11 @@ describe("config: images", () => {
         hasIssue(list, "ray-on-ack:security.allowedRegistries[0]", /registry host and namespace.*bare host admits every namespace/);
         hasIssue(list, "ray-on-ack:security.allowedRegistries[1]", /namespace/);
         hasIssue(list, "ray-on-ack:security.allowedRegistries[2]", /ending in '\/'/);
-        accepted(minimalTeam({ security: { allowedRegistries: ["registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/"] }, clusters: [cluster({ image: { repository: "registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/ray" } })] }));
+        // A team's own list narrows the platform's: inside it, accepted; outside it, refused.
+        const acme = minimalTeam({ security: { allowedRegistries: ["registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/"] }, clusters: [cluster({ image: { repository: "registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/ray" } })] });
+        const platform = { ...DEFAULT_PLATFORM_POLICY, lists: { ...DEFAULT_PLATFORM_POLICY.lists, allowedRegistries: ["docker.io/rayproject/", "registry-vpc.cn-hangzhou.aliyuncs.com/acme-ray/"] } };
+        assert.ok(validateStackConfig(acme, [], { platform }).ok);
+        hasIssue(issues(acme), "ray-on-ack:security.allowedRegistries[0]", /is not inside the platform's registries/);
         hasIssue(issues(minimalTeam({ clusters: [cluster({ image: { repository: "registry.cn-hangzhou.aliyuncs.com/anyone/ray" } })] })), "ray-on-ack:clusters[0].image.repository", /not in security.allowedRegistries/);
         hasIssue(issues(minimalTeam({ clusters: [cluster({ image: { repository: "docker.io/rayproject/../evil/ray" } })] })), "ray-on-ack:clusters[0].image.repository", /must be an image repository/);
     });
@@ -282,7 +287,9 @@ describe("render refuses each class with exit 2 and its key", function () {
             a.config["ray-on-ack:team"] = "second";
             a.config["ray-on-ack:podCidrs"] = ["10.20.0.128/25"];
             fs.writeFileSync(path.join(dir, "Pulumi.second.yaml"), YAML.stringify(a));
-            const r = runRender(["--stack", "second", "--stacks-dir", dir]);
+            // The registry gives `second` team-a's range: only the stack file beside it says the addresses are taken.
+            const pack = packConfigAs({ second: "team-a" }, dir, (p) => Object.assign(p["ray-tenancy"].tenants.second, { team: "second", namespace: "ray-second" }));
+            const r = runRender(["--stack", "second", "--stacks-dir", dir, "--policy-pack-config", pack]);
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr, /^error: ray-on-ack:podCidrs\[0\]: 10\.20\.0\.128\/25 overlaps 10\.20\.0\.0\/24 of stack first \(.*Pulumi\.first\.yaml\)/);
             assert.ok(!fs.existsSync(r.out), "nothing written");

@@ -88,9 +88,9 @@ describe("stack config validation", () => {
         }
     });
 
-    it("ignores other namespaces' keys", () => {
-        const r = validateStackConfig({ ...minimalTeam(), "kubernetes:context": "prod", "alicloud:region": "cn-hangzhou" });
-        assert.ok(r.ok);
+    it("takes alicloud:region and pulumi:tags from a stack file, and refuses the providers' other keys", () => {
+        assert.ok(validateStackConfig({ ...minimalTeam(), "alicloud:region": "cn-hangzhou", "pulumi:tags": "{}" }).ok);
+        hasIssue(issues({ ...minimalTeam(), "kubernetes:context": "prod" }), "kubernetes:context", /Kubernetes provider setting/);
     });
 
     it("refuses pod CIDRs that overlap or exceed 4096 addresses", () => {

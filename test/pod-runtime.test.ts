@@ -115,7 +115,11 @@ describe("pod runtime", () => {
         const digest = `sha256:${"a".repeat(64)}`;
         const gpu = { name: "gpu", cpu: "8", memory: "48Gi", gpu: 1 };
         assert.ok(issuesOf({ image: { digest }, workerGroups: groups([gpu]) }).some((i) => /workerGroups\[1\]\.image\.digest: is required: the cluster pins its image by digest/.test(i)));
-        assert.deepEqual(issuesOf({ image: { digest }, workerGroups: groups([{ ...gpu, image: { digest: `sha256:${"b".repeat(64)}` } }]) }), []);
+        // Each pinned image must be one the platform has verified (ray-image-tag-pinned.allowedDigests).
+        assert.deepEqual(
+            issuesOf({ image: { digest }, workerGroups: groups([{ ...gpu, image: { digest: `sha256:${"b".repeat(64)}` } }]) }).filter((i) => !/is not a digest the platform has verified/.test(i)),
+            [],
+        );
         assert.ok(issuesOf({ workerGroups: groups([{ ...gpu, image: { tag: "latest" } }]) }).some((i) => /workerGroups\[1\]\.image\.tag: the tag 'latest' is refused/.test(i)));
         assert.ok(issuesOf({ workerGroups: groups([{ ...gpu, image: { repository: "docker.io/evil/ray" } }]) }).some((i) => /workerGroups\[1\]\.image\.repository: .*allowedRegistries/.test(i)));
     });

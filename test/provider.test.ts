@@ -24,7 +24,7 @@ const NOT_ARGS = new Set([
     "pip", "conda", "uv", "working_dir", "py_modules", "py_executable", "container", "image_uri",
 ]);
 /** Component args that are not config: what the program brings along. */
-const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl"]);
+const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl", "platformPolicy", "platformLists"]);
 
 /** Properties and required keys of a zod input JSON schema node (a union's options merged). */
 function zodObject(node: Json): { props: Json; required: string[] } | undefined {

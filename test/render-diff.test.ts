@@ -204,7 +204,7 @@ describe("npm run render:diff", function () {
     });
 
     it("marks every cluster's pods as restarting when a pod-CIDR change re-issues their certificates", () => {
-        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.4.0/24"));
+        editTeamA((doc) => doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.1.0/24"));
         const r = renderDiff("--stack", "team-a", "--base", "HEAD");
         assert.equal(r.status, 1, r.stderr);
         const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
@@ -229,7 +229,15 @@ describe("npm run render:diff", function () {
         doc.setIn(["config", "ray-on-ack:team"], "team-new");
         doc.setIn(["config", "ray-on-ack:podCidrs", 0], "10.20.8.0/24"); // a team of its own: pod CIDRs never shared with team-a
         fs.writeFileSync(path.join(repo, "stacks", "Pulumi.team-new.yaml"), doc.toString());
-        const r = renderDiff("--stack", "team-new", "--base", "HEAD");
+        // The platform registers the new stack (the tenancy registry), as README "Add a team" says.
+        const packFile = path.join(repo, "platform", "policy-pack-config.json");
+        const pack = JSON.parse(fs.readFileSync(packFile, "utf8"));
+        // team-a's file under another name: team-a's network and endpoints, its own name, namespace and addresses.
+        pack["ray-tenancy"].tenants["team-new"] = { ...pack["ray-tenancy"].tenants["team-a"], team: "team-new", namespace: "ray-team-new", podCidrs: ["10.20.8.0/24"], ramRoles: [], oss: [], hosts: [] };
+        delete pack["ray-tenancy"].tenants["team-a"];
+        const edited = path.join(repo, "pack-team-new.json");
+        fs.writeFileSync(edited, JSON.stringify(pack));
+        const r = renderDiff("--stack", "team-new", "--base", "HEAD", "--policy-pack-config", edited);
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stdout, /does not exist at HEAD: everything is added/);
         const lines = summary(r.stdout);

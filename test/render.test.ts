@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { manifests, renderedStack, runRender, ROOT } from "./helpers/render";
+import { manifests, renderedStack, runRender, ROOT, packConfigAs } from "./helpers/render";
 
 
 /** Generated material: certificates, keys, tokens and what is derived from them. */
@@ -123,8 +123,11 @@ describe("render (the main job)", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {
             // team-b's public dashboard, its writable checkpoint volume and its batch priority class without the platform's grants.
-            const config = path.join(dir, "policy-pack-config.json");
-            fs.writeFileSync(config, "{}");
+            const config = packConfigAs({}, dir, (p) => {
+                for (const policy of ["ray-service-not-public", "ray-volume-read-only", "ray-pod-scheduling"]) {
+                    delete p[policy];
+                }
+            });
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
             assert.equal(r.status, 3, r.stderr);
             assert.match(r.stderr, /^error: posture: 3 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only, ray-pod-scheduling \(see .*posture\.md\)$/m);

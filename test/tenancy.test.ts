@@ -21,6 +21,7 @@ import { HardenedRayCluster, TeamEnvironment } from "../components";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";
 import { recordRegistrations } from "./helpers/mockRun";
+import { parseTeamArgs } from "../components/stack/teamArgs";
 
 const REGISTRY = {
     cluster: { apiServerCidrs: ["192.168.0.10/32"], apiServerPort: 6443, monitoringNamespace: "arms-prom" },
@@ -214,10 +215,10 @@ describe("tenancy: a stack file may set only its allowlisted keys", () => {
 
     it("refuses YAML merge keys, duplicate keys, explicit tags, unknown top-level keys and environment:, naming the file", () => {
         const file = "stacks/Pulumi.blue.yaml";
-        assert.throws(() => parseStackFile("config:\n  ray-on-ack:team: blue\n  ray-on-ack:team: red\n", file), /^stacks\/Pulumi\.blue\.yaml: a key appears twice: Map keys must be unique/);
+        assert.throws(() => parseStackFile("config:\n  ray-on-ack:team: blue\n  ray-on-ack:team: red\n", file), /stacks\/Pulumi\.blue\.yaml: a key appears twice: Map keys must be unique/);
         assert.throws(
             () => parseStackFile("config:\n  ray-on-ack:network:\n    <<: {egress: [{cidr: 10.70.1.10/32, ports: [6379]}]}\n    apiServerPort: 6443\n", file),
-            /^stacks\/Pulumi\.blue\.yaml \(line 3\): config\.ray-on-ack:network\.<<: YAML merge keys are refused/,
+            /stacks\/Pulumi\.blue\.yaml \(line 3\): config\.ray-on-ack:network\.<<: YAML merge keys are refused/,
         );
         assert.throws(() => parseStackFile("config:\n  ray-on-ack:team: !!binary Ymx1ZQ==\n", file), /the tag tag:yaml\.org,2002:binary is refused/);
         assert.throws(() => parseStackFile("config: {}\nbackend: {url: 's3://x'}\n", file), /top-level key\(s\) backend are refused/);
@@ -280,10 +281,10 @@ describe("tenancy: the same rules when a program uses the components directly", 
         clusters: [{ name: "c1", workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }],
     };
 
-    it("TeamEnvironment with the registry refuses another team's bucket as the stack deploying it (pulumi.getStack(), "test" here)", async () => {
+    it("TeamEnvironment with the registry refuses another team's bucket as the stack deploying it (pulumi.getStack(), test here)", async () => {
         const registry = { ...REGISTRY, tenants: { red: REGISTRY.tenants.red, test: REGISTRY.tenants.blue } };
         await recordRegistrations(() => {
-            const message = refusal(() => new TeamEnvironment("blue", { ...args, cloud, rrsa: { oss: [{ bucket: "red-data" }] }, platform: { tenancy: registry } }));
+            const message = refusal(() => new TeamEnvironment("blue", { ...args, cloud, rrsa: { oss: [{ bucket: "red-data" }] }, platformPolicy: { tenancy: registry } }));
             assert.match(message, /^TeamEnvironment blue: invalid args\n/);
             assert.match(message, /error: rrsa\.oss\[0\]: read access to oss:\/\/red-data\/ belongs to stack red/);
             return [];
@@ -303,14 +304,15 @@ describe("tenancy: the same rules when a program uses the components directly", 
     it("checks a password given as an Output for every exposure that takes it: gateway clusters and ingress services too", async () => {
         const gateway = { mode: "gateway", gatewayName: "shared", gatewayNamespace: "gateways", listenerName: "https", host: "d.blue.example.com", username: "admin", allowedSourceCidrs: ["203.0.113.0/24"] };
         const ingress = { mode: "ingress", host: "s.blue.example.com", tlsSecretName: "tls", username: "admin", allowedSourceCidrs: ["203.0.113.0/24"] };
+        await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "ray-on-ack", "test", false);
+        const parent = new pulumi.ComponentResource("test:index:Parent", "blue");
         for (const settings of [
-            { clusters: [{ name: "c1", exposure: gateway, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }] },
-            { clusters: [], services: [{ name: "s1", exposure: ingress, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }], serveConfig: { applications: [{ name: "a", import_path: "m:app" }] } }] },
+            { ...args, clusters: [{ name: "c1", exposure: gateway, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }] },
+            { ...args, clusters: [], services: [{ name: "s1", exposure: ingress, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }], serveConfig: { applications: [{ name: "a", import_path: "m:app" }] } }] },
         ]) {
-            await assert.rejects(
-                recordRegistrations(() => [new TeamEnvironment("blue", { ...args, ...settings, dashboardPassword: pulumi.output("admin") } as never).namespace]),
-                /dashboardPassword: /,
-            );
+            // A password equal to the user name, given as an Output: refused when it resolves.
+            const password = parseTeamArgs(parent, "blue", settings as never, pulumi.output(Promise.resolve("admin"))).password!;
+            await assert.rejects((password as any).promise(), /blue: invalid args\nerror: dashboardPassword: /);
         }
     });
 });

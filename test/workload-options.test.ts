@@ -13,11 +13,12 @@ import type { TeamConfig } from "../components/config/schema";
 import { rayClusterSpec } from "../components/workload/rayCluster";
 import { resourceQuotaObject } from "../components/namespace/namespace";
 import { submitterPodTemplate } from "../components/workload/rayJob";
-import { DEFAULT_PLATFORM_LISTS, metadataKeyProblem, mountPathProblem } from "@ray-on-ack/common/platformLists";
+import { DEFAULT_PLATFORM_LISTS, metadataKeyProblem, mountPathProblem, mountRootProblem } from "@ray-on-ack/common/platformLists";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
 import { resolvePackConfig } from "../policy/config";
 import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
+import { DEFAULT_PLATFORM_POLICY } from "../common/platformPolicy";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
 import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";
 
@@ -27,8 +28,14 @@ function withCluster(cluster: Record<string, unknown>, group: Record<string, unk
     return minimalTeam({ clusters: [{ name: "c1", workerGroups: [{ ...GROUP, ...group }], ...cluster }], ...extra });
 }
 
+/** A platform that lets teams set the label and annotation keys these tests use (its allowlists are the platform's to write). */
+const PLATFORM = {
+    ...DEFAULT_PLATFORM_POLICY,
+    lists: { ...DEFAULT_PLATFORM_POLICY.lists, allowedPodLabelKeys: ["app", "tier", "a"], allowedPodAnnotationKeys: ["example.com/"] },
+};
+
 function accepted(raw: Record<string, string>): TeamConfig {
-    const r = validateStackConfig(raw);
+    const r = validateStackConfig(raw, [], { platform: PLATFORM });
     assert.ok(r.ok, `refused: ${JSON.stringify(!r.ok && r.issues)}`);
     assert.equal(r.value.kind, "team");
     return r.value.config as TeamConfig;
@@ -90,6 +97,8 @@ describe("workload options: the pod templates", () => {
     it("gives a RayJob's submitter the cluster's pull secrets and priority class (it runs the same image), nothing else", () => {
         const r = validateStackConfig(
             minimalTeam({ clusters: [], jobs: [{ name: "j1", entrypoint: "python x.py", imagePullSecrets: ["acr"], priorityClassName: "batch", labels: { a: "b" }, workerGroups: [GROUP] }] }),
+            [],
+            { platform: PLATFORM },
         );
         assert.ok(r.ok && r.value.kind === "team", JSON.stringify(!r.ok && r.issues));
         const t: any = submitterPodTemplate(r.value.config.jobs[0], "team-x", "img");
@@ -209,7 +218,11 @@ describe("workload options: refusals name the key, the value and the rule", () =
         }
         assert.equal(mountPathProblem("/mnt/data", DEFAULT_PLATFORM_LISTS.allowedMountRoots), undefined);
         assert.equal(mountPathProblem("/data/sets/a", DEFAULT_PLATFORM_LISTS.allowedMountRoots), undefined);
-        assert.match(mountPathProblem("/home/ray/anaconda3", ["/home/"]) ?? "", /not inside/);
+        // No platform list can open the image's runtime or Ray's own directories as a data root.
+        for (const root of ["/home/", "/home/ray/", "/opt/", "/tmp/", "/etc/ray/", "/", "/usr/local/"]) {
+            assert.match(mountRootProblem(root) ?? "", /is on, inside or above|must be a normalised absolute directory/, root);
+        }
+        assert.equal(mountRootProblem("/datasets/"), undefined);
     });
 
     it("refuses hostPath, a volume without exactly one source, other CSI drivers, inline AccessKeys and our volume names", () => {
@@ -262,7 +275,7 @@ describe("workload options: refusals name the key, the value and the rule", () =
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
             const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
             assert.equal(r.status, 2, r.stderr);
-            assert.match(r.stderr, /error: ray-on-ack:clusters\[0\]\.volumes\[0\]\.mountPath: "\/tmp\/ray" must not be on, inside or above \/tmp\/ray/);
+            assert.match(r.stderr, /error: ray-on-ack:clusters\[0\]\.volumes\[0\]\.mountPath: "\/tmp\/ray" is not inside a data root the platform allows/);
             assert.equal(fs.existsSync(r.out), false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

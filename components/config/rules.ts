@@ -11,6 +11,8 @@ import { securityRules, workloadRules } from "../workload/rules";
 import { objectNameClashes } from "./objectNames";
 import { tenancyClaims } from "./tenancy";
 import type { TeamConfig } from "./schema";
+import { DEFAULT_SECURITY, securitySchema } from "../images/schema";
+import { namespaceLabels } from "../namespace/schema";
 
 export interface RuleContext {
     readonly platform: PlatformPolicy;
@@ -18,15 +20,15 @@ export interface RuleContext {
     readonly stack?: string;
 }
 
+const namespaceLabelRules = (labels: Record<string, string>, lists: PlatformPolicy["lists"]): Issue[] =>
+    Object.keys(labels).flatMap((key) => {
+        const why = metadataKeyProblem(key, "namespace label", lists.allowedNamespaceLabelKeys);
+        return why === undefined ? [] : [{ path: ["labels", key], message: `${JSON.stringify(key)} ${why}` }];
+    });
+
 export function teamRules(config: TeamConfig, ctx: RuleContext): Issue[] {
     const { lists } = ctx.platform;
-    const out: Issue[] = under(["security"], securityRules(config.security, lists));
-    for (const key of Object.keys(config.labels)) {
-        const why = metadataKeyProblem(key, "namespace label", lists.allowedNamespaceLabelKeys);
-        if (why !== undefined) {
-            out.push({ path: ["labels", key], message: `${JSON.stringify(key)} ${why}` });
-        }
-    }
+    const out: Issue[] = [...under(["security"], securityRules(config.security, lists)), ...namespaceLabelRules(config.labels, lists)];
     // The team's registries are a narrowing of the platform's (above), so images are held to the team's list.
     config.clusters.forEach((c, i) => out.push(...under(["clusters", i], workloadRules(c, config.security, lists))));
     config.jobs.forEach((j, i) => out.push(...under(["jobs", i], workloadRules(j, config.security, lists))));
@@ -34,6 +36,24 @@ export function teamRules(config: TeamConfig, ctx: RuleContext): Issue[] {
     out.push(...objectNameClashes(config));
     if (ctx.stack !== undefined) {
         out.push(...tenancyClaims(config, ctx.stack, ctx.platform.tenancy));
+    }
+    return out;
+}
+
+/**
+ * When the whole config does not parse, the rules of the parts that can be read (the security
+ * section, the namespace labels, each workload's fields), so that a refused image or label and a
+ * bad CIDR are reported in the same run. What needs the whole config (names, tenancy) waits for the parse.
+ */
+export function partialTeamRules(values: Record<string, unknown>, platform: PlatformPolicy): Issue[] {
+    const { lists } = platform;
+    const security = securitySchema.safeParse(values.security ?? {});
+    const sec = security.success ? security.data : DEFAULT_SECURITY;
+    const labels = namespaceLabels.safeParse(values.labels ?? {});
+    const out: Issue[] = [...(security.success ? under(["security"], securityRules(sec, lists)) : []), ...(labels.success ? namespaceLabelRules(labels.data, lists) : [])];
+    for (const key of ["clusters", "jobs", "services"]) {
+        const list = values[key];
+        (Array.isArray(list) ? list : []).forEach((item, i) => out.push(...under([key, i], workloadRules(item, sec, lists))));
     }
     return out;
 }

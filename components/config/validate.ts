@@ -14,7 +14,7 @@ import { PLATFORM_STACK, registeredNamespaces, type Tenancy } from "@ray-on-ack/
 import { platformConfigSchema, teamConfigSchema, type PlatformConfig, type TeamConfig } from "./schema";
 import { PROJECT, SECRET_KEYS, issuesOf, keyOf, nearest, type ConfigIssue } from "../core/issueWording";
 import type { Issue } from "../core/issue";
-import { teamRules } from "./rules";
+import { partialTeamRules, teamRules } from "./rules";
 
 export { PROJECT, SECRET_KEYS, issuesOf, type ConfigIssue };
 
@@ -141,10 +141,10 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     const schema = isPlatform ? platformConfigSchema : teamConfigSchema;
     const result = schema.safeParse(values, { reportInput: true });
     const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys), ...platformMarkerIssues(isPlatform, opts.stack)];
-    if (!result.success) {
-        return { ok: false, issues: [...early, ...issuesOf(result.error, schema)] };
-    }
     const platform = opts.platform ?? DEFAULT_PLATFORM_POLICY;
+    if (!result.success) {
+        return { ok: false, issues: [...early, ...issuesOf(result.error, schema), ...(isPlatform ? [] : issueKeys(partialTeamRules(values, platform)))] };
+    }
     const late = issueKeys(
         isPlatform
             ? opts.stack === undefined

@@ -1,5 +1,6 @@
 /** Zod building blocks the concerns' config fragments share: names, quantities, CIDRs, resources. */
 import { z } from "zod";
+import * as ipaddr from "ipaddr.js";
 import { canonicalCidrProblem, isIpv4Cidr } from "../../common/addresses";
 import { isQuantity } from "./quantities";
 import { metadataRefinement } from "./addressRules";
@@ -20,7 +21,8 @@ export const quantity = z
 /** An IPv4 CIDR, in the one spelling every parser reads alike (common/addresses.ts canonicalCidr). */
 export const cidr = z.string().superRefine((v, c) => {
     if (!isIpv4Cidr(v)) {
-        c.addIssue({ code: "custom", message: canonicalCidrProblem(v) !== undefined && v.includes(".") ? canonicalCidrProblem(v)! : "must be an IPv4 CIDR such as 10.0.0.0/24" });
+        // A CIDR some parser reads (010.0.0.0/8, 10.0.0.1/8) is refused for its spelling; anything else for not being one.
+        c.addIssue({ code: "custom", message: ipaddr.IPv4.isValidCIDR(v) ? canonicalCidrProblem(v)! : "must be an IPv4 CIDR such as 10.0.0.0/24" });
     }
 });
 
@@ -28,7 +30,7 @@ export const cidr = z.string().superRefine((v, c) => {
 export const anyCidr = z.string().superRefine((v, c) => {
     const why = canonicalCidrProblem(v);
     if (why !== undefined) {
-        c.addIssue({ code: "custom", message: why.startsWith(`${JSON.stringify(v)} is not a CIDR`) ? "must be an IPv4 or IPv6 CIDR in canonical form" : why });
+        c.addIssue({ code: "custom", message: ipaddr.isValidCIDR(v) ? why : "must be an IPv4 or IPv6 CIDR" });
     }
 });
 

@@ -8,7 +8,7 @@ import { passwordProblems } from "../exposure/password";
 import { argsError, parseArgs } from "../core/parseArgs";
 import type { TeamEnvironmentArgs } from "./teamEnvironment";
 
-type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platform">;
+type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
 const platformArgSchema = platformListsSchema.extend({ tenancy: tenancySchema.optional() });
@@ -31,7 +31,7 @@ export function parseTeamArgs(
     password: pulumi.Input<string> | undefined,
     platformArg: unknown = {},
 ): { config: TeamConfig; password?: pulumi.Output<string> } {
-    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg, "platform.");
+    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg, "platformPolicy.");
     // With a registry, the stack deploying the environment may claim only what its entry lists.
     const rules = (config: TeamConfig) => teamRules(config, { platform: { lists, tenancy: tenancy ?? tenancySchema.parse({}) }, stack: tenancy ? pulumi.getStack() : undefined });
     const schema = teamConfigSchema;

@@ -18,7 +18,7 @@ import { workloadsOf, type Workload } from "../workload/workloads";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../rrsa/teamRrsa";
 import { DashboardExposure, type PublicDashboard } from "../exposure/dashboardExposure";
-import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, TeamPlatform, Tls } from "../args";
+import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, PlatformPolicy, Tls } from "../args";
 import { rrsaRolePlan, rrsaWanted } from "../rrsa/plan";
 import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "../core/parseArgs";
@@ -78,7 +78,7 @@ export interface TeamEnvironmentArgs {
     /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API. @default false */
     verifyAcl?: boolean;
     /** What the platform allows, and the tenancy registry (the stack program reads both from platform/policy-pack-config.json). @default the secure defaults, no registry */
-    platform?: TeamPlatform;
+    platformPolicy?: PlatformPolicy;
 }
 
 /** What a data scientist gets per RayCluster (stack output `clusters`). */
@@ -156,9 +156,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
-        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platform, ...settings } = args;
-        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword, platform);
-        const { tenancy: _registry, ...lists } = platform ?? {};
+        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
+        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
+        const { tenancy: _registry, ...lists } = platformPolicy ?? {};
         const team = config.team;
         const namespace = names.namespace(team, config.namespace);
         const workloads = workloadsOf(config);
@@ -263,7 +263,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             security: config.security,
             tlsFingerprint: pki.clusters[w.name].fingerprint,
             kubeRayVersion: config.kubeRayVersion,
-            platform: lists,
+            platformLists: lists,
             rrsaInjection: Object.keys(ramRoleNames).length > 0,
             historyServer: config.historyServer,
             policyExceptions: workloadExceptions(w),

@@ -17,12 +17,12 @@ export function parseWorkloadArgs<K extends string, S extends z.ZodType<RayClust
     name: string,
     key: K,
     schema: S,
-    args: { readonly security?: unknown; readonly platform?: unknown } & Record<K, unknown>,
+    args: { readonly security?: unknown; readonly platformLists?: unknown } & Record<K, unknown>,
 ): z.output<S> {
-    const whole = z.object({ [key]: schema, security: securitySchema.default(securitySchema.parse({})), platform: platformListsSchema.default(platformListsSchema.parse({})) } as { [k in K | "security" | "platform"]: z.ZodType });
-    const parsed = parseArgs(resource, name, whole, { [key]: args[key], security: args.security, platform: args.platform }, "", (p) => {
+    const whole = z.object({ [key]: schema, security: securitySchema.default(securitySchema.parse({})), platformLists: platformListsSchema.default(platformListsSchema.parse({})) } as { [k in K | "security" | "platformLists"]: z.ZodType });
+    const parsed = parseArgs(resource, name, whole, { [key]: args[key], security: args.security, platformLists: args.platformLists }, "", (p) => {
         const v = p as Record<string, never>;
-        return [...under(["security"], securityRules(v.security, v.platform)), ...under([key], workloadRules(v[key], v.security, v.platform))];
+        return [...under(["security"], securityRules(v.security, v.platformLists)), ...under([key], workloadRules(v[key], v.security, v.platformLists))];
     });
     return (parsed as Record<K, z.output<S>>)[key];
 }

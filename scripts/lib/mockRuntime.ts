@@ -110,6 +110,8 @@ export async function runProgram(
     program = require.resolve(path.resolve(__dirname, "..", "..", "index")),
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
+    // Under mocks the program talks to no cluster: it reads no kubeconfig of this machine (program/ambientKubeconfig.ts).
+    process.env.RAY_ON_ACK_RENDER = "offline";
     await pulumi.runtime.setMocks(recordingMocks(resources, ctx), "ray-on-ack", stack, false);
     pulumi.runtime.setAllConfig(config, secretKeys);
     return withoutProviderSerialization(async () => {

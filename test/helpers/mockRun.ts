@@ -32,7 +32,7 @@ export async function recordTeam(config: TeamConfig, extra: { password?: string 
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
             // The repository's platform lists (team-b's cost-center label is on them); no registry: the stack here is "test".
-            platform: repoPlatform().lists,
+            platformPolicy: repoPlatform().lists,
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
     });

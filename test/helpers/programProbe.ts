@@ -33,7 +33,7 @@ export function probeProgram(stack: string): ProbedResource[] {
                 cb(err, resp);
             });
         };
-        const { readStackConfig } = require("./bin/scripts/lib/stackFile.js");
+        const { readStackConfig } = require("./bin/program/stackFile.js");
         const { runProgram } = require("./bin/scripts/lib/mockRuntime.js");
         const c = readStackConfig(${JSON.stringify(stack)});
         runProgram(${JSON.stringify(stack)}, c.config, c.secretKeys).then(

@@ -48,3 +48,22 @@ export function renderedStack(stack: string): RenderRun {
     }
     return r;
 }
+
+/**
+ * The repository's policy pack config with registry entries moved to other stack names (`{as: from}`:
+ * a copy of a real stack rendered under another name claims what `from` owns, and `from` is left
+ * out so that the registry does not give one thing to two stacks), written into `dir`.
+ */
+export function packConfigAs(renames: Record<string, string>, dir: string, edit: (pack: Record<string, any>) => void = () => {}): string {
+    const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+    const tenants = pack["ray-tenancy"].tenants;
+    for (const [as, from] of Object.entries(renames)) {
+        const entry = tenants[from];
+        delete tenants[from];
+        tenants[as] = entry;
+    }
+    edit(pack);
+    const file = path.join(dir, "policy-pack-config.json");
+    fs.writeFileSync(file, JSON.stringify(pack, null, 2));
+    return file;
+}

@@ -65,6 +65,65 @@ export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
     return inner.first >= outer.first && inner.first + inner.size <= outer.first + outer.size;
 }
 
+/** Four decimal octets, none with a leading zero: the one spelling every parser reads the same way. */
+const DECIMAL_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const CANONICAL_IPV4 = new RegExp(`^${DECIMAL_OCTET}(\\.${DECIMAL_OCTET}){3}$`);
+const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * Why `text` is not a CIDR in canonical form, or undefined. Parsers disagree on everything else:
+ * ipaddr.js reads `010.0.0.0/8` as 8.0.0.0/8, Go (Kubernetes) refuses it, other tools read 10.0.0.0/8;
+ * `10.0.0.1/8` is 10.0.0.0/8 to one and an error to another; an IPv4-mapped IPv6 block
+ * (`::ffff:10.0.0.0/104`) is IPv4 to the kernel and IPv6 to a validator counting addresses. So a
+ * check and the component that enforces the list must read the same string: IPv4 as four decimal
+ * octets without leading zeros, IPv6 in RFC 5952 form, no host bits, no IPv4-mapped IPv6.
+ * `bareAddress` also accepts a single address without a prefix length (an ingress allowlist entry).
+ */
+export function canonicalCidrProblem(text: unknown, opts: { bareAddress?: boolean } = {}): string | undefined {
+    const shown = JSON.stringify(text);
+    if (typeof text !== "string") {
+        return `${shown} is not a CIDR string`;
+    }
+    const slash = text.indexOf("/");
+    const address = slash < 0 ? text : text.slice(0, slash);
+    const bitsText = slash < 0 ? undefined : text.slice(slash + 1);
+    let width: number;
+    let canonical: string;
+    if (address.includes(":")) {
+        if (!ipaddr.IPv6.isValid(address)) {
+            return `${shown} is not an IPv4 or IPv6 ${bitsText === undefined ? "address" : "CIDR"}`;
+        }
+        const parsed = ipaddr.IPv6.parse(address);
+        if (parsed.isIPv4MappedAddress() || address.includes(".")) {
+            return `${shown} is an IPv4 address written as IPv6 (::ffff:a.b.c.d): the kernel treats it as IPv4, a validator as IPv6; write the IPv4 CIDR`;
+        }
+        width = 128;
+        canonical = parsed.toRFC5952String();
+    } else if (CANONICAL_IPV4.test(address)) {
+        width = 32;
+        canonical = address;
+    } else if (ipaddr.IPv4.isValid(address)) {
+        return `${shown} is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`;
+    } else {
+        return `${shown} is not an IPv4 or IPv6 ${bitsText === undefined ? "address" : "CIDR"}`;
+    }
+    if (bitsText === undefined && opts.bareAddress !== true) {
+        return `${shown} has no prefix length; write a CIDR such as ${canonical}/${width}`;
+    }
+    if (bitsText !== undefined && (!PREFIX_LENGTH.test(bitsText) || Number(bitsText) > width)) {
+        return `${shown} has prefix length ${JSON.stringify(bitsText)}; write 0-${width} in decimal without leading zeros`;
+    }
+    const bits = bitsText === undefined ? width : Number(bitsText);
+    const network = width === 32 ? ipaddr.IPv4.networkAddressFromCIDR(`${canonical}/${bits}`).toString() : ipaddr.IPv6.networkAddressFromCIDR(`${canonical}/${bits}`).toRFC5952String();
+    if (network !== canonical) {
+        return `${shown} has host bits set beyond /${bits}: some parsers widen it, others refuse it; write ${network}/${bits}`;
+    }
+    if (canonical !== address) {
+        return `${shown} is not in canonical form; write ${canonical}${bitsText === undefined ? "" : `/${bits}`}`;
+    }
+    return undefined;
+}
+
 /** IPv4 or IPv6 CIDR (CLB ACLs take both). */
 export function isAnyCidr(text: string): boolean {
     return typeof text === "string" && ipaddr.isValidCIDR(text);

@@ -23,46 +23,13 @@ export function uintToIp(n: number): string {
     return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
 
-/**
- * The one spelling of a CIDR every parser reads the same way: IPv4 in dotted decimal without
- * leading zeros (`010.0.0.0/8` is 8.0.0.0/8 to one parser, 10.0.0.0/8 to another and an error to
- * Kubernetes), IPv6 as RFC 5952 writes it (lower case, `::` compressed), never an IPv4-mapped IPv6
- * address, the prefix length in plain decimal, and no address bits beyond the prefix.
- */
-export function canonicalCidr(text: string): string | undefined {
-    if (typeof text !== "string" || !/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(text) || !ipaddr.isValidCIDR(text)) {
-        return undefined;
-    }
-    const [addr, bits] = ipaddr.parseCIDR(text);
-    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-        return undefined;
-    }
-    const network = addr.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
-    const strictV4 = /^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}\/(0|[1-9][0-9]?)$/;
-    if (addr.kind() === "ipv4" && !strictV4.test(text)) {
-        return undefined;
-    }
-    return `${network.toString()}/${bits}`;
-}
-
-/** Why a CIDR is refused for its spelling, or undefined when it is canonical. */
-export function canonicalCidrProblem(text: string): string | undefined {
-    const canonical = canonicalCidr(text);
-    if (canonical === text) {
-        return undefined;
-    }
-    return canonical === undefined
-        ? `${JSON.stringify(text)} is not a CIDR in canonical form (dotted decimal without leading zeros, or RFC 5952 IPv6, never IPv4-mapped): parsers read other spellings differently`
-        : `${JSON.stringify(text)} must be written ${canonical}: the canonical form, which every parser reads the same way`;
-}
-
 /** True for a canonical IPv4 CIDR (address bits beyond the prefix must be zero). */
 export function isIpv4Cidr(text: string): boolean {
     return parseIpv4Cidr(text) !== undefined;
 }
 
 export function parseIpv4Cidr(text: string): Ipv4Range | undefined {
-    if (typeof text !== "string" || !ipaddr.IPv4.isValidCIDR(text) || canonicalCidr(text) !== text) {
+    if (typeof text !== "string" || !ipaddr.IPv4.isValidCIDR(text) || canonicalCidrProblem(text) !== undefined) {
         return undefined;
     }
     const [addr, bits] = ipaddr.IPv4.parseCIDR(text);
@@ -98,9 +65,68 @@ export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
     return inner.first >= outer.first && inner.first + inner.size <= outer.first + outer.size;
 }
 
+/** Four decimal octets, none with a leading zero: the one spelling every parser reads the same way. */
+const DECIMAL_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const CANONICAL_IPV4 = new RegExp(`^${DECIMAL_OCTET}(\\.${DECIMAL_OCTET}){3}$`);
+const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * Why `text` is not a CIDR in canonical form, or undefined. Parsers disagree on everything else:
+ * ipaddr.js reads `010.0.0.0/8` as 8.0.0.0/8, Go (Kubernetes) refuses it, other tools read 10.0.0.0/8;
+ * `10.0.0.1/8` is 10.0.0.0/8 to one and an error to another; an IPv4-mapped IPv6 block
+ * (`::ffff:10.0.0.0/104`) is IPv4 to the kernel and IPv6 to a validator counting addresses. So a
+ * check and the component that enforces the list must read the same string: IPv4 as four decimal
+ * octets without leading zeros, IPv6 in RFC 5952 form, no host bits, no IPv4-mapped IPv6.
+ * `bareAddress` also accepts a single address without a prefix length (an ingress allowlist entry).
+ */
+export function canonicalCidrProblem(text: unknown, opts: { bareAddress?: boolean } = {}): string | undefined {
+    const shown = JSON.stringify(text);
+    if (typeof text !== "string") {
+        return `${shown} is not a CIDR string`;
+    }
+    const slash = text.indexOf("/");
+    const address = slash < 0 ? text : text.slice(0, slash);
+    const bitsText = slash < 0 ? undefined : text.slice(slash + 1);
+    let width: number;
+    let canonical: string;
+    if (address.includes(":")) {
+        if (!ipaddr.IPv6.isValid(address)) {
+            return `${shown} is not an IPv4 or IPv6 ${bitsText === undefined ? "address" : "CIDR"}`;
+        }
+        const parsed = ipaddr.IPv6.parse(address);
+        if (parsed.isIPv4MappedAddress() || address.includes(".")) {
+            return `${shown} is an IPv4 address written as IPv6 (::ffff:a.b.c.d): the kernel treats it as IPv4, a validator as IPv6; write the IPv4 CIDR`;
+        }
+        width = 128;
+        canonical = parsed.toRFC5952String();
+    } else if (CANONICAL_IPV4.test(address)) {
+        width = 32;
+        canonical = address;
+    } else if (ipaddr.IPv4.isValid(address)) {
+        return `${shown} is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`;
+    } else {
+        return `${shown} is not an IPv4 or IPv6 ${bitsText === undefined ? "address" : "CIDR"}`;
+    }
+    if (bitsText === undefined && opts.bareAddress !== true) {
+        return `${shown} has no prefix length; write a CIDR such as ${canonical}/${width}`;
+    }
+    if (bitsText !== undefined && (!PREFIX_LENGTH.test(bitsText) || Number(bitsText) > width)) {
+        return `${shown} has prefix length ${JSON.stringify(bitsText)}; write 0-${width} in decimal without leading zeros`;
+    }
+    const bits = bitsText === undefined ? width : Number(bitsText);
+    const network = width === 32 ? ipaddr.IPv4.networkAddressFromCIDR(`${canonical}/${bits}`).toString() : ipaddr.IPv6.networkAddressFromCIDR(`${canonical}/${bits}`).toRFC5952String();
+    if (network !== canonical) {
+        return `${shown} has host bits set beyond /${bits}: some parsers widen it, others refuse it; write ${network}/${bits}`;
+    }
+    if (canonical !== address) {
+        return `${shown} is not in canonical form; write ${canonical}${bitsText === undefined ? "" : `/${bits}`}`;
+    }
+    return undefined;
+}
+
 /** IPv4 or IPv6 CIDR (CLB ACLs take both), in canonical form. */
 export function isAnyCidr(text: string): boolean {
-    return canonicalCidr(text) === text;
+    return typeof text === "string" && text.includes("/") && canonicalCidrProblem(text) === undefined;
 }
 
 /** A CIDR of either family as an interval of addresses; `end` is exclusive. */

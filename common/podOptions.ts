@@ -13,6 +13,22 @@ export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io
  * would hide the TLS material, the object store or Ray's session directory.
  */
 export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/home/ray/.cache", TLS_MOUNT.dir];
+/**
+ * The mounts ray-on-ack's builders give their pods (components/workload): the TLS Secret, Ray's
+ * emptyDirs (session directory, /tmp, the cache under the read-only home, the object store) and the
+ * autoscaler's own API token. A mount is the builders' only with this volume name, this path and a
+ * volume of this source: a PersistentVolumeClaim named `tmp` at /tmp is a team volume over the
+ * working directory, and is judged like one.
+ */
+export const BUILDER_MOUNTS: readonly { readonly volume: string; readonly mountPath: string; readonly source: "secret" | "emptyDir" | "projected" }[] = [
+    { volume: "ray-tls", mountPath: TLS_MOUNT.dir, source: "secret" },
+    { volume: "ray-tmp", mountPath: "/tmp/ray", source: "emptyDir" },
+    { volume: "tmp", mountPath: "/tmp", source: "emptyDir" },
+    { volume: "home-cache", mountPath: "/home/ray/.cache", source: "emptyDir" },
+    { volume: "dshm", mountPath: "/dev/shm", source: "emptyDir" },
+    { volume: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", source: "projected" },
+];
+
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */
 export const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
 

@@ -13,6 +13,11 @@ export interface Finding {
     resource: PolicyResource;
     /** Dotted path inside the resource's props, e.g. `spec.workerGroupSpecs[0].template.spec.containers[0].image`. */
     path: string;
+    /**
+     * The same place named by its entries' names (policy/grant-paths.ts), what a grant's `path`
+     * says. Computed from `path` when a check leaves it out; set only where `path` is no props path.
+     */
+    objectPath?: string;
     /** `<resource>: <path>: <problem>`, complete enough to act on without the report around it. */
     message: string;
     /** Allowed but worth seeing (e.g. a whole-bucket OSS grant): reported as an exception, never blocking. */

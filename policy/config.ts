@@ -11,9 +11,11 @@ import { z } from "zod";
 import { DEFAULT_ALLOWED_REGISTRIES, priorityClassProblem } from "@ray-on-ack/common";
 import { DEFAULT_PLATFORM_LISTS, platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
 import { EMPTY_TENANCY, tenancySchema, type Tenancy } from "@ray-on-ack/common/tenancy";
+import { grantNeedsPath, grantPathProblem, missingGrantPathProblem } from "./grant-paths";
 
 /**
- * One exception, granted by the platform team: policy (the key it sits under) x stack x resource.
+ * One exception, granted by the platform team: policy (the key it sits under) x stack x resource
+ * x, for policies that judge parts of a resource, the one part (`path`, policy/grant-paths.ts).
  * The resource's own `ray-on-ack.io/policy-exceptions` annotation can only explain it, never grant it.
  */
 export interface Grant {
@@ -25,6 +27,13 @@ export interface Grant {
     namespace?: string;
     /** `metadata.name`, or the Pulumi name of a resource that has none. */
     name: string;
+    /**
+     * The part of the resource the grant covers, as the finding's object path names it, e.g.
+     * `spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=checkpoints]`: only the
+     * findings at exactly that path. Required by the policies that judge parts (GRANT_PATH_REQUIRED);
+     * without it a grant covers the whole resource.
+     */
+    path?: string;
     /** Why the exception is acceptable; shown in the posture report and with the advisory. */
     reason: string;
 }
@@ -110,6 +119,7 @@ const GRANT_SCHEMA: PolicyConfigJSONSchema = {
         kind: { type: "string", minLength: 1 },
         namespace: { type: "string", minLength: 1 },
         name: { type: "string", minLength: 1 },
+        path: { type: "string", minLength: 1 },
         reason: { type: "string", minLength: 1 },
     },
 };
@@ -123,7 +133,8 @@ export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema
         type: "array",
         items: GRANT_SCHEMA,
         default: [],
-        description: "Exceptions the platform team grants to this policy, each for one stack and one resource (kind, namespace, name), with the reason.",
+        description:
+            "Exceptions the platform team grants to this policy, each for one stack and one resource (kind, namespace, name), with the reason; path names the one part of the resource it covers (required by policies that judge parts of a resource).",
     },
     allowedRegistries: {
         type: "array",
@@ -150,7 +161,7 @@ function isStringArray(v: unknown): v is string[] {
     return Array.isArray(v) && v.every((s) => typeof s === "string");
 }
 
-const GRANT_KEYS = ["stack", "kind", "namespace", "name", "reason"];
+const GRANT_KEYS = ["stack", "kind", "namespace", "name", "path", "reason"];
 
 /** Problems of the non-empty string fields `keys` of `entry`, named `<at>.<key>`; shared by grants and per-stack priority classes. */
 function requiredStringProblems(entry: Record<string, unknown>, at: string, keys: readonly string[]): string[] {
@@ -189,7 +200,7 @@ function allowedPriorityClassProblems(classes: unknown): string[] {
     });
 }
 
-function grantProblems(grants: unknown): string[] {
+function grantProblems(grants: unknown, policy?: string): string[] {
     if (!Array.isArray(grants)) {
         return ["grants must be an array"];
     }
@@ -202,12 +213,21 @@ function grantProblems(grants: unknown): string[] {
         if (ns !== undefined && (typeof ns !== "string" || ns === "")) {
             problems.push(`grants[${i}].namespace must be a non-empty string when set`);
         }
+        const path = (g as Record<string, unknown>).path;
+        if (path === undefined && policy !== undefined && grantNeedsPath(policy)) {
+            problems.push(`grants[${i}]: ${missingGrantPathProblem(policy)}`);
+        } else if (path !== undefined && (typeof path !== "string" || grantPathProblem(path) !== undefined)) {
+            problems.push(`grants[${i}].path: ${typeof path === "string" ? grantPathProblem(path) : "must be a string"}`);
+        }
         return problems;
     });
 }
 
-/** Fills in defaults and refuses unknown keys and values of the wrong type, naming the key: a misspelt setting must not silently keep the default. */
-export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
+/**
+ * Fills in defaults and refuses unknown keys and values of the wrong type, naming the key: a misspelt setting must not silently keep the default.
+ * `policy` is the policy the settings are for: its grants must name a path where it judges parts of resources.
+ */
+export function resolvePackConfig(given: Partial<PackConfig> = {}, policy?: string): PackConfig {
     // The engine passes the enforcement level along with a policy's settings.
     const { enforcementLevel: _level, ...settings } = given as Partial<PackConfig> & { enforcementLevel?: unknown };
     const config: PackConfig = { ...DEFAULT_PACK_CONFIG, ...settings };
@@ -223,7 +243,7 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}): PackConfig {
         problems.push("allowedRegistries must be an array of strings");
     }
     problems.push(...allowedPriorityClassProblems(config.allowedPriorityClasses));
-    problems.push(...grantProblems(config.grants));
+    problems.push(...grantProblems(config.grants, policy));
     const lists = platformListsSchema.omit({ allowedRegistries: true }).safeParse(Object.fromEntries(LIST_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
     const tenancy = tenancySchema.safeParse(Object.fromEntries(TENANCY_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
     for (const r of [lists, tenancy]) {
@@ -266,7 +286,7 @@ export function resolvePolicyPackConfigFile(file: PolicyPackConfigFile, policyId
         // A bare string only sets the enforcement level.
         const settings = entry !== null && typeof entry === "object" ? (entry as Partial<PackConfig>) : {};
         try {
-            resolved.set(id, resolvePackConfig(settings));
+            resolved.set(id, resolvePackConfig(settings, id));
         } catch (e) {
             throw new Error(`${(e as Error).message} (policy ${id})`);
         }

@@ -18,6 +18,8 @@ export interface PodTemplate {
     /** Path of the pod spec, e.g. `spec.headGroupSpec.template.spec` (`spec` for a Pod). */
     specPath: string;
     spec: any;
+    /** Path of the pod's metadata (labels, annotations), e.g. `spec.headGroupSpec.template.metadata` (`metadata` for a Pod). */
+    metadataPath: string;
     metadata: any;
     role: PodRole;
     /** The cluster spec a head or worker template belongs to. */
@@ -66,13 +68,13 @@ function fromTemplate(path: string, template: any, role: PodRole, rayCluster?: R
     if (!template) {
         return [];
     }
-    return [{ specPath: `${path}.spec`, spec: template.spec ?? {}, metadata: template.metadata ?? {}, role, rayCluster }];
+    return [{ specPath: `${path}.spec`, spec: template.spec ?? {}, metadataPath: `${path}.metadata`, metadata: template.metadata ?? {}, role, rayCluster }];
 }
 
 export function podTemplates(r: PolicyResource): PodTemplate[] {
     const props = r.props ?? {};
     if (isKind(r, "core", "Pod")) {
-        return [{ specPath: "spec", spec: props.spec ?? {}, metadata: props.metadata ?? {}, role: "pod" }];
+        return [{ specPath: "spec", spec: props.spec ?? {}, metadataPath: "metadata", metadata: props.metadata ?? {}, role: "pod" }];
     }
     if (TEMPLATE_WORKLOADS.some(([group, kind]) => isKind(r, group, kind))) {
         return fromTemplate("spec.template", props.spec?.template, "pod");

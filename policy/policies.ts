@@ -13,12 +13,22 @@ import { Check } from "./check";
 import { PACK_CONFIG_SCHEMA, PackConfig, resolvePackConfig } from "./config";
 import { EvaluatedFinding, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource } from "./resource";
+import { grantNeedsPath } from "./grant-paths";
 
 export const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
 
+/** A policy that judges parts of resources takes only grants that name their path: the engine refuses the rest before the pack runs. */
+function grantsSchemaFor(check: Check): PolicyConfigSchema["properties"][string] {
+    const grants = PACK_CONFIG_SCHEMA.grants;
+    if (!grantNeedsPath(check.id)) {
+        return grants;
+    }
+    const items = grants.items as { required: string[] };
+    return { ...grants, items: { ...items, required: [...items.required, "path"] } };
+}
+
 export function configSchemaFor(check: Check): PolicyConfigSchema {
-    const keys: (keyof PackConfig)[] = ["grants", ...check.configKeys];
-    return { properties: Object.fromEntries(keys.map((key) => [key, PACK_CONFIG_SCHEMA[key]])) };
+    return { properties: { grants: grantsSchemaFor(check), ...Object.fromEntries(check.configKeys.map((key) => [key, PACK_CONFIG_SCHEMA[key]])) } };
 }
 
 /**
@@ -57,7 +67,7 @@ export function toPolicy(check: Check): ResourceValidationPolicy | StackValidati
         return {
             ...base,
             validateResource: (args, reportViolation) => {
-                const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
+                const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>(), check.id);
                 const { applicable, findings } = evaluateCheck(check, [view(args)], config);
                 if (!applicable) {
                     args.notApplicable();
@@ -71,7 +81,7 @@ export function toPolicy(check: Check): ResourceValidationPolicy | StackValidati
     return {
         ...base,
         validateStack: (args, reportViolation) => {
-            const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>());
+            const config = resolvePackConfig(args.getConfig<Partial<PackConfig>>(), check.id);
             const { applicable, findings } = evaluateCheck(check, args.resources.map(view), config);
             if (!applicable) {
                 args.notApplicable();

@@ -1,8 +1,8 @@
 /**
  * The posture report: every check run over a stack's resources, with a status reviewers can read
- * in one page. An exception the pack config grants shows up as `exception`, with the resource and
- * the reason, never as a silent pass; a violation without a grant is `fail`, whatever the
- * resource's own annotation says.
+ * in one page. An exception the pack config grants shows up as `exception`, with the resource, the
+ * path the grant covers and the reason, never as a silent pass; a violation without a grant is
+ * `fail`, whatever the resource's own annotation says.
  */
 import { CHECKS } from "./checks";
 import { PackConfig, PolicyPackConfigFile, resolvePolicyPackConfigFile } from "./config";
@@ -19,6 +19,8 @@ export interface OffendingResource {
     name: string;
     urn?: string;
     path: string;
+    /** The same place with list entries named (`volumes[name=checkpoints]`): what a grant's `path` says to cover this finding. */
+    objectPath: string;
     message: string;
     /** Granted by the pack config (or a notice: allowed, shown). */
     exception: boolean;
@@ -26,6 +28,8 @@ export interface OffendingResource {
     notice?: true;
     /** The grant's reason, for exceptions. */
     reason?: string;
+    /** The path the grant names, for exceptions granted for one part of the resource (it equals objectPath). */
+    grantPath?: string;
 }
 
 export interface CheckResult {
@@ -70,9 +74,11 @@ export function evaluatePosture(resources: PolicyResource[], options: PostureOpt
             name: f.resource.name,
             ...(f.resource.urn !== undefined ? { urn: f.resource.urn } : {}),
             path: f.path,
+            objectPath: f.objectPath,
             message: f.exception ? exceptionMessage(f) : f.message,
             exception: f.exception,
             ...(f.grant ? { reason: f.grant.reason } : {}),
+            ...(f.grant?.path !== undefined ? { grantPath: f.grant.path } : {}),
             ...(f.notice ? { notice: true as const } : {}),
         }));
         return { id: check.id, title: check.title, seedSection: check.seedSection, description: check.description, status, offending };

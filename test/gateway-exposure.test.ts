@@ -146,6 +146,16 @@ describe("gateway exposure: the policy pack", () => {
         assert.deepEqual(blocking(gatewayRouteAuthenticated, [route, securityPolicy()]), []);
     });
 
+    it("fails a SecurityPolicy whose clientCIDRs are not canonical, whatever the grants", () => {
+        const route = httpRoute();
+        const policy = securityPolicy();
+        policy.props.spec.authorization.rules[0].principal.clientCIDRs = ["203.0.113.0/24", "0203.0.113.0/24", "2001:DB8::/48"];
+        assert.deepStrictEqual(blocking(gatewayRouteAuthenticated, [route, policy], { grants: [grantFor(policy)] }), [
+            'SecurityPolicy ray-a/demo-dashboard-auth: spec.authorization.rules[0].principal.clientCIDRs[1]: "0203.0.113.0/24" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)',
+            'SecurityPolicy ray-a/demo-dashboard-auth: spec.authorization.rules[0].principal.clientCIDRs[2]: "2001:DB8::/48" is not in canonical form; write 2001:db8::/48',
+        ]);
+    });
+
     it("fails a route without sectionName", () => {
         const route = httpRoute();
         delete route.props.spec.parentRefs[0].sectionName;

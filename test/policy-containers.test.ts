@@ -2,7 +2,9 @@ import * as assert from "assert";
 import { noAccessKeys } from "../policy/checks/access-keys";
 import { imageRegistryAllowed, imageTagPinned } from "../policy/checks/images";
 import { resourcesRequired } from "../policy/checks/resources";
-import { k8s, messages, rayCluster, rayJob, tokenSecret } from "./fixtures/policy";
+import { evaluateCheck } from "../policy/evaluate";
+import { resolvePackConfig } from "../policy/config";
+import { blocking, grantFor, k8s, messages, rayCluster, rayJob, tokenSecret } from "./fixtures/policy";
 
 describe("policy ray-resources-required (seed 7)", () => {
     it("accepts cpu and memory requests and limits on every container", () => {
@@ -49,10 +51,36 @@ describe("policy ray-image-registry-allowed (seed 6)", () => {
 });
 
 describe("policy ray-image-tag-pinned (seed 6)", () => {
-    it("accepts version tags and digests", () => {
+    it("accepts version tags and the digests the platform lists with their repository and tag", () => {
         const rc = rayCluster();
-        rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = `rayproject/ray@sha256:${"a".repeat(64)}`;
-        assert.deepStrictEqual(messages(imageTagPinned, rc), []);
+        rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = `rayproject/ray:2.60.0@sha256:${"a".repeat(64)}`;
+        assert.deepStrictEqual(messages(imageTagPinned, rc, { allowedDigests: [`docker.io/rayproject/ray:2.60.0@sha256:${"a".repeat(64)}`] }), []);
+    });
+
+    it("refuses a digest the platform has not listed, whatever the tag beside it says, and no grant helps", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        const listed = { allowedDigests: [`docker.io/rayproject/ray:2.60.0@${digest}`] };
+        const withImage = (image: string) => {
+            const rc = rayCluster();
+            rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = image;
+            return rc;
+        };
+        const at = "RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].image";
+        // Another digest under the listed tag: an old (vulnerable) build could hide behind "2.60.0".
+        const other = `rayproject/ray:2.60.0@sha256:${"b".repeat(64)}`;
+        assert.deepStrictEqual(blocking(imageTagPinned, withImage(other), listed), [
+            `${at}: "${other}": docker.io/rayproject/ray:2.60.0@sha256:${"b".repeat(64)} is not a digest the platform has verified (ray-image-tag-pinned.allowedDigests: docker.io/rayproject/ray:2.60.0@${digest}): a digest decides what runs whatever the tag says, so the Ray version and tag checks cannot see through it (container "ray-worker")`,
+        ]);
+        // The listed digest under another tag, without a tag, or from another repository.
+        for (const image of [`rayproject/ray:2.61.0@${digest}`, `rayproject/ray@${digest}`, `example/ray:2.60.0@${digest}`]) {
+            assert.match(blocking(imageTagPinned, withImage(image), listed).join("\n"), /is not a digest the platform has verified/, image);
+        }
+        // No list, no digest; and a grant for the container's image path does not replace the list.
+        const rc = withImage(other);
+        assert.equal(blocking(imageTagPinned, rc).length, 1);
+        const [finding] = evaluateCheck(imageTagPinned, [rc], resolvePackConfig()).findings;
+        assert.equal(finding.objectPath, "spec.workerGroupSpecs[groupName=cpu].template.spec.containers[name=ray-worker].image", "the grant below names the finding's own path");
+        assert.equal(blocking(imageTagPinned, rc, { grants: [grantFor(rc, undefined, undefined, finding.objectPath)] }).length, 1);
     });
 
     it("refuses latest, said or implied", () => {

@@ -82,6 +82,58 @@ describe("policy ray-ingress-authenticated (seed 1.5)", () => {
             'Ingress ray-a/demo-dashboard: spec.rules[1].host: "plain.example.com" is not listed in spec.tls[].hosts, so it is served over plain HTTP',
         ]);
     });
+
+    /** The compliant Ingress with `annotations` added; each must fail the check, and no grant may help. */
+    const withAnnotations = (annotations: Record<string, string>) => {
+        const ing = ingress();
+        Object.assign(ing.props.metadata.annotations, annotations);
+        return ing;
+    };
+    const AT = "Ingress ray-a/demo-dashboard: metadata.annotations";
+
+    it("refuses annotations that undo basic auth or TLS, under the nginx and the Higress prefix, whatever the grants", () => {
+        const cases: [Record<string, string>, string][] = [
+            [{ "nginx.ingress.kubernetes.io/satisfy": "any" }, `${AT}["nginx.ingress.kubernetes.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`],
+            [{ "higress.io/satisfy": "any" }, `${AT}["higress.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`],
+            [{ "nginx.ingress.kubernetes.io/ssl-redirect": "false" }, `${AT}["nginx.ingress.kubernetes.io/ssl-redirect"]: is "false"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
+            [{ "nginx.ingress.kubernetes.io/force-ssl-redirect": "False" }, `${AT}["nginx.ingress.kubernetes.io/force-ssl-redirect"]: is "False"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
+            [{ "higress.io/ssl-redirect": "0" }, `${AT}["higress.io/ssl-redirect"]: is "0"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
+            [{ "higress.io/auth-type": "digest" }, `${AT}["higress.io/auth-type"]: is "digest"; must be "basic"`],
+            [
+                { "nginx.ingress.kubernetes.io/auth-secret": "ray-b/team-b-dashboard-basic-auth" },
+                `${AT}["nginx.ingress.kubernetes.io/auth-secret"]: "ray-b/team-b-dashboard-basic-auth" is a Secret of another namespace; the htpasswd Secret must be in the Ingress's own namespace ray-a, or another team's password list opens this dashboard`,
+            ],
+            [{ "nginx.ingress.kubernetes.io/whitelist-source-range": "0.0.0.0/0" }, `${AT}["nginx.ingress.kubernetes.io/whitelist-source-range"]: 0.0.0.0/0 covers 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`],
+            [{ "higress.io/whitelist-source-range": "0.0.0.0/1,128.0.0.0/1" }, `${AT}["higress.io/whitelist-source-range"]: 0.0.0.0/1 + 128.0.0.0/1 cover 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`],
+            [{ "nginx.ingress.kubernetes.io/allowlist-source-range": "010.0.0.0/8" }, `${AT}["nginx.ingress.kubernetes.io/allowlist-source-range"]: "010.0.0.0/8" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`],
+        ];
+        for (const [annotations, message] of cases) {
+            const ing = withAnnotations(annotations);
+            assert.deepStrictEqual(messages(ingressAuthenticated, ing, { grants: [grantFor(ing)] }), [message], JSON.stringify(annotations));
+            assert.deepStrictEqual(throughPack(ingressAuthenticated, ing, { grants: [grantFor(ing)] }).mandatory, [message], "mandatory in the pack, granted or not");
+        }
+    });
+
+    it("accepts the safe spellings: satisfy all, the redirects on, a Secret of its own namespace, a narrow canonical allowlist", () => {
+        const ing = withAnnotations({
+            "nginx.ingress.kubernetes.io/satisfy": "all",
+            "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+            "higress.io/ssl-redirect": "True",
+            "nginx.ingress.kubernetes.io/auth-secret": "ray-a/demo-dashboard-basic-auth",
+            "nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24, 198.51.100.14,2001:db8::/48",
+        });
+        assert.deepStrictEqual(messages(ingressAuthenticated, ing), []);
+    });
+
+    it("refuses a rule without a host and a default backend, whatever the grants", () => {
+        const ing = ingress();
+        ing.props.spec.rules.push({ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "demo-head-svc", port: { number: 8265 } } } }] } });
+        ing.props.spec.defaultBackend = { service: { name: "demo-head-svc", port: { number: 8265 } } };
+        assert.deepStrictEqual(blocking(ingressAuthenticated, ing, { grants: [grantFor(ing)] }), [
+            "Ingress ray-a/demo-dashboard: spec.rules[1].host: is not set, so the rule answers every host name, plain HTTP included; name the host",
+            "Ingress ray-a/demo-dashboard: spec.defaultBackend: serves every request no rule matches, whatever its host, plain HTTP included; remove it and route by host",
+        ]);
+    });
 });
 
 describe("policy ray-clb-acl-restricted (seed 1.5)", () => {
@@ -96,6 +148,16 @@ describe("policy ray-clb-acl-restricted (seed 1.5)", () => {
         const attachment = { type: "alicloud:slb/aclEntryAttachment:AclEntryAttachment", name: "any", props: { aclId: "acl-1", entry: "::/0" } };
         assert.deepStrictEqual(messages(clbAclRestricted, attachment), [
             'alicloud:slb/aclEntryAttachment:AclEntryAttachment any: entry: "::/0" admits every address; list the clients\' CIDRs',
+        ]);
+    });
+
+    it("refuses entries that are not canonical CIDRs, whatever the grants", () => {
+        const acl = slbAcl("010.0.0.0/8");
+        acl.props.entryLists.push({ entry: "203.0.113.1/24" }, { entry: "::ffff:203.0.113.0/120" }, { entry: "198.51.100.0/24" });
+        assert.deepStrictEqual(messages(clbAclRestricted, acl, { grants: [grantFor(acl)] }), [
+            'alicloud:slb/acl:Acl demo-dashboard: entryLists[0].entry: "010.0.0.0/8" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)',
+            'alicloud:slb/acl:Acl demo-dashboard: entryLists[1].entry: "203.0.113.1/24" has host bits set beyond /24: some parsers widen it, others refuse it; write 203.0.113.0/24',
+            'alicloud:slb/acl:Acl demo-dashboard: entryLists[2].entry: "::ffff:203.0.113.0/120" is an IPv4 address written as IPv6 (::ffff:a.b.c.d): the kernel treats it as IPv4, a validator as IPv6; write the IPv4 CIDR',
         ]);
     });
 

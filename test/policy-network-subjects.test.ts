@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { networkPolicyContents } from "../policy/checks/network-policies";
 import { rbacSubjects } from "../policy/checks/subjects";
 import { evaluatePosture } from "../policy/posture";
-import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, k8s, messages, roleBinding, withExceptions } from "./fixtures/policy";
+import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, grantFor, k8s, messages, roleBinding, withExceptions } from "./fixtures/policy";
 
 function netpol(spec: any, name = "allow"): any {
     return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
@@ -67,6 +67,20 @@ describe("policy ray-network-policy-contents (seed 1.4)", () => {
             `${NP}: spec.egress[0].to[0].ipBlock.cidr: 100.100.100.200/32 is the cloud metadata range 100.100.100.200/32; pods must never reach the node's metadata service`,
             `${NP}: spec.egress[0].to[1].ipBlock: 100.100.100.0/24 admits the cloud metadata range 100.100.100.200/32; list it in except so that pods cannot reach the node's metadata service`,
             `${NP}: spec.egress[0].to[2].ipBlock.cidr: 169.254.0.0/16 is the cloud metadata range 169.254.0.0/16; pods must never reach the node's metadata service`,
+        ]);
+    });
+
+    it("refuses ipBlocks that are not canonical CIDRs, whatever the grants: the pack, the API server and the network plugin must read them alike", () => {
+        // ipaddr.js reads 010.0.0.0/8 as 8.0.0.0/8: without this rule a public /8 would pass as "not private" arithmetic on the wrong block.
+        const bad = netpol({
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ ipBlock: { cidr: "010.0.0.0/8" } }, { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.1/16"] } }] }],
+            egress: [{ to: [{ ipBlock: { cidr: "::ffff:100.100.100.0/120" } }] }],
+        });
+        assert.deepStrictEqual(messages(networkPolicyContents, bad, { grants: [grantFor(bad)] }), [
+            `${NP}: spec.ingress[0].from[0].ipBlock.cidr: "010.0.0.0/8" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`,
+            `${NP}: spec.ingress[0].from[1].ipBlock.except[0]: "10.1.0.1/16" has host bits set beyond /16: some parsers widen it, others refuse it; write 10.1.0.0/16`,
+            `${NP}: spec.egress[0].to[0].ipBlock.cidr: "::ffff:100.100.100.0/120" is an IPv4 address written as IPv6 (::ffff:a.b.c.d): the kernel treats it as IPv4, a validator as IPv6; write the IPv4 CIDR`,
         ]);
     });
 });

@@ -59,9 +59,19 @@ describe("policy pack wiring (without the engine)", () => {
         assert.ok(policies.every((p) => p.enforcementLevel === "mandatory"));
         assert.deepStrictEqual(
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
-            ["ray-gateway-route-authenticated", "ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
+            ["ray-tenancy", "ray-gateway-route-authenticated", "ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
         );
-        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest"]);
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest", "allowedDigests"]);
+    });
+
+    it("has the engine refuse a path-less grant where the policy judges parts of a resource, and accept one elsewhere", () => {
+        const required = (id: string) => (configSchemaFor(CHECKS.find((c) => c.id === id)!).properties.grants as any).items.required;
+        assert.deepStrictEqual(required("ray-volume-read-only"), ["stack", "kind", "name", "reason", "path"]);
+        assert.deepStrictEqual(required("ray-pod-controllers"), ["stack", "kind", "name", "reason", "path"]);
+        assert.deepStrictEqual(required("ray-service-not-public"), ["stack", "kind", "name", "reason"]);
+        // The pack itself refuses one too, should the engine not have.
+        const policy = toPolicy(CHECKS.find((c) => c.id === "ray-volume-read-only")!) as ResourceValidationPolicy;
+        assert.throws(() => run(policy, rayCluster(), { grants: [grantFor(rayCluster())] }), /grants\[0\]: ray-volume-read-only judges parts of a resource .* so a grant must name the part with "path"/);
     });
 
     it("reports violations at the policy's level and granted exceptions as advisory", () => {

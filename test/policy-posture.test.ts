@@ -7,6 +7,8 @@ import { POLICY_IDS } from "@ray-on-ack/common";
 import { DEFAULT_PACK_CONFIG, PackConfig, resolvePackConfig, resolvePolicyPackConfigFile } from "../policy/config";
 import { teamConfigSchema } from "../components/config/schema";
 import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
+import { DEFAULT_PLATFORM_LISTS } from "@ray-on-ack/common/platformLists";
+import { EMPTY_TENANCY } from "@ray-on-ack/common/tenancy";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
 import { Check, violation } from "../policy/check";
 import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
@@ -24,9 +26,11 @@ describe("posture report", () => {
             CHECKS.map((c) => c.id),
         );
         // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at.
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 1, fail: 0, exception: 0, "not-applicable": 1 });
+        const notApplicable = report.checks.filter((c) => c.status === "not-applicable").map((c) => c.id);
+        assert.ok(notApplicable.includes("ray-clb-https-listener"));
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable.length, fail: 0, exception: 0, "not-applicable": notApplicable.length });
         assert.strictEqual(statusOf(report, "ray-clb-https-listener"), "not-applicable");
-        const tls = report.checks[0];
+        const tls = report.checks.find((c) => c.id === "ray-tls-required")!;
         assert.deepStrictEqual(
             { id: tls.id, title: tls.title, seedSection: tls.seedSection, status: tls.status, offending: tls.offending },
             { id: "ray-tls-required", title: "Ray mutual TLS on", seedSection: "1.1", status: "pass", offending: [] },
@@ -52,7 +56,8 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.authOptions.mode = "disabled";
         const report = evaluatePosture(stack);
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 1, exception: 0, "not-applicable": 1 });
+        const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable - 1, fail: 1, exception: 0, "not-applicable": notApplicable });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
                 resource: "RayCluster ray-a/demo",
@@ -60,6 +65,7 @@ describe("posture report", () => {
                 name: "demo",
                 urn: "urn:pulumi:a::ray-on-ack::kubernetes:ray.io/v1:RayCluster::demo",
                 path: "spec.authOptions.mode",
+                objectPath: "spec.authOptions.mode",
                 message: 'RayCluster ray-a/demo: spec.authOptions.mode: is "disabled"; must be "token"',
                 exception: false,
             },
@@ -70,24 +76,32 @@ describe("posture report", () => {
         const stack = compliantStack();
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
+        const volume = "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=scratch]";
         const report = evaluatePosture(stack, {
             policyPackConfig: {
-                "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March")] },
-                "ray-hostpath-restricted": { grants: [grantFor(rc)] },
+                "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March", "a", "spec.rayVersion")] },
+                "ray-hostpath-restricted": { grants: [grantFor(rc, undefined, undefined, volume)] },
+                "ray-service-not-public": { grants: [grantFor(stack.find((r) => r.type === "kubernetes:core/v1:Service")!, "scraped from the node network")] },
             },
         });
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "exception");
-        // The hostPath check finds nothing, but a granted exception is still shown, never a silent pass.
+        // The hostPath check finds nothing, but a granted exception is still shown at its path, never a silent pass.
         assert.strictEqual(statusOf(report, "ray-hostpath-restricted"), "exception");
         assert.deepStrictEqual(
             report.checks.find((c) => c.id === "ray-hostpath-restricted")!.offending.map((o) => o.message),
-            ["exception (granted: reviewed by the platform team): RayCluster ray-a/demo: holds an exception to ray-hostpath-restricted granted in the policy pack config"],
+            [`exception (granted at ${volume}: reviewed by the platform team): RayCluster ray-a/demo: ${volume}: holds an exception to ray-hostpath-restricted granted in the policy pack config, and nothing is found there`],
         );
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 3, fail: 0, exception: 2, "not-applicable": 1 });
+        // A policy whose unit is the whole object takes a grant without a path.
+        assert.deepStrictEqual(
+            report.checks.find((c) => c.id === "ray-service-not-public")!.offending.map((o) => o.message),
+            ["exception (granted: scraped from the node network): Service ray-a/demo-metrics: holds an exception to ray-service-not-public granted in the policy pack config"],
+        );
+        const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
+        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable - 3, fail: 0, exception: 3, "not-applicable": notApplicable });
         const offending = report.checks.find((c) => c.id === "ray-version-minimum")!.offending;
         assert.deepStrictEqual(
-            offending.map((o) => [o.resource, o.exception, o.reason]),
-            [["RayCluster ray-a/demo", true, "pinned for a customer until March"]],
+            offending.map((o) => [o.resource, o.exception, o.reason, o.objectPath, o.grantPath]),
+            [["RayCluster ray-a/demo", true, "pinned for a customer until March", "spec.rayVersion", "spec.rayVersion"]],
         );
     });
 
@@ -102,15 +116,16 @@ describe("posture report", () => {
         ]);
     });
 
-    it("applies a grant only to its stack, kind, namespace and name", () => {
+    it("applies a grant only to its stack, kind, namespace, name and path", () => {
         const rc = rayCluster();
         rc.props.spec.rayVersion = "2.53.0";
-        const exact = grantFor(rc);
+        const exact = grantFor(rc, undefined, undefined, "spec.rayVersion");
         for (const other of [
             { ...exact, stack: "b" },
             { ...exact, kind: "RayJob" },
             { ...exact, namespace: "ray-b" },
             { ...exact, name: "other" },
+            { ...exact, path: "spec.authOptions.mode" },
         ]) {
             const report = evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [other] } } });
             assert.strictEqual(statusOf(report, "ray-version-minimum"), "fail", JSON.stringify(other));
@@ -133,7 +148,7 @@ describe("posture report", () => {
             ...(exceptions === false ? { exceptions } : {}),
             validate: (r) => [{ ...violation(r, "spec", "finding"), ...(notice ? { notice: true as const } : {}) }],
         });
-        const config = resolvePackConfig({ grants: [grantFor(rc)] });
+        const config = resolvePackConfig({ grants: [grantFor(rc, undefined, undefined, "spec")] });
         assert.deepStrictEqual(evaluateCheck(check(undefined, false), [rc], config).findings.map((f) => f.exception), [true]);
         assert.deepStrictEqual(evaluateCheck(check(false, false), [rc], config).findings.map((f) => f.exception), [false]);
         const notice = evaluateCheck(check(undefined, true), [rc], resolvePackConfig()).findings;
@@ -144,7 +159,7 @@ describe("posture report", () => {
         const rc = rayCluster();
         delete rc.urn;
         rc.props.spec.rayVersion = "2.53.0";
-        const policyPackConfig = { "ray-version-minimum": { grants: [grantFor(rc, "why", "team-b")] } };
+        const policyPackConfig = { "ray-version-minimum": { grants: [grantFor(rc, "why", "team-b", "spec.rayVersion")] } };
         assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig }), "ray-version-minimum"), "fail");
         assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig, stack: "team-b" }), "ray-version-minimum"), "exception");
     });
@@ -154,7 +169,7 @@ describe("posture report", () => {
         const violating = rayCluster("b");
         excepted.props.spec.authOptions = {};
         violating.props.spec.authOptions = {};
-        const policyPackConfig = { "ray-token-auth-required": { grants: [grantFor(excepted)] } };
+        const policyPackConfig = { "ray-token-auth-required": { grants: [grantFor(excepted, undefined, undefined, "spec.authOptions.mode")] } };
         const report = evaluatePosture([excepted, violating], { policyPackConfig });
         assert.strictEqual(statusOf(report, "ray-token-auth-required"), "fail");
         assert.deepStrictEqual(
@@ -184,10 +199,11 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
         rc.props.spec.headGroupSpec.serviceType = "NodePort";
-        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin")] } } }));
+        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } } }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
-        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 3} pass, 1 fail, 1 exception, 1 not applicable.`));
+        const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
+        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - notApplicable - 2} pass, 1 fail, 1 exception, ${notApplicable} not applicable.`));
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
         assert.ok(lines.some((l) => l.startsWith("Seed: the sections of Alibaba Cloud, *Ray on ACK 最佳实践")), "the seed article cited by title");
         assert.ok(!md.includes("shared/seed"), "no path the reader does not have");
@@ -197,7 +213,7 @@ describe("posture report", () => {
         assert.ok(lines.includes("- RayCluster ray-a/demo: spec.headGroupSpec.serviceType: is \"NodePort\"; must be ClusterIP"));
         assert.ok(
             lines.includes(
-                '- exception (granted: an old pin): RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs',
+                '- exception (granted at spec.rayVersion: an old pin): RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs',
             ),
         );
     });
@@ -214,6 +230,8 @@ describe("posture report", () => {
 describe("pack config", () => {
     it("defaults to no grants, no hostPath, the shared default registries and no priority classes", () => {
         assert.deepStrictEqual(resolvePackConfig(), {
+            ...DEFAULT_PLATFORM_LISTS,
+            ...EMPTY_TENANCY,
             grants: [],
             allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES],
             requireDigest: false,
@@ -262,10 +280,11 @@ describe("pack config", () => {
     it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard, its checkpoint volume and its priority class", () => {
         const file = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "platform", "policy-pack-config.json"), "utf8"));
         const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
-        const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name]));
+        const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name, g.path]));
         assert.deepStrictEqual(grants, [
-            ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public"],
-            ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics"],
+            ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public", undefined],
+            // One volume of one worker group: the cluster's other volumes stay read-only.
+            ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics", "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=checkpoints]"],
         ]);
         // team-b's class is granted to team-b only: another team's stack naming it fails the pack.
         const classes = [...resolved].flatMap(([id, c]) => c.allowedPriorityClasses.map((a) => (typeof a === "string" ? [id, "*", a] : [id, a.stack, a.name])));

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "../policy/checks/rbac";
 import {
+    NS,
     SELF_EXEMPTION as SELF,
     asPatch,
     autoscalerRole,
@@ -125,10 +126,10 @@ describe("policy ray-service-account-token (seed 4)", () => {
         const rc = rayCluster();
         const head = rc.props.spec.headGroupSpec.template.spec;
         head.volumes.push({ name: "rrsa", projected: { sources: [{ serviceAccountToken: { path: "token", audience: "sts.aliyuncs.com" } }] } });
-        head.containers[0].volumeMounts.push({ name: "autoscaler-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
+        head.containers[0].volumeMounts.push({ name: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
         head.containers[0].volumeMounts.push({ name: "rrsa", mountPath: "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens" });
         assert.deepStrictEqual(messages(serviceAccountToken, rc), [
-            'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].volumeMounts[2]: mounts the Kubernetes API token volume "autoscaler-token" (container "ray-head"); only the KubeRay autoscaler may',
+            'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].volumeMounts[2]: mounts the Kubernetes API token volume "autoscaler-sa-token" (container "ray-head"); only the KubeRay autoscaler may',
         ]);
     });
 });
@@ -147,5 +148,20 @@ describe("policy ray-dedicated-service-account (seed 4, 9, stack-level)", () => 
             "RayCluster ray-a/b: spec.headGroupSpec.template.spec.serviceAccountName: is not set; name a ServiceAccount of this cluster's own",
             'RayCluster ray-a/b: spec.workerGroupSpecs[0].template.spec.serviceAccountName: ServiceAccount "a-ray-worker" is also used by RayCluster ray-a/a; give each cluster its own',
         ]);
+    });
+
+    it("refuses a hand-written workload that names a Ray cluster's ServiceAccount (its RRSA role and RBAC)", () => {
+        const shell = k8s("kubernetes:batch/v1:CronJob", {
+            apiVersion: "batch/v1",
+            kind: "CronJob",
+            metadata: { name: "sync", namespace: NS },
+            spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: "demo-ray-head", containers: [] } } } } },
+        });
+        assert.deepStrictEqual(messages(dedicatedServiceAccount, [rayCluster(), shell]), [
+            `CronJob ray-a/sync: spec.jobTemplate.spec.template.spec.serviceAccountName: ServiceAccount "demo-ray-head" is RayCluster ray-a/demo's; this pod would get that cluster's RRSA role and RBAC: give it a ServiceAccount of its own`,
+        ]);
+        // Its own ServiceAccount, or the same name in another namespace, is fine.
+        shell.props.spec.jobTemplate.spec.template.spec.serviceAccountName = "sync";
+        assert.deepStrictEqual(messages(dedicatedServiceAccount, [rayCluster(), shell]), []);
     });
 });

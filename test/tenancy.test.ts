@@ -246,8 +246,8 @@ describe("tenancy: a team's lists only narrow the platform's, and the platform's
 
     it("refuses namespace labels outside the platform's allowlist, and CIDRs written in any but the canonical form", () => {
         refusedWith(blue({ labels: { "istio-injection": "enabled" } }), "ray-on-ack:labels.istio-injection", /is not a namespace label key the platform allows/);
-        refusedWith(blue({ podCidrs: ["010.60.4.0/24"] }), "ray-on-ack:podCidrs[0]", /is not a CIDR in canonical form/);
-        refusedWith(blue({ network: { egress: [{ cidr: "100.118.28.5/24", ports: [443] }] } }), "ray-on-ack:network.egress[0].cidr", /must be written 100\.118\.28\.0\/24/);
+        refusedWith(blue({ podCidrs: ["010.60.4.0/24"] }), "ray-on-ack:podCidrs[0]", /is not four decimal octets without leading zeros/);
+        refusedWith(blue({ network: { egress: [{ cidr: "100.118.28.5/24", ports: [443] }] } }), "ray-on-ack:network.egress[0].cidr", /write 100\.118\.28\.0\/24/);
     });
 
     it("refuses two objects of one kind and name, and references to the Secrets the stack generates", () => {

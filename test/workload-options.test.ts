@@ -15,8 +15,9 @@ import { resourceQuotaObject } from "../components/namespace/namespace";
 import { submitterPodTemplate } from "../components/workload/rayJob";
 import { DEFAULT_PLATFORM_LISTS, metadataKeyProblem, mountPathProblem, mountRootProblem } from "@ray-on-ack/common/platformLists";
 import { podScheduling, volumeReadOnly } from "../policy/checks/workload-options";
-import { resolvePackConfig } from "../policy/config";
-import { blocking, grantFor, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
+import { resolvePackConfig, resolvePolicyPackConfigFile } from "../policy/config";
+import { CHECKS } from "../policy/checks";
+import { blocking, container, grantFor, k8s, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
 import { DEFAULT_PLATFORM_POLICY } from "../common/platformPolicy";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
@@ -307,25 +308,73 @@ function renderTeamBWithout(policyId: string): ReturnType<typeof runRender> {
     }
 }
 
+/** The grant for the fixture's writable `ckpt` volume of worker group `cpu`, and nothing else. */
+const CKPT = "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=ckpt]";
+
 describe("workload options: the policy pack", () => {
-    it("fails a writable PVC unless the platform grants it, and passes a read-only one", () => {
+    it("fails a writable PVC unless the platform grants that volume, and passes a read-only one", () => {
         const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
         const [m] = blocking(volumeReadOnly, rw);
         assert.match(m, /RayCluster ray-a\/demo: spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts PersistentVolumeClaim "ckpt" writable/);
         assert.equal(throughPack(volumeReadOnly, rw).mandatory.length, 1, "mandatory in the pack");
-        assert.deepEqual(blocking(volumeReadOnly, rw, { grants: [grantFor(rw)] }), [], "granted: an exception, not a failure");
-        assert.equal(messages(volumeReadOnly, rw, { grants: [grantFor(rw)] }).length, 1, "still shown in the posture report");
+        const granted = { grants: [grantFor(rw, "checkpoints", undefined, CKPT)] };
+        assert.deepEqual(blocking(volumeReadOnly, rw, granted), [], "granted: an exception, not a failure");
+        assert.deepEqual(throughPack(volumeReadOnly, rw, granted).advisory.map((a) => a.replace(/\): .*/, ")")), [`exception (granted at ${CKPT}: checkpoints)`], "the advisory names the path it covers");
+        assert.equal(messages(volumeReadOnly, rw, granted).length, 1, "still shown in the posture report");
         const ro = clusterWithVolume({ name: "ref", persistentVolumeClaim: { claimName: "ref", readOnly: true } }, true);
         assert.deepEqual(messages(volumeReadOnly, ro), []);
         const sourceOnly = clusterWithVolume({ name: "ref", persistentVolumeClaim: { claimName: "ref", readOnly: true } }, false);
         assert.equal(blocking(volumeReadOnly, sourceOnly).length, 1, "a writable mount of a read-only source is reported too");
     });
 
+    it("a grant for one writable volume covers no second writable volume of the same RayCluster, in another group, the head or the same group", () => {
+        const granted = (r: ReturnType<typeof clusterWithVolume>) => ({ grants: [grantFor(r, "checkpoints", undefined, CKPT)] });
+        const addWritable = (r: any, template: any, name: string) => {
+            template.spec.volumes.push({ name, persistentVolumeClaim: { claimName: name } });
+            template.spec.containers[0].volumeMounts.push({ name, mountPath: `/mnt/${name}` });
+            return r;
+        };
+        const withGroup = (r: any) => {
+            r.props.spec.workerGroupSpecs.push({ ...structuredClone(r.props.spec.workerGroupSpecs[0]), groupName: "gpu" });
+            return r;
+        };
+        const base = () => clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
+        const cases: [string, any, RegExp][] = [
+            ["another group's volume", withGroup(base()), /spec\.workerGroupSpecs\[1\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts/],
+            ["the head's volume", (() => { const r = base(); return addWritable(r, r.props.spec.headGroupSpec.template, "scratch"); })(), /spec\.headGroupSpec\.template\.spec\.volumes\[\d+\]: "scratch" mounts/],
+            ["a second volume of the group", (() => { const r = base(); return addWritable(r, r.props.spec.workerGroupSpecs[0].template, "scratch"); })(), /spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "scratch" mounts/],
+        ];
+        for (const [what, r, rule] of cases) {
+            const left = blocking(volumeReadOnly, r, granted(r));
+            assert.equal(left.length, 1, `${what}: ${left.join("\n")}`);
+            assert.match(left[0], rule, what);
+        }
+        // Reordering the lists moves indexes, never the grant.
+        const reordered = withGroup(base());
+        reordered.props.spec.workerGroupSpecs.reverse();
+        reordered.props.spec.workerGroupSpecs[1].template.spec.volumes.reverse();
+        assert.equal(blocking(volumeReadOnly, reordered, granted(reordered)).length, 1, "only the gpu group's volume, now at index 0");
+        assert.match(blocking(volumeReadOnly, reordered, granted(reordered))[0], /spec\.workerGroupSpecs\[0\]\.template/);
+    });
+
+    it("refuses a path-less grant for a policy that judges parts of a resource, naming the policy and what to write", () => {
+        const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
+        assert.throws(
+            () => resolvePolicyPackConfigFile({ "ray-volume-read-only": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)),
+            /invalid policy pack config: grants\[0\]: ray-volume-read-only judges parts of a resource \(a container, a volume, a label or setting of one pod template\), so a grant must name the part with "path", the finding's objectPath in posture\.json, e\.g\. "path": "spec\.workerGroupSpecs\[groupName=cpu\]\.template\.spec\.volumes\[name=checkpoints\]"/,
+        );
+        assert.throws(() => resolvePolicyPackConfigFile({ "ray-pod-controllers": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)), /grants\[0\]: ray-pod-controllers judges parts/);
+        assert.throws(() => resolvePolicyPackConfigFile({ "ray-volume-read-only": { grants: [grantFor(rw, "x", "a", "spec..volumes")] } }, CHECKS.map((c) => c.id)), /grants\[0\]\.path: "spec\.\.volumes" is not an object path/);
+        // A Service is its own unit: its grant needs no path.
+        assert.doesNotThrow(() => resolvePolicyPackConfigFile({ "ray-service-not-public": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)));
+    });
+
     it("fails inline AccessKeys and other CSI drivers whatever the grants", () => {
         const ak = clusterWithVolume({ name: "o", csi: { driver: "ossplugin.csi.alibabacloud.com", readOnly: true, volumeAttributes: { akSecret: "x" } } }, true);
-        assert.match(blocking(volumeReadOnly, ak, { grants: [grantFor(ak)] }).join("\n"), /volumeAttributes\.akSecret: is an inline AccessKey/);
+        const at = (name: string, rest: string) => `spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=${name}]${rest}`;
+        assert.match(blocking(volumeReadOnly, ak, { grants: [grantFor(ak, "x", "a", at("o", ".csi.volumeAttributes.akSecret"))] }).join("\n"), /volumeAttributes\.akSecret: is an inline AccessKey/);
         const disk = clusterWithVolume({ name: "d", csi: { driver: "diskplugin.csi.alibabacloud.com", readOnly: true } }, true);
-        assert.match(blocking(volumeReadOnly, disk, { grants: [grantFor(disk)] }).join("\n"), /"diskplugin\.csi\.alibabacloud\.com" is not one of/);
+        assert.match(blocking(volumeReadOnly, disk, { grants: [grantFor(disk, "x", "a", at("d", ".csi.driver"))] }).join("\n"), /"diskplugin\.csi\.alibabacloud\.com" is not one of/);
     });
 
     it("fails system priority classes and control-plane placement", () => {
@@ -344,6 +393,42 @@ describe("workload options: the policy pack", () => {
         assert.match(blocking(podScheduling, job).join("\n"), /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/);
     });
 
+    it("applies the same pod rules to hand-written workloads: Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet and Pod", () => {
+        const spec = () => ({
+            priorityClassName: "system-cluster-critical",
+            tolerations: [{ operator: "Exists" }],
+            nodeSelector: { "node-role.kubernetes.io/control-plane": "" },
+            containers: [container("app")],
+            volumes: [{ name: "o", csi: { driver: "ossplugin.csi.alibabacloud.com", readOnly: true, volumeAttributes: { akId: "x" } } }],
+        });
+        const template = () => ({ metadata: { labels: { "app.kubernetes.io/name": "app" } }, spec: spec() });
+        const cases: [string, any, string][] = [
+            ["kubernetes:apps/v1:Deployment", { spec: { template: template() } }, "spec.template.spec"],
+            ["kubernetes:apps/v1:StatefulSet", { spec: { template: template() } }, "spec.template.spec"],
+            ["kubernetes:apps/v1:DaemonSet", { spec: { template: template() } }, "spec.template.spec"],
+            ["kubernetes:apps/v1:ReplicaSet", { spec: { template: template() } }, "spec.template.spec"],
+            ["kubernetes:batch/v1:Job", { spec: { template: template() } }, "spec.template.spec"],
+            ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: template() } } } }, "spec.jobTemplate.spec.template.spec"],
+            ["kubernetes:core/v1:Pod", { spec: spec() }, "spec"],
+            ["kubernetes:apps/v1:DeploymentPatch", { spec: { template: template() } }, "spec.template.spec"],
+        ];
+        for (const [type, props, at] of cases) {
+            const r = k8s(type, { metadata: { name: "app", namespace: "ray-a" }, ...props });
+            const scheduling = blocking(podScheduling, r).join("\n");
+            for (const rule of [`${at}.priorityClassName: "system-cluster-critical" must not be a system-* priority class`, `${at}.tolerations[0]: tolerates the control-plane taints`, `${at}.nodeSelector: selects control-plane nodes`]) {
+                assert.ok(scheduling.includes(rule), `${type}: ${rule}\n${scheduling}`);
+            }
+            assert.match(blocking(volumeReadOnly, r).join("\n"), new RegExp(`${at.replace(/\./g, "\\.")}\\.volumes\\[0\\]\\.csi\\.volumeAttributes\\.akId: is an inline AccessKey`), type);
+        }
+        // A writable PVC of a hand-written workload needs the platform's grant for that volume too.
+        const db = k8s("kubernetes:apps/v1:StatefulSet", {
+            metadata: { name: "db", namespace: "ray-a" },
+            spec: { template: { spec: { containers: [container("db", { volumeMounts: [{ name: "data", mountPath: "/data/db" }] })], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "shared" } }] } } },
+        });
+        assert.match(blocking(volumeReadOnly, db).join("\n"), /StatefulSet ray-a\/db: spec\.template\.spec\.volumes\[0\]: "data" mounts PersistentVolumeClaim "shared" writable/);
+        assert.deepEqual(blocking(volumeReadOnly, db, { grants: [grantFor(db, "its own store", "a", "spec.template.spec.volumes[name=data]")] }), []);
+    });
+
     it("allows only the priority classes the platform lists in the pack config", () => {
         const r = rayCluster("demo");
         r.props.spec.headGroupSpec.template.spec.priorityClassName = "team-x-high";
@@ -353,8 +438,8 @@ describe("workload options: the policy pack", () => {
         assert.deepEqual(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }), [], "listed by the platform: allowed");
         assert.match(messages(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }).join("\n"), /"team-x-high" is allowed by the platform/, "and shown");
         assert.equal(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x"] }).length, 1, "another class listed: still refused");
-        // A platform grant for this one resource covers it too (posture shows it as an exception).
-        assert.deepEqual(blocking(podScheduling, r, { grants: [grantFor(r)] }), []);
+        // A platform grant for this one pod's priorityClassName covers it too (posture shows it as an exception).
+        assert.deepEqual(blocking(podScheduling, r, { grants: [grantFor(r, undefined, undefined, "spec.headGroupSpec.template.spec.priorityClassName")] }), []);
     });
 
     it("refuses a system-* class in allowedPriorityClasses and keeps refusing it in pods whatever the grants", () => {
@@ -362,7 +447,7 @@ describe("workload options: the policy pack", () => {
         assert.throws(() => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }), /allowedPriorityClasses must be an array of class names or \{stack, name, reason\} objects/);
         const r = rayCluster("demo");
         r.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "system-node-critical";
-        assert.equal(blocking(podScheduling, r, { grants: [grantFor(r)] }).length, 1, "a grant cannot cover a system class");
+        assert.equal(blocking(podScheduling, r, { grants: [grantFor(r, undefined, undefined, "spec.workerGroupSpecs[groupName=cpu].template.spec.priorityClassName")] }).length, 1, "a grant cannot cover a system class");
     });
 
     it("render exits 3 when team-b's priority class is removed from the pack's allowedPriorityClasses", function () {
@@ -386,6 +471,13 @@ describe("workload options: the policy pack", () => {
         const check = posture.checks.find((c: any) => c.id === "ray-volume-read-only");
         assert.equal(check.status, "exception");
         assert.match(check.offending[0].message, /"checkpoints" mounts PersistentVolumeClaim "analytics-checkpoints" writable/);
+        // The grant covers that one volume of the cpu group, and says so.
+        const volume = "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=checkpoints]";
+        assert.deepEqual(
+            check.offending.map((o: any) => [o.objectPath, o.grantPath]),
+            [[volume, volume]],
+        );
+        assert.ok(fs.readFileSync(path.join(r.out, "posture.md"), "utf8").includes(`- exception (granted at ${volume}: `), "posture.md shows the grant against its path");
         const scheduling = posture.checks.find((c: any) => c.id === "ray-pod-scheduling");
         assert.equal(scheduling.status, "exception", "an allowed priority class is shown, not hidden");
         assert.match(

@@ -18,7 +18,7 @@ export const quantity = z
     .transform((v) => String(v).trim())
     .refine(isQuantity, { message: "must be a non-negative Kubernetes quantity such as 500m, 2, 4Gi" });
 
-/** An IPv4 CIDR, in the one spelling every parser reads alike (common/addresses.ts canonicalCidr). */
+/** An IPv4 CIDR, in the one spelling every parser reads alike (common/addresses.ts canonicalCidrProblem). */
 export const cidr = z.string().superRefine((v, c) => {
     if (!isIpv4Cidr(v)) {
         // A CIDR some parser reads (010.0.0.0/8, 10.0.0.1/8) is refused for its spelling; anything else for not being one.

@@ -5,12 +5,17 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, POLICY_IDS, isSnippetAnnotation } from "@ray-on-ack/common";
-import { coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
+import { canonicalCidrProblem, coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
 import { Check, Finding, ungrantable, violation } from "../check";
-import { PolicyResource, isKind, k8sKind } from "../resource";
+import { PolicyResource, isKind, k8sKind, namespaceOf } from "../resource";
 import { rayClusterSpecs } from "../pod-templates";
 
 const NGINX = "nginx.ingress.kubernetes.io/";
+/** Higress reads every nginx annotation under its own prefix too: a bypass under either counts. */
+const HIGRESS = "higress.io/";
+const AUTH_PREFIXES = [NGINX, HIGRESS];
+/** ingress-nginx reads its booleans with Go's strconv.ParseBool; these are its spellings of true. */
+const TRUE_SPELLINGS = ["1", "t", "T", "TRUE", "true", "True"];
 
 /** An Ingress, or a server-side patch of one (isKind judges an IngressPatch as the Ingress it changes). */
 const isIngress = (r: PolicyResource) => isKind(r, "networking.k8s.io", "Ingress");
@@ -66,25 +71,92 @@ export const serviceNotPublic: Check = {
     },
 };
 
+/** The source allowlist: canonical entries (single addresses allowed, as the controllers take them) within the address ceiling. */
+function allowlistFindings(r: PolicyResource, at: string, value: unknown): Finding[] {
+    const entries = String(value)
+        .split(",")
+        .map((e) => e.trim())
+        .filter((e) => e !== "");
+    const problems = entries.map((e) => canonicalCidrProblem(e, { bareAddress: true })).filter((p): p is string => p !== undefined);
+    if (problems.length > 0) {
+        return problems.map((p) => ungrantable(violation(r, at, p)));
+    }
+    const cidrs = entries.map((e) => (e.includes("/") ? e : `${e}/${e.includes(":") ? 128 : 32}`));
+    const wide = coverageProblem(cidrs, "an Ingress's source allowlist");
+    return wide === undefined ? [] : [ungrantable(violation(r, at, `${wide}: an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`))];
+}
+
+/**
+ * Annotations that switch basic auth or TLS off around an otherwise compliant Ingress, under the
+ * nginx prefix or Higress's: `satisfy: any` (the allowlist alone lets a client in), an allowlist
+ * that is not canonical or covers more than the ceiling, an SSL redirect turned off, another
+ * auth-type, an htpasswd Secret of another namespace. Nothing legitimate needs one: no grant waives them.
+ */
+function bypassFindings(r: PolicyResource): Finding[] {
+    const annotations = r.props?.metadata?.annotations ?? {};
+    const namespace = namespaceOf(r);
+    const findings: Finding[] = [];
+    for (const prefix of AUTH_PREFIXES) {
+        const at = (name: string) => `metadata.annotations["${prefix}${name}"]`;
+        const value = (name: string): unknown => annotations[`${prefix}${name}`];
+        const satisfy = value("satisfy");
+        if (satisfy !== undefined && satisfy !== "all") {
+            findings.push(ungrantable(violation(r, at("satisfy"), `is ${JSON.stringify(satisfy)}; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`)));
+        }
+        for (const name of ["ssl-redirect", "force-ssl-redirect"]) {
+            const redirect = value(name);
+            if (redirect !== undefined && !TRUE_SPELLINGS.includes(String(redirect))) {
+                findings.push(ungrantable(violation(r, at(name), `is ${JSON.stringify(redirect)}; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`)));
+            }
+        }
+        const authType = value("auth-type");
+        if (authType !== undefined && authType !== "basic") {
+            findings.push(ungrantable(violation(r, at("auth-type"), `is ${JSON.stringify(authType)}; must be "basic"`)));
+        }
+        const secret = value("auth-secret");
+        if (typeof secret === "string" && secret.includes("/") && secret.split("/")[0] !== namespace) {
+            findings.push(
+                ungrantable(violation(r, at("auth-secret"), `${JSON.stringify(secret)} is a Secret of another namespace; the htpasswd Secret must be in the Ingress's own namespace ${namespace}, or another team's password list opens this dashboard`)),
+            );
+        }
+        for (const name of ["whitelist-source-range", "allowlist-source-range"]) {
+            if (value(name) !== undefined) {
+                findings.push(...allowlistFindings(r, at(name), value(name)));
+            }
+        }
+    }
+    return findings;
+}
+
 export const ingressAuthenticated: Check = {
     kind: "resource",
     id: POLICY_IDS.ingressAuthenticated,
     title: "Ingresses require basic auth and TLS",
     seedSection: "1.5",
-    description: "seed 1.5: an Ingress carries nginx basic auth (auth-type basic, auth-secret) and terminates TLS for every host it serves.",
+    description:
+        "seed 1.5: an Ingress carries nginx basic auth (auth-type basic, auth-secret of its own namespace) and terminates TLS for every host it serves; every rule names its host and there is no default backend; no annotation (nginx or higress.io prefix) undoes auth or TLS: satisfy any, an ssl-redirect or force-ssl-redirect off, another auth-type, a source allowlist that is not canonical or covers more than a /16. Those never take a grant.",
     configKeys: [],
     appliesTo: (r) => isKind(r, "networking.k8s.io", "Ingress"),
     validate(r) {
-        const findings: Finding[] = [];
+        const findings: Finding[] = bypassFindings(r);
         const annotations = r.props?.metadata?.annotations ?? {};
         const authType = annotations[`${NGINX}auth-type`];
-        if (authType !== "basic") {
-            const found = authType === undefined ? "not set" : `is ${JSON.stringify(authType)}`;
-            findings.push(violation(r, `metadata.annotations["${NGINX}auth-type"]`, `${found}; must be "basic"`));
+        if (authType === undefined) {
+            findings.push(violation(r, `metadata.annotations["${NGINX}auth-type"]`, `not set; must be "basic"`));
         }
         const secret = annotations[`${NGINX}auth-secret`];
         if (typeof secret !== "string" || secret === "") {
             findings.push(violation(r, `metadata.annotations["${NGINX}auth-secret"]`, "is not set; must name the htpasswd Secret"));
+        }
+        // Host-less routing answers requests for any name, plain HTTP included: TLS is matched by host.
+        const rules: any[] = r.props?.spec?.rules ?? [];
+        rules.forEach((rule, i) => {
+            if (typeof rule?.host !== "string" || rule.host === "") {
+                findings.push(ungrantable(violation(r, `spec.rules[${i}].host`, "is not set, so the rule answers every host name, plain HTTP included; name the host")));
+            }
+        });
+        if (r.props?.spec?.defaultBackend !== undefined) {
+            findings.push(ungrantable(violation(r, "spec.defaultBackend", "serves every request no rule matches, whatever its host, plain HTTP included; remove it and route by host")));
         }
         const tls: any[] = r.props?.spec?.tls ?? [];
         if (tls.length === 0) {
@@ -97,9 +169,8 @@ export const ingressAuthenticated: Check = {
             }
         });
         const tlsHosts = new Set(tls.flatMap((entry) => entry?.hosts ?? []));
-        const rules: any[] = r.props?.spec?.rules ?? [];
         rules.forEach((rule, i) => {
-            if (typeof rule?.host === "string" && !tlsHosts.has(rule.host)) {
+            if (typeof rule?.host === "string" && rule.host !== "" && !tlsHosts.has(rule.host)) {
                 findings.push(violation(r, `spec.rules[${i}].host`, `"${rule.host}" is not listed in spec.tls[].hosts, so it is served over plain HTTP`));
             }
         });
@@ -217,17 +288,22 @@ export const clbAclRestricted: Check = {
     title: "CLB ACL whitelists do not admit every address",
     seedSection: "1.5",
     description:
-        "seed 1.5: a CLB access-control list used as a whitelist names the clients' ranges: never 0.0.0.0/0 or ::/0, and an ACL's entries together cover at most a /16 (counted, so 0.0.0.0/1 + 128.0.0.0/1 fails too).",
+        "seed 1.5: a CLB access-control list used as a whitelist names the clients' ranges: every entry a CIDR in canonical form (no leading zeros, no host bits, no IPv4-mapped IPv6; never granted), never 0.0.0.0/0 or ::/0, and an ACL's entries together cover at most a /16 (counted, so 0.0.0.0/1 + 128.0.0.0/1 fails too).",
     configKeys: [],
     appliesTo: (r) => r.type === "alicloud:slb/acl:Acl" || r.type === "alicloud:slb/aclEntryAttachment:AclEntryAttachment",
     validate(r) {
-        const entries = aclEntries(r);
+        // The pack, the cloud API and the load balancer must read an entry the same way.
+        const unclear = aclEntries(r).flatMap(({ path, entry }) => {
+            const why = canonicalCidrProblem(entry);
+            return why === undefined ? [] : [ungrantable(violation(r, path, why))];
+        });
+        const entries = aclEntries(r).filter(({ entry }) => canonicalCidrProblem(entry) === undefined);
         const everyone = entries
             .filter(({ entry }) => typeof entry === "string" && isAnyCidr(entry.trim()) && ipaddr.parseCIDR(entry.trim())[1] === 0)
             .map(({ path, entry }) => violation(r, path, `${JSON.stringify(entry)} admits every address; list the clients' CIDRs`));
         const cidrs = entries.map(({ entry }) => (typeof entry === "string" ? entry.trim() : "")).filter(isAnyCidr);
         const wide = everyone.length === 0 && r.type === "alicloud:slb/acl:Acl" ? coverageProblem(cidrs, "a CLB ACL") : undefined;
-        return [...everyone, ...(wide ? [violation(r, "entryLists", wide)] : [])];
+        return [...unclear, ...everyone, ...(wide ? [violation(r, "entryLists", wide)] : [])];
     },
 };
 

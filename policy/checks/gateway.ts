@@ -6,6 +6,7 @@
  * Client: none is allowed. ALB, Higress, API Gateway and ASM routes have no policy this pack can read.
  */
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, POLICY_IDS, RAY_PORTS } from "@ray-on-ack/common";
+import { canonicalCidrProblem } from "@ray-on-ack/common/addresses";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { PolicyResource, isKind, metadataName, namespaceOf } from "../resource";
 
@@ -52,17 +53,28 @@ function routeFindings(route: PolicyResource, policies: PolicyResource[]): Findi
     return findings;
 }
 
+/** The client CIDRs a SecurityPolicy admits, each in canonical form: the pack and Envoy must read the same ranges. */
+function clientCidrFindings(policy: PolicyResource): Finding[] {
+    const rules: any[] = Array.isArray(policy.props?.spec?.authorization?.rules) ? policy.props.spec.authorization.rules : [];
+    return rules.flatMap((rule, i) =>
+        ((Array.isArray(rule?.principal?.clientCIDRs) ? rule.principal.clientCIDRs : []) as unknown[]).flatMap((cidr, j) => {
+            const why = canonicalCidrProblem(cidr);
+            return why === undefined ? [] : [ungrantable(violation(policy, `spec.authorization.rules[${i}].principal.clientCIDRs[${j}]`, why))];
+        }),
+    );
+}
+
 export const gatewayRouteAuthenticated: Check = {
     kind: "stack",
     id: POLICY_IDS.gatewayRouteAuthenticated,
     title: "Gateway API routes are authenticated and reach only the dashboard or Serve",
     seedSection: "1.5",
     description:
-        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace with authentication (basicAuth, oidc, jwt, apiKeyAuth or extAuth) and authorization defaultAction Deny; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
+        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace with authentication (basicAuth, oidc, jwt, apiKeyAuth or extAuth) and authorization defaultAction Deny, whose clientCIDRs are canonical CIDRs; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
     configKeys: [],
     appliesTo: isRoute,
     validate(resources) {
         const policies = resources.filter(isSecurityPolicy);
-        return resources.filter(isRoute).flatMap((r) => routeFindings(r, policies));
+        return [...resources.filter(isRoute).flatMap((r) => routeFindings(r, policies)), ...policies.flatMap(clientCidrFindings)];
     },
 };

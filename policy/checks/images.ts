@@ -1,9 +1,12 @@
 /**
  * Seed 6: images come from registries the team scans and controls, under a tag or digest that
- * names one build; `:latest` (said or implied) changes under a running cluster.
+ * names one build; `:latest` (said or implied) changes under a running cluster. A digest decides
+ * what runs whatever the tag beside it says (`ray:2.60.0@sha256:<an old build's>`), so the version
+ * checks cannot see through one: only digests the platform lists with their repository and tag pass.
  */
 import { POLICY_IDS } from "@ray-on-ack/common";
-import { Check, violation } from "../check";
+import { digestProblem } from "@ray-on-ack/common/platformLists";
+import { Check, Finding, ungrantable, violation } from "../check";
 import { parseImage } from "@ray-on-ack/common";
 import { PolicyResource } from "../resource";
 import { ContainerRef, containersOf, podTemplates } from "../pod-templates";
@@ -43,13 +46,19 @@ export const imageTagPinned: Check = {
     id: POLICY_IDS.imageTagPinned,
     title: "Images pinned by tag or digest, never latest",
     seedSection: "6",
-    description: "seed 6: every image names a tag other than latest or a digest; with the pack's requireDigest, a digest.",
-    configKeys: ["requireDigest"],
+    description:
+        "seed 6: every image names a tag other than latest or a digest; with the pack's requireDigest, a digest; an image with a digest is refused unless repository:tag@digest is in the pack's allowedDigests (no grant replaces the list).",
+    configKeys: ["requireDigest", "allowedDigests"],
     appliesTo: (r) => podTemplates(r).length > 0,
     validate(r, config) {
-        return imagedContainers(r).flatMap((c) => {
+        return imagedContainers(r).flatMap((c): Finding[] => {
             const ref = parseImage(c.image);
             const who = ` (container "${c.name}")`;
+            const unverified = digestProblem(c.image, config.allowedDigests);
+            if (unverified !== undefined) {
+                // The list is the grant: a platform that trusts a digest lists it, for every stack alike.
+                return [ungrantable(violation(r, `${c.path}.image`, `${JSON.stringify(c.image)}: ${unverified}${who}`))];
+            }
             if (ref.tag === "latest") {
                 return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} uses the latest tag; pin a version tag or digest${who}`)];
             }

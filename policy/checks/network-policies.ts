@@ -6,9 +6,9 @@
  * stack config applies too.
  */
 import { POLICY_IDS } from "@ray-on-ack/common";
-import { Check, Finding, violation } from "../check";
+import { Check, Finding, ungrantable, violation } from "../check";
 import { isKind } from "../resource";
-import { coverageProblem, metadataProblem, metadataRangesAdmitted } from "@ray-on-ack/common/addresses";
+import { canonicalCidrProblem, coverageProblem, metadataProblem, metadataRangesAdmitted } from "@ray-on-ack/common/addresses";
 
 const isEmptySelector = (s: any) =>
     s !== null && typeof s === "object" && Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
@@ -36,6 +36,15 @@ function directionFindings(r: any, direction: "ingress" | "egress"): Finding[] {
             }
             const block = peer.ipBlock;
             if (block === undefined) {
+                return;
+            }
+            // The pack, the API server and the network plugin must read the block the same way.
+            const unclear = [
+                ...[block.cidr].map((c) => [`${peerPath}.ipBlock.cidr`, canonicalCidrProblem(c)] as const),
+                ...(Array.isArray(block.except) ? block.except : []).map((c: unknown, k: number) => [`${peerPath}.ipBlock.except[${k}]`, canonicalCidrProblem(c)] as const),
+            ].filter((u): u is readonly [string, string] => u[1] !== undefined);
+            if (unclear.length > 0) {
+                findings.push(...unclear.map(([at, why]) => ungrantable(violation(r, at, why))));
                 return;
             }
             const cidr = String(block.cidr ?? "");
@@ -68,7 +77,7 @@ export const networkPolicyContents: Check = {
     title: "NetworkPolicies admit named peers only",
     seedSection: "1.4",
     description:
-        "seed 1.4: no NetworkPolicy rule without peers (allow-all next to default deny), no empty namespaceSelector, ipBlocks of at most a /16 of public addresses per direction (counted, not by literal /0), and no egress ipBlock that admits a cloud metadata range (100.100.100.200/32, 169.254.0.0/16) without an except.",
+        "seed 1.4: no NetworkPolicy rule without peers (allow-all next to default deny), no empty namespaceSelector, ipBlock CIDRs and excepts in canonical form (no leading zeros, no host bits, no IPv4-mapped IPv6; never granted), ipBlocks of at most a /16 of public addresses per direction (counted, not by literal /0), and no egress ipBlock that admits a cloud metadata range (100.100.100.200/32, 169.254.0.0/16) without an except.",
     configKeys: [],
     appliesTo: (r) => isKind(r, "networking.k8s.io", "NetworkPolicy"),
     validate(r) {

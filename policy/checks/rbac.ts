@@ -143,7 +143,7 @@ export const dedicatedServiceAccount: Check = {
     title: "Each Ray cluster has its own ServiceAccount",
     seedSection: "4, 9",
     description:
-        "seed 4, 9: every Ray pod template names a ServiceAccount other than default, and no ServiceAccount is shared between two RayClusters or RayJobs.",
+        "seed 4, 9: every Ray pod template names a ServiceAccount other than default, and no ServiceAccount is shared between two RayClusters or RayJobs, nor named by any other workload's pod template (a Deployment, Job or Pod naming a Ray cluster's ServiceAccount would get its RRSA role and RBAC).",
     configKeys: [],
     appliesTo: isRayResource,
     validate(resources) {
@@ -163,6 +163,18 @@ export const dedicatedServiceAccount: Check = {
                     owners.set(key, r);
                 } else if (owner !== r) {
                     findings.push(violation(r, path, `ServiceAccount "${sa}" is also used by ${describe(owner)}; give each cluster its own`));
+                }
+            }
+        }
+        // Hand-written workloads: a Ray cluster's ServiceAccount carries its RRSA role and RBAC.
+        for (const r of resources.filter((x) => !isRayResource(x))) {
+            for (const t of podTemplates(r)) {
+                const sa = serviceAccountOf(t.spec);
+                const owner = sa === undefined ? undefined : owners.get(`${namespaceOf(r)}/${sa}`);
+                if (owner !== undefined) {
+                    findings.push(
+                        violation(r, `${t.specPath}.serviceAccountName`, `ServiceAccount "${sa}" is ${describe(owner)}'s; this pod would get that cluster's RRSA role and RBAC: give it a ServiceAccount of its own`),
+                    );
                 }
             }
         }

@@ -1,19 +1,19 @@
 /**
  * The workload options (issue 14 section 2) where they could weaken something: data volumes are
  * read-only unless the platform grants a writable one, come from ACK's OSS/NAS CSI drivers or a
- * PVC without inline AccessKeys, and Ray pods never run at system priority or on control-plane
+ * PVC without inline AccessKeys, and pods never run at system priority or on control-plane
  * nodes. The config refuses the same at render time (common/podOptions.ts); this catches a
- * template that reaches the cluster some other way.
+ * template that reaches the cluster some other way. Every pod template is judged, Ray's and a
+ * hand-written Deployment's, StatefulSet's, DaemonSet's, Job's, CronJob's, ReplicaSet's or Pod's
+ * alike: a rule that held for Ray pods only would be undone by a Deployment next to them.
  */
 import { ALLOWED_CSI_DRIVERS, CONTROL_PLANE_LABELS, CSI_ACCESS_KEY_ATTRIBUTES, POLICY_IDS, controlPlaneAffinityPaths, priorityClassProblem } from "@ray-on-ack/common";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { AllowedPriorityClass, StackPriorityClass } from "../config";
 import { PolicyResource, stackOf } from "../resource";
-import { PodTemplate, containersOf, isRayResource, podTemplates } from "../pod-templates";
+import { PodTemplate, containersOf, podTemplates } from "../pod-templates";
 
-const rayTemplates = (r: PolicyResource, roles: readonly string[] = ["head", "worker"]): PodTemplate[] => (isRayResource(r) ? podTemplates(r).filter((t) => roles.includes(t.role)) : []);
-/** The submitter runs Ray code too (`ray job submit`, the job's entrypoint is shipped from it). */
-const SCHEDULED_ROLES = ["head", "worker", "submitter"];
+const hasTemplates = (r: PolicyResource): boolean => podTemplates(r).length > 0;
 
 function volumeFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     const findings: Finding[] = [];
@@ -36,7 +36,9 @@ function volumeFindings(r: PolicyResource, t: PodTemplate): Finding[] {
         const writableMounts = containersOf(t).filter((c) => ((c.container.volumeMounts ?? []) as any[]).some((m) => m?.name === v.name && m.readOnly !== true));
         if (source.readOnly !== true || writableMounts.length > 0) {
             const what = v.persistentVolumeClaim ? `PersistentVolumeClaim ${JSON.stringify(v.persistentVolumeClaim.claimName)}` : `CSI volume (${v.csi.driver})`;
-            findings.push(violation(r, at, `${JSON.stringify(v.name)} mounts ${what} writable; Ray code could change or delete the data (opt-in: readOnly: false, granted per resource in platform/policy-pack-config.json)`));
+            findings.push(
+                violation(r, at, `${JSON.stringify(v.name)} mounts ${what} writable; the pod's code could change or delete the data (opt-in: readOnly: false, granted for this volume's path in platform/policy-pack-config.json)`),
+            );
         }
     });
     return findings;
@@ -48,10 +50,10 @@ export const volumeReadOnly: Check = {
     title: "Data volumes are read-only",
     seedSection: "5",
     description:
-        "seed 5: PersistentVolumeClaim and CSI volumes of Ray pods are read-only at the source and at every mount unless the platform grants a writable one; CSI volumes come from ACK's OSS or NAS driver and carry no inline AccessKeys.",
+        "seed 5: PersistentVolumeClaim and CSI volumes of every pod template (Ray's and hand-written workloads') are read-only at the source and at every mount unless the platform grants that one volume; CSI volumes come from ACK's OSS or NAS driver and carry no inline AccessKeys.",
     configKeys: [],
-    appliesTo: (r) => rayTemplates(r).length > 0,
-    validate: (r) => rayTemplates(r).flatMap((t) => volumeFindings(r, t)),
+    appliesTo: hasTemplates,
+    validate: (r) => podTemplates(r).flatMap((t) => volumeFindings(r, t)),
 };
 
 const ALLOWED_KEY = `pack config ${POLICY_IDS.podScheduling}.allowedPriorityClasses`;
@@ -112,14 +114,14 @@ function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityCl
         findings.push(priority);
     }
     for (const key of Object.keys(pod.nodeSelector ?? {}).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
-        findings.push(violation(r, `${t.specPath}.nodeSelector`, `selects control-plane nodes (${key}); Ray runs user code`));
+        findings.push(violation(r, `${t.specPath}.nodeSelector`, `selects control-plane nodes (${key}); team pods run user code`));
     }
     for (const p of controlPlaneAffinityPaths(pod.affinity)) {
-        findings.push(violation(r, `${t.specPath}.affinity.${p}`, "selects control-plane nodes; Ray runs user code"));
+        findings.push(violation(r, `${t.specPath}.affinity.${p}`, "selects control-plane nodes; team pods run user code"));
     }
     ((pod.tolerations ?? []) as any[]).forEach((tol, i) => {
         if (tol?.key === undefined || tol.key === "" || CONTROL_PLANE_LABELS.includes(tol.key)) {
-            findings.push(violation(r, `${t.specPath}.tolerations[${i}]`, "tolerates the control-plane taints (a toleration without a key tolerates every taint); Ray runs user code"));
+            findings.push(violation(r, `${t.specPath}.tolerations[${i}]`, "tolerates the control-plane taints (a toleration without a key tolerates every taint); team pods run user code"));
         }
     });
     return findings;
@@ -128,11 +130,11 @@ function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityCl
 export const podScheduling: Check = {
     kind: "resource",
     id: POLICY_IDS.podScheduling,
-    title: "Ray pods stay off control-plane nodes and use only allowed priority classes",
+    title: "Pods stay off control-plane nodes and use only allowed priority classes",
     seedSection: "5",
     description:
-        "seed 5: Ray head, worker and RayJob submitter pods neither select nor tolerate control-plane nodes (nodeSelector, node affinity, tolerations), use no system-* priority class, and name only the priority classes the pack's allowedPriorityClasses allows every stack or the stack being judged.",
+        "seed 5: every pod template (Ray head, worker and RayJob submitter, and any hand-written workload) neither selects nor tolerates control-plane nodes (nodeSelector, node affinity, tolerations), uses no system-* priority class, and names only the priority classes the pack's allowedPriorityClasses allows every stack or the stack being judged.",
     configKeys: ["allowedPriorityClasses"],
-    appliesTo: (r) => rayTemplates(r, SCHEDULED_ROLES).length > 0,
-    validate: (r, config, context) => rayTemplates(r, SCHEDULED_ROLES).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses, stackOf(r, context))),
+    appliesTo: hasTemplates,
+    validate: (r, config, context) => podTemplates(r).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses, stackOf(r, context))),
 };

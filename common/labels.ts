@@ -45,6 +45,8 @@ export const BUILDER_POD_LABEL_KEYS: readonly string[] = [LABELS.managedBy, LABE
 
 /** The RRSA webhook's per-pod setting: the builders limit its credentials to the Ray containers. */
 export const RRSA_ONLY_CONTAINERS_ANNOTATION = "pod-identity.alibabacloud.com/only-containers";
+/** ACK's Ray HistoryServer opt-in: its webhook takes over the pod (ServiceAccount, postStart); the pack needs a grant (ray-pod-controllers). */
+export const HISTORY_SERVER_ANNOTATION = "ray.alibabacloud.com/enable-historyserver";
 
 export const BUILDER_POD_ANNOTATION_KEYS: readonly string[] = [ANNOTATIONS.tlsFingerprint, ANNOTATIONS.tokenFingerprint, RRSA_ONLY_CONTAINERS_ANNOTATION];
 

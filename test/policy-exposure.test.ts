@@ -1,3 +1,4 @@
+import { resolvePackConfig } from "../policy/config";
 import * as assert from "assert";
 import {
     clbAclRestricted,
@@ -274,7 +275,7 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
     it("fails alb, an unset class and an IngressPatch to alb, even when granted", () => {
         const alb = withExceptions(ingress(), "ray-ingress-class-allowed");
         alb.props.spec.ingressClassName = "alb";
-        const albMessage = 'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)';
+        const albMessage = 'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)';
         assert.deepStrictEqual(throughPack(ingressClassAllowed, alb, { grants: [grantFor(alb)] }), {
             mandatory: [`${albMessage}${SELF_EXEMPTION}`],
             advisory: [],
@@ -283,13 +284,20 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
         const unset = ingress();
         delete unset.props.spec.ingressClassName;
         assert.deepStrictEqual(messages(ingressClassAllowed, unset), [
-            "Ingress ray-a/demo-dashboard: spec.ingressClassName: is not set, so the cluster's default class serves it; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)",
+            "Ingress ray-a/demo-dashboard: spec.ingressClassName: is not set, so the cluster's default class serves it; must be one of nginx, higress (the platform's allowedIngressClasses: controllers that honour the nginx basic-auth annotations)",
         ]);
         const patch = asPatch(ingress());
         patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a" }, spec: { ingressClassName: "alb" } };
         assert.deepStrictEqual(throughPack(ingressClassAllowed, patch, { grants: [grantFor(patch)] }).mandatory, [
-            'IngressPatch ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (controllers that honour the nginx basic-auth annotations)',
+            'IngressPatch ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)',
         ]);
+    });
+
+    it("fails a class the platform left out of allowedIngressClasses, and the pack config refuses a class that ignores basic auth", () => {
+        assert.deepStrictEqual(throughPack(ingressClassAllowed, ingress(), { allowedIngressClasses: ["higress"] }).mandatory, [
+            'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "nginx"; must be one of higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)',
+        ]);
+        assert.throws(() => resolvePackConfig({ allowedIngressClasses: ["alb"] }), /allowedIngressClasses\.0: must be an ingress class whose controller honours the basic-auth annotations/);
     });
 });
 

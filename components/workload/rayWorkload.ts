@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RayWorkloadArgs } from "../args";
+import { HISTORY_SERVER_ANNOTATION, RRSA_ONLY_CONTAINERS_ANNOTATION } from "@ray-on-ack/common";
 import { resolveImage } from "../images/image";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";
 import { rayJobSpec } from "./rayJob";
@@ -31,8 +32,8 @@ export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Inpu
 function builderPodAnnotations(args: Pick<RayWorkloadArgs, "rrsaInjection" | "historyServer">): Record<string, string> {
     return {
         // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.
-        ...(args.rrsaInjection ? { "pod-identity.alibabacloud.com/only-containers": "ray-head,ray-worker" } : {}),
-        ...(args.historyServer ? { "ray.alibabacloud.com/enable-historyserver": "true" } : {}),
+        ...(args.rrsaInjection ? { [RRSA_ONLY_CONTAINERS_ANNOTATION]: "ray-head,ray-worker" } : {}),
+        ...(args.historyServer ? { [HISTORY_SERVER_ANNOTATION]: "true" } : {}),
     };
 }
 

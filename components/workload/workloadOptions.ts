@@ -13,6 +13,7 @@ import {
     SHARED_GPU_RESOURCES,
     controlPlaneAffinityPaths,
     priorityClassProblem,
+    BUILDER_MOUNTS,
 } from "@ray-on-ack/common";
 import { reservedKeyProblem } from "@ray-on-ack/common/platformLists";
 import { accessKeyProblem } from "../rrsa/accessKeys";
@@ -36,7 +37,7 @@ const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Names of the volumes the builders give every Ray pod. */
-export const RESERVED_VOLUME_NAMES: readonly string[] = ["ray-tls", "ray-tmp", "tmp", "home-cache", "dshm", "autoscaler-sa-token"];
+export const RESERVED_VOLUME_NAMES: readonly string[] = BUILDER_MOUNTS.map((m) => m.volume);
 
 const podKeys = (what: "label" | "annotation") =>
     z.record(z.string(), z.string()).superRefine((entries, c) => {

@@ -240,19 +240,20 @@ export const ingressClassAllowed: Check = {
     id: POLICY_IDS.ingressClassAllowed,
     title: "Ingresses use a class whose controller enforces basic auth",
     seedSection: "1.5",
-    description: `seed 1.5: an Ingress names its class (${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")}), one whose controller honours the nginx basic-auth annotations; an alb class (or the cluster's default class) may ignore them and publish the service without a password.`,
-    configKeys: [],
-    // Nothing legitimate needs it, so no grant or annotation relaxes it.
+    description: `seed 1.5: an Ingress names its class, one of the pack's allowedIngressClasses (a subset of ${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")}: controllers that honour the nginx basic-auth annotations); an alb class (or the cluster's default class) may ignore them and publish the service without a password.`,
+    configKeys: ["allowedIngressClasses"],
+    // Nothing legitimate needs it, so no grant or annotation relaxes it: the list is the platform's say.
     exceptions: false,
     appliesTo: isIngress,
-    validate(r) {
+    validate(r, config) {
         const { path, value } = ingressClass(r);
-        if (typeof value === "string" && Object.keys(AUTH_HONOURING_INGRESS_CLASSES).includes(value)) {
+        // The list is validated to be a subset of the auth-honouring classes (common/platformLists.ts).
+        if (typeof value === "string" && config.allowedIngressClasses.includes(value)) {
             return [];
         }
         const found = value === undefined ? "is not set, so the cluster's default class serves it" : `is ${JSON.stringify(value)}`;
         const where = value === undefined ? "spec.ingressClassName" : path;
-        return [violation(r, where, `${found}; must be one of ${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")} (controllers that honour the nginx basic-auth annotations)`)];
+        return [violation(r, where, `${found}; must be one of ${config.allowedIngressClasses.join(", ")} (the platform's allowedIngressClasses: controllers that honour the nginx basic-auth annotations)`)];
     },
 };
 

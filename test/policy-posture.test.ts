@@ -10,7 +10,7 @@ import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
 import { Check, violation } from "../policy/check";
 import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
-import { compliantStack, grantFor, rayCluster, withExceptions } from "./fixtures/policy";
+import { compliantStack, grantFor, rayCluster, registered, withExceptions } from "./fixtures/policy";
 
 function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): string {
     return report.checks.find((c) => c.id === id)!.status;
@@ -18,7 +18,7 @@ function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): strin
 
 describe("posture report", () => {
     it("lists every check with id, title, seed section and status", () => {
-        const report = evaluatePosture(compliantStack());
+        const report = evaluatePosture(compliantStack(), { policyPackConfig: registered() });
         assert.deepStrictEqual(
             report.checks.map((c) => c.id),
             CHECKS.map((c) => c.id),
@@ -51,7 +51,7 @@ describe("posture report", () => {
         const stack = compliantStack();
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.authOptions.mode = "disabled";
-        const report = evaluatePosture(stack);
+        const report = evaluatePosture(stack, { policyPackConfig: registered() });
         assert.deepStrictEqual(report.totals, { pass: CHECKS.length - 2, fail: 1, exception: 0, "not-applicable": 1 });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
@@ -71,10 +71,10 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
         const report = evaluatePosture(stack, {
-            policyPackConfig: {
+            policyPackConfig: registered({
                 "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March")] },
                 "ray-hostpath-restricted": { grants: [grantFor(rc)] },
-            },
+            }),
         });
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "exception");
         // The hostPath check finds nothing, but a granted exception is still shown, never a silent pass.
@@ -175,7 +175,7 @@ describe("posture report", () => {
     });
 
     it("is plain JSON", () => {
-        const report = evaluatePosture(compliantStack());
+        const report = evaluatePosture(compliantStack(), { policyPackConfig: registered() });
         assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
     });
 
@@ -184,7 +184,7 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
         rc.props.spec.headGroupSpec.serviceType = "NodePort";
-        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin")] } } }));
+        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: registered({ "ray-version-minimum": { grants: [grantFor(rc, "an old pin")] } }) }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
         assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - 3} pass, 1 fail, 1 exception, 1 not applicable.`));

@@ -1,7 +1,8 @@
 /**
  * README "Add a team": the minimal example stack is a valid team stack, is no stack where it lies
  * (only stacks/Pulumi.<stack>.yaml files are), and, copied as the recipe says beside this repository's
- * stacks with its namespace added to the platform stack's quota tree, renders.
+ * stacks with its namespace added to the platform stack's quota tree and the stack to the tenancy
+ * registry, renders.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -10,7 +11,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { validateStackConfig } from "../components/config/validate";
 import { listStacks, readStackConfig } from "../scripts/lib/stackFile";
-import { ROOT, manifests, runRender } from "./helpers/render";
+import { ROOT, manifests, packConfigWithRegistry, runRender } from "./helpers/render";
 
 const EXAMPLE = path.join(ROOT, "stacks", "examples", "team-minimal.yaml");
 
@@ -55,11 +56,21 @@ describe("Add a team: the minimal example", function () {
                 max: { cpu: 32, memory: "128Gi", "nvidia.com/gpu": 0 },
             });
             fs.writeFileSync(path.join(dir, "Pulumi.platform.yaml"), YAML.stringify(platform));
-            const r = runRender(["--stack", "team-c", "--stacks-dir", dir]);
+            // Step 3 too: the platform team registers the stack in the tenancy registry.
+            const packConfig = packConfigWithRegistry(dir, (tenancy) => {
+                tenancy.tenants["team-c"] = {
+                    team: "team-c",
+                    namespace: "ray-team-c",
+                    podCidrs: ["10.20.8.0/24"],
+                    vSwitchIds: ["vsw-bp1teamcpods0000001"],
+                    securityGroupIds: ["sg-bp1teamcray00000001"],
+                };
+            });
+            const r = runRender(["--stack", "team-c", "--stacks-dir", dir, "--policy-pack-config", packConfig]);
             assert.equal(r.status, 0, r.stderr);
             const objects = manifests(r.out);
             assert.ok(objects.some((o) => o.kind === "RayCluster" && o.metadata.namespace === "ray-team-c" && o.metadata.name === "dev"));
-            const platformRender = runRender(["--stack", "platform", "--stacks-dir", dir]);
+            const platformRender = runRender(["--stack", "platform", "--stacks-dir", dir, "--policy-pack-config", packConfig]);
             assert.equal(platformRender.status, 0, platformRender.stderr);
             const tree = manifests(platformRender.out).find((o) => o.kind === "ElasticQuotaTree");
             assert.ok(JSON.stringify(tree).includes("ray-team-c"), "the quota tree holds the new namespace");

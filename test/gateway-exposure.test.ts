@@ -20,7 +20,7 @@ import { asResource } from "./helpers/policy";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";
 import { blocking, grantFor, httpRoute, k8s, securityPolicy } from "./fixtures/policy";
-import { ROOT, manifests, runRender } from "./helpers/render";
+import { ROOT, manifests, packConfigWithRegistry, runRender } from "./helpers/render";
 
 const PASSWORD = "Kq7#mVz2pL";
 const SECRET_KEYS = ["ray-on-ack:dashboardPassword"];
@@ -174,7 +174,12 @@ describe("gateway exposure: the renderer", function () {
             stack.config["ray-on-ack:dashboardPassword"] = { secure: "v1:placeholder" };
             fs.mkdirSync(path.join(dir, "stacks"));
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-a.yaml"), YAML.stringify(stack));
-            const r = runRender(["--stack", "team-a", "--stacks-dir", path.join(dir, "stacks")]);
+            // The platform registers the host and the listener to team-a (ray-tenancy).
+            const packConfig = packConfigWithRegistry(dir, (tenancy) => {
+                tenancy.tenants["team-a"].hosts = ["ray.example.com"];
+                tenancy.tenants["team-a"].gatewayListeners = [{ gateway: "shared", namespace: "gateways", sectionName: "https" }];
+            });
+            const r = runRender(["--stack", "team-a", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", packConfig]);
             assert.equal(r.status, 0, r.stderr);
             const objs = manifests(r.out);
             const route = objs.find((o) => o.kind === "HTTPRoute");

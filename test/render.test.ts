@@ -122,9 +122,11 @@ describe("render (the main job)", function () {
     it("exits 3 after writing every file when the posture fails a check the pack config does not grant", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {
-            // team-b's public dashboard, its writable checkpoint volume and its batch priority class without the platform's grants.
+            // team-b's public dashboard, its writable checkpoint volume and its batch priority class without the platform's grants
+            // (the tenancy registry stays: without it no team stack passes ray-tenancy).
             const config = path.join(dir, "policy-pack-config.json");
-            fs.writeFileSync(config, "{}");
+            const platformConfig = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+            fs.writeFileSync(config, JSON.stringify({ "ray-tenancy": platformConfig["ray-tenancy"] }));
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
             assert.equal(r.status, 3, r.stderr);
             assert.match(r.stderr, /^error: posture: 3 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only, ray-pod-scheduling \(see .*posture\.md\)$/m);

@@ -48,3 +48,16 @@ export function renderedStack(stack: string): RenderRun {
     }
     return r;
 }
+
+/**
+ * A copy of platform/policy-pack-config.json in `dir` whose tenancy registry (`ray-tenancy`)
+ * `edit` changed, as the platform team would for a new team or a new host; returns its path, for
+ * `--policy-pack-config`.
+ */
+export function packConfigWithRegistry(dir: string, edit: (tenancy: Record<string, any>) => void): string {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
+    edit(config["ray-tenancy"]);
+    const file = path.join(dir, "policy-pack-config.json");
+    fs.writeFileSync(file, `${JSON.stringify(config, null, 4)}\n`);
+    return file;
+}

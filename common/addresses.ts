@@ -208,6 +208,35 @@ export function addressCount(cidrs: readonly string[], except: readonly string[]
     return coverageOf(blocksOf(cidrs, except));
 }
 
+function blockToCidrs(b: AddressBlock): string[] {
+    const width = b.family === "ipv4" ? 32 : 128;
+    const out: string[] = [];
+    let start = b.start;
+    while (start < b.end) {
+        // The largest aligned block that starts here and fits before the end.
+        let bits = width;
+        while (bits > 0) {
+            const size = 1n << BigInt(width - bits + 1);
+            if (start % size !== 0n || start + size > b.end) {
+                break;
+            }
+            bits--;
+        }
+        const bytes: number[] = [];
+        for (let i = width / 8 - 1, n = start; i >= 0; i--, n >>= 8n) {
+            bytes[i] = Number(n & 255n);
+        }
+        out.push(`${ipaddr.fromByteArray(bytes).toString()}/${bits}`);
+        start += 1n << BigInt(width - bits);
+    }
+    return out;
+}
+
+/** The canonical CIDRs that make up `cidr` minus its `except` blocks (a NetworkPolicy ipBlock's addresses). */
+export function cidrsMinus(cidr: string, except: readonly string[] = []): string[] {
+    return merge(blocksOf([cidr], except)).flatMap(blockToCidrs);
+}
+
 /** Every address of `cidr` lies in one of `within` (their union). */
 export function isCoveredBy(cidr: string, within: readonly string[]): boolean {
     return blockOf(cidr) !== undefined && blocksOf([cidr], within).length === 0;

@@ -57,8 +57,15 @@ export function controlPlaneAffinityPaths(affinity: any): string[] {
     );
 }
 
+/** ACK's CSI drivers for OSS (bucket + path) and NAS (server + path) volumes. */
+export const OSS_CSI_DRIVER = "ossplugin.csi.alibabacloud.com";
+export const NAS_CSI_DRIVER = "nasplugin.csi.alibabacloud.com";
+
 /** The CSI drivers a Ray pod may mount inline: ACK's OSS and NAS (CPFS general-purpose comes through the NAS plugin, or a PVC). */
-export const ALLOWED_CSI_DRIVERS: readonly string[] = ["ossplugin.csi.alibabacloud.com", "nasplugin.csi.alibabacloud.com"];
+export const ALLOWED_CSI_DRIVERS: readonly string[] = [OSS_CSI_DRIVER, NAS_CSI_DRIVER];
+
+/** The ServiceAccount annotation ACK's pod identity webhook reads: the RAM role the account's pods assume (RRSA). */
+export const RRSA_ROLE_ANNOTATION = "pod-identity.alibabacloud.com/role-name";
 
 /** `volumeAttributes` keys the Alibaba Cloud CSI drivers read AccessKeys from; a Secret reference or RRSA replaces them. */
 export const CSI_ACCESS_KEY_ATTRIBUTES: readonly string[] = ["akId", "akSecret", "accessKeyId", "accessKeySecret", "akid", "aksecret"];

@@ -25,6 +25,13 @@ export const RAM_ACTION_ALLOWLIST: readonly string[] = [
     "oss:RestoreObject",
 ];
 
+/**
+ * The allowlisted actions that only read (objects, their metadata, listings, multipart parts):
+ * a statement with any other action, a wildcard or NotAction writes. RestoreObject counts as a
+ * write: it changes an object's storage state (and its bill).
+ */
+export const OSS_READ_ACTIONS: readonly string[] = ["oss:GetObject", "oss:GetObjectMeta", "oss:ListObjects", "oss:ListParts"];
+
 export const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 function actionProblem(action: unknown): string | undefined {

@@ -309,14 +309,38 @@ export function ossProblem(t: Tenancy, stack: string, bucket: string, prefix: st
     return refusal(t, stack, what, (x) => x.oss.some((o) => o.bucket === bucket && prefixesOverlap(o.prefix, prefix)), "oss");
 }
 
-/** A NAS volume: `path` on `server` must lie in a registered directory. */
+/**
+ * `path` as the NFS server resolves it, ending in '/': `.` and `..` segments and repeated slashes
+ * removed, so that `/team-b/../team-a` is judged as `/team-a/`. Undefined for a relative path.
+ */
+export function nasDirectory(path: string): string | undefined {
+    if (!path.startsWith("/")) {
+        return undefined;
+    }
+    const segments: string[] = [];
+    for (const s of path.split("/")) {
+        if (s === "..") {
+            segments.pop();
+        } else if (s !== "" && s !== ".") {
+            segments.push(s);
+        }
+    }
+    return segments.length === 0 ? "/" : `/${segments.join("/")}/`;
+}
+
+/** A NAS volume: `path` on `server` must lie in a registered directory (judged after resolving `..`). */
 export function nasProblem(t: Tenancy, stack: string, server: string, path: string): string | undefined {
     const mine = t.tenants[stack];
-    const dir = path.endsWith("/") ? path : `${path}/`;
+    const resolved = nasDirectory(path);
+    if (mine !== undefined && resolved === undefined) {
+        return `NAS path ${JSON.stringify(path)} is not absolute; a NAS volume names an absolute directory of a file system registered to stack ${stack} (ray-tenancy.tenants.${stack}.nas)`;
+    }
+    const dir = resolved ?? "/";
     if (mine === undefined || mine.nas.some((n) => n.server === server && dir.startsWith(n.path))) {
         return undefined;
     }
-    return refusal(t, stack, `NAS ${server}:${path}`, (x) => x.nas.some((n) => n.server === server && (dir.startsWith(n.path) || n.path.startsWith(dir))), "nas");
+    const shown = dir === path || dir === `${path}/` ? path : `${path} (that is, ${dir})`;
+    return refusal(t, stack, `NAS ${server}:${shown}`, (x) => x.nas.some((n) => n.server === server && (dir.startsWith(n.path) || n.path.startsWith(dir))), "nas");
 }
 
 export function hostProblem(t: Tenancy, stack: string, host: string): string | undefined {
@@ -345,9 +369,28 @@ export function ramRoleProblem(t: Tenancy, stack: string, role: string): string 
 
 /** What a pod template says about where it may run, as node labels it requires and taints it tolerates. */
 export interface Placement {
-    /** `key=value` labels the pod requires (nodeSelector, required node affinity `In` terms). */
-    readonly labels: readonly { key: string; values: readonly string[]; at: string }[];
+    /**
+     * Node labels the pod asks for (nodeSelector, node affinity terms): `key=value` for one of
+     * `values` (operator `In`, the default), any value (`Exists`), or a number above or below
+     * `values[0]` (`Gt`, `Lt`).
+     */
+    readonly labels: readonly { key: string; values: readonly string[]; operator?: "In" | "Exists" | "Gt" | "Lt"; at: string }[];
     readonly tolerations: readonly { key?: string; operator?: string; value?: string; effect?: string; at: string }[];
+}
+
+/** The label requirement selects nodes whose label `key` has `value`. */
+function selectsValue(l: Placement["labels"][number], value: string): boolean {
+    switch (l.operator ?? "In") {
+        case "Exists":
+            return true;
+        case "Gt":
+        case "Lt": {
+            const [n, bound] = [Number(value), Number(l.values[0])];
+            return Number.isInteger(n) && Number.isInteger(bound) && (l.operator === "Gt" ? n > bound : n < bound);
+        }
+        default:
+            return l.values.includes(value);
+    }
 }
 
 const tolerates = (tol: Placement["tolerations"][number], taint: NodePool["taints"][number]) =>
@@ -361,7 +404,7 @@ export function nodePoolProblems(t: Tenancy, stack: string, placement: Placement
     for (const owner of Object.keys(t.tenants).sort().filter((s) => s !== stack)) {
         for (const pool of t.tenants[owner].nodePools) {
             for (const l of placement.labels) {
-                if (l.key in pool.labels && l.values.includes(pool.labels[l.key])) {
+                if (Object.hasOwn(pool.labels, l.key) && selectsValue(l, pool.labels[l.key])) {
                     out.push({ at: l.at, message: `${l.key}=${pool.labels[l.key]} selects node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)` });
                 }
             }
@@ -380,23 +423,39 @@ export function nodePoolProblems(t: Tenancy, stack: string, placement: Placement
 export const CONTROL_PLANE_PORTS: readonly number[] = [10250, 10255, 2379, 2380, 10257, 10259, 6443];
 
 /**
+ * The destination ports of a rule: single ports, inclusive ranges (`port`..`endPort`), or every
+ * port (a rule without ports, or with a named port nobody can resolve for an address block).
+ */
+export type EgressPorts = "all" | readonly (number | readonly [number, number])[];
+
+const MAX_PORT = 65535;
+
+function portSpans(ports: EgressPorts): (readonly [number, number])[] {
+    return ports === "all" ? [[1, MAX_PORT]] : ports.map((p) => (typeof p === "number" ? ([p, p] as const) : p));
+}
+
+const showPorts = (ports: EgressPorts) => (ports === "all" ? "every port" : list(ports.map((p) => (typeof p === "number" ? String(p) : `${p[0]}-${p[1]}`))));
+
+/**
  * An egress rule of a team: to private address space only what the registry lists for the team
  * (CIDR and ports); node and control-plane ports only where listed, public addresses included.
  */
-export function egressProblem(t: Tenancy, stack: string, target: string, ports: readonly number[]): string | undefined {
+export function egressProblem(t: Tenancy, stack: string, target: string, ports: EgressPorts): string | undefined {
     const mine = t.tenants[stack];
     if (mine === undefined) {
         return undefined;
     }
     const listed = mine.egress.filter((e) => isCoveredBy(target, [e.cidr]));
-    const unlisted = (allowed: readonly number[]) => ports.filter((p) => !allowed.includes(p));
+    const listedPorts = new Set(listed.flatMap((e) => e.ports));
+    const spans = portSpans(ports);
     if (overlapsPrivateSpace(target)) {
-        const covered = listed.length > 0 && unlisted(listed.flatMap((e) => e.ports)).length === 0;
+        // A span is covered when each of its ports is listed: a few registered ports never cover a wide range.
+        const covered = listed.length > 0 && spans.every(([from, to]) => to - from < listedPorts.size && Array.from({ length: to - from + 1 }, (_, i) => from + i).every((p) => listedPorts.has(p)));
         return covered
             ? undefined
-            : `${target} port(s) ${list(ports.map(String))} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress: ${mine.egress.length > 0 ? list(mine.egress.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
+            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress: ${mine.egress.length > 0 ? list(mine.egress.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
     }
-    const controlPlane = ports.filter((p) => CONTROL_PLANE_PORTS.includes(p) && !listed.some((e) => e.ports.includes(p)));
+    const controlPlane = CONTROL_PLANE_PORTS.filter((p) => spans.some(([from, to]) => from <= p && p <= to) && !listedPorts.has(p));
     return controlPlane.length === 0
         ? undefined
         : `${target} port(s) ${list(controlPlane.map(String))} are node or control-plane ports (kubelet, etcd, API server); only the platform registers them (ray-tenancy.tenants.${stack}.egress)`;

@@ -42,14 +42,28 @@ export function inlineObjects(r: PolicyResource): PolicyResource[] {
     if (!INLINE_GROUP_TYPES.includes(r.type)) {
         return [];
     }
-    const objects = flattenLists([...asList(r.props?.objs), ...asList(r.props?.yaml).flatMap(parseDocuments)]);
-    return objects.filter(isObject).map((o) => ({
-        type: typeToken(o.apiVersion, o.kind),
-        name: `${r.name}:${o.kind}/${o.metadata?.name ?? ""}`,
-        // Reported against the group, the resource the engine knows.
-        ...(r.urn !== undefined ? { urn: r.urn } : {}),
-        props: o,
-    }));
+    return carried(r, [...asList(r.props?.objs), ...asList(r.props?.yaml).flatMap(parseDocuments)]);
+}
+
+/** Objects `r` carries, each as a resource named after it. */
+function carried(r: PolicyResource, objects: unknown[]): PolicyResource[] {
+    return flattenLists(objects)
+        .filter(isObject)
+        .map((o) => ({
+            type: typeToken(o.apiVersion, o.kind),
+            name: `${r.name}:${o.kind}/${o.metadata?.name ?? ""}`,
+            // Reported against the carrier, the resource the engine knows.
+            ...(r.urn !== undefined ? { urn: r.urn } : {}),
+            props: o,
+        }));
+}
+
+/** The objects a `<Kind>List` resource (`kubernetes:core/v1:ConfigMapList`...) carries under `items`, each as a resource of its own. */
+export function listItems(r: PolicyResource): PolicyResource[] {
+    if (!/^kubernetes:[^:]+:[A-Za-z0-9]+List$/.test(r.type) || !Array.isArray(r.props?.items)) {
+        return [];
+    }
+    return carried(r, r.props.items);
 }
 
 /** The resources plus every object a ConfigGroup carries inline. */

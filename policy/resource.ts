@@ -44,22 +44,82 @@ export function namespaceOf(r: PolicyResource): string {
     return r.props?.metadata?.namespace ?? "default";
 }
 
+/** Cluster-scoped kinds of the Kubernetes API (matched by kind alone, as grants name them). */
 const CLUSTER_SCOPED = new Set([
     "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
     "Node",
     "PersistentVolume",
+    "ComponentStatus",
+    "ClusterRole",
+    "ClusterRoleBinding",
     "StorageClass",
+    "VolumeAttributesClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
     "IngressClass",
+    "IPAddress",
+    "ServiceCIDR",
     "PriorityClass",
     "RuntimeClass",
     "CustomResourceDefinition",
+    "APIService",
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
     "ValidatingWebhookConfiguration",
     "MutatingWebhookConfiguration",
+    "CertificateSigningRequest",
+    "ClusterTrustBundle",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "StorageVersion",
+    "StorageVersionMigration",
+    "DeviceClass",
+    "ResourceSlice",
+    "TokenReview",
+    "SubjectAccessReview",
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "SelfSubjectReview",
 ]);
+
+/** Cluster-scoped kinds of add-ons found on ACK clusters, by group (their kind names recur in other groups). */
+const CLUSTER_SCOPED_ADDON_KINDS = new Set([
+    "network.alibabacloud.com/PodNetworking",
+    "network.alibabacloud.com/Node",
+    "gateway.networking.k8s.io/GatewayClass",
+    "snapshot.storage.k8s.io/VolumeSnapshotClass",
+    "snapshot.storage.k8s.io/VolumeSnapshotContent",
+    "crd.projectcalico.org/GlobalNetworkPolicy",
+    "crd.projectcalico.org/GlobalNetworkSet",
+    "crd.projectcalico.org/HostEndpoint",
+    "crd.projectcalico.org/IPPool",
+    "crd.projectcalico.org/FelixConfiguration",
+    "crd.projectcalico.org/BGPConfiguration",
+    "scheduling.volcano.sh/Queue",
+    "karpenter.sh/NodePool",
+    "karpenter.sh/NodeClaim",
+    "templates.gatekeeper.sh/ConstraintTemplate",
+]);
+
+/** Groups whose every kind is cluster-scoped (Gatekeeper's constraints). */
+const CLUSTER_SCOPED_GROUPS = new Set(["constraints.gatekeeper.sh"]);
+
+/**
+ * The kind's objects live outside any namespace. Beyond the lists, a `Cluster*` or `Global*` kind
+ * of any group (ClusterIssuer, ClusterPolicy, ClusterSecretStore, GlobalNetworkPolicy...) is taken
+ * as cluster-scoped: the convention add-ons follow for their cluster-wide kinds.
+ */
+export function isClusterScoped(group: string, kind: string): boolean {
+    return (
+        CLUSTER_SCOPED.has(kind) ||
+        CLUSTER_SCOPED_ADDON_KINDS.has(`${group}/${kind}`) ||
+        CLUSTER_SCOPED_GROUPS.has(group) ||
+        /^(Cluster|Global)[A-Z]/.test(kind)
+    );
+}
 
 /** How messages name a resource: `RayCluster ray-a/demo`, `Namespace ray-a`, `alicloud:ram/role:Role team-a`. */
 export function describe(r: PolicyResource): string {
@@ -70,6 +130,12 @@ export function describe(r: PolicyResource): string {
 /** Token groups of Pulumi's own Kubernetes components (Helm, YAML, kustomize): no Kubernetes object of their own, so named by type and Pulumi name. */
 const PULUMI_ONLY_GROUPS = ["helm.sh", "yaml", "kustomize"];
 
+/** A Kubernetes object (or a patch of one): not one of Pulumi's Helm, YAML or kustomize components. */
+export function isKubernetesObject(r: PolicyResource): boolean {
+    const k = k8sKind(r);
+    return k !== undefined && !PULUMI_ONLY_GROUPS.includes(k.group);
+}
+
 /** What a grant names: kind (`DeploymentPatch` for a patch; the type token outside Kubernetes), namespace when namespaced, name. */
 export function identity(r: PolicyResource): { kind: string; namespace?: string; name: string } {
     const k = k8sKind(r);
@@ -77,7 +143,7 @@ export function identity(r: PolicyResource): { kind: string; namespace?: string;
         return { kind: r.type, name: r.name };
     }
     const kind = k.patch ? `${k.kind}Patch` : k.kind;
-    return CLUSTER_SCOPED.has(k.kind) ? { kind, name: metadataName(r) } : { kind, namespace: namespaceOf(r), name: metadataName(r) };
+    return isClusterScoped(k.group, k.kind) ? { kind, name: metadataName(r) } : { kind, namespace: namespaceOf(r), name: metadataName(r) };
 }
 
 /** The stack a resource belongs to, from its URN (`urn:pulumi:<stack>::<project>::...`). */

@@ -1,7 +1,8 @@
 /**
  * README "Add a team": the minimal example stack is a valid team stack, is no stack where it lies
  * (only stacks/Pulumi.<stack>.yaml files are), and, copied as the recipe says beside this repository's
- * stacks with its namespace added to the platform stack's quota tree, renders.
+ * stacks with its namespace added to the platform stack's quota tree and the stack to the tenancy
+ * registry, renders.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";

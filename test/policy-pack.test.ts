@@ -11,7 +11,7 @@ import { CHECKS } from "../policy/checks";
 import { serviceNotPublic } from "../policy/checks/exposure";
 import { configSchemaFor, toPolicy } from "../policy/policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SELF_EXEMPTION, STACK, grantFor, headService, namespace, rayCluster, selfExemptedDeployment, withExceptions } from "./fixtures/policy";
+import { SELF_EXEMPTION, STACK, TENANCY_SETTINGS, grantFor, headService, namespace, rayCluster, selfExemptedDeployment, withExceptions } from "./fixtures/policy";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -231,21 +231,47 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
         assert.match(messages, /spec\.template\.spec\.volumes\[0\]\.hostPath: "\/": no hostPath is allowed/);
     });
 
-    it("runs the stack-level checks", async () => {
-        const ns = namespace();
+    /** The engine's analyzeStack call over one resource: its diagnostics. */
+    async function analyzeStack(r: ReturnType<typeof namespace>): Promise<any[]> {
         const resource = new analyzerProto.AnalyzerResource();
-        resource.setType(ns.type);
-        resource.setName(ns.name);
-        resource.setUrn(ns.urn);
-        resource.setProperties(Struct.fromJavaScript(ns.props));
+        resource.setType(r.type);
+        resource.setName(r.name);
+        resource.setUrn(r.urn!);
+        resource.setProperties(Struct.fromJavaScript(r.props));
         resource.setOptions(new analyzerProto.AnalyzerResourceOptions());
         const req = new analyzerProto.AnalyzeStackRequest();
         req.setResourcesList([resource]);
-        const found = (await call<any>("analyzeStack", req)).getDiagnosticsList().map((d: any) => [d.getPolicyname(), d.getUrn()]);
+        return (await call<any>("analyzeStack", req)).getDiagnosticsList();
+    }
+
+    it("runs the stack-level checks", async () => {
+        const ns = namespace();
+        const found = (await analyzeStack(ns)).map((d: any) => [d.getPolicyname(), d.getUrn()]);
         assert.deepStrictEqual(found, [
+            // Stack `a` (the URN's) has no entry in the (empty) tenancy registry.
+            ["ray-tenancy", ns.urn],
             ["ray-network-policy-default-deny", ns.urn],
             ["ray-namespace-quota", ns.urn],
             ["ray-namespace-quota", ns.urn],
         ]);
+    });
+
+    it("judges tenancy against the registry the engine configures, for the stack in the URN", async () => {
+        const analyze = async (ns: ReturnType<typeof namespace>) =>
+            (await analyzeStack(ns)).filter((d: any) => d.getPolicyname() === "ray-tenancy").map((d: any) => d.getMessage().split("\n").pop());
+        try {
+            assert.deepStrictEqual(await analyze(namespace()), [
+                "Namespace ray-a: stack a has no entry in the tenancy registry (ray-tenancy.tenants in the platform's policy pack config): the platform team registers a team stack before it deploys",
+            ]);
+            await configure({ "ray-tenancy": TENANCY_SETTINGS });
+            assert.deepStrictEqual(await analyze(namespace()), []);
+            // Registered, stack a still may not take namespace ray-b once the registry gives it to stack b.
+            await configure({ "ray-tenancy": { ...TENANCY_SETTINGS, tenants: { ...TENANCY_SETTINGS.tenants, b: { team: "b", namespace: "ray-b", podCidrs: ["10.31.0.0/22"] } } } });
+            assert.deepStrictEqual(await analyze(namespace("ray-b")), [
+                "Namespace ray-b: metadata.name: namespace ray-b belongs to stack b (tenancy registry: ray-tenancy.tenants.b); a team stack may claim only what its own entry lists",
+            ]);
+        } finally {
+            await configure({});
+        }
     });
 });

@@ -12,7 +12,7 @@ import { EMPTY_TENANCY } from "@ray-on-ack/common/tenancy";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
 import { Check, violation } from "../policy/check";
 import { evaluateCheck, exceptionMessage } from "../policy/evaluate";
-import { compliantStack, grantFor, rayCluster, withExceptions } from "./fixtures/policy";
+import { compliantStack, grantFor, rayCluster, registered, withExceptions } from "./fixtures/policy";
 
 function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): string {
     return report.checks.find((c) => c.id === id)!.status;
@@ -20,7 +20,7 @@ function statusOf(report: ReturnType<typeof evaluatePosture>, id: string): strin
 
 describe("posture report", () => {
     it("lists every check with id, title, seed section and status", () => {
-        const report = evaluatePosture(compliantStack());
+        const report = evaluatePosture(compliantStack(), { policyPackConfig: registered() });
         assert.deepStrictEqual(
             report.checks.map((c) => c.id),
             CHECKS.map((c) => c.id),
@@ -55,8 +55,8 @@ describe("posture report", () => {
         const stack = compliantStack();
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.authOptions.mode = "disabled";
-        const report = evaluatePosture(stack);
-        const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
+        const report = evaluatePosture(stack, { policyPackConfig: registered() });
+        const notApplicable = evaluatePosture(compliantStack(), { policyPackConfig: registered() }).totals["not-applicable"];
         assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable - 1, fail: 1, exception: 0, "not-applicable": notApplicable });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
@@ -78,11 +78,11 @@ describe("posture report", () => {
         rc.props.spec.rayVersion = "2.53.0";
         const volume = "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=scratch]";
         const report = evaluatePosture(stack, {
-            policyPackConfig: {
+            policyPackConfig: registered({
                 "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March", "a", "spec.rayVersion")] },
                 "ray-hostpath-restricted": { grants: [grantFor(rc, undefined, undefined, volume)] },
                 "ray-service-not-public": { grants: [grantFor(stack.find((r) => r.type === "kubernetes:core/v1:Service")!, "scraped from the node network")] },
-            },
+            }),
         });
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "exception");
         // The hostPath check finds nothing, but a granted exception is still shown at its path, never a silent pass.
@@ -190,7 +190,7 @@ describe("posture report", () => {
     });
 
     it("is plain JSON", () => {
-        const report = evaluatePosture(compliantStack());
+        const report = evaluatePosture(compliantStack(), { policyPackConfig: registered() });
         assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
     });
 
@@ -199,7 +199,7 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
         rc.props.spec.headGroupSpec.serviceType = "NodePort";
-        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: { "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } } }));
+        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: registered({ "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } }) }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];

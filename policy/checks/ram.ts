@@ -20,10 +20,10 @@ function asArray(v: unknown): unknown[] {
     return Array.isArray(v) ? v : [v];
 }
 
-type PolicyDocument = { field: string; statements: any[] } | { field: string; invalid: true } | undefined;
+export type PolicyDocument = { field: string; statements: any[] } | { field: string; invalid: true } | undefined;
 
 /** The JSON document under whichever of the provider's field names is set (the older `document` is deprecated, not gone). */
-function policyDocument(r: PolicyResource, fields: readonly string[]): PolicyDocument {
+export function policyDocument(r: PolicyResource, fields: readonly string[]): PolicyDocument {
     const field = fields.find((f) => r.props?.[f] !== undefined && r.props?.[f] !== null);
     if (field === undefined) {
         return undefined;

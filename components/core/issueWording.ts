@@ -148,7 +148,10 @@ export interface ConfigIssue {
 }
 
 /** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
-export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "kubeconfig"];
+export const SECRET_KEYS: readonly string[] = ["dashboardPassword"];
+
+/** Keys whose value is never echoed in a message: the secrets, and the removed `kubeconfig` (refused, but it may still hold credentials). */
+export const UNECHOED_KEYS: readonly string[] = [...SECRET_KEYS, "kubeconfig"];
 
 export function keyOf(path: readonly PropertyKey[]): string {
     let key = `${PROJECT}:${String(path[0] ?? "")}`;
@@ -166,7 +169,7 @@ export function issuesOf(error: z.ZodError, schema?: z.core.$ZodType): ConfigIss
     const out: ConfigIssue[] = [];
     for (const issue of error.issues) {
         // Secrets are never echoed back, even when refused.
-        const echo = !SECRET_KEYS.includes(String(issue.path[0]));
+        const echo = !UNECHOED_KEYS.includes(String(issue.path[0]));
         if (issue.code === "unrecognized_keys") {
             const known = schema ? knownKeysAt(schema, issue.path) : [];
             for (const k of issue.keys) {

@@ -1,18 +1,23 @@
 /**
- * Keeps each RayCluster's autoscaler to its own cluster. KubeRay's autoscaler Role grants `patch`
+ * Keeps each RayCluster's autoscaler to its own job. KubeRay's autoscaler Role grants `patch`
  * on every pod of the namespace (RBAC cannot select pods by label, and the names of a cluster's
  * pods are not known in advance), so a stolen autoscaler token could relabel another cluster's
  * pods (moving them under other NetworkPolicies) or swap their container images (running its code
- * next to that cluster's TLS key). A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1,
- * GA since Kubernetes 1.30) closes that: a request from a `<cluster>-ray-head` ServiceAccount may
- * only change pods labelled `ray.io/cluster=<cluster>`, may not change that label or ours, may
- * not change any image, and may only patch its own RayCluster (as the Role's resourceNames say).
+ * next to that cluster's TLS key). And `patch` on its own RayCluster reaches the whole spec: from
+ * a rewritten spec the operator recreates every pod (upgradeStrategy Recreate) with any image,
+ * volumes from any Secret of the namespace and any labels. A ValidatingAdmissionPolicy
+ * (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30) closes both: a request from a
+ * `<cluster>-ray-head` ServiceAccount may only change pods labelled `ray.io/cluster=<cluster>`,
+ * never their labels, spec (tolerations, deadlines) or images; on its own RayCluster only what
+ * KubeRay's autoscaler writes: each worker group's `replicas` and `scaleStrategy.workersToDelete`
+ * (naming only that group's own worker pods, since the operator deletes whatever pod is named).
  *
  * Both objects are cluster-scoped, so they are named after the team's namespace (unique in the
  * cluster): `ray-on-ack-<namespace>-autoscaler-scope`; the binding matches that namespace only.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { LABELS, names, teamLabels } from "../core/naming";
+import { listOrEmpty, mapOrEmpty, unchangedExcept } from "./celCompare";
 
 /** CEL: the `<cluster>` of a `system:serviceaccount:<namespace>:<cluster>-ray-head` requester. */
 const SA_PREFIX = "'system:serviceaccount:' + request.namespace + ':'";
@@ -22,30 +27,109 @@ export function autoscalerScopeName(namespace: string): string {
     return `ray-on-ack-${namespace}-autoscaler-scope`;
 }
 
+/**
+ * What KubeRay's autoscaler writes on its own RayCluster. Ray 2.60 (autoscaler v2, and v1 alike)
+ * sends JSON patches `replace /spec/workerGroupSpecs/<i>/replicas` and
+ * `replace /spec/workerGroupSpecs/<i>/scaleStrategy` with `{workersToDelete: [...]}`; nothing in
+ * metadata. (Its idle-termination paths, a finalizer plus DELETE or `spec.idleSuspend`, need
+ * `idleTerminationOptions`, which neither KubeRay 1.6 nor 1.7 has, and a delete the Role lacks.)
+ */
+export const AUTOSCALER_RAYCLUSTER_WRITES = {
+    spec: ["workerGroupSpecs"],
+    workerGroup: ["replicas", "scaleStrategy"],
+    scaleStrategy: ["workersToDelete"],
+} as const;
+
+/** The RayCluster API version the autoscaler uses, KubeRay's storage version. */
+export const RAYCLUSTER_VERSION = "v1";
+
+/** RayCluster metadata the API server itself changes on an update (the rest must stay). */
+export const SERVER_MANAGED_METADATA = ["resourceVersion", "generation", "managedFields"] as const;
+
+/**
+ * KubeRay (1.6, 1.7) creates a worker pod with generateName `<cluster>-<group>` cut to 50
+ * characters, then `-worker-`; the API server appends 5 random characters. Names are DNS labels,
+ * so there is nothing to lowercase. The operator deletes every pod named in `workersToDelete`
+ * without checking that it belongs to the group, so a name is held to this form.
+ */
+export const KUBERAY_WORKER_NAME = { prefixMax: 50, infix: "-worker-", randomSuffix: 5 } as const;
+
 const labelOf = (obj: string, label: string) =>
     `(has(${obj}.metadata.labels) && '${label}' in ${obj}.metadata.labels ? ${obj}.metadata.labels['${label}'] : '')`;
+
+/** CEL: the pod-name prefix KubeRay gives the workers of group G (an expression) of this cluster. */
+function workerPodPrefix(g: string): string {
+    const base = `(variables.cluster + '-' + ${g}.groupName)`;
+    return `((size(${base}) > ${KUBERAY_WORKER_NAME.prefixMax} ? ${base}.substring(0, ${KUBERAY_WORKER_NAME.prefixMax}) : ${base}) + '${KUBERAY_WORKER_NAME.infix}')`;
+}
+
+const onPods = (cel: string) => `request.resource.resource != 'pods' || ${cel}`;
+const onRayClusters = (cel: string) => `request.resource.resource != 'rayclusters' || (${cel})`;
+const W = AUTOSCALER_RAYCLUSTER_WRITES;
 
 /** The expressions, named so that tests and the README can point at each rule. */
 export const AUTOSCALER_SCOPE_RULES = {
     ownPodsOnly: {
-        expression: `request.resource.resource != 'pods' || (${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`,
+        expression: onPods(`(${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`),
         message: "an autoscaler may change only the pods of its own RayCluster (label ray.io/cluster)",
     },
-    ownLabelKept: {
-        expression: `request.resource.resource != 'pods' || ${labelOf("oldObject", LABELS.cluster)} == ${labelOf("object", LABELS.cluster)}`,
-        message: `an autoscaler may not change a pod's ${LABELS.cluster} label`,
+    // Scaling never relabels a pod; a label moves a pod between NetworkPolicy roles and KubeRay's groups.
+    podLabelsKept: {
+        expression: onPods(`${mapOrEmpty("object.metadata", "labels")} == ${mapOrEmpty("oldObject.metadata", "labels")}`),
+        message: "an autoscaler may not change a pod's labels",
     },
     imagesKept: {
-        expression:
-            "request.resource.resource != 'pods' || (" +
-            "object.spec.containers.map(c, c.image) == oldObject.spec.containers.map(c, c.image) && " +
-            "(has(object.spec.initContainers) ? object.spec.initContainers.map(c, c.image) : []) == " +
-            "(has(oldObject.spec.initContainers) ? oldObject.spec.initContainers.map(c, c.image) : []))",
+        expression: onPods(
+            "(" +
+                "object.spec.containers.map(c, c.image) == oldObject.spec.containers.map(c, c.image) && " +
+                "(has(object.spec.initContainers) ? object.spec.initContainers.map(c, c.image) : []) == " +
+                "(has(oldObject.spec.initContainers) ? oldObject.spec.initContainers.map(c, c.image) : []))",
+        ),
         message: "an autoscaler may not change a container image",
     },
+    // An update may still add tolerations (onto another team's tainted nodes) or set a deadline;
+    // the autoscaler changes a pod's resources through pods/resize only.
+    podSpecKept: {
+        expression: onPods("has(request.subResource) || object.spec == oldObject.spec"),
+        message: "an autoscaler may not change a pod's spec (resources change through pods/resize only)",
+    },
     ownRayClusterOnly: {
-        expression: "request.resource.resource != 'rayclusters' || object.metadata.name == variables.cluster",
+        expression: onRayClusters("object.metadata.name == variables.cluster"),
         message: "an autoscaler may patch only its own RayCluster",
+    },
+    // Through ray.io/v1alpha1 both versions of the object lose the fields v1alpha1 lacks (authOptions,
+    // upgradeStrategy, ...): they compare equal, and the write drops them. KubeRay gives its
+    // autoscaler KUBERAY_CRD_VER=v1. requestResource: the version the client used, whatever matched.
+    rayClusterV1Only: {
+        expression: onRayClusters(`request.requestResource.version == '${RAYCLUSTER_VERSION}'`),
+        message: `an autoscaler may patch its RayCluster only through ray.io/${RAYCLUSTER_VERSION} (an older version drops fields such as authOptions unseen)`,
+    },
+    rayClusterMetadataKept: {
+        expression: onRayClusters(unchangedExcept("object.metadata", "oldObject.metadata", SERVER_MANAGED_METADATA, "m")),
+        message: "an autoscaler may not change a RayCluster's metadata (labels, annotations, finalizers, owners)",
+    },
+    rayClusterSpecKept: {
+        expression: onRayClusters(unchangedExcept("object.spec", "oldObject.spec", W.spec, "f")),
+        message: "an autoscaler may change only spec.workerGroupSpecs of its RayCluster (head group, rayVersion, autoscaling and every other field stay)",
+    },
+    // Groups pair by name (unique, same order), so no index variable (a 1.33+ CEL feature) is needed.
+    workerGroupsKept: {
+        expression: onRayClusters(
+            "variables.groups.map(g, g.groupName) == variables.oldGroups.map(g, g.groupName) && " +
+                "variables.groups.all(g, variables.groups.exists_one(h, h.groupName == g.groupName)) && " +
+                "variables.groups.all(g, variables.oldGroups.exists(o, o.groupName == g.groupName && " +
+                `${unchangedExcept("g", "o", W.workerGroup, "f")} && ` +
+                `${unchangedExcept(mapOrEmpty("g", "scaleStrategy"), mapOrEmpty("o", "scaleStrategy"), W.scaleStrategy, "s")}))`,
+        ),
+        message: "an autoscaler may change only replicas and scaleStrategy.workersToDelete of its RayCluster's worker groups (the same groups, in the same order)",
+    },
+    workersToDeleteOwnGroup: {
+        expression: onRayClusters(
+            `variables.groups.all(g, ${listOrEmpty("g", "scaleStrategy", "workersToDelete")}.all(n, ` +
+                `variables.oldGroups.exists(o, o.groupName == g.groupName && n in ${listOrEmpty("o", "scaleStrategy", "workersToDelete")}) || ` +
+                `(n.startsWith(${workerPodPrefix("g")}) && size(n) == size(${workerPodPrefix("g")}) + ${KUBERAY_WORKER_NAME.randomSuffix})))`,
+        ),
+        message: "an autoscaler may name in scaleStrategy.workersToDelete only worker pods of that group (<cluster>-<group>-worker-<5 characters>)",
     },
 } as const;
 
@@ -76,6 +160,9 @@ export function autoscalerScopeObjects(team: string, namespace: string): [k8s.ty
                         name: "cluster",
                         expression: `request.userInfo.username.substring(size(${SA_PREFIX}), size(request.userInfo.username) - size(${HEAD_SUFFIX}))`,
                     },
+                    // a RayCluster's worker groups, new and old (no groups: an empty list)
+                    { name: "groups", expression: listOrEmpty("object.spec", "workerGroupSpecs") },
+                    { name: "oldGroups", expression: listOrEmpty("oldObject.spec", "workerGroupSpecs") },
                 ],
                 validations: Object.values(AUTOSCALER_SCOPE_RULES).map((r) => ({ expression: r.expression, message: r.message })),
             },

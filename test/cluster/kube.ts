@@ -124,6 +124,13 @@ export function env(): SuiteEnv {
     return cached;
 }
 
+/** kubectl ARGS, synchronously (for what test titles need when the suite loads), as the admin */
+export function kubectlSync(args: string[]): KubectlResult {
+    const { kubeconfig } = env();
+    const r = spawnSync(process.env.E2E_KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "--request-timeout", "30s", ...args], { encoding: "utf8" });
+    return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? r.error?.message ?? "" };
+}
+
 let cachedRayCluster: string | undefined;
 
 /**
@@ -134,12 +141,11 @@ export function rayCluster(): string {
     if (cachedRayCluster !== undefined) return cachedRayCluster;
     const named = process.env.E2E_RAYCLUSTER ?? "";
     if (named !== "") return (cachedRayCluster = named);
-    const { kubeconfig, namespace } = env();
-    const r = spawnSync(process.env.E2E_KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "--request-timeout", "30s", "-n", namespace,
-        "get", "rayclusters", "-o", "jsonpath={.items[0].metadata.name}"], { encoding: "utf8" });
-    const name = (r.stdout ?? "").trim();
-    if (r.status !== 0 || name === "") {
-        throw new Error(`E2E_RAYCLUSTER: not set and no RayCluster found in ${namespace} (${(r.stderr ?? r.error?.message ?? "").trim()})`);
+    const { namespace } = env();
+    const r = kubectlSync(["-n", namespace, "get", "rayclusters", "-o", "jsonpath={.items[0].metadata.name}"]);
+    const name = r.stdout.trim();
+    if (r.code !== 0 || name === "") {
+        throw new Error(`E2E_RAYCLUSTER: not set and no RayCluster found in ${namespace} (${r.stderr.trim()})`);
     }
     return (cachedRayCluster = name);
 }

@@ -7,6 +7,7 @@
  * pods is refused with the rule's message. The same requests against a real API server are in
  * test/cluster/deploy/autoscaler-scope.cluster.ts.
  */
+import { KUBERAY_WORKER_NAME } from "../components/core/naming";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -14,7 +15,6 @@ import YAML from "yaml";
 import {
     AUTOSCALER_RAYCLUSTER_WRITES,
     AUTOSCALER_SCOPE_RULES,
-    KUBERAY_WORKER_NAME,
     RAYCLUSTER_VERSION,
     SERVER_MANAGED_METADATA,
     autoscalerScopeName,

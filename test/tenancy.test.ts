@@ -257,6 +257,9 @@ describe("tenancy: a team's lists only narrow the platform's, and the platform's
             clusters: [{ name: "blue-ray-users", autoscaling: { enabled: true }, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }],
         });
         refusedWith(clash, "ray-on-ack:clusters[0].name", /^names Role blue-ray-users, which team already names/);
+        // KubeRay names worker pods `<cluster>-<group>-worker-<5>`: cluster a's group b-c and cluster a-b's group c look alike.
+        const alike = blue({ clusters: [{ name: "a", workerGroups: [{ name: "b-c", cpu: "2", memory: "4Gi" }] }, { name: "a-b", workerGroups: [{ name: "c", cpu: "2", memory: "4Gi" }] }] });
+        refusedWith(alike, "ray-on-ack:clusters[1].workerGroups[0].name", /its worker pods would be named a-b-c-worker-<random>, as those of clusters\[0\]\.workerGroups\[0\]\.name/);
         const pull = blue({ clusters: [{ name: "c1", imagePullSecrets: ["c1-ray-token"], workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }] });
         refusedWith(pull, "ray-on-ack:clusters[0].imagePullSecrets[0]", /^"c1-ray-token" is a Secret this stack generates for clusters\[0\]\.name/);
     });

@@ -110,8 +110,38 @@ function secretReferences(config: TeamConfig): { name: string; path: Path }[] {
     return out;
 }
 
-export function objectNameClashes(config: TeamConfig): Issue[] {
+/**
+ * Worker pods of two groups (of one cluster or two) whose names KubeRay starts alike: the autoscaler
+ * scope tells a cluster's own workers by that prefix, so one cluster's autoscaler could name the
+ * other's workers in `workersToDelete`.
+ */
+function workerPrefixClashes(config: TeamConfig): Issue[] {
+    const seen = new Map<string, Path>();
     const out: Issue[] = [];
+    const lists = [
+        ["clusters", config.clusters],
+        ["jobs", config.jobs],
+        ["services", config.services],
+    ] as const;
+    for (const [key, list] of lists) {
+        list.forEach((w, i) =>
+            w.workerGroups.forEach((g, j) => {
+                const prefix = names.workerPodPrefix(w.name, g.name);
+                const path: Path = [key, i, "workerGroups", j, "name"];
+                const first = seen.get(prefix);
+                if (first === undefined) {
+                    seen.set(prefix, path);
+                } else {
+                    out.push({ path, message: `its worker pods would be named ${prefix}<random>, as those of ${keyText(first)}: name the cluster or group apart, or one autoscaler could delete the other's workers` });
+                }
+            }),
+        );
+    }
+    return out;
+}
+
+export function objectNameClashes(config: TeamConfig): Issue[] {
+    const out: Issue[] = workerPrefixClashes(config);
     const seen = new Map<string, Generated>();
     for (const g of generatedObjects(config)) {
         const id = `${g.kind}/${g.name}`;

@@ -11,6 +11,9 @@ export { ANNOTATIONS, LABELS, MANAGED_BY, RAY_PORTS, TLS_MOUNT } from "@ray-on-a
 
 export type RayRole = "head" | "worker" | "submitter";
 
+/** How KubeRay (1.6, 1.7) names a worker pod: generateName `<cluster>-<group>` cut to 50 characters, `-worker-`, 5 random characters. */
+export const KUBERAY_WORKER_NAME = { prefixMax: 50, infix: "-worker-", randomSuffix: 5 } as const;
+
 export const names = {
     namespace: (team: string, override?: string): string => override ?? `ray-${team}`,
     /** KubeRay's head Service name for a RayCluster. */
@@ -45,6 +48,8 @@ export const names = {
     /** A gateway exposure's HTTPRoute and the SecurityPolicy that authenticates it. */
     gatewayRoute: (cluster: string): string => `${cluster}-dashboard`,
     gatewayPolicy: (cluster: string): string => `${cluster}-dashboard-auth`,
+    /** What every worker pod name of a group starts with (KUBERAY_WORKER_NAME). */
+    workerPodPrefix: (cluster: string, group: string): string => `${`${cluster}-${group}`.slice(0, KUBERAY_WORKER_NAME.prefixMax)}${KUBERAY_WORKER_NAME.infix}`,
 };
 
 export function teamLabels(team: string): Record<string, string> {

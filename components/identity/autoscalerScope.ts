@@ -16,7 +16,7 @@
  * cluster): `ray-on-ack-<namespace>-autoscaler-scope`; the binding matches that namespace only.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { LABELS, names, teamLabels } from "../core/naming";
+import { KUBERAY_WORKER_NAME, LABELS, names, teamLabels } from "../core/naming";
 import { listOrEmpty, mapOrEmpty, unchangedExcept } from "./celCompare";
 
 /** CEL: the `<cluster>` of a `system:serviceaccount:<namespace>:<cluster>-ray-head` requester. */
@@ -46,13 +46,13 @@ export const RAYCLUSTER_VERSION = "v1";
 /** RayCluster metadata the API server itself changes on an update (the rest must stay). */
 export const SERVER_MANAGED_METADATA = ["resourceVersion", "generation", "managedFields"] as const;
 
-/**
+/*
  * KubeRay (1.6, 1.7) creates a worker pod with generateName `<cluster>-<group>` cut to 50
- * characters, then `-worker-`; the API server appends 5 random characters. Names are DNS labels,
- * so there is nothing to lowercase. The operator deletes every pod named in `workersToDelete`
- * without checking that it belongs to the group, so a name is held to this form.
+ * characters, then `-worker-`; the API server appends 5 random characters (KUBERAY_WORKER_NAME).
+ * Names are DNS labels, so there is nothing to lowercase. The operator deletes every pod named in
+ * `workersToDelete` without checking that it belongs to the group, so a name is held to this form;
+ * config/objectNames.ts refuses two groups whose workers would share the prefix.
  */
-export const KUBERAY_WORKER_NAME = { prefixMax: 50, infix: "-worker-", randomSuffix: 5 } as const;
 
 const labelOf = (obj: string, label: string) =>
     `(has(${obj}.metadata.labels) && '${label}' in ${obj}.metadata.labels ? ${obj}.metadata.labels['${label}'] : '')`;

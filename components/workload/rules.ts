@@ -12,6 +12,7 @@ import * as semver from "semver";
 import { MIN_RAY_VERSION } from "@ray-on-ack/common";
 import { ingressClassProblem, metadataKeyProblem, mountPathProblem, registryNarrowingProblem, type MetadataKind, type PlatformLists } from "@ray-on-ack/common/platformLists";
 import type { Issue } from "../core/issue";
+import { isAuthHonouringIngressClass } from "../exposure/listenerRules";
 import { groupImageProblems, imageProblems, type GroupImageInput } from "../images/image";
 import { DEFAULT_RAY_VERSION, imageSchema, type ImageConfig, type SecurityConfig } from "../images/schema";
 
@@ -87,8 +88,10 @@ export function workloadRules(workload: unknown, security: SecurityConfig, lists
         }
     });
     const exposure = objectOf(w.exposure);
-    if (exposure?.mode === "ingress") {
-        const why = ingressClassProblem(typeof exposure.ingressClassName === "string" ? exposure.ingressClassName : "nginx", lists.allowedIngressClasses);
+    const ingressClass = typeof exposure?.ingressClassName === "string" ? exposure.ingressClassName : "nginx";
+    // A class that ignores basic auth is refused by the schema itself (exposure/listenerRules.ts); the platform's list narrows the rest.
+    if (exposure?.mode === "ingress" && isAuthHonouringIngressClass(ingressClass)) {
+        const why = ingressClassProblem(ingressClass, lists.allowedIngressClasses);
         if (why !== undefined) {
             out.push({ path: ["exposure", "ingressClassName"], message: why });
         }

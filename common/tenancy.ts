@@ -68,6 +68,8 @@ export const tenantSchema = z.strictObject({
         .describe("NAS file systems and directories the team owns: its NAS volumes must lie inside them."),
     hosts: z.array(hostPattern).default([]).describe("Host names (or `*.<domain>`) the team's Ingress and Gateway routes may claim."),
     gatewayListeners: z.array(listener).default([]).describe("Gateway listeners the team's routes may attach to."),
+    clbCertIds: z.array(z.string().min(1)).default([]).describe("CLB server certificates (Certificate Management Service ids) the team's HTTPS listeners may present: another team's would let a team serve that team's host names."),
+    clbAclIds: z.array(z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id")).default([]).describe("Existing CLB ACLs the team may attach its listeners to (`exposure.aclId`); an ACL the stack creates itself is its own."),
     ramRoles: z.array(rolePattern).default([]).describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
     nodePools: z.array(nodePool).default([]).describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
     egress: z
@@ -183,6 +185,8 @@ export function registryConflicts(t: { tenants: Record<string, Tenant>; shared: 
         for (const [field, xs, ys] of [
             ["vSwitchIds", x.vSwitchIds, y.vSwitchIds],
             ["securityGroupIds", x.securityGroupIds, y.securityGroupIds],
+            ["clbCertIds", x.clbCertIds, y.clbCertIds],
+            ["clbAclIds", x.clbAclIds, y.clbAclIds],
         ] as const) {
             for (const id of xs.filter((v) => ys.includes(v))) clash(a, field, id, b);
         }
@@ -357,6 +361,16 @@ export function listenerProblem(t: Tenancy, stack: string, l: Listener): string 
         return undefined;
     }
     return refusal(t, stack, `Gateway listener ${l.namespace}/${l.gateway}/${l.sectionName}`, (x) => x.gatewayListeners.some((m) => sameListener(m, l)), "gatewayListeners");
+}
+
+export function clbCertificateProblem(t: Tenancy, stack: string, id: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.clbCertIds.includes(id) ? undefined : refusal(t, stack, `CLB certificate ${id}`, (x) => x.clbCertIds.includes(id), "clbCertIds");
+}
+
+export function clbAclProblem(t: Tenancy, stack: string, id: string): string | undefined {
+    const mine = t.tenants[stack];
+    return mine === undefined || mine.clbAclIds.includes(id) ? undefined : refusal(t, stack, `CLB ACL ${id}`, (x) => x.clbAclIds.includes(id), "clbAclIds");
 }
 
 export function ramRoleProblem(t: Tenancy, stack: string, role: string): string | undefined {

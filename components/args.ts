@@ -598,6 +598,10 @@ export interface Tenant {
     /** @default none */
     gatewayListeners?: GatewayListener[];
     /** @default none */
+    clbCertIds?: string[];
+    /** @default none */
+    clbAclIds?: string[];
+    /** @default none */
     ramRoles?: string[];
     /** @default none */
     nodePools?: DedicatedNodePool[];

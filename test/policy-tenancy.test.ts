@@ -35,6 +35,7 @@ const REGISTRY = {
             hosts: ["ray.team-a.example.com", "*.apps.team-a.example.com"],
             gatewayListeners: [{ gateway: "team-a-gw", namespace: "gateways", sectionName: "https-team-a" }],
             nodePools: [{ name: "team-a-gpu", labels: { "pool.example.com/team-a": "gpu", "pool.example.com/team-a-generation": "7" }, taints: [{ key: "dedicated", value: "team-a", effect: "NoSchedule" }] }],
+            clbCertIds: ["team-a-cert-cn-hangzhou"],
         },
         "team-b": { ...PLATFORM_TENANCY.tenants["team-b"], nas: [{ server: NAS, path: "/team-b/" }], hosts: ["ray.team-b.example.com"] },
     },
@@ -326,6 +327,16 @@ describe("policy ray-tenancy: exposure", () => {
     const ingress = (spec: Record<string, unknown>) => k8s("networking.k8s.io/v1", "Ingress", { name: "dash", namespace: B }, { spec });
     const route = (spec: Record<string, unknown>, kind = "HTTPRoute") => k8s("gateway.networking.k8s.io/v1", kind, { name: "dash", namespace: B }, { spec });
     const shared = { name: "shared", namespace: "gateways", sectionName: "https" };
+
+    it("refuses a CLB presenting another team's certificate, or taking over an existing CLB", () => {
+        const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
+        const service = (annotations: Record<string, string>) => k8s("v1", "Service", { name: "dash-public", namespace: B, annotations }, { spec: { type: "LoadBalancer" } });
+        assert.deepStrictEqual(asTeamB(service({ [`${CLB}cert-id`]: "12345678-cn-hangzhou" })), []);
+        assert.deepStrictEqual(asTeamB(service({ [`${CLB}cert-id`]: "team-a-cert-cn-hangzhou", [`${CLB}loadbalancer-id`]: "lb-platform" })), [
+            `Service ray-team-b/dash-public: metadata.annotations["${CLB}cert-id"]: CLB certificate team-a-cert-cn-hangzhou ${OWNED_BY_A}`,
+            `Service ray-team-b/dash-public: metadata.annotations["${CLB}loadbalancer-id"]: takes over an existing CLB, which the platform or another team runs; a team's Service gets a load balancer of its own`,
+        ]);
+    });
 
     it("refuses an Ingress for another team's host, a rule without a host, and a default backend", () => {
         assert.deepStrictEqual(asTeamB(ingress({ rules: [{ host: "ray.team-b.example.com" }], tls: [{ hosts: ["ray.team-b.example.com"] }] })), []);

@@ -36,6 +36,8 @@ const REGISTRY = {
             nas: [{ server: "nas-red.example.com", path: "/red/" }],
             hosts: ["*.red.example.com"],
             gatewayListeners: [{ gateway: "shared", namespace: "gateways", sectionName: "red-https" }],
+            clbCertIds: ["red-cert"],
+            clbAclIds: ["acl-red1"],
             ramRoles: ["ray-red", "ray-red-*"],
             nodePools: [{ name: "red-gpu", labels: { "pool.example.com/owner": "red" }, taints: [{ key: "dedicated", value: "red", effect: "NoSchedule" }] }],
             egress: [{ cidr: "10.70.1.10/32", ports: [6379], description: "red's Redis" }],
@@ -129,6 +131,12 @@ describe("tenancy: a team stack claims only what its registry entry lists", () =
             });
         const listener = issues(gateway("red-https"));
         assert.ok(!listener.ok && listener.issues.some((i) => i.key === "ray-on-ack:clusters[0].exposure.listenerName" && /^Gateway listener gateways\/shared\/red-https belongs to stack red/.test(i.message)), JSON.stringify(listener));
+    });
+
+    it("refuses another team's CLB certificate and ACL on a load balancer exposure", () => {
+        const lb = (e: Record<string, unknown>) => blue({ clusters: [{ name: "c1", exposure: { mode: "loadbalancer", addressType: "intranet", ...e }, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi" }] }] });
+        refusedWith(lb({ certId: "red-cert", aclEntries: [{ cidr: "10.1.0.0/24" }] }), "ray-on-ack:clusters[0].exposure.certId", /^CLB certificate red-cert belongs to stack red/);
+        refusedWith(lb({ certId: "blue-cert", aclId: "acl-red1" }), "ray-on-ack:clusters[0].exposure.aclId", /^CLB ACL acl-red1 belongs to stack red/);
     });
 
     it("refuses selecting or tolerating another team's dedicated node pool", () => {

@@ -7,6 +7,8 @@
  */
 import {
     apiServerProblem,
+    clbAclProblem,
+    clbCertificateProblem,
     egressProblem,
     hostProblem,
     listenerProblem,
@@ -158,6 +160,10 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
             const exposure = "exposure" in w ? w.exposure : undefined;
             if (exposure?.mode === "ingress") {
                 push([...at, "exposure", "host"], hostProblem(t, stack, exposure.host));
+            }
+            if (exposure?.mode === "loadbalancer") {
+                if (exposure.certId !== undefined) push([...at, "exposure", "certId"], clbCertificateProblem(t, stack, exposure.certId));
+                if (exposure.aclId !== undefined) push([...at, "exposure", "aclId"], clbAclProblem(t, stack, exposure.aclId));
             }
             if (exposure?.mode === "gateway") {
                 push([...at, "exposure", "host"], hostProblem(t, stack, exposure.host));

@@ -3,7 +3,8 @@
  * (or a listener) another team owns takes its traffic. A rule without a host, a default backend
  * or a route without hostnames takes every host nobody else matched.
  */
-import { hostProblem, listenerProblem } from "@ray-on-ack/common/tenancy";
+import { CLB_ANNOTATION_PREFIX as CLB } from "@ray-on-ack/common";
+import { clbCertificateProblem, hostProblem, listenerProblem } from "@ray-on-ack/common/tenancy";
 import { asList } from "@ray-on-ack/common/ram";
 import { Finding, violation } from "../check";
 import { PolicyResource, isKind, k8sKind, namespaceOf } from "../resource";
@@ -76,7 +77,31 @@ function gateway(r: PolicyResource, j: TeamJudge): Finding[] {
     );
 }
 
+/**
+ * A LoadBalancer Service's CLB: the certificate its HTTPS listener presents must be one the registry
+ * gives the team (another team's would serve that team's host names), and it never takes over an
+ * existing load balancer (`loadbalancer-id`), which would put the team's listener on a CLB the
+ * platform or another team runs.
+ */
+function loadBalancer(r: PolicyResource, j: TeamJudge): Finding[] {
+    const annotations: Record<string, unknown> = r.props?.metadata?.annotations ?? {};
+    const findings: Finding[] = [];
+    for (const [key, value] of Object.entries(annotations)) {
+        const at = `metadata.annotations["${key}"]`;
+        if (key === `${CLB}cert-id`) {
+            asList(String(value).split(",")).forEach((id) => findings.push(...refused(r, at, clbCertificateProblem(j.t, j.stack, String(id).trim()))));
+        }
+        if (key === `${CLB}loadbalancer-id`) {
+            findings.push(violation(r, at, "takes over an existing CLB, which the platform or another team runs; a team's Service gets a load balancer of its own"));
+        }
+    }
+    return findings;
+}
+
 export const exposureClaims: TeamRule = (r, j) => {
+    if (isKind(r, "core", "Service")) {
+        return loadBalancer(r, j);
+    }
     if (isKind(r, "networking.k8s.io", "Ingress") || isKind(r, "extensions", "Ingress")) {
         return ingress(r, j);
     }

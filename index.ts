@@ -15,17 +15,11 @@
 import { RunError } from "@pulumi/pulumi/errors";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { getStack } from "@pulumi/pulumi/runtime/settings";
-import { config as zodConfig } from "zod";
 import { formatIssues } from "./components/config/validate";
 import { startDynamicProviderHost } from "./components/host";
 import { ambientKubeconfigProblems } from "./program/ambientKubeconfig";
 import { checkStack } from "./program/checkStack";
 import { POLICY_PACK_CONFIG, STACKS_DIR } from "./program/stackFile";
-
-// Each stack config is validated a few times per run, by schemas built per run: zod's JIT would
-// compile each of them (with `new Function`) to parse it once. An application setting, so the
-// program sets it; the library leaves the user's zod alone.
-zodConfig({ jitless: true });
 
 /** `isConfigSecret` is public at runtime but marked internal in the typings: which keys the CLI holds as `secure:`. */
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;

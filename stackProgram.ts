@@ -15,7 +15,7 @@ import {
     needsRrsaProvider,
     platformArgs,
     rrsaProviderFor,
-    teamEnvironmentArgs,
+    parsedTeamArgs,
     type CloudConfig,
     type StackConfig,
 } from "./components";
@@ -36,7 +36,7 @@ function team(config: Extract<StackConfig, { kind: "team" }>["config"], platform
     const env = new TeamEnvironment(
         config.team,
         {
-            ...teamEnvironmentArgs(config),
+            ...parsedTeamArgs(config),
             rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
             // Plain: the component checks it with the other args and holds it as a secret.
             dashboardPassword: config.dashboardPassword,

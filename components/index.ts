@@ -5,7 +5,7 @@
 export * from "./args";
 export * from "./deprecatedArgs";
 export * from "./stack/teamEnvironment";
-export { teamEnvironmentArgs } from "./stack/teamArgs";
+export { parsedTeamArgs } from "./stack/teamArgs";
 export * from "./namespace/teamNamespace";
 export * from "./identity/teamIdentity";
 export * from "./network/teamNetworkPolicies";

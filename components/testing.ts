@@ -15,11 +15,28 @@ export { DYNAMIC_RESOURCE_TYPE } from "./core/dynamicType";
 /** Every dynamic provider's own mock answer. */
 const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];
 
+/** How the mock runtime hands over a secret value: `{ [SIG]: SECRET_SIG, value }` (the SDK's rpc.ts). */
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A mock's inputs (or outputs) with every secret wrapper replaced by its value. */
+export function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        return value[SIG] === SECRET_SIG ? unwrapSecrets(value.value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
 /**
- * The state a ray-on-ack dynamic resource's provider would create from `inputs` (without
- * `__provider`), inputs included. Refuses inputs no provider (or more than one) answers.
+ * The state a ray-on-ack dynamic resource's provider would create from `inputs`, inputs included:
+ * `args.inputs` of a mock's `newResource`, as Pulumi hands them (the serialized provider in
+ * `__provider`, secrets wrapped). Refuses inputs no provider (or more than one) answers.
  */
-export async function mockDynamicState(inputs: Record<string, any>): Promise<Record<string, any>> {
+export async function mockDynamicState(given: Record<string, any>): Promise<Record<string, any>> {
+    const { __provider: _provider, ...inputs } = unwrapSecrets(given) as Record<string, any>;
     const matching = DYNAMIC_MOCK_ANSWERS.filter((a) => answers(a, inputs));
     if (matching.length !== 1) {
         const which = matching.length === 0 ? "no dynamic provider's mock answer" : matching.map((a) => a.name).join(" and ");

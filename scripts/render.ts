@@ -9,15 +9,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { performance } from "perf_hooks";
-import { config as zodConfig } from "zod";
 import { runProgram } from "./lib/mockRuntime";
 import { CHECKS } from "../policy/checks";
 import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./lib/renderFiles";
 import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "../program/stackFile";
 
-// As the program (index.ts) does, before this process's first parse: see there.
-zodConfig({ jitless: true });
 
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";

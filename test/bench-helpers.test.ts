@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { TeamEnvironment } from "../components/stack/teamEnvironment";
-import { teamEnvironmentArgs } from "../components/stack/teamArgs";
+import { parsedTeamArgs } from "../components/stack/teamArgs";
 import { requestFromInputs } from "../components/tls/provider";
 import { formatTable } from "../scripts/bench/report";
 import { scaleRow } from "../scripts/bench/scale";
@@ -40,7 +40,7 @@ describe("bench helpers", () => {
 
     it("times the same PKI requests the program issues for team-a (one per cluster)", async () => {
         const config = stackTeamConfig("team-a");
-        const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, teamEnvironmentArgs(config)).clusters]);
+        const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, parsedTeamArgs(config)).clusters]);
         const byCluster = (a: { cluster: string }, b: { cluster: string }) => a.cluster.localeCompare(b.cluster);
         const registered = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && "podCidrs" in r.inputs);
         const reqs = pkiRequestsFor(config);

@@ -12,7 +12,7 @@ import { validateStackConfig, type ConfigIssue } from "../components/config/vali
 import { networkPolicyObjects } from "../components/network/networkPolicies";
 import { minimalTeam, teamConfig } from "./helpers/configs";
 import { ROOT, packConfigAs, runRender } from "./helpers/render";
-import { DEFAULT_PLATFORM_POLICY } from "../common/platformPolicy";
+import { DEFAULT_PLATFORM_POLICY } from "@ray-on-ack/common/platformPolicy";
 
 function issues(raw: Record<string, string>, secretKeys: string[] = []): ConfigIssue[] {
     const r = validateStackConfig(raw, secretKeys);

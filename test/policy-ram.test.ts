@@ -4,7 +4,7 @@ import { RRSA_PROVIDER, messages, ramPolicy, ramRole, rolePolicyAttachment, trus
 import { evaluateCheck, isBlocking } from "../policy/evaluate";
 import { resolvePackConfig } from "../policy/config";
 import { evaluatePosture, postureMarkdown } from "../policy/posture";
-import { RAM_ACTION_ALLOWLIST } from "../common/ram";
+import { RAM_ACTION_ALLOWLIST } from "@ray-on-ack/common/ram";
 
 const POLICY = "alicloud:ram/policy:Policy team-a-oss";
 const ATTACHMENT = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment team-a-oss";

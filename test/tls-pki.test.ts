@@ -1,3 +1,4 @@
+import { MAX_POD_ADDRESSES, validatePodCidrs } from "../components/network/podCidrs";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -5,13 +6,11 @@ import { names } from "../components/core/naming";
 import {
     certInfo,
     issuePki,
-    MAX_POD_ADDRESSES,
     pkiChanges,
     PkiRequest,
     PkiState,
     splitPemBundle,
     validatePkiRequest,
-    validatePodCidrs,
     PKI_DEFAULTS,
 } from "../components/tls/pki";
 

@@ -19,7 +19,7 @@ import { resolvePackConfig, resolvePolicyPackConfigFile } from "../policy/config
 import { CHECKS } from "../policy/checks";
 import { blocking, container, grantFor, k8s, messages, rayCluster, rayJob, throughPack } from "./fixtures/policy";
 import { minimalTeam } from "./helpers/configs";
-import { DEFAULT_PLATFORM_POLICY } from "../common/platformPolicy";
+import { DEFAULT_PLATFORM_POLICY } from "@ray-on-ack/common/platformPolicy";
 import { ROOT, manifests, renderedStack, runRender } from "./helpers/render";
 import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from "./helpers/schemas";
 

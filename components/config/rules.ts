@@ -7,6 +7,7 @@
 import { metadataKeyProblem } from "@ray-on-ack/common/platformLists";
 import type { PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import { under, type Issue } from "../core/issue";
+import { passwordProblems } from "../exposure/password";
 import { securityRules, workloadRules } from "../workload/rules";
 import { objectNameClashes } from "./objectNames";
 import { tenancyClaims } from "./tenancy";
@@ -14,8 +15,16 @@ import type { TeamConfig } from "./schema";
 import { DEFAULT_SECURITY, securitySchema } from "../images/schema";
 import { namespaceLabels } from "../namespace/schema";
 
+/** The basic-auth password as the rules can see it: given or not, and its text when it is known now (an Output's is checked when it resolves). */
+export interface PasswordGiven {
+    readonly given: boolean;
+    readonly value?: string;
+}
+
 export interface RuleContext {
     readonly platform: PlatformPolicy;
+    /** Default: the config's own `dashboardPassword` (a stack file's secret config). */
+    readonly password?: PasswordGiven;
     /** The Pulumi stack deploying the config: its claims are held against the tenancy registry. Without it, none are (a program without a registry). */
     readonly stack?: string;
 }
@@ -34,6 +43,7 @@ export function teamRules(config: TeamConfig, ctx: RuleContext): Issue[] {
     config.jobs.forEach((j, i) => out.push(...under(["jobs", i], workloadRules(j, config.security, lists))));
     config.services.forEach((s, i) => out.push(...under(["services", i], workloadRules(s, config.security, lists))));
     out.push(...objectNameClashes(config));
+    out.push(...passwordRules(config, ctx.password ?? { given: config.dashboardPassword !== undefined, value: config.dashboardPassword }));
     if (ctx.stack !== undefined) {
         out.push(...tenancyClaims(config, ctx.stack, ctx.platform.tenancy));
     }
@@ -56,4 +66,21 @@ export function partialTeamRules(values: Record<string, unknown>, platform: Plat
         (Array.isArray(list) ? list : []).forEach((item, i) => out.push(...under([key, i], workloadRules(item, sec, lists))));
     }
     return out;
+}
+
+/** The exposures that take the basic-auth password (ingress and gateway, of clusters and services), with their keys. */
+export function passwordUsers(config: Pick<TeamConfig, "clusters" | "services">): { at: string; mode: string; username: string }[] {
+    return [...config.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })), ...config.services.map((k, i) => ({ k, at: `services[${i}]` }))].flatMap(({ k, at }) =>
+        k.exposure.mode === "ingress" || k.exposure.mode === "gateway" ? [{ at, mode: k.exposure.mode, username: k.exposure.username }] : [],
+    );
+}
+
+/** Each exposure that takes the password needs one, and one that meets the seed's rule for its user name. */
+function passwordRules(config: TeamConfig, password: PasswordGiven): Issue[] {
+    return passwordUsers(config).flatMap(({ at, mode, username }) => {
+        if (!password.given) {
+            return [{ path: ["dashboardPassword"], message: `is required (as a secret: pulumi config set --secret dashboardPassword) by ${at}.exposure.mode ${mode}` }];
+        }
+        return password.value === undefined ? [] : passwordProblems(password.value, username).map((message) => ({ path: ["dashboardPassword"], message }));
+    });
 }

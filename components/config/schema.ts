@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import * as semver from "semver";
-import { systemNamespaceProblem } from "../../common/namespaces";
+import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
 import { dnsLabel, duplicateNames } from "../core/schema";
 import { securitySchema } from "../images/schema";
 import { accessSchema } from "../identity/schema";
@@ -17,7 +17,6 @@ import { networkSchema, platformNamespacesOf, podCidrsSchema, podNetworkSchema }
 import { cloudSchema, rrsaTeamSchema } from "../rrsa/schema";
 import { tlsSchema } from "../tls/schema";
 import { tlsClientProblems } from "../tls/tlsClients";
-import { passwordProblems } from "../exposure/password";
 import { rayClusterSchema, rayJobSchema, rayServiceSchema } from "../workload/schema";
 import { removedKey } from "../core/removed";
 
@@ -75,7 +74,7 @@ export const teamConfigSchema = z
                 .optional()
                 .describe("The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups)."),
             rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})).describe("RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants."),
-            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the dashboard basic-auth password, required by `ingress` exposure. Never printed."),
+            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed."),
             kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file."),
             historyServer: z.boolean().default(false).describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
         })
@@ -110,23 +109,6 @@ export const teamConfigSchema = z
                     message: "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
                 });
             }
-            const ingressExposed = [...t.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })), ...t.services.map((k, i) => ({ k, at: `services[${i}]` }))];
-            ingressExposed.forEach(({ k, at }) => {
-                if (k.exposure.mode !== "ingress" && k.exposure.mode !== "gateway") {
-                    return;
-                }
-                if (t.dashboardPassword === undefined) {
-                    c.addIssue({
-                        code: "custom",
-                        path: ["dashboardPassword"],
-                        message: `is required (as a secret: pulumi config set --secret dashboardPassword) by ${at}.exposure.mode ${k.exposure.mode}`,
-                    });
-                } else {
-                    for (const message of passwordProblems(t.dashboardPassword, k.exposure.username)) {
-                        c.addIssue({ code: "custom", path: ["dashboardPassword"], message });
-                    }
-                }
-            });
             // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.
             const teamNamespace = t.namespace ?? `ray-${t.team}`;
             const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespacesOf(t.network));

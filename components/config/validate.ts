@@ -15,6 +15,7 @@ import { platformConfigSchema, teamConfigSchema, type PlatformConfig, type TeamC
 import { PROJECT, SECRET_KEYS, issuesOf, keyOf, nearest, type ConfigIssue } from "../core/issueWording";
 import type { Issue } from "../core/issue";
 import { partialTeamRules, teamRules } from "./rules";
+import { markParsed, markTeamParsed } from "../core/parsed";
 
 export { PROJECT, SECRET_KEYS, issuesOf, type ConfigIssue };
 
@@ -155,9 +156,10 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     if (early.length + late.length > 0) {
         return { ok: false, issues: [...early, ...late] };
     }
+    // Parsed once: TeamEnvironment takes this model as it is (core/parsed.ts).
     return isPlatform
-        ? { ok: true, value: { kind: "platform", config: result.data as PlatformConfig } }
-        : { ok: true, value: { kind: "team", config: result.data as TeamConfig } };
+        ? { ok: true, value: { kind: "platform", config: markParsed(result.data as PlatformConfig) } }
+        : { ok: true, value: { kind: "team", config: markTeamParsed(result.data as TeamConfig) } };
 }
 
 export function formatIssues(issues: readonly ConfigIssue[]): string {

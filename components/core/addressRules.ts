@@ -4,7 +4,7 @@
  * metadata address, and no list wider than its documented ceiling (README "Address ceilings").
  */
 import type { z } from "zod";
-import { coverageProblem, metadataProblem } from "../../common/addresses";
+import { coverageProblem, metadataProblem } from "@ray-on-ack/common/addresses";
 
 type Issues = Pick<z.RefinementCtx, "addIssue">;
 

@@ -1,9 +1,5 @@
-/** Where Ray pods may be scheduled, and the label selectors the NetworkPolicies are built from. */
+/** The label selectors the NetworkPolicies are built from. */
 import { z } from "zod";
-import { CONTROL_PLANE_LABELS } from "@ray-on-ack/common";
-
-/** Control-plane node role labels (and the taints on those nodes); shared with the policy pack. */
-export { CONTROL_PLANE_LABELS };
 
 /** A label selector that selects something: `{}` in a NetworkPolicy peer means every pod. */
 export const nonEmptySelector = z

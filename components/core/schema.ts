@@ -1,7 +1,7 @@
 /** Zod building blocks the concerns' config fragments share: names, quantities, CIDRs, resources. */
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
-import { canonicalCidrProblem, isIpv4Cidr } from "../../common/addresses";
+import { canonicalCidrProblem, isIpv4Cidr } from "@ray-on-ack/common/addresses";
 import { isQuantity } from "./quantities";
 import { metadataRefinement } from "./addressRules";
 

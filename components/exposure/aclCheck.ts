@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as slb from "@pulumi/alicloud/slb";
-import { coverageProblem, isCoveredBy, metadataProblem } from "../../common/addresses";
+import { coverageProblem, isCoveredBy, metadataProblem } from "@ray-on-ack/common/addresses";
 
 /**
  * What is wrong with an existing ACL's entries, as messages naming the ACL. `sourceCidrs` (what the

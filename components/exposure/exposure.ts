@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig } from "./schema";
 import { LABELS, RAY_PORTS, names } from "../core/naming";
 import { objectMeta } from "../core/meta";
-import { POLICY_IDS } from "../core/policyIds";
+import { POLICY_IDS } from "@ray-on-ack/common";
 import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, CLB_TLS_CIPHER_POLICY } from "@ray-on-ack/common";
 
 export { CLB };

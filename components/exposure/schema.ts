@@ -1,6 +1,6 @@
 /** The exposure config fragment: how a dashboard (or a Serve port) is reached, with its opt-ins. */
 import { z } from "zod";
-import { coverageProblem, isCoveredBy } from "../../common/addresses";
+import { coverageProblem, isCoveredBy } from "@ray-on-ack/common/addresses";
 import { coverageRefinement } from "../core/addressRules";
 import { nonEmptySelector } from "../core/scheduling";
 import { anyCidr, cidr, dnsLabel, notMetadata } from "../core/schema";

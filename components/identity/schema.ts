@@ -1,6 +1,6 @@
 /** The identity config fragment: the team's people bound to its read-only Role. */
 import { z } from "zod";
-import { subjectNameProblem } from "../../common/subjects";
+import { subjectNameProblem } from "@ray-on-ack/common/subjects";
 import { refuseWith } from "../core/addressRules";
 
 /** A user or group name: never a Kubernetes `system:` identity; length- and charset-checked (common/subjects.ts). */

@@ -7,7 +7,7 @@ import * as semver from "semver";
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 import { refuseWith } from "../core/addressRules";
 import { HOST_PATHS_REMOVED, removedKey } from "../core/removed";
-import { registryPrefixProblem } from "./registries";
+import { registryPrefixProblem } from "@ray-on-ack/common/platformLists";
 
 export { MIN_RAY_VERSION };
 export const DEFAULT_RAY_VERSION = "2.60.0";

@@ -15,7 +15,7 @@ import { objectMeta, type NamedMeta } from "../core/meta";
 import { ingressControllerPeer } from "../exposure/exposure";
 import { gatewayProxyPeer } from "../exposure/gatewayExposure";
 import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
-import { metadataRangesInside } from "../../common/addresses";
+import { metadataRangesInside } from "@ray-on-ack/common/addresses";
 
 export interface ClusterFlows {
     readonly name: string;

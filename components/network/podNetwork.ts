@@ -8,7 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as vpc from "@pulumi/alicloud/vpc";
 import type { PodNetworkConfig } from "./schema";
-import { parseIpv4Cidr, rangeContains, rangesOverlap } from "../../common/addresses";
+import { parseIpv4Cidr, rangeContains, rangesOverlap } from "@ray-on-ack/common/addresses";
 import { objectMeta } from "../core/meta";
 
 /** ACK's PodNetworking (network.alibabacloud.com/v1beta1), the fields we set; a type literal, so that CustomResource takes it. */

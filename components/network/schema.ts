@@ -3,8 +3,8 @@ import { z } from "zod";
 import { egressRefinement } from "../core/addressRules";
 import { nonEmptySelector } from "../core/scheduling";
 import { cidr, dnsLabel, notMetadata } from "../core/schema";
-import { systemNamespaceProblem } from "../../common/namespaces";
-import { validatePodCidrs } from "../tls/pki";
+import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
+import { validatePodCidrs } from "./podCidrs";
 
 export const networkSchema = z.strictObject({
     apiServerCidrs: z.array(notMetadata(cidr)).superRefine(egressRefinement("apiServerCidrs")).default([]).describe("CIDRs of the Kubernetes API server endpoints (head egress for the autoscaler). Required with autoscaling."),

@@ -1,6 +1,6 @@
 /** The RRSA config fragment: the ACK cluster and account, the team's RAM role and grants, a cluster's own role. */
 import { z } from "zod";
-import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "../../common/ram";
+import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "@ray-on-ack/common/ram";
 import { refuseWith } from "../core/addressRules";
 import { removedKey } from "../core/removed";
 

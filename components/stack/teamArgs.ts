@@ -1,28 +1,27 @@
-/** TeamEnvironment's boundary: its public args parsed with the team stack schema. */
+/**
+ * TeamEnvironment's boundary: its public args parsed once with the team model (config/schema.ts)
+ * and the rules that need the platform's policy (config/rules.ts), exactly as a stack file is
+ * (config/validate.ts). A model that a parse already produced (the program's validated stack
+ * config) is taken as it is (core/parsed.ts).
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { platformListsSchema } from "@ray-on-ack/common/platformLists";
-import { tenancySchema } from "@ray-on-ack/common/tenancy";
+import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
+import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
 import { teamConfigSchema, type TeamConfig } from "../config/schema";
-import { teamRules } from "../config/rules";
+import { passwordUsers, teamRules } from "../config/rules";
 import { passwordProblems } from "../exposure/password";
 import { argsError, parseArgs } from "../core/parseArgs";
+import { isParsed, markTeamParsed } from "../core/parsed";
 import type { TeamEnvironmentArgs } from "./teamEnvironment";
 
-type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
+export type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
 const platformArgSchema = platformListsSchema.extend({ tenancy: tenancySchema.optional() });
 
-/** Stand-ins for a password that resolves later, for the parse only: one of them passes the rule for any user name. */
-const PLACEHOLDERS = ["Qz7#Rw4!Tx9@", "Mk3$Vb8%Nc2^"];
-
-/** The basic-auth user names of every exposure that takes the password (ingress and gateway, clusters and services), as given. */
-const ingressUsers = (settings: TeamSettings) =>
-    [...(settings.clusters ?? []), ...(settings.services ?? [])].flatMap((c) => ((c.exposure?.mode === "ingress" || c.exposure?.mode === "gateway") && c.exposure.username ? [c.exposure.username] : []));
-
 /**
- * @returns the validated config, and the password to hand on (a secret; one that resolves later is
- *   checked against the same rule when it does, failing the deployment if it breaks it).
+ * @returns the model, the platform's lists, and the password to hand on (a secret; one that
+ *   resolves later is checked against the same rule when it does, failing the deployment if it breaks it).
  */
 export function parseTeamArgs(
     resource: pulumi.Resource,
@@ -30,18 +29,16 @@ export function parseTeamArgs(
     settings: TeamSettings,
     password: pulumi.Input<string> | undefined,
     platformArg: unknown = {},
-): { config: TeamConfig; password?: pulumi.Output<string> } {
-    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg, "platformPolicy.");
+): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string> } {
+    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
+    const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
     // With a registry, the stack deploying the environment may claim only what its entry lists.
-    const rules = (config: TeamConfig) => teamRules(config, { platform: { lists, tenancy: tenancy ?? tenancySchema.parse({}) }, stack: tenancy ? pulumi.getStack() : undefined });
-    const schema = teamConfigSchema;
+    const ctx = { platform: { lists, tenancy: tenancy ?? EMPTY_TENANCY }, stack: tenancy ? pulumi.getStack() : undefined, password: given };
+    const config = isParsed(settings) ? (settings as unknown as TeamConfig) : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
     if (password === undefined || typeof password === "string") {
-        const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: password }, "", rules);
-        return { config, password: password === undefined ? undefined : pulumi.secret(password) };
+        return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
     }
-    const users = ingressUsers(settings);
-    const placeholder = PLACEHOLDERS.find((p) => users.every((u) => passwordProblems(p, u).length === 0)) ?? PLACEHOLDERS[1];
-    const config = parseArgs(resource, name, schema, { ...settings, dashboardPassword: placeholder }, "", rules);
+    const users = passwordUsers(config).map((u) => u.username);
     const checked = pulumi.output(password).apply((value) => {
         const problems = users.flatMap((u) => passwordProblems(value, u));
         if (problems.length > 0) {
@@ -49,25 +46,18 @@ export function parseTeamArgs(
         }
         return value;
     });
-    return { config, password: pulumi.secret(checked) };
+    return { config, lists, password: pulumi.secret(checked) };
 }
 
 /**
- * A validated team stack config (validateStackConfig) as TeamEnvironment's args: the keys that
- * only the program reads (`kubeconfig`, `cloud.kubeconfigSource`, the platform marker) left out,
- * and the password handed over as given (the component holds it as a secret).
+ * A team config the program validated (config/validate.ts: marked as parsed), as TeamEnvironment's
+ * args: the same object, not a copy, so the component takes it without parsing it again. The model
+ * is the args' shape with every default filled in; where it is wider (one RAM action as a string),
+ * the components take both forms.
  */
-export function teamEnvironmentArgs(config: TeamConfig): TeamEnvironmentArgs {
-    const { platform, kubeconfig, cloud, rrsa, ...rest } = config;
-    void platform;
-    void kubeconfig;
-    // RAM accepts one action or resource as a string; the public args always take lists.
-    const list = (v: string | string[]) => (typeof v === "string" ? [v] : v);
-    const settings = { ...rest, rrsa: { ...rrsa, extraStatements: rrsa.extraStatements.map((st) => ({ ...st, Action: list(st.Action), Resource: list(st.Resource) })) } };
-    if (cloud === undefined) {
-        return settings;
+export function parsedTeamArgs(config: TeamConfig): TeamSettings {
+    if (!isParsed(config)) {
+        throw new Error("parsedTeamArgs: the config did not come from validateStackConfig");
     }
-    const { kubeconfigSource, ...cloudArgs } = cloud;
-    void kubeconfigSource;
-    return { ...settings, cloud: cloudArgs };
+    return config as unknown as TeamSettings;
 }

@@ -1,27 +1,27 @@
+/**
+ * A team's whole Ray environment as one component: it parses its args once (./teamArgs.ts), plans
+ * the environment (./plan.ts) and registers what the plan says, in the order ./ordering.ts gives.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import * as semver from "semver";
-import { MIN_RAY_VERSION } from "../config/schema";
-import { clusterAccess, localPortsFor, raySessionCommand, type ClusterAccess } from "../exposure/access";
 import { HardenedRayCluster } from "../workload/hardenedRayCluster";
 import { HardenedRayJob } from "../workload/hardenedRayJob";
 import { HardenedRayService } from "../workload/hardenedRayService";
-import { KUBERAY_TYPES } from "../workload/crds/rayResource";
-import { serveAccess, type ServeAccess } from "../workload/rayService";
-import { names, type RayRole } from "../core/naming";
-import { POLICY_IDS } from "../core/policyIds";
 import { TeamIdentity } from "../identity/teamIdentity";
 import { TeamNamespace } from "../namespace/teamNamespace";
 import { TeamNetworkPolicies } from "../network/teamNetworkPolicies";
 import { TeamPki } from "../tls/TeamPki";
-import { teamPkiArgsFor, tlsClientsOf } from "../tls/request";
-import { workloadsOf, type Workload } from "../workload/workloads";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../rrsa/teamRrsa";
-import { DashboardExposure, type PublicDashboard } from "../exposure/dashboardExposure";
+import { DashboardExposure } from "../exposure/dashboardExposure";
 import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, PlatformPolicy, Tls } from "../args";
-import { rrsaRolePlan, rrsaWanted } from "../rrsa/plan";
-import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "../core/parseArgs";
+import { parseTeamArgs } from "./teamArgs";
+import { planTeam, type WorkloadPlan } from "./plan";
+import { clusterOutput, jobOutput, serviceOutput, type ClusterOutput, type JobOutput, type ServiceOutput } from "./outputs";
+import { inNamespace, podsAfter } from "./ordering";
+
+export type { ClusterOutput, JobOutput, ServiceOutput, TlsClientOutput } from "./outputs";
+export { tlsClientEnv } from "./outputs";
 
 /**
  * A team's settings: the team stack's config keys (README "Configuration reference"), plus what
@@ -81,66 +81,6 @@ export interface TeamEnvironmentArgs {
     platformPolicy?: PlatformPolicy;
 }
 
-/** What a data scientist gets per RayCluster (stack output `clusters`). */
-export interface ClusterOutput extends ClusterAccess {
-    /** The cluster's Ray version. */
-    readonly rayVersion: string;
-    /** The cluster's own CA (a bundle of two during a CA rotation): Ray Client's `ca.crt`. */
-    readonly caCertificate: string;
-    /** The Ray Client users of this cluster (`tls.clients`), each with a certificate from its CA. */
-    readonly tlsClients: Record<string, TlsClientOutput>;
-    /** Only for clusters whose dashboard is public on request. */
-    readonly publicDashboard?: PublicDashboard;
-}
-
-/** What a data scientist gets per RayJob (stack output `jobs`). */
-export interface JobOutput {
-    /** The team's namespace. */
-    readonly namespace: string;
-    /** The job's own CA: no other cluster's nodes accept its certificates. */
-    readonly caCertificate: string;
-    /** The Secret holding the job cluster's Ray token. */
-    readonly tokenSecret: string;
-    /** `kubectl` command showing the job's status. */
-    readonly statusCommand: string;
-    /** `kubectl` command printing the submitter's log (the job's output). */
-    readonly logsCommand: string;
-    /** The KubeRay kubectl plugin's dashboard forward to the job's cluster (local 8265), while it runs. */
-    readonly raySessionCommand: string;
-}
-
-/** What a team gets per RayService (stack output `services`). */
-export interface ServiceOutput extends ServeAccess {
-    readonly rayVersion: string;
-    /** The service's own CA (both during a CA rotation overlap): every generation of its clusters is issued from it. */
-    readonly caCertificate: string;
-    readonly tokenSecret: string;
-    readonly statusCommand: string;
-    /** Only for services whose Serve port is public on request. */
-    readonly publicServe?: PublicDashboard;
-}
-
-/** What a Ray Client user sets, after writing the certificate, key and CA to files. */
-export interface TlsClientOutput {
-    /** The client certificate (PEM), from the cluster's CA. */
-    readonly certificate: string;
-    /** The RAY_TLS_* variables pointing at the files. */
-    readonly env: Record<string, string>;
-}
-
-/** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
-function workloadExceptions(w: Workload): string[] {
-    const out: string[] = [];
-    if (semver.lt(w.shape.rayVersion, MIN_RAY_VERSION)) {
-        out.push(POLICY_IDS.rayVersionMinimum);
-    }
-    const groups = [w.shape, w.shape.head, ...w.shape.workerGroups];
-    if (groups.some((g) => (g.volumes ?? []).some((v) => !v.readOnly))) {
-        out.push(POLICY_IDS.volumeReadOnly);
-    }
-    return out;
-}
-
 /** A team's whole Ray environment: namespace, identities, NetworkPolicies, TLS, clusters and jobs. */
 export class TeamEnvironment extends pulumi.ComponentResource {
     /** The team's namespace. */
@@ -157,183 +97,59 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
         const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
-        const { config, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
-        const { tenancy: _registry, ...lists } = platformPolicy ?? {};
-        const team = config.team;
-        const namespace = names.namespace(team, config.namespace);
-        const workloads = workloadsOf(config);
-        const rrsa = rrsaWanted(config) ? rrsaRolePlan(config, workloads) : undefined;
-        const ramRoleNames: Record<string, string> = rrsa?.roleOf ?? {};
+        const { config, lists, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
+        const plan = planTeam(config, lists);
+        const { team, namespace } = plan;
 
-        const ns = new TeamNamespace(
-            `${name}-namespace`,
-            {
-                team,
-                namespace,
-                labels: config.labels,
-                quota: config.quota,
-                loadBalancers: [...config.clusters, ...config.services].filter((c) => c.exposure.mode === "loadbalancer").length,
-                rrsa: Object.keys(ramRoleNames).length > 0,
-            },
-            { parent: this },
-        );
-        // Objects that start no pod wait for the Namespace object only, not for its ResourceQuota and
-        // LimitRange: one step less in every preview and up. The workloads wait for all of it (`ready`).
-        const inNamespace = { parent: this, dependsOn: [ns.namespace] };
+        const ns = new TeamNamespace(`${name}-namespace`, plan.namespaceArgs, { parent: this });
         // Registered before the rest, and without waiting for the namespace (only its Secrets do):
         // the PKI's resources then reach the dynamic-provider host as early as the program can send them.
-        const pki = new TeamPki(`${name}-tls`, { ...teamPkiArgsFor(config), secretsDependOn: [ns.namespace] }, { parent: this });
-
-        const podNetwork = new TeamPodNetwork(
-            `${name}-pod-network`,
-            { team, namespace, podCidrs: config.podCidrs, podNetwork: config.podNetwork, verifyVSwitches: verifyVSwitches ?? false },
-            inNamespace,
-        );
-        if (rrsa && rrsa.roles.length > 0) {
+        const pki = new TeamPki(`${name}-tls`, { ...plan.pki, secretsDependOn: [ns.namespace] }, { parent: this });
+        const podNetwork = new TeamPodNetwork(`${name}-pod-network`, { ...plan.podNetwork, verifyVSwitches: verifyVSwitches ?? false }, inNamespace(this, ns.namespace));
+        if (plan.rrsa) {
             if (!rrsaProvider || !config.cloud) {
                 throw argsError(this, name, "rrsaProvider", "the cluster's RRSA OIDC provider is needed to create RAM roles (rrsaProviderFor(cloud))");
             }
-            new TeamRrsa(
-                `${name}-rrsa`,
-                {
-                    namespace,
-                    accountId: config.cloud.accountId,
-                    provider: rrsaProvider,
-                    roles: rrsa.roles,
-                    oss: config.rrsa.oss,
-                    extraStatements: config.rrsa.extraStatements,
-                },
-                { parent: this },
-            );
+            new TeamRrsa(`${name}-rrsa`, { namespace, accountId: config.cloud.accountId, provider: rrsaProvider, ...plan.rrsa }, { parent: this });
         }
+        const identity = new TeamIdentity(`${name}-identity`, plan.identity, inNamespace(this, ns.namespace));
+        const network = new TeamNetworkPolicies(`${name}-network`, plan.network, inNamespace(this, ns.namespace));
+        // What a workload's pods need first (./ordering.ts).
+        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network];
+        const exposureOf = (w: WorkloadPlan, suffix: string) =>
+            w.exposure &&
+            new DashboardExposure(
+                `${name}-${w.name}-${suffix}`,
+                { team, namespace, cluster: w.name, exposure: w.exposure.config, password, verifyAcl: verifyAcl ?? false, ...(w.exposure.port === "serve" ? { port: "serve" as const } : {}) },
+                { parent: this, dependsOn: podsNeed },
+            );
 
-        const identity = new TeamIdentity(
-            `${name}-identity`,
-            {
-                team,
-                namespace,
-                clusters: workloads.map((w) => ({
-                    name: w.name,
-                    roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
-                    autoscaling: w.shape.autoscaling.enabled,
-                    ramRoleName: ramRoleNames[w.name],
-                })),
-                groups: config.access.groups,
-                users: config.access.users,
-                readableSecrets: workloads.map((w) => names.tokenSecret(w.name)),
-            },
-            inNamespace,
-        );
-
-        const network = new TeamNetworkPolicies(
-            `${name}-network`,
-            {
-                team,
-                namespace,
-                network: config.network,
-                clusters: workloads.map((w) => ({
-                    name: w.name,
-                    kind: w.kind,
-                    autoscaling: w.shape.autoscaling.enabled,
-                    exposure: "exposure" in w.shape ? w.shape.exposure : { mode: "private" as const },
-                })),
-            },
-            inNamespace,
-        );
-
-        // What a workload's pods need first: the quota and LimitRange (admission applies them to pods
-        // created after them only), the ServiceAccounts and RBAC, the TLS Secrets, the pod network,
-        // and the NetworkPolicies, so that no pod runs before default-deny even if creating a policy fails.
-        const ready = { parent: this, dependsOn: [ns, identity, pki, podNetwork, network] };
-        // Put on the KubeRay resource alone, the one object that starts pods: the rest of a workload (its
-        // Ray token and the token's Secret) needs only the Namespace, and is created meanwhile.
-        const podsAfter = (deps: pulumi.Resource[]): pulumi.ComponentResourceOptions => ({
-            parent: this,
-            dependsOn: [ns.namespace],
-            transformations: [
-                ({ type, props, opts }) => (KUBERAY_TYPES.includes(type) ? { props, opts: pulumi.mergeOptions(opts, { dependsOn: deps }) } : undefined),
-            ],
-        });
         const clusterOutputs: Record<string, pulumi.Output<ClusterOutput>> = {};
-        const localPorts = localPortsFor(namespace, config.clusters.map((c) => c.name));
-        // What every Hardened* component is given besides its own workload: one place, so the three kinds cannot drift apart.
-        const workloadArgs = (w: Workload) => ({
-            team,
-            namespace,
-            security: config.security,
-            tlsFingerprint: pki.clusters[w.name].fingerprint,
-            kubeRayVersion: config.kubeRayVersion,
-            platformLists: lists,
-            rrsaInjection: Object.keys(ramRoleNames).length > 0,
-            historyServer: config.historyServer,
-            policyExceptions: workloadExceptions(w),
-        });
-        for (const c of config.clusters) {
-            new HardenedRayCluster(`${name}-${c.name}`, { ...workloadArgs({ name: c.name, kind: "RayCluster", shape: c }), cluster: c }, podsAfter(ready.dependsOn));
-            const tls = pki.clusters[c.name];
-            const base: pulumi.Output<ClusterOutput> = pulumi
-                .all([tls.caBundlePem, tls.clientCertPems])
-                .apply(([caCertificate, certs]) => ({
-                    ...clusterAccess(namespace, c.name, localPorts[c.name]),
-                    rayVersion: c.rayVersion,
-                    caCertificate,
-                    tlsClients: Object.fromEntries(
-                        Object.entries(certs).map(([client, certificate]) => [client, { certificate, env: tlsClientEnv(team, c.name, client) }]),
-                    ),
-                }));
-            if (c.exposure.mode === "private") {
-                clusterOutputs[c.name] = base;
-            } else {
-                const exposure = new DashboardExposure(
-                    `${name}-${c.name}-dashboard`,
-                    { team, namespace, cluster: c.name, exposure: c.exposure, password, verifyAcl: verifyAcl ?? false },
-                    ready,
-                );
-                clusterOutputs[c.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }));
-            }
-        }
         const jobOutputs: Record<string, pulumi.Output<JobOutput>> = {};
-        for (const j of config.jobs) {
-            new HardenedRayJob(`${name}-${j.name}`, { ...workloadArgs({ name: j.name, kind: "RayJob", shape: j }), job: j }, podsAfter(ready.dependsOn));
-            jobOutputs[j.name] = pki.clusters[j.name].caBundlePem.apply((caCertificate) => ({
-                namespace,
-                caCertificate,
-                tokenSecret: names.tokenSecret(j.name),
-                statusCommand: `kubectl -n ${namespace} get rayjob ${j.name}`,
-                logsCommand: `kubectl -n ${namespace} logs -l ray-on-ack.io/cluster=${j.name},ray-on-ack.io/role=submitter --tail=-1`,
-                raySessionCommand: raySessionCommand(namespace, "rayjob", j.name),
-            }));
-        }
-
         const serviceOutputs: Record<string, pulumi.Output<ServiceOutput>> = {};
-        for (const s of config.services) {
-            const tls = pki.clusters[s.name];
-            new HardenedRayService(
-                `${name}-${s.name}`,
-                {
-                    ...workloadArgs({ name: s.name, kind: "RayService", shape: s }),
-                    service: s,
-                    tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
-                },
-                // Every generation slot exists before a cluster can mount one.
-                podsAfter([...ready.dependsOn, ...(tls.slotSecrets ?? [])]),
-            );
-            const base = tls.caBundlePem.apply((caCertificate) => ({
-                ...serveAccess(namespace, s.name),
-                rayVersion: s.rayVersion,
-                caCertificate,
-                tokenSecret: names.tokenSecret(s.name),
-                statusCommand: `kubectl -n ${namespace} get rayservice ${s.name}`,
-            }));
-            if (s.exposure.mode === "private") {
-                serviceOutputs[s.name] = base;
+        for (const w of plan.workloads) {
+            const tls = pki.clusters[w.name];
+            const common = { ...w.options, tlsFingerprint: tls.fingerprint };
+            if (w.kind === "RayCluster") {
+                new HardenedRayCluster(`${name}-${w.name}`, { ...common, cluster: w.shape as RayClusterSettings }, podsAfter(this, ns.namespace, podsNeed));
+                const base = pulumi
+                    .all([tls.caBundlePem, tls.clientCertPems])
+                    .apply(([ca, certs]) => clusterOutput({ team, namespace, name: w.name, rayVersion: w.shape.rayVersion, localPorts: plan.localPorts[w.name] }, ca, certs));
+                const exposure = exposureOf(w, "dashboard");
+                clusterOutputs[w.name] = exposure ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard })) : base;
+            } else if (w.kind === "RayJob") {
+                new HardenedRayJob(`${name}-${w.name}`, { ...common, job: w.shape as RayJobSettings }, podsAfter(this, ns.namespace, podsNeed));
+                jobOutputs[w.name] = tls.caBundlePem.apply((ca) => jobOutput(namespace, w.name, ca));
             } else {
-                const exposure = new DashboardExposure(
-                    `${name}-${s.name}-serve`,
-                    { team, namespace, cluster: s.name, exposure: s.exposure, password, verifyAcl: verifyAcl ?? false, port: "serve" },
-                    ready,
+                new HardenedRayService(
+                    `${name}-${w.name}`,
+                    { ...common, service: w.shape as RayServiceSettings, tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker } },
+                    // Every generation slot exists before a cluster can mount one.
+                    podsAfter(this, ns.namespace, [...podsNeed, ...(tls.slotSecrets ?? [])]),
                 );
-                serviceOutputs[s.name] = pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe }));
+                const base = tls.caBundlePem.apply((ca) => serviceOutput(namespace, w.name, w.shape.rayVersion, ca));
+                const exposure = exposureOf(w, "serve");
+                serviceOutputs[w.name] = exposure ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe })) : base;
             }
         }
 
@@ -342,9 +158,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         this.clusters = pulumi.all(clusterOutputs);
         this.jobs = pulumi.all(jobOutputs);
         // Only RayClusters take Ray Client connections; a cluster without clients has no entry.
-        const keysByCluster = Object.fromEntries(
-            config.clusters.filter((c) => tlsClientsOf(config, c.name).length > 0).map((c) => [c.name, pki.clusters[c.name].clientKeyPems]),
-        );
+        const keysByCluster = Object.fromEntries(plan.workloads.filter((w) => w.tlsClients.length > 0).map((w) => [w.name, pki.clusters[w.name].clientKeyPems]));
         this.tlsClientKeys = pulumi.secret(pulumi.all(keysByCluster));
         this.registerOutputs({
             namespace: this.namespace,
@@ -354,18 +168,4 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             tlsClientKeys: this.tlsClientKeys,
         });
     }
-}
-
-/**
- * Ray Client reads the same RAY_TLS_* variables as the nodes; the client certificate is its "server"
- * pair. One directory per cluster: each cluster has its own CA, and trusts only its own certificates.
- */
-export function tlsClientEnv(team: string, cluster: string, client: string): Record<string, string> {
-    const dir = `$HOME/.ray-on-ack/${team}/${cluster}`;
-    return {
-        RAY_USE_TLS: "1",
-        RAY_TLS_SERVER_CERT: `${dir}/${client}.crt`,
-        RAY_TLS_SERVER_KEY: `${dir}/${client}.key`,
-        RAY_TLS_CA_CERT: `${dir}/ca.crt`,
-    };
 }

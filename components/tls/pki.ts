@@ -14,9 +14,9 @@
 // `import x = require()`, not `import * as`: the closure serializer mistakes the getters of
 // TypeScript's __importStar wrapper for free variables and mixes up modules (node-forge came out as ipaddr.js).
 import crypto = require("crypto");
-import ipaddr = require("ipaddr.js");
 import type Forge = require("node-forge");
-import { addressesOf, Ipv4Range, parseIpv4Cidr, rangesOverlap } from "../../common/addresses";
+import { addressesOf, parseIpv4Cidr } from "@ray-on-ack/common/addresses";
+import { validatePodCidrs } from "../network/podCidrs";
 import { names } from "../core/naming";
 
 /**
@@ -26,9 +26,6 @@ import { names } from "../core/naming";
 function forge(): typeof Forge {
     return require("node-forge");
 }
-
-/** A /20. Each address is a SAN of every certificate; beyond this a certificate message nears TLS stacks' 100 KiB cap. */
-export const MAX_POD_ADDRESSES = 4096;
 
 /**
  * The fields of a PkiRequest, once, in the provider's fixed order: what the team and the cluster
@@ -140,50 +137,6 @@ export interface PkiState {
     generation?: number;
     /** RayService only: the generation before this one, which the still-running old cluster mounts. */
     previousNodes?: { head: IssuedPair; worker: IssuedPair; caBundlePem: string; generation: number };
-}
-
-/** Problems with the team's pod CIDRs, as messages for people; empty when they are usable. */
-export function validatePodCidrs(podCidrs: string[]): string[] {
-    if (!Array.isArray(podCidrs) || podCidrs.length === 0) {
-        return ["podCidrs: at least one pod CIDR is required (the Ray certificates list every pod address)"];
-    }
-    const errors: string[] = [];
-    const ranges: Ipv4Range[] = [];
-    for (const text of podCidrs) {
-        const range = parseIpv4Cidr(text);
-        if (range) {
-            ranges.push(range);
-        } else {
-            errors.push(`podCidrs: ${describeBadCidr(text)}`);
-        }
-    }
-    for (let i = 0; i < ranges.length; i++) {
-        for (let j = i + 1; j < ranges.length; j++) {
-            if (rangesOverlap(ranges[i], ranges[j])) {
-                errors.push(`podCidrs: ${ranges[i].cidr} and ${ranges[j].cidr} overlap`);
-            }
-        }
-    }
-    const total = ranges.reduce((sum, r) => sum + r.size, 0);
-    if (total > MAX_POD_ADDRESSES) {
-        errors.push(
-            `podCidrs add up to ${total} addresses, more than the limit of ${MAX_POD_ADDRESSES} (one /20): ` +
-                "every address is an IP SAN of each Ray certificate, and TLS stacks refuse certificate messages over 100 KiB",
-        );
-    }
-    return errors;
-}
-
-function describeBadCidr(text: string): string {
-    if (typeof text === "string" && ipaddr.IPv4.isValidCIDR(text)) {
-        const [, bits] = ipaddr.IPv4.parseCIDR(text);
-        const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
-        return `${text} has host bits set; did you mean ${network}/${bits}?`;
-    }
-    if (typeof text === "string" && ipaddr.IPv6.isValidCIDR(text)) {
-        return `${text} is IPv6; only IPv4 pod CIDRs are supported`;
-    }
-    return `${JSON.stringify(text)} is not an IPv4 CIDR (like 10.20.0.0/22)`;
 }
 
 /** Every problem with a request, pod CIDRs included; `issuePki` refuses a request that has any. */

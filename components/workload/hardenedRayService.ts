@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayServiceSchema } from "./schema";
 import { parseWorkloadArgs } from "./workloadArgs";
+import { argsError } from "../core/parseArgs";
 import type { RayServiceSettings, RayWorkloadArgs } from "../args";
 import { serveAccess, type ServeAccess } from "./rayService";
 import { rayWorkloadSpec } from "./rayWorkload";
@@ -18,8 +19,10 @@ export interface HardenedRayServiceArgs extends RayWorkloadArgs {
     /** The service's settings (README, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     service: RayServiceSettings;
     /**
-     * The generation slot's TLS Secrets (components/tls/generations.ts).
-     * @default `<service>-ray-tls-head` / `-worker` (no generations: only for a service whose certificates never rotate)
+     * The TLS Secrets of the generation slot the service's clusters mount (components/tls/generations.ts):
+     * TeamPki's `secretNames` for a `workload: RayService` entry. Required: a RayService's clusters are
+     * replaced on every change, and each generation keeps its own certificates, so no fixed name fits
+     * (TeamEnvironment wires it).
      */
     tlsSecretNames?: RayServiceTlsSecretNames;
 }
@@ -40,6 +43,14 @@ export class HardenedRayService extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayService", name, {}, opts);
         const service = parseWorkloadArgs(this, name, "service", rayServiceSchema, args);
+        if (args.tlsSecretNames === undefined) {
+            throw argsError(
+                this,
+                name,
+                "tlsSecretNames",
+                "is required: a RayService's clusters rotate through generation slots of TLS Secrets, which TeamPki (a `workload: RayService` entry) creates and names (its `secretNames`); TeamEnvironment wires both",
+            );
+        }
         rayWorkloadResource(this, name, "RayService", service.name, args, (common) =>
             rayWorkloadSpec({ kind: "RayService", workload: service, ...common, tlsSecretNames: args.tlsSecretNames }),
         );

@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { duplicateNames, dnsLabel, quantity, resources } from "../core/schema";
 import { HOST_PATHS_REMOVED, removedKey } from "../core/removed";
-import { CONTROL_PLANE_LABELS } from "../core/scheduling";
-import { accessKeyProblem } from "../rrsa/accessKeys";
+import { CONTROL_PLANE_LABELS } from "@ray-on-ack/common";
+import { accessKeyProblem } from "@ray-on-ack/common";
 import { clusterRrsaSchema as rrsa } from "../rrsa/schema";
 import { exposureSchema as exposure } from "../exposure/schema";
 import { DEFAULT_RAY_VERSION, imageSchema, rayVersionSchema } from "../images/schema";

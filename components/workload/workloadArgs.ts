@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { platformListsSchema } from "@ray-on-ack/common/platformLists";
 import { parseArgs } from "../core/parseArgs";
+import { isParsed } from "../core/parsed";
 import { under } from "../core/issue";
 import { securitySchema } from "../images/schema";
 import { securityRules, workloadRules } from "./rules";
@@ -19,6 +20,10 @@ export function parseWorkloadArgs<K extends string, S extends z.ZodType<RayClust
     schema: S,
     args: { readonly security?: unknown; readonly platformLists?: unknown } & Record<K, unknown>,
 ): z.output<S> {
+    // Given by TeamEnvironment (or the program) from a model it parsed and checked with the same rules: taken as it is.
+    if (isParsed(args[key])) {
+        return args[key] as z.output<S>;
+    }
     const whole = z.object({ [key]: schema, security: securitySchema.default(securitySchema.parse({})), platformLists: platformListsSchema.default(platformListsSchema.parse({})) } as { [k in K | "security" | "platformLists"]: z.ZodType });
     const parsed = parseArgs(resource, name, whole, { [key]: args[key], security: args.security, platformLists: args.platformLists }, "", (p) => {
         const v = p as Record<string, never>;

@@ -16,7 +16,7 @@ import {
     BUILDER_MOUNTS,
 } from "@ray-on-ack/common";
 import { reservedKeyProblem } from "@ray-on-ack/common/platformLists";
-import { accessKeyProblem } from "../rrsa/accessKeys";
+import { accessKeyProblem } from "@ray-on-ack/common";
 import { refuseWith } from "../core/addressRules";
 
 /** A refusal that starts with the value given, so that `error: <key>: <value> <why>` reads as one sentence. */

@@ -11,7 +11,7 @@ import { parseArgs } from "util";
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { TeamEnvironment } from "../../components/stack/teamEnvironment";
-import { teamEnvironmentArgs } from "../../components/stack/teamArgs";
+import { parsedTeamArgs } from "../../components/stack/teamArgs";
 import { recordingMocks, type RecordedResource } from "../lib/mockRuntime";
 import { generatedTeam } from "./teams";
 import { DYNAMIC_RESOURCE_TYPE } from "../../components/core/dynamicType";
@@ -58,7 +58,7 @@ async function build(first: number, count: number, pki: { ms: number }): Promise
     const recorded: RecordedResource[] = [];
     await pulumi.runtime.setMocks(timedMocks(recorded, pki), "ray-on-ack", `bench-${count}`, false);
     const configs = Array.from({ length: count }, (_, i) => generatedTeam(first + i));
-    const envs = configs.map((config) => new TeamEnvironment(config.team, teamEnvironmentArgs(config)));
+    const envs = configs.map((config) => new TeamEnvironment(config.team, parsedTeamArgs(config)));
     const outputs: pulumi.Output<unknown>[] = envs.flatMap((e) => [e.namespace, e.clusters, e.jobs, e.tlsClientKeys]);
     await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
     // disconnect() waits for every outstanding registration.

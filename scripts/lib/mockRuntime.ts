@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DYNAMIC_RESOURCE_TYPE, mockDynamicState } from "../../components/testing";
+import { DYNAMIC_RESOURCE_TYPE, mockDynamicState, unwrapSecrets } from "../../components/testing";
 import { answerInvoke, type MockContext } from "./mockAnswers";
 import { answerResourceState } from "./mockAnswers";
 
@@ -16,27 +16,6 @@ export interface RecordedResource {
     readonly state: Record<string, any>;
     /** The explicit provider's reference (`urn::id`), when it has one. */
     readonly provider?: string;
-}
-
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Mock inputs keep secret wrappers; the recorded objects hold plain values (redaction is the writer's job). */
-export function unwrapSecrets(value: any): any {
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (value !== null && typeof value === "object") {
-        if (value[SIG] === SECRET_SIG) {
-            return unwrapSecrets(value.value);
-        }
-        const out: Record<string, any> = {};
-        for (const [k, v] of Object.entries(value)) {
-            out[k] = unwrapSecrets(v);
-        }
-        return out;
-    }
-    return value;
 }
 
 /** Ids shaped like the real ones (`acl-…`, `vsw-…`), derived from the name so renders stay stable. */

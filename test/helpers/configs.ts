@@ -1,7 +1,7 @@
 /** Stack configs for tests: the example stacks as the CLI would pass them, and edits of them. */
 import { readPolicyPackConfig, readStackConfig } from "../../program/stackFile";
 import { validateStackConfig, type ValidationResult } from "../../components/config/validate";
-import { platformPolicyOf, type PlatformPolicy } from "../../common/platformPolicy";
+import { platformPolicyOf, type PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 
 /** The repository's platform policy (platform/policy-pack-config.json): its lists and tenancy registry. */
 export function repoPlatform(): PlatformPolicy {

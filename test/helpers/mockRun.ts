@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRuntime";
 import { TeamEnvironment } from "../../components/stack/teamEnvironment";
-import { teamEnvironmentArgs } from "../../components/stack/teamArgs";
+import { parsedTeamArgs } from "../../components/stack/teamArgs";
 import type { TeamConfig } from "../../components/config/schema";
 import type { RrsaProvider } from "../../components/rrsa/ramPolicies";
 import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
@@ -28,7 +28,7 @@ export const TEST_RRSA_PROVIDER: RrsaProvider = {
 export async function recordTeam(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
         const env = new TeamEnvironment(config.team, {
-            ...teamEnvironmentArgs(config),
+            ...parsedTeamArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
             // The repository's platform lists (team-b's cost-center label is on them); no registry: the stack here is "test".

@@ -14,7 +14,7 @@ import { isSnippetAnnotation } from "@ray-on-ack/common";
 import { evaluatePosture } from "../policy/posture";
 import { find, objects, recordTeam } from "./helpers/mockRun";
 import { minimalTeam } from "./helpers/configs";
-import { ROOT, manifests, runRender } from "./helpers/render";
+import { ROOT, manifests, runRender, packConfigAs } from "./helpers/render";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const PASSWORD = "Kq7#mVz2pL";
@@ -180,7 +180,9 @@ describe("public dashboard: the renderer", function () {
             delete exposure.aclEntries;
             exposure.aclId = "acl-bp1teamb";
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
-            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
+            // The platform registers the ACL to team-b (the tenancy registry).
+            const pack = packConfigAs({}, dir, (p) => (p["ray-tenancy"].tenants["team-b"].clbAclIds = ["acl-bp1teamb"]));
+            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stderr, /^note: ray-on-ack:clusters\[0\]\.exposure\.aclId: the renderer cannot read acl-bp1teamb; rendered as if it held 192\.0\.2\.0\/24, and its entries are checked at deploy time$/m);
             const objs = manifests(r.out);
@@ -200,7 +202,9 @@ describe("public dashboard: the renderer", function () {
             const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.team-b.yaml"), "utf8"));
             stack.config["ray-on-ack:clusters"][0].exposure.listener = "tcp";
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
-            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
+            // The platform registers the ACL to team-b (the tenancy registry).
+            const pack = packConfigAs({}, dir, (p) => (p["ray-tenancy"].tenants["team-b"].clbAclIds = ["acl-bp1teamb"]));
+            const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr, /^error: ray-on-ack:clusters\[0\]\.exposure\.listener: tcp carries the dashboard and the Ray token in cleartext/m);
             assert.ok(!fs.existsSync(r.out), "nothing written");

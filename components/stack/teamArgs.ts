@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { platformListsSchema } from "@ray-on-ack/common/platformLists";
 import { tenancySchema } from "@ray-on-ack/common/tenancy";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { teamConfigSchema, type TeamConfig } from "../config/schema";
 import { teamRules } from "../config/rules";
 import { passwordProblems } from "../exposure/password";
@@ -11,7 +12,9 @@ import type { TeamEnvironmentArgs } from "./teamEnvironment";
 type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
-const platformArgSchema = platformListsSchema.extend({ tenancy: tenancySchema.optional() });
+const platformArgSchema = platformListsSchema
+    .extend({ tenancy: tenancySchema.optional().describe("With it, the stack (pulumi.getStack()) may claim only what its entry lists. Default none: no tenancy checks.") })
+    .register(argTypes, { id: "PlatformPolicy", description: "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns." });
 
 /** Stand-ins for a password that resolves later, for the parse only: one of them passes the rule for any user name. */
 const PLACEHOLDERS = ["Qz7#Rw4!Tx9@", "Mk3$Vb8%Nc2^"];

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayServiceSchema } from "./schema";
 import { parseWorkloadArgs } from "./workloadArgs";
-import type { RayServiceSettings, RayWorkloadArgs } from "../args";
+import type { RayServiceSettings } from "../args";
+import type { RayWorkloadArgs } from "../componentArgs";
 import { serveAccess, type ServeAccess } from "./rayService";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";

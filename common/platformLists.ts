@@ -9,6 +9,7 @@
  */
 import * as path from "path";
 import { z } from "zod";
+import { argTypes } from "./argTypes";
 import { DEFAULT_ALLOWED_REGISTRIES, parseImage, qualifyRepository } from "./images";
 import { AUTH_HONOURING_INGRESS_CLASSES } from "./exposure";
 import { POLICY_IDS } from "./policyIds";
@@ -191,7 +192,7 @@ export const platformListsSchema = z.strictObject({
     allowedPodAnnotationKeys: z.array(z.string().superRefine(refuse(keyAllowlistEntryProblem))).default([]).describe("Pod annotation keys (or `<domain>/` prefixes) teams may set. Default none."),
     allowedNamespaceLabelKeys: z.array(z.string().superRefine(refuse(keyAllowlistEntryProblem))).default([]).describe("Namespace label keys (or `<domain>/` prefixes) teams may set. Default none."),
     allowedMountRoots: z.array(z.string().superRefine(refuse(mountRootProblem))).default(["/mnt/", "/data/"]).describe("Directories team volumes may be mounted inside. Default /mnt/ and /data/."),
-});
+}).register(argTypes, { id: "PlatformLists", description: "What the platform allows (its policy pack config): a team can only narrow these lists. Each list left out is the secure default." });
 
 export type PlatformLists = z.infer<typeof platformListsSchema>;
 export const DEFAULT_PLATFORM_LISTS: PlatformLists = platformListsSchema.parse({});

@@ -11,6 +11,7 @@
  * reference-data bucket, a gateway listener) are listed with the stacks that may use them, read-only.
  */
 import { z } from "zod";
+import { argTypes } from "./argTypes";
 import { addressCount, blockOf, isCoveredBy, isIpv4Cidr, publicAddressCount } from "./addresses";
 
 /** The stack that may say `ray-on-ack:platform: true`, and the only one with cluster-wide objects. */
@@ -34,16 +35,16 @@ const listener = z.strictObject({
     gateway: z.string().regex(SUBDOMAIN, "must be a Gateway name").describe("The Gateway's name."),
     namespace: dnsLabel.describe("The Gateway's namespace."),
     sectionName: z.string().regex(SUBDOMAIN, "must be a listener name").describe("The listener (parentRef sectionName)."),
-});
+}).register(argTypes, { id: "GatewayListener", description: "A Gateway listener (parentRef): the Gateway's name and namespace and the listener's name." });
 
 const nodePool = z.strictObject({
     name: dnsLabel.describe("The node pool's name, as messages name it."),
     labels: z.record(z.string(), z.string()).default({}).describe("Labels only this pool's nodes carry; selecting any of them targets the pool."),
     taints: z
-        .array(z.strictObject({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional() }))
+        .array(z.strictObject({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("The taint's effect; every effect when left out.") }).register(argTypes, { id: "Taint", description: "A node taint." }))
         .default([])
         .describe("Taints of the pool's nodes; tolerating one is a claim on the pool."),
-});
+}).register(argTypes, { id: "DedicatedNodePool", description: "A node pool dedicated to one team: no other team may select its labels or tolerate its taints." });
 
 export const tenantSchema = z.strictObject({
     team: dnsLabel.describe("The team's name; the stack file's `ray-on-ack:team` must say it."),
@@ -56,14 +57,14 @@ export const tenantSchema = z.strictObject({
         .array(
             z.strictObject({
                 bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
-                prefix: ossPrefix.default(""),
+                prefix: ossPrefix.default("").describe("A literal prefix ending in '/'; empty: the whole bucket."),
                 access: z.enum(["read", "read-write"]).default("read-write"),
-            }),
+            }).register(argTypes, { id: "OwnedBucket", description: "An OSS bucket (and prefix) a team owns." }),
         )
         .default([])
         .describe("OSS buckets (and prefixes) the team owns: its RRSA grants and OSS volumes must lie inside them."),
     nas: z
-        .array(z.strictObject({ server: z.string().min(1), path: z.string().regex(/^\/([^/]+\/)*$/, "must be an absolute directory path ending in '/'") }))
+        .array(z.strictObject({ server: z.string().min(1), path: z.string().regex(/^\/([^/]+\/)*$/, "must be an absolute directory path ending in '/'").describe("An absolute directory ending in '/'.") }).register(argTypes, { id: "NasDirectory", description: "A NAS file system's directory a team owns." }))
         .default([])
         .describe("NAS file systems and directories the team owns: its NAS volumes must lie inside them."),
     hosts: z.array(hostPattern).default([]).describe("Host names (or `*.<domain>`) the team's Ingress and Gateway routes may claim."),
@@ -73,10 +74,10 @@ export const tenantSchema = z.strictObject({
     ramRoles: z.array(rolePattern).default([]).describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
     nodePools: z.array(nodePool).default([]).describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
     egress: z
-        .array(z.strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() }))
+        .array(z.strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() }).register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }))
         .default([])
         .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports."),
-});
+}).register(argTypes, { id: "Tenant", description: "What one team stack owns." });
 
 export const sharedSchema = z.strictObject({
     oss: z
@@ -85,22 +86,22 @@ export const sharedSchema = z.strictObject({
                 bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
                 prefix: ossPrefix.default(""),
                 readers: z.array(z.union([stackName, z.literal("*")])).min(1).describe("Stacks that may read it (`*`: every team stack)."),
-            }),
+            }).register(argTypes, { id: "SharedBucket", description: "A bucket (and prefix) several teams read." }),
         )
         .default([])
         .describe("Buckets (and prefixes) shared read-only, e.g. reference data."),
     gatewayListeners: z
-        .array(listener.extend({ users: z.array(z.union([stackName, z.literal("*")])).min(1) }))
+        .array(listener.extend({ users: z.array(z.union([stackName, z.literal("*")])).min(1).describe("Stacks that may use it (`*`: every team stack).") }).register(argTypes, { id: "SharedListener", description: "A Gateway listener several teams attach routes to." }))
         .default([])
         .describe("Gateway listeners several teams attach routes to; each team still routes only its own hosts."),
     vpcIds: z.array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id")).default([]).describe("VPCs every team may create its pod vSwitches in."),
-});
+}).register(argTypes, { id: "SharedResources", description: "What several teams use, read-only." });
 
 export const clusterFactsSchema = z.strictObject({
     apiServerCidrs: z.array(cidr).default([]).describe("The Kubernetes API server endpoints: a team's `network.apiServerCidrs` must lie inside them."),
     apiServerPort: port.default(6443).describe("The API server port."),
     monitoringNamespace: dnsLabel.optional().describe("The platform's monitoring namespace: the only one a team may admit to Ray's metrics port."),
-});
+}).register(argTypes, { id: "ClusterFacts", description: "Facts of the cluster every team stack relies on." });
 
 export const tenancySchema = z
     .strictObject({
@@ -112,7 +113,8 @@ export const tenancySchema = z
         for (const p of registryConflicts(t)) {
             c.addIssue({ code: "custom", path: p.path, message: p.message });
         }
-    });
+    })
+    .register(argTypes, { id: "TenancyRegistry", description: "The tenancy registry: the platform's record of what each team stack owns, by stack name." });
 
 export type Tenancy = z.infer<typeof tenancySchema>;
 export type Tenant = z.infer<typeof tenantSchema>;

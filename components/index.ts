@@ -3,7 +3,7 @@
  * schema. Importing it registers nothing: resources exist only once a component is constructed.
  */
 export * from "./args";
-export * from "./deprecatedArgs";
+export * from "./componentArgs";
 export * from "./stack/teamEnvironment";
 export { parsedTeamArgs } from "./stack/teamArgs";
 export * from "./namespace/teamNamespace";

@@ -11,7 +11,6 @@ import * as path from "path";
 import { z } from "zod";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
 import * as plugin from "../provider";
-import type { RayClusterArgs, RayClusterSettings, WorkerGroup, WorkerGroupArgs } from "../components";
 import { platformConfigSchema, rayClusterSchema, rayJobSchema, rayServiceSchema, teamConfigSchema } from "../components/config/schema";
 
 const PROVIDER_DIR = path.join(__dirname, "..", "provider");
@@ -100,15 +99,6 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         const suffixed = Object.keys(schema.types).filter((t) => t.endsWith("Args"));
         assert.deepStrictEqual(suffixed, []);
         assert.ok(schema.types["ray-on-ack:index:RayClusterSettings"], "the RayCluster settings type");
-    });
-
-    it("keeps the former TypeScript names as aliases of the renamed types", () => {
-        // Compile-time above all (npm test's typecheck): code written against 0.1's names still builds.
-        const workers: WorkerGroupArgs[] = [{ name: "cpu", cpu: "1", memory: "2Gi" }];
-        const former: RayClusterArgs = { name: "c", workerGroups: workers };
-        const renamed: RayClusterSettings = former;
-        const group: WorkerGroup = renamed.workerGroups[0];
-        assert.strictEqual(group.name, "cpu");
     });
 
     it("gives HardenedRayService its service settings, TLS Secret names and outputs", () => {

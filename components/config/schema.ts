@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import * as semver from "semver";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
 import { dnsLabel, duplicateNames } from "../core/schema";
 import { securitySchema } from "../images/schema";
@@ -46,7 +47,7 @@ export const KUBECONFIG_REMOVED =
 
 export const teamConfigSchema = z
         .strictObject({
-            platform: z.literal(false).optional().describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false."),
+            platform: z.literal(false).optional().describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false.").register(argTypes, { notArg: "the program's platform marker" }),
             team: dnsLabel(30).describe("Team name; a DNS label."),
             namespace: dnsLabel(63).optional().describe("Namespace; default `ray-<team>`."),
             labels: namespaceLabels
@@ -74,7 +75,7 @@ export const teamConfigSchema = z
                 .optional()
                 .describe("The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups)."),
             rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})).describe("RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants."),
-            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed."),
+            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed.").register(argTypes, { notArg: "an Input: TeamEnvironmentArgs declares it" }),
             kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file."),
             historyServer: z.boolean().default(false).describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
         })
@@ -115,19 +116,23 @@ export const teamConfigSchema = z
             if (nsProblem) {
                 c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
             }
-        });
+        })
+        .register(argTypes, { id: "TeamEnvironmentSettings", description: "A team's settings: the team stack's config keys (README \"Configuration reference\"); TeamEnvironmentArgs adds what the program brings along." });
 
 
-/** An ACK add-on, by its name on the cluster's Add-ons page. */
-const addon = (name: string) =>
-    z.strictObject({
-        name: z.string().default(name).describe("The add-on's name on the cluster's Add-ons page."),
+/** An ACK add-on, by its name on the cluster's Add-ons page: one shape (one public type) for every add-on. */
+const addonSchema = z
+    .strictObject({
+        name: z.string().optional().describe("The add-on's name on the cluster's Add-ons page. Default: the add-on's own (`ack-pod-identity-webhook`, `kuberay-operator`)."),
         version: z.string().optional().describe("The add-on version; default: the latest ACK offers."),
-    });
+    })
+    .register(argTypes, { id: "Addon", description: "A cluster add-on, named as on the cluster's Add-ons page." });
+/** The add-on `name` names unless the stack names it otherwise. */
+const addon = (name: string) => addonSchema.transform((a) => ({ ...a, name: a.name ?? name }));
 
 export const platformConfigSchema = z
     .strictObject({
-        platform: z.literal(true).describe("Marks the platform stack."),
+        platform: z.literal(true).describe("Marks the platform stack.").register(argTypes, { notArg: "the program's platform marker" }),
         cloud: cloudSchema.describe("The ACK cluster and account (as for team stacks)."),
         quotaTree: quotaTreeSchema.describe("ACK's ElasticQuotaTree (`kube-system`): every team namespace belongs to a child."),
         addons: z
@@ -139,6 +144,7 @@ export const platformConfigSchema = z
                     .default({ name: "kuberay-operator" })
                     .describe("ACK's KubeRay operator add-on, named as on the cluster's Add-ons page."),
             })
+            .register(argTypes, { id: "Addons", description: "The add-ons every team relies on." })
             .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } })
             .describe("Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers."),
         kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed, as for team stacks."),
@@ -147,7 +153,8 @@ export const platformConfigSchema = z
         for (const problem of quotaTreeProblems(p.quotaTree)) {
             c.addIssue({ code: "custom", path: ["quotaTree", ...problem.path], message: problem.message });
         }
-    });
+    })
+    .register(argTypes, { id: "PlatformSettings", description: "The platform stack's settings (README \"Configuration reference\", platform stack); PlatformArgs adds the RRSA provider." });
 
 export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

@@ -3,6 +3,7 @@
  * refused with the reason and what to use instead, never silently ignored.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 
 /** A key that must be absent; any value is refused with `why`. Parses to undefined. */
 export const removedKey = (why: string) =>
@@ -10,7 +11,8 @@ export const removedKey = (why: string) =>
         .unknown()
         .refine((v) => v === undefined, { message: why })
         .transform(() => undefined)
-        .optional();
+        .optional()
+        .register(argTypes, { notArg: "removed: refused with a pointer" });
 
 export const HOST_PATHS_REMOVED =
     "was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`, so the namespace would have to drop " +

@@ -1,5 +1,6 @@
 /** Zod building blocks the concerns' config fragments share: names, quantities, CIDRs, resources. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import * as ipaddr from "ipaddr.js";
 import { canonicalCidrProblem, isIpv4Cidr } from "@ray-on-ack/common/addresses";
 import { isQuantity } from "./quantities";
@@ -40,7 +41,7 @@ export const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(
 export const resources = z.strictObject({
     cpu: quantity.describe("CPU request and limit."),
     memory: quantity.describe("Memory request and limit (Ray sizes its object store from the limit)."),
-});
+}).register(argTypes, { id: "Resources", description: "CPU and memory, request and limit alike." });
 
 export function duplicateNames(items: readonly { name: string }[], what: string, c: z.RefinementCtx, path: (string | number)[] = []): void {
     const seen = new Set<string>();

@@ -1,5 +1,6 @@
 /** The exposure config fragment: how a dashboard (or a Serve port) is reached, with its opt-ins. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { coverageProblem, isCoveredBy } from "@ray-on-ack/common/addresses";
 import { coverageRefinement } from "../core/addressRules";
 import { nonEmptySelector } from "../core/scheduling";
@@ -10,7 +11,7 @@ import { gatewayExposureFields } from "./gatewayFields";
 const aclEntry = z.strictObject({
     cidr: notMetadata(anyCidr).describe("An IPv4 or IPv6 CIDR the ACL admits; never a cloud metadata range. One IP version per ACL."),
     description: z.string().optional().describe("The ACL entry's comment. Default `ray-on-ack dashboard`."),
-});
+}).register(argTypes, { id: "AclEntry", description: "A CLB ACL entry." });
 
 export const exposureSchema = z.discriminatedUnion("mode", [
     z.strictObject({ mode: z.literal("private") }),
@@ -82,6 +83,6 @@ export const exposureSchema = z.discriminatedUnion("mode", [
             .superRefine(coverageRefinement("allowedSourceCidrs"))
             .describe("CIDRs the gateway's policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total: there is no \"any source\"."),
     }),
-]);
+]).register(argTypes, { id: "Exposure", description: "How the dashboard (or a Serve port) is reached: one interface for every `mode`; each other key belongs to the modes its comment names (README \"Dashboard exposure\")." });
 
 export type ExposureConfig = z.infer<typeof exposureSchema>;

@@ -3,6 +3,7 @@
  * (registry allowlist, digest rule, the vulnerable-Ray opt-in) that image checks depend on.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import * as semver from "semver";
 import { DEFAULT_ALLOWED_REGISTRIES, MIN_RAY_VERSION } from "@ray-on-ack/common";
 import { refuseWith } from "../core/addressRules";
@@ -33,7 +34,7 @@ export const imageSchema = z.strictObject({
         .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
         .optional()
         .describe("`sha256:<64 hex>` digest; pins the image."),
-});
+}).register(argTypes, { id: "Image", description: "A container image." });
 
 export const securitySchema = z.strictObject({
     hostPathPrefixes: removedKey(HOST_PATHS_REMOVED).describe("Removed with `clusters[].hostPaths`."),
@@ -46,7 +47,7 @@ export const securitySchema = z.strictObject({
         .describe("Registry and namespace prefixes (`host/namespace/`) images may come from: the platform's list (policy pack config ray-image-registry-allowed.allowedRegistries) or a narrower one; never wider. A bare public registry host is no allowlist: anyone can create a namespace there."),
     requireDigest: z.boolean().default(false).describe("Refuse images without a digest. Default false (documented exception in the posture report). A digest must be one the platform verified (ray-image-tag-pinned.allowedDigests)."),
     allowVulnerableRayVersion: z.boolean().default(false).describe("Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it."),
-});
+}).register(argTypes, { id: "Security", description: "Image rules and the security opt-ins." });
 
 /** The security section's defaults, for a workload used without a team. */
 export const DEFAULT_SECURITY: SecurityConfig = securitySchema.parse({});

@@ -1,5 +1,6 @@
 /** The namespace config fragment: its labels, its ResourceQuota and LimitRange, and the platform's ElasticQuotaTree. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { reservedKeyProblem } from "@ray-on-ack/common/platformLists";
 import { dnsLabel, quantity, resources } from "../core/schema";
 
@@ -14,7 +15,7 @@ export const quotaSchema = z.strictObject({
     storage: quantity.default("500Gi").describe("Total storage the namespace's claims may request."),
     defaultRequest: resources.default({ cpu: "100m", memory: "256Mi" }).describe("Defaults the LimitRange gives a container that states none."),
     defaultLimit: resources.default({ cpu: "1", memory: "1Gi" }).describe("The limits the LimitRange gives a container that states none."),
-});
+}).register(argTypes, { id: "Quota", description: "The namespace's ResourceQuota and LimitRange." });
 
 /**
  * Extra namespace labels: never a reserved key (Kubernetes', Pod Security's, RRSA's, ours: the
@@ -40,13 +41,13 @@ const quotaTreeChild = z.strictObject({
         .describe("The namespaces whose pods draw on this child: a team's `ray-<team>` (or its `namespace`). The renderer refuses a team stack whose namespace no child lists."),
     min: z.record(z.string(), quantity).describe("Guaranteed resources (`cpu`, `memory`, `nvidia.com/gpu`): at most the parent's."),
     max: z.record(z.string(), quantity).describe("Resources the child may borrow up to: at least its `min`, at most the parent's `max`."),
-});
+}).register(argTypes, { id: "QuotaTreeChild", description: "A team's share of the ElasticQuotaTree." });
 
 /** ACK's ElasticQuotaTree (platform stack): its root and one child per team. */
 export const quotaTreeSchema = z.strictObject({
     min: z.record(z.string(), quantity).describe("The root's guaranteed resources: the cluster's share for Ray."),
     max: z.record(z.string(), quantity).describe("The root's ceiling."),
     children: z.array(quotaTreeChild).default([]).describe("One child per team."),
-});
+}).register(argTypes, { id: "QuotaTree", description: "ACK's ElasticQuotaTree: the cluster's quota, one child per team." });
 
 export type QuotaConfig = z.infer<typeof quotaSchema>;

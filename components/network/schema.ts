@@ -1,5 +1,6 @@
 /** The network config fragment: the NetworkPolicies' peers and egress, the pod CIDRs and the Terway pod network. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { egressRefinement } from "../core/addressRules";
 import { nonEmptySelector } from "../core/scheduling";
 import { cidr, dnsLabel, notMetadata } from "../core/schema";
@@ -20,7 +21,7 @@ export const networkSchema = z.strictObject({
                 cidr: notMetadata(cidr).describe("An IPv4 CIDR the Ray pods may reach; public addresses at most a /16 in total, never a metadata address (a wider entry holding one gets it as an `except`)."),
                 ports: z.array(z.number().int().min(1).max(65535)).default([443]).describe("TCP ports allowed to that CIDR."),
                 description: z.string().optional().describe("What the entry is for (shown in the NetworkPolicy's comments and the README)."),
-            }),
+            }).register(argTypes, { id: "EgressRule", description: "An egress rule from the Ray pods." }),
         )
         .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))
         .default([])
@@ -32,7 +33,7 @@ export const networkSchema = z.strictObject({
             c.addIssue({ code: "custom", path: ["allowedNamespaces", i], message: `${why}: every pod there could reach the Ray dashboard and Ray Client` });
         }
     });
-});
+}).register(argTypes, { id: "Network", description: "What the NetworkPolicies admit besides the team's own pods." });
 
 /** Namespaces of the cluster services a team relies on: neither the team's namespace nor one its head admits. */
 export function platformNamespacesOf(net: { operatorNamespace: string; monitoringNamespace?: string; dnsNamespace: string }): Record<string, string | undefined> {
@@ -62,6 +63,7 @@ export const podNetworkSchema = z
                 vpcId: z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id (vpc-...)").describe("The VPC of the new pod vSwitches."),
                 zoneId: z.string().min(1).describe("The zone of the new pod vSwitches, e.g. `cn-hangzhou-k`."),
             })
+            .register(argTypes, { id: "CreateVSwitch", description: "Create a pod vSwitch per pod CIDR." })
             .optional()
             .describe("Create one pod vSwitch per pod CIDR in this VPC and zone instead of using existing ones."),
     })
@@ -72,7 +74,8 @@ export const podNetworkSchema = z
         if (!p.createVSwitch && p.vSwitchIds.length === 0) {
             c.addIssue({ code: "custom", path: ["vSwitchIds"], message: "is required (or createVSwitch): the team's pods must get their addresses from the pod CIDRs the certificates list" });
         }
-    });
+    })
+    .register(argTypes, { id: "PodNetwork", description: "The Terway pod vSwitches and security groups the namespace is bound to." });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PodNetworkConfig = z.infer<typeof podNetworkSchema>;

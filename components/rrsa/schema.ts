@@ -1,5 +1,6 @@
 /** The RRSA config fragment: the ACK cluster and account, the team's RAM role and grants, a cluster's own role. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { RRSA_PROVIDER_ARN, issuerProblem, ossPrefixProblem, ramStatementProblems } from "@ray-on-ack/common/ram";
 import { refuseWith } from "../core/addressRules";
 import { removedKey } from "../core/removed";
@@ -7,7 +8,7 @@ import { removedKey } from "../core/removed";
 /** A RayCluster's or RayService's `rrsa`. */
 export const clusterRrsaSchema = z.strictObject({
     dedicatedRole: z.boolean().default(false).describe("Give this RayCluster its own RAM role (default: the team role is shared by all clusters of the team)."),
-});
+}).register(argTypes, { id: "ClusterRrsa", description: "A RayCluster's own RRSA settings." });
 
 export const rrsaTeamSchema = z.strictObject({
     enabled: z.boolean().default(true).describe("Give RRSA roles to the Ray pods. Default true; only takes effect with `cloud` and at least one grant."),
@@ -22,7 +23,7 @@ export const rrsaTeamSchema = z.strictObject({
                     .default("")
                     .describe("Object prefix, ending in '/'. Empty: the whole bucket (allowed, and shown in the posture report)."),
                 access: z.enum(["read", "read-write"]).default("read").describe("`read` (get and list) or `read-write` (also put and delete)."),
-            }),
+            }).register(argTypes, { id: "OssGrant", description: "An OSS grant to the team's RAM role." }),
         )
         .default([])
         .describe("OSS grants of the team role: `{bucket, prefix, access}`."),
@@ -33,7 +34,7 @@ export const rrsaTeamSchema = z.strictObject({
                 Action: z.union([z.string(), z.array(z.string())]).describe("OSS object actions only (`oss:GetObject`, ...; the allowlist is in common/ram.ts)."),
                 Resource: z.union([z.string(), z.array(z.string())]).describe("OSS object ARNs of a bucket or prefix (`acs:oss:*:*:<bucket>/<prefix>*`); never `*`."),
                 Condition: z.record(z.string(), z.unknown()).optional().describe("A RAM policy condition, as written in RAM."),
-            }),
+            }).register(argTypes, { id: "RamStatement", description: "An extra RAM policy statement: OSS object actions on a bucket and prefix only." }),
         )
         .default([])
         .superRefine((statements, c) => {
@@ -43,7 +44,7 @@ export const rrsaTeamSchema = z.strictObject({
                 }
             });
         }).describe("Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README \"RRSA\")."),
-});
+}).register(argTypes, { id: "Rrsa", description: "RRSA: RAM roles for the Ray pods." });
 
 export const cloudSchema = z.strictObject({
     clusterId: z.string().min(1).describe("ACK cluster id."),
@@ -70,7 +71,7 @@ export const cloudSchema = z.strictObject({
     if ((cloud.rrsaIssuerUrl === undefined) !== (cloud.rrsaProviderArn === undefined)) {
         c.addIssue({ code: "custom", path: [cloud.rrsaIssuerUrl === undefined ? "rrsaIssuerUrl" : "rrsaProviderArn"], message: "give rrsaIssuerUrl and rrsaProviderArn together" });
     }
-});
+}).register(argTypes, { id: "Cloud", description: "The ACK cluster. (Where the program's kubeconfig comes from is the program's concern, not a component's.)" });
 
 export type CloudConfig = z.infer<typeof cloudSchema>;
 export type RrsaTeamConfig = z.infer<typeof rrsaTeamSchema>;

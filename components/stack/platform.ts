@@ -2,53 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as cs from "@pulumi/alicloud/cs";
 import { platformConfigSchema, type PlatformConfig } from "../config/schema";
-import type { Cloud, RrsaProvider } from "../args";
+import type { PlatformSettings } from "../args";
+import type { RrsaProvider } from "../componentArgs";
 import { parseArgs } from "../core/parseArgs";
 import { elasticQuotaTreeObject } from "../namespace/quotaTree";
 
-/** A team's share of the ElasticQuotaTree. */
-export interface QuotaTreeChild {
-    /** The team's name in the tree. */
-    name: string;
-    /** The team's namespaces. */
-    namespaces: string[];
-    /** Guaranteed resources (quantities by resource name). */
-    min: { [resource: string]: string };
-    /** Ceiling (quantities by resource name). */
-    max: { [resource: string]: string };
-}
-
-/** ACK's ElasticQuotaTree: the cluster's quota, one child per team. */
-export interface QuotaTree {
-    min: { [resource: string]: string };
-    max: { [resource: string]: string };
-    /** @default none */
-    children?: QuotaTreeChild[];
-}
-
-/** A cluster add-on, named as on the cluster's Add-ons page. */
-export interface Addon {
-    /** @default the add-on's ACK name */
-    name?: string;
-    /** @default the latest ACK offers */
-    version?: string;
-}
-
-/** The add-ons every team relies on. */
-export interface Addons {
-    /** ack-pod-identity-webhook (RRSA injection). @default { name: "ack-pod-identity-webhook" } */
-    podIdentityWebhook?: Addon;
-    /** ACK's KubeRay operator. @default { name: "kuberay-operator" } */
-    kuberay?: Addon;
-}
-
-/** The platform stack's settings (README "Configuration reference", platform stack). */
-export interface PlatformArgs {
-    /** The ACK cluster. */
-    cloud: Cloud;
-    quotaTree: QuotaTree;
-    /** @default both add-ons at ACK's latest version */
-    addons?: Addons;
+/** The platform stack's settings (PlatformSettings, generated from the config schema), plus the RRSA provider. */
+export interface PlatformArgs extends PlatformSettings {
     /** The cluster's RRSA provider (`rrsaProviderFor`); looking it up is the check that RRSA is enabled. */
     rrsaProvider: pulumi.Input<RrsaProvider>;
 }

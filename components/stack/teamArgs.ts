@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
 import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { teamConfigSchema, type TeamConfig } from "../config/schema";
 import { passwordUsers, teamRules } from "../config/rules";
 import { passwordProblems } from "../exposure/password";
@@ -17,7 +18,9 @@ import type { TeamEnvironmentArgs } from "./teamEnvironment";
 export type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
-const platformArgSchema = platformListsSchema.extend({ tenancy: tenancySchema.optional() });
+const platformArgSchema = platformListsSchema
+    .extend({ tenancy: tenancySchema.optional().describe("With it, the stack (pulumi.getStack()) may claim only what its entry lists. Default none: no tenancy checks.") })
+    .register(argTypes, { id: "PlatformPolicy", description: "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns." });
 
 /**
  * @returns the model, the platform's lists, and the password to hand on (a secret; one that

@@ -13,7 +13,8 @@ import { TeamPki } from "../tls/TeamPki";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../rrsa/teamRrsa";
 import { DashboardExposure } from "../exposure/dashboardExposure";
-import type { Access, Cloud, Network, PodNetwork, Quota, RayClusterSettings, RayJobSettings, RayServiceSettings, Rrsa, RrsaProvider, Security, PlatformPolicy, Tls } from "../args";
+import type { PlatformPolicy, RayClusterSettings, RayJobSettings, RayServiceSettings, TeamEnvironmentSettings } from "../args";
+import type { RrsaProvider } from "../componentArgs";
 import { argsError } from "../core/parseArgs";
 import { parseTeamArgs } from "./teamArgs";
 import { planTeam, type WorkloadPlan } from "./plan";
@@ -24,44 +25,11 @@ export type { ClusterOutput, JobOutput, ServiceOutput, TlsClientOutput } from ".
 export { tlsClientEnv } from "./outputs";
 
 /**
- * A team's settings: the team stack's config keys (README "Configuration reference"), plus what
- * the program brings along (the RRSA provider, the cloud checks). Defaults are the secure ones.
+ * A team's settings (TeamEnvironmentSettings: the team stack's config keys, generated from the
+ * config schema), plus what the program brings along (the password as an Input, the RRSA
+ * provider, the cloud checks, the platform's policy). Defaults are the secure ones.
  */
-export interface TeamEnvironmentArgs {
-    /** Team name; a DNS label of at most 30 characters. */
-    team: string;
-    /** The team's namespace. @default `ray-<team>` */
-    namespace?: string;
-    /** Extra namespace labels; never Kubernetes', Pod Security's, RRSA's or ours. @default none */
-    labels?: { [key: string]: string };
-    /** The namespace's ResourceQuota and LimitRange. @default { cpu: "64", memory: "256Gi", gpu: "0", pods: 200, ... } */
-    quota?: Quota;
-    /** What the NetworkPolicies admit besides the team's own pods. @default DNS and the KubeRay operator only */
-    network?: Network;
-    /** The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. */
-    podCidrs: string[];
-    /** The Terway pod vSwitches and security groups the namespace is bound to. */
-    podNetwork: PodNetwork;
-    /** The per-cluster PKI and its Ray Client users. @default RSA 2048, leaves for 365 days, CAs for 1825, no Ray Client users */
-    tls?: Tls;
-    /** People (groups, users) bound to the team's Role. @default nobody */
-    access?: Access;
-    /** Security opt-ins. @default the package's registry allowlist, no vulnerable Ray */
-    security?: Security;
-    /** KubeRay operator version on the cluster; at least 1.6.0. @default "1.6.2" */
-    kubeRayVersion?: string;
-    /** Long-lived RayClusters. @default none (a team needs at least one RayCluster or RayJob) */
-    clusters?: RayClusterSettings[];
-    /** RayJobs, each on a cluster of its own. @default none */
-    jobs?: RayJobSettings[];
-    /** Ray Serve deployments (RayServices), each with its own CA and clusters. @default none */
-    services?: RayServiceSettings[];
-    /** The ACK cluster; needed for RRSA and the pod vSwitch checks. @default none */
-    cloud?: Cloud;
-    /** RAM roles for the Ray pods (RRSA) and their grants. @default enabled, with no grants (so no RAM role) */
-    rrsa?: Rrsa;
-    /** Opt-in: ACK's Ray HistoryServer on the clusters. @default false */
-    historyServer?: boolean;
+export interface TeamEnvironmentArgs extends TeamEnvironmentSettings {
     /**
      * The dashboard basic-auth password, required by clusters exposed through an Ingress. Held as
      * a secret. A plain value is checked with the other args; an Output when it resolves.

@@ -1,5 +1,6 @@
 /** The TLS config fragment: the per-cluster PKI's key size, validity, rotation and Ray Client users. */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { PKI_DEFAULTS, type PkiSettingKey } from "./pki";
 import { tlsClientsSchema } from "./tlsClients";
 
@@ -17,6 +18,6 @@ const settingFields = {
 export const tlsSchema = z.strictObject({
     ...settingFields,
     clients: tlsClientsSchema.describe("Ray Client users, each with the RayClusters whose CA issues them a client-only certificate (`ray://`)."),
-});
+}).register(argTypes, { id: "Tls", description: "The per-cluster PKI." });
 
 export type TlsConfig = z.infer<typeof tlsSchema>;

@@ -4,6 +4,7 @@
  * two clusters gets two certificates.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const label = (max: number) =>
@@ -22,7 +23,7 @@ const tlsClient = z
         z.strictObject({
             name: label(40).describe("The user's name: the certificate's common name and the file names in the outputs."),
             clusters: z.array(label(40)).min(1, "name at least one RayCluster (clusters[].name) this client connects to").describe("RayClusters (`clusters[].name`) whose CA issues this user a certificate."),
-        }),
+        }).register(argTypes, { id: "TlsClient", description: "A Ray Client user." }),
     );
 
 export const tlsClientsSchema = z.array(tlsClient).default([]);

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayClusterSchema } from "./schema";
 import { parseWorkloadArgs } from "./workloadArgs";
-import type { RayClusterSettings, RayWorkloadArgs } from "../args";
+import type { RayClusterSettings } from "../args";
+import type { RayWorkloadArgs } from "../componentArgs";
 import { clusterAccess, type ClusterAccess } from "../exposure/access";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";

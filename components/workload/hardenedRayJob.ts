@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rayJobSchema } from "./schema";
 import { parseWorkloadArgs } from "./workloadArgs";
-import type { RayJobSettings, RayWorkloadArgs } from "../args";
+import type { RayJobSettings } from "../args";
+import type { RayWorkloadArgs } from "../componentArgs";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { rayWorkloadResource } from "./rayWorkloadResource";
 import { names } from "../core/naming";

@@ -5,7 +5,7 @@
  * Service (rayService.ts). HardenedRayCluster, HardenedRayJob and HardenedRayService call this.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { RayWorkloadArgs } from "../args";
+import type { RayWorkloadArgs } from "../componentArgs";
 import { HISTORY_SERVER_ANNOTATION, RRSA_ONLY_CONTAINERS_ANNOTATION } from "@ray-on-ack/common";
 import { resolveImage } from "../images/image";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";

@@ -4,7 +4,7 @@
  * One place, so the three kinds cannot drift apart in naming, ownership or ordering.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { RayWorkloadArgs } from "../args";
+import type { RayWorkloadArgs } from "../componentArgs";
 import { objectMeta } from "../core/meta";
 import { rayResource, type RaySpecs } from "./crds/rayResource";
 import { specInputOf, type WorkloadCommon } from "./rayWorkload";

@@ -3,6 +3,7 @@
  * groups, autoscaler, environment and pod options), composed with the image, exposure and RRSA fragments.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { duplicateNames, dnsLabel, quantity, resources } from "../core/schema";
 import { HOST_PATHS_REMOVED, removedKey } from "../core/removed";
 import { CONTROL_PLANE_LABELS } from "@ray-on-ack/common";
@@ -68,7 +69,7 @@ const workerGroup = z
                     operator: z.enum(["Equal", "Exists"]).optional().describe("`Equal` (with `value`) or `Exists`; Kubernetes' default `Equal`."),
                     value: z.string().optional().describe("The taint's value, with `operator: Equal`."),
                     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("The taint effect tolerated; every effect when left out."),
-                }),
+                }).register(argTypes, { id: "Toleration", description: "A toleration; it must name the taint it tolerates." }),
             )
             .optional()
             .describe("Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included."),
@@ -88,14 +89,15 @@ const workerGroup = z
                 message: `must be between minReplicas (${g.minReplicas}) and maxReplicas (${g.maxReplicas})`,
             });
         }
-    });
+    })
+    .register(argTypes, { id: "WorkerGroup", description: "A Ray worker group." });
 
 const autoscaling = z.strictObject({
     enabled: z.boolean().default(false).describe("KubeRay in-tree autoscaling. Default false."),
     idleTimeoutSeconds: z.number().int().min(1).default(60).describe("Seconds an idle worker is kept before it is removed. Default 60."),
     upscalingMode: z.enum(["Default", "Conservative", "Aggressive"]).default("Default").describe("`Default`, `Conservative` or `Aggressive`. Default `Default`."),
     resources: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the autoscaler sidecar."),
-});
+}).register(argTypes, { id: "Autoscaling", description: "KubeRay in-tree autoscaling." });
 
 const headSchema = z
     .strictObject({
@@ -107,7 +109,8 @@ const headSchema = z
         rayStartParams: headRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus)."),
         ...groupPodOptions,
     })
-    .superRefine((h, ctx) => checkObjectStore(h, ctx));
+    .superRefine((h, ctx) => checkObjectStore(h, ctx))
+    .register(argTypes, { id: "Head", description: "The Ray head pod." });
 
 /** What a RayCluster and a RayJob's cluster have in common. */
 const clusterShape = {
@@ -145,7 +148,8 @@ export const rayClusterSchema = z
                 .describe("How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed."),
             rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
         })
-        .superRefine(checkVolumeClashes);
+        .superRefine(checkVolumeClashes)
+        .register(argTypes, { id: "RayClusterSettings", description: "A long-lived RayCluster." });
 
 export const rayJobSchema = z
         .strictObject({
@@ -166,7 +170,8 @@ export const rayJobSchema = z
                     message: "is not supported for a RayJob: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the job's worker groups instead",
                 });
             }
-        });
+        })
+        .register(argTypes, { id: "RayJobSettings", description: "A RayJob: one job on a cluster of its own." });
 
 /** A generated cluster name: the same refusal as for a RayJob, with the reason (README "RayService"). */
 const AUTOSCALING_GENERATED_NAME = (what: string) =>
@@ -199,7 +204,8 @@ export const rayServiceSchema = z
                     message: "gateway is not supported for a RayService's Serve port yet (its HTTPRoute and SecurityPolicy route to a dashboard); use loadbalancer or ingress",
                 });
             }
-        });
+        })
+        .register(argTypes, { id: "RayServiceSettings", description: "A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure." });
 
 
 export type RayClusterConfig = z.infer<typeof rayClusterSchema>;

@@ -5,6 +5,7 @@
  * environment variables under the same rules as a cluster's `env`, never install code at run time.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import { removedKey } from "../core/removed";
 
 const RUNTIME_ENV_DOWNLOADS =
@@ -28,7 +29,7 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
         py_executable: removedKey("is refused: replicas run the image's Python").describe("Refused: replicas run the image's Python."),
         container: removedKey("is refused: a replica in another image escapes the image allowlist; give the service that image").describe("Refused: a replica in another image escapes the image allowlist."),
         image_uri: removedKey("is refused: a replica in another image escapes the image allowlist; give the service that image").describe("Refused, as `container`."),
-    });
+    }).register(argTypes, { id: "ServeRuntimeEnv", description: "A Serve application's runtime environment: variables only." });
 
     const deployment = z.strictObject({
         name: z.string().min(1).max(100).describe("The deployment's class or function name in the application."),
@@ -40,9 +41,10 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
                 num_gpus: z.number().min(0).optional().describe("GPUs per replica."),
                 memory: z.number().int().min(0).optional().describe("Memory per replica, in bytes."),
             })
+            .register(argTypes, { id: "ServeActorOptions", description: "A Serve replica's actor resources." })
             .optional()
             .describe("Resources of each replica's actor. Default: Serve's (1 CPU)."),
-    });
+    }).register(argTypes, { id: "ServeDeployment", description: "One Serve deployment of an application, in Ray Serve's own field names." });
 
     const application = z.strictObject({
         name: z
@@ -61,7 +63,7 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
             .describe("HTTP path prefix on port 8000 (unique in the service). Default `/`."),
         runtime_env: runtimeEnv.optional().describe("The application's runtime environment: `env_vars` only; nothing is installed at run time."),
         deployments: z.array(deployment).default([]).describe("Per-deployment options. Default: the application's own."),
-    });
+    }).register(argTypes, { id: "ServeApplication", description: "One Serve application (`serveConfigV2.applications[]`)." });
 
     return z
         .strictObject({
@@ -91,5 +93,6 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
                     names.add(d.name);
                 });
             });
-        });
+        })
+        .register(argTypes, { id: "ServeConfigV2", description: "Ray Serve's `serveConfigV2`." });
 }

@@ -7,6 +7,7 @@
  * README "Configuration reference" ("Workload options") documents every key.
  */
 import { z } from "zod";
+import { argTypes } from "@ray-on-ack/common/argTypes";
 import {
     ALLOWED_CSI_DRIVERS,
     CSI_ACCESS_KEY_ATTRIBUTES,
@@ -72,8 +73,8 @@ const csiSource = z.strictObject({
         })
         .default({})
         .describe("The driver's attributes (bucket, url, path, authType: rrsa, ...); never AccessKeys."),
-    nodePublishSecretRef: z.strictObject({ name: dnsSubdomain.describe("The Secret's name.") }).optional().describe("The Secret (in the team namespace) holding the driver's credentials, when RRSA is not used."),
-});
+    nodePublishSecretRef: z.strictObject({ name: dnsSubdomain.describe("The Secret's name.") }).register(argTypes, { id: "SecretRef", description: "A Secret in the team namespace, by name." }).optional().describe("The Secret (in the team namespace) holding the driver's credentials, when RRSA is not used."),
+}).register(argTypes, { id: "CsiVolume", description: "An inline CSI volume of ACK's OSS or NAS driver." });
 
 const volume = z
     .strictObject({
@@ -90,12 +91,13 @@ const volume = z
             .optional()
             .describe("A directory inside the volume to mount instead of its root (relative, no '..')."),
         readOnly: z.boolean().default(true).describe("Default true. `false` is the explicit opt-in to a writable volume: shown in the posture report, and failed by the policy pack (ray-volume-read-only) unless the platform grants it."),
-        persistentVolumeClaim: z.strictObject({ claimName: dnsSubdomain.describe("The claim's name.") }).optional().describe("An existing PersistentVolumeClaim in the team namespace (counted by the ResourceQuota)."),
+        persistentVolumeClaim: z.strictObject({ claimName: dnsSubdomain.describe("The claim's name.") }).register(argTypes, { id: "PvcSource", description: "A PersistentVolumeClaim in the team namespace." }).optional().describe("An existing PersistentVolumeClaim in the team namespace (counted by the ResourceQuota)."),
         csi: csiSource.optional().describe("An inline CSI volume of ACK's OSS or NAS driver."),
         hostPath: z
             .unknown()
             .refine((v) => v === undefined, { message: "is not possible: Pod Security restricted forbids hostPath volumes; use persistentVolumeClaim or csi" })
             .optional()
+            .register(argTypes, { notArg: "refused: Pod Security restricted forbids hostPath volumes" })
             .describe("hostPath stays impossible."),
     })
     .superRefine((v, c) => {
@@ -103,7 +105,8 @@ const volume = z
         if (sources !== 1) {
             c.addIssue({ code: "custom", path: [], message: `needs exactly one source, persistentVolumeClaim or csi (got ${sources})` });
         }
-    });
+    })
+    .register(argTypes, { id: "Volume", description: "A PVC or CSI volume mounted into the Ray container (README \"Workload options\")." });
 
 export const volumes = z.array(volume).superRefine((vs, c) => {
     const names = new Set<string>();
@@ -131,7 +134,8 @@ export const affinity = z
         for (const p of controlPlaneAffinityPaths(a)) {
             c.addIssue({ code: "custom", path: p.split(/[.[\]]+/).filter(Boolean).map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s)), message: "must not select control-plane nodes: Ray runs user code" });
         }
-    });
+    })
+    .register(argTypes, { id: "Affinity", description: "Pod (anti-)affinity and node affinity, as Kubernetes writes them." });
 
 /** One topology spread constraint; without a labelSelector it spreads the pods of its own group (ours). */
 export const topologySpreadConstraints = z.array(
@@ -139,11 +143,11 @@ export const topologySpreadConstraints = z.array(
         maxSkew: z.number().int().min(1).describe("The largest allowed difference in matching pods between two domains."),
         topologyKey: z.string().min(1).describe("The node label that defines a domain, e.g. `topology.kubernetes.io/zone`."),
         whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]).default("ScheduleAnyway").describe("`ScheduleAnyway` (a preference) or `DoNotSchedule` (a rule)."),
-        labelSelector: z.strictObject({ matchLabels: z.record(z.string(), z.string()).describe("Labels of the pods counted.") }).optional().describe("The pods counted; default: the pods of this group."),
+        labelSelector: z.strictObject({ matchLabels: z.record(z.string(), z.string()).describe("Labels of the pods counted.") }).register(argTypes, { id: "LabelSelector", description: "A label selector by labels." }).optional().describe("The pods counted; default: the pods of this group."),
         minDomains: z.number().int().min(1).optional().describe("The fewest eligible domains (with `DoNotSchedule`)."),
         nodeAffinityPolicy: z.enum(["Honor", "Ignore"]).optional().describe("Whether the pod's node affinity limits the domains counted (Kubernetes' default `Honor`)."),
         nodeTaintsPolicy: z.enum(["Honor", "Ignore"]).optional().describe("Whether node taints limit the domains counted (Kubernetes' default `Ignore`)."),
-    }),
+    }).register(argTypes, { id: "TopologySpreadConstraint", description: "A topology spread constraint, as Kubernetes writes it." }),
 );
 
 export const priorityClassName = dnsSubdomain.superRefine(echoing(priorityClassProblem));

@@ -22,6 +22,7 @@ import { isDeepStrictEqual } from "util";
 import { compile, type JSONSchema } from "json-schema-to-typescript";
 import YAML from "yaml";
 import { parseCheckFlag } from "../lib/checkFlag";
+import { writeGenerated } from "../lib/generatedFile";
 
 /** The KubeRay version the operator runs (and whose CRDs the types come from). */
 export const KUBERAY_VERSION = "v1.6.2";
@@ -168,21 +169,7 @@ async function main(): Promise<number> {
         process.stderr.write(`error: ${path.join(CRD_DIR, KUBERAY_VERSION)}: missing: the CRDs come from ../shared beside the repo\n`);
         return 2;
     }
-    const text = await generateCrdTypes();
-    const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, "utf8") : "";
-    const rel = path.relative(ROOT, OUTPUT);
-    if (values.check) {
-        if (text !== current) {
-            process.stderr.write(`error: ${rel}: stale: run npm run gen:crds\n`);
-            return 1;
-        }
-        process.stdout.write(`${rel}: current\n`);
-        return 0;
-    }
-    fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
-    fs.writeFileSync(OUTPUT, text);
-    process.stdout.write(text === current ? `${rel}: already current\n` : `${rel}: written\n`);
-    return 0;
+    return writeGenerated(OUTPUT, await generateCrdTypes(), { check: values.check, root: ROOT, command: "npm run gen:crds" });
 }
 
 if (require.main === module) {

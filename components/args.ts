@@ -4,7 +4,7 @@
  * them in the package schema. Each component parses them with the config schema
  * (config/schema.ts), which applies the defaults documented here and refuses bad values with a
  * `ResourceError` naming the component and the key. The keys are the stack config's keys
- * (README "Configuration reference"): test/public-args.test.ts keeps the two in step.
+ * (docs/configuration.md): test/public-args.test.ts keeps the two in step.
  *
  * Names: the SDKs `pulumi package add` generates add `Args` to every input type themselves, so
  * the types the schema shows carry no `Args` suffix (`WorkerGroup` becomes Python's
@@ -65,7 +65,7 @@ export interface CsiVolume {
     nodePublishSecretRef?: SecretRef;
 }
 
-/** A PVC or CSI volume mounted into the Ray container (README "Workload options"). */
+/** A PVC or CSI volume mounted into the Ray container (docs/configuration.md "Workload options"). */
 export interface Volume {
     /** Volume name; not one of ray-on-ack's own. */
     name: string;
@@ -190,7 +190,7 @@ export interface AclEntry {
 /**
  * How the dashboard is reached. `mode` is `private` (port-forward only), `loadbalancer` (a CLB
  * with an ACL) or `ingress` (TLS and basic auth); the other keys belong to one mode each
- * (README "Dashboard exposure").
+ * (docs/design.md "Public dashboard").
  */
 export interface Exposure {
     /** `private`, `loadbalancer` or `ingress`. @default "private" */
@@ -451,7 +451,7 @@ export interface Access {
 
 /** Security opt-ins. */
 export interface Security {
-    /** Registry and namespace prefixes images may come from. @default the package's allowlist (README) */
+    /** Registry and namespace prefixes images may come from. @default the package's allowlist (docs/configuration.md) */
     allowedRegistries?: string[];
     /** Refuse images without a digest. @default false */
     requireDigest?: boolean;

@@ -1,5 +1,5 @@
 /**
- * What a Ray container finds at start-up (README "Pod runtime"): a writable working
+ * What a Ray container finds at start-up (docs/configuration.md "Pod runtime"): a writable working
  * directory, the object store on /dev/shm, a bounded /tmp/ray, caches off the read-only
  * home, the CUDA image on GPU groups, autoscaler v2, no preStop, and Recreate on rotation.
  */

@@ -3,7 +3,7 @@
  * the concerns' fragments (`<concern>/schema.ts`), with the rules that cross them (names shared by
  * clusters, jobs and services; the dashboard password an exposure needs; the team namespace
  * against the platform's). Defaults are the secure ones; every weaker setting is an explicit field
- * whose name says what it gives up (see README "Configuration reference").
+ * whose name says what it gives up (see docs/configuration.md).
  */
 import { z } from "zod";
 import * as semver from "semver";

@@ -42,7 +42,7 @@ export interface Addons {
     kuberay?: Addon;
 }
 
-/** The platform stack's settings (README "Configuration reference", platform stack). */
+/** The platform stack's settings (docs/configuration.md, platform stack). */
 export interface PlatformArgs {
     /** The ACK cluster. */
     cloud: Cloud;

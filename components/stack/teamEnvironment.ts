@@ -24,7 +24,7 @@ import { parseTeamArgs } from "./teamArgs";
 import { argsError } from "../core/parseArgs";
 
 /**
- * A team's settings: the team stack's config keys (README "Configuration reference"), plus what
+ * A team's settings: the team stack's config keys (docs/configuration.md), plus what
  * the program brings along (the RRSA provider, the cloud checks). Defaults are the secure ones.
  */
 export interface TeamEnvironmentArgs {

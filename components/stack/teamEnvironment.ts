@@ -48,7 +48,7 @@ export interface TeamEnvironmentArgs {
     access?: Access;
     /** Security opt-ins. @default the package's registry allowlist, no vulnerable Ray */
     security?: Security;
-    /** KubeRay operator version on the cluster; at least 1.6.0. @default "1.6.2" */
+    /** KubeRay operator version on the cluster; at least MIN_KUBERAY_VERSION (common/versions.ts). @default "1.6.2" */
     kubeRayVersion?: string;
     /** Long-lived RayClusters. @default none (a team needs at least one RayCluster or RayJob) */
     clusters?: RayClusterSettings[];

@@ -18,11 +18,21 @@ import { docSection, parseMarkdown } from "./helpers/markdown";
 
 const EXAMPLE = path.join(ROOT, "stacks", "examples", "team-minimal.yaml");
 
-/** A scratch project holding a copy of stacks/ (its stack files and examples), as a clone has it. */
+/**
+ * A scratch project holding a copy of stacks/ (its stack files and examples), as a clone has it; without
+ * team-c, should the repository hold it already (as after following the recipe in it).
+ */
 function recipeProject(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-add-team-"));
     fs.cpSync(path.join(ROOT, "stacks"), path.join(dir, "stacks"), { recursive: true, filter: (f) => !/Pulumi\.team-c\.yaml$/.test(f) });
-    fs.rmSync(path.join(dir, "stacks", "Pulumi.team-c.yaml"), { force: true });
+    const file = path.join(dir, "stacks", "Pulumi.platform.yaml");
+    const platform = YAML.parse(fs.readFileSync(file, "utf8"));
+    const quotaTree = platform.config["ray-on-ack:quotaTree"];
+    const kept = quotaTree.children.filter((c: { namespaces: string[] }) => !c.namespaces.includes("ray-team-c"));
+    if (kept.length !== quotaTree.children.length) {
+        quotaTree.children = kept;
+        fs.writeFileSync(file, YAML.stringify(platform));
+    }
     return dir;
 }
 

@@ -26,6 +26,8 @@ export interface Fence {
 export interface Located {
     value: string;
     line: number;
+    /** For a code span inside a link's text: the link's target. */
+    href?: string;
 }
 
 export interface MarkdownDoc {
@@ -60,11 +62,15 @@ export function parseMarkdown(file: string, text: string): MarkdownDoc {
         } else if (t.type === "fence") {
             doc.fences.push({ lang: t.info.trim().split(/\s+/)[0] ?? "", content: t.content, line });
         } else if (t.type === "inline") {
+            let href: string | undefined;
             for (const c of t.children ?? []) {
                 if (c.type === "link_open") {
-                    doc.links.push({ value: String(c.attrGet("href") ?? ""), line });
+                    href = String(c.attrGet("href") ?? "");
+                    doc.links.push({ value: href, line });
+                } else if (c.type === "link_close") {
+                    href = undefined;
                 } else if (c.type === "code_inline") {
-                    doc.codeSpans.push({ value: c.content, line });
+                    doc.codeSpans.push({ value: c.content, line, ...(href !== undefined ? { href } : {}) });
                 }
             }
         }

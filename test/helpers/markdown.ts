@@ -53,9 +53,11 @@ export function parseMarkdown(file: string, text: string): MarkdownDoc {
     const tokens = md.parse(text, {});
     const slugs = new slugger.default();
     const doc: MarkdownDoc = { file, text, headings: [], links: [], codeSpans: [], fences: [] };
+    let line = 1;
     for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i];
-        const line = (t.map?.[0] ?? 0) + 1;
+        // A table cell's inline token has no line of its own: its row's (the last token with one) stands in.
+        line = t.map ? t.map[0] + 1 : line;
         if (t.type === "heading_open") {
             const heading = plainText(tokens[i + 1]);
             doc.headings.push({ level: Number(t.tag.slice(1)), text: heading, slug: slugs.slug(heading), line });

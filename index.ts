@@ -4,7 +4,7 @@
  * any user would, through its public entry points only, and the program's own checks of stack
  * files (program/; test/boundaries.test.ts keeps it so).
  *
- * In three steps, in this order because of what each one loads (README "Performance"):
+ * In three steps, in this order because of what each one loads (docs/performance.md):
  * 1. Check the stack (program/checkStack.ts: its stack file, its config against the schema, the
  *    platform's lists and tenancy registry, the stack files beside it; zod and yaml, not the Pulumi
  *    SDK's index). Invalid, the run stops here with every problem named, before anything is registered.
@@ -55,5 +55,5 @@ async function main() {
     return deployStack(stack, platform, dynamicHost);
 }
 
-// Stack outputs: see README "Stack outputs". A promise of them: Pulumi waits for it.
+// Stack outputs: see docs/operations.md "Stack outputs". A promise of them: Pulumi waits for it.
 export = main();

@@ -64,7 +64,7 @@ function platform(config: Extract<StackConfig, { kind: "platform" }>["config"]) 
     return { rrsa: platform.rrsa, teamNamespaces: platform.teamNamespaces };
 }
 
-/** The stack's outputs (README "Stack outputs"). */
+/** The stack's outputs (docs/operations.md "Stack outputs"). */
 export function deployStack(stack: StackConfig, policy: PlatformPolicy, dynamicHost: DynamicProviderHost | undefined): Record<string, pulumi.Output<unknown>> {
     return stack.kind === "team" ? team(stack.config, policy, dynamicHost) : platform(stack.config);
 }

@@ -2,7 +2,7 @@
  * RAM rules shared by the stack config (`rrsa.extraStatements`) and the policy pack (every RAM
  * policy, attachment and RRSA role). Ray pods run user code, so whatever their role allows, any job
  * can do: statements name OSS object actions on a bucket and prefix, nothing else. The allowlist is
- * short on purpose; README "RRSA" says why each entry is there.
+ * short on purpose; docs/design.md "RRSA" says why each entry is there.
  */
 
 /**

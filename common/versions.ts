@@ -3,5 +3,10 @@
 /** The lowest Ray release without the dashboard remote-code-execution CVEs. */
 export const MIN_RAY_VERSION = "2.54.0";
 
-/** The first KubeRay release that wires Ray token authentication through spec.authOptions. */
-export const MIN_KUBERAY_VERSION = "1.5.1";
+/**
+ * The oldest KubeRay operator the package works with, for the config (`kubeRayVersion`) and the pack
+ * (`ray-kuberay-version`) alike: the first release with `spec.authOptions.secretName`, which every
+ * RayCluster the package builds sets (its Ray token Secret), and whose RayClusters recreate their
+ * pods when the spec changes (`upgradeStrategy: Recreate`), which certificate and token rotations need.
+ */
+export const MIN_KUBERAY_VERSION = "1.6.0";

@@ -264,7 +264,7 @@ export interface EgressRule {
      */
     ports?: number[];
     /**
-     * What the entry is for (shown in the NetworkPolicy's comments and the README).
+     * What the entry is for, for the people who read the stack file (the NetworkPolicy has no place for it).
      */
     description?: string;
 }
@@ -294,7 +294,7 @@ export interface Exposure {
      */
     certId?: string;
     /**
-     * With `mode: loadbalancer`: CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README "Address ceilings").
+     * With `mode: loadbalancer`: CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (docs/configuration.md "Address ceilings").
      * @default []
      */
     aclEntries?: AclEntry[];
@@ -429,7 +429,7 @@ export interface Head {
         [k: string]: any;
     };
     /**
-     * Pod labels (README "Workload options": reserved prefixes refused).
+     * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
         [k: string]: string;
@@ -888,7 +888,7 @@ export interface RayClusterSettings {
         [k: string]: string;
     };
     /**
-     * Pod labels (README "Workload options": reserved prefixes refused).
+     * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
         [k: string]: string;
@@ -963,7 +963,7 @@ export interface RayJobSettings {
         [k: string]: string;
     };
     /**
-     * Pod labels (README "Workload options": reserved prefixes refused).
+     * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
         [k: string]: string;
@@ -1052,7 +1052,7 @@ export interface RayServiceSettings {
         [k: string]: string;
     };
     /**
-     * Pod labels (README "Workload options": reserved prefixes refused).
+     * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
         [k: string]: string;
@@ -1076,7 +1076,7 @@ export interface RayServiceSettings {
      */
     imagePullSecrets?: string[];
     /**
-     * Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (README "RayService").
+     * Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (docs/design.md "RayService").
      */
     serveConfig: ServeConfigV2;
     /**
@@ -1124,7 +1124,7 @@ export interface Rrsa {
      */
     oss?: OssGrant[];
     /**
-     * Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README "RRSA").
+     * Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, docs/design.md "RRSA").
      * @default []
      */
     extraStatements?: RamStatement[];
@@ -1376,7 +1376,7 @@ export interface TeamEnvironmentSettings {
      */
     security?: Security;
     /**
-     * KubeRay operator version on the cluster. Default "1.6.2"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`).
+     * KubeRay operator version on the cluster. Default "1.6.2"; at least 1.6.0 (`authOptions.secretName`, `upgradeStrategy`).
      * @default "1.6.2"
      */
     kubeRayVersion?: string;
@@ -1688,7 +1688,7 @@ export interface WorkerGroup {
      */
     gpu?: number;
     /**
-     * ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README "Workload options").
+     * ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (docs/configuration.md "Workload options").
      */
     sharedGpu?: {
         [k: string]: number;
@@ -1700,7 +1700,7 @@ export interface WorkerGroup {
         [k: string]: any;
     };
     /**
-     * Pod labels (README "Workload options": reserved prefixes refused).
+     * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
         [k: string]: string;

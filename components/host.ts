@@ -7,7 +7,7 @@
  * resource that needs it is registered, and while it starts, it processes no other registration.
  * Registered as an explicit provider in a program's first lines, before the program loads the
  * Pulumi SDK's index and this package's components, the host starts alongside that loading
- * instead of holding up the engine after it (README "Performance").
+ * instead of holding up the engine after it (docs/performance.md).
  *
  * This module loads only `@pulumi/pulumi/resource`, not the SDK's index, so it can run first.
  * Optional: without it, the engine starts its default host when it needs it, as before.

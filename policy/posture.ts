@@ -108,7 +108,8 @@ export const SEED_ARTICLE = "Alibaba Cloud, *Ray on ACK 最佳实践,保障 AI �
 export function postureMarkdown(report: PostureReport): string {
     const t = report.totals;
     const lines = [
-        "# Security posture",
+        // Reports of several stacks end up side by side (CI artifacts, a reviewer's downloads): each names its own.
+        report.stack === undefined ? "# Security posture" : `# Security posture of stack ${report.stack}`,
         "",
         `${report.checks.length} checks: ${t.pass} pass, ${t.fail} fail, ${t.exception} exception, ${t["not-applicable"]} not applicable.`,
         "",

@@ -7,7 +7,7 @@
  * serializer's TypeScript and arborist, before it answers: about a second of the host's start, all
  * of it unused (the host revives providers from their serialized text; it serializes nothing).
  * The engine processes no other registration while a provider starts, so that second held up the
- * whole preview once the program itself loaded faster than the host (README "Performance").
+ * whole preview once the program itself loaded faster than the host (docs/performance.md).
  *
  * Pulumi.yaml points the engine here (`plugins.providers`, name `pulumi-nodejs`, the directory of
  * scripts/plugins/pulumi-resource-pulumi-nodejs), in place of the script bundled with the CLI, which

@@ -139,7 +139,7 @@ describe("module boundaries", () => {
     it("the library and the program import the provider SDKs by module (core/v1, ram, ...), never their indexes", () => {
         // @pulumi/alicloud's index defines every Alibaba Cloud service (120 ms to load) and
         // @pulumi/kubernetes' loads Helm, kustomize and YAML support (70 ms): every render, preview and
-        // `pulumi up` paid for both, though a team stack uses a few modules (README "Performance").
+        // `pulumi up` paid for both, though a team stack uses a few modules (docs/performance.md).
         const files = ["index.ts", ...tsFiles("components")];
         const indexes = ["@pulumi/alicloud", "@pulumi/kubernetes"];
         // `import type` is erased at compile time: it loads nothing.

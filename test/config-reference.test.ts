@@ -1,6 +1,6 @@
 /**
- * The README's configuration reference is generated from the schemas (`npm run docs:config`):
- * every key carries a description, the README holds exactly what the generator writes, and the
+ * The configuration reference (docs/configuration.md) is generated from the schemas (`npm run docs:config`):
+ * every key carries a description, the document holds exactly what the generator writes, and the
  * generator reads types, defaults and constraints from zod rather than from prose.
  */
 import * as assert from "node:assert/strict";
@@ -8,10 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { platformConfigSchema, teamConfigSchema } from "../components/config/schema";
-import { REFERENCE_BEGIN, REFERENCE_END, configReferenceMarkdown, referenceRows, undocumentedKeys, withReference } from "../scripts/lib/configReference";
+import { REFERENCE_BEGIN, REFERENCE_END, REFERENCE_FILE, configReferenceMarkdown, referenceRows, undocumentedKeys, withReference } from "../scripts/lib/configReference";
 import { ROOT } from "./helpers/render";
+import { docFiles } from "./helpers/markdown";
 
-const readme = () => fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const reference = () => fs.readFileSync(path.join(ROOT, REFERENCE_FILE), "utf8");
 
 describe("configuration reference (generated from the schema)", () => {
     it("every key of the team and platform stack schemas has a description (add .describe() to the ones listed)", () => {
@@ -19,15 +20,16 @@ describe("configuration reference (generated from the schema)", () => {
         assert.deepEqual(undocumentedKeys(referenceRows(platformConfigSchema)), []);
     });
 
-    it("README.md holds the reference the schema generates (stale: run npm run docs:config)", () => {
-        const text = readme();
+    it("docs/configuration.md holds the reference the schema generates (stale: run npm run docs:config)", () => {
+        assert.equal(REFERENCE_FILE, "docs/configuration.md");
+        const text = reference();
         assert.ok(text.includes(REFERENCE_BEGIN) && text.includes(REFERENCE_END), "the markers");
         const generated = withReference(text, configReferenceMarkdown(teamConfigSchema, platformConfigSchema));
-        assert.ok(generated === text, "README.md's configuration reference is stale: run npm run docs:config");
+        assert.ok(generated === text, `${REFERENCE_FILE}'s configuration reference is stale: run npm run docs:config`);
     });
 
     it("lists every top-level key of both schemas, the workload keys and the discriminated exposure options", () => {
-        const text = readme();
+        const text = reference();
         for (const key of Object.keys(teamConfigSchema.shape).concat(Object.keys(platformConfigSchema.shape))) {
             assert.ok(text.includes(`| \`${key}\` |`), key);
         }
@@ -66,17 +68,17 @@ describe("configuration reference (generated from the schema)", () => {
         assert.deepEqual(undocumentedKeys(rows), ["items[].note"]);
     });
 
-    it("writes between the markers only, and refuses a README without them", () => {
+    it("writes between the markers only, and refuses a document without them", () => {
         const doc = `intro\n${REFERENCE_BEGIN}\nold\n${REFERENCE_END}\nafter\n`;
         assert.equal(withReference(doc, "new\n"), `intro\n${REFERENCE_BEGIN}\n\nnew\n\n${REFERENCE_END}\nafter\n`);
-        assert.throws(() => withReference("no markers", "x"), /no "<!-- config-reference:begin/);
+        assert.throws(() => withReference("no markers", "x"), /^Error: docs\/configuration\.md has no "<!-- config-reference:begin/);
     });
 
-    it("the README and the policy pack's README cite the seed article by title, not a path users lack", () => {
-        for (const file of ["README.md", "policy/README.md"]) {
+    it("the README, docs/ and the policy pack's README cite the seed article by title, not a path users lack", () => {
+        for (const file of [...docFiles(), "policy/README.md"]) {
             const text = fs.readFileSync(path.join(ROOT, file), "utf8");
             assert.doesNotMatch(text, /shared\/seed/, file);
         }
-        assert.match(readme(), /Ray on ACK 最佳实践,保障 AI 数据处理\/训练\/推理等环境的安全部署/);
+        assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), /Ray on ACK 最佳实践,保障 AI 数据处理\/训练\/推理等环境的安全部署/);
     });
 });

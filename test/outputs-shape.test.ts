@@ -1,5 +1,5 @@
 /**
- * The documented shape of a team stack's outputs (README.md, "Stack outputs"), checked
+ * The documented shape of a team stack's outputs (docs/operations.md, "Stack outputs"), checked
  * against real renders of team-a (private clusters, a TLS client) and team-b (a public
  * dashboard, a RayJob, a private RayService). Fields may be added; the documented ones must stay as documented, and
  * secret material must never be a plain output.

@@ -81,3 +81,12 @@ describe("the npm package", function () {
         }
     });
 });
+
+describe("the npm package: what its README tells a consumer", () => {
+    it("states the TypeScript version the consumer above is compiled with", () => {
+        const typescript = manifest.devDependencies.typescript as string;
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const minor = typescript.split(".").slice(0, 2).join(".");
+        assert.ok(readme.includes(`**TypeScript ${minor}**`) && readme.includes(`TypeScript ${typescript} in \`test/package.test.ts\``), `README.md, Prerequisites: TypeScript ${typescript}`);
+    });
+});

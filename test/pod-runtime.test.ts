@@ -1,5 +1,5 @@
 /**
- * What a Ray container finds at start-up (README "Pod runtime"): a writable working
+ * What a Ray container finds at start-up (docs/configuration.md "Pod runtime"): a writable working
  * directory, the object store on /dev/shm, a bounded /tmp/ray, caches off the read-only
  * home, the CUDA image on GPU groups, autoscaler v2, no preStop, and Recreate on rotation.
  */
@@ -7,7 +7,8 @@ import { strict as assert } from "assert";
 import { rayClusterSpec } from "../components/workload/rayCluster";
 import { placeObjectStore } from "../components/workload/objectStore";
 import { parseQuantity } from "../components/core/quantities";
-import type { RayClusterConfig } from "../components/config/schema";
+import { MIN_KUBERAY_VERSION, type RayClusterConfig } from "../components/config/schema";
+import { MIN_KUBERAY_VERSION as COMMON_MIN_KUBERAY_VERSION } from "@ray-on-ack/common";
 import { validateStackConfig } from "../components/config/validate";
 import { minimalTeam } from "./helpers/configs";
 
@@ -151,7 +152,9 @@ describe("pod runtime", () => {
         const cluster = clusterOf({ workerGroups: groups() });
         assert.deepEqual(spec(cluster).upgradeStrategy, { type: "Recreate" });
         assert.equal(spec(cluster, "RayJob").upgradeStrategy, undefined);
+        assert.equal(MIN_KUBERAY_VERSION, COMMON_MIN_KUBERAY_VERSION, "the config's floor is the pack's (common/versions.ts)");
+        assert.ok(validateStackConfig(minimalTeam({ kubeRayVersion: MIN_KUBERAY_VERSION })).ok, "the floor itself");
         const r = validateStackConfig(minimalTeam({ kubeRayVersion: "1.5.1" }));
-        assert.ok(!r.ok && r.issues.some((i) => i.key === "ray-on-ack:kubeRayVersion" && /must be >= 1\.6\.0/.test(i.message)));
+        assert.ok(!r.ok && r.issues.some((i) => i.key === "ray-on-ack:kubeRayVersion" && i.message.startsWith(`must be >= ${MIN_KUBERAY_VERSION}: `)), JSON.stringify(r));
     });
 });

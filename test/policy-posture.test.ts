@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CHECKS } from "../policy/checks";
-import { POLICY_IDS } from "@ray-on-ack/common";
+import { MIN_KUBERAY_VERSION, POLICY_IDS } from "@ray-on-ack/common";
 import { DEFAULT_PACK_CONFIG, PackConfig, resolvePackConfig, resolvePolicyPackConfigFile } from "../policy/config";
 import { teamConfigSchema } from "../components/config/schema";
 import { DEFAULT_ALLOWED_REGISTRIES } from "@ray-on-ack/common";
@@ -202,6 +202,7 @@ describe("posture report", () => {
         const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: registered({ "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } }) }));
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
+        assert.strictEqual(postureMarkdown(evaluatePosture(stack, { stack: "team-a" })).split("\n")[0], "# Security posture of stack team-a");
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
         assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - notApplicable - 2} pass, 1 fail, 1 exception, ${notApplicable} not applicable.`));
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
@@ -307,5 +308,13 @@ describe("pack files", () => {
             rows,
             CHECKS.map((c) => [c.id, c.seedSection]),
         );
+    });
+
+    it("policy/README.md and the README state the KubeRay floor the pack and the config check", () => {
+        const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+        const row = /^\| `ray-kuberay-version` \|.*$/m.exec(readme)?.[0] ?? "";
+        assert.ok(row.includes(`at least ${MIN_KUBERAY_VERSION} `), row);
+        const prerequisites = fs.readFileSync(path.join(dir, "..", "README.md"), "utf8");
+        assert.ok(prerequisites.includes(`KubeRay operator add-on ${MIN_KUBERAY_VERSION} or later`), "README.md, Prerequisites");
     });
 });

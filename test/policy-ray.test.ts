@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { MIN_KUBERAY_VERSION } from "@ray-on-ack/common";
 import { jobCleanup } from "../policy/checks/jobs";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "../policy/checks/ray";
 import { SELF_EXEMPTION as SELF, asPatch, kuberayAddon, messages, rayCluster, rayJob, throughPack, withExceptions } from "./fixtures/policy";
@@ -134,15 +135,19 @@ describe("policy ray-version-minimum (seed 1.5, 6)", () => {
 });
 
 describe("policy ray-kuberay-version (seed 1.3, 1.5)", () => {
-    it("accepts KubeRay 1.5.1 and later, and an unpinned add-on", () => {
+    it(`accepts KubeRay ${MIN_KUBERAY_VERSION} and later, and an unpinned add-on`, () => {
+        assert.equal(MIN_KUBERAY_VERSION, "1.6.0", "authOptions.secretName, which the package sets, first appears in KubeRay 1.6.0");
+        assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon(MIN_KUBERAY_VERSION)), []);
         assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon()), []);
         assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon("")), []);
     });
 
-    it("refuses an older KubeRay", () => {
-        assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon("1.4.2")), [
-            'alicloud:cs/kubernetesAddon:KubernetesAddon kuberay: version: is "1.4.2"; KubeRay below 1.5.1 cannot enforce Ray token authentication',
-        ]);
+    it("refuses an older KubeRay, the former floor 1.5.1 included", () => {
+        for (const old of ["1.4.2", "1.5.1"]) {
+            assert.deepStrictEqual(messages(kuberayVersion, kuberayAddon(old)), [
+                `alicloud:cs/kubernetesAddon:KubernetesAddon kuberay: version: is "${old}"; KubeRay below ${MIN_KUBERAY_VERSION} reads no spec.authOptions.secretName, so it cannot enforce the clusters' Ray token authentication`,
+            ]);
+        }
     });
 });
 

@@ -143,6 +143,7 @@ describe("render (the main job)", function () {
 
     it("reads the grants from platform/policy-pack-config.json: team-b's public dashboard is an exception", () => {
         const { out } = renderedStack("team-b");
+        assert.equal(fs.readFileSync(path.join(out, "posture.md"), "utf8").split("\n")[0], "# Security posture of stack team-b", "posture.md names its stack");
         const posture = JSON.parse(fs.readFileSync(path.join(out, "posture.json"), "utf8"));
         assert.equal(posture.totals.fail, 0);
         const check = posture.checks.find((c: any) => c.id === "ray-service-not-public");

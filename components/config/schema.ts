@@ -3,12 +3,13 @@
  * the concerns' fragments (`<concern>/schema.ts`), with the rules that cross them (names shared by
  * clusters, jobs and services; the dashboard password an exposure needs; the team namespace
  * against the platform's). Defaults are the secure ones; every weaker setting is an explicit field
- * whose name says what it gives up (see README "Configuration reference").
+ * whose name says what it gives up (see docs/configuration.md).
  */
 import { z } from "zod";
 import * as semver from "semver";
 import { argTypes } from "@ray-on-ack/common/argTypes";
 import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
+import { MIN_KUBERAY_VERSION } from "@ray-on-ack/common/versions";
 import { dnsLabel, duplicateNames } from "../core/schema";
 import { securitySchema } from "../images/schema";
 import { accessSchema } from "../identity/schema";
@@ -33,8 +34,7 @@ export type { NetworkConfig, PodNetworkConfig } from "../network/schema";
 export type { TlsConfig } from "../tls/schema";
 export type { CloudConfig, RrsaTeamConfig } from "../rrsa/schema";
 
-/** The oldest KubeRay operator that recreates a RayCluster's pods when its spec changes. */
-export const MIN_KUBERAY_VERSION = "1.6.0";
+export { MIN_KUBERAY_VERSION };
 
 /**
  * A kubeconfig from a team's stack file reached the Kubernetes provider, and a kubeconfig user's
@@ -64,10 +64,10 @@ export const teamConfigSchema = z
                 .string()
                 .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
                 .refine((v) => !semver.valid(v) || semver.gte(v, MIN_KUBERAY_VERSION), {
-                    message: `must be >= ${MIN_KUBERAY_VERSION}: older operators do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
+                    message: `must be >= ${MIN_KUBERAY_VERSION}: older operators read no authOptions.secretName (the Ray token Secret) and do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
                 })
                 .default("1.6.2")
-                .describe("KubeRay operator version on the cluster. Default \"1.6.2\"; at least 1.6.0 (`upgradeStrategy`, stable `authOptions`)."),
+                .describe(`KubeRay operator version on the cluster. Default "1.6.2"; at least ${MIN_KUBERAY_VERSION} (\`authOptions.secretName\`, \`upgradeStrategy\`).`),
             clusters: z.array(rayClusterSchema).default([]).describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
             jobs: z.array(rayJobSchema).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
             services: z.array(rayServiceSchema).default([]).describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),

@@ -1,7 +1,7 @@
 /**
  * Shared predicates (common/, which the policy pack applies too) as zod refinements: each
  * predicate returns why a value is refused, or undefined. The address rules: no entry at a cloud
- * metadata address, and no list wider than its documented ceiling (README "Address ceilings").
+ * metadata address, and no list wider than its documented ceiling (docs/configuration.md "Address ceilings").
  */
 import type { z } from "zod";
 import { coverageProblem, metadataProblem } from "@ray-on-ack/common/addresses";

@@ -17,4 +17,4 @@ export const removedKey = (why: string) =>
 export const HOST_PATHS_REMOVED =
     "was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`, so the namespace would have to drop " +
     "to `privileged` and weaken every pod; mount data read-only through a PersistentVolumeClaim or CSI volume instead " +
-    "(`volumes`, read-only by default: README \"Workload options\")";
+    "(`volumes`, read-only by default: docs/configuration.md \"Workload options\")";

@@ -3,7 +3,7 @@
  * what it admits. With `cloud` set the program reads its entries through the Alibaba Cloud API at
  * deploy time and applies the same rules as to `aclEntries` (common/addresses.ts): no metadata
  * address, no more than the ceiling in total, at least one entry. Without `cloud` there is no API
- * to ask: README "Public dashboard" says so, and the NetworkPolicy still admits only `sourceCidrs`.
+ * to ask: docs/design.md "Public dashboard" says so, and the NetworkPolicy still admits only `sourceCidrs`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as slb from "@pulumi/alicloud/slb";

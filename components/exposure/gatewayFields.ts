@@ -1,7 +1,7 @@
 /**
  * `exposure.mode: gateway`: the dashboard through a Gateway API HTTPRoute attached to a Gateway
  * the platform runs (listener HTTPS), authenticated by the implementation's policy resource
- * (README "Public dashboard"). Only implementations this package can make authenticate are
+ * (docs/design.md "Public dashboard"). Only implementations this package can make authenticate are
  * accepted; the others are refused by name with the reason (common/exposure.ts).
  */
 import { z } from "zod";

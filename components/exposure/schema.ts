@@ -25,7 +25,7 @@ export const exposureSchema = z.discriminatedUnion("mode", [
                 .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be a CLB certificate id (letters, digits, '_', '.', '-')")
                 .optional()
                 .describe("The CLB server certificate id (uploaded to SLB or from Certificate Management Service). Required with `listener: https`."),
-            aclEntries: z.array(aclEntry).default([]).describe("CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (README \"Address ceilings\")."),
+            aclEntries: z.array(aclEntry).default([]).describe("CIDRs allowed through the CLB ACL (whitelist). Required unless `aclId` is given; at most a /16 in total (docs/configuration.md \"Address ceilings\")."),
             aclId: z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id (acl-...)").optional().describe("Use an existing CLB ACL instead of creating one (bring-your-own, e.g. without cloud credentials)."),
             sourceCidrs: z.array(notMetadata(cidr)).superRefine(coverageRefinement("sourceCidrs")).optional().describe("`listener: tcp` only: source CIDRs the NetworkPolicy admits to 8265 (the CLB keeps client IPs with `externalTrafficPolicy: Local`). Default: the IPv4 ACL entries."),
         })

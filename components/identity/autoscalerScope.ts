@@ -67,7 +67,7 @@ const onPods = (cel: string) => `request.resource.resource != 'pods' || ${cel}`;
 const onRayClusters = (cel: string) => `request.resource.resource != 'rayclusters' || (${cel})`;
 const W = AUTOSCALER_RAYCLUSTER_WRITES;
 
-/** The expressions, named so that tests and the README can point at each rule. */
+/** The expressions, named so that tests and docs/design.md "The autoscaler's reach" can point at each rule. */
 export const AUTOSCALER_SCOPE_RULES = {
     ownPodsOnly: {
         expression: onPods(`(${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`),

@@ -20,7 +20,7 @@ export const networkSchema = z.strictObject({
             z.strictObject({
                 cidr: notMetadata(cidr).describe("An IPv4 CIDR the Ray pods may reach; public addresses at most a /16 in total, never a metadata address (a wider entry holding one gets it as an `except`)."),
                 ports: z.array(z.number().int().min(1).max(65535)).default([443]).describe("TCP ports allowed to that CIDR."),
-                description: z.string().optional().describe("What the entry is for (shown in the NetworkPolicy's comments and the README)."),
+                description: z.string().optional().describe("What the entry is for, for the people who read the stack file (the NetworkPolicy has no place for it)."),
             }).register(argTypes, { id: "EgressRule", description: "An egress rule from the Ray pods." }),
         )
         .superRefine((entries, c) => egressRefinement("network.egress")(entries.map((e) => e.cidr), c))

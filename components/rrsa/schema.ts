@@ -43,7 +43,7 @@ export const rrsaTeamSchema = z.strictObject({
                     c.addIssue({ code: "custom", path: [i, ...p.path], message: p.message });
                 }
             });
-        }).describe("Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, README \"RRSA\")."),
+        }).describe("Extra RAM policy statements: OSS object actions on a bucket and prefix only (common/ram.ts, docs/design.md \"RRSA\")."),
 }).register(argTypes, { id: "Rrsa", description: "RRSA: RAM roles for the Ray pods." });
 
 export const cloudSchema = z.strictObject({

@@ -45,7 +45,7 @@ export interface TeamPkiArgs extends TeamPkiSettings {
      * What the Secrets wait for: the resource that creates the namespace. Given here rather than as
      * the component's `dependsOn`, so that the PKI resources (which create nothing in the cluster)
      * register at once: the first one starts Pulumi's dynamic-provider host (about a second of Node
-     * start-up) while the rest of the stack registers, instead of after it (README "Performance").
+     * start-up) while the rest of the stack registers, instead of after it (docs/performance.md).
      * Default none.
      */
     readonly secretsDependOn?: pulumi.Input<pulumi.Resource>[];

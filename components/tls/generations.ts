@@ -12,7 +12,7 @@
  * state's count of head/worker issues) is written to slot g % 2 and the pod template names that
  * slot; the other slot keeps generation g - 1, byte for byte, for the old cluster, until the next
  * issue (g + 1) reuses it. One rotation at a time: the next one must wait until the RayService has
- * switched to the pending cluster (README "RayService").
+ * switched to the pending cluster (docs/design.md "RayService").
  */
 import { LABELS, names } from "../core/naming";
 import type { PkiState } from "./pki";

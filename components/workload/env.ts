@@ -4,7 +4,7 @@
  * KubeRay 1.6's `SetContainerTokenAuthEnvVars` skips the token variables a container already has:
  * a user value would win over ours. So the whole `RAY_` namespace is reserved, but for a few
  * names that only change logging. The other reserved names below change whom the pod trusts or
- * which credentials it uses. See README "Configuration reference" (`clusters[].env`).
+ * which credentials it uses. See docs/configuration.md (`clusters[].env`).
  */
 
 import { writableHomeEnv } from "./podSecurity";
@@ -46,7 +46,7 @@ export function reservedEnvProblem(name: string): string | undefined {
         return undefined;
     }
     if (OWN_NAMES.includes(name)) {
-        return `${name} is set by ray-on-ack (README "Pod runtime"); a second value would replace it`;
+        return `${name} is set by ray-on-ack (docs/configuration.md "Pod runtime"); a second value would replace it`;
     }
     const upper = name.toUpperCase();
     const prefix = RESERVED_PREFIXES.find(([p]) => upper.startsWith(p));

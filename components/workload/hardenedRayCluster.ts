@@ -9,7 +9,7 @@ import { rayWorkloadResource } from "./rayWorkloadResource";
 
 /** One RayCluster in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
 export interface HardenedRayClusterArgs extends RayWorkloadArgs {
-    /** The cluster's settings (README, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    /** The cluster's settings (docs/configuration.md, `clusters[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     cluster: RayClusterSettings;
 }
 

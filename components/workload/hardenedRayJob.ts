@@ -9,7 +9,7 @@ import { names } from "../core/naming";
 
 /** One RayJob in a team's namespace, whose TLS Secrets (TeamPki) are already there. */
 export interface HardenedRayJobArgs extends RayWorkloadArgs {
-    /** The job's settings (README, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    /** The job's settings (docs/configuration.md, `jobs[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     job: RayJobSettings;
 }
 

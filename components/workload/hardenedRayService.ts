@@ -17,7 +17,7 @@ export interface RayServiceTlsSecretNames {
 
 /** One RayService in a team's namespace, whose TLS Secrets (TeamPki, `workload: RayService`) are already there. */
 export interface HardenedRayServiceArgs extends RayWorkloadArgs {
-    /** The service's settings (README, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
+    /** The service's settings (docs/configuration.md, `services[]`); its image comes from `image` and `rayVersion`, allowlisted. */
     service: RayServiceSettings;
     /**
      * The TLS Secrets of the generation slot the service's clusters mount (components/tls/generations.ts):

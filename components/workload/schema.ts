@@ -40,7 +40,7 @@ const workerGroup = z
         cpu: quantity.describe("CPU request and limit of each worker (a Kubernetes quantity: `8`, `500m`)."),
         memory: quantity.describe("Memory request and limit of each worker (`32Gi`); Ray sizes the object store from it (see Pod runtime)."),
         gpu: z.number().int().min(0).default(0).describe("NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0."),
-        sharedGpu: sharedGpu.optional().describe("ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (README \"Workload options\")."),
+        sharedGpu: sharedGpu.optional().describe("ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (docs/configuration.md \"Workload options\")."),
         rayStartParams: workerRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources)."),
         ...groupPodOptions,
         replicas: z.number().int().min(0).default(1).describe("Workers at creation; between `minReplicas` and `maxReplicas`."),
@@ -125,7 +125,7 @@ const clusterShape = {
     autoscaling: autoscaling.default(autoscaling.parse({})).describe("KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped)."),
     hostPaths: removedKey(HOST_PATHS_REMOVED).describe("Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes."),
     env: envVars.default({}).describe("Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses)."),
-    /** Workload options of every pod (README "Workload options"). */
+    /** Workload options of every pod (docs/configuration.md "Workload options"). */
     ...clusterPodOptions,
 };
 
@@ -173,7 +173,7 @@ export const rayJobSchema = z
         })
         .register(argTypes, { id: "RayJobSettings", description: "A RayJob: one job on a cluster of its own." });
 
-/** A generated cluster name: the same refusal as for a RayJob, with the reason (README "RayService"). */
+/** A generated cluster name: the same refusal as for a RayJob, with the reason (docs/design.md "RayService"). */
 const AUTOSCALING_GENERATED_NAME = (what: string) =>
     `is not supported for a ${what}: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the worker groups instead`;
 
@@ -186,7 +186,7 @@ export const rayServiceSchema = z
         .strictObject({
             name: dnsLabel(40).describe("The RayService's name: at most 40 characters (KubeRay appends `-<5 random>` and `-head-svc` to name its clusters' Services)."),
             ...clusterShape,
-            serveConfig: serveConfigSchemaFor(envVars).describe("Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (README \"RayService\")."),
+            serveConfig: serveConfigSchemaFor(envVars).describe("Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (docs/design.md \"RayService\")."),
             exposure: exposure
                 .default({ mode: "private" })
                 .describe("Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, with the dashboard's opt-ins; the dashboard, GCS and client ports stay private."),

@@ -4,7 +4,7 @@
  * and annotations, extra `rayStartParams` and ACK shared-GPU resources. Each is checked against
  * the same rules the policy pack applies (common/podOptions.ts); the only weakening, a read-write
  * volume, is an explicit per-volume opt-in that the pack fails unless the platform grants it.
- * README "Configuration reference" ("Workload options") documents every key.
+ * docs/configuration.md "Workload options" documents every key.
  */
 import { z } from "zod";
 import { argTypes } from "@ray-on-ack/common/argTypes";
@@ -222,7 +222,7 @@ export const sharedGpu = z.record(z.string(), z.number().int().min(1)).superRefi
 
 /** Labels, annotations, volumes and priority: set on a cluster (every pod) or on one group (added to the cluster's). */
 const sharedPodOptions = {
-    labels: podLabels.optional().describe("Pod labels (README \"Workload options\": reserved prefixes refused)."),
+    labels: podLabels.optional().describe("Pod labels (docs/configuration.md \"Workload options\": reserved prefixes refused)."),
     annotations: podAnnotations.optional().describe("Pod annotations."),
     volumes: volumes.optional().describe("PVC and CSI volumes, read-only unless `readOnly: false`."),
     priorityClassName: priorityClassName.optional().describe("A group's overrides the cluster's. Never system-*; any other class must be listed by the platform in the pack's ray-pod-scheduling.allowedPriorityClasses."),

@@ -190,7 +190,7 @@ export const kuberayVersion: Check = {
     id: POLICY_IDS.kuberayVersion,
     title: `KubeRay ${MIN_KUBERAY_VERSION} or later`,
     seedSection: "1.3, 1.5",
-    description: `seed 1.3, 1.5: a KubeRay operator add-on with a pinned version runs ${MIN_KUBERAY_VERSION} or later, the first release that wires Ray token authentication (spec.authOptions).`,
+    description: `seed 1.3, 1.5: a KubeRay operator add-on with a pinned version runs ${MIN_KUBERAY_VERSION} or later, the first release that reads spec.authOptions.secretName, the Ray token Secret every RayCluster of the package names.`,
     configKeys: [],
     appliesTo: (r) => r.type === "alicloud:cs/kubernetesAddon:KubernetesAddon" && /kuberay/i.test(String(r.props?.name ?? "")),
     validate(r) {
@@ -200,7 +200,7 @@ export const kuberayVersion: Check = {
         }
         const version = semver.coerce(String(declared));
         if (version === null || semver.lt(version, MIN_KUBERAY_VERSION)) {
-            return [violation(r, "version", `is ${JSON.stringify(declared)}; KubeRay below ${MIN_KUBERAY_VERSION} cannot enforce Ray token authentication`)];
+            return [violation(r, "version", `is ${JSON.stringify(declared)}; KubeRay below ${MIN_KUBERAY_VERSION} reads no spec.authOptions.secretName, so it cannot enforce the clusters' Ray token authentication`)];
         }
         return [];
     },

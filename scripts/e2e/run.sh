@@ -540,7 +540,7 @@ sys.exit("missing: %s" % missing if missing else "types named ...Args: %s" % suf
   python3 "$ml/yaml-program.py" "$ml/team.json" "$ml/service.json" "$dir/yaml" || { fail "multi-language: writing the YAML program"; return; }
   # The package's dynamic resources (PKI, token, password hash) run in Pulumi's Node.js
   # dynamic-provider plugin, which the engine starts in the program's folder and which loads
-  # @pulumi/pulumi from there: a YAML (or Python, ...) project needs it installed (README).
+  # @pulumi/pulumi from there: a YAML (or Python, ...) project needs it installed (docs/package.md "Any Pulumi language").
   ln -s "$E2E_REPO/node_modules" "$dir/yaml/node_modules"
   printf 'name: ray-on-ack-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: %s\n' "$ml/index.ts" >"$dir/ts/Pulumi.yaml"
   (cd "$dir/yaml" && pulumi_cmd ml-login login "$PULUMI_BACKEND_URL") || { fail "multi-language: pulumi login"; return; }

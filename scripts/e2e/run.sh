@@ -23,9 +23,11 @@
 #                  with the same objects as the TypeScript program given the same args
 #                  (test/e2e/multi-language/). The build step then builds pulumi-yaml (the YAML
 #                  language host).
-#   upgrade        no replacement on upgrade: `pulumi up` of the e2e stack with the released
-#                  version named in scripts/e2e/upgrade-from, then `pulumi preview` with this
-#                  one: no replace and no delete (upgrade.sh)
+#   upgrade        no replacement on upgrade: `pulumi up` of the e2e, RayService and exposure
+#                  stacks with the released version named in scripts/e2e/upgrade-from, then
+#                  `pulumi preview` of each with this one: no replace and no delete; offline, the
+#                  released team-b and platform stack files rendered by both versions keep their
+#                  URNs, Kubernetes names and alicloud ForceNew inputs (upgrade.sh)
 #   node           a real kubelet-backed node in network
 #                  namespaces (node.sh): `pulumi up` of the e2e stack onto it, then
 #                  node-checks.sh: Ray clusters Ready over TLS on team pod IPs, tasks/objects/jobs,
@@ -143,18 +145,23 @@ E2E_PLATFORM_CONFIG="${E2E_PLATFORM_CONFIG:-$E2E_REPO/test/e2e/policy-pack-confi
 # e2e_project DIR: a project copy's stacks and platform config are the e2e harness's own: its
 # stacks/ holds only the e2e stack files copied in later (the program checks every stack file
 # beside its own, and the repository's platform stack has no quota for ray-e2e), and its
-# platform/policy-pack-config.json registers the e2e stacks (E2E_PLATFORM_CONFIG). With FROM TO,
-# the registry entry of stack FROM is registered under stack name TO as well (the upgrade step's stack).
+# platform/policy-pack-config.json registers the e2e stacks (E2E_PLATFORM_CONFIG). Each FROM TO
+# pair moves the registry entry of stack FROM to stack name TO (the upgrade step's stacks).
 e2e_project() {
-  local dir="$1" from="${2:-}" to="${3:-}"
+  local dir="$1"; shift
   mkdir -p "$dir/stacks" "$dir/platform" && rm -f "$dir"/stacks/Pulumi.*.yaml || return 1
   node -e '
     const fs = require("fs");
-    const [src, dst, from, to] = process.argv.slice(1);
+    const [src, dst, ...renames] = process.argv.slice(1);
     const c = JSON.parse(fs.readFileSync(src, "utf8"));
-    if (from && to) { const t = c["ray-tenancy"].tenants; t[to] = t[from]; delete t[from]; }
+    const t = c["ray-tenancy"].tenants;
+    for (let i = 0; i + 1 < renames.length; i += 2) {
+      if (t[renames[i]] === undefined) throw new Error(`no registry entry for stack ${renames[i]}`);
+      t[renames[i + 1]] = t[renames[i]];
+      delete t[renames[i]];
+    }
     fs.writeFileSync(dst, JSON.stringify(c, null, 4));
-  ' "$E2E_PLATFORM_CONFIG" "$dir/platform/policy-pack-config.json" "$from" "$to"
+  ' "$E2E_PLATFORM_CONFIG" "$dir/platform/policy-pack-config.json" "$@"
 }
 render_ray_pki() {
   if [[ -n "${E2E_RAY_PKI_DIR:-}" ]]; then echo "$E2E_RAY_PKI_DIR"; return; fi

@@ -1,7 +1,7 @@
 /**
  * The names of the components' public arg types, declared on the zod models themselves:
  * `schema.register(argTypes, { id: "WorkerGroup", description })` where the schema is declared.
- * scripts/gen/argsTypes.ts turns every schema registered with an id into one plain interface of
+ * tools/gen/argsTypes.ts turns every schema registered with an id into one plain interface of
  * components/args.ts. A registry of its own (not zod's global one, whose ids would move these
  * shapes into `$defs` wherever else a schema is turned into JSON Schema, the policy pack's config
  * schema among them).

@@ -13,7 +13,7 @@
  * Optional: without it, the engine starts its default host when it needs it, as before.
  */
 import { ProviderResource, type ResourceOptions, type ResourceTransformation } from "@pulumi/pulumi/resource";
-import { DYNAMIC_PROVIDER_PACKAGE, DYNAMIC_RESOURCE_TYPE } from "./core/dynamicType";
+import { DYNAMIC_PROVIDER_PACKAGE, DYNAMIC_RESOURCE_TYPE } from "./providers/dynamicType";
 
 /** An explicit provider for `pulumi-nodejs:dynamic:Resource`: the engine's Node.js dynamic-provider host. */
 export class DynamicProviderHost extends ProviderResource {

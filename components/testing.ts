@@ -4,13 +4,13 @@
  * answers the package's dynamic resources (the PKI, the Ray token, the password hash) with this:
  * each provider's own mock answer, built from its `create` (resources/dynamicMock.ts).
  */
-import { rayPkiMockAnswer } from "./tls/provider";
-import { rayTokenMockAnswer } from "./workload/rayToken";
-import { passwordHashMockAnswer } from "./exposure/passwordHash";
-import { answers, type DynamicMockAnswer } from "./core/dynamicMock";
+import { rayPkiMockAnswer } from "./providers/pkiResource";
+import { rayTokenMockAnswer } from "./providers/rayToken";
+import { passwordHashMockAnswer } from "./providers/passwordHash";
+import { answers, type DynamicMockAnswer } from "./providers/dynamicMock";
 
 /** The type of every dynamic resource in a mock's `newResource` args. */
-export { DYNAMIC_RESOURCE_TYPE } from "./core/dynamicType";
+export { DYNAMIC_RESOURCE_TYPE } from "./providers/dynamicType";
 
 /** Every dynamic provider's own mock answer. */
 const DYNAMIC_MOCK_ANSWERS: readonly DynamicMockAnswer[] = [rayPkiMockAnswer, rayTokenMockAnswer, passwordHashMockAnswer];

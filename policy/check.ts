@@ -14,7 +14,7 @@ export interface Finding {
     /** Dotted path inside the resource's props, e.g. `spec.workerGroupSpecs[0].template.spec.containers[0].image`. */
     path: string;
     /**
-     * The same place named by its entries' names (policy/grant-paths.ts), what a grant's `path`
+     * The same place named by its entries' names (policy/grantPaths.ts), what a grant's `path`
      * says. Computed from `path` when a check leaves it out; set only where `path` is no props path.
      */
     objectPath?: string;

@@ -11,11 +11,11 @@ import { z } from "zod";
 import { DEFAULT_ALLOWED_REGISTRIES, priorityClassProblem } from "@ray-on-ack/common";
 import { DEFAULT_PLATFORM_LISTS, platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
 import { EMPTY_TENANCY, tenancySchema, type Tenancy } from "@ray-on-ack/common/tenancy";
-import { grantNeedsPath, grantPathProblem, missingGrantPathProblem } from "./grant-paths";
+import { grantNeedsPath, grantPathProblem, missingGrantPathProblem } from "./grantPaths";
 
 /**
  * One exception, granted by the platform team: policy (the key it sits under) x stack x resource
- * x, for policies that judge parts of a resource, the one part (`path`, policy/grant-paths.ts).
+ * x, for policies that judge parts of a resource, the one part (`path`, policy/grantPaths.ts).
  * The resource's own `ray-on-ack.io/policy-exceptions` annotation can only explain it, never grant it.
  */
 export interface Grant {

@@ -2,14 +2,14 @@
  * Running a check and sorting its findings into violations and granted exceptions; the pack
  * and the posture report share this, so they cannot disagree about what an exception is.
  * An exception exists only where the pack's configuration grants it (policy x stack x
- * resource x object path, policy/grant-paths.ts): a resource cannot exempt itself, whatever its
+ * resource x object path, policy/grantPaths.ts): a resource cannot exempt itself, whatever its
  * annotation says, and a grant for one part of a resource covers no other.
  */
 import { ANNOTATIONS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "./check";
 import { Grant, PackConfig } from "./config";
 import { expandResources } from "./expand";
-import { grantNeedsPath, objectPathOf } from "./grant-paths";
+import { grantNeedsPath, objectPathOf } from "./grantPaths";
 import { EvaluationContext, PolicyResource, exceptionIds, identity, stackOf } from "./resource";
 
 export type { EvaluationContext } from "./resource";

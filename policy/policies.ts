@@ -13,7 +13,7 @@ import { Check } from "./check";
 import { PACK_CONFIG_SCHEMA, PackConfig, resolvePackConfig } from "./config";
 import { EvaluatedFinding, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource } from "./resource";
-import { grantNeedsPath } from "./grant-paths";
+import { grantNeedsPath } from "./grantPaths";
 
 export const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
 

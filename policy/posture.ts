@@ -8,7 +8,7 @@ import { CHECKS } from "./checks";
 import { PackConfig, PolicyPackConfigFile, resolvePolicyPackConfigFile } from "./config";
 import { EvaluationContext, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource, describe } from "./resource";
-import { isRayResource } from "./pod-templates";
+import { isRayResource } from "./podTemplates";
 
 export type CheckStatus = "pass" | "fail" | "exception" | "not-applicable";
 

@@ -23,7 +23,7 @@ export interface StackConfigFile {
     readonly standIns: string[];
 }
 
-/** The repository root, from the sources (program/) or from their compiled copy (bin/program/, see scripts/compiled.js). */
+/** The repository root, from the sources (program/) or from their compiled copy (bin/program/, see program/compiled.js). */
 export const ROOT = ((up) => (path.basename(up) === "bin" && !fs.existsSync(path.join(up, "package.json")) ? path.dirname(up) : up))(path.resolve(__dirname, ".."));
 
 /** The stacks directory Pulumi.yaml names (`stackConfigDir`), relative to the project. */

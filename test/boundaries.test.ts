@@ -11,21 +11,20 @@ import * as path from "path";
 
 const ROOT = path.join(__dirname, "..");
 
-function tsFiles(dir: string): string[] {
+/** The TypeScript files under `dir`; the tests beside the code (`*.test.ts`) only if asked. */
+function tsFiles(dir: string, withTests = false): string[] {
     return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
         const rel = path.join(dir, e.name);
         if (e.isDirectory()) {
-            return e.name === "node_modules" ? [] : tsFiles(rel);
+            return e.name === "node_modules" ? [] : tsFiles(rel, withTests);
         }
-        return e.name.endsWith(".ts") ? [rel] : [];
+        return e.name.endsWith(".ts") && (withTests || !e.name.endsWith(".test.ts")) ? [rel] : [];
     });
 }
 
 /** Every module specifier a file imports, requires or re-exports. */
 function specifiers(file: string): string[] {
-    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-    const found = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1]);
-    return [...new Set(found)];
+    return specifiersOf(fs.readFileSync(path.join(ROOT, file), "utf8"));
 }
 
 /** The repo folder a relative specifier lands in (`components`, `policy`, ...). */
@@ -39,7 +38,7 @@ const isBuiltin = (spec: string) => spec.startsWith("node:") || builtinModules.i
 /**
  * The graph between the parts of components/: a concern folder (`tls`, `workload`, ...) is one
  * node, and so is each file at the top (`index.ts`, `args.ts`: the public entry points).
- * An edge carries the files that make it (`workload/rayCluster.ts -> core/naming`).
+ * An edge carries the files that make it (`ray/rayCluster.ts -> core/naming`).
  */
 export function componentGraph(files: readonly string[] = tsFiles("components"), read: (file: string) => string[] = specifiers): Map<string, Map<string, string[]>> {
     const partOf = (rel: string) => (rel.includes(path.sep) ? rel.split(path.sep)[0] : rel.replace(/\.ts$/, ".ts"));
@@ -84,6 +83,60 @@ export function cyclesOf(graph: Map<string, Map<string, string[]>>): string[][] 
     return cycles;
 }
 
+/** Every TypeScript file of the repository's own folders, tests included. */
+const REPO_FILES = ["common", "components", "e2e", "examples", "policy", "portForward", "program", "provider", "render", "test", "tools"].flatMap((d) => tsFiles(d, true));
+
+function specifiersOf(text: string): string[] {
+    return [...new Set([...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1]))];
+}
+
+/** The repository files a file imports by relative path (a `.ts` file, or a folder's `index.ts`). */
+function localImports(file: string): string[] {
+    return specifiersOf(fs.readFileSync(path.join(ROOT, file), "utf8"))
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec)))
+        .map((target) => [`${target}.ts`, path.join(target, "index.ts"), target].find((t) => t.endsWith(".ts") && fs.existsSync(path.join(ROOT, t))))
+        .filter((t): t is string => t !== undefined);
+}
+
+/** Tarjan's strongly connected components with more than one file (or a file importing itself), each sorted. */
+export function stronglyConnected(graph: Map<string, string[]>): string[][] {
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const found: string[][] = [];
+    const visit = (v: string) => {
+        index.set(v, index.size);
+        low.set(v, index.get(v)!);
+        stack.push(v);
+        for (const w of graph.get(v) ?? []) {
+            if (!index.has(w)) {
+                visit(w);
+                low.set(v, Math.min(low.get(v)!, low.get(w)!));
+            } else if (stack.includes(w)) {
+                low.set(v, Math.min(low.get(v)!, index.get(w)!));
+            }
+        }
+        if (low.get(v) === index.get(v)) {
+            const scc: string[] = [];
+            let w: string;
+            do {
+                w = stack.pop()!;
+                scc.push(w);
+            } while (w !== v);
+            if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) {
+                found.push(scc.sort());
+            }
+        }
+    };
+    [...graph.keys()].sort().forEach((v) => index.has(v) || visit(v));
+    return found;
+}
+
+function fileCycles(files: readonly string[]): string[][] {
+    return stronglyConnected(new Map(files.map((f) => [f, localImports(f)])));
+}
+
 function violations(dir: string, allowed: (file: string, spec: string) => boolean): string[] {
     return tsFiles(dir).flatMap((file) => specifiers(file).filter((spec) => !allowed(file, spec)).map((spec) => `${file}: ${spec}`));
 }
@@ -106,16 +159,42 @@ describe("module boundaries", () => {
 
     it("the folders of components/ import each other without a cycle (concerns never import config/, the assembler)", () => {
         const graph = componentGraph();
-        assert.ok(graph.get("workload")?.has("core"), "the graph sees workload/ importing core/");
-        assert.deepStrictEqual(cyclesOf(graph), [], "each list is one cycle, by the imports that close it: move the shared part down (core/) or the assembling part up (config/, stack/)");
-        const concerns = ["tls", "network", "identity", "namespace", "rrsa", "exposure", "workload", "images"];
+        assert.ok(graph.get("ray")?.has("core"), "the graph sees ray/ importing core/");
+        assert.deepStrictEqual(cyclesOf(graph), [], "each list is one cycle, by the imports that close it: move the shared part down (core/) or the assembling part up (config/, team/)");
+        const concerns = ["tls", "network", "identity", "namespace", "cloud", "exposure", "ray", "images", "providers", "platform"];
         const importsOf = (from: string, to: readonly string[]) => to.flatMap((t) => graph.get(from)?.get(t) ?? []);
         assert.deepStrictEqual(
             [...concerns, "core"].flatMap((c) => importsOf(c, ["config"])),
             [],
             "a concern imports config/: its schema fragment belongs in the concern, the assembling in config/",
         );
-        assert.deepStrictEqual(importsOf("core", [...concerns, "stack"]), [], "core/ is plumbing every concern uses: it depends on none");
+        assert.deepStrictEqual(importsOf("core", [...concerns, "team"]), [], "core/ is plumbing every concern uses: it depends on none");
+        assert.deepStrictEqual(
+            [...concerns, "core", "config"].flatMap((c) => importsOf(c, ["team"])),
+            [],
+            "team/ composes the concerns into TeamEnvironment: nothing below it imports it",
+        );
+    });
+
+    it("no file imports itself back through any chain, type-only imports included", () => {
+        assert.deepStrictEqual(fileCycles(REPO_FILES), [], "each list is one strongly connected set of files: break it by moving what both need into a file of its own");
+    });
+
+    it("finds a file cycle, type-only imports included", () => {
+        const graph = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]);
+        assert.deepStrictEqual(stronglyConnected(graph), [["a.ts", "b.ts", "c.ts"]]);
+        const text = 'import type { X } from "./b";\nexport type { Y } from "./c";';
+        assert.deepStrictEqual(specifiersOf(text), ["./b", "./c"]);
+    });
+
+    it("nothing but a test imports a test or a test helper (so no build, program or pack loads them)", () => {
+        const isTest = (f: string) => f.endsWith(".test.ts") || f.startsWith(`test${path.sep}`) || f.includes(`${path.sep}cluster${path.sep}`);
+        const reached = REPO_FILES.filter((f) => !isTest(f)).flatMap((file) =>
+            localImports(file)
+                .filter((target) => isTest(target))
+                .map((target) => `${file}: ${target}`),
+        );
+        assert.deepStrictEqual(reached, []);
     });
 
     it("finds a cycle when two folders import each other, naming the files", () => {
@@ -140,7 +219,7 @@ describe("module boundaries", () => {
         // @pulumi/alicloud's index defines every Alibaba Cloud service (120 ms to load) and
         // @pulumi/kubernetes' loads Helm, kustomize and YAML support (70 ms): every render, preview and
         // `pulumi up` paid for both, though a team stack uses a few modules (docs/performance.md).
-        const files = ["index.ts", ...tsFiles("components")];
+        const files = tsFiles("program").concat(tsFiles("components"));
         const indexes = ["@pulumi/alicloud", "@pulumi/kubernetes"];
         // `import type` is erased at compile time: it loads nothing.
         const valueImports = (file: string) => [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gm)].map((m) => m[1]);
@@ -158,23 +237,23 @@ describe("module boundaries", () => {
             .map((e) => path.join(ROOT, e.default.slice("./lib/".length).replace(/\.js$/, "")));
         assert.ok(exported.includes(path.join(ROOT, "components", "index")), exported.join(", "));
         const entry = (p: string) => (p.endsWith(`${path.sep}components`) ? path.join(p, "index") : p);
-        // The program is index.ts, the stack it loads (./stackProgram) and its checks of stack files (program/); past those, only entry points.
-        const program = [path.join(ROOT, "stackProgram"), ...tsFiles("program").map((f) => path.join(ROOT, f.replace(/\.ts$/, "")))];
-        const files = ["index.ts", "stackProgram.ts", ...tsFiles("program"), ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("test/e2e/multi-language")];
+        // The program is program/ (index.ts, the stack it loads, its checks of stack files); past those, only entry points.
+        const program = tsFiles("program").map((f) => path.join(ROOT, f.replace(/\.ts$/, "")));
+        const files = [...tsFiles("program"), ...tsFiles("examples"), ...tsFiles("provider"), ...tsFiles("e2e/multi-language")];
         const outside = files.flatMap((file) =>
             specifiers(file)
                 .filter((spec) => spec.startsWith("."))
                 .map((spec) => entry(path.resolve(path.dirname(path.join(ROOT, file)), spec)))
-                .filter((target) => !exported.includes(target) && !((file === "index.ts" || file.startsWith("program")) && program.includes(target)))
+                .filter((target) => !exported.includes(target) && !(file.startsWith("program") && program.includes(target)))
                 .map((target) => `${file}: ${path.relative(ROOT, target)}`),
         );
-        assert.ok(specifiers("stackProgram.ts").includes("./components"));
+        assert.ok(specifiers("program/stackProgram.ts").includes("../components"));
         assert.deepStrictEqual(outside, [], "import from a public entry point (package.json exports: components/index.ts, config/validate.ts, host.ts), not a file behind it");
     });
 
     it("ray-on-ack/config and ray-on-ack/host load without the Pulumi SDK's index, so the program can run them first", () => {
         // Compiled, as the program runs them; a fresh process, whose require cache is only theirs.
-        require(path.join(ROOT, "scripts", "compiled.js")).ensureBuilt();
+        require(path.join(ROOT, "program", "compiled.js")).ensureBuilt();
         const probe = [
             `require(${JSON.stringify(path.join(ROOT, "bin", "components", "config", "validate.js"))});`,
             `require(${JSON.stringify(path.join(ROOT, "bin", "components", "host.js"))});`,

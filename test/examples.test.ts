@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import * as path from "path";
-import { runProgram, type ProgramRun } from "../scripts/lib/mockRuntime";
+import { runProgram, type ProgramRun } from "../render/mockRuntime";
 
 const kube = (run: ProgramRun, kind: string) =>
     run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === kind).map((r) => r.inputs);

@@ -15,13 +15,13 @@ import { validateStackConfig, type ConfigIssue } from "../components/config/vali
 import { platformPolicyOf, type PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import { tenancySchema } from "@ray-on-ack/common/tenancy";
 import { DEFAULT_PLATFORM_LISTS } from "@ray-on-ack/common/platformLists";
-import { kubeconfigProblems } from "../components/rrsa/clusterLookup";
+import { kubeconfigProblems } from "../components/cloud/clusterLookup";
 import { parseStackFile } from "../program/stackFile";
 import { HardenedRayCluster, TeamEnvironment } from "../components";
 import { minimalTeam } from "./helpers/configs";
 import { ROOT, runRender } from "./helpers/render";
 import { recordRegistrations } from "./helpers/mockRun";
-import { parseTeamArgs } from "../components/stack/teamArgs";
+import { parseTeamArgs } from "../components/team/teamArgs";
 
 const REGISTRY = {
     cluster: { apiServerCidrs: ["192.168.0.10/32"], apiServerPort: 6443, monitoringNamespace: "arms-prom" },

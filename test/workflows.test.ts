@@ -265,10 +265,10 @@ function runScript(script: string, fakes: Record<string, string>, env: Record<st
     }
 }
 
-/** Puts scripts/ci/preview.js where a step runs it (the repository root of the checkout). */
+/** Puts tools/ci/preview.js where a step runs it (the repository root of the checkout). */
 function withPreviewHelper(dir: string): void {
-    fs.mkdirSync(path.join(dir, "scripts", "ci"), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, "scripts", "ci", "preview.js"), path.join(dir, "scripts", "ci", "preview.js"));
+    fs.mkdirSync(path.join(dir, "tools", "ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "tools", "ci", "preview.js"), path.join(dir, "tools", "ci", "preview.js"));
 }
 
 describe("GitHub workflows", () => {
@@ -282,7 +282,7 @@ describe("GitHub workflows", () => {
             assert.deepEqual(Object.keys(preview.workflow.on), ["pull_request"]);
             assert.deepEqual(preview.workflow.permissions, {}, "every job asks for what it needs");
             assert.deepEqual(preview.workflow.jobs.stacks.permissions, { contents: "read" });
-            // Which stacks: test/preview-selection.test.ts runs the list step in a scratch repository.
+            // Which stacks: tools/ci/preview.test.ts runs the list step in a scratch repository.
             assertMatrixFromLister(preview.workflow, "render");
             assertMatrixFromLister(preview.workflow, "preview");
             assert.equal(render.strategy?.["fail-fast"], false);
@@ -746,24 +746,17 @@ describe("CODEOWNERS", () => {
             ".github/workflows/preview.yml",
             ".github/CODEOWNERS",
             "stacks/Pulumi.platform.yaml",
-            "components/config/schema.ts",
-            "index.ts",
+            "components/config/model.ts",
+            "program/index.ts",
+            "program/stackProgram.ts",
+            "program/main.js",
             "package.json",
             "package-lock.json",
             ".ci/run",
-            "scripts/render.ts",
-            "scripts/compiled.js",
+            "render/render.ts",
+            "program/compiled.js",
             "tsconfig.program.json",
         ]) {
-            assert.deepEqual(owners(file), [PLATFORM], file);
-        }
-    });
-
-    it("gives the platform team every program file at the top of the repository (what `pulumi up` runs)", () => {
-        // The program is split over top-level files (index.ts, stackProgram.ts): a new one must not go unowned.
-        const top = fs.readdirSync(ROOT).filter((f) => /\.(ts|js)$/.test(f) && fs.statSync(path.join(ROOT, f)).isFile());
-        assert.ok(top.includes("index.ts") && top.includes("stackProgram.ts"), top.join(", "));
-        for (const file of top) {
             assert.deepEqual(owners(file), [PLATFORM], file);
         }
     });
@@ -783,6 +776,6 @@ describe("CODEOWNERS", () => {
         for (const file of ["Pulumi.yaml", ...files]) {
             assert.deepEqual(owners(file), [PLATFORM], file);
         }
-        assert.ok(files.includes("scripts/plugins/pulumi-resource-pulumi-nodejs"), files.join(", "));
+        assert.ok(files.includes("program/plugins/pulumi-resource-pulumi-nodejs"), files.join(", "));
     });
 });

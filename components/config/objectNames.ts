@@ -8,7 +8,7 @@
 import { names } from "../core/naming";
 import type { Issue } from "../core/issue";
 import { TLS_SLOTS } from "../tls/generations";
-import type { TeamConfig } from "./schema";
+import type { TeamConfig } from "./model";
 
 type Path = (string | number)[];
 interface Generated {

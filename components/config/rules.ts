@@ -2,18 +2,18 @@
  * The rules of a team's whole config that the parse cannot know alone: what the platform allows
  * (common/platformPolicy.ts: its lists a team can only narrow, and the tenancy registry), the
  * team's own opt-ins, and the names of the objects the stack would create. The same function runs
- * for a stack file (config/validate.ts) and for TeamEnvironment's args (stack/teamArgs.ts).
+ * for a stack file (config/validate.ts) and for TeamEnvironment's args (team/teamArgs.ts).
  */
 import { metadataKeyProblem } from "@ray-on-ack/common/platformLists";
 import type { PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import { under, type Issue } from "../core/issue";
 import { passwordProblems } from "../exposure/password";
-import { securityRules, workloadRules } from "../workload/rules";
+import { securityRules, workloadRules } from "../ray/rules";
 import { objectNameClashes } from "./objectNames";
 import { tenancyClaims } from "./tenancy";
-import type { TeamConfig } from "./schema";
-import { DEFAULT_SECURITY, securitySchema } from "../images/schema";
-import { namespaceLabels } from "../namespace/schema";
+import type { TeamConfig } from "./model";
+import { DEFAULT_SECURITY, securitySchema } from "../images/model";
+import { namespaceLabels } from "../namespace/model";
 
 /** The basic-auth password as the rules can see it: given or not, and its text when it is known now (an Output's is checked when it resolves). */
 export interface PasswordGiven {

@@ -30,9 +30,9 @@ import {
 } from "@ray-on-ack/common/tenancy";
 import { OSS_WRITE_ACTIONS, asList, ossScopeOf } from "@ray-on-ack/common/ram";
 import type { Issue } from "../core/issue";
-import { rrsaRolePlan, rrsaWanted } from "../rrsa/plan";
-import { workloadsOf } from "../workload/workloads";
-import type { TeamConfig } from "./schema";
+import { rrsaRolePlan, rrsaWanted } from "../cloud/rrsaPlan";
+import { workloadsOf } from "../ray/workloads";
+import type { TeamConfig } from "./model";
 
 type Path = (string | number)[];
 type Volume = NonNullable<TeamConfig["clusters"][number]["volumes"]>[number];

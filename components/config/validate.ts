@@ -11,7 +11,7 @@
  */
 import { DEFAULT_PLATFORM_POLICY, type PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import { PLATFORM_STACK, registeredNamespaces, type Tenancy } from "@ray-on-ack/common/tenancy";
-import { platformConfigSchema, teamConfigSchema, type PlatformConfig, type TeamConfig } from "./schema";
+import { platformConfigSchema, teamConfigSchema, type PlatformConfig, type TeamConfig } from "./model";
 import { PROJECT, SECRET_KEYS, issuesOf, keyOf, nearest, type ConfigIssue } from "../core/issueWording";
 import type { Issue } from "../core/issue";
 import { partialTeamRules, teamRules } from "./rules";

@@ -3,11 +3,11 @@ import * as slb from "@pulumi/alicloud/slb";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
-import type { ExposureConfig } from "./schema";
+import type { ExposureConfig } from "./model";
 import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
-import { PasswordHash } from "./passwordHash";
+import { PasswordHash } from "../providers/passwordHash";
 import { verifiedAclId } from "./aclCheck";
 import { argsError } from "../core/parseArgs";
 

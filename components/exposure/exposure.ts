@@ -7,7 +7,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig } from "./schema";
+import type { ExposureConfig } from "./model";
 import { LABELS, RAY_PORTS, names } from "../core/naming";
 import { objectMeta } from "../core/meta";
 import { POLICY_IDS } from "@ray-on-ack/common";

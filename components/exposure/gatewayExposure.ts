@@ -7,7 +7,7 @@
  * The Ray token is still required, as `X-Ray-Authorization` (basic auth owns `Authorization`).
  */
 import { createHash } from "crypto";
-import type { ExposureConfig } from "./schema";
+import type { ExposureConfig } from "./model";
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, GATEWAY_IMPLEMENTATIONS } from "@ray-on-ack/common";
 import { RAY_PORTS, names } from "../core/naming";
 import { objectMeta, type NamedMeta } from "../core/meta";

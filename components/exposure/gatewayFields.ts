@@ -23,7 +23,7 @@ const implementationRule = z.string().superRefine((impl, c) => {
     });
 });
 
-/** The fields of the gateway mode; `schema.ts` adds it to the exposure union with `mode: gateway`. */
+/** The fields of the gateway mode; `model.ts` adds it to the exposure union with `mode: gateway`. */
 export const gatewayExposureFields = {
     implementation: implementationRule.default("envoy-gateway").describe("The Gateway API implementation running the Gateway. Default `envoy-gateway` (ACK's Gateway with Inference Extension)."),
     gatewayName: z.string().max(253).regex(SUBDOMAIN, "must be a Gateway name (DNS-1123 subdomain)").describe("The platform's Gateway (name and namespace) the HTTPRoute attaches to."),

@@ -2,7 +2,7 @@
  * Image references (seed section 6): registry allowlist, digest pinning, no `latest`.
  * Short Docker Hub names are expanded so the allowlist compares fully qualified names.
  */
-import type { ImageConfig } from "./schema";
+import type { ImageConfig } from "./model";
 import { qualifyRepository } from "@ray-on-ack/common";
 import { digestProblem, inRegistries } from "@ray-on-ack/common/platformLists";
 

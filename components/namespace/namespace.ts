@@ -4,7 +4,7 @@
  * lowered it to `baseline` was removed (baseline forbids hostPath too).
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { QuotaConfig } from "./schema";
+import type { QuotaConfig } from "./model";
 import { quantityString } from "../core/quantities";
 import { teamLabels } from "../core/naming";
 import { objectMeta } from "../core/meta";

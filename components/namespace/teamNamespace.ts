@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import type { QuotaConfig } from "./schema";
+import type { QuotaConfig } from "./model";
 import { limitRangeObject, namespaceObject, resourceQuotaObject } from "./namespace";
 
 export interface TeamNamespaceArgs {

@@ -7,10 +7,10 @@
  * loopback and is not subject to these policies.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { ExposureConfig } from "../exposure/schema";
-import type { NetworkConfig } from "./schema";
+import type { ExposureConfig } from "../exposure/model";
+import type { NetworkConfig } from "./model";
 import { LABELS, RAY_PORTS } from "../core/naming";
-import type { RayClusterKind } from "../workload/rayCluster";
+import type { RayClusterKind } from "../ray/rayCluster";
 import { objectMeta, type NamedMeta } from "../core/meta";
 import { ingressControllerPeer } from "../exposure/exposure";
 import { gatewayProxyPeer } from "../exposure/gatewayExposure";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as vpc from "@pulumi/alicloud/vpc";
-import type { PodNetworkConfig } from "./schema";
+import type { PodNetworkConfig } from "./model";
 import { parseIpv4Cidr, rangeContains, rangesOverlap } from "@ray-on-ack/common/addresses";
 import { objectMeta } from "../core/meta";
 

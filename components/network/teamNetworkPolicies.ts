@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
-import type { NetworkConfig } from "./schema";
+import type { NetworkConfig } from "./model";
 import { networkPolicyObjects, type ClusterFlows } from "./networkPolicies";
 
 export interface TeamNetworkPoliciesArgs {

@@ -15,7 +15,7 @@
  * switched to the pending cluster (docs/design.md "RayService").
  */
 import { LABELS, names } from "../core/naming";
-import type { PkiState } from "./pki";
+import type { PkiState } from "../providers/pki";
 import { tlsSecretFor, type TlsSecretSpec } from "./secrets";
 
 export const TLS_SLOTS = [0, 1] as const;

@@ -1,8 +1,8 @@
 import { names } from "../core/naming";
-import { workloadsOf } from "../workload/workloads";
-import type { TlsConfig } from "./schema";
-import { PKI_SETTING_KEYS, type PkiRequest, type PkiSettings } from "./pki";
-import type { TeamPkiArgs } from "./TeamPki";
+import { workloadsOf } from "../ray/workloads";
+import type { TlsConfig } from "./model";
+import { PKI_SETTING_KEYS, type PkiRequest, type PkiSettings } from "../providers/pki";
+import type { TeamPkiArgs } from "./teamPki";
 
 /** The part of a team's config its PKI is made from (a TeamConfig fits it). */
 export type TeamConfig = Parameters<typeof workloadsOf>[0] & {

@@ -8,7 +8,7 @@ import { AUTH_HONOURING_INGRESS_CLASSES, CLB_ANNOTATION_PREFIX as CLB, POLICY_ID
 import { canonicalCidrProblem, coverageProblem, isAnyCidr } from "@ray-on-ack/common/addresses";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { PolicyResource, isKind, k8sKind, namespaceOf } from "../resource";
-import { rayClusterSpecs } from "../pod-templates";
+import { rayClusterSpecs } from "../podTemplates";
 
 const NGINX = "nginx.ingress.kubernetes.io/";
 /** Higress reads every nginx annotation under its own prefix too: a bypass under either counts. */

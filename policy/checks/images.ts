@@ -9,7 +9,7 @@ import { digestProblem } from "@ray-on-ack/common/platformLists";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { parseImage } from "@ray-on-ack/common";
 import { PolicyResource } from "../resource";
-import { ContainerRef, containersOf, podTemplates } from "../pod-templates";
+import { ContainerRef, containersOf, podTemplates } from "../podTemplates";
 
 /** Containers with an image; the autoscaler without one runs the head's image, which is checked as the head's. */
 function imagedContainers(r: PolicyResource): Array<ContainerRef & { image: string }> {

@@ -1,24 +1,24 @@
 /** Every check, in the order of the seed article's checklist; the pack and the posture report both run this list. */
 import { Check } from "../check";
-import { noAccessKeys } from "./access-keys";
+import { noAccessKeys } from "./accessKeys";
 import { clbAclRestricted, clbHttpsListener, headServiceClusterIp, ingressAuthenticated, ingressClassAllowed, ingressNoSnippets, serviceNotPublic } from "./exposure";
 import { imageRegistryAllowed, imageTagPinned } from "./images";
 import { jobCleanup } from "./jobs";
 import { manifestsVisible } from "./manifests";
 import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny } from "./namespaces";
-import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./pod-security";
+import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./podSecurity";
 import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
 import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "./rbac";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "./ray";
 import { resourcesRequired } from "./resources";
 import { rbacSubjects } from "./subjects";
-import { networkPolicyContents } from "./network-policies";
-import { podScheduling, volumeReadOnly } from "./workload-options";
+import { networkPolicyContents } from "./networkPolicies";
+import { podScheduling, volumeReadOnly } from "./workloadOptions";
 import { gatewayRouteAuthenticated } from "./gateway";
 import { tenancy } from "./tenancy";
-import { podMetadata } from "./pod-metadata";
-import { volumeMounts } from "./volume-mounts";
-import { podControllers } from "./pod-controllers";
+import { podMetadata } from "./podMetadata";
+import { volumeMounts } from "./volumeMounts";
+import { podControllers } from "./podControllers";
 
 export const CHECKS: readonly Check[] = [
     tenancy,

@@ -8,7 +8,7 @@ import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { LABELS } from "@ray-on-ack/common";
 import { PolicyResource, isKind, k8sKind, metadataName, namespaceOf } from "../resource";
-import { isRayResource } from "../pod-templates";
+import { isRayResource } from "../podTemplates";
 
 interface RayNamespace {
     name: string;

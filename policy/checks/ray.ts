@@ -8,7 +8,7 @@ import * as path from "path";
 import { MIN_KUBERAY_VERSION, MIN_RAY_VERSION, POLICY_IDS, RAY_ENV, RAY_TLS_FILES, TLS_MOUNT, parseImage, rayTruthy } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource } from "../resource";
-import { ContainerRef, PodTemplate, containersOf, podTemplates, rayClusterSpecs } from "../pod-templates";
+import { ContainerRef, PodTemplate, containersOf, podTemplates, rayClusterSpecs } from "../podTemplates";
 
 const hasRayCluster = (r: PolicyResource): boolean => rayClusterSpecs(r).length > 0;
 

@@ -6,7 +6,7 @@
 import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, describe, isKind, namespaceOf } from "../resource";
-import { containersOf, isRayResource, podTemplates } from "../pod-templates";
+import { containersOf, isRayResource, podTemplates } from "../podTemplates";
 import { STS_AUDIENCE } from "@ray-on-ack/common";
 
 const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];

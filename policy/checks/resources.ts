@@ -4,7 +4,7 @@
  */
 import { POLICY_IDS } from "@ray-on-ack/common";
 import { Check, violation } from "../check";
-import { containersOf, podTemplates } from "../pod-templates";
+import { containersOf, podTemplates } from "../podTemplates";
 
 const REQUIRED = [
     ["requests", "cpu"],

@@ -1,13 +1,13 @@
 /**
  * What a team's pods claim, in every pod template of every workload kind (Ray's and hand-written
- * ones, policy/pod-templates.ts): OSS and NAS volumes inside the team's registered buckets and
+ * ones, policy/podTemplates.ts): OSS and NAS volumes inside the team's registered buckets and
  * directories, CSI roles of its own, and no other team's dedicated node pools.
  */
 import { NAS_CSI_DRIVER, OSS_CSI_DRIVER, RRSA_ROLE_ANNOTATION } from "@ray-on-ack/common";
 import { Placement, nasProblem, nodePoolProblems, ossProblem, ramRoleProblem } from "@ray-on-ack/common/tenancy";
 import { asList } from "@ray-on-ack/common/ram";
 import { Finding, violation } from "../check";
-import { PodTemplate, containersOf, podTemplates } from "../pod-templates";
+import { PodTemplate, containersOf, podTemplates } from "../podTemplates";
 import { PolicyResource, isKind } from "../resource";
 import { TeamJudge, TeamRule, refused } from "./judge";
 

@@ -11,7 +11,7 @@ export function repoPlatform(): PlatformPolicy {
     }
     return r.value;
 }
-import type { TeamConfig } from "../../components/config/schema";
+import type { TeamConfig } from "../../components/config/model";
 
 export function rawStack(stack: string): Record<string, string> {
     return { ...readStackConfig(stack, {}).config };

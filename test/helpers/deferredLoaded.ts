@@ -1,5 +1,5 @@
 /**
- * For tests of scripts/deferUnusedModules.js: a JS expression, evaluated in the process under test,
+ * For tests of program/deferUnusedModules.js: a JS expression, evaluated in the process under test,
  * for which of the deferred modules it has loaded (their entry files under node_modules, sorted),
  * as a JSON string. Not loaded: "[]".
  */

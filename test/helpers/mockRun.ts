@@ -1,11 +1,11 @@
 /** Runs a component under Pulumi's mock runtime and returns every registration. */
 import * as pulumi from "@pulumi/pulumi";
-import { recordingMocks, type RecordedResource } from "../../scripts/lib/mockRuntime";
-import { TeamEnvironment } from "../../components/stack/teamEnvironment";
-import { parsedTeamArgs } from "../../components/stack/teamArgs";
-import type { TeamConfig } from "../../components/config/schema";
-import type { RrsaProvider } from "../../components/rrsa/ramPolicies";
-import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod-templates";
+import { recordingMocks, type RecordedResource } from "../../render/mockRuntime";
+import { TeamEnvironment } from "../../components/team/teamEnvironment";
+import { parsedTeamArgs } from "../../components/team/teamArgs";
+import type { TeamConfig } from "../../components/config/model";
+import type { RrsaProvider } from "../../components/cloud/ramPolicies";
+import { containersOf, podTemplates as walkPodTemplates } from "../../policy/podTemplates";
 import { asResource } from "./policy";
 import { repoPlatform } from "./configs";
 

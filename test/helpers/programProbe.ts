@@ -20,7 +20,7 @@ export interface ProbedResource {
 }
 
 export function probeProgram(stack: string): ProbedResource[] {
-    require(path.join(ROOT, "scripts", "compiled.js")).ensureBuilt();
+    require(path.join(ROOT, "program", "compiled.js")).ensureBuilt();
     const probe = `
         const mocks = require("@pulumi/pulumi/runtime/mocks");
         const seen = [];
@@ -34,7 +34,7 @@ export function probeProgram(stack: string): ProbedResource[] {
             });
         };
         const { readStackConfig } = require("./bin/program/stackFile.js");
-        const { runProgram } = require("./bin/scripts/lib/mockRuntime.js");
+        const { runProgram } = require("./bin/render/mockRuntime.js");
         const c = readStackConfig(${JSON.stringify(stack)});
         runProgram(${JSON.stringify(stack)}, c.config, c.secretKeys).then(
             () => process.stdout.write(JSON.stringify(seen)),

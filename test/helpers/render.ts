@@ -14,15 +14,15 @@ export interface RenderRun {
     readonly out: string;
 }
 
-/** scripts/compiled.js (plain JS): the freshness check and incremental build `npm run render` starts with. */
-const compiled = require(path.join(ROOT, "scripts", "compiled.js")) as { ensureBuilt(): void };
+/** program/compiled.js (plain JS): the freshness check and incremental build `npm run render` starts with. */
+const compiled = require(path.join(ROOT, "program", "compiled.js")) as { ensureBuilt(): void };
 
 export function runRender(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): RenderRun {
     // Built here, so that a rebuild's note on stderr is not part of the run a test inspects.
     compiled.ensureBuilt();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-render-"));
     fs.rmSync(out, { recursive: true });
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "compiled.js"), "scripts/render.ts", "--out", out, ...args], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "program", "compiled.js"), "render/render.ts", "--out", out, ...args], {
         cwd,
         env: { ...process.env, ...env },
         encoding: "utf8",

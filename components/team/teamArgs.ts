@@ -1,0 +1,92 @@
+/**
+ * TeamEnvironment's boundary: its public args parsed once with the team model (config/model.ts)
+ * and the rules that need the platform's policy (config/rules.ts), exactly as a stack file is
+ * (config/validate.ts). A model that a parse already produced (the program's validated stack
+ * config) is taken as it is (core/parsed.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
+import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
+import { argTypes } from "@ray-on-ack/common/argTypes";
+import { teamConfigSchema, type TeamConfig } from "../config/model";
+import { passwordUsers, teamRules } from "../config/rules";
+import { passwordProblems } from "../exposure/password";
+import { argsError, parseArgs } from "../core/parseArgs";
+import { isParsed, markTeamParsed } from "../core/parsed";
+import type { PlatformPolicy, TeamEnvironmentSettings } from "../args";
+import type { RrsaProvider } from "../componentArgs";
+
+/**
+ * A team's settings (TeamEnvironmentSettings: the team stack's config keys, generated from the
+ * config schema), plus what the program brings along (the password as an Input, the RRSA
+ * provider, the cloud checks, the platform's policy). Defaults are the secure ones.
+ */
+export interface TeamEnvironmentArgs extends TeamEnvironmentSettings {
+    /**
+     * The dashboard basic-auth password, required by clusters exposed through an Ingress. Held as
+     * a secret. A plain value is checked with the other args; an Output when it resolves.
+     * @default none
+     */
+    dashboardPassword?: pulumi.Input<string>;
+    /**
+     * The cluster's RRSA OIDC provider (`rrsaProviderFor`). With it (and `cloud` plus OSS grants or
+     * extra statements) the team gets RAM roles bound to its Ray ServiceAccounts. @default none: no RRSA
+     */
+    rrsaProvider?: pulumi.Input<RrsaProvider>;
+    /** Check existing pod vSwitches' CIDRs against `podCidrs` through the Alibaba Cloud API. @default false */
+    verifyVSwitches?: boolean;
+    /** Check a bring-your-own CLB ACL's entries through the Alibaba Cloud API. @default false */
+    verifyAcl?: boolean;
+    /** What the platform allows, and the tenancy registry (the stack program reads both from platform/policy-pack-config.json). @default the secure defaults, no registry */
+    platformPolicy?: PlatformPolicy;
+}
+
+export type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
+
+/** The platform arg: its lists, and the tenancy registry when the program has one. */
+const platformArgSchema = platformListsSchema
+    .extend({ tenancy: tenancySchema.optional().describe("With it, the stack (pulumi.getStack()) may claim only what its entry lists. Default none: no tenancy checks.") })
+    .register(argTypes, { id: "PlatformPolicy", description: "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns." });
+
+/**
+ * @returns the model, the platform's lists, and the password to hand on (a secret; one that
+ *   resolves later is checked against the same rule when it does, failing the deployment if it breaks it).
+ */
+export function parseTeamArgs(
+    resource: pulumi.Resource,
+    name: string,
+    settings: TeamSettings,
+    password: pulumi.Input<string> | undefined,
+    platformArg: unknown = {},
+): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string> } {
+    const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
+    const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
+    // With a registry, the stack deploying the environment may claim only what its entry lists.
+    const ctx = { platform: { lists, tenancy: tenancy ?? EMPTY_TENANCY }, stack: tenancy ? pulumi.getStack() : undefined, password: given };
+    const config = isParsed(settings) ? (settings as unknown as TeamConfig) : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
+    if (password === undefined || typeof password === "string") {
+        return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
+    }
+    const users = passwordUsers(config).map((u) => u.username);
+    const checked = pulumi.output(password).apply((value) => {
+        const problems = users.flatMap((u) => passwordProblems(value, u));
+        if (problems.length > 0) {
+            throw argsError(resource, name, "dashboardPassword", [...new Set(problems)].join("; "));
+        }
+        return value;
+    });
+    return { config, lists, password: pulumi.secret(checked) };
+}
+
+/**
+ * A team config the program validated (config/validate.ts: marked as parsed), as TeamEnvironment's
+ * args: the same object, not a copy, so the component takes it without parsing it again. The model
+ * is the args' shape with every default filled in; where it is wider (one RAM action as a string),
+ * the components take both forms.
+ */
+export function parsedTeamArgs(config: TeamConfig): TeamSettings {
+    if (!isParsed(config)) {
+        throw new Error("parsedTeamArgs: the config did not come from validateStackConfig");
+    }
+    return config as unknown as TeamSettings;
+}

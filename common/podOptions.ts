@@ -38,24 +38,30 @@ export function priorityClassProblem(name: string): string | undefined {
 }
 
 /** Paths (inside the affinity) of node terms that select control-plane nodes by key, with an operator other than NotIn/DoesNotExist. */
-export function controlPlaneAffinityPaths(affinity: any): string[] {
-    const node = affinity?.nodeAffinity ?? {};
-    const terms: [string, any][] = [
-        ...((node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as any[]).map(
-            (t, i): [string, any] => [`nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t],
+export function controlPlaneAffinityPaths(affinity: unknown): string[] {
+    const node = obj(obj(affinity).nodeAffinity);
+    const terms: [string, unknown][] = [
+        ...list(obj(node.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms).map(
+            (t, i): [string, unknown] => [`nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t],
         ),
-        ...((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).map(
-            (p, i): [string, any] => [`nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, p?.preference],
+        ...list(node.preferredDuringSchedulingIgnoredDuringExecution).map(
+            (p, i): [string, unknown] => [`nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, obj(p).preference],
         ),
     ];
     return terms.flatMap(([at, term]) =>
         ["matchExpressions", "matchFields"].flatMap((field) =>
-            ((term?.[field] ?? []) as any[]).flatMap((e, j) =>
-                CONTROL_PLANE_LABELS.includes(e?.key) && e?.operator !== "NotIn" && e?.operator !== "DoesNotExist" ? [`${at}.${field}[${j}]`] : [],
-            ),
+            list(obj(term)[field]).flatMap((e, j) => {
+                const { key, operator } = obj(e);
+                return typeof key === "string" && CONTROL_PLANE_LABELS.includes(key) && operator !== "NotIn" && operator !== "DoesNotExist" ? [`${at}.${field}[${j}]`] : [];
+            }),
         ),
     );
 }
+
+/** A JSON object as found (the pack reads props, the config reads the stack file): anything else reads as empty. */
+type JsonObject = { readonly [key: string]: unknown };
+const obj = (v: unknown): JsonObject => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {});
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
 
 /** ACK's CSI drivers for OSS (bucket + path) and NAS (server + path) volumes. */
 export const OSS_CSI_DRIVER = "ossplugin.csi.alibabacloud.com";

@@ -14,7 +14,7 @@ export function isSystemSubject(name: string): boolean {
 }
 
 /** Names as ACK's authenticators hand them over: RAM user ids and names, group names, OIDC `prefix:name`. */
-export const SUBJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@:+=\/-]*$/;
+export const SUBJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@:+=/-]*$/;
 export const SUBJECT_MAX_LENGTH = 128;
 
 /** Why a user or group name is refused, or undefined. */

@@ -20,6 +20,7 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A mock's inputs (or outputs) with every secret wrapper replaced by its value. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Pulumi's mocks type them (MockResourceArgs.inputs)
 export function unwrapSecrets(value: any): any {
     if (Array.isArray(value)) {
         return value.map(unwrapSecrets);
@@ -35,8 +36,9 @@ export function unwrapSecrets(value: any): any {
  * `args.inputs` of a mock's `newResource`, as Pulumi hands them (the serialized provider in
  * `__provider`, secrets wrapped). Refuses inputs no provider (or more than one) answers.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Pulumi's mocks type them (MockResourceArgs.inputs, MockResourceResult.state)
 export async function mockDynamicState(given: Record<string, any>): Promise<Record<string, any>> {
-    const { __provider: _provider, ...inputs } = unwrapSecrets(given) as Record<string, any>;
+    const { __provider: _provider, ...inputs } = unwrapSecrets(given) as Record<string, unknown>;
     const matching = DYNAMIC_MOCK_ANSWERS.filter((a) => answers(a, inputs));
     if (matching.length !== 1) {
         const which = matching.length === 0 ? "no dynamic provider's mock answer" : matching.map((a) => a.name).join(" and ");

@@ -110,7 +110,7 @@ function patchMockMonitor(mocks) {
 
 if (out) {
     const load = Module._load;
-    Module._load = function (request, parent, isMain) {
+    Module._load = function (request, _parent, _isMain) {
         const exports = load.apply(this, arguments);
         if (typeof request === "string" && request.endsWith("mocks") && exports && exports.MockMonitor && exports.setMocks) {
             patchMockMonitor(exports);

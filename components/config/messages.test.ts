@@ -35,6 +35,15 @@ describe("config error messages", () => {
         assert.equal(messageOf(list, "ray-on-ack:podNetwork.securityGroupIds"), "is required (a list)");
     });
 
+    it("says 'required' for a missing quantity (a string or a number), and still reports every other problem of the run", () => {
+        const group = { name: "cpu", cpu: "2", replicas: 1, minReplicas: 1, maxReplicas: 2 };
+        const list = issues(minimalTeam({ clusters: [{ name: "c", workerGroups: [group, { ...group, name: "big", memory: ["4Gi"] }] }], quota: { cpu: -1 } }));
+        assert.equal(messageOf(list, "ray-on-ack:clusters[0].workerGroups[0].memory"), "is required (a string or a number)");
+        assert.equal(messageOf(list, "ray-on-ack:clusters[0].workerGroups[1].memory"), "must be a string or a number, got a list");
+        assert.ok(list.some((i) => i.key.startsWith("ray-on-ack:quota.cpu")), list.map((i) => i.key).join(", "));
+        assert.ok(list.every((i) => !/Invalid input/.test(i.message)), list.map((i) => i.message).join("\n"));
+    });
+
     it("echoes the value and the pattern it does not match", () => {
         const list = issues(minimalTeam({ podNetwork: { vSwitchIds: ["vsw-teamc-pods-1"], securityGroupIds: ["sg-x1"] } }));
         assert.equal(messageOf(list, "ray-on-ack:podNetwork.vSwitchIds[0]"), 'must be a vSwitch id (vsw-...): "vsw-teamc-pods-1" does not match ^vsw-[a-z0-9]+$');

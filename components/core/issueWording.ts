@@ -48,6 +48,8 @@ type AnySchema = z.core.$ZodType;
 
 /** The schemas a value at `path` may be checked against (several below a union). */
 function schemasAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema[] {
+    // zod's definitions are typed per schema kind; walking any kind reads them untyped.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const def = schema._zod.def as unknown as Record<string, any>;
     switch (def.type) {
         case "optional":
@@ -87,6 +89,7 @@ function schemasAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema[]
 export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
     const keys = new Set<string>();
     for (const s of schemasAt(schema, path)) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in schemasAt
         const def = s._zod.def as unknown as Record<string, any>;
         if (def.type === "object") {
             Object.keys(def.shape).forEach((k) => keys.add(k));
@@ -128,6 +131,14 @@ export function issueMessage(issue: z.core.$ZodIssue, echo: boolean): string {
     if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
         // zod says `Invalid input: expected string, received undefined` for a missing key.
         return value === undefined ? `is required (${kindOf(issue.expected)})` : `must be ${kindOf(issue.expected)}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
+    }
+    // A union of types (a quantity is a string or a number) says only "Invalid input": name the kinds.
+    if (issue.code === "invalid_union" && issue.message.startsWith("Invalid input")) {
+        const kinds = issue.errors.map((branch) => branch.find((i) => i.code === "invalid_type" && i.path.length === 0) as z.core.$ZodIssueInvalidType | undefined);
+        if (kinds.every((k) => k !== undefined)) {
+            const expected = [...new Set(kinds.map((k) => kindOf(k!.expected)))].join(" or ");
+            return value === undefined ? `is required (${expected})` : `must be ${expected}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
+        }
     }
     if (issue.code === "invalid_format" && issue.format === "regex" && "pattern" in issue && issue.pattern) {
         const pattern = String(issue.pattern).replace(/^\/(.*)\/[a-z]*$/, "$1");

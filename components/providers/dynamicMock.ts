@@ -17,7 +17,7 @@ export interface DynamicMockAnswer {
     /** Those of `inputKeys` a resource may leave out (RayPki's `workload`, set for RayServices only). */
     readonly optionalInputKeys?: readonly string[];
     /** The state `create` stores for these inputs. */
-    state(inputs: Record<string, any>): Promise<Record<string, any>>;
+    state(inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** Whether a dynamic resource's inputs are those of this provider. */

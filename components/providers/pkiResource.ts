@@ -126,7 +126,7 @@ export const rayPkiProvider: pulumi.dynamic.ResourceProvider = {
 type RequestInputs = { readonly [K in keyof PkiRequest]: pulumi.Input<PkiRequest[K]> };
 
 /** All fields are required here; `TeamPki` applies the defaults. */
-export interface RayPkiArgs extends RequestInputs {}
+export type RayPkiArgs = RequestInputs;
 
 /** One cluster's CA, its head/worker certificates and its Ray Client certificates. */
 export class RayPki extends PrebuiltDynamicResource {

@@ -56,8 +56,8 @@ describe("dynamic providers' mock answers (what the renderer and tests store und
     it("answers with what create stores", async () => {
         const state = await rayTokenMockAnswer.state(token);
         assert.deepEqual(Object.keys(state).sort(), ["cluster", "rotation", "token"]);
-        assert.match(state.token, /^[0-9a-f]{64}$/);
-        const line = (await passwordHashMockAnswer.state(hash)).htpasswd;
+        assert.match(String(state.token), /^[0-9a-f]{64}$/);
+        const line = String((await passwordHashMockAnswer.state(hash)).htpasswd);
         assert.ok(htpasswdMatches(line, "alice", "pw"));
     });
 });

@@ -10,16 +10,16 @@
  * Plain JS: it must load before anything else, without a compiler.
  */
 "use strict";
-const crypto = require("crypto");
+const nodeCrypto = require("crypto");
 const fs = require("fs");
-const { performance } = require("perf_hooks");
+const perfHooks = require("perf_hooks");
 
 const counts = { pooled: 0, generated: 0 };
 
 if (process.env.BENCH_KEY_POOL) {
     const pool = JSON.parse(fs.readFileSync(process.env.BENCH_KEY_POOL, "utf8"));
-    const real = crypto.generateKeyPair;
-    crypto.generateKeyPair = function (type, options, callback) {
+    const real = nodeCrypto.generateKeyPair;
+    nodeCrypto.generateKeyPair = function (type, options, callback) {
         const i = type === "rsa" && typeof callback === "function" && options && !options.publicKeyEncoding ? pool.findIndex((k) => k.bits === options.modulusLength) : -1;
         if (i < 0) {
             counts.generated++;
@@ -28,8 +28,8 @@ if (process.env.BENCH_KEY_POOL) {
         const [key] = pool.splice(i, 1);
         counts.pooled++;
         setImmediate(() => {
-            const privateKey = crypto.createPrivateKey(key.pem);
-            callback(null, crypto.createPublicKey(privateKey), privateKey);
+            const privateKey = nodeCrypto.createPrivateKey(key.pem);
+            callback(null, nodeCrypto.createPublicKey(privateKey), privateKey);
         });
     };
 }
@@ -37,7 +37,7 @@ if (process.env.BENCH_KEY_POOL) {
 if (process.env.BENCH_PHASES) {
     const out = process.env.BENCH_PHASES;
     process.on("exit", () => {
-        const marks = Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime]));
-        fs.writeFileSync(out, JSON.stringify({ marks, exit: performance.now(), keys: counts }));
+        const marks = Object.fromEntries(perfHooks.performance.getEntriesByType("mark").map((m) => [m.name, m.startTime]));
+        fs.writeFileSync(out, JSON.stringify({ marks, exit: perfHooks.performance.now(), keys: counts }));
     });
 }

@@ -8,7 +8,17 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
     {
         // Build output, the e2e harness's Go wrappers, and generated files (their generators are linted).
-        ignores: ["**/node_modules/", "bin/", "lib/", "out/", ".e2e/", "e2e/tools/", "test/fixtures/consumer/", "components/args.ts", "components/ray/crds/rayV1.ts"],
+        ignores: [
+            "**/node_modules/",
+            "bin/",
+            "lib/",
+            "out/",
+            ".e2e/",
+            "e2e/tools/",
+            "test/fixtures/consumer/",
+            "components/args.ts",
+            "components/ray/crds/rayV1.ts",
+        ],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,

@@ -3,7 +3,8 @@
  * so any env that looks like a long-lived key is refused at config time.
  */
 
-const KEY_NAME = /(ACCESS_?KEY|SECRET_?KEY|ACCESSKEY|SECRET_ACCESS|^AK$|^SK$|_AK$|_SK$|^ALIBABA_CLOUD_(ACCESS|SECURITY)|^ALICLOUD_(ACCESS|SECRET))/i;
+const KEY_NAME =
+    /(ACCESS_?KEY|SECRET_?KEY|ACCESSKEY|SECRET_ACCESS|^AK$|^SK$|_AK$|_SK$|^ALIBABA_CLOUD_(ACCESS|SECURITY)|^ALICLOUD_(ACCESS|SECRET))/i;
 /** Alibaba Cloud AccessKey ids start with LTAI. */
 const KEY_ID_VALUE = /\bLTAI[0-9A-Za-z]{12,30}\b/;
 

@@ -114,7 +114,10 @@ export function canonicalCidrProblem(text: unknown, opts: { bareAddress?: boolea
         return `${shown} has prefix length ${JSON.stringify(bitsText)}; write 0-${width} in decimal without leading zeros`;
     }
     const bits = bitsText === undefined ? width : Number(bitsText);
-    const network = width === 32 ? ipaddr.IPv4.networkAddressFromCIDR(`${canonical}/${bits}`).toString() : ipaddr.IPv6.networkAddressFromCIDR(`${canonical}/${bits}`).toRFC5952String();
+    const network =
+        width === 32
+            ? ipaddr.IPv4.networkAddressFromCIDR(`${canonical}/${bits}`).toString()
+            : ipaddr.IPv6.networkAddressFromCIDR(`${canonical}/${bits}`).toRFC5952String();
     if (network !== canonical) {
         return `${shown} has host bits set beyond /${bits}: some parsers widen it, others refuse it; write ${network}/${bits}`;
     }
@@ -251,7 +254,12 @@ export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", 
 
 /** Addresses the CIDRs admit outside PRIVATE_RANGES. */
 export function publicAddressCount(cidrs: readonly string[], except: readonly string[] = []): Coverage {
-    return coverageOf(subtract(blocksOf(cidrs, except), PRIVATE_RANGES.map((c) => blockOf(c)!)));
+    return coverageOf(
+        subtract(
+            blocksOf(cidrs, except),
+            PRIVATE_RANGES.map((c) => blockOf(c)!),
+        ),
+    );
 }
 
 /** The whole CIDR lies in private space. */
@@ -332,5 +340,7 @@ export function metadataRangesAdmitted(cidr: string, except: readonly string[] =
 /** The refusal for a CIDR that targets a metadata range, or undefined. */
 export function metadataProblem(cidr: string): string | undefined {
     const m = metadataRangeAround(cidr);
-    return m === undefined ? undefined : `${cidr} is ${cidr === m ? "" : "inside "}the cloud metadata range ${m}; pods must never reach the node's metadata service`;
+    return m === undefined
+        ? undefined
+        : `${cidr} is ${cidr === m ? "" : "inside "}the cloud metadata range ${m}; pods must never reach the node's metadata service`;
 }

@@ -26,7 +26,9 @@ export const CLB_TLS_CIPHER_POLICY = "tls_cipher_policy_1_2";
  * publish the dashboard without a password; MSE-managed gateways run outside the cluster, so no
  * pod selector admits them; neither is listed.
  */
-export const AUTH_HONOURING_INGRESS_CLASSES: Readonly<Record<string, { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }>> = {
+export const AUTH_HONOURING_INGRESS_CLASSES: Readonly<
+    Record<string, { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }>
+> = {
     nginx: { namespace: "kube-system", podLabels: { app: "ingress-nginx" } },
     higress: { namespace: "higress-system", podLabels: { app: "higress-gateway" } },
 };
@@ -50,7 +52,12 @@ export function isSnippetAnnotation(key: string): boolean {
  *   to the HTTPRoute enforces basic auth and a client-CIDR allowlist. Supported.
  * The others are refused by name, with the reason (GATEWAY_IMPLEMENTATIONS_REFUSED).
  */
-export const GATEWAY_IMPLEMENTATIONS: Readonly<Record<string, { readonly proxyNamespace: string; readonly proxyPodLabels: (gateway: string, gatewayNamespace: string) => Record<string, string> }>> = {
+export const GATEWAY_IMPLEMENTATIONS: Readonly<
+    Record<
+        string,
+        { readonly proxyNamespace: string; readonly proxyPodLabels: (gateway: string, gatewayNamespace: string) => Record<string, string> }
+    >
+> = {
     "envoy-gateway": {
         // Envoy Gateway runs one Envoy Deployment per Gateway in its own namespace, labelled with the owning Gateway.
         proxyNamespace: "envoy-gateway-system",
@@ -65,11 +72,16 @@ export const GATEWAY_IMPLEMENTATIONS: Readonly<Record<string, { readonly proxyNa
 /** ACK gateways with Gateway API support this package refuses, and why. */
 export const GATEWAY_IMPLEMENTATIONS_REFUSED: Readonly<Record<string, string>> = {
     alb: "ALB's Gateway API support has no authentication policy resource this package can attach to an HTTPRoute; the dashboard would be published with only the Ray token",
-    higress: "Higress (and the Cloud-native API Gateway built on it) authenticates through WasmPlugin resources matched by route or domain in the gateway's namespace, not a policy attached to the team's HTTPRoute; use exposure.mode ingress with ingressClassName higress instead",
+    higress:
+        "Higress (and the Cloud-native API Gateway built on it) authenticates through WasmPlugin resources matched by route or domain in the gateway's namespace, not a policy attached to the team's HTTPRoute; use exposure.mode ingress with ingressClassName higress instead",
     apig: "the Cloud-native API Gateway is managed outside the cluster: its authentication is configured in the API Gateway console, which the policy pack cannot see, and no pod selector admits its gateway to the dashboard",
     istio: "Alibaba Cloud Service Mesh (ASM/Istio) gateways authenticate with RequestAuthentication and AuthorizationPolicy on the gateway workload in its own namespace, which a team stack does not own",
 };
 
 /** Envoy Gateway's policy kind and API version; its basic auth reads an htpasswd file from this Secret key (`{SHA}` hashes only). */
-export const ENVOY_SECURITY_POLICY = { apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "SecurityPolicy", htpasswdKey: ".htpasswd" } as const;
+export const ENVOY_SECURITY_POLICY = {
+    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+    kind: "SecurityPolicy",
+    htpasswdKey: ".htpasswd",
+} as const;
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";

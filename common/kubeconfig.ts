@@ -22,7 +22,9 @@ export function kubeconfigProblems(text: string, source: string): string[] {
     return (Array.isArray(users) ? users : []).flatMap((u: { name?: unknown; user?: Record<string, unknown> }) =>
         ["exec", "auth-provider"]
             .filter((k) => u?.user?.[k] !== undefined && u.user[k] !== null)
-            .map((k) => `${source}: user ${JSON.stringify(u?.name ?? "")} authenticates with ${k}, which runs a command or plugin inside pulumi with the deploy's credentials; use a client certificate or token credential`),
+            .map(
+                (k) =>
+                    `${source}: user ${JSON.stringify(u?.name ?? "")} authenticates with ${k}, which runs a command or plugin inside pulumi with the deploy's credentials; use a client certificate or token credential`,
+            ),
     );
 }
-

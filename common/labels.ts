@@ -48,13 +48,26 @@ export const RRSA_ONLY_CONTAINERS_ANNOTATION = "pod-identity.alibabacloud.com/on
 /** ACK's Ray HistoryServer opt-in: its webhook takes over the pod (ServiceAccount, postStart); the pack needs a grant (ray-pod-controllers). */
 export const HISTORY_SERVER_ANNOTATION = "ray.alibabacloud.com/enable-historyserver";
 
-export const BUILDER_POD_ANNOTATION_KEYS: readonly string[] = [ANNOTATIONS.tlsFingerprint, ANNOTATIONS.tokenFingerprint, RRSA_ONLY_CONTAINERS_ANNOTATION];
+export const BUILDER_POD_ANNOTATION_KEYS: readonly string[] = [
+    ANNOTATIONS.tlsFingerprint,
+    ANNOTATIONS.tokenFingerprint,
+    RRSA_ONLY_CONTAINERS_ANNOTATION,
+];
 
 /** The RRSA webhook injects credentials into the pods of a namespace with this label set to "on". */
 export const RRSA_INJECTION_LABEL = "pod-identity.alibabacloud.com/injection";
 
 /** Pod Security Admission's namespace labels (the levels are ray-namespace-psa-restricted's to judge). */
-export const POD_SECURITY_LABELS: readonly string[] = ["enforce", "audit", "warn"].flatMap((mode) => [`pod-security.kubernetes.io/${mode}`, `pod-security.kubernetes.io/${mode}-version`]);
+export const POD_SECURITY_LABELS: readonly string[] = ["enforce", "audit", "warn"].flatMap((mode) => [
+    `pod-security.kubernetes.io/${mode}`,
+    `pod-security.kubernetes.io/${mode}-version`,
+]);
 
 /** `kubernetes.io/metadata.name` is set by the API server itself, to the namespace's name. */
-export const BUILDER_NAMESPACE_LABEL_KEYS: readonly string[] = [LABELS.managedBy, LABELS.team, RRSA_INJECTION_LABEL, ...POD_SECURITY_LABELS, "kubernetes.io/metadata.name"];
+export const BUILDER_NAMESPACE_LABEL_KEYS: readonly string[] = [
+    LABELS.managedBy,
+    LABELS.team,
+    RRSA_INJECTION_LABEL,
+    ...POD_SECURITY_LABELS,
+    "kubernetes.io/metadata.name",
+];

@@ -45,7 +45,9 @@ export function digestTripleProblem(entry: string): string | undefined {
     if (!m) {
         return `"${entry}" must be repository:tag@sha256:<64 hex>, e.g. docker.io/rayproject/ray:2.60.0@sha256:...`;
     }
-    return qualifyRepository(m[1]) === m[1] ? undefined : `"${entry}" must name the repository fully qualified (${qualifyRepository(m[1])})`;
+    return qualifyRepository(m[1]) === m[1]
+        ? undefined
+        : `"${entry}" must name the repository fully qualified (${qualifyRepository(m[1])})`;
 }
 
 /**
@@ -113,7 +115,12 @@ export function reservedKeyProblem(key: string): string | undefined {
 
 /** An allowlist entry: a whole key, or `<domain>/` for every key of that domain. */
 export function keyAllowlistEntryProblem(entry: string): string | undefined {
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(entry) || entry === "") {
+    if (
+        !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(
+            entry,
+        ) ||
+        entry === ""
+    ) {
         return `"${entry}" must be a label or annotation key, or a domain prefix ending in '/'`;
     }
     const why = reservedKeyProblem(entry.endsWith("/") ? `${entry}x` : entry);
@@ -135,7 +142,9 @@ export function metadataKeyProblem(key: string, kind: MetadataKind, allowed: rea
     if (reserved !== undefined) {
         return reserved;
     }
-    const admitted = allowed.some((entry) => (entry.endsWith("/") ? key.startsWith(entry) && !key.slice(entry.length).includes("/") : entry === key));
+    const admitted = allowed.some((entry) =>
+        entry.endsWith("/") ? key.startsWith(entry) && !key.slice(entry.length).includes("/") : entry === key,
+    );
     return admitted
         ? undefined
         : `is not a ${kind} key the platform allows (${POLICY_IDS.podMetadata}.${KEY_LIST_OF[kind]}: ${list(allowed)}): controllers act on keys of many domains (CNI, service mesh, queues, serverless nodes, agents), so the platform lists the ones teams may set`;
@@ -152,7 +161,9 @@ export function mountRootProblem(root: string): string | undefined {
         return `"${root}" must be a normalised absolute directory ending in '/', e.g. /mnt/`;
     }
     const clash = [...SYSTEM_PATHS, ...RUNTIME_PATHS, ...RAY_OWNED_PATHS].find((d) => isAtOrInside(dir, d) || isAtOrInside(d, dir));
-    return clash === undefined ? undefined : `"${root}" is on, inside or above ${clash}: the system, the image's runtime (Ray and Python) or Ray's own directories live there`;
+    return clash === undefined
+        ? undefined
+        : `"${root}" is on, inside or above ${clash}: the system, the image's runtime (Ray and Python) or Ray's own directories live there`;
 }
 
 /** Why a team volume may not be mounted at `mountPath`: it must be a normalised path strictly inside an allowed root. */
@@ -174,25 +185,53 @@ const refuse = (problem: (v: string) => string | undefined) => (v: string, c: z.
 };
 
 /** The lists, with the secure defaults; each entry checked so that no platform list opens what must stay closed. */
-export const platformListsSchema = z.strictObject({
-    allowedRegistries: z.array(z.string().superRefine(refuse(registryPrefixProblem))).min(1).default([...DEFAULT_ALLOWED_REGISTRIES]).describe("Prefixes of the fully qualified image reference images may come from (`host/namespace/`)."),
-    allowedDigests: z.array(z.string().superRefine(refuse(digestTripleProblem))).default([]).describe("The `repository:tag@sha256:...` images the platform has verified; any other digest is refused. Default none."),
-    allowedIngressClasses: z
-        .array(
-            z.string().refine((c) => c in AUTH_HONOURING_INGRESS_CLASSES, {
-                message: `must be an ingress class whose controller honours the basic-auth annotations (${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")})`,
-            }),
-        )
-        .default(Object.keys(AUTH_HONOURING_INGRESS_CLASSES))
-        .describe("Ingress classes a team's exposure may use; a subset of the classes that honour basic auth."),
-    allowedPodLabelKeys: z
-        .array(z.string().superRefine(refuse(keyAllowlistEntryProblem)))
-        .default(["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/component", "app.kubernetes.io/part-of"])
-        .describe("Pod label keys (or `<domain>/` prefixes) teams may set. Default: the app.kubernetes.io/ recommended labels."),
-    allowedPodAnnotationKeys: z.array(z.string().superRefine(refuse(keyAllowlistEntryProblem))).default([]).describe("Pod annotation keys (or `<domain>/` prefixes) teams may set. Default none."),
-    allowedNamespaceLabelKeys: z.array(z.string().superRefine(refuse(keyAllowlistEntryProblem))).default([]).describe("Namespace label keys (or `<domain>/` prefixes) teams may set. Default none."),
-    allowedMountRoots: z.array(z.string().superRefine(refuse(mountRootProblem))).default(["/mnt/", "/data/"]).describe("Directories team volumes may be mounted inside. Default /mnt/ and /data/."),
-}).register(argTypes, { id: "PlatformLists", description: "What the platform allows (its policy pack config): a team can only narrow these lists. Each list left out is the secure default." });
+export const platformListsSchema = z
+    .strictObject({
+        allowedRegistries: z
+            .array(z.string().superRefine(refuse(registryPrefixProblem)))
+            .min(1)
+            .default([...DEFAULT_ALLOWED_REGISTRIES])
+            .describe("Prefixes of the fully qualified image reference images may come from (`host/namespace/`)."),
+        allowedDigests: z
+            .array(z.string().superRefine(refuse(digestTripleProblem)))
+            .default([])
+            .describe("The `repository:tag@sha256:...` images the platform has verified; any other digest is refused. Default none."),
+        allowedIngressClasses: z
+            .array(
+                z.string().refine((c) => c in AUTH_HONOURING_INGRESS_CLASSES, {
+                    message: `must be an ingress class whose controller honours the basic-auth annotations (${Object.keys(AUTH_HONOURING_INGRESS_CLASSES).join(", ")})`,
+                }),
+            )
+            .default(Object.keys(AUTH_HONOURING_INGRESS_CLASSES))
+            .describe("Ingress classes a team's exposure may use; a subset of the classes that honour basic auth."),
+        allowedPodLabelKeys: z
+            .array(z.string().superRefine(refuse(keyAllowlistEntryProblem)))
+            .default([
+                "app.kubernetes.io/name",
+                "app.kubernetes.io/instance",
+                "app.kubernetes.io/version",
+                "app.kubernetes.io/component",
+                "app.kubernetes.io/part-of",
+            ])
+            .describe("Pod label keys (or `<domain>/` prefixes) teams may set. Default: the app.kubernetes.io/ recommended labels."),
+        allowedPodAnnotationKeys: z
+            .array(z.string().superRefine(refuse(keyAllowlistEntryProblem)))
+            .default([])
+            .describe("Pod annotation keys (or `<domain>/` prefixes) teams may set. Default none."),
+        allowedNamespaceLabelKeys: z
+            .array(z.string().superRefine(refuse(keyAllowlistEntryProblem)))
+            .default([])
+            .describe("Namespace label keys (or `<domain>/` prefixes) teams may set. Default none."),
+        allowedMountRoots: z
+            .array(z.string().superRefine(refuse(mountRootProblem)))
+            .default(["/mnt/", "/data/"])
+            .describe("Directories team volumes may be mounted inside. Default /mnt/ and /data/."),
+    })
+    .register(argTypes, {
+        id: "PlatformLists",
+        description:
+            "What the platform allows (its policy pack config): a team can only narrow these lists. Each list left out is the secure default.",
+    });
 
 export type PlatformLists = z.infer<typeof platformListsSchema>;
 export const DEFAULT_PLATFORM_LISTS: PlatformLists = platformListsSchema.parse({});

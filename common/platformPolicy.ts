@@ -34,8 +34,14 @@ export function platformPolicyOf(file: Record<string, unknown>): { ok: true; val
     const parsedLists = platformListsSchema.safeParse(lists);
     const parsedTenancy = tenancySchema.safeParse({ cluster, tenants, shared });
     const problems = [
-        ...(parsedLists.success ? [] : parsedLists.error.issues.map((i) => `${PLATFORM_LIST_HOMES[String(i.path[0]) as keyof PlatformLists]}.${i.path.map(String).join(".")}: ${i.message}`)),
-        ...(parsedTenancy.success ? [] : parsedTenancy.error.issues.map((i) => `${POLICY_IDS.tenancy}.${i.path.map(String).join(".")}: ${i.message}`)),
+        ...(parsedLists.success
+            ? []
+            : parsedLists.error.issues.map(
+                  (i) => `${PLATFORM_LIST_HOMES[String(i.path[0]) as keyof PlatformLists]}.${i.path.map(String).join(".")}: ${i.message}`,
+              )),
+        ...(parsedTenancy.success
+            ? []
+            : parsedTenancy.error.issues.map((i) => `${POLICY_IDS.tenancy}.${i.path.map(String).join(".")}: ${i.message}`)),
     ];
     if (!parsedLists.success || !parsedTenancy.success) {
         return { ok: false, problems };

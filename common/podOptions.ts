@@ -20,7 +20,11 @@ export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/hom
  * volume of this source: a PersistentVolumeClaim named `tmp` at /tmp is a team volume over the
  * working directory, and is judged like one.
  */
-export const BUILDER_MOUNTS: readonly { readonly volume: string; readonly mountPath: string; readonly source: "secret" | "emptyDir" | "projected" }[] = [
+export const BUILDER_MOUNTS: readonly {
+    readonly volume: string;
+    readonly mountPath: string;
+    readonly source: "secret" | "emptyDir" | "projected";
+}[] = [
     { volume: "ray-tls", mountPath: TLS_MOUNT.dir, source: "secret" },
     { volume: "ray-tmp", mountPath: "/tmp/ray", source: "emptyDir" },
     { volume: "tmp", mountPath: "/tmp", source: "emptyDir" },
@@ -30,29 +34,51 @@ export const BUILDER_MOUNTS: readonly { readonly volume: string; readonly mountP
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */
-export const SYSTEM_PATHS: readonly string[] = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var"];
+export const SYSTEM_PATHS: readonly string[] = [
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/usr",
+    "/var",
+];
 
 /** Kubernetes' own priority classes (system-node-critical, system-cluster-critical) preempt anything; never for user code. */
 export function priorityClassProblem(name: string): string | undefined {
-    return name.startsWith("system-") ? "must not be a system-* priority class: they are for node and cluster components, and would let Ray pods preempt them" : undefined;
+    return name.startsWith("system-")
+        ? "must not be a system-* priority class: they are for node and cluster components, and would let Ray pods preempt them"
+        : undefined;
 }
 
 /** Paths (inside the affinity) of node terms that select control-plane nodes by key, with an operator other than NotIn/DoesNotExist. */
 export function controlPlaneAffinityPaths(affinity: unknown): string[] {
     const node = obj(obj(affinity).nodeAffinity);
     const terms: [string, unknown][] = [
-        ...list(obj(node.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms).map(
-            (t, i): [string, unknown] => [`nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t],
-        ),
-        ...list(node.preferredDuringSchedulingIgnoredDuringExecution).map(
-            (p, i): [string, unknown] => [`nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, obj(p).preference],
-        ),
+        ...list(obj(node.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms).map((t, i): [string, unknown] => [
+            `nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`,
+            t,
+        ]),
+        ...list(node.preferredDuringSchedulingIgnoredDuringExecution).map((p, i): [string, unknown] => [
+            `nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`,
+            obj(p).preference,
+        ]),
     ];
     return terms.flatMap(([at, term]) =>
         ["matchExpressions", "matchFields"].flatMap((field) =>
             list(obj(term)[field]).flatMap((e, j) => {
                 const { key, operator } = obj(e);
-                return typeof key === "string" && CONTROL_PLANE_LABELS.includes(key) && operator !== "NotIn" && operator !== "DoesNotExist" ? [`${at}.${field}[${j}]`] : [];
+                return typeof key === "string" && CONTROL_PLANE_LABELS.includes(key) && operator !== "NotIn" && operator !== "DoesNotExist"
+                    ? [`${at}.${field}[${j}]`]
+                    : [];
             }),
         ),
     );

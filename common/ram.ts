@@ -109,7 +109,10 @@ export function ramStatementProblems(statement: Record<string, unknown>): Statem
     const problems: StatementProblem[] = [];
     for (const key of ["NotAction", "NotResource"]) {
         if (statement[key] !== undefined) {
-            problems.push({ path: [key], message: `an Allow with ${key} grants everything not listed; list what is allowed in ${key.slice(3)}` });
+            problems.push({
+                path: [key],
+                message: `an Allow with ${key} grants everything not listed; list what is allowed in ${key.slice(3)}`,
+            });
         }
     }
     for (const [key, check] of [
@@ -174,8 +177,13 @@ export function issuerProblem(providerArn: string, issuer: unknown): string | un
     } catch {
         return `${JSON.stringify(issuers[0])} is not an issuer URL`;
     }
-    const last = url.pathname.split("/").filter((s) => s !== "").pop();
-    return url.protocol === "https:" && last === cluster ? undefined : `${JSON.stringify(issuers[0])} is not the issuer of cluster ${cluster}, whose provider the statement trusts`;
+    const last = url.pathname
+        .split("/")
+        .filter((s) => s !== "")
+        .pop();
+    return url.protocol === "https:" && last === cluster
+        ? undefined
+        : `${JSON.stringify(issuers[0])} is not the issuer of cluster ${cluster}, whose provider the statement trusts`;
 }
 
 /** Object-level OSS actions that change data; any of them makes a statement a read-write claim. */

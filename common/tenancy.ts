@@ -26,82 +26,182 @@ const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** An OSS prefix: empty (the whole bucket) or a literal path ending in '/'. */
 const ossPrefix = z.string().regex(/^$|^[^/*][^*]*\/$/, "must be empty (the whole bucket) or a literal path ending in '/'");
 /** A host name, or `*.<domain>`: every host under the domain (at any depth). */
-const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a host name or *.<domain>");
+const hostPattern = z
+    .string()
+    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a host name or *.<domain>");
 /** A RAM role name, or `<prefix>*`: every role whose name starts with the prefix. */
 const rolePattern = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9._]*\*?$/, "must be a RAM role name or <prefix>*");
 const stackName = z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a Pulumi stack name");
 
-const listener = z.strictObject({
-    gateway: z.string().regex(SUBDOMAIN, "must be a Gateway name").describe("The Gateway's name."),
-    namespace: dnsLabel.describe("The Gateway's namespace."),
-    sectionName: z.string().regex(SUBDOMAIN, "must be a listener name").describe("The listener (parentRef sectionName)."),
-}).register(argTypes, { id: "GatewayListener", description: "A Gateway listener (parentRef): the Gateway's name and namespace and the listener's name." });
+const listener = z
+    .strictObject({
+        gateway: z.string().regex(SUBDOMAIN, "must be a Gateway name").describe("The Gateway's name."),
+        namespace: dnsLabel.describe("The Gateway's namespace."),
+        sectionName: z.string().regex(SUBDOMAIN, "must be a listener name").describe("The listener (parentRef sectionName)."),
+    })
+    .register(argTypes, {
+        id: "GatewayListener",
+        description: "A Gateway listener (parentRef): the Gateway's name and namespace and the listener's name.",
+    });
 
-const nodePool = z.strictObject({
-    name: dnsLabel.describe("The node pool's name, as messages name it."),
-    labels: z.record(z.string(), z.string()).default({}).describe("Labels only this pool's nodes carry; selecting any of them targets the pool."),
-    taints: z
-        .array(z.strictObject({ key: z.string().min(1), value: z.string().optional(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("The taint's effect; every effect when left out.") }).register(argTypes, { id: "Taint", description: "A node taint." }))
-        .default([])
-        .describe("Taints of the pool's nodes; tolerating one is a claim on the pool."),
-}).register(argTypes, { id: "DedicatedNodePool", description: "A node pool dedicated to one team: no other team may select its labels or tolerate its taints." });
+const nodePool = z
+    .strictObject({
+        name: dnsLabel.describe("The node pool's name, as messages name it."),
+        labels: z
+            .record(z.string(), z.string())
+            .default({})
+            .describe("Labels only this pool's nodes carry; selecting any of them targets the pool."),
+        taints: z
+            .array(
+                z
+                    .strictObject({
+                        key: z.string().min(1),
+                        value: z.string().optional(),
+                        effect: z
+                            .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"])
+                            .optional()
+                            .describe("The taint's effect; every effect when left out."),
+                    })
+                    .register(argTypes, { id: "Taint", description: "A node taint." }),
+            )
+            .default([])
+            .describe("Taints of the pool's nodes; tolerating one is a claim on the pool."),
+    })
+    .register(argTypes, {
+        id: "DedicatedNodePool",
+        description: "A node pool dedicated to one team: no other team may select its labels or tolerate its taints.",
+    });
 
-export const tenantSchema = z.strictObject({
-    team: dnsLabel.describe("The team's name; the stack file's `ray-on-ack:team` must say it."),
-    namespace: dnsLabel.describe("The team's namespace; the stack's namespace must be it."),
-    podCidrs: z.array(cidr).min(1).describe("The pod CIDRs (Terway pod vSwitches) assigned to the team; its stack's `podCidrs` must lie inside them."),
-    vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id")).default([]).describe("Pod vSwitches the team may bind its namespace to."),
-    vpcIds: z.array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id")).default([]).describe("VPCs the team may create its pod vSwitches in (`podNetwork.createVSwitch`)."),
-    securityGroupIds: z.array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id")).default([]).describe("Security groups of the team's pod ENIs."),
-    oss: z
-        .array(
-            z.strictObject({
-                bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
-                prefix: ossPrefix.default("").describe("A literal prefix ending in '/'; empty: the whole bucket."),
-                access: z.enum(["read", "read-write"]).default("read-write"),
-            }).register(argTypes, { id: "OwnedBucket", description: "An OSS bucket (and prefix) a team owns." }),
-        )
-        .default([])
-        .describe("OSS buckets (and prefixes) the team owns: its RRSA grants and OSS volumes must lie inside them."),
-    nas: z
-        .array(z.strictObject({ server: z.string().min(1), path: z.string().regex(/^\/([^/]+\/)*$/, "must be an absolute directory path ending in '/'").describe("An absolute directory ending in '/'.") }).register(argTypes, { id: "NasDirectory", description: "A NAS file system's directory a team owns." }))
-        .default([])
-        .describe("NAS file systems and directories the team owns: its NAS volumes must lie inside them."),
-    hosts: z.array(hostPattern).default([]).describe("Host names (or `*.<domain>`) the team's Ingress and Gateway routes may claim."),
-    gatewayListeners: z.array(listener).default([]).describe("Gateway listeners the team's routes may attach to."),
-    clbCertIds: z.array(z.string().min(1)).default([]).describe("CLB server certificates (Certificate Management Service ids) the team's HTTPS listeners may present: another team's would let a team serve that team's host names."),
-    clbAclIds: z.array(z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id")).default([]).describe("Existing CLB ACLs the team may attach its listeners to (`exposure.aclId`); an ACL the stack creates itself is its own."),
-    ramRoles: z.array(rolePattern).default([]).describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
-    nodePools: z.array(nodePool).default([]).describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
-    egress: z
-        .array(z.strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() }).register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }))
-        .default([])
-        .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports."),
-}).register(argTypes, { id: "Tenant", description: "What one team stack owns." });
+export const tenantSchema = z
+    .strictObject({
+        team: dnsLabel.describe("The team's name; the stack file's `ray-on-ack:team` must say it."),
+        namespace: dnsLabel.describe("The team's namespace; the stack's namespace must be it."),
+        podCidrs: z
+            .array(cidr)
+            .min(1)
+            .describe("The pod CIDRs (Terway pod vSwitches) assigned to the team; its stack's `podCidrs` must lie inside them."),
+        vSwitchIds: z
+            .array(z.string().regex(/^vsw-[a-z0-9]+$/, "must be a vSwitch id"))
+            .default([])
+            .describe("Pod vSwitches the team may bind its namespace to."),
+        vpcIds: z
+            .array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id"))
+            .default([])
+            .describe("VPCs the team may create its pod vSwitches in (`podNetwork.createVSwitch`)."),
+        securityGroupIds: z
+            .array(z.string().regex(/^sg-[a-z0-9]+$/, "must be a security group id"))
+            .default([])
+            .describe("Security groups of the team's pod ENIs."),
+        oss: z
+            .array(
+                z
+                    .strictObject({
+                        bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
+                        prefix: ossPrefix.default("").describe("A literal prefix ending in '/'; empty: the whole bucket."),
+                        access: z.enum(["read", "read-write"]).default("read-write"),
+                    })
+                    .register(argTypes, { id: "OwnedBucket", description: "An OSS bucket (and prefix) a team owns." }),
+            )
+            .default([])
+            .describe("OSS buckets (and prefixes) the team owns: its RRSA grants and OSS volumes must lie inside them."),
+        nas: z
+            .array(
+                z
+                    .strictObject({
+                        server: z.string().min(1),
+                        path: z
+                            .string()
+                            .regex(/^\/([^/]+\/)*$/, "must be an absolute directory path ending in '/'")
+                            .describe("An absolute directory ending in '/'."),
+                    })
+                    .register(argTypes, { id: "NasDirectory", description: "A NAS file system's directory a team owns." }),
+            )
+            .default([])
+            .describe("NAS file systems and directories the team owns: its NAS volumes must lie inside them."),
+        hosts: z.array(hostPattern).default([]).describe("Host names (or `*.<domain>`) the team's Ingress and Gateway routes may claim."),
+        gatewayListeners: z.array(listener).default([]).describe("Gateway listeners the team's routes may attach to."),
+        clbCertIds: z
+            .array(z.string().min(1))
+            .default([])
+            .describe(
+                "CLB server certificates (Certificate Management Service ids) the team's HTTPS listeners may present: another team's would let a team serve that team's host names.",
+            ),
+        clbAclIds: z
+            .array(z.string().regex(/^acl-[a-z0-9]+$/, "must be a CLB ACL id"))
+            .default([])
+            .describe(
+                "Existing CLB ACLs the team may attach its listeners to (`exposure.aclId`); an ACL the stack creates itself is its own.",
+            ),
+        ramRoles: z
+            .array(rolePattern)
+            .default([])
+            .describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
+        nodePools: z
+            .array(nodePool)
+            .default([])
+            .describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
+        egress: z
+            .array(
+                z
+                    .strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() })
+                    .register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }),
+            )
+            .default([])
+            .describe(
+                "Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports.",
+            ),
+    })
+    .register(argTypes, { id: "Tenant", description: "What one team stack owns." });
 
-export const sharedSchema = z.strictObject({
-    oss: z
-        .array(
-            z.strictObject({
-                bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
-                prefix: ossPrefix.default(""),
-                readers: z.array(z.union([stackName, z.literal("*")])).min(1).describe("Stacks that may read it (`*`: every team stack)."),
-            }).register(argTypes, { id: "SharedBucket", description: "A bucket (and prefix) several teams read." }),
-        )
-        .default([])
-        .describe("Buckets (and prefixes) shared read-only, e.g. reference data."),
-    gatewayListeners: z
-        .array(listener.extend({ users: z.array(z.union([stackName, z.literal("*")])).min(1).describe("Stacks that may use it (`*`: every team stack).") }).register(argTypes, { id: "SharedListener", description: "A Gateway listener several teams attach routes to." }))
-        .default([])
-        .describe("Gateway listeners several teams attach routes to; each team still routes only its own hosts."),
-    vpcIds: z.array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id")).default([]).describe("VPCs every team may create its pod vSwitches in."),
-}).register(argTypes, { id: "SharedResources", description: "What several teams use, read-only." });
+export const sharedSchema = z
+    .strictObject({
+        oss: z
+            .array(
+                z
+                    .strictObject({
+                        bucket: z.string().regex(BUCKET, "must be an OSS bucket name"),
+                        prefix: ossPrefix.default(""),
+                        readers: z
+                            .array(z.union([stackName, z.literal("*")]))
+                            .min(1)
+                            .describe("Stacks that may read it (`*`: every team stack)."),
+                    })
+                    .register(argTypes, { id: "SharedBucket", description: "A bucket (and prefix) several teams read." }),
+            )
+            .default([])
+            .describe("Buckets (and prefixes) shared read-only, e.g. reference data."),
+        gatewayListeners: z
+            .array(
+                listener
+                    .extend({
+                        users: z
+                            .array(z.union([stackName, z.literal("*")]))
+                            .min(1)
+                            .describe("Stacks that may use it (`*`: every team stack)."),
+                    })
+                    .register(argTypes, { id: "SharedListener", description: "A Gateway listener several teams attach routes to." }),
+            )
+            .default([])
+            .describe("Gateway listeners several teams attach routes to; each team still routes only its own hosts."),
+        vpcIds: z
+            .array(z.string().regex(/^vpc-[a-z0-9]+$/, "must be a VPC id"))
+            .default([])
+            .describe("VPCs every team may create its pod vSwitches in."),
+    })
+    .register(argTypes, { id: "SharedResources", description: "What several teams use, read-only." });
 
-export const clusterFactsSchema = z.strictObject({
-    apiServerCidrs: z.array(cidr).default([]).describe("The Kubernetes API server endpoints: a team's `network.apiServerCidrs` must lie inside them."),
-    apiServerPort: port.default(6443).describe("The API server port."),
-    monitoringNamespace: dnsLabel.optional().describe("The platform's monitoring namespace: the only one a team may admit to Ray's metrics port."),
-}).register(argTypes, { id: "ClusterFacts", description: "Facts of the cluster every team stack relies on." });
+export const clusterFactsSchema = z
+    .strictObject({
+        apiServerCidrs: z
+            .array(cidr)
+            .default([])
+            .describe("The Kubernetes API server endpoints: a team's `network.apiServerCidrs` must lie inside them."),
+        apiServerPort: port.default(6443).describe("The API server port."),
+        monitoringNamespace: dnsLabel
+            .optional()
+            .describe("The platform's monitoring namespace: the only one a team may admit to Ray's metrics port."),
+    })
+    .register(argTypes, { id: "ClusterFacts", description: "Facts of the cluster every team stack relies on." });
 
 export const tenancySchema = z
     .strictObject({
@@ -114,7 +214,10 @@ export const tenancySchema = z
             c.addIssue({ code: "custom", path: p.path, message: p.message });
         }
     })
-    .register(argTypes, { id: "TenancyRegistry", description: "The tenancy registry: the platform's record of what each team stack owns, by stack name." });
+    .register(argTypes, {
+        id: "TenancyRegistry",
+        description: "The tenancy registry: the platform's record of what each team stack owns, by stack name.",
+    });
 
 export type Tenancy = z.infer<typeof tenancySchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
@@ -155,18 +258,24 @@ export function roleMatches(pattern: string, role: string): boolean {
 }
 
 const rolesOverlap = (a: string, b: string) =>
-    roleMatches(a, b.replace(/\*$/, "")) || roleMatches(b, a.replace(/\*$/, "")) || (a.endsWith("*") && b.endsWith("*") && (a.startsWith(b.slice(0, -1)) || b.startsWith(a.slice(0, -1))));
+    roleMatches(a, b.replace(/\*$/, "")) ||
+    roleMatches(b, a.replace(/\*$/, "")) ||
+    (a.endsWith("*") && b.endsWith("*") && (a.startsWith(b.slice(0, -1)) || b.startsWith(a.slice(0, -1))));
 
 /** One prefix of a bucket covers another: `""` covers all, `a/` covers `a/b/`. */
 const prefixCovers = (outer: string, inner: string) => inner.startsWith(outer);
 const prefixesOverlap = (a: string, b: string) => prefixCovers(a, b) || prefixCovers(b, a);
 
-const sameListener = (a: Listener, b: Listener) => a.gateway === b.gateway && a.namespace === b.namespace && a.sectionName === b.sectionName;
+const sameListener = (a: Listener, b: Listener) =>
+    a.gateway === b.gateway && a.namespace === b.namespace && a.sectionName === b.sectionName;
 
 const usable = (users: readonly string[], stack: string) => users.includes("*") || users.includes(stack);
 
 /** Two tenants claiming the same thing: the registry itself is refused, naming both. */
-export function registryConflicts(t: { tenants: Record<string, Tenant>; shared: z.infer<typeof sharedSchema> }): { path: (string | number)[]; message: string }[] {
+export function registryConflicts(t: {
+    tenants: Record<string, Tenant>;
+    shared: z.infer<typeof sharedSchema>;
+}): { path: (string | number)[]; message: string }[] {
     const out: { path: (string | number)[]; message: string }[] = [];
     const stacks = Object.keys(t.tenants).sort();
     if (stacks.includes(PLATFORM_STACK)) {
@@ -197,7 +306,8 @@ export function registryConflicts(t: { tenants: Record<string, Tenant>; shared: 
             if (hit) clash(a, "oss", `oss://${o.bucket}/${o.prefix}`, b);
         }
         for (const n of x.nas) {
-            if (y.nas.some((m) => m.server === n.server && (n.path.startsWith(m.path) || m.path.startsWith(n.path)))) clash(a, "nas", `${n.server}:${n.path}`, b);
+            if (y.nas.some((m) => m.server === n.server && (n.path.startsWith(m.path) || m.path.startsWith(n.path))))
+                clash(a, "nas", `${n.server}:${n.path}`, b);
         }
         for (const h of x.hosts) {
             const hit = y.hosts.find((k) => hostsOverlap(h, k));
@@ -218,7 +328,10 @@ export function registryConflicts(t: { tenants: Record<string, Tenant>; shared: 
     t.shared.oss.forEach((s, i) => {
         for (const stack of stacks) {
             if (t.tenants[stack].oss.some((o) => o.bucket === s.bucket && prefixesOverlap(o.prefix, s.prefix))) {
-                out.push({ path: ["shared", "oss", i], message: `oss://${s.bucket}/${s.prefix} is shared read-only and also owned by stack ${stack}` });
+                out.push({
+                    path: ["shared", "oss", i],
+                    message: `oss://${s.bucket}/${s.prefix} is shared read-only and also owned by stack ${stack}`,
+                });
             }
         }
     });
@@ -265,7 +378,9 @@ export function teamProblem(t: Tenancy, stack: string, team: string): string | u
 
 export function namespaceProblem(t: Tenancy, stack: string, namespace: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.namespace === namespace ? undefined : refusal(t, stack, `namespace ${namespace}`, (x) => x.namespace === namespace, "namespace");
+    return mine === undefined || mine.namespace === namespace
+        ? undefined
+        : refusal(t, stack, `namespace ${namespace}`, (x) => x.namespace === namespace, "namespace");
 }
 
 export function podCidrProblem(t: Tenancy, stack: string, podCidr: string): string | undefined {
@@ -273,22 +388,34 @@ export function podCidrProblem(t: Tenancy, stack: string, podCidr: string): stri
     if (mine === undefined || isCoveredBy(podCidr, mine.podCidrs)) {
         return undefined;
     }
-    return refusal(t, stack, `pod CIDR ${podCidr}`, (x) => x.podCidrs.some((c) => cidrsOverlap(c, podCidr)), `podCidrs (${list(mine.podCidrs)})`);
+    return refusal(
+        t,
+        stack,
+        `pod CIDR ${podCidr}`,
+        (x) => x.podCidrs.some((c) => cidrsOverlap(c, podCidr)),
+        `podCidrs (${list(mine.podCidrs)})`,
+    );
 }
 
 export function vSwitchProblem(t: Tenancy, stack: string, id: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.vSwitchIds.includes(id) ? undefined : refusal(t, stack, `vSwitch ${id}`, (x) => x.vSwitchIds.includes(id), "vSwitchIds");
+    return mine === undefined || mine.vSwitchIds.includes(id)
+        ? undefined
+        : refusal(t, stack, `vSwitch ${id}`, (x) => x.vSwitchIds.includes(id), "vSwitchIds");
 }
 
 export function vpcProblem(t: Tenancy, stack: string, id: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.vpcIds.includes(id) || t.shared.vpcIds.includes(id) ? undefined : refusal(t, stack, `VPC ${id}`, (x) => x.vpcIds.includes(id), "vpcIds");
+    return mine === undefined || mine.vpcIds.includes(id) || t.shared.vpcIds.includes(id)
+        ? undefined
+        : refusal(t, stack, `VPC ${id}`, (x) => x.vpcIds.includes(id), "vpcIds");
 }
 
 export function securityGroupProblem(t: Tenancy, stack: string, id: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.securityGroupIds.includes(id) ? undefined : refusal(t, stack, `security group ${id}`, (x) => x.securityGroupIds.includes(id), "securityGroupIds");
+    return mine === undefined || mine.securityGroupIds.includes(id)
+        ? undefined
+        : refusal(t, stack, `security group ${id}`, (x) => x.securityGroupIds.includes(id), "securityGroupIds");
 }
 
 /**
@@ -346,7 +473,13 @@ export function nasProblem(t: Tenancy, stack: string, server: string, path: stri
         return undefined;
     }
     const shown = dir === path || dir === `${path}/` ? path : `${path} (that is, ${dir})`;
-    return refusal(t, stack, `NAS ${server}:${shown}`, (x) => x.nas.some((n) => n.server === server && (dir.startsWith(n.path) || n.path.startsWith(dir))), "nas");
+    return refusal(
+        t,
+        stack,
+        `NAS ${server}:${shown}`,
+        (x) => x.nas.some((n) => n.server === server && (dir.startsWith(n.path) || n.path.startsWith(dir))),
+        "nas",
+    );
 }
 
 export function hostProblem(t: Tenancy, stack: string, host: string): string | undefined {
@@ -359,20 +492,34 @@ export function hostProblem(t: Tenancy, stack: string, host: string): string | u
 
 export function listenerProblem(t: Tenancy, stack: string, l: Listener): string | undefined {
     const mine = t.tenants[stack];
-    if (mine === undefined || mine.gatewayListeners.some((m) => sameListener(m, l)) || t.shared.gatewayListeners.some((m) => sameListener(m, l) && usable(m.users, stack))) {
+    if (
+        mine === undefined ||
+        mine.gatewayListeners.some((m) => sameListener(m, l)) ||
+        t.shared.gatewayListeners.some((m) => sameListener(m, l) && usable(m.users, stack))
+    ) {
         return undefined;
     }
-    return refusal(t, stack, `Gateway listener ${l.namespace}/${l.gateway}/${l.sectionName}`, (x) => x.gatewayListeners.some((m) => sameListener(m, l)), "gatewayListeners");
+    return refusal(
+        t,
+        stack,
+        `Gateway listener ${l.namespace}/${l.gateway}/${l.sectionName}`,
+        (x) => x.gatewayListeners.some((m) => sameListener(m, l)),
+        "gatewayListeners",
+    );
 }
 
 export function clbCertificateProblem(t: Tenancy, stack: string, id: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.clbCertIds.includes(id) ? undefined : refusal(t, stack, `CLB certificate ${id}`, (x) => x.clbCertIds.includes(id), "clbCertIds");
+    return mine === undefined || mine.clbCertIds.includes(id)
+        ? undefined
+        : refusal(t, stack, `CLB certificate ${id}`, (x) => x.clbCertIds.includes(id), "clbCertIds");
 }
 
 export function clbAclProblem(t: Tenancy, stack: string, id: string): string | undefined {
     const mine = t.tenants[stack];
-    return mine === undefined || mine.clbAclIds.includes(id) ? undefined : refusal(t, stack, `CLB ACL ${id}`, (x) => x.clbAclIds.includes(id), "clbAclIds");
+    return mine === undefined || mine.clbAclIds.includes(id)
+        ? undefined
+        : refusal(t, stack, `CLB ACL ${id}`, (x) => x.clbAclIds.includes(id), "clbAclIds");
 }
 
 export function ramRoleProblem(t: Tenancy, stack: string, role: string): string | undefined {
@@ -417,17 +564,25 @@ const tolerates = (tol: Placement["tolerations"][number], taint: NodePool["taint
 /** Claims on other teams' dedicated node pools, each with where it was made. */
 export function nodePoolProblems(t: Tenancy, stack: string, placement: Placement): { at: string; message: string }[] {
     const out: { at: string; message: string }[] = [];
-    for (const owner of Object.keys(t.tenants).sort().filter((s) => s !== stack)) {
+    for (const owner of Object.keys(t.tenants)
+        .sort()
+        .filter((s) => s !== stack)) {
         for (const pool of t.tenants[owner].nodePools) {
             for (const l of placement.labels) {
                 if (Object.hasOwn(pool.labels, l.key) && selectsValue(l, pool.labels[l.key])) {
-                    out.push({ at: l.at, message: `${l.key}=${pool.labels[l.key]} selects node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)` });
+                    out.push({
+                        at: l.at,
+                        message: `${l.key}=${pool.labels[l.key]} selects node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)`,
+                    });
                 }
             }
             for (const tol of placement.tolerations) {
                 const taint = pool.taints.find((x) => tolerates(tol, x));
                 if (taint) {
-                    out.push({ at: tol.at, message: `tolerates ${taint.key}${taint.value ? `=${taint.value}` : ""}${taint.effect ? `:${taint.effect}` : ""}, a taint of node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)` });
+                    out.push({
+                        at: tol.at,
+                        message: `tolerates ${taint.key}${taint.value ? `=${taint.value}` : ""}${taint.effect ? `:${taint.effect}` : ""}, a taint of node pool ${pool.name}, which belongs to stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.nodePools)`,
+                    });
                 }
             }
         }
@@ -450,7 +605,8 @@ function portSpans(ports: EgressPorts): (readonly [number, number])[] {
     return ports === "all" ? [[1, MAX_PORT]] : ports.map((p) => (typeof p === "number" ? ([p, p] as const) : p));
 }
 
-const showPorts = (ports: EgressPorts) => (ports === "all" ? "every port" : list(ports.map((p) => (typeof p === "number" ? String(p) : `${p[0]}-${p[1]}`))));
+const showPorts = (ports: EgressPorts) =>
+    ports === "all" ? "every port" : list(ports.map((p) => (typeof p === "number" ? String(p) : `${p[0]}-${p[1]}`)));
 
 /**
  * An egress rule of a team: to private address space only what the registry lists for the team
@@ -466,7 +622,13 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
     const spans = portSpans(ports);
     if (overlapsPrivateSpace(target)) {
         // A span is covered when each of its ports is listed: a few registered ports never cover a wide range.
-        const covered = listed.length > 0 && spans.every(([from, to]) => to - from < listedPorts.size && Array.from({ length: to - from + 1 }, (_, i) => from + i).every((p) => listedPorts.has(p)));
+        const covered =
+            listed.length > 0 &&
+            spans.every(
+                ([from, to]) =>
+                    to - from < listedPorts.size &&
+                    Array.from({ length: to - from + 1 }, (_, i) => from + i).every((p) => listedPorts.has(p)),
+            );
         return covered
             ? undefined
             : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress: ${mine.egress.length > 0 ? list(mine.egress.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
@@ -488,11 +650,16 @@ export function apiServerProblem(t: Tenancy, cidrs: readonly string[], port: num
     const out: { index?: number; message: string }[] = [];
     cidrs.forEach((c, index) => {
         if (!isCoveredBy(c, t.cluster.apiServerCidrs)) {
-            out.push({ index, message: `${c} is not the cluster's API server (tenancy registry: ray-tenancy.cluster.apiServerCidrs: ${t.cluster.apiServerCidrs.length > 0 ? list(t.cluster.apiServerCidrs) : "none"})` });
+            out.push({
+                index,
+                message: `${c} is not the cluster's API server (tenancy registry: ray-tenancy.cluster.apiServerCidrs: ${t.cluster.apiServerCidrs.length > 0 ? list(t.cluster.apiServerCidrs) : "none"})`,
+            });
         }
     });
     if (cidrs.length > 0 && port !== t.cluster.apiServerPort) {
-        out.push({ message: `${port} is not the cluster's API server port (tenancy registry: ray-tenancy.cluster.apiServerPort: ${t.cluster.apiServerPort})` });
+        out.push({
+            message: `${port} is not the cluster's API server port (tenancy registry: ray-tenancy.cluster.apiServerPort: ${t.cluster.apiServerPort})`,
+        });
     }
     return out;
 }

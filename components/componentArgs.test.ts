@@ -37,12 +37,13 @@ describe("component args", () => {
     });
 
     it("refuse bad args with a ResourceError naming the component and each key", () => {
-        const message = refusal(() =>
-            new TeamEnvironment("demo", {
-                ...minimal,
-                clusters: [{ name: "c1", workerGroups: [{ name: "w", cpu: "1", memory: "4Gi", minReplicas: 5, maxReplicas: 2 }] }],
-                podCidrs: ["169.254.0.0/16"],
-            }),
+        const message = refusal(
+            () =>
+                new TeamEnvironment("demo", {
+                    ...minimal,
+                    clusters: [{ name: "c1", workerGroups: [{ name: "w", cpu: "1", memory: "4Gi", minReplicas: 5, maxReplicas: 2 }] }],
+                    podCidrs: ["169.254.0.0/16"],
+                }),
         );
         assert.match(message, /^TeamEnvironment demo: invalid args\n/);
         assert.match(message, /\nerror: clusters\[0\]\.workerGroups\[0\]\.minReplicas: must be <= maxReplicas \(2\)/);
@@ -52,8 +53,13 @@ describe("component args", () => {
     it("HardenedRayCluster on its own checks its cluster against the security opt-ins it is given", () => {
         const cluster = { name: "old", rayVersion: "2.40.0", workerGroups: [{ name: "w", cpu: "1", memory: "4Gi" }] };
         const base = { team: "demo", namespace: "ray-demo", cluster, tlsFingerprint: "f" };
-        assert.match(refusal(() => new HardenedRayCluster("old", base)), /^HardenedRayCluster old: invalid args\nerror: cluster\.rayVersion: 2\.40\.0 must be >= 2\.54/);
-        return recordRegistrations(() => [new HardenedRayCluster("old-ok", { ...base, security: { allowVulnerableRayVersion: true } }).clusterName]);
+        assert.match(
+            refusal(() => new HardenedRayCluster("old", base)),
+            /^HardenedRayCluster old: invalid args\nerror: cluster\.rayVersion: 2\.40\.0 must be >= 2\.54/,
+        );
+        return recordRegistrations(() => [
+            new HardenedRayCluster("old-ok", { ...base, security: { allowVulnerableRayVersion: true } }).clusterName,
+        ]);
     });
 
     it("Platform refuses a quota tree child without namespaces, naming the key", () => {
@@ -69,9 +75,20 @@ describe("component args", () => {
     });
 
     it("DashboardExposure on its own refuses an authenticated exposure without a password, naming the key", async () => {
-        await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "ray-on-ack", "test", false);
+        await pulumi.runtime.setMocks(
+            { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
+            "ray-on-ack",
+            "test",
+            false,
+        );
         const base = { team: "demo", namespace: "ray-demo", cluster: "c1" };
-        const ingress = { mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", allowedSourceCidrs: ["10.0.0.0/24"] } as never;
+        const ingress = {
+            mode: "ingress",
+            host: "ray.example.com",
+            tlsSecretName: "ray-tls",
+            username: "ops",
+            allowedSourceCidrs: ["10.0.0.0/24"],
+        } as never;
         assert.match(
             refusal(() => new DashboardExposure("c1-dash", { ...base, exposure: ingress })),
             /^DashboardExposure c1-dash: invalid args\nerror: password: is required: clusters\.c1\.exposure\.mode ingress needs the dashboardPassword secret/,
@@ -85,11 +102,22 @@ describe("component args", () => {
                 {
                     name: "c1",
                     workerGroups: [{ name: "w", cpu: "1", memory: "4Gi" }],
-                    exposure: { mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", allowedSourceCidrs: ["10.0.0.0/24"] },
+                    exposure: {
+                        mode: "ingress",
+                        host: "ray.example.com",
+                        tlsSecretName: "ray-tls",
+                        username: "ops",
+                        allowedSourceCidrs: ["10.0.0.0/24"],
+                    },
                 },
             ],
         };
-        await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "ray-on-ack", "test", false);
+        await pulumi.runtime.setMocks(
+            { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
+            "ray-on-ack",
+            "test",
+            false,
+        );
         const parent = new pulumi.ComponentResource("test:index:Parent", "demo");
         // Only the parse may use a stand-in: the password handed on is the one given, held as a secret.
         const strong = parseTeamArgs(parent, "demo", settings, pulumi.output(Promise.resolve("Str0ng#Passw-x1"))).password!;
@@ -98,6 +126,9 @@ describe("component args", () => {
         const weak = parseTeamArgs(parent, "demo", settings, pulumi.output(Promise.resolve("short"))).password!;
         await assert.rejects((weak as any).promise(), /demo: invalid args\nerror: dashboardPassword: must be 8-30 characters/);
         // A plain password is checked with the other args, at once.
-        assert.match(refusal(() => parseTeamArgs(parent, "demo", settings, "short")), /error: dashboardPassword: must be 8-30 characters/);
+        assert.match(
+            refusal(() => parseTeamArgs(parent, "demo", settings, "short")),
+            /error: dashboardPassword: must be 8-30 characters/,
+        );
     });
 });

@@ -26,7 +26,9 @@ export function unwrapSecrets(value: any): any {
         return value.map(unwrapSecrets);
     }
     if (value !== null && typeof value === "object") {
-        return value[SIG] === SECRET_SIG ? unwrapSecrets(value.value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+        return value[SIG] === SECRET_SIG
+            ? unwrapSecrets(value.value)
+            : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
 }

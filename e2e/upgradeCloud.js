@@ -34,7 +34,9 @@ for (const before of released) {
     }
     for (const field of FORCE_NEW[before.type] ?? []) {
         if (JSON.stringify(before.inputs[field]) !== JSON.stringify(after.inputs[field])) {
-            problems.push(`${key(before)}: ${field} ${JSON.stringify(before.inputs[field])} -> ${JSON.stringify(after.inputs[field])} forces a replacement`);
+            problems.push(
+                `${key(before)}: ${field} ${JSON.stringify(before.inputs[field])} -> ${JSON.stringify(after.inputs[field])} forces a replacement`,
+            );
         }
     }
 }
@@ -47,5 +49,7 @@ if (problems.length > 0) {
     console.log(`BAD ${problems.join("; ")}`);
     process.exit(1);
 }
-const kinds = [...new Set(released.map((r) => r.type))].map((type) => `${released.filter((r) => r.type === type).length} ${type.split(":").pop()}`);
+const kinds = [...new Set(released.map((r) => r.type))].map(
+    (type) => `${released.filter((r) => r.type === type).length} ${type.split(":").pop()}`,
+);
 console.log(`OK ${released.length} alicloud resources kept (${kinds.join(", ")}), no ForceNew field changed`);

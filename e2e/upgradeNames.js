@@ -72,4 +72,6 @@ if (problems.length > 0) {
     console.log(`BAD ${problems.slice(0, SHOWN).join("; ")}${more}`);
     process.exit(1);
 }
-console.log(`OK ${released.length} resources keep their URNs (${aliased} through an alias), ${objects} Kubernetes objects their names and namespaces`);
+console.log(
+    `OK ${released.length} resources keep their URNs (${aliased} through an alias), ${objects} Kubernetes objects their names and namespaces`,
+);

@@ -73,7 +73,10 @@ describe("upgrade step: offline names comparison", function () {
 
     it("records URNs as the engine forms them: every parent's type, the stack's excepted", () => {
         const urns = (JSON.parse(fs.readFileSync(released, "utf8")) as { resources: { urn: string }[] }).resources.map((r) => r.urn);
-        assert.ok(urns.includes("urn:pulumi:stack::proj::test:index:Outer$test:index:Team$kubernetes:core/v1:ConfigMap::o-team-cm"), urns.join("\n"));
+        assert.ok(
+            urns.includes("urn:pulumi:stack::proj::test:index:Outer$test:index:Team$kubernetes:core/v1:ConfigMap::o-team-cm"),
+            urns.join("\n"),
+        );
     });
 
     it("the same program keeps every URN and object name", () => {

@@ -82,7 +82,12 @@ function record(req, mockUrn) {
     if (type.startsWith("kubernetes:") && req.getCustom()) {
         const props = req.getObject() ? req.getObject().toJavaScript() : {};
         const meta = unwrap(props.metadata) ?? {};
-        entry.object = { apiVersion: unwrap(props.apiVersion), kind: unwrap(props.kind), name: unwrap(meta.name), namespace: unwrap(meta.namespace) };
+        entry.object = {
+            apiVersion: unwrap(props.apiVersion),
+            kind: unwrap(props.kind),
+            name: unwrap(meta.name),
+            namespace: unwrap(meta.namespace),
+        };
     }
     recorded.push(entry);
 }
@@ -120,7 +125,10 @@ if (out) {
     process.on("exit", () => {
         // Only the process that ran the program has anything to say (npm and the build run with this preload too).
         if (recorded.length > 0 || failure !== undefined) {
-            fs.writeFileSync(out, `${JSON.stringify({ error: failure === undefined ? undefined : String(failure.stack ?? failure), resources: recorded }, null, 2)}\n`);
+            fs.writeFileSync(
+                out,
+                `${JSON.stringify({ error: failure === undefined ? undefined : String(failure.stack ?? failure), resources: recorded }, null, 2)}\n`,
+            );
         }
     });
 }

@@ -125,7 +125,10 @@ const GRANT_SCHEMA: PolicyConfigJSONSchema = {
 };
 
 export const PACK_CONFIG_SCHEMA: Record<keyof PackConfig, PolicyConfigJSONSchema> = {
-    ...(Object.fromEntries(LIST_KEYS.map((k) => [k, jsonSchemaOf(platformListsSchema.shape[k])])) as Record<PlatformListKeys, PolicyConfigJSONSchema>),
+    ...(Object.fromEntries(LIST_KEYS.map((k) => [k, jsonSchemaOf(platformListsSchema.shape[k])])) as Record<
+        PlatformListKeys,
+        PolicyConfigJSONSchema
+    >),
     cluster: jsonSchemaOf(tenancySchema.shape.cluster),
     tenants: jsonSchemaOf(tenancySchema.shape.tenants),
     shared: jsonSchemaOf(tenancySchema.shape.shared),
@@ -165,7 +168,9 @@ const GRANT_KEYS = ["stack", "kind", "namespace", "name", "path", "reason"];
 
 /** Problems of the non-empty string fields `keys` of `entry`, named `<at>.<key>`; shared by grants and per-stack priority classes. */
 function requiredStringProblems(entry: Record<string, unknown>, at: string, keys: readonly string[]): string[] {
-    return keys.filter((key) => typeof entry[key] !== "string" || (entry[key] as string).trim() === "").map((key) => `${at}.${key} must be a non-empty string`);
+    return keys
+        .filter((key) => typeof entry[key] !== "string" || (entry[key] as string).trim() === "")
+        .map((key) => `${at}.${key} must be a non-empty string`);
 }
 
 /** Keys of `entry` outside `allowed`, as `<at>: unknown key <k>`. */
@@ -186,7 +191,10 @@ function allowedPriorityClassProblems(classes: unknown): string[] {
         let name: unknown = c;
         const problems: string[] = [];
         if (c !== null && typeof c === "object" && !Array.isArray(c)) {
-            problems.push(...unknownKeyProblems(c, at, PRIORITY_CLASS_KEYS), ...requiredStringProblems(c as Record<string, unknown>, at, PRIORITY_CLASS_KEYS));
+            problems.push(
+                ...unknownKeyProblems(c, at, PRIORITY_CLASS_KEYS),
+                ...requiredStringProblems(c as Record<string, unknown>, at, PRIORITY_CLASS_KEYS),
+            );
             name = (c as Record<string, unknown>).name;
         } else if (typeof c !== "string" || c.trim() === "") {
             return [`${at} must be a class name (a non-empty string) or a {stack, name, reason} object`];
@@ -208,7 +216,10 @@ function grantProblems(grants: unknown, policy?: string): string[] {
         if (g === null || typeof g !== "object" || Array.isArray(g)) {
             return [`grants[${i}] must be an object`];
         }
-        const problems = [...unknownKeyProblems(g, `grants[${i}]`, GRANT_KEYS), ...requiredStringProblems(g as Record<string, unknown>, `grants[${i}]`, ["stack", "kind", "name", "reason"])];
+        const problems = [
+            ...unknownKeyProblems(g, `grants[${i}]`, GRANT_KEYS),
+            ...requiredStringProblems(g as Record<string, unknown>, `grants[${i}]`, ["stack", "kind", "name", "reason"]),
+        ];
         const ns = (g as Record<string, unknown>).namespace;
         if (ns !== undefined && (typeof ns !== "string" || ns === "")) {
             problems.push(`grants[${i}].namespace must be a non-empty string when set`);
@@ -244,8 +255,12 @@ export function resolvePackConfig(given: Partial<PackConfig> = {}, policy?: stri
     }
     problems.push(...allowedPriorityClassProblems(config.allowedPriorityClasses));
     problems.push(...grantProblems(config.grants, policy));
-    const lists = platformListsSchema.omit({ allowedRegistries: true }).safeParse(Object.fromEntries(LIST_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
-    const tenancy = tenancySchema.safeParse(Object.fromEntries(TENANCY_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
+    const lists = platformListsSchema
+        .omit({ allowedRegistries: true })
+        .safeParse(Object.fromEntries(LIST_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])));
+    const tenancy = tenancySchema.safeParse(
+        Object.fromEntries(TENANCY_KEYS.filter((k) => k in settings).map((k) => [k, (settings as Record<string, unknown>)[k]])),
+    );
     for (const r of [lists, tenancy]) {
         if (!r.success) {
             problems.push(...r.error.issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`));

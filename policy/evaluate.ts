@@ -37,7 +37,13 @@ export function grantsFor(r: PolicyResource, config: PackConfig, context: Evalua
  * policy takes grants for whole resources, one naming none. Under a policy that judges parts, a
  * path-less grant covers nothing (the config refuses it; this holds even if a caller skipped that).
  */
-export function grantFor(r: PolicyResource, config: PackConfig, context: EvaluationContext = {}, objectPath = "", policy?: string): Grant | undefined {
+export function grantFor(
+    r: PolicyResource,
+    config: PackConfig,
+    context: EvaluationContext = {},
+    objectPath = "",
+    policy?: string,
+): Grant | undefined {
     const grants = grantsFor(r, config, context);
     return grants.find((g) => g.path === objectPath) ?? (grantNeedsPath(policy) ? undefined : grants.find((g) => g.path === undefined));
 }
@@ -70,7 +76,13 @@ function classify(check: Check, findings: Finding[], config: PackConfig, context
  * dashboard behind an ACL passes, yet reviewers must see that it is public by permission, and a
  * grant for a volume that is read-only again must show until the platform removes it.
  */
-function grantedOptIns(check: Check, relevant: PolicyResource[], findings: Finding[], config: PackConfig, context: EvaluationContext): Finding[] {
+function grantedOptIns(
+    check: Check,
+    relevant: PolicyResource[],
+    findings: Finding[],
+    config: PackConfig,
+    context: EvaluationContext,
+): Finding[] {
     if (check.exceptions === false) {
         return [];
     }
@@ -83,7 +95,11 @@ function grantedOptIns(check: Check, relevant: PolicyResource[], findings: Findi
                     : !findings.some((f) => f.resource === r && (f.objectPath ?? objectPathOf(r.props, f.path)) === g.path),
             )
             .map((g) => ({
-                ...violation(r, g.path ?? "", `holds an exception to ${check.id} granted in the policy pack config${g.path === undefined ? "" : ", and nothing is found there"}`),
+                ...violation(
+                    r,
+                    g.path ?? "",
+                    `holds an exception to ${check.id} granted in the policy pack config${g.path === undefined ? "" : ", and nothing is found there"}`,
+                ),
                 objectPath: g.path ?? "",
             })),
     );
@@ -100,8 +116,12 @@ export function evaluateCheck(
     if (relevant.length === 0) {
         return { applicable: false, findings: [] };
     }
-    const findings = check.kind === "stack" ? check.validate(all, config, context) : relevant.flatMap((r) => check.validate(r, config, context));
-    return { applicable: true, findings: classify(check, [...findings, ...grantedOptIns(check, relevant, findings, config, context)], config, context) };
+    const findings =
+        check.kind === "stack" ? check.validate(all, config, context) : relevant.flatMap((r) => check.validate(r, config, context));
+    return {
+        applicable: true,
+        findings: classify(check, [...findings, ...grantedOptIns(check, relevant, findings, config, context)], config, context),
+    };
 }
 
 /** How a granted exception (or a notice) reads in the pack's advisory and the posture report: a grant with a path says which part it covers. */

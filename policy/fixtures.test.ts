@@ -9,14 +9,20 @@ describe("policy fixtures", () => {
         const notPassing = (report: ReturnType<typeof evaluatePosture>) =>
             report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
         // Nothing in it is exposed: a LoadBalancer needs a grant, so the listener check has nothing to look at.
-        assert.deepStrictEqual(notPassing(evaluatePosture(compliantStack(), { policyPackConfig: registered() })), [[POLICY_IDS.clbHttpsListener, "not-applicable", []]]);
+        assert.deepStrictEqual(notPassing(evaluatePosture(compliantStack(), { policyPackConfig: registered() })), [
+            [POLICY_IDS.clbHttpsListener, "not-applicable", []],
+        ]);
         const lb = loadBalancer();
-        const granted = evaluatePosture([...compliantStack(), lb], { policyPackConfig: registered({ [POLICY_IDS.serviceNotPublic]: { grants: [grantFor(lb, "public by design")] } }) });
+        const granted = evaluatePosture([...compliantStack(), lb], {
+            policyPackConfig: registered({ [POLICY_IDS.serviceNotPublic]: { grants: [grantFor(lb, "public by design")] } }),
+        });
         assert.deepStrictEqual(notPassing(granted), [
             [
                 POLICY_IDS.serviceNotPublic,
                 "exception",
-                ["exception (granted: public by design): Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"],
+                [
+                    "exception (granted: public by design): Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config",
+                ],
             ],
         ]);
     });

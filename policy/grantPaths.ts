@@ -23,7 +23,8 @@ const PLAIN_VALUE = /^[A-Za-z0-9._/-]+$/;
 
 type Token = { field: string } | { key: string } | { index: number } | { select: string; value: string };
 
-const TOKEN = /^(?:\.?([A-Za-z_$][A-Za-z0-9_$-]*)|\[(0|[1-9][0-9]*)\]|\[("(?:[^"\\]|\\.)*")\]|\[([A-Za-z][A-Za-z0-9]*)=([A-Za-z0-9._/-]+)\])/;
+const TOKEN =
+    /^(?:\.?([A-Za-z_$][A-Za-z0-9_$-]*)|\[(0|[1-9][0-9]*)\]|\[("(?:[^"\\]|\\.)*")\]|\[([A-Za-z][A-Za-z0-9]*)=([A-Za-z0-9._/-]+)\])/;
 
 /** `a.b[0]["k"][name=x]` as tokens, or undefined when the text is not such a path. */
 function parsePath(path: string): Token[] | undefined {
@@ -32,7 +33,11 @@ function parsePath(path: string): Token[] | undefined {
     while (rest !== "") {
         const m = TOKEN.exec(rest);
         // A field needs its dot after the first token; `a..b` or `[0]b` are not paths.
-        if (!m || (m[1] !== undefined && tokens.length > 0 && !rest.startsWith(".")) || (m[1] !== undefined && tokens.length === 0 && rest.startsWith("."))) {
+        if (
+            !m ||
+            (m[1] !== undefined && tokens.length > 0 && !rest.startsWith(".")) ||
+            (m[1] !== undefined && tokens.length === 0 && rest.startsWith("."))
+        ) {
             return undefined;
         }
         if (m[1] !== undefined) {
@@ -76,7 +81,8 @@ export function objectPathOf(props: unknown, path: string): string {
             const field = (lastField !== undefined ? KEY_FIELDS[lastField] : undefined) ?? "name";
             const list: unknown[] = Array.isArray(node) ? node : [];
             const value = (list[t.index] as any)?.[field];
-            const unique = typeof value === "string" && PLAIN_VALUE.test(value) && list.filter((e: any) => e?.[field] === value).length === 1;
+            const unique =
+                typeof value === "string" && PLAIN_VALUE.test(value) && list.filter((e: any) => e?.[field] === value).length === 1;
             out += unique ? `[${field}=${value}]` : `[${t.index}]`;
             node = list[t.index];
             lastField = undefined;

@@ -10,7 +10,17 @@ import { CHECKS } from "./checks";
 import { serviceNotPublic } from "./checks/exposure";
 import { configSchemaFor, toPolicy } from "./policies";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SELF_EXEMPTION, STACK, TENANCY_SETTINGS, grantFor, headService, namespace, rayCluster, selfExemptedDeployment, withExceptions } from "../test/fixtures/policy";
+import {
+    SELF_EXEMPTION,
+    STACK,
+    TENANCY_SETTINGS,
+    grantFor,
+    headService,
+    namespace,
+    rayCluster,
+    selfExemptedDeployment,
+    withExceptions,
+} from "../test/fixtures/policy";
 
 // The proto classes and gRPC must be @pulumi/pulumi's own copies, as the policy server's are.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
@@ -58,9 +68,20 @@ describe("policy pack wiring (without the engine)", () => {
         assert.ok(policies.every((p) => p.enforcementLevel === "mandatory"));
         assert.deepStrictEqual(
             policies.filter((p) => "validateStack" in p).map((p) => p.name),
-            ["ray-tenancy", "ray-gateway-route-authenticated", "ray-network-policy-default-deny", "ray-namespace-psa-restricted", "ray-namespace-quota", "ray-dedicated-service-account"],
+            [
+                "ray-tenancy",
+                "ray-gateway-route-authenticated",
+                "ray-network-policy-default-deny",
+                "ray-namespace-psa-restricted",
+                "ray-namespace-quota",
+                "ray-dedicated-service-account",
+            ],
         );
-        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), ["grants", "requireDigest", "allowedDigests"]);
+        assert.deepStrictEqual(Object.keys(configSchemaFor(CHECKS.find((c) => c.id === "ray-image-tag-pinned")!).properties), [
+            "grants",
+            "requireDigest",
+            "allowedDigests",
+        ]);
     });
 
     it("has the engine refuse a path-less grant where the policy judges parts of a resource, and accept one elsewhere", () => {
@@ -70,7 +91,10 @@ describe("policy pack wiring (without the engine)", () => {
         assert.deepStrictEqual(required("ray-service-not-public"), ["stack", "kind", "name", "reason"]);
         // The pack itself refuses one too, should the engine not have.
         const policy = toPolicy(CHECKS.find((c) => c.id === "ray-volume-read-only")!) as ResourceValidationPolicy;
-        assert.throws(() => run(policy, rayCluster(), { grants: [grantFor(rayCluster())] }), /grants\[0\]: ray-volume-read-only judges parts of a resource .* so a grant must name the part with "path"/);
+        assert.throws(
+            () => run(policy, rayCluster(), { grants: [grantFor(rayCluster())] }),
+            /grants\[0\]: ray-volume-read-only judges parts of a resource .* so a grant must name the part with "path"/,
+        );
     });
 
     it("reports violations at the policy's level and granted exceptions as advisory", () => {
@@ -83,10 +107,18 @@ describe("policy pack wiring (without the engine)", () => {
         withExceptions(svc, "ray-service-not-public");
         assert.deepStrictEqual(run(policy, svc).reported, [[`${message}${SELF_EXEMPTION}`, svc.urn]]);
         assert.deepStrictEqual(run(policy, svc, { grants: [grantFor(svc, "metrics scraped from the node network")] }).reported, [
-            [{ message: `exception (granted: metrics scraped from the node network): ${message}`, urn: svc.urn, enforcementLevel: "advisory" }],
+            [
+                {
+                    message: `exception (granted: metrics scraped from the node network): ${message}`,
+                    urn: svc.urn,
+                    enforcementLevel: "advisory",
+                },
+            ],
         ]);
         // A grant for another stack (the URN names stack "a") does not apply.
-        assert.deepStrictEqual(run(policy, svc, { grants: [grantFor(svc, "why", "b")] }).reported, [[`${message}${SELF_EXEMPTION}`, svc.urn]]);
+        assert.deepStrictEqual(run(policy, svc, { grants: [grantFor(svc, "why", "b")] }).reported, [
+            [`${message}${SELF_EXEMPTION}`, svc.urn],
+        ]);
     });
 
     it("marks resources a check does not look at as not applicable", () => {
@@ -102,7 +134,9 @@ describe("policy pack wiring (without the engine)", () => {
             { resources: [ns], getConfig: () => ({}), notApplicable: () => assert.fail("applicable") },
             (...v) => reported.push(v),
         );
-        assert.deepStrictEqual(reported, [["Namespace ray-a: has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress, Egress], no rules)", ns.urn]]);
+        assert.deepStrictEqual(reported, [
+            ["Namespace ray-a: has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress, Egress], no rules)", ns.urn],
+        ]);
     });
 });
 
@@ -125,7 +159,9 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
     }
 
     function diagnostics(res: any): Array<{ policy: string; level: number; message: string }> {
-        return res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
+        return res
+            .getDiagnosticsList()
+            .map((d: any) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage() }));
     }
 
     before(async () => {
@@ -200,18 +236,29 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
     it("judges a per-stack priority class against the stack in the engine's URN", async () => {
         const rc = rayCluster("demo");
         rc.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "batch";
-        const scheduling = async () => diagnostics(await call("analyze", analyzeRequest(rc))).filter((d) => d.policy === "ray-pod-scheduling");
+        const scheduling = async () =>
+            diagnostics(await call("analyze", analyzeRequest(rc))).filter((d) => d.policy === "ray-pod-scheduling");
         try {
             await configure({ "ray-pod-scheduling": { allowedPriorityClasses: [{ stack: STACK, name: "batch", reason: "reviewed" }] } });
             assert.deepStrictEqual(
                 (await scheduling()).map((d) => [d.level, d.message]),
-                [[LEVEL.ADVISORY, `notice: RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.priorityClassName: "batch" is allowed by the platform for stack ${STACK} only (pack config ray-pod-scheduling.allowedPriorityClasses): reviewed`]],
+                [
+                    [
+                        LEVEL.ADVISORY,
+                        `notice: RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.priorityClassName: "batch" is allowed by the platform for stack ${STACK} only (pack config ray-pod-scheduling.allowedPriorityClasses): reviewed`,
+                    ],
+                ],
             );
             await configure({ "ray-pod-scheduling": { allowedPriorityClasses: [{ stack: "team-b", name: "batch", reason: "reviewed" }] } });
             const [d, ...rest] = await scheduling();
             assert.deepStrictEqual(rest, []);
             assert.strictEqual(d.level, LEVEL.MANDATORY);
-            assert.match(d.message, new RegExp(`"batch" is allowed only for stack team-b \\(pack config ray-pod-scheduling\\.allowedPriorityClasses\\); this is stack ${STACK}:`));
+            assert.match(
+                d.message,
+                new RegExp(
+                    `"batch" is allowed only for stack team-b \\(pack config ray-pod-scheduling\\.allowedPriorityClasses\\); this is stack ${STACK}:`,
+                ),
+            );
         } finally {
             await configure({});
         }
@@ -220,7 +267,10 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
     it("fails every violation of a privileged, hostPID, hostPath / Deployment annotated with every policy id", async () => {
         const found = diagnostics(await call("analyze", analyzeRequest(selfExemptedDeployment())));
         const mandatory = new Set(found.filter((d) => d.level === LEVEL.MANDATORY).map((d) => d.policy));
-        assert.deepStrictEqual(found.filter((d) => d.level !== LEVEL.MANDATORY), []);
+        assert.deepStrictEqual(
+            found.filter((d) => d.level !== LEVEL.MANDATORY),
+            [],
+        );
         for (const policy of ["ray-pod-security-restricted", "ray-hostpath-restricted"]) {
             assert.ok(mandatory.has(policy), `${policy} not reported: ${JSON.stringify(found)}`);
         }
@@ -257,7 +307,9 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
 
     it("judges tenancy against the registry the engine configures, for the stack in the URN", async () => {
         const analyze = async (ns: ReturnType<typeof namespace>) =>
-            (await analyzeStack(ns)).filter((d: any) => d.getPolicyname() === "ray-tenancy").map((d: any) => d.getMessage().split("\n").pop());
+            (await analyzeStack(ns))
+                .filter((d: any) => d.getPolicyname() === "ray-tenancy")
+                .map((d: any) => d.getMessage().split("\n").pop());
         try {
             assert.deepStrictEqual(await analyze(namespace()), [
                 "Namespace ray-a: stack a has no entry in the tenancy registry (ray-tenancy.tenants in the platform's policy pack config): the platform team registers a team stack before it deploys",
@@ -265,7 +317,12 @@ describe("policy pack under run-policy-pack (Analyzer gRPC)", function () {
             await configure({ "ray-tenancy": TENANCY_SETTINGS });
             assert.deepStrictEqual(await analyze(namespace()), []);
             // Registered, stack a still may not take namespace ray-b once the registry gives it to stack b.
-            await configure({ "ray-tenancy": { ...TENANCY_SETTINGS, tenants: { ...TENANCY_SETTINGS.tenants, b: { team: "b", namespace: "ray-b", podCidrs: ["10.31.0.0/22"] } } } });
+            await configure({
+                "ray-tenancy": {
+                    ...TENANCY_SETTINGS,
+                    tenants: { ...TENANCY_SETTINGS.tenants, b: { team: "b", namespace: "ray-b", podCidrs: ["10.31.0.0/22"] } },
+                },
+            });
             assert.deepStrictEqual(await analyze(namespace("ray-b")), [
                 "Namespace ray-b: metadata.name: namespace ray-b belongs to stack b (tenancy registry: ray-tenancy.tenants.b); a team stack may claim only what its own entry lists",
             ]);

@@ -11,7 +11,10 @@ function paths(r: ReturnType<typeof k8s>): string[] {
 describe("pod templates", () => {
     it("finds the head, the worker groups and the autoscaler of a RayCluster", () => {
         const rc = rayCluster();
-        rc.props.spec.workerGroupSpecs.push({ groupName: "gpu", template: { spec: { containers: [container("ray-worker")], initContainers: [container("wait")] } } });
+        rc.props.spec.workerGroupSpecs.push({
+            groupName: "gpu",
+            template: { spec: { containers: [container("ray-worker")], initContainers: [container("wait")] } },
+        });
         assert.deepStrictEqual(paths(rc), [
             "spec.headGroupSpec.template.spec",
             "spec.headGroupSpec.template.spec.containers[0] (ray)",
@@ -43,7 +46,10 @@ describe("pod templates", () => {
     });
 
     it("finds a RayService's cluster under spec.rayClusterConfig", () => {
-        const svc = k8s("kubernetes:ray.io/v1:RayService", { metadata: { name: "serve", namespace: "ray-a" }, spec: { rayClusterConfig: rayCluster().props.spec } });
+        const svc = k8s("kubernetes:ray.io/v1:RayService", {
+            metadata: { name: "serve", namespace: "ray-a" },
+            spec: { rayClusterConfig: rayCluster().props.spec },
+        });
         assert.deepStrictEqual(paths(svc)[0], "spec.rayClusterConfig.headGroupSpec.template.spec");
     });
 
@@ -58,7 +64,11 @@ describe("pod templates", () => {
             ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template } } } }, "spec.jobTemplate.spec.template.spec"],
         ];
         for (const [type, props, specPath] of cases) {
-            assert.deepStrictEqual(paths(k8s(type, { metadata: { name: "x", namespace: "ray-a" }, ...props })), [specPath, `${specPath}.containers[0]`], type);
+            assert.deepStrictEqual(
+                paths(k8s(type, { metadata: { name: "x", namespace: "ray-a" }, ...props })),
+                [specPath, `${specPath}.containers[0]`],
+                type,
+            );
         }
         assert.deepStrictEqual(podTemplates(k8s("kubernetes:core/v1:Service", { metadata: { name: "x" }, spec: {} })), []);
     });
@@ -79,8 +89,18 @@ describe("image references", () => {
             ["rayproject/ray:2.60.0", "docker.io/rayproject/ray:2.60.0", "2.60.0", undefined],
             ["python", "docker.io/library/python", undefined, undefined],
             ["localhost:5000/ray:1", "localhost:5000/ray:1", "1", undefined],
-            ["registry.cn-hangzhou.aliyuncs.com/ray/ray@sha256:abc", "registry.cn-hangzhou.aliyuncs.com/ray/ray@sha256:abc", undefined, "sha256:abc"],
-            ["docker.io/rayproject/ray:2.60.0-py311@sha256:abc", "docker.io/rayproject/ray:2.60.0-py311@sha256:abc", "2.60.0-py311", "sha256:abc"],
+            [
+                "registry.cn-hangzhou.aliyuncs.com/ray/ray@sha256:abc",
+                "registry.cn-hangzhou.aliyuncs.com/ray/ray@sha256:abc",
+                undefined,
+                "sha256:abc",
+            ],
+            [
+                "docker.io/rayproject/ray:2.60.0-py311@sha256:abc",
+                "docker.io/rayproject/ray:2.60.0-py311@sha256:abc",
+                "2.60.0-py311",
+                "sha256:abc",
+            ],
         ];
         for (const [image, fullName, tag, digest] of cases) {
             const ref = parseImage(image);

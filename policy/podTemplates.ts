@@ -68,7 +68,16 @@ function fromTemplate(path: string, template: any, role: PodRole, rayCluster?: R
     if (!template) {
         return [];
     }
-    return [{ specPath: `${path}.spec`, spec: template.spec ?? {}, metadataPath: `${path}.metadata`, metadata: template.metadata ?? {}, role, rayCluster }];
+    return [
+        {
+            specPath: `${path}.spec`,
+            spec: template.spec ?? {},
+            metadataPath: `${path}.metadata`,
+            metadata: template.metadata ?? {},
+            role,
+            rayCluster,
+        },
+    ];
 }
 
 export function podTemplates(r: PolicyResource): PodTemplate[] {

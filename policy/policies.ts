@@ -28,7 +28,12 @@ function grantsSchemaFor(check: Check): PolicyConfigSchema["properties"][string]
 }
 
 export function configSchemaFor(check: Check): PolicyConfigSchema {
-    return { properties: { grants: grantsSchemaFor(check), ...Object.fromEntries(check.configKeys.map((key) => [key, PACK_CONFIG_SCHEMA[key]])) } };
+    return {
+        properties: {
+            grants: grantsSchemaFor(check),
+            ...Object.fromEntries(check.configKeys.map((key) => [key, PACK_CONFIG_SCHEMA[key]])),
+        },
+    };
 }
 
 /**

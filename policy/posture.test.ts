@@ -28,7 +28,12 @@ describe("posture report", () => {
         // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at.
         const notApplicable = report.checks.filter((c) => c.status === "not-applicable").map((c) => c.id);
         assert.ok(notApplicable.includes("ray-clb-https-listener"));
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable.length, fail: 0, exception: 0, "not-applicable": notApplicable.length });
+        assert.deepStrictEqual(report.totals, {
+            pass: CHECKS.length - notApplicable.length,
+            fail: 0,
+            exception: 0,
+            "not-applicable": notApplicable.length,
+        });
         assert.strictEqual(statusOf(report, "ray-clb-https-listener"), "not-applicable");
         const tls = report.checks.find((c) => c.id === "ray-tls-required")!;
         assert.deepStrictEqual(
@@ -57,7 +62,12 @@ describe("posture report", () => {
         rc.props.spec.authOptions.mode = "disabled";
         const report = evaluatePosture(stack, { policyPackConfig: registered() });
         const notApplicable = evaluatePosture(compliantStack(), { policyPackConfig: registered() }).totals["not-applicable"];
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable - 1, fail: 1, exception: 0, "not-applicable": notApplicable });
+        assert.deepStrictEqual(report.totals, {
+            pass: CHECKS.length - notApplicable - 1,
+            fail: 1,
+            exception: 0,
+            "not-applicable": notApplicable,
+        });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
             {
                 resource: "RayCluster ray-a/demo",
@@ -81,7 +91,14 @@ describe("posture report", () => {
             policyPackConfig: registered({
                 "ray-version-minimum": { grants: [grantFor(rc, "pinned for a customer until March", "a", "spec.rayVersion")] },
                 "ray-hostpath-restricted": { grants: [grantFor(rc, undefined, undefined, volume)] },
-                "ray-service-not-public": { grants: [grantFor(stack.find((r) => r.type === "kubernetes:core/v1:Service")!, "scraped from the node network")] },
+                "ray-service-not-public": {
+                    grants: [
+                        grantFor(
+                            stack.find((r) => r.type === "kubernetes:core/v1:Service")!,
+                            "scraped from the node network",
+                        ),
+                    ],
+                },
             }),
         });
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "exception");
@@ -89,15 +106,24 @@ describe("posture report", () => {
         assert.strictEqual(statusOf(report, "ray-hostpath-restricted"), "exception");
         assert.deepStrictEqual(
             report.checks.find((c) => c.id === "ray-hostpath-restricted")!.offending.map((o) => o.message),
-            [`exception (granted at ${volume}: reviewed by the platform team): RayCluster ray-a/demo: ${volume}: holds an exception to ray-hostpath-restricted granted in the policy pack config, and nothing is found there`],
+            [
+                `exception (granted at ${volume}: reviewed by the platform team): RayCluster ray-a/demo: ${volume}: holds an exception to ray-hostpath-restricted granted in the policy pack config, and nothing is found there`,
+            ],
         );
         // A policy whose unit is the whole object takes a grant without a path.
         assert.deepStrictEqual(
             report.checks.find((c) => c.id === "ray-service-not-public")!.offending.map((o) => o.message),
-            ["exception (granted: scraped from the node network): Service ray-a/demo-metrics: holds an exception to ray-service-not-public granted in the policy pack config"],
+            [
+                "exception (granted: scraped from the node network): Service ray-a/demo-metrics: holds an exception to ray-service-not-public granted in the policy pack config",
+            ],
         );
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
-        assert.deepStrictEqual(report.totals, { pass: CHECKS.length - notApplicable - 3, fail: 0, exception: 3, "not-applicable": notApplicable });
+        assert.deepStrictEqual(report.totals, {
+            pass: CHECKS.length - notApplicable - 3,
+            fail: 0,
+            exception: 3,
+            "not-applicable": notApplicable,
+        });
         const offending = report.checks.find((c) => c.id === "ray-version-minimum")!.offending;
         assert.deepStrictEqual(
             offending.map((o) => [o.resource, o.exception, o.reason, o.objectPath, o.grantPath]),
@@ -111,9 +137,12 @@ describe("posture report", () => {
         const report = evaluatePosture([rc]);
         assert.strictEqual(statusOf(report, "ray-version-minimum"), "fail");
         assert.deepStrictEqual(report.totals.exception, 0);
-        assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-version-minimum")!.offending.map((o) => o.message), [
-            'RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform\'s policy pack config grants, and none is granted',
-        ]);
+        assert.deepStrictEqual(
+            report.checks.find((c) => c.id === "ray-version-minimum")!.offending.map((o) => o.message),
+            [
+                'RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs; the ray-on-ack.io/policy-exceptions annotation only explains an exception the platform\'s policy pack config grants, and none is granted',
+            ],
+        );
     });
 
     it("applies a grant only to its stack, kind, namespace, name and path", () => {
@@ -131,8 +160,14 @@ describe("posture report", () => {
             assert.strictEqual(statusOf(report, "ray-version-minimum"), "fail", JSON.stringify(other));
         }
         // A grant for another policy grants nothing here.
-        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-tls-required": { grants: [exact] } } }), "ray-version-minimum"), "fail");
-        assert.strictEqual(statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [exact] } } }), "ray-version-minimum"), "exception");
+        assert.strictEqual(
+            statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-tls-required": { grants: [exact] } } }), "ray-version-minimum"),
+            "fail",
+        );
+        assert.strictEqual(
+            statusOf(evaluatePosture([rc], { policyPackConfig: { "ray-version-minimum": { grants: [exact] } } }), "ray-version-minimum"),
+            "exception",
+        );
     });
 
     it("ignores grants for a check that takes no exceptions, and never blocks on a notice", () => {
@@ -149,8 +184,14 @@ describe("posture report", () => {
             validate: (r) => [{ ...violation(r, "spec", "finding"), ...(notice ? { notice: true as const } : {}) }],
         });
         const config = resolvePackConfig({ grants: [grantFor(rc, undefined, undefined, "spec")] });
-        assert.deepStrictEqual(evaluateCheck(check(undefined, false), [rc], config).findings.map((f) => f.exception), [true]);
-        assert.deepStrictEqual(evaluateCheck(check(false, false), [rc], config).findings.map((f) => f.exception), [false]);
+        assert.deepStrictEqual(
+            evaluateCheck(check(undefined, false), [rc], config).findings.map((f) => f.exception),
+            [true],
+        );
+        assert.deepStrictEqual(
+            evaluateCheck(check(false, false), [rc], config).findings.map((f) => f.exception),
+            [false],
+        );
         const notice = evaluateCheck(check(undefined, true), [rc], resolvePackConfig()).findings;
         assert.deepStrictEqual([notice[0].exception, exceptionMessage(notice[0])], [true, "notice: RayCluster ray-a/demo: spec: finding"]);
     });
@@ -169,7 +210,9 @@ describe("posture report", () => {
         const violating = rayCluster("b");
         excepted.props.spec.authOptions = {};
         violating.props.spec.authOptions = {};
-        const policyPackConfig = { "ray-token-auth-required": { grants: [grantFor(excepted, undefined, undefined, "spec.authOptions.mode")] } };
+        const policyPackConfig = {
+            "ray-token-auth-required": { grants: [grantFor(excepted, undefined, undefined, "spec.authOptions.mode")] },
+        };
         const report = evaluatePosture([excepted, violating], { policyPackConfig });
         assert.strictEqual(statusOf(report, "ray-token-auth-required"), "fail");
         assert.deepStrictEqual(
@@ -199,19 +242,35 @@ describe("posture report", () => {
         const rc = stack.find((r) => r.type === "kubernetes:ray.io/v1:RayCluster")!;
         rc.props.spec.rayVersion = "2.53.0";
         rc.props.spec.headGroupSpec.serviceType = "NodePort";
-        const md = postureMarkdown(evaluatePosture(stack, { policyPackConfig: registered({ "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } }) }));
+        const md = postureMarkdown(
+            evaluatePosture(stack, {
+                policyPackConfig: registered({ "ray-version-minimum": { grants: [grantFor(rc, "an old pin", "a", "spec.rayVersion")] } }),
+            }),
+        );
         const lines = md.split("\n");
         assert.strictEqual(lines[0], "# Security posture");
-        assert.strictEqual(postureMarkdown(evaluatePosture(stack, { stack: "team-a" })).split("\n")[0], "# Security posture of stack team-a");
+        assert.strictEqual(
+            postureMarkdown(evaluatePosture(stack, { stack: "team-a" })).split("\n")[0],
+            "# Security posture of stack team-a",
+        );
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
-        assert.ok(lines.includes(`${CHECKS.length} checks: ${CHECKS.length - notApplicable - 2} pass, 1 fail, 1 exception, ${notApplicable} not applicable.`));
+        assert.ok(
+            lines.includes(
+                `${CHECKS.length} checks: ${CHECKS.length - notApplicable - 2} pass, 1 fail, 1 exception, ${notApplicable} not applicable.`,
+            ),
+        );
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));
-        assert.ok(lines.some((l) => l.startsWith("Seed: the sections of Alibaba Cloud, *Ray on ACK 最佳实践")), "the seed article cited by title");
+        assert.ok(
+            lines.some((l) => l.startsWith("Seed: the sections of Alibaba Cloud, *Ray on ACK 最佳实践")),
+            "the seed article cited by title",
+        );
         assert.ok(!md.includes("shared/seed"), "no path the reader does not have");
         assert.ok(lines.includes("| `ray-tls-required` Ray mutual TLS on | 1.1 | pass |  |"));
-        assert.ok(lines.includes("| `ray-head-service-clusterip` Ray head Service is ClusterIP | 1.6 | **FAIL** | RayCluster ray-a/demo |"));
+        assert.ok(
+            lines.includes("| `ray-head-service-clusterip` Ray head Service is ClusterIP | 1.6 | **FAIL** | RayCluster ray-a/demo |"),
+        );
         assert.ok(lines.includes("| `ray-version-minimum` Ray 2.54.0 or later | 1.5, 6 | exception | RayCluster ray-a/demo |"));
-        assert.ok(lines.includes("- RayCluster ray-a/demo: spec.headGroupSpec.serviceType: is \"NodePort\"; must be ClusterIP"));
+        assert.ok(lines.includes('- RayCluster ray-a/demo: spec.headGroupSpec.serviceType: is "NodePort"; must be ClusterIP'));
         assert.ok(
             lines.includes(
                 '- exception (granted at spec.rayVersion: an old pin): RayCluster ray-a/demo: spec.rayVersion: is "2.53.0"; Ray below 2.54.0 has known dashboard remote-code-execution CVEs',
@@ -248,7 +307,10 @@ describe("pack config", () => {
             () => resolvePackConfig({ requireDigest: "no" as unknown as boolean }),
             /invalid policy pack config: requireDigest must be a boolean/,
         );
-        assert.throws(() => resolvePackConfig({ allowedRegistries: "docker.io/" as unknown as string[] }), /allowedRegistries must be an array of strings/);
+        assert.throws(
+            () => resolvePackConfig({ allowedRegistries: "docker.io/" as unknown as string[] }),
+            /allowedRegistries must be an array of strings/,
+        );
         // hostPathPrefixes was removed with the hostPath opt-in: setting it is an error, not a silent no-op.
         assert.throws(() => resolvePackConfig({ hostPathPrefixes: ["/data"] } as Partial<PackConfig>), /unknown key\(s\) hostPathPrefixes/);
         // allowExceptions is gone: a resource can no longer exempt itself, so there is nothing to switch off.
@@ -256,7 +318,10 @@ describe("pack config", () => {
     });
 
     it("refuses a grant without its stack, kind, name or reason", () => {
-        const grants = [{ stack: "team-b", kind: "Service", name: "x" }, { stack: "", kind: "Service", name: "x", reason: "r", extra: 1 }];
+        const grants = [
+            { stack: "team-b", kind: "Service", name: "x" },
+            { stack: "", kind: "Service", name: "x", reason: "r", extra: 1 },
+        ];
         assert.throws(
             () => resolvePackConfig({ grants } as unknown as Partial<PackConfig>),
             /grants\[0\]\.reason must be a non-empty string; grants\[1\]: unknown key extra; grants\[1\]\.stack must be a non-empty string/,
@@ -264,8 +329,15 @@ describe("pack config", () => {
     });
 
     it("reads a --policy-pack-config file: settings and grants by policy name, refusing unknown policies", () => {
-        const file = { all: "mandatory", "ray-image-tag-pinned": { enforcementLevel: "mandatory", requireDigest: true }, "ray-service-not-public": "mandatory" };
-        const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
+        const file = {
+            all: "mandatory",
+            "ray-image-tag-pinned": { enforcementLevel: "mandatory", requireDigest: true },
+            "ray-service-not-public": "mandatory",
+        };
+        const resolved = resolvePolicyPackConfigFile(
+            file,
+            CHECKS.map((c) => c.id),
+        );
         assert.strictEqual(resolved.get("ray-image-tag-pinned")!.requireDigest, true);
         assert.deepStrictEqual(resolved.get("ray-service-not-public"), DEFAULT_PACK_CONFIG);
         assert.throws(
@@ -280,15 +352,27 @@ describe("pack config", () => {
 
     it("platform/policy-pack-config.json is valid and grants only team-b's public dashboard, its checkpoint volume and its priority class", () => {
         const file = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "platform", "policy-pack-config.json"), "utf8"));
-        const resolved = resolvePolicyPackConfigFile(file, CHECKS.map((c) => c.id));
+        const resolved = resolvePolicyPackConfigFile(
+            file,
+            CHECKS.map((c) => c.id),
+        );
         const grants = [...resolved].flatMap(([id, c]) => c.grants.map((g) => [id, g.stack, g.kind, g.namespace, g.name, g.path]));
         assert.deepStrictEqual(grants, [
             ["ray-service-not-public", "team-b", "Service", "ray-team-b", "analytics-dashboard-public", undefined],
             // One volume of one worker group: the cluster's other volumes stay read-only.
-            ["ray-volume-read-only", "team-b", "RayCluster", "ray-team-b", "analytics", "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=checkpoints]"],
+            [
+                "ray-volume-read-only",
+                "team-b",
+                "RayCluster",
+                "ray-team-b",
+                "analytics",
+                "spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=checkpoints]",
+            ],
         ]);
         // team-b's class is granted to team-b only: another team's stack naming it fails the pack.
-        const classes = [...resolved].flatMap(([id, c]) => c.allowedPriorityClasses.map((a) => (typeof a === "string" ? [id, "*", a] : [id, a.stack, a.name])));
+        const classes = [...resolved].flatMap(([id, c]) =>
+            c.allowedPriorityClasses.map((a) => (typeof a === "string" ? [id, "*", a] : [id, a.stack, a.name])),
+        );
         assert.deepStrictEqual(classes, [["ray-pod-scheduling", "team-b", "team-b-batch"]]);
     });
 });

@@ -58,7 +58,10 @@ export interface PostureOptions extends EvaluationContext {
 }
 
 export function evaluatePosture(resources: PolicyResource[], options: PostureOptions = {}): PostureReport {
-    const configs = resolvePolicyPackConfigFile(options.policyPackConfig ?? {}, CHECKS.map((c) => c.id));
+    const configs = resolvePolicyPackConfigFile(
+        options.policyPackConfig ?? {},
+        CHECKS.map((c) => c.id),
+    );
     const context: EvaluationContext = { stack: options.stack };
     const checks = CHECKS.map((check): CheckResult => {
         const { applicable, findings } = evaluateCheck(check, resources, configs.get(check.id)!, context);
@@ -88,7 +91,13 @@ export function evaluatePosture(resources: PolicyResource[], options: PostureOpt
         totals[c.status]++;
     }
     const workloads = resources.filter(isRayResource).map(describe).sort();
-    return { ...(options.stack !== undefined ? { stack: options.stack } : {}), config: Object.fromEntries(configs), totals, checks, workloads };
+    return {
+        ...(options.stack !== undefined ? { stack: options.stack } : {}),
+        config: Object.fromEntries(configs),
+        totals,
+        checks,
+        workloads,
+    };
 }
 
 function cell(text: string): string {
@@ -103,7 +112,8 @@ const STATUS_TEXT: Record<CheckStatus, string> = {
 };
 
 /** The seed article, cited by title: readers of a posture report do not have the repository's copy. */
-export const SEED_ARTICLE = "Alibaba Cloud, *Ray on ACK 最佳实践,保障 AI 数据处理/训练/推理等环境的安全部署* (Ray on ACK best practices: securing AI data processing, training and inference)";
+export const SEED_ARTICLE =
+    "Alibaba Cloud, *Ray on ACK 最佳实践,保障 AI 数据处理/训练/推理等环境的安全部署* (Ray on ACK best practices: securing AI data processing, training and inference)";
 
 export function postureMarkdown(report: PostureReport): string {
     const t = report.totals;

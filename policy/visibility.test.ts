@@ -28,7 +28,9 @@ function compliantDeployment(): any {
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: "web", namespace: "ray-a" },
-        spec: { template: { spec: { automountServiceAccountToken: false, securityContext: podSecurity(), containers: [container("web")] } } },
+        spec: {
+            template: { spec: { automountServiceAccountToken: false, securityContext: podSecurity(), containers: [container("web")] } },
+        },
     };
 }
 
@@ -37,11 +39,20 @@ const configGroup = (version: "yaml" | "yaml/v2", inputs: object) => k8s(`kubern
 describe("inline ConfigGroup objects are judged one by one (issue 11)", () => {
     it("fails the self-exempted privileged Deployment inside a yaml/v2 ConfigGroup's yaml, and inside a v1 group's objs", () => {
         const bad = selfExemptedDeployment().props;
-        for (const group of [configGroup("yaml/v2", { yaml: YAML.stringify(bad) }), configGroup("yaml", { objs: [compliantDeployment(), bad] })]) {
+        for (const group of [
+            configGroup("yaml/v2", { yaml: YAML.stringify(bad) }),
+            configGroup("yaml", { objs: [compliantDeployment(), bad] }),
+        ]) {
             const found = throughPack(podSecurityRestricted, withExceptions(group, "ray-pod-security-restricted"));
             assert.deepStrictEqual(found.advisory, []);
-            assert.ok(found.mandatory.includes(`Deployment ray-a/node-shell: spec.template.spec.hostPID: must not be true${SELF}`), found.mandatory.join("\n"));
-            assert.ok(found.mandatory.every((m) => m.startsWith("Deployment ray-a/node-shell: ")), found.mandatory.join("\n"));
+            assert.ok(
+                found.mandatory.includes(`Deployment ray-a/node-shell: spec.template.spec.hostPID: must not be true${SELF}`),
+                found.mandatory.join("\n"),
+            );
+            assert.ok(
+                found.mandatory.every((m) => m.startsWith("Deployment ray-a/node-shell: ")),
+                found.mandatory.join("\n"),
+            );
         }
     });
 
@@ -55,7 +66,11 @@ describe("inline ConfigGroup objects are judged one by one (issue 11)", () => {
 
 describe("policy ray-manifests-visible (issue 11)", () => {
     const release = (values: object) =>
-        k8s("kubernetes:helm.sh/v3:Release", { chart: "oci://registry.example.com/charts/tools", version: "1.2.3", namespace: "ray-a", values }, "tools");
+        k8s(
+            "kubernetes:helm.sh/v3:Release",
+            { chart: "oci://registry.example.com/charts/tools", version: "1.2.3", namespace: "ray-a", values },
+            "tools",
+        );
     const opaque =
         'kubernetes:helm.sh/v3:Release tools: deploys a Helm release rendered by the provider ("oci://registry.example.com/charts/tools") whose objects the pack cannot read; review them and grant an exception in the platform\'s policy pack config, or declare the objects in the stack';
 
@@ -70,7 +85,10 @@ describe("policy ray-manifests-visible (issue 11)", () => {
     });
 
     it("fails values that ask for host access, grant or not", () => {
-        const r = release({ securityContext: { privileged: true, runAsUser: 0 }, daemon: { hostPID: true, volumes: [{ hostPath: { path: "/" } }] } });
+        const r = release({
+            securityContext: { privileged: true, runAsUser: 0 },
+            daemon: { hostPID: true, volumes: [{ hostPath: { path: "/" } }] },
+        });
         const found = throughPack(manifestsVisible, r, { grants: [grantFor(r)] });
         assert.deepStrictEqual(found.mandatory, [
             "kubernetes:helm.sh/v3:Release tools: values.securityContext.privileged: asks the chart for a privileged container (true); Ray namespaces allow no host access",
@@ -99,7 +117,10 @@ describe("policy ray-manifests-visible (issue 11)", () => {
         for (const [type, inputs] of cases) {
             const found = throughPack(manifestsVisible, k8s(type, inputs, "extra"));
             assert.strictEqual(found.mandatory.length, 1, type);
-            assert.match(found.mandatory[0], new RegExp(`^${type.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} extra: deploys .* whose objects the pack cannot read`));
+            assert.match(
+                found.mandatory[0],
+                new RegExp(`^${type.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} extra: deploys .* whose objects the pack cannot read`),
+            );
         }
     });
 });
@@ -107,12 +128,23 @@ describe("policy ray-manifests-visible (issue 11)", () => {
 describe("NamespacePatch cannot relabel a Ray namespace (issue 11)", () => {
     const relabel = (value: string) =>
         withExceptions(
-            k8s("kubernetes:core/v1:NamespacePatch", { apiVersion: "v1", kind: "Namespace", metadata: { name: "ray-a", labels: { "pod-security.kubernetes.io/enforce": value } } }, "relax"),
+            k8s(
+                "kubernetes:core/v1:NamespacePatch",
+                {
+                    apiVersion: "v1",
+                    kind: "Namespace",
+                    metadata: { name: "ray-a", labels: { "pod-security.kubernetes.io/enforce": value } },
+                },
+                "relax",
+            ),
             "ray-namespace-psa-restricted",
         );
 
     it("fails a patch that lowers enforce, listed before or after the Namespace", () => {
-        for (const stack of [[...compliantStack(), relabel("privileged")], [relabel("privileged"), ...compliantStack()]]) {
+        for (const stack of [
+            [...compliantStack(), relabel("privileged")],
+            [relabel("privileged"), ...compliantStack()],
+        ]) {
             assert.deepStrictEqual(throughPackStack(namespacePsaRestricted, stack).mandatory, [
                 `NamespacePatch ray-a: metadata.labels["pod-security.kubernetes.io/enforce"]: is "privileged"; a Ray namespace stays "restricted"${SELF}`,
             ]);
@@ -120,7 +152,13 @@ describe("NamespacePatch cannot relabel a Ray namespace (issue 11)", () => {
     });
 
     it("passes a patch that keeps it restricted", () => {
-        assert.deepStrictEqual(throughPackStack(namespacePsaRestricted, [...compliantStack(), relabel("restricted")]), { mandatory: [], advisory: [] });
-        assert.strictEqual(evaluatePosture([...compliantStack(), relabel("restricted")], { policyPackConfig: registered() }).totals.fail, 0);
+        assert.deepStrictEqual(throughPackStack(namespacePsaRestricted, [...compliantStack(), relabel("restricted")]), {
+            mandatory: [],
+            advisory: [],
+        });
+        assert.strictEqual(
+            evaluatePosture([...compliantStack(), relabel("restricted")], { policyPackConfig: registered() }).totals.fail,
+            0,
+        );
     });
 });

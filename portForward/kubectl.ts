@@ -38,11 +38,15 @@ function kubectl(args: string[]): { status: number | null; stdout: string; stder
 /** Checks that kubectl exists and that its current context reaches the head Service; returns the context's name. */
 export function checkKubectl(namespace: string, service: string): string {
     if (!onPath("kubectl")) {
-        throw new PortForwardError("kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and get the ACK cluster's kubeconfig");
+        throw new PortForwardError(
+            "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and get the ACK cluster's kubeconfig",
+        );
     }
     const current = kubectl(["config", "current-context"]);
     if (current.status !== 0 || current.stdout === "") {
-        throw new PortForwardError(`kubectl has no current context (${current.stderr || "none set"}): get the ACK cluster's kubeconfig and select it with kubectl config use-context <name>`);
+        throw new PortForwardError(
+            `kubectl has no current context (${current.stderr || "none set"}): get the ACK cluster's kubeconfig and select it with kubectl config use-context <name>`,
+        );
     }
     const context = current.stdout;
     const svc = kubectl(["get", "service", service, "--namespace", namespace, "--output", "name", "--request-timeout=10s"]);
@@ -113,7 +117,9 @@ export function startForward(namespace: string, service: string, ports: { dashbo
     const ready = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill("SIGTERM");
-            reject(new Error(`kubectl port-forward did not start within ${START_TIMEOUT_MS / 1000} s${stderr ? `: ${stderr.trim()}` : ""}`));
+            reject(
+                new Error(`kubectl port-forward did not start within ${START_TIMEOUT_MS / 1000} s${stderr ? `: ${stderr.trim()}` : ""}`),
+            );
         }, START_TIMEOUT_MS);
         const forwarded = new Set<number>();
         let pending = "";

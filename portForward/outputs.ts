@@ -18,7 +18,14 @@ const clusterSchema = z.object({
     /** The cluster's Ray Client users (each cluster has its own CA, so certificates are per cluster). */
     tlsClients: z.record(z.string(), z.object({ env: z.record(z.string(), z.string()) })).default({}),
     publicDashboard: z
-        .object({ mode: z.string(), url: z.string().optional(), service: z.string().optional(), listener: z.string().optional(), address: z.string().optional(), authHeader: z.string().optional() })
+        .object({
+            mode: z.string(),
+            url: z.string().optional(),
+            service: z.string().optional(),
+            listener: z.string().optional(),
+            address: z.string().optional(),
+            authHeader: z.string().optional(),
+        })
         .optional(),
 });
 
@@ -78,7 +85,9 @@ export function assertSameStack(outputs: StackOutputs, stack: string, team: stri
     const expected = team ?? stack;
     if (outputs.team !== expected) {
         const whose = team === undefined ? `stack ${stack}` : `stack ${stack} (team ${team})`;
-        throw new PortForwardError(`${source} holds the outputs of team ${outputs.team}, not of ${whose}: render or pick the outputs of ${stack}, or pass --stack for ${outputs.team}'s stack`);
+        throw new PortForwardError(
+            `${source} holds the outputs of team ${outputs.team}, not of ${whose}: render or pick the outputs of ${stack}, or pass --stack for ${outputs.team}'s stack`,
+        );
     }
 }
 

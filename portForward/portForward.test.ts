@@ -66,20 +66,31 @@ describe("npm run port-forward", function () {
 
     function kubectlCalls(): string[][] {
         const log = path.join(dir, "kubectl.log");
-        return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter((l) => l.startsWith("[")).map((l) => JSON.parse(l)) : [];
+        return fs.existsSync(log)
+            ? fs
+                  .readFileSync(log, "utf8")
+                  .trim()
+                  .split("\n")
+                  .filter((l) => l.startsWith("["))
+                  .map((l) => JSON.parse(l))
+            : [];
     }
 
     /** Runs the helper; with `interrupt`, sends that signal once the helper says it is forwarding. */
     function helper(args: string[], opts: { mode?: string; path?: string; interrupt?: NodeJS.Signals } = {}): Promise<Run> {
-        const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), path.join(ROOT, "portForward", "portForward.ts"), ...args], {
-            env: {
-                ...process.env,
-                PATH: opts.path ?? bin,
-                FAKE_KUBECTL_MODE: opts.mode ?? "ok",
-                FAKE_KUBECTL_LOG: path.join(dir, "kubectl.log"),
-                FAKE_KUBECTL_PID: path.join(dir, "kubectl.pid"),
+        const child = spawn(
+            process.execPath,
+            [require.resolve("ts-node/dist/bin.js"), path.join(ROOT, "portForward", "portForward.ts"), ...args],
+            {
+                env: {
+                    ...process.env,
+                    PATH: opts.path ?? bin,
+                    FAKE_KUBECTL_MODE: opts.mode ?? "ok",
+                    FAKE_KUBECTL_LOG: path.join(dir, "kubectl.log"),
+                    FAKE_KUBECTL_PID: path.join(dir, "kubectl.pid"),
+                },
             },
-        });
+        );
         running.add(child);
         let stdout = "";
         let stderr = "";
@@ -131,26 +142,60 @@ describe("npm run port-forward", function () {
 
     it("forwards the chosen cluster's head Service, prints the URLs, the token command and the TLS env, and stops cleanly on Ctrl-C", async () => {
         const [dashboard, client] = [await freePort(), await freePort()];
-        const r = await helper(["--stack", "team-a", "--from", teamA, "--cluster", "training", "--dashboard-port", String(dashboard), "--client-port", String(client)], {
-            interrupt: "SIGINT",
-        });
+        const r = await helper(
+            [
+                "--stack",
+                "team-a",
+                "--from",
+                teamA,
+                "--cluster",
+                "training",
+                "--dashboard-port",
+                String(dashboard),
+                "--client-port",
+                String(client),
+            ],
+            {
+                interrupt: "SIGINT",
+            },
+        );
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(kubectlCalls(), [
             ["config", "current-context"],
             ["get", "service", "training-head-svc", "--namespace", "ray-team-a", "--output", "name", "--request-timeout=10s"],
             ["auth", "can-i", "create", "pods/portforward", "--namespace", "ray-team-a", "--request-timeout=10s"],
-            ["port-forward", "--address", "127.0.0.1", "--namespace", "ray-team-a", "svc/training-head-svc", `${dashboard}:8265`, `${client}:10001`],
+            [
+                "port-forward",
+                "--address",
+                "127.0.0.1",
+                "--namespace",
+                "ray-team-a",
+                "svc/training-head-svc",
+                `${dashboard}:8265`,
+                `${client}:10001`,
+            ],
         ]);
         assert.match(r.stdout, /through kubectl context "ack-hangzhou-prod"/);
         assert.ok(r.stdout.includes(`http://127.0.0.1:${dashboard}`), r.stdout);
         assert.ok(r.stdout.includes(`ray://127.0.0.1:${client}`));
-        assert.ok(r.stdout.includes("  kubectl -n ray-team-a get secret training-ray-token -o jsonpath='{.data.auth_token}' | base64 -d\n"));
-        assert.ok(r.stdout.includes(`export RAY_AUTH_TOKEN="$(kubectl -n ray-team-a get secret training-ray-token -o jsonpath='{.data.auth_token}' | base64 -d)"`));
+        assert.ok(
+            r.stdout.includes("  kubectl -n ray-team-a get secret training-ray-token -o jsonpath='{.data.auth_token}' | base64 -d\n"),
+        );
+        assert.ok(
+            r.stdout.includes(
+                `export RAY_AUTH_TOKEN="$(kubectl -n ray-team-a get secret training-ray-token -o jsonpath='{.data.auth_token}' | base64 -d)"`,
+            ),
+        );
         assert.match(r.stdout, /^TLS Ray Client as alice/m);
         assert.match(r.stdout, /^ {2}export RAY_USE_TLS="1"$/m);
         assert.match(r.stdout, /^ {2}export RAY_TLS_SERVER_KEY="\$HOME\/\.ray-on-ack\/team-a\/training\/alice\.key"$/m);
         assert.match(r.stdout, /^ {2}export RAY_TLS_CA_CERT="\$HOME\/\.ray-on-ack\/team-a\/training\/ca\.crt"$/m);
-        assert.ok(r.stdout.includes("stack outputs clusters.training.caCertificate, clusters.training.tlsClients.alice.certificate and (secret) tlsClientKeys.training.alice"), r.stdout);
+        assert.ok(
+            r.stdout.includes(
+                "stack outputs clusters.training.caCertificate, clusters.training.tlsClients.alice.certificate and (secret) tlsClientKeys.training.alice",
+            ),
+            r.stdout,
+        );
         assert.match(r.stderr, /port-forward stopped/);
         const pid = Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"));
         assert.equal(alive(pid), false, "kubectl still runs");
@@ -159,11 +204,17 @@ describe("npm run port-forward", function () {
 
     it("picks the only cluster by itself, offers only that cluster's Ray Client certificates, and stops on SIGTERM too", async () => {
         const [dashboard, client] = [await freePort(), await freePort()];
-        const r = await helper(["--stack", "team-a", "--from", oneCluster, "--dashboard-port", String(dashboard), "--client-port", String(client)], { interrupt: "SIGTERM" });
+        const r = await helper(
+            ["--stack", "team-a", "--from", oneCluster, "--dashboard-port", String(dashboard), "--client-port", String(client)],
+            { interrupt: "SIGTERM" },
+        );
         assert.equal(r.code, 0, r.stderr);
         // alice's certificate comes from training's CA, which notebooks' nodes do not trust.
         assert.doesNotMatch(r.stdout, /Ray Client as alice/);
-        assert.match(r.stdout, /RayCluster notebooks's own CA, and stack team-a issues none for it: add \{name: <you>, clusters: \[notebooks\]\} to ray-on-ack:tls\.clients\./);
+        assert.match(
+            r.stdout,
+            /RayCluster notebooks's own CA, and stack team-a issues none for it: add \{name: <you>, clusters: \[notebooks\]\} to ray-on-ack:tls\.clients\./,
+        );
         assert.ok(kubectlCalls().some((c) => c[0] === "port-forward" && c.includes("svc/notebooks-head-svc")));
         assert.equal(alive(Number(fs.readFileSync(path.join(dir, "kubectl.pid"), "utf8"))), false);
     });
@@ -181,10 +232,15 @@ describe("npm run port-forward", function () {
         };
         const file = path.join(dir, "public.json");
         fs.writeFileSync(file, JSON.stringify(outputs));
-        const r = await helper(["--stack", "team-a", "--from", file, "--dashboard-port", String(dashboard), "--client-port", String(client)], { interrupt: "SIGTERM" });
+        const r = await helper(
+            ["--stack", "team-a", "--from", file, "--dashboard-port", String(dashboard), "--client-port", String(client)],
+            { interrupt: "SIGTERM" },
+        );
         assert.equal(r.code, 0, r.stderr);
         assert.ok(
-            r.stdout.includes("This dashboard is also public at https://203.0.113.10/ on the CLB of Service notebooks-dashboard-public, with the header Authorization: Bearer <token>."),
+            r.stdout.includes(
+                "This dashboard is also public at https://203.0.113.10/ on the CLB of Service notebooks-dashboard-public, with the header Authorization: Bearer <token>.",
+            ),
             r.stdout,
         );
     });
@@ -232,7 +288,10 @@ describe("npm run port-forward", function () {
     it("names the context when it cannot see the namespace, or may not port-forward", async () => {
         let r = await helper(["--stack", "team-a", "--from", oneCluster], { mode: "wrong-context" });
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^error: kubectl context "ack-hangzhou-prod" cannot see service ray-team-a\/notebooks-head-svc: Error from server \(NotFound\): namespaces "ray-team-a" not found\n/);
+        assert.match(
+            r.stderr,
+            /^error: kubectl context "ack-hangzhou-prod" cannot see service ray-team-a\/notebooks-head-svc: Error from server \(NotFound\): namespaces "ray-team-a" not found\n/,
+        );
         assert.match(r.stderr, /kubectl config use-context <name>/);
         r = await helper(["--stack", "team-a", "--from", oneCluster], { mode: "forbidden" });
         assert.equal(r.code, 2);
@@ -245,9 +304,21 @@ describe("npm run port-forward", function () {
         await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
         const port = (taken.address() as net.AddressInfo).port;
         try {
-            const r = await helper(["--stack", "team-a", "--from", oneCluster, "--dashboard-port", String(port), "--client-port", String(await freePort())]);
+            const r = await helper([
+                "--stack",
+                "team-a",
+                "--from",
+                oneCluster,
+                "--dashboard-port",
+                String(port),
+                "--client-port",
+                String(await freePort()),
+            ]);
             assert.equal(r.code, 2);
-            assert.equal(r.stderr, `error: local port ${port} is already in use (another port-forward, or a local Ray?): choose another with --dashboard-port <port>\n`);
+            assert.equal(
+                r.stderr,
+                `error: local port ${port} is already in use (another port-forward, or a local Ray?): choose another with --dashboard-port <port>\n`,
+            );
             assert.ok(!kubectlCalls().some((c) => c[0] === "port-forward"));
         } finally {
             taken.close();
@@ -258,7 +329,10 @@ describe("npm run port-forward", function () {
         const ports = async () => ["--dashboard-port", String(await freePort()), "--client-port", String(await freePort())];
         let r = await helper(["--stack", "team-a", "--from", oneCluster, ...(await ports())], { mode: "die" });
         assert.equal(r.code, 1);
-        assert.equal(r.stderr, "error: kubectl port-forward exited (exit 1):\nerror: unable to forward port because pod is not running. Current status=Pending\n");
+        assert.equal(
+            r.stderr,
+            "error: kubectl port-forward exited (exit 1):\nerror: unable to forward port because pod is not running. Current status=Pending\n",
+        );
         r = await helper(["--stack", "team-a", "--from", oneCluster, ...(await ports())], { mode: "die-later" });
         assert.equal(r.code, 1);
         assert.match(r.stdout, /Ctrl-C stops it/);

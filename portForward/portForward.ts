@@ -41,7 +41,13 @@ function parse() {
     if (!values.stack) {
         throw new PortForwardError(`--stack is required\n${USAGE}`);
     }
-    return { stack: values.stack, cluster: values.cluster, from: values.from, dashboardPort: values["dashboard-port"], clientPort: values["client-port"] };
+    return {
+        stack: values.stack,
+        cluster: values.cluster,
+        from: values.from,
+        dashboardPort: values["dashboard-port"],
+        clientPort: values["client-port"],
+    };
 }
 
 /** The flags, else the cluster's own local ports from the stack outputs, else Ray's (outputs of older releases). */
@@ -91,7 +97,9 @@ function instructions(stack: string, cluster: ClusterAccess, context: string, po
     if (pub) {
         // The CLB's address is an output once `pulumi up` has created it; older outputs lack it.
         const address = pub.address ?? "<address>";
-        const lookup = pub.address ? "" : ` (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
+        const lookup = pub.address
+            ? ""
+            : ` (its address: kubectl -n ${cluster.namespace} get service ${pub.service} -o jsonpath='{.status.loadBalancer.ingress[0].ip}')`;
         const where = pub.url
             ? pub.url
             : `${pub.listener === "tcp" ? `http://${address}:8265/ (cleartext, intranet only)` : `https://${address}/`} on the CLB of Service ${pub.service}${lookup}`;

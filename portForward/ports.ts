@@ -22,7 +22,10 @@ export function assertPortFree(port: number, flag: string): Promise<void> {
     return new Promise((resolve, reject) => {
         const server = net.createServer();
         server.once("error", (e: NodeJS.ErrnoException) => {
-            const why = e.code === "EADDRINUSE" ? "is already in use (another port-forward, or a local Ray?)" : `cannot be used (${e.code ?? e.message})`;
+            const why =
+                e.code === "EADDRINUSE"
+                    ? "is already in use (another port-forward, or a local Ray?)"
+                    : `cannot be used (${e.code ?? e.message})`;
             reject(new PortForwardError(`local port ${port} ${why}: choose another with ${flag} <port>`));
         });
         server.listen({ host: "127.0.0.1", port, exclusive: true }, () => server.close(() => resolve()));

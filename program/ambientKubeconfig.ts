@@ -13,6 +13,8 @@ export function ambientKubeconfigProblems(env: NodeJS.ProcessEnv = process.env):
     if (env.RAY_ON_ACK_RENDER === "offline") {
         return [];
     }
-    const files = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter((f) => f !== "") : [path.join(os.homedir(), ".kube", "config")];
+    const files = env.KUBECONFIG
+        ? env.KUBECONFIG.split(path.delimiter).filter((f) => f !== "")
+        : [path.join(os.homedir(), ".kube", "config")];
     return files.filter((f) => fs.existsSync(f)).flatMap((f) => kubeconfigProblems(fs.readFileSync(f, "utf8"), f));
 }

@@ -29,22 +29,42 @@ const shown = (file: string) => path.relative(process.cwd(), file) || file;
 export function checkStack(input: StackInput): StackCheck {
     const own = stackFilePath(input.stack, input.stacksDir);
     if (!fs.existsSync(own)) {
-        return { ok: false, issues: [{ key: shown(own), message: `stack ${input.stack} has no stack file in ${shown(input.stacksDir)}: its config could not be checked` }] };
+        return {
+            ok: false,
+            issues: [
+                {
+                    key: shown(own),
+                    message: `stack ${input.stack} has no stack file in ${shown(input.stacksDir)}: its config could not be checked`,
+                },
+            ],
+        };
     }
     const fileIssues: ConfigIssue[] = [];
     try {
         const doc = readStackFile(own);
         if (doc.environment !== undefined && doc.environment !== null) {
-            fileIssues.push({ key: `${shown(own)}: environment`, message: "imports Pulumi ESC environments, which are refused: their config and environment variables reach the program unreviewed" });
+            fileIssues.push({
+                key: `${shown(own)}: environment`,
+                message:
+                    "imports Pulumi ESC environments, which are refused: their config and environment variables reach the program unreviewed",
+            });
         }
     } catch (e) {
-        fileIssues.push(...(e as Error).message.split("\n").map((line) => ({ key: shown(own), message: line.startsWith(shown(own)) ? line.slice(shown(own).length).replace(/^: /, "") : line })));
+        fileIssues.push(
+            ...(e as Error).message.split("\n").map((line) => ({
+                key: shown(own),
+                message: line.startsWith(shown(own)) ? line.slice(shown(own).length).replace(/^: /, "") : line,
+            })),
+        );
     }
     let platform: PlatformPolicy;
     try {
         const read = platformPolicyOf(readPolicyPackConfig(input.policyPackConfig));
         if (!read.ok) {
-            return { ok: false, issues: [...fileIssues, ...read.problems.map((message) => ({ key: shown(input.policyPackConfig), message }))] };
+            return {
+                ok: false,
+                issues: [...fileIssues, ...read.problems.map((message) => ({ key: shown(input.policyPackConfig), message }))],
+            };
         }
         platform = read.value;
     } catch (e) {
@@ -57,7 +77,11 @@ export function checkStack(input: StackInput): StackCheck {
     const team = validated.value.kind === "team" ? validated.value.config : undefined;
     const cross = crossStackChecks(
         input.stack,
-        team && { namespace: team.namespace ?? `ray-${team.team}`, namespaceKey: `${PROJECT}:${team.namespace === undefined ? "team" : "namespace"}`, podCidrs: team.podCidrs },
+        team && {
+            namespace: team.namespace ?? `ray-${team.team}`,
+            namespaceKey: `${PROJECT}:${team.namespace === undefined ? "team" : "namespace"}`,
+            podCidrs: team.podCidrs,
+        },
         input.stacksDir,
     );
     const issues = [...fileIssues, ...cross.issues];

@@ -48,7 +48,10 @@ function ensureBuilt() {
     }
     // On stderr, so that a caller's stdout (the renderer's summary, a program's output) stays its own.
     const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
-    const r = spawnSync(process.execPath, [tsNode, path.join(ROOT, "tools", "build", "program.ts")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+    const r = spawnSync(process.execPath, [tsNode, path.join(ROOT, "tools", "build", "program.ts")], {
+        cwd: ROOT,
+        stdio: ["ignore", 2, 2],
+    });
     if (r.status !== 0) {
         throw new Error(`bin/ is stale (${why}) and rebuilding it failed (npm run build:program): exit ${r.status ?? r.signal}`);
     }

@@ -39,20 +39,36 @@ const platform = (...namespaces: string[][]) => ({ "ray-on-ack:platform": true, 
 
 describe("cross-stack checks (program/crossStack.ts)", () => {
     it("accepts a namespace a child of the platform stack's quota tree lists", () => {
-        const r = withDir({ platform: platform(["ray-one"], ["ray-two", "ray-two-b"]) }, (dir) => crossStackChecks("two", team("ray-two-b"), dir));
+        const r = withDir({ platform: platform(["ray-one"], ["ray-two", "ray-two-b"]) }, (dir) =>
+            crossStackChecks("two", team("ray-two-b"), dir),
+        );
         assert.deepEqual(r, { issues: [], notes: [] });
     });
 
     it("refuses a namespace no child lists, naming the key, the namespace and the platform stack file", () => {
-        const r = withDir({ platform: platform(["ray-one"]), one: { "ray-on-ack:team": "one", "ray-on-ack:podCidrs": ["10.40.0.0/24"] } }, (dir) => crossStackChecks("three", team("ray-three"), dir));
-        assert.deepEqual(r.issues.map((i) => i.key), ["ray-on-ack:team"]);
-        assert.match(r.issues[0].message, /^"ray-three" is in no child of the quota tree of platform stack platform \(.*Pulumi\.platform\.yaml\): add a child \{name, namespaces: \[ray-three\], min, max\}/);
+        const r = withDir(
+            { platform: platform(["ray-one"]), one: { "ray-on-ack:team": "one", "ray-on-ack:podCidrs": ["10.40.0.0/24"] } },
+            (dir) => crossStackChecks("three", team("ray-three"), dir),
+        );
+        assert.deepEqual(
+            r.issues.map((i) => i.key),
+            ["ray-on-ack:team"],
+        );
+        assert.match(
+            r.issues[0].message,
+            /^"ray-three" is in no child of the quota tree of platform stack platform \(.*Pulumi\.platform\.yaml\): add a child \{name, namespaces: \[ray-three\], min, max\}/,
+        );
     });
 
     it("only notes the namespace when the directory has no platform stack (the e2e stacks, a team's own repository)", () => {
-        const r = withDir({ one: { "ray-on-ack:team": "one", "ray-on-ack:podCidrs": ["10.40.0.0/24"] } }, (dir) => crossStackChecks("two", team("ray-two"), dir));
+        const r = withDir({ one: { "ray-on-ack:team": "one", "ray-on-ack:podCidrs": ["10.40.0.0/24"] } }, (dir) =>
+            crossStackChecks("two", team("ray-two"), dir),
+        );
         assert.deepEqual(r.issues, []);
-        assert.match(r.notes.join("\n"), /^note: ray-on-ack:team: no platform stack \(.*Pulumi\.platform\.yaml\) beside this one, so "ray-two" is not checked against the ElasticQuotaTree/);
+        assert.match(
+            r.notes.join("\n"),
+            /^note: ray-on-ack:team: no platform stack \(.*Pulumi\.platform\.yaml\) beside this one, so "ray-two" is not checked against the ElasticQuotaTree/,
+        );
         const e2e = crossStackChecks("e2e", team("ray-e2e", ["198.18.42.0/24"]), path.join(ROOT, "e2e", "stacks"));
         assert.deepEqual(e2e.issues, [], "the e2e stacks work without a platform stack");
     });
@@ -66,10 +82,16 @@ describe("cross-stack checks (program/crossStack.ts)", () => {
             (dir) => {
                 assert.deepEqual(crossStackChecks("two", team("ray-two", ["10.41.0.0/24"]), dir).issues, []);
                 const found = crossStackChecks("three", team("ray-three", ["10.50.0.0/24", "10.40.1.0/24"]), dir).issues;
-                assert.deepEqual(found.map((i) => i.key), ["ray-on-ack:podCidrs[1]"]);
+                assert.deepEqual(
+                    found.map((i) => i.key),
+                    ["ray-on-ack:podCidrs[1]"],
+                );
                 assert.match(found[0].message, /^10\.40\.1\.0\/24 overlaps 10\.40\.0\.0\/23 of stack one \(.*Pulumi\.one\.yaml\)/);
                 const taken = crossStackChecks("three", { ...team("ray-two"), namespaceKey: "ray-on-ack:namespace" }, dir).issues;
-                assert.deepEqual(taken.map((i) => i.key), ["ray-on-ack:namespace"]);
+                assert.deepEqual(
+                    taken.map((i) => i.key),
+                    ["ray-on-ack:namespace"],
+                );
                 assert.match(taken[0].message, /"ray-two" is also the namespace of stack two/);
             },
         );
@@ -80,13 +102,18 @@ describe("cross-stack checks (program/crossStack.ts)", () => {
             for (const judged of [crossStackChecks("one", team("ray-one"), dir), crossStackChecks("platform", undefined, dir)]) {
                 const hit = judged.issues.find((i) => i.key === "ray-on-ack:platform");
                 assert.ok(hit, JSON.stringify(judged));
-                assert.match(hit.message, /^stack extra-platform \(.*Pulumi\.extra-platform\.yaml\) says it is the platform stack; only .*Pulumi\.platform\.yaml may/);
+                assert.match(
+                    hit.message,
+                    /^stack extra-platform \(.*Pulumi\.extra-platform\.yaml\) says it is the platform stack; only .*Pulumi\.platform\.yaml may/,
+                );
             }
         });
     });
 
     it("fails closed: a stack file beside this one that cannot be read is an error naming it, never a skip", () => {
-        const r = withDir({ platform: platform(["ray-one"]), broken: "config:\n  ray-on-ack:team: a\n  ray-on-ack:team: b\n" }, (dir) => crossStackChecks("one", team("ray-one"), dir));
+        const r = withDir({ platform: platform(["ray-one"]), broken: "config:\n  ray-on-ack:team: a\n  ray-on-ack:team: b\n" }, (dir) =>
+            crossStackChecks("one", team("ray-one"), dir),
+        );
         assert.equal(r.issues.length, 1, JSON.stringify(r));
         assert.match(r.issues[0].key, /Pulumi\.broken\.yaml$/);
         assert.match(r.issues[0].message, /^cannot check against stack broken: .*a key appears twice.*the cross-stack checks fail closed/);

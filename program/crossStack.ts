@@ -46,7 +46,8 @@ function otherStacks(stack: string, stacksDir: string): { others: OtherStack[]; 
     return { others, issues };
 }
 
-const isPlatformFile = (config: Record<string, unknown>) => config[`${PROJECT}:platform`] === true || config[`${PROJECT}:platform`] === "true";
+const isPlatformFile = (config: Record<string, unknown>) =>
+    config[`${PROJECT}:platform`] === true || config[`${PROJECT}:platform`] === "true";
 
 function podCidrsOf(config: Record<string, unknown>): string[] {
     const value = config[`${PROJECT}:podCidrs`];

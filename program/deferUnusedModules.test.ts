@@ -43,7 +43,11 @@ describe("modules the program never uses, deferred (program/deferUnusedModules.j
     it("loading the SDK, the providers' modules and zod loads none of them; without the deferral all load", () => {
         const load = 'require("@pulumi/pulumi"); require("@pulumi/kubernetes/core/v1"); require("@pulumi/alicloud/ram"); require("zod");';
         assert.deepStrictEqual(lastJson(node(`${REPORT_LOADED} ${INSTALL} ${load}`)), []);
-        assert.deepStrictEqual(lastJson(node(`${REPORT_LOADED} ${load}`)), ["@npmcli/arborist/lib/index.js", "typescript/lib/typescript.js", "zod/v4/locales/index.cjs"]);
+        assert.deepStrictEqual(lastJson(node(`${REPORT_LOADED} ${load}`)), [
+            "@npmcli/arborist/lib/index.js",
+            "typescript/lib/typescript.js",
+            "zod/v4/locales/index.cjs",
+        ]);
     });
 
     it("Pulumi's closure serializer and code paths work through the stand-ins, with the same results, loading each module on use", () => {

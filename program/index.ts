@@ -50,7 +50,8 @@ if (ambient.length > 0) {
 async function main() {
     // Named for this program; the alias adopts the engine's default host of stacks deployed before
     // it existed, so that upgrading moves their dynamic resources to it without a replace or delete.
-    const dynamicHost = stack.kind === "team" ? await startDynamicProviderHost("ray-on-ack-dynamic", { aliases: [{ name: "default" }] }) : undefined;
+    const dynamicHost =
+        stack.kind === "team" ? await startDynamicProviderHost("ray-on-ack-dynamic", { aliases: [{ name: "default" }] }) : undefined;
     const { deployStack } = await import("./stackProgram");
     return deployStack(stack, platform, dynamicHost);
 }

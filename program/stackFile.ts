@@ -24,7 +24,9 @@ export interface StackConfigFile {
 }
 
 /** The repository root, from the sources (program/) or from their compiled copy (bin/program/, see program/compiled.js). */
-export const ROOT = ((up) => (path.basename(up) === "bin" && !fs.existsSync(path.join(up, "package.json")) ? path.dirname(up) : up))(path.resolve(__dirname, ".."));
+export const ROOT = ((up) => (path.basename(up) === "bin" && !fs.existsSync(path.join(up, "package.json")) ? path.dirname(up) : up))(
+    path.resolve(__dirname, ".."),
+);
 
 /** The stacks directory Pulumi.yaml names (`stackConfigDir`), relative to the project. */
 export function stacksDirOf(projectDir: string): string {
@@ -41,7 +43,9 @@ export const POLICY_PACK_CONFIG = path.join(ROOT, "platform", "policy-pack-confi
 
 export function readPolicyPackConfig(file = POLICY_PACK_CONFIG): Record<string, unknown> {
     if (!fs.existsSync(file)) {
-        throw new Error("no such file; the program and the posture report need the platform's policy pack config (its lists and tenancy registry)");
+        throw new Error(
+            "no such file; the program and the posture report need the platform's policy pack config (its lists and tenancy registry)",
+        );
     }
     let parsed: unknown;
     try {
@@ -71,25 +75,42 @@ export function listStacks(stacksDir = STACKS_DIR): string[] {
 export const TOP_LEVEL_KEYS: readonly string[] = ["config", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 /** Parses a stack file strictly; every problem names the file and where. */
-export function parseStackFile(text: string, shown: string): { environment?: unknown; config?: Record<string, unknown>; [key: string]: unknown } {
+export function parseStackFile(
+    text: string,
+    shown: string,
+): { environment?: unknown; config?: Record<string, unknown>; [key: string]: unknown } {
     const YAML: typeof import("yaml") = require("yaml");
     const lines = new YAML.LineCounter();
     const doc = YAML.parseDocument(text, { uniqueKeys: true, merge: false, prettyErrors: false, lineCounter: lines });
     const lineOf = (node: Node | null | undefined) => (node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : "");
-    const problems: string[] = doc.errors.map((e) => `${shown}: ${e.code === "DUPLICATE_KEY" ? "a key appears twice" : "is not valid YAML"}: ${e.message.split("\n")[0]}`);
+    const problems: string[] = doc.errors.map(
+        (e) => `${shown}: ${e.code === "DUPLICATE_KEY" ? "a key appears twice" : "is not valid YAML"}: ${e.message.split("\n")[0]}`,
+    );
     YAML.visit(doc, {
         Pair(_key, pair, ancestors) {
             const k = pair.key as Node | null;
-            const where = (ancestors.filter((a) => YAML.isPair(a)) as { key: unknown }[]).map((a) => String((a.key as { value?: unknown })?.value ?? "?"));
+            const where = (ancestors.filter((a) => YAML.isPair(a)) as { key: unknown }[]).map((a) =>
+                String((a.key as { value?: unknown })?.value ?? "?"),
+            );
             if (!YAML.isScalar(k)) {
-                problems.push(`${shown}${lineOf(k)}: a key under ${where.join(".") || "the top"} is not a plain scalar; write keys as plain names`);
+                problems.push(
+                    `${shown}${lineOf(k)}: a key under ${where.join(".") || "the top"} is not a plain scalar; write keys as plain names`,
+                );
             } else if (k.value === "<<") {
-                problems.push(`${shown}${lineOf(k)}: ${[...where, "<<"].join(".")}: YAML merge keys are refused: the Pulumi CLI applies them and other readers keep them as a key, so two readers would see different config`);
+                problems.push(
+                    `${shown}${lineOf(k)}: ${[...where, "<<"].join(".")}: YAML merge keys are refused: the Pulumi CLI applies them and other readers keep them as a key, so two readers would see different config`,
+                );
             }
         },
         Node(_key, node) {
-            if ((YAML.isScalar(node) || YAML.isMap(node) || YAML.isSeq(node)) && node.tag !== undefined && !/^tag:yaml\.org,2002:(str|map|seq)$/.test(node.tag)) {
-                problems.push(`${shown}${lineOf(node)}: the tag ${node.tag} is refused: readers resolve explicit tags differently; write the value plainly`);
+            if (
+                (YAML.isScalar(node) || YAML.isMap(node) || YAML.isSeq(node)) &&
+                node.tag !== undefined &&
+                !/^tag:yaml\.org,2002:(str|map|seq)$/.test(node.tag)
+            ) {
+                problems.push(
+                    `${shown}${lineOf(node)}: the tag ${node.tag} is refused: readers resolve explicit tags differently; write the value plainly`,
+                );
             }
         },
     });
@@ -102,7 +123,9 @@ export function parseStackFile(text: string, shown: string): { environment?: unk
     }
     const extra = Object.keys(value).filter((k) => !TOP_LEVEL_KEYS.includes(k) && k !== "environment");
     if (extra.length > 0) {
-        throw new Error(`${shown}: top-level key(s) ${extra.join(", ")} are refused: a stack file holds config: and what Pulumi writes for its secrets provider (${TOP_LEVEL_KEYS.slice(1).join(", ")})`);
+        throw new Error(
+            `${shown}: top-level key(s) ${extra.join(", ")} are refused: a stack file holds config: and what Pulumi writes for its secrets provider (${TOP_LEVEL_KEYS.slice(1).join(", ")})`,
+        );
     }
     if (value.config !== undefined && (value.config === null || typeof value.config !== "object" || Array.isArray(value.config))) {
         throw new Error(`${shown}: config: must be a map of keys`);

@@ -31,7 +31,11 @@ function providers(cloud: CloudConfig | undefined) {
     return { opts: { providers: { alicloud: aliyun, kubernetes: kube } }, invoke: { provider: aliyun } };
 }
 
-function team(config: Extract<StackConfig, { kind: "team" }>["config"], platform: PlatformPolicy, dynamicHost: DynamicProviderHost | undefined) {
+function team(
+    config: Extract<StackConfig, { kind: "team" }>["config"],
+    platform: PlatformPolicy,
+    dynamicHost: DynamicProviderHost | undefined,
+) {
     const p = providers(config.cloud);
     const env = new TeamEnvironment(
         config.team,
@@ -65,6 +69,10 @@ function platform(config: Extract<StackConfig, { kind: "platform" }>["config"]) 
 }
 
 /** The stack's outputs (docs/operations.md "Stack outputs"). */
-export function deployStack(stack: StackConfig, policy: PlatformPolicy, dynamicHost: DynamicProviderHost | undefined): Record<string, pulumi.Output<unknown>> {
+export function deployStack(
+    stack: StackConfig,
+    policy: PlatformPolicy,
+    dynamicHost: DynamicProviderHost | undefined,
+): Record<string, pulumi.Output<unknown>> {
     return stack.kind === "team" ? team(stack.config, policy, dynamicHost) : platform(stack.config);
 }

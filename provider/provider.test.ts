@@ -18,9 +18,21 @@ type Json = Record<string, any>;
 
 /** Keys only the program reads, and a removed key refused with a pointer: not component args. */
 const NOT_ARGS = new Set([
-    "platform", "kubeconfig", "kubeconfigSource", "hostPaths", "hostPathPrefixes", "hostPath",
+    "platform",
+    "kubeconfig",
+    "kubeconfigSource",
+    "hostPaths",
+    "hostPathPrefixes",
+    "hostPath",
     // A Serve runtime_env's refused keys (components/ray/serve.ts): named in the schema only to refuse them.
-    "pip", "conda", "uv", "working_dir", "py_modules", "py_executable", "container", "image_uri",
+    "pip",
+    "conda",
+    "uv",
+    "working_dir",
+    "py_modules",
+    "py_executable",
+    "container",
+    "image_uri",
 ]);
 /** Component args that are not config: what the program brings along. */
 const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl", "platformPolicy", "platformLists"]);
@@ -48,13 +60,19 @@ function compare(schema: Json, pulumiProps: Json, pulumiRequired: string[], zodN
     if (!zo) {
         return;
     }
-    const pk = Object.keys(pulumiProps).filter((k) => !NOT_CONFIG.has(k)).sort();
-    const zk = Object.keys(zo.props).filter((k) => !NOT_ARGS.has(k)).sort();
+    const pk = Object.keys(pulumiProps)
+        .filter((k) => !NOT_CONFIG.has(k))
+        .sort();
+    const zk = Object.keys(zo.props)
+        .filter((k) => !NOT_ARGS.has(k))
+        .sort();
     for (const k of zk.filter((k) => !pk.includes(k))) out.push(`${at}${k}: in the config schema, missing from the public args`);
     for (const k of pk.filter((k) => !zk.includes(k))) out.push(`${at}${k}: in the public args, not in the config schema`);
     for (const k of pk.filter((k) => zk.includes(k))) {
         if (pulumiRequired.includes(k) !== zo.required.includes(k)) {
-            out.push(`${at}${k}: ${pulumiRequired.includes(k) ? "required" : "optional"} in the public args, ${zo.required.includes(k) ? "required" : "optional"} in the config schema`);
+            out.push(
+                `${at}${k}: ${pulumiRequired.includes(k) ? "required" : "optional"} in the public args, ${zo.required.includes(k) ? "required" : "optional"} in the config schema`,
+            );
         }
         const p = pulumiProps[k];
         const ref: string | undefined = p.$ref ?? p.items?.$ref;
@@ -106,7 +124,10 @@ describe("the component provider (provider/, any Pulumi language)", function () 
         assert.ok(svc.isComponent);
         assert.deepStrictEqual([...svc.requiredInputs].sort(), ["namespace", "service", "team", "tlsFingerprint"]);
         assert.strictEqual(svc.inputProperties.service.$ref, "#/types/ray-on-ack:index:RayServiceSettings");
-        assert.deepStrictEqual(Object.keys(schema.types["ray-on-ack:index:RayServiceTlsSecretNames"].properties).sort(), ["head", "worker"]);
+        assert.deepStrictEqual(Object.keys(schema.types["ray-on-ack:index:RayServiceTlsSecretNames"].properties).sort(), [
+            "head",
+            "worker",
+        ]);
         assert.deepStrictEqual(Object.keys(svc.properties).sort(), ["access", "serviceName", "tokenSecret"]);
         const serve = schema.types["ray-on-ack:index:ServeApplication"];
         assert.deepStrictEqual([...serve.required].sort(), ["import_path", "name"]);
@@ -114,7 +135,9 @@ describe("the component provider (provider/, any Pulumi language)", function () 
 
     it("documents the args and outputs", () => {
         const team = schema.resources["ray-on-ack:index:TeamEnvironment"];
-        const undocumented = Object.entries({ ...team.inputProperties, ...team.properties }).filter(([, p]: [string, any]) => !p.description).map(([k]) => k);
+        const undocumented = Object.entries({ ...team.inputProperties, ...team.properties })
+            .filter(([, p]: [string, any]) => !p.description)
+            .map(([k]) => k);
         assert.deepStrictEqual(undocumented, []);
         assert.match(schema.types["ray-on-ack:index:WorkerGroup"].properties.shmSize.description, /object store/);
     });

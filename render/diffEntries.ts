@@ -90,7 +90,7 @@ function ipRanges(ips: readonly string[]): string[] {
     const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
     const ints = [...new Set(ips.filter((ip) => v4.test(ip)).map(toInt))].sort((a, b) => a - b);
     const out: string[] = [];
-    for (let i = 0; i < ints.length; ) {
+    for (let i = 0; i < ints.length;) {
         let j = i;
         while (j + 1 < ints.length && ints[j + 1] === ints[j] + 1) {
             j++;

@@ -15,7 +15,18 @@ import { ANNOTATIONS } from "../components/core/naming";
 import type { Change, Entry } from "./diffEntries";
 
 /** Kinds whose pods are created from a template in their spec. */
-const WORKLOAD_KINDS = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "RayCluster", "RayJob", "RayService"]);
+const WORKLOAD_KINDS = new Set([
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "RayCluster",
+    "RayJob",
+    "RayService",
+]);
 
 /** Path segments under which a change reaches the pods. */
 const POD_SHAPING = new Set(["template", "submitterPodTemplate", "rayStartParams"]);
@@ -72,7 +83,9 @@ export function podRestarts(after: readonly Entry[], changes: readonly Change[])
         const why: string[] = [];
         const change = changes.find((c) => c.kind === "~" && c.section === "kubernetes" && c.key === e.key);
         if (change) {
-            const paths = changedPaths(YAML.parse(change.before), now).filter((p) => kind === "Pod" ? p[0] === "spec" : p.some((s) => POD_SHAPING.has(String(s))));
+            const paths = changedPaths(YAML.parse(change.before), now).filter((p) =>
+                kind === "Pod" ? p[0] === "spec" : p.some((s) => POD_SHAPING.has(String(s))),
+            );
             if (paths.length > 0) {
                 const more = paths.length > SHOWN_PATHS ? ` (+${paths.length - SHOWN_PATHS} more)` : "";
                 why.push(`pod template changed: ${paths.slice(0, SHOWN_PATHS).map(format).join(", ")}${more}`);
@@ -80,7 +93,9 @@ export function podRestarts(after: readonly Entry[], changes: readonly Change[])
         }
         const used = certs.filter((c) => usesCertificate(name, c));
         if (used.length > 0 && carriesTlsFingerprint(now)) {
-            why.push(`TLS certificates re-issued with new content, so the ${ANNOTATIONS.tlsFingerprint} annotation changes (${used.join(", ")})`);
+            why.push(
+                `TLS certificates re-issued with new content, so the ${ANNOTATIONS.tlsFingerprint} annotation changes (${used.join(", ")})`,
+            );
         }
         if (why.length > 0) {
             lines.push(`pods of ${kind}/${name} restart: ${why.join("; ")}`);

@@ -82,12 +82,16 @@ export async function withWorktree<T>(repo: Repo, commit: string, nodeModules: s
 function linkNodeModules(nodeModules: string, packageDir: string): void {
     const target = path.join(packageDir, "node_modules");
     const workspaceRoot = path.dirname(fs.realpathSync(nodeModules));
-    const isWorkspaceLink = (p: string) => fs.lstatSync(p).isSymbolicLink() && !path.relative(workspaceRoot, fs.realpathSync(p)).startsWith("..");
-    const entries = fs.readdirSync(nodeModules).flatMap((name) =>
-        name.startsWith("@") && fs.readdirSync(path.join(nodeModules, name)).some((sub) => isWorkspaceLink(path.join(nodeModules, name, sub)))
-            ? fs.readdirSync(path.join(nodeModules, name)).map((sub) => path.join(name, sub))
-            : [name],
-    );
+    const isWorkspaceLink = (p: string) =>
+        fs.lstatSync(p).isSymbolicLink() && !path.relative(workspaceRoot, fs.realpathSync(p)).startsWith("..");
+    const entries = fs
+        .readdirSync(nodeModules)
+        .flatMap((name) =>
+            name.startsWith("@") &&
+            fs.readdirSync(path.join(nodeModules, name)).some((sub) => isWorkspaceLink(path.join(nodeModules, name, sub)))
+                ? fs.readdirSync(path.join(nodeModules, name)).map((sub) => path.join(name, sub))
+                : [name],
+        );
     for (const entry of entries) {
         const source = path.join(nodeModules, entry);
         const link = path.join(target, entry);

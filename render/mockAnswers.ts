@@ -71,7 +71,11 @@ export function answerInvoke(token: string, inputs: Record<string, any>, ctx: Mo
             return {
                 id: "vswitches",
                 ids: inputs.ids,
-                vswitches: (inputs.ids ?? []).map((id: string, i: number) => ({ id, cidrBlock: ctx.podCidrs[i] ?? "0.0.0.0/32", zoneId: "cn-hangzhou-k" })),
+                vswitches: (inputs.ids ?? []).map((id: string, i: number) => ({
+                    id,
+                    cidrBlock: ctx.podCidrs[i] ?? "0.0.0.0/32",
+                    zoneId: "cn-hangzhou-k",
+                })),
             };
         case "alicloud:slb/getAcls:getAcls":
             return {
@@ -79,7 +83,14 @@ export function answerInvoke(token: string, inputs: Record<string, any>, ctx: Mo
                 ids: inputs.ids,
                 acls: (inputs.ids ?? [])
                     .filter((id: string) => ctx.acls?.[id] !== undefined)
-                    .map((id: string) => ({ id, name: id, ipVersion: "ipv4", entryLists: ctx.acls![id].map((entry) => ({ entry, comment: "" })), relatedListeners: [], resourceGroupId: "rg-default" })),
+                    .map((id: string) => ({
+                        id,
+                        name: id,
+                        ipVersion: "ipv4",
+                        entryLists: ctx.acls![id].map((entry) => ({ entry, comment: "" })),
+                        relatedListeners: [],
+                        resourceGroupId: "rg-default",
+                    })),
             };
         default:
             throw new Error(`unexpected invoke ${token}(${JSON.stringify(inputs)}): add a realistic answer to render/mockAnswers.ts`);

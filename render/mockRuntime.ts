@@ -70,9 +70,15 @@ async function resolveOutput(o: unknown): Promise<{ value: unknown; secret: bool
  */
 async function withoutProviderSerialization<T>(fn: () => Promise<T>): Promise<T> {
     // The module dynamic resources load the serializer from, on demand, at each construction.
-    const closure: { serializeFunction: (...args: unknown[]) => Promise<unknown> } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+    const closure: {
+        serializeFunction: (...args: unknown[]) => Promise<unknown>;
+    } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
     const original = closure.serializeFunction;
-    closure.serializeFunction = async () => ({ text: "/* not serialized under the renderer's mocks */", exportName: "handler", containsSecrets: false });
+    closure.serializeFunction = async () => ({
+        text: "/* not serialized under the renderer's mocks */",
+        exportName: "handler",
+        containsSecrets: false,
+    });
     try {
         return await fn();
     } finally {

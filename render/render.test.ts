@@ -5,7 +5,6 @@ import * as path from "path";
 import YAML from "yaml";
 import { manifests, renderedStack, runRender, ROOT, packConfigAs } from "../test/helpers/render";
 
-
 /** Generated material: certificates, keys, tokens and what is derived from them. */
 function maskGenerated(text: string): string {
     return text
@@ -18,16 +17,39 @@ describe("render (the main job)", function () {
     it("writes manifests.yaml, alicloud.json, outputs.json and the public PKI for team-a", () => {
         const { out, stdout } = renderedStack("team-a");
         assert.match(stdout, /rendered team-a/);
-        const pkiFiles = ["training/ca.crt", "training/head.crt", "training/worker.crt", "training/clients/alice.crt", "notebooks/ca.crt", "notebooks/head.crt", "notebooks/worker.crt"];
+        const pkiFiles = [
+            "training/ca.crt",
+            "training/head.crt",
+            "training/worker.crt",
+            "training/clients/alice.crt",
+            "notebooks/ca.crt",
+            "notebooks/head.crt",
+            "notebooks/worker.crt",
+        ];
         for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", ...pkiFiles.map((p) => `pki/${p}`)]) {
             assert.ok(fs.existsSync(path.join(out, f)), f);
         }
         const written = fs.readdirSync(path.join(out, "pki"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-        assert.deepEqual(written.map((e) => path.relative(path.join(out, "pki"), path.join(e.parentPath, e.name))).sort(), [...pkiFiles].sort(), "one directory per cluster, no keys without --include-secrets");
+        assert.deepEqual(
+            written.map((e) => path.relative(path.join(out, "pki"), path.join(e.parentPath, e.name))).sort(),
+            [...pkiFiles].sort(),
+            "one directory per cluster, no keys without --include-secrets",
+        );
         const ca = (c: string) => fs.readFileSync(path.join(out, "pki", c, "ca.crt"), "utf8");
         assert.notEqual(ca("training"), ca("notebooks"), "each cluster has its own CA");
         const kinds = new Set(manifests(out).map((o) => o.kind));
-        for (const k of ["Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding", "NetworkPolicy", "Secret", "RayCluster", "PodNetworking"]) {
+        for (const k of [
+            "Namespace",
+            "ResourceQuota",
+            "LimitRange",
+            "ServiceAccount",
+            "Role",
+            "RoleBinding",
+            "NetworkPolicy",
+            "Secret",
+            "RayCluster",
+            "PodNetworking",
+        ]) {
             assert.ok(kinds.has(k), k);
         }
         assert.ok(Array.isArray(JSON.parse(fs.readFileSync(path.join(out, "alicloud.json"), "utf8"))));
@@ -63,7 +85,10 @@ describe("render (the main job)", function () {
             assert.match(fs.readFileSync(key, "utf8"), /PRIVATE KEY/);
             assert.equal(fs.statSync(key).mode & 0o777, 0o600);
         }
-        const keys = fs.readdirSync(path.join(r.out, "pki"), { recursive: true }).map(String).filter((f) => f.endsWith(".key"));
+        const keys = fs
+            .readdirSync(path.join(r.out, "pki"), { recursive: true })
+            .map(String)
+            .filter((f) => f.endsWith(".key"));
         assert.ok(!keys.some((k) => path.basename(k) === "ca.key"), "the CA key is never written");
         // With secrets in them, every file is owner-only, and so is the directory.
         for (const f of ["manifests.yaml", "outputs.json", "alicloud.json", "posture.md", "pki/training/ca.crt", "pki/training/head.key"]) {
@@ -82,7 +107,10 @@ describe("render (the main job)", function () {
             const fb = fs.readFileSync(path.join(b.out, f), "utf8");
             assert.equal(maskGenerated(fa), maskGenerated(fb), f);
         }
-        assert.notEqual(fs.readFileSync(path.join(a.out, "pki", "analytics", "ca.crt"), "utf8"), fs.readFileSync(path.join(b.out, "pki", "analytics", "ca.crt"), "utf8"));
+        assert.notEqual(
+            fs.readFileSync(path.join(a.out, "pki", "analytics", "ca.crt"), "utf8"),
+            fs.readFileSync(path.join(b.out, "pki", "analytics", "ca.crt"), "utf8"),
+        );
     });
 
     it("refuses invalid config with exit 2, one `error: <key>: <message>` line per problem, no stack trace and no files", () => {
@@ -99,9 +127,21 @@ describe("render (the main job)", function () {
             const r = runRender(["--stack", "bad", "--stacks-dir", path.join(dir, "stacks")]);
             assert.equal(r.status, 2, r.stderr);
             const lines = r.stderr.trim().split("\n");
-            assert.ok(lines.every((l) => /^error: ray-on-ack:[^:]+: .+/.test(l)), r.stderr);
-            for (const key of ["ray-on-ack:podCidrs[0]", "ray-on-ack:clusters[0].rayVersion", "ray-on-ack:clusters[0].image.tag", "ray-on-ack:clusters[0].workerGroups[0].minReplicas", "ray-on-ack:bogus"]) {
-                assert.ok(lines.some((l) => l.startsWith(`error: ${key}: `)), `${key} in\n${r.stderr}`);
+            assert.ok(
+                lines.every((l) => /^error: ray-on-ack:[^:]+: .+/.test(l)),
+                r.stderr,
+            );
+            for (const key of [
+                "ray-on-ack:podCidrs[0]",
+                "ray-on-ack:clusters[0].rayVersion",
+                "ray-on-ack:clusters[0].image.tag",
+                "ray-on-ack:clusters[0].workerGroups[0].minReplicas",
+                "ray-on-ack:bogus",
+            ]) {
+                assert.ok(
+                    lines.some((l) => l.startsWith(`error: ${key}: `)),
+                    `${key} in\n${r.stderr}`,
+                );
             }
             assert.doesNotMatch(r.stderr, /\s+at .+:\d+:\d+/, "no stack trace");
             assert.ok(!fs.existsSync(r.out), "nothing written");
@@ -130,7 +170,10 @@ describe("render (the main job)", function () {
             });
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
             assert.equal(r.status, 3, r.stderr);
-            assert.match(r.stderr, /^error: posture: 3 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only, ray-pod-scheduling \(see .*posture\.md\)$/m);
+            assert.match(
+                r.stderr,
+                /^error: posture: 3 check\(s\) fail without a granted exception: ray-service-not-public, ray-volume-read-only, ray-pod-scheduling \(see .*posture\.md\)$/m,
+            );
             for (const f of ["manifests.yaml", "alicloud.json", "outputs.json", "posture.json", "posture.md"]) {
                 assert.ok(fs.existsSync(path.join(r.out, f)), f);
             }
@@ -143,12 +186,19 @@ describe("render (the main job)", function () {
 
     it("reads the grants from platform/policy-pack-config.json: team-b's public dashboard is an exception", () => {
         const { out } = renderedStack("team-b");
-        assert.equal(fs.readFileSync(path.join(out, "posture.md"), "utf8").split("\n")[0], "# Security posture of stack team-b", "posture.md names its stack");
+        assert.equal(
+            fs.readFileSync(path.join(out, "posture.md"), "utf8").split("\n")[0],
+            "# Security posture of stack team-b",
+            "posture.md names its stack",
+        );
         const posture = JSON.parse(fs.readFileSync(path.join(out, "posture.json"), "utf8"));
         assert.equal(posture.totals.fail, 0);
         const check = posture.checks.find((c: any) => c.id === "ray-service-not-public");
         assert.equal(check.status, "exception");
-        assert.deepEqual(check.offending.map((o: any) => [o.resource, o.exception]), [["Service ray-team-b/analytics-dashboard-public", true]]);
+        assert.deepEqual(
+            check.offending.map((o: any) => [o.resource, o.exception]),
+            [["Service ray-team-b/analytics-dashboard-public", true]],
+        );
     });
 
     it("writes manifests that YAML 1.1 readers (kubectl, KubeRay) read as written: team-b's `on` labels stay strings", () => {
@@ -156,7 +206,11 @@ describe("render (the main job)", function () {
             const text = fs.readFileSync(path.join(renderedStack(stack).out, "manifests.yaml"), "utf8");
             const objects = YAML.parseAllDocuments(text, { version: "1.1" }).map((d) => d.toJS());
             const as12 = YAML.parseAllDocuments(text).map((d) => d.toJS());
-            assert.deepEqual(objects, as12, `${stack}: a value YAML 1.1 reads differently (kubectl: "cannot unmarshal bool into ... of type string")`);
+            assert.deepEqual(
+                objects,
+                as12,
+                `${stack}: a value YAML 1.1 reads differently (kubectl: "cannot unmarshal bool into ... of type string")`,
+            );
             return objects;
         };
         as11("team-a");
@@ -168,10 +222,16 @@ describe("render (the main job)", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-grants-"));
         try {
             const config = path.join(dir, "policy-pack-config.json");
-            fs.writeFileSync(config, JSON.stringify({ "ray-service-not-public": { grants: [{ stack: "team-b", kind: "Service", name: "x" }] } }));
+            fs.writeFileSync(
+                config,
+                JSON.stringify({ "ray-service-not-public": { grants: [{ stack: "team-b", kind: "Service", name: "x" }] } }),
+            );
             const r = runRender(["--stack", "team-b", "--policy-pack-config", config]);
             assert.equal(r.status, 2, r.stderr);
-            assert.match(r.stderr, /^error: .*policy-pack-config\.json: invalid policy pack config: grants\[0\]\.reason must be a non-empty string \(policy ray-service-not-public\)$/m);
+            assert.match(
+                r.stderr,
+                /^error: .*policy-pack-config\.json: invalid policy pack config: grants\[0\]\.reason must be a non-empty string \(policy ray-service-not-public\)$/m,
+            );
             assert.ok(!fs.existsSync(r.out), "nothing written");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -186,7 +246,10 @@ describe("render (the main job)", function () {
         const file = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.platform.yaml"), "utf8"));
         const children: { name: string }[] = file.config["ray-on-ack:quotaTree"].children;
         assert.ok(children.some((c) => c.name === "team-a") && children.some((c) => c.name === "team-b"), "the example teams");
-        assert.deepEqual(tree?.spec.root.children.map((c: any) => c.name), children.map((c) => c.name));
+        assert.deepEqual(
+            tree?.spec.root.children.map((c: any) => c.name),
+            children.map((c) => c.name),
+        );
         const addons = JSON.parse(fs.readFileSync(path.join(out, "alicloud.json"), "utf8")).map((r: any) => r.inputs.name);
         assert.deepEqual(addons.sort(), ["ack-pod-identity-webhook", "kuberay-operator"]);
     });

@@ -15,7 +15,6 @@ import { resolvePolicyPackConfigFile } from "../policy/config";
 import { failingChecks, renderFiles } from "./renderFiles";
 import { POLICY_PACK_CONFIG, ROOT, STACKS_DIR, readPolicyPackConfig, readStackConfig } from "../program/stackFile";
 
-
 /** What the renderer answers for a bring-your-own ACL behind an HTTPS listener (TEST-NET-1, RFC 5737). */
 const BYO_ACL_STAND_IN = "192.0.2.0/24";
 
@@ -41,21 +40,26 @@ function mockContextOf(config: Record<string, string>): { podCidrs: string[]; ac
     const podCidrs = parsedOr<unknown>(config["ray-on-ack:podCidrs"], []);
     const clusters = parsedOr<unknown>(config["ray-on-ack:clusters"], []);
     const acls: Record<string, string[]> = {};
-    (Array.isArray(clusters) ? clusters : []).forEach((c: { exposure?: { mode?: string; aclId?: string; listener?: string; sourceCidrs?: string[] } }, i: number) => {
-        const e = c?.exposure;
-        if (e?.mode === "loadbalancer" && typeof e.aclId === "string") {
-            if (e.listener === "tcp") {
-                acls[e.aclId] = Array.isArray(e.sourceCidrs) ? e.sourceCidrs : [];
-            } else {
-                acls[e.aclId] = [BYO_ACL_STAND_IN];
-                process.stderr.write(`note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${e.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`);
+    (Array.isArray(clusters) ? clusters : []).forEach(
+        (c: { exposure?: { mode?: string; aclId?: string; listener?: string; sourceCidrs?: string[] } }, i: number) => {
+            const e = c?.exposure;
+            if (e?.mode === "loadbalancer" && typeof e.aclId === "string") {
+                if (e.listener === "tcp") {
+                    acls[e.aclId] = Array.isArray(e.sourceCidrs) ? e.sourceCidrs : [];
+                } else {
+                    acls[e.aclId] = [BYO_ACL_STAND_IN];
+                    process.stderr.write(
+                        `note: ray-on-ack:clusters[${i}].exposure.aclId: the renderer cannot read ${e.aclId}; rendered as if it held ${BYO_ACL_STAND_IN}, and its entries are checked at deploy time\n`,
+                    );
+                }
             }
-        }
-    });
+        },
+    );
     return { podCidrs: Array.isArray(podCidrs) ? podCidrs.filter((c): c is string => typeof c === "string") : [], acls };
 }
 
-const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
+const USAGE =
+    "usage: npm run render -- --stack <name> [--out <dir>] [--include-secrets] [--stacks-dir <dir>] [--policy-pack-config <file>]";
 
 /** Exit code when the rendered stack fails a policy check without a granted exception (2 is bad config). */
 const EXIT_POSTURE_FAILURE = 3;
@@ -120,12 +124,17 @@ async function main(): Promise<void> {
     let policyPackConfig;
     try {
         policyPackConfig = readPolicyPackConfig(packConfigFile);
-        resolvePolicyPackConfigFile(policyPackConfig, CHECKS.map((c) => c.id));
+        resolvePolicyPackConfigFile(
+            policyPackConfig,
+            CHECKS.map((c) => c.id),
+        );
     } catch (e) {
         fail(`error: ${path.relative(process.cwd(), packConfigFile) || packConfigFile}: ${(e as Error).message}`);
     }
     for (const key of stackConfig.standIns) {
-        process.stderr.write(`note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`);
+        process.stderr.write(
+            `note: ${key} is a secret the renderer cannot decrypt; rendered with a generated stand-in (set RAY_ON_ACK_SECRET_${key.split(":")[1]} to use yours)\n`,
+        );
     }
     // The program checks everything itself (program/checkStack.ts), as under `pulumi preview`: these
     // tell it where this render's stacks and platform config are.
@@ -154,7 +163,10 @@ async function main(): Promise<void> {
     process.stdout.write(`rendered ${stack}: ${[...files.keys()].sort().join(", ")} -> ${shownOut}\n`);
     const failing = failingChecks(files.get("posture.json")?.content);
     if (failing.length > 0) {
-        fail(`error: posture: ${failing.length} check(s) fail without a granted exception: ${failing.join(", ")} (see ${path.join(shownOut, "posture.md")})`, EXIT_POSTURE_FAILURE);
+        fail(
+            `error: posture: ${failing.length} check(s) fail without a granted exception: ${failing.join(", ")} (see ${path.join(shownOut, "posture.md")})`,
+            EXIT_POSTURE_FAILURE,
+        );
     }
 }
 

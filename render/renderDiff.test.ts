@@ -16,7 +16,20 @@ describe("render:diff line diff", () => {
         const after = before.replace("line 10\n", "line ten\n");
         assert.equal(
             unifiedDiff(before, after, { before: "a/x", after: "b/x" }),
-            ["--- a/x", "+++ b/x", "@@ -7,7 +7,7 @@", "line 7", "line 8", "line 9", "-line 10", "+line ten", "line 11", "line 12", "line 13", ""]
+            [
+                "--- a/x",
+                "+++ b/x",
+                "@@ -7,7 +7,7 @@",
+                "line 7",
+                "line 8",
+                "line 9",
+                "-line 10",
+                "+line ten",
+                "line 11",
+                "line 12",
+                "line 13",
+                "",
+            ]
                 .map((l) => (/^(---|\+\+\+|@@|[-+])/.test(l) || l === "" ? l : ` ${l}`))
                 .join("\n"),
         );
@@ -34,8 +47,14 @@ describe("render:diff line diff", () => {
             const a = Array.from({ length: rand(12) }, () => "abc"[rand(3)]);
             const b = Array.from({ length: rand(12) }, () => "abc"[rand(3)]);
             const edits = diffLines(a, b);
-            assert.deepEqual(edits.filter((e) => e.op !== "+").map((e) => e.line), a);
-            assert.deepEqual(edits.filter((e) => e.op !== "-").map((e) => e.line), b);
+            assert.deepEqual(
+                edits.filter((e) => e.op !== "+").map((e) => e.line),
+                a,
+            );
+            assert.deepEqual(
+                edits.filter((e) => e.op !== "-").map((e) => e.line),
+                b,
+            );
             const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
             for (let i = a.length - 1; i >= 0; i--) {
                 for (let j = b.length - 1; j >= 0; j--) {
@@ -53,7 +72,13 @@ describe("render:diff masking and comparison", () => {
         const annotations = { "ray-on-ack.io/tls-fingerprint": "abc", "ray-on-ack.io/token-fingerprint": "abc", other: "abc" };
         assert.deepEqual(mask({ a: pem, metadata: { annotations }, n: [1, pem] }), {
             a: "<generated certificate>",
-            metadata: { annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>", "ray-on-ack.io/token-fingerprint": "<generated>", other: "abc" } },
+            metadata: {
+                annotations: {
+                    "ray-on-ack.io/tls-fingerprint": "<generated>",
+                    "ray-on-ack.io/token-fingerprint": "<generated>",
+                    other: "abc",
+                },
+            },
             n: [1, "<generated certificate>"],
         });
     });
@@ -84,14 +109,26 @@ describe("render:diff masking and comparison", () => {
 });
 
 describe("render:diff pod restarts", () => {
-    const k8s = (o: Record<string, unknown>): Entry => ({ section: "kubernetes", key: `${o.kind} ns/${(o.metadata as { name: string }).name}`, text: YAML.stringify(o) });
+    const k8s = (o: Record<string, unknown>): Entry => ({
+        section: "kubernetes",
+        key: `${o.kind} ns/${(o.metadata as { name: string }).name}`,
+        text: YAML.stringify(o),
+    });
     const rayCluster = (over: { replicas?: number; env?: string; annotations?: Record<string, string> } = {}) => ({
         kind: "RayCluster",
         metadata: { name: "training", namespace: "ns" },
         spec: {
             upgradeStrategy: { type: "Recreate" },
-            headGroupSpec: { rayStartParams: {}, template: { metadata: { annotations: over.annotations ?? {} }, spec: { containers: [{ name: "ray-head", env: [{ name: "A", value: over.env ?? "1" }] }] } } },
-            workerGroupSpecs: [{ groupName: "cpu", replicas: over.replicas ?? 1, template: { spec: { containers: [{ name: "ray-worker" }] } } }],
+            headGroupSpec: {
+                rayStartParams: {},
+                template: {
+                    metadata: { annotations: over.annotations ?? {} },
+                    spec: { containers: [{ name: "ray-head", env: [{ name: "A", value: over.env ?? "1" }] }] },
+                },
+            },
+            workerGroupSpecs: [
+                { groupName: "cpu", replicas: over.replicas ?? 1, template: { spec: { containers: [{ name: "ray-worker" }] } } },
+            ],
         },
     });
     const restarts = (before: Entry[], after: Entry[]) => podRestarts(after, compareRenders(before, after));
@@ -105,8 +142,14 @@ describe("render:diff pod restarts", () => {
         assert.deepEqual(restarts([k8s(rayCluster())], [k8s(rayCluster({ env: "2" }))]), [
             "pods of RayCluster/training restart: pod template changed: spec.headGroupSpec.template.spec.containers[0].env[0].value",
         ]);
-        const deployment = (image: string) => ({ kind: "Deployment", metadata: { name: "web" }, spec: { replicas: 1, template: { spec: { containers: [{ image }] } } } });
-        assert.deepEqual(restarts([k8s(deployment("a:1"))], [k8s(deployment("a:2"))]), ["pods of Deployment/web restart: pod template changed: spec.template.spec.containers[0].image"]);
+        const deployment = (image: string) => ({
+            kind: "Deployment",
+            metadata: { name: "web" },
+            spec: { replicas: 1, template: { spec: { containers: [{ image }] } } },
+        });
+        assert.deepEqual(restarts([k8s(deployment("a:1"))], [k8s(deployment("a:2"))]), [
+            "pods of Deployment/web restart: pod template changed: spec.template.spec.containers[0].image",
+        ]);
     });
 
     it("does not mark a scale change, nor objects that run no pods", () => {
@@ -116,14 +159,22 @@ describe("render:diff pod restarts", () => {
     });
 
     it("marks the pods that carry the TLS fingerprint when their certificates say something new, not a client's", () => {
-        const cert = (name: string, san: string): Entry => ({ section: "certificate", key: `Certificate ${name}`, text: `IP SAN: ${san}\n` });
+        const cert = (name: string, san: string): Entry => ({
+            section: "certificate",
+            key: `Certificate ${name}`,
+            text: `IP SAN: ${san}\n`,
+        });
         const rc = k8s(rayCluster({ annotations: { "ray-on-ack.io/tls-fingerprint": "<generated>" } }));
         const before = [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "")];
         assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.1.0 - 10.0.1.255"), cert("client-alice", "")]), [
             "pods of RayCluster/training restart: TLS certificates re-issued with new content, so the ray-on-ack.io/tls-fingerprint annotation changes (training-head)",
         ]);
         assert.deepEqual(restarts(before, [rc, cert("training-head", "10.0.0.0 - 10.0.0.255"), cert("client-alice", "changed")]), []);
-        assert.deepEqual(restarts([k8s(rayCluster()), before[1]], [k8s(rayCluster()), cert("training-head", "x")]), [], "no fingerprint annotation: the pods do not restart for it");
+        assert.deepEqual(
+            restarts([k8s(rayCluster()), before[1]], [k8s(rayCluster()), cert("training-head", "x")]),
+            [],
+            "no fingerprint annotation: the pods do not restart for it",
+        );
     });
 });
 
@@ -132,17 +183,25 @@ describe("npm run render:diff", function () {
     const stackFile = () => path.join(repo, "stacks", "Pulumi.team-a.yaml");
 
     function git(...args: string[]): string {
-        const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+        const r = spawnSync(
+            "git",
+            ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args],
+            { cwd: repo, encoding: "utf8" },
+        );
         assert.equal(r.status, 0, r.stderr);
         return r.stdout;
     }
 
     function renderDiff(...args: string[]) {
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), path.join(repo, "render", "renderDiff.ts"), ...args], {
-            cwd: repo,
-            encoding: "utf8",
-            timeout: 180_000,
-        });
+        const r = spawnSync(
+            process.execPath,
+            [require.resolve("ts-node/dist/bin.js"), path.join(repo, "render", "renderDiff.ts"), ...args],
+            {
+                cwd: repo,
+                encoding: "utf8",
+                timeout: 180_000,
+            },
+        );
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     }
 
@@ -162,7 +221,10 @@ describe("npm run render:diff", function () {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-diff-repo-"));
         // Of stacks/ only team-a, the stack these tests edit: whatever other stacks the checkout
         // holds (a new team's, say) neither changes the listings nor collides with the new stack.
-        const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\0");
+        const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+            cwd: ROOT,
+            encoding: "utf8",
+        }).stdout.split("\0");
         const wanted = (f: string) => !f.startsWith("stacks/") || f === "stacks/Pulumi.team-a.yaml";
         for (const f of files.filter((x) => x && wanted(x) && fs.existsSync(path.join(ROOT, x)))) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
@@ -221,7 +283,10 @@ describe("npm run render:diff", function () {
         assert.equal(r.status, 1, r.stderr);
         const restarts = r.stdout.split("\n").filter((l) => l.startsWith("pods of "));
         assert.equal(restarts.length, 1, restarts.join("\n"));
-        assert.match(restarts[0], /^pods of RayCluster\/notebooks restart: pod template changed: spec\.headGroupSpec\.template\.spec\.containers\[0\]\.env/);
+        assert.match(
+            restarts[0],
+            /^pods of RayCluster\/notebooks restart: pod template changed: spec\.headGroupSpec\.template\.spec\.containers\[0\]\.env/,
+        );
     });
 
     it("shows everything as added when the stack file does not exist at the base", () => {
@@ -233,7 +298,15 @@ describe("npm run render:diff", function () {
         const packFile = path.join(repo, "platform", "policy-pack-config.json");
         const pack = JSON.parse(fs.readFileSync(packFile, "utf8"));
         // team-a's file under another name: team-a's network and endpoints, its own name, namespace and addresses.
-        pack["ray-tenancy"].tenants["team-new"] = { ...pack["ray-tenancy"].tenants["team-a"], team: "team-new", namespace: "ray-team-new", podCidrs: ["10.20.8.0/24"], ramRoles: [], oss: [], hosts: [] };
+        pack["ray-tenancy"].tenants["team-new"] = {
+            ...pack["ray-tenancy"].tenants["team-a"],
+            team: "team-new",
+            namespace: "ray-team-new",
+            podCidrs: ["10.20.8.0/24"],
+            ramRoles: [],
+            oss: [],
+            hosts: [],
+        };
         delete pack["ray-tenancy"].tenants["team-a"];
         const edited = path.join(repo, "pack-team-new.json");
         fs.writeFileSync(edited, JSON.stringify(pack));
@@ -243,7 +316,10 @@ describe("npm run render:diff", function () {
         const lines = summary(r.stdout);
         assert.ok(lines.includes("+ Namespace ray-team-new"), lines.join("\n"));
         assert.ok(lines.includes("+ RayCluster ray-team-new/training"));
-        assert.ok(lines.every((l) => l.startsWith("+ ")), lines.join("\n"));
+        assert.ok(
+            lines.every((l) => l.startsWith("+ ")),
+            lines.join("\n"),
+        );
         assert.match(r.stdout, /^--- \/dev\/null$/m);
         assert.match(r.stdout, /^\+\s+auth_token: REDACTED$/m, "Secrets stay redacted");
     });
@@ -273,10 +349,16 @@ describe("npm run render:diff", function () {
     it("exits 2 for a ref that does not exist, an unknown stack or missing arguments", () => {
         let r = renderDiff("--stack", "team-a", "--base", "no-such-ref");
         assert.equal(r.status, 2);
-        assert.equal(r.stderr.trim(), "error: --base no-such-ref: no such commit in this repository (a shallow clone may lack it: git fetch origin no-such-ref)");
+        assert.equal(
+            r.stderr.trim(),
+            "error: --base no-such-ref: no such commit in this repository (a shallow clone may lack it: git fetch origin no-such-ref)",
+        );
         r = renderDiff("--stack", "nobody", "--base", "HEAD");
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: team-a\)$/m);
+        assert.match(
+            r.stderr,
+            /^error: unknown stack nobody: no stacks\/Pulumi\.nobody\.yaml in the working tree or at HEAD \(stacks: team-a\)$/m,
+        );
         r = renderDiff("--stack", "team-a");
         assert.equal(r.status, 2);
         assert.match(r.stderr, /^error: --base is required\nusage: npm run render:diff/);

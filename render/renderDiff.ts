@@ -28,7 +28,12 @@ function parse(): { stack: string; base: string; packConfig?: string } {
     let values;
     try {
         values = parseArgs({
-            options: { stack: { type: "string" }, base: { type: "string" }, "policy-pack-config": { type: "string" }, help: { type: "boolean", short: "h" } },
+            options: {
+                stack: { type: "string" },
+                base: { type: "string" },
+                "policy-pack-config": { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
             strict: true,
         }).values;
     } catch (e) {
@@ -75,7 +80,9 @@ async function main(): Promise<number> {
     const inHead = fs.existsSync(stackFilePath(stack));
     const inBase = fileAtCommit(repo, commit, stackFile);
     if (!inHead && !inBase) {
-        throw new DiffError(`unknown stack ${stack}: no ${stackFile} in the working tree or at ${base} (stacks: ${listStacks().join(", ")})`);
+        throw new DiffError(
+            `unknown stack ${stack}: no ${stackFile} in the working tree or at ${base} (stacks: ${listStacks().join(", ")})`,
+        );
     }
     const nodeModules = path.join(ROOT, "node_modules");
     if (!fs.existsSync(nodeModules)) {
@@ -89,7 +96,9 @@ async function main(): Promise<number> {
         // Both sides at once: each render is a few seconds of mostly single-threaded work.
         const settled = await Promise.allSettled([
             inBase ? withWorktree(repo, commit, nodeModules, (dir) => renderAt(dir, stack, baseOut, base)) : Promise.resolve(),
-            inHead ? renderAt(ROOT, stack, headOut, "the working tree", packConfig === undefined ? [] : ["--policy-pack-config", packConfig]) : Promise.resolve(),
+            inHead
+                ? renderAt(ROOT, stack, headOut, "the working tree", packConfig === undefined ? [] : ["--policy-pack-config", packConfig])
+                : Promise.resolve(),
         ]);
         if (interrupted) {
             throw new DiffError("interrupted");
@@ -119,7 +128,14 @@ async function main(): Promise<number> {
             ...(inBase ? [] : [`(${stackFile} does not exist at ${base}: everything is added)`]),
             ...(inHead ? [] : [`(${stackFile} does not exist in the working tree: everything is removed)`]),
         ];
-        process.stdout.write([`render:diff ${stack}: ${baseLabel} -> working tree`, ...notes, ...postureLine, report(changes, podRestarts(after, changes), { base, head: "working tree" })].join("\n"));
+        process.stdout.write(
+            [
+                `render:diff ${stack}: ${baseLabel} -> working tree`,
+                ...notes,
+                ...postureLine,
+                report(changes, podRestarts(after, changes), { base, head: "working tree" }),
+            ].join("\n"),
+        );
         return 1;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });

@@ -40,19 +40,37 @@ function recipeProject(): string {
 function standInEnv(dir: string): NodeJS.ProcessEnv {
     const bin = path.join(dir, ".bin");
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "fixtures", "pulumiConfigStandIn.js")}" "$@"\n`, { mode: 0o755 });
-    return { ...process.env, PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`, PULUMI_STAND_IN_STACKS: path.join(dir, ".backend") };
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "fixtures", "pulumiConfigStandIn.js")}" "$@"\n`,
+        { mode: 0o755 },
+    );
+    return {
+        ...process.env,
+        PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+        PULUMI_STAND_IN_STACKS: path.join(dir, ".backend"),
+    };
 }
 
 /** The shell blocks of README "Add a team" that copy the example and set config (steps 2 and 3), run in order by bash. */
 function runRecipe(dir: string) {
     const section = docSection("README.md", "Add a team");
     const blocks = parseMarkdown("README.md", section)
-        .fences.filter((f) => f.lang === "sh" && /^(cp |pulumi (stack|config) )/m.test(f.content) && !/^pulumi (preview|up)\b/m.test(f.content))
+        .fences.filter(
+            (f) => f.lang === "sh" && /^(cp |pulumi (stack|config) )/m.test(f.content) && !/^pulumi (preview|up)\b/m.test(f.content),
+        )
         .map((f) => f.content);
     assert.ok(blocks.length >= 2, `README "Add a team": ${blocks.length} blocks of commands`);
-    assert.ok(blocks.some((b) => /quotaTree\.children/.test(b)), "step 3 edits the quota tree");
-    return spawnSync("bash", ["-c", `set -euo pipefail\n${blocks.join("\n")}`], { cwd: dir, env: standInEnv(dir), encoding: "utf8", timeout: 60_000 });
+    assert.ok(
+        blocks.some((b) => /quotaTree\.children/.test(b)),
+        "step 3 edits the quota tree",
+    );
+    return spawnSync("bash", ["-c", `set -euo pipefail\n${blocks.join("\n")}`], {
+        cwd: dir,
+        env: standInEnv(dir),
+        encoding: "utf8",
+        timeout: 60_000,
+    });
 }
 
 function children(dir: string): Record<string, unknown>[] {
@@ -86,7 +104,12 @@ describe("Add a team: the minimal example", function () {
             const after = children(dir);
             assert.deepEqual(after.slice(0, before.length), before);
             assert.deepEqual(after.slice(before.length), [
-                { name: "team-c", namespaces: ["ray-team-c"], min: { cpu: 16, memory: "64Gi", "nvidia.com/gpu": 0 }, max: { cpu: 32, memory: "128Gi", "nvidia.com/gpu": 0 } },
+                {
+                    name: "team-c",
+                    namespaces: ["ray-team-c"],
+                    min: { cpu: 16, memory: "64Gi", "nvidia.com/gpu": 0 },
+                    max: { cpu: 32, memory: "128Gi", "nvidia.com/gpu": 0 },
+                },
             ]);
             // Step 2: the values the commands set, in the copied example.
             const team = YAML.parse(fs.readFileSync(path.join(dir, "stacks", "Pulumi.team-c.yaml"), "utf8")).config;
@@ -129,7 +152,10 @@ describe("Add a team: the minimal example", function () {
             assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
             const after = children(dir);
             assert.deepEqual(after.slice(0, before.length), before);
-            assert.deepEqual(after.map((c) => c.name), [...before.map((c) => c.name), "team-c"]);
+            assert.deepEqual(
+                after.map((c) => c.name),
+                [...before.map((c) => c.name), "team-c"],
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -138,7 +164,11 @@ describe("Add a team: the minimal example", function () {
     it("the stand-in refuses config on a stack the backend does not know, as pulumi does (so the recipe must create it)", () => {
         const dir = recipeProject();
         try {
-            const r = spawnSync("bash", ["-c", "pulumi config set -s platform --path 'ray-on-ack:quotaTree.children[9].name' x"], { cwd: dir, env: standInEnv(dir), encoding: "utf8" });
+            const r = spawnSync("bash", ["-c", "pulumi config set -s platform --path 'ray-on-ack:quotaTree.children[9].name' x"], {
+                cwd: dir,
+                env: standInEnv(dir),
+                encoding: "utf8",
+            });
             assert.notEqual(r.status, 0);
             assert.match(r.stderr, /no stack named 'platform' found/);
         } finally {

@@ -40,7 +40,10 @@ const isBuiltin = (spec: string) => spec.startsWith("node:") || builtinModules.i
  * node, and so is each file at the top (`index.ts`, `args.ts`: the public entry points).
  * An edge carries the files that make it (`ray/rayCluster.ts -> core/naming`).
  */
-export function componentGraph(files: readonly string[] = tsFiles("components"), read: (file: string) => string[] = specifiers): Map<string, Map<string, string[]>> {
+export function componentGraph(
+    files: readonly string[] = tsFiles("components"),
+    read: (file: string) => string[] = specifiers,
+): Map<string, Map<string, string[]>> {
     const partOf = (rel: string) => (rel.includes(path.sep) ? rel.split(path.sep)[0] : rel.replace(/\.ts$/, ".ts"));
     const graph = new Map<string, Map<string, string[]>>();
     for (const file of files) {
@@ -84,10 +87,24 @@ export function cyclesOf(graph: Map<string, Map<string, string[]>>): string[][] 
 }
 
 /** Every TypeScript file of the repository's own folders, tests included. */
-const REPO_FILES = ["common", "components", "e2e", "examples", "policy", "portForward", "program", "provider", "render", "test", "tools"].flatMap((d) => tsFiles(d, true));
+const REPO_FILES = [
+    "common",
+    "components",
+    "e2e",
+    "examples",
+    "policy",
+    "portForward",
+    "program",
+    "provider",
+    "render",
+    "test",
+    "tools",
+].flatMap((d) => tsFiles(d, true));
 
 function specifiersOf(text: string): string[] {
-    return [...new Set([...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1]))];
+    return [
+        ...new Set([...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1])),
+    ];
 }
 
 /** The repository files a file imports by relative path (a `.ts` file, or a folder's `index.ts`). */
@@ -95,7 +112,9 @@ function localImports(file: string): string[] {
     return specifiersOf(fs.readFileSync(path.join(ROOT, file), "utf8"))
         .filter((spec) => spec.startsWith("."))
         .map((spec) => path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec)))
-        .map((target) => [`${target}.ts`, path.join(target, "index.ts"), target].find((t) => t.endsWith(".ts") && fs.existsSync(path.join(ROOT, t))))
+        .map((target) =>
+            [`${target}.ts`, path.join(target, "index.ts"), target].find((t) => t.endsWith(".ts") && fs.existsSync(path.join(ROOT, t))),
+        )
         .filter((t): t is string => t !== undefined);
 }
 
@@ -138,7 +157,11 @@ function fileCycles(files: readonly string[]): string[][] {
 }
 
 function violations(dir: string, allowed: (file: string, spec: string) => boolean): string[] {
-    return tsFiles(dir).flatMap((file) => specifiers(file).filter((spec) => !allowed(file, spec)).map((spec) => `${file}: ${spec}`));
+    return tsFiles(dir).flatMap((file) =>
+        specifiers(file)
+            .filter((spec) => !allowed(file, spec))
+            .map((spec) => `${file}: ${spec}`),
+    );
 }
 
 describe("module boundaries", () => {
@@ -151,7 +174,9 @@ describe("module boundaries", () => {
     it("policy/ imports nothing from components/, and only its own files and its package.json dependencies", () => {
         const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")).dependencies ?? {});
         assert.deepStrictEqual(
-            violations("policy", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "policy" : isBuiltin(spec) || deps.includes(packageName(spec)))),
+            violations("policy", (file, spec) =>
+                spec.startsWith(".") ? topFolder(file, spec) === "policy" : isBuiltin(spec) || deps.includes(packageName(spec)),
+            ),
             [],
             "policy/ reaches common/ as the package (@ray-on-ack/common or @ray-on-ack/common/<file>): a relative path out of policy/ is missing from the published pack",
         );
@@ -160,7 +185,11 @@ describe("module boundaries", () => {
     it("the folders of components/ import each other without a cycle (concerns never import config/, the assembler)", () => {
         const graph = componentGraph();
         assert.ok(graph.get("ray")?.has("core"), "the graph sees ray/ importing core/");
-        assert.deepStrictEqual(cyclesOf(graph), [], "each list is one cycle, by the imports that close it: move the shared part down (core/) or the assembling part up (config/, team/)");
+        assert.deepStrictEqual(
+            cyclesOf(graph),
+            [],
+            "each list is one cycle, by the imports that close it: move the shared part down (core/) or the assembling part up (config/, team/)",
+        );
         const concerns = ["tls", "network", "identity", "namespace", "cloud", "exposure", "ray", "images", "providers", "platform"];
         const importsOf = (from: string, to: readonly string[]) => to.flatMap((t) => graph.get(from)?.get(t) ?? []);
         assert.deepStrictEqual(
@@ -177,18 +206,28 @@ describe("module boundaries", () => {
     });
 
     it("no file imports itself back through any chain, type-only imports included", () => {
-        assert.deepStrictEqual(fileCycles(REPO_FILES), [], "each list is one strongly connected set of files: break it by moving what both need into a file of its own");
+        assert.deepStrictEqual(
+            fileCycles(REPO_FILES),
+            [],
+            "each list is one strongly connected set of files: break it by moving what both need into a file of its own",
+        );
     });
 
     it("finds a file cycle, type-only imports included", () => {
-        const graph = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]);
+        const graph = new Map([
+            ["a.ts", ["b.ts"]],
+            ["b.ts", ["c.ts"]],
+            ["c.ts", ["a.ts"]],
+            ["d.ts", ["a.ts"]],
+        ]);
         assert.deepStrictEqual(stronglyConnected(graph), [["a.ts", "b.ts", "c.ts"]]);
         const text = 'import type { X } from "./b";\nexport type { Y } from "./c";';
         assert.deepStrictEqual(specifiersOf(text), ["./b", "./c"]);
     });
 
     it("nothing but a test imports a test or a test helper (so no build, program or pack loads them)", () => {
-        const isTest = (f: string) => f.endsWith(".test.ts") || f.startsWith(`test${path.sep}`) || f.includes(`${path.sep}cluster${path.sep}`);
+        const isTest = (f: string) =>
+            f.endsWith(".test.ts") || f.startsWith(`test${path.sep}`) || f.includes(`${path.sep}cluster${path.sep}`);
         const reached = REPO_FILES.filter((f) => !isTest(f)).flatMap((file) =>
             localImports(file)
                 .filter((target) => isTest(target))
@@ -198,8 +237,12 @@ describe("module boundaries", () => {
     });
 
     it("finds a cycle when two folders import each other, naming the files", () => {
-        const graph = componentGraph(["components/a/x.ts", "components/b/y.ts", "components/c/z.ts"], (file) =>
-            ({ "components/a/x.ts": ["../b/y"], "components/b/y.ts": ["../c/z"], "components/c/z.ts": ["../a/x", "../../common"] })[file] ?? [],
+        const graph = componentGraph(
+            ["components/a/x.ts", "components/b/y.ts", "components/c/z.ts"],
+            (file) =>
+                ({ "components/a/x.ts": ["../b/y"], "components/b/y.ts": ["../c/z"], "components/c/z.ts": ["../a/x", "../../common"] })[
+                    file
+                ] ?? [],
         );
         assert.deepStrictEqual(cyclesOf(graph), [["a/x.ts -> b/y", "b/y.ts -> c/z", "c/z.ts -> a/x"]]);
     });
@@ -222,12 +265,24 @@ describe("module boundaries", () => {
         const files = tsFiles("program").concat(tsFiles("components"));
         const indexes = ["@pulumi/alicloud", "@pulumi/kubernetes"];
         // `import type` is erased at compile time: it loads nothing.
-        const valueImports = (file: string) => [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gm)].map((m) => m[1]);
-        const whole = files.flatMap((file) => valueImports(file).filter((spec) => indexes.includes(spec)).map((spec) => `${file}: ${spec}`));
+        const valueImports = (file: string) =>
+            [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gm)].map((m) => m[1]);
+        const whole = files.flatMap((file) =>
+            valueImports(file)
+                .filter((spec) => indexes.includes(spec))
+                .map((spec) => `${file}: ${spec}`),
+        );
         for (const sdk of indexes) {
-            assert.ok(files.some((file) => valueImports(file).some((spec) => spec.startsWith(`${sdk}/`))), `finds the per-module imports of ${sdk}`);
+            assert.ok(
+                files.some((file) => valueImports(file).some((spec) => spec.startsWith(`${sdk}/`))),
+                `finds the per-module imports of ${sdk}`,
+            );
         }
-        assert.deepStrictEqual(whole, [], 'import "@pulumi/kubernetes/core/v1", "@pulumi/alicloud/ram", ... (or `import type` for types only)');
+        assert.deepStrictEqual(
+            whole,
+            [],
+            'import "@pulumi/kubernetes/core/v1", "@pulumi/alicloud/ram", ... (or `import type` for types only)',
+        );
     });
 
     it("the program, examples/ and the component provider reach the library through its public entry points only", () => {
@@ -248,7 +303,11 @@ describe("module boundaries", () => {
                 .map((target) => `${file}: ${path.relative(ROOT, target)}`),
         );
         assert.ok(specifiers("program/stackProgram.ts").includes("../components"));
-        assert.deepStrictEqual(outside, [], "import from a public entry point (package.json exports: components/index.ts, config/validate.ts, host.ts), not a file behind it");
+        assert.deepStrictEqual(
+            outside,
+            [],
+            "import from a public entry point (package.json exports: components/index.ts, config/validate.ts, host.ts), not a file behind it",
+        );
     });
 
     it("ray-on-ack/config and ray-on-ack/host load without the Pulumi SDK's index, so the program can run them first", () => {
@@ -257,7 +316,7 @@ describe("module boundaries", () => {
         const probe = [
             `require(${JSON.stringify(path.join(ROOT, "bin", "components", "config", "validate.js"))});`,
             `require(${JSON.stringify(path.join(ROOT, "bin", "components", "host.js"))});`,
-            'const loaded = Object.keys(require.cache).filter((f) => /@pulumi[\\/]pulumi[\\/]index\\.js$|node-forge|[\\/]yaml[\\/]/.test(f));',
+            "const loaded = Object.keys(require.cache).filter((f) => /@pulumi[\\/]pulumi[\\/]index\\.js$|node-forge|[\\/]yaml[\\/]/.test(f));",
             "process.stdout.write(JSON.stringify(loaded));",
         ].join("\n");
         const r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8" });
@@ -268,7 +327,9 @@ describe("module boundaries", () => {
     it("common/ imports nothing from components/ or policy/, and only its package.json dependencies", () => {
         const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "common", "package.json"), "utf8")).dependencies ?? {});
         assert.deepStrictEqual(
-            violations("common", (file, spec) => (spec.startsWith(".") ? topFolder(file, spec) === "common" : isBuiltin(spec) || deps.includes(packageName(spec)))),
+            violations("common", (file, spec) =>
+                spec.startsWith(".") ? topFolder(file, spec) === "common" : isBuiltin(spec) || deps.includes(packageName(spec)),
+            ),
             [],
         );
     });
@@ -276,7 +337,10 @@ describe("module boundaries", () => {
     it("npm pack of policy/ (what `pulumi policy publish` runs) bundles @ray-on-ack/common", function () {
         this.timeout(60_000);
         try {
-            const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts=false"], { cwd: path.join(ROOT, "policy"), encoding: "utf8" });
+            const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts=false"], {
+                cwd: path.join(ROOT, "policy"),
+                encoding: "utf8",
+            });
             assert.strictEqual(r.status, 0, r.stderr);
             const [pack] = JSON.parse(r.stdout);
             const files: string[] = pack.files.map((f: { path: string }) => f.path);

@@ -80,7 +80,12 @@ function repositoryTextFiles(): string[] {
     assert.equal(r.status, 0, r.stderr);
     return r.stdout
         .split("\n")
-        .filter((f) => /\.(ts|js|sh|ya?ml|json|md|py|cmd)$|(^|\/)(CODEOWNERS|run)$/.test(f) && f !== "package-lock.json" && fs.existsSync(path.join(ROOT, f)));
+        .filter(
+            (f) =>
+                /\.(ts|js|sh|ya?ml|json|md|py|cmd)$|(^|\/)(CODEOWNERS|run)$/.test(f) &&
+                f !== "package-lock.json" &&
+                fs.existsSync(path.join(ROOT, f)),
+        );
 }
 
 describe("documentation links", () => {
@@ -124,7 +129,7 @@ describe("documentation links", () => {
         assert.deepEqual(missing, []);
     });
 
-    it("a section cited in code or docs (README \"Title\", docs/x.md \"Title\") is a heading of that document", () => {
+    it('a section cited in code or docs (README "Title", docs/x.md "Title") is a heading of that document', () => {
         // This file's own examples cite sections that are not there on purpose.
         const files = repositoryTextFiles().filter((f) => f !== "test/docsLinks.test.ts");
         const broken = files.flatMap((f) => brokenSectionReferences(f, fs.readFileSync(path.join(ROOT, f), "utf8")));
@@ -132,7 +137,8 @@ describe("documentation links", () => {
     });
 
     it("finds a cited section that is not there", () => {
-        const code = '// see README "Add a team" and docs/design.md "RRSA"; README "Nowhere" and docs/none.md "X"\nz.describe("(docs/design.md \\"RRSA\\", docs/design.md \\"Nothing\\")");\n';
+        const code =
+            '// see README "Add a team" and docs/design.md "RRSA"; README "Nowhere" and docs/none.md "X"\nz.describe("(docs/design.md \\"RRSA\\", docs/design.md \\"Nothing\\")");\n';
         assert.deepEqual(brokenSectionReferences("components/x.ts", code), [
             'components/x.ts:1: README "Nowhere": README.md has no heading "Nowhere"',
             'components/x.ts:1: docs/none.md "X": no file docs/none.md',

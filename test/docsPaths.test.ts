@@ -44,7 +44,9 @@ const CREATED_BY_THE_READER = ["stacks/Pulumi.team-c.yaml"];
 describe("documentation: repository paths", () => {
     it("every backquoted repository path in README.md and docs/*.md exists", () => {
         const tracked = gitFiles("--cached");
-        const files = [...tracked, ...gitFiles("--others", "--exclude-standard")].filter((f) => fs.existsSync(path.join(ROOT, f))).concat(CREATED_BY_THE_READER);
+        const files = [...tracked, ...gitFiles("--others", "--exclude-standard")]
+            .filter((f) => fs.existsSync(path.join(ROOT, f)))
+            .concat(CREATED_BY_THE_READER);
         const topLevel = new Set(tracked.map((f) => f.split("/")[0]));
         const missing = docFiles().flatMap((file) => {
             const doc = readDoc(file);

@@ -51,7 +51,9 @@ export function typeErrors(snippets: Snippet[]): string[] {
     host.getSourceFile = (file, lang, ...rest) => {
         const s = files.get(path.resolve(file));
         // A block without import or export is a script: `export {}` keeps its names its own.
-        return s ? ts.createSourceFile(file, /^\s*(import|export)\b/m.test(s.code) ? s.code : `${s.code}\nexport {};\n`, lang) : getSourceFile(file, lang, ...rest);
+        return s
+            ? ts.createSourceFile(file, /^\s*(import|export)\b/m.test(s.code) ? s.code : `${s.code}\nexport {};\n`, lang)
+            : getSourceFile(file, lang, ...rest);
     };
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (file) => files.has(path.resolve(file)) || fileExists(file);
@@ -77,15 +79,23 @@ describe("documentation code", function () {
     const docs = docFiles().map((f) => readDoc(f));
 
     it("every ```ts block of README.md and docs/*.md type-checks against the package's entry points", () => {
-        const snippets = docs.flatMap((d) => d.fences.filter((f) => /^(ts|typescript)$/.test(f.lang)).map((f) => ({ where: `${d.file}:${f.line}`, code: f.content })));
+        const snippets = docs.flatMap((d) =>
+            d.fences.filter((f) => /^(ts|typescript)$/.test(f.lang)).map((f) => ({ where: `${d.file}:${f.line}`, code: f.content })),
+        );
         assert.ok(snippets.length >= 2, `found ${snippets.length} TypeScript blocks`);
         assert.deepEqual(typeErrors(snippets), []);
     });
 
     it("a block that no longer compiles fails, naming its place and the error", () => {
         const errors = typeErrors([
-            { where: "docs/x.md:3", code: `import { TeamEnvironment } from "ray-on-ack";\nnew TeamEnvironment("t", { team: "t", podCidrs: ["10.0.0.0/24"], podNetwork: { securityGroupIds: ["sg-a"] }, clustrs: [] });\n` },
-            { where: "docs/x.md:9", code: `import { validateStackConfig } from "ray-on-ack/config";\nconst n: number = validateStackConfig({});\n` },
+            {
+                where: "docs/x.md:3",
+                code: `import { TeamEnvironment } from "ray-on-ack";\nnew TeamEnvironment("t", { team: "t", podCidrs: ["10.0.0.0/24"], podNetwork: { securityGroupIds: ["sg-a"] }, clustrs: [] });\n`,
+            },
+            {
+                where: "docs/x.md:9",
+                code: `import { validateStackConfig } from "ray-on-ack/config";\nconst n: number = validateStackConfig({});\n`,
+            },
         ]);
         assert.equal(errors.length, 2, errors.join("\n"));
         assert.match(errors[0], /^docs\/x\.md:3 \(\+2\): .*'clustrs' does not exist in type 'TeamEnvironmentArgs'/);
@@ -94,9 +104,13 @@ describe("documentation code", function () {
 
     it("every `npm run <script>` in README.md and docs/*.md names a script of package.json", () => {
         const unknown = docs.flatMap((d) => {
-            const shell = d.fences.filter((f) => /^(sh|bash|shell|console)?$/.test(f.lang)).map((f) => ({ where: `${d.file}:${f.line}`, text: f.content }));
+            const shell = d.fences
+                .filter((f) => /^(sh|bash|shell|console)?$/.test(f.lang))
+                .map((f) => ({ where: `${d.file}:${f.line}`, text: f.content }));
             const spans = d.codeSpans.map((s) => ({ where: `${d.file}:${s.line}`, text: s.value }));
-            return [...shell, ...spans].flatMap(({ where, text }) => unknownScripts(text, manifest.scripts).map((s) => `${where}: npm run ${s}`));
+            return [...shell, ...spans].flatMap(({ where, text }) =>
+                unknownScripts(text, manifest.scripts).map((s) => `${where}: npm run ${s}`),
+            );
         });
         assert.deepEqual(unknown, []);
         assert.deepEqual(unknownScripts("npm ci && npm run render -- --stack a\nnpm run rendr", manifest.scripts), ["rendr"]);

@@ -45,7 +45,9 @@ describe("engines", function () {
     });
 
     it("the check sees a package that needs Node 22 (kubernetes-models 5's engines)", () => {
-        const narrower = enginesNarrowerThan(declared, { "node_modules/kubernetes-models": { version: "5.1.0", engines: { node: ">=22" } } });
+        const narrower = enginesNarrowerThan(declared, {
+            "node_modules/kubernetes-models": { version: "5.1.0", engines: { node: ">=22" } },
+        });
         assert.deepEqual(narrower, ["kubernetes-models@5.1.0 needs node >=22"]);
     });
 

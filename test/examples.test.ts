@@ -18,9 +18,20 @@ describe("examples/two-teams", () => {
 
     it("gives each team its own namespace, and each workload lands in its team's", () => {
         assert.deepStrictEqual(run.outputs.namespaces.value, ["ray-vision", "ray-nlp"]);
-        assert.deepStrictEqual(kube(run, "Namespace").map((n) => n.metadata.name).sort(), ["ray-nlp", "ray-vision"]);
-        assert.deepStrictEqual(kube(run, "RayCluster").map((c) => `${c.metadata.namespace}/${c.metadata.name}`), ["ray-vision/train"]);
-        assert.deepStrictEqual(kube(run, "RayJob").map((j) => `${j.metadata.namespace}/${j.metadata.name}`), ["ray-nlp/eval"]);
+        assert.deepStrictEqual(
+            kube(run, "Namespace")
+                .map((n) => n.metadata.name)
+                .sort(),
+            ["ray-nlp", "ray-vision"],
+        );
+        assert.deepStrictEqual(
+            kube(run, "RayCluster").map((c) => `${c.metadata.namespace}/${c.metadata.name}`),
+            ["ray-vision/train"],
+        );
+        assert.deepStrictEqual(
+            kube(run, "RayJob").map((j) => `${j.metadata.namespace}/${j.metadata.name}`),
+            ["ray-nlp/eval"],
+        );
     });
 
     it("applies each team's own settings and the secure defaults to the other", () => {
@@ -31,10 +42,16 @@ describe("examples/two-teams", () => {
     });
 
     it("keeps the teams apart: each team's objects are labelled for it and in its namespace, each cluster has its own CA", () => {
-        const namespaced = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.metadata?.namespace).map((r) => r.inputs);
+        const namespaced = run.resources
+            .filter((r) => r.type.startsWith("kubernetes:") && r.inputs.metadata?.namespace)
+            .map((r) => r.inputs);
         assert.ok(namespaced.length > 20);
         for (const o of namespaced) {
-            assert.strictEqual(o.metadata.labels?.["ray-on-ack.io/team"], o.metadata.namespace.replace(/^ray-/, ""), `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+            assert.strictEqual(
+                o.metadata.labels?.["ray-on-ack.io/team"],
+                o.metadata.namespace.replace(/^ray-/, ""),
+                `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`,
+            );
         }
         const cas = [run.outputs.clusters.value as any, run.outputs.jobs.value as any].flatMap((byTeam) =>
             Object.values(byTeam).flatMap((w: any) => Object.values(w).map((x: any) => x.caCertificate)),

@@ -37,7 +37,11 @@ describe("the npm package", function () {
         const [pack] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", tmp], ROOT));
         files = pack.files.map((f: { path: string }) => f.path);
         fs.mkdirSync(path.join(tmp, "consumer", "node_modules", "ray-on-ack"), { recursive: true });
-        run("tar", ["-xzf", path.join(tmp, pack.filename), "-C", path.join(tmp, "consumer", "node_modules", "ray-on-ack"), "--strip-components=1"], tmp);
+        run(
+            "tar",
+            ["-xzf", path.join(tmp, pack.filename), "-C", path.join(tmp, "consumer", "node_modules", "ray-on-ack"), "--strip-components=1"],
+            tmp,
+        );
     });
 
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -51,7 +55,7 @@ describe("the npm package", function () {
         assert.strictEqual(manifest.exports["."].default, "./lib/components/index.js");
     });
 
-    it("a consumer with only the declared dependencies type-checks and runs `import { TeamEnvironment } from \"ray-on-ack\"` under mocks", () => {
+    it('a consumer with only the declared dependencies type-checks and runs `import { TeamEnvironment } from "ray-on-ack"` under mocks', () => {
         const consumer = path.join(tmp, "consumer");
         for (const dep of Object.keys(manifest.dependencies)) {
             link(consumer, dep);
@@ -87,6 +91,9 @@ describe("the npm package: what its README tells a consumer", () => {
         const typescript = manifest.devDependencies.typescript as string;
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const minor = typescript.split(".").slice(0, 2).join(".");
-        assert.ok(readme.includes(`**TypeScript ${minor}**`) && readme.includes(`TypeScript ${typescript} in \`test/package.test.ts\``), `README.md, Prerequisites: TypeScript ${typescript}`);
+        assert.ok(
+            readme.includes(`**TypeScript ${minor}**`) && readme.includes(`TypeScript ${typescript} in \`test/package.test.ts\``),
+            `README.md, Prerequisites: TypeScript ${typescript}`,
+        );
     });
 });

@@ -4,7 +4,11 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "./helpers/render";
 
-const SCRIPTS: Record<string, string> = { render: "render/render.ts", "render:diff": "render/renderDiff.ts", "port-forward": "portForward/portForward.ts" };
+const SCRIPTS: Record<string, string> = {
+    render: "render/render.ts",
+    "render:diff": "render/renderDiff.ts",
+    "port-forward": "portForward/portForward.ts",
+};
 
 describe("--help on every script", function () {
     for (const [name, file] of Object.entries(SCRIPTS)) {

@@ -28,7 +28,10 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
 
     /** The head container's image of the cluster spec an autoscalerOptions path belongs to. */
     const headImage = (o: Record<string, any>, autoscalerPath: string): string => {
-        const clusterSpec = autoscalerPath.split(".").slice(0, -1).reduce((at: any, key) => at[key], o);
+        const clusterSpec = autoscalerPath
+            .split(".")
+            .slice(0, -1)
+            .reduce((at: any, key) => at[key], o);
         return clusterSpec.headGroupSpec.template.spec.containers[0].image;
     };
 
@@ -69,16 +72,29 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
         const internal = find(a, "NetworkPolicy", "training-ray-internal");
         assert.deepEqual(internal.spec.podSelector, { matchLabels: { "ray.io/cluster": "training" } });
-        assert.deepEqual(internal.spec.ingress[0].from[0].podSelector, internal.spec.podSelector, "workers talk to workers, not only to the head");
+        assert.deepEqual(
+            internal.spec.ingress[0].from[0].podSelector,
+            internal.spec.podSelector,
+            "workers talk to workers, not only to the head",
+        );
         assert.deepEqual(internal.spec.egress[0].to[0].podSelector, internal.spec.podSelector);
         const dns = find(a, "NetworkPolicy", "allow-dns");
-        assert.deepEqual(dns.spec.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`), ["UDP/53", "TCP/53"]);
+        assert.deepEqual(
+            dns.spec.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`),
+            ["UDP/53", "TCP/53"],
+        );
         const api = find(a, "NetworkPolicy", "training-head-apiserver");
         assert.deepEqual(api.spec.egress[0].to, [{ ipBlock: { cidr: "192.168.0.10/32" } }]);
-        assert.ok(!a.some((o) => o.kind === "NetworkPolicy" && o.metadata.name === "notebooks-head-apiserver"), "no API access without autoscaling");
+        assert.ok(
+            !a.some((o) => o.kind === "NetworkPolicy" && o.metadata.name === "notebooks-head-apiserver"),
+            "no API access without autoscaling",
+        );
         const head = find(a, "NetworkPolicy", "training-head-ingress");
         const ports = head.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port));
-        assert.ok(ports.every((p: number) => ([RAY_PORTS.dashboard, RAY_PORTS.client] as number[]).includes(p)), "only 8265/10001 from outside");
+        assert.ok(
+            ports.every((p: number) => ([RAY_PORTS.dashboard, RAY_PORTS.client] as number[]).includes(p)),
+            "only 8265/10001 from outside",
+        );
         const submitter = find(b, "NetworkPolicy", "nightly-etl-submitter-egress");
         assert.deepEqual(submitter.spec.egress[0].ports, [{ protocol: "TCP", port: 8265 }]);
     });
@@ -107,18 +123,19 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         assert.equal(sas.length, 4);
         assert.ok(sas.every((s) => s.automountServiceAccountToken === false));
         const role = find(a, "Role", "training");
-        assert.deepEqual(role.rules.map((r: any) => `${r.apiGroups[0]}/${r.resources[0]}:${r.verbs.join(",")}`), [
-            "/pods:get,list,watch,patch",
-            "/pods/resize:patch",
-            "ray.io/rayclusters:get,patch",
-        ]);
+        assert.deepEqual(
+            role.rules.map((r: any) => `${r.apiGroups[0]}/${r.resources[0]}:${r.verbs.join(",")}`),
+            ["/pods:get,list,watch,patch", "/pods/resize:patch", "ray.io/rayclusters:get,patch"],
+        );
         assert.deepEqual(role.rules[2].resourceNames, ["training"], "the autoscaler reads and patches its own RayCluster only");
         const binding = find(a, "RoleBinding", "training");
         assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "training-ray-head", namespace: "ray-team-a" }]);
         const rc = find(a, "RayCluster", "training");
         assert.equal(rc.spec.headGroupSpec.template.spec.serviceAccountName, "training-ray-head");
         assert.equal(rc.spec.headGroupSpec.template.spec.automountServiceAccountToken, false);
-        const tokenMount = rc.spec.autoscalerOptions.volumeMounts.find((m: any) => m.mountPath === "/var/run/secrets/kubernetes.io/serviceaccount");
+        const tokenMount = rc.spec.autoscalerOptions.volumeMounts.find(
+            (m: any) => m.mountPath === "/var/run/secrets/kubernetes.io/serviceaccount",
+        );
         assert.ok(tokenMount, "the autoscaler alone gets a projected token");
         assert.ok(!rc.spec.headGroupSpec.template.spec.containers[0].volumeMounts.some((m: any) => m.name === tokenMount.name));
         const people = find(a, "Role", "team-a-ray-users");
@@ -193,9 +210,14 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         const containers = allContainers(rays);
         for (const { path, o } of containers) {
             const planted = structuredClone(o);
-            const at = path.split(/\.|\[|\]\.?/).filter(Boolean).reduce((x: any, k) => x[k], planted);
+            const at = path
+                .split(/\.|\[|\]\.?/)
+                .filter(Boolean)
+                .reduce((x: any, k) => x[k], planted);
             at.env = [...(at.env ?? []), { name: "ALIBABA_CLOUD_ACCESS_KEY_ID", value: "LTAI5tExampleExample12" }];
-            const found = resourceFindings(noAccessKeys, asResource(planted), config).map((f) => f.message).join("\n");
+            const found = resourceFindings(noAccessKeys, asResource(planted), config)
+                .map((f) => f.message)
+                .join("\n");
             assert.match(found, /ALIBABA_CLOUD_ACCESS_KEY_ID|access key/i, `${o.metadata.name} ${path}`);
         }
     });

@@ -30,13 +30,54 @@ function load(file: string): { text: string; workflow: Workflow } {
 /** The inputs the actions declare in their action.yml, so that a misspelt input (which GitHub only warns about) fails here. */
 const ACTION_INPUTS: Record<string, string[]> = {
     "pulumi/actions": [
-        "command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number", "comment-on-summary",
-        "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map", "expect-no-changes", "diff", "replace", "target",
-        "target-dependents", "policyPacks", "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color", "exclude-protected",
-        "plan", "suppress-outputs", "suppress-progress", "always-include-summary",
+        "command",
+        "stack-name",
+        "pulumi-version",
+        "pulumi-version-file",
+        "work-dir",
+        "comment-on-pr",
+        "comment-on-pr-number",
+        "comment-on-summary",
+        "github-token",
+        "cloud-url",
+        "secrets-provider",
+        "parallel",
+        "message",
+        "config-map",
+        "expect-no-changes",
+        "diff",
+        "replace",
+        "target",
+        "target-dependents",
+        "policyPacks",
+        "policyPackConfigs",
+        "refresh",
+        "upsert",
+        "remove",
+        "edit-pr-comment",
+        "color",
+        "exclude-protected",
+        "plan",
+        "suppress-outputs",
+        "suppress-progress",
+        "always-include-summary",
     ],
-    "aliyun/configure-aliyun-credentials-action": ["oidc-provider-arn", "role-to-assume", "role-session-expiration", "role-session-name", "audience", "role-chaining"],
-    "pulumi/auth-actions": ["organization", "requested-token-type", "scope", "token-expiration", "export-environment-variables", "cloud-url"],
+    "aliyun/configure-aliyun-credentials-action": [
+        "oidc-provider-arn",
+        "role-to-assume",
+        "role-session-expiration",
+        "role-session-name",
+        "audience",
+        "role-chaining",
+    ],
+    "pulumi/auth-actions": [
+        "organization",
+        "requested-token-type",
+        "scope",
+        "token-expiration",
+        "export-environment-variables",
+        "cloud-url",
+    ],
 };
 
 function stepIndex(job: Job, pred: (s: Step) => boolean, what: string): number {
@@ -79,12 +120,14 @@ const NON_EMPTY = "needs.stacks.outputs.stacks != '[]'";
 /** Steps and jobs that hold cloud or Pulumi credentials: an OIDC exchange, or any stored secret. */
 const CREDENTIAL_ACTIONS = ["aliyun/configure-aliyun-credentials-action", "pulumi/auth-actions"];
 const holdsCredentials = (job: Job) =>
-    job.permissions?.["id-token"] === "write" || job.steps.some((s) => CREDENTIAL_ACTIONS.some((a) => usesAction(a)(s)) || /secrets\./.test(JSON.stringify(s)));
+    job.permissions?.["id-token"] === "write" ||
+    job.steps.some((s) => CREDENTIAL_ACTIONS.some((a) => usesAction(a)(s)) || /secrets\./.test(JSON.stringify(s)));
 
 const environmentName = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment?.name);
 
 /** Runs code from the checked-out tree (the pull request's, in a pull_request run). */
-const runsRepoCode = (job: Job) => job.steps.some((s) => usesAction("actions/checkout")(s) || (s.run !== undefined && /\bnpm\b/.test(s.run)));
+const runsRepoCode = (job: Job) =>
+    job.steps.some((s) => usesAction("actions/checkout")(s) || (s.run !== undefined && /\bnpm\b/.test(s.run)));
 
 /** The OIDC exchange is scoped to one stack: a RAM role from the stack's environment and a Pulumi team token for that environment. */
 function assertStackScopedCredentials(job: Job, pulumiCommand: string, envPrefix: string): void {
@@ -113,7 +156,9 @@ function assertStackScopedCredentials(job: Job, pulumiCommand: string, envPrefix
  * allowScripts (npm 11) and the workflows' `npm rebuild` (any npm) name these and no other.
  */
 const INSTALL_SCRIPTS: Record<string, string> = { "@pulumi/kubernetes": "4.34.2", "@swc/core": "1.16.22", protobufjs: "7.6.6" };
-const REBUILD = `npm rebuild ${Object.entries(INSTALL_SCRIPTS).map(([name, version]) => `${name}@${version}`).join(" ")}`;
+const REBUILD = `npm rebuild ${Object.entries(INSTALL_SCRIPTS)
+    .map(([name, version]) => `${name}@${version}`)
+    .join(" ")}`;
 
 /** How a build job hands its tree to a credentialed job of the same run, and how that job unpacks it. */
 const TREE_PACK = 'tar --exclude=./.git -cf "$RUNNER_TEMP/tree.tar" .';
@@ -134,24 +179,44 @@ function assertBuild(job: Job): number {
         stepIndex(job, (s) => s.run === "npm run build", "npm run build"),
         stepIndex(job, (s) => s.run === "npm run build:program", "npm run build:program"),
         stepIndex(job, (s) => s.run === TREE_PACK, "packing the built tree"),
-        stepIndex(job, runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m), "rendering offline with the platform's pack config"),
+        stepIndex(
+            job,
+            runs(/^npm run render -- --stack "\$STACK" --policy-pack-config platform\/policy-pack-config\.json$/m),
+            "rendering offline with the platform's pack config",
+        ),
     ];
-    assert.deepEqual(order, [...order].sort((a, b) => a - b), "checkout, node, install, allowed scripts, build, build:program, pack, render");
+    assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        "checkout, node, install, allowed scripts, build, build:program, pack, render",
+    );
     return order[order.length - 1];
 }
 
 /** The actions a job that can mint the OIDC token may use: none of them runs code from the tree or restores a cache. */
-const CREDENTIALED_ACTIONS = ["actions/download-artifact", "actions/upload-artifact", "actions/setup-node", ...CREDENTIAL_ACTIONS, "pulumi/actions"];
+const CREDENTIALED_ACTIONS = [
+    "actions/download-artifact",
+    "actions/upload-artifact",
+    "actions/setup-node",
+    ...CREDENTIAL_ACTIONS,
+    "pulumi/actions",
+];
 /** Commands a credentialed job's own scripts may start: unpacking and writing markdown, nothing that runs a file. */
 const CREDENTIALED_COMMANDS = ["tar", "mkdir", "printf", "echo", "head", "cat", "rm", "test", "[", "set", "exit"];
 /** Anywhere in such a script: a package manager, a runtime, or what runs another program or a file. */
-const RUNS_CODE = /(^|[^\w.-])(npm|npx|node|nodejs|yarn|pnpm|corepack|bun|deno|ts-node|tsx|python3?|make|bash|sh|source|eval|exec|xargs|env)($|[^\w-])|\$\(|`|--to-command|--use-compress-program|--checkpoint-action|--info-script|--new-volume-script|--rsh-command|(^|\s)-I\s/;
+const RUNS_CODE =
+    /(^|[^\w.-])(npm|npx|node|nodejs|yarn|pnpm|corepack|bun|deno|ts-node|tsx|python3?|make|bash|sh|source|eval|exec|xargs|env)($|[^\w-])|\$\(|`|--to-command|--use-compress-program|--checkpoint-action|--info-script|--new-volume-script|--rsh-command|(^|\s)-I\s/;
 
 /** The command each simple command of a script starts (after `{`, `(`, `!` and variable assignments). */
 function commandsOf(script: string): string[] {
     return script
         .split(/\n|;|&&|\|\||\|/)
-        .map((c) => c.trim().replace(/^[{}()!\s]+/, "").replace(/^([A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ""))
+        .map((c) =>
+            c
+                .trim()
+                .replace(/^[{}()!\s]+/, "")
+                .replace(/^([A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ""),
+        )
         .filter((c) => c !== "" && !c.startsWith("#") && !/^[<>]/.test(c))
         .map((c) => c.split(/\s+/)[0]);
 }
@@ -209,7 +274,12 @@ function treeProvenanceProblems(workflow: Workflow, name: string): string[] {
         problems.push(`${name}: obtains credentials before its tree is in place`);
     }
     const builders = Object.entries(workflow.jobs).filter(([, j]) =>
-        j.steps.some((s) => usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT && s.with?.path === "${{ runner.temp }}/tree.tar"),
+        j.steps.some(
+            (s) =>
+                usesAction("actions/upload-artifact")(s) &&
+                s.with?.name === TREE_ARTIFACT &&
+                s.with?.path === "${{ runner.temp }}/tree.tar",
+        ),
     );
     if (builders.length !== 1) {
         problems.push(`${name}: ${builders.length} jobs upload ${TREE_ARTIFACT}, not one`);
@@ -245,7 +315,12 @@ function allWorkflows(): { file: string; text: string; workflow: Workflow }[] {
 }
 
 /** Runs a step's script with fake binaries on PATH; returns the exit status and what the fakes recorded. */
-function runScript(script: string, fakes: Record<string, string>, env: Record<string, string>, setup: (dir: string) => void = () => undefined) {
+function runScript(
+    script: string,
+    fakes: Record<string, string>,
+    env: Record<string, string>,
+    setup: (dir: string) => void = () => undefined,
+) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-gh-"));
     try {
         const bin = path.join(dir, "bin");
@@ -254,10 +329,16 @@ function runScript(script: string, fakes: Record<string, string>, env: Record<st
             fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
         }
         setup(dir);
-        const r = spawnSync("bash", ["-e", "-c", script], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: path.join(dir, "calls"), ...env }, encoding: "utf8" });
+        const r = spawnSync("bash", ["-e", "-c", script], {
+            cwd: dir,
+            env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: path.join(dir, "calls"), ...env },
+            encoding: "utf8",
+        });
         const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
         const files = Object.fromEntries(
-            (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".md")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+            (fs.readdirSync(dir, { recursive: true }) as string[])
+                .filter((f) => f.endsWith(".md"))
+                .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
         );
         return { status: r.status, stderr: r.stderr, stdout: r.stdout, calls, files };
     } finally {
@@ -299,23 +380,42 @@ describe("GitHub workflows", () => {
                 // `!cancelled()` only lets a step run after a failed one (the artifact after a posture failure).
                 // The built tree is only for `preview`, which forks do not get.
                 const treeForPreview = usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT && s.if === SAME_REPO;
-                assert.ok(s.if === undefined || s.if === "${{ !cancelled() }}" || treeForPreview, `${s.name ?? s.uses ?? s.run} runs for every pull request`);
+                assert.ok(
+                    s.if === undefined || s.if === "${{ !cancelled() }}" || treeForPreview,
+                    `${s.name ?? s.uses ?? s.run} runs for every pull request`,
+                );
             }
             const checkout = render.steps.find(usesAction("actions/checkout"))!;
             assert.equal(checkout.with?.["fetch-depth"], 0, "render:diff needs the base commit");
-            const diff = stepIndex(render, runs(/npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA" --policy-pack-config platform\/policy-pack-config\.json/), "running render:diff");
+            const diff = stepIndex(
+                render,
+                runs(
+                    /npm run --silent render:diff -- --stack "\$STACK" --base "\$BASE_SHA" --policy-pack-config platform\/policy-pack-config\.json/,
+                ),
+                "running render:diff",
+            );
             assert.equal(render.steps[diff].env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
             const offline = assertBuild(render);
             assert.ok(diff < offline, "the diff reaches the summary even when the render then fails");
             const tree = stepIndex(render, (s) => s.with?.name === TREE_ARTIFACT, "uploading the built tree");
-            assert.ok(render.steps.every((s, i) => i >= tree || s.if !== SAME_REPO), "the tree is uploaded last");
-            assert.ok(offline < tree && render.steps[tree].if === SAME_REPO, "the tree goes to `preview` only after the render and render:diff passed");
+            assert.ok(
+                render.steps.every((s, i) => i >= tree || s.if !== SAME_REPO),
+                "the tree is uploaded last",
+            );
+            assert.ok(
+                offline < tree && render.steps[tree].if === SAME_REPO,
+                "the tree goes to `preview` only after the render and render:diff passed",
+            );
             assert.equal(render.concurrency?.group, "render-${{ matrix.stack }}-${{ github.ref }}");
         });
 
         it("preview: same-repository pull requests only, in the approval-gated environment preview-<stack>, with credentials for that stack only", () => {
             assert.equal((cloud as { if?: string }).if, `${SAME_REPO} && ${NON_EMPTY}`, "forks get no OIDC token and stop at render");
-            assert.deepEqual(cloud.permissions, { contents: "read", "id-token": "write" }, "no pull-requests: write next to the pull request's code");
+            assert.deepEqual(
+                cloud.permissions,
+                { contents: "read", "id-token": "write" },
+                "no pull-requests: write next to the pull request's code",
+            );
             assert.deepEqual([cloud.needs].flat(), ["stacks", "render"]);
             assertStackScopedCredentials(cloud, "preview", "preview");
             assert.deepEqual(treeProvenanceProblems(preview.workflow, "preview"), [], "the tree `render` built for this stack");
@@ -354,12 +454,20 @@ describe("GitHub workflows", () => {
             const edited = runScript(script, { gh }, env, withPreviews);
             assert.equal(edited.status, 0, edited.stderr);
             assert.deepEqual(edited.calls, ["gh pr comment 7 --repo acme/ray --edit-last --body-file comment.md"]);
-            assert.equal(edited.files["posted.md"], "### render:diff team-a (offline)\n### pulumi preview team-a\n### pulumi preview team-b\n", "the offline diff summaries, then the previews");
+            assert.equal(
+                edited.files["posted.md"],
+                "### render:diff team-a (offline)\n### pulumi preview team-a\n### pulumi preview team-b\n",
+                "the offline diff summaries, then the previews",
+            );
             const onlyDiffs = runScript(script, { gh }, env, (dir) => {
                 fs.mkdirSync(path.join(dir, "render-diff"));
                 fs.writeFileSync(path.join(dir, "render-diff", "team-a.md"), "### render:diff team-a (offline)\n");
             });
-            assert.equal(onlyDiffs.files["posted.md"], "### render:diff team-a (offline)\n", "a summary is posted even without a pulumi preview (not approved, or failed)");
+            assert.equal(
+                onlyDiffs.files["posted.md"],
+                "### render:diff team-a (offline)\n",
+                "a summary is posted even without a pulumi preview (not approved, or failed)",
+            );
             const first = runScript(script, { gh: `case "$*" in *--edit-last*) exit 1;; esac\n${gh}` }, env, withPreviews);
             assert.equal(first.status, 0, first.stderr);
             assert.deepEqual(first.calls, ["gh pr comment 7 --repo acme/ray --body-file comment.md"], "no earlier comment: a new one");
@@ -370,20 +478,33 @@ describe("GitHub workflows", () => {
 
         it("render: treats render:diff's exit 1 (changes) as success and exit 2 (error) as failure, and writes the summary either way", () => {
             const script = render.steps.find(runs(/render:diff/))!.run!;
-            for (const [exit, ok] of [[0, true], [1, true], [2, false]] as const) {
+            for (const [exit, ok] of [
+                [0, true],
+                [1, true],
+                [2, false],
+            ] as const) {
                 const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-${exit}.md`);
                 try {
                     const r = runScript(
                         script,
-                        { npm: 'echo "render:diff team-a: base -> working tree"\necho "~ RayCluster ray-team-a/training"\necho\necho "--- a/RayCluster"\nexit "$FAKE_NPM_EXIT"', node: `exec "${process.execPath}" "$@"` },
+                        {
+                            npm: 'echo "render:diff team-a: base -> working tree"\necho "~ RayCluster ray-team-a/training"\necho\necho "--- a/RayCluster"\nexit "$FAKE_NPM_EXIT"',
+                            node: `exec "${process.execPath}" "$@"`,
+                        },
                         { FAKE_NPM_EXIT: String(exit), STACK: "team-a", BASE_SHA: "abc", GITHUB_STEP_SUMMARY: summary },
                         withPreviewHelper,
                     );
                     assert.equal(r.status === 0, ok, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
-                    assert.match(fs.readFileSync(summary, "utf8"), /^### render:diff team-a\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a\/training\n\n--- a\/RayCluster\n```\n/);
+                    assert.match(
+                        fs.readFileSync(summary, "utf8"),
+                        /^### render:diff team-a\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a\/training\n\n--- a\/RayCluster\n```\n/,
+                    );
                     if (ok) {
                         // The summary lines (not the diff) go to the artifact the comment job posts.
-                        assert.equal(r.files["render-diff/team-a.md"], "### render:diff team-a (offline)\n\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a/training\n```\n\nThe full diff is in the job summary of `render:diff team-a`.\n");
+                        assert.equal(
+                            r.files["render-diff/team-a.md"],
+                            "### render:diff team-a (offline)\n\n```diff\nrender:diff team-a: base -> working tree\n~ RayCluster ray-team-a/training\n```\n\nThe full diff is in the job summary of `render:diff team-a`.\n",
+                        );
                     } else {
                         assert.equal(r.files["render-diff/team-a.md"], undefined, "no summary of a failed render:diff");
                     }
@@ -396,11 +517,20 @@ describe("GitHub workflows", () => {
         it("render: the offline render fails the job on a posture failure (exit 3), after adding the posture report to the summary, and keeps the artifact", () => {
             const offline = render.steps.findIndex(runs(/npm run render -- /));
             const script = render.steps[offline].run!;
-            const fakeNpm = 'mkdir -p "out/$STACK"\necho "| ray-clb-https-listener | fail |" > "out/$STACK/posture.md"\nexit "$FAKE_NPM_EXIT"';
-            for (const [exit, status] of [[0, 0], [3, 3], [2, 2]] as const) {
+            const fakeNpm =
+                'mkdir -p "out/$STACK"\necho "| ray-clb-https-listener | fail |" > "out/$STACK/posture.md"\nexit "$FAKE_NPM_EXIT"';
+            for (const [exit, status] of [
+                [0, 0],
+                [3, 3],
+                [2, 2],
+            ] as const) {
                 const summary = path.join(os.tmpdir(), `ray-on-ack-summary-${process.pid}-render-${exit}.md`);
                 try {
-                    const r = runScript(script, { npm: fakeNpm }, { FAKE_NPM_EXIT: String(exit), STACK: "team-a", GITHUB_STEP_SUMMARY: summary });
+                    const r = runScript(
+                        script,
+                        { npm: fakeNpm },
+                        { FAKE_NPM_EXIT: String(exit), STACK: "team-a", GITHUB_STEP_SUMMARY: summary },
+                    );
                     assert.equal(r.status, status, `npm exit ${exit}: step status ${r.status}\n${r.stderr}`);
                     const written = fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "";
                     if (exit === 3) {
@@ -414,7 +544,9 @@ describe("GitHub workflows", () => {
                     fs.rmSync(summary, { force: true });
                 }
             }
-            const upload = render.steps.findIndex((s) => usesAction("actions/upload-artifact")(s) && s.with?.name === "render-${{ matrix.stack }}");
+            const upload = render.steps.findIndex(
+                (s) => usesAction("actions/upload-artifact")(s) && s.with?.name === "render-${{ matrix.stack }}",
+            );
             assert.ok(offline < upload);
             assert.equal(render.steps[upload].if, "${{ !cancelled() }}", "the posture report is uploaded when the posture fails");
         });
@@ -434,7 +566,10 @@ describe("GitHub workflows", () => {
             const pulumi = job.steps.find(usesAction("pulumi/actions"))!;
             assert.equal(pulumi.with?.policyPacks, "policy");
             assert.equal(pulumi.with?.policyPackConfigs, "platform/policy-pack-config.json");
-            assert.ok(job.steps.every((s) => s.if === undefined), "no step of a deploy is skipped");
+            assert.ok(
+                job.steps.every((s) => s.if === undefined),
+                "no step of a deploy is skipped",
+            );
         });
 
         it("build: installs, builds and renders each stack offline with no credentials, then hands the tree to its deploy", () => {
@@ -444,9 +579,16 @@ describe("GitHub workflows", () => {
             assert.ok(!holdsCredentials(build));
             assert.deepEqual([build.needs].flat(), ["stacks"]);
             const render = assertBuild(build);
-            const upload = stepIndex(build, (s) => usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT, "uploading the built tree");
+            const upload = stepIndex(
+                build,
+                (s) => usesAction("actions/upload-artifact")(s) && s.with?.name === TREE_ARTIFACT,
+                "uploading the built tree",
+            );
             assert.equal(upload, build.steps.length - 1);
-            assert.ok(render < upload && build.steps.every((s) => s.if === undefined), "only a stack whose render passed gets its tree, and so deploys");
+            assert.ok(
+                render < upload && build.steps.every((s) => s.if === undefined),
+                "only a stack whose render passed gets its tree, and so deploys",
+            );
             assert.deepEqual(treeProvenanceProblems(deploy.workflow, "deploy"), []);
             assert.deepEqual(credentialedJobProblems(job), []);
         });
@@ -510,26 +652,45 @@ steps:
         it("see a script from the tree, a runtime behind a substitution or a pipe, and a tree from another run or from a job with the token", () => {
             const step = (run: string): Job => ({ steps: [{ run }] });
             assert.deepEqual(credentialedJobProblems(step("./scripts/x.sh")), ["./scripts/x.sh: starts ./scripts/x.sh"]);
-            assert.deepEqual(credentialedJobProblems(step("bash x.sh")), ["bash x.sh: runs a package manager, a runtime or another program (bash)", "bash x.sh: starts bash"]);
-            assert.deepEqual(credentialedJobProblems(step('echo "$(cat x)"')), ['echo "$(cat x)": runs a package manager, a runtime or another program ($()']);
-            assert.deepEqual(credentialedJobProblems(step("cat x | node")), ["cat x | node: runs a package manager, a runtime or another program (node)", "cat x | node: starts node"]);
+            assert.deepEqual(credentialedJobProblems(step("bash x.sh")), [
+                "bash x.sh: runs a package manager, a runtime or another program (bash)",
+                "bash x.sh: starts bash",
+            ]);
+            assert.deepEqual(credentialedJobProblems(step('echo "$(cat x)"')), [
+                'echo "$(cat x)": runs a package manager, a runtime or another program ($()',
+            ]);
+            assert.deepEqual(credentialedJobProblems(step("cat x | node")), [
+                "cat x | node: runs a package manager, a runtime or another program (node)",
+                "cat x | node: starts node",
+            ]);
             const unpackRunning = 'FOO=1 tar -x --to-command=sh -f "$RUNNER_TEMP/tree.tar"';
-            assert.deepEqual(credentialedJobProblems(step(unpackRunning)), [`${unpackRunning}: runs a package manager, a runtime or another program (--to-command)`]);
+            assert.deepEqual(credentialedJobProblems(step(unpackRunning)), [
+                `${unpackRunning}: runs a package manager, a runtime or another program (--to-command)`,
+            ]);
             // Quoted markdown is text, not a command substitution.
-            assert.deepEqual(credentialedJobProblems(step("echo '```'\nmkdir -p x\n{\n  printf '%s' \"$OUT\" | head -c 5\n} > x/y.md")), []);
+            assert.deepEqual(
+                credentialedJobProblems(step("echo '```'\nmkdir -p x\n{\n  printf '%s' \"$OUT\" | head -c 5\n} > x/y.md")),
+                [],
+            );
 
             const deployJob = structuredClone(deploy.workflow.jobs.deploy);
             deployJob.steps[0].with = { ...deployJob.steps[0].with, "run-id": "1", "github-token": "${{ github.token }}" };
-            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: deployJob } }, "deploy"), [
-                `deploy: downloads ${JSON.stringify(deployJob.steps[0].with)}, not tree-\${{ matrix.stack }} of this run`,
-            ]);
+            assert.deepEqual(
+                treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: deployJob } }, "deploy"),
+                [`deploy: downloads ${JSON.stringify(deployJob.steps[0].with)}, not tree-\${{ matrix.stack }} of this run`],
+            );
             const tokenBuild = { ...deploy.workflow.jobs.build, permissions: { contents: "read", "id-token": "write" } };
-            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, build: tokenBuild } }, "deploy"), [
-                "deploy: its tree comes from build, which can obtain credentials",
-            ]);
-            assert.deepEqual(treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: { ...deploy.workflow.jobs.deploy, needs: "stacks" } } }, "deploy"), [
-                "deploy: does not need build, which builds its tree",
-            ]);
+            assert.deepEqual(
+                treeProvenanceProblems({ ...deploy.workflow, jobs: { ...deploy.workflow.jobs, build: tokenBuild } }, "deploy"),
+                ["deploy: its tree comes from build, which can obtain credentials"],
+            );
+            assert.deepEqual(
+                treeProvenanceProblems(
+                    { ...deploy.workflow, jobs: { ...deploy.workflow.jobs, deploy: { ...deploy.workflow.jobs.deploy, needs: "stacks" } } },
+                    "deploy",
+                ),
+                ["deploy: does not need build, which builds its tree"],
+            );
         });
     });
 
@@ -538,7 +699,11 @@ steps:
             it(`${file}: never pull_request_target or workflow_run (privileged runs of pull-request code)`, () => {
                 const on: unknown = workflow.on;
                 const events = typeof on === "string" ? [on] : Array.isArray(on) ? on : Object.keys(on as object);
-                assert.deepEqual(events.filter((e) => e === "pull_request_target" || e === "workflow_run"), [], events.join(", "));
+                assert.deepEqual(
+                    events.filter((e) => e === "pull_request_target" || e === "workflow_run"),
+                    [],
+                    events.join(", "),
+                );
             });
 
             it(`${file}: grants nothing at the top, declares each job's permissions, and gives credentials only inside an environment`, () => {
@@ -546,13 +711,26 @@ steps:
                 for (const [name, job] of Object.entries(workflow.jobs)) {
                     assert.ok(job.permissions !== undefined, `${name} declares its permissions`);
                     for (const [scope, level] of Object.entries(job.permissions)) {
-                        assert.ok(level === "read" || (scope === "id-token" && level === "write") || (scope === "pull-requests" && level === "write"), `${name}: ${scope}: ${level}`);
+                        assert.ok(
+                            level === "read" ||
+                                (scope === "id-token" && level === "write") ||
+                                (scope === "pull-requests" && level === "write"),
+                            `${name}: ${scope}: ${level}`,
+                        );
                     }
                     if (holdsCredentials(job)) {
-                        assert.match(String(environmentName(job)), /^[a-z]+-\$\{\{ matrix\.stack \}\}$/, `${name} holds credentials outside a per-stack environment`);
+                        assert.match(
+                            String(environmentName(job)),
+                            /^[a-z]+-\$\{\{ matrix\.stack \}\}$/,
+                            `${name} holds credentials outside a per-stack environment`,
+                        );
                     }
                     for (const step of job.steps.filter(usesAction("actions/checkout"))) {
-                        assert.equal(step.with?.["persist-credentials"], false, `${name}: the GITHUB_TOKEN is not left in .git/config for later steps`);
+                        assert.equal(
+                            step.with?.["persist-credentials"],
+                            false,
+                            `${name}: the GITHUB_TOKEN is not left in .git/config for later steps`,
+                        );
                     }
                 }
             });
@@ -573,12 +751,18 @@ steps:
             });
 
             it(`${file}: installs with --ignore-scripts, then runs only the reviewed install scripts (npm 10 on the runners knows no allowScripts)`, () => {
-                const scripts = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])));
+                const scripts = Object.values(workflow.jobs).flatMap((job) =>
+                    job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])),
+                );
                 const lines = scripts.flatMap((r) => r.split("\n").map((l) => l.trim()));
                 for (const line of lines.filter((l) => /\bnpm ci\b/.test(l))) {
                     assert.match(line, /^npm ci --ignore-scripts$/, "no dependency's lifecycle script and no `prepare` during the install");
                 }
-                assert.deepEqual(lines.filter((l) => /\bnpm (install|i|add|update|install-test|it|link|exec|x)\b|\b(npx|yarn|pnpm)\b/.test(l)), [], "nothing else installs or fetches and runs a package");
+                assert.deepEqual(
+                    lines.filter((l) => /\bnpm (install|i|add|update|install-test|it|link|exec|x)\b|\b(npx|yarn|pnpm)\b/.test(l)),
+                    [],
+                    "nothing else installs or fetches and runs a package",
+                );
                 for (const line of lines.filter((l) => /\bnpm rebuild\b/.test(l))) {
                     assert.equal(line, REBUILD, "the reviewed install scripts, at the reviewed versions");
                 }
@@ -591,9 +775,15 @@ steps:
                 for (const [name, job] of Object.entries(workflow.jobs)) {
                     const jobIf = String((job as { if?: string }).if ?? "");
                     for (const step of job.steps) {
-                        const comments = step.with?.["comment-on-pr"] === true || (step.run !== undefined && /gh pr comment|gh api .*comments/.test(step.run)) || usesAction("actions/github-script")(step);
+                        const comments =
+                            step.with?.["comment-on-pr"] === true ||
+                            (step.run !== undefined && /gh pr comment|gh api .*comments/.test(step.run)) ||
+                            usesAction("actions/github-script")(step);
                         if (comments) {
-                            assert.ok(jobIf.includes(SAME_REPO) || String(step.if ?? "").includes(SAME_REPO), `${name}: ${step.name ?? step.uses}`);
+                            assert.ok(
+                                jobIf.includes(SAME_REPO) || String(step.if ?? "").includes(SAME_REPO),
+                                `${name}: ${step.name ?? step.uses}`,
+                            );
                         }
                     }
                 }
@@ -637,13 +827,20 @@ steps:
 
 describe("npm: no repository configuration, and only reviewed install scripts", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { allowScripts?: Record<string, boolean> };
-    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }>;
+    };
 
     it("tracks no .npmrc anywhere, and there is none in stacks/ (node-options there would run code in every npm step)", () => {
         const tracked = trackedFiles();
         assert.ok(tracked.includes("package.json"), "git ls-files lists the repository");
-        assert.deepEqual(tracked.filter((f) => path.posix.basename(f) === ".npmrc"), []);
-        const inStacks = (fs.readdirSync(path.join(ROOT, "stacks"), { recursive: true }) as string[]).filter((f) => path.basename(f) === ".npmrc");
+        assert.deepEqual(
+            tracked.filter((f) => path.posix.basename(f) === ".npmrc"),
+            [],
+        );
+        const inStacks = (fs.readdirSync(path.join(ROOT, "stacks"), { recursive: true }) as string[]).filter(
+            (f) => path.basename(f) === ".npmrc",
+        );
         assert.deepEqual(inStacks, []);
     });
 
@@ -656,7 +853,12 @@ describe("npm: no repository configuration, and only reviewed install scripts", 
             .filter(([key, entry]) => key !== "" && entry.hasInstallScript)
             .map(([key, entry]) => `${key.replace(/^.*node_modules\//, "")}@${entry.version}`)
             .sort();
-        assert.deepEqual(withScripts, Object.entries(INSTALL_SCRIPTS).map(([name, version]) => `${name}@${version}`).sort());
+        assert.deepEqual(
+            withScripts,
+            Object.entries(INSTALL_SCRIPTS)
+                .map(([name, version]) => `${name}@${version}`)
+                .sort(),
+        );
     });
 });
 
@@ -701,7 +903,11 @@ describe("CODEOWNERS", () => {
             ["/stacks/Pulumi.*.yaml @o/a", /one level deep/],
             ["/x team-a", /team-a is not an owner/],
         ] as const) {
-            assert.throws(() => parseCodeowners(`# header\n${line}\n`), (e: Error) => e.message.startsWith("CODEOWNERS line 2: ") && why.test(e.message), line);
+            assert.throws(
+                () => parseCodeowners(`# header\n${line}\n`),
+                (e: Error) => e.message.startsWith("CODEOWNERS line 2: ") && why.test(e.message),
+                line,
+            );
         }
     });
 
@@ -727,7 +933,17 @@ describe("CODEOWNERS", () => {
 
     it("gives a file a pull request adds to the platform team alone, wherever it lands (a root .npmrc, a script under stacks/)", () => {
         // What a teammate's approval must not merge: npm config or code that every npm step would load.
-        const added = [".npmrc", "stacks/x.js", "stacks/.npmrc", "stacks/team-a/x.js", "policy/.npmrc", "x/y.ts", ".github/workflows/x.yml", "CODEOWNERS", "docs/CODEOWNERS"];
+        const added = [
+            ".npmrc",
+            "stacks/x.js",
+            "stacks/.npmrc",
+            "stacks/team-a/x.js",
+            "policy/.npmrc",
+            "x/y.ts",
+            ".github/workflows/x.yml",
+            "CODEOWNERS",
+            "docs/CODEOWNERS",
+        ];
         // A new stack file is the platform's until CODEOWNERS names its team.
         added.push("stacks/Pulumi.team-new.yaml");
         // A stack file replaced by a directory of that name.

@@ -39,7 +39,10 @@ describe("RRSA documents", () => {
                             StringEquals: {
                                 "oidc:aud": "sts.aliyuncs.com",
                                 "oidc:iss": "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c123",
-                                "oidc:sub": ["system:serviceaccount:ray-team-b:c1-ray-head", "system:serviceaccount:ray-team-b:c1-ray-worker"],
+                                "oidc:sub": [
+                                    "system:serviceaccount:ray-team-b:c1-ray-head",
+                                    "system:serviceaccount:ray-team-b:c1-ray-worker",
+                                ],
                             },
                         },
                     },
@@ -54,17 +57,35 @@ describe("RRSA documents", () => {
     it("grants OSS access under the prefix only, read or read-write", () => {
         assert.deepEqual(ossStatements("42", [{ bucket: "b", prefix: "p/", access: "read" }]), [
             { Effect: "Allow", Action: ["oss:GetObject", "oss:GetObjectMeta"], Resource: ["acs:oss:*:42:b/p/*"] },
-            { Effect: "Allow", Action: ["oss:ListObjects"], Resource: ["acs:oss:*:42:b"], Condition: { StringLike: { "oss:Prefix": ["p/*"] } } },
+            {
+                Effect: "Allow",
+                Action: ["oss:ListObjects"],
+                Resource: ["acs:oss:*:42:b"],
+                Condition: { StringLike: { "oss:Prefix": ["p/*"] } },
+            },
         ]);
         const rw = ossStatements("42", [{ bucket: "b", prefix: "", access: "read-write" }]);
-        assert.deepEqual(rw[0].Action, ["oss:GetObject", "oss:GetObjectMeta", "oss:PutObject", "oss:DeleteObject", "oss:AbortMultipartUpload", "oss:ListParts"]);
+        assert.deepEqual(rw[0].Action, [
+            "oss:GetObject",
+            "oss:GetObjectMeta",
+            "oss:PutObject",
+            "oss:DeleteObject",
+            "oss:AbortMultipartUpload",
+            "oss:ListParts",
+        ]);
         assert.equal(JSON.parse(ramPolicyDocument(rw)).Version, "1");
     });
 
     it("refuses wildcard actions and resources in extra statements, naming the key", () => {
         const r = validateStackConfig(minimalTeam({ rrsa: { extraStatements: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] } }));
-        assert.ok(!r.ok && r.issues.some((i) => i.key === "ray-on-ack:rrsa.extraStatements[0].Action[0]" && /wildcard action/.test(i.message)), JSON.stringify(r));
-        assert.ok(!r.ok && r.issues.some((i) => i.key === "ray-on-ack:rrsa.extraStatements[0].Resource[0]" && /not one OSS bucket/.test(i.message)));
+        assert.ok(
+            !r.ok && r.issues.some((i) => i.key === "ray-on-ack:rrsa.extraStatements[0].Action[0]" && /wildcard action/.test(i.message)),
+            JSON.stringify(r),
+        );
+        assert.ok(
+            !r.ok &&
+                r.issues.some((i) => i.key === "ray-on-ack:rrsa.extraStatements[0].Resource[0]" && /not one OSS bucket/.test(i.message)),
+        );
     });
 
     it("wires team-b: RAM role, policy and attachment; ServiceAccount annotations; namespace label; Ray containers only", async () => {
@@ -88,21 +109,34 @@ describe("RRSA documents", () => {
         for (const sa of ["analytics-ray-head", "analytics-ray-worker", "nightly-etl-ray-head", "nightly-etl-ray-worker"]) {
             assert.equal(find(objs, "ServiceAccount", sa).metadata.annotations["pod-identity.alibabacloud.com/role-name"], "ray-team-b");
         }
-        assert.equal(find(objs, "ServiceAccount", "nightly-etl-ray-submitter").metadata.annotations, undefined, "the submitter gets no cloud identity");
+        assert.equal(
+            find(objs, "ServiceAccount", "nightly-etl-ray-submitter").metadata.annotations,
+            undefined,
+            "the submitter gets no cloud identity",
+        );
         const rc = find(objs, "RayCluster", "analytics");
-        assert.equal(rc.spec.headGroupSpec.template.metadata.annotations["pod-identity.alibabacloud.com/only-containers"], "ray-head,ray-worker");
+        assert.equal(
+            rc.spec.headGroupSpec.template.metadata.annotations["pod-identity.alibabacloud.com/only-containers"],
+            "ray-head,ray-worker",
+        );
     });
 
     it("gives a cluster that asks for it a dedicated role trusting only its ServiceAccounts", async () => {
         const config = validTeam({
             cloud: { clusterId: "c123", accountId: "42", region: "cn-hangzhou" },
             rrsa: { oss: [{ bucket: "bkt", prefix: "x/" }] },
-            clusters: [{ ...lbCluster({ mode: "private" }), rrsa: { dedicatedRole: true } }, { ...lbCluster({ mode: "private" }), name: "c2" }],
+            clusters: [
+                { ...lbCluster({ mode: "private" }), rrsa: { dedicatedRole: true } },
+                { ...lbCluster({ mode: "private" }), name: "c2" },
+            ],
         });
         const roles = (await recordTeam(config)).filter((r) => r.type === "alicloud:ram/role:Role");
         assert.deepEqual(roles.map((r) => r.inputs.roleName).sort(), ["ray-team-x", "ray-team-x-c1"]);
         const dedicated = JSON.parse(roles.find((r) => r.inputs.roleName === "ray-team-x-c1")!.inputs.assumeRolePolicyDocument);
-        assert.deepEqual(dedicated.Statement[0].Condition.StringEquals["oidc:sub"], ["system:serviceaccount:ray-team-x:c1-ray-head", "system:serviceaccount:ray-team-x:c1-ray-worker"]);
+        assert.deepEqual(dedicated.Statement[0].Condition.StringEquals["oidc:sub"], [
+            "system:serviceaccount:ray-team-x:c1-ray-head",
+            "system:serviceaccount:ray-team-x:c1-ray-worker",
+        ]);
     });
 
     it("fails clearly when RRSA is not enabled on the cluster", async () => {
@@ -136,7 +170,10 @@ describe("public dashboard exposure", () => {
         assert.equal(a["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-acl-status"], "on");
         assert.equal(a["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-acl-type"], "white");
         assert.match(a["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-acl-id"], /^acl-/);
-        assert.deepEqual(acl.inputs.entryLists.map((e: any) => e.entry), ["203.0.113.0/27", "198.51.100.14/32"]);
+        assert.deepEqual(
+            acl.inputs.entryLists.map((e: any) => e.entry),
+            ["203.0.113.0/27", "198.51.100.14/32"],
+        );
         assert.equal(svc.spec.type, "LoadBalancer");
         assert.deepEqual(svc.spec.selector, { "ray.io/cluster": "analytics", "ray.io/node-type": "head" });
         assert.equal(find(objs, "ResourceQuota", "team-b-quota").spec.hard["services.loadbalancers"], "1");
@@ -154,22 +191,41 @@ describe("public dashboard exposure", () => {
 
     it("loadbalancer: refuses an empty ACL, 0.0.0.0/0 and ::/0, and mixed IP versions", () => {
         const bad = (exposure: Record<string, unknown>) => {
-            const r = validateStackConfig(minimalTeam({ clusters: [lbCluster({ mode: "loadbalancer", certId: "12345678-cn-hangzhou", ...exposure })] }));
+            const r = validateStackConfig(
+                minimalTeam({ clusters: [lbCluster({ mode: "loadbalancer", certId: "12345678-cn-hangzhou", ...exposure })] }),
+            );
             assert.ok(!r.ok);
             return r.issues.map((i) => `${i.key}: ${i.message}`).join("\n");
         };
         assert.match(bad({ aclEntries: [] }), /clusters\[0\]\.exposure\.aclEntries: must list at least one CIDR/);
-        assert.match(bad({ aclEntries: [{ cidr: "0.0.0.0/0" }] }), /exposure\.aclEntries: 0\.0\.0\.0\/0 covers 4294967296 addresses; an ACL may cover at most 65536 \(a \/16\)/);
-        assert.match(bad({ aclEntries: [{ cidr: "::/0" }] }), /exposure\.aclEntries: ::\/0 covers \d+ IPv6 addresses; an ACL may cover at most a \/48 of IPv6/);
+        assert.match(
+            bad({ aclEntries: [{ cidr: "0.0.0.0/0" }] }),
+            /exposure\.aclEntries: 0\.0\.0\.0\/0 covers 4294967296 addresses; an ACL may cover at most 65536 \(a \/16\)/,
+        );
+        assert.match(
+            bad({ aclEntries: [{ cidr: "::/0" }] }),
+            /exposure\.aclEntries: ::\/0 covers \d+ IPv6 addresses; an ACL may cover at most a \/48 of IPv6/,
+        );
         assert.match(bad({ aclEntries: [{ cidr: "10.0.0.0/8" }, { cidr: "2001:db8::/32" }] }), /mixes IPv4 and IPv6/);
     });
 
     it("ingress: nginx Ingress with TLS and basic auth (bcrypt, never the password), NetworkPolicy from the controller only", async () => {
         const password = "Kq7#mVz2pL";
-        const config = validTeam({
-            dashboardPassword: password,
-            clusters: [lbCluster({ mode: "ingress", host: "ray.team-x.example.com", tlsSecretName: "ray-team-x-tls", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"] })],
-        }, ["ray-on-ack:dashboardPassword"]);
+        const config = validTeam(
+            {
+                dashboardPassword: password,
+                clusters: [
+                    lbCluster({
+                        mode: "ingress",
+                        host: "ray.team-x.example.com",
+                        tlsSecretName: "ray-team-x-tls",
+                        username: "ops",
+                        allowedSourceCidrs: ["203.0.113.0/24"],
+                    }),
+                ],
+            },
+            ["ray-on-ack:dashboardPassword"],
+        );
         const objs = objects(await recordTeam(config, { password }));
         const ing = find(objs, "Ingress", "c1-dashboard");
         assert.equal(ing.metadata.annotations["nginx.ingress.kubernetes.io/auth-type"], "basic");
@@ -196,10 +252,18 @@ describe("public dashboard exposure", () => {
     });
 
     it("ingress: requires a strong dashboardPassword", () => {
-        const ing = { mode: "ingress", host: "ray.example.com", tlsSecretName: "t", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"] };
+        const ing = {
+            mode: "ingress",
+            host: "ray.example.com",
+            tlsSecretName: "t",
+            username: "ops",
+            allowedSourceCidrs: ["203.0.113.0/24"],
+        };
         const missing = validateStackConfig(minimalTeam({ clusters: [lbCluster(ing)] }));
         assert.ok(!missing.ok && missing.issues.some((i) => i.key === "ray-on-ack:dashboardPassword" && /required/.test(i.message)));
-        const weak = validateStackConfig(minimalTeam({ dashboardPassword: "password", clusters: [lbCluster(ing)] }), ["ray-on-ack:dashboardPassword"]);
+        const weak = validateStackConfig(minimalTeam({ dashboardPassword: "password", clusters: [lbCluster(ing)] }), [
+            "ray-on-ack:dashboardPassword",
+        ]);
         assert.ok(!weak.ok && weak.issues.some((i) => i.key === "ray-on-ack:dashboardPassword" && /too common/.test(i.message)));
     });
 });
@@ -217,7 +281,10 @@ describe("the seed's password rule", () => {
     ];
     for (const [pw, why] of cases) {
         it(`refuses ${JSON.stringify(pw)} (${why.source})`, () => {
-            assert.ok(passwordProblems(pw, "ops99").some((p) => why.test(p)), passwordProblems(pw, "ops99").join("; "));
+            assert.ok(
+                passwordProblems(pw, "ops99").some((p) => why.test(p)),
+                passwordProblems(pw, "ops99").join("; "),
+            );
         });
     }
     it("accepts a strong password", () => {
@@ -234,7 +301,10 @@ describe("ElasticQuotaTree rules", () => {
         assert.deepEqual(quotaTreeProblems(tree([child("a", "4", "8"), child("b", "6", "10")])), []);
     });
     it("root min must equal root max", () => {
-        assert.match(quotaTreeProblems(tree([], { min: { cpu: "8" }, max: { cpu: "10" } }))[0].message, /root min \(8\) must equal root max \(10\)/);
+        assert.match(
+            quotaTreeProblems(tree([], { min: { cpu: "8" }, max: { cpu: "10" } }))[0].message,
+            /root min \(8\) must equal root max \(10\)/,
+        );
     });
     it("a child's min must be <= its max", () => {
         const p = quotaTreeProblems(tree([child("a", "6", "4")]));
@@ -242,10 +312,16 @@ describe("ElasticQuotaTree rules", () => {
         assert.match(p[0].message, /a: min 6 must be <= max 4/);
     });
     it("the children's mins add up to at most the root's min", () => {
-        assert.match(quotaTreeProblems(tree([child("a", "6", "10"), child("b", "6", "10")]))[0].message, /add up to more than the root's min/);
+        assert.match(
+            quotaTreeProblems(tree([child("a", "6", "10"), child("b", "6", "10")]))[0].message,
+            /add up to more than the root's min/,
+        );
     });
     it("a namespace belongs to one child only", () => {
-        assert.match(quotaTreeProblems(tree([child("a", "1", "2", ["ns"]), child("b", "1", "2", ["ns"])]))[0].message, /namespace ns is already in a/);
+        assert.match(
+            quotaTreeProblems(tree([child("a", "1", "2", ["ns"]), child("b", "1", "2", ["ns"])]))[0].message,
+            /namespace ns is already in a/,
+        );
     });
     it("reports violations under the platform config key", () => {
         const r = validateStackConfig({
@@ -267,19 +343,34 @@ describe("pod network binding", () => {
         assert.deepEqual(pn.spec.securityGroupIDs, ["sg-bp1teamaray00000001"]);
     });
     it("creates one vSwitch per pod CIDR when asked", async () => {
-        const config = validTeam({ podCidrs: ["10.30.0.0/24", "10.30.1.0/24"], podNetwork: { securityGroupIds: ["sg-x1"], createVSwitch: { vpcId: "vpc-x1", zoneId: "cn-hangzhou-k" } } });
+        const config = validTeam({
+            podCidrs: ["10.30.0.0/24", "10.30.1.0/24"],
+            podNetwork: { securityGroupIds: ["sg-x1"], createVSwitch: { vpcId: "vpc-x1", zoneId: "cn-hangzhou-k" } },
+        });
         const switches = (await recordTeam(config)).filter((r) => r.type === "alicloud:vpc/switch:Switch");
-        assert.deepEqual(switches.map((s) => s.inputs.cidrBlock), ["10.30.0.0/24", "10.30.1.0/24"]);
+        assert.deepEqual(
+            switches.map((s) => s.inputs.cidrBlock),
+            ["10.30.0.0/24", "10.30.1.0/24"],
+        );
     });
     it("refuses vSwitches whose CIDRs do not match the pod CIDRs", () => {
         assert.deepEqual(vSwitchMismatches(["10.0.0.0/24"], [{ id: "vsw-1", cidrBlock: "10.0.0.0/24" }]), []);
-        assert.match(vSwitchMismatches(["10.0.0.0/24"], [{ id: "vsw-1", cidrBlock: "10.0.0.0/23" }])[0], /vsw-1 \(10\.0\.0\.0\/23\) is not inside podCidrs/);
-        assert.match(vSwitchMismatches(["10.0.0.0/24", "10.9.0.0/24"], [{ id: "vsw-1", cidrBlock: "10.0.0.0/24" }])[0], /pod CIDR 10\.9\.0\.0\/24 belongs to none of the vSwitches/);
+        assert.match(
+            vSwitchMismatches(["10.0.0.0/24"], [{ id: "vsw-1", cidrBlock: "10.0.0.0/23" }])[0],
+            /vsw-1 \(10\.0\.0\.0\/23\) is not inside podCidrs/,
+        );
+        assert.match(
+            vSwitchMismatches(["10.0.0.0/24", "10.9.0.0/24"], [{ id: "vsw-1", cidrBlock: "10.0.0.0/24" }])[0],
+            /pod CIDR 10\.9\.0\.0\/24 belongs to none of the vSwitches/,
+        );
     });
     it("requires a vSwitch source and a security group", () => {
         const r = validateStackConfig(minimalTeam({ podNetwork: { securityGroupIds: [] } }));
         assert.ok(!r.ok);
         const keys = r.issues.map((i) => i.key);
-        assert.ok(keys.includes("ray-on-ack:podNetwork.securityGroupIds") && keys.includes("ray-on-ack:podNetwork.vSwitchIds"), JSON.stringify(r.issues));
+        assert.ok(
+            keys.includes("ray-on-ack:podNetwork.securityGroupIds") && keys.includes("ray-on-ack:podNetwork.vSwitchIds"),
+            JSON.stringify(r.issues),
+        );
     });
 });

@@ -9,7 +9,12 @@ import type { RrsaRoleSpec } from "./teamRrsa";
 interface RrsaSettings {
     readonly team: string;
     readonly cloud?: unknown;
-    readonly rrsa: { readonly enabled: boolean; readonly existingRoleName?: string; readonly oss: readonly unknown[]; readonly extraStatements: readonly unknown[] };
+    readonly rrsa: {
+        readonly enabled: boolean;
+        readonly existingRoleName?: string;
+        readonly oss: readonly unknown[];
+        readonly extraStatements: readonly unknown[];
+    };
 }
 
 interface RrsaWorkload {
@@ -36,12 +41,16 @@ export function needsRrsaProvider(config: RrsaSettings): boolean {
 }
 
 /** The roles to create and the role each workload's ServiceAccounts are annotated with. */
-export function rrsaRolePlan(config: RrsaSettings, workloads: readonly RrsaWorkload[]): { roles: RrsaRoleSpec[]; roleOf: Record<string, string> } {
+export function rrsaRolePlan(
+    config: RrsaSettings,
+    workloads: readonly RrsaWorkload[],
+): { roles: RrsaRoleSpec[]; roleOf: Record<string, string> } {
     const roleOf: Record<string, string> = {};
     const trusted = new Map<string, string[]>();
     for (const w of workloads) {
         const dedicated = "rrsa" in w.shape && (w.shape as { rrsa: { dedicatedRole: boolean } }).rrsa.dedicatedRole;
-        const role = config.rrsa.existingRoleName ?? (dedicated ? ramRoleNames.dedicated(config.team, w.name) : ramRoleNames.team(config.team));
+        const role =
+            config.rrsa.existingRoleName ?? (dedicated ? ramRoleNames.dedicated(config.team, w.name) : ramRoleNames.team(config.team));
         roleOf[w.name] = role;
         trusted.set(role, [...(trusted.get(role) ?? []), names.serviceAccount(w.name, "head"), names.serviceAccount(w.name, "worker")]);
     }

@@ -44,7 +44,9 @@ export class TeamRrsa extends pulumi.ComponentResource {
                 `${name}-${role.roleName}`,
                 {
                     roleName: role.roleName,
-                    assumeRolePolicyDocument: pulumi.output(args.provider).apply((p) => trustPolicyDocument(p, args.namespace, role.serviceAccounts)),
+                    assumeRolePolicyDocument: pulumi
+                        .output(args.provider)
+                        .apply((p) => trustPolicyDocument(p, args.namespace, role.serviceAccounts)),
                     description: `RRSA role for ${role.serviceAccounts.join(", ")} in ${args.namespace} (managed by ray-on-ack)`,
                     maxSessionDuration: 3600,
                 },

@@ -37,19 +37,39 @@ describe("config error messages", () => {
 
     it("says 'required' for a missing quantity (a string or a number), and still reports every other problem of the run", () => {
         const group = { name: "cpu", cpu: "2", replicas: 1, minReplicas: 1, maxReplicas: 2 };
-        const list = issues(minimalTeam({ clusters: [{ name: "c", workerGroups: [group, { ...group, name: "big", memory: ["4Gi"] }] }], quota: { cpu: -1 } }));
+        const list = issues(
+            minimalTeam({
+                clusters: [{ name: "c", workerGroups: [group, { ...group, name: "big", memory: ["4Gi"] }] }],
+                quota: { cpu: -1 },
+            }),
+        );
         assert.equal(messageOf(list, "ray-on-ack:clusters[0].workerGroups[0].memory"), "is required (a string or a number)");
         assert.equal(messageOf(list, "ray-on-ack:clusters[0].workerGroups[1].memory"), "must be a string or a number, got a list");
-        assert.ok(list.some((i) => i.key.startsWith("ray-on-ack:quota.cpu")), list.map((i) => i.key).join(", "));
-        assert.ok(list.every((i) => !/Invalid input/.test(i.message)), list.map((i) => i.message).join("\n"));
+        assert.ok(
+            list.some((i) => i.key.startsWith("ray-on-ack:quota.cpu")),
+            list.map((i) => i.key).join(", "),
+        );
+        assert.ok(
+            list.every((i) => !/Invalid input/.test(i.message)),
+            list.map((i) => i.message).join("\n"),
+        );
     });
 
     it("echoes the value and the pattern it does not match", () => {
         const list = issues(minimalTeam({ podNetwork: { vSwitchIds: ["vsw-teamc-pods-1"], securityGroupIds: ["sg-x1"] } }));
-        assert.equal(messageOf(list, "ray-on-ack:podNetwork.vSwitchIds[0]"), 'must be a vSwitch id (vsw-...): "vsw-teamc-pods-1" does not match ^vsw-[a-z0-9]+$');
-        assert.equal(messageOf(issues(minimalTeam({ podCidrs: ["10.0.0.300/24"] })), "ray-on-ack:podCidrs[0]"), 'must be an IPv4 CIDR such as 10.0.0.0/24 (got "10.0.0.300/24")');
+        assert.equal(
+            messageOf(list, "ray-on-ack:podNetwork.vSwitchIds[0]"),
+            'must be a vSwitch id (vsw-...): "vsw-teamc-pods-1" does not match ^vsw-[a-z0-9]+$',
+        );
+        assert.equal(
+            messageOf(issues(minimalTeam({ podCidrs: ["10.0.0.300/24"] })), "ray-on-ack:podCidrs[0]"),
+            'must be an IPv4 CIDR such as 10.0.0.0/24 (got "10.0.0.300/24")',
+        );
         // One some parser reads, spelled otherwise: the canonical spelling is named.
-        assert.equal(messageOf(issues(minimalTeam({ podCidrs: ["10.30.0.5/24"] })), "ray-on-ack:podCidrs[0]"), '"10.30.0.5/24" has host bits set beyond /24: some parsers widen it, others refuse it; write 10.30.0.0/24');
+        assert.equal(
+            messageOf(issues(minimalTeam({ podCidrs: ["10.30.0.5/24"] })), "ray-on-ack:podCidrs[0]"),
+            '"10.30.0.5/24" has host bits set beyond /24: some parsers widen it, others refuse it; write 10.30.0.0/24',
+        );
         assert.equal(messageOf(issues(minimalTeam({ team: 7 })), "ray-on-ack:team"), "must be a string, got a number 7");
     });
 
@@ -62,9 +82,17 @@ describe("config error messages", () => {
     });
 
     it("suggests the nearest key for a typo, at the top and inside structured values", () => {
-        assert.equal(messageOf(issues({ ...minimalTeam(), "ray-on-ack:clustrs": "[]" }), "ray-on-ack:clustrs"), "unknown key: did you mean ray-on-ack:clusters?");
-        const list = issues(minimalTeam({ podNetwork: { vSwitchIds: ["vsw-x1"], securityGroupIds: ["sg-x1"], securityGroupIDs: ["sg-x2"] } }));
-        assert.equal(messageOf(list, "ray-on-ack:podNetwork.securityGroupIDs"), "unknown key: did you mean ray-on-ack:podNetwork.securityGroupIds?");
+        assert.equal(
+            messageOf(issues({ ...minimalTeam(), "ray-on-ack:clustrs": "[]" }), "ray-on-ack:clustrs"),
+            "unknown key: did you mean ray-on-ack:clusters?",
+        );
+        const list = issues(
+            minimalTeam({ podNetwork: { vSwitchIds: ["vsw-x1"], securityGroupIds: ["sg-x1"], securityGroupIDs: ["sg-x2"] } }),
+        );
+        assert.equal(
+            messageOf(list, "ray-on-ack:podNetwork.securityGroupIDs"),
+            "unknown key: did you mean ray-on-ack:podNetwork.securityGroupIds?",
+        );
         const far = messageOf(issues({ ...minimalTeam(), "ray-on-ack:zzzzzz": "1" }), "ray-on-ack:zzzzzz");
         assert.match(far, /^unknown key \(known here: .*\bclusters\b.*\)$/, "no guess when nothing is close: the known keys instead");
     });
@@ -85,7 +113,10 @@ describe("config error messages", () => {
         const ok = validateStackConfig({ ...minimalTeam(), "alicloud:region": "cn-hangzhou", "pulumi:tags": "{}" });
         assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.issues));
         // A provider's own keys reach the provider: refused with the reason (test/tenancy.test.ts has each).
-        assert.match(messageOf(issues({ ...minimalTeam(), "kubernetes:context": "ack" }), "kubernetes:context"), /^is a Kubernetes provider setting/);
+        assert.match(
+            messageOf(issues({ ...minimalTeam(), "kubernetes:context": "ack" }), "kubernetes:context"),
+            /^is a Kubernetes provider setting/,
+        );
     });
 
     it("measures edit distance with swaps and only guesses close keys", () => {
@@ -111,7 +142,10 @@ describe("the renderer refuses, before rendering anything", () => {
         writeStack("esc", (doc) => (doc.environment = ["acme/ray/team-a-secrets"]));
         const r = runRender(["--stack", "esc", "--stacks-dir", dir]);
         assert.equal(r.status, 2, r.stderr);
-        assert.match(r.stderr, /^error: environment: stack esc imports the Pulumi ESC environment\(s\) acme\/ray\/team-a-secrets, which are refused: their config and environment variables reach the program unreviewed\. /);
+        assert.match(
+            r.stderr,
+            /^error: environment: stack esc imports the Pulumi ESC environment\(s\) acme\/ray\/team-a-secrets, which are refused: their config and environment variables reach the program unreviewed\. /,
+        );
         assert.match(r.stderr, /esc env open/);
         assert.ok(!fs.existsSync(r.out), "nothing written");
     });

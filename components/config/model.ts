@@ -39,78 +39,135 @@ export { MIN_KUBERAY_VERSION };
 export { platformConfigSchema, type PlatformConfig };
 
 export const teamConfigSchema = z
-        .strictObject({
-            platform: z.literal(false).optional().describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false.").register(argTypes, { notArg: "the program's platform marker" }),
-            team: dnsLabel(30).describe("Team name; a DNS label."),
-            namespace: dnsLabel(63).optional().describe("Namespace; default `ray-<team>`."),
-            labels: namespaceLabels
-                .default({})
-                .describe("Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them)."),
-            quota: quotaSchema.default(quotaSchema.parse({})).describe("The namespace's ResourceQuota and LimitRange; 0 load balancers and node ports unless an exposure needs them."),
-            network: networkSchema.default(networkSchema.parse({})).describe("The NetworkPolicies' peers: deny by default both ways, then exactly these flows."),
-            podCidrs: podCidrsSchema.describe("The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. IPv4, disjoint, at most 4096 addresses in total, never a metadata range, and shared with no other team stack of the stacks directory (checked by the renderer)."),
-            podNetwork: podNetworkSchema.describe("The Terway pod vSwitches and security groups the namespace is bound to."),
-            tls: tlsSchema.default(tlsSchema.parse({})).describe("The per-cluster PKI: one CA per RayCluster and RayJob, head and worker certificates, Ray Client certificates."),
-            access: accessSchema.default(accessSchema.parse({})).describe("The team's people: bound to a read-only Role (port-forward, logs, the Ray token Secrets by name)."),
-            security: securitySchema.default(securitySchema.parse({})).describe("Image rules and the security opt-ins."),
-            kubeRayVersion: z
-                .string()
-                .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
-                .refine((v) => !semver.valid(v) || semver.gte(v, MIN_KUBERAY_VERSION), {
-                    message: `must be >= ${MIN_KUBERAY_VERSION}: older operators read no authOptions.secretName (the Ray token Secret) and do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
-                })
-                .default("1.6.2")
-                .describe(`KubeRay operator version on the cluster. Default "1.6.2"; at least ${MIN_KUBERAY_VERSION} (\`authOptions.secretName\`, \`upgradeStrategy\`).`),
-            clusters: z.array(rayClusterSchema).default([]).describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
-            jobs: z.array(rayJobSchema).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
-            services: z.array(rayServiceSchema).default([]).describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),
-            cloud: cloudSchema
-                .optional()
-                .describe("The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups)."),
-            rrsa: rrsaTeamSchema.default(rrsaTeamSchema.parse({})).describe("RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants."),
-            dashboardPassword: z.string().optional().describe("Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed.").register(argTypes, { notArg: "an Input: TeamEnvironmentArgs declares it" }),
-            kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file."),
-            historyServer: z.boolean().default(false).describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
-        })
-        .superRefine((t, c) => {
-            if (t.clusters.length + t.jobs.length + t.services.length === 0) {
-                c.addIssue({ code: "custom", path: ["clusters"], message: "a team stack needs at least one RayCluster, RayJob or RayService" });
+    .strictObject({
+        platform: z
+            .literal(false)
+            .optional()
+            .describe("Pulumi.yaml's default for the platform marker; a team stack leaves it false.")
+            .register(argTypes, { notArg: "the program's platform marker" }),
+        team: dnsLabel(30).describe("Team name; a DNS label."),
+        namespace: dnsLabel(63).optional().describe("Namespace; default `ray-<team>`."),
+        labels: namespaceLabels
+            .default({})
+            .describe(
+                "Extra namespace labels. Default none. Never Kubernetes', Pod Security's, RRSA's or ours (the NetworkPolicies and PSA read them).",
+            ),
+        quota: quotaSchema
+            .default(quotaSchema.parse({}))
+            .describe("The namespace's ResourceQuota and LimitRange; 0 load balancers and node ports unless an exposure needs them."),
+        network: networkSchema
+            .default(networkSchema.parse({}))
+            .describe("The NetworkPolicies' peers: deny by default both ways, then exactly these flows."),
+        podCidrs: podCidrsSchema.describe(
+            "The team's pod CIDRs (Terway pod vSwitches); every address is an IP SAN on the Ray certificates. IPv4, disjoint, at most 4096 addresses in total, never a metadata range, and shared with no other team stack of the stacks directory (checked by the renderer).",
+        ),
+        podNetwork: podNetworkSchema.describe("The Terway pod vSwitches and security groups the namespace is bound to."),
+        tls: tlsSchema
+            .default(tlsSchema.parse({}))
+            .describe("The per-cluster PKI: one CA per RayCluster and RayJob, head and worker certificates, Ray Client certificates."),
+        access: accessSchema
+            .default(accessSchema.parse({}))
+            .describe("The team's people: bound to a read-only Role (port-forward, logs, the Ray token Secrets by name)."),
+        security: securitySchema.default(securitySchema.parse({})).describe("Image rules and the security opt-ins."),
+        kubeRayVersion: z
+            .string()
+            .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.6.2")
+            .refine((v) => !semver.valid(v) || semver.gte(v, MIN_KUBERAY_VERSION), {
+                message: `must be >= ${MIN_KUBERAY_VERSION}: older operators read no authOptions.secretName (the Ray token Secret) and do not implement upgradeStrategy Recreate, so certificate and token rotations would restart nothing`,
+            })
+            .default("1.6.2")
+            .describe(
+                `KubeRay operator version on the cluster. Default "1.6.2"; at least ${MIN_KUBERAY_VERSION} (\`authOptions.secretName\`, \`upgradeStrategy\`).`,
+            ),
+        clusters: z
+            .array(rayClusterSchema)
+            .default([])
+            .describe("Long-lived RayClusters (see Ray workloads). A team stack needs at least one cluster, job or service."),
+        jobs: z.array(rayJobSchema).default([]).describe("RayJobs, each with its own RayCluster (see Ray workloads)."),
+        services: z
+            .array(rayServiceSchema)
+            .default([])
+            .describe("Ray Serve deployments (KubeRay RayServices), each with its own RayClusters (see RayService). Default none."),
+        cloud: cloudSchema
+            .optional()
+            .describe(
+                "The ACK cluster and account. Without it the stack renders Kubernetes objects only (no RRSA role, no cloud lookups).",
+            ),
+        rrsa: rrsaTeamSchema
+            .default(rrsaTeamSchema.parse({}))
+            .describe(
+                "RRSA: a RAM role for the team's Ray pods, trusted through the cluster's OIDC provider, with least-privilege OSS grants.",
+            ),
+        dashboardPassword: z
+            .string()
+            .optional()
+            .describe(
+                "Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed.",
+            )
+            .register(argTypes, { notArg: "an Input: TeamEnvironmentArgs declares it" }),
+        kubeconfig: removedKey(KUBECONFIG_REMOVED).describe(
+            "Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file.",
+        ),
+        historyServer: z
+            .boolean()
+            .default(false)
+            .describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
+    })
+    .superRefine((t, c) => {
+        if (t.clusters.length + t.jobs.length + t.services.length === 0) {
+            c.addIssue({ code: "custom", path: ["clusters"], message: "a team stack needs at least one RayCluster, RayJob or RayService" });
+        }
+        // RayClusters, RayJobs and RayServices share the namespace's Secret, ServiceAccount and Role names.
+        const taken = new Set(t.clusters.map((k) => k.name));
+        t.jobs.forEach((j, i) => {
+            if (taken.has(j.name)) {
+                c.addIssue({ code: "custom", path: ["jobs", i, "name"], message: `duplicate RayCluster/RayJob name '${j.name}'` });
             }
-            // RayClusters, RayJobs and RayServices share the namespace's Secret, ServiceAccount and Role names.
-            const taken = new Set(t.clusters.map((k) => k.name));
-            t.jobs.forEach((j, i) => {
-                if (taken.has(j.name)) {
-                    c.addIssue({ code: "custom", path: ["jobs", i, "name"], message: `duplicate RayCluster/RayJob name '${j.name}'` });
-                }
-            });
-            const takenByClusterOrJob = new Set([...taken, ...t.jobs.map((j) => j.name)]);
-            t.services.forEach((s, i) => {
-                if (takenByClusterOrJob.has(s.name)) {
-                    c.addIssue({ code: "custom", path: ["services", i, "name"], message: `'${s.name}' is already a RayCluster or RayJob name: they share Secret, ServiceAccount and NetworkPolicy names` });
-                }
-            });
-            duplicateNames(t.services, "RayService", c, ["services"]);
-            duplicateNames(t.clusters, "RayCluster", c, ["clusters"]);
-            duplicateNames(t.jobs, "RayJob", c, ["jobs"]);
-            const rayClusterNames = t.clusters.map((k) => k.name);
-            for (const p of tlsClientProblems(t.tls.clients, rayClusterNames, t.jobs.map((j) => j.name))) {
-                c.addIssue({ code: "custom", path: ["tls", "clients", ...p.path], message: p.message });
-            }
-            if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
+        });
+        const takenByClusterOrJob = new Set([...taken, ...t.jobs.map((j) => j.name)]);
+        t.services.forEach((s, i) => {
+            if (takenByClusterOrJob.has(s.name)) {
                 c.addIssue({
                     code: "custom",
-                    path: ["network", "apiServerCidrs"],
-                    message: "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
+                    path: ["services", i, "name"],
+                    message: `'${s.name}' is already a RayCluster or RayJob name: they share Secret, ServiceAccount and NetworkPolicy names`,
                 });
             }
-            // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.
-            const teamNamespace = t.namespace ?? `ray-${t.team}`;
-            const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespacesOf(t.network));
-            if (nsProblem) {
-                c.addIssue({ code: "custom", path: [t.namespace === undefined ? "team" : "namespace"], message: `the team namespace ${nsProblem}; a team gets a namespace of its own` });
-            }
-        })
-        .register(argTypes, { id: "TeamEnvironmentSettings", description: "A team's settings: the team stack's config keys (docs/configuration.md \"Team stacks\"); TeamEnvironmentArgs adds what the program brings along." });
-
+        });
+        duplicateNames(t.services, "RayService", c, ["services"]);
+        duplicateNames(t.clusters, "RayCluster", c, ["clusters"]);
+        duplicateNames(t.jobs, "RayJob", c, ["jobs"]);
+        const rayClusterNames = t.clusters.map((k) => k.name);
+        for (const p of tlsClientProblems(
+            t.tls.clients,
+            rayClusterNames,
+            t.jobs.map((j) => j.name),
+        )) {
+            c.addIssue({ code: "custom", path: ["tls", "clients", ...p.path], message: p.message });
+        }
+        if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
+            c.addIssue({
+                code: "custom",
+                path: ["network", "apiServerCidrs"],
+                message:
+                    "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
+            });
+        }
+        // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.
+        const teamNamespace = t.namespace ?? `ray-${t.team}`;
+        const nsProblem = systemNamespaceProblem(teamNamespace, platformNamespacesOf(t.network));
+        if (nsProblem) {
+            c.addIssue({
+                code: "custom",
+                path: [t.namespace === undefined ? "team" : "namespace"],
+                message: `the team namespace ${nsProblem}; a team gets a namespace of its own`,
+            });
+        }
+    })
+    .register(argTypes, {
+        id: "TeamEnvironmentSettings",
+        description:
+            "A team's settings: the team stack's config keys (docs/configuration.md \"Team stacks\"); TeamEnvironmentArgs adds what the program brings along.",
+    });
 
 export type TeamConfig = z.infer<typeof teamConfigSchema>;

@@ -89,7 +89,11 @@ const keyText = (path: Path) => path.map((p, i) => (typeof p === "number" ? `[${
 function secretReferences(config: TeamConfig): { name: string; path: Path }[] {
     const out: { name: string; path: Path }[] = [];
     const volumesOf = (vs: { csi?: { nodePublishSecretRef?: { name: string } } }[] | undefined, at: Path) =>
-        (vs ?? []).forEach((v, i) => v.csi?.nodePublishSecretRef && out.push({ name: v.csi.nodePublishSecretRef.name, path: [...at, "volumes", i, "csi", "nodePublishSecretRef", "name"] }));
+        (vs ?? []).forEach(
+            (v, i) =>
+                v.csi?.nodePublishSecretRef &&
+                out.push({ name: v.csi.nodePublishSecretRef.name, path: [...at, "volumes", i, "csi", "nodePublishSecretRef", "name"] }),
+        );
     const lists = [
         ["clusters", config.clusters],
         ["jobs", config.jobs],
@@ -132,7 +136,10 @@ function workerPrefixClashes(config: TeamConfig): Issue[] {
                 if (first === undefined) {
                     seen.set(prefix, path);
                 } else {
-                    out.push({ path, message: `its worker pods would be named ${prefix}<random>, as those of ${keyText(first)}: name the cluster or group apart, or one autoscaler could delete the other's workers` });
+                    out.push({
+                        path,
+                        message: `its worker pods would be named ${prefix}<random>, as those of ${keyText(first)}: name the cluster or group apart, or one autoscaler could delete the other's workers`,
+                    });
                 }
             }),
         );
@@ -149,13 +156,19 @@ export function objectNameClashes(config: TeamConfig): Issue[] {
         if (first === undefined) {
             seen.set(id, g);
         } else if (keyText(first.path) !== keyText(g.path)) {
-            out.push({ path: g.path, message: `names ${g.kind} ${g.name}, which ${keyText(first.path)} already names: two resources would own one object; rename one of them` });
+            out.push({
+                path: g.path,
+                message: `names ${g.kind} ${g.name}, which ${keyText(first.path)} already names: two resources would own one object; rename one of them`,
+            });
         }
     }
     for (const ref of secretReferences(config)) {
         const ours = seen.get(`Secret/${ref.name}`);
         if (ours !== undefined) {
-            out.push({ path: ref.path, message: `${JSON.stringify(ref.name)} is a Secret this stack generates for ${keyText(ours.path)} (its Ray token, TLS keys or basic-auth hash); name a Secret of your own` });
+            out.push({
+                path: ref.path,
+                message: `${JSON.stringify(ref.name)} is a Secret this stack generates for ${keyText(ours.path)} (its Ray token, TLS keys or basic-auth hash); name a Secret of your own`,
+            });
         }
     }
     return out;

@@ -60,7 +60,10 @@ export function partialTeamRules(values: Record<string, unknown>, platform: Plat
     const security = securitySchema.safeParse(values.security ?? {});
     const sec = security.success ? security.data : DEFAULT_SECURITY;
     const labels = namespaceLabels.safeParse(values.labels ?? {});
-    const out: Issue[] = [...(security.success ? under(["security"], securityRules(sec, lists)) : []), ...(labels.success ? namespaceLabelRules(labels.data, lists) : [])];
+    const out: Issue[] = [
+        ...(security.success ? under(["security"], securityRules(sec, lists)) : []),
+        ...(labels.success ? namespaceLabelRules(labels.data, lists) : []),
+    ];
     for (const key of ["clusters", "jobs", "services"]) {
         const list = values[key];
         (Array.isArray(list) ? list : []).forEach((item, i) => out.push(...under([key, i], workloadRules(item, sec, lists))));
@@ -70,8 +73,13 @@ export function partialTeamRules(values: Record<string, unknown>, platform: Plat
 
 /** The exposures that take the basic-auth password (ingress and gateway, of clusters and services), with their keys. */
 export function passwordUsers(config: Pick<TeamConfig, "clusters" | "services">): { at: string; mode: string; username: string }[] {
-    return [...config.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })), ...config.services.map((k, i) => ({ k, at: `services[${i}]` }))].flatMap(({ k, at }) =>
-        k.exposure.mode === "ingress" || k.exposure.mode === "gateway" ? [{ at, mode: k.exposure.mode, username: k.exposure.username }] : [],
+    return [
+        ...config.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })),
+        ...config.services.map((k, i) => ({ k, at: `services[${i}]` })),
+    ].flatMap(({ k, at }) =>
+        k.exposure.mode === "ingress" || k.exposure.mode === "gateway"
+            ? [{ at, mode: k.exposure.mode, username: k.exposure.username }]
+            : [],
     );
 }
 
@@ -79,8 +87,15 @@ export function passwordUsers(config: Pick<TeamConfig, "clusters" | "services">)
 function passwordRules(config: TeamConfig, password: PasswordGiven): Issue[] {
     return passwordUsers(config).flatMap(({ at, mode, username }) => {
         if (!password.given) {
-            return [{ path: ["dashboardPassword"], message: `is required (as a secret: pulumi config set --secret dashboardPassword) by ${at}.exposure.mode ${mode}` }];
+            return [
+                {
+                    path: ["dashboardPassword"],
+                    message: `is required (as a secret: pulumi config set --secret dashboardPassword) by ${at}.exposure.mode ${mode}`,
+                },
+            ];
         }
-        return password.value === undefined ? [] : passwordProblems(password.value, username).map((message) => ({ path: ["dashboardPassword"], message }));
+        return password.value === undefined
+            ? []
+            : passwordProblems(password.value, username).map((message) => ({ path: ["dashboardPassword"], message }));
     });
 }

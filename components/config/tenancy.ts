@@ -36,7 +36,12 @@ import type { TeamConfig } from "./model";
 
 type Path = (string | number)[];
 type Volume = NonNullable<TeamConfig["clusters"][number]["volumes"]>[number];
-type Group = { volumes?: Volume[]; nodeSelector?: Record<string, string>; affinity?: { nodeAffinity?: Record<string, unknown> }; tolerations?: { key: string; operator?: string; value?: string; effect?: string }[] };
+type Group = {
+    volumes?: Volume[];
+    nodeSelector?: Record<string, string>;
+    affinity?: { nodeAffinity?: Record<string, unknown> };
+    tolerations?: { key: string; operator?: string; value?: string; effect?: string }[];
+};
 
 const OSS_DRIVER = "ossplugin.csi.alibabacloud.com";
 const NAS_DRIVER = "nasplugin.csi.alibabacloud.com";
@@ -58,10 +63,20 @@ function volumeClaims(t: Tenancy, stack: string, volumes: readonly Volume[] | un
         const out: Issue[] = [];
         const push = (key: string, message: string | undefined) => message !== undefined && out.push({ path: [...here, key], message });
         if (csi.driver === OSS_DRIVER) {
-            push("bucket", attrs.bucket === undefined ? "is required: an OSS volume names its bucket" : ossProblem(t, stack, attrs.bucket, ossPrefixOfPath(attrs.path), v.readOnly ? "read" : "read-write"));
+            push(
+                "bucket",
+                attrs.bucket === undefined
+                    ? "is required: an OSS volume names its bucket"
+                    : ossProblem(t, stack, attrs.bucket, ossPrefixOfPath(attrs.path), v.readOnly ? "read" : "read-write"),
+            );
         }
         if (csi.driver === NAS_DRIVER) {
-            push("server", attrs.server === undefined ? "is required: a NAS volume names its file system" : nasProblem(t, stack, attrs.server, attrs.path ?? "/"));
+            push(
+                "server",
+                attrs.server === undefined
+                    ? "is required: a NAS volume names its file system"
+                    : nasProblem(t, stack, attrs.server, attrs.path ?? "/"),
+            );
         }
         if (attrs.roleName !== undefined) {
             push("roleName", ramRoleProblem(t, stack, attrs.roleName));
@@ -79,12 +94,28 @@ function placementOf(g: Group, at: Path): { placement: Placement; pathOf: Map<st
         pathOf.set(p.join("."), p);
         labels.push({ key, values: [value], at: p.join(".") });
     }
-    const required = (g.affinity?.nodeAffinity as { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchExpressions?: { key?: string; operator?: string; values?: string[] }[] }[] } } | undefined)
-        ?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    const required = (
+        g.affinity?.nodeAffinity as
+            | {
+                  requiredDuringSchedulingIgnoredDuringExecution?: {
+                      nodeSelectorTerms?: { matchExpressions?: { key?: string; operator?: string; values?: string[] }[] }[];
+                  };
+              }
+            | undefined
+    )?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     (required ?? []).forEach((term, i) =>
         (term.matchExpressions ?? []).forEach((e, j) => {
             if (e.operator === "In" && typeof e.key === "string") {
-                const p = [...at, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", i, "matchExpressions", j];
+                const p = [
+                    ...at,
+                    "affinity",
+                    "nodeAffinity",
+                    "requiredDuringSchedulingIgnoredDuringExecution",
+                    "nodeSelectorTerms",
+                    i,
+                    "matchExpressions",
+                    j,
+                ];
                 pathOf.set(p.join("."), p);
                 labels.push({ key: e.key, values: e.values ?? [], at: p.join(".") });
             }
@@ -100,7 +131,10 @@ function placementOf(g: Group, at: Path): { placement: Placement; pathOf: Map<st
 
 function groupClaims(t: Tenancy, stack: string, g: Group, at: Path): Issue[] {
     const { placement, pathOf } = placementOf(g, at);
-    return [...volumeClaims(t, stack, g.volumes, at), ...nodePoolProblems(t, stack, placement).map((p) => ({ path: pathOf.get(p.at) ?? at, message: p.message }))];
+    return [
+        ...volumeClaims(t, stack, g.volumes, at),
+        ...nodePoolProblems(t, stack, placement).map((p) => ({ path: pathOf.get(p.at) ?? at, message: p.message })),
+    ];
 }
 
 /** Everything `config`, deployed as stack `stack`, claims that the registry does not give it. */
@@ -128,7 +162,17 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
         const workloads = workloadsOf(config);
         for (const role of rrsaRolePlan(config, workloads).roles) {
             const dedicated = workloads.findIndex((w) => role.roleName === `ray-${config.team}-${w.name}`);
-            const where: Path = dedicated < 0 ? ["team"] : [workloads[dedicated].kind === "RayService" ? "services" : "clusters", config[workloads[dedicated].kind === "RayService" ? "services" : "clusters"].findIndex((c) => c.name === workloads[dedicated].name), "rrsa", "dedicatedRole"];
+            const where: Path =
+                dedicated < 0
+                    ? ["team"]
+                    : [
+                          workloads[dedicated].kind === "RayService" ? "services" : "clusters",
+                          config[workloads[dedicated].kind === "RayService" ? "services" : "clusters"].findIndex(
+                              (c) => c.name === workloads[dedicated].name,
+                          ),
+                          "rrsa",
+                          "dedicatedRole",
+                      ];
             push(where, ramRoleProblem(t, stack, role.roleName));
         }
     }
@@ -140,7 +184,9 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
         const access = asList(st.Action).some((a) => OSS_WRITE_ACTIONS.includes(String(a))) ? "read-write" : "read";
         asList(st.Resource).forEach((r, j) => {
             const scope = ossScopeOf(r);
-            const at: Path = Array.isArray(st.Resource) ? ["rrsa", "extraStatements", i, "Resource", j] : ["rrsa", "extraStatements", i, "Resource"];
+            const at: Path = Array.isArray(st.Resource)
+                ? ["rrsa", "extraStatements", i, "Resource", j]
+                : ["rrsa", "extraStatements", i, "Resource"];
             push(at, scope === undefined ? undefined : ossProblem(t, stack, scope.bucket, scope.prefix, access));
         });
     });
@@ -167,7 +213,14 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
             }
             if (exposure?.mode === "gateway") {
                 push([...at, "exposure", "host"], hostProblem(t, stack, exposure.host));
-                push([...at, "exposure", "listenerName"], listenerProblem(t, stack, { gateway: exposure.gatewayName, namespace: exposure.gatewayNamespace, sectionName: exposure.listenerName }));
+                push(
+                    [...at, "exposure", "listenerName"],
+                    listenerProblem(t, stack, {
+                        gateway: exposure.gatewayName,
+                        namespace: exposure.gatewayNamespace,
+                        sectionName: exposure.listenerName,
+                    }),
+                );
             }
         });
     }
@@ -175,7 +228,10 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
     // The NetworkPolicies' peers: private endpoints, the API server, monitoring, DNS and the operator.
     config.network.egress.forEach((e, i) => push(["network", "egress", i], egressProblem(t, stack, e.cidr, e.ports)));
     for (const p of apiServerProblem(t, config.network.apiServerCidrs, config.network.apiServerPort)) {
-        out.push({ path: p.index === undefined ? ["network", "apiServerPort"] : ["network", "apiServerCidrs", p.index], message: p.message });
+        out.push({
+            path: p.index === undefined ? ["network", "apiServerPort"] : ["network", "apiServerCidrs", p.index],
+            message: p.message,
+        });
     }
     if (config.network.monitoringNamespace !== undefined) {
         push(["network", "monitoringNamespace"], monitoringNamespaceProblem(t, config.network.monitoringNamespace));
@@ -184,7 +240,10 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
     for (const key of ["dnsNamespace", "operatorNamespace"] as const) {
         const owner = teamNamespaces[config.network[key]];
         if (owner !== undefined) {
-            push(["network", key], `${config.network[key]} is the namespace of stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.namespace), not a cluster service's: its pods would be admitted to or reached from this team's Ray pods`);
+            push(
+                ["network", key],
+                `${config.network[key]} is the namespace of stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.namespace), not a cluster service's: its pods would be admitted to or reached from this team's Ray pods`,
+            );
         }
     }
     return out;

@@ -46,7 +46,11 @@ describe("stack config validation", () => {
     });
 
     it("refuses Ray below 2.54 unless the vulnerable-version opt-in is set", () => {
-        hasIssue(issues(minimalTeam({ clusters: [cluster({ rayVersion: "2.53.0", image: { tag: "2.53.0" } })] })), "ray-on-ack:clusters[0].rayVersion", />= 2\.54\.0/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({ rayVersion: "2.53.0", image: { tag: "2.53.0" } })] })),
+            "ray-on-ack:clusters[0].rayVersion",
+            />= 2\.54\.0/,
+        );
         const optedIn = validateStackConfig(
             minimalTeam({ clusters: [cluster({ rayVersion: "2.53.0" })], security: { allowVulnerableRayVersion: true } }),
         );
@@ -54,11 +58,19 @@ describe("stack config validation", () => {
     });
 
     it("refuses minReplicas above maxReplicas", () => {
-        hasIssue(issues(minimalTeam({ clusters: [cluster({}, { minReplicas: 3, maxReplicas: 2, replicas: 2 })] })), "ray-on-ack:clusters[0].workerGroups[0].minReplicas", /<= maxReplicas \(2\)/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({}, { minReplicas: 3, maxReplicas: 2, replicas: 2 })] })),
+            "ray-on-ack:clusters[0].workerGroups[0].minReplicas",
+            /<= maxReplicas \(2\)/,
+        );
     });
 
     it("refuses a negative CPU", () => {
-        hasIssue(issues(minimalTeam({ clusters: [cluster({}, { cpu: "-1" })] })), "ray-on-ack:clusters[0].workerGroups[0].cpu", /non-negative Kubernetes quantity/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({}, { cpu: "-1" })] })),
+            "ray-on-ack:clusters[0].workerGroups[0].cpu",
+            /non-negative Kubernetes quantity/,
+        );
     });
 
     it("refuses an invalid team name", () => {
@@ -83,8 +95,16 @@ describe("stack config validation", () => {
         const list = issues(
             minimalTeam({ team: "BAD", podCidrs: ["x"], clusters: [cluster({ rayVersion: "2.10.0" }, { minReplicas: 5, cpu: "-2" })] }),
         );
-        for (const key of ["ray-on-ack:team", "ray-on-ack:podCidrs[0]", "ray-on-ack:clusters[0].rayVersion", "ray-on-ack:clusters[0].workerGroups[0].cpu"]) {
-            assert.ok(list.some((i) => i.key === key), `missing ${key} in ${JSON.stringify(list)}`);
+        for (const key of [
+            "ray-on-ack:team",
+            "ray-on-ack:podCidrs[0]",
+            "ray-on-ack:clusters[0].rayVersion",
+            "ray-on-ack:clusters[0].workerGroups[0].cpu",
+        ]) {
+            assert.ok(
+                list.some((i) => i.key === key),
+                `missing ${key} in ${JSON.stringify(list)}`,
+            );
         }
     });
 
@@ -99,41 +119,90 @@ describe("stack config validation", () => {
     });
 
     it("requires apiServerCidrs when a cluster autoscales", () => {
-        hasIssue(issues(minimalTeam({ clusters: [cluster({ autoscaling: { enabled: true } })] })), "ray-on-ack:network.apiServerCidrs", /autoscaling/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({ autoscaling: { enabled: true } })] })),
+            "ray-on-ack:network.apiServerCidrs",
+            /autoscaling/,
+        );
     });
 
     it("refuses hostPaths and hostPathPrefixes (removed), pointing to read-only PVC/CSI volumes", () => {
         const hp = [{ name: "data", path: "/mnt/datasets/a", mountPath: "/data" }];
         const list = issues(minimalTeam({ clusters: [cluster({ hostPaths: hp })], security: { hostPathPrefixes: ["/mnt/datasets"] } }));
-        hasIssue(list, "ray-on-ack:clusters[0].hostPaths", /was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`.*PersistentVolumeClaim or CSI volume/);
+        hasIssue(
+            list,
+            "ray-on-ack:clusters[0].hostPaths",
+            /was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`.*PersistentVolumeClaim or CSI volume/,
+        );
         hasIssue(list, "ray-on-ack:security.hostPathPrefixes", /was removed/);
-        hasIssue(issues(minimalTeam({ jobs: [{ ...cluster({ hostPaths: [] }), name: "j1", entrypoint: "python x.py" }] })), "ray-on-ack:jobs[0].hostPaths", /was removed/);
+        hasIssue(
+            issues(minimalTeam({ jobs: [{ ...cluster({ hostPaths: [] }), name: "j1", entrypoint: "python x.py" }] })),
+            "ray-on-ack:jobs[0].hostPaths",
+            /was removed/,
+        );
     });
 
     it("takes Ray Client users per RayCluster, and refuses bare names, unknown clusters and RayJobs", () => {
         const ok = validateStackConfig(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c1"] }] } }));
         assert.ok(ok.ok && ok.value.kind === "team", JSON.stringify(!ok.ok && ok.issues));
         assert.deepEqual(ok.value.config.tls.clients, [{ name: "alice", clusters: ["c1"] }]);
-        hasIssue(issues(minimalTeam({ tls: { clients: ["alice"] } })), "ray-on-ack:tls.clients[0]", /bare name is no longer accepted.*\{name: <user>, clusters: \[<raycluster>, \.\.\.\]\}/);
-        hasIssue(issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c9"] }] } })), "ray-on-ack:tls.clients[0].clusters[0]", /c9 is not a RayCluster of this stack \(clusters: c1\)/);
-        hasIssue(issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: [] }] } })), "ray-on-ack:tls.clients[0].clusters", /at least one RayCluster/);
-        const job = { ...cluster(), name: "j1", entrypoint: "python x.py" };
-        hasIssue(issues(minimalTeam({ jobs: [job], tls: { clients: [{ name: "alice", clusters: ["j1"] }] } })), "ray-on-ack:tls.clients[0].clusters[0]", /j1 is a RayJob/);
         hasIssue(
-            issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c1"] }, { name: "alice", clusters: ["c1"] }] } })),
+            issues(minimalTeam({ tls: { clients: ["alice"] } })),
+            "ray-on-ack:tls.clients[0]",
+            /bare name is no longer accepted.*\{name: <user>, clusters: \[<raycluster>, \.\.\.\]\}/,
+        );
+        hasIssue(
+            issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: ["c9"] }] } })),
+            "ray-on-ack:tls.clients[0].clusters[0]",
+            /c9 is not a RayCluster of this stack \(clusters: c1\)/,
+        );
+        hasIssue(
+            issues(minimalTeam({ tls: { clients: [{ name: "alice", clusters: [] }] } })),
+            "ray-on-ack:tls.clients[0].clusters",
+            /at least one RayCluster/,
+        );
+        const job = { ...cluster(), name: "j1", entrypoint: "python x.py" };
+        hasIssue(
+            issues(minimalTeam({ jobs: [job], tls: { clients: [{ name: "alice", clusters: ["j1"] }] } })),
+            "ray-on-ack:tls.clients[0].clusters[0]",
+            /j1 is a RayJob/,
+        );
+        hasIssue(
+            issues(
+                minimalTeam({
+                    tls: {
+                        clients: [
+                            { name: "alice", clusters: ["c1"] },
+                            { name: "alice", clusters: ["c1"] },
+                        ],
+                    },
+                }),
+            ),
             "ray-on-ack:tls.clients[1].name",
             /listed twice/,
         );
     });
 
     it("refuses access keys in container env", () => {
-        hasIssue(issues(minimalTeam({ clusters: [cluster({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "x" } })] })), "ray-on-ack:clusters[0].env.ALIBABA_CLOUD_ACCESS_KEY_ID", /RRSA/);
-        hasIssue(issues(minimalTeam({ clusters: [cluster({ env: { FOO: "LTAI5tAbCdEfGhIjKlMnOp" } })] })), "ray-on-ack:clusters[0].env.FOO", /AccessKey id/);
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "x" } })] })),
+            "ray-on-ack:clusters[0].env.ALIBABA_CLOUD_ACCESS_KEY_ID",
+            /RRSA/,
+        );
+        hasIssue(
+            issues(minimalTeam({ clusters: [cluster({ env: { FOO: "LTAI5tAbCdEfGhIjKlMnOp" } })] })),
+            "ray-on-ack:clusters[0].env.FOO",
+            /AccessKey id/,
+        );
     });
 
     it("refuses duplicate cluster names and autoscaling RayJobs", () => {
         const job = { ...cluster(), name: "c1", entrypoint: "python x.py" };
         hasIssue(issues(minimalTeam({ jobs: [job] })), "ray-on-ack:jobs[0].name", /duplicate/);
-        hasIssue(issues(minimalTeam({ jobs: [{ ...job, name: "j1", autoscaling: { enabled: true } }] })), "ray-on-ack:jobs[0].autoscaling.enabled", /not supported/);
+        hasIssue(
+            issues(minimalTeam({ jobs: [{ ...job, name: "j1", autoscaling: { enabled: true } }] })),
+            "ray-on-ack:jobs[0].autoscaling.enabled",
+            /not supported/,
+        );
     });
 });

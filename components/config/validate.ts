@@ -19,7 +19,8 @@ import { markParsed, markTeamParsed } from "../core/parsed";
 
 export { PROJECT, SECRET_KEYS, issuesOf, type ConfigIssue };
 
-export type StackConfig = { readonly kind: "team"; readonly config: TeamConfig } | { readonly kind: "platform"; readonly config: PlatformConfig };
+export type StackConfig =
+    { readonly kind: "team"; readonly config: TeamConfig } | { readonly kind: "platform"; readonly config: PlatformConfig };
 
 export type ValidationResult = { readonly ok: true; readonly value: StackConfig } | { readonly ok: false; readonly issues: ConfigIssue[] };
 
@@ -56,7 +57,8 @@ export const OTHER_KEYS: Readonly<Record<string, string>> = {
 const NAMESPACE_REFUSALS: Readonly<Record<string, string>> = {
     kubernetes:
         "is a Kubernetes provider setting: a stack file's kubeconfig, context or cluster reaches the provider, and a kubeconfig user's exec runs any command with the deploy's credentials; the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials)",
-    alicloud: "is an Alibaba Cloud provider setting other than the region: credentials, profiles, endpoints and role assumption come from the deploy's environment (OIDC), never from a stack file",
+    alicloud:
+        "is an Alibaba Cloud provider setting other than the region: credentials, profiles, endpoints and role assumption come from the deploy's environment (OIDC), never from a stack file",
     pulumi: "is a Pulumi setting a stack file may not change",
 };
 
@@ -82,7 +84,10 @@ function foreignKeys(raw: Record<string, unknown>): ConfigIssue[] {
             continue;
         }
         const guess = nearest(ns, [PROJECT]);
-        out.push({ key, message: `unknown namespace ${ns}: ${guess ? `did you mean ${guess}:${key.slice(colon + 1)}?` : `only ${PROJECT}: keys are read`}` });
+        out.push({
+            key,
+            message: `unknown namespace ${ns}: ${guess ? `did you mean ${guess}:${key.slice(colon + 1)}?` : `only ${PROJECT}: keys are read`}`,
+        });
     }
     return out;
 }
@@ -118,7 +123,12 @@ function quotaTreeIssues(config: PlatformConfig, tenancy: Tenancy): Issue[] {
         child.namespaces.flatMap((ns, j) =>
             registered[ns] !== undefined
                 ? []
-                : [{ path: ["quotaTree", "children", i, "namespaces", j], message: `${ns} is not the namespace of a registered team stack (tenancy registry: ray-tenancy.tenants${Object.keys(registered).length > 0 ? `: ${Object.keys(registered).sort().join(", ")}` : ": none"})` }],
+                : [
+                      {
+                          path: ["quotaTree", "children", i, "namespaces", j],
+                          message: `${ns} is not the namespace of a registered team stack (tenancy registry: ray-tenancy.tenants${Object.keys(registered).length > 0 ? `: ${Object.keys(registered).sort().join(", ")}` : ": none"})`,
+                      },
+                  ],
         ),
     );
 }
@@ -129,7 +139,11 @@ export const issueKeys = (issues: readonly Issue[]): ConfigIssue[] => issues.map
  * @param raw every config key of the stack (`ns:key` → value as Pulumi passes it).
  * @param secretKeys the keys Pulumi holds as secrets (`secure:` in the stack file).
  */
-export function validateStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = [], opts: ValidationOptions = {}): ValidationResult {
+export function validateStackConfig(
+    raw: Record<string, unknown>,
+    secretKeys: readonly string[] = [],
+    opts: ValidationOptions = {},
+): ValidationResult {
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
         const [ns, ...rest] = k.split(":");
@@ -144,7 +158,10 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: re
     const early = [...foreignKeys(raw), ...plainTextSecrets(raw, secretKeys), ...platformMarkerIssues(isPlatform, opts.stack)];
     const platform = opts.platform ?? DEFAULT_PLATFORM_POLICY;
     if (!result.success) {
-        return { ok: false, issues: [...early, ...issuesOf(result.error, schema), ...(isPlatform ? [] : issueKeys(partialTeamRules(values, platform)))] };
+        return {
+            ok: false,
+            issues: [...early, ...issuesOf(result.error, schema), ...(isPlatform ? [] : issueKeys(partialTeamRules(values, platform)))],
+        };
     }
     const late = issueKeys(
         isPlatform

@@ -9,4 +9,5 @@ export interface Issue {
 }
 
 /** The issues of a part of the config, moved under its key. */
-export const under = (prefix: readonly (string | number)[], issues: readonly Issue[]): Issue[] => issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
+export const under = (prefix: readonly (string | number)[], issues: readonly Issue[]): Issue[] =>
+    issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));

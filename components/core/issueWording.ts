@@ -19,7 +19,9 @@ export function shown(value: unknown): string | undefined {
 
 /** Edit distance (insertions, deletions, substitutions, and swaps of neighbours: `clsuters`). */
 export function editDistance(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
     for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
             const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -130,14 +132,20 @@ export function issueMessage(issue: z.core.$ZodIssue, echo: boolean): string {
     // A schema's own wording (`.string({ error })`) already says why; zod's default starts "Invalid input".
     if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
         // zod says `Invalid input: expected string, received undefined` for a missing key.
-        return value === undefined ? `is required (${kindOf(issue.expected)})` : `must be ${kindOf(issue.expected)}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
+        return value === undefined
+            ? `is required (${kindOf(issue.expected)})`
+            : `must be ${kindOf(issue.expected)}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
     }
     // A union of types (a quantity is a string or a number) says only "Invalid input": name the kinds.
     if (issue.code === "invalid_union" && issue.message.startsWith("Invalid input")) {
-        const kinds = issue.errors.map((branch) => branch.find((i) => i.code === "invalid_type" && i.path.length === 0) as z.core.$ZodIssueInvalidType | undefined);
+        const kinds = issue.errors.map(
+            (branch) => branch.find((i) => i.code === "invalid_type" && i.path.length === 0) as z.core.$ZodIssueInvalidType | undefined,
+        );
         if (kinds.every((k) => k !== undefined)) {
             const expected = [...new Set(kinds.map((k) => kindOf(k!.expected)))].join(" or ");
-            return value === undefined ? `is required (${expected})` : `must be ${expected}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
+            return value === undefined
+                ? `is required (${expected})`
+                : `must be ${expected}, got ${typeOf(value)}${input ? ` ${input}` : ""}`;
         }
     }
     if (issue.code === "invalid_format" && issue.format === "regex" && "pattern" in issue && issue.pattern) {

@@ -23,7 +23,10 @@ export const quantity = z
 export const cidr = z.string().superRefine((v, c) => {
     if (!isIpv4Cidr(v)) {
         // A CIDR some parser reads (010.0.0.0/8, 10.0.0.1/8) is refused for its spelling; anything else for not being one.
-        c.addIssue({ code: "custom", message: ipaddr.IPv4.isValidCIDR(v) ? canonicalCidrProblem(v)! : "must be an IPv4 CIDR such as 10.0.0.0/24" });
+        c.addIssue({
+            code: "custom",
+            message: ipaddr.IPv4.isValidCIDR(v) ? canonicalCidrProblem(v)! : "must be an IPv4 CIDR such as 10.0.0.0/24",
+        });
     }
 });
 
@@ -38,10 +41,12 @@ export const anyCidr = z.string().superRefine((v, c) => {
 /** A CIDR that must not be, or lie inside, a cloud metadata range. */
 export const notMetadata = <T extends z.ZodType<string>>(s: T) => s.superRefine(metadataRefinement);
 
-export const resources = z.strictObject({
-    cpu: quantity.describe("CPU request and limit."),
-    memory: quantity.describe("Memory request and limit (Ray sizes its object store from the limit)."),
-}).register(argTypes, { id: "Resources", description: "CPU and memory, request and limit alike." });
+export const resources = z
+    .strictObject({
+        cpu: quantity.describe("CPU request and limit."),
+        memory: quantity.describe("Memory request and limit (Ray sizes its object store from the limit)."),
+    })
+    .register(argTypes, { id: "Resources", description: "CPU and memory, request and limit alike." });
 
 export function duplicateNames(items: readonly { name: string }[], what: string, c: z.RefinementCtx, path: (string | number)[] = []): void {
     const seen = new Set<string>();

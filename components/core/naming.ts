@@ -49,7 +49,8 @@ export const names = {
     gatewayRoute: (cluster: string): string => `${cluster}-dashboard`,
     gatewayPolicy: (cluster: string): string => `${cluster}-dashboard-auth`,
     /** What every worker pod name of a group starts with (KUBERAY_WORKER_NAME). */
-    workerPodPrefix: (cluster: string, group: string): string => `${`${cluster}-${group}`.slice(0, KUBERAY_WORKER_NAME.prefixMax)}${KUBERAY_WORKER_NAME.infix}`,
+    workerPodPrefix: (cluster: string, group: string): string =>
+        `${`${cluster}-${group}`.slice(0, KUBERAY_WORKER_NAME.prefixMax)}${KUBERAY_WORKER_NAME.infix}`,
 };
 
 export function teamLabels(team: string): Record<string, string> {

@@ -26,7 +26,9 @@ export function parseArgs<S extends z.ZodType>(
     rules: (parsed: z.output<S>) => readonly Issue[] = () => [],
 ): z.output<S> {
     const result = schema.safeParse(input, { reportInput: true });
-    const problems = result.success ? rules(result.data).map((i) => ({ key: keyOf(i.path), message: i.message })) : issuesOf(result.error, schema);
+    const problems = result.success
+        ? rules(result.data).map((i) => ({ key: keyOf(i.path), message: i.message }))
+        : issuesOf(result.error, schema);
     if (result.success && problems.length === 0) {
         return result.data;
     }

@@ -56,4 +56,3 @@ function describeBadCidr(text: string): string {
     }
     return `${JSON.stringify(text)} is not an IPv4 CIDR (like 10.20.0.0/22)`;
 }
-

@@ -17,7 +17,7 @@ export const removedKey = (why: string) =>
 export const HOST_PATHS_REMOVED =
     "was removed: Pod Security `restricted` forbids hostPath volumes, and so does `baseline`, so the namespace would have to drop " +
     "to `privileged` and weaken every pod; mount data read-only through a PersistentVolumeClaim or CSI volume instead " +
-    "(`volumes`, read-only by default: docs/configuration.md \"Workload options\")";
+    '(`volumes`, read-only by default: docs/configuration.md "Workload options")';
 
 /**
  * A kubeconfig from a team's stack file reached the Kubernetes provider, and a kubeconfig user's

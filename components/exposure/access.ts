@@ -69,9 +69,14 @@ export function raySessionCommand(namespace: string, kind: "raycluster" | "rayjo
 }
 
 /** @param localPorts default: the cluster's own slot (a stack passes localPortsFor's answer, which resolves clashes). */
-export function clusterAccess(namespace: string, cluster: string, localPorts: LocalPorts = portsOfSlot(localPortSlot(namespace, cluster))): ClusterAccess {
+export function clusterAccess(
+    namespace: string,
+    cluster: string,
+    localPorts: LocalPorts = portsOfSlot(localPortSlot(namespace, cluster)),
+): ClusterAccess {
     const svc = names.headService(cluster);
-    const forward = (local: number, remote: number) => `kubectl -n ${namespace} port-forward --address 127.0.0.1 svc/${svc} ${local}:${remote}`;
+    const forward = (local: number, remote: number) =>
+        `kubectl -n ${namespace} port-forward --address 127.0.0.1 svc/${svc} ${local}:${remote}`;
     const tokenSecret = names.tokenSecret(cluster);
     return {
         namespace,

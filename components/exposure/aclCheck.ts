@@ -13,13 +13,20 @@ import { coverageProblem, isCoveredBy, metadataProblem } from "@ray-on-ack/commo
  * What is wrong with an existing ACL's entries, as messages naming the ACL. `sourceCidrs` (what the
  * NetworkPolicy admits at the pod) must lie inside them, or pods would admit what the ACL does not.
  */
-export function byoAclProblems(aclId: string, entries: readonly string[], addressType: "internet" | "intranet", sourceCidrs: readonly string[] = []): string[] {
+export function byoAclProblems(
+    aclId: string,
+    entries: readonly string[],
+    addressType: "internet" | "intranet",
+    sourceCidrs: readonly string[] = [],
+): string[] {
     if (entries.length === 0) {
         return [`ACL ${aclId} has no entries: a whitelist ACL without entries admits nobody, or (detached) everybody`];
     }
     const problems = entries.map(metadataProblem).filter((p): p is string => p !== undefined);
     const wide = coverageProblem(entries, addressType === "internet" ? "a public ACL" : "an ACL");
-    const outside = sourceCidrs.filter((c) => !isCoveredBy(c, entries)).map((c) => `sourceCidrs entry ${c} is not inside the ACL's entries (${entries.join(", ")})`);
+    const outside = sourceCidrs
+        .filter((c) => !isCoveredBy(c, entries))
+        .map((c) => `sourceCidrs entry ${c} is not inside the ACL's entries (${entries.join(", ")})`);
     return [...problems, ...(wide ? [wide] : []), ...outside].map((p) => `ACL ${aclId}: ${p}`);
 }
 
@@ -33,7 +40,14 @@ export function verifiedAclId(
 ): pulumi.Output<string> {
     return slb.getAclsOutput({ ids: [aclId] }, { parent }).acls.apply((acls) => {
         const acl = acls.find((a) => a.id === aclId);
-        const problems = acl ? byoAclProblems(aclId, acl.entryLists.map((e) => e.entry.trim()), addressType, sourceCidrs) : [`ACL ${aclId} does not exist in this region`];
+        const problems = acl
+            ? byoAclProblems(
+                  aclId,
+                  acl.entryLists.map((e) => e.entry.trim()),
+                  addressType,
+                  sourceCidrs,
+              )
+            : [`ACL ${aclId} does not exist in this region`];
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`${key}: ${problems.join("; ")}`, parent);
         }

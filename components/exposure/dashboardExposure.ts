@@ -4,7 +4,15 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import type { ExposureConfig } from "./model";
-import { basicAuthSecret, dashboardIngress, dashboardTarget, ipVersionOf, loadBalancerService, serveTarget, type ExposureTarget } from "./exposure";
+import {
+    basicAuthSecret,
+    dashboardIngress,
+    dashboardTarget,
+    ipVersionOf,
+    loadBalancerService,
+    serveTarget,
+    type ExposureTarget,
+} from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
 import { PasswordHash } from "../providers/passwordHash";
@@ -57,14 +65,23 @@ export class DashboardExposure extends pulumi.ComponentResource {
             const e = args.exposure;
             const aclId: pulumi.Output<string> = e.aclId
                 ? args.verifyAcl
-                    ? verifiedAclId(e.aclId, e.addressType, e.sourceCidrs ?? [], `ray-on-ack:${configKey}.${args.cluster}.exposure.aclId`, this)
+                    ? verifiedAclId(
+                          e.aclId,
+                          e.addressType,
+                          e.sourceCidrs ?? [],
+                          `ray-on-ack:${configKey}.${args.cluster}.exposure.aclId`,
+                          this,
+                      )
                     : pulumi.output(e.aclId)
                 : new slb.Acl(
                       `${name}-acl`,
                       {
                           name: `${args.namespace}-${args.cluster}-${serve ? "serve" : "dashboard"}`,
                           ipVersion: ipVersionOf(e.aclEntries.map((x) => x.cidr)),
-                          entryLists: e.aclEntries.map((x) => ({ entry: x.cidr, comment: x.description ?? `ray-on-ack ${serve ? "serve" : "dashboard"}` })),
+                          entryLists: e.aclEntries.map((x) => ({
+                              entry: x.cidr,
+                              comment: x.description ?? `ray-on-ack ${serve ? "serve" : "dashboard"}`,
+                          })),
                       },
                       { parent: this },
                   ).id;
@@ -86,23 +103,49 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 throw argsError(this, name, `services.${args.cluster}.exposure.mode`, "gateway is not supported for a Serve port");
             }
             if (args.password === undefined) {
-                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode gateway needs the dashboardPassword secret`);
+                throw argsError(
+                    this,
+                    name,
+                    "password",
+                    `is required: ${configKey}.${args.cluster}.exposure.mode gateway needs the dashboardPassword secret`,
+                );
             }
             // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
             const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
-            const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), { parent: this });
+            const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), {
+                parent: this,
+            });
             const route = new apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
             // The policy before traffic can matter: it is applied with the route and needs the Secret.
-            new apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), { parent: this, dependsOn: [secret, route] });
+            new apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), {
+                parent: this,
+                dependsOn: [secret, route],
+            });
             this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
-                throw argsError(this, name, "password", `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`);
+                throw argsError(
+                    this,
+                    name,
+                    "password",
+                    `is required: ${configKey}.${args.cluster}.exposure.mode ingress needs the dashboardPassword secret`,
+                );
             }
-            const hash = new PasswordHash(`${name}-basic-auth-hash`, { username: args.exposure.username, password: args.password }, { parent: this });
+            const hash = new PasswordHash(
+                `${name}-basic-auth-hash`,
+                { username: args.exposure.username, password: args.password },
+                { parent: this },
+            );
             const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, hash.htpasswd, "auth", target), { parent: this });
-            new networkingv1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), { parent: this, dependsOn: [secret] });
-            this.publicDashboard = pulumi.output({ mode: "ingress" as const, url: `https://${args.exposure.host}/`, authHeader: serve ? "Authorization: Basic <user:password>" : authHeader });
+            new networkingv1.Ingress(`${name}-ingress`, dashboardIngress(input, args.exposure, target), {
+                parent: this,
+                dependsOn: [secret],
+            });
+            this.publicDashboard = pulumi.output({
+                mode: "ingress" as const,
+                url: `https://${args.exposure.host}/`,
+                authHeader: serve ? "Authorization: Basic <user:password>" : authHeader,
+            });
         }
         this.registerOutputs({ publicDashboard: this.publicDashboard });
     }

@@ -20,7 +20,12 @@ const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const PASSWORD = "Kq7#mVz2pL";
 
 const withExposure = (exposure: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    minimalTeam({ ...extra, clusters: [{ name: "c1", exposure, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 1 }] }] });
+    minimalTeam({
+        ...extra,
+        clusters: [
+            { name: "c1", exposure, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 1 }] },
+        ],
+    });
 
 /** dashboardPassword arrives as a Pulumi secret, as `pulumi config set --secret` makes it. */
 const SECRET_KEYS = ["ray-on-ack:dashboardPassword"];
@@ -38,7 +43,14 @@ function valid(exposure: Record<string, unknown>, extra: Record<string, unknown>
 }
 
 const lb = (fields: Record<string, unknown>) => ({ mode: "loadbalancer", aclEntries: [{ cidr: "203.0.113.0/27" }], ...fields });
-const ingress = (fields: Record<string, unknown> = {}) => ({ mode: "ingress", host: "ray.example.com", tlsSecretName: "ray-tls", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"], ...fields });
+const ingress = (fields: Record<string, unknown> = {}) => ({
+    mode: "ingress",
+    host: "ray.example.com",
+    tlsSecretName: "ray-tls",
+    username: "ops",
+    allowedSourceCidrs: ["203.0.113.0/24"],
+    ...fields,
+});
 
 describe("public dashboard: config refusals", () => {
     it("refuses a cleartext (tcp) listener on an internet CLB", () => {
@@ -49,10 +61,14 @@ describe("public dashboard: config refusals", () => {
     });
 
     it("requires a certificate id for the HTTPS listener, on the internet and on the intranet alike", () => {
-        const line = "error: ray-on-ack:clusters[0].exposure.certId: is required with listener https (the default): the CLB terminates TLS with this server certificate";
+        const line =
+            "error: ray-on-ack:clusters[0].exposure.certId: is required with listener https (the default): the CLB terminates TLS with this server certificate";
         assert.equal(errors(lb({ addressType: "internet" })), line);
         assert.equal(errors(lb({})), line, "intranet is HTTPS by default too");
-        assert.match(errors(lb({ addressType: "internet", certId: "bad id!" })), /^error: ray-on-ack:clusters\[0\]\.exposure\.certId: must be a CLB certificate id/);
+        assert.match(
+            errors(lb({ addressType: "internet", certId: "bad id!" })),
+            /^error: ray-on-ack:clusters\[0\]\.exposure\.certId: must be a CLB certificate id/,
+        );
     });
 
     it("refuses sourceCidrs behind the HTTPS listener (pods see the CLB, not the client) and certId on a tcp listener", () => {
@@ -61,7 +77,10 @@ describe("public dashboard: config refusals", () => {
             /^error: ray-on-ack:clusters\[0\]\.exposure\.sourceCidrs: has no effect with listener https: the pods see the CLB's backend addresses \(100\.64\.0\.0\/10\)/,
         );
         assert.match(errors(lb({ listener: "tcp", certId: "12345678-cn-hangzhou" })), /exposure\.certId: has no effect with listener tcp/);
-        assert.match(errors(lb({ listener: "tcp", aclEntries: [], aclId: "acl-1" })), /exposure\.sourceCidrs: is required with aclId and listener tcp/);
+        assert.match(
+            errors(lb({ listener: "tcp", aclEntries: [], aclId: "acl-1" })),
+            /exposure\.sourceCidrs: is required with aclId and listener tcp/,
+        );
     });
 
     it("refuses ingress classes whose controllers ignore the basic-auth annotations", () => {
@@ -76,15 +95,25 @@ describe("public dashboard: config refusals", () => {
 
     it("has no way to set annotations (snippets included) on the Ingress or the Service", () => {
         assert.match(
-            errors(ingress({ annotations: { "nginx.ingress.kubernetes.io/configuration-snippet": "satisfy any;" } }), { dashboardPassword: PASSWORD }),
+            errors(ingress({ annotations: { "nginx.ingress.kubernetes.io/configuration-snippet": "satisfy any;" } }), {
+                dashboardPassword: PASSWORD,
+            }),
             /^error: ray-on-ack:clusters\[0\]\.exposure\.annotations: unknown key \(known here: [a-zA-Z, ]+\)$/,
         );
-        assert.match(errors(lb({ certId: "c-1", annotations: {} })), /^error: ray-on-ack:clusters\[0\]\.exposure\.annotations: unknown key \(known here: [a-zA-Z, ]+\)$/);
+        assert.match(
+            errors(lb({ certId: "c-1", annotations: {} })),
+            /^error: ray-on-ack:clusters\[0\]\.exposure\.annotations: unknown key \(known here: [a-zA-Z, ]+\)$/,
+        );
     });
 
     it("accepts the intranet tcp listener only as the explicit opt-in", () => {
         const c = valid(lb({ listener: "tcp" }));
-        assert.deepEqual(c.clusters[0].exposure, { mode: "loadbalancer", addressType: "intranet", listener: "tcp", aclEntries: [{ cidr: "203.0.113.0/27" }] });
+        assert.deepEqual(c.clusters[0].exposure, {
+            mode: "loadbalancer",
+            addressType: "intranet",
+            listener: "tcp",
+            aclEntries: [{ cidr: "203.0.113.0/27" }],
+        });
         assert.equal((valid(lb({ certId: "c-1" })).clusters[0].exposure as { listener: string }).listener, "https");
     });
 });
@@ -147,7 +176,10 @@ describe("public dashboard: rendered objects", () => {
         const np = find(objs, "NetworkPolicy", "c1-head-ingress");
         const rule = np.spec.ingress.find((r: any) => r.from[0].podSelector);
         assert.deepEqual(rule.from, [
-            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "higress-system" } }, podSelector: { matchLabels: { app: "higress-gateway" } } },
+            {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "higress-system" } },
+                podSelector: { matchLabels: { app: "higress-gateway" } },
+            },
         ]);
     });
 
@@ -184,12 +216,18 @@ describe("public dashboard: the renderer", function () {
             const pack = packConfigAs({}, dir, (p) => (p["ray-tenancy"].tenants["team-b"].clbAclIds = ["acl-bp1teamb"]));
             const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
             assert.equal(r.status, 0, r.stderr);
-            assert.match(r.stderr, /^note: ray-on-ack:clusters\[0\]\.exposure\.aclId: the renderer cannot read acl-bp1teamb; rendered as if it held 192\.0\.2\.0\/24, and its entries are checked at deploy time$/m);
+            assert.match(
+                r.stderr,
+                /^note: ray-on-ack:clusters\[0\]\.exposure\.aclId: the renderer cannot read acl-bp1teamb; rendered as if it held 192\.0\.2\.0\/24, and its entries are checked at deploy time$/m,
+            );
             const objs = manifests(r.out);
             const svc = objs.find((o) => o.kind === "Service" && o.metadata.name === "analytics-dashboard-public")!;
             assert.equal(svc.metadata.annotations[`${CLB}acl-id`], "acl-bp1teamb");
             const np = objs.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "analytics-head-ingress")!;
-            assert.deepEqual(np.spec.ingress.filter((x: any) => x.from.some((f: any) => f.ipBlock)).map((x: any) => x.from), [[{ ipBlock: { cidr: "100.64.0.0/10" } }]]);
+            assert.deepEqual(
+                np.spec.ingress.filter((x: any) => x.from.some((f: any) => f.ipBlock)).map((x: any) => x.from),
+                [[{ ipBlock: { cidr: "100.64.0.0/10" } }]],
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -206,7 +244,10 @@ describe("public dashboard: the renderer", function () {
             const pack = packConfigAs({}, dir, (p) => (p["ray-tenancy"].tenants["team-b"].clbAclIds = ["acl-bp1teamb"]));
             const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
             assert.equal(r.status, 2, r.stderr);
-            assert.match(r.stderr, /^error: ray-on-ack:clusters\[0\]\.exposure\.listener: tcp carries the dashboard and the Ray token in cleartext/m);
+            assert.match(
+                r.stderr,
+                /^error: ray-on-ack:clusters\[0\]\.exposure\.listener: tcp carries the dashboard and the Ray token in cleartext/m,
+            );
             assert.ok(!fs.existsSync(r.out), "nothing written");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

@@ -79,7 +79,11 @@ export function serveTarget(service: string): ExposureTarget {
 /** KubeRay's label on the pods whose Serve proxy is healthy (its serve Service selects it too). */
 export const SERVE_LABEL = "ray.io/serve";
 
-export function dashboardLoadBalancerService(input: ExposureInput, exposure: LoadBalancerExposure, aclId: pulumi.Input<string>): k8s.types.input.core.v1.Service {
+export function dashboardLoadBalancerService(
+    input: ExposureInput,
+    exposure: LoadBalancerExposure,
+    aclId: pulumi.Input<string>,
+): k8s.types.input.core.v1.Service {
     return loadBalancerService(input, exposure, aclId, dashboardTarget(input.cluster));
 }
 
@@ -132,7 +136,9 @@ export function ingressControllerPeer(exposure: IngressExposure): { namespace: s
     const namespace = exposure.controllerNamespace ?? known?.namespace;
     const podLabels = exposure.controllerPodLabels ?? known?.podLabels;
     if (namespace === undefined || podLabels === undefined) {
-        throw new Error(`ingress class ${exposure.ingressClassName} has no known controller pods; set controllerNamespace and controllerPodLabels`);
+        throw new Error(
+            `ingress class ${exposure.ingressClassName} has no known controller pods; set controllerNamespace and controllerPodLabels`,
+        );
     }
     return { namespace, podLabels: { ...podLabels } };
 }
@@ -153,7 +159,11 @@ export function basicAuthSecret(
     };
 }
 
-export function dashboardIngress(input: ExposureInput, exposure: IngressExposure, target: ExposureTarget = dashboardTarget(input.cluster)): k8s.types.input.networking.v1.Ingress {
+export function dashboardIngress(
+    input: ExposureInput,
+    exposure: IngressExposure,
+    target: ExposureTarget = dashboardTarget(input.cluster),
+): k8s.types.input.networking.v1.Ingress {
     const annotations: Record<string, string> = {
         "nginx.ingress.kubernetes.io/auth-type": "basic",
         "nginx.ingress.kubernetes.io/auth-secret": target.basicAuthSecret,
@@ -167,7 +177,10 @@ export function dashboardIngress(input: ExposureInput, exposure: IngressExposure
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: objectMeta(target.ingress, input.namespace, input.team, { annotations, policyExceptions: [POLICY_IDS.ingressAuthenticated] }),
+        metadata: objectMeta(target.ingress, input.namespace, input.team, {
+            annotations,
+            policyExceptions: [POLICY_IDS.ingressAuthenticated],
+        }),
         spec: {
             ingressClassName: exposure.ingressClassName,
             tls: [{ hosts: [exposure.host], secretName: exposure.tlsSecretName }],

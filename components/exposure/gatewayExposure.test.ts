@@ -35,7 +35,12 @@ const gateway = (fields: Record<string, unknown> = {}) => ({
     ...fields,
 });
 const withExposure = (exposure: Record<string, unknown>, extra: Record<string, unknown> = { dashboardPassword: PASSWORD }) =>
-    minimalTeam({ ...extra, clusters: [{ name: "c1", exposure, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 1 }] }] });
+    minimalTeam({
+        ...extra,
+        clusters: [
+            { name: "c1", exposure, workerGroups: [{ name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 1 }] },
+        ],
+    });
 
 function errors(exposure: Record<string, unknown>, extra?: Record<string, unknown>): string {
     const r = validateStackConfig(withExposure(exposure, extra), SECRET_KEYS);
@@ -58,19 +63,42 @@ describe("gateway exposure: config", () => {
 
     it("refuses the ACK gateways it cannot make authenticate, by name and with the reason", () => {
         const key = "error: ray-on-ack:clusters[0].exposure.implementation:";
-        assert.match(errors(gateway({ implementation: "alb" })), new RegExp(`^${key.replace(/[[\].]/g, "\\$&")} "alb" is refused: ALB's Gateway API support has no authentication policy resource .* \\(supported: envoy-gateway\\)$`));
-        assert.match(errors(gateway({ implementation: "higress" })), /"higress" is refused: Higress .*WasmPlugin.*use exposure\.mode ingress with ingressClassName higress/);
-        assert.match(errors(gateway({ implementation: "apig" })), /"apig" is refused: the Cloud-native API Gateway is managed outside the cluster/);
+        assert.match(
+            errors(gateway({ implementation: "alb" })),
+            new RegExp(
+                `^${key.replace(/[[\].]/g, "\\$&")} "alb" is refused: ALB's Gateway API support has no authentication policy resource .* \\(supported: envoy-gateway\\)$`,
+            ),
+        );
+        assert.match(
+            errors(gateway({ implementation: "higress" })),
+            /"higress" is refused: Higress .*WasmPlugin.*use exposure\.mode ingress with ingressClassName higress/,
+        );
+        assert.match(
+            errors(gateway({ implementation: "apig" })),
+            /"apig" is refused: the Cloud-native API Gateway is managed outside the cluster/,
+        );
         assert.match(errors(gateway({ implementation: "istio" })), /"istio" is refused: Alibaba Cloud Service Mesh/);
-        assert.match(errors(gateway({ implementation: "traefik" })), /"traefik" is refused: not a Gateway API implementation this package knows how to make authenticate/);
+        assert.match(
+            errors(gateway({ implementation: "traefik" })),
+            /"traefik" is refused: not a Gateway API implementation this package knows how to make authenticate/,
+        );
     });
 
     it("requires the password, the listener, source CIDRs (never any source) and non-empty proxy labels", () => {
-        assert.match(errors(gateway(), {}), /error: ray-on-ack:dashboardPassword: is required \(as a secret: pulumi config set --secret dashboardPassword\) by clusters\[0\]\.exposure\.mode gateway/);
+        assert.match(
+            errors(gateway(), {}),
+            /error: ray-on-ack:dashboardPassword: is required \(as a secret: pulumi config set --secret dashboardPassword\) by clusters\[0\]\.exposure\.mode gateway/,
+        );
         assert.match(errors(gateway({ listenerName: undefined })), /error: ray-on-ack:clusters\[0\]\.exposure\.listenerName: is required/);
-        assert.match(errors(gateway({ allowedSourceCidrs: undefined })), /allowedSourceCidrs: is required: list the CIDRs that may reach the dashboard/);
+        assert.match(
+            errors(gateway({ allowedSourceCidrs: undefined })),
+            /allowedSourceCidrs: is required: list the CIDRs that may reach the dashboard/,
+        );
         assert.match(errors(gateway({ allowedSourceCidrs: ["0.0.0.0/0"] })), /allowedSourceCidrs/);
-        assert.match(errors(gateway({ proxyPodLabels: {} })), /proxyPodLabels: must name at least one label: an empty selector selects every pod/);
+        assert.match(
+            errors(gateway({ proxyPodLabels: {} })),
+            /proxyPodLabels: must name at least one label: an empty selector selects every pod/,
+        );
         assert.match(errors({ mode: "gatway" }), /mode must be one of private, loadbalancer, ingress, gateway/);
     });
 });
@@ -80,23 +108,39 @@ describe("gateway exposure: the objects", () => {
         const objs = objects(await recordTeam(valid(gateway()), { password: PASSWORD }));
         const route = find(objs, "HTTPRoute", "c1-dashboard");
         assert.equal(route.apiVersion, "gateway.networking.k8s.io/v1");
-        assert.deepEqual(route.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "shared", namespace: "gateways", sectionName: "https" }]);
+        assert.deepEqual(route.spec.parentRefs, [
+            { group: "gateway.networking.k8s.io", kind: "Gateway", name: "shared", namespace: "gateways", sectionName: "https" },
+        ]);
         assert.deepEqual(route.spec.hostnames, ["ray.example.com"]);
         assert.deepEqual(route.spec.rules, [
-            { matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ group: "", kind: "Service", name: "c1-head-svc", port: 8265 }] },
+            {
+                matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                backendRefs: [{ group: "", kind: "Service", name: "c1-head-svc", port: 8265 }],
+            },
         ]);
         const policy = find(objs, "SecurityPolicy", "c1-dashboard-auth");
         assert.equal(policy.apiVersion, "gateway.envoyproxy.io/v1alpha1");
         assert.deepEqual(policy.spec, {
             targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "c1-dashboard" }],
             basicAuth: { users: { name: "c1-dashboard-basic-auth" } },
-            authorization: { defaultAction: "Deny", rules: [{ name: "allowed-sources", action: "Allow", principal: { clientCIDRs: ["203.0.113.0/24"] } }] },
+            authorization: {
+                defaultAction: "Deny",
+                rules: [{ name: "allowed-sources", action: "Allow", principal: { clientCIDRs: ["203.0.113.0/24"] } }],
+            },
         });
         const secret = find(objs, "Secret", "c1-dashboard-basic-auth");
         const expected = `ops:{SHA}${createHash("sha1").update(PASSWORD).digest("base64")}`;
         assert.equal(secret.stringData[".htpasswd"], expected);
-        assert.equal(envoyHtpasswdLine("u", "password"), "u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", "the {SHA} form Envoy's basic_auth filter reads");
-        assert.equal(objs.filter((o) => o.kind === "Ingress" || (o.kind === "Service" && o.spec?.type === "LoadBalancer")).length, 0, "nothing else is exposed");
+        assert.equal(
+            envoyHtpasswdLine("u", "password"),
+            "u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+            "the {SHA} form Envoy's basic_auth filter reads",
+        );
+        assert.equal(
+            objs.filter((o) => o.kind === "Ingress" || (o.kind === "Service" && o.spec?.type === "LoadBalancer")).length,
+            0,
+            "nothing else is exposed",
+        );
     });
 
     it("the NetworkPolicy admits the gateway's proxy pods to 8265 only: Envoy Gateway's defaults for this Gateway, or the configured ones", async () => {
@@ -120,7 +164,12 @@ describe("gateway exposure: the objects", () => {
             ports: [{ protocol: "TCP", port: 8265 }],
         });
         const custom = await rule({ proxyNamespace: "ack-gateway", proxyPodLabels: { app: "envoy-shared" } });
-        assert.deepEqual(custom.from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ack-gateway" } }, podSelector: { matchLabels: { app: "envoy-shared" } } }]);
+        assert.deepEqual(custom.from, [
+            {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ack-gateway" } },
+                podSelector: { matchLabels: { app: "envoy-shared" } },
+            },
+        ]);
     });
 
     it("the objects pass the pack's ray-gateway-route-authenticated check", async () => {
@@ -134,7 +183,10 @@ describe("gateway exposure: the objects", () => {
 describe("gateway exposure: the policy pack", () => {
     it("fails a route no authenticating SecurityPolicy targets, or one without default deny", () => {
         const route = httpRoute();
-        assert.match(blocking(gatewayRouteAuthenticated, [route]).join("\n"), /HTTPRoute ray-a\/demo-dashboard: no SecurityPolicy \(gateway\.envoyproxy\.io\/v1alpha1\) in its namespace targets it/);
+        assert.match(
+            blocking(gatewayRouteAuthenticated, [route]).join("\n"),
+            /HTTPRoute ray-a\/demo-dashboard: no SecurityPolicy \(gateway\.envoyproxy\.io\/v1alpha1\) in its namespace targets it/,
+        );
         const other = securityPolicy("another-route");
         assert.equal(blocking(gatewayRouteAuthenticated, [route, other]).length, 1, "a policy on another route does not count");
         const noAuth = securityPolicy();
@@ -159,16 +211,28 @@ describe("gateway exposure: the policy pack", () => {
     it("fails a route without sectionName", () => {
         const route = httpRoute();
         delete route.props.spec.parentRefs[0].sectionName;
-        assert.match(blocking(gatewayRouteAuthenticated, [route, securityPolicy()]).join("\n"), /parentRefs\[0\]\.sectionName: is not set; .*plain HTTP included/);
+        assert.match(
+            blocking(gatewayRouteAuthenticated, [route, securityPolicy()]).join("\n"),
+            /parentRefs\[0\]\.sectionName: is not set; .*plain HTTP included/,
+        );
     });
 
     it("fails routes to GCS or Ray Client, and any GRPCRoute/TCPRoute, whatever the grants", () => {
         const route = httpRoute();
         route.props.spec.rules[0].backendRefs[0].port = 10001;
         const grants = { grants: [grantFor(route)] };
-        assert.match(blocking(gatewayRouteAuthenticated, [route, securityPolicy()], grants).join("\n"), /backendRefs\[0\]\.port: is 10001; only the dashboard \(8265\) or Serve \(8000\) port may be routed/);
-        const tcp = k8s("kubernetes:gateway.networking.k8s.io/v1alpha2:TCPRoute", { metadata: { name: "gcs", namespace: "ray-a" }, spec: {} });
-        assert.match(blocking(gatewayRouteAuthenticated, [tcp], { grants: [grantFor(tcp)] }).join("\n"), /a TCPRoute can carry Ray's GCS or Ray Client ports/);
+        assert.match(
+            blocking(gatewayRouteAuthenticated, [route, securityPolicy()], grants).join("\n"),
+            /backendRefs\[0\]\.port: is 10001; only the dashboard \(8265\) or Serve \(8000\) port may be routed/,
+        );
+        const tcp = k8s("kubernetes:gateway.networking.k8s.io/v1alpha2:TCPRoute", {
+            metadata: { name: "gcs", namespace: "ray-a" },
+            spec: {},
+        });
+        assert.match(
+            blocking(gatewayRouteAuthenticated, [tcp], { grants: [grantFor(tcp)] }).join("\n"),
+            /a TCPRoute can carry Ray's GCS or Ray Client ports/,
+        );
     });
 });
 

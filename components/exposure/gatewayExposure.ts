@@ -49,7 +49,15 @@ export function dashboardHttpRoute(input: ExposureInput, e: GatewayExposure): Ht
         metadata: objectMeta(names.gatewayRoute(input.cluster), input.namespace, input.team),
         spec: {
             // sectionName pins the route to the HTTPS listener: without it, it would attach to every listener that admits it, plain HTTP included.
-            parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: e.gatewayName, namespace: e.gatewayNamespace, sectionName: e.listenerName }],
+            parentRefs: [
+                {
+                    group: GATEWAY_API_GROUP,
+                    kind: "Gateway",
+                    name: e.gatewayName,
+                    namespace: e.gatewayNamespace,
+                    sectionName: e.listenerName,
+                },
+            ],
             hostnames: [e.host],
             rules: [
                 {

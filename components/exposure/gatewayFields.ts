@@ -25,13 +25,40 @@ const implementationRule = z.string().superRefine((impl, c) => {
 
 /** The fields of the gateway mode; `model.ts` adds it to the exposure union with `mode: gateway`. */
 export const gatewayExposureFields = {
-    implementation: implementationRule.default("envoy-gateway").describe("The Gateway API implementation running the Gateway. Default `envoy-gateway` (ACK's Gateway with Inference Extension)."),
-    gatewayName: z.string().max(253).regex(SUBDOMAIN, "must be a Gateway name (DNS-1123 subdomain)").describe("The platform's Gateway (name and namespace) the HTTPRoute attaches to."),
+    implementation: implementationRule
+        .default("envoy-gateway")
+        .describe("The Gateway API implementation running the Gateway. Default `envoy-gateway` (ACK's Gateway with Inference Extension)."),
+    gatewayName: z
+        .string()
+        .max(253)
+        .regex(SUBDOMAIN, "must be a Gateway name (DNS-1123 subdomain)")
+        .describe("The platform's Gateway (name and namespace) the HTTPRoute attaches to."),
     gatewayNamespace: name63.describe("The namespace of the platform's Gateway."),
-    listenerName: z.string().max(253).regex(SUBDOMAIN, "must be a listener name (DNS-1123 subdomain)").describe("The Gateway's HTTPS listener (its `name`, the parentRef `sectionName`): attaching to a named HTTPS listener keeps the route off any plain-HTTP one."),
-    host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name").describe("Host name of the route; must match the listener's hostname and certificate."),
-    username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").describe("Basic-auth user name (the password is the `dashboardPassword` secret)."),
-    allowedSourceCidrs: z.array(z.string()).min(1, "must list at least one CIDR: the dashboard is never open to any source").describe("CIDRs the policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total."),
-    proxyNamespace: name63.optional().describe("Namespace of the gateway's proxy pods, admitted to 8265. Default: the implementation's (`envoy-gateway-system`)."),
-    proxyPodLabels: nonEmptySelector.optional().describe("Labels of the proxy pods, never empty. Default: the implementation's labels for this Gateway."),
+    listenerName: z
+        .string()
+        .max(253)
+        .regex(SUBDOMAIN, "must be a listener name (DNS-1123 subdomain)")
+        .describe(
+            "The Gateway's HTTPS listener (its `name`, the parentRef `sectionName`): attaching to a named HTTPS listener keeps the route off any plain-HTTP one.",
+        ),
+    host: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a DNS host name")
+        .describe("Host name of the route; must match the listener's hostname and certificate."),
+    username: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
+        .describe("Basic-auth user name (the password is the `dashboardPassword` secret)."),
+    allowedSourceCidrs: z
+        .array(z.string())
+        .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+        .describe(
+            "CIDRs the policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total.",
+        ),
+    proxyNamespace: name63
+        .optional()
+        .describe("Namespace of the gateway's proxy pods, admitted to 8265. Default: the implementation's (`envoy-gateway-system`)."),
+    proxyPodLabels: nonEmptySelector
+        .optional()
+        .describe("Labels of the proxy pods, never empty. Default: the implementation's labels for this Gateway."),
 };

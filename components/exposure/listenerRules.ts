@@ -26,11 +26,15 @@ export function listenerProblems(e: ListenerFields): { key: keyof ListenerFields
     if (e.listener === "tcp" && e.addressType === "internet") {
         out.push({
             key: "listener",
-            message: "tcp carries the dashboard and the Ray token in cleartext and is refused for addressType internet; use listener https with certId",
+            message:
+                "tcp carries the dashboard and the Ray token in cleartext and is refused for addressType internet; use listener https with certId",
         });
     }
     if (e.listener === "https" && e.certId === undefined) {
-        out.push({ key: "certId", message: "is required with listener https (the default): the CLB terminates TLS with this server certificate" });
+        out.push({
+            key: "certId",
+            message: "is required with listener https (the default): the CLB terminates TLS with this server certificate",
+        });
     }
     if (e.listener === "tcp" && e.certId !== undefined) {
         out.push({ key: "certId", message: "has no effect with listener tcp; remove it, or use listener https" });
@@ -38,11 +42,15 @@ export function listenerProblems(e: ListenerFields): { key: keyof ListenerFields
     if (e.listener === "https" && e.sourceCidrs !== undefined) {
         out.push({
             key: "sourceCidrs",
-            message: "has no effect with listener https: the pods see the CLB's backend addresses (100.64.0.0/10), and the ACL decides who reaches the listener",
+            message:
+                "has no effect with listener https: the pods see the CLB's backend addresses (100.64.0.0/10), and the ACL decides who reaches the listener",
         });
     }
     if (e.listener === "tcp" && e.aclId !== undefined && e.sourceCidrs === undefined) {
-        out.push({ key: "sourceCidrs", message: "is required with aclId and listener tcp: the NetworkPolicy needs the sources the ACL admits" });
+        out.push({
+            key: "sourceCidrs",
+            message: "is required with aclId and listener tcp: the NetworkPolicy needs the sources the ACL admits",
+        });
     }
     return out;
 }

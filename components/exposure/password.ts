@@ -7,16 +7,34 @@
 export const PASSWORD_SPECIALS = "()`~!@#$%^&*_-+=|{}[]:;'<>,.?/";
 
 /** Roots of the passwords that top every leaked-password list; a password built on one is refused. */
-const COMMON_ROOTS = ["password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty", "admin", "welcome", "letmein", "123456", "abc123", "iloveyou", "dashboard", "changeme"];
+const COMMON_ROOTS = [
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "qwerty",
+    "admin",
+    "welcome",
+    "letmein",
+    "123456",
+    "abc123",
+    "iloveyou",
+    "dashboard",
+    "changeme",
+];
 
 export function passwordProblems(password: string, username?: string): string[] {
     const problems: string[] = [];
     if (password.length < 8 || password.length > 30) {
         problems.push(`must be 8-30 characters (it has ${password.length})`);
     }
-    const classes = [/[A-Z]/, /[a-z]/, /[0-9]/].filter((re) => re.test(password)).length + ([...password].some((ch) => PASSWORD_SPECIALS.includes(ch)) ? 1 : 0);
+    const classes =
+        [/[A-Z]/, /[a-z]/, /[0-9]/].filter((re) => re.test(password)).length +
+        ([...password].some((ch) => PASSWORD_SPECIALS.includes(ch)) ? 1 : 0);
     if (classes < 3) {
-        problems.push(`must contain at least three of: upper-case letters, lower-case letters, digits, special characters ${PASSWORD_SPECIALS}`);
+        problems.push(
+            `must contain at least three of: upper-case letters, lower-case letters, digits, special characters ${PASSWORD_SPECIALS}`,
+        );
     }
     const invalid = [...password].filter((ch) => !/[A-Za-z0-9]/.test(ch) && !PASSWORD_SPECIALS.includes(ch));
     if (invalid.length > 0) {

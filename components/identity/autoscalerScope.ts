@@ -70,7 +70,9 @@ const W = AUTOSCALER_RAYCLUSTER_WRITES;
 /** The expressions, named so that tests and docs/design.md "The autoscaler's reach" can point at each rule. */
 export const AUTOSCALER_SCOPE_RULES = {
     ownPodsOnly: {
-        expression: onPods(`(${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`),
+        expression: onPods(
+            `(${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`,
+        ),
         message: "an autoscaler may change only the pods of its own RayCluster (label ray.io/cluster)",
     },
     // Scaling never relabels a pod; a label moves a pod between NetworkPolicy roles and KubeRay's groups.
@@ -110,7 +112,8 @@ export const AUTOSCALER_SCOPE_RULES = {
     },
     rayClusterSpecKept: {
         expression: onRayClusters(unchangedExcept("object.spec", "oldObject.spec", W.spec, "f")),
-        message: "an autoscaler may change only spec.workerGroupSpecs of its RayCluster (head group, rayVersion, autoscaling and every other field stay)",
+        message:
+            "an autoscaler may change only spec.workerGroupSpecs of its RayCluster (head group, rayVersion, autoscaling and every other field stay)",
     },
     // Groups pair by name (unique, same order), so no index variable (a 1.33+ CEL feature) is needed.
     workerGroupsKept: {
@@ -121,7 +124,8 @@ export const AUTOSCALER_SCOPE_RULES = {
                 `${unchangedExcept("g", "o", W.workerGroup, "f")} && ` +
                 `${unchangedExcept(mapOrEmpty("g", "scaleStrategy"), mapOrEmpty("o", "scaleStrategy"), W.scaleStrategy, "s")}))`,
         ),
-        message: "an autoscaler may change only replicas and scaleStrategy.workersToDelete of its RayCluster's worker groups (the same groups, in the same order)",
+        message:
+            "an autoscaler may change only replicas and scaleStrategy.workersToDelete of its RayCluster's worker groups (the same groups, in the same order)",
     },
     workersToDeleteOwnGroup: {
         expression: onRayClusters(
@@ -129,11 +133,18 @@ export const AUTOSCALER_SCOPE_RULES = {
                 `variables.oldGroups.exists(o, o.groupName == g.groupName && n in ${listOrEmpty("o", "scaleStrategy", "workersToDelete")}) || ` +
                 `(n.startsWith(${workerPodPrefix("g")}) && size(n) == size(${workerPodPrefix("g")}) + ${KUBERAY_WORKER_NAME.randomSuffix})))`,
         ),
-        message: "an autoscaler may name in scaleStrategy.workersToDelete only worker pods of that group (<cluster>-<group>-worker-<5 characters>)",
+        message:
+            "an autoscaler may name in scaleStrategy.workersToDelete only worker pods of that group (<cluster>-<group>-worker-<5 characters>)",
     },
 } as const;
 
-export function autoscalerScopeObjects(team: string, namespace: string): [k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicy, k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBinding] {
+export function autoscalerScopeObjects(
+    team: string,
+    namespace: string,
+): [
+    k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicy,
+    k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
+] {
     const name = autoscalerScopeName(namespace);
     const metadata = { name, labels: teamLabels(team) };
     return [

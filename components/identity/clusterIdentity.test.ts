@@ -28,7 +28,9 @@ describe("identity per cluster (team-a, team-b under mocks)", function () {
     /** Each cluster's PKI state, by cluster name. */
     const pkiStates = (resources: RecordedResource[]) =>
         Object.fromEntries(
-            resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.state.secretState?.request?.cluster).map((r) => [r.state.secretState.request.cluster, r.state.secretState]),
+            resources
+                .filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.state.secretState?.request?.cluster)
+                .map((r) => [r.state.secretState.request.cluster, r.state.secretState]),
         );
 
     it("registers one PKI, with its own CA, per RayCluster, RayJob and RayService", () => {
@@ -80,7 +82,10 @@ describe("identity per cluster (team-a, team-b under mocks)", function () {
         assert.equal(head.headService.spec.type, "ClusterIP");
         const sans = certInfo(pkiStates(bResources)["nightly-etl"].head.certPem).dnsSans;
         assert.deepEqual(sans, ["localhost", ...names.headServiceDnsNames("nightly-etl", "ray-team-b")]);
-        assert.ok(sans.every((n) => !n.includes("*")), sans.join());
+        assert.ok(
+            sans.every((n) => !n.includes("*")),
+            sans.join(),
+        );
     });
 
     it("limits each autoscaler to its own RayCluster and, by admission policy, to its own cluster's pods", () => {
@@ -93,13 +98,20 @@ describe("identity per cluster (team-a, team-b under mocks)", function () {
         const binding = find(a, "ValidatingAdmissionPolicyBinding", policyName);
         assert.equal(policy.metadata.namespace, undefined, "cluster-scoped");
         assert.equal(policy.spec.failurePolicy, "Fail");
-        assert.deepEqual(policy.spec.matchConstraints.resourceRules.map((r: any) => r.resources), [["pods", "pods/resize"], ["rayclusters"]]);
+        assert.deepEqual(
+            policy.spec.matchConstraints.resourceRules.map((r: any) => r.resources),
+            [["pods", "pods/resize"], ["rayclusters"]],
+        );
         assert.match(policy.spec.matchConditions[0].expression, /endsWith\('-ray-head'\)/);
         assert.deepEqual(
             policy.spec.validations.map((v: any) => v.expression),
             Object.values(AUTOSCALER_SCOPE_RULES).map((r) => r.expression),
         );
-        assert.ok(policy.spec.validations.some((v: any) => v.expression.includes("'ray.io/cluster'") && v.expression.includes("variables.cluster")));
+        assert.ok(
+            policy.spec.validations.some(
+                (v: any) => v.expression.includes("'ray.io/cluster'") && v.expression.includes("variables.cluster"),
+            ),
+        );
         assert.ok(policy.spec.validations.some((v: any) => v.expression.includes("c.image")));
         assert.equal(binding.spec.policyName, policyName);
         assert.deepEqual(binding.spec.validationActions, ["Deny"]);

@@ -46,7 +46,11 @@ export function autoscalerRules(cluster: string): k8s.types.input.rbac.v1.Policy
     ];
 }
 
-export function autoscalerRoleObjects(team: string, namespace: string, cluster: string): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
+export function autoscalerRoleObjects(
+    team: string,
+    namespace: string,
+    cluster: string,
+): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
     const name = names.autoscalerRole(cluster);
     return [
         {

@@ -52,7 +52,9 @@ export class TeamIdentity extends pulumi.ComponentResource {
             // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
             const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace);
             new admissionv1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
-            new admissionv1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, { parent: this });
+            new admissionv1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, {
+                parent: this,
+            });
         }
         const people = peopleRoleObjects({
             ...base,

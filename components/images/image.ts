@@ -80,7 +80,10 @@ export function resolveGroupImage(cluster: ImageConfig, group: GroupImageInput, 
     const clusterTag = cluster.tag ?? rayVersion;
     const defaultTag = usesGpu(group) ? `${clusterTag}${GPU_TAG_SUFFIX}` : clusterTag;
     if (group.image !== undefined) {
-        return resolveImage({ repository: group.image.repository ?? cluster.repository, tag: group.image.tag ?? defaultTag, digest: group.image.digest }, rayVersion);
+        return resolveImage(
+            { repository: group.image.repository ?? cluster.repository, tag: group.image.tag ?? defaultTag, digest: group.image.digest },
+            rayVersion,
+        );
     }
     return usesGpu(group) ? resolveImage({ repository: cluster.repository, tag: defaultTag }, rayVersion) : undefined;
 }

@@ -22,32 +22,49 @@ const IMAGE_REPOSITORY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?\/)?[a-z
  */
 export const rayVersionSchema = z.string().refine((v) => semver.valid(v) !== null, { message: "must be a Ray version such as 2.60.0" });
 
-export const imageSchema = z.strictObject({
-    repository: z
-        .string()
-        .regex(IMAGE_REPOSITORY, "must be an image repository: lower-case path components of letters and digits joined by '.', '_' or '-' (no '..', no tag)")
-        .optional()
-        .describe("Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`."),
-    tag: z.string().min(1).optional().describe("Tag; default: the cluster's Ray version. `latest` is refused."),
-    digest: z
-        .string()
-        .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
-        .optional()
-        .describe("`sha256:<64 hex>` digest; pins the image."),
-}).register(argTypes, { id: "Image", description: "A container image." });
+export const imageSchema = z
+    .strictObject({
+        repository: z
+            .string()
+            .regex(
+                IMAGE_REPOSITORY,
+                "must be an image repository: lower-case path components of letters and digits joined by '.', '_' or '-' (no '..', no tag)",
+            )
+            .optional()
+            .describe("Fully qualified repository, e.g. `registry.cn-hangzhou.aliyuncs.com/ray/ray`. Default: `docker.io/rayproject/ray`."),
+        tag: z.string().min(1).optional().describe("Tag; default: the cluster's Ray version. `latest` is refused."),
+        digest: z
+            .string()
+            .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 lower-case hex digits>")
+            .optional()
+            .describe("`sha256:<64 hex>` digest; pins the image."),
+    })
+    .register(argTypes, { id: "Image", description: "A container image." });
 
-export const securitySchema = z.strictObject({
-    hostPathPrefixes: removedKey(HOST_PATHS_REMOVED).describe("Removed with `clusters[].hostPaths`."),
-    allowedRegistries: z
-        .array(
-            z.string().superRefine(refuseWith(registryPrefixProblem)),
-        )
-        .min(1)
-        .default([...DEFAULT_ALLOWED_REGISTRIES])
-        .describe("Registry and namespace prefixes (`host/namespace/`) images may come from: the platform's list (policy pack config ray-image-registry-allowed.allowedRegistries) or a narrower one; never wider. A bare public registry host is no allowlist: anyone can create a namespace there."),
-    requireDigest: z.boolean().default(false).describe("Refuse images without a digest. Default false (documented exception in the posture report). A digest must be one the platform verified (ray-image-tag-pinned.allowedDigests)."),
-    allowVulnerableRayVersion: z.boolean().default(false).describe("Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it."),
-}).register(argTypes, { id: "Security", description: "Image rules and the security opt-ins." });
+export const securitySchema = z
+    .strictObject({
+        hostPathPrefixes: removedKey(HOST_PATHS_REMOVED).describe("Removed with `clusters[].hostPaths`."),
+        allowedRegistries: z
+            .array(z.string().superRefine(refuseWith(registryPrefixProblem)))
+            .min(1)
+            .default([...DEFAULT_ALLOWED_REGISTRIES])
+            .describe(
+                "Registry and namespace prefixes (`host/namespace/`) images may come from: the platform's list (policy pack config ray-image-registry-allowed.allowedRegistries) or a narrower one; never wider. A bare public registry host is no allowlist: anyone can create a namespace there.",
+            ),
+        requireDigest: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Refuse images without a digest. Default false (documented exception in the posture report). A digest must be one the platform verified (ray-image-tag-pinned.allowedDigests).",
+            ),
+        allowVulnerableRayVersion: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Opt-in: allow Ray below 2.54 (known dashboard RCE CVEs). The policy pack fails it unless platform/policy-pack-config.json grants it.",
+            ),
+    })
+    .register(argTypes, { id: "Security", description: "Image rules and the security opt-ins." });
 
 /** The security section's defaults, for a workload used without a team. */
 export const DEFAULT_SECURITY: SecurityConfig = securitySchema.parse({});

@@ -81,7 +81,10 @@ function policy(
     input: NetworkPolicyInput,
     name: string,
     podSelector: Selector,
-    spec: { ingress?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[]; egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] },
+    spec: {
+        ingress?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[];
+        egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+    },
 ): NamedNetworkPolicy {
     const policyTypes = [...(spec.ingress ? ["Ingress"] : []), ...(spec.egress ? ["Egress"] : [])];
     return {
@@ -97,7 +100,8 @@ function exposureSources(exposure: ExposureConfig): Peer[] {
     if (exposure.mode === "loadbalancer") {
         // HTTPS: the CLB proxies, so the pods see its backend range and the ACL is enforced at the CLB.
         // TCP (intranet opt-in): the client's own address arrives, so admit exactly the ACL's sources.
-        const sources = exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (exposure.sourceCidrs ?? exposure.aclEntries.map((e) => e.cidr));
+        const sources =
+            exposure.listener === "https" ? [CLB_BACKEND_SOURCE_RANGE] : (exposure.sourceCidrs ?? exposure.aclEntries.map((e) => e.cidr));
         return sources.map((cidr) => ({ ipBlock: { cidr } }));
     }
     if (exposure.mode === "ingress" || exposure.mode === "gateway") {
@@ -151,17 +155,22 @@ export function networkPolicyObjects(input: NetworkPolicyInput): NamedNetworkPol
     const net = input.network;
     const out: NamedNetworkPolicy[] = [
         policy(input, "default-deny-all", {}, { ingress: [], egress: [] }),
-        policy(input, "allow-dns", {}, {
-            egress: [
-                {
-                    to: [{ namespaceSelector: namespaceNamed(net.dnsNamespace), podSelector: { matchLabels: net.dnsPodLabels } }],
-                    ports: [
-                        { protocol: "UDP", port: 53 },
-                        { protocol: "TCP", port: 53 },
-                    ],
-                },
-            ],
-        }),
+        policy(
+            input,
+            "allow-dns",
+            {},
+            {
+                egress: [
+                    {
+                        to: [{ namespaceSelector: namespaceNamed(net.dnsNamespace), podSelector: { matchLabels: net.dnsPodLabels } }],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
+            },
+        ),
     ];
     for (const c of input.clusters) {
         const members = memberSelector(c);

@@ -24,7 +24,12 @@ export type PodNetworking = {
     };
 };
 
-export function podNetworkingObject(team: string, namespace: string, vSwitchIds: pulumi.Input<string>[], securityGroupIds: readonly string[]): PodNetworking {
+export function podNetworkingObject(
+    team: string,
+    namespace: string,
+    vSwitchIds: pulumi.Input<string>[],
+    securityGroupIds: readonly string[],
+): PodNetworking {
     const { namespace: _clusterScoped, ...meta } = objectMeta(`${namespace}-pods`, namespace, team);
     return {
         apiVersion: "network.alibabacloud.com/v1beta1",
@@ -46,7 +51,9 @@ export function vSwitchMismatches(podCidrs: readonly string[], vSwitches: readon
     for (const v of vSwitches) {
         const range = parseIpv4Cidr(v.cidrBlock);
         if (!range || !pods.some((p) => rangeContains(p, range))) {
-            problems.push(`vSwitch ${v.id} (${v.cidrBlock}) is not inside podCidrs (${podCidrs.join(", ")}): its pods would get addresses the certificates do not list`);
+            problems.push(
+                `vSwitch ${v.id} (${v.cidrBlock}) is not inside podCidrs (${podCidrs.join(", ")}): its pods would get addresses the certificates do not list`,
+            );
         }
     }
     for (const p of pods) {
@@ -55,7 +62,9 @@ export function vSwitchMismatches(podCidrs: readonly string[], vSwitches: readon
             return range !== undefined && rangesOverlap(p, range);
         });
         if (!covered) {
-            problems.push(`pod CIDR ${p.cidr} belongs to none of the vSwitches (${vSwitches.map((v) => `${v.id} ${v.cidrBlock}`).join(", ")})`);
+            problems.push(
+                `pod CIDR ${p.cidr} belongs to none of the vSwitches (${vSwitches.map((v) => `${v.id} ${v.cidrBlock}`).join(", ")})`,
+            );
         }
     }
     return problems;
@@ -82,7 +91,13 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
                 (cidr, i) =>
                     new vpc.Switch(
                         `${name}-vswitch-${i}`,
-                        { vpcId: create.vpcId, zoneId: create.zoneId, cidrBlock: cidr, vswitchName: `${args.namespace}-pods-${i}`, description: `Ray pods of ${args.namespace} (ray-on-ack)` },
+                        {
+                            vpcId: create.vpcId,
+                            zoneId: create.zoneId,
+                            cidrBlock: cidr,
+                            vswitchName: `${args.namespace}-pods-${i}`,
+                            description: `Ray pods of ${args.namespace} (ray-on-ack)`,
+                        },
                         { parent: this },
                     ).id,
             );
@@ -90,7 +105,10 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
             const found = vpc.getSwitchesOutput({ ids: [...args.podNetwork.vSwitchIds] }, { parent: this });
             ids = args.podNetwork.vSwitchIds.map((id) =>
                 found.vswitches.apply((vs) => {
-                    const problems = vSwitchMismatches(args.podCidrs, vs.map((v) => ({ id: v.id, cidrBlock: v.cidrBlock })));
+                    const problems = vSwitchMismatches(
+                        args.podCidrs,
+                        vs.map((v) => ({ id: v.id, cidrBlock: v.cidrBlock })),
+                    );
                     if (problems.length > 0) {
                         throw new Error(`podCidrs: ${problems.join("; ")}`);
                     }
@@ -100,7 +118,11 @@ export class TeamPodNetwork extends pulumi.ComponentResource {
         } else {
             ids = args.podNetwork.vSwitchIds.map((id) => pulumi.output(id));
         }
-        new apiextensions.CustomResource(`${name}-podnetworking`, podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds), { parent: this });
+        new apiextensions.CustomResource(
+            `${name}-podnetworking`,
+            podNetworkingObject(args.team, args.namespace, ids, args.podNetwork.securityGroupIds),
+            { parent: this },
+        );
         this.vSwitchIds = pulumi.all(ids);
         this.registerOutputs({ vSwitchIds: this.vSwitchIds });
     }

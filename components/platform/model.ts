@@ -10,27 +10,40 @@ import { KUBECONFIG_REMOVED, removedKey } from "../core/removed";
 import { cloudSchema } from "../cloud/model";
 import { quotaTreeProblems } from "./quotaTree";
 
-const quotaTreeChild = z.strictObject({
-    name: dnsLabel(63).describe("The child's name, usually the team's."),
-    namespaces: z
-        .array(dnsLabel(63))
-        .min(1)
-        .describe("The namespaces whose pods draw on this child: a team's `ray-<team>` (or its `namespace`). The renderer refuses a team stack whose namespace no child lists."),
-    min: z.record(z.string(), quantity).describe("Guaranteed resources (`cpu`, `memory`, `nvidia.com/gpu`): at most the parent's."),
-    max: z.record(z.string(), quantity).describe("Resources the child may borrow up to: at least its `min`, at most the parent's `max`."),
-}).register(argTypes, { id: "QuotaTreeChild", description: "A team's share of the ElasticQuotaTree." });
+const quotaTreeChild = z
+    .strictObject({
+        name: dnsLabel(63).describe("The child's name, usually the team's."),
+        namespaces: z
+            .array(dnsLabel(63))
+            .min(1)
+            .describe(
+                "The namespaces whose pods draw on this child: a team's `ray-<team>` (or its `namespace`). The renderer refuses a team stack whose namespace no child lists.",
+            ),
+        min: z.record(z.string(), quantity).describe("Guaranteed resources (`cpu`, `memory`, `nvidia.com/gpu`): at most the parent's."),
+        max: z
+            .record(z.string(), quantity)
+            .describe("Resources the child may borrow up to: at least its `min`, at most the parent's `max`."),
+    })
+    .register(argTypes, { id: "QuotaTreeChild", description: "A team's share of the ElasticQuotaTree." });
 
 /** ACK's ElasticQuotaTree (platform stack): its root and one child per team. */
-export const quotaTreeSchema = z.strictObject({
-    min: z.record(z.string(), quantity).describe("The root's guaranteed resources: the cluster's share for Ray."),
-    max: z.record(z.string(), quantity).describe("The root's ceiling."),
-    children: z.array(quotaTreeChild).default([]).describe("One child per team."),
-}).register(argTypes, { id: "QuotaTree", description: "ACK's ElasticQuotaTree: the cluster's quota, one child per team." });
+export const quotaTreeSchema = z
+    .strictObject({
+        min: z.record(z.string(), quantity).describe("The root's guaranteed resources: the cluster's share for Ray."),
+        max: z.record(z.string(), quantity).describe("The root's ceiling."),
+        children: z.array(quotaTreeChild).default([]).describe("One child per team."),
+    })
+    .register(argTypes, { id: "QuotaTree", description: "ACK's ElasticQuotaTree: the cluster's quota, one child per team." });
 
 /** An ACK add-on, by its name on the cluster's Add-ons page: one shape (one public type) for every add-on. */
 const addonSchema = z
     .strictObject({
-        name: z.string().optional().describe("The add-on's name on the cluster's Add-ons page. Default: the add-on's own (`ack-pod-identity-webhook`, `kuberay-operator`)."),
+        name: z
+            .string()
+            .optional()
+            .describe(
+                "The add-on's name on the cluster's Add-ons page. Default: the add-on's own (`ack-pod-identity-webhook`, `kuberay-operator`).",
+            ),
         version: z.string().optional().describe("The add-on version; default: the latest ACK offers."),
     })
     .register(argTypes, { id: "Addon", description: "A cluster add-on, named as on the cluster's Add-ons page." });
@@ -53,7 +66,9 @@ export const platformConfigSchema = z
             })
             .register(argTypes, { id: "Addons", description: "The add-ons every team relies on." })
             .default({ podIdentityWebhook: { name: "ack-pod-identity-webhook" }, kuberay: { name: "kuberay-operator" } })
-            .describe("Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers."),
+            .describe(
+                "Cluster add-ons every team relies on, as `alicloud.cs.KubernetesAddon`s; versions default to the latest ACK offers.",
+            ),
         kubeconfig: removedKey(KUBECONFIG_REMOVED).describe("Removed, as for team stacks."),
     })
     .superRefine((p, c) => {
@@ -61,6 +76,9 @@ export const platformConfigSchema = z
             c.addIssue({ code: "custom", path: ["quotaTree", ...problem.path], message: problem.message });
         }
     })
-    .register(argTypes, { id: "PlatformSettings", description: "The platform stack's settings (docs/configuration.md \"Platform stack\"); PlatformArgs adds the RRSA provider." });
+    .register(argTypes, {
+        id: "PlatformSettings",
+        description: 'The platform stack\'s settings (docs/configuration.md "Platform stack"); PlatformArgs adds the RRSA provider.',
+    });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

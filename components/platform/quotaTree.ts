@@ -25,7 +25,10 @@ export function quotaTreeProblems(tree: QuotaTreeInput): QuotaTreeProblem[] {
     const resources = new Set([...Object.keys(tree.min), ...Object.keys(tree.max)]);
     for (const r of resources) {
         if (value(tree.min[r]) !== value(tree.max[r])) {
-            problems.push({ path: ["min", r], message: `root min (${tree.min[r] ?? "unset"}) must equal root max (${tree.max[r] ?? "unset"})` });
+            problems.push({
+                path: ["min", r],
+                message: `root min (${tree.min[r] ?? "unset"}) must equal root max (${tree.max[r] ?? "unset"})`,
+            });
         }
     }
     const seen = new Map<string, string>();
@@ -33,7 +36,10 @@ export function quotaTreeProblems(tree: QuotaTreeInput): QuotaTreeProblem[] {
         for (const [r, q] of Object.entries(child.min)) {
             const max = value(child.max[r]);
             if (max === undefined || (value(q) ?? 0) > max) {
-                problems.push({ path: ["children", i, "min", r], message: `${child.name}: min ${q} must be <= max ${child.max[r] ?? "(unset)"}` });
+                problems.push({
+                    path: ["children", i, "min", r],
+                    message: `${child.name}: min ${q} must be <= max ${child.max[r] ?? "(unset)"}`,
+                });
             }
         }
         for (const r of Object.keys(child.max)) {
@@ -64,7 +70,9 @@ export type ElasticQuotaTree = {
     apiVersion: "scheduling.sigs.k8s.io/v1beta1";
     kind: "ElasticQuotaTree";
     metadata: { name: string; namespace: string; labels: Record<string, string> };
-    spec: { root: { name: "root"; min: Amounts; max: Amounts; children: { name: string; namespaces: string[]; min: Amounts; max: Amounts }[] } };
+    spec: {
+        root: { name: "root"; min: Amounts; max: Amounts; children: { name: string; namespaces: string[]; min: Amounts; max: Amounts }[] };
+    };
 };
 
 /** The ElasticQuotaTree object (one per cluster, in kube-system). */

@@ -39,7 +39,7 @@ export function mockAnswerFrom(
         inputKeys,
         optionalInputKeys,
         async state(inputs) {
-            const checked = provider.check ? (await provider.check({}, inputs)).inputs ?? inputs : inputs;
+            const checked = provider.check ? ((await provider.check({}, inputs)).inputs ?? inputs) : inputs;
             return (await provider.create!(checked)).outs ?? {};
         },
     };

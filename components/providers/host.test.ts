@@ -23,7 +23,10 @@ describe("the dynamic-provider host", function () {
     it("a team stack registers it first and runs every dynamic resource, and only those, on it", () => {
         const resources = probeProgram("team-a");
         const hosts = resources.filter((r) => r.type === "pulumi:providers:pulumi-nodejs");
-        assert.deepEqual(hosts.map((h) => h.name), ["ray-on-ack-dynamic"]);
+        assert.deepEqual(
+            hosts.map((h) => h.name),
+            ["ray-on-ack-dynamic"],
+        );
         assert.equal(resources.indexOf(hosts[0]), 0, "before every other resource");
         const dynamic = resources.filter((r) => r.type === DYNAMIC_RESOURCE_TYPE);
         assert.ok(dynamic.length >= 4, `PKIs and tokens: ${dynamic.map((r) => r.name).join(", ")}`);
@@ -36,7 +39,10 @@ describe("the dynamic-provider host", function () {
 
     it("the platform stack, which has no dynamic resource, starts none", () => {
         const resources = probeProgram("platform");
-        assert.deepEqual(resources.filter((r) => r.type.startsWith("pulumi:providers:pulumi-nodejs") || r.type === DYNAMIC_RESOURCE_TYPE), []);
+        assert.deepEqual(
+            resources.filter((r) => r.type.startsWith("pulumi:providers:pulumi-nodejs") || r.type === DYNAMIC_RESOURCE_TYPE),
+            [],
+        );
     });
 
     it("the transformation sets the provider of dynamic resources and leaves the rest alone", () => {
@@ -57,10 +63,19 @@ describe("dynamic providers serialized by the build", function () {
         // Every `{ file: __filename, exportName: "..." , provider }` a PrebuiltDynamicResource is built with.
         const named = DYNAMIC_PROVIDERS.map((p) => {
             const source = fs.readFileSync(path.join(ROOT, `${p.module}.ts`), "utf8");
-            return [...source.matchAll(/\{ file: __filename, exportName: "(\w+)", provider: (\w+) \}/g)].map((m) => `${p.module}#${m[1]}=${m[2]}`);
+            return [...source.matchAll(/\{ file: __filename, exportName: "(\w+)", provider: (\w+) \}/g)].map(
+                (m) => `${p.module}#${m[1]}=${m[2]}`,
+            );
         });
-        assert.deepEqual(named, DYNAMIC_PROVIDERS.map((p) => [`${p.module}#${p.exportName}=${p.exportName}`]));
-        const all = spawnSync("grep", ["-rl", "--exclude=*.test.ts", "extends PrebuiltDynamicResource", path.join(ROOT, "components")], { encoding: "utf8" }).stdout.trim().split("\n");
+        assert.deepEqual(
+            named,
+            DYNAMIC_PROVIDERS.map((p) => [`${p.module}#${p.exportName}=${p.exportName}`]),
+        );
+        const all = spawnSync("grep", ["-rl", "--exclude=*.test.ts", "extends PrebuiltDynamicResource", path.join(ROOT, "components")], {
+            encoding: "utf8",
+        })
+            .stdout.trim()
+            .split("\n");
         assert.deepEqual(all.map((f) => path.relative(ROOT, f).replace(/\.ts$/, "")).sort(), DYNAMIC_PROVIDERS.map((p) => p.module).sort());
     });
 
@@ -70,9 +85,19 @@ describe("dynamic providers serialized by the build", function () {
             const file = serializedProviderFile(path.join(ROOT, "bin", `${p.module}.js`), p.exportName);
             assert.ok(fs.existsSync(file), file);
         }
-        const text = fs.readFileSync(serializedProviderFile(path.join(ROOT, "bin", "components", "providers", "pkiResource.js"), "rayPkiProvider"), "utf8");
+        const text = fs.readFileSync(
+            serializedProviderFile(path.join(ROOT, "bin", "components", "providers", "pkiResource.js"), "rayPkiProvider"),
+            "utf8",
+        );
         const pki = reviveText(text);
-        const request: PkiRequest = { team: "t", namespace: "ray-t", podCidrs: ["10.8.0.0/30"], cluster: "c1", clients: ["alice"], ...PKI_DEFAULTS };
+        const request: PkiRequest = {
+            team: "t",
+            namespace: "ray-t",
+            podCidrs: ["10.8.0.0/30"],
+            cluster: "c1",
+            clients: ["alice"],
+            ...PKI_DEFAULTS,
+        };
         const checked = await pki.check({}, request);
         assert.equal((checked.failures ?? []).length, 0, JSON.stringify(checked.failures));
         const { outs } = await pki.create(request);

@@ -27,7 +27,10 @@ interface HashInputs {
 
 export const passwordHashProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: HashInputs) {
-        return { id: `basic-auth-${inputs.username}`, outs: { username: inputs.username, htpasswd: htpasswdLine(inputs.username, inputs.password) } };
+        return {
+            id: `basic-auth-${inputs.username}`,
+            outs: { username: inputs.username, htpasswd: htpasswdLine(inputs.username, inputs.password) },
+        };
     },
     async diff(_id: string, olds: { username: string; htpasswd: string }, news: HashInputs) {
         return { changes: !htpasswdMatches(olds.htpasswd, news.username, news.password) };
@@ -47,10 +50,15 @@ export class PasswordHash extends PrebuiltDynamicResource {
     declare readonly htpasswd: pulumi.Output<string>;
 
     constructor(name: string, args: PasswordHashArgs, opts?: pulumi.CustomResourceOptions) {
-        super({ file: __filename, exportName: "passwordHashProvider", provider: passwordHashProvider }, name, { username: args.username, password: pulumi.secret(args.password), htpasswd: undefined }, {
-            ...opts,
-            additionalSecretOutputs: ["htpasswd"],
-        });
+        super(
+            { file: __filename, exportName: "passwordHashProvider", provider: passwordHashProvider },
+            name,
+            { username: args.username, password: pulumi.secret(args.password), htpasswd: undefined },
+            {
+                ...opts,
+                additionalSecretOutputs: ["htpasswd"],
+            },
+        );
     }
 }
 

@@ -3,16 +3,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { names } from "../core/naming";
-import {
-    certInfo,
-    issuePki,
-    pkiChanges,
-    PkiRequest,
-    PkiState,
-    splitPemBundle,
-    validatePkiRequest,
-    PKI_DEFAULTS,
-} from "./pki";
+import { certInfo, issuePki, pkiChanges, PkiRequest, PkiState, splitPemBundle, validatePkiRequest, PKI_DEFAULTS } from "./pki";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-01-01T00:00:00Z");
@@ -34,7 +25,8 @@ const x509 = (pem: string) => new crypto.X509Certificate(pem);
 const signedBy = (leafPem: string, caPem: string) => x509(leafPem).checkIssued(x509(caPem)) && x509(leafPem).verify(x509(caPem).publicKey);
 /** OpenSSL's own text dump of a certificate. */
 const caText = (pem: string) => execFileSync("openssl", ["x509", "-noout", "-text"], { input: pem }).toString();
-const approx = (d: Date, expected: Date) => assert.ok(Math.abs(d.getTime() - expected.getTime()) < 2 * 3_600_000, `${d.toISOString()} vs ${expected.toISOString()}`);
+const approx = (d: Date, expected: Date) =>
+    assert.ok(Math.abs(d.getTime() - expected.getTime()) < 2 * 3_600_000, `${d.toISOString()} vs ${expected.toISOString()}`);
 
 describe("providers/pki", () => {
     /** One cluster, no clients: for the cases that do not need the rest (each RSA key costs ~0.1 s). */
@@ -50,7 +42,6 @@ describe("providers/pki", () => {
     });
 
     describe("issuing", () => {
-
         it("issues a CA with CA:TRUE and pathLen 0, keyCertSign+cRLSign (both critical), no EKU and a subject key id", async () => {
             const ca = certInfo(s0.ca.certPem);
             assert.equal(ca.isCa, true);
@@ -73,7 +64,12 @@ describe("providers/pki", () => {
 
         it("gives pod leaves serverAuth+clientAuth, digitalSignature+keyEncipherment, the CA's key id and every pod address", async () => {
             const podIps = ["127.0.0.1", "10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3"];
-            for (const [state, pair] of [[s0, s0.head], [s0, s0.worker], [job0, job0.head], [job0, job0.worker]] as const) {
+            for (const [state, pair] of [
+                [s0, s0.head],
+                [s0, s0.worker],
+                [job0, job0.head],
+                [job0, job0.worker],
+            ] as const) {
                 const caKeyId = certInfo(state.ca.certPem).subjectKeyId;
                 const leaf = certInfo(pair.certPem);
                 assert.equal(leaf.isCa, false);
@@ -132,7 +128,10 @@ describe("providers/pki", () => {
         });
 
         it("fingerprints each cluster over its bundle and both certificates", async () => {
-            const expected = crypto.createHash("sha256").update(s0.caBundlePem + s0.head.certPem + s0.worker.certPem).digest("hex");
+            const expected = crypto
+                .createHash("sha256")
+                .update(s0.caBundlePem + s0.head.certPem + s0.worker.certPem)
+                .digest("hex");
             assert.equal(s0.fingerprint, expected);
             assert.notEqual(s0.fingerprint, job0.fingerprint);
         });
@@ -150,11 +149,13 @@ describe("providers/pki", () => {
     });
 
     describe("renewal and changes", () => {
-
         it("re-issues the leaves (not the CA) once they expire within renewBeforeDays", async () => {
             assert.deepEqual(pkiChanges(request, s0, at(334)), []);
             const changes = pkiChanges(request, s0, at(336));
-            assert.ok(changes.some((c) => /^nodes: .*renew window/.test(c)), changes.join("\n"));
+            assert.ok(
+                changes.some((c) => /^nodes: .*renew window/.test(c)),
+                changes.join("\n"),
+            );
             const renewed = await issuePki(request, s0, at(336));
             assert.equal(renewed.ca.certPem, s0.ca.certPem);
             assert.notEqual(renewed.head.certPem, s0.head.certPem);
@@ -230,7 +231,10 @@ describe("providers/pki", () => {
         });
 
         it("rotates the CA on its own when it enters the renew window, with the same overlap", async () => {
-            assert.deepEqual(pkiChanges(small, small0, at(1825 - 31)).filter((c) => c.startsWith("ca:")), []);
+            assert.deepEqual(
+                pkiChanges(small, small0, at(1825 - 31)).filter((c) => c.startsWith("ca:")),
+                [],
+            );
             const s = await issuePki(small, small0, at(1825 - 29));
             assert.notEqual(s.ca.certPem, small0.ca.certPem);
             assert.equal(splitPemBundle(s.caBundlePem).length, 2);

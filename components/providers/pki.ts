@@ -50,7 +50,9 @@ export const PKI_REQUEST_FIELDS = {
 } as const satisfies Record<keyof PkiRequest, "given" | "setting" | "optional">;
 
 /** The settings a stack (or TeamPki's caller) may give, each with a secure default. */
-export type PkiSettingKey = { [K in keyof typeof PKI_REQUEST_FIELDS]: (typeof PKI_REQUEST_FIELDS)[K] extends "setting" ? K : never }[keyof typeof PKI_REQUEST_FIELDS];
+export type PkiSettingKey = {
+    [K in keyof typeof PKI_REQUEST_FIELDS]: (typeof PKI_REQUEST_FIELDS)[K] extends "setting" ? K : never;
+}[keyof typeof PKI_REQUEST_FIELDS];
 export type PkiSettings = Pick<PkiRequest, PkiSettingKey>;
 
 /** Every request field, in order (the provider's inputs). */
@@ -70,8 +72,12 @@ export const PKI_DEFAULTS = {
 } as const satisfies PkiSettings;
 
 /** The settings of `given`, defaults filled in, in order. */
-export function pkiSettings<A extends { readonly [K in PkiSettingKey]?: unknown }>(given: A): { [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K] } {
-    return Object.fromEntries(PKI_SETTING_KEYS.map((k) => [k, given[k] ?? PKI_DEFAULTS[k]])) as { [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K] };
+export function pkiSettings<A extends { readonly [K in PkiSettingKey]?: unknown }>(
+    given: A,
+): { [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K] } {
+    return Object.fromEntries(PKI_SETTING_KEYS.map((k) => [k, given[k] ?? PKI_DEFAULTS[k]])) as {
+        [K in PkiSettingKey]: NonNullable<A[K]> | PkiSettings[K];
+    };
 }
 
 const DAY_MS = 86_400_000;
@@ -420,7 +426,7 @@ function sign(cert: Forge.pki.Certificate, key: crypto.KeyObject): void {
 /** 16 random bytes, top bit clear (serials are positive) and first byte non-zero (minimal DER). */
 function randomSerial(): string {
     const bytes = crypto.randomBytes(16);
-    bytes[0] = (bytes[0] & 0x7f) || 0x01;
+    bytes[0] = bytes[0] & 0x7f || 0x01;
     return bytes.toString("hex");
 }
 
@@ -458,7 +464,15 @@ function issueCa(req: PkiRequest, key: GeneratedKey, now: Date): IssuedPair {
  * Ray uses one certificate as both gRPC server and client certificate, so a pod's leaf carries
  * both EKUs and every address a peer may dial; a Ray Client user's carries clientAuth and no SANs.
  */
-function issueLeaf(req: PkiRequest, ca: Signer, key: GeneratedKey, now: Date, commonName: string, dnsNames: string[], pod: boolean): IssuedPair {
+function issueLeaf(
+    req: PkiRequest,
+    ca: Signer,
+    key: GeneratedKey,
+    now: Date,
+    commonName: string,
+    dnsNames: string[],
+    pod: boolean,
+): IssuedPair {
     // A leaf must not outlive its CA: verifiers would reject it from that day anyway.
     const notAfter = Math.min(now.getTime() + req.leafValidityDays * DAY_MS, ca.cert.validity.notAfter.getTime());
     const cert = newCertificate(key.publicKey, now, new Date(notAfter));
@@ -531,7 +545,17 @@ export interface CertInfo {
     sha256: string;
 }
 
-const KEY_USAGES = ["digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"];
+const KEY_USAGES = [
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+];
 const EKUS = ["serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping"];
 
 /** A parsed view of a PEM certificate; when given a bundle, the first certificate. */

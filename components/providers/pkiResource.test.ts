@@ -43,7 +43,10 @@ describe("providers/pkiResource", () => {
             assert.deepEqual(secretState.request, request, "__provider is not part of the request");
             assert.deepEqual(certInfo(plain.headCertPem).ipSans.length, 1 + 8);
             // Outputs and inputs share one property namespace: an output named like an input would erase it.
-            assert.deepEqual(Object.keys(created.outs).filter((k) => k in request), []);
+            assert.deepEqual(
+                Object.keys(created.outs).filter((k) => k in request),
+                [],
+            );
         });
 
         it("check reports bad pod CIDRs against the podCidrs property", async () => {
@@ -57,7 +60,11 @@ describe("providers/pkiResource", () => {
 
     describe("diff", () => {
         it("reports no change when nothing changed", async () => {
-            assert.deepEqual(await provider.diff(created.id, created.outs, inputs()), { changes: false, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await provider.diff(created.id, created.outs, inputs()), {
+                changes: false,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
         });
 
         it("reports no change when only the order of the pod CIDRs changed", async () => {
@@ -189,13 +196,22 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
 
     it("creates one RayPki per cluster, a dynamic resource whose secretState is an additional secret output", () => {
         const pkis = registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").sort((a, b) => a.name.localeCompare(b.name));
-        assert.deepEqual(pkis.map((r) => r.name), ["team-a-c1-pki", "team-a-job1-pki"]);
+        assert.deepEqual(
+            pkis.map((r) => r.name),
+            ["team-a-c1-pki", "team-a-job1-pki"],
+        );
         for (const pki of pkis) {
             assert.equal(typeof pki.inputs.__provider, "string");
             assert.deepEqual(secretOutputs.get(pki.name), ["secretState"]);
             assert.equal(pki.inputs.keySize, 2048, "defaults applied");
         }
-        assert.deepEqual(pkis.map((r) => [r.inputs.cluster, r.inputs.clients]), [["c1", ["alice"]], ["job1", []]]);
+        assert.deepEqual(
+            pkis.map((r) => [r.inputs.cluster, r.inputs.clients]),
+            [
+                ["c1", ["alice"]],
+                ["job1", []],
+            ],
+        );
     });
 
     it("makes the Secrets wait for the namespace and the PKI resources wait for nothing (they start the dynamic-provider host early)", async () => {
@@ -215,7 +231,12 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
             .filter((r) => r.type === "kubernetes:core/v1:Secret")
             .map((s) => ({
                 ...s,
-                decoded: Object.fromEntries(Object.entries(unwrapSecret(s.inputs.data) as Record<string, unknown>).map(([k, v]) => [k, Buffer.from(unwrapSecret(v) as string, "base64").toString()])),
+                decoded: Object.fromEntries(
+                    Object.entries(unwrapSecret(s.inputs.data) as Record<string, unknown>).map(([k, v]) => [
+                        k,
+                        Buffer.from(unwrapSecret(v) as string, "base64").toString(),
+                    ]),
+                ),
             }));
 
     it("creates head and worker Secrets per cluster (none for clients), with tls.crt, tls.key and ca.crt only", async () => {
@@ -228,7 +249,12 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
         ]);
         assert.deepEqual(
             secrets.map((s) => (s.inputs.metadata as { name: string }).name).sort(),
-            [names.tlsSecret("c1", "head"), names.tlsSecret("c1", "worker"), names.tlsSecret("job1", "head"), names.tlsSecret("job1", "worker")].sort(),
+            [
+                names.tlsSecret("c1", "head"),
+                names.tlsSecret("c1", "worker"),
+                names.tlsSecret("job1", "head"),
+                names.tlsSecret("job1", "worker"),
+            ].sort(),
         );
         const states = { c1: await value(team.clusters.c1.pki.secretState), job1: await value(team.clusters.job1.pki.secretState) };
         assert.notEqual(states.c1.caBundlePem, states.job1.caBundlePem, "each cluster's ca.crt holds its own CA");
@@ -247,7 +273,10 @@ describe("tls/RayPki and TeamPki under the mock runtime", () => {
     });
 
     it("never puts the CA key (or the CA certificate as tls.crt) into a Secret", async () => {
-        const caKeys = [(await value(team.clusters.c1.pki.secretState)).ca.keyPem, (await value(team.clusters.job1.pki.secretState)).ca.keyPem];
+        const caKeys = [
+            (await value(team.clusters.c1.pki.secretState)).ca.keyPem,
+            (await value(team.clusters.job1.pki.secretState)).ca.keyPem,
+        ];
         const caKeyBodies = caKeys.map((k) => k.split("\n").slice(1, -2).join(""));
         for (const s of secretData()) {
             for (const text of Object.values(s.decoded)) {

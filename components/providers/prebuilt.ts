@@ -45,7 +45,9 @@ export function providerText(p: ProviderExport): pulumi.Input<string> {
             try {
                 text = fs.readFileSync(file, "utf8");
             } catch {
-                throw new Error(`${p.exportName}: no serialized provider at ${file}; rebuild the package (npm run build, npm run build:program)`);
+                throw new Error(
+                    `${p.exportName}: no serialized provider at ${file}; rebuild the package (npm run build, npm run build:program)`,
+                );
             }
         }
         texts.set(key, text);

@@ -12,7 +12,11 @@ describe("RayToken provider", () => {
         const b = await rayTokenProvider.create!({ cluster: "c1", rotation: 0 });
         assert.match(a.outs.token, /^[0-9a-f]{64}$/);
         assert.notEqual(a.outs.token, b.outs.token);
-        assert.deepEqual(await rayTokenProvider.diff!(a.id, a.outs, { cluster: "c1", rotation: 0 }), { changes: false, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(await rayTokenProvider.diff!(a.id, a.outs, { cluster: "c1", rotation: 0 }), {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
         const rotated = await rayTokenProvider.diff!(a.id, a.outs, { cluster: "c1", rotation: 1 });
         assert.deepEqual(rotated.replaces, ["rotation"]);
     });
@@ -39,15 +43,27 @@ describe("dynamic providers' mock answers (what the renderer and tests store und
     const hash = { username: "alice", password: "pw", htpasswd: undefined };
 
     it("each registration is answered by its own provider only, from the inputs it carries", () => {
-        assert.deepEqual([rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, token)), [true, false]);
-        assert.deepEqual([rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, hash)), [false, true]);
+        assert.deepEqual(
+            [rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, token)),
+            [true, false],
+        );
+        assert.deepEqual(
+            [rayTokenMockAnswer, passwordHashMockAnswer].map((a) => answers(a, hash)),
+            [false, true],
+        );
         // A PKI request names the cluster and a rotation too: the token's answer must not take it.
         const pki = Object.fromEntries(rayPkiMockAnswer.inputKeys.map((k) => [k, 1]));
-        assert.deepEqual([rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, pki)), [true, false]);
+        assert.deepEqual(
+            [rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, pki)),
+            [true, false],
+        );
         // `workload` is optional (RayServices only): a RayCluster's PKI without it is still the PKI's, and nothing else is.
         const { workload: _w, ...clusterPki } = pki;
         void _w;
-        assert.deepEqual([rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, clusterPki)), [true, false]);
+        assert.deepEqual(
+            [rayPkiMockAnswer, rayTokenMockAnswer].map((a) => answers(a, clusterPki)),
+            [true, false],
+        );
         const { cluster: _c, ...noCluster } = clusterPki;
         void _c;
         assert.equal(answers(rayPkiMockAnswer, noCluster), false, "a required key stays required");

@@ -64,7 +64,11 @@ export function rayTokenSecret(
     parent: pulumi.Resource,
 ): { secret: pulumi.CustomResource; fingerprint: pulumi.Output<string> } {
     const token = new RayToken(`${name}-token`, { cluster: target.cluster, rotation: target.rotation ?? 0 }, { parent });
-    const secret = new corev1.Secret(`${name}-token-secret`, tokenSecretObject(target.team, target.namespace, target.cluster, token.token), { parent });
+    const secret = new corev1.Secret(
+        `${name}-token-secret`,
+        tokenSecretObject(target.team, target.namespace, target.cluster, token.token),
+        { parent },
+    );
     return { secret, fingerprint: pulumi.unsecret(token.token.apply(tokenFingerprint)) };
 }
 

@@ -5,7 +5,12 @@ import { names } from "../core/naming";
 import { objectMeta } from "../core/meta";
 
 /** The Secret KubeRay's `authOptions.secretName` points at; KubeRay reads the key `auth_token`. */
-export function tokenSecretObject(team: string, namespace: string, cluster: string, token: pulumi.Input<string>): k8s.types.input.core.v1.Secret {
+export function tokenSecretObject(
+    team: string,
+    namespace: string,
+    cluster: string,
+    token: pulumi.Input<string>,
+): k8s.types.input.core.v1.Secret {
     return {
         apiVersion: "v1",
         kind: "Secret",

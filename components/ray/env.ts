@@ -19,9 +19,15 @@ export const RAY_ENV_ALLOWLIST: readonly string[] = ["RAY_DEDUP_LOGS", "RAY_BACK
 
 /** Prefixes no user variable may start with, and why. */
 const RESERVED_PREFIXES: readonly [string, string][] = [
-    ["RAY_", "Ray reads its authentication, TLS and system settings from RAY_* variables, and a container's own value wins over the operator's"],
+    [
+        "RAY_",
+        "Ray reads its authentication, TLS and system settings from RAY_* variables, and a container's own value wins over the operator's",
+    ],
     ["KUBERAY_", "KubeRay's variables are set by the operator"],
-    ["ALIBABA_CLOUD_", "RRSA injects the ALIBABA_CLOUD_* role, provider and token-file variables; another value redirects the pod's cloud credentials"],
+    [
+        "ALIBABA_CLOUD_",
+        "RRSA injects the ALIBABA_CLOUD_* role, provider and token-file variables; another value redirects the pod's cloud credentials",
+    ],
     ["GRPC_", "gRPC reads its TLS roots and cipher settings from GRPC_* variables (Ray's traffic is gRPC)"],
 ];
 

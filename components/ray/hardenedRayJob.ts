@@ -23,7 +23,9 @@ export class HardenedRayJob extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayJob", name, {}, opts);
         const job = parseWorkloadArgs(this, name, "job", rayJobSchema, args);
-        rayWorkloadResource(this, name, "RayJob", job.name, args, (common) => rayWorkloadSpec({ kind: "RayJob", workload: job, ...common }));
+        rayWorkloadResource(this, name, "RayJob", job.name, args, (common) =>
+            rayWorkloadSpec({ kind: "RayJob", workload: job, ...common }),
+        );
         this.jobName = pulumi.output(job.name);
         this.tokenSecret = pulumi.output(names.tokenSecret(job.name));
         this.registerOutputs({ jobName: this.jobName, tokenSecret: this.tokenSecret });

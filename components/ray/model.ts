@@ -38,38 +38,70 @@ const workerGroup = z
     .strictObject({
         name: dnsLabel(30).describe("The group's name, unique in its cluster (the Ray group name and part of its pods' names)."),
         cpu: quantity.describe("CPU request and limit of each worker (a Kubernetes quantity: `8`, `500m`)."),
-        memory: quantity.describe("Memory request and limit of each worker (`32Gi`); Ray sizes the object store from it (see Pod runtime)."),
+        memory: quantity.describe(
+            "Memory request and limit of each worker (`32Gi`); Ray sizes the object store from it (see Pod runtime).",
+        ),
         gpu: z.number().int().min(0).default(0).describe("NVIDIA GPUs per worker (`nvidia.com/gpu`). Default 0."),
-        sharedGpu: sharedGpu.optional().describe("ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (docs/configuration.md \"Workload options\")."),
-        rayStartParams: workerRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources)."),
+        sharedGpu: sharedGpu
+            .optional()
+            .describe(
+                'ACK shared-GPU resources per worker instead of whole GPUs, e.g. `aliyun.com/gpu-mem: 8` (docs/configuration.md "Workload options").',
+            ),
+        rayStartParams: workerRayStartParams
+            .optional()
+            .describe("Extra `ray start` parameters from the allowlist (num-cpus, num-gpus, memory, resources)."),
         ...groupPodOptions,
         replicas: z.number().int().min(0).default(1).describe("Workers at creation; between `minReplicas` and `maxReplicas`."),
         minReplicas: z.number().int().min(0).default(0).describe("Fewest workers (the autoscaler's floor); at most `maxReplicas`."),
         maxReplicas: z.number().int().min(0).default(4).describe("Most workers (the autoscaler's ceiling)."),
-        shmSize: quantity.optional().describe("Size of the memory-backed /dev/shm. Default: sized from the object store (Ray's 30% of memory, at most 10 GB, plus 10%). When set, the object store shrinks to fit it."),
+        shmSize: quantity
+            .optional()
+            .describe(
+                "Size of the memory-backed /dev/shm. Default: sized from the object store (Ray's 30% of memory, at most 10 GB, plus 10%). When set, the object store shrinks to fit it.",
+            ),
         rayTmpSize: quantity.default("10Gi").describe("Bound of the /tmp/ray emptyDir (sessions, logs, spilled objects). Default 10Gi."),
-        image: imageSchema.optional().describe("The group's own image; fields left out come from the cluster's image (never its digest). Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag."),
+        image: imageSchema
+            .optional()
+            .describe(
+                "The group's own image; fields left out come from the cluster's image (never its digest). Default: the cluster's image, or for a GPU group its `-gpu` (CUDA) tag.",
+            ),
         nodeSelector: z
             .record(z.string(), z.string())
             .superRefine((labels, c) => {
                 for (const key of Object.keys(labels).filter((k) => CONTROL_PLANE_LABELS.includes(k))) {
-                    c.addIssue({ code: "custom", path: [key], message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code` });
+                    c.addIssue({
+                        code: "custom",
+                        path: [key],
+                        message: `must not select control-plane nodes (${CONTROL_PLANE_LABELS.join(", ")}): Ray runs user code`,
+                    });
                 }
             })
             .optional()
             .describe("Node labels; never the control-plane role labels."),
         tolerations: z
             .array(
-                z.strictObject({
-                    key: z
-                        .string({ error: "is required: a toleration without a key tolerates every taint" })
-                        .min(1, "is required: a toleration without a key tolerates every taint")
-                        .refine((k) => !CONTROL_PLANE_LABELS.includes(k), { message: "must not tolerate the control-plane taints: Ray runs user code" })
-                        .describe("The taint key tolerated. Required: a toleration without a key tolerates every taint; never the control-plane taints."),
-                    operator: z.enum(["Equal", "Exists"]).optional().describe("`Equal` (with `value`) or `Exists`; Kubernetes' default `Equal`."),
-                    value: z.string().optional().describe("The taint's value, with `operator: Equal`."),
-                    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("The taint effect tolerated; every effect when left out."),
-                }).register(argTypes, { id: "Toleration", description: "A toleration; it must name the taint it tolerates." }),
+                z
+                    .strictObject({
+                        key: z
+                            .string({ error: "is required: a toleration without a key tolerates every taint" })
+                            .min(1, "is required: a toleration without a key tolerates every taint")
+                            .refine((k) => !CONTROL_PLANE_LABELS.includes(k), {
+                                message: "must not tolerate the control-plane taints: Ray runs user code",
+                            })
+                            .describe(
+                                "The taint key tolerated. Required: a toleration without a key tolerates every taint; never the control-plane taints.",
+                            ),
+                        operator: z
+                            .enum(["Equal", "Exists"])
+                            .optional()
+                            .describe("`Equal` (with `value`) or `Exists`; Kubernetes' default `Equal`."),
+                        value: z.string().optional().describe("The taint's value, with `operator: Equal`."),
+                        effect: z
+                            .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"])
+                            .optional()
+                            .describe("The taint effect tolerated; every effect when left out."),
+                    })
+                    .register(argTypes, { id: "Toleration", description: "A toleration; it must name the taint it tolerates." }),
             )
             .optional()
             .describe("Each names the taint it tolerates: a toleration without a key tolerates every taint, control-plane ones included."),
@@ -92,21 +124,39 @@ const workerGroup = z
     })
     .register(argTypes, { id: "WorkerGroup", description: "A Ray worker group." });
 
-const autoscaling = z.strictObject({
-    enabled: z.boolean().default(false).describe("KubeRay in-tree autoscaling. Default false."),
-    idleTimeoutSeconds: z.number().int().min(1).default(60).describe("Seconds an idle worker is kept before it is removed. Default 60."),
-    upscalingMode: z.enum(["Default", "Conservative", "Aggressive"]).default("Default").describe("`Default`, `Conservative` or `Aggressive`. Default `Default`."),
-    resources: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the autoscaler sidecar."),
-}).register(argTypes, { id: "Autoscaling", description: "KubeRay in-tree autoscaling." });
+const autoscaling = z
+    .strictObject({
+        enabled: z.boolean().default(false).describe("KubeRay in-tree autoscaling. Default false."),
+        idleTimeoutSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .default(60)
+            .describe("Seconds an idle worker is kept before it is removed. Default 60."),
+        upscalingMode: z
+            .enum(["Default", "Conservative", "Aggressive"])
+            .default("Default")
+            .describe("`Default`, `Conservative` or `Aggressive`. Default `Default`."),
+        resources: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the autoscaler sidecar."),
+    })
+    .register(argTypes, { id: "Autoscaling", description: "KubeRay in-tree autoscaling." });
 
 const headSchema = z
     .strictObject({
         cpu: quantity.default("2").describe("CPU request and limit of the head pod."),
         memory: quantity.default("8Gi").describe("Memory request and limit of the head pod."),
-        numCpus: z.string().regex(/^[0-9]+$/, "must be a whole number as a string").default("0").describe("Ray `num-cpus` on the head. Default \"0\": no tasks on the head."),
-        shmSize: quantity.optional().describe("As for worker groups: default sized from the object store; when set, the object store fits it."),
+        numCpus: z
+            .string()
+            .regex(/^[0-9]+$/, "must be a whole number as a string")
+            .default("0")
+            .describe('Ray `num-cpus` on the head. Default "0": no tasks on the head.'),
+        shmSize: quantity
+            .optional()
+            .describe("As for worker groups: default sized from the object store; when set, the object store fits it."),
         rayTmpSize: quantity.default("10Gi").describe("Bound of the head's /tmp/ray emptyDir. Default 10Gi."),
-        rayStartParams: headRayStartParams.optional().describe("Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus)."),
+        rayStartParams: headRayStartParams
+            .optional()
+            .describe("Extra `ray start` parameters from the allowlist (num-gpus, memory, resources; num-cpus is numCpus)."),
         ...groupPodOptions,
     })
     .superRefine((h, ctx) => checkObjectStore(h, ctx))
@@ -114,24 +164,52 @@ const headSchema = z
 
 /** What a RayCluster and a RayJob's cluster have in common. */
 const clusterShape = {
-    rayVersion: rayVersionSchema.default(DEFAULT_RAY_VERSION).describe("The Ray version; at least 2.54.0 (older Ray has dashboard remote-code-execution CVEs; opt-in: `security.allowVulnerableRayVersion`). The image tag must start with it."),
-    image: imageSchema.default({}).describe("The Ray image of the head and the workers (a GPU group defaults to its `-gpu` tag). Its repository must be under `security.allowedRegistries`; never `latest`."),
-    head: headSchema.default(headSchema.parse({})).describe("The head pod: no Ray tasks by default (`numCpus: \"0\"`)."),
+    rayVersion: rayVersionSchema
+        .default(DEFAULT_RAY_VERSION)
+        .describe(
+            "The Ray version; at least 2.54.0 (older Ray has dashboard remote-code-execution CVEs; opt-in: `security.allowVulnerableRayVersion`). The image tag must start with it.",
+        ),
+    image: imageSchema
+        .default({})
+        .describe(
+            "The Ray image of the head and the workers (a GPU group defaults to its `-gpu` tag). Its repository must be under `security.allowedRegistries`; never `latest`.",
+        ),
+    head: headSchema.default(headSchema.parse({})).describe('The head pod: no Ray tasks by default (`numCpus: "0"`).'),
     workerGroups: z
         .array(workerGroup)
         .min(1, "needs at least one worker group")
         .superRefine((groups, c) => duplicateNames(groups, "worker group", c))
         .describe("The worker groups: at least one, names unique."),
-    autoscaling: autoscaling.default(autoscaling.parse({})).describe("KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped)."),
-    hostPaths: removedKey(HOST_PATHS_REMOVED).describe("Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes."),
-    env: envVars.default({}).describe("Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses)."),
+    autoscaling: autoscaling
+        .default(autoscaling.parse({}))
+        .describe(
+            "KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped).",
+        ),
+    hostPaths: removedKey(HOST_PATHS_REMOVED).describe(
+        "Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes.",
+    ),
+    env: envVars
+        .default({})
+        .describe(
+            "Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses).",
+        ),
     /** Workload options of every pod (docs/configuration.md "Workload options"). */
     ...clusterPodOptions,
 };
 
 /** A group's volumes are mounted beside the cluster's. */
-const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]; head: { volumes?: { name: string; mountPath: string }[] }; workerGroups: readonly { volumes?: { name: string; mountPath: string }[] }[] }, issues: z.RefinementCtx) => {
-    const groups: [(string | number)[], { volumes?: { name: string; mountPath: string }[] }][] = [[["head"], c.head], ...c.workerGroups.map((g, i): [(string | number)[], typeof g] => [["workerGroups", i], g])];
+const checkVolumeClashes = (
+    c: {
+        volumes?: { name: string; mountPath: string }[];
+        head: { volumes?: { name: string; mountPath: string }[] };
+        workerGroups: readonly { volumes?: { name: string; mountPath: string }[] }[];
+    },
+    issues: z.RefinementCtx,
+) => {
+    const groups: [(string | number)[], { volumes?: { name: string; mountPath: string }[] }][] = [
+        [["head"], c.head],
+        ...c.workerGroups.map((g, i): [(string | number)[], typeof g] => [["workerGroups", i], g]),
+    ];
     for (const [path, g] of groups) {
         for (const p of volumeClashes(c.volumes, g.volumes)) {
             issues.addIssue({ code: "custom", path: [...path, "volumes", p.index, p.field], message: p.message });
@@ -140,38 +218,51 @@ const checkVolumeClashes = (c: { volumes?: { name: string; mountPath: string }[]
 };
 
 export const rayClusterSchema = z
-        .strictObject({
-            name: dnsLabel(40).describe("The RayCluster's name; unique among the stack's clusters and jobs."),
-            ...clusterShape,
-            exposure: exposure
-                .default({ mode: "private" })
-                .describe("How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed."),
-            rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
-        })
-        .superRefine(checkVolumeClashes)
-        .register(argTypes, { id: "RayClusterSettings", description: "A long-lived RayCluster." });
+    .strictObject({
+        name: dnsLabel(40).describe("The RayCluster's name; unique among the stack's clusters and jobs."),
+        ...clusterShape,
+        exposure: exposure
+            .default({ mode: "private" })
+            .describe(
+                "How the dashboard is reached: `private` (port-forward only, the default), `loadbalancer` (a CLB with an HTTPS listener and an ACL whitelist) or `ingress` (TLS and basic auth on a class that enforces it). The Ray token is required in every mode; GCS and Ray Client are never exposed.",
+            ),
+        rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
+    })
+    .superRefine(checkVolumeClashes)
+    .register(argTypes, { id: "RayClusterSettings", description: "A long-lived RayCluster." });
 
 export const rayJobSchema = z
-        .strictObject({
-            name: dnsLabel(40).describe("The RayJob's name; unique among the stack's clusters and jobs."),
-            ...clusterShape,
-            entrypoint: z.string().min(1).describe("The job's entrypoint, e.g. `python /home/ray/app/main.py`."),
-            ttlSecondsAfterFinished: z.number().int().min(0).default(300).describe("Seconds the finished job's cluster is kept for inspection. Default 300."),
-            activeDeadlineSeconds: z.number().int().min(1).default(86400).describe("Seconds the job may run before it is stopped. Default 86400 (one day)."),
-            backoffLimit: z.number().int().min(0).default(0).describe("Retries of the submitter Job. Default 0."),
-            submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
-        })
-        .superRefine(checkVolumeClashes)
-        .superRefine((j, c) => {
-            if (j.autoscaling.enabled) {
-                c.addIssue({
-                    code: "custom",
-                    path: ["autoscaling", "enabled"],
-                    message: "is not supported for a RayJob: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the job's worker groups instead",
-                });
-            }
-        })
-        .register(argTypes, { id: "RayJobSettings", description: "A RayJob: one job on a cluster of its own." });
+    .strictObject({
+        name: dnsLabel(40).describe("The RayJob's name; unique among the stack's clusters and jobs."),
+        ...clusterShape,
+        entrypoint: z.string().min(1).describe("The job's entrypoint, e.g. `python /home/ray/app/main.py`."),
+        ttlSecondsAfterFinished: z
+            .number()
+            .int()
+            .min(0)
+            .default(300)
+            .describe("Seconds the finished job's cluster is kept for inspection. Default 300."),
+        activeDeadlineSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .default(86400)
+            .describe("Seconds the job may run before it is stopped. Default 86400 (one day)."),
+        backoffLimit: z.number().int().min(0).default(0).describe("Retries of the submitter Job. Default 0."),
+        submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
+    })
+    .superRefine(checkVolumeClashes)
+    .superRefine((j, c) => {
+        if (j.autoscaling.enabled) {
+            c.addIssue({
+                code: "custom",
+                path: ["autoscaling", "enabled"],
+                message:
+                    "is not supported for a RayJob: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the job's worker groups instead",
+            });
+        }
+    })
+    .register(argTypes, { id: "RayJobSettings", description: "A RayJob: one job on a cluster of its own." });
 
 /** A generated cluster name: the same refusal as for a RayJob, with the reason (docs/design.md "RayService"). */
 const AUTOSCALING_GENERATED_NAME = (what: string) =>
@@ -183,30 +274,39 @@ const AUTOSCALING_GENERATED_NAME = (what: string) =>
  * and `exposure` is the Serve port's (8000): the dashboard of a service stays private.
  */
 export const rayServiceSchema = z
-        .strictObject({
-            name: dnsLabel(40).describe("The RayService's name: at most 40 characters (KubeRay appends `-<5 random>` and `-head-svc` to name its clusters' Services)."),
-            ...clusterShape,
-            serveConfig: serveConfigSchemaFor(envVars).describe("Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (docs/design.md \"RayService\")."),
-            exposure: exposure
-                .default({ mode: "private" })
-                .describe("Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, with the dashboard's opt-ins; the dashboard, GCS and client ports stay private."),
-            rrsa: rrsa.default({ dedicatedRole: false }).describe("The service's RRSA role."),
-        })
-        .superRefine(checkVolumeClashes)
-        .superRefine((s, c) => {
-            if (s.autoscaling.enabled) {
-                c.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: AUTOSCALING_GENERATED_NAME("RayService") });
-            }
-            if (s.exposure.mode === "gateway") {
-                c.addIssue({
-                    code: "custom",
-                    path: ["exposure", "mode"],
-                    message: "gateway is not supported for a RayService's Serve port yet (its HTTPRoute and SecurityPolicy route to a dashboard); use loadbalancer or ingress",
-                });
-            }
-        })
-        .register(argTypes, { id: "RayServiceSettings", description: "A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure." });
-
+    .strictObject({
+        name: dnsLabel(40).describe(
+            "The RayService's name: at most 40 characters (KubeRay appends `-<5 random>` and `-head-svc` to name its clusters' Services).",
+        ),
+        ...clusterShape,
+        serveConfig: serveConfigSchemaFor(envVars).describe(
+            "Ray Serve's `serveConfigV2` in Serve's own field names: applications and their deployments (docs/design.md \"RayService\").",
+        ),
+        exposure: exposure
+            .default({ mode: "private" })
+            .describe(
+                "Where Serve's port 8000 is reachable from: `private` (default), `loadbalancer` or `ingress`, with the dashboard's opt-ins; the dashboard, GCS and client ports stay private.",
+            ),
+        rrsa: rrsa.default({ dedicatedRole: false }).describe("The service's RRSA role."),
+    })
+    .superRefine(checkVolumeClashes)
+    .superRefine((s, c) => {
+        if (s.autoscaling.enabled) {
+            c.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: AUTOSCALING_GENERATED_NAME("RayService") });
+        }
+        if (s.exposure.mode === "gateway") {
+            c.addIssue({
+                code: "custom",
+                path: ["exposure", "mode"],
+                message:
+                    "gateway is not supported for a RayService's Serve port yet (its HTTPRoute and SecurityPolicy route to a dashboard); use loadbalancer or ingress",
+            });
+        }
+    })
+    .register(argTypes, {
+        id: "RayServiceSettings",
+        description: "A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure.",
+    });
 
 export type RayClusterConfig = z.infer<typeof rayClusterSchema>;
 export type RayJobConfig = z.infer<typeof rayJobSchema>;

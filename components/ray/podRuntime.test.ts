@@ -28,7 +28,16 @@ function issuesOf(clusterOverrides: Record<string, unknown>): string[] {
 }
 
 function spec(cluster: RayClusterConfig, kind: "RayCluster" | "RayJob" = "RayCluster"): Record<string, any> {
-    return rayClusterSpec({ kind, cluster, team: "team-x", namespace: "ray-team-x", image: "docker.io/rayproject/ray:2.60.0", tlsFingerprint: "f", tokenFingerprint: "t", kubeRayVersion: "1.6.2" });
+    return rayClusterSpec({
+        kind,
+        cluster,
+        team: "team-x",
+        namespace: "ray-team-x",
+        image: "docker.io/rayproject/ray:2.60.0",
+        tlsFingerprint: "f",
+        tokenFingerprint: "t",
+        kubeRayVersion: "1.6.2",
+    });
 }
 
 const groups = (extra: Record<string, unknown>[] = []) => [{ name: "cpu", cpu: "8", memory: "16Gi" }, ...extra];
@@ -74,8 +83,16 @@ describe("pod runtime", () => {
     });
 
     it("refuses a shmSize above the memory limit, and an object store below Ray's minimum", () => {
-        assert.ok(issuesOf({ workerGroups: [{ name: "cpu", cpu: "1", memory: "2Gi", shmSize: "4Gi" }] }).some((i) => /workerGroups\[0\]\.shmSize: 4Gi is larger than memory 2Gi/.test(i)));
-        assert.ok(issuesOf({ workerGroups: [{ name: "cpu", cpu: "1", memory: "2Gi", shmSize: "64Mi" }] }).some((i) => /workerGroups\[0\]\.shmSize: .*at least 75Mi/.test(i)));
+        assert.ok(
+            issuesOf({ workerGroups: [{ name: "cpu", cpu: "1", memory: "2Gi", shmSize: "4Gi" }] }).some((i) =>
+                /workerGroups\[0\]\.shmSize: 4Gi is larger than memory 2Gi/.test(i),
+            ),
+        );
+        assert.ok(
+            issuesOf({ workerGroups: [{ name: "cpu", cpu: "1", memory: "2Gi", shmSize: "64Mi" }] }).some((i) =>
+                /workerGroups\[0\]\.shmSize: .*at least 75Mi/.test(i),
+            ),
+        );
         assert.ok(issuesOf({ head: { memory: "128Mi" }, workerGroups: groups() }).some((i) => /head\.memory: .*at least 75Mi/.test(i)));
     });
 
@@ -90,9 +107,19 @@ describe("pod runtime", () => {
             const c = t.spec.containers[0];
             const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
             const writable = c.volumeMounts.filter((m: any) => !m.readOnly && volume(t, m.name).emptyDir).map((m: any) => m.mountPath);
-            for (const name of ["XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TRITON_CACHE_DIR", "CONDA_PKGS_DIRS", "CUDA_CACHE_PATH", "MPLCONFIGDIR"]) {
+            for (const name of [
+                "XDG_CACHE_HOME",
+                "XDG_CONFIG_HOME",
+                "TRITON_CACHE_DIR",
+                "CONDA_PKGS_DIRS",
+                "CUDA_CACHE_PATH",
+                "MPLCONFIGDIR",
+            ]) {
                 assert.ok(env[name], `${name} is set`);
-                assert.ok(writable.some((dir: string) => env[name] === dir || env[name].startsWith(`${dir}/`)), `${name}=${env[name]} is under a writable mount`);
+                assert.ok(
+                    writable.some((dir: string) => env[name] === dir || env[name].startsWith(`${dir}/`)),
+                    `${name}=${env[name]} is under a writable mount`,
+                );
             }
         }
     });
@@ -115,18 +142,34 @@ describe("pod runtime", () => {
     it("requires a GPU group's own pinned image when the cluster pins a digest, and applies the image rules to group images", () => {
         const digest = `sha256:${"a".repeat(64)}`;
         const gpu = { name: "gpu", cpu: "8", memory: "48Gi", gpu: 1 };
-        assert.ok(issuesOf({ image: { digest }, workerGroups: groups([gpu]) }).some((i) => /workerGroups\[1\]\.image\.digest: is required: the cluster pins its image by digest/.test(i)));
+        assert.ok(
+            issuesOf({ image: { digest }, workerGroups: groups([gpu]) }).some((i) =>
+                /workerGroups\[1\]\.image\.digest: is required: the cluster pins its image by digest/.test(i),
+            ),
+        );
         // Each pinned image must be one the platform has verified (ray-image-tag-pinned.allowedDigests).
         assert.deepEqual(
-            issuesOf({ image: { digest }, workerGroups: groups([{ ...gpu, image: { digest: `sha256:${"b".repeat(64)}` } }]) }).filter((i) => !/is not a digest the platform has verified/.test(i)),
+            issuesOf({ image: { digest }, workerGroups: groups([{ ...gpu, image: { digest: `sha256:${"b".repeat(64)}` } }]) }).filter(
+                (i) => !/is not a digest the platform has verified/.test(i),
+            ),
             [],
         );
-        assert.ok(issuesOf({ workerGroups: groups([{ ...gpu, image: { tag: "latest" } }]) }).some((i) => /workerGroups\[1\]\.image\.tag: the tag 'latest' is refused/.test(i)));
-        assert.ok(issuesOf({ workerGroups: groups([{ ...gpu, image: { repository: "docker.io/evil/ray" } }]) }).some((i) => /workerGroups\[1\]\.image\.repository: .*allowedRegistries/.test(i)));
+        assert.ok(
+            issuesOf({ workerGroups: groups([{ ...gpu, image: { tag: "latest" } }]) }).some((i) =>
+                /workerGroups\[1\]\.image\.tag: the tag 'latest' is refused/.test(i),
+            ),
+        );
+        assert.ok(
+            issuesOf({ workerGroups: groups([{ ...gpu, image: { repository: "docker.io/evil/ray" } }]) }).some((i) =>
+                /workerGroups\[1\]\.image\.repository: .*allowedRegistries/.test(i),
+            ),
+        );
     });
 
     it("pins autoscaler v2 and drops the preStop ray stop", () => {
-        const s = spec(clusterOf({ workerGroups: groups(), autoscaling: { enabled: true } }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }));
+        const s = spec(
+            clusterOf({ workerGroups: groups(), autoscaling: { enabled: true } }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }),
+        );
         assert.equal(s.autoscalerOptions.version, "v2");
         for (const t of templates(s)) {
             assert.equal(t.spec.containers[0].lifecycle, undefined);
@@ -144,7 +187,9 @@ describe("pod runtime", () => {
         assert.equal(env(30), "15");
         assert.equal(env(1), "1");
         // the TLS variables stay
-        const s = spec(clusterOf({ workerGroups: groups(), autoscaling: { enabled: true } }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }));
+        const s = spec(
+            clusterOf({ workerGroups: groups(), autoscaling: { enabled: true } }, { network: { apiServerCidrs: ["10.0.0.1/32"] } }),
+        );
         assert.ok(s.autoscalerOptions.env.some((e: any) => e.name === "RAY_USE_TLS" && e.value === "1"));
     });
 
@@ -155,6 +200,10 @@ describe("pod runtime", () => {
         assert.equal(MIN_KUBERAY_VERSION, COMMON_MIN_KUBERAY_VERSION, "the config's floor is the pack's (common/versions.ts)");
         assert.ok(validateStackConfig(minimalTeam({ kubeRayVersion: MIN_KUBERAY_VERSION })).ok, "the floor itself");
         const r = validateStackConfig(minimalTeam({ kubeRayVersion: "1.5.1" }));
-        assert.ok(!r.ok && r.issues.some((i) => i.key === "ray-on-ack:kubeRayVersion" && i.message.startsWith(`must be >= ${MIN_KUBERAY_VERSION}: `)), JSON.stringify(r));
+        assert.ok(
+            !r.ok &&
+                r.issues.some((i) => i.key === "ray-on-ack:kubeRayVersion" && i.message.startsWith(`must be >= ${MIN_KUBERAY_VERSION}: `)),
+            JSON.stringify(r),
+        );
     });
 });

@@ -100,7 +100,12 @@ export function writableHomeEnv(): { name: string; value: string }[] {
 }
 
 /** Requests equal to limits: Ray sizes its object store and worker pool from the limits. */
-export function resourceRequirements(cpu: string, memory: string, gpu = 0, sharedGpu: Readonly<Record<string, number>> = {}): k8s.types.input.core.v1.ResourceRequirements {
+export function resourceRequirements(
+    cpu: string,
+    memory: string,
+    gpu = 0,
+    sharedGpu: Readonly<Record<string, number>> = {},
+): k8s.types.input.core.v1.ResourceRequirements {
     const amounts: Record<string, string> = { cpu: quantityString(cpu), memory: quantityString(memory) };
     if (gpu > 0) {
         amounts["nvidia.com/gpu"] = String(gpu);

@@ -74,7 +74,9 @@ const INGRESS_EXPOSURE = {
 
 describe("RayService: config", () => {
     it("takes a services list with Serve's own field names, beside clusters and jobs", () => {
-        const r = validateStackConfig(withService({ serveConfig: { applications: [{ ...APP, deployments: [{ name: "Echo", num_replicas: 2 }] }] } }));
+        const r = validateStackConfig(
+            withService({ serveConfig: { applications: [{ ...APP, deployments: [{ name: "Echo", num_replicas: 2 }] }] } }),
+        );
         assert.ok(r.ok && r.value.kind === "team", JSON.stringify(r));
         const s = r.value.config.services[0];
         assert.equal(s.serveConfig.applications[0].import_path, "serve_app.echo:app");
@@ -100,7 +102,10 @@ describe("RayService: config", () => {
         assert.match(m, /Python import path/);
         assert.match(m, /"echo app"/);
         const twice = issues(withService({ serveConfig: { applications: [APP, { ...APP, name: "echo2" }] } }));
-        assert.match(issueOn(twice, "ray-on-ack:services[0].serveConfig.applications[1].route_prefix"), /already the route of applications\[0\]/);
+        assert.match(
+            issueOn(twice, "ray-on-ack:services[0].serveConfig.applications[1].route_prefix"),
+            /already the route of applications\[0\]/,
+        );
     });
 
     it("refuses a service named like a cluster (shared Secret and ServiceAccount names)", () => {
@@ -109,10 +114,23 @@ describe("RayService: config", () => {
     });
 
     it("refuses a Gateway API exposure of the Serve port (its route builders target a dashboard)", () => {
-        const gateway = { mode: "gateway", gatewayName: "shared", gatewayNamespace: "gateways", listenerName: "https", host: "serve.example.com", username: "ops", allowedSourceCidrs: ["203.0.113.0/24"] };
-        const r = validateStackConfig(withService({ exposure: gateway }, { dashboardPassword: "Kq7#mVz2pL" }), ["ray-on-ack:dashboardPassword"]);
+        const gateway = {
+            mode: "gateway",
+            gatewayName: "shared",
+            gatewayNamespace: "gateways",
+            listenerName: "https",
+            host: "serve.example.com",
+            username: "ops",
+            allowedSourceCidrs: ["203.0.113.0/24"],
+        };
+        const r = validateStackConfig(withService({ exposure: gateway }, { dashboardPassword: "Kq7#mVz2pL" }), [
+            "ray-on-ack:dashboardPassword",
+        ]);
         assert.equal(r.ok, false);
-        assert.match(issueOn(r.ok ? [] : r.issues, "ray-on-ack:services[0].exposure.mode"), /gateway is not supported for a RayService's Serve port/);
+        assert.match(
+            issueOn(r.ok ? [] : r.issues, "ray-on-ack:services[0].exposure.mode"),
+            /gateway is not supported for a RayService's Serve port/,
+        );
     });
 
     it("needs the ingress password for a service exposed through an Ingress", () => {
@@ -165,7 +183,7 @@ describe("RayService: spec builder", () => {
         assert.equal(cfg.applications[0].route_prefix, "/echo");
     });
 
-    it("quotes what KubeRay and Serve (YAML 1.1) would read as booleans: an env var \"no\" reaches Ray as the string", () => {
+    it('quotes what KubeRay and Serve (YAML 1.1) would read as booleans: an env var "no" reaches Ray as the string', () => {
         const base = serviceConfig().serveConfig;
         const env_vars = { VERBOSE: "no", CACHE: "on", MODE: "yes", TIME: "1:20" };
         const config = { ...base, applications: [{ ...base.applications[0], runtime_env: { env_vars } }] };
@@ -176,16 +194,23 @@ describe("RayService: spec builder", () => {
 
 describe("RayService: the Serve port is private unless exposed, and an exposure publishes 8000 only", () => {
     const base = { team: "team-x", namespace: "ray-team-x", network: NETWORK };
-    const flows = (exposure: any) => networkPolicyObjects({ ...base, clusters: [{ name: "svc", kind: "RayService", autoscaling: false, exposure }] });
+    const flows = (exposure: any) =>
+        networkPolicyObjects({ ...base, clusters: [{ name: "svc", kind: "RayService", autoscaling: false, exposure }] });
     const policyNamed = (objs: any[], name: string) => objs.find((o) => o.metadata.name === name);
     const portsOf = (rules: any[]) => rules.flatMap((r: any) => (r.ports ?? []).map((p: any) => p.port));
 
     it("admits 8000 from the team's pods and the allowed namespaces only, when private", () => {
         const objs = flows({ mode: "private" });
         const serve = policyNamed(objs, "svc-serve-ingress");
-        assert.deepEqual(serve.spec.podSelector, { matchLabels: { [LABELS.cluster]: "svc" }, matchExpressions: [{ key: LABELS.role, operator: "In", values: ["head", "worker"] }] });
+        assert.deepEqual(serve.spec.podSelector, {
+            matchLabels: { [LABELS.cluster]: "svc" },
+            matchExpressions: [{ key: LABELS.role, operator: "In", values: ["head", "worker"] }],
+        });
         assert.deepEqual(portsOf(serve.spec.ingress), [8000]);
-        assert.deepEqual(serve.spec.ingress[0].from, [{ podSelector: {} }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ml-clients" } } }]);
+        assert.deepEqual(serve.spec.ingress[0].from, [
+            { podSelector: {} },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ml-clients" } } },
+        ]);
         // The operator probes the head's Serve proxy (`/-/healthz` on 8000) before it labels it serving.
         const head = policyNamed(objs, "svc-head-ingress");
         const fromOperator = head.spec.ingress.filter((r: any) => JSON.stringify(r.from).includes("kuberay-system"));
@@ -201,14 +226,26 @@ describe("RayService: the Serve port is private unless exposed, and an exposure 
             assert.ok(serve.spec.ingress[0].from.length > 2, `${exposure.mode}: the exposure's source is admitted to 8000`);
             const head = policyNamed(objs, "svc-head-ingress");
             const sources = JSON.stringify(head.spec.ingress.map((r: any) => r.from));
-            assert.doesNotMatch(sources, /100\.64\.0\.0\/10|kube-system/, `${exposure.mode}: nothing from the exposure reaches the head's 8265/10001`);
+            assert.doesNotMatch(
+                sources,
+                /100\.64\.0\.0\/10|kube-system/,
+                `${exposure.mode}: nothing from the exposure reaches the head's 8265/10001`,
+            );
         }
     });
 
     it("a load-balancer exposure has exactly one port, 8000, behind it", () => {
-        const svc = loadBalancerService({ team: "team-x", namespace: "ray-team-x", cluster: "svc" }, LB_EXPOSURE, "acl-1", serveTarget("svc")) as any;
+        const svc = loadBalancerService(
+            { team: "team-x", namespace: "ray-team-x", cluster: "svc" },
+            LB_EXPOSURE,
+            "acl-1",
+            serveTarget("svc"),
+        ) as any;
         assert.equal(svc.spec.type, "LoadBalancer");
-        assert.deepEqual(svc.spec.ports.map((p: any) => p.targetPort), [RAY_PORTS.serve]);
+        assert.deepEqual(
+            svc.spec.ports.map((p: any) => p.targetPort),
+            [RAY_PORTS.serve],
+        );
         assert.equal(svc.spec.selector[LABELS.cluster], "svc");
         assert.equal(svc.metadata.name, names.servePublicService("svc"));
         for (const port of [RAY_PORTS.dashboard, RAY_PORTS.gcs, RAY_PORTS.client]) {
@@ -217,7 +254,11 @@ describe("RayService: the Serve port is private unless exposed, and an exposure 
     });
 
     it("an ingress exposure routes to KubeRay's serve Service on 8000 only", () => {
-        const ing = dashboardIngress({ team: "team-x", namespace: "ray-team-x", cluster: "svc" }, INGRESS_EXPOSURE, serveTarget("svc")) as any;
+        const ing = dashboardIngress(
+            { team: "team-x", namespace: "ray-team-x", cluster: "svc" },
+            INGRESS_EXPOSURE,
+            serveTarget("svc"),
+        ) as any;
         const backends = ing.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service));
         assert.deepEqual(backends, [{ name: names.serveService("svc"), port: { number: 8000 } }]);
         assert.equal(ing.metadata.annotations["nginx.ingress.kubernetes.io/auth-type"], "basic");
@@ -228,8 +269,14 @@ describe("RayService: the Serve port is private unless exposed, and an exposure 
         assert.ok(r.ok && r.value.kind === "team");
         const objs = objects(await recordTeam(r.value.config));
         const lbs = objs.filter((o) => o.kind === "Service" && o.spec?.type === "LoadBalancer");
-        assert.deepEqual(lbs.map((o) => o.metadata.name), [names.servePublicService("svc")]);
-        assert.deepEqual(lbs[0].spec.ports.map((p: any) => p.targetPort), [8000]);
+        assert.deepEqual(
+            lbs.map((o) => o.metadata.name),
+            [names.servePublicService("svc")],
+        );
+        assert.deepEqual(
+            lbs[0].spec.ports.map((p: any) => p.targetPort),
+            [8000],
+        );
         assert.equal(find(objs, "ResourceQuota", "team-x-quota").spec.hard["services.loadbalancers"], "1");
     });
 });
@@ -291,10 +338,15 @@ describe("RayService: certificates across a zero-downtime upgrade", () => {
             }
         }
         const rs = find(objs, "RayService", "sentiment");
-        assert.equal(rs.spec.rayClusterConfig.headGroupSpec.template.spec.volumes.find((v: any) => v.name === "ray-tls").secret.secretName, "sentiment-ray-tls-head-0");
+        assert.equal(
+            rs.spec.rayClusterConfig.headGroupSpec.template.spec.volumes.find((v: any) => v.name === "ray-tls").secret.secretName,
+            "sentiment-ray-tls-head-0",
+        );
         const component = resources.find((r) => r.type === "ray-on-ack:ray:HardenedRayService");
         assert.ok(component, "a HardenedRayService component");
-        const pki = resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.state.secretState?.request?.cluster === "sentiment");
+        const pki = resources.find(
+            (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.state.secretState?.request?.cluster === "sentiment",
+        );
         assert.equal(pki?.state.secretState.request.workload, "RayService");
     });
 });
@@ -321,7 +373,13 @@ describe("RayService: team-b's render", function () {
         const out = renderedStack("team-b").out;
         const posture = JSON.parse(fs.readFileSync(path.join(out, "posture.json"), "utf8"));
         const check = (id: string) => posture.checks.find((c: any) => c.id === id);
-        for (const id of ["ray-pod-security-restricted", "ray-tls-required", "ray-token-auth-required", "ray-dedicated-service-account", "ray-readonly-root-filesystem"]) {
+        for (const id of [
+            "ray-pod-security-restricted",
+            "ray-tls-required",
+            "ray-token-auth-required",
+            "ray-dedicated-service-account",
+            "ray-readonly-root-filesystem",
+        ]) {
             assert.equal(check(id).status, "pass", `${id}: ${JSON.stringify(check(id).offending)}`);
         }
         assert.ok(posture.workloads.includes("RayService ray-team-b/sentiment"), JSON.stringify(posture.workloads));

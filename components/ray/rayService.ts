@@ -32,7 +32,10 @@ export function serveConfigV2(config: ServeConfig): string {
             out.runtime_env = { env_vars: { ...app.runtime_env.env_vars } };
         }
         if (app.deployments.length > 0) {
-            out.deployments = app.deployments.map((d) => ({ ...d, ...(d.ray_actor_options ? { ray_actor_options: { ...d.ray_actor_options } } : {}) }));
+            out.deployments = app.deployments.map((d) => ({
+                ...d,
+                ...(d.ray_actor_options ? { ray_actor_options: { ...d.ray_actor_options } } : {}),
+            }));
         }
         return out;
     });

@@ -19,24 +19,44 @@ const common = { team: "team-a", namespace: "ray-team-a", tlsFingerprint: "tls-f
 describe("rayWorkloadSpec: one builder for RayCluster, RayJob and RayService", () => {
     const cluster = rayClusterSchema.parse({ name: "rc", workerGroups: [GROUP], autoscaling: { enabled: true } });
     const job = rayJobSchema.parse({ name: "job", workerGroups: [GROUP], entrypoint: "python main.py" });
-    const service = rayServiceSchema.parse({ name: "svc", workerGroups: [GROUP], serveConfig: { applications: [{ name: "a", import_path: "m:app", route_prefix: "/a" }] } });
-    const image = (w: { image: { repository?: string; tag?: string; digest?: string }; rayVersion: string }) => resolveImage(w.image, w.rayVersion).reference;
+    const service = rayServiceSchema.parse({
+        name: "svc",
+        workerGroups: [GROUP],
+        serveConfig: { applications: [{ name: "a", import_path: "m:app", route_prefix: "/a" }] },
+    });
+    const image = (w: { image: { repository?: string; tag?: string; digest?: string }; rayVersion: string }) =>
+        resolveImage(w.image, w.rayVersion).reference;
 
     it("gives each kind the spec of its own builder, with the workload's image", () => {
-        assert.deepEqual(rayWorkloadSpec({ ...common, kind: "RayCluster", workload: cluster }), rayClusterSpec({ ...common, kind: "RayCluster", cluster, image: image(cluster) }));
+        assert.deepEqual(
+            rayWorkloadSpec({ ...common, kind: "RayCluster", workload: cluster }),
+            rayClusterSpec({ ...common, kind: "RayCluster", cluster, image: image(cluster) }),
+        );
         assert.deepEqual(rayWorkloadSpec({ ...common, kind: "RayJob", workload: job }), rayJobSpec({ ...common, job, image: image(job) }));
-        assert.deepEqual(rayWorkloadSpec({ ...common, kind: "RayService", workload: service }), rayServiceSpec({ ...common, service, image: image(service) }));
+        assert.deepEqual(
+            rayWorkloadSpec({ ...common, kind: "RayService", workload: service }),
+            rayServiceSpec({ ...common, service, image: image(service) }),
+        );
     });
 
     it("keeps what differs by kind: a RayCluster's Recreate, a RayJob's submitter, a RayService's Serve config", () => {
         const rc = rayWorkloadSpec({ ...common, kind: "RayCluster", workload: cluster });
         const rj = rayWorkloadSpec({ ...common, kind: "RayJob", workload: job });
-        const rs = rayWorkloadSpec({ ...common, kind: "RayService", workload: service, image: "registry.example/ray/ray:2.60.0" }) as unknown as Record<string, any>;
+        const rs = rayWorkloadSpec({
+            ...common,
+            kind: "RayService",
+            workload: service,
+            image: "registry.example/ray/ray:2.60.0",
+        }) as unknown as Record<string, any>;
         assert.deepEqual(rc.upgradeStrategy, { type: "Recreate" });
         assert.equal(rj.submissionMode, "K8sJobMode");
         assert.ok(rj.submitterPodTemplate);
         assert.equal(typeof rs.serveConfigV2, "string");
-        assert.equal(rs.rayClusterConfig.headGroupSpec.template.spec.containers[0].image, "registry.example/ray/ray:2.60.0", "an image given wins");
+        assert.equal(
+            rs.rayClusterConfig.headGroupSpec.template.spec.containers[0].image,
+            "registry.example/ray/ray:2.60.0",
+            "an image given wins",
+        );
     });
 
     it("is what HardenedRayCluster, HardenedRayJob and HardenedRayService build their spec with", () => {

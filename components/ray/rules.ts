@@ -10,7 +10,14 @@
  */
 import * as semver from "semver";
 import { MIN_RAY_VERSION } from "@ray-on-ack/common";
-import { ingressClassProblem, metadataKeyProblem, mountPathProblem, registryNarrowingProblem, type MetadataKind, type PlatformLists } from "@ray-on-ack/common/platformLists";
+import {
+    ingressClassProblem,
+    metadataKeyProblem,
+    mountPathProblem,
+    registryNarrowingProblem,
+    type MetadataKind,
+    type PlatformLists,
+} from "@ray-on-ack/common/platformLists";
 import type { Issue } from "../core/issue";
 import { isAuthHonouringIngressClass } from "../exposure/listenerRules";
 import { groupImageProblems, imageProblems, type GroupImageInput } from "../images/image";
@@ -37,7 +44,11 @@ function podOptionRules(o: Loose, at: Path, lists: PlatformLists): Issue[] {
         const why = typeof mountPath === "string" ? mountPathProblem(mountPath, lists.allowedMountRoots) : undefined;
         return why === undefined ? [] : [{ path: [...at, "volumes", i, "mountPath"], message: `${JSON.stringify(mountPath)} ${why}` }];
     });
-    return [...keys("labels", "pod label", lists.allowedPodLabelKeys), ...keys("annotations", "pod annotation", lists.allowedPodAnnotationKeys), ...mounts];
+    return [
+        ...keys("labels", "pod label", lists.allowedPodLabelKeys),
+        ...keys("annotations", "pod annotation", lists.allowedPodAnnotationKeys),
+        ...mounts,
+    ];
 }
 
 function imageRules(w: Loose, rayVersion: string, security: SecurityConfig, lists: PlatformLists): Issue[] {
@@ -45,17 +56,27 @@ function imageRules(w: Loose, rayVersion: string, security: SecurityConfig, list
     if (image === undefined) {
         return [];
     }
-    const policy = { allowedRegistries: security.allowedRegistries, requireDigest: security.requireDigest, allowedDigests: lists.allowedDigests };
+    const policy = {
+        allowedRegistries: security.allowedRegistries,
+        requireDigest: security.requireDigest,
+        allowedDigests: lists.allowedDigests,
+    };
     const groups = listOf(w.workerGroups).map((g): GroupImageInput | undefined => {
         const o = objectOf(g);
         const groupImage = o?.image === undefined ? undefined : imageOf(o.image);
         if (o === undefined || (o.image !== undefined && groupImage === undefined)) {
             return undefined;
         }
-        return { gpu: typeof o.gpu === "number" ? o.gpu : 0, sharedGpu: objectOf(o.sharedGpu) as GroupImageInput["sharedGpu"], image: groupImage };
+        return {
+            gpu: typeof o.gpu === "number" ? o.gpu : 0,
+            sharedGpu: objectOf(o.sharedGpu) as GroupImageInput["sharedGpu"],
+            image: groupImage,
+        };
     });
     // Group images are judged against the cluster's image only when every group could be read: their indexes must stay the config's.
-    const groupProblems = groups.every((g) => g !== undefined) ? groupImageProblems(image, groups as GroupImageInput[], rayVersion, policy) : [];
+    const groupProblems = groups.every((g) => g !== undefined)
+        ? groupImageProblems(image, groups as GroupImageInput[], rayVersion, policy)
+        : [];
     return [
         ...imageProblems(image, rayVersion, policy).map((p) => ({ path: ["image", p.path], message: p.message })),
         ...groupProblems.map((p) => ({ path: ["workerGroups", p.group, "image", p.path], message: p.message })),
@@ -72,7 +93,10 @@ export function workloadRules(workload: unknown, security: SecurityConfig, lists
     const rayVersion = w.rayVersion === undefined ? DEFAULT_RAY_VERSION : w.rayVersion;
     if (typeof rayVersion === "string" && semver.valid(rayVersion) !== null) {
         if (!security.allowVulnerableRayVersion && semver.lt(rayVersion, MIN_RAY_VERSION)) {
-            out.push({ path: ["rayVersion"], message: `${rayVersion} must be >= ${MIN_RAY_VERSION}: older Ray has dashboard remote-code-execution CVEs (opt-in: security.allowVulnerableRayVersion)` });
+            out.push({
+                path: ["rayVersion"],
+                message: `${rayVersion} must be >= ${MIN_RAY_VERSION}: older Ray has dashboard remote-code-execution CVEs (opt-in: security.allowVulnerableRayVersion)`,
+            });
         }
         out.push(...imageRules(w, rayVersion, security, lists));
     }

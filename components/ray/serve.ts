@@ -19,62 +19,91 @@ const ROUTE_PREFIX = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
 
 /** `env` is the cluster's env var schema: one rule set for pod env and runtime_env env_vars. */
 export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>>(env: E) {
-    const runtimeEnv = z.strictObject({
-        env_vars: env.optional().describe("Environment variables of the application's replicas: the same rules as `clusters[].env`."),
-        pip: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused: installs packages from the network when a replica starts; build them into the image."),
-        conda: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `pip`."),
-        uv: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `pip`."),
-        working_dir: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused: downloads the application's code at start; put it in the image."),
-        py_modules: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `working_dir`."),
-        py_executable: removedKey("is refused: replicas run the image's Python").describe("Refused: replicas run the image's Python."),
-        container: removedKey("is refused: a replica in another image escapes the image allowlist; give the service that image").describe("Refused: a replica in another image escapes the image allowlist."),
-        image_uri: removedKey("is refused: a replica in another image escapes the image allowlist; give the service that image").describe("Refused, as `container`."),
-    }).register(argTypes, { id: "ServeRuntimeEnv", description: "A Serve application's runtime environment: variables only." });
+    const runtimeEnv = z
+        .strictObject({
+            env_vars: env.optional().describe("Environment variables of the application's replicas: the same rules as `clusters[].env`."),
+            pip: removedKey(RUNTIME_ENV_DOWNLOADS).describe(
+                "Refused: installs packages from the network when a replica starts; build them into the image.",
+            ),
+            conda: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `pip`."),
+            uv: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `pip`."),
+            working_dir: removedKey(RUNTIME_ENV_DOWNLOADS).describe(
+                "Refused: downloads the application's code at start; put it in the image.",
+            ),
+            py_modules: removedKey(RUNTIME_ENV_DOWNLOADS).describe("Refused, as `working_dir`."),
+            py_executable: removedKey("is refused: replicas run the image's Python").describe("Refused: replicas run the image's Python."),
+            container: removedKey(
+                "is refused: a replica in another image escapes the image allowlist; give the service that image",
+            ).describe("Refused: a replica in another image escapes the image allowlist."),
+            image_uri: removedKey(
+                "is refused: a replica in another image escapes the image allowlist; give the service that image",
+            ).describe("Refused, as `container`."),
+        })
+        .register(argTypes, { id: "ServeRuntimeEnv", description: "A Serve application's runtime environment: variables only." });
 
-    const deployment = z.strictObject({
-        name: z.string().min(1).max(100).describe("The deployment's class or function name in the application."),
-        num_replicas: z.number().int().min(1).max(1000).default(1).describe("Replicas of the deployment. Default 1."),
-        max_ongoing_requests: z.number().int().min(1).optional().describe("Requests one replica handles at once. Default: Serve's."),
-        ray_actor_options: z
-            .strictObject({
-                num_cpus: z.number().min(0).optional().describe("CPUs per replica."),
-                num_gpus: z.number().min(0).optional().describe("GPUs per replica."),
-                memory: z.number().int().min(0).optional().describe("Memory per replica, in bytes."),
-            })
-            .register(argTypes, { id: "ServeActorOptions", description: "A Serve replica's actor resources." })
-            .optional()
-            .describe("Resources of each replica's actor. Default: Serve's (1 CPU)."),
-    }).register(argTypes, { id: "ServeDeployment", description: "One Serve deployment of an application, in Ray Serve's own field names." });
+    const deployment = z
+        .strictObject({
+            name: z.string().min(1).max(100).describe("The deployment's class or function name in the application."),
+            num_replicas: z.number().int().min(1).max(1000).default(1).describe("Replicas of the deployment. Default 1."),
+            max_ongoing_requests: z.number().int().min(1).optional().describe("Requests one replica handles at once. Default: Serve's."),
+            ray_actor_options: z
+                .strictObject({
+                    num_cpus: z.number().min(0).optional().describe("CPUs per replica."),
+                    num_gpus: z.number().min(0).optional().describe("GPUs per replica."),
+                    memory: z.number().int().min(0).optional().describe("Memory per replica, in bytes."),
+                })
+                .register(argTypes, { id: "ServeActorOptions", description: "A Serve replica's actor resources." })
+                .optional()
+                .describe("Resources of each replica's actor. Default: Serve's (1 CPU)."),
+        })
+        .register(argTypes, {
+            id: "ServeDeployment",
+            description: "One Serve deployment of an application, in Ray Serve's own field names.",
+        });
 
-    const application = z.strictObject({
-        name: z
-            .string()
-            .max(63, "must be at most 63 characters")
-            .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "must be letters, digits, '_' and '-', starting with a letter or digit")
-            .describe("The Serve application's name (unique in the service)."),
-        import_path: z
-            .string()
-            .regex(IMPORT_PATH, "must be a Python import path such as app.main:deployment (module path, then ':' or '.' and the attribute)")
-            .describe("Python path of the bound application, e.g. `app.main:deployment`. It must be in the image."),
-        route_prefix: z
-            .string()
-            .regex(ROUTE_PREFIX, "must be a URL path prefix such as / or /sentiment (no trailing '/', no query)")
-            .default("/")
-            .describe("HTTP path prefix on port 8000 (unique in the service). Default `/`."),
-        runtime_env: runtimeEnv.optional().describe("The application's runtime environment: `env_vars` only; nothing is installed at run time."),
-        deployments: z.array(deployment).default([]).describe("Per-deployment options. Default: the application's own."),
-    }).register(argTypes, { id: "ServeApplication", description: "One Serve application (`serveConfigV2.applications[]`)." });
+    const application = z
+        .strictObject({
+            name: z
+                .string()
+                .max(63, "must be at most 63 characters")
+                .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "must be letters, digits, '_' and '-', starting with a letter or digit")
+                .describe("The Serve application's name (unique in the service)."),
+            import_path: z
+                .string()
+                .regex(
+                    IMPORT_PATH,
+                    "must be a Python import path such as app.main:deployment (module path, then ':' or '.' and the attribute)",
+                )
+                .describe("Python path of the bound application, e.g. `app.main:deployment`. It must be in the image."),
+            route_prefix: z
+                .string()
+                .regex(ROUTE_PREFIX, "must be a URL path prefix such as / or /sentiment (no trailing '/', no query)")
+                .default("/")
+                .describe("HTTP path prefix on port 8000 (unique in the service). Default `/`."),
+            runtime_env: runtimeEnv
+                .optional()
+                .describe("The application's runtime environment: `env_vars` only; nothing is installed at run time."),
+            deployments: z.array(deployment).default([]).describe("Per-deployment options. Default: the application's own."),
+        })
+        .register(argTypes, { id: "ServeApplication", description: "One Serve application (`serveConfigV2.applications[]`)." });
 
     return z
         .strictObject({
-            applications: z.array(application).min(1, "needs at least one Serve application").describe("The Serve applications (at least one)."),
+            applications: z
+                .array(application)
+                .min(1, "needs at least one Serve application")
+                .describe("The Serve applications (at least one)."),
         })
         .superRefine((cfg, c) => {
             const seen = new Map<string, number>();
             const routes = new Map<string, number>();
             cfg.applications.forEach((app, i) => {
                 if (seen.has(app.name)) {
-                    c.addIssue({ code: "custom", path: ["applications", i, "name"], message: `duplicate Serve application name '${app.name}'` });
+                    c.addIssue({
+                        code: "custom",
+                        path: ["applications", i, "name"],
+                        message: `duplicate Serve application name '${app.name}'`,
+                    });
                 }
                 seen.set(app.name, i);
                 if (routes.has(app.route_prefix)) {
@@ -88,7 +117,11 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
                 const names = new Set<string>();
                 app.deployments.forEach((d, j) => {
                     if (names.has(d.name)) {
-                        c.addIssue({ code: "custom", path: ["applications", i, "deployments", j, "name"], message: `duplicate deployment name '${d.name}'` });
+                        c.addIssue({
+                            code: "custom",
+                            path: ["applications", i, "deployments", j, "name"],
+                            message: `duplicate deployment name '${d.name}'`,
+                        });
                     }
                     names.add(d.name);
                 });

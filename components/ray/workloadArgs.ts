@@ -24,10 +24,24 @@ export function parseWorkloadArgs<K extends string, S extends z.ZodType<RayClust
     if (isParsed(args[key])) {
         return args[key] as z.output<S>;
     }
-    const whole = z.object({ [key]: schema, security: securitySchema.default(securitySchema.parse({})), platformLists: platformListsSchema.default(platformListsSchema.parse({})) } as { [k in K | "security" | "platformLists"]: z.ZodType });
-    const parsed = parseArgs(resource, name, whole, { [key]: args[key], security: args.security, platformLists: args.platformLists }, "", (p) => {
-        const v = p as Record<string, never>;
-        return [...under(["security"], securityRules(v.security, v.platformLists)), ...under([key], workloadRules(v[key], v.security, v.platformLists))];
-    });
+    const whole = z.object({
+        [key]: schema,
+        security: securitySchema.default(securitySchema.parse({})),
+        platformLists: platformListsSchema.default(platformListsSchema.parse({})),
+    } as { [k in K | "security" | "platformLists"]: z.ZodType });
+    const parsed = parseArgs(
+        resource,
+        name,
+        whole,
+        { [key]: args[key], security: args.security, platformLists: args.platformLists },
+        "",
+        (p) => {
+            const v = p as Record<string, never>;
+            return [
+                ...under(["security"], securityRules(v.security, v.platformLists)),
+                ...under([key], workloadRules(v[key], v.security, v.platformLists)),
+            ];
+        },
+    );
     return (parsed as Record<K, z.output<S>>)[key];
 }

@@ -25,7 +25,11 @@ import { KUBERAY_CRDS, ajvErrors, kubeRayValidators, requireSharedData } from ".
 
 const GROUP = { name: "cpu", cpu: "2", memory: "4Gi", replicas: 1, minReplicas: 1, maxReplicas: 2 };
 
-function withCluster(cluster: Record<string, unknown>, group: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, string> {
+function withCluster(
+    cluster: Record<string, unknown>,
+    group: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+): Record<string, string> {
     return minimalTeam({ clusters: [{ name: "c1", workerGroups: [{ ...GROUP, ...group }], ...cluster }], ...extra });
 }
 
@@ -75,7 +79,12 @@ describe("workload options: the pod templates", () => {
         const s = spec(
             accepted(
                 withCluster(
-                    { imagePullSecrets: ["acr-team-x"], labels: { app: "etl" }, annotations: { "example.com/owner": "data" }, priorityClassName: "team-x" },
+                    {
+                        imagePullSecrets: ["acr-team-x"],
+                        labels: { app: "etl" },
+                        annotations: { "example.com/owner": "data" },
+                        priorityClassName: "team-x",
+                    },
                     { labels: { tier: "gpu" }, priorityClassName: "team-x-high" },
                 ),
             ),
@@ -97,7 +106,19 @@ describe("workload options: the pod templates", () => {
 
     it("gives a RayJob's submitter the cluster's pull secrets and priority class (it runs the same image), nothing else", () => {
         const r = validateStackConfig(
-            minimalTeam({ clusters: [], jobs: [{ name: "j1", entrypoint: "python x.py", imagePullSecrets: ["acr"], priorityClassName: "batch", labels: { a: "b" }, workerGroups: [GROUP] }] }),
+            minimalTeam({
+                clusters: [],
+                jobs: [
+                    {
+                        name: "j1",
+                        entrypoint: "python x.py",
+                        imagePullSecrets: ["acr"],
+                        priorityClassName: "batch",
+                        labels: { a: "b" },
+                        workerGroups: [GROUP],
+                    },
+                ],
+            }),
             [],
             { platform: PLATFORM },
         );
@@ -113,7 +134,18 @@ describe("workload options: the pod templates", () => {
         const s = spec(
             accepted(
                 withCluster(
-                    { volumes: [{ name: "ref", mountPath: "/mnt/ref", csi: { driver: "ossplugin.csi.alibabacloud.com", volumeAttributes: { bucket: "b", url: "oss-cn-hangzhou-internal.aliyuncs.com", authType: "rrsa" } } }] },
+                    {
+                        volumes: [
+                            {
+                                name: "ref",
+                                mountPath: "/mnt/ref",
+                                csi: {
+                                    driver: "ossplugin.csi.alibabacloud.com",
+                                    volumeAttributes: { bucket: "b", url: "oss-cn-hangzhou-internal.aliyuncs.com", authType: "rrsa" },
+                                },
+                            },
+                        ],
+                    },
                     { volumes: [{ name: "ckpt", mountPath: "/mnt/ckpt", readOnly: false, persistentVolumeClaim: { claimName: "ckpt" } }] },
                 ),
             ),
@@ -125,16 +157,45 @@ describe("workload options: the pod templates", () => {
             readOnly: true,
             volumeAttributes: { bucket: "b", url: "oss-cn-hangzhou-internal.aliyuncs.com", authType: "rrsa" },
         });
-        assert.deepEqual(head.containers[0].volumeMounts.find((m: any) => m.name === "ref"), { name: "ref", mountPath: "/mnt/ref", readOnly: true });
-        assert.equal(head.volumes.find((v: any) => v.name === "ckpt"), undefined, "group volumes stay in their group");
-        assert.deepEqual(worker.volumes.find((v: any) => v.name === "ckpt"), { name: "ckpt", persistentVolumeClaim: { claimName: "ckpt", readOnly: false } });
-        assert.deepEqual(worker.containers[0].volumeMounts.find((m: any) => m.name === "ckpt"), { name: "ckpt", mountPath: "/mnt/ckpt", readOnly: false });
-        assert.ok(worker.volumes.some((v: any) => v.name === "ref"), "cluster volumes reach every group");
+        assert.deepEqual(
+            head.containers[0].volumeMounts.find((m: any) => m.name === "ref"),
+            { name: "ref", mountPath: "/mnt/ref", readOnly: true },
+        );
+        assert.equal(
+            head.volumes.find((v: any) => v.name === "ckpt"),
+            undefined,
+            "group volumes stay in their group",
+        );
+        assert.deepEqual(
+            worker.volumes.find((v: any) => v.name === "ckpt"),
+            { name: "ckpt", persistentVolumeClaim: { claimName: "ckpt", readOnly: false } },
+        );
+        assert.deepEqual(
+            worker.containers[0].volumeMounts.find((m: any) => m.name === "ckpt"),
+            { name: "ckpt", mountPath: "/mnt/ckpt", readOnly: false },
+        );
+        assert.ok(
+            worker.volumes.some((v: any) => v.name === "ref"),
+            "cluster volumes reach every group",
+        );
     });
 
     it("sets affinity and topology spread per group; a constraint without a selector spreads the group's own pods", () => {
-        const affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { a: "b" } } } }] } };
-        const s = spec(accepted(withCluster({ head: { affinity } }, { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone" }] })));
+        const affinity = {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 1, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { a: "b" } } } },
+                ],
+            },
+        };
+        const s = spec(
+            accepted(
+                withCluster(
+                    { head: { affinity } },
+                    { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone" }] },
+                ),
+            ),
+        );
         assert.deepEqual(s.headGroupSpec.template.spec.affinity, affinity);
         assert.deepEqual(s.workerGroupSpecs[0].template.spec.topologySpreadConstraints, [
             {
@@ -147,7 +208,14 @@ describe("workload options: the pod templates", () => {
     });
 
     it("adds allowlisted rayStartParams under ours; resources as the quoted JSON KubeRay passes to ray start", () => {
-        const s = spec(accepted(withCluster({ head: { rayStartParams: { "num-gpus": 0 } } }, { rayStartParams: { "num-cpus": "3", memory: 1000000, resources: { accelerator_a10: 1 } } })));
+        const s = spec(
+            accepted(
+                withCluster(
+                    { head: { rayStartParams: { "num-gpus": 0 } } },
+                    { rayStartParams: { "num-cpus": "3", memory: 1000000, resources: { accelerator_a10: 1 } } },
+                ),
+            ),
+        );
         assert.deepEqual(s.workerGroupSpecs[0].rayStartParams, {
             "num-cpus": "3",
             memory: "1000000",
@@ -159,27 +227,68 @@ describe("workload options: the pod templates", () => {
     });
 
     it("requests ACK shared GPUs as limits equal to requests, on the CUDA image, and the quota caps them", () => {
-        const config = accepted(withCluster({}, { sharedGpu: { "aliyun.com/gpu-mem": 8, "aliyun.com/gpu-core.percentage": 50 } }, { quota: { gpuMemory: "16", gpuCorePercentage: "100" } }));
+        const config = accepted(
+            withCluster(
+                {},
+                { sharedGpu: { "aliyun.com/gpu-mem": 8, "aliyun.com/gpu-core.percentage": 50 } },
+                { quota: { gpuMemory: "16", gpuCorePercentage: "100" } },
+            ),
+        );
         const c = spec(config).workerGroupSpecs[0].template.spec.containers[0];
         assert.equal(c.resources.limits["aliyun.com/gpu-mem"], "8");
         assert.deepEqual(c.resources.requests, c.resources.limits);
         assert.match(c.image, /:2\.60\.0-gpu$/);
-        const hard = (resourceQuotaObject({ team: "team-x", namespace: "ray-team-x", quota: config.quota, loadBalancers: 0 }) as any).spec.hard;
+        const hard = (resourceQuotaObject({ team: "team-x", namespace: "ray-team-x", quota: config.quota, loadBalancers: 0 }) as any).spec
+            .hard;
         assert.equal(hard["requests.aliyun.com/gpu-mem"], "16");
         assert.equal(hard["requests.aliyun.com/gpu-core.percentage"], "100");
-        const byDefault = (resourceQuotaObject({ team: "team-x", namespace: "ray-team-x", quota: accepted(withCluster({})).quota, loadBalancers: 0 }) as any).spec.hard;
+        const byDefault = (
+            resourceQuotaObject({
+                team: "team-x",
+                namespace: "ray-team-x",
+                quota: accepted(withCluster({})).quota,
+                loadBalancers: 0,
+            }) as any
+        ).spec.hard;
         assert.equal(byDefault["requests.aliyun.com/gpu-mem"], "0", "no shared GPU unless the quota grants it");
     });
 });
 
 describe("workload options: refusals name the key, the value and the rule", () => {
     it("refuses reserved pod label and annotation keys, and every key outside the platform's allowlist", () => {
-        assert.match(messageOf(withCluster({ labels: { "ray.io/node-type": "head" } }), `${K}.labels.ray.io/node-type`), /^"ray\.io\/node-type" is reserved: KubeRay/);
-        assert.match(messageOf(withCluster({}, { labels: { "ray-on-ack.io/team": "other" } }), `${K}.workerGroups[0].labels.ray-on-ack.io/team`), /is reserved: ray-on-ack sets these/);
-        assert.match(messageOf(withCluster({ annotations: { "container.apparmor.security.beta.kubernetes.io/ray-head": "unconfined" } }), `${K}.annotations.container.apparmor.security.beta.kubernetes.io/ray-head`), /is reserved: seccomp and AppArmor/);
-        assert.match(messageOf(withCluster({ annotations: { "pod-identity.alibabacloud.com/role-name": "admin" } }), `${K}.annotations.pod-identity.alibabacloud.com/role-name`), /pod identity webhook \(RRSA\)/);
-        assert.match(messageOf(withCluster({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }), `${K}.labels.pod-security.kubernetes.io/enforce`), /is reserved: Kubernetes reserves kubernetes\.io/);
-        assert.match(messageOf(withCluster({ annotations: { "seccomp.example.com/profile": "x" } }), `${K}.annotations.seccomp.example.com/profile`), /seccomp/);
+        assert.match(
+            messageOf(withCluster({ labels: { "ray.io/node-type": "head" } }), `${K}.labels.ray.io/node-type`),
+            /^"ray\.io\/node-type" is reserved: KubeRay/,
+        );
+        assert.match(
+            messageOf(withCluster({}, { labels: { "ray-on-ack.io/team": "other" } }), `${K}.workerGroups[0].labels.ray-on-ack.io/team`),
+            /is reserved: ray-on-ack sets these/,
+        );
+        assert.match(
+            messageOf(
+                withCluster({ annotations: { "container.apparmor.security.beta.kubernetes.io/ray-head": "unconfined" } }),
+                `${K}.annotations.container.apparmor.security.beta.kubernetes.io/ray-head`,
+            ),
+            /is reserved: seccomp and AppArmor/,
+        );
+        assert.match(
+            messageOf(
+                withCluster({ annotations: { "pod-identity.alibabacloud.com/role-name": "admin" } }),
+                `${K}.annotations.pod-identity.alibabacloud.com/role-name`,
+            ),
+            /pod identity webhook \(RRSA\)/,
+        );
+        assert.match(
+            messageOf(
+                withCluster({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }),
+                `${K}.labels.pod-security.kubernetes.io/enforce`,
+            ),
+            /is reserved: Kubernetes reserves kubernetes\.io/,
+        );
+        assert.match(
+            messageOf(withCluster({ annotations: { "seccomp.example.com/profile": "x" } }), `${K}.annotations.seccomp.example.com/profile`),
+            /seccomp/,
+        );
         // Keys a denylist of reserved domains missed: a CNI's extra interfaces, sidecar injection, ARMS's agent, a queue.
         for (const [where, key] of [
             ["annotations", "k8s.v1.cni.cncf.io/networks"],
@@ -189,11 +298,23 @@ describe("workload options: refusals name the key, the value and the rule", () =
             ["annotations", "k8s.aliyun.com/pod-networks"],
         ] as const) {
             const m = messageOf(withCluster({ [where]: { [key]: "x" } }), `${K}.${where}.${key}`);
-            assert.match(m, new RegExp(`is not a pod ${where === "labels" ? "label" : "annotation"} key the platform allows \\(ray-pod-metadata\\.allowedPod`), key);
+            assert.match(
+                m,
+                new RegExp(
+                    `is not a pod ${where === "labels" ? "label" : "annotation"} key the platform allows \\(ray-pod-metadata\\.allowedPod`,
+                ),
+                key,
+            );
         }
-        assert.match(messageOf(withCluster({ labels: { "app.kubernetes.io/name": "has space" } }), `${K}.labels.app.kubernetes.io/name`), /value "has space" must be a label value/);
+        assert.match(
+            messageOf(withCluster({ labels: { "app.kubernetes.io/name": "has space" } }), `${K}.labels.app.kubernetes.io/name`),
+            /value "has space" must be a label value/,
+        );
         assert.equal(metadataKeyProblem("example.com/team", "pod label", ["example.com/"]), undefined);
-        assert.match(metadataKeyProblem("example.com/team", "pod label", DEFAULT_PLATFORM_LISTS.allowedPodLabelKeys) ?? "", /not a pod label key the platform allows/);
+        assert.match(
+            metadataKeyProblem("example.com/team", "pod label", DEFAULT_PLATFORM_LISTS.allowedPodLabelKeys) ?? "",
+            /not a pod label key the platform allows/,
+        );
         // A domain entry admits that domain's keys, never a subdomain's.
         assert.match(metadataKeyProblem("sub.example.com/team", "pod label", ["example.com/"]) ?? "", /not a pod label key/);
     });
@@ -227,43 +348,135 @@ describe("workload options: refusals name the key, the value and the rule", () =
     });
 
     it("refuses hostPath, a volume without exactly one source, other CSI drivers, inline AccessKeys and our volume names", () => {
-        assert.match(messageOf(withCluster({ volumes: [{ name: "h", mountPath: "/mnt/h", hostPath: { path: "/data" } }] }), `${K}.volumes[0].hostPath`), /not possible: Pod Security restricted forbids hostPath/);
-        assert.match(messageOf(withCluster({ volumes: [{ name: "n", mountPath: "/mnt/n" }] }), `${K}.volumes[0]`), /exactly one source/);
-        assert.match(messageOf(withCluster({ volumes: [{ name: "c", mountPath: "/mnt/c", csi: { driver: "diskplugin.csi.alibabacloud.com" } }] }), `${K}.volumes[0].csi.driver`), /must be one of ossplugin.*\(got "diskplugin\.csi\.alibabacloud\.com"\)/);
         assert.match(
-            messageOf(withCluster({ volumes: [{ name: "o", mountPath: "/mnt/o", csi: { driver: "ossplugin.csi.alibabacloud.com", volumeAttributes: { akId: "LTAI5tAbCdEfGhIjKlMnOp", bucket: "b" } } }] }), `${K}.volumes[0].csi.volumeAttributes.akId`),
+            messageOf(
+                withCluster({ volumes: [{ name: "h", mountPath: "/mnt/h", hostPath: { path: "/data" } }] }),
+                `${K}.volumes[0].hostPath`,
+            ),
+            /not possible: Pod Security restricted forbids hostPath/,
+        );
+        assert.match(messageOf(withCluster({ volumes: [{ name: "n", mountPath: "/mnt/n" }] }), `${K}.volumes[0]`), /exactly one source/);
+        assert.match(
+            messageOf(
+                withCluster({ volumes: [{ name: "c", mountPath: "/mnt/c", csi: { driver: "diskplugin.csi.alibabacloud.com" } }] }),
+                `${K}.volumes[0].csi.driver`,
+            ),
+            /must be one of ossplugin.*\(got "diskplugin\.csi\.alibabacloud\.com"\)/,
+        );
+        assert.match(
+            messageOf(
+                withCluster({
+                    volumes: [
+                        {
+                            name: "o",
+                            mountPath: "/mnt/o",
+                            csi: {
+                                driver: "ossplugin.csi.alibabacloud.com",
+                                volumeAttributes: { akId: "LTAI5tAbCdEfGhIjKlMnOp", bucket: "b" },
+                            },
+                        },
+                    ],
+                }),
+                `${K}.volumes[0].csi.volumeAttributes.akId`,
+            ),
             /AccessKey attribute: reference a Secret with nodePublishSecretRef, or use RRSA/,
         );
-        assert.match(messageOf(withCluster({ volumes: [{ name: "ray-tls", mountPath: "/mnt/t", persistentVolumeClaim: { claimName: "x" } }] }), `${K}.volumes[0].name`), /ray-on-ack's own volumes/);
         assert.match(
-            messageOf(withCluster({ volumes: [{ name: "a", mountPath: "/mnt/a", persistentVolumeClaim: { claimName: "a" } }] }, { volumes: [{ name: "a", mountPath: "/mnt/b", persistentVolumeClaim: { claimName: "b" } }] }), `${K}.workerGroups[0].volumes[0].name`),
+            messageOf(
+                withCluster({ volumes: [{ name: "ray-tls", mountPath: "/mnt/t", persistentVolumeClaim: { claimName: "x" } }] }),
+                `${K}.volumes[0].name`,
+            ),
+            /ray-on-ack's own volumes/,
+        );
+        assert.match(
+            messageOf(
+                withCluster(
+                    { volumes: [{ name: "a", mountPath: "/mnt/a", persistentVolumeClaim: { claimName: "a" } }] },
+                    { volumes: [{ name: "a", mountPath: "/mnt/b", persistentVolumeClaim: { claimName: "b" } }] },
+                ),
+                `${K}.workerGroups[0].volumes[0].name`,
+            ),
             /also a cluster-wide volume/,
         );
-        assert.match(messageOf(withCluster({ imagePullSecrets: ["ACR_Secret"] }), `${K}.imagePullSecrets[0]`), /DNS-1123 subdomain.*"ACR_Secret"/);
+        assert.match(
+            messageOf(withCluster({ imagePullSecrets: ["ACR_Secret"] }), `${K}.imagePullSecrets[0]`),
+            /DNS-1123 subdomain.*"ACR_Secret"/,
+        );
     });
 
     it("refuses system priority classes and affinities that select control-plane nodes", () => {
-        assert.match(messageOf(withCluster({ priorityClassName: "system-node-critical" }), `${K}.priorityClassName`), /^"system-node-critical" must not be a system-\* priority class/);
-        const cp = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }] } } };
-        assert.match(messageOf(withCluster({}, { affinity: cp }), `${K}.workerGroups[0].affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]`), /control-plane/);
-        const away = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }] } } };
+        assert.match(
+            messageOf(withCluster({ priorityClassName: "system-node-critical" }), `${K}.priorityClassName`),
+            /^"system-node-critical" must not be a system-\* priority class/,
+        );
+        const cp = {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }],
+                },
+            },
+        };
+        assert.match(
+            messageOf(
+                withCluster({}, { affinity: cp }),
+                `${K}.workerGroups[0].affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]`,
+            ),
+            /control-plane/,
+        );
+        const away = {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }],
+                },
+            },
+        };
         accepted(withCluster({}, { affinity: away }));
     });
 
     it("refuses rayStartParams outside the allowlist, object-store-memory, num-cpus on the head, and values that are not plain numbers", () => {
         for (const key of ["port", "node-ip-address", "dashboard-host", "block", "ray-client-server-port", "include-dashboard"]) {
-            assert.match(messageOf(withCluster({}, { rayStartParams: { [key]: "1" } }), `${K}.workerGroups[0].rayStartParams.${key}`), new RegExp(`^"${key}" is not allowed \\(allowed: num-cpus, num-gpus, memory, resources\\)`));
+            assert.match(
+                messageOf(withCluster({}, { rayStartParams: { [key]: "1" } }), `${K}.workerGroups[0].rayStartParams.${key}`),
+                new RegExp(`^"${key}" is not allowed \\(allowed: num-cpus, num-gpus, memory, resources\\)`),
+            );
         }
-        assert.match(messageOf(withCluster({}, { rayStartParams: { "object-store-memory": "1" } }), `${K}.workerGroups[0].rayStartParams.object-store-memory`), /computed by ray-on-ack to fit \/dev\/shm; set shmSize/);
-        assert.match(messageOf(withCluster({ head: { rayStartParams: { "num-cpus": "4" } } }), `${K}.head.rayStartParams.num-cpus`), /head\.numCpus/);
-        assert.match(messageOf(withCluster({}, { rayStartParams: { "num-gpus": "1; curl x" } }), `${K}.workerGroups[0].rayStartParams.num-gpus`), /"1; curl x" must be a whole number/);
-        assert.match(messageOf(withCluster({}, { rayStartParams: { resources: { "a'b": 1 } } }), `${K}.workerGroups[0].rayStartParams.resources`), /invalid entries/);
+        assert.match(
+            messageOf(
+                withCluster({}, { rayStartParams: { "object-store-memory": "1" } }),
+                `${K}.workerGroups[0].rayStartParams.object-store-memory`,
+            ),
+            /computed by ray-on-ack to fit \/dev\/shm; set shmSize/,
+        );
+        assert.match(
+            messageOf(withCluster({ head: { rayStartParams: { "num-cpus": "4" } } }), `${K}.head.rayStartParams.num-cpus`),
+            /head\.numCpus/,
+        );
+        assert.match(
+            messageOf(withCluster({}, { rayStartParams: { "num-gpus": "1; curl x" } }), `${K}.workerGroups[0].rayStartParams.num-gpus`),
+            /"1; curl x" must be a whole number/,
+        );
+        assert.match(
+            messageOf(withCluster({}, { rayStartParams: { resources: { "a'b": 1 } } }), `${K}.workerGroups[0].rayStartParams.resources`),
+            /invalid entries/,
+        );
     });
 
     it("refuses unknown GPU resources, too large a core percentage and whole plus shared GPUs", () => {
-        assert.match(messageOf(withCluster({}, { sharedGpu: { "amd.com/gpu": 1 } }), `${K}.workerGroups[0].sharedGpu.amd.com/gpu`), /"amd\.com\/gpu" is not a shared-GPU resource \(aliyun\.com\/gpu-mem, aliyun\.com\/gpu-core\.percentage\)/);
-        assert.match(messageOf(withCluster({}, { sharedGpu: { "aliyun.com/gpu-core.percentage": 150 } }), `${K}.workerGroups[0].sharedGpu.aliyun.com/gpu-core.percentage`), /150 must be at most 100/);
-        assert.match(messageOf(withCluster({}, { gpu: 1, sharedGpu: { "aliyun.com/gpu-mem": 4 } }), `${K}.workerGroups[0].sharedGpu`), /either gpu .* or sharedGpu/);
+        assert.match(
+            messageOf(withCluster({}, { sharedGpu: { "amd.com/gpu": 1 } }), `${K}.workerGroups[0].sharedGpu.amd.com/gpu`),
+            /"amd\.com\/gpu" is not a shared-GPU resource \(aliyun\.com\/gpu-mem, aliyun\.com\/gpu-core\.percentage\)/,
+        );
+        assert.match(
+            messageOf(
+                withCluster({}, { sharedGpu: { "aliyun.com/gpu-core.percentage": 150 } }),
+                `${K}.workerGroups[0].sharedGpu.aliyun.com/gpu-core.percentage`,
+            ),
+            /150 must be at most 100/,
+        );
+        assert.match(
+            messageOf(withCluster({}, { gpu: 1, sharedGpu: { "aliyun.com/gpu-mem": 4 } }), `${K}.workerGroups[0].sharedGpu`),
+            /either gpu .* or sharedGpu/,
+        );
     });
 
     it("prints the refusal as error: <key>: <why> and exits 2 without writing anything", function () {
@@ -276,7 +489,10 @@ describe("workload options: refusals name the key, the value and the rule", () =
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-b.yaml"), YAML.stringify(stack));
             const r = runRender(["--stack", "team-b", "--stacks-dir", path.join(dir, "stacks")]);
             assert.equal(r.status, 2, r.stderr);
-            assert.match(r.stderr, /error: ray-on-ack:clusters\[0\]\.volumes\[0\]\.mountPath: "\/tmp\/ray" is not inside a data root the platform allows/);
+            assert.match(
+                r.stderr,
+                /error: ray-on-ack:clusters\[0\]\.volumes\[0\]\.mountPath: "\/tmp\/ray" is not inside a data root the platform allows/,
+            );
             assert.equal(fs.existsSync(r.out), false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -315,11 +531,18 @@ describe("workload options: the policy pack", () => {
     it("fails a writable PVC unless the platform grants that volume, and passes a read-only one", () => {
         const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
         const [m] = blocking(volumeReadOnly, rw);
-        assert.match(m, /RayCluster ray-a\/demo: spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts PersistentVolumeClaim "ckpt" writable/);
+        assert.match(
+            m,
+            /RayCluster ray-a\/demo: spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts PersistentVolumeClaim "ckpt" writable/,
+        );
         assert.equal(throughPack(volumeReadOnly, rw).mandatory.length, 1, "mandatory in the pack");
         const granted = { grants: [grantFor(rw, "checkpoints", undefined, CKPT)] };
         assert.deepEqual(blocking(volumeReadOnly, rw, granted), [], "granted: an exception, not a failure");
-        assert.deepEqual(throughPack(volumeReadOnly, rw, granted).advisory.map((a) => a.replace(/\): .*/, ")")), [`exception (granted at ${CKPT}: checkpoints)`], "the advisory names the path it covers");
+        assert.deepEqual(
+            throughPack(volumeReadOnly, rw, granted).advisory.map((a) => a.replace(/\): .*/, ")")),
+            [`exception (granted at ${CKPT}: checkpoints)`],
+            "the advisory names the path it covers",
+        );
         assert.equal(messages(volumeReadOnly, rw, granted).length, 1, "still shown in the posture report");
         const ro = clusterWithVolume({ name: "ref", persistentVolumeClaim: { claimName: "ref", readOnly: true } }, true);
         assert.deepEqual(messages(volumeReadOnly, ro), []);
@@ -341,8 +564,22 @@ describe("workload options: the policy pack", () => {
         const base = () => clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
         const cases: [string, any, RegExp][] = [
             ["another group's volume", withGroup(base()), /spec\.workerGroupSpecs\[1\]\.template\.spec\.volumes\[\d+\]: "ckpt" mounts/],
-            ["the head's volume", (() => { const r = base(); return addWritable(r, r.props.spec.headGroupSpec.template, "scratch"); })(), /spec\.headGroupSpec\.template\.spec\.volumes\[\d+\]: "scratch" mounts/],
-            ["a second volume of the group", (() => { const r = base(); return addWritable(r, r.props.spec.workerGroupSpecs[0].template, "scratch"); })(), /spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "scratch" mounts/],
+            [
+                "the head's volume",
+                (() => {
+                    const r = base();
+                    return addWritable(r, r.props.spec.headGroupSpec.template, "scratch");
+                })(),
+                /spec\.headGroupSpec\.template\.spec\.volumes\[\d+\]: "scratch" mounts/,
+            ],
+            [
+                "a second volume of the group",
+                (() => {
+                    const r = base();
+                    return addWritable(r, r.props.spec.workerGroupSpecs[0].template, "scratch");
+                })(),
+                /spec\.workerGroupSpecs\[0\]\.template\.spec\.volumes\[\d+\]: "scratch" mounts/,
+            ],
         ];
         for (const [what, r, rule] of cases) {
             const left = blocking(volumeReadOnly, r, granted(r));
@@ -360,37 +597,81 @@ describe("workload options: the policy pack", () => {
     it("refuses a path-less grant for a policy that judges parts of a resource, naming the policy and what to write", () => {
         const rw = clusterWithVolume({ name: "ckpt", persistentVolumeClaim: { claimName: "ckpt" } }, false);
         assert.throws(
-            () => resolvePolicyPackConfigFile({ "ray-volume-read-only": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)),
+            () =>
+                resolvePolicyPackConfigFile(
+                    { "ray-volume-read-only": { grants: [grantFor(rw)] } },
+                    CHECKS.map((c) => c.id),
+                ),
             /invalid policy pack config: grants\[0\]: ray-volume-read-only judges parts of a resource \(a container, a volume, a label or setting of one pod template\), so a grant must name the part with "path", the finding's objectPath in posture\.json, e\.g\. "path": "spec\.workerGroupSpecs\[groupName=cpu\]\.template\.spec\.volumes\[name=checkpoints\]"/,
         );
-        assert.throws(() => resolvePolicyPackConfigFile({ "ray-pod-controllers": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)), /grants\[0\]: ray-pod-controllers judges parts/);
-        assert.throws(() => resolvePolicyPackConfigFile({ "ray-volume-read-only": { grants: [grantFor(rw, "x", "a", "spec..volumes")] } }, CHECKS.map((c) => c.id)), /grants\[0\]\.path: "spec\.\.volumes" is not an object path/);
+        assert.throws(
+            () =>
+                resolvePolicyPackConfigFile(
+                    { "ray-pod-controllers": { grants: [grantFor(rw)] } },
+                    CHECKS.map((c) => c.id),
+                ),
+            /grants\[0\]: ray-pod-controllers judges parts/,
+        );
+        assert.throws(
+            () =>
+                resolvePolicyPackConfigFile(
+                    { "ray-volume-read-only": { grants: [grantFor(rw, "x", "a", "spec..volumes")] } },
+                    CHECKS.map((c) => c.id),
+                ),
+            /grants\[0\]\.path: "spec\.\.volumes" is not an object path/,
+        );
         // A Service is its own unit: its grant needs no path.
-        assert.doesNotThrow(() => resolvePolicyPackConfigFile({ "ray-service-not-public": { grants: [grantFor(rw)] } }, CHECKS.map((c) => c.id)));
+        assert.doesNotThrow(() =>
+            resolvePolicyPackConfigFile(
+                { "ray-service-not-public": { grants: [grantFor(rw)] } },
+                CHECKS.map((c) => c.id),
+            ),
+        );
     });
 
     it("fails inline AccessKeys and other CSI drivers whatever the grants", () => {
-        const ak = clusterWithVolume({ name: "o", csi: { driver: "ossplugin.csi.alibabacloud.com", readOnly: true, volumeAttributes: { akSecret: "x" } } }, true);
+        const ak = clusterWithVolume(
+            { name: "o", csi: { driver: "ossplugin.csi.alibabacloud.com", readOnly: true, volumeAttributes: { akSecret: "x" } } },
+            true,
+        );
         const at = (name: string, rest: string) => `spec.workerGroupSpecs[groupName=cpu].template.spec.volumes[name=${name}]${rest}`;
-        assert.match(blocking(volumeReadOnly, ak, { grants: [grantFor(ak, "x", "a", at("o", ".csi.volumeAttributes.akSecret"))] }).join("\n"), /volumeAttributes\.akSecret: is an inline AccessKey/);
+        assert.match(
+            blocking(volumeReadOnly, ak, { grants: [grantFor(ak, "x", "a", at("o", ".csi.volumeAttributes.akSecret"))] }).join("\n"),
+            /volumeAttributes\.akSecret: is an inline AccessKey/,
+        );
         const disk = clusterWithVolume({ name: "d", csi: { driver: "diskplugin.csi.alibabacloud.com", readOnly: true } }, true);
-        assert.match(blocking(volumeReadOnly, disk, { grants: [grantFor(disk, "x", "a", at("d", ".csi.driver"))] }).join("\n"), /"diskplugin\.csi\.alibabacloud\.com" is not one of/);
+        assert.match(
+            blocking(volumeReadOnly, disk, { grants: [grantFor(disk, "x", "a", at("d", ".csi.driver"))] }).join("\n"),
+            /"diskplugin\.csi\.alibabacloud\.com" is not one of/,
+        );
     });
 
     it("fails system priority classes and control-plane placement", () => {
         const r = rayCluster("demo");
         const pod = r.props.spec.workerGroupSpecs[0].template.spec;
         pod.priorityClassName = "system-cluster-critical";
-        pod.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/master", operator: "Exists" }] }] } } };
+        pod.affinity = {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/master", operator: "Exists" }] }],
+                },
+            },
+        };
         pod.tolerations = [{ operator: "Exists" }];
         const found = blocking(podScheduling, r).join("\n");
         assert.match(found, /priorityClassName: "system-cluster-critical" must not be a system-\* priority class/);
-        assert.match(found, /affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]: selects control-plane nodes/);
+        assert.match(
+            found,
+            /affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]: selects control-plane nodes/,
+        );
         assert.match(found, /tolerations\[0\]: tolerates the control-plane taints/);
         assert.deepEqual(messages(podScheduling, rayCluster("demo")), []);
         const job = rayJob("nightly");
         job.props.spec.submitterPodTemplate.spec.priorityClassName = "system-node-critical";
-        assert.match(blocking(podScheduling, job).join("\n"), /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/);
+        assert.match(
+            blocking(podScheduling, job).join("\n"),
+            /spec\.submitterPodTemplate\.spec\.priorityClassName: "system-node-critical"/,
+        );
     });
 
     it("applies the same pod rules to hand-written workloads: Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet and Pod", () => {
@@ -408,46 +689,95 @@ describe("workload options: the policy pack", () => {
             ["kubernetes:apps/v1:DaemonSet", { spec: { template: template() } }, "spec.template.spec"],
             ["kubernetes:apps/v1:ReplicaSet", { spec: { template: template() } }, "spec.template.spec"],
             ["kubernetes:batch/v1:Job", { spec: { template: template() } }, "spec.template.spec"],
-            ["kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: template() } } } }, "spec.jobTemplate.spec.template.spec"],
+            [
+                "kubernetes:batch/v1:CronJob",
+                { spec: { jobTemplate: { spec: { template: template() } } } },
+                "spec.jobTemplate.spec.template.spec",
+            ],
             ["kubernetes:core/v1:Pod", { spec: spec() }, "spec"],
             ["kubernetes:apps/v1:DeploymentPatch", { spec: { template: template() } }, "spec.template.spec"],
         ];
         for (const [type, props, at] of cases) {
             const r = k8s(type, { metadata: { name: "app", namespace: "ray-a" }, ...props });
             const scheduling = blocking(podScheduling, r).join("\n");
-            for (const rule of [`${at}.priorityClassName: "system-cluster-critical" must not be a system-* priority class`, `${at}.tolerations[0]: tolerates the control-plane taints`, `${at}.nodeSelector: selects control-plane nodes`]) {
+            for (const rule of [
+                `${at}.priorityClassName: "system-cluster-critical" must not be a system-* priority class`,
+                `${at}.tolerations[0]: tolerates the control-plane taints`,
+                `${at}.nodeSelector: selects control-plane nodes`,
+            ]) {
                 assert.ok(scheduling.includes(rule), `${type}: ${rule}\n${scheduling}`);
             }
-            assert.match(blocking(volumeReadOnly, r).join("\n"), new RegExp(`${at.replace(/\./g, "\\.")}\\.volumes\\[0\\]\\.csi\\.volumeAttributes\\.akId: is an inline AccessKey`), type);
+            assert.match(
+                blocking(volumeReadOnly, r).join("\n"),
+                new RegExp(`${at.replace(/\./g, "\\.")}\\.volumes\\[0\\]\\.csi\\.volumeAttributes\\.akId: is an inline AccessKey`),
+                type,
+            );
         }
         // A writable PVC of a hand-written workload needs the platform's grant for that volume too.
         const db = k8s("kubernetes:apps/v1:StatefulSet", {
             metadata: { name: "db", namespace: "ray-a" },
-            spec: { template: { spec: { containers: [container("db", { volumeMounts: [{ name: "data", mountPath: "/data/db" }] })], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "shared" } }] } } },
+            spec: {
+                template: {
+                    spec: {
+                        containers: [container("db", { volumeMounts: [{ name: "data", mountPath: "/data/db" }] })],
+                        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "shared" } }],
+                    },
+                },
+            },
         });
-        assert.match(blocking(volumeReadOnly, db).join("\n"), /StatefulSet ray-a\/db: spec\.template\.spec\.volumes\[0\]: "data" mounts PersistentVolumeClaim "shared" writable/);
-        assert.deepEqual(blocking(volumeReadOnly, db, { grants: [grantFor(db, "its own store", "a", "spec.template.spec.volumes[name=data]")] }), []);
+        assert.match(
+            blocking(volumeReadOnly, db).join("\n"),
+            /StatefulSet ray-a\/db: spec\.template\.spec\.volumes\[0\]: "data" mounts PersistentVolumeClaim "shared" writable/,
+        );
+        assert.deepEqual(
+            blocking(volumeReadOnly, db, { grants: [grantFor(db, "its own store", "a", "spec.template.spec.volumes[name=data]")] }),
+            [],
+        );
     });
 
     it("allows only the priority classes the platform lists in the pack config", () => {
         const r = rayCluster("demo");
         r.props.spec.headGroupSpec.template.spec.priorityClassName = "team-x-high";
         const [m] = blocking(podScheduling, r);
-        assert.match(m, /headGroupSpec\.template\.spec\.priorityClassName: "team-x-high" is not a priority class the platform allows \(pack config ray-pod-scheduling\.allowedPriorityClasses: none\)/);
+        assert.match(
+            m,
+            /headGroupSpec\.template\.spec\.priorityClassName: "team-x-high" is not a priority class the platform allows \(pack config ray-pod-scheduling\.allowedPriorityClasses: none\)/,
+        );
         assert.equal(throughPack(podScheduling, r).mandatory.length, 1, "mandatory in the pack");
         assert.deepEqual(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }), [], "listed by the platform: allowed");
-        assert.match(messages(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }).join("\n"), /"team-x-high" is allowed by the platform/, "and shown");
+        assert.match(
+            messages(podScheduling, r, { allowedPriorityClasses: ["team-x-high"] }).join("\n"),
+            /"team-x-high" is allowed by the platform/,
+            "and shown",
+        );
         assert.equal(blocking(podScheduling, r, { allowedPriorityClasses: ["team-x"] }).length, 1, "another class listed: still refused");
         // A platform grant for this one pod's priorityClassName covers it too (posture shows it as an exception).
-        assert.deepEqual(blocking(podScheduling, r, { grants: [grantFor(r, undefined, undefined, "spec.headGroupSpec.template.spec.priorityClassName")] }), []);
+        assert.deepEqual(
+            blocking(podScheduling, r, {
+                grants: [grantFor(r, undefined, undefined, "spec.headGroupSpec.template.spec.priorityClassName")],
+            }),
+            [],
+        );
     });
 
     it("refuses a system-* class in allowedPriorityClasses and keeps refusing it in pods whatever the grants", () => {
-        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: ["system-cluster-critical"] }), /allowedPriorityClasses\[0\]: "system-cluster-critical" must not be a system-\* priority class/);
-        assert.throws(() => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }), /allowedPriorityClasses must be an array of class names or \{stack, name, reason\} objects/);
+        assert.throws(
+            () => resolvePackConfig({ allowedPriorityClasses: ["system-cluster-critical"] }),
+            /allowedPriorityClasses\[0\]: "system-cluster-critical" must not be a system-\* priority class/,
+        );
+        assert.throws(
+            () => resolvePackConfig({ allowedPriorityClasses: "team-b-batch" as never }),
+            /allowedPriorityClasses must be an array of class names or \{stack, name, reason\} objects/,
+        );
         const r = rayCluster("demo");
         r.props.spec.workerGroupSpecs[0].template.spec.priorityClassName = "system-node-critical";
-        assert.equal(blocking(podScheduling, r, { grants: [grantFor(r, undefined, undefined, "spec.workerGroupSpecs[groupName=cpu].template.spec.priorityClassName")] }).length, 1, "a grant cannot cover a system class");
+        assert.equal(
+            blocking(podScheduling, r, {
+                grants: [grantFor(r, undefined, undefined, "spec.workerGroupSpecs[groupName=cpu].template.spec.priorityClassName")],
+            }).length,
+            1,
+            "a grant cannot cover a system class",
+        );
     });
 
     it("render exits 3 when team-b's priority class is removed from the pack's allowedPriorityClasses", function () {
@@ -463,7 +793,9 @@ describe("workload options: the policy pack", () => {
         const cluster = manifests(r.out).find((o) => o.kind === "RayCluster" && o.metadata.name === "analytics")!;
         const [cpu, inference] = cluster.spec.workerGroupSpecs;
         assert.deepEqual(cpu.template.spec.imagePullSecrets, [{ name: "acr-team-b" }]);
-        assert.ok(cpu.template.spec.volumes.some((v: any) => v.csi?.driver === "ossplugin.csi.alibabacloud.com" && v.csi.readOnly === true));
+        assert.ok(
+            cpu.template.spec.volumes.some((v: any) => v.csi?.driver === "ossplugin.csi.alibabacloud.com" && v.csi.readOnly === true),
+        );
         assert.ok(cpu.template.spec.topologySpreadConstraints);
         assert.equal(inference.template.spec.containers[0].resources.limits["aliyun.com/gpu-mem"], "8");
         assert.ok(cluster.spec.headGroupSpec.template.spec.affinity);
@@ -477,7 +809,10 @@ describe("workload options: the policy pack", () => {
             check.offending.map((o: any) => [o.objectPath, o.grantPath]),
             [[volume, volume]],
         );
-        assert.ok(fs.readFileSync(path.join(r.out, "posture.md"), "utf8").includes(`- exception (granted at ${volume}: `), "posture.md shows the grant against its path");
+        assert.ok(
+            fs.readFileSync(path.join(r.out, "posture.md"), "utf8").includes(`- exception (granted at ${volume}: `),
+            "posture.md shows the grant against its path",
+        );
         const scheduling = posture.checks.find((c: any) => c.id === "ray-pod-scheduling");
         assert.equal(scheduling.status, "exception", "an allowed priority class is shown, not hidden");
         assert.match(

@@ -8,7 +8,11 @@ export interface Workload {
 }
 
 /** The team's RayClusters, then its RayJobs, then its RayServices, in config order. */
-export function workloadsOf(config: { readonly clusters: readonly RayClusterConfig[]; readonly jobs: readonly RayJobConfig[]; readonly services: readonly RayServiceConfig[] }): Workload[] {
+export function workloadsOf(config: {
+    readonly clusters: readonly RayClusterConfig[];
+    readonly jobs: readonly RayJobConfig[];
+    readonly services: readonly RayServiceConfig[];
+}): Workload[] {
     return [
         ...config.clusters.map((c) => ({ name: c.name, kind: "RayCluster" as const, shape: c })),
         ...config.jobs.map((j) => ({ name: j.name, kind: "RayJob" as const, shape: j })),

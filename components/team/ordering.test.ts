@@ -24,7 +24,9 @@ describe("ordering in a team stack", function () {
             ...urnsOf("kubernetes:core/v1:ServiceAccount"),
             ...urnsOf("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
             ...urnsOf("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
-            ...ofKind("kubernetes:core/v1:Secret").filter((r) => /-tls-(head|worker)$/.test(r.name)).map((r) => r.urn),
+            ...ofKind("kubernetes:core/v1:Secret")
+                .filter((r) => /-tls-(head|worker)$/.test(r.name))
+                .map((r) => r.urn),
         ];
         assert.ok(urnsOf("kubernetes:networking.k8s.io/v1:NetworkPolicy").length >= 5);
         for (const w of workloads) {
@@ -48,10 +50,24 @@ describe("ordering in a team stack", function () {
             if (t === "ray-on-ack:ray:HardenedRayCluster") {
                 const secrets = resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.name.endsWith("-token-secret"));
                 assert.equal(secrets.length, 2);
-                secrets.forEach((s) => assert.deepEqual(s.dependencies.filter((u) => quota.includes(u)), [], s.name));
+                secrets.forEach((s) =>
+                    assert.deepEqual(
+                        s.dependencies.filter((u) => quota.includes(u)),
+                        [],
+                        s.name,
+                    ),
+                );
             }
-            assert.deepEqual(c.dependencies.filter((u) => namespace.includes(u)), namespace, `${t} waits for the Namespace`);
-            assert.deepEqual(c.dependencies.filter((u) => quota.includes(u)), [], `${t} does not wait for the quota`);
+            assert.deepEqual(
+                c.dependencies.filter((u) => namespace.includes(u)),
+                namespace,
+                `${t} waits for the Namespace`,
+            );
+            assert.deepEqual(
+                c.dependencies.filter((u) => quota.includes(u)),
+                [],
+                `${t} does not wait for the quota`,
+            );
         }
     });
 });

@@ -10,16 +10,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { KUBERAY_TYPES } from "../ray/crds/rayResource";
 
 /** Options for a child that starts no pod: it needs the Namespace object alone. */
-export const inNamespace = (parent: pulumi.Resource, namespace: pulumi.Resource): pulumi.ComponentResourceOptions => ({ parent, dependsOn: [namespace] });
+export const inNamespace = (parent: pulumi.Resource, namespace: pulumi.Resource): pulumi.ComponentResourceOptions => ({
+    parent,
+    dependsOn: [namespace],
+});
 
 /**
  * Options for a workload component: its KubeRay resource alone waits for `podsNeed`; the rest of it
  * (its Ray token and the token's Secret) needs only the Namespace, and is created meanwhile.
  */
-export function podsAfter(parent: pulumi.Resource, namespace: pulumi.Resource, podsNeed: pulumi.Resource[]): pulumi.ComponentResourceOptions {
+export function podsAfter(
+    parent: pulumi.Resource,
+    namespace: pulumi.Resource,
+    podsNeed: pulumi.Resource[],
+): pulumi.ComponentResourceOptions {
     return {
         parent,
         dependsOn: [namespace],
-        transformations: [({ type, props, opts }) => (KUBERAY_TYPES.includes(type) ? { props, opts: pulumi.mergeOptions(opts, { dependsOn: podsNeed }) } : undefined)],
+        transformations: [
+            ({ type, props, opts }) =>
+                KUBERAY_TYPES.includes(type) ? { props, opts: pulumi.mergeOptions(opts, { dependsOn: podsNeed }) } : undefined,
+        ],
     };
 }

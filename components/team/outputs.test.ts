@@ -48,15 +48,28 @@ describe("stack outputs (documented shape)", function () {
                     const svc = c.headService;
                     assert.equal(svc, `${name}-head-svc`, "KubeRay's head Service name");
                     const { dashboard, client } = c.localPorts;
-                    assert.equal(c.dashboardPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${dashboard}:8265`);
-                    assert.equal(c.clientPortForward, `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${client}:10001`);
+                    assert.equal(
+                        c.dashboardPortForward,
+                        `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${dashboard}:8265`,
+                    );
+                    assert.equal(
+                        c.clientPortForward,
+                        `kubectl -n ${c.namespace} port-forward --address 127.0.0.1 svc/${svc} ${client}:10001`,
+                    );
                     assert.equal(c.dashboardUrl, `http://127.0.0.1:${dashboard}`);
                     assert.equal(c.clientUrl, `ray://127.0.0.1:${client}`);
                     const secret = find(objects, "Secret", c.namespace, c.tokenSecret);
                     assert.ok(secret, `token Secret ${c.tokenSecret}`);
                     assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
-                    assert.equal(c.tokenCommand, `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`);
-                    assert.equal(c.raySessionCommand, `kubectl ray session raycluster/${name} -n ${c.namespace}`, "the KubeRay kubectl plugin's equivalent");
+                    assert.equal(
+                        c.tokenCommand,
+                        `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
+                    );
+                    assert.equal(
+                        c.raySessionCommand,
+                        `kubectl ray session raycluster/${name} -n ${c.namespace}`,
+                        "the KubeRay kubectl plugin's equivalent",
+                    );
                     assert.ok(semver.valid(c.rayVersion) && semver.gte(c.rayVersion, "2.54.0"), `rayVersion ${c.rayVersion}`);
                 }
             });
@@ -75,7 +88,10 @@ describe("stack outputs (documented shape)", function () {
 
             it("describes a public dashboard only for clusters that asked for one", () => {
                 const expected = stack === "team-b" ? ["analytics"] : [];
-                assert.deepEqual(Object.keys(outputs.clusters).filter((n) => outputs.clusters[n].publicDashboard), expected);
+                assert.deepEqual(
+                    Object.keys(outputs.clusters).filter((n) => outputs.clusters[n].publicDashboard),
+                    expected,
+                );
                 for (const [name, c] of Object.entries<any>(outputs.clusters)) {
                     if (c.publicDashboard === undefined) {
                         continue;
@@ -87,7 +103,11 @@ describe("stack outputs (documented shape)", function () {
                         assert.equal(s?.spec.type, "LoadBalancer");
                         assert.match(c.publicDashboard.aclId, /^acl-/);
                         // The renderer's cloud controller stand-in answers every LoadBalancer Service with this address.
-                        assert.equal(c.publicDashboard.address, MOCK_LOAD_BALANCER_ADDRESS, "the CLB's address, read back from the Service's status");
+                        assert.equal(
+                            c.publicDashboard.address,
+                            MOCK_LOAD_BALANCER_ADDRESS,
+                            "the CLB's address, read back from the Service's status",
+                        );
                     } else {
                         assert.match(c.publicDashboard.url, /^https:\/\//);
                     }
@@ -114,7 +134,10 @@ describe("stack outputs (documented shape)", function () {
                     assert.equal(s.serveService, `${name}-serve-svc`);
                     assert.equal(s.serveAddress, `http://${name}-serve-svc.${s.namespace}.svc.cluster.local:8000`);
                     assert.equal(s.localPort, 22000 + localPortSlot(s.namespace, name));
-                    assert.equal(s.servePortForward, `kubectl -n ${s.namespace} port-forward --address 127.0.0.1 svc/${name}-serve-svc ${s.localPort}:8000`);
+                    assert.equal(
+                        s.servePortForward,
+                        `kubectl -n ${s.namespace} port-forward --address 127.0.0.1 svc/${name}-serve-svc ${s.localPort}:8000`,
+                    );
                     assert.equal(s.localUrl, `http://127.0.0.1:${s.localPort}`);
                     assert.equal(s.rayVersion, find(objects, "RayService", s.namespace, name)!.spec.rayClusterConfig.rayVersion);
                     assert.ok(new crypto.X509Certificate(s.caCertificate).ca, "the service's own CA");
@@ -138,7 +161,10 @@ describe("stack outputs (documented shape)", function () {
                         assert.ok(cert.checkIssued(ca) && cert.verify(ca.publicKey), `${client} is signed by ${name}'s CA`);
                         for (const [other, o] of Object.entries<any>(outputs.clusters)) {
                             if (other !== name) {
-                                assert.ok(!cert.verify(new crypto.X509Certificate(o.caCertificate).publicKey), `${client} of ${name} is not signed by ${other}'s CA`);
+                                assert.ok(
+                                    !cert.verify(new crypto.X509Certificate(o.caCertificate).publicKey),
+                                    `${client} of ${name} is not signed by ${other}'s CA`,
+                                );
                             }
                         }
                         const dir = `$HOME/.ray-on-ack/${outputs.team}/${name}`;
@@ -154,7 +180,11 @@ describe("stack outputs (documented shape)", function () {
                     assert.ok(new crypto.X509Certificate(j.caCertificate).ca, `${name}: a CA`);
                     cas.add(j.caCertificate);
                 }
-                assert.equal(cas.size, Object.keys(outputs.clusters).length + Object.keys(outputs.jobs).length, "no two clusters share a CA");
+                assert.equal(
+                    cas.size,
+                    Object.keys(outputs.clusters).length + Object.keys(outputs.jobs).length,
+                    "no two clusters share a CA",
+                );
                 const clients = Object.fromEntries(Object.entries<any>(outputs.clusters).map(([n, c]) => [n, Object.keys(c.tlsClients)]));
                 assert.deepEqual(clients, stack === "team-a" ? { training: ["alice"], notebooks: [] } : { analytics: [] });
                 assert.equal(outputs.caCertificate, undefined, "no team-wide CA any more");
@@ -179,7 +209,10 @@ describe("stack outputs (documented shape)", function () {
         assert.deepEqual(Object.keys(tlsClientKeys.training), ["alice"]);
         assert.match(tlsClientKeys.training.alice, /PRIVATE KEY/);
         const cert = new crypto.X509Certificate(plain.clusters.training.tlsClients.alice.certificate);
-        assert.ok(cert.checkPrivateKey(crypto.createPrivateKey(tlsClientKeys.training.alice)), "the key belongs to the published certificate");
+        assert.ok(
+            cert.checkPrivateKey(crypto.createPrivateKey(tlsClientKeys.training.alice)),
+            "the key belongs to the published certificate",
+        );
         const text = JSON.stringify(plain);
         assert.doesNotMatch(text, /PRIVATE KEY/);
         const tokens = manifests(r.out).filter((o) => o.kind === "Secret" && (o.stringData?.auth_token ?? o.data?.auth_token));

@@ -79,7 +79,12 @@ export function clusterOutput(
         ...clusterAccess(c.namespace, c.name, c.localPorts),
         rayVersion: c.rayVersion,
         caCertificate,
-        tlsClients: Object.fromEntries(Object.entries(clientCerts).map(([client, certificate]) => [client, { certificate, env: tlsClientEnv(c.team, c.name, client) }])),
+        tlsClients: Object.fromEntries(
+            Object.entries(clientCerts).map(([client, certificate]) => [
+                client,
+                { certificate, env: tlsClientEnv(c.team, c.name, client) },
+            ]),
+        ),
     };
 }
 

@@ -99,7 +99,10 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
         },
         pki: teamPkiArgsFor(config),
         podNetwork: { team, namespace, podCidrs: config.podCidrs, podNetwork: config.podNetwork },
-        rrsa: rrsa && rrsa.roles.length > 0 ? { roles: rrsa.roles, oss: config.rrsa.oss, extraStatements: config.rrsa.extraStatements } : undefined,
+        rrsa:
+            rrsa && rrsa.roles.length > 0
+                ? { roles: rrsa.roles, oss: config.rrsa.oss, extraStatements: config.rrsa.extraStatements }
+                : undefined,
         identity: {
             team,
             namespace,
@@ -139,6 +142,9 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
             exposure: exposureOf(w),
             tlsClients: w.kind === "RayCluster" ? tlsClientsOf(config, w.name) : [],
         })),
-        localPorts: localPortsFor(namespace, config.clusters.map((c) => c.name)),
+        localPorts: localPortsFor(
+            namespace,
+            config.clusters.map((c) => c.name),
+        ),
     };
 }

@@ -41,12 +41,23 @@ export interface TeamEnvironmentArgs extends TeamEnvironmentSettings {
     platformPolicy?: PlatformPolicy;
 }
 
-export type TeamSettings = Omit<TeamEnvironmentArgs, "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy">;
+export type TeamSettings = Omit<
+    TeamEnvironmentArgs,
+    "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy"
+>;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
 const platformArgSchema = platformListsSchema
-    .extend({ tenancy: tenancySchema.optional().describe("With it, the stack (pulumi.getStack()) may claim only what its entry lists. Default none: no tenancy checks.") })
-    .register(argTypes, { id: "PlatformPolicy", description: "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns." });
+    .extend({
+        tenancy: tenancySchema
+            .optional()
+            .describe("With it, the stack (pulumi.getStack()) may claim only what its entry lists. Default none: no tenancy checks."),
+    })
+    .register(argTypes, {
+        id: "PlatformPolicy",
+        description:
+            "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns.",
+    });
 
 /**
  * @returns the model, the platform's lists, and the password to hand on (a secret; one that
@@ -63,7 +74,9 @@ export function parseTeamArgs(
     const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
     // With a registry, the stack deploying the environment may claim only what its entry lists.
     const ctx = { platform: { lists, tenancy: tenancy ?? EMPTY_TENANCY }, stack: tenancy ? pulumi.getStack() : undefined, password: given };
-    const config = isParsed(settings) ? (settings as unknown as TeamConfig) : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
+    const config = isParsed(settings)
+        ? (settings as unknown as TeamConfig)
+        : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
     if (password === undefined || typeof password === "string") {
         return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
     }

@@ -48,12 +48,25 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         // Registered before the rest, and without waiting for the namespace (only its Secrets do):
         // the PKI's resources then reach the dynamic-provider host as early as the program can send them.
         const pki = new TeamPki(`${name}-tls`, { ...plan.pki, secretsDependOn: [ns.namespace] }, { parent: this });
-        const podNetwork = new TeamPodNetwork(`${name}-pod-network`, { ...plan.podNetwork, verifyVSwitches: verifyVSwitches ?? false }, inNamespace(this, ns.namespace));
+        const podNetwork = new TeamPodNetwork(
+            `${name}-pod-network`,
+            { ...plan.podNetwork, verifyVSwitches: verifyVSwitches ?? false },
+            inNamespace(this, ns.namespace),
+        );
         if (plan.rrsa) {
             if (!rrsaProvider || !config.cloud) {
-                throw argsError(this, name, "rrsaProvider", "the cluster's RRSA OIDC provider is needed to create RAM roles (rrsaProviderFor(cloud))");
+                throw argsError(
+                    this,
+                    name,
+                    "rrsaProvider",
+                    "the cluster's RRSA OIDC provider is needed to create RAM roles (rrsaProviderFor(cloud))",
+                );
             }
-            new TeamRrsa(`${name}-rrsa`, { namespace, accountId: config.cloud.accountId, provider: rrsaProvider, ...plan.rrsa }, { parent: this });
+            new TeamRrsa(
+                `${name}-rrsa`,
+                { namespace, accountId: config.cloud.accountId, provider: rrsaProvider, ...plan.rrsa },
+                { parent: this },
+            );
         }
         const identity = new TeamIdentity(`${name}-identity`, plan.identity, inNamespace(this, ns.namespace));
         const network = new TeamNetworkPolicies(`${name}-network`, plan.network, inNamespace(this, ns.namespace));
@@ -63,7 +76,15 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             w.exposure &&
             new DashboardExposure(
                 `${name}-${w.name}-${suffix}`,
-                { team, namespace, cluster: w.name, exposure: w.exposure.config, password, verifyAcl: verifyAcl ?? false, ...(w.exposure.port === "serve" ? { port: "serve" as const } : {}) },
+                {
+                    team,
+                    namespace,
+                    cluster: w.name,
+                    exposure: w.exposure.config,
+                    password,
+                    verifyAcl: verifyAcl ?? false,
+                    ...(w.exposure.port === "serve" ? { port: "serve" as const } : {}),
+                },
                 { parent: this, dependsOn: podsNeed },
             );
 
@@ -74,25 +95,47 @@ export class TeamEnvironment extends pulumi.ComponentResource {
             const tls = pki.clusters[w.name];
             const common = { ...w.options, tlsFingerprint: tls.fingerprint };
             if (w.kind === "RayCluster") {
-                new HardenedRayCluster(`${name}-${w.name}`, { ...common, cluster: w.shape as RayClusterSettings }, podsAfter(this, ns.namespace, podsNeed));
+                new HardenedRayCluster(
+                    `${name}-${w.name}`,
+                    { ...common, cluster: w.shape as RayClusterSettings },
+                    podsAfter(this, ns.namespace, podsNeed),
+                );
                 const base = pulumi
                     .all([tls.caBundlePem, tls.clientCertPems])
-                    .apply(([ca, certs]) => clusterOutput({ team, namespace, name: w.name, rayVersion: w.shape.rayVersion, localPorts: plan.localPorts[w.name] }, ca, certs));
+                    .apply(([ca, certs]) =>
+                        clusterOutput(
+                            { team, namespace, name: w.name, rayVersion: w.shape.rayVersion, localPorts: plan.localPorts[w.name] },
+                            ca,
+                            certs,
+                        ),
+                    );
                 const exposure = exposureOf(w, "dashboard");
-                clusterOutputs[w.name] = exposure ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard })) : base;
+                clusterOutputs[w.name] = exposure
+                    ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }))
+                    : base;
             } else if (w.kind === "RayJob") {
-                new HardenedRayJob(`${name}-${w.name}`, { ...common, job: w.shape as RayJobSettings }, podsAfter(this, ns.namespace, podsNeed));
+                new HardenedRayJob(
+                    `${name}-${w.name}`,
+                    { ...common, job: w.shape as RayJobSettings },
+                    podsAfter(this, ns.namespace, podsNeed),
+                );
                 jobOutputs[w.name] = tls.caBundlePem.apply((ca) => jobOutput(namespace, w.name, ca));
             } else {
                 new HardenedRayService(
                     `${name}-${w.name}`,
-                    { ...common, service: w.shape as RayServiceSettings, tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker } },
+                    {
+                        ...common,
+                        service: w.shape as RayServiceSettings,
+                        tlsSecretNames: { head: tls.secretNames.head, worker: tls.secretNames.worker },
+                    },
                     // Every generation slot exists before a cluster can mount one.
                     podsAfter(this, ns.namespace, [...podsNeed, ...(tls.slotSecrets ?? [])]),
                 );
                 const base = tls.caBundlePem.apply((ca) => serviceOutput(namespace, w.name, w.shape.rayVersion, ca));
                 const exposure = exposureOf(w, "serve");
-                serviceOutputs[w.name] = exposure ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe })) : base;
+                serviceOutputs[w.name] = exposure
+                    ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicServe]) => ({ ...b, publicServe }))
+                    : base;
             }
         }
 
@@ -101,7 +144,9 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         this.clusters = pulumi.all(clusterOutputs);
         this.jobs = pulumi.all(jobOutputs);
         // Only RayClusters take Ray Client connections; a cluster without clients has no entry.
-        const keysByCluster = Object.fromEntries(plan.workloads.filter((w) => w.tlsClients.length > 0).map((w) => [w.name, pki.clusters[w.name].clientKeyPems]));
+        const keysByCluster = Object.fromEntries(
+            plan.workloads.filter((w) => w.tlsClients.length > 0).map((w) => [w.name, pki.clusters[w.name].clientKeyPems]),
+        );
         this.tlsClientKeys = pulumi.secret(pulumi.all(keysByCluster));
         this.registerOutputs({
             namespace: this.namespace,

@@ -100,26 +100,56 @@ describe("tls/handshake", () => {
     const c1 = () => pki;
 
     it("connects a worker to the head by a pod IP inside the CIDR, both sides authorized", async () => {
-        const out = await handshake({ server: c1().head, listen: "127.42.0.1", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const out = await handshake({
+            server: c1().head,
+            listen: "127.42.0.1",
+            client: c1().worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.deepEqual(out, { ok: true, clientAuthorized: true, serverAuthorized: true });
     });
 
     it("connects worker to worker (object transfer) by pod IP, and to the head on 127.0.0.1", async () => {
-        const w2w = await handshake({ server: c1().worker, listen: "127.42.0.200", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const w2w = await handshake({
+            server: c1().worker,
+            listen: "127.42.0.200",
+            client: c1().worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.deepEqual(w2w, { ok: true, clientAuthorized: true, serverAuthorized: true });
-        const local = await handshake({ server: c1().head, listen: "127.0.0.1", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const local = await handshake({
+            server: c1().head,
+            listen: "127.0.0.1",
+            client: c1().worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.deepEqual(local, { ok: true, clientAuthorized: true, serverAuthorized: true });
     });
 
     it("fails the client's IP check when the server is on an address outside the pod CIDR", async () => {
-        const out = await handshake({ server: c1().head, listen: "127.43.0.1", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const out = await handshake({
+            server: c1().head,
+            listen: "127.43.0.1",
+            client: c1().worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.equal(out.ok, false);
         assert.match(out.clientError ?? "", /ERR_TLS_CERT_ALTNAME_INVALID/);
         assert.match(out.clientError ?? "", /127\.43\.0\.1/);
     });
 
     it("rejects, on the server, a client certificate from another CA", async () => {
-        const out = await handshake({ server: c1().head, listen: "127.42.0.2", client: other.clients.mallory, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const out = await handshake({
+            server: c1().head,
+            listen: "127.42.0.2",
+            client: other.clients.mallory,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.equal(out.ok, false);
         assert.equal(out.serverAuthorized, undefined, "the server never accepted the connection");
         assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
@@ -127,30 +157,67 @@ describe("tls/handshake", () => {
 
     it("rejects, on cluster c1's head, the worker certificate of cluster c2 of the same team and subnet", async () => {
         // The attacker trusts c1's (public) CA, so only the server's check can stop it.
-        const out = await handshake({ server: c1().head, listen: "127.42.0.5", client: c2.worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const out = await handshake({
+            server: c1().head,
+            listen: "127.42.0.5",
+            client: c2.worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.equal(out.ok, false);
         assert.equal(out.serverAuthorized, undefined, "c1's head never accepted c2's worker");
         assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
     });
 
     it("rejects, on a c2 worker dialing out, c1's head posing as a peer (the client verifies against c2's CA only)", async () => {
-        const out = await handshake({ server: c1().head, listen: "127.42.0.6", client: c2.worker, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        const out = await handshake({
+            server: c1().head,
+            listen: "127.42.0.6",
+            client: c2.worker,
+            serverCa: c2.caBundlePem,
+            clientCa: c2.caBundlePem,
+        });
         assert.equal(out.ok, false);
         assert.match(out.clientError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
     });
 
     it("rejects, on c2's head, a Ray Client certificate issued for c1", async () => {
-        const out = await handshake({ server: c2.head, listen: "127.42.0.7", client: pki.clients.alice, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        const out = await handshake({
+            server: c2.head,
+            listen: "127.42.0.7",
+            client: pki.clients.alice,
+            serverCa: c2.caBundlePem,
+            clientCa: c2.caBundlePem,
+        });
         assert.equal(out.ok, false);
         assert.match(out.serverError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(out));
-        const own = await handshake({ server: c2.head, listen: "127.42.0.7", client: c2.clients.bob, serverCa: c2.caBundlePem, clientCa: c2.caBundlePem });
+        const own = await handshake({
+            server: c2.head,
+            listen: "127.42.0.7",
+            client: c2.clients.bob,
+            serverCa: c2.caBundlePem,
+            clientCa: c2.caBundlePem,
+        });
         assert.deepEqual(own, { ok: true, clientAuthorized: true, serverAuthorized: true }, "c2's own client connects");
     });
 
     it("accepts a Ray Client user's certificate as a client but not as a server (clientAuth only)", async () => {
-        const asClient = await handshake({ server: c1().head, listen: "127.42.0.3", client: pki.clients.alice, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem });
+        const asClient = await handshake({
+            server: c1().head,
+            listen: "127.42.0.3",
+            client: pki.clients.alice,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+        });
         assert.deepEqual(asClient, { ok: true, clientAuthorized: true, serverAuthorized: true });
-        const asServer = await handshake({ server: pki.clients.alice, listen: "127.0.0.1", client: c1().worker, serverCa: pki.caBundlePem, clientCa: pki.caBundlePem, skipIdentityCheck: true });
+        const asServer = await handshake({
+            server: pki.clients.alice,
+            listen: "127.0.0.1",
+            client: c1().worker,
+            serverCa: pki.caBundlePem,
+            clientCa: pki.caBundlePem,
+            skipIdentityCheck: true,
+        });
         assert.equal(asServer.ok, false);
         assert.match(asServer.clientError ?? "", /INVALID_PURPOSE|unsupported certificate purpose/i, JSON.stringify(asServer));
     });
@@ -158,11 +225,27 @@ describe("tls/handshake", () => {
     it("keeps old and new certificates talking during a CA rotation overlap", async () => {
         const rotated = await issuePki({ ...request, caRotation: 1 }, pki);
         // A pod restarted with the new bundle and certificate meets one still running the old ones.
-        const out = await handshake({ server: pki.head, listen: "127.42.0.4", client: rotated.worker, serverCa: rotated.caBundlePem, clientCa: rotated.caBundlePem });
+        const out = await handshake({
+            server: pki.head,
+            listen: "127.42.0.4",
+            client: rotated.worker,
+            serverCa: rotated.caBundlePem,
+            clientCa: rotated.caBundlePem,
+        });
         assert.deepEqual(out, { ok: true, clientAuthorized: true, serverAuthorized: true });
-        const withoutOverlap = await handshake({ server: pki.head, listen: "127.42.0.4", client: rotated.worker, serverCa: rotated.ca.certPem, clientCa: rotated.ca.certPem });
+        const withoutOverlap = await handshake({
+            server: pki.head,
+            listen: "127.42.0.4",
+            client: rotated.worker,
+            serverCa: rotated.ca.certPem,
+            clientCa: rotated.ca.certPem,
+        });
         assert.equal(withoutOverlap.ok, false);
-        assert.match(withoutOverlap.clientError ?? "", /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/, JSON.stringify(withoutOverlap));
+        assert.match(
+            withoutOverlap.clientError ?? "",
+            /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/,
+            JSON.stringify(withoutOverlap),
+        );
     });
 
     it("passes `openssl verify` (strict, for TLS server and client use) and fails against another CA", async () => {
@@ -175,12 +258,20 @@ describe("tls/handshake", () => {
         const head = write("head.crt", c1().head.certPem);
         const worker = write("worker.crt", c1().worker.certPem);
         for (const purpose of ["sslserver", "sslclient"]) {
-            const out = execFileSync("openssl", ["verify", "-x509_strict", "-purpose", purpose, "-CAfile", ca, head, worker], { encoding: "utf8" });
+            const out = execFileSync("openssl", ["verify", "-x509_strict", "-purpose", purpose, "-CAfile", ca, head, worker], {
+                encoding: "utf8",
+            });
             assert.equal(out, `${head}: OK\n${worker}: OK\n`);
         }
         const otherCa = write("other-ca.crt", other.caBundlePem);
-        assert.throws(() => execFileSync("openssl", ["verify", "-CAfile", otherCa, head], { stdio: "pipe" }), /unable to get local issuer certificate/);
+        assert.throws(
+            () => execFileSync("openssl", ["verify", "-CAfile", otherCa, head], { stdio: "pipe" }),
+            /unable to get local issuer certificate/,
+        );
         const c2Ca = write("c2-ca.crt", c2.caBundlePem);
-        assert.throws(() => execFileSync("openssl", ["verify", "-CAfile", c2Ca, head, worker], { stdio: "pipe" }), /unable to get local issuer certificate/);
+        assert.throws(
+            () => execFileSync("openssl", ["verify", "-CAfile", c2Ca, head, worker], { stdio: "pipe" }),
+            /unable to get local issuer certificate/,
+        );
     });
 });

@@ -7,7 +7,14 @@
  */
 import * as assert from "assert";
 import type { Tls } from "../args";
-import { PKI_DEFAULTS, PKI_REQUEST_FIELDS, PKI_REQUEST_KEYS, PKI_SETTING_KEYS, type PkiRequest, type PkiSettingKey } from "../providers/pki";
+import {
+    PKI_DEFAULTS,
+    PKI_REQUEST_FIELDS,
+    PKI_REQUEST_KEYS,
+    PKI_SETTING_KEYS,
+    type PkiRequest,
+    type PkiSettingKey,
+} from "../providers/pki";
 import type { TeamPkiSettings } from "./teamPki";
 import { requestFromInputs } from "../providers/pkiResource";
 import { pkiRequestsFor } from "./request";
@@ -25,13 +32,28 @@ const sameKeys = { table, publicArgs, stackSchema, teamPki };
 describe("PkiRequest: its fields listed once", () => {
     it("the public args, the stack schema and TeamPki name exactly PkiRequest's settings (checked by tsc)", () => {
         assert.deepStrictEqual(sameKeys, { table: true, publicArgs: true, stackSchema: true, teamPki: true });
-        assert.deepStrictEqual(PKI_REQUEST_KEYS.slice(0, 5), ["team", "namespace", "podCidrs", "cluster", "clients"], "the provider's input order");
+        assert.deepStrictEqual(
+            PKI_REQUEST_KEYS.slice(0, 5),
+            ["team", "namespace", "podCidrs", "cluster", "clients"],
+            "the provider's input order",
+        );
     });
 
     it("the schema's tls section and the defaults hold every setting and nothing else", () => {
-        assert.deepStrictEqual(Object.keys(tlsSchema.shape).filter((k) => k !== "clients"), PKI_SETTING_KEYS);
+        assert.deepStrictEqual(
+            Object.keys(tlsSchema.shape).filter((k) => k !== "clients"),
+            PKI_SETTING_KEYS,
+        );
         assert.deepStrictEqual(Object.keys(PKI_DEFAULTS), PKI_SETTING_KEYS);
-        assert.deepStrictEqual(PKI_SETTING_KEYS, ["keySize", "leafValidityDays", "caValidityDays", "renewBeforeDays", "rotation", "caRotation", "caOverlapDays"]);
+        assert.deepStrictEqual(PKI_SETTING_KEYS, [
+            "keySize",
+            "leafValidityDays",
+            "caValidityDays",
+            "renewBeforeDays",
+            "rotation",
+            "caRotation",
+            "caOverlapDays",
+        ]);
     });
 
     it("a team's requests carry every field, with the stack's settings", () => {
@@ -41,8 +63,14 @@ describe("PkiRequest: its fields listed once", () => {
         assert.ok(requests.length >= 2);
         for (const req of requests) {
             const required = PKI_REQUEST_KEYS.filter((k) => PKI_REQUEST_FIELDS[k] !== "optional");
-            assert.deepStrictEqual(Object.keys(req).filter((k) => required.includes(k as keyof PkiRequest)), required);
-            assert.deepStrictEqual([req.keySize, req.rotation, req.caOverlapDays, req.leafValidityDays], [3072, 4, 7, PKI_DEFAULTS.leafValidityDays]);
+            assert.deepStrictEqual(
+                Object.keys(req).filter((k) => required.includes(k as keyof PkiRequest)),
+                required,
+            );
+            assert.deepStrictEqual(
+                [req.keySize, req.rotation, req.caOverlapDays, req.leafValidityDays],
+                [3072, 4, 7, PKI_DEFAULTS.leafValidityDays],
+            );
         }
     });
 

@@ -33,7 +33,11 @@ export function tlsSecretSpecs(
 ): { head: TlsSecretSpec; worker: TlsSecretSpec } {
     const spec = (role: "head" | "worker", certPem: string, keyPem: string) =>
         tlsSecret(
-            { name: names.tlsSecret(m.clusterName, role), namespace, labels: { ...labels, [LABELS.cluster]: m.clusterName, [LABELS.role]: role } },
+            {
+                name: names.tlsSecret(m.clusterName, role),
+                namespace,
+                labels: { ...labels, [LABELS.cluster]: m.clusterName, [LABELS.role]: role },
+            },
             certPem,
             keyPem,
             m.caBundlePem,

@@ -143,7 +143,12 @@ export class TeamPki extends pulumi.ComponentResource {
             if (workload === "RayService") {
                 const slots = pulumi.all([args.namespace, state]).apply(([ns, s]) => generationSecretSpecs(ns, cluster, s, labels));
                 const slotSecrets = TLS_SLOTS.flatMap((slot) =>
-                    (["head", "worker"] as const).map((role) => secret(`${name}-${cluster}-tls-${role}-${slot}`, slots.apply((s) => s[slot][role]))),
+                    (["head", "worker"] as const).map((role) =>
+                        secret(
+                            `${name}-${cluster}-tls-${role}-${slot}`,
+                            slots.apply((s) => s[slot][role]),
+                        ),
+                    ),
                 );
                 clusters[cluster] = {
                     ...material,
@@ -158,8 +163,14 @@ export class TeamPki extends pulumi.ComponentResource {
                 ...material,
                 // Resource names as before the per-cluster CAs, so that existing stacks update these Secrets in place.
                 secrets: {
-                    head: secret(`${name}-${cluster}-tls-head`, specs.apply((s) => s.head)),
-                    worker: secret(`${name}-${cluster}-tls-worker`, specs.apply((s) => s.worker)),
+                    head: secret(
+                        `${name}-${cluster}-tls-head`,
+                        specs.apply((s) => s.head),
+                    ),
+                    worker: secret(
+                        `${name}-${cluster}-tls-worker`,
+                        specs.apply((s) => s.worker),
+                    ),
                 },
                 secretNames: pulumi.output({ head: names.tlsSecret(cluster, "head"), worker: names.tlsSecret(cluster, "worker") }),
             };

@@ -20,10 +20,15 @@ const BARE_NAME =
 const tlsClient = z
     .custom<Record<string, unknown>>((v) => typeof v !== "string", { message: BARE_NAME })
     .pipe(
-        z.strictObject({
-            name: label(40).describe("The user's name: the certificate's common name and the file names in the outputs."),
-            clusters: z.array(label(40)).min(1, "name at least one RayCluster (clusters[].name) this client connects to").describe("RayClusters (`clusters[].name`) whose CA issues this user a certificate."),
-        }).register(argTypes, { id: "TlsClient", description: "A Ray Client user." }),
+        z
+            .strictObject({
+                name: label(40).describe("The user's name: the certificate's common name and the file names in the outputs."),
+                clusters: z
+                    .array(label(40))
+                    .min(1, "name at least one RayCluster (clusters[].name) this client connects to")
+                    .describe("RayClusters (`clusters[].name`) whose CA issues this user a certificate."),
+            })
+            .register(argTypes, { id: "TlsClient", description: "A Ray Client user." }),
     );
 
 export const tlsClientsSchema = z.array(tlsClient).default([]);

@@ -70,7 +70,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls CHECK every second until it returns a truthy value (returned) or SECONDS pass; then
  * throws "timed out after Ns waiting for WHAT" with what LAST reports of the state seen.
  */
-export async function waitFor<T>(seconds: number, what: string, check: () => Promise<T | undefined | false>, last?: () => Promise<string>): Promise<T> {
+export async function waitFor<T>(
+    seconds: number,
+    what: string,
+    check: () => Promise<T | undefined | false>,
+    last?: () => Promise<string>,
+): Promise<T> {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
         const v = await check();
@@ -127,7 +132,9 @@ export function env(): SuiteEnv {
 /** kubectl ARGS, synchronously (for what test titles need when the suite loads), as the admin */
 export function kubectlSync(args: string[]): KubectlResult {
     const { kubeconfig } = env();
-    const r = spawnSync(process.env.E2E_KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "--request-timeout", "30s", ...args], { encoding: "utf8" });
+    const r = spawnSync(process.env.E2E_KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "--request-timeout", "30s", ...args], {
+        encoding: "utf8",
+    });
     return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? r.error?.message ?? "" };
 }
 

@@ -29,12 +29,14 @@ export function probePod(name: string, namespace: string, p: ProbePodSpec): obje
         spec: {
             restartPolicy: "Never",
             ...(p.podSecurity === undefined ? {} : { securityContext: p.podSecurity }),
-            containers: [{
-                name: "c",
-                image: PROBE_IMAGE,
-                ...(p.containerSecurity === undefined ? {} : { securityContext: p.containerSecurity }),
-                resources: { requests: resources, limits: resources },
-            }],
+            containers: [
+                {
+                    name: "c",
+                    image: PROBE_IMAGE,
+                    ...(p.containerSecurity === undefined ? {} : { securityContext: p.containerSecurity }),
+                    resources: { requests: resources, limits: resources },
+                },
+            ],
         },
     };
 }

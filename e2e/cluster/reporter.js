@@ -21,7 +21,10 @@ class HarnessReporter extends Mocha.reporters.Base {
         runner.on(EVENT_TEST_PASS, (test) => record("PASS", name(test)));
         runner.on(EVENT_TEST_FAIL, (test, err) => {
             record("FAIL", name(test));
-            const msg = String(err?.message ?? err).trim().split("\n").slice(0, 15);
+            const msg = String(err?.message ?? err)
+                .trim()
+                .split("\n")
+                .slice(0, 15);
             process.stdout.write(msg.map((l) => `    ${l}\n`).join(""));
         });
         runner.once(EVENT_RUN_END, () => {

@@ -8,23 +8,23 @@ const kubeconfig = config.require("kubeconfig");
 const provider = new k8s.Provider("e2e", { kubeconfig, enableServerSideApply: true });
 
 const ns = new k8s.core.v1.Namespace(
-  "smoke",
-  {
-    metadata: {
-      name: "e2e-smoke",
-      labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+    "smoke",
+    {
+        metadata: {
+            name: "e2e-smoke",
+            labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+        },
     },
-  },
-  { provider },
+    { provider },
 );
 
 const cm = new k8s.core.v1.ConfigMap(
-  "smoke",
-  {
-    metadata: { name: "e2e-smoke", namespace: ns.metadata.name },
-    data: { hello: "ray-on-ack" },
-  },
-  { provider },
+    "smoke",
+    {
+        metadata: { name: "e2e-smoke", namespace: ns.metadata.name },
+        data: { hello: "ray-on-ack" },
+    },
+    { provider },
 );
 
 export const namespace = ns.metadata.name;

@@ -26,7 +26,9 @@ function containerFindings(r: PolicyResource): Finding[] {
                     found.push(violation(r, `${c.path}.env[${i}]`, `${e.name} names an access key; use RRSA instead of AK/SK${who}`));
                 }
                 if (typeof e?.value === "string" && holdsAccessKeyId(e.value)) {
-                    found.push(violation(r, `${c.path}.env[${i}].value`, `holds what looks like an AccessKey id; use RRSA instead of AK/SK${who}`));
+                    found.push(
+                        violation(r, `${c.path}.env[${i}].value`, `holds what looks like an AccessKey id; use RRSA instead of AK/SK${who}`),
+                    );
                 }
                 return found;
             });

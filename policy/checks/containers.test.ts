@@ -14,7 +14,9 @@ describe("policy ray-resources-required (seed 7)", () => {
 
     it("refuses missing values, on init containers and the autoscaler too", () => {
         const rc = rayCluster();
-        rc.props.spec.headGroupSpec.template.spec.initContainers = [{ name: "init", image: "rayproject/ray:2.60.0", resources: { limits: { cpu: "1", memory: "" } } }];
+        rc.props.spec.headGroupSpec.template.spec.initContainers = [
+            { name: "init", image: "rayproject/ray:2.60.0", resources: { limits: { cpu: "1", memory: "" } } },
+        ];
         delete rc.props.spec.autoscalerOptions.resources;
         assert.deepStrictEqual(messages(resourcesRequired, rc), [
             'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.initContainers[0].resources: is missing requests.cpu, requests.memory, limits.memory (container "init")',
@@ -28,7 +30,12 @@ describe("policy ray-image-registry-allowed (seed 6)", () => {
         assert.deepStrictEqual(messages(imageRegistryAllowed, rayCluster()), []);
         const rc = rayCluster();
         rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = "registry-vpc.cn-hangzhou.aliyuncs.com/ray/ray:2.60.0";
-        assert.deepStrictEqual(messages(imageRegistryAllowed, rc, { allowedRegistries: ["docker.io/rayproject/", "registry-vpc.cn-hangzhou.aliyuncs.com/ray/"] }), []);
+        assert.deepStrictEqual(
+            messages(imageRegistryAllowed, rc, {
+                allowedRegistries: ["docker.io/rayproject/", "registry-vpc.cn-hangzhou.aliyuncs.com/ray/"],
+            }),
+            [],
+        );
     });
 
     it("refuses other registries, the autoscaler's image included", () => {
@@ -54,7 +61,10 @@ describe("policy ray-image-tag-pinned (seed 6)", () => {
     it("accepts version tags and the digests the platform lists with their repository and tag", () => {
         const rc = rayCluster();
         rc.props.spec.workerGroupSpecs[0].template.spec.containers[0].image = `rayproject/ray:2.60.0@sha256:${"a".repeat(64)}`;
-        assert.deepStrictEqual(messages(imageTagPinned, rc, { allowedDigests: [`docker.io/rayproject/ray:2.60.0@sha256:${"a".repeat(64)}`] }), []);
+        assert.deepStrictEqual(
+            messages(imageTagPinned, rc, { allowedDigests: [`docker.io/rayproject/ray:2.60.0@sha256:${"a".repeat(64)}`] }),
+            [],
+        );
     });
 
     it("refuses a digest the platform has not listed, whatever the tag beside it says, and no grant helps", () => {
@@ -79,7 +89,11 @@ describe("policy ray-image-tag-pinned (seed 6)", () => {
         const rc = withImage(other);
         assert.equal(blocking(imageTagPinned, rc).length, 1);
         const [finding] = evaluateCheck(imageTagPinned, [rc], resolvePackConfig()).findings;
-        assert.equal(finding.objectPath, "spec.workerGroupSpecs[groupName=cpu].template.spec.containers[name=ray-worker].image", "the grant below names the finding's own path");
+        assert.equal(
+            finding.objectPath,
+            "spec.workerGroupSpecs[groupName=cpu].template.spec.containers[name=ray-worker].image",
+            "the grant below names the finding's own path",
+        );
         assert.equal(blocking(imageTagPinned, rc, { grants: [grantFor(rc, undefined, undefined, finding.objectPath)] }).length, 1);
     });
 
@@ -126,11 +140,16 @@ describe("policy ray-no-access-keys (seed 8)", () => {
         const secret = tokenSecret();
         secret.props.data.credentials = Buffer.from("id=LTAI5tAbCdEfGhIjKlMnOp").toString("base64");
         secret.props.stringData = { ACCESS_KEY_ID: "x" };
-        const cm = k8s("kubernetes:core/v1:ConfigMap", { metadata: { name: "oss", namespace: "ray-a" }, data: { endpoint: "oss-cn-hangzhou-internal.aliyuncs.com", ak: "x" } });
+        const cm = k8s("kubernetes:core/v1:ConfigMap", {
+            metadata: { name: "oss", namespace: "ray-a" },
+            data: { endpoint: "oss-cn-hangzhou-internal.aliyuncs.com", ak: "x" },
+        });
         assert.deepStrictEqual(messages(noAccessKeys, secret), [
             'Secret ray-a/demo-ray-token: data["credentials"]: holds what looks like an AccessKey id; use RRSA instead of AK/SK',
             'Secret ray-a/demo-ray-token: stringData["ACCESS_KEY_ID"]: names an access key; use RRSA instead of AK/SK',
         ]);
-        assert.deepStrictEqual(messages(noAccessKeys, cm), ['ConfigMap ray-a/oss: data["ak"]: names an access key; use RRSA instead of AK/SK']);
+        assert.deepStrictEqual(messages(noAccessKeys, cm), [
+            'ConfigMap ray-a/oss: data["ak"]: names an access key; use RRSA instead of AK/SK',
+        ]);
     });
 });

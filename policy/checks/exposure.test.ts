@@ -94,24 +94,56 @@ describe("policy ray-ingress-authenticated (seed 1.5)", () => {
 
     it("refuses annotations that undo basic auth or TLS, under the nginx and the Higress prefix, whatever the grants", () => {
         const cases: [Record<string, string>, string][] = [
-            [{ "nginx.ingress.kubernetes.io/satisfy": "any" }, `${AT}["nginx.ingress.kubernetes.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`],
-            [{ "higress.io/satisfy": "any" }, `${AT}["higress.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`],
-            [{ "nginx.ingress.kubernetes.io/ssl-redirect": "false" }, `${AT}["nginx.ingress.kubernetes.io/ssl-redirect"]: is "false"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
-            [{ "nginx.ingress.kubernetes.io/force-ssl-redirect": "False" }, `${AT}["nginx.ingress.kubernetes.io/force-ssl-redirect"]: is "False"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
-            [{ "higress.io/ssl-redirect": "0" }, `${AT}["higress.io/ssl-redirect"]: is "0"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`],
+            [
+                { "nginx.ingress.kubernetes.io/satisfy": "any" },
+                `${AT}["nginx.ingress.kubernetes.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`,
+            ],
+            [
+                { "higress.io/satisfy": "any" },
+                `${AT}["higress.io/satisfy"]: is "any"; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`,
+            ],
+            [
+                { "nginx.ingress.kubernetes.io/ssl-redirect": "false" },
+                `${AT}["nginx.ingress.kubernetes.io/ssl-redirect"]: is "false"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`,
+            ],
+            [
+                { "nginx.ingress.kubernetes.io/force-ssl-redirect": "False" },
+                `${AT}["nginx.ingress.kubernetes.io/force-ssl-redirect"]: is "False"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`,
+            ],
+            [
+                { "higress.io/ssl-redirect": "0" },
+                `${AT}["higress.io/ssl-redirect"]: is "0"; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`,
+            ],
             [{ "higress.io/auth-type": "digest" }, `${AT}["higress.io/auth-type"]: is "digest"; must be "basic"`],
             [
                 { "nginx.ingress.kubernetes.io/auth-secret": "ray-b/team-b-dashboard-basic-auth" },
                 `${AT}["nginx.ingress.kubernetes.io/auth-secret"]: "ray-b/team-b-dashboard-basic-auth" is a Secret of another namespace; the htpasswd Secret must be in the Ingress's own namespace ray-a, or another team's password list opens this dashboard`,
             ],
-            [{ "nginx.ingress.kubernetes.io/whitelist-source-range": "0.0.0.0/0" }, `${AT}["nginx.ingress.kubernetes.io/whitelist-source-range"]: 0.0.0.0/0 covers 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`],
-            [{ "higress.io/whitelist-source-range": "0.0.0.0/1,128.0.0.0/1" }, `${AT}["higress.io/whitelist-source-range"]: 0.0.0.0/1 + 128.0.0.0/1 cover 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`],
-            [{ "nginx.ingress.kubernetes.io/allowlist-source-range": "010.0.0.0/8" }, `${AT}["nginx.ingress.kubernetes.io/allowlist-source-range"]: "010.0.0.0/8" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`],
+            [
+                { "nginx.ingress.kubernetes.io/whitelist-source-range": "0.0.0.0/0" },
+                `${AT}["nginx.ingress.kubernetes.io/whitelist-source-range"]: 0.0.0.0/0 covers 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`,
+            ],
+            [
+                { "higress.io/whitelist-source-range": "0.0.0.0/1,128.0.0.0/1" },
+                `${AT}["higress.io/whitelist-source-range"]: 0.0.0.0/1 + 128.0.0.0/1 cover 4294967296 addresses; an Ingress's source allowlist may cover at most 65536 (a /16): an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`,
+            ],
+            [
+                { "nginx.ingress.kubernetes.io/allowlist-source-range": "010.0.0.0/8" },
+                `${AT}["nginx.ingress.kubernetes.io/allowlist-source-range"]: "010.0.0.0/8" is not four decimal octets without leading zeros: parsers disagree on what it means (010 reads as 8 in some, 10 in others, and is an error in Kubernetes)`,
+            ],
         ];
         for (const [annotations, message] of cases) {
             const ing = withAnnotations(annotations);
-            assert.deepStrictEqual(messages(ingressAuthenticated, ing, { grants: [grantFor(ing)] }), [message], JSON.stringify(annotations));
-            assert.deepStrictEqual(throughPack(ingressAuthenticated, ing, { grants: [grantFor(ing)] }).mandatory, [message], "mandatory in the pack, granted or not");
+            assert.deepStrictEqual(
+                messages(ingressAuthenticated, ing, { grants: [grantFor(ing)] }),
+                [message],
+                JSON.stringify(annotations),
+            );
+            assert.deepStrictEqual(
+                throughPack(ingressAuthenticated, ing, { grants: [grantFor(ing)] }).mandatory,
+                [message],
+                "mandatory in the pack, granted or not",
+            );
         }
     });
 
@@ -128,7 +160,9 @@ describe("policy ray-ingress-authenticated (seed 1.5)", () => {
 
     it("refuses a rule without a host and a default backend, whatever the grants", () => {
         const ing = ingress();
-        ing.props.spec.rules.push({ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "demo-head-svc", port: { number: 8265 } } } }] } });
+        ing.props.spec.rules.push({
+            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "demo-head-svc", port: { number: 8265 } } } }] },
+        });
         ing.props.spec.defaultBackend = { service: { name: "demo-head-svc", port: { number: 8265 } } };
         assert.deepStrictEqual(blocking(ingressAuthenticated, ing, { grants: [grantFor(ing)] }), [
             "Ingress ray-a/demo-dashboard: spec.rules[1].host: is not set, so the rule answers every host name, plain HTTP included; name the host",
@@ -146,7 +180,11 @@ describe("policy ray-clb-acl-restricted (seed 1.5)", () => {
         assert.deepStrictEqual(messages(clbAclRestricted, slbAcl("0.0.0.0/0")), [
             'alicloud:slb/acl:Acl demo-dashboard: entryLists[0].entry: "0.0.0.0/0" admits every address; list the clients\' CIDRs',
         ]);
-        const attachment = { type: "alicloud:slb/aclEntryAttachment:AclEntryAttachment", name: "any", props: { aclId: "acl-1", entry: "::/0" } };
+        const attachment = {
+            type: "alicloud:slb/aclEntryAttachment:AclEntryAttachment",
+            name: "any",
+            props: { aclId: "acl-1", entry: "::/0" },
+        };
         assert.deepStrictEqual(messages(clbAclRestricted, attachment), [
             'alicloud:slb/aclEntryAttachment:AclEntryAttachment any: entry: "::/0" admits every address; list the clients\' CIDRs',
         ]);
@@ -230,15 +268,23 @@ describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
         ]);
         // A patch carries neither spec.type nor the ports of the Service it lands on: its CLB annotations make it this check's business.
         const patch = asPatch(loadBalancer());
-        patch.props = { metadata: { name: "demo-dashboard-public", namespace: "ray-a", annotations: { [`${CLB}protocol-port`]: "http:443" } } };
+        patch.props = {
+            metadata: { name: "demo-dashboard-public", namespace: "ray-a", annotations: { [`${CLB}protocol-port`]: "http:443" } },
+        };
         assert.deepStrictEqual(throughPack(clbHttpsListener, patch), {
-            mandatory: [`ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`],
+            mandatory: [
+                `ServicePatch ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext http listener; list https listeners only`,
+            ],
             advisory: [],
             notApplicable: false,
         });
         const unrelated = asPatch(headService());
         unrelated.props = { metadata: { name: "demo-metrics", namespace: "ray-a", labels: { team: "a" } } };
-        assert.strictEqual(throughPack(clbHttpsListener, unrelated).notApplicable, true, "a ServicePatch without CLB annotations is not its business");
+        assert.strictEqual(
+            throughPack(clbHttpsListener, unrelated).notApplicable,
+            true,
+            "a ServicePatch without CLB annotations is not its business",
+        );
     });
 
     it("fails the intranet tcp opt-in unless the pack config grants it; the resource's own annotation only explains a grant", () => {
@@ -249,13 +295,21 @@ describe("policy ray-clb-https-listener (seed 1.5), through the pack", () => {
             `Service ray-a/demo-dashboard-public: spec.ports[0].port: 8265 has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:8265" and ${CLB}cert-id`,
             `Service ray-a/demo-dashboard-public: metadata.annotations["${CLB}protocol-port"]: lists a cleartext tcp listener; list https listeners only`,
         ];
-        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), { mandatory: findings.map((m) => `${m}${SELF_EXEMPTION}`), advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(clbHttpsListener, lb), {
+            mandatory: findings.map((m) => `${m}${SELF_EXEMPTION}`),
+            advisory: [],
+            notApplicable: false,
+        });
         assert.deepStrictEqual(throughPack(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only")] }), {
             mandatory: [],
             advisory: findings.map((m) => `exception (granted: intranet only): ${m}`),
             notApplicable: false,
         });
-        assert.deepStrictEqual(blocking(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only", "b")] }).length, 2, "a grant for another stack grants nothing");
+        assert.deepStrictEqual(
+            blocking(clbHttpsListener, lb, { grants: [grantFor(lb, "intranet only", "b")] }).length,
+            2,
+            "a grant for another stack grants nothing",
+        );
     });
 });
 
@@ -275,7 +329,8 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
     it("fails alb, an unset class and an IngressPatch to alb, even when granted", () => {
         const alb = withExceptions(ingress(), "ray-ingress-class-allowed");
         alb.props.spec.ingressClassName = "alb";
-        const albMessage = 'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)';
+        const albMessage =
+            'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "alb"; must be one of nginx, higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)';
         assert.deepStrictEqual(throughPack(ingressClassAllowed, alb, { grants: [grantFor(alb)] }), {
             mandatory: [`${albMessage}${SELF_EXEMPTION}`],
             advisory: [],
@@ -297,7 +352,10 @@ describe("policy ray-ingress-class-allowed (seed 1.5), through the pack", () => 
         assert.deepStrictEqual(throughPack(ingressClassAllowed, ingress(), { allowedIngressClasses: ["higress"] }).mandatory, [
             'Ingress ray-a/demo-dashboard: spec.ingressClassName: is "nginx"; must be one of higress (the platform\'s allowedIngressClasses: controllers that honour the nginx basic-auth annotations)',
         ]);
-        assert.throws(() => resolvePackConfig({ allowedIngressClasses: ["alb"] }), /allowedIngressClasses\.0: must be an ingress class whose controller honours the basic-auth annotations/);
+        assert.throws(
+            () => resolvePackConfig({ allowedIngressClasses: ["alb"] }),
+            /allowedIngressClasses\.0: must be an ingress class whose controller honours the basic-auth annotations/,
+        );
     });
 });
 
@@ -321,7 +379,9 @@ describe("policy ray-ingress-no-snippets (seed 1.5), through the pack", () => {
             notApplicable: false,
         });
         const patch = asPatch(ingress());
-        patch.props = { metadata: { name: "demo-dashboard", namespace: "ray-a", annotations: { "nginx.ingress.kubernetes.io/stream-snippet": "x" } } };
+        patch.props = {
+            metadata: { name: "demo-dashboard", namespace: "ray-a", annotations: { "nginx.ingress.kubernetes.io/stream-snippet": "x" } },
+        };
         assert.deepStrictEqual(throughPack(ingressNoSnippets, patch).mandatory, [
             'IngressPatch ray-a/demo-dashboard: metadata.annotations["nginx.ingress.kubernetes.io/stream-snippet"]: is a snippet annotation, which injects raw controller configuration; remove it',
         ]);

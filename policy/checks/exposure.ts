@@ -43,11 +43,21 @@ export const serviceNotPublic: Check = {
         const type = r.props?.spec?.type ?? "ClusterIP";
         if (type === "NodePort") {
             findings.push(
-                violation(r, "spec.type", "is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist"),
+                violation(
+                    r,
+                    "spec.type",
+                    "is NodePort, which opens the port on every node without an ACL; use ClusterIP (kubectl port-forward) or a LoadBalancer with a CLB ACL whitelist",
+                ),
             );
         }
         if (type === "LoadBalancer") {
-            findings.push(violation(r, "spec.type", "is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config"));
+            findings.push(
+                violation(
+                    r,
+                    "spec.type",
+                    "is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config",
+                ),
+            );
             const annotations = r.props?.metadata?.annotations ?? {};
             const missing: string[] = [];
             if (annotations[`${CLB}acl-status`] !== "on") {
@@ -61,7 +71,15 @@ export const serviceNotPublic: Check = {
             }
             if (missing.length > 0) {
                 // A grant allows the exposure, never an exposure without the whitelist.
-                findings.push(ungrantable(violation(r, "metadata.annotations", `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`)));
+                findings.push(
+                    ungrantable(
+                        violation(
+                            r,
+                            "metadata.annotations",
+                            `a LoadBalancer Service needs the CLB ACL whitelist; missing ${missing.join(", ")}`,
+                        ),
+                    ),
+                );
             }
         }
         if ((r.props?.spec?.externalIPs ?? []).length > 0) {
@@ -83,7 +101,13 @@ function allowlistFindings(r: PolicyResource, at: string, value: unknown): Findi
     }
     const cidrs = entries.map((e) => (e.includes("/") ? e : `${e}/${e.includes(":") ? 128 : 32}`));
     const wide = coverageProblem(cidrs, "an Ingress's source allowlist");
-    return wide === undefined ? [] : [ungrantable(violation(r, at, `${wide}: an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`))];
+    return wide === undefined
+        ? []
+        : [
+              ungrantable(
+                  violation(r, at, `${wide}: an allowlist that wide admits nearly everyone, and with satisfy any skips the password too`),
+              ),
+          ];
 }
 
 /**
@@ -101,12 +125,28 @@ function bypassFindings(r: PolicyResource): Finding[] {
         const value = (name: string): unknown => annotations[`${prefix}${name}`];
         const satisfy = value("satisfy");
         if (satisfy !== undefined && satisfy !== "all") {
-            findings.push(ungrantable(violation(r, at("satisfy"), `is ${JSON.stringify(satisfy)}; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`)));
+            findings.push(
+                ungrantable(
+                    violation(
+                        r,
+                        at("satisfy"),
+                        `is ${JSON.stringify(satisfy)}; "any" lets a client the source allowlist admits in without the password: remove it (or "all")`,
+                    ),
+                ),
+            );
         }
         for (const name of ["ssl-redirect", "force-ssl-redirect"]) {
             const redirect = value(name);
             if (redirect !== undefined && !TRUE_SPELLINGS.includes(String(redirect))) {
-                findings.push(ungrantable(violation(r, at(name), `is ${JSON.stringify(redirect)}; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`)));
+                findings.push(
+                    ungrantable(
+                        violation(
+                            r,
+                            at(name),
+                            `is ${JSON.stringify(redirect)}; without the redirect the controller serves plain HTTP and the password crosses in cleartext: remove it (or "true")`,
+                        ),
+                    ),
+                );
             }
         }
         const authType = value("auth-type");
@@ -116,7 +156,13 @@ function bypassFindings(r: PolicyResource): Finding[] {
         const secret = value("auth-secret");
         if (typeof secret === "string" && secret.includes("/") && secret.split("/")[0] !== namespace) {
             findings.push(
-                ungrantable(violation(r, at("auth-secret"), `${JSON.stringify(secret)} is a Secret of another namespace; the htpasswd Secret must be in the Ingress's own namespace ${namespace}, or another team's password list opens this dashboard`)),
+                ungrantable(
+                    violation(
+                        r,
+                        at("auth-secret"),
+                        `${JSON.stringify(secret)} is a Secret of another namespace; the htpasswd Secret must be in the Ingress's own namespace ${namespace}, or another team's password list opens this dashboard`,
+                    ),
+                ),
             );
         }
         for (const name of ["whitelist-source-range", "allowlist-source-range"]) {
@@ -152,15 +198,33 @@ export const ingressAuthenticated: Check = {
         const rules: any[] = r.props?.spec?.rules ?? [];
         rules.forEach((rule, i) => {
             if (typeof rule?.host !== "string" || rule.host === "") {
-                findings.push(ungrantable(violation(r, `spec.rules[${i}].host`, "is not set, so the rule answers every host name, plain HTTP included; name the host")));
+                findings.push(
+                    ungrantable(
+                        violation(
+                            r,
+                            `spec.rules[${i}].host`,
+                            "is not set, so the rule answers every host name, plain HTTP included; name the host",
+                        ),
+                    ),
+                );
             }
         });
         if (r.props?.spec?.defaultBackend !== undefined) {
-            findings.push(ungrantable(violation(r, "spec.defaultBackend", "serves every request no rule matches, whatever its host, plain HTTP included; remove it and route by host")));
+            findings.push(
+                ungrantable(
+                    violation(
+                        r,
+                        "spec.defaultBackend",
+                        "serves every request no rule matches, whatever its host, plain HTTP included; remove it and route by host",
+                    ),
+                ),
+            );
         }
         const tls: any[] = r.props?.spec?.tls ?? [];
         if (tls.length === 0) {
-            findings.push(violation(r, "spec.tls", "is empty; basic auth over plain HTTP gives the password away, terminate TLS on the Ingress"));
+            findings.push(
+                violation(r, "spec.tls", "is empty; basic auth over plain HTTP gives the password away, terminate TLS on the Ingress"),
+            );
             return findings;
         }
         tls.forEach((entry, i) => {
@@ -171,7 +235,13 @@ export const ingressAuthenticated: Check = {
         const tlsHosts = new Set(tls.flatMap((entry) => entry?.hosts ?? []));
         rules.forEach((rule, i) => {
             if (typeof rule?.host === "string" && rule.host !== "" && !tlsHosts.has(rule.host)) {
-                findings.push(violation(r, `spec.rules[${i}].host`, `"${rule.host}" is not listed in spec.tls[].hosts, so it is served over plain HTTP`));
+                findings.push(
+                    violation(
+                        r,
+                        `spec.rules[${i}].host`,
+                        `"${rule.host}" is not listed in spec.tls[].hosts, so it is served over plain HTTP`,
+                    ),
+                );
             }
         });
         return findings;
@@ -211,16 +281,32 @@ export const clbHttpsListener: Check = {
         ports.forEach((p, i) => {
             if (!https.has(p?.port)) {
                 findings.push(
-                    violation(r, `spec.ports[${i}].port`, `${p?.port} has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:${p?.port}" and ${CLB}cert-id`),
+                    violation(
+                        r,
+                        `spec.ports[${i}].port`,
+                        `${p?.port} has no https listener in ${CLB}protocol-port, so the CLB forwards it in cleartext; add "https:${p?.port}" and ${CLB}cert-id`,
+                    ),
                 );
             }
         });
         for (const l of declared.filter((x) => x.protocol !== "https")) {
-            findings.push(violation(r, `metadata.annotations["${CLB}protocol-port"]`, `lists a cleartext ${l.protocol} listener; list https listeners only`));
+            findings.push(
+                violation(
+                    r,
+                    `metadata.annotations["${CLB}protocol-port"]`,
+                    `lists a cleartext ${l.protocol} listener; list https listeners only`,
+                ),
+            );
         }
         const cert = annotations[`${CLB}cert-id`];
         if (https.size > 0 && (typeof cert !== "string" || cert.trim() === "")) {
-            findings.push(violation(r, `metadata.annotations["${CLB}cert-id"]`, "is not set; an https listener needs the certificate the CLB terminates TLS with"));
+            findings.push(
+                violation(
+                    r,
+                    `metadata.annotations["${CLB}cert-id"]`,
+                    "is not set; an https listener needs the certificate the CLB terminates TLS with",
+                ),
+            );
         }
         return findings;
     },
@@ -232,7 +318,10 @@ function ingressClass(r: PolicyResource): { path: string; value: unknown } {
     if (spec !== undefined) {
         return { path: "spec.ingressClassName", value: spec };
     }
-    return { path: `metadata.annotations["kubernetes.io/ingress.class"]`, value: r.props?.metadata?.annotations?.["kubernetes.io/ingress.class"] };
+    return {
+        path: `metadata.annotations["kubernetes.io/ingress.class"]`,
+        value: r.props?.metadata?.annotations?.["kubernetes.io/ingress.class"],
+    };
 }
 
 export const ingressClassAllowed: Check = {
@@ -253,7 +342,13 @@ export const ingressClassAllowed: Check = {
         }
         const found = value === undefined ? "is not set, so the cluster's default class serves it" : `is ${JSON.stringify(value)}`;
         const where = value === undefined ? "spec.ingressClassName" : path;
-        return [violation(r, where, `${found}; must be one of ${config.allowedIngressClasses.join(", ")} (the platform's allowedIngressClasses: controllers that honour the nginx basic-auth annotations)`)];
+        return [
+            violation(
+                r,
+                where,
+                `${found}; must be one of ${config.allowedIngressClasses.join(", ")} (the platform's allowedIngressClasses: controllers that honour the nginx basic-auth annotations)`,
+            ),
+        ];
     },
 };
 
@@ -271,7 +366,13 @@ export const ingressNoSnippets: Check = {
     validate(r) {
         return Object.keys(r.props?.metadata?.annotations ?? {})
             .filter(isSnippetAnnotation)
-            .map((key) => violation(r, `metadata.annotations["${key}"]`, "is a snippet annotation, which injects raw controller configuration; remove it"));
+            .map((key) =>
+                violation(
+                    r,
+                    `metadata.annotations["${key}"]`,
+                    "is a snippet annotation, which injects raw controller configuration; remove it",
+                ),
+            );
     },
 };
 
@@ -323,17 +424,27 @@ export const headServiceClusterIp: Check = {
             const head = cluster.spec.headGroupSpec ?? {};
             const serviceType = head.serviceType ?? "ClusterIP";
             if (serviceType !== "ClusterIP") {
-                findings.push(violation(r, `${cluster.path}.headGroupSpec.serviceType`, `is ${JSON.stringify(serviceType)}; must be ClusterIP`));
+                findings.push(
+                    violation(r, `${cluster.path}.headGroupSpec.serviceType`, `is ${JSON.stringify(serviceType)}; must be ClusterIP`),
+                );
             }
             const overrideType = head.headService?.spec?.type;
             if (overrideType !== undefined && overrideType !== "ClusterIP") {
                 findings.push(
-                    violation(r, `${cluster.path}.headGroupSpec.headService.spec.type`, `is ${JSON.stringify(overrideType)}; must be ClusterIP`),
+                    violation(
+                        r,
+                        `${cluster.path}.headGroupSpec.headService.spec.type`,
+                        `is ${JSON.stringify(overrideType)}; must be ClusterIP`,
+                    ),
                 );
             }
             if (head.enableIngress === true) {
                 findings.push(
-                    violation(r, `${cluster.path}.headGroupSpec.enableIngress`, "is true; KubeRay's Ingress has no TLS, expose the dashboard through a separate Ingress with basic auth and TLS"),
+                    violation(
+                        r,
+                        `${cluster.path}.headGroupSpec.enableIngress`,
+                        "is true; KubeRay's Ingress has no TLS, expose the dashboard through a separate Ingress with basic auth and TLS",
+                    ),
                 );
             }
         }

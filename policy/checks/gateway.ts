@@ -26,29 +26,65 @@ function targets(policy: PolicyResource): { kind?: string; name?: string }[] {
 function routeFindings(route: PolicyResource, policies: PolicyResource[]): Finding[] {
     const kind = OTHER_ROUTES.find((k) => isKind(route, GATEWAY_API_GROUP, k));
     if (kind) {
-        return [ungrantable(violation(route, "", `a ${kind} can carry Ray's GCS or Ray Client ports; only an HTTPRoute to the dashboard or Serve port is allowed`))];
+        return [
+            ungrantable(
+                violation(
+                    route,
+                    "",
+                    `a ${kind} can carry Ray's GCS or Ray Client ports; only an HTTPRoute to the dashboard or Serve port is allowed`,
+                ),
+            ),
+        ];
     }
     const findings: Finding[] = [];
     const spec = route.props?.spec ?? {};
     ((spec.parentRefs ?? []) as any[]).forEach((p, i) => {
         if (typeof p?.sectionName !== "string" || p.sectionName === "") {
-            findings.push(violation(route, `spec.parentRefs[${i}].sectionName`, "is not set; the route would attach to every listener that admits it, plain HTTP included: name the Gateway's HTTPS listener"));
+            findings.push(
+                violation(
+                    route,
+                    `spec.parentRefs[${i}].sectionName`,
+                    "is not set; the route would attach to every listener that admits it, plain HTTP included: name the Gateway's HTTPS listener",
+                ),
+            );
         }
     });
     ((spec.rules ?? []) as any[]).forEach((rule, i) =>
         ((rule?.backendRefs ?? []) as any[]).forEach((b, j) => {
             if (!ROUTABLE_PORTS.includes(b?.port)) {
-                findings.push(ungrantable(violation(route, `spec.rules[${i}].backendRefs[${j}].port`, `is ${JSON.stringify(b?.port)}; only the dashboard (${RAY_PORTS.dashboard}) or Serve (8000) port may be routed, never GCS or Ray Client`)));
+                findings.push(
+                    ungrantable(
+                        violation(
+                            route,
+                            `spec.rules[${i}].backendRefs[${j}].port`,
+                            `is ${JSON.stringify(b?.port)}; only the dashboard (${RAY_PORTS.dashboard}) or Serve (8000) port may be routed, never GCS or Ray Client`,
+                        ),
+                    ),
+                );
             }
         }),
     );
     const name = metadataName(route);
-    const mine = policies.filter((p) => namespaceOf(p) === namespaceOf(route) && targets(p).some((t) => t?.kind === "HTTPRoute" && t?.name === name));
+    const mine = policies.filter(
+        (p) => namespaceOf(p) === namespaceOf(route) && targets(p).some((t) => t?.kind === "HTTPRoute" && t?.name === name),
+    );
     const authenticating = mine.filter((p) => AUTH_FIELDS.some((f) => p.props?.spec?.[f] !== undefined));
     if (authenticating.length === 0) {
-        findings.push(violation(route, "", `no ${ENVOY_SECURITY_POLICY.kind} (${ENVOY_SECURITY_POLICY.apiVersion}) in its namespace targets it with ${AUTH_FIELDS.join(", ")}: the route would be open to anyone who reaches the Gateway`));
+        findings.push(
+            violation(
+                route,
+                "",
+                `no ${ENVOY_SECURITY_POLICY.kind} (${ENVOY_SECURITY_POLICY.apiVersion}) in its namespace targets it with ${AUTH_FIELDS.join(", ")}: the route would be open to anyone who reaches the Gateway`,
+            ),
+        );
     } else if (!authenticating.some((p) => p.props?.spec?.authorization?.defaultAction === "Deny")) {
-        findings.push(violation(route, "", "its SecurityPolicy has no authorization with defaultAction Deny: list the client CIDRs that may reach it"));
+        findings.push(
+            violation(
+                route,
+                "",
+                "its SecurityPolicy has no authorization with defaultAction Deny: list the client CIDRs that may reach it",
+            ),
+        );
     }
     return findings;
 }
@@ -59,7 +95,9 @@ function clientCidrFindings(policy: PolicyResource): Finding[] {
     return rules.flatMap((rule, i) =>
         ((Array.isArray(rule?.principal?.clientCIDRs) ? rule.principal.clientCIDRs : []) as unknown[]).flatMap((cidr, j) => {
             const why = canonicalCidrProblem(cidr);
-            return why === undefined ? [] : [ungrantable(violation(policy, `spec.authorization.rules[${i}].principal.clientCIDRs[${j}]`, why))];
+            return why === undefined
+                ? []
+                : [ungrantable(violation(policy, `spec.authorization.rules[${i}].principal.clientCIDRs[${j}]`, why))];
         }),
     );
 }

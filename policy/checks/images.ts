@@ -60,13 +60,23 @@ export const imageTagPinned: Check = {
                 return [ungrantable(violation(r, `${c.path}.image`, `${JSON.stringify(c.image)}: ${unverified}${who}`))];
             }
             if (ref.tag === "latest") {
-                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} uses the latest tag; pin a version tag or digest${who}`)];
+                return [
+                    violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} uses the latest tag; pin a version tag or digest${who}`),
+                ];
             }
             if (ref.tag === undefined && ref.digest === undefined) {
-                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} has no tag, which means latest; pin a version tag or digest${who}`)];
+                return [
+                    violation(
+                        r,
+                        `${c.path}.image`,
+                        `${JSON.stringify(c.image)} has no tag, which means latest; pin a version tag or digest${who}`,
+                    ),
+                ];
             }
             if (config.requireDigest && ref.digest === undefined) {
-                return [violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} is not pinned by digest (pack config requireDigest)${who}`)];
+                return [
+                    violation(r, `${c.path}.image`, `${JSON.stringify(c.image)} is not pinned by digest (pack config requireDigest)${who}`),
+                ];
             }
             return [];
         });

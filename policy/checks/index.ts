@@ -1,7 +1,15 @@
 /** Every check, in the order of the seed article's checklist; the pack and the posture report both run this list. */
 import { Check } from "../check";
 import { noAccessKeys } from "./accessKeys";
-import { clbAclRestricted, clbHttpsListener, headServiceClusterIp, ingressAuthenticated, ingressClassAllowed, ingressNoSnippets, serviceNotPublic } from "./exposure";
+import {
+    clbAclRestricted,
+    clbHttpsListener,
+    headServiceClusterIp,
+    ingressAuthenticated,
+    ingressClassAllowed,
+    ingressNoSnippets,
+    serviceNotPublic,
+} from "./exposure";
 import { imageRegistryAllowed, imageTagPinned } from "./images";
 import { jobCleanup } from "./jobs";
 import { manifestsVisible } from "./manifests";
@@ -59,4 +67,3 @@ export const CHECKS: readonly Check[] = [
     jobCleanup,
     manifestsVisible,
 ];
-

@@ -20,7 +20,9 @@ export const jobCleanup: Check = {
         const findings: Finding[] = [];
         const spec = r.props?.spec ?? {};
         if (spec.clusterSelector !== undefined && Object.keys(spec.clusterSelector).length > 0) {
-            findings.push(violation(r, "spec.clusterSelector", "submits to a shared long-lived cluster; give the job its own spec.rayClusterSpec"));
+            findings.push(
+                violation(r, "spec.clusterSelector", "submits to a shared long-lived cluster; give the job its own spec.rayClusterSpec"),
+            );
         } else if (spec.rayClusterSpec === undefined) {
             findings.push(violation(r, "spec.rayClusterSpec", "is not set; the job needs its own cluster"));
         }
@@ -35,7 +37,13 @@ export const jobCleanup: Check = {
             findings.push(violation(r, "spec.ttlSecondsAfterFinished", "is not set; state how long the finished cluster is kept"));
         }
         if (typeof spec.activeDeadlineSeconds !== "number" || spec.activeDeadlineSeconds <= 0) {
-            findings.push(violation(r, "spec.activeDeadlineSeconds", "must be a positive number of seconds, so a stuck job cannot hold its cluster forever"));
+            findings.push(
+                violation(
+                    r,
+                    "spec.activeDeadlineSeconds",
+                    "must be a positive number of seconds, so a stuck job cannot hold its cluster forever",
+                ),
+            );
         }
         return findings;
     },

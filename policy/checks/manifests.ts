@@ -56,7 +56,9 @@ function hostAccessValues(r: PolicyResource, value: unknown, path: string, depth
         const here = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
         const hit = HOST_ACCESS.find(([k, bad]) => k === key && bad(v));
         // No grant waives these: reviewing a chart is not accepting host access for Ray's namespace.
-        const own = hit ? [ungrantable(violation(r, here, `asks the chart for ${hit[2]} (${JSON.stringify(v)}); Ray namespaces allow no host access`))] : [];
+        const own = hit
+            ? [ungrantable(violation(r, here, `asks the chart for ${hit[2]} (${JSON.stringify(v)}); Ray namespaces allow no host access`))]
+            : [];
         return [...own, ...hostAccessValues(r, v, here, depth + 1)];
     });
 }

@@ -8,7 +8,11 @@ describe("Ray namespaces", () => {
         elsewhere.props.metadata.namespace = "shared";
         const unlabelled = namespace("tools");
         delete unlabelled.props.metadata.labels["ray-on-ack.io/team"];
-        const found = rayNamespaces([rayCluster(), elsewhere, namespace(), unlabelled]).map((ns) => [ns.name, ns.namespace?.name, ns.members.length]);
+        const found = rayNamespaces([rayCluster(), elsewhere, namespace(), unlabelled]).map((ns) => [
+            ns.name,
+            ns.namespace?.name,
+            ns.members.length,
+        ]);
         assert.deepStrictEqual(found, [
             ["ray-a", "ray-a", 1],
             ["shared", undefined, 1],

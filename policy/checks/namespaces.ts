@@ -87,7 +87,11 @@ export const namespacePsaRestricted: Check = {
         for (const ns of rayNamespaces(resources)) {
             if (!ns.namespace) {
                 findings.push(
-                    namespaceViolation(ns, "", "is not managed by this stack, so its Pod Security labels cannot be verified; create it here with pod-security.kubernetes.io/enforce, audit and warn: restricted"),
+                    namespaceViolation(
+                        ns,
+                        "",
+                        "is not managed by this stack, so its Pod Security labels cannot be verified; create it here with pod-security.kubernetes.io/enforce, audit and warn: restricted",
+                    ),
                 );
                 continue;
             }
@@ -101,8 +105,19 @@ export const namespacePsaRestricted: Check = {
             for (const patch of ns.patches) {
                 const patchLabels = patch.props?.metadata?.labels ?? {};
                 Object.entries(patchLabels)
-                    .filter(([label, value]) => PSA_MODES.some((mode) => label === `pod-security.kubernetes.io/${mode}`) && value !== "restricted")
-                    .forEach(([label, value]) => findings.push(violation(patch, `metadata.labels["${label}"]`, `is ${JSON.stringify(value)}; a Ray namespace stays "restricted"`)));
+                    .filter(
+                        ([label, value]) =>
+                            PSA_MODES.some((mode) => label === `pod-security.kubernetes.io/${mode}`) && value !== "restricted",
+                    )
+                    .forEach(([label, value]) =>
+                        findings.push(
+                            violation(
+                                patch,
+                                `metadata.labels["${label}"]`,
+                                `is ${JSON.stringify(value)}; a Ray namespace stays "restricted"`,
+                            ),
+                        ),
+                    );
             }
         }
         return findings;
@@ -114,7 +129,13 @@ function isDefaultDeny(np: PolicyResource): boolean {
     const selector = spec.podSelector ?? {};
     const selectsAll = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
     const types: unknown[] = spec.policyTypes ?? [];
-    return selectsAll && types.includes("Ingress") && types.includes("Egress") && (spec.ingress ?? []).length === 0 && (spec.egress ?? []).length === 0;
+    return (
+        selectsAll &&
+        types.includes("Ingress") &&
+        types.includes("Egress") &&
+        (spec.ingress ?? []).length === 0 &&
+        (spec.egress ?? []).length === 0
+    );
 }
 
 export const networkPolicyDefaultDeny: Check = {
@@ -129,7 +150,9 @@ export const networkPolicyDefaultDeny: Check = {
     validate(resources) {
         return rayNamespaces(resources)
             .filter((ns) => !inNamespace(resources, ns.name, "networking.k8s.io", "NetworkPolicy").some(isDefaultDeny))
-            .map((ns) => namespaceViolation(ns, "", "has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress, Egress], no rules)"));
+            .map((ns) =>
+                namespaceViolation(ns, "", "has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress, Egress], no rules)"),
+            );
     },
 };
 
@@ -141,7 +164,8 @@ export const namespaceQuota: Check = {
     id: POLICY_IDS.namespaceQuota,
     title: "ResourceQuota and LimitRange in every Ray namespace",
     seedSection: "3",
-    description: "seed 3: every Ray namespace has a ResourceQuota capping cpu and memory and a LimitRange for containers, so one team cannot exhaust the cluster.",
+    description:
+        "seed 3: every Ray namespace has a ResourceQuota capping cpu and memory and a LimitRange for containers, so one team cannot exhaust the cluster.",
     configKeys: [],
     appliesTo: isRayNamespaceMarker,
     validate(resources) {

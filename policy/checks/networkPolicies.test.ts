@@ -3,7 +3,17 @@ import * as assert from "assert";
 import { networkPolicyContents } from "./networkPolicies";
 import { rbacSubjects } from "./subjects";
 import { evaluatePosture } from "../posture";
-import { NS, SELF_EXEMPTION as SELF, compliantStack, defaultDeny, grantFor, k8s, messages, roleBinding, withExceptions } from "../../test/fixtures/policy";
+import {
+    NS,
+    SELF_EXEMPTION as SELF,
+    compliantStack,
+    defaultDeny,
+    grantFor,
+    k8s,
+    messages,
+    roleBinding,
+    withExceptions,
+} from "../../test/fixtures/policy";
 
 function netpol(spec: any, name = "allow"): any {
     return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
@@ -21,9 +31,17 @@ describe("policy ray-network-policy-contents (seed 1.4)", () => {
     it("accepts default deny, named peers, private egress and a metadata-containing block with its except", () => {
         const ok = netpol({
             policyTypes: ["Ingress", "Egress"],
-            ingress: [{ from: [{ namespaceSelector: byName("team-a-notebooks") }, { ipBlock: { cidr: "203.0.113.0/27" } }], ports: [{ protocol: "TCP", port: 8265 }] }],
+            ingress: [
+                {
+                    from: [{ namespaceSelector: byName("team-a-notebooks") }, { ipBlock: { cidr: "203.0.113.0/27" } }],
+                    ports: [{ protocol: "TCP", port: 8265 }],
+                },
+            ],
             egress: [
-                { to: [{ ipBlock: { cidr: "100.100.100.0/24", except: ["100.100.100.200/32"] } }], ports: [{ protocol: "TCP", port: 443 }] },
+                {
+                    to: [{ ipBlock: { cidr: "100.100.100.0/24", except: ["100.100.100.200/32"] } }],
+                    ports: [{ protocol: "TCP", port: 443 }],
+                },
                 { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] },
             ],
         });
@@ -52,16 +70,38 @@ describe("policy ray-network-policy-contents (seed 1.4)", () => {
 
     it("counts addresses: 0.0.0.0/1 + 128.0.0.0/1 is refused like /0, in either direction", () => {
         const halves = [{ ipBlock: { cidr: "0.0.0.0/1" } }, { ipBlock: { cidr: "128.0.0.0/1" } }];
-        const bad = netpol({ policyTypes: ["Ingress", "Egress"], ingress: [{ from: halves }], egress: [{ to: [{ ipBlock: { cidr: "8.0.0.0/8" } }] }] });
+        const bad = netpol({
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: halves }],
+            egress: [{ to: [{ ipBlock: { cidr: "8.0.0.0/8" } }] }],
+        });
         const found = messages(networkPolicyContents, bad);
-        assert.ok(found.includes(`${NP}: spec.ingress: 0.0.0.0/1 + 128.0.0.0/1 cover 4272881664 public addresses; a NetworkPolicy's ingress may cover at most 65536 (a /16)`), found.join("\n"));
-        assert.ok(found.includes(`${NP}: spec.egress: 8.0.0.0/8 covers 16777216 public addresses; a NetworkPolicy's egress may cover at most 65536 (a /16)`), found.join("\n"));
+        assert.ok(
+            found.includes(
+                `${NP}: spec.ingress: 0.0.0.0/1 + 128.0.0.0/1 cover 4272881664 public addresses; a NetworkPolicy's ingress may cover at most 65536 (a /16)`,
+            ),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.includes(
+                `${NP}: spec.egress: 8.0.0.0/8 covers 16777216 public addresses; a NetworkPolicy's egress may cover at most 65536 (a /16)`,
+            ),
+            found.join("\n"),
+        );
     });
 
     it("refuses egress to a metadata range, or around one without an except", () => {
         const bad = netpol({
             policyTypes: ["Egress"],
-            egress: [{ to: [{ ipBlock: { cidr: "100.100.100.200/32" } }, { ipBlock: { cidr: "100.100.100.0/24" } }, { ipBlock: { cidr: "169.254.0.0/16", except: ["169.254.1.0/24"] } }] }],
+            egress: [
+                {
+                    to: [
+                        { ipBlock: { cidr: "100.100.100.200/32" } },
+                        { ipBlock: { cidr: "100.100.100.0/24" } },
+                        { ipBlock: { cidr: "169.254.0.0/16", except: ["169.254.1.0/24"] } },
+                    ],
+                },
+            ],
         });
         assert.deepStrictEqual(messages(networkPolicyContents, bad), [
             `${NP}: spec.egress[0].to[0].ipBlock.cidr: 100.100.100.200/32 is the cloud metadata range 100.100.100.200/32; pods must never reach the node's metadata service`,
@@ -88,7 +128,10 @@ describe("policy ray-network-policy-contents (seed 1.4)", () => {
 describe("policy ray-rbac-subjects (seed 4)", () => {
     it("accepts ServiceAccounts, people and groups", () => {
         const b = roleBinding();
-        b.props.subjects.push({ kind: "Group", name: "team-a-data-scientists", apiGroup: "rbac.authorization.k8s.io" }, { kind: "User", name: "alice@example.com" });
+        b.props.subjects.push(
+            { kind: "Group", name: "team-a-data-scientists", apiGroup: "rbac.authorization.k8s.io" },
+            { kind: "User", name: "alice@example.com" },
+        );
         assert.deepStrictEqual(messages(rbacSubjects, b), []);
     });
 

@@ -23,7 +23,13 @@ function directionFindings(r: any, direction: "ingress" | "egress"): Finding[] {
         const path = `spec.${direction}[${i}]`;
         const peers: any[] = Array.isArray(rule?.[peersKey]) ? rule[peersKey] : [];
         if (peers.length === 0) {
-            findings.push(violation(r, path, `has no ${peersKey}, so it admits every ${direction === "ingress" ? "source" : "destination"} and undoes default deny; name the peers`));
+            findings.push(
+                violation(
+                    r,
+                    path,
+                    `has no ${peersKey}, so it admits every ${direction === "ingress" ? "source" : "destination"} and undoes default deny; name the peers`,
+                ),
+            );
         }
         peers.forEach((peer, j) => {
             const peerPath = `${path}.${peersKey}[${j}]`;
@@ -32,7 +38,13 @@ function directionFindings(r: any, direction: "ingress" | "egress"): Finding[] {
                 return;
             }
             if (peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector)) {
-                findings.push(violation(r, `${peerPath}.namespaceSelector`, "is empty ({}), which selects every namespace; select namespaces by name (kubernetes.io/metadata.name)"));
+                findings.push(
+                    violation(
+                        r,
+                        `${peerPath}.namespaceSelector`,
+                        "is empty ({}), which selects every namespace; select namespaces by name (kubernetes.io/metadata.name)",
+                    ),
+                );
             }
             const block = peer.ipBlock;
             if (block === undefined) {
@@ -41,7 +53,9 @@ function directionFindings(r: any, direction: "ingress" | "egress"): Finding[] {
             // The pack, the API server and the network plugin must read the block the same way.
             const unclear = [
                 ...[block.cidr].map((c) => [`${peerPath}.ipBlock.cidr`, canonicalCidrProblem(c)] as const),
-                ...(Array.isArray(block.except) ? block.except : []).map((c: unknown, k: number) => [`${peerPath}.ipBlock.except[${k}]`, canonicalCidrProblem(c)] as const),
+                ...(Array.isArray(block.except) ? block.except : []).map(
+                    (c: unknown, k: number) => [`${peerPath}.ipBlock.except[${k}]`, canonicalCidrProblem(c)] as const,
+                ),
             ].filter((u): u is readonly [string, string] => u[1] !== undefined);
             if (unclear.length > 0) {
                 findings.push(...unclear.map(([at, why]) => ungrantable(violation(r, at, why))));
@@ -58,13 +72,18 @@ function directionFindings(r: any, direction: "ingress" | "egress"): Finding[] {
                     findings.push(violation(r, `${peerPath}.ipBlock.cidr`, inside));
                 } else if (admitted.length > 0) {
                     findings.push(
-                        violation(r, `${peerPath}.ipBlock`, `${cidr} admits the cloud metadata range ${admitted.join(", ")}; list it in except so that pods cannot reach the node's metadata service`),
+                        violation(
+                            r,
+                            `${peerPath}.ipBlock`,
+                            `${cidr} admits the cloud metadata range ${admitted.join(", ")}; list it in except so that pods cannot reach the node's metadata service`,
+                        ),
                     );
                 }
             }
         });
     });
-    const wide = cidrs.length > 0 ? coverageProblem(cidrs, `a NetworkPolicy's ${direction}`, { publicOnly: true, except: excepts }) : undefined;
+    const wide =
+        cidrs.length > 0 ? coverageProblem(cidrs, `a NetworkPolicy's ${direction}`, { publicOnly: true, except: excepts }) : undefined;
     if (wide !== undefined) {
         findings.push(violation(r, `spec.${direction}`, wide));
     }

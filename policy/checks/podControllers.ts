@@ -9,7 +9,14 @@
  * pods onto virtual nodes, are judged too.
  */
 import { POLICY_IDS } from "@ray-on-ack/common";
-import { CONTROLLERS, DEFAULT_SCHEDULER, PodController, controllerOfKey, virtualNodeSelector, virtualNodeTaint } from "@ray-on-ack/common/podControllers";
+import {
+    CONTROLLERS,
+    DEFAULT_SCHEDULER,
+    PodController,
+    controllerOfKey,
+    virtualNodeSelector,
+    virtualNodeTaint,
+} from "@ray-on-ack/common/podControllers";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
 import { PodTemplate, podTemplates } from "../podTemplates";
@@ -19,7 +26,11 @@ const isNamespace = (r: PolicyResource) => isKind(r, "core", "Namespace");
 const isResourcePolicy = (r: PolicyResource) => isKind(r, "scheduling.alibabacloud.com", "ResourcePolicy");
 
 function handedTo(r: PolicyResource, path: string, what: string, c: PodController): Finding {
-    return violation(r, path, `${what} hands the pod to ${c.name}: ${c.why}; it needs a grant for this path in platform/policy-pack-config.json (${POLICY_IDS.podControllers})`);
+    return violation(
+        r,
+        path,
+        `${what} hands the pod to ${c.name}: ${c.why}; it needs a grant for this path in platform/policy-pack-config.json (${POLICY_IDS.podControllers})`,
+    );
 }
 
 function keyFindings(r: PolicyResource, at: string, map: unknown): Finding[] {
@@ -37,12 +48,20 @@ function affinityFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     const node = t.spec.affinity?.nodeAffinity ?? {};
     const base = `${t.specPath}.affinity.nodeAffinity`;
     const terms: [string, any][] = [
-        ...((node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as any[]).map((term, i): [string, any] => [`${base}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, term]),
-        ...((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).map((p, i): [string, any] => [`${base}.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, p?.preference]),
+        ...((node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as any[]).map((term, i): [string, any] => [
+            `${base}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`,
+            term,
+        ]),
+        ...((node.preferredDuringSchedulingIgnoredDuringExecution ?? []) as any[]).map((p, i): [string, any] => [
+            `${base}.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`,
+            p?.preference,
+        ]),
     ];
     return terms.flatMap(([at, term]) =>
         ((term?.matchExpressions ?? []) as any[]).flatMap((e, j) =>
-            typeof e?.key === "string" && ["In", "Exists"].includes(e?.operator) && virtualNodeSelector(e.key, e.operator === "In" ? (e.values ?? []) : [])
+            typeof e?.key === "string" &&
+            ["In", "Exists"].includes(e?.operator) &&
+            virtualNodeSelector(e.key, e.operator === "In" ? (e.values ?? []) : [])
                 ? [handedTo(r, `${at}.matchExpressions[${j}]`, `node affinity on ${JSON.stringify(e.key)}`, CONTROLLERS.virtualNode)]
                 : [],
         ),
@@ -54,29 +73,46 @@ function specFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     const findings: Finding[] = [];
     for (const [key, value] of Object.entries(pod.nodeSelector ?? {})) {
         if (virtualNodeSelector(key, [value])) {
-            findings.push(handedTo(r, `${t.specPath}.nodeSelector[${JSON.stringify(key)}]`, `nodeSelector ${key}: ${JSON.stringify(value)}`, CONTROLLERS.virtualNode));
+            findings.push(
+                handedTo(
+                    r,
+                    `${t.specPath}.nodeSelector[${JSON.stringify(key)}]`,
+                    `nodeSelector ${key}: ${JSON.stringify(value)}`,
+                    CONTROLLERS.virtualNode,
+                ),
+            );
         }
     }
     findings.push(...affinityFindings(r, t));
     ((pod.tolerations ?? []) as any[]).forEach((tol, i) => {
         if (virtualNodeTaint(tol?.key)) {
-            findings.push(handedTo(r, `${t.specPath}.tolerations[${i}]`, `a toleration of ${JSON.stringify(tol.key)}`, CONTROLLERS.virtualNode));
+            findings.push(
+                handedTo(r, `${t.specPath}.tolerations[${i}]`, `a toleration of ${JSON.stringify(tol.key)}`, CONTROLLERS.virtualNode),
+            );
         }
     });
     if (pod.nodeName !== undefined && pod.nodeName !== "") {
         findings.push(handedTo(r, `${t.specPath}.nodeName`, `nodeName ${JSON.stringify(pod.nodeName)}`, CONTROLLERS.node));
     }
     if (pod.schedulerName !== undefined && pod.schedulerName !== DEFAULT_SCHEDULER) {
-        findings.push(handedTo(r, `${t.specPath}.schedulerName`, `schedulerName ${JSON.stringify(pod.schedulerName)}`, CONTROLLERS.scheduler));
+        findings.push(
+            handedTo(r, `${t.specPath}.schedulerName`, `schedulerName ${JSON.stringify(pod.schedulerName)}`, CONTROLLERS.scheduler),
+        );
     }
     if (pod.runtimeClassName !== undefined && pod.runtimeClassName !== "") {
-        findings.push(handedTo(r, `${t.specPath}.runtimeClassName`, `runtimeClassName ${JSON.stringify(pod.runtimeClassName)}`, CONTROLLERS.runtime));
+        findings.push(
+            handedTo(r, `${t.specPath}.runtimeClassName`, `runtimeClassName ${JSON.stringify(pod.runtimeClassName)}`, CONTROLLERS.runtime),
+        );
     }
     return findings;
 }
 
 function templateFindings(r: PolicyResource, t: PodTemplate): Finding[] {
-    return [...keyFindings(r, `${t.metadataPath}.labels`, t.metadata.labels), ...keyFindings(r, `${t.metadataPath}.annotations`, t.metadata.annotations), ...specFindings(r, t)];
+    return [
+        ...keyFindings(r, `${t.metadataPath}.labels`, t.metadata.labels),
+        ...keyFindings(r, `${t.metadataPath}.annotations`, t.metadata.annotations),
+        ...specFindings(r, t),
+    ];
 }
 
 export const podControllers: Check = {
@@ -90,7 +126,10 @@ export const podControllers: Check = {
     appliesTo: (r) => podTemplates(r).length > 0 || isNamespace(r) || isResourcePolicy(r),
     validate(r) {
         if (isNamespace(r)) {
-            return [...keyFindings(r, "metadata.labels", r.props?.metadata?.labels), ...keyFindings(r, "metadata.annotations", r.props?.metadata?.annotations)];
+            return [
+                ...keyFindings(r, "metadata.labels", r.props?.metadata?.labels),
+                ...keyFindings(r, "metadata.annotations", r.props?.metadata?.annotations),
+            ];
         }
         if (isResourcePolicy(r)) {
             return [handedTo(r, "spec", "a ResourcePolicy", CONTROLLERS.virtualNode)];

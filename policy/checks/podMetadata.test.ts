@@ -4,7 +4,19 @@
  */
 import * as assert from "assert";
 import { podMetadata } from "./podMetadata";
-import { NS, asPatch, blocking, container, grantFor, k8s, messages, namespace, rayCluster, rayJob, throughPack } from "../../test/fixtures/policy";
+import {
+    NS,
+    asPatch,
+    blocking,
+    container,
+    grantFor,
+    k8s,
+    messages,
+    namespace,
+    rayCluster,
+    rayJob,
+    throughPack,
+} from "../../test/fixtures/policy";
 
 /** A hand-written Deployment whose pods carry `labels` and `annotations`. */
 function deployment(labels: Record<string, string> = { "app.kubernetes.io/name": "web" }, annotations: Record<string, string> = {}) {
@@ -12,7 +24,10 @@ function deployment(labels: Record<string, string> = { "app.kubernetes.io/name":
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: "web", namespace: NS },
-        spec: { selector: { matchLabels: labels }, template: { metadata: { labels, annotations }, spec: { containers: [container("web")] } } },
+        spec: {
+            selector: { matchLabels: labels },
+            template: { metadata: { labels, annotations }, spec: { containers: [container("web")] } },
+        },
     });
 }
 
@@ -20,8 +35,17 @@ describe("policy ray-pod-metadata (seed 2)", () => {
     it("passes the builders' keys on Ray templates and a Namespace, and allowlisted keys anywhere", () => {
         const rc = rayCluster();
         for (const t of [rc.props.spec.headGroupSpec.template, rc.props.spec.workerGroupSpecs[0].template]) {
-            t.metadata.labels = { ...t.metadata.labels, "app.kubernetes.io/managed-by": "ray-on-ack", "ray-on-ack.io/team": "a", "app.kubernetes.io/part-of": "etl" };
-            t.metadata.annotations = { "ray-on-ack.io/tls-fingerprint": "f", "ray-on-ack.io/token-fingerprint": "t", "pod-identity.alibabacloud.com/only-containers": "ray-head,ray-worker" };
+            t.metadata.labels = {
+                ...t.metadata.labels,
+                "app.kubernetes.io/managed-by": "ray-on-ack",
+                "ray-on-ack.io/team": "a",
+                "app.kubernetes.io/part-of": "etl",
+            };
+            t.metadata.annotations = {
+                "ray-on-ack.io/tls-fingerprint": "f",
+                "ray-on-ack.io/token-fingerprint": "t",
+                "pod-identity.alibabacloud.com/only-containers": "ray-head,ray-worker",
+            };
         }
         rc.props.spec.headGroupSpec.template.metadata.labels["ray-on-ack.io/role"] = "head";
         const ns = namespace();
@@ -37,7 +61,14 @@ describe("policy ray-pod-metadata (seed 2)", () => {
             'Deployment ray-a/web: spec.template.metadata.annotations["example.com/owner"]: "example.com/owner" is not a pod annotation key the platform allows (ray-pod-metadata.allowedPodAnnotationKeys: none): controllers act on keys of many domains (CNI, service mesh, queues, serverless nodes, agents), so the platform lists the ones teams may set',
         ]);
         assert.equal(throughPack(podMetadata, d).mandatory.length, 2, "mandatory in the pack");
-        assert.deepStrictEqual(blocking(podMetadata, d, { allowedPodLabelKeys: ["app.kubernetes.io/name", "tier"], allowedPodAnnotationKeys: ["example.com/"] }), [], "the platform's lists allow them");
+        assert.deepStrictEqual(
+            blocking(podMetadata, d, {
+                allowedPodLabelKeys: ["app.kubernetes.io/name", "tier"],
+                allowedPodAnnotationKeys: ["example.com/"],
+            }),
+            [],
+            "the platform's lists allow them",
+        );
         const ns = namespace();
         ns.props.metadata.labels["team-cost"] = "x";
         ns.props.metadata.annotations = { "scheduler.alpha.kubernetes.io/defaultTolerations": '[{"operator":"Exists"}]' };
@@ -48,7 +79,13 @@ describe("policy ray-pod-metadata (seed 2)", () => {
     });
 
     it("refuses the builders' keys on hand-written workloads: a Deployment cannot pass for a Ray head", () => {
-        const spoof = { "ray-on-ack.io/cluster": "demo", "ray-on-ack.io/role": "head", "ray-on-ack.io/team": "a", "ray.io/cluster": "demo", "ray.io/node-type": "head" };
+        const spoof = {
+            "ray-on-ack.io/cluster": "demo",
+            "ray-on-ack.io/role": "head",
+            "ray-on-ack.io/team": "a",
+            "ray.io/cluster": "demo",
+            "ray.io/node-type": "head",
+        };
         const found = blocking(podMetadata, deployment(spoof, { "ray-on-ack.io/tls-fingerprint": "f" }));
         assert.strictEqual(found.length, 6, found.join("\n"));
         assert.match(found.join("\n"), /labels\["ray-on-ack\.io\/role"\]: "ray-on-ack\.io\/role" is reserved: ray-on-ack sets these/);
@@ -56,7 +93,10 @@ describe("policy ray-pod-metadata (seed 2)", () => {
         // On a Ray template KubeRay's own labels are refused too: KubeRay adds them to the pods, never to a template.
         const rc = rayCluster();
         rc.props.spec.workerGroupSpecs[0].template.metadata.labels["ray.io/node-type"] = "head";
-        assert.match(blocking(podMetadata, rc).join("\n"), /workerGroupSpecs\[0\]\.template\.metadata\.labels\["ray\.io\/node-type"\]: "ray\.io\/node-type" is reserved/);
+        assert.match(
+            blocking(podMetadata, rc).join("\n"),
+            /workerGroupSpecs\[0\]\.template\.metadata\.labels\["ray\.io\/node-type"\]: "ray\.io\/node-type" is reserved/,
+        );
     });
 
     it("refuses a Ray template labelled as another cluster or role", () => {
@@ -85,16 +125,44 @@ describe("policy ray-pod-metadata (seed 2)", () => {
             apiVersion: "batch/v1",
             kind: "CronJob",
             metadata: { name: "nightly", namespace: NS },
-            spec: { jobTemplate: { spec: { template: { metadata: { labels: { "kueue.x-k8s.io/queue-name": "q" } }, spec: { containers: [container("job")] } } } } },
+            spec: {
+                jobTemplate: {
+                    spec: {
+                        template: { metadata: { labels: { "kueue.x-k8s.io/queue-name": "q" } }, spec: { containers: [container("job")] } },
+                    },
+                },
+            },
         });
-        assert.match(blocking(podMetadata, cron).join("\n"), /spec\.jobTemplate\.spec\.template\.metadata\.labels\["kueue\.x-k8s\.io\/queue-name"\]: .* is not a pod label key/);
-        assert.match(blocking(podMetadata, asPatch(deployment({ armsPilotAutoEnable: "on" }))).join("\n"), /^DeploymentPatch ray-a\/web: .*"armsPilotAutoEnable" is not a pod label key/);
-        const group = k8s("kubernetes:yaml/v2:ConfigGroup", { objs: [deployment({ "app.kubernetes.io/name": "web", "ray-on-ack.io/role": "head" }).props] }, "extras");
-        assert.match(blocking(podMetadata, group).join("\n"), /Deployment ray-a\/web: spec\.template\.metadata\.labels\["ray-on-ack\.io\/role"\]: .* is reserved/);
+        assert.match(
+            blocking(podMetadata, cron).join("\n"),
+            /spec\.jobTemplate\.spec\.template\.metadata\.labels\["kueue\.x-k8s\.io\/queue-name"\]: .* is not a pod label key/,
+        );
+        assert.match(
+            blocking(podMetadata, asPatch(deployment({ armsPilotAutoEnable: "on" }))).join("\n"),
+            /^DeploymentPatch ray-a\/web: .*"armsPilotAutoEnable" is not a pod label key/,
+        );
+        const group = k8s(
+            "kubernetes:yaml/v2:ConfigGroup",
+            { objs: [deployment({ "app.kubernetes.io/name": "web", "ray-on-ack.io/role": "head" }).props] },
+            "extras",
+        );
+        assert.match(
+            blocking(podMetadata, group).join("\n"),
+            /Deployment ray-a\/web: spec\.template\.metadata\.labels\["ray-on-ack\.io\/role"\]: .* is reserved/,
+        );
     });
 
     it("leaves controller keys to ray-pod-controllers: one finding, by the policy whose grant allows it", () => {
-        assert.deepStrictEqual(blocking(podMetadata, deployment({ "app.kubernetes.io/name": "web", "alibabacloud.com/eci": "true" }, { "sidecar.istio.io/inject": "true", "Sidecar.Istio.io/inject": "true" })), []);
+        assert.deepStrictEqual(
+            blocking(
+                podMetadata,
+                deployment(
+                    { "app.kubernetes.io/name": "web", "alibabacloud.com/eci": "true" },
+                    { "sidecar.istio.io/inject": "true", "Sidecar.Istio.io/inject": "true" },
+                ),
+            ),
+            [],
+        );
         const ns = namespace();
         ns.props.metadata.labels["istio-injection"] = "enabled";
         assert.deepStrictEqual(blocking(podMetadata, ns), []);

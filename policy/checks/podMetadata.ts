@@ -38,7 +38,14 @@ function builderValueProblem(r: PolicyResource, t: PodTemplate, key: string, val
     return `is ${JSON.stringify(value)}; ray-on-ack sets it to ${JSON.stringify(expected[key])} on this pod template (the NetworkPolicies select on it)`;
 }
 
-function keyFindings(r: PolicyResource, at: string, map: unknown, kind: MetadataKind, allowed: readonly string[], builder: (key: string, value: unknown) => string | undefined | "not-builder"): Finding[] {
+function keyFindings(
+    r: PolicyResource,
+    at: string,
+    map: unknown,
+    kind: MetadataKind,
+    allowed: readonly string[],
+    builder: (key: string, value: unknown) => string | undefined | "not-builder",
+): Finding[] {
     if (map === null || typeof map !== "object") {
         return [];
     }
@@ -58,12 +65,21 @@ function keyFindings(r: PolicyResource, at: string, map: unknown, kind: Metadata
 function templateFindings(r: PolicyResource, t: PodTemplate, config: PackConfig): Finding[] {
     // The builders' keys are theirs on Ray's pod templates only: a Deployment carrying them would pass for a Ray pod.
     const ray = isRayResource(r);
-    const builderLabel = (key: string, value: unknown) => (ray && BUILDER_POD_LABEL_KEYS.includes(key) ? builderValueProblem(r, t, key, value) : "not-builder");
+    const builderLabel = (key: string, value: unknown) =>
+        ray && BUILDER_POD_LABEL_KEYS.includes(key) ? builderValueProblem(r, t, key, value) : "not-builder";
     // A Pod's template is its own metadata, where the policy-exceptions annotation may explain a grant.
-    const builderAnnotation = (key: string) => ((ray && BUILDER_POD_ANNOTATION_KEYS.includes(key)) || key === ANNOTATIONS.policyExceptions ? undefined : "not-builder");
+    const builderAnnotation = (key: string) =>
+        (ray && BUILDER_POD_ANNOTATION_KEYS.includes(key)) || key === ANNOTATIONS.policyExceptions ? undefined : "not-builder";
     return [
         ...keyFindings(r, `${t.metadataPath}.labels`, t.metadata.labels, "pod label", config.allowedPodLabelKeys, builderLabel),
-        ...keyFindings(r, `${t.metadataPath}.annotations`, t.metadata.annotations, "pod annotation", config.allowedPodAnnotationKeys, builderAnnotation),
+        ...keyFindings(
+            r,
+            `${t.metadataPath}.annotations`,
+            t.metadata.annotations,
+            "pod annotation",
+            config.allowedPodAnnotationKeys,
+            builderAnnotation,
+        ),
     ];
 }
 
@@ -81,7 +97,10 @@ function namespaceFindings(r: PolicyResource, config: PackConfig): Finding[] {
             const why = reservedKeyProblem(key);
             return why === undefined ? [] : [violation(r, `metadata.annotations[${JSON.stringify(key)}]`, `${JSON.stringify(key)} ${why}`)];
         });
-    return [...keyFindings(r, "metadata.labels", metadata.labels, "namespace label", config.allowedNamespaceLabelKeys, builderLabel), ...annotations];
+    return [
+        ...keyFindings(r, "metadata.labels", metadata.labels, "namespace label", config.allowedNamespaceLabelKeys, builderLabel),
+        ...annotations,
+    ];
 }
 
 export const podMetadata: Check = {
@@ -93,5 +112,6 @@ export const podMetadata: Check = {
         "seed 2: every pod template's label and annotation keys (Ray's and hand-written workloads') and every Namespace's label keys are on the platform's allowlists (allowedPodLabelKeys, allowedPodAnnotationKeys, allowedNamespaceLabelKeys; reserved domains never), except the keys ray-on-ack's builders set, on Ray templates and Namespaces only and with the cluster and role values they write; Namespace annotations stay out of the reserved domains.",
     configKeys: ["allowedPodLabelKeys", "allowedPodAnnotationKeys", "allowedNamespaceLabelKeys"],
     appliesTo: (r) => podTemplates(r).length > 0 || isNamespace(r),
-    validate: (r, config) => (isNamespace(r) ? namespaceFindings(r, config) : podTemplates(r).flatMap((t) => templateFindings(r, t, config))),
+    validate: (r, config) =>
+        isNamespace(r) ? namespaceFindings(r, config) : podTemplates(r).flatMap((t) => templateFindings(r, t, config)),
 };

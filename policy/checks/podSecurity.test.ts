@@ -19,7 +19,12 @@ function deployment(spec: any): ReturnType<typeof k8s> {
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: "web", namespace: "ray-a" },
-        spec: { template: { metadata: {}, spec: { automountServiceAccountToken: false, securityContext: podSecurity(), containers: [container("web")], ...spec } } },
+        spec: {
+            template: {
+                metadata: {},
+                spec: { automountServiceAccountToken: false, securityContext: podSecurity(), containers: [container("web")], ...spec },
+            },
+        },
     });
 }
 
@@ -77,7 +82,10 @@ describe("policy ray-pod-security-restricted (seed 5)", () => {
             securityContext: {
                 ...podSecurity(),
                 runAsUser: 0,
-                sysctls: [{ name: "net.ipv4.tcp_syncookies", value: "1" }, { name: "kernel.msgmax", value: "65536" }],
+                sysctls: [
+                    { name: "net.ipv4.tcp_syncookies", value: "1" },
+                    { name: "kernel.msgmax", value: "65536" },
+                ],
                 seLinuxOptions: { type: "spc_t", user: "root" },
                 appArmorProfile: { type: "Unconfined" },
             },
@@ -102,7 +110,9 @@ describe("policy ray-pod-security-restricted (seed 5)", () => {
 
     it("checks init containers and the autoscaler sidecar built from spec.autoscalerOptions", () => {
         const rc = rayCluster();
-        rc.props.spec.headGroupSpec.template.spec.initContainers = [container("init", { securityContext: { ...container("x").securityContext, allowPrivilegeEscalation: true } })];
+        rc.props.spec.headGroupSpec.template.spec.initContainers = [
+            container("init", { securityContext: { ...container("x").securityContext, allowPrivilegeEscalation: true } }),
+        ];
         delete rc.props.spec.autoscalerOptions.securityContext;
         assert.deepStrictEqual(messages(podSecurityRestricted, rc), [
             'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation: must be false (container "init")',
@@ -163,9 +173,14 @@ describe("pod checks see patches and ignore self-exemptions (issue 11)", () => {
             const d = selfExemptedDeployment(kind);
             const pss = throughPack(podSecurityRestricted, d);
             assert.deepStrictEqual(pss.advisory, []);
-            assert.ok(pss.mandatory.includes(`${kind} ray-a/node-shell: spec.template.spec.hostPID: must not be true${SELF}`), pss.mandatory.join("\n"));
             assert.ok(
-                pss.mandatory.includes(`${kind} ray-a/node-shell: spec.template.spec.containers[0].securityContext.privileged: must not be true (container "shell")${SELF}`),
+                pss.mandatory.includes(`${kind} ray-a/node-shell: spec.template.spec.hostPID: must not be true${SELF}`),
+                pss.mandatory.join("\n"),
+            );
+            assert.ok(
+                pss.mandatory.includes(
+                    `${kind} ray-a/node-shell: spec.template.spec.containers[0].securityContext.privileged: must not be true (container "shell")${SELF}`,
+                ),
                 pss.mandatory.join("\n"),
             );
             assert.deepStrictEqual(throughPack(hostPathRestricted, d).mandatory, [
@@ -176,7 +191,8 @@ describe("pod checks see patches and ignore self-exemptions (issue 11)", () => {
 
     it("fails shareProcessNamespace, in a Deployment and in a PodPatch; passes it off", () => {
         const shared = withExceptions(deployment({ shareProcessNamespace: true }), "ray-pod-security-restricted");
-        const problem = "spec.template.spec.shareProcessNamespace: must not be true; containers would see each other's processes, environment and files";
+        const problem =
+            "spec.template.spec.shareProcessNamespace: must not be true; containers would see each other's processes, environment and files";
         assert.deepStrictEqual(throughPack(podSecurityRestricted, shared).mandatory, [`Deployment ray-a/web: ${problem}${SELF}`]);
         const pod = k8s("kubernetes:core/v1:PodPatch", {
             apiVersion: "v1",
@@ -187,7 +203,11 @@ describe("pod checks see patches and ignore self-exemptions (issue 11)", () => {
         assert.deepStrictEqual(throughPack(podSecurityRestricted, pod).mandatory, [
             "PodPatch ray-a/debug: spec.shareProcessNamespace: must not be true; containers would see each other's processes, environment and files",
         ]);
-        assert.deepStrictEqual(throughPack(podSecurityRestricted, deployment({ shareProcessNamespace: false })), { mandatory: [], advisory: [], notApplicable: false });
+        assert.deepStrictEqual(throughPack(podSecurityRestricted, deployment({ shareProcessNamespace: false })), {
+            mandatory: [],
+            advisory: [],
+            notApplicable: false,
+        });
         assert.deepStrictEqual(throughPack(podSecurityRestricted, asPatch(deployment({}))).mandatory, []);
     });
 });

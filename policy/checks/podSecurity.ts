@@ -30,7 +30,17 @@ const SAFE_SYSCTLS = [
  * The volume types restricted allows, plus hostPath: ray-hostpath-restricted owns that one, so a
  * mount is reported once, by the policy that says how to fix it.
  */
-const VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret", "hostPath"];
+const VOLUME_TYPES = [
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+    "hostPath",
+];
 
 /** SELinux and AppArmor settings are allowed at pod and container level alike. */
 function labelFindings(r: PolicyResource, sc: any, scPath: string, who: string): Finding[] {
@@ -38,7 +48,13 @@ function labelFindings(r: PolicyResource, sc: any, scPath: string, who: string):
     const se = sc.seLinuxOptions;
     if (se) {
         if (se.type !== undefined && !SELINUX_TYPES.includes(se.type)) {
-            findings.push(violation(r, `${scPath}.seLinuxOptions.type`, `is ${JSON.stringify(se.type)}; only container_t, container_init_t, container_kvm_t or container_engine_t${who}`));
+            findings.push(
+                violation(
+                    r,
+                    `${scPath}.seLinuxOptions.type`,
+                    `is ${JSON.stringify(se.type)}; only container_t, container_init_t, container_kvm_t or container_engine_t${who}`,
+                ),
+            );
         }
         for (const field of ["user", "role"]) {
             if (se[field] !== undefined && se[field] !== "") {
@@ -48,7 +64,9 @@ function labelFindings(r: PolicyResource, sc: any, scPath: string, who: string):
     }
     const appArmor = sc.appArmorProfile?.type;
     if (appArmor !== undefined && !APPARMOR_ALLOWED.includes(appArmor)) {
-        findings.push(violation(r, `${scPath}.appArmorProfile.type`, `is ${JSON.stringify(appArmor)}; must be RuntimeDefault or Localhost${who}`));
+        findings.push(
+            violation(r, `${scPath}.appArmorProfile.type`, `is ${JSON.stringify(appArmor)}; must be RuntimeDefault or Localhost${who}`),
+        );
     }
     return findings;
 }
@@ -66,7 +84,13 @@ function podFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     if (pod.shareProcessNamespace === true) {
         // Not part of Pod Security restricted, but the same kind of wall: a shared PID namespace
         // shows every container the others' processes, /proc/<pid>/environ (the Ray token) and root filesystems.
-        findings.push(violation(r, `${t.specPath}.shareProcessNamespace`, "must not be true; containers would see each other's processes, environment and files"));
+        findings.push(
+            violation(
+                r,
+                `${t.specPath}.shareProcessNamespace`,
+                "must not be true; containers would see each other's processes, environment and files",
+            ),
+        );
     }
     if (psc.runAsUser === 0) {
         findings.push(violation(r, `${scPath}.runAsUser`, "is 0 (root)"));
@@ -86,7 +110,13 @@ function podFindings(r: PolicyResource, t: PodTemplate): Finding[] {
     volumes.forEach((v, i) => {
         const type = Object.keys(v ?? {}).find((k) => k !== "name");
         if (type !== undefined && !VOLUME_TYPES.includes(type)) {
-            findings.push(violation(r, `${t.specPath}.volumes[${i}]`, `${JSON.stringify(v.name)} is a ${type} volume, which Pod Security restricted forbids`));
+            findings.push(
+                violation(
+                    r,
+                    `${t.specPath}.volumes[${i}]`,
+                    `${JSON.stringify(v.name)} is a ${type} volume, which Pod Security restricted forbids`,
+                ),
+            );
         }
     });
     return findings;
@@ -112,9 +142,17 @@ function containerFindings(r: PolicyResource, t: PodTemplate, c: ContainerRef): 
     }
     const seccomp = sc.seccompProfile?.type;
     if (seccomp !== undefined && !SECCOMP_ALLOWED.includes(seccomp)) {
-        findings.push(violation(r, `${scPath}.seccompProfile.type`, `is ${JSON.stringify(seccomp)}; must be RuntimeDefault or Localhost${who}`));
+        findings.push(
+            violation(r, `${scPath}.seccompProfile.type`, `is ${JSON.stringify(seccomp)}; must be RuntimeDefault or Localhost${who}`),
+        );
     } else if (seccomp === undefined && psc.seccompProfile?.type === undefined) {
-        findings.push(violation(r, `${scPath}.seccompProfile.type`, `is not set on the container or the pod; must be RuntimeDefault or Localhost${who}`));
+        findings.push(
+            violation(
+                r,
+                `${scPath}.seccompProfile.type`,
+                `is not set on the container or the pod; must be RuntimeDefault or Localhost${who}`,
+            ),
+        );
     }
     const drop: unknown[] = sc.capabilities?.drop ?? [];
     if (!drop.includes("ALL")) {
@@ -147,7 +185,10 @@ export const podSecurityRestricted: Check = {
     configKeys: [],
     appliesTo: hasTemplates,
     validate(r) {
-        const findings = podTemplates(r).flatMap((t) => [...podFindings(r, t), ...containersOf(t).flatMap((c) => containerFindings(r, t, c))]);
+        const findings = podTemplates(r).flatMap((t) => [
+            ...podFindings(r, t),
+            ...containersOf(t).flatMap((c) => containerFindings(r, t, c)),
+        ]);
         return [...findings, ...defaultSubmitterFindings(r)];
     },
 };
@@ -162,7 +203,13 @@ function defaultSubmitterFindings(r: PolicyResource): Finding[] {
     if (!isKind(r, "ray.io", "RayJob") || !k8sJobMode || spec.submitterPodTemplate !== undefined) {
         return [];
     }
-    return [violation(r, "spec.submitterPodTemplate", "is not set; KubeRay's default submitter pod has no securityContext, so Pod Security restricted rejects it")];
+    return [
+        violation(
+            r,
+            "spec.submitterPodTemplate",
+            "is not set; KubeRay's default submitter pod has no securityContext, so Pod Security restricted rejects it",
+        ),
+    ];
 }
 
 export const readOnlyRootFilesystem: Check = {
@@ -170,7 +217,8 @@ export const readOnlyRootFilesystem: Check = {
     id: POLICY_IDS.readOnlyRootFilesystem,
     title: "Containers have a read-only root filesystem",
     seedSection: "5",
-    description: "seed 5: every container, init and sidecar ones included, sets securityContext.readOnlyRootFilesystem: true; writable paths are emptyDirs.",
+    description:
+        "seed 5: every container, init and sidecar ones included, sets securityContext.readOnlyRootFilesystem: true; writable paths are emptyDirs.",
     configKeys: [],
     appliesTo: hasTemplates,
     validate(r) {
@@ -178,7 +226,11 @@ export const readOnlyRootFilesystem: Check = {
             containersOf(t)
                 .filter((c) => c.container.securityContext?.readOnlyRootFilesystem !== true)
                 .map((c) =>
-                    violation(r, `${c.path}.securityContext.readOnlyRootFilesystem`, `must be true (container "${c.name}"); give writable paths an emptyDir`),
+                    violation(
+                        r,
+                        `${c.path}.securityContext.readOnlyRootFilesystem`,
+                        `must be true (container "${c.name}"); give writable paths an emptyDir`,
+                    ),
                 ),
         );
     },

@@ -20,7 +20,11 @@ describe("Pod Security Standards restricted on every pod template", () => {
             assert.ok(containers.includes("ray-head") && containers.includes("ray-worker"));
             if (stack === "team-a") assert.ok(containers.includes("autoscaler"), `autoscaler among ${containers}`);
             if (stack === "team-b") assert.ok(containers.includes("ray-job-submitter"));
-            if (stack === "team-b") assert.ok(rays.some((r) => r.props.kind === "RayService"), "team-b's RayService is among the checked");
+            if (stack === "team-b")
+                assert.ok(
+                    rays.some((r) => r.props.kind === "RayService"),
+                    "team-b's RayService is among the checked",
+                );
             for (const r of rays) {
                 assert.deepEqual(resourceFindings(podSecurityRestricted, r, config), []);
                 assert.deepEqual(resourceFindings(readOnlyRootFilesystem, r, config), []);

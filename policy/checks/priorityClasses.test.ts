@@ -31,9 +31,16 @@ function clusterIn(stack: string | undefined, priorityClassName = "team-b-batch"
 }
 
 /** The pod-scheduling findings as the renderer sorts them (no URN: the stack comes from `--stack`). */
-function judged(r: PolicyResource, allowedPriorityClasses: AllowedPriorityClass[], stack?: string): { blocking: string[]; notices: string[] } {
+function judged(
+    r: PolicyResource,
+    allowedPriorityClasses: AllowedPriorityClass[],
+    stack?: string,
+): { blocking: string[]; notices: string[] } {
     const { findings } = evaluateCheck(podScheduling, [r], resolvePackConfig({ allowedPriorityClasses }), { stack });
-    return { blocking: findings.filter((f) => !f.exception).map((f) => f.message), notices: findings.filter((f) => f.notice).map((f) => f.message) };
+    return {
+        blocking: findings.filter((f) => !f.exception).map((f) => f.message),
+        notices: findings.filter((f) => f.notice).map((f) => f.message),
+    };
 }
 
 describe("allowed priority classes per stack", () => {
@@ -42,34 +49,53 @@ describe("allowed priority classes per stack", () => {
         assert.equal(teamA.mandatory.length, 1, JSON.stringify(teamA));
         assert.match(
             teamA.mandatory[0],
-            new RegExp(`^${AT}: "team-b-batch" is allowed only for stack team-b \\(${KEY}\\); this is stack team-a: a class granted to another team would let these pods preempt other teams'$`),
+            new RegExp(
+                `^${AT}: "team-b-batch" is allowed only for stack team-b \\(${KEY}\\); this is stack team-a: a class granted to another team would let these pods preempt other teams'$`,
+            ),
         );
         assert.deepEqual(teamA.advisory, []);
         const teamB = throughPack(podScheduling, clusterIn("team-b"), { allowedPriorityClasses: TEAM_B_ONLY });
         assert.deepEqual(teamB.mandatory, [], "team-b's own class passes");
-        assert.deepEqual(teamB.advisory, [`notice: RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.priorityClassName: "team-b-batch" is allowed by the platform for stack team-b only (pack config ray-pod-scheduling.allowedPriorityClasses): nightly batch, below the default class`]);
+        assert.deepEqual(teamB.advisory, [
+            `notice: RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.priorityClassName: "team-b-batch" is allowed by the platform for stack team-b only (pack config ray-pod-scheduling.allowedPriorityClasses): nightly batch, below the default class`,
+        ]);
     });
 
     it("takes the stack from --stack when the resource has no URN, and fails closed when nothing says", () => {
         const r = clusterIn(undefined);
         assert.deepEqual(judged(r, TEAM_B_ONLY, "team-b").blocking, []);
         assert.match(judged(r, TEAM_B_ONLY, "team-b").notices.join("\n"), /for stack team-b only .*: nightly batch/);
-        assert.match(judged(r, TEAM_B_ONLY, "team-a").blocking.join("\n"), /"team-b-batch" is allowed only for stack team-b .*; this is stack team-a/);
-        assert.match(judged(r, TEAM_B_ONLY).blocking.join("\n"), /"team-b-batch" is allowed only for stack team-b .*; the stack being judged is unknown, so no per-stack entry applies/);
+        assert.match(
+            judged(r, TEAM_B_ONLY, "team-a").blocking.join("\n"),
+            /"team-b-batch" is allowed only for stack team-b .*; this is stack team-a/,
+        );
+        assert.match(
+            judged(r, TEAM_B_ONLY).blocking.join("\n"),
+            /"team-b-batch" is allowed only for stack team-b .*; the stack being judged is unknown, so no per-stack entry applies/,
+        );
         // The URN is the engine's word and wins over the context.
         assert.equal(judged(clusterIn("team-a"), TEAM_B_ONLY, "team-b").blocking.length, 1);
     });
 
     it("shows the allowed class in posture as an exception saying whether it is platform-wide or this stack's, with the reason", () => {
         const config = { "ray-pod-scheduling": { allowedPriorityClasses: TEAM_B_ONLY } };
-        const scheduling = (stack: string, allowed: Record<string, unknown> = config) => evaluatePosture([clusterIn(undefined)], { stack, policyPackConfig: allowed }).checks.find((c) => c.id === "ray-pod-scheduling")!;
+        const scheduling = (stack: string, allowed: Record<string, unknown> = config) =>
+            evaluatePosture([clusterIn(undefined)], { stack, policyPackConfig: allowed }).checks.find(
+                (c) => c.id === "ray-pod-scheduling",
+            )!;
         const b = scheduling("team-b");
         assert.equal(b.status, "exception");
-        assert.match(b.offending[0].message, /^notice: .*"team-b-batch" is allowed by the platform for stack team-b only \(.*\): nightly batch, below the default class$/);
+        assert.match(
+            b.offending[0].message,
+            /^notice: .*"team-b-batch" is allowed by the platform for stack team-b only \(.*\): nightly batch, below the default class$/,
+        );
         assert.equal(scheduling("team-a").status, "fail");
         const wide = scheduling("team-a", { "ray-pod-scheduling": { allowedPriorityClasses: ["team-b-batch"] } });
         assert.equal(wide.status, "exception");
-        assert.match(wide.offending[0].message, /^notice: .*"team-b-batch" is allowed by the platform to every stack \(pack config ray-pod-scheduling\.allowedPriorityClasses\)$/);
+        assert.match(
+            wide.offending[0].message,
+            /^notice: .*"team-b-batch" is allowed by the platform to every stack \(pack config ray-pod-scheduling\.allowedPriorityClasses\)$/,
+        );
     });
 
     it("passes a platform-wide name for any stack, or none", () => {
@@ -79,18 +105,42 @@ describe("allowed priority classes per stack", () => {
             assert.match(r.notices.join("\n"), /"batch-low" is allowed by the platform to every stack/);
         }
         // An unlisted class lists what this stack may use: the platform-wide names and its own.
-        assert.match(judged(clusterIn("team-a", "gold"), ["batch-low", ...TEAM_B_ONLY]).blocking.join("\n"), new RegExp(`"gold" is not a priority class the platform allows \\(${KEY}: batch-low\\)`));
-        assert.match(judged(clusterIn("team-b", "gold"), ["batch-low", ...TEAM_B_ONLY]).blocking.join("\n"), new RegExp(`\\(${KEY}: batch-low, team-b-batch\\)`));
+        assert.match(
+            judged(clusterIn("team-a", "gold"), ["batch-low", ...TEAM_B_ONLY]).blocking.join("\n"),
+            new RegExp(`"gold" is not a priority class the platform allows \\(${KEY}: batch-low\\)`),
+        );
+        assert.match(
+            judged(clusterIn("team-b", "gold"), ["batch-low", ...TEAM_B_ONLY]).blocking.join("\n"),
+            new RegExp(`\\(${KEY}: batch-low, team-b-batch\\)`),
+        );
     });
 
     it("refuses malformed entries naming allowedPriorityClasses[i]", () => {
         const refused = (allowedPriorityClasses: unknown[]) => () => resolvePackConfig({ allowedPriorityClasses } as Partial<PackConfig>);
-        assert.throws(refused([{ stack: "team-b", name: "team-b-batch" }]), /invalid policy pack config: allowedPriorityClasses\[0\]\.reason must be a non-empty string$/);
-        assert.throws(refused(["ok", { stack: "team-b", name: "x", reason: "r", stacks: ["team-c"] }]), /allowedPriorityClasses\[1\]: unknown key stacks$/);
-        assert.throws(refused([{ stack: "team-b", name: "system-node-critical", reason: "r" }]), /allowedPriorityClasses\[0\]: "system-node-critical" must not be a system-\* priority class/);
-        assert.throws(refused(["system-cluster-critical"]), /allowedPriorityClasses\[0\]: "system-cluster-critical" must not be a system-\* priority class/);
-        assert.throws(refused([{ stack: 1, name: "x", reason: "" }]), /allowedPriorityClasses\[0\]\.stack must be a non-empty string; allowedPriorityClasses\[0\]\.reason must be a non-empty string$/);
-        assert.throws(refused([7]), /allowedPriorityClasses\[0\] must be a class name \(a non-empty string\) or a \{stack, name, reason\} object$/);
+        assert.throws(
+            refused([{ stack: "team-b", name: "team-b-batch" }]),
+            /invalid policy pack config: allowedPriorityClasses\[0\]\.reason must be a non-empty string$/,
+        );
+        assert.throws(
+            refused(["ok", { stack: "team-b", name: "x", reason: "r", stacks: ["team-c"] }]),
+            /allowedPriorityClasses\[1\]: unknown key stacks$/,
+        );
+        assert.throws(
+            refused([{ stack: "team-b", name: "system-node-critical", reason: "r" }]),
+            /allowedPriorityClasses\[0\]: "system-node-critical" must not be a system-\* priority class/,
+        );
+        assert.throws(
+            refused(["system-cluster-critical"]),
+            /allowedPriorityClasses\[0\]: "system-cluster-critical" must not be a system-\* priority class/,
+        );
+        assert.throws(
+            refused([{ stack: 1, name: "x", reason: "" }]),
+            /allowedPriorityClasses\[0\]\.stack must be a non-empty string; allowedPriorityClasses\[0\]\.reason must be a non-empty string$/,
+        );
+        assert.throws(
+            refused([7]),
+            /allowedPriorityClasses\[0\] must be a class name \(a non-empty string\) or a \{stack, name, reason\} object$/,
+        );
         assert.throws(refused([""]), /allowedPriorityClasses\[0\] must be a class name/);
         assert.throws(refused([["team-b-batch"]]), /allowedPriorityClasses\[0\] must be a class name/);
         // Both forms together are fine, and come back as given (copies).
@@ -106,7 +156,13 @@ describe("allowed priority classes per stack", () => {
         const file = JSON.parse(fs.readFileSync(path.join(ROOT, "platform", "policy-pack-config.json"), "utf8"));
         assert.ok(validate(file["ray-pod-scheduling"]), JSON.stringify(validate.errors));
         assert.ok(validate({ allowedPriorityClasses: ["batch-low", ...TEAM_B_ONLY] }), JSON.stringify(validate.errors));
-        for (const bad of [[""], [{ stack: "team-b", name: "x" }], [{ stack: "team-b", name: "x", reason: "r", extra: 1 }], [{ stack: "", name: "x", reason: "r" }], [7]]) {
+        for (const bad of [
+            [""],
+            [{ stack: "team-b", name: "x" }],
+            [{ stack: "team-b", name: "x", reason: "r", extra: 1 }],
+            [{ stack: "", name: "x", reason: "r" }],
+            [7],
+        ]) {
             assert.equal(validate({ allowedPriorityClasses: bad }), false, JSON.stringify(bad));
         }
     });
@@ -125,7 +181,10 @@ describe("allowed priority classes per stack", () => {
                 assert.match(r.stderr, /error: posture: 1 check\(s\) fail without a granted exception: ray-pod-scheduling /);
                 const posture = JSON.parse(fs.readFileSync(path.join(r.out, "posture.json"), "utf8"));
                 const scheduling = posture.checks.find((c: any) => c.id === "ray-pod-scheduling");
-                assert.match(scheduling.offending.map((o: any) => o.message).join("\n"), /RayCluster ray-team-a\/training: .*priorityClassName: "team-b-batch" is allowed only for stack team-b .*; this is stack team-a/);
+                assert.match(
+                    scheduling.offending.map((o: any) => o.message).join("\n"),
+                    /RayCluster ray-team-a\/training: .*priorityClassName: "team-b-batch" is allowed only for stack team-b .*; this is stack team-a/,
+                );
             } finally {
                 fs.rmSync(r.out, { recursive: true, force: true });
             }

@@ -23,14 +23,19 @@ describe("policy ray-rrsa-trust-policy (seed 8)", () => {
         const role = ramRole();
         role.props = { roleName: "team-a-ray", document: role.props.assumeRolePolicyDocument };
         assert.deepStrictEqual(messages(rrsaTrustPolicy, role), []);
-        role.props.document = JSON.stringify(trustDocument({ Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER } } }));
+        role.props.document = JSON.stringify(
+            trustDocument({ Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER } } }),
+        );
         assert.deepStrictEqual(messages(rrsaTrustPolicy, role), [
             'alicloud:ram/role:Role team-a-ray: document.Statement[0].Condition.StringEquals["oidc:sub"]: is not set, so every ServiceAccount of the cluster can assume the role',
         ]);
     });
 
     it("ignores roles trusted by a service rather than through OIDC", () => {
-        const doc = { Version: "1", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } }] };
+        const doc = {
+            Version: "1",
+            Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } }],
+        };
         assert.deepStrictEqual(messages(rrsaTrustPolicy, ramRole(doc)), []);
     });
 
@@ -53,15 +58,29 @@ describe("policy ray-rrsa-trust-policy (seed 8)", () => {
     it("accepts several named subjects of one namespace, refuses other namespaces and a wildcard in StringEquals", () => {
         const sameNamespace = trustDocument({
             Principal: { Federated: RRSA_PROVIDER },
-            Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER, "oidc:sub": ["system:serviceaccount:ray-a:x", "system:serviceaccount:ray-a:y"] } },
+            Condition: {
+                StringEquals: {
+                    "oidc:aud": "sts.aliyuncs.com",
+                    "oidc:iss": ISSUER,
+                    "oidc:sub": ["system:serviceaccount:ray-a:x", "system:serviceaccount:ray-a:y"],
+                },
+            },
         });
         assert.deepStrictEqual(messages(rrsaTrustPolicy, ramRole(sameNamespace)), []);
         const several = trustDocument({
             Principal: { Federated: RRSA_PROVIDER },
-            Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER, "oidc:sub": ["system:serviceaccount:ray-a:x", "system:serviceaccount:ray-b:y"] } },
+            Condition: {
+                StringEquals: {
+                    "oidc:aud": "sts.aliyuncs.com",
+                    "oidc:iss": ISSUER,
+                    "oidc:sub": ["system:serviceaccount:ray-a:x", "system:serviceaccount:ray-b:y"],
+                },
+            },
         });
         const wildcard = trustDocument({
-            Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER, "oidc:sub": "system:serviceaccount:ray-a:*" } },
+            Condition: {
+                StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": ISSUER, "oidc:sub": "system:serviceaccount:ray-a:*" },
+            },
         });
         assert.deepStrictEqual(messages(rrsaTrustPolicy, ramRole(several)), [
             `${ROLE}: ${STATEMENT}.Condition.StringEquals["oidc:sub"]: spans namespaces ray-a, ray-b; a role belongs to one team's namespace`,
@@ -97,7 +116,11 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
 
     it("refuses actions outside the allowlist: service wildcards, RAM/STS administration, other services, NotAction", () => {
         const policy = ramPolicy([
-            { Effect: "Allow", Action: ["oss:*", "ram:CreateUser", "sts:AssumeRole", "ecs:DescribeInstances"], Resource: ["acs:oss:*:*:team-a-data/datasets/*"] },
+            {
+                Effect: "Allow",
+                Action: ["oss:*", "ram:CreateUser", "sts:AssumeRole", "ecs:DescribeInstances"],
+                Resource: ["acs:oss:*:*:team-a-data/datasets/*"],
+            },
             { Effect: "Allow", NotAction: ["oss:DeleteBucket"], Resource: ["acs:oss:*:*:team-a-data/datasets/*"] },
         ]);
         assert.deepStrictEqual(messages(ramPolicyLeastPrivilege, policy), [
@@ -111,7 +134,11 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
 
     it("refuses wildcard resources beyond a bucket and prefix; a Deny may be broad", () => {
         const policy = ramPolicy([
-            { Effect: "Allow", Action: ["oss:GetObject"], Resource: ["acs:oss:*:*:*", "acs:oss:*:*:team-a-data/data*", "acs:oss:*:*:team-a-data/*/x", "acs:ecs:*:*:*"] },
+            {
+                Effect: "Allow",
+                Action: ["oss:GetObject"],
+                Resource: ["acs:oss:*:*:*", "acs:oss:*:*:team-a-data/data*", "acs:oss:*:*:team-a-data/*/x", "acs:ecs:*:*:*"],
+            },
             { Effect: "Deny", Action: "*", Resource: "*" },
             { Effect: "Allow", Action: ["oss:ListObjects"], Resource: ["acs:oss:*:1234:team-a-data"] },
         ]);
@@ -128,12 +155,21 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
         const { findings } = evaluateCheck(ramPolicyLeastPrivilege, [policy], resolvePackConfig());
         assert.deepStrictEqual(
             findings.map((f) => [f.message, f.exception, isBlocking(f)]),
-            [[`${POLICY}: policyDocument.Statement[0].Resource: grants every object of bucket team-a-data (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`, true, false]],
+            [
+                [
+                    `${POLICY}: policyDocument.Statement[0].Resource: grants every object of bucket team-a-data (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`,
+                    true,
+                    false,
+                ],
+            ],
         );
         // A notice needs no grant.
         const report = evaluatePosture([policy]);
         assert.strictEqual(report.checks.find((c) => c.id === "ray-ram-policy-least-privilege")?.status, "exception");
-        assert.match(postureMarkdown(report), /^- notice: alicloud:ram\/policy:Policy team-a-oss: .*grants every object of bucket team-a-data/m);
+        assert.match(
+            postureMarkdown(report),
+            /^- notice: alicloud:ram\/policy:Policy team-a-oss: .*grants every object of bucket team-a-data/m,
+        );
     });
 
     it("refuses *FullAccess and RAM/STS system policies, not custom ones of that name", () => {
@@ -155,7 +191,15 @@ describe("policy ray-ram-policy-least-privilege (seed 8)", () => {
 
 describe("policy ray-rrsa-trust-policy: only the cluster's OIDC provider", () => {
     it("refuses an issuer of another cluster, a second provider and a second principal", () => {
-        const otherIssuer = trustDocument({ Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", "oidc:iss": "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/cffff", "oidc:sub": "system:serviceaccount:ray-a:x" } } });
+        const otherIssuer = trustDocument({
+            Condition: {
+                StringEquals: {
+                    "oidc:aud": "sts.aliyuncs.com",
+                    "oidc:iss": "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/cffff",
+                    "oidc:sub": "system:serviceaccount:ray-a:x",
+                },
+            },
+        });
         assert.deepStrictEqual(messages(rrsaTrustPolicy, ramRole(otherIssuer)), [
             `${ROLE}: ${STATEMENT}.Condition.StringEquals["oidc:iss"]: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/cffff" is not the issuer of cluster c0123456789abcdef, whose provider the statement trusts`,
         ]);

@@ -42,13 +42,23 @@ function statementFindings(r: PolicyResource, path: string, st: any): Finding[] 
     for (const provider of asArray(st.Principal?.Federated)) {
         if (typeof provider !== "string" || !OIDC_PROVIDER.test(provider)) {
             findings.push(
-                violation(r, `${path}.Principal.Federated`, `${JSON.stringify(provider)} is not an ACK RRSA OIDC provider (acs:ram::<account>:oidc-provider/ack-rrsa-<cluster id>)`),
+                violation(
+                    r,
+                    `${path}.Principal.Federated`,
+                    `${JSON.stringify(provider)} is not an ACK RRSA OIDC provider (acs:ram::<account>:oidc-provider/ack-rrsa-<cluster id>)`,
+                ),
             );
         }
     }
     const providers = asArray(st.Principal?.Federated);
     if (providers.length > 1) {
-        findings.push(violation(r, `${path}.Principal.Federated`, `trusts ${providers.length} OIDC providers; an RRSA role trusts only its cluster's`));
+        findings.push(
+            violation(
+                r,
+                `${path}.Principal.Federated`,
+                `trusts ${providers.length} OIDC providers; an RRSA role trusts only its cluster's`,
+            ),
+        );
     }
     const condition = st.Condition ?? {};
     if (providers.length === 1 && typeof providers[0] === "string") {
@@ -58,7 +68,9 @@ function statementFindings(r: PolicyResource, path: string, st: any): Finding[] 
         }
     }
     if (condition.StringLike !== undefined) {
-        findings.push(violation(r, `${path}.Condition.StringLike`, "matches by wildcard; bind oidc:sub with StringEquals to named ServiceAccounts"));
+        findings.push(
+            violation(r, `${path}.Condition.StringLike`, "matches by wildcard; bind oidc:sub with StringEquals to named ServiceAccounts"),
+        );
     }
     const equals = condition.StringEquals ?? {};
     const subjects = asArray(equals["oidc:sub"]);
@@ -69,9 +81,13 @@ function statementFindings(r: PolicyResource, path: string, st: any): Finding[] 
         const bad = subjects.find((s) => typeof s !== "string" || !SERVICE_ACCOUNT_SUBJECT.test(s));
         const namespaces = new Set(subjects.map((s) => String(s).split(":")[2]));
         if (bad !== undefined) {
-            findings.push(violation(r, subPath, `${JSON.stringify(bad)} is not one ServiceAccount (system:serviceaccount:<namespace>:<name>)`));
+            findings.push(
+                violation(r, subPath, `${JSON.stringify(bad)} is not one ServiceAccount (system:serviceaccount:<namespace>:<name>)`),
+            );
         } else if (namespaces.size > 1) {
-            findings.push(violation(r, subPath, `spans namespaces ${[...namespaces].sort().join(", ")}; a role belongs to one team's namespace`));
+            findings.push(
+                violation(r, subPath, `spans namespaces ${[...namespaces].sort().join(", ")}; a role belongs to one team's namespace`),
+            );
         }
     }
     const audiences = asArray(equals["oidc:aud"]);
@@ -87,7 +103,7 @@ export const rrsaTrustPolicy: Check = {
     title: "RRSA roles trust exactly the named ServiceAccounts of one namespace",
     seedSection: "8",
     description:
-        'seed 8: a RAM role trusted through OIDC names an ack-rrsa- provider and binds StringEquals oidc:sub to named system:serviceaccount:<namespace>:<name> subjects of one namespace (no wildcard) and oidc:aud to sts.aliyuncs.com; no StringLike.',
+        "seed 8: a RAM role trusted through OIDC names an ack-rrsa- provider and binds StringEquals oidc:sub to named system:serviceaccount:<namespace>:<name> subjects of one namespace (no wildcard) and oidc:aud to sts.aliyuncs.com; no StringLike.",
     configKeys: [],
     appliesTo: (r) => r.type === "alicloud:ram/role:Role",
     validate(r) {
@@ -98,7 +114,9 @@ export const rrsaTrustPolicy: Check = {
         if ("invalid" in doc) {
             return [violation(r, doc.field, "is not valid JSON")];
         }
-        const allows = doc.statements.map((st, i) => ({ st, path: `${doc.field}.Statement[${i}]` })).filter(({ st }) => st?.Effect === "Allow");
+        const allows = doc.statements
+            .map((st, i) => ({ st, path: `${doc.field}.Statement[${i}]` }))
+            .filter(({ st }) => st?.Effect === "Allow");
         const federated = allows.filter(({ st }) => st?.Principal?.Federated !== undefined);
         if (federated.length === 0) {
             return []; // not an RRSA role (e.g. trusted by a service)
@@ -106,11 +124,25 @@ export const rrsaTrustPolicy: Check = {
         const providers = new Set(federated.flatMap(({ st }) => asArray(st.Principal.Federated).map(String)));
         return [
             ...federated.flatMap(({ st, path }) => statementFindings(r, path, st)),
-            ...(providers.size > 1 ? [violation(r, doc.field, `trusts several OIDC providers (${[...providers].sort().join(", ")}); an RRSA role trusts only its cluster's`)] : []),
+            ...(providers.size > 1
+                ? [
+                      violation(
+                          r,
+                          doc.field,
+                          `trusts several OIDC providers (${[...providers].sort().join(", ")}); an RRSA role trusts only its cluster's`,
+                      ),
+                  ]
+                : []),
             // Anything else the role trusts (an account, a service, "*") can assume what Ray pods hold.
             ...allows
                 .filter(({ st }) => st?.Principal === undefined || Object.keys(st.Principal).some((k) => k !== "Federated"))
-                .map(({ st, path }) => violation(r, `${path}.Principal`, `${JSON.stringify(st?.Principal ?? "*")} is trusted next to the cluster's OIDC provider; an RRSA role trusts only that provider`)),
+                .map(({ st, path }) =>
+                    violation(
+                        r,
+                        `${path}.Principal`,
+                        `${JSON.stringify(st?.Principal ?? "*")} is trusted next to the cluster's OIDC provider; an RRSA role trusts only that provider`,
+                    ),
+                ),
         ];
     },
 };
@@ -148,9 +180,18 @@ export const ramPolicyLeastPrivilege: Check = {
             const problems = ramStatementProblems(st).map((p) =>
                 violation(r, path + p.path.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join(""), p.message),
             );
-            const buckets = st.Effect === "Allow" ? asArray(st.Resource).map(wholeBucketOf).filter((b): b is string => b !== undefined) : [];
+            const buckets =
+                st.Effect === "Allow"
+                    ? asArray(st.Resource)
+                          .map(wholeBucketOf)
+                          .filter((b): b is string => b !== undefined)
+                    : [];
             const notices = buckets.map((b) => ({
-                ...violation(r, `${path}.Resource`, `grants every object of bucket ${b} (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`),
+                ...violation(
+                    r,
+                    `${path}.Resource`,
+                    `grants every object of bucket ${b} (an rrsa.oss grant with an empty prefix): allowed, shown so that reviewers see it`,
+                ),
                 notice: true as const,
             }));
             return [...problems, ...notices];

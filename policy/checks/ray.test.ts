@@ -2,7 +2,16 @@ import * as assert from "assert";
 import { MIN_KUBERAY_VERSION } from "@ray-on-ack/common";
 import { jobCleanup } from "./jobs";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "./ray";
-import { SELF_EXEMPTION as SELF, asPatch, kuberayAddon, messages, rayCluster, rayJob, throughPack, withExceptions } from "../../test/fixtures/policy";
+import {
+    SELF_EXEMPTION as SELF,
+    asPatch,
+    kuberayAddon,
+    messages,
+    rayCluster,
+    rayJob,
+    throughPack,
+    withExceptions,
+} from "../../test/fixtures/policy";
 import type { PolicyResource } from "../resource";
 
 describe("policy ray-tls-required (seed 1.1)", () => {
@@ -72,7 +81,9 @@ describe("policy ray-token-auth-required: no container overrides the token (issu
         const spec = job.props.spec;
         spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].env.push({ name: "RAY_AUTH_MODE", value: "disabled" });
         spec.rayClusterSpec.workerGroupSpecs[0].template.spec.containers[0].env.push({ name: "RAY_AUTH_TOKEN", value: "hunter2" });
-        spec.submitterPodTemplate.spec.containers[0].env = [{ name: "RAY_AUTH_MODE", valueFrom: { configMapKeyRef: { name: "m", key: "mode" } } }];
+        spec.submitterPodTemplate.spec.containers[0].env = [
+            { name: "RAY_AUTH_MODE", valueFrom: { configMapKeyRef: { name: "m", key: "mode" } } },
+        ];
         const expected = (kind: string) => [
             `${kind} ray-a/nightly: spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].env: RAY_AUTH_MODE is "disabled"; leave it to KubeRay or set "token" (container "ray-head")${SELF}`,
             `${kind} ray-a/nightly: spec.rayClusterSpec.workerGroupSpecs[0].template.spec.containers[0].env: RAY_AUTH_TOKEN is a literal value, readable by anyone who can read this resource; leave it to KubeRay (spec.authOptions) (container "ray-worker")${SELF}`,
@@ -102,8 +113,12 @@ describe("policy ray-token-auth-required (seed 1.3, 1.5)", () => {
         rc.props.spec.authOptions = { mode: "disabled" };
         const job = rayJob();
         delete job.props.spec.rayClusterSpec.authOptions;
-        assert.deepStrictEqual(messages(tokenAuthRequired, rc), ['RayCluster ray-a/demo: spec.authOptions.mode: is "disabled"; must be "token"']);
-        assert.deepStrictEqual(messages(tokenAuthRequired, job), ['RayJob ray-a/nightly: spec.rayClusterSpec.authOptions.mode: is not set; must be "token"']);
+        assert.deepStrictEqual(messages(tokenAuthRequired, rc), [
+            'RayCluster ray-a/demo: spec.authOptions.mode: is "disabled"; must be "token"',
+        ]);
+        assert.deepStrictEqual(messages(tokenAuthRequired, job), [
+            'RayJob ray-a/nightly: spec.rayClusterSpec.authOptions.mode: is not set; must be "token"',
+        ]);
     });
 });
 
@@ -130,7 +145,9 @@ describe("policy ray-version-minimum (seed 1.5, 6)", () => {
     it("refuses a cluster that does not say its Ray version", () => {
         const job = rayJob();
         delete job.props.spec.rayClusterSpec.rayVersion;
-        assert.deepStrictEqual(messages(rayVersionMinimum, job), ["RayJob ray-a/nightly: spec.rayClusterSpec.rayVersion: is not set; must be 2.54.0 or later"]);
+        assert.deepStrictEqual(messages(rayVersionMinimum, job), [
+            "RayJob ray-a/nightly: spec.rayClusterSpec.rayVersion: is not set; must be 2.54.0 or later",
+        ]);
     });
 });
 

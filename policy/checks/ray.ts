@@ -5,7 +5,16 @@
  */
 import * as semver from "semver";
 import * as path from "path";
-import { MIN_KUBERAY_VERSION, MIN_RAY_VERSION, POLICY_IDS, RAY_ENV, RAY_TLS_FILES, TLS_MOUNT, parseImage, rayTruthy } from "@ray-on-ack/common";
+import {
+    MIN_KUBERAY_VERSION,
+    MIN_RAY_VERSION,
+    POLICY_IDS,
+    RAY_ENV,
+    RAY_TLS_FILES,
+    TLS_MOUNT,
+    parseImage,
+    rayTruthy,
+} from "@ray-on-ack/common";
 import { Check, Finding, violation } from "../check";
 import { PolicyResource } from "../resource";
 import { ContainerRef, PodTemplate, containersOf, podTemplates, rayClusterSpecs } from "../podTemplates";
@@ -19,14 +28,19 @@ function effectiveEnv(container: any): Map<string, any> {
 
 /** `envFrom` can set any variable from a ConfigMap or Secret the pack cannot read, RAY_AUTH_MODE included. */
 function envFromProblem(container: any): string[] {
-    return (container.envFrom ?? []).length > 0 ? ["envFrom is set, which can supply RAY_* variables the pack cannot see; set the Ray container's environment with env only"] : [];
+    return (container.envFrom ?? []).length > 0
+        ? ["envFrom is set, which can supply RAY_* variables the pack cannot see; set the Ray container's environment with env only"]
+        : [];
 }
 
 /** Mount paths of the container whose volume is a Secret (directly, or projected from Secrets only). */
 function secretMountPaths(t: PodTemplate, c: ContainerRef): string[] {
     const volumes = new Map<string, any>(((t.spec.volumes ?? []) as any[]).map((v) => [v?.name, v]));
     const isSecret = (v: any) =>
-        v?.secret !== undefined || (Array.isArray(v?.projected?.sources) && v.projected.sources.length > 0 && v.projected.sources.every((s: any) => s?.secret !== undefined));
+        v?.secret !== undefined ||
+        (Array.isArray(v?.projected?.sources) &&
+            v.projected.sources.length > 0 &&
+            v.projected.sources.every((s: any) => s?.secret !== undefined));
     return ((c.container.volumeMounts ?? []) as any[])
         .filter((m) => typeof m?.mountPath === "string" && m.subPath === undefined && isSecret(volumes.get(m.name)))
         .map((m) => m.mountPath as string);
@@ -62,7 +76,9 @@ function tlsProblems(t: PodTemplate, c: ContainerRef): string[] {
             problems.push(`${name} is not a literal path`);
         } else if (!mounts.some((dir) => isInside(e.value, dir))) {
             // e.g. the system CA bundle: the node would trust every certificate a public CA signs.
-            problems.push(`${name} is ${JSON.stringify(e.value)}, which is not inside a mounted Secret (the cluster's TLS Secret at ${TLS_MOUNT.dir})`);
+            problems.push(
+                `${name} is ${JSON.stringify(e.value)}, which is not inside a mounted Secret (the cluster's TLS Secret at ${TLS_MOUNT.dir})`,
+            );
         }
     }
     return problems;
@@ -106,11 +122,15 @@ function tokenEnvProblems(c: ContainerRef): string[] {
     const problems = envFromProblem(c.container);
     const mode = env.get(RAY_ENV.authMode);
     if (mode !== undefined && mode.value !== "token") {
-        problems.push(`${RAY_ENV.authMode} is ${typeof mode.value === "string" ? JSON.stringify(mode.value) : "not a literal value"}; leave it to KubeRay or set "token"`);
+        problems.push(
+            `${RAY_ENV.authMode} is ${typeof mode.value === "string" ? JSON.stringify(mode.value) : "not a literal value"}; leave it to KubeRay or set "token"`,
+        );
     }
     const token = env.get(RAY_ENV.authToken);
     if (token !== undefined && token.valueFrom?.secretKeyRef === undefined) {
-        problems.push(`${RAY_ENV.authToken} is ${token.value !== undefined ? "a literal value, readable by anyone who can read this resource" : "not from a Secret"}; leave it to KubeRay (spec.authOptions)`);
+        problems.push(
+            `${RAY_ENV.authToken} is ${token.value !== undefined ? "a literal value, readable by anyone who can read this resource" : "not from a Secret"}; leave it to KubeRay (spec.authOptions)`,
+        );
     }
     return problems;
 }
@@ -177,7 +197,13 @@ export const rayVersionMinimum: Check = {
             for (const c of containersOf(t).filter((c) => c.isRay && typeof c.container.image === "string")) {
                 const version = tagVersion(parseImage(c.container.image).tag);
                 if (version && semver.lt(version, MIN_RAY_VERSION)) {
-                    findings.push(violation(r, `${c.path}.image`, `${JSON.stringify(c.container.image)} is Ray ${version.version}; ${tooOld} (container "${c.name}")`));
+                    findings.push(
+                        violation(
+                            r,
+                            `${c.path}.image`,
+                            `${JSON.stringify(c.container.image)} is Ray ${version.version}; ${tooOld} (container "${c.name}")`,
+                        ),
+                    );
                 }
             }
         }
@@ -200,7 +226,13 @@ export const kuberayVersion: Check = {
         }
         const version = semver.coerce(String(declared));
         if (version === null || semver.lt(version, MIN_KUBERAY_VERSION)) {
-            return [violation(r, "version", `is ${JSON.stringify(declared)}; KubeRay below ${MIN_KUBERAY_VERSION} reads no spec.authOptions.secretName, so it cannot enforce the clusters' Ray token authentication`)];
+            return [
+                violation(
+                    r,
+                    "version",
+                    `is ${JSON.stringify(declared)}; KubeRay below ${MIN_KUBERAY_VERSION} reads no spec.authOptions.secretName, so it cannot enforce the clusters' Ray token authentication`,
+                ),
+            ];
         }
         return [];
     },

@@ -125,7 +125,10 @@ describe("policy ray-service-account-token (seed 4)", () => {
     it("refuses the API token mounted in a Ray container, but not an RRSA token", () => {
         const rc = rayCluster();
         const head = rc.props.spec.headGroupSpec.template.spec;
-        head.volumes.push({ name: "rrsa", projected: { sources: [{ serviceAccountToken: { path: "token", audience: "sts.aliyuncs.com" } }] } });
+        head.volumes.push({
+            name: "rrsa",
+            projected: { sources: [{ serviceAccountToken: { path: "token", audience: "sts.aliyuncs.com" } }] },
+        });
         head.containers[0].volumeMounts.push({ name: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
         head.containers[0].volumeMounts.push({ name: "rrsa", mountPath: "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens" });
         assert.deepStrictEqual(messages(serviceAccountToken, rc), [

@@ -21,7 +21,11 @@ const FORBIDDEN_ACCESS: ReadonlyArray<{ resource: string; verbs: readonly string
     { resource: "secrets", verbs: ["get"], unlessNamed: true, why: "reads any Secret by name; list the readable ones in resourceNames" },
     { resource: "pods/exec", verbs: ["create", "get"], why: "runs commands inside the Ray pods" },
     { resource: "pods/attach", verbs: ["create", "get"], why: "attaches to the Ray pods' processes" },
-    { resource: "pods/ephemeralcontainers", verbs: ["patch", "update"], why: "adds a container to a running Ray pod, which is exec by another name" },
+    {
+        resource: "pods/ephemeralcontainers",
+        verbs: ["patch", "update"],
+        why: "adds a container to a running Ray pod, which is exec by another name",
+    },
     { resource: "serviceaccounts/token", verbs: ["create"], why: "mints API and RRSA tokens for the namespace's ServiceAccounts" },
     { resource: "pods", verbs: ["create"], why: "starts pods of any shape under any of the namespace's ServiceAccounts" },
 ];
@@ -47,7 +51,7 @@ export const rbacLeastPrivilege: Check = {
     title: "Roles grant named verbs on named resources",
     seedSection: "4",
     description:
-        "seed 4: Roles and ClusterRoles use no \"*\" verbs, resources or API groups and no escalate/bind/impersonate; no list/watch (or unnamed get) on secrets, no pods/exec, pods/attach, pods/ephemeralcontainers, serviceaccounts/token or pod create; no binding to the built-in cluster-admin, admin or edit ClusterRoles.",
+        'seed 4: Roles and ClusterRoles use no "*" verbs, resources or API groups and no escalate/bind/impersonate; no list/watch (or unnamed get) on secrets, no pods/exec, pods/attach, pods/ephemeralcontainers, serviceaccounts/token or pod create; no binding to the built-in cluster-admin, admin or edit ClusterRoles.',
     configKeys: [],
     appliesTo: (r) =>
         ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].some((kind) => isKind(r, "rbac.authorization.k8s.io", kind)),
@@ -56,7 +60,13 @@ export const rbacLeastPrivilege: Check = {
         const roleRef = r.props?.roleRef;
         if (roleRef) {
             if (roleRef.kind === "ClusterRole" && BROAD_CLUSTER_ROLES.includes(roleRef.name)) {
-                findings.push(violation(r, "roleRef.name", `binds the built-in ${JSON.stringify(roleRef.name)} ClusterRole; bind a least-privilege Role`));
+                findings.push(
+                    violation(
+                        r,
+                        "roleRef.name",
+                        `binds the built-in ${JSON.stringify(roleRef.name)} ClusterRole; bind a least-privilege Role`,
+                    ),
+                );
             }
             return findings;
         }
@@ -68,7 +78,9 @@ export const rbacLeastPrivilege: Check = {
             }
             const escalating = verbs.filter((v) => ESCALATING_VERBS.includes(v));
             if (escalating.length > 0) {
-                findings.push(violation(r, `rules[${i}].verbs`, `grants ${escalating.join(", ")}, which lets the holder raise its own privileges`));
+                findings.push(
+                    violation(r, `rules[${i}].verbs`, `grants ${escalating.join(", ")}, which lets the holder raise its own privileges`),
+                );
             }
             if ((rule?.resources ?? []).includes("*")) {
                 findings.push(violation(r, `rules[${i}].resources`, 'covers every resource ("*")'));
@@ -112,7 +124,13 @@ export const serviceAccountToken: Check = {
         const findings: Finding[] = [];
         for (const t of podTemplates(r)) {
             if (t.spec.automountServiceAccountToken !== false) {
-                findings.push(violation(r, `${t.specPath}.automountServiceAccountToken`, "must be false; a container that needs a token gets a projected one"));
+                findings.push(
+                    violation(
+                        r,
+                        `${t.specPath}.automountServiceAccountToken`,
+                        "must be false; a container that needs a token gets a projected one",
+                    ),
+                );
             }
             const tokenVolumes = apiTokenVolumes(t.spec);
             for (const c of containersOf(t)) {
@@ -123,7 +141,11 @@ export const serviceAccountToken: Check = {
                 mounts.forEach((m, j) => {
                     if (tokenVolumes.has(m?.name)) {
                         findings.push(
-                            violation(r, `${c.path}.volumeMounts[${j}]`, `mounts the Kubernetes API token volume "${m.name}" (container "${c.name}"); only the KubeRay autoscaler may`),
+                            violation(
+                                r,
+                                `${c.path}.volumeMounts[${j}]`,
+                                `mounts the Kubernetes API token volume "${m.name}" (container "${c.name}"); only the KubeRay autoscaler may`,
+                            ),
                         );
                     }
                 });
@@ -154,7 +176,9 @@ export const dedicatedServiceAccount: Check = {
                 const path = `${t.specPath}.serviceAccountName`;
                 const sa = serviceAccountOf(t.spec);
                 if (sa === undefined || sa === "default") {
-                    findings.push(violation(r, path, `is ${sa === undefined ? "not set" : '"default"'}; name a ServiceAccount of this cluster's own`));
+                    findings.push(
+                        violation(r, path, `is ${sa === undefined ? "not set" : '"default"'}; name a ServiceAccount of this cluster's own`),
+                    );
                     continue;
                 }
                 const key = `${namespaceOf(r)}/${sa}`;
@@ -162,7 +186,9 @@ export const dedicatedServiceAccount: Check = {
                 if (owner === undefined) {
                     owners.set(key, r);
                 } else if (owner !== r) {
-                    findings.push(violation(r, path, `ServiceAccount "${sa}" is also used by ${describe(owner)}; give each cluster its own`));
+                    findings.push(
+                        violation(r, path, `ServiceAccount "${sa}" is also used by ${describe(owner)}; give each cluster its own`),
+                    );
                 }
             }
         }
@@ -173,7 +199,11 @@ export const dedicatedServiceAccount: Check = {
                 const owner = sa === undefined ? undefined : owners.get(`${namespaceOf(r)}/${sa}`);
                 if (owner !== undefined) {
                     findings.push(
-                        violation(r, `${t.specPath}.serviceAccountName`, `ServiceAccount "${sa}" is ${describe(owner)}'s; this pod would get that cluster's RRSA role and RBAC: give it a ServiceAccount of its own`),
+                        violation(
+                            r,
+                            `${t.specPath}.serviceAccountName`,
+                            `ServiceAccount "${sa}" is ${describe(owner)}'s; this pod would get that cluster's RRSA role and RBAC: give it a ServiceAccount of its own`,
+                        ),
                     );
                 }
             }

@@ -30,7 +30,9 @@ export const resourcesRequired: Check = {
             containersOf(t).flatMap((c) => {
                 const resources = c.container.resources ?? {};
                 const missing = REQUIRED.filter(([section, name]) => !isSet(resources[section]?.[name])).map(([s, n]) => `${s}.${n}`);
-                return missing.length === 0 ? [] : [violation(r, `${c.path}.resources`, `is missing ${missing.join(", ")} (container "${c.name}")`)];
+                return missing.length === 0
+                    ? []
+                    : [violation(r, `${c.path}.resources`, `is missing ${missing.join(", ")} (container "${c.name}")`)];
             }),
         );
     },

@@ -24,7 +24,11 @@ export const rbacSubjects: Check = {
         subjects.forEach((s: any, i) => {
             if (s?.kind !== "ServiceAccount" && typeof s?.name === "string" && isSystemSubject(s.name)) {
                 findings.push(
-                    violation(r, `subjects[${i}].name`, `binds the system identity ${s.kind} "${s.name}", which stands for every caller of its kind; bind named people, groups or a ServiceAccount`),
+                    violation(
+                        r,
+                        `subjects[${i}].name`,
+                        `binds the system identity ${s.kind} "${s.name}", which stands for every caller of its kind; bind named people, groups or a ServiceAccount`,
+                    ),
                 );
             }
         });

@@ -22,7 +22,16 @@ import { podClaims, serviceAccountRole } from "../tenancy/pods";
 import { exposureClaims } from "../tenancy/routes";
 import { placementInCluster, rbacClaims, teamLabel } from "../tenancy/scope";
 
-const TEAM_RULES: readonly TeamRule[] = [placementInCluster, teamLabel, rbacClaims, serviceAccountRole, podClaims, exposureClaims, networkClaims, cloudClaims];
+const TEAM_RULES: readonly TeamRule[] = [
+    placementInCluster,
+    teamLabel,
+    rbacClaims,
+    serviceAccountRole,
+    podClaims,
+    exposureClaims,
+    networkClaims,
+    cloudClaims,
+];
 
 const judged = (r: PolicyResource) => r.type.startsWith("kubernetes:") || r.type.startsWith("alicloud:");
 
@@ -36,7 +45,12 @@ function guarded(r: PolicyResource, judge: () => Finding[]): Finding[] {
         return judge();
     } catch (e) {
         if (e instanceof Error && e.constructor.name === "UnknownValueError") {
-            return [{ ...violation(r, "", `cannot be judged during preview (${e.message}); the check judges it once the value is known`), notice: true }];
+            return [
+                {
+                    ...violation(r, "", `cannot be judged during preview (${e.message}); the check judges it once the value is known`),
+                    notice: true,
+                },
+            ];
         }
         throw e;
     }
@@ -59,7 +73,14 @@ function stackFindings(stack: string | undefined, resources: PolicyResource[], c
     });
     const findings = duplicateObjects(objects);
     if (stack === undefined) {
-        return [...findings, violation(resources[0], "", "belongs to a stack nobody named (no URN, no --stack); the tenancy registry is keyed by stack, so nothing here can be judged")];
+        return [
+            ...findings,
+            violation(
+                resources[0],
+                "",
+                "belongs to a stack nobody named (no URN, no --stack); the tenancy registry is keyed by stack, so nothing here can be judged",
+            ),
+        ];
     }
     if (stack === PLATFORM_STACK) {
         return [...findings, ...objects.flatMap((r) => guarded(r, () => quotaTreeFindings(r, config)))];

@@ -25,8 +25,16 @@ describe("policy ray-volume-mounts (seed 2)", () => {
     it("passes the builders' own mounts (the autoscaler's token included) and mounts inside the data roots", () => {
         const rc = withMount(pvc("data"), "/mnt/data");
         const head = rc.props.spec.headGroupSpec.template.spec;
-        head.volumes.push({ name: "ray-tmp", emptyDir: {} }, { name: "dshm", emptyDir: { medium: "Memory" } }, { name: "home-cache", emptyDir: {} });
-        head.containers[0].volumeMounts.push({ name: "ray-tmp", mountPath: "/tmp/ray" }, { name: "dshm", mountPath: "/dev/shm" }, { name: "home-cache", mountPath: "/home/ray/.cache" });
+        head.volumes.push(
+            { name: "ray-tmp", emptyDir: {} },
+            { name: "dshm", emptyDir: { medium: "Memory" } },
+            { name: "home-cache", emptyDir: {} },
+        );
+        head.containers[0].volumeMounts.push(
+            { name: "ray-tmp", mountPath: "/tmp/ray" },
+            { name: "dshm", mountPath: "/dev/shm" },
+            { name: "home-cache", mountPath: "/home/ray/.cache" },
+        );
         assert.deepStrictEqual(messages(volumeMounts, [rc, rayJob(), withMount(pvc("sets"), "/data/sets/a")]), []);
     });
 
@@ -36,7 +44,16 @@ describe("policy ray-volume-mounts (seed 2)", () => {
             'RayCluster ray-a/demo: spec.workerGroupSpecs[0].template.spec.containers[0].volumeMounts[2]: "site" at "/home/ray/anaconda3/lib/python3.11/site-packages" is not inside a data root the platform allows (ray-volume-mounts.allowedMountRoots: /mnt/, /data/): a volume anywhere else can hide or replace what the image runs (container "ray-worker")',
         ]);
         assert.equal(throughPack(volumeMounts, rc).mandatory.length, 1, "mandatory in the pack");
-        for (const p of ["/usr/bin", "/etc/ssl/certs", "/tmp/ray/session_latest", "/var/run/secrets/kubernetes.io/serviceaccount", "/mnt", "/mnt/../usr", "/mnt/data/", "mnt/data"]) {
+        for (const p of [
+            "/usr/bin",
+            "/etc/ssl/certs",
+            "/tmp/ray/session_latest",
+            "/var/run/secrets/kubernetes.io/serviceaccount",
+            "/mnt",
+            "/mnt/../usr",
+            "/mnt/data/",
+            "mnt/data",
+        ]) {
             assert.equal(blocking(volumeMounts, withMount(pvc("x"), p)).length, 1, p);
         }
         // The platform's roots decide.
@@ -57,20 +74,43 @@ describe("policy ray-volume-mounts (seed 2)", () => {
     });
 
     it("judges init containers, the autoscaler, volume devices and hand-written workloads", () => {
-        assert.match(blocking(volumeMounts, withMount(pvc("x"), "/opt/conda", "initContainers")).join("\n"), /initContainers\[0\]\.volumeMounts\[0\]: "x" at "\/opt\/conda"/);
+        assert.match(
+            blocking(volumeMounts, withMount(pvc("x"), "/opt/conda", "initContainers")).join("\n"),
+            /initContainers\[0\]\.volumeMounts\[0\]: "x" at "\/opt\/conda"/,
+        );
         const rc = rayCluster();
         rc.props.spec.autoscalerOptions.volumeMounts.push({ name: "ray-tls", mountPath: "/usr/local/bin" });
-        assert.match(blocking(volumeMounts, rc).join("\n"), /spec\.autoscalerOptions\.volumeMounts\[2\]: "ray-tls" at "\/usr\/local\/bin" .*\(container "autoscaler"\)/);
+        assert.match(
+            blocking(volumeMounts, rc).join("\n"),
+            /spec\.autoscalerOptions\.volumeMounts\[2\]: "ray-tls" at "\/usr\/local\/bin" .*\(container "autoscaler"\)/,
+        );
         const dev = rayCluster();
         dev.props.spec.workerGroupSpecs[0].template.spec.containers[0].volumeDevices = [{ name: "disk", devicePath: "/usr/bin/python3" }];
-        assert.match(blocking(volumeMounts, dev).join("\n"), /volumeDevices\[0\]: "disk" at "\/usr\/bin\/python3" is not inside a data root/);
+        assert.match(
+            blocking(volumeMounts, dev).join("\n"),
+            /volumeDevices\[0\]: "disk" at "\/usr\/bin\/python3" is not inside a data root/,
+        );
         const cron = k8s("kubernetes:batch/v1:CronJob", {
             apiVersion: "batch/v1",
             kind: "CronJob",
             metadata: { name: "nightly", namespace: NS },
-            spec: { jobTemplate: { spec: { template: { spec: { containers: [container("job", { volumeMounts: [{ name: "cfg", mountPath: "/etc/profile.d" }] })], volumes: [{ name: "cfg", configMap: { name: "cfg" } }] } } } } },
+            spec: {
+                jobTemplate: {
+                    spec: {
+                        template: {
+                            spec: {
+                                containers: [container("job", { volumeMounts: [{ name: "cfg", mountPath: "/etc/profile.d" }] })],
+                                volumes: [{ name: "cfg", configMap: { name: "cfg" } }],
+                            },
+                        },
+                    },
+                },
+            },
         });
-        assert.match(blocking(volumeMounts, cron).join("\n"), /^CronJob ray-a\/nightly: spec\.jobTemplate\.spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]: "cfg" at "\/etc\/profile\.d"/);
+        assert.match(
+            blocking(volumeMounts, cron).join("\n"),
+            /^CronJob ray-a\/nightly: spec\.jobTemplate\.spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]: "cfg" at "\/etc\/profile\.d"/,
+        );
     });
 
     it("takes a grant for one mount's path only", () => {

@@ -25,12 +25,22 @@ function containerFindings(r: PolicyResource, t: PodTemplate, c: ContainerRef, r
             return [];
         }
         const why = typeof m?.mountPath === "string" ? mountPathProblem(m.mountPath, roots) : "must be a string";
-        return why === undefined ? [] : [violation(r, `${c.path}.volumeMounts[${j}]`, `${JSON.stringify(m?.name)} at ${JSON.stringify(m?.mountPath)} ${why}${who}`)];
+        return why === undefined
+            ? []
+            : [violation(r, `${c.path}.volumeMounts[${j}]`, `${JSON.stringify(m?.name)} at ${JSON.stringify(m?.mountPath)} ${why}${who}`)];
     });
     // A raw block device appears as a file at devicePath: over /usr/bin/python it is what runs.
     const devices: Finding[] = ((c.container.volumeDevices ?? []) as any[]).flatMap((d, j) => {
         const why = typeof d?.devicePath === "string" ? mountPathProblem(d.devicePath, roots) : "must be a string";
-        return why === undefined ? [] : [violation(r, `${c.path}.volumeDevices[${j}]`, `${JSON.stringify(d?.name)} at ${JSON.stringify(d?.devicePath)} ${why}${who}`)];
+        return why === undefined
+            ? []
+            : [
+                  violation(
+                      r,
+                      `${c.path}.volumeDevices[${j}]`,
+                      `${JSON.stringify(d?.name)} at ${JSON.stringify(d?.devicePath)} ${why}${who}`,
+                  ),
+              ];
     });
     return [...mounts, ...devices];
 }
@@ -44,5 +54,6 @@ export const volumeMounts: Check = {
         "seed 2: every volumeMount and volumeDevice of every container (init, ephemeral and the autoscaler included) in every pod template is one of ray-on-ack's own mounts (ray-tls at /etc/ray/tls, ray-tmp at /tmp/ray, tmp at /tmp, home-cache at /home/ray/.cache, dshm at /dev/shm, autoscaler-sa-token at the service-account path, each from the builders' kind of volume) or a normalised path strictly inside one of the pack's allowedMountRoots: nothing mounts over the system, the image's runtime or Ray's directories.",
     configKeys: ["allowedMountRoots"],
     appliesTo: (r) => podTemplates(r).length > 0,
-    validate: (r, config) => podTemplates(r).flatMap((t) => containersOf(t).flatMap((c) => containerFindings(r, t, c, config.allowedMountRoots))),
+    validate: (r, config) =>
+        podTemplates(r).flatMap((t) => containersOf(t).flatMap((c) => containerFindings(r, t, c, config.allowedMountRoots))),
 };

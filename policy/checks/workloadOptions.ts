@@ -7,7 +7,14 @@
  * hand-written Deployment's, StatefulSet's, DaemonSet's, Job's, CronJob's, ReplicaSet's or Pod's
  * alike: a rule that held for Ray pods only would be undone by a Deployment next to them.
  */
-import { ALLOWED_CSI_DRIVERS, CONTROL_PLANE_LABELS, CSI_ACCESS_KEY_ATTRIBUTES, POLICY_IDS, controlPlaneAffinityPaths, priorityClassProblem } from "@ray-on-ack/common";
+import {
+    ALLOWED_CSI_DRIVERS,
+    CONTROL_PLANE_LABELS,
+    CSI_ACCESS_KEY_ATTRIBUTES,
+    POLICY_IDS,
+    controlPlaneAffinityPaths,
+    priorityClassProblem,
+} from "@ray-on-ack/common";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { AllowedPriorityClass, StackPriorityClass } from "../config";
 import { PolicyResource, stackOf } from "../resource";
@@ -26,18 +33,34 @@ function volumeFindings(r: PolicyResource, t: PodTemplate): Finding[] {
         const at = `${t.specPath}.volumes[${i}]`;
         if (v.csi !== undefined) {
             if (!ALLOWED_CSI_DRIVERS.includes(v.csi.driver)) {
-                findings.push(ungrantable(violation(r, `${at}.csi.driver`, `${JSON.stringify(v.csi.driver)} is not one of ${ALLOWED_CSI_DRIVERS.join(", ")}`)));
+                findings.push(
+                    ungrantable(
+                        violation(r, `${at}.csi.driver`, `${JSON.stringify(v.csi.driver)} is not one of ${ALLOWED_CSI_DRIVERS.join(", ")}`),
+                    ),
+                );
             }
             for (const key of Object.keys(v.csi.volumeAttributes ?? {}).filter((k) => CSI_ACCESS_KEY_ATTRIBUTES.includes(k))) {
-                findings.push(ungrantable(violation(r, `${at}.csi.volumeAttributes.${key}`, "is an inline AccessKey; use nodePublishSecretRef or RRSA")));
+                findings.push(
+                    ungrantable(
+                        violation(r, `${at}.csi.volumeAttributes.${key}`, "is an inline AccessKey; use nodePublishSecretRef or RRSA"),
+                    ),
+                );
             }
         }
         // Every mount of the volume must be read-only too: a writable mount of a read-only source is refused by the kubelet, but say it here.
-        const writableMounts = containersOf(t).filter((c) => ((c.container.volumeMounts ?? []) as any[]).some((m) => m?.name === v.name && m.readOnly !== true));
+        const writableMounts = containersOf(t).filter((c) =>
+            ((c.container.volumeMounts ?? []) as any[]).some((m) => m?.name === v.name && m.readOnly !== true),
+        );
         if (source.readOnly !== true || writableMounts.length > 0) {
-            const what = v.persistentVolumeClaim ? `PersistentVolumeClaim ${JSON.stringify(v.persistentVolumeClaim.claimName)}` : `CSI volume (${v.csi.driver})`;
+            const what = v.persistentVolumeClaim
+                ? `PersistentVolumeClaim ${JSON.stringify(v.persistentVolumeClaim.claimName)}`
+                : `CSI volume (${v.csi.driver})`;
             findings.push(
-                violation(r, at, `${JSON.stringify(v.name)} mounts ${what} writable; the pod's code could change or delete the data (opt-in: readOnly: false, granted for this volume's path in platform/policy-pack-config.json)`),
+                violation(
+                    r,
+                    at,
+                    `${JSON.stringify(v.name)} mounts ${what} writable; the pod's code could change or delete the data (opt-in: readOnly: false, granted for this volume's path in platform/policy-pack-config.json)`,
+                ),
             );
         }
     });
@@ -71,7 +94,12 @@ function namesFor(stack: string | undefined, allowed: readonly AllowedPriorityCl
     return [...new Set(allowed.flatMap((c) => (typeof c === "string" ? [c] : stack !== undefined && c.stack === stack ? [c.name] : [])))];
 }
 
-function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readonly AllowedPriorityClass[], stack: string | undefined): Finding | undefined {
+function priorityClassFinding(
+    r: PolicyResource,
+    t: PodTemplate,
+    allowed: readonly AllowedPriorityClass[],
+    stack: string | undefined,
+): Finding | undefined {
     const name: unknown = t.spec.priorityClassName;
     if (name === undefined) {
         return undefined;
@@ -90,12 +118,19 @@ function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readon
     // Per-stack: judged against the stack being checked, never against what the stack file claims (it names the class, not who may use it).
     const granted = stack === undefined ? undefined : stacks.find((c) => c.stack === stack);
     if (granted !== undefined) {
-        return { ...violation(r, at, `${quoted} is allowed by the platform for stack ${stack} only (${ALLOWED_KEY}): ${granted.reason}`), notice: true };
+        return {
+            ...violation(r, at, `${quoted} is allowed by the platform for stack ${stack} only (${ALLOWED_KEY}): ${granted.reason}`),
+            notice: true,
+        };
     }
     if (stacks.length > 0) {
         const owners = [...new Set(stacks.map((c) => c.stack))].join(", ");
         const judged = stack === undefined ? "the stack being judged is unknown, so no per-stack entry applies" : `this is stack ${stack}`;
-        return violation(r, at, `${quoted} is allowed only for stack ${owners} (${ALLOWED_KEY}); ${judged}: a class granted to another team would let these pods preempt other teams'`);
+        return violation(
+            r,
+            at,
+            `${quoted} is allowed only for stack ${owners} (${ALLOWED_KEY}); ${judged}: a class granted to another team would let these pods preempt other teams'`,
+        );
     }
     // Any other class may outrank other teams' pods: only the classes the platform lists are allowed.
     const listed = namesFor(stack, allowed);
@@ -106,7 +141,12 @@ function priorityClassFinding(r: PolicyResource, t: PodTemplate, allowed: readon
     );
 }
 
-function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityClasses: readonly AllowedPriorityClass[], stack: string | undefined): Finding[] {
+function schedulingFindings(
+    r: PolicyResource,
+    t: PodTemplate,
+    allowedPriorityClasses: readonly AllowedPriorityClass[],
+    stack: string | undefined,
+): Finding[] {
     const findings: Finding[] = [];
     const pod = t.spec;
     const priority = priorityClassFinding(r, t, allowedPriorityClasses, stack);
@@ -121,7 +161,13 @@ function schedulingFindings(r: PolicyResource, t: PodTemplate, allowedPriorityCl
     }
     ((pod.tolerations ?? []) as any[]).forEach((tol, i) => {
         if (tol?.key === undefined || tol.key === "" || CONTROL_PLANE_LABELS.includes(tol.key)) {
-            findings.push(violation(r, `${t.specPath}.tolerations[${i}]`, "tolerates the control-plane taints (a toleration without a key tolerates every taint); team pods run user code"));
+            findings.push(
+                violation(
+                    r,
+                    `${t.specPath}.tolerations[${i}]`,
+                    "tolerates the control-plane taints (a toleration without a key tolerates every taint); team pods run user code",
+                ),
+            );
         }
     });
     return findings;
@@ -136,5 +182,6 @@ export const podScheduling: Check = {
         "seed 5: every pod template (Ray head, worker and RayJob submitter, and any hand-written workload) neither selects nor tolerates control-plane nodes (nodeSelector, node affinity, tolerations), uses no system-* priority class, and names only the priority classes the pack's allowedPriorityClasses allows every stack or the stack being judged.",
     configKeys: ["allowedPriorityClasses"],
     appliesTo: hasTemplates,
-    validate: (r, config, context) => podTemplates(r).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses, stackOf(r, context))),
+    validate: (r, config, context) =>
+        podTemplates(r).flatMap((t) => schedulingFindings(r, t, config.allowedPriorityClasses, stackOf(r, context))),
 };

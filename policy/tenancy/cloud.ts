@@ -16,13 +16,20 @@ const POLICY = "alicloud:ram/policy:Policy";
 const ATTACHMENT = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
 
 /** Name fields of the provider: the current one, then its deprecated predecessor. */
-const nameOf = (r: PolicyResource, fields: readonly string[]) => fields.map((f) => r.props?.[f]).find((v) => typeof v === "string") as string | undefined;
+const nameOf = (r: PolicyResource, fields: readonly string[]) =>
+    fields.map((f) => r.props?.[f]).find((v) => typeof v === "string") as string | undefined;
 
 function role(r: PolicyResource, j: TeamJudge): Finding[] {
     const findings: Finding[] = [];
     const name = nameOf(r, ["roleName", "name"]);
     if (name === undefined) {
-        findings.push(violation(r, "roleName", `is not set; a RAM role of stack ${j.stack} has a name its registry entry lists (ray-tenancy.tenants.${j.stack}.ramRoles)`));
+        findings.push(
+            violation(
+                r,
+                "roleName",
+                `is not set; a RAM role of stack ${j.stack} has a name its registry entry lists (ray-tenancy.tenants.${j.stack}.ramRoles)`,
+            ),
+        );
     } else {
         findings.push(...refused(r, r.props?.roleName !== undefined ? "roleName" : "name", ramRoleProblem(j.t, j.stack, name)));
     }
@@ -89,7 +96,13 @@ function ossResourceFindings(r: PolicyResource, at: string, resource: unknown, s
     }
     const service = parts[1].toLowerCase();
     if (/[*?]/.test(service)) {
-        return [violation(r, at, `${resource} names every service, OSS included, so other teams' buckets too; name the team's bucket and prefix`)];
+        return [
+            violation(
+                r,
+                at,
+                `${resource} names every service, OSS included, so other teams' buckets too; name the team's bucket and prefix`,
+            ),
+        ];
     }
     if (service !== "oss") {
         return []; // no registry of other services: ray-ram-policy-least-privilege judges their actions
@@ -119,9 +132,17 @@ function policy(r: PolicyResource, j: TeamJudge): Finding[] {
         }
         const at = `${doc.field}.Statement[${i}]`;
         if (st.NotResource !== undefined) {
-            return [violation(r, `${at}.NotResource`, "grants every resource it does not list, other teams' buckets included; list the team's buckets in Resource")];
+            return [
+                violation(
+                    r,
+                    `${at}.NotResource`,
+                    "grants every resource it does not list, other teams' buckets included; list the team's buckets in Resource",
+                ),
+            ];
         }
-        return asList(st.Resource).flatMap((resource, k) => ossResourceFindings(r, Array.isArray(st.Resource) ? `${at}.Resource[${k}]` : `${at}.Resource`, resource, st, j));
+        return asList(st.Resource).flatMap((resource, k) =>
+            ossResourceFindings(r, Array.isArray(st.Resource) ? `${at}.Resource[${k}]` : `${at}.Resource`, resource, st, j),
+        );
     });
 }
 
@@ -139,10 +160,20 @@ function attachment(r: PolicyResource, j: TeamJudge): Finding[] {
     const name = r.props?.policyName;
     if (r.props?.policyType !== "Custom") {
         findings.push(
-            violation(r, "policyType", `attaches the ${r.props?.policyType ?? "unspecified"} policy ${JSON.stringify(name ?? null)}: a system policy grants its service across the account, other teams' buckets included; attach a custom policy this stack declares`),
+            violation(
+                r,
+                "policyType",
+                `attaches the ${r.props?.policyType ?? "unspecified"} policy ${JSON.stringify(name ?? null)}: a system policy grants its service across the account, other teams' buckets included; attach a custom policy this stack declares`,
+            ),
         );
     } else if (typeof name === "string" && !declaredPolicies(j).includes(name)) {
-        findings.push(violation(r, "policyName", `${name} is not a RAM policy this stack declares, so the pack cannot see what it grants (it may be another team's); attach a policy declared next to the role`));
+        findings.push(
+            violation(
+                r,
+                "policyName",
+                `${name} is not a RAM policy this stack declares, so the pack cannot see what it grants (it may be another team's); attach a policy declared next to the role`,
+            ),
+        );
     }
     return findings;
 }
@@ -172,5 +203,11 @@ export const cloudClaims: TeamRule = (r, j) => {
     const rule = TEAM_CLOUD[r.type];
     return rule
         ? rule(r, j)
-        : [violation(r, "", `${r.type} is not a cloud resource a team stack creates (its RAM role, policies and their attachments, its pod vSwitches, its CLB ACLs); it belongs to the platform stack`)];
+        : [
+              violation(
+                  r,
+                  "",
+                  `${r.type} is not a cloud resource a team stack creates (its RAM role, policies and their attachments, its pod vSwitches, its CLB ACLs); it belongs to the platform stack`,
+              ),
+          ];
 };

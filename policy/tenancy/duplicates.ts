@@ -23,7 +23,11 @@ export function duplicateObjects(resources: readonly PolicyResource[]): Finding[
             first.set(key, r);
         } else {
             findings.push(
-                violation(r, "metadata.name", `${describe(earlier)} is also declared by resource ${earlier.name} (${earlier.type}); two resources of one stack would fight over one object, so declare it once`),
+                violation(
+                    r,
+                    "metadata.name",
+                    `${describe(earlier)} is also declared by resource ${earlier.name} (${earlier.type}); two resources of one stack would fight over one object, so declare it once`,
+                ),
             );
         }
     }

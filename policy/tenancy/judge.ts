@@ -54,13 +54,19 @@ export function requiredValues(selector: any, key: string): string[] | undefined
 export function selectsOnlyOwnNamespace(selector: any, tenant: Tenant): boolean {
     const names = requiredValues(selector, NAME_LABEL);
     const teams = requiredValues(selector, LABELS.team);
-    return (names !== undefined && names.every((n) => n === tenant.namespace)) || (teams !== undefined && teams.every((x) => x === tenant.team));
+    return (
+        (names !== undefined && names.every((n) => n === tenant.namespace)) ||
+        (teams !== undefined && teams.every((x) => x === tenant.team))
+    );
 }
 
 export function ownNamespaceSelectorProblem(selector: any, j: TeamJudge, subject: string): string | undefined {
     if (selectsOnlyOwnNamespace(selector, j.tenant)) {
         return undefined;
     }
-    const what = selector === undefined || selector === null ? "is not set" : `${JSON.stringify(selector)} does not select only namespace ${j.tenant.namespace}`;
+    const what =
+        selector === undefined || selector === null
+            ? "is not set"
+            : `${JSON.stringify(selector)} does not select only namespace ${j.tenant.namespace}`;
     return `${what}, so ${subject} other teams' namespaces too; select ${j.tenant.namespace} by ${NAME_LABEL} (or ${LABELS.team}: ${j.tenant.team})`;
 }

@@ -24,12 +24,17 @@ export function rulePorts(rule: any): EgressPorts {
     return ports.length === 0 ? "all" : out;
 }
 
-const admits = (ports: EgressPorts, port: number) => ports === "all" || ports.some((p) => (typeof p === "number" ? p === port : p[0] <= port && port <= p[1]));
+const admits = (ports: EgressPorts, port: number) =>
+    ports === "all" || ports.some((p) => (typeof p === "number" ? p === port : p[0] <= port && port <= p[1]));
 
 /** The API server rule the registry describes: its addresses on its port only. */
 function isApiServerRule(cidr: string, ports: EgressPorts, j: TeamJudge): boolean {
     const port = j.t.cluster.apiServerPort;
-    return isCoveredBy(cidr, j.t.cluster.apiServerCidrs) && ports !== "all" && ports.every((p) => (typeof p === "number" ? p === port : p[0] === port && p[1] === port));
+    return (
+        isCoveredBy(cidr, j.t.cluster.apiServerCidrs) &&
+        ports !== "all" &&
+        ports.every((p) => (typeof p === "number" ? p === port : p[0] === port && p[1] === port))
+    );
 }
 
 function egressFindings(r: PolicyResource, j: TeamJudge): Finding[] {
@@ -96,9 +101,13 @@ function metricsIngressFindings(r: PolicyResource, j: TeamJudge): Finding[] {
 function endpointFindings(r: PolicyResource, j: TeamJudge): Finding[] {
     const addresses: [string, unknown][] = isKind(r, "core", "Endpoints")
         ? (asList(r.props?.subsets) as any[]).flatMap((subset, i) =>
-              ["addresses", "notReadyAddresses"].flatMap((field) => (asList(subset?.[field]) as any[]).map((a, k): [string, unknown] => [`subsets[${i}].${field}[${k}].ip`, a?.ip])),
+              ["addresses", "notReadyAddresses"].flatMap((field) =>
+                  (asList(subset?.[field]) as any[]).map((a, k): [string, unknown] => [`subsets[${i}].${field}[${k}].ip`, a?.ip]),
+              ),
           )
-        : (asList(r.props?.endpoints) as any[]).flatMap((e, i) => asList(e?.addresses).map((a, k): [string, unknown] => [`endpoints[${i}].addresses[${k}]`, a]));
+        : (asList(r.props?.endpoints) as any[]).flatMap((e, i) =>
+              asList(e?.addresses).map((a, k): [string, unknown] => [`endpoints[${i}].addresses[${k}]`, a]),
+          );
     return addresses.flatMap(([at, ip]) => {
         const block = String(ip).includes(":") ? `${String(ip)}/128` : `${String(ip)}/32`;
         const taken = Object.entries(j.t.tenants).some(([stack, x]) => stack !== j.stack && isCoveredBy(block, x.podCidrs));

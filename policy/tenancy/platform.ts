@@ -38,7 +38,11 @@ export function quotaTreeFindings(r: PolicyResource, t: Tenancy): Finding[] {
         asList(node?.namespaces).forEach((ns, i) => {
             if (!Object.hasOwn(registered, String(ns))) {
                 findings.push(
-                    violation(r, `${at}.namespaces[${i}]`, `${String(ns)} is not a team namespace of the tenancy registry (ray-tenancy.tenants: ${shown}); the quota tree gives capacity to registered teams only`),
+                    violation(
+                        r,
+                        `${at}.namespaces[${i}]`,
+                        `${String(ns)} is not a team namespace of the tenancy registry (ray-tenancy.tenants: ${shown}); the quota tree gives capacity to registered teams only`,
+                    ),
                 );
             }
         });

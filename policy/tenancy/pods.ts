@@ -26,7 +26,9 @@ function writable(t: PodTemplate, volume: any): boolean {
     if (volume?.csi?.readOnly === true) {
         return false;
     }
-    return containersOf(t).some((c) => (asList(c.container.volumeMounts) as any[]).some((m) => m?.name === volume?.name && m?.readOnly !== true));
+    return containersOf(t).some((c) =>
+        (asList(c.container.volumeMounts) as any[]).some((m) => m?.name === volume?.name && m?.readOnly !== true),
+    );
 }
 
 function ossVolume(r: PolicyResource, t: PodTemplate, volume: any, at: string, j: TeamJudge): Finding[] {
@@ -34,7 +36,9 @@ function ossVolume(r: PolicyResource, t: PodTemplate, volume: any, at: string, j
     const findings: Finding[] = [];
     const prefix = ossPrefixOfPath(attrs.path);
     if (typeof attrs.bucket !== "string" || attrs.bucket === "") {
-        findings.push(violation(r, `${at}.csi.volumeAttributes.bucket`, "is not set; an OSS volume names a bucket registered to the stack"));
+        findings.push(
+            violation(r, `${at}.csi.volumeAttributes.bucket`, "is not set; an OSS volume names a bucket registered to the stack"),
+        );
     } else if ("problem" in prefix) {
         findings.push(violation(r, `${at}.csi.volumeAttributes.path`, prefix.problem));
     } else {
@@ -55,7 +59,11 @@ function volumeFindings(r: PolicyResource, t: PodTemplate, j: TeamJudge): Findin
         }
         if (volume?.csi?.driver === NAS_CSI_DRIVER) {
             const attrs = volume.csi.volumeAttributes ?? {};
-            return refused(r, `${at}.csi.volumeAttributes`, nasProblem(j.t, j.stack, String(attrs.server ?? ""), String(attrs.path ?? "/")));
+            return refused(
+                r,
+                `${at}.csi.volumeAttributes`,
+                nasProblem(j.t, j.stack, String(attrs.server ?? ""), String(attrs.path ?? "/")),
+            );
         }
         if (volume?.nfs) {
             // A NAS file system is an NFS server: mounted directly, it is the same claim.
@@ -76,13 +84,15 @@ export function placementOf(t: PodTemplate): Placement {
     }));
     const node = t.spec.affinity?.nodeAffinity ?? {};
     const terms: [string, any][] = [
-        ...(asList(node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms) as any[]).map(
-            (term, i): [string, any] => [`${t.specPath}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, term],
-        ),
+        ...(asList(node.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms) as any[]).map((term, i): [string, any] => [
+            `${t.specPath}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`,
+            term,
+        ]),
         // A preference is a claim too: on an untainted pool it is where the pods go.
-        ...(asList(node.preferredDuringSchedulingIgnoredDuringExecution) as any[]).map(
-            (p, i): [string, any] => [`${t.specPath}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`, p?.preference],
-        ),
+        ...(asList(node.preferredDuringSchedulingIgnoredDuringExecution) as any[]).map((p, i): [string, any] => [
+            `${t.specPath}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`,
+            p?.preference,
+        ]),
     ];
     for (const [at, term] of terms) {
         (asList(term?.matchExpressions) as any[]).forEach((e, k) => {
@@ -105,7 +115,11 @@ function placementFindings(r: PolicyResource, t: PodTemplate, j: TeamJudge): Fin
     const findings = nodePoolProblems(j.t, j.stack, placementOf(t)).map((p) => violation(r, p.at, p.message));
     if (t.spec.nodeName !== undefined) {
         findings.push(
-            violation(r, `${t.specPath}.nodeName`, `pins the pod to node ${JSON.stringify(t.spec.nodeName)} past the scheduler, so no taint of a dedicated node pool keeps it out; select nodes by label`),
+            violation(
+                r,
+                `${t.specPath}.nodeName`,
+                `pins the pod to node ${JSON.stringify(t.spec.nodeName)} past the scheduler, so no taint of a dedicated node pool keeps it out; select nodes by label`,
+            ),
         );
     }
     return findings;
@@ -134,10 +148,25 @@ function namespacePlacement(r: PolicyResource, j: TeamJudge): Finding[] {
         try {
             tolerations = asList(JSON.parse(String(raw))) as any[];
         } catch {
-            return [violation(r, at(DEFAULT_TOLERATIONS_ANNOTATION), "is not valid JSON, so the tolerations it gives every pod cannot be judged")];
+            return [
+                violation(
+                    r,
+                    at(DEFAULT_TOLERATIONS_ANNOTATION),
+                    "is not valid JSON, so the tolerations it gives every pod cannot be judged",
+                ),
+            ];
         }
     }
-    const placement = { labels, tolerations: tolerations.map((tol) => ({ key: tol?.key, operator: tol?.operator, value: tol?.value, effect: tol?.effect, at: at(DEFAULT_TOLERATIONS_ANNOTATION) })) };
+    const placement = {
+        labels,
+        tolerations: tolerations.map((tol) => ({
+            key: tol?.key,
+            operator: tol?.operator,
+            value: tol?.value,
+            effect: tol?.effect,
+            at: at(DEFAULT_TOLERATIONS_ANNOTATION),
+        })),
+    };
     return nodePoolProblems(j.t, j.stack, placement).map((p) => violation(r, p.at, p.message));
 }
 
@@ -147,7 +176,13 @@ export const podClaims: TeamRule = (r, j) => {
     }
     if (isKind(r, "core", "PersistentVolumeClaim") && r.props?.spec?.volumeName !== undefined) {
         // PersistentVolumes are the platform's, made for some team: naming one binds it if nobody has.
-        return [violation(r, "spec.volumeName", `binds PersistentVolume ${JSON.stringify(r.props.spec.volumeName)} by name; a PersistentVolume is the platform's, made for one team, and the platform binds it (claimRef)`)];
+        return [
+            violation(
+                r,
+                "spec.volumeName",
+                `binds PersistentVolume ${JSON.stringify(r.props.spec.volumeName)} by name; a PersistentVolume is the platform's, made for one team, and the platform binds it (claimRef)`,
+            ),
+        ];
     }
     return podTemplates(r).flatMap((t) => [...volumeFindings(r, t, j), ...placementFindings(r, t, j)]);
 };
@@ -155,5 +190,7 @@ export const podClaims: TeamRule = (r, j) => {
 /** ACK's pod identity webhook hands the role the ServiceAccount names to its pods. */
 export const serviceAccountRole: TeamRule = (r, j) => {
     const role = isKind(r, "core", "ServiceAccount") ? r.props?.metadata?.annotations?.[RRSA_ROLE_ANNOTATION] : undefined;
-    return role === undefined ? [] : refused(r, `metadata.annotations["${RRSA_ROLE_ANNOTATION}"]`, ramRoleProblem(j.t, j.stack, String(role)));
+    return role === undefined
+        ? []
+        : refused(r, `metadata.annotations["${RRSA_ROLE_ANNOTATION}"]`, ramRoleProblem(j.t, j.stack, String(role)));
 };

@@ -23,17 +23,31 @@ function ingress(r: PolicyResource, j: TeamJudge): Finding[] {
     const findings: Finding[] = [];
     for (const field of ["defaultBackend", "backend"]) {
         if (spec[field] !== undefined) {
-            findings.push(violation(r, `spec.${field}`, "takes every request no rule matches on the shared ingress controller, other teams' hosts included; route named hosts only"));
+            findings.push(
+                violation(
+                    r,
+                    `spec.${field}`,
+                    "takes every request no rule matches on the shared ingress controller, other teams' hosts included; route named hosts only",
+                ),
+            );
         }
     }
     (asList(spec.rules) as any[]).forEach((rule, i) => {
         if (typeof rule?.host !== "string" || rule.host === "") {
-            findings.push(violation(r, `spec.rules[${i}].host`, `is not set, so the rule takes every host on the shared ingress controller, other teams' included; name a host registered to stack ${j.stack}`));
+            findings.push(
+                violation(
+                    r,
+                    `spec.rules[${i}].host`,
+                    `is not set, so the rule takes every host on the shared ingress controller, other teams' included; name a host registered to stack ${j.stack}`,
+                ),
+            );
         } else {
             findings.push(...hostFindings(r, `spec.rules[${i}].host`, rule.host, j));
         }
     });
-    (asList(spec.tls) as any[]).forEach((tls, i) => asList(tls?.hosts).forEach((host, k) => findings.push(...hostFindings(r, `spec.tls[${i}].hosts[${k}]`, host, j))));
+    (asList(spec.tls) as any[]).forEach((tls, i) =>
+        asList(tls?.hosts).forEach((host, k) => findings.push(...hostFindings(r, `spec.tls[${i}].hosts[${k}]`, host, j))),
+    );
     return findings;
 }
 
@@ -45,23 +59,45 @@ function route(r: PolicyResource, kind: string, j: TeamJudge): Finding[] {
         const group = ref?.group ?? GATEWAY_GROUP;
         const parentKind = ref?.kind ?? "Gateway";
         if (group !== GATEWAY_GROUP || parentKind !== "Gateway") {
-            findings.push(violation(r, at, `attaches to ${group === "" ? "core" : group}/${parentKind} ${JSON.stringify(ref?.name ?? null)}; a team's route attaches only to a Gateway listener registered to stack ${j.stack}`));
-            return;
-        }
-        // The Gateway API defaults an unset namespace to the route's own.
-        const gateway = { gateway: String(ref?.name ?? ""), namespace: String(ref?.namespace ?? namespaceOf(r)), sectionName: ref?.sectionName };
-        if (typeof gateway.sectionName !== "string" || gateway.sectionName === "") {
             findings.push(
-                violation(r, `${at}.sectionName`, `is not set, so the route attaches to every listener of Gateway ${gateway.namespace}/${gateway.gateway}; name a listener registered to stack ${j.stack}`),
+                violation(
+                    r,
+                    at,
+                    `attaches to ${group === "" ? "core" : group}/${parentKind} ${JSON.stringify(ref?.name ?? null)}; a team's route attaches only to a Gateway listener registered to stack ${j.stack}`,
+                ),
             );
             return;
         }
-        findings.push(...refused(r, at, listenerProblem(j.t, j.stack, gateway as { gateway: string; namespace: string; sectionName: string })));
+        // The Gateway API defaults an unset namespace to the route's own.
+        const gateway = {
+            gateway: String(ref?.name ?? ""),
+            namespace: String(ref?.namespace ?? namespaceOf(r)),
+            sectionName: ref?.sectionName,
+        };
+        if (typeof gateway.sectionName !== "string" || gateway.sectionName === "") {
+            findings.push(
+                violation(
+                    r,
+                    `${at}.sectionName`,
+                    `is not set, so the route attaches to every listener of Gateway ${gateway.namespace}/${gateway.gateway}; name a listener registered to stack ${j.stack}`,
+                ),
+            );
+            return;
+        }
+        findings.push(
+            ...refused(r, at, listenerProblem(j.t, j.stack, gateway as { gateway: string; namespace: string; sectionName: string })),
+        );
     });
     if (HOSTNAME_ROUTES.includes(kind)) {
         const hostnames = asList(spec.hostnames);
         if (hostnames.length === 0) {
-            findings.push(violation(r, "spec.hostnames", `is not set, so the route takes every host its listeners accept, other teams' included; name hosts registered to stack ${j.stack}`));
+            findings.push(
+                violation(
+                    r,
+                    "spec.hostnames",
+                    `is not set, so the route takes every host its listeners accept, other teams' included; name hosts registered to stack ${j.stack}`,
+                ),
+            );
         }
         hostnames.forEach((host, k) => findings.push(...hostFindings(r, `spec.hostnames[${k}]`, host, j)));
     }
@@ -73,7 +109,13 @@ function gateway(r: PolicyResource, j: TeamJudge): Finding[] {
     return (asList(r.props?.spec?.listeners) as any[]).flatMap((listener, i) =>
         typeof listener?.hostname === "string" && listener.hostname !== ""
             ? hostFindings(r, `spec.listeners[${i}].hostname`, listener.hostname, j)
-            : [violation(r, `spec.listeners[${i}].hostname`, `is not set, so the listener takes every host (on a merged Gateway, other teams' too); name a host registered to stack ${j.stack}`)],
+            : [
+                  violation(
+                      r,
+                      `spec.listeners[${i}].hostname`,
+                      `is not set, so the listener takes every host (on a merged Gateway, other teams' too); name a host registered to stack ${j.stack}`,
+                  ),
+              ],
     );
 }
 
@@ -89,10 +131,18 @@ function loadBalancer(r: PolicyResource, j: TeamJudge): Finding[] {
     for (const [key, value] of Object.entries(annotations)) {
         const at = `metadata.annotations["${key}"]`;
         if (key === `${CLB}cert-id`) {
-            asList(String(value).split(",")).forEach((id) => findings.push(...refused(r, at, clbCertificateProblem(j.t, j.stack, String(id).trim()))));
+            asList(String(value).split(",")).forEach((id) =>
+                findings.push(...refused(r, at, clbCertificateProblem(j.t, j.stack, String(id).trim()))),
+            );
         }
         if (key === `${CLB}loadbalancer-id`) {
-            findings.push(violation(r, at, "takes over an existing CLB, which the platform or another team runs; a team's Service gets a load balancer of its own"));
+            findings.push(
+                violation(
+                    r,
+                    at,
+                    "takes over an existing CLB, which the platform or another team runs; a team's Service gets a load balancer of its own",
+                ),
+            );
         }
     }
     return findings;

@@ -21,7 +21,13 @@ export const autoscalerScopeName = (namespace: string) => `ray-on-ack-${namespac
 
 function namespaceFindings(r: PolicyResource, j: TeamJudge, path: string, namespace: unknown): Finding[] {
     if (namespace === undefined || namespace === null) {
-        return [violation(r, path, `is not set, so the object lands in the provider's default namespace ("default" unless configured), not ${j.tenant.namespace}; a team stack's objects name their namespace`)];
+        return [
+            violation(
+                r,
+                path,
+                `is not set, so the object lands in the provider's default namespace ("default" unless configured), not ${j.tenant.namespace}; a team stack's objects name their namespace`,
+            ),
+        ];
     }
     return refused(r, path, namespaceProblem(j.t, j.stack, String(namespace)));
 }
@@ -38,7 +44,9 @@ function clusterNameProblem(name: unknown, j: TeamJudge): string | undefined {
     if (owner !== undefined && owner[0] !== ns) {
         return `${name} is named after namespace ${owner[0]}, which belongs to stack ${owner[1]} (tenancy registry: ray-tenancy.tenants.${owner[1]}); a cluster-scoped object of stack ${j.stack} is named ${ns}-<name>`;
     }
-    return owner === undefined ? `${name} is not named after namespace ${ns}; a cluster-scoped object of stack ${j.stack} is named ${ns}-<name>, so that no two teams' objects share a name` : undefined;
+    return owner === undefined
+        ? `${name} is not named after namespace ${ns}; a cluster-scoped object of stack ${j.stack} is named ${ns}-<name>, so that no two teams' objects share a name`
+        : undefined;
 }
 
 function namespaceObject(r: PolicyResource, j: TeamJudge): Finding[] {
@@ -46,10 +54,22 @@ function namespaceObject(r: PolicyResource, j: TeamJudge): Finding[] {
     const findings =
         typeof name === "string"
             ? refused(r, "metadata.name", namespaceProblem(j.t, j.stack, name))
-            : [violation(r, "metadata.name", `is not set, so Pulumi would create a namespace of its own choosing; the team's Namespace is ${j.tenant.namespace}`)];
+            : [
+                  violation(
+                      r,
+                      "metadata.name",
+                      `is not set, so Pulumi would create a namespace of its own choosing; the team's Namespace is ${j.tenant.namespace}`,
+                  ),
+              ];
     // Other stacks' PodNetworkings and policies select the namespace by this label: it must say the team.
     if (!k8sKind(r)?.patch && r.props?.metadata?.labels?.[LABELS.team] === undefined) {
-        findings.push(violation(r, `metadata.labels["${LABELS.team}"]`, `is not set; the Namespace of stack ${j.stack} says its team (${j.tenant.team})`));
+        findings.push(
+            violation(
+                r,
+                `metadata.labels["${LABELS.team}"]`,
+                `is not set; the Namespace of stack ${j.stack} says its team (${j.tenant.team})`,
+            ),
+        );
     }
     return findings;
 }
@@ -58,9 +78,17 @@ function podNetworking(r: PolicyResource, j: TeamJudge): Finding[] {
     const spec = r.props?.spec ?? {};
     return [
         ...refused(r, "metadata.name", clusterNameProblem(r.props?.metadata?.name, j)),
-        ...refused(r, "spec.selector.namespaceSelector", ownNamespaceSelectorProblem(spec.selector?.namespaceSelector, j, "the PodNetworking places pods of")),
-        ...asList(spec.vSwitchOptions).flatMap((id, i) => refused(r, `spec.vSwitchOptions[${i}]`, vSwitchProblem(j.t, j.stack, String(id)))),
-        ...asList(spec.securityGroupIDs).flatMap((id, i) => refused(r, `spec.securityGroupIDs[${i}]`, securityGroupProblem(j.t, j.stack, String(id)))),
+        ...refused(
+            r,
+            "spec.selector.namespaceSelector",
+            ownNamespaceSelectorProblem(spec.selector?.namespaceSelector, j, "the PodNetworking places pods of"),
+        ),
+        ...asList(spec.vSwitchOptions).flatMap((id, i) =>
+            refused(r, `spec.vSwitchOptions[${i}]`, vSwitchProblem(j.t, j.stack, String(id))),
+        ),
+        ...asList(spec.securityGroupIDs).flatMap((id, i) =>
+            refused(r, `spec.securityGroupIDs[${i}]`, securityGroupProblem(j.t, j.stack, String(id))),
+        ),
     ];
 }
 
@@ -69,20 +97,38 @@ const SCOPE_RESOURCES = ["pods", "pods/resize", "rayclusters"];
 
 function scopeNameFindings(r: PolicyResource, j: TeamJudge, path: string, name: unknown): Finding[] {
     const expected = autoscalerScopeName(j.tenant.namespace);
-    return name === expected ? [] : [violation(r, path, `is ${JSON.stringify(name ?? null)}; the one admission policy of stack ${j.stack} is its autoscaler scope, ${expected}`)];
+    return name === expected
+        ? []
+        : [
+              violation(
+                  r,
+                  path,
+                  `is ${JSON.stringify(name ?? null)}; the one admission policy of stack ${j.stack} is its autoscaler scope, ${expected}`,
+              ),
+          ];
 }
 
 function admissionPolicy(r: PolicyResource, j: TeamJudge): Finding[] {
     const spec = r.props?.spec ?? {};
     const findings = scopeNameFindings(r, j, "metadata.name", r.props?.metadata?.name);
     if (spec.paramKind !== undefined) {
-        findings.push(violation(r, "spec.paramKind", "reads parameter objects, which may be other teams' (a message can echo them); the autoscaler scope takes none"));
+        findings.push(
+            violation(
+                r,
+                "spec.paramKind",
+                "reads parameter objects, which may be other teams' (a message can echo them); the autoscaler scope takes none",
+            ),
+        );
     }
     (asList(spec.matchConstraints?.resourceRules) as any[]).forEach((rule, i) => {
         const resources = asList(rule?.resources).map(String);
         if (rule?.scope !== "Namespaced" && !resources.every((x) => SCOPE_RESOURCES.includes(x))) {
             findings.push(
-                violation(r, `spec.matchConstraints.resourceRules[${i}]`, `matches ${resources.join(", ")} in scope ${rule?.scope ?? "*"}, cluster-scoped objects included, which no namespace selector confines; set scope: Namespaced`),
+                violation(
+                    r,
+                    `spec.matchConstraints.resourceRules[${i}]`,
+                    `matches ${resources.join(", ")} in scope ${rule?.scope ?? "*"}, cluster-scoped objects included, which no namespace selector confines; set scope: Namespaced`,
+                ),
             );
         }
     });
@@ -94,8 +140,14 @@ function admissionBinding(r: PolicyResource, j: TeamJudge): Finding[] {
     return [
         ...scopeNameFindings(r, j, "metadata.name", r.props?.metadata?.name),
         ...scopeNameFindings(r, j, "spec.policyName", spec.policyName),
-        ...(spec.paramRef !== undefined ? [violation(r, "spec.paramRef", "names parameter objects, which may be other teams'; the autoscaler scope takes none")] : []),
-        ...refused(r, "spec.matchResources.namespaceSelector", ownNamespaceSelectorProblem(spec.matchResources?.namespaceSelector, j, "the policy judges requests in")),
+        ...(spec.paramRef !== undefined
+            ? [violation(r, "spec.paramRef", "names parameter objects, which may be other teams'; the autoscaler scope takes none")]
+            : []),
+        ...refused(
+            r,
+            "spec.matchResources.namespaceSelector",
+            ownNamespaceSelectorProblem(spec.matchResources?.namespaceSelector, j, "the policy judges requests in"),
+        ),
     ];
 }
 
@@ -159,7 +211,13 @@ export const rbacClaims: TeamRule = (r) => {
         }
     }
     if (isKind(r, "core", "Secret") && r.props?.type === "kubernetes.io/service-account-token") {
-        return [violation(r, "type", "kubernetes.io/service-account-token mints a token that never expires; a team stack does not create one (pods get projected, expiring tokens)")];
+        return [
+            violation(
+                r,
+                "type",
+                "kubernetes.io/service-account-token mints a token that never expires; a team stack does not create one (pods get projected, expiring tokens)",
+            ),
+        ];
     }
     return [];
 };

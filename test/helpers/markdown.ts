@@ -82,7 +82,12 @@ export function parseMarkdown(file: string, text: string): MarkdownDoc {
 
 /** README.md and every Markdown file of docs/. */
 export function docFiles(root = ROOT): string[] {
-    const docs = fs.existsSync(path.join(root, "docs")) ? fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).sort() : [];
+    const docs = fs.existsSync(path.join(root, "docs"))
+        ? fs
+              .readdirSync(path.join(root, "docs"))
+              .filter((f) => f.endsWith(".md"))
+              .sort()
+        : [];
     return ["README.md", ...docs.map((f) => `docs/${f}`)];
 }
 

@@ -57,7 +57,10 @@ export function find(objs: Record<string, any>[], kind: string, name: string): R
  * on what "every pod" means.
  */
 export function podTemplates(obj: Record<string, any>): { path: string; template: Record<string, any> }[] {
-    return walkPodTemplates(asResource(obj)).map((t) => ({ path: t.specPath.replace(/\.spec$/, ""), template: { metadata: t.metadata, spec: t.spec } }));
+    return walkPodTemplates(asResource(obj)).map((t) => ({
+        path: t.specPath.replace(/\.spec$/, ""),
+        template: { metadata: t.metadata, spec: t.spec },
+    }));
 }
 
 /**

@@ -56,7 +56,15 @@ describe("bench helpers", () => {
     });
 
     it("derives per-team and per-registration costs with PKI apart", () => {
-        const row = scaleRow({ teams: 10, registrations: 500, wallMs: 2000, pkiMs: 1500, rssBeforeMiB: 100, peakRssMiB: 150, peakHeapUsedMiB: 80 });
+        const row = scaleRow({
+            teams: 10,
+            registrations: 500,
+            wallMs: 2000,
+            pkiMs: 1500,
+            rssBeforeMiB: 100,
+            peakRssMiB: 150,
+            peakHeapUsedMiB: 80,
+        });
         assert.equal(row.perTeamMs, 200);
         assert.equal(row.perTeamWithoutPkiMs, 50);
         assert.equal(row.perRegistrationWithoutPkiMs, 1);
@@ -77,7 +85,19 @@ describe("bench helpers", () => {
         try {
             const ca = path.join(dir, "ca");
             fs.mkdirSync(ca);
-            const mk = spawnSync("openssl", ["req", "-x509", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=t", "-keyout", `${ca}/ca.key`, "-out", `${ca}/ca.crt`]);
+            const mk = spawnSync("openssl", [
+                "req",
+                "-x509",
+                "-nodes",
+                "-newkey",
+                "rsa:2048",
+                "-subj",
+                "/CN=t",
+                "-keyout",
+                `${ca}/ca.key`,
+                "-out",
+                `${ca}/ca.crt`,
+            ]);
             assert.equal(mk.status, 0, String(mk.stderr));
             const script = path.join(__dirname, "seed-gencert.sh");
             const run = spawnSync("sh", [script, ca, `${dir}/pod`], { env: { ...process.env, POD_IP: "10.64.1.2" } });

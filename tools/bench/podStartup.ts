@@ -21,7 +21,22 @@ const podIp = (i: number) => `10.64.${(i >> 8) & 255}.${i & 255}`;
 function makeCa(dir: string): string {
     const ca = path.join(dir, "ca");
     fs.mkdirSync(ca);
-    runChild("openssl", ["req", "-x509", "-sha256", "-days", "3650", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=bench-seed-ca", "-keyout", path.join(ca, "ca.key"), "-out", path.join(ca, "ca.crt")]);
+    runChild("openssl", [
+        "req",
+        "-x509",
+        "-sha256",
+        "-days",
+        "3650",
+        "-nodes",
+        "-newkey",
+        "rsa:2048",
+        "-subj",
+        "/CN=bench-seed-ca",
+        "-keyout",
+        path.join(ca, "ca.key"),
+        "-out",
+        path.join(ca, "ca.crt"),
+    ]);
     return ca;
 }
 
@@ -59,7 +74,9 @@ export async function podStartup(opts: { pods: number; deploy: DeployCost; stack
             const worker = async () => {
                 while (next < last) {
                     const i = next++;
-                    await runChildAsync("sh", [SCRIPT, ca, path.join(dir, "par", `pod-${i}`)], { env: { ...process.env, POD_IP: podIp(i) } });
+                    await runChildAsync("sh", [SCRIPT, ca, path.join(dir, "par", `pod-${i}`)], {
+                        env: { ...process.env, POD_IP: podIp(i) },
+                    });
                 }
             };
             await Promise.all([worker(), worker()]);
@@ -98,7 +115,13 @@ export async function podStartup(opts: { pods: number; deploy: DeployCost; stack
             rows: [
                 { bench: b, measure: "seed: init container per pod (openssl)", value: ms(perPodMs), baseline: "ours 0 ms", ratio: "n/a" },
                 { bench: b, measure: `seed: ${opts.pods} pods, one at a time`, value: ms(sequentialMs) },
-                { bench: b, measure: `seed: ${opts.pods} pods, 2 at a time`, value: ms(parallelMs), baseline: `1 at a time ${ms(sequentialMs)}`, ratio: x(ratio(parallelMs, sequentialMs)) },
+                {
+                    bench: b,
+                    measure: `seed: ${opts.pods} pods, 2 at a time`,
+                    value: ms(parallelMs),
+                    baseline: `1 at a time ${ms(sequentialMs)}`,
+                    ratio: x(ratio(parallelMs, sequentialMs)),
+                },
                 { bench: b, measure: "ours: per pod at start-up", value: "0 ms" },
                 {
                     bench: b,

@@ -16,7 +16,15 @@ import { BenchResult, ms, x } from "./report";
 export const PREVIEW_TARGET = 1.3;
 
 const E2E_BIN = path.join(process.env.RAY_ON_ACK_E2E_CACHE ?? path.join(os.homedir(), ".cache", "ray-on-ack-e2e"), "bin");
-const TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-pulumi-nodejs", "etcd", "kube-apiserver", "kubectl"];
+const TOOLS = [
+    "pulumi",
+    "pulumi-language-nodejs",
+    "pulumi-resource-kubernetes",
+    "pulumi-resource-pulumi-nodejs",
+    "etcd",
+    "kube-apiserver",
+    "kubectl",
+];
 
 const FLOOR_PROGRAM = `// The baseline of the preview benchmark: one Namespace, plain JS (no compiler).
 const k8s = require("@pulumi/kubernetes");
@@ -26,7 +34,14 @@ new k8s.core.v1.Namespace("floor", { metadata: { name: "bench-floor" } });
 function notMeasured(why: string, stack: string): BenchResult {
     return {
         json: { measured: false, reason: why, target: { maxRatio: PREVIEW_TARGET } },
-        rows: [{ bench: "5 pulumi preview", measure: `pulumi preview ${stack} / one-namespace program`, value: `not measured: ${why}`, target: `<= ${PREVIEW_TARGET}x` }],
+        rows: [
+            {
+                bench: "5 pulumi preview",
+                measure: `pulumi preview ${stack} / one-namespace program`,
+                value: `not measured: ${why}`,
+                target: `<= ${PREVIEW_TARGET}x`,
+            },
+        ],
     };
 }
 
@@ -49,7 +64,10 @@ export function preview(opts: { runs: number; stack: string }): BenchResult {
     try {
         const started = bash([path.join(ROOT, "e2e", "control-plane.sh"), "start", cp]);
         if (started.status !== 0) {
-            return notMeasured(`the loopback control plane did not start: ${(started.stdout + started.stderr).trim().split("\n").slice(-3).join(" / ")}`, opts.stack);
+            return notMeasured(
+                `the loopback control plane did not start: ${(started.stdout + started.stderr).trim().split("\n").slice(-3).join(" / ")}`,
+                opts.stack,
+            );
         }
         const env: NodeJS.ProcessEnv = {
             ...process.env,
@@ -68,12 +86,19 @@ export function preview(opts: { runs: number; stack: string }): BenchResult {
         // The team project: this repository as the harness deploys it (a copy, node_modules linked).
         const team = path.join(dir, "team");
         fs.mkdirSync(team);
-        const tar = spawnSync("bash", ["-c", `tar --exclude=./node_modules --exclude=./.git --exclude=./out -cf - . | (cd '${team}' && tar -xf -)`], { cwd: ROOT });
+        const tar = spawnSync(
+            "bash",
+            ["-c", `tar --exclude=./node_modules --exclude=./.git --exclude=./out -cf - . | (cd '${team}' && tar -xf -)`],
+            { cwd: ROOT },
+        );
         if (tar.status !== 0) throw new Error(`copying the repository failed: ${tar.stderr}`);
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(team, "node_modules"));
         const floor = path.join(dir, "floor");
         fs.mkdirSync(floor);
-        fs.writeFileSync(path.join(floor, "Pulumi.yaml"), "name: ray-on-ack-bench-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+        fs.writeFileSync(
+            path.join(floor, "Pulumi.yaml"),
+            "name: ray-on-ack-bench-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+        );
         fs.writeFileSync(path.join(floor, "index.js"), FLOOR_PROGRAM);
         fs.writeFileSync(path.join(floor, "package.json"), '{ "name": "ray-on-ack-bench-floor", "private": true }\n');
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(floor, "node_modules"));
@@ -127,7 +152,13 @@ export function preview(opts: { runs: number; stack: string }): BenchResult {
                     target: `<= ${PREVIEW_TARGET}x`,
                     pass,
                 },
-                { bench: b, measure: "  the same in CPU time (CLI, language host, program, plugins)", value: ms(median(cpu.team)), baseline: ms(median(cpu.floor)), ratio: x(cpuRatio) },
+                {
+                    bench: b,
+                    measure: "  the same in CPU time (CLI, language host, program, plugins)",
+                    value: ms(median(cpu.team)),
+                    baseline: ms(median(cpu.floor)),
+                    ratio: x(cpuRatio),
+                },
             ],
         };
     } finally {

@@ -44,7 +44,9 @@ export async function teamPkiTimings(stack: string, runs: number): Promise<TeamP
     const cpuSamples: number[] = [];
     // Interleaved, so that load from elsewhere hits both alike.
     for (let i = 0; i < runs; i++) {
-        sequentialKeygenSamples.push(timeSync(() => Array.from({ length: keys }, () => crypto.generateKeyPairSync("rsa", { modulusLength: bits }))).ms);
+        sequentialKeygenSamples.push(
+            timeSync(() => Array.from({ length: keys }, () => crypto.generateKeyPairSync("rsa", { modulusLength: bits }))).ms,
+        );
         const cpu = process.cpuUsage();
         const first = await timeAsync(() => Promise.all(reqs.map((req) => issuePki(req))));
         const used = process.cpuUsage(cpu);
@@ -74,8 +76,15 @@ export function keygenConcurrency(t: TeamPkiTimings): BenchResult {
             rsaKeys: t.keys,
             runs: t.samples.length,
             medianMs: { concurrentIssue: round(concurrent), sequentialKeygen: round(sequential) },
-            totalMs: { concurrentIssue: round(sum(t.samples)), sequentialKeygen: round(sum(t.sequentialKeygenSamples)), concurrentIssueCpu: round(sum(t.cpuSamples)) },
-            samplesMs: { concurrentIssue: t.samples.map((v) => round(v)), sequentialKeygen: t.sequentialKeygenSamples.map((v) => round(v)) },
+            totalMs: {
+                concurrentIssue: round(sum(t.samples)),
+                sequentialKeygen: round(sum(t.sequentialKeygenSamples)),
+                concurrentIssueCpu: round(sum(t.cpuSamples)),
+            },
+            samplesMs: {
+                concurrentIssue: t.samples.map((v) => round(v)),
+                sequentialKeygen: t.sequentialKeygenSamples.map((v) => round(v)),
+            },
             ratio: round(r, 3),
             ratioOf: "total wall time of the concurrent issues / total wall time of the sequential keygens, over all runs",
             wallPerCpu: round(parallel, 3),
@@ -116,7 +125,9 @@ export interface RenderPhases {
 }
 
 /** The render's time split at its marks (render/render.ts), in ms; loading starts at process start. */
-export function phaseSplit(p: RenderPhases): Record<"loading" | "configAndCrossStack" | "mockRun" | "postureAndFiles" | "writeAndExit", number> {
+export function phaseSplit(
+    p: RenderPhases,
+): Record<"loading" | "configAndCrossStack" | "mockRun" | "postureAndFiles" | "writeAndExit", number> {
     const m = (name: string) => {
         const t = p.marks[`render:${name}`];
         if (t === undefined) throw new Error(`the render did not reach its "${name}" mark`);
@@ -142,7 +153,12 @@ export function programCost(opts: { runs: number; stack: string; pki: TeamPkiTim
     const bits = pkiRequestsFor(stackTeamConfig(opts.stack))[0]?.keySize ?? 2048;
     fs.writeFileSync(
         pool,
-        JSON.stringify(Array.from({ length: opts.pki.keys }, () => ({ bits, pem: crypto.generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs8", format: "pem" }) }))),
+        JSON.stringify(
+            Array.from({ length: opts.pki.keys }, () => ({
+                bits,
+                pem: crypto.generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs8", format: "pem" }),
+            })),
+        ),
     );
     const phasesFile = path.join(out, "phases.json");
     const renderArgs = ["-r", PROBE, COMPILED, "render/render.ts", "--stack", opts.stack, "--out", path.join(out, "render")];
@@ -169,7 +185,9 @@ export function programCost(opts: { runs: number; stack: string; pki: TeamPkiTim
                 if (name === "render") {
                     const p = JSON.parse(fs.readFileSync(phasesFile, "utf8")) as RenderPhases;
                     if (p.keys.generated > 0 || p.keys.pooled !== opts.pki.keys) {
-                        throw new Error(`the keygen-excluded render asked for ${p.keys.pooled} pooled and ${p.keys.generated} generated keys, expected ${opts.pki.keys} pooled`);
+                        throw new Error(
+                            `the keygen-excluded render asked for ${p.keys.pooled} pooled and ${p.keys.generated} generated keys, expected ${opts.pki.keys} pooled`,
+                        );
                     }
                     phases.push(p);
                 }
@@ -187,16 +205,24 @@ export function programCost(opts: { runs: number; stack: string; pki: TeamPkiTim
     const cpuRatio = ratio(med(cpu.render), med(cpu.floor));
     const pass = r <= PROGRAM_COST_TARGET;
     const splits = phases.map(phaseSplit);
-    const split = Object.fromEntries(Object.keys(splits[0]).map((k) => [k, med(splits.map((s) => s[k as keyof typeof s]))])) as ReturnType<typeof phaseSplit>;
+    const split = Object.fromEntries(Object.keys(splits[0]).map((k) => [k, med(splits.map((s) => s[k as keyof typeof s]))])) as ReturnType<
+        typeof phaseSplit
+    >;
     const keygen = withKeygen - render;
     const json = {
         stack: opts.stack,
         runs: opts.runs,
         rsaKeys: opts.pki.keys,
         floor: "plain node loading @pulumi/pulumi, @pulumi/kubernetes and @pulumi/alicloud",
-        floorDeferred: "the floor, started as the render is, with what the SDK loads and never uses deferred (program/deferUnusedModules.js)",
+        floorDeferred:
+            "the floor, started as the render is, with what the SDK loads and never uses deferred (program/deferUnusedModules.js)",
         medianMs: { render: round(render), renderWithKeygen: round(withKeygen), floor: round(floor), floorDeferred: round(floorDeferred) },
-        medianCpuMs: { render: round(med(cpu.render)), renderWithKeygen: round(med(cpu.renderWithKeygen)), floor: round(med(cpu.floor)), floorDeferred: round(med(cpu.floorDeferred)) },
+        medianCpuMs: {
+            render: round(med(cpu.render)),
+            renderWithKeygen: round(med(cpu.renderWithKeygen)),
+            floor: round(med(cpu.floor)),
+            floorDeferred: round(med(cpu.floorDeferred)),
+        },
         samplesMs: Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, v.map((s) => round(s))])),
         ratio: round(r, 3),
         ratioToFloorDeferred: round(ratio(render, floorDeferred), 3),
@@ -219,7 +245,13 @@ export function programCost(opts: { runs: number; stack: string; pki: TeamPkiTim
                 target: `<= ${PROGRAM_COST_TARGET}x`,
                 pass,
             },
-            { bench: b, measure: "  the same in CPU time (user + system)", value: ms(med(cpu.render)), baseline: `floor ${ms(med(cpu.floor))}`, ratio: x(cpuRatio) },
+            {
+                bench: b,
+                measure: "  the same in CPU time (user + system)",
+                value: ms(med(cpu.render)),
+                baseline: `floor ${ms(med(cpu.floor))}`,
+                ratio: x(cpuRatio),
+            },
             {
                 bench: b,
                 measure: "  the same against the floor started as the render is (unused modules deferred)",
@@ -227,13 +259,25 @@ export function programCost(opts: { runs: number; stack: string; pki: TeamPkiTim
                 baseline: `floor ${ms(floorDeferred)}`,
                 ratio: x(ratio(render, floorDeferred)),
             },
-            { bench: b, measure: "  split: loading (node start to the renderer's main)", value: ms(split.loading), baseline: `floor ${ms(floor)}`, ratio: x(ratio(split.loading, floor)) },
+            {
+                bench: b,
+                measure: "  split: loading (node start to the renderer's main)",
+                value: ms(split.loading),
+                baseline: `floor ${ms(floor)}`,
+                ratio: x(ratio(split.loading, floor)),
+            },
             { bench: b, measure: "  split: config, validation, cross-stack checks", value: ms(split.configAndCrossStack) },
             { bench: b, measure: "  split: mock run of the program", value: ms(split.mockRun) },
             { bench: b, measure: "  split: posture and files", value: ms(split.postureAndFiles) },
             { bench: b, measure: "  split: write and exit", value: ms(split.writeAndExit) },
             { bench: b, measure: `  split: keygen (${opts.pki.keys} RSA keys; render with keygen less without)`, value: ms(keygen) },
-            { bench: b, measure: `render ${opts.stack} with keygen`, value: ms(withKeygen), baseline: `floor ${ms(floor)}`, ratio: x(ratio(withKeygen, floor)) },
+            {
+                bench: b,
+                measure: `render ${opts.stack} with keygen`,
+                value: ms(withKeygen),
+                baseline: `floor ${ms(floor)}`,
+                ratio: x(ratio(withKeygen, floor)),
+            },
         ],
     };
 }

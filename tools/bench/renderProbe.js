@@ -20,7 +20,10 @@ if (process.env.BENCH_KEY_POOL) {
     const pool = JSON.parse(fs.readFileSync(process.env.BENCH_KEY_POOL, "utf8"));
     const real = nodeCrypto.generateKeyPair;
     nodeCrypto.generateKeyPair = function (type, options, callback) {
-        const i = type === "rsa" && typeof callback === "function" && options && !options.publicKeyEncoding ? pool.findIndex((k) => k.bits === options.modulusLength) : -1;
+        const i =
+            type === "rsa" && typeof callback === "function" && options && !options.publicKeyEncoding
+                ? pool.findIndex((k) => k.bits === options.modulusLength)
+                : -1;
         if (i < 0) {
             counts.generated++;
             return real.apply(this, arguments);

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     const machine = machineInfo();
     const loadBefore = os.loadavg().map((l) => round(l));
-    process.stderr.write(`bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; load ${loadBefore.join(" ")}\n`);
+    process.stderr.write(
+        `bench on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; load ${loadBefore.join(" ")}\n`,
+    );
 
     const results: Partial<Record<Bench, BenchResult>> = {};
     const step = async (name: Bench, fn: () => BenchResult | Promise<BenchResult>) => {
@@ -103,7 +105,14 @@ async function main(): Promise<void> {
         generatedAt: new Date().toISOString(),
         machine,
         loadAverage: { before: loadBefore, after: os.loadavg().map((l) => round(l)) },
-        options: { runs: opts.runs, pkiRuns: opts.pkiRuns, teams: opts.teams, pods: opts.pods, previewRuns: opts.previewRuns, only: [...opts.only] },
+        options: {
+            runs: opts.runs,
+            pkiRuns: opts.pkiRuns,
+            teams: opts.teams,
+            pods: opts.pods,
+            previewRuns: opts.previewRuns,
+            only: [...opts.only],
+        },
         durationS: round((performance.now() - started) / 1000, 1),
         benchmarks: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.json])),
         table: rows,
@@ -116,7 +125,9 @@ async function main(): Promise<void> {
             `load average ${report.loadAverage.before.join(" ")} -> ${report.loadAverage.after.join(" ")}; ${report.durationS} s\n`,
     );
     if (Math.max(...loadBefore.slice(0, 1), ...report.loadAverage.after.slice(0, 1)) > machine.cores) {
-        process.stdout.write(`note: the load average exceeded ${machine.cores} (other work on the machine): absolute times are inflated; the interleaved ratios less so\n`);
+        process.stdout.write(
+            `note: the load average exceeded ${machine.cores} (other work on the machine): absolute times are inflated; the interleaved ratios less so\n`,
+        );
     }
     process.stdout.write(`wrote ${path.relative(process.cwd(), opts.out) || opts.out}\n`);
 }

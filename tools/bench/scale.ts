@@ -79,7 +79,11 @@ export function scale(opts: { sizes: number[] }): BenchResult {
             measure: `  per team / per registration, without PKI`,
             value: `${ms(r.perTeamWithoutPkiMs)} / ${ms(r.perRegistrationWithoutPkiMs)}`,
         });
-        out.push({ bench: b, measure: `  peak RSS / heap used; RSS per team`, value: `${mib(r.peakRssMiB)} / ${mib(r.peakHeapUsedMiB)}; ${mib(r.rssPerTeamMiB)}` });
+        out.push({
+            bench: b,
+            measure: `  peak RSS / heap used; RSS per team`,
+            value: `${mib(r.peakRssMiB)} / ${mib(r.peakHeapUsedMiB)}; ${mib(r.rssPerTeamMiB)}`,
+        });
     }
     out.push({
         bench: b,
@@ -90,8 +94,20 @@ export function scale(opts: { sizes: number[] }): BenchResult {
         target: `<= ${SCALE_TARGET}x`,
         pass,
     });
-    out.push({ bench: b, measure: `per-team time, ${label(largest, smallest)}`, value: ms(largest.perTeamMs), baseline: ms(smallest.perTeamMs), ratio: x(ratio(largest.perTeamMs, smallest.perTeamMs)) });
-    out.push({ bench: b, measure: `  without PKI, ${label(largest, reference)}`, value: ms(largest.perTeamWithoutPkiMs), baseline: ms(reference.perTeamWithoutPkiMs), ratio: x(restRatio) });
+    out.push({
+        bench: b,
+        measure: `per-team time, ${label(largest, smallest)}`,
+        value: ms(largest.perTeamMs),
+        baseline: ms(smallest.perTeamMs),
+        ratio: x(ratio(largest.perTeamMs, smallest.perTeamMs)),
+    });
+    out.push({
+        bench: b,
+        measure: `  without PKI, ${label(largest, reference)}`,
+        value: ms(largest.perTeamWithoutPkiMs),
+        baseline: ms(reference.perTeamWithoutPkiMs),
+        ratio: x(restRatio),
+    });
     out.push({
         bench: b,
         measure: `  without PKI, ${label(largest, smallest)}`,

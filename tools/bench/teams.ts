@@ -57,7 +57,6 @@ export function generatedTeam(i: number): TeamConfig {
     return validated(generatedTeamRaw(i), `generated team ${i}`);
 }
 
-
 /** RSA keys a team's PKI requests generate: per cluster its CA, head and worker, and one per client. */
 export function keysIn(reqs: readonly PkiRequest[]): number {
     return reqs.reduce((sum, req) => sum + 3 + req.clients.length, 0);

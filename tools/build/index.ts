@@ -46,7 +46,14 @@ export function rewriter<T extends ts.SourceFile | ts.Bundle>(context: ts.Transf
             if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal)) {
                 const to = commonSpecifier(file, n.argument.literal.text);
                 if (to !== undefined) {
-                    return f.updateImportTypeNode(n, f.createLiteralTypeNode(f.createStringLiteral(to)), n.attributes, n.qualifier, n.typeArguments, n.isTypeOf);
+                    return f.updateImportTypeNode(
+                        n,
+                        f.createLiteralTypeNode(f.createStringLiteral(to)),
+                        n.attributes,
+                        n.qualifier,
+                        n.typeArguments,
+                        n.isTypeOf,
+                    );
                 }
             }
             return ts.visitEachChild(n, visit, context);

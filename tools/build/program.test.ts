@@ -20,11 +20,25 @@ describe("compiled program and renderer (bin/)", function () {
         fs.mkdirSync(path.dirname(f), { recursive: true });
         fs.writeFileSync(f, text);
     };
-    const run = () => spawnSync(process.execPath, [path.join(repo, "program", "compiled.js"), "tools/hello.ts", "--name", "ray"], { cwd: repo, encoding: "utf8", timeout: 120_000 });
+    const run = () =>
+        spawnSync(process.execPath, [path.join(repo, "program", "compiled.js"), "tools/hello.ts", "--name", "ray"], {
+            cwd: repo,
+            encoding: "utf8",
+            timeout: 120_000,
+        });
 
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-program-build-"));
-        for (const f of ["program/compiled.js", "program/deferUnusedModules.js", "tools/build/index.ts", "tools/build/program.ts", "tools/build/serializeProviders.ts", "components/providers/dynamicType.ts", "tsconfig.json", "tsconfig.program.json"]) {
+        for (const f of [
+            "program/compiled.js",
+            "program/deferUnusedModules.js",
+            "tools/build/index.ts",
+            "tools/build/program.ts",
+            "tools/build/serializeProviders.ts",
+            "components/providers/dynamicType.ts",
+            "tsconfig.json",
+            "tsconfig.program.json",
+        ]) {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
         }
@@ -37,7 +51,7 @@ describe("compiled program and renderer (bin/)", function () {
                 'import { parseArgs } from "util";',
                 'import { FACT } from "@ray-on-ack/common";',
                 'import { greeting } from "./lib/greeting";',
-                "const { values } = parseArgs({ options: { name: { type: \"string\" } } });",
+                'const { values } = parseArgs({ options: { name: { type: "string" } } });',
                 "console.log(`${greeting(values.name!)} ${FACT} ${require.main === module}`);",
                 "",
             ].join("\n"),
@@ -63,7 +77,10 @@ describe("compiled program and renderer (bin/)", function () {
     });
 
     it("rebuilds only what changed, and picks up new files", () => {
-        write("tools/lib/greeting.ts", 'import { punct } from "./punct";\nexport const greeting = (name: string): string => `hi ${name}${punct}`;\n');
+        write(
+            "tools/lib/greeting.ts",
+            'import { punct } from "./punct";\nexport const greeting = (name: string): string => `hi ${name}${punct}`;\n',
+        );
         write("tools/lib/punct.ts", 'export const punct = "!";\n');
         const r = run();
         assert.equal(r.status, 0, r.stderr);
@@ -81,15 +98,12 @@ describe("compiled program and renderer (bin/)", function () {
     });
 
     it("runs the entry with unused modules deferred (program/deferUnusedModules.js), as the program's entry does", () => {
-        write(
-            "tools/sdk.ts",
-            [
-                'import "@pulumi/pulumi";',
-                `console.log(${DEFERRED_LOADED});`,
-                "",
-            ].join("\n"),
-        );
-        const r = spawnSync(process.execPath, [path.join(repo, "program", "compiled.js"), "tools/sdk.ts"], { cwd: repo, encoding: "utf8", timeout: 120_000 });
+        write("tools/sdk.ts", ['import "@pulumi/pulumi";', `console.log(${DEFERRED_LOADED});`, ""].join("\n"));
+        const r = spawnSync(process.execPath, [path.join(repo, "program", "compiled.js"), "tools/sdk.ts"], {
+            cwd: repo,
+            encoding: "utf8",
+            timeout: 120_000,
+        });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout, "[]\n");
     });
@@ -117,6 +131,9 @@ describe("what runs compiled, and what ships", () => {
     });
 
     it("ships the library only: bin/ is not in the package", () => {
-        assert.ok(pkg.files.every((f: string) => f.startsWith("lib/")), pkg.files.join(", "));
+        assert.ok(
+            pkg.files.every((f: string) => f.startsWith("lib/")),
+            pkg.files.join(", "),
+        );
     });
 });

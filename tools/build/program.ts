@@ -39,7 +39,14 @@ export interface ProgramBuild {
 
 /** Files whose change invalidates every output: the compiler options and the build itself. */
 function globalInputs(configPath: string): string[] {
-    return [configPath, path.join(ROOT, "tsconfig.json"), __filename.replace(/\.js$/, ".ts"), path.join(__dirname, "index.ts"), path.join(__dirname, "serializeProviders.ts"), path.join(__dirname, "serializeProvidersChild.js")].filter((f) => fs.existsSync(f));
+    return [
+        configPath,
+        path.join(ROOT, "tsconfig.json"),
+        __filename.replace(/\.js$/, ".ts"),
+        path.join(__dirname, "index.ts"),
+        path.join(__dirname, "serializeProviders.ts"),
+        path.join(__dirname, "serializeProvidersChild.js"),
+    ].filter((f) => fs.existsSync(f));
 }
 
 /** Every directory under the include globs' roots that could hold a source, node_modules and outputs aside. */
@@ -66,7 +73,10 @@ function readManifest(outDir: string): Manifest | undefined {
 
 function filesUnder(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name));
 }
 
 export function buildProgram(configPath = PROGRAM_TSCONFIG): ProgramBuild {
@@ -137,7 +147,9 @@ if (require.main === module) {
     try {
         const b = buildProgram();
         if (b.transpiled.length > 0 || b.removed.length > 0) {
-            process.stderr.write(`build:program: ${b.transpiled.length} file(s) transpiled, ${b.removed.length} removed -> ${path.relative(process.cwd(), b.outDir) || "."}\n`);
+            process.stderr.write(
+                `build:program: ${b.transpiled.length} file(s) transpiled, ${b.removed.length} removed -> ${path.relative(process.cwd(), b.outDir) || "."}\n`,
+            );
         }
     } catch (e) {
         process.stderr.write(`error: build:program: ${(e as Error).message}\n`);

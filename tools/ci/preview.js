@@ -23,7 +23,18 @@ const fs = require("fs");
 const path = require("path");
 
 /** Paths whose changes cannot change what any stack deploys. */
-const NO_STACK_EFFECT = [/\.md$/, /^stacks\/examples\//, /^test\//, /\.test\.ts$/, /^e2e\//, /^tools\/bench\//, /^examples\//, /^\.github\/CODEOWNERS$/, /^LICENSE$/, /^\.gitignore$/];
+const NO_STACK_EFFECT = [
+    /\.md$/,
+    /^stacks\/examples\//,
+    /^test\//,
+    /\.test\.ts$/,
+    /^e2e\//,
+    /^tools\/bench\//,
+    /^examples\//,
+    /^\.github\/CODEOWNERS$/,
+    /^LICENSE$/,
+    /^\.gitignore$/,
+];
 
 const STACK_FILE = /^stacks\/Pulumi\.(.+)\.yaml$/;
 
@@ -77,7 +88,16 @@ function diffSummaryMarkdown(stack, text, maxLines = 80) {
     }
     const longest = Math.max(2, ...[...shown.join("\n").matchAll(/`+/g)].map((m) => m[0].length));
     const fence = "`".repeat(longest + 1);
-    return [`### render:diff ${stack} (offline)`, "", `${fence}diff`, ...shown, fence, "", `The full diff is in the job summary of \`render:diff ${stack}\`.`, ""].join("\n");
+    return [
+        `### render:diff ${stack} (offline)`,
+        "",
+        `${fence}diff`,
+        ...shown,
+        fence,
+        "",
+        `The full diff is in the job summary of \`render:diff ${stack}\`.`,
+        "",
+    ].join("\n");
 }
 
 /** @param {string} root */

@@ -13,7 +13,11 @@ import { ROOT } from "../../test/helpers/render";
 
 // Plain JavaScript (the `stacks` job runs before npm ci), so required with its shape stated here.
 const preview = require("./preview.js") as {
-    selectStacks(changed: readonly string[], stacks: readonly string[], isPlatform: (s: string) => boolean): { stacks: string[]; reasons: string[] };
+    selectStacks(
+        changed: readonly string[],
+        stacks: readonly string[],
+        isPlatform: (s: string) => boolean,
+    ): { stacks: string[]; reasons: string[] };
     diffSummaryMarkdown(stack: string, text: string, maxLines?: number): string;
 };
 
@@ -49,7 +53,17 @@ describe("preview: which stacks a pull request previews", () => {
     });
 
     it("documentation, tests, the e2e harness and CODEOWNERS preview nothing; a deleted stack file is not previewed", () => {
-        assert.deepEqual(select("README.md", "policy/README.md", "render/render.test.ts", "e2e/run.sh", ".github/CODEOWNERS", "stacks/examples/team-minimal.yaml"), []);
+        assert.deepEqual(
+            select(
+                "README.md",
+                "policy/README.md",
+                "render/render.test.ts",
+                "e2e/run.sh",
+                ".github/CODEOWNERS",
+                "stacks/examples/team-minimal.yaml",
+            ),
+            [],
+        );
         assert.deepEqual(select("stacks/Pulumi.team-gone.yaml"), []);
     });
 });
@@ -94,7 +108,10 @@ describe("preview.yml's list step, run in a scratch repository", function () {
     this.timeout(60_000);
     let repo: string;
     const git = (...args: string[]) => {
-        const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+        const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
+            cwd: repo,
+            encoding: "utf8",
+        });
         assert.equal(r.status, 0, r.stderr);
         return r.stdout.trim();
     };
@@ -102,9 +119,12 @@ describe("preview.yml's list step, run in a scratch repository", function () {
         fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
         fs.writeFileSync(path.join(repo, file), text);
     };
-    const script = (YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")).jobs.stacks.steps as { id?: string; run?: string }[]).find(
-        (s) => s.id === "list",
-    )!.run!;
+    const script = (
+        YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")).jobs.stacks.steps as {
+            id?: string;
+            run?: string;
+        }[]
+    ).find((s) => s.id === "list")!.run!;
 
     /** Commits `files` on top of the base and runs the step; returns its `stacks` output. */
     function listAfter(files: Record<string, string>): string[] {
@@ -116,7 +136,11 @@ describe("preview.yml's list step, run in a scratch repository", function () {
         git("commit", "-q", "-m", "change");
         const output = path.join(repo, "..", "github-output");
         fs.rmSync(output, { force: true });
-        const r = spawnSync("bash", ["-e", "-c", script], { cwd: repo, env: { ...process.env, BASE_SHA: base, GITHUB_OUTPUT: output }, encoding: "utf8" });
+        const r = spawnSync("bash", ["-e", "-c", script], {
+            cwd: repo,
+            env: { ...process.env, BASE_SHA: base, GITHUB_OUTPUT: output },
+            encoding: "utf8",
+        });
         assert.equal(r.status, 0, r.stderr);
         const line = fs.readFileSync(output, "utf8").trim();
         assert.match(line, /^stacks=\[.*\]$/);
@@ -139,7 +163,10 @@ describe("preview.yml's list step, run in a scratch repository", function () {
     after(() => fs.rmSync(path.dirname(repo), { recursive: true, force: true }));
 
     it("one team stack file changed: that stack", () => {
-        assert.deepEqual(listAfter({ "stacks/Pulumi.team-a.yaml": "config:\n  ray-on-ack:team: team-a\n  ray-on-ack:namespace: ray-a\n" }), ["team-a"]);
+        assert.deepEqual(
+            listAfter({ "stacks/Pulumi.team-a.yaml": "config:\n  ray-on-ack:team: team-a\n  ray-on-ack:namespace: ray-a\n" }),
+            ["team-a"],
+        );
     });
 
     it("a new team stack file: that stack", () => {
@@ -151,7 +178,10 @@ describe("preview.yml's list step, run in a scratch repository", function () {
     });
 
     it("the platform stack changed: every stack", () => {
-        assert.deepEqual(listAfter({ "stacks/Pulumi.platform.yaml": "config:\n  ray-on-ack:platform: true\n  alicloud:region: cn-beijing\n" }), ["platform", "team-a", "team-b", "team-c"]);
+        assert.deepEqual(
+            listAfter({ "stacks/Pulumi.platform.yaml": "config:\n  ray-on-ack:platform: true\n  alicloud:region: cn-beijing\n" }),
+            ["platform", "team-a", "team-b", "team-c"],
+        );
     });
 
     it("only documentation changed: no stack", () => {

@@ -39,7 +39,19 @@ describe("generated public arg interfaces (npm run gen:args)", function () {
         const text = await generated();
         const names = [...text.matchAll(/^export interface (\w+) \{/gm)].map((m) => m[1]);
         assert.deepStrictEqual(names, [...argTypes._idmap.keys()].sort());
-        for (const name of ["Image", "WorkerGroup", "Head", "RayClusterSettings", "RayJobSettings", "RayServiceSettings", "Exposure", "ServeConfigV2", "PlatformLists", "TenancyRegistry", "Tenant"]) {
+        for (const name of [
+            "Image",
+            "WorkerGroup",
+            "Head",
+            "RayClusterSettings",
+            "RayJobSettings",
+            "RayServiceSettings",
+            "Exposure",
+            "ServeConfigV2",
+            "PlatformLists",
+            "TenancyRegistry",
+            "Tenant",
+        ]) {
             assert.ok(names.includes(name), name);
         }
         assert.doesNotMatch(text.replace(/\/\*\*[\s\S]*?\*\//g, ""), /\||unknown/, "a union or an unknown type reached the interfaces");
@@ -58,7 +70,10 @@ describe("generated public arg interfaces (npm run gen:args)", function () {
     it("merges a discriminated union into one interface whose keys name their modes", async () => {
         const exposure = interfaceIn(await generated(), "Exposure");
         assert.match(exposure, /One of: `private`, `loadbalancer`, `ingress`, `gateway`\.\n\s+\*\/\n\s+mode: string;/);
-        assert.match(exposure, /With `mode: ingress`: Host name on the Ingress\.\n\s+\* With `mode: gateway`: .*\n\s+\* Required with `mode: ingress` and `mode: gateway`\.\n\s+\*\/\n\s+host\?: string;/);
+        assert.match(
+            exposure,
+            /With `mode: ingress`: Host name on the Ingress\.\n\s+\* With `mode: gateway`: .*\n\s+\* Required with `mode: ingress` and `mode: gateway`\.\n\s+\*\/\n\s+host\?: string;/,
+        );
     });
 
     it("leaves out what is no arg: removed keys, the platform marker, the password the component takes as an Input", async () => {
@@ -75,7 +90,10 @@ describe("generated public arg interfaces (npm run gen:args)", function () {
 
     it("refuses an object without a name, naming the key", async () => {
         const model = z.strictObject({ inner: z.strictObject({ a: z.string() }) });
-        await assert.rejects(generateArgsTypes(registryOf({ Outer: model })), /Outer\.inner: an object without a name: register its schema in argTypes/);
+        await assert.rejects(
+            generateArgsTypes(registryOf({ Outer: model })),
+            /Outer\.inner: an object without a name: register its schema in argTypes/,
+        );
     });
 
     it("refuses a key that accepts anything unless it is marked notArg", async () => {
@@ -85,7 +103,10 @@ describe("generated public arg interfaces (npm run gen:args)", function () {
 
     it("refuses a union the host cannot describe, and two models registered under one name", async () => {
         const mixed = z.strictObject({ flag: z.union([z.boolean(), z.string()]) });
-        await assert.rejects(generateArgsTypes(registryOf({ Mixed: mixed })), /Mixed\.flag: a union the component provider host cannot describe/);
+        await assert.rejects(
+            generateArgsTypes(registryOf({ Mixed: mixed })),
+            /Mixed\.flag: a union the component provider host cannot describe/,
+        );
         const a = z.strictObject({ x: z.string() });
         const b = z.strictObject({ y: z.string() });
         const registry = registryOf({ Holder: z.strictObject({ a, b }), Twin: a });

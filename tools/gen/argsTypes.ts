@@ -79,7 +79,9 @@ function argJsonSchemas(registry = argTypes): Record<string, Json> {
         override: completeWith(registry),
     }) as { schemas: Record<string, Json> };
     if (schemas.__shared !== undefined) {
-        throw new Error(`a schema without an id is reused recursively (${Object.keys(schemas.__shared.$defs).join(", ")}): register it in argTypes`);
+        throw new Error(
+            `a schema without an id is reused recursively (${Object.keys(schemas.__shared.$defs).join(", ")}): register it in argTypes`,
+        );
     }
     return schemas;
 }

@@ -8,7 +8,10 @@ import { parseArgs } from "util";
 export function parseCheckFlag(usage: string): { check: boolean } | number {
     let values;
     try {
-        values = parseArgs({ options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true }).values;
+        values = parseArgs({
+            options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+            strict: true,
+        }).values;
     } catch (e) {
         process.stderr.write(`error: ${(e as Error).message}\n${usage}\n`);
         return 2;

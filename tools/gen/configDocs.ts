@@ -17,9 +17,19 @@ function main(): number {
     if (typeof values === "number") {
         return values;
     }
-    const missing = [...undocumentedKeys(referenceRows(teamConfigSchema)), ...undocumentedKeys(referenceRows(platformConfigSchema)).map((p) => `${p} (platform stack)`)];
+    const missing = [
+        ...undocumentedKeys(referenceRows(teamConfigSchema)),
+        ...undocumentedKeys(referenceRows(platformConfigSchema)).map((p) => `${p} (platform stack)`),
+    ];
     if (missing.length > 0) {
-        process.stderr.write(missing.map((p) => `error: ray-on-ack:${p}: has no description: add .describe("...") to its schema fragment (components/<concern>/model.ts, or components/config/model.ts for a team-level key)`).join("\n") + "\n");
+        process.stderr.write(
+            missing
+                .map(
+                    (p) =>
+                        `error: ray-on-ack:${p}: has no description: add .describe("...") to its schema fragment (components/<concern>/model.ts, or components/config/model.ts for a team-level key)`,
+                )
+                .join("\n") + "\n",
+        );
         return 2;
     }
     const file = path.join(ROOT, REFERENCE_FILE);

@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { platformConfigSchema, teamConfigSchema } from "../../components/config/model";
-import { REFERENCE_BEGIN, REFERENCE_END, REFERENCE_FILE, configReferenceMarkdown, referenceRows, undocumentedKeys, withReference } from "./configReference";
+import {
+    REFERENCE_BEGIN,
+    REFERENCE_END,
+    REFERENCE_FILE,
+    configReferenceMarkdown,
+    referenceRows,
+    undocumentedKeys,
+    withReference,
+} from "./configReference";
 import { ROOT } from "../../test/helpers/render";
 import { docFiles } from "../../test/helpers/markdown";
 
@@ -44,27 +52,50 @@ describe("configuration reference (generated from the schema)", () => {
 
     it("reads types, defaults, requiredness, constraints and descriptions from zod, and reports an undescribed key by its path", () => {
         const schema = z.strictObject({
-            name: z.string().max(8).regex(/^[a-z]+$/).describe("A name."),
+            name: z
+                .string()
+                .max(8)
+                .regex(/^[a-z]+$/)
+                .describe("A name."),
             size: z.number().int().min(1).max(9).default(3).describe("A size."),
             mode: z.enum(["a", "b"]).optional().describe("A mode."),
             items: z
                 .array(z.strictObject({ port: z.number().int().describe("A port."), note: z.string().optional() }))
                 .min(1)
                 .describe("Items."),
-            nested: z.strictObject({ flag: z.boolean().default(false).describe("A flag.") }).default({ flag: false }).describe("Nested."),
+            nested: z
+                .strictObject({ flag: z.boolean().default(false).describe("A flag.") })
+                .default({ flag: false })
+                .describe("Nested."),
             pick: z
-                .discriminatedUnion("kind", [z.strictObject({ kind: z.literal("x"), x: z.string().describe("X.") }), z.strictObject({ kind: z.literal("y") })])
+                .discriminatedUnion("kind", [
+                    z.strictObject({ kind: z.literal("x"), x: z.string().describe("X.") }),
+                    z.strictObject({ kind: z.literal("y") }),
+                ])
                 .describe("A choice."),
         });
         const rows = referenceRows(schema);
         const row = (p: string) => rows.find((r) => r.path === p);
-        assert.deepEqual(row("name"), { path: "name", type: "string", default: "required", constraints: "at most 8 characters; matches `^[a-z]+$`", description: "A name." });
+        assert.deepEqual(row("name"), {
+            path: "name",
+            type: "string",
+            default: "required",
+            constraints: "at most 8 characters; matches `^[a-z]+$`",
+            description: "A name.",
+        });
         assert.deepEqual(row("size"), { path: "size", type: "integer", default: "`3`", constraints: ">= 1; <= 9", description: "A size." });
         assert.deepEqual(row("mode"), { path: "mode", type: "`a` \\| `b`", default: "-", constraints: "", description: "A mode." });
         assert.equal(row("items")?.constraints, "at least 1 item");
         assert.equal(row("nested")?.default, "its keys' defaults");
         assert.equal(row("nested.flag")?.default, "`false`");
-        assert.deepEqual(row("pick.x"), { path: "pick.x", when: "kind: x", type: "string", default: "required", constraints: "", description: "X." });
+        assert.deepEqual(row("pick.x"), {
+            path: "pick.x",
+            when: "kind: x",
+            type: "string",
+            default: "required",
+            constraints: "",
+            description: "X.",
+        });
         assert.deepEqual(undocumentedKeys(rows), ["items[].note"]);
     });
 
@@ -79,6 +110,9 @@ describe("configuration reference (generated from the schema)", () => {
             const text = fs.readFileSync(path.join(ROOT, file), "utf8");
             assert.doesNotMatch(text, /shared\/seed/, file);
         }
-        assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), /Ray on ACK 最佳实践,保障 AI 数据处理\/训练\/推理等环境的安全部署/);
+        assert.match(
+            fs.readFileSync(path.join(ROOT, "README.md"), "utf8"),
+            /Ray on ACK 最佳实践,保障 AI 数据处理\/训练\/推理等环境的安全部署/,
+        );
     });
 });

@@ -10,7 +10,10 @@ import { CRD_DIR, KUBERAY_VERSION, OUTPUT, generateCrdTypes } from "./crdTypes";
 
 function requireCrds(version: string): void {
     const dir = path.join(CRD_DIR, version);
-    assert.ok(fs.existsSync(dir), `${dir} is missing: the KubeRay CRDs come from ../shared beside the repo (CI has it); this test cannot run without them`);
+    assert.ok(
+        fs.existsSync(dir),
+        `${dir} is missing: the KubeRay CRDs come from ../shared beside the repo (CI has it); this test cannot run without them`,
+    );
 }
 
 describe("generated KubeRay spec types (npm run gen:crds)", function () {
@@ -27,7 +30,13 @@ describe("generated KubeRay spec types (npm run gen:crds)", function () {
         requireCrds(KUBERAY_VERSION);
         const text = await generated();
         assert.ok(text.split("\n").length < 400, `${text.split("\n").length} lines: an inlined Kubernetes schema slipped through`);
-        for (const ref of ["core.v1.PodTemplateSpec", "core.v1.Service", "core.v1.EnvVar[]", "core.v1.ResourceRequirements", "core.v1.SecurityContext"]) {
+        for (const ref of [
+            "core.v1.PodTemplateSpec",
+            "core.v1.Service",
+            "core.v1.EnvVar[]",
+            "core.v1.ResourceRequirements",
+            "core.v1.SecurityContext",
+        ]) {
             assert.ok(text.includes(`k8s.types.input.${ref}`), ref);
         }
         assert.doesNotMatch(text, /\[k: string\]: unknown/, "an object left open");

@@ -96,7 +96,15 @@ function specSchema(crdDir: string, file: string): Schema {
 /** The embedded RayCluster spec, after checking it is the RayCluster CRD's own (descriptions aside). */
 function clusterSpecRef(embedded: Schema, clusterSpec: Schema, where: string): Schema {
     const strip = (s: unknown): unknown =>
-        Array.isArray(s) ? s.map(strip) : s && typeof s === "object" ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== "description").map(([k, v]) => [k, strip(v)])) : s;
+        Array.isArray(s)
+            ? s.map(strip)
+            : s && typeof s === "object"
+              ? Object.fromEntries(
+                    Object.entries(s)
+                        .filter(([k]) => k !== "description")
+                        .map(([k, v]) => [k, strip(v)]),
+                )
+              : s;
     if (!isDeepStrictEqual(strip(embedded), strip(clusterSpec))) {
         throw new Error(`${where} differs from the RayCluster spec: the generator cannot share RayClusterSpec`);
     }
@@ -128,10 +136,19 @@ export async function generateCrdTypes(crdDir = CRD_DIR, version = KUBERAY_VERSI
     const cluster = specSchema(dir, "ray.io_rayclusters.yaml");
     const job = specSchema(dir, "ray.io_rayjobs.yaml");
     const service = specSchema(dir, "ray.io_rayservices.yaml");
-    const jobSpec = { ...job, properties: { ...job.properties, rayClusterSpec: clusterSpecRef(job.properties.rayClusterSpec, cluster, "RayJob spec.rayClusterSpec") } };
+    const jobSpec = {
+        ...job,
+        properties: {
+            ...job.properties,
+            rayClusterSpec: clusterSpecRef(job.properties.rayClusterSpec, cluster, "RayJob spec.rayClusterSpec"),
+        },
+    };
     const serviceSpec = {
         ...service,
-        properties: { ...service.properties, rayClusterConfig: clusterSpecRef(service.properties.rayClusterConfig, cluster, "RayService spec.rayClusterConfig") },
+        properties: {
+            ...service.properties,
+            rayClusterConfig: clusterSpecRef(service.properties.rayClusterConfig, cluster, "RayService spec.rayClusterConfig"),
+        },
     };
     const clusterSpec = titled(cluster, {
         headGroupSpec: "HeadGroupSpec",

@@ -34,7 +34,10 @@ function union(options: Json[], at: string): Json {
     if (distinct.length === 1) {
         return distinct[0];
     }
-    const types = distinct.map((o) => o.type).sort().join();
+    const types = distinct
+        .map((o) => o.type)
+        .sort()
+        .join();
     if (types === "number,string") {
         return { type: "string" }; // a Kubernetes quantity: `500m`, `2`, `4Gi`
     }
@@ -45,7 +48,9 @@ function union(options: Json[], at: string): Json {
     if (distinct.some((o) => o.type === "object") && distinct.every((o) => o.type !== "array" && o.tsType === undefined)) {
         return { tsType: "any" }; // scalars or a map: no plain type holds both
     }
-    throw new Error(`${at}: a union the component provider host cannot describe (${distinct.map(text).join(" | ")}): add a rule to tools/gen/plainSchema.ts`);
+    throw new Error(
+        `${at}: a union the component provider host cannot describe (${distinct.map(text).join(" | ")}): add a rule to tools/gen/plainSchema.ts`,
+    );
 }
 
 /** The printable type of a node (no comment): `ids` are the arg models' names. */
@@ -58,10 +63,16 @@ export function plainType(node: Json, at: string, ids: ReadonlySet<string>): Jso
     }
     const options: Json[] | undefined = node.anyOf ?? node.oneOf;
     if (options) {
-        return union(options.map((o, i) => plainType(o, `${at}|${i}`, ids)), at);
+        return union(
+            options.map((o, i) => plainType(o, `${at}|${i}`, ids)),
+            at,
+        );
     }
     if (Array.isArray(node.type)) {
-        return union(node.type.map((t: string) => plainType({ type: t }, at, ids)), at);
+        return union(
+            node.type.map((t: string) => plainType({ type: t }, at, ids)),
+            at,
+        );
     }
     switch (node.type ?? (node.const === undefined ? undefined : typeof node.const)) {
         case "string":
@@ -117,7 +128,9 @@ function mergedOptions(options: Json[], at: string): Json {
             throw new Error(`${at}.${key}: differs between ${holders.map(label).join(" and ")}: one interface cannot hold both`);
         }
         const byDescription = new Map<string, Json[]>();
-        holders.forEach((o) => byDescription.set(o.properties[key].description ?? "", [...(byDescription.get(o.properties[key].description ?? "") ?? []), o]));
+        holders.forEach((o) =>
+            byDescription.set(o.properties[key].description ?? "", [...(byDescription.get(o.properties[key].description ?? "") ?? []), o]),
+        );
         const required = holders.filter((o) => (o.required ?? []).includes(key));
         const description = [
             ...[...byDescription].map(([d, os]) => `With ${os.map(label).join(" or ")}${d ? `: ${d}` : "."}`),

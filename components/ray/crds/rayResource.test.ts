@@ -13,7 +13,11 @@ const SNIPPET = path.join(__dirname, "__typed_snippet__.ts");
 let compilerOptions: ts.CompilerOptions | undefined;
 function options(): ts.CompilerOptions {
     const config = ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile);
-    return (compilerOptions ??= { ...ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT).options, noEmit: true, noUnusedLocals: false });
+    return (compilerOptions ??= {
+        ...ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT).options,
+        noEmit: true,
+        noUnusedLocals: false,
+    });
 }
 
 /** Parsed declaration and source files, shared by the snippets' programs (parsing @pulumi/kubernetes takes seconds). */
@@ -37,7 +41,9 @@ function diagnostics(code: string): string[] {
     host.fileExists = (file) => path.resolve(file) === SNIPPET || fileExists(file);
     const program = ts.createProgram([SNIPPET], opts, host);
     const source = program.getSourceFile(SNIPPET)!;
-    return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) =>
+        ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+    );
 }
 
 const HEADER = `
@@ -109,7 +115,11 @@ describe("typed builders: return types", function () {
                     continue;
                 }
                 checked++;
-                const returns = checker.typeToString(checker.getSignatureFromDeclaration(decl)!.getReturnType(), undefined, ts.TypeFormatFlags.NoTruncation);
+                const returns = checker.typeToString(
+                    checker.getSignatureFromDeclaration(decl)!.getReturnType(),
+                    undefined,
+                    ts.TypeFormatFlags.NoTruncation,
+                );
                 if (/Record<string, unknown>|\bany\b|^unknown$|\[x: string\]: unknown/.test(returns)) {
                     offenders.push(`${path.relative(ROOT, decl.getSourceFile().fileName)} ${symbol.name}(): ${returns}`);
                 }

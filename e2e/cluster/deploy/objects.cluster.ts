@@ -10,7 +10,17 @@ const RC = rayCluster();
 
 describe("deploy", () => {
     // one check per kind: at least one object of it (or the named one) in the team namespace
-    const expected = ["namespace/" + NS, "resourcequota", "limitrange", "serviceaccount", "role", "rolebinding", "secret", "networkpolicy", "raycluster/" + RC];
+    const expected = [
+        "namespace/" + NS,
+        "resourcequota",
+        "limitrange",
+        "serviceaccount",
+        "role",
+        "rolebinding",
+        "secret",
+        "networkpolicy",
+        "raycluster/" + RC,
+    ];
     for (const what of expected) {
         it(`exists in ${NS}: ${what}`, async () => {
             const r = await kubectl(["-n", NS, "get", what, "-o", "name"]);
@@ -21,7 +31,11 @@ describe("deploy", () => {
     it(`namespace ${NS} enforces Pod Security 'restricted'`, async () => {
         const ns = await kubectlJson(["get", "namespace", NS]);
         const enforce = ns.metadata.labels?.["pod-security.kubernetes.io/enforce"];
-        assert.strictEqual(enforce, "restricted", `label pod-security.kubernetes.io/enforce of namespace ${NS} is ${JSON.stringify(enforce)}`);
+        assert.strictEqual(
+            enforce,
+            "restricted",
+            `label pod-security.kubernetes.io/enforce of namespace ${NS} is ${JSON.stringify(enforce)}`,
+        );
     });
 
     // the team's isolation rests on these two: deny everything, then let DNS out
@@ -29,9 +43,20 @@ describe("deploy", () => {
         const r = await kubectl(["-n", NS, "get", "networkpolicy", "default-deny-all", "-o", "json"]);
         assert.strictEqual(r.code, 0, `NetworkPolicy ${NS}/default-deny-all: ${output(r)}`);
         const spec = JSON.parse(r.stdout).spec;
-        assert.deepStrictEqual(spec.podSelector, {}, `default-deny-all's podSelector is ${JSON.stringify(spec.podSelector)}, not {} (every pod)`);
-        assert.deepStrictEqual([...spec.policyTypes].sort(), ["Egress", "Ingress"], `default-deny-all's policyTypes are ${JSON.stringify(spec.policyTypes)}`);
-        assert.ok((spec.ingress ?? []).length === 0 && (spec.egress ?? []).length === 0, `default-deny-all has allow rules: ${JSON.stringify({ ingress: spec.ingress, egress: spec.egress })}`);
+        assert.deepStrictEqual(
+            spec.podSelector,
+            {},
+            `default-deny-all's podSelector is ${JSON.stringify(spec.podSelector)}, not {} (every pod)`,
+        );
+        assert.deepStrictEqual(
+            [...spec.policyTypes].sort(),
+            ["Egress", "Ingress"],
+            `default-deny-all's policyTypes are ${JSON.stringify(spec.policyTypes)}`,
+        );
+        assert.ok(
+            (spec.ingress ?? []).length === 0 && (spec.egress ?? []).length === 0,
+            `default-deny-all has allow rules: ${JSON.stringify({ ingress: spec.ingress, egress: spec.egress })}`,
+        );
     });
 
     it(`NetworkPolicy allow-dns exists in ${NS}`, async () => {

@@ -13,17 +13,34 @@ const RC = rayCluster();
 describe("deploy", () => {
     it(`KubeRay created head and worker pods of ${RC} and PodSecurity 'restricted' admitted them`, async () => {
         const pods = (type: string) => list("pods", `ray.io/cluster=${RC},ray.io/node-type=${type}`);
-        await waitFor(120, `head and worker pods of ${RC}`,
+        await waitFor(
+            120,
+            `head and worker pods of ${RC}`,
             async () => (await pods("head")).length > 0 && (await pods("worker")).length > 0,
             async () => {
                 // the operator's events say why it made no pods (e.g. a PodSecurity refusal)
-                const r = await kubectl(["-n", NS, "get", "events", "--field-selector", `involvedObject.kind=RayCluster,involvedObject.name=${RC}`]);
+                const r = await kubectl([
+                    "-n",
+                    NS,
+                    "get",
+                    "events",
+                    "--field-selector",
+                    `involvedObject.kind=RayCluster,involvedObject.name=${RC}`,
+                ]);
                 return `head ${(await pods("head")).length}, worker ${(await pods("worker")).length} pods; events:\n${output(r).split("\n").slice(-5).join("\n")}`;
-            });
+            },
+        );
     });
 
     it(`no pod in ${NS} violates 'restricted' (server dry-run of the label)`, async () => {
-        const r = await kubectl(["label", "--dry-run=server", "--overwrite", "namespace", NS, "pod-security.kubernetes.io/enforce=restricted"]);
+        const r = await kubectl([
+            "label",
+            "--dry-run=server",
+            "--overwrite",
+            "namespace",
+            NS,
+            "pod-security.kubernetes.io/enforce=restricted",
+        ]);
         assert.strictEqual(r.code, 0, `the server dry-run of the label failed: ${output(r)}`);
         assert.ok(!/violate/i.test(output(r)), `existing pods in ${NS} violate 'restricted': ${output(r)}`);
     });
@@ -45,11 +62,14 @@ describe("podsecurity", () => {
         assert.strictEqual(applied.code, 0, `could not create the unhardened copy of RayCluster ${RC}: ${output(applied)}`);
         // this copy's events only (by uid): a refusal left from an earlier run proves nothing
         const uid = (await kubectlJson(["-n", NS, "get", "raycluster", bad])).metadata.uid;
-        const messages = async () =>
-            (await list("events")).filter((e) => e.involvedObject?.uid === uid).map((e) => String(e.message));
-        await waitFor(60, `a PodSecurity refusal event for ${bad}`,
+        const messages = async () => (await list("events")).filter((e) => e.involvedObject?.uid === uid).map((e) => String(e.message));
+        await waitFor(
+            60,
+            `a PodSecurity refusal event for ${bad}`,
             async () => (await messages()).some((m) => m.includes("violates PodSecurity")),
-            async () => `events of ${bad}: ${JSON.stringify(await messages())}; pods: ${(await list("pods", `ray.io/cluster=${bad}`)).map((p) => p.metadata.name).join(" ") || "none"}`);
+            async () =>
+                `events of ${bad}: ${JSON.stringify(await messages())}; pods: ${(await list("pods", `ray.io/cluster=${bad}`)).map((p) => p.metadata.name).join(" ") || "none"}`,
+        );
         const admitted = (await list("pods", `ray.io/cluster=${bad}`)).map((p) => p.metadata.name);
         assert.deepStrictEqual(admitted, [], `pods of the unhardened RayCluster ${bad} were admitted`);
     });
@@ -68,8 +88,10 @@ describe("podsecurity", () => {
             const name = `e2e-noncompliant-${kind}`;
             const r = await createPod(pod);
             if (r.code === 0) await deletePod(name, NS);
-            assert.ok(r.code !== 0 && output(r).includes('violates PodSecurity "restricted'),
-                `a ${kind} non-compliant pod was not rejected by PodSecurity: ${output(r)}`);
+            assert.ok(
+                r.code !== 0 && output(r).includes('violates PodSecurity "restricted'),
+                `a ${kind} non-compliant pod was not rejected by PodSecurity: ${output(r)}`,
+            );
         });
     }
 });

@@ -10,8 +10,11 @@ const { namespace: NS } = env();
 
 describe("quota", () => {
     // the quota controller must have computed usage before it refuses anything
-    before(() => waitFor(60, `the status of the ResourceQuota in ${NS}`,
-        async () => (await list("resourcequotas")).some((q) => Object.keys(q.status?.hard ?? {}).length > 0)));
+    before(() =>
+        waitFor(60, `the status of the ResourceQuota in ${NS}`, async () =>
+            (await list("resourcequotas")).some((q) => Object.keys(q.status?.hard ?? {}).length > 0),
+        ),
+    );
 
     const compliant = (name: string, cpu: string, memory: string) =>
         probePod(name, NS, { cpu, memory, podSecurity: RESTRICTED_POD, containerSecurity: RESTRICTED_CONTAINER });

@@ -26,12 +26,20 @@ describe("rbac", () => {
     ];
     for (const [title, verb, resource, ns, sub] of may) {
         it(`${who} ${title}`, async () => {
-            assert.strictEqual(await canI(people, verb, resource, ns, sub), "yes", `kubectl auth can-i ${verb} ${resource}${sub ? ` --subresource=${sub}` : ""} -n ${ns} as ${who}`);
+            assert.strictEqual(
+                await canI(people, verb, resource, ns, sub),
+                "yes",
+                `kubectl auth can-i ${verb} ${resource}${sub ? ` --subresource=${sub}` : ""} -n ${ns} as ${who}`,
+            );
         });
     }
     for (const [title, verb, resource, ns, sub] of mayNot) {
         it(`${who} ${title}`, async () => {
-            assert.strictEqual(await canI(people, verb, resource, ns, sub), "no", `kubectl auth can-i ${verb} ${resource}${sub ? ` --subresource=${sub}` : ""} -n ${ns} as ${who}`);
+            assert.strictEqual(
+                await canI(people, verb, resource, ns, sub),
+                "no",
+                `kubectl auth can-i ${verb} ${resource}${sub ? ` --subresource=${sub}` : ""} -n ${ns} as ${who}`,
+            );
         });
     }
 
@@ -47,6 +55,9 @@ describe("rbac", () => {
     });
     it(`${who} may not read the TLS Secret ${RC}-ray-tls-head`, async () => {
         const r = await kubectl(["-n", NS, "get", "secret", `${RC}-ray-tls-head`], people);
-        assert.ok(r.code !== 0 && output(r).includes("Forbidden"), `${who}'s request for ${RC}-ray-tls-head was not Forbidden: ${output(r)}`);
+        assert.ok(
+            r.code !== 0 && output(r).includes("Forbidden"),
+            `${who}'s request for ${RC}-ray-tls-head was not Forbidden: ${output(r)}`,
+        );
     });
 });

@@ -20,31 +20,40 @@ const tlsSecret = (volumes: any[] | undefined) => (volumes ?? []).find((v) => v.
 
 /** "<name> <head's TLS Secret> <first worker group's TLS Secret> <auth mode>" of every RayCluster */
 async function rayClusters(): Promise<string[]> {
-    return (await list("rayclusters")).map((rc) => [
-        rc.metadata.name,
-        tlsSecret(rc.spec.headGroupSpec?.template?.spec?.volumes),
-        tlsSecret(rc.spec.workerGroupSpecs?.[0]?.template?.spec?.volumes),
-        rc.spec.authOptions?.mode,
-    ].join(" "));
+    return (await list("rayclusters")).map((rc) =>
+        [
+            rc.metadata.name,
+            tlsSecret(rc.spec.headGroupSpec?.template?.spec?.volumes),
+            tlsSecret(rc.spec.workerGroupSpecs?.[0]?.template?.spec?.volumes),
+            rc.spec.authOptions?.mode,
+        ].join(" "),
+    );
 }
 
 describe("serve", () => {
     const onSlot = new RegExp(`^${SVC}-[a-z0-9]{5} ${SVC}-ray-tls-head-${SLOT} ${SVC}-ray-tls-worker-${SLOT} token$`);
-    const title = SLOT === "0"
-        ? `the operator accepted the RayService and created its RayCluster ${SVC}-<random> with slot 0's TLS Secrets and token auth`
-        : "after a rotation the operator creates a new RayCluster on slot 1's Secrets";
+    const title =
+        SLOT === "0"
+            ? `the operator accepted the RayService and created its RayCluster ${SVC}-<random> with slot 0's TLS Secrets and token auth`
+            : "after a rotation the operator creates a new RayCluster on slot 1's Secrets";
     it(title, async () => {
-        await waitFor(120, `a RayCluster of ${SVC} on slot ${SLOT}`,
+        await waitFor(
+            120,
+            `a RayCluster of ${SVC} on slot ${SLOT}`,
             async () => (await rayClusters()).some((l) => onSlot.test(l)),
-            async () => `RayClusters in ${NS}: ${JSON.stringify(await rayClusters())}`);
+            async () => `RayClusters in ${NS}: ${JSON.stringify(await rayClusters())}`,
+        );
     });
 
     if (SLOT === "0") {
         it(`PodSecurity restricted admitted the service's head pod, which mounts slot 0's Secret`, async () => {
             const heads = () => list("pods", `ray-on-ack.io/cluster=${SVC},ray-on-ack.io/role=head`);
-            await waitFor(120, `the head pod of ${SVC}`,
+            await waitFor(
+                120,
+                `the head pod of ${SVC}`,
                 async () => (await heads()).some((p) => tlsSecret(p.spec.volumes) === `${SVC}-ray-tls-head-0`),
-                async () => `head pods: ${JSON.stringify((await heads()).map((p) => [p.metadata.name, tlsSecret(p.spec.volumes)]))}`);
+                async () => `head pods: ${JSON.stringify((await heads()).map((p) => [p.metadata.name, tlsSecret(p.spec.volumes)]))}`,
+            );
         });
     }
 

@@ -69,6 +69,7 @@ build_ray() {
   root="$E2E_CACHE/src/ray-rootfs"; wheels="$E2E_CACHE/src/ray-wheels"
   rm -rf "$root" "$wheels"; mkdir -p "$root" "$wheels"
   # A minimal Debian with what KubeRay's commands and probes use: bash, wget, Python 3.
+  # Ray with Serve (ray[default,serve]): the node step runs RayServices as well as RayClusters and RayJobs.
   debootstrap --variant=minbase --include=python3,python3-venv,wget,ca-certificates,procps \
     "$DEBIAN_SUITE" "$root" "$mirror"
   # user ray, uid 1000 in group users (100), home /home/ray (as in rayproject/ray)
@@ -81,14 +82,14 @@ build_ray() {
   pyv="$(chroot "$root" python3 -c 'import sys;print("%d.%d"%sys.version_info[:2])')"
   [[ "$pyv" == "$("$E2E_VENV/bin/python" -c 'import sys;print("%d.%d"%sys.version_info[:2])')" ]] ||
     { echo "node-images: rootfs Python $pyv differs from the Ray venv's" >&2; return 1; }
-  "$E2E_VENV/bin/pip" download -q --disable-pip-version-check -d "$wheels" "ray[default]==$RAY_VERSION"
+  "$E2E_VENV/bin/pip" download -q --disable-pip-version-check -d "$wheels" "ray[default,serve]==$RAY_VERSION"
   mkdir -p "$root/tmp/wheels"
   unshare --mount --propagation private bash -c "
     set -e
     mount --bind '$wheels' '$root/tmp/wheels'
     mount -t proc proc '$root/proc'
     chroot '$root' python3 -m venv /opt/ray-venv
-    chroot '$root' /opt/ray-venv/bin/pip install -q --no-index --disable-pip-version-check --find-links /tmp/wheels 'ray[default]==$RAY_VERSION'
+    chroot '$root' /opt/ray-venv/bin/pip install -q --no-index --disable-pip-version-check --find-links /tmp/wheels 'ray[default,serve]==$RAY_VERSION'
     chroot '$root' /opt/ray-venv/bin/ray --version"
   rmdir "$root/tmp/wheels"
   rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/man "$wheels"

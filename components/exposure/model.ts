@@ -15,6 +15,17 @@ const aclEntry = z
     })
     .register(argTypes, { id: "AclEntry", description: "A CLB ACL entry." });
 
+/** The sources an Ingress or a Gateway admits: required, never "any source", at most a /16 in total. */
+const sourceCidrs = (what: string) =>
+    z
+        .array(aclEntry.shape.cidr, {
+            error: (i) =>
+                i.input === undefined ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')" : undefined,
+        })
+        .min(1, "must list at least one CIDR: the dashboard is never open to any source")
+        .superRefine(coverageRefinement("allowedSourceCidrs"))
+        .describe(`${what}. Required, at most a /16 in total: there is no "any source".`);
+
 export const exposureSchema = z
     .discriminatedUnion("mode", [
         z.strictObject({ mode: z.literal("private") }),
@@ -119,34 +130,14 @@ export const exposureSchema = z
                 .describe(
                     "Labels selecting the controller pods, never empty. Default: the class's (`app: ingress-nginx`, `app: higress-gateway`).",
                 ),
-            allowedSourceCidrs: z
-                .array(aclEntry.shape.cidr, {
-                    error: (i) =>
-                        i.input === undefined
-                            ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')"
-                            : undefined,
-                })
-                .min(1, "must list at least one CIDR: the dashboard is never open to any source")
-                .superRefine(coverageRefinement("allowedSourceCidrs"))
-                .describe(
-                    'CIDRs allowed by the Ingress (nginx whitelist-source-range). Required, at most a /16 in total: there is no "any source".',
-                ),
+            allowedSourceCidrs: sourceCidrs("CIDRs allowed by the Ingress (nginx whitelist-source-range)"),
         }),
         z.strictObject({
             mode: z.literal("gateway"),
             ...gatewayExposureFields,
-            allowedSourceCidrs: z
-                .array(aclEntry.shape.cidr, {
-                    error: (i) =>
-                        i.input === undefined
-                            ? "is required: list the CIDRs that may reach the dashboard (there is no 'any source')"
-                            : undefined,
-                })
-                .min(1, "must list at least one CIDR: the dashboard is never open to any source")
-                .superRefine(coverageRefinement("allowedSourceCidrs"))
-                .describe(
-                    'CIDRs the gateway\'s policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny). Required, at most a /16 in total: there is no "any source".',
-                ),
+            allowedSourceCidrs: sourceCidrs(
+                "CIDRs the gateway's policy admits (Envoy Gateway: `authorization` with `clientCIDRs`, default deny)",
+            ),
         }),
     ])
     .register(argTypes, {

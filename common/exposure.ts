@@ -78,10 +78,39 @@ export const GATEWAY_IMPLEMENTATIONS_REFUSED: Readonly<Record<string, string>> =
     istio: "Alibaba Cloud Service Mesh (ASM/Istio) gateways authenticate with RequestAuthentication and AuthorizationPolicy on the gateway workload in its own namespace, which a team stack does not own",
 };
 
-/** Envoy Gateway's policy kind and API version; its basic auth reads an htpasswd file from this Secret key (`{SHA}` hashes only). */
+/**
+ * Envoy Gateway's policy kind and API version; its basic auth reads an htpasswd file from this
+ * Secret key (`{SHA}` hashes only). The fields this package sets exist since Envoy Gateway v1.3
+ * (ACK's Gateway with Inference Extension ships v1.3 and v1.4 builds).
+ */
 export const ENVOY_SECURITY_POLICY = {
     apiVersion: "gateway.envoyproxy.io/v1alpha1",
     kind: "SecurityPolicy",
     htpasswdKey: ".htpasswd",
 } as const;
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+
+/**
+ * Single sign-on at the edge (`exposure.mode: gateway` without `username`): the SecurityPolicy's
+ * `oidc` signs people in with the platform's OpenID Connect provider (ray-tenancy.tenants.<stack>.sso),
+ * and a `jwt` provider reads the ID token the OIDC filter stored in a cookie, so that `authorization`
+ * admits only tokens of that issuer, for that client, carrying the registered claims, from the
+ * allowed client CIDRs. Envoy Gateway runs its filters in this order (OAuth2, then JWT, then RBAC).
+ *
+ * The cookie holds the plain ID token under Envoy Proxy 1.34 (Envoy Gateway v1.4, ACK's build);
+ * Envoy 1.35 and later encrypt it by default, and then the JWT provider cannot read it: every
+ * request is denied (fail closed) until the platform sets `disableTokenEncryption` (Envoy Gateway
+ * v1.6 and later), a field the v1.4 CRD does not have, so this package does not write it.
+ */
+export const ENVOY_OIDC = {
+    /** Where the IdP sends people back; on the route's own host, so the OIDC filter sees the callback. */
+    redirectPath: "/oauth2/callback",
+    /** Signing out clears the session cookies (Envoy Gateway's default `/logout` could shadow an application path). */
+    logoutPath: "/oauth2/logout",
+    /** The cookie the ID token is kept in (host-only: no cookie domain), and the JWT provider reads. */
+    idTokenCookie: "ray-oidc-id-token",
+    /** The JWT provider's name in the SecurityPolicy, which the authorization rule names. */
+    jwtProvider: "platform-sso",
+    /** The key of the client secret in its Secret (Envoy Gateway's OIDCClientSecretKey). */
+    clientSecretKey: "client-secret",
+} as const;

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { argTypes } from "./argTypes";
+import { POLICY_IDS } from "./policyIds";
 import { addressCount, blockOf, isCoveredBy, isIpv4Cidr, publicAddressCount } from "./addresses";
 
 /** The stack that may say `ray-on-ack:platform: true`, and the only one with cluster-wide objects. */
@@ -70,6 +71,68 @@ const nodePool = z
     .register(argTypes, {
         id: "DedicatedNodePool",
         description: "A node pool dedicated to one team: no other team may select its labels or tolerate its taints.",
+    });
+
+/** An https URL without query or fragment: the OIDC issuer and its keys (OpenID Connect Discovery requires https). */
+const httpsUrl = z
+    .string()
+    .regex(/^https:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[^\s?#]*)?$/, "must be an https URL without query or fragment");
+
+const ssoClaim = z
+    .strictObject({
+        name: z
+            .string()
+            .min(1)
+            .max(253)
+            .describe("The ID token claim (a dotted path for a nested one, e.g. `groups` or `realm_access.roles`)."),
+        valueType: z
+            .enum(["String", "StringArray"])
+            .default("String")
+            .describe("`String` (the claim equals a value) or `StringArray` (the claim, a list, contains a value). Default `String`."),
+        values: z.array(z.string().min(1)).min(1).max(16).describe("The values that admit: any one of them."),
+    })
+    .register(argTypes, { id: "SsoClaim", description: "An ID token claim a person needs to pass the edge." });
+
+/**
+ * The platform's OpenID Connect provider for one team's public dashboards (Envoy Gateway
+ * SecurityPolicy `oidc`). Everything here is the platform's: the team's stack file names none of it.
+ */
+const ssoSchema = z
+    .strictObject({
+        issuer: httpsUrl.describe(
+            "The provider's issuer URL (OpenID Connect Discovery: Envoy Gateway finds the endpoints from it; the ID token's `iss`).",
+        ),
+        jwksUri: httpsUrl.describe("The provider's JSON Web Key Set URL: the gateway checks the ID token's signature with it."),
+        clientId: z
+            .string()
+            .regex(/^[A-Za-z0-9._~:@-]{1,255}$/, "must be an OAuth client id (letters, digits and ._~:@-)")
+            .describe(
+                "The OAuth client registered at the provider for this team, with redirect URIs on `redirectHosts` only; the ID token's audience.",
+            ),
+        clientSecretName: dnsLabel.describe(
+            "The Secret in the team's namespace (key `client-secret`) the platform puts the client secret in (e.g. synced from KMS Secrets Manager). Envoy Gateway reads a SecurityPolicy's client secret from its own namespace only; the team stack references it, never creates it.",
+        ),
+        redirectHosts: z
+            .array(hostPattern)
+            .min(1)
+            .describe(
+                "Hosts (or `*.<domain>`) registered at the provider as this client's redirect URIs (`https://<host>/oauth2/callback`); an exposure's host must be one.",
+            ),
+        scopes: z
+            .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "must be an OAuth scope"))
+            .default(["openid", "email", "profile"])
+            .describe("Scopes asked for (`openid` is always added). Default `openid`, `email`, `profile`."),
+        claims: z
+            .array(ssoClaim)
+            .min(1)
+            .max(16)
+            .describe(
+                "Who may pass: every claim must match (e.g. `groups` contains the team's group). Required: without it anyone the provider knows would pass.",
+            ),
+    })
+    .register(argTypes, {
+        id: "TeamSso",
+        description: "The platform's OpenID Connect provider and client for one team's public dashboards (single sign-on at the edge).",
     });
 
 export const tenantSchema = z
@@ -136,6 +199,11 @@ export const tenantSchema = z
             .array(rolePattern)
             .default([])
             .describe("RAM role names (or `<prefix>*`) the team's stack may create or annotate its ServiceAccounts with."),
+        sso: ssoSchema
+            .optional()
+            .describe(
+                "The OpenID Connect provider that signs the team's people in at the edge (`exposure.mode: gateway`). Default none: no SSO exposure.",
+            ),
         nodePools: z
             .array(nodePool)
             .default([])
@@ -223,6 +291,7 @@ export type Tenancy = z.infer<typeof tenancySchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
 export type Listener = z.infer<typeof listener>;
 export type NodePool = z.infer<typeof nodePool>;
+export type TeamSso = z.infer<typeof ssoSchema>;
 
 /** An empty registry: no team may claim anything (the library's default, and a repository without a platform). */
 export const EMPTY_TENANCY: Tenancy = tenancySchema.parse({});
@@ -322,6 +391,10 @@ export function registryConflicts(t: {
         }
         for (const p of x.nodePools) {
             if (y.nodePools.some((q) => q.name === p.name)) clash(a, "nodePools", `node pool ${p.name}`, b);
+        }
+        // One OAuth client per team: its redirect URIs at the provider are that team's hosts only.
+        if (x.sso && y.sso && x.sso.issuer === y.sso.issuer && x.sso.clientId === y.sso.clientId) {
+            clash(a, "sso", `OAuth client ${x.sso.clientId} of ${x.sso.issuer}`, b);
         }
     }
     // A shared bucket is read-only for its readers: nobody owns it for writing as well.
@@ -488,6 +561,30 @@ export function hostProblem(t: Tenancy, stack: string, host: string): string | u
         return undefined;
     }
     return refusal(t, stack, `host ${host}`, (x) => x.hosts.some((p) => hostsOverlap(p, host)), "hosts");
+}
+
+/**
+ * Single sign-on for an exposure on `host`: the stack's registered provider, or why there is none
+ * (no provider, or a host the provider's client cannot redirect to).
+ */
+export function ssoFor(
+    t: Tenancy,
+    stack: string,
+    host: string,
+): { sso: TeamSso } | { problem: string; missing: "provider" | "redirectHost" } {
+    const mine = t.tenants[stack];
+    if (mine?.sso === undefined) {
+        return {
+            missing: "provider",
+            problem: `stack ${stack} has no OpenID Connect provider registered (tenancy registry: ray-tenancy.tenants.${stack}.sso); the platform team registers one, or grants the basic-auth fallback (${POLICY_IDS.basicAuthFallback})`,
+        };
+    }
+    return mine.sso.redirectHosts.some((p) => hostMatches(p, host))
+        ? { sso: mine.sso }
+        : {
+              missing: "redirectHost",
+              problem: `host ${host} is not a redirect host of stack ${stack}'s OAuth client ${mine.sso.clientId} (tenancy registry: ray-tenancy.tenants.${stack}.sso.redirectHosts: ${list(mine.sso.redirectHosts)}); the provider would refuse to send people back to it`,
+          };
 }
 
 export function listenerProblem(t: Tenancy, stack: string, l: Listener): string | undefined {

@@ -324,8 +324,8 @@ export interface Exposure {
     tlsSecretName?: string;
     /**
      * With `mode: ingress`: Basic-auth user name.
-     * With `mode: gateway`: Basic-auth user name (the password is the `dashboardPassword` secret).
-     * Required with `mode: ingress` and `mode: gateway`.
+     * With `mode: gateway`: Left out (the default): people sign in with the platform's OpenID Connect provider (`ray-tenancy.tenants.<stack>.sso`). Given: the basic-auth fallback instead, with this user name and the `dashboardPassword` secret, which the pack fails unless the platform grants `ray-basic-auth-fallback` for the SecurityPolicy.
+     * Required with `mode: ingress`.
      */
     username?: string;
     /**
@@ -1311,6 +1311,26 @@ export interface SharedResources {
 }
 
 /**
+ * An ID token claim a person needs to pass the edge.
+ */
+export interface SsoClaim {
+    /**
+     * The ID token claim (a dotted path for a nested one, e.g. `groups` or `realm_access.roles`).
+     */
+    name: string;
+    /**
+     * `String` (the claim equals a value) or `StringArray` (the claim, a list, contains a value). Default `String`.
+     * One of: `String`, `StringArray`.
+     * @default "String"
+     */
+    valueType?: string;
+    /**
+     * The values that admit: any one of them.
+     */
+    values: string[];
+}
+
+/**
  * A node taint.
  */
 export interface Taint {
@@ -1412,6 +1432,41 @@ export interface TeamEnvironmentSettings {
 }
 
 /**
+ * The platform's OpenID Connect provider and client for one team's public dashboards (single sign-on at the edge).
+ */
+export interface TeamSso {
+    /**
+     * The provider's issuer URL (OpenID Connect Discovery: Envoy Gateway finds the endpoints from it; the ID token's `iss`).
+     */
+    issuer: string;
+    /**
+     * The provider's JSON Web Key Set URL: the gateway checks the ID token's signature with it.
+     */
+    jwksUri: string;
+    /**
+     * The OAuth client registered at the provider for this team, with redirect URIs on `redirectHosts` only; the ID token's audience.
+     */
+    clientId: string;
+    /**
+     * The Secret in the team's namespace (key `client-secret`) the platform puts the client secret in (e.g. synced from KMS Secrets Manager). Envoy Gateway reads a SecurityPolicy's client secret from its own namespace only; the team stack references it, never creates it.
+     */
+    clientSecretName: string;
+    /**
+     * Hosts (or `*.<domain>`) registered at the provider as this client's redirect URIs (`https://<host>/oauth2/callback`); an exposure's host must be one.
+     */
+    redirectHosts: string[];
+    /**
+     * Scopes asked for (`openid` is always added). Default `openid`, `email`, `profile`.
+     * @default ["openid","email","profile"]
+     */
+    scopes?: string[];
+    /**
+     * Who may pass: every claim must match (e.g. `groups` contains the team's group). Required: without it anyone the provider knows would pass.
+     */
+    claims: SsoClaim[];
+}
+
+/**
  * The tenancy registry: the platform's record of what each team stack owns, by stack name.
  */
 export interface TenancyRegistry {
@@ -1500,6 +1555,10 @@ export interface Tenant {
      * @default []
      */
     ramRoles?: string[];
+    /**
+     * The OpenID Connect provider that signs the team's people in at the edge (`exposure.mode: gateway`). Default none: no SSO exposure.
+     */
+    sso?: TeamSso;
     /**
      * Node pools dedicated to the team: no other team may select their labels or tolerate their taints.
      * @default []

@@ -71,13 +71,16 @@ export function partialTeamRules(values: Record<string, unknown>, platform: Plat
     return out;
 }
 
-/** The exposures that take the basic-auth password (ingress and gateway, of clusters and services), with their keys. */
+/**
+ * The exposures that take the basic-auth password (every ingress; a gateway that names a
+ * `username`, the fallback to single sign-on), of clusters and services, with their keys.
+ */
 export function passwordUsers(config: Pick<TeamConfig, "clusters" | "services">): { at: string; mode: string; username: string }[] {
     return [
         ...config.clusters.map((k, i) => ({ k, at: `clusters[${i}]` })),
         ...config.services.map((k, i) => ({ k, at: `services[${i}]` })),
     ].flatMap(({ k, at }) =>
-        k.exposure.mode === "ingress" || k.exposure.mode === "gateway"
+        (k.exposure.mode === "ingress" || k.exposure.mode === "gateway") && k.exposure.username !== undefined
             ? [{ at, mode: k.exposure.mode, username: k.exposure.username }]
             : [],
     );

@@ -21,6 +21,7 @@ import {
     ramRoleProblem,
     registeredNamespaces,
     securityGroupProblem,
+    ssoFor,
     teamProblem,
     tenantFor,
     vpcProblem,
@@ -213,6 +214,13 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
             }
             if (exposure?.mode === "gateway") {
                 push([...at, "exposure", "host"], hostProblem(t, stack, exposure.host));
+                // Without the basic-auth fallback's username, people sign in with the platform's provider.
+                if (exposure.username === undefined) {
+                    const sso = ssoFor(t, stack, exposure.host);
+                    if ("problem" in sso) {
+                        push([...at, "exposure", sso.missing === "provider" ? "mode" : "host"], sso.problem);
+                    }
+                }
                 push(
                     [...at, "exposure", "listenerName"],
                     listenerProblem(t, stack, {

@@ -15,6 +15,7 @@ import {
 } from "./exposure";
 import { dashboardHttpRoute, dashboardSecurityPolicy, envoyHtpasswdLine } from "./gatewayExposure";
 import { ENVOY_SECURITY_POLICY } from "@ray-on-ack/common";
+import type { TeamSso } from "@ray-on-ack/common/tenancy";
 import { PasswordHash } from "../providers/passwordHash";
 import { verifiedAclId } from "./aclCheck";
 import { argsError } from "../core/parseArgs";
@@ -25,8 +26,10 @@ export interface DashboardExposureArgs {
     readonly cluster: string;
     /** `loadbalancer` or `ingress`; `private` needs no component. */
     readonly exposure: Exclude<ExposureConfig, { mode: "private" }>;
-    /** The basic-auth password (a Pulumi secret), required by `ingress`. */
+    /** The basic-auth password (a Pulumi secret), required by `ingress` and by a `gateway` exposure's basic-auth fallback (`username`). */
     readonly password?: pulumi.Input<string>;
+    /** The platform's OpenID Connect provider for this stack (its tenancy registry entry's `sso`), required by a `gateway` exposure without `username`. */
+    readonly sso?: TeamSso;
     /** Read a bring-your-own `aclId`'s entries through the Alibaba Cloud API and refuse a wide one (needs `cloud`). Default false. */
     readonly verifyAcl?: boolean;
     /**
@@ -48,9 +51,11 @@ export interface PublicDashboard {
     /** `loadbalancer`: the CLB's address (IP, or host name) as the cloud controller reports it on the Service; known after `pulumi up`. */
     readonly address?: string;
     readonly authHeader: string;
+    /** `gateway` and `ingress`: who the edge lets in, `sso` (a person signed in with the platform's provider) or `basic` (the team's shared password, a granted fallback). */
+    readonly auth?: string;
 }
 
-/** An opt-in public dashboard: a CLB HTTPS listener with an ACL whitelist, or an Ingress with TLS and basic auth. */
+/** An opt-in public dashboard: a CLB HTTPS listener with an ACL whitelist, an Ingress with TLS and (granted) basic auth, or a Gateway API route behind single sign-on (or granted basic auth). */
 export class DashboardExposure extends pulumi.ComponentResource {
     declare readonly publicDashboard: pulumi.Output<PublicDashboard>;
 
@@ -102,26 +107,47 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 // The config refuses it (services[].exposure); the HTTPRoute builders route to the dashboard only.
                 throw argsError(this, name, `services.${args.cluster}.exposure.mode`, "gateway is not supported for a Serve port");
             }
-            if (args.password === undefined) {
+            const route = new apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
+            const needs: pulumi.Resource[] = [route];
+            if (e.username !== undefined) {
+                // The basic-auth fallback (granted by the platform): an htpasswd Secret beside the policy.
+                if (args.password === undefined) {
+                    throw argsError(
+                        this,
+                        name,
+                        "password",
+                        `is required: ${configKey}.${args.cluster}.exposure.username (the basic-auth fallback) needs the dashboardPassword secret`,
+                    );
+                }
+                // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
+                const username = e.username;
+                const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(username, p)));
+                needs.push(
+                    new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), {
+                        parent: this,
+                    }),
+                );
+            } else if (args.sso === undefined) {
                 throw argsError(
                     this,
                     name,
-                    "password",
-                    `is required: ${configKey}.${args.cluster}.exposure.mode gateway needs the dashboardPassword secret`,
+                    "sso",
+                    `is required: ${configKey}.${args.cluster}.exposure signs people in with the platform's OpenID Connect provider (the stack's ray-tenancy.tenants.<stack>.sso); without a registry, give the basic-auth fallback's username`,
                 );
             }
-            // Unsalted, so deterministic: no state needed to keep the Secret stable across runs.
-            const htpasswd = pulumi.secret(pulumi.output(args.password).apply((p) => envoyHtpasswdLine(e.username, p)));
-            const secret = new corev1.Secret(`${name}-basic-auth`, basicAuthSecret(input, htpasswd, ENVOY_SECURITY_POLICY.htpasswdKey), {
+            // The policy before traffic can matter: it is applied with the route (and, for basic auth, needs the Secret).
+            // Behind SSO the client secret is the platform's Secret in the namespace (sso.clientSecretName), never the stack's.
+            new apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e, args.sso), {
                 parent: this,
+                dependsOn: needs,
             });
-            const route = new apiextensions.CustomResource(`${name}-route`, dashboardHttpRoute(input, e), { parent: this });
-            // The policy before traffic can matter: it is applied with the route and needs the Secret.
-            new apiextensions.CustomResource(`${name}-auth`, dashboardSecurityPolicy(input, e), {
-                parent: this,
-                dependsOn: [secret, route],
+            this.publicDashboard = pulumi.output({
+                mode: "gateway" as const,
+                url: `https://${e.host}/`,
+                auth: e.username !== undefined ? "basic" : "sso",
+                // Behind SSO the OIDC filter leaves Authorization alone: the Ray token goes there, as on port-forward.
+                authHeader: e.username !== undefined ? authHeader : "Authorization: Bearer <token>",
             });
-            this.publicDashboard = pulumi.output({ mode: "gateway" as const, url: `https://${e.host}/`, authHeader });
         } else {
             if (args.password === undefined) {
                 throw argsError(
@@ -144,6 +170,7 @@ export class DashboardExposure extends pulumi.ComponentResource {
             this.publicDashboard = pulumi.output({
                 mode: "ingress" as const,
                 url: `https://${args.exposure.host}/`,
+                auth: "basic",
                 authHeader: serve ? "Authorization: Basic <user:password>" : authHeader,
             });
         }

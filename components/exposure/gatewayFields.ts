@@ -48,7 +48,10 @@ export const gatewayExposureFields = {
     username: z
         .string()
         .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
-        .describe("Basic-auth user name (the password is the `dashboardPassword` secret)."),
+        .optional()
+        .describe(
+            "Left out (the default): people sign in with the platform's OpenID Connect provider (`ray-tenancy.tenants.<stack>.sso`). Given: the basic-auth fallback instead, with this user name and the `dashboardPassword` secret, which the pack fails unless the platform grants `ray-basic-auth-fallback` for the SecurityPolicy.",
+        ),
     allowedSourceCidrs: z
         .array(z.string())
         .min(1, "must list at least one CIDR: the dashboard is never open to any source")

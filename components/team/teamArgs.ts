@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
-import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
+import { EMPTY_TENANCY, tenancySchema, type TeamSso } from "@ray-on-ack/common/tenancy";
 import { argTypes } from "@ray-on-ack/common/argTypes";
 import { teamConfigSchema, type TeamConfig } from "../config/model";
 import { passwordUsers, teamRules } from "../config/rules";
@@ -69,7 +69,7 @@ export function parseTeamArgs(
     settings: TeamSettings,
     password: pulumi.Input<string> | undefined,
     platformArg: unknown = {},
-): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string> } {
+): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string>; sso?: TeamSso } {
     const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
     const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
     // With a registry, the stack deploying the environment may claim only what its entry lists.
@@ -77,8 +77,10 @@ export function parseTeamArgs(
     const config = isParsed(settings)
         ? (settings as unknown as TeamConfig)
         : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
+    // The platform's OpenID Connect provider for the stack's single-sign-on exposures (the rules checked their hosts).
+    const sso = ctx.stack === undefined ? undefined : tenancy?.tenants[ctx.stack]?.sso;
     if (password === undefined || typeof password === "string") {
-        return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
+        return { config, lists, sso, password: password === undefined ? undefined : pulumi.secret(password) };
     }
     const users = passwordUsers(config).map((u) => u.username);
     const checked = pulumi.output(password).apply((value) => {
@@ -88,7 +90,7 @@ export function parseTeamArgs(
         }
         return value;
     });
-    return { config, lists, password: pulumi.secret(checked) };
+    return { config, lists, sso, password: pulumi.secret(checked) };
 }
 
 /**

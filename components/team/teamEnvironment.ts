@@ -40,7 +40,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
         const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
-        const { config, lists, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
+        const { config, lists, password, sso } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
         const plan = planTeam(config, lists);
         const { team, namespace } = plan;
 
@@ -82,6 +82,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     cluster: w.name,
                     exposure: w.exposure.config,
                     password,
+                    sso,
                     verifyAcl: verifyAcl ?? false,
                     ...(w.exposure.port === "serve" ? { port: "serve" as const } : {}),
                 },

@@ -9,7 +9,11 @@ describe("policy fixtures", () => {
         const notPassing = (report: ReturnType<typeof evaluatePosture>) =>
             report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status, c.offending.map((o) => o.message)]);
         // Nothing in it is exposed: a LoadBalancer needs a grant, so the listener check has nothing to look at.
+        // Its Ingress signs nobody in (basic auth): a fallback the registry grants, shown as an exception.
+        const ingressGrant =
+            "exception (granted: the ingress controller offers no single sign-on; the team's password behind the source allowlist): Ingress ray-a/demo-dashboard: authenticates with basic auth, a password the whole team shares: whoever holds a leaked copy passes the edge from any allowed source until every user gets a new one; use exposure.mode gateway, which signs people in with the platform's single sign-on, or ask the platform team for a ray-basic-auth-fallback grant";
         assert.deepStrictEqual(notPassing(evaluatePosture(compliantStack(), { policyPackConfig: registered() })), [
+            [POLICY_IDS.basicAuthFallback, "exception", [ingressGrant]],
             [POLICY_IDS.clbHttpsListener, "not-applicable", []],
         ]);
         const lb = loadBalancer();
@@ -24,6 +28,7 @@ describe("policy fixtures", () => {
                     "exception (granted: public by design): Service ray-a/demo-dashboard-public: spec.type: is LoadBalancer, which exposes the Service beyond the cluster; that needs an exception granted in the platform's policy pack config",
                 ],
             ],
+            [POLICY_IDS.basicAuthFallback, "exception", [ingressGrant]],
         ]);
     });
 });

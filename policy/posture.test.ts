@@ -25,13 +25,15 @@ describe("posture report", () => {
             report.checks.map((c) => c.id),
             CHECKS.map((c) => c.id),
         );
-        // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at.
+        // The compliant stack exposes nothing (a LoadBalancer needs a grant), so the CLB listener check has nothing to look at;
+        // its Ingress's basic auth is the one granted exception.
         const notApplicable = report.checks.filter((c) => c.status === "not-applicable").map((c) => c.id);
         assert.ok(notApplicable.includes("ray-clb-https-listener"));
+        assert.strictEqual(statusOf(report, "ray-basic-auth-fallback"), "exception");
         assert.deepStrictEqual(report.totals, {
-            pass: CHECKS.length - notApplicable.length,
+            pass: CHECKS.length - notApplicable.length - 1,
             fail: 0,
-            exception: 0,
+            exception: 1,
             "not-applicable": notApplicable.length,
         });
         assert.strictEqual(statusOf(report, "ray-clb-https-listener"), "not-applicable");
@@ -63,9 +65,9 @@ describe("posture report", () => {
         const report = evaluatePosture(stack, { policyPackConfig: registered() });
         const notApplicable = evaluatePosture(compliantStack(), { policyPackConfig: registered() }).totals["not-applicable"];
         assert.deepStrictEqual(report.totals, {
-            pass: CHECKS.length - notApplicable - 1,
+            pass: CHECKS.length - notApplicable - 2,
             fail: 1,
-            exception: 0,
+            exception: 1,
             "not-applicable": notApplicable,
         });
         assert.deepStrictEqual(report.checks.find((c) => c.id === "ray-token-auth-required")!.offending, [
@@ -118,10 +120,11 @@ describe("posture report", () => {
             ],
         );
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
+        // The three granted here, and the compliant stack's own (its Ingress's basic auth).
         assert.deepStrictEqual(report.totals, {
-            pass: CHECKS.length - notApplicable - 3,
+            pass: CHECKS.length - notApplicable - 4,
             fail: 0,
-            exception: 3,
+            exception: 4,
             "not-applicable": notApplicable,
         });
         const offending = report.checks.find((c) => c.id === "ray-version-minimum")!.offending;
@@ -256,7 +259,7 @@ describe("posture report", () => {
         const notApplicable = evaluatePosture(compliantStack()).totals["not-applicable"];
         assert.ok(
             lines.includes(
-                `${CHECKS.length} checks: ${CHECKS.length - notApplicable - 2} pass, 1 fail, 1 exception, ${notApplicable} not applicable.`,
+                `${CHECKS.length} checks: ${CHECKS.length - notApplicable - 3} pass, 1 fail, 2 exception, ${notApplicable} not applicable.`,
             ),
         );
         assert.ok(lines.includes("| Check | Seed | Status | Offending resources |"));

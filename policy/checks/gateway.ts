@@ -1,9 +1,13 @@
 /**
  * Seed 1.5 for the Gateway API: an HTTPRoute into a Ray namespace is pinned to one listener
  * (sectionName), routes only to the dashboard or Serve port, and is the target of an Envoy Gateway
- * SecurityPolicy that authenticates (basic auth, OIDC, JWT, API key or external auth) with a
- * default-deny authorization. GRPCRoute, TCPRoute, TLSRoute and UDPRoute would carry GCS or Ray
- * Client: none is allowed. ALB, Higress, API Gateway and ASM routes have no policy this pack can read.
+ * SecurityPolicy that signs people in (`oidc`, whose provider, client and claims ray-tenancy judges
+ * against the registry) or, as a fallback the platform grants (ray-basic-auth-fallback), asks for a
+ * password (`basicAuth`), with a default-deny authorization. A policy with only `jwt`, `apiKeyAuth`
+ * or `extAuth` does not count: a bearer token or API key is no sign-in, and an external
+ * authorization service of the team's choosing can answer yes to everyone. GRPCRoute, TCPRoute,
+ * TLSRoute and UDPRoute would carry GCS or Ray Client: none is allowed. ALB, Higress, API Gateway
+ * and ASM routes have no policy this pack can read.
  */
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, POLICY_IDS, RAY_PORTS } from "@ray-on-ack/common";
 import { canonicalCidrProblem } from "@ray-on-ack/common/addresses";
@@ -13,7 +17,8 @@ import { PolicyResource, isKind, metadataName, namespaceOf } from "../resource";
 const OTHER_ROUTES = ["GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"];
 /** The ports a route may reach: the dashboard, and Ray Serve's HTTP proxy. */
 const ROUTABLE_PORTS: readonly number[] = [RAY_PORTS.dashboard, 8000];
-const AUTH_FIELDS = ["basicAuth", "oidc", "jwt", "apiKeyAuth", "extAuth"];
+/** What counts as authenticating a route: single sign-on, or the basic-auth fallback (granted separately). */
+const AUTH_FIELDS = ["oidc", "basicAuth"];
 
 const isRoute = (r: PolicyResource) => [...OTHER_ROUTES, "HTTPRoute"].some((k) => isKind(r, GATEWAY_API_GROUP, k));
 const isSecurityPolicy = (r: PolicyResource) => isKind(r, "gateway.envoyproxy.io", ENVOY_SECURITY_POLICY.kind);
@@ -74,7 +79,7 @@ function routeFindings(route: PolicyResource, policies: PolicyResource[]): Findi
             violation(
                 route,
                 "",
-                `no ${ENVOY_SECURITY_POLICY.kind} (${ENVOY_SECURITY_POLICY.apiVersion}) in its namespace targets it with ${AUTH_FIELDS.join(", ")}: the route would be open to anyone who reaches the Gateway`,
+                `no ${ENVOY_SECURITY_POLICY.kind} (${ENVOY_SECURITY_POLICY.apiVersion}) in its namespace targets it with oidc (single sign-on) or basicAuth (the granted fallback): the route would be open to anyone who reaches the Gateway (jwt, apiKeyAuth or extAuth alone do not count)`,
             ),
         );
     } else if (!authenticating.some((p) => p.props?.spec?.authorization?.defaultAction === "Deny")) {
@@ -108,7 +113,7 @@ export const gatewayRouteAuthenticated: Check = {
     title: "Gateway API routes are authenticated and reach only the dashboard or Serve",
     seedSection: "1.5",
     description:
-        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace with authentication (basicAuth, oidc, jwt, apiKeyAuth or extAuth) and authorization defaultAction Deny, whose clientCIDRs are canonical CIDRs; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
+        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace that signs people in (oidc) or asks for a password (basicAuth, a fallback ray-basic-auth-fallback judges), with authorization defaultAction Deny, whose clientCIDRs are canonical CIDRs; jwt, apiKeyAuth or extAuth alone do not count; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
     configKeys: [],
     appliesTo: isRoute,
     validate(resources) {

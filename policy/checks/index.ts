@@ -23,6 +23,7 @@ import { rbacSubjects } from "./subjects";
 import { networkPolicyContents } from "./networkPolicies";
 import { podScheduling, volumeReadOnly } from "./workloadOptions";
 import { gatewayRouteAuthenticated } from "./gateway";
+import { basicAuthFallback } from "./basicAuth";
 import { tenancy } from "./tenancy";
 import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
@@ -36,6 +37,7 @@ export const CHECKS: readonly Check[] = [
     ingressClassAllowed,
     ingressNoSnippets,
     gatewayRouteAuthenticated,
+    basicAuthFallback,
     clbAclRestricted,
     clbHttpsListener,
     tokenAuthRequired,

@@ -20,6 +20,7 @@ import { networkClaims } from "../tenancy/network";
 import { platformSingleton, quotaTreeFindings, singletonFindings } from "../tenancy/platform";
 import { podClaims, serviceAccountRole } from "../tenancy/pods";
 import { exposureClaims } from "../tenancy/routes";
+import { ssoClaims } from "../tenancy/sso";
 import { placementInCluster, rbacClaims, teamLabel } from "../tenancy/scope";
 
 const TEAM_RULES: readonly TeamRule[] = [
@@ -29,6 +30,7 @@ const TEAM_RULES: readonly TeamRule[] = [
     serviceAccountRole,
     podClaims,
     exposureClaims,
+    ssoClaims,
     networkClaims,
     cloudClaims,
 ];
@@ -101,7 +103,7 @@ export const tenancy: Check = {
     title: "A team stack claims only what the tenancy registry lists for it",
     seedSection: "2",
     description:
-        "seed 2: a team stack is registered in ray-tenancy.tenants and claims only its entry: its namespace (cluster-scoped only its Namespace, PodNetworking and autoscaler scope policy), its vSwitches, security groups and pod CIDRs, OSS and NAS paths, hosts and Gateway listeners, RAM roles, node pools and egress endpoints; no ClusterRole bindings or ServiceAccount token Secrets; the platform stack's ElasticQuotaTree lists registered namespaces only, and no other stack declares it or an ACK cluster resource; no two resources declare one Kubernetes object.",
+        "seed 2: a team stack is registered in ray-tenancy.tenants and claims only its entry: its namespace (cluster-scoped only its Namespace, PodNetworking and autoscaler scope policy), its vSwitches, security groups and pod CIDRs, OSS and NAS paths, hosts and Gateway listeners, its single sign-on (the registry's OpenID Connect provider, client, client secret Secret, redirect hosts and claims), RAM roles, node pools and egress endpoints; no ClusterRole bindings or ServiceAccount token Secrets; the platform stack's ElasticQuotaTree lists registered namespaces only, and no other stack declares it or an ACK cluster resource; no two resources declare one Kubernetes object.",
     configKeys: ["cluster", "tenants", "shared"],
     appliesTo: judged,
     exceptions: false,

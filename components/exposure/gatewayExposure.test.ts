@@ -2,8 +2,10 @@
  * Issue 14 section 3: the dashboard through the Gateway API. Only implementations this package
  * can make authenticate are accepted (Envoy Gateway: ACK's Gateway with Inference Extension);
  * the route is pinned to the Gateway's HTTPS listener, reaches only the dashboard, is the target
- * of a SecurityPolicy with basic auth and default-deny client CIDRs, and the NetworkPolicy admits
- * the gateway's proxy pods only. The pack fails a route without such a policy.
+ * of a SecurityPolicy with default-deny CIDRs, and the NetworkPolicy admits the gateway's proxy pods
+ * only. Issue 24: that policy signs people in with the platform's OpenID Connect provider (the
+ * registry's `sso`), unless the exposure names a `username` (basic auth, a fallback the platform
+ * grants). The pack fails a route without such a policy.
  */
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
@@ -19,7 +21,9 @@ import { evaluatePosture } from "../../policy/posture";
 import { asResource } from "../../test/helpers/policy";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
 import { minimalTeam } from "../../test/helpers/configs";
-import { blocking, grantFor, httpRoute, k8s, securityPolicy } from "../../test/fixtures/policy";
+import { SSO, basicAuthPolicy, blocking, grantFor, httpRoute, k8s, securityPolicy } from "../../test/fixtures/policy";
+import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
+import { repoPlatform } from "../../test/helpers/configs";
 import { ROOT, manifests, runRender, packConfigAs } from "../../test/helpers/render";
 
 const PASSWORD = "Kq7#mVz2pL";
@@ -180,6 +184,122 @@ describe("gateway exposure: the objects", () => {
     });
 });
 
+/** The platform's registry for the test stack: team-x's namespace, addresses, host, listener and, unless left out, its SSO provider. */
+function registry(sso: Record<string, unknown> | null = SSO, stack = "sso-test") {
+    return tenancySchema.parse({
+        tenants: {
+            [stack]: {
+                team: "team-x",
+                namespace: "ray-team-x",
+                podCidrs: ["10.30.0.0/24"],
+                vSwitchIds: ["vsw-x1"],
+                securityGroupIds: ["sg-x1"],
+                hosts: ["ray.example.com", "other.example.com"],
+                gatewayListeners: [{ gateway: "shared", namespace: "gateways", sectionName: "https" }],
+                ...(sso ? { sso } : {}),
+            },
+        },
+    });
+}
+const sso = (fields: Record<string, unknown> = {}) => gateway({ username: undefined, ...fields });
+const checked = (exposure: Record<string, unknown>, tenancy = registry(), extra: Record<string, unknown> = {}) =>
+    validateStackConfig(withExposure(exposure, extra), SECRET_KEYS, {
+        stack: "sso-test",
+        platform: { lists: repoPlatform().lists, tenancy },
+    });
+
+describe("gateway exposure: single sign-on (the default)", () => {
+    it("takes no password: without username the platform's provider signs people in", () => {
+        const r = checked(sso());
+        assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+    });
+
+    it("is refused for a stack with no provider registered, and on a host the client cannot redirect to", () => {
+        const none = checked(sso(), registry(null));
+        assert.ok(!none.ok);
+        assert.equal(
+            formatIssues(none.issues),
+            "error: ray-on-ack:clusters[0].exposure.mode: stack sso-test has no OpenID Connect provider registered (tenancy registry: ray-tenancy.tenants.sso-test.sso); the platform team registers one, or grants the basic-auth fallback (ray-basic-auth-fallback)",
+        );
+        const elsewhere = checked(sso({ host: "other.example.com" }));
+        assert.ok(!elsewhere.ok);
+        assert.equal(
+            formatIssues(elsewhere.issues),
+            "error: ray-on-ack:clusters[0].exposure.host: host other.example.com is not a redirect host of stack sso-test's OAuth client ray-team-a (tenancy registry: ray-tenancy.tenants.sso-test.sso.redirectHosts: ray.example.com); the provider would refuse to send people back to it",
+        );
+        // The basic-auth fallback needs no provider (the pack judges its grant), but its password.
+        assert.ok(checked(gateway(), registry(null), { dashboardPassword: PASSWORD }).ok);
+    });
+
+    it("renders oidc with the registry's provider, client, Secret and scopes, and authorization on its claims and the client CIDRs; no htpasswd Secret", async () => {
+        // recordTeam's stack is "test": the registry entry is that stack's.
+        const objs = objects(await recordTeam(valid(sso()), { tenancy: registry(SSO, "test") }));
+        const policy = find(objs, "SecurityPolicy", "c1-dashboard-auth");
+        assert.deepEqual(policy.spec, {
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "c1-dashboard" }],
+            oidc: {
+                provider: { issuer: SSO.issuer },
+                clientID: SSO.clientId,
+                clientSecret: { name: SSO.clientSecretName },
+                redirectURL: "https://ray.example.com/oauth2/callback",
+                logoutPath: "/oauth2/logout",
+                scopes: SSO.scopes,
+                cookieNames: { idToken: "ray-oidc-id-token" },
+            },
+            jwt: {
+                providers: [
+                    {
+                        name: "platform-sso",
+                        issuer: SSO.issuer,
+                        audiences: [SSO.clientId],
+                        remoteJWKS: { uri: SSO.jwksUri },
+                        extractFrom: { cookies: ["ray-oidc-id-token"] },
+                    },
+                ],
+            },
+            authorization: {
+                defaultAction: "Deny",
+                rules: [
+                    {
+                        name: "team-from-allowed-sources",
+                        action: "Allow",
+                        principal: { clientCIDRs: ["203.0.113.0/24"], jwt: { provider: "platform-sso", claims: SSO.claims } },
+                    },
+                ],
+            },
+        });
+        assert.equal(policy.metadata.annotations, undefined, "no exception to explain");
+        assert.equal(
+            objs.filter((o) => o.kind === "Secret" && /basic-auth|sso/.test(o.metadata.name)).length,
+            0,
+            "the client secret is the platform's",
+        );
+    });
+
+    it("the rendered objects pass the pack: route authenticated, nothing for the basic-auth fallback, the tenancy registry's SSO", async () => {
+        const objs = objects(await recordTeam(valid(sso()), { tenancy: registry(SSO, "test") }));
+        const resources = objs.filter((o) => ["HTTPRoute", "SecurityPolicy"].includes(o.kind)).map((o) => asResource(o));
+        const report = evaluatePosture(resources, {
+            stack: "sso-test",
+            policyPackConfig: { "ray-tenancy": { tenants: registry().tenants } },
+        });
+        const status = (id: string) => report.checks.find((c) => c.id === id)!.status;
+        assert.deepEqual(["ray-gateway-route-authenticated", "ray-basic-auth-fallback", "ray-tenancy"].map(status), [
+            "pass",
+            "not-applicable",
+            "pass",
+        ]);
+    });
+
+    it("without a registry the component refuses an SSO exposure (library use: no provider to name)", async () => {
+        await assert.rejects(
+            recordTeam(valid(sso())),
+            /sso: is required: clusters\.c1\.exposure signs people in with the platform's OpenID Connect provider/,
+        );
+        assert.deepEqual(EMPTY_TENANCY.tenants, {});
+    });
+});
+
 describe("gateway exposure: the policy pack", () => {
     it("fails a route no authenticating SecurityPolicy targets, or one without default deny", () => {
         const route = httpRoute();
@@ -190,8 +310,13 @@ describe("gateway exposure: the policy pack", () => {
         const other = securityPolicy("another-route");
         assert.equal(blocking(gatewayRouteAuthenticated, [route, other]).length, 1, "a policy on another route does not count");
         const noAuth = securityPolicy();
-        delete noAuth.props.spec.basicAuth;
-        assert.equal(blocking(gatewayRouteAuthenticated, [route, noAuth]).length, 1, "a policy without authentication does not count");
+        delete noAuth.props.spec.oidc;
+        assert.equal(
+            blocking(gatewayRouteAuthenticated, [route, noAuth]).length,
+            1,
+            "a policy without a sign-in (jwt alone) does not count",
+        );
+        assert.deepEqual(blocking(gatewayRouteAuthenticated, [route, basicAuthPolicy()]), [], "the basic-auth fallback counts here");
         const allowAll = securityPolicy();
         delete allowAll.props.spec.authorization;
         assert.match(blocking(gatewayRouteAuthenticated, [route, allowAll]).join("\n"), /no authorization with defaultAction Deny/);
@@ -239,7 +364,7 @@ describe("gateway exposure: the policy pack", () => {
 describe("gateway exposure: the renderer", function () {
     this.timeout(300_000);
 
-    it("renders team-a with a gateway exposure: HTTPRoute and SecurityPolicy in manifests.yaml, the check passing in posture", () => {
+    it("renders team-a's basic-auth fallback: the pack fails it (exit 3) until the platform grants it, then lists it as an exception", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-on-ack-gateway-"));
         try {
             const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.team-a.yaml"), "utf8"));
@@ -249,19 +374,43 @@ describe("gateway exposure: the renderer", function () {
             fs.mkdirSync(path.join(dir, "stacks"));
             fs.writeFileSync(path.join(dir, "stacks", "Pulumi.team-a.yaml"), YAML.stringify(stack));
             // The platform registers the host and the listener to team-a (the tenancy registry).
-            const pack = packConfigAs({}, dir, (p) => {
+            const register = (p: Record<string, any>) => {
                 const a = p["ray-tenancy"].tenants["team-a"];
                 a.hosts = [...(a.hosts ?? []), "ray.example.com"];
-                a.gatewayListeners = [{ gateway: "shared", namespace: "gateways", sectionName: "https" }];
-            });
-            const r = runRender(["--stack", "team-a", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
-            assert.equal(r.status, 0, r.stderr);
-            const objs = manifests(r.out);
-            const route = objs.find((o) => o.kind === "HTTPRoute");
+                a.gatewayListeners = [...(a.gatewayListeners ?? []), { gateway: "shared", namespace: "gateways", sectionName: "https" }];
+            };
+            const render = (pack: string) =>
+                runRender(["--stack", "team-a", "--stacks-dir", path.join(dir, "stacks"), "--policy-pack-config", pack]);
+            const status = (out: string, id: string) =>
+                JSON.parse(fs.readFileSync(path.join(out, "posture.json"), "utf8")).checks.find((c: any) => c.id === id).status;
+            const refused = render(packConfigAs({}, dir, register));
+            assert.equal(refused.status, 3, refused.stderr);
+            const objs = manifests(refused.out);
+            const route = objs.find((o) => o.kind === "HTTPRoute" && o.metadata.name === "training-dashboard");
             assert.ok(route, "an HTTPRoute is rendered");
-            assert.ok(objs.some((o) => o.kind === "SecurityPolicy" && o.spec.targetRefs[0].name === route.metadata.name));
-            const posture = JSON.parse(fs.readFileSync(path.join(r.out, "posture.json"), "utf8"));
-            assert.equal(posture.checks.find((c: any) => c.id === "ray-gateway-route-authenticated").status, "pass");
+            const policy = objs.find((o) => o.kind === "SecurityPolicy" && o.spec.targetRefs[0].name === route.metadata.name)!;
+            assert.ok(policy.spec.basicAuth, "the fallback's policy asks for the password");
+            assert.equal(policy.metadata.annotations["ray-on-ack.io/policy-exceptions"], "ray-basic-auth-fallback");
+            assert.equal(status(refused.out, "ray-gateway-route-authenticated"), "pass");
+            assert.equal(status(refused.out, "ray-basic-auth-fallback"), "fail");
+            const granted = render(
+                packConfigAs({}, dir, (p) => {
+                    register(p);
+                    p["ray-basic-auth-fallback"] = {
+                        grants: [
+                            {
+                                stack: "team-a",
+                                kind: "SecurityPolicy",
+                                namespace: "ray-team-a",
+                                name: "training-dashboard-auth",
+                                reason: "the provider cannot reach the office VPN's machines yet",
+                            },
+                        ],
+                    };
+                }),
+            );
+            assert.equal(granted.status, 0, granted.stderr);
+            assert.equal(status(granted.out, "ray-basic-auth-fallback"), "exception");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

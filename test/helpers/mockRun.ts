@@ -4,6 +4,7 @@ import { recordingMocks, type RecordedResource } from "../../render/mockRuntime"
 import { TeamEnvironment } from "../../components/team/teamEnvironment";
 import { parsedTeamArgs } from "../../components/team/teamArgs";
 import type { TeamConfig } from "../../components/config/model";
+import type { Tenancy } from "@ray-on-ack/common/tenancy";
 import type { RrsaProvider } from "../../components/cloud/ramPolicies";
 import { containersOf, podTemplates as walkPodTemplates } from "../../policy/podTemplates";
 import { asResource } from "./policy";
@@ -25,14 +26,14 @@ export const TEST_RRSA_PROVIDER: RrsaProvider = {
 };
 
 /** Every registration of one team's TeamEnvironment, as `pulumi up` would make them. */
-export async function recordTeam(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
+export async function recordTeam(config: TeamConfig, extra: { password?: string; tenancy?: Tenancy } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
         const env = new TeamEnvironment(config.team, {
             ...parsedTeamArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-            // The repository's platform lists (team-b's cost-center label is on them); no registry: the stack here is "test".
-            platformPolicy: repoPlatform().lists,
+            // The repository's platform lists (team-b's cost-center label is on them); by default no registry: the stack here is "test".
+            platformPolicy: { ...repoPlatform().lists, ...(extra.tenancy ? { tenancy: extra.tenancy } : {}) },
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
     });

@@ -297,7 +297,7 @@ describe("npm run render:diff", function () {
         // The platform registers the new stack (the tenancy registry), as README "Add a team" says.
         const packFile = path.join(repo, "platform", "policy-pack-config.json");
         const pack = JSON.parse(fs.readFileSync(packFile, "utf8"));
-        // team-a's file under another name: team-a's network and endpoints, its own name, namespace and addresses.
+        // team-a's file under another name: team-a's network, endpoints, hosts and SSO client (team-a's entry is gone), its own name, namespace and addresses.
         pack["ray-tenancy"].tenants["team-new"] = {
             ...pack["ray-tenancy"].tenants["team-a"],
             team: "team-new",
@@ -305,7 +305,6 @@ describe("npm run render:diff", function () {
             podCidrs: ["10.20.8.0/24"],
             ramRoles: [],
             oss: [],
-            hosts: [],
         };
         delete pack["ray-tenancy"].tenants["team-a"];
         const edited = path.join(repo, "pack-team-new.json");

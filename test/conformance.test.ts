@@ -32,6 +32,10 @@ describe(`conformance: every rendered object against the Kubernetes and KubeRay 
                     customs++;
                 } else if (o.apiVersion === "network.alibabacloud.com/v1beta1") {
                     continue; // ACK's PodNetworking: checked by its own test against ACK's documented fields
+                } else if (o.apiVersion === "gateway.networking.k8s.io/v1" || o.apiVersion === "gateway.envoyproxy.io/v1alpha1") {
+                    // A gateway exposure's HTTPRoute and Envoy Gateway SecurityPolicy: no schema package here holds their CRDs;
+                    // their fields are asserted in components/exposure/gatewayExposure.test.ts (docs/design.md "Public dashboard (opt-in, per cluster)").
+                    continue;
                 } else {
                     await validateBuiltIn(o).catch((e: Error) => assert.fail(`${where}: ${e.message}`));
                 }

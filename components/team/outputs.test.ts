@@ -87,7 +87,7 @@ describe("stack outputs (documented shape)", function () {
             });
 
             it("describes a public dashboard only for clusters that asked for one", () => {
-                const expected = stack === "team-b" ? ["analytics"] : [];
+                const expected = stack === "team-b" ? ["analytics"] : stack === "team-a" ? ["notebooks"] : [];
                 assert.deepEqual(
                     Object.keys(outputs.clusters).filter((n) => outputs.clusters[n].publicDashboard),
                     expected,
@@ -96,7 +96,7 @@ describe("stack outputs (documented shape)", function () {
                     if (c.publicDashboard === undefined) {
                         continue;
                     }
-                    assert.ok(["loadbalancer", "ingress"].includes(c.publicDashboard.mode), name);
+                    assert.ok(["loadbalancer", "ingress", "gateway"].includes(c.publicDashboard.mode), name);
                     assert.match(c.publicDashboard.authHeader, /^(X-Ray-)?Authorization: Bearer <token>$/);
                     if (c.publicDashboard.mode === "loadbalancer") {
                         const s = find(objects, "Service", c.namespace, c.publicDashboard.service);

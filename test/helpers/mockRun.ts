@@ -25,6 +25,16 @@ export const TEST_RRSA_PROVIDER: RrsaProvider = {
     issuerUrl: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c123",
 };
 
+/** The registry as recordTeam's stack ("test") sees it: the given one, or the repository's entry for `team` under that name. */
+export function tenancyAsTest(team: string, given?: Tenancy): { tenancy?: Tenancy } {
+    if (given !== undefined) {
+        return { tenancy: given };
+    }
+    const repo = repoPlatform().tenancy;
+    const entry = Object.values(repo.tenants).find((t) => t.team === team);
+    return entry === undefined ? {} : { tenancy: { ...repo, tenants: { test: entry } } };
+}
+
 /** Every registration of one team's TeamEnvironment, as `pulumi up` would make them. */
 export async function recordTeam(config: TeamConfig, extra: { password?: string; tenancy?: Tenancy } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
@@ -32,8 +42,9 @@ export async function recordTeam(config: TeamConfig, extra: { password?: string;
             ...parsedTeamArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-            // The repository's platform lists (team-b's cost-center label is on them); by default no registry: the stack here is "test".
-            platformPolicy: { ...repoPlatform().lists, ...(extra.tenancy ? { tenancy: extra.tenancy } : {}) },
+            // The repository's platform lists (team-b's cost-center label is on them). The stack here is "test": by default
+            // the registry entry of the repository's stack for this team (team-a's SSO provider) is that stack's, if any.
+            platformPolicy: { ...repoPlatform().lists, ...tenancyAsTest(config.team, extra.tenancy) },
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
     });

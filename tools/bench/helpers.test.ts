@@ -15,7 +15,8 @@ import { FLOOR_SCRIPT, phaseSplit } from "./programCost";
 import { createdCount } from "./preview";
 import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, stackTeamConfig } from "./teams";
 import { pkiRequestsFor } from "../../components/tls/request";
-import { recordRegistrations } from "../../test/helpers/mockRun";
+import { recordRegistrations, tenancyAsTest } from "../../test/helpers/mockRun";
+import { repoPlatform } from "../../test/helpers/configs";
 
 describe("bench helpers", () => {
     it("takes medians of odd and even sample counts, and refuses none", () => {
@@ -40,7 +41,11 @@ describe("bench helpers", () => {
 
     it("times the same PKI requests the program issues for team-a (one per cluster)", async () => {
         const config = stackTeamConfig("team-a");
-        const resources = await recordRegistrations(() => [new TeamEnvironment(config.team, parsedTeamArgs(config)).clusters]);
+        // As the program does: with the platform's registry (team-a's notebooks dashboard signs people in with its SSO provider).
+        const platformPolicy = { ...repoPlatform().lists, ...tenancyAsTest(config.team) };
+        const resources = await recordRegistrations(() => [
+            new TeamEnvironment(config.team, { ...parsedTeamArgs(config), platformPolicy }).clusters,
+        ]);
         const byCluster = (a: { cluster: string }, b: { cluster: string }) => a.cluster.localeCompare(b.cluster);
         const registered = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && "podCidrs" in r.inputs);
         const reqs = pkiRequestsFor(config);

@@ -8,6 +8,7 @@ import * as assert from "assert";
 import { tenancy } from "../checks/tenancy";
 import { SSO, TENANCY_SETTINGS, k8s, messages, securityPolicy } from "../../test/fixtures/policy";
 import { PolicyResource } from "../resource";
+import { tenancySchema } from "@ray-on-ack/common/tenancy";
 
 const REGISTRY = (sso: unknown = SSO) => ({
     cluster: TENANCY_SETTINGS.cluster,
@@ -113,6 +114,33 @@ describe("ray-tenancy: single sign-on is the registry's", () => {
         });
         assert.deepStrictEqual(messages(tenancy, [secret], REGISTRY() as any), [
             "Secret ray-a/ray-sso-client: is the platform's OAuth client secret for stack a (tenancy registry: ray-tenancy.tenants.a.sso.clientSecretName); the platform puts it in the namespace, a team stack never declares it",
+        ]);
+    });
+
+    it("the registry itself refuses a plain-http issuer, an entry without claims, and two teams sharing one OAuth client", () => {
+        const problems = (tenants: Record<string, unknown>) => {
+            const r = tenancySchema.safeParse({ tenants });
+            return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+        };
+        const a = TENANCY_SETTINGS.tenants.a;
+        assert.deepStrictEqual(problems({ a: { ...a, sso: { ...SSO, issuer: "http://idaas.example.com/oidc" } } }), [
+            "tenants.a.sso.issuer: must be an https URL without query or fragment",
+        ]);
+        const { claims: _claims, ...noClaims } = SSO;
+        assert.match(problems({ a: { ...a, sso: noClaims } }).join("\n"), /^tenants\.a\.sso\.claims: /);
+        const b = {
+            ...a,
+            team: "b",
+            namespace: "ray-b",
+            podCidrs: ["10.31.0.0/22"],
+            hosts: [],
+            gatewayListeners: [],
+            clbCertIds: [],
+            ramRoles: [],
+            oss: [],
+        };
+        assert.deepStrictEqual(problems({ a: { ...a, sso: SSO }, b: { ...b, sso: { ...SSO, clientSecretName: "other" } } }), [
+            "tenants.a.sso: OAuth client ray-team-a of https://idaas.example.com/oidc is also registered to stack b: two teams cannot own one resource",
         ]);
     });
 });

@@ -63,7 +63,13 @@ export type EnvoySecurityPolicy = {
             cookieNames: { idToken: string };
         };
         jwt?: {
-            providers: { name: string; issuer: string; audiences: string[]; remoteJWKS: { uri: string }; extractFrom: { cookies: string[] } }[];
+            providers: {
+                name: string;
+                issuer: string;
+                audiences: string[];
+                remoteJWKS: { uri: string };
+                extractFrom: { cookies: string[] };
+            }[];
         };
         authorization: { defaultAction: "Deny"; rules: AuthorizationRule[] };
     };

@@ -323,7 +323,7 @@ export interface Exposure {
      */
     tlsSecretName?: string;
     /**
-     * With `mode: ingress`: Basic-auth user name.
+     * With `mode: ingress`: Basic-auth user name (the password is the `dashboardPassword` secret). An Ingress has no single sign-on: the pack fails it unless the platform grants `ray-basic-auth-fallback` for it.
      * With `mode: gateway`: Left out (the default): people sign in with the platform's OpenID Connect provider (`ray-tenancy.tenants.<stack>.sso`). Given: the basic-auth fallback instead, with this user name and the `dashboardPassword` secret, which the pack fails unless the platform grants `ray-basic-auth-fallback` for the SecurityPolicy.
      * Required with `mode: ingress`.
      */

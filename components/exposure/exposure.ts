@@ -1,7 +1,9 @@
 /**
  * A public dashboard, only on request (seed sections 1.5.3 and 1.6): a dedicated
- * LoadBalancer Service whose CLB terminates HTTPS behind an ACL whitelist, or an Ingress with
- * TLS and basic auth on a class that enforces it. Either way the Ray token is still required:
+ * LoadBalancer Service whose CLB terminates HTTPS behind an ACL whitelist (no edge login: the ACL
+ * and Ray's token decide), or an Ingress with TLS and basic auth on a class that enforces it (a
+ * fallback the platform grants: no ingress class gives single sign-on the pack can judge; the
+ * Gateway API exposure, gatewayExposure.ts, signs people in). Either way the Ray token is still required:
  * behind basic auth, which owns the `Authorization` header, clients send it as
  * `X-Ray-Authorization: Bearer <token>`. KubeRay's own head Service stays ClusterIP.
  */

@@ -119,7 +119,9 @@ export const exposureSchema = z
             username: z
                 .string()
                 .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
-                .describe("Basic-auth user name."),
+                .describe(
+                    "Basic-auth user name (the password is the `dashboardPassword` secret). An Ingress has no single sign-on: the pack fails it unless the platform grants `ray-basic-auth-fallback` for it.",
+                ),
             controllerNamespace: dnsLabel(63)
                 .optional()
                 .describe(

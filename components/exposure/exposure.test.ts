@@ -14,6 +14,7 @@ import { isSnippetAnnotation } from "@ray-on-ack/common";
 import { evaluatePosture } from "../../policy/posture";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
 import { minimalTeam } from "../../test/helpers/configs";
+import { asResource } from "../../test/helpers/policy";
 import { ROOT, manifests, runRender, packConfigAs } from "../../test/helpers/render";
 
 const CLB = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
@@ -173,6 +174,10 @@ describe("public dashboard: rendered objects", () => {
         const ing = find(objs, "Ingress", "c1-dashboard");
         assert.equal(ing.spec.ingressClassName, "higress");
         assert.deepEqual(Object.keys(ing.metadata.annotations).filter(isSnippetAnnotation), []);
+        // Basic auth is a fallback the platform grants: the annotation explains the grant, the pack fails it without one.
+        assert.equal(ing.metadata.annotations["ray-on-ack.io/policy-exceptions"], "ray-basic-auth-fallback,ray-ingress-authenticated");
+        const fallback = evaluatePosture([asResource(ing)]).checks.find((c) => c.id === "ray-basic-auth-fallback")!;
+        assert.equal(fallback.status, "fail");
         const np = find(objs, "NetworkPolicy", "c1-head-ingress");
         const rule = np.spec.ingress.find((r: any) => r.from[0].podSelector);
         assert.deepEqual(rule.from, [

@@ -181,7 +181,8 @@ export function dashboardIngress(
         kind: "Ingress",
         metadata: objectMeta(target.ingress, input.namespace, input.team, {
             annotations,
-            policyExceptions: [POLICY_IDS.ingressAuthenticated],
+            // Basic auth is a fallback the platform grants (ray-basic-auth-fallback); the annotation only explains the grant.
+            policyExceptions: [POLICY_IDS.ingressAuthenticated, POLICY_IDS.basicAuthFallback],
         }),
         spec: {
             ingressClassName: exposure.ingressClassName,

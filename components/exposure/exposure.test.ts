@@ -94,6 +94,20 @@ describe("public dashboard: config refusals", () => {
         }
     });
 
+    it("refuses an Ingress without a username: single sign-on is exposure.mode gateway only, basic auth a granted fallback", () => {
+        const noUser = ingress();
+        delete (noUser as Record<string, unknown>).username;
+        assert.equal(
+            errors(noUser, { dashboardPassword: PASSWORD }),
+            "error: ray-on-ack:clusters[0].exposure.username: is required: an Ingress has no single sign-on here (ACK's NGINX, Higress and ALB ingresses sign people in through an auth service or gateway plugin the team stack does not own and the policy pack cannot judge); use exposure.mode gateway to sign people in with the platform's OpenID Connect provider, or name a username for the basic-auth fallback, which the pack fails unless the platform grants ray-basic-auth-fallback for this Ingress",
+        );
+        // A single-sign-on key on an Ingress is no way around it: the mode's keys are fixed.
+        assert.match(
+            errors(ingress({ sso: { issuer: "https://idp.attacker.example" } }), { dashboardPassword: PASSWORD }),
+            /^error: ray-on-ack:clusters\[0\]\.exposure\.sso: unknown key/,
+        );
+    });
+
     it("has no way to set annotations (snippets included) on the Ingress or the Service", () => {
         assert.match(
             errors(ingress({ annotations: { "nginx.ingress.kubernetes.io/configuration-snippet": "satisfy any;" } }), {

@@ -262,6 +262,26 @@ describe("gateway exposure: single sign-on (the default)", () => {
         ]);
     });
 
+    it("a team's stack file cannot name the provider, client, secret or claims, nor bring a registry of its own", () => {
+        // Another issuer (the team's own), another team's client, a Secret of its choosing, wider claims: no such keys.
+        for (const [key, value] of Object.entries({
+            issuer: "https://idp.team-x.example/",
+            clientId: "ray-team-b",
+            clientSecretName: "mine",
+            claims: [{ name: "email_verified", values: ["true"] }],
+            sso: { issuer: "https://idp.team-x.example/" },
+        })) {
+            const r = checked(sso({ [key]: value }));
+            assert.ok(!r.ok, key);
+            assert.match(formatIssues(r.issues), new RegExp(`^error: ray-on-ack:clusters\\[0\\]\\.exposure\\.${key}: unknown key`), key);
+        }
+        // The registry is the platform's file: a stack key that tried to carry one is unknown too.
+        const own = checked(sso(), registry(), { platformPolicy: { tenancy: { tenants: {} } }, tenancy: {} });
+        assert.ok(!own.ok);
+        assert.match(formatIssues(own.issues), /ray-on-ack:platformPolicy: unknown key/);
+        assert.match(formatIssues(own.issues), /ray-on-ack:tenancy: unknown key/);
+    });
+
     it("without a registry the component refuses an SSO exposure (library use: no provider to name)", async () => {
         await assert.rejects(
             recordTeam(valid(sso())),

@@ -26,6 +26,14 @@ const sourceCidrs = (what: string) =>
         .superRefine(coverageRefinement("allowedSourceCidrs"))
         .describe(`${what}. Required, at most a /16 in total: there is no "any source".`);
 
+/**
+ * Single sign-on at the edge is `mode: gateway` only (docs/design.md "Public dashboard (opt-in, per
+ * cluster)"): no ingress class on ACK signs people in through anything the Ingress itself carries
+ * and the policy pack can judge, so an Ingress without a basic-auth user name is refused here.
+ */
+const INGRESS_HAS_NO_SSO =
+    "is required: an Ingress has no single sign-on here (ACK's NGINX, Higress and ALB ingresses sign people in through an auth service or gateway plugin the team stack does not own and the policy pack cannot judge); use exposure.mode gateway to sign people in with the platform's OpenID Connect provider, or name a username for the basic-auth fallback, which the pack fails unless the platform grants ray-basic-auth-fallback for this Ingress";
+
 export const exposureSchema = z
     .discriminatedUnion("mode", [
         z.strictObject({ mode: z.literal("private") }),
@@ -117,7 +125,7 @@ export const exposureSchema = z
                 "Secret (kubernetes.io/tls) for the Ingress's TLS. Required: basic auth over plain HTTP is refused.",
             ),
             username: z
-                .string()
+                .string({ error: (iss) => (iss.input === undefined ? INGRESS_HAS_NO_SSO : undefined) })
                 .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
                 .describe(
                     "Basic-auth user name (the password is the `dashboardPassword` secret). An Ingress has no single sign-on: the pack fails it unless the platform grants `ray-basic-auth-fallback` for it.",

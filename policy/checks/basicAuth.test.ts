@@ -64,4 +64,23 @@ describe("ray-gateway-route-authenticated: what counts as signing in", () => {
             );
         }
     });
+    it("one SecurityPolicy per route, named in targetRefs: a second (oldest wins in Envoy Gateway) or a label selector could replace the sign-in", () => {
+        const route = httpRoute();
+        const yes = securityPolicy();
+        delete yes.props.spec.oidc;
+        delete yes.props.spec.jwt;
+        yes.props.spec.extAuth = { http: { backendRefs: [{ name: "always-yes", port: 80 }] } };
+        yes.props.metadata.name = "demo-dashboard-early";
+        const twice = [route, securityPolicy(), yes];
+        const expected = [
+            "HTTPRoute ray-a/demo-dashboard: is targeted by 2 SecurityPolicies (demo-dashboard-auth, demo-dashboard-early); Envoy Gateway applies only the oldest, so the pack cannot tell which one signs people in: one policy per route",
+        ];
+        assert.deepStrictEqual(blocking(gatewayRouteAuthenticated, twice), expected);
+        assert.deepStrictEqual(blocking(gatewayRouteAuthenticated, twice, { grants: [grantFor(route)] }), expected, "no grant covers it");
+        const bySelector = securityPolicy("another-route");
+        bySelector.props.spec.targetSelectors = [{ kind: "HTTPRoute", matchLabels: { "ray-on-ack.io/team": "team-a" } }];
+        assert.deepStrictEqual(blocking(gatewayRouteAuthenticated, [route, securityPolicy(), bySelector]), [
+            "SecurityPolicy ray-a/another-route-auth: spec.targetSelectors: is set; a policy that selects routes by label can take over another route's sign-in: name the route in targetRefs",
+        ]);
+    });
 });

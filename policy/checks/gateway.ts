@@ -6,8 +6,10 @@
  * password (`basicAuth`), with a default-deny authorization. A policy with only `jwt`, `apiKeyAuth`
  * or `extAuth` does not count: a bearer token or API key is no sign-in, and an external
  * authorization service of the team's choosing can answer yes to everyone. GRPCRoute, TCPRoute,
- * TLSRoute and UDPRoute would carry GCS or Ray Client: none is allowed. ALB, Higress, API Gateway
- * and ASM routes have no policy this pack can read.
+ * TLSRoute and UDPRoute would carry GCS or Ray Client: none is allowed. A route has one
+ * SecurityPolicy, named in its targetRefs: Envoy Gateway applies only the oldest of several (a
+ * second policy, say extAuth only, could replace the sign-in), and targetSelectors would pick
+ * routes by label. ALB, Higress, API Gateway and ASM routes have no policy this pack can read.
  */
 import { ENVOY_SECURITY_POLICY, GATEWAY_API_GROUP, POLICY_IDS, RAY_PORTS } from "@ray-on-ack/common";
 import { canonicalCidrProblem } from "@ray-on-ack/common/addresses";
@@ -74,7 +76,18 @@ function routeFindings(route: PolicyResource, policies: PolicyResource[]): Findi
         (p) => namespaceOf(p) === namespaceOf(route) && targets(p).some((t) => t?.kind === "HTTPRoute" && t?.name === name),
     );
     const authenticating = mine.filter((p) => AUTH_FIELDS.some((f) => p.props?.spec?.[f] !== undefined));
-    if (authenticating.length === 0) {
+    if (mine.length > 1) {
+        // Envoy Gateway applies one SecurityPolicy per route (the oldest); the others are ignored.
+        findings.push(
+            ungrantable(
+                violation(
+                    route,
+                    "",
+                    `is targeted by ${mine.length} SecurityPolicies (${mine.map(metadataName).join(", ")}); Envoy Gateway applies only the oldest, so the pack cannot tell which one signs people in: one policy per route`,
+                ),
+            ),
+        );
+    } else if (authenticating.length === 0) {
         findings.push(
             violation(
                 route,
@@ -92,6 +105,21 @@ function routeFindings(route: PolicyResource, policies: PolicyResource[]): Findi
         );
     }
     return findings;
+}
+
+/** A policy that picks its routes by label could reach a route the pack judged under another policy: name the route. */
+function selectorFindings(policy: PolicyResource): Finding[] {
+    return policy.props?.spec?.targetSelectors === undefined
+        ? []
+        : [
+              ungrantable(
+                  violation(
+                      policy,
+                      "spec.targetSelectors",
+                      "is set; a policy that selects routes by label can take over another route's sign-in: name the route in targetRefs",
+                  ),
+              ),
+          ];
 }
 
 /** The client CIDRs a SecurityPolicy admits, each in canonical form: the pack and Envoy must read the same ranges. */
@@ -113,11 +141,15 @@ export const gatewayRouteAuthenticated: Check = {
     title: "Gateway API routes are authenticated and reach only the dashboard or Serve",
     seedSection: "1.5",
     description:
-        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace that signs people in (oidc) or asks for a password (basicAuth, a fallback ray-basic-auth-fallback judges), with authorization defaultAction Deny, whose clientCIDRs are canonical CIDRs; jwt, apiKeyAuth or extAuth alone do not count; no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
+        "seed 1.5: every Gateway API route is an HTTPRoute pinned to a listener (sectionName), routing only to port 8265 (dashboard) or 8000 (Serve), and targeted by an Envoy Gateway SecurityPolicy in its namespace that signs people in (oidc) or asks for a password (basicAuth, a fallback ray-basic-auth-fallback judges), with authorization defaultAction Deny, whose clientCIDRs are canonical CIDRs; jwt, apiKeyAuth or extAuth alone do not count; one SecurityPolicy per route (Envoy Gateway applies only the oldest), none selecting routes by label (targetSelectors); no GRPCRoute, TCPRoute, TLSRoute or UDPRoute.",
     configKeys: [],
     appliesTo: isRoute,
     validate(resources) {
         const policies = resources.filter(isSecurityPolicy);
-        return [...resources.filter(isRoute).flatMap((r) => routeFindings(r, policies)), ...policies.flatMap(clientCidrFindings)];
+        return [
+            ...resources.filter(isRoute).flatMap((r) => routeFindings(r, policies)),
+            ...policies.flatMap(clientCidrFindings),
+            ...policies.flatMap(selectorFindings),
+        ];
     },
 };

@@ -145,8 +145,9 @@ export class DashboardExposure extends pulumi.ComponentResource {
                 mode: "gateway" as const,
                 url: `https://${e.host}/`,
                 auth: e.username !== undefined ? "basic" : "sso",
-                // Behind SSO the OIDC filter leaves Authorization alone: the Ray token goes there, as on port-forward.
-                authHeader: e.username !== undefined ? authHeader : "Authorization: Bearer <token>",
+                // Behind either the Ray token goes in X-Ray-Authorization: basic auth owns Authorization, and
+                // Envoy's OAuth2 filter removes it from every request (Envoy Gateway sets no preserveAuthorizationHeader).
+                authHeader,
             });
         } else {
             if (args.password === undefined) {

@@ -6,9 +6,10 @@
  * single sign-on (the default: `oidc` with the platform's provider, and a `jwt` provider that reads
  * the ID token, so that only the registered claims from the allowed client CIDRs pass) or the
  * basic-auth fallback (an htpasswd Secret; `username` given, granted by the platform). Only the
- * dashboard port is routed, never GCS or Ray Client. The Ray token is still required behind either:
- * as `Authorization` behind SSO (the OIDC filter keeps that header when it does not forward its own
- * token), as `X-Ray-Authorization` behind basic auth (which owns `Authorization`).
+ * dashboard port is routed, never GCS or Ray Client. The Ray token is still required behind either,
+ * as `X-Ray-Authorization`: basic auth owns `Authorization`, and Envoy's OAuth2 filter removes
+ * `Authorization` from every request it sees (Envoy Gateway does not set its
+ * `preserve_authorization_header`).
  */
 import { createHash } from "crypto";
 import type { ExposureConfig } from "./model";

@@ -110,6 +110,13 @@ describe("stack outputs (documented shape)", function () {
                         );
                     } else {
                         assert.match(c.publicDashboard.url, /^https:\/\//);
+                        // Behind the edge's login the token cannot ride Authorization: basic auth owns it, and
+                        // Envoy's OAuth2 filter (SSO) removes it from every request.
+                        assert.equal(
+                            c.publicDashboard.authHeader,
+                            "X-Ray-Authorization: Bearer <token>",
+                            `${name}: ${c.publicDashboard.auth}`,
+                        );
                     }
                 }
             });

@@ -350,6 +350,18 @@ export function registryConflicts(t: {
     if (stacks.includes(PLATFORM_STACK)) {
         out.push({ path: ["tenants", PLATFORM_STACK], message: `"${PLATFORM_STACK}" is the platform stack, not a team` });
     }
+    // A team's OAuth client redirects only to that team's own hosts: elsewhere, codes go to a host another team (or nobody) owns.
+    for (const s of stacks) {
+        const { sso, hosts } = t.tenants[s];
+        sso?.redirectHosts.forEach((r, i) => {
+            if (!hosts.some((h) => hostMatches(h, r))) {
+                out.push({
+                    path: ["tenants", s, "sso", "redirectHosts", i],
+                    message: `${r} is not one of stack ${s}'s hosts (ray-tenancy.tenants.${s}.hosts: ${hosts.length > 0 ? hosts.join(", ") : "none"}): the team's client would send people and their codes to a host the team does not own`,
+                });
+            }
+        });
+    }
     const pairs = stacks.flatMap((a, i) => stacks.slice(i + 1).map((b) => [a, b] as const));
     const clash = (a: string, field: string, what: string, b: string) =>
         out.push({ path: ["tenants", a, field], message: `${what} is also registered to stack ${b}: two teams cannot own one resource` });
@@ -393,7 +405,8 @@ export function registryConflicts(t: {
             if (y.nodePools.some((q) => q.name === p.name)) clash(a, "nodePools", `node pool ${p.name}`, b);
         }
         // One OAuth client per team: its redirect URIs at the provider are that team's hosts only.
-        if (x.sso && y.sso && x.sso.issuer === y.sso.issuer && x.sso.clientId === y.sso.clientId) {
+        const issuer = (u: string) => u.replace(/\/+$/, "");
+        if (x.sso && y.sso && issuer(x.sso.issuer) === issuer(y.sso.issuer) && x.sso.clientId === y.sso.clientId) {
             clash(a, "sso", `OAuth client ${x.sso.clientId} of ${x.sso.issuer}`, b);
         }
     }

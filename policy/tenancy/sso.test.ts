@@ -117,7 +117,7 @@ describe("ray-tenancy: single sign-on is the registry's", () => {
         ]);
     });
 
-    it("the registry itself refuses a plain-http issuer, an entry without claims, and two teams sharing one OAuth client", () => {
+    it("the registry itself refuses a plain-http issuer, an entry without claims, redirect hosts outside the team's hosts, and two teams sharing one OAuth client", () => {
         const problems = (tenants: Record<string, unknown>) => {
             const r = tenancySchema.safeParse({ tenants });
             return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -133,14 +133,22 @@ describe("ray-tenancy: single sign-on is the registry's", () => {
             team: "b",
             namespace: "ray-b",
             podCidrs: ["10.31.0.0/22"],
-            hosts: [],
+            hosts: ["b.example.com"],
             gatewayListeners: [],
             clbCertIds: [],
             ramRoles: [],
             oss: [],
         };
-        assert.deepStrictEqual(problems({ a: { ...a, sso: SSO }, b: { ...b, sso: { ...SSO, clientSecretName: "other" } } }), [
+        const bSso = { ...SSO, clientSecretName: "other", redirectHosts: ["b.example.com"] };
+        assert.deepStrictEqual(problems({ a: { ...a, sso: SSO }, b: { ...b, sso: bSso } }), [
             "tenants.a.sso: OAuth client ray-team-a of https://idaas.example.com/oidc is also registered to stack b: two teams cannot own one resource",
+        ]);
+        // The same provider written with a trailing slash is the same client.
+        assert.equal(problems({ a: { ...a, sso: SSO }, b: { ...b, sso: { ...bSso, issuer: `${SSO.issuer}/` } } }).length, 1);
+        assert.deepStrictEqual(problems({ a: { ...a, sso: SSO }, b: { ...b, sso: { ...bSso, clientId: "ray-team-b" } } }), []);
+        // Team b's client may not redirect to team a's host: the provider would send b's sign-ins (codes) there.
+        assert.deepStrictEqual(problems({ a, b: { ...b, sso: { ...bSso, clientId: "ray-team-b", redirectHosts: ["ray.example.com"] } } }), [
+            "tenants.b.sso.redirectHosts.0: ray.example.com is not one of stack b's hosts (ray-tenancy.tenants.b.hosts: b.example.com): the team's client would send people and their codes to a host the team does not own",
         ]);
     });
 });

@@ -36,6 +36,8 @@ const REGISTRY = {
             oss: [{ bucket: "team-a-data", prefix: "", access: "read-write" }],
             nas: [{ server: NAS, path: "/team-a/" }],
             hosts: ["ray.team-a.example.com", "*.apps.team-a.example.com"],
+            // The platform's SSO client for team-a redirects to these hosts only (the registry refuses others).
+            sso: { ...PLATFORM_TENANCY.tenants["team-a"].sso!, redirectHosts: ["*.apps.team-a.example.com"] },
             gatewayListeners: [{ gateway: "team-a-gw", namespace: "gateways", sectionName: "https-team-a" }],
             nodePools: [
                 {

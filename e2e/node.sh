@@ -247,6 +247,7 @@ start_all() {
     { tail -n 30 "$STATE/logs/control-plane.log" >&2; die "the control plane did not start"; }
   # shellcheck disable=SC1091
   source "$CP_DIR/env"
+  bash "$HERE/node-identity.sh" platform "$STATE" || die "the platform's token-reviewer ClusterRole could not be applied"
   local K="$KUBECONFIG_ADMIN"
   kc() { in_node kubectl --kubeconfig "$K" --request-timeout 30s "$@"; }
 

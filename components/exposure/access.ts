@@ -57,8 +57,11 @@ export function localPortsFor(namespace: string, clusters: readonly string[]): R
 export const PERSONAL_TOKEN_COMMAND = "npm run --silent port-forward -- --print-token";
 
 export interface ClusterAccess {
-    /** `token`: the cluster's static Ray token (tokenSecret); `personal`: each person's own Kubernetes token. */
-    readonly identity: "token" | "personal";
+    /**
+     * `token`: the cluster's static Ray token (tokenSecret); `personal`: each person's own Kubernetes
+     * token. A string, not a union of the two: Pulumi's component schema (provider/) takes no unions.
+     */
+    readonly identity: string;
     readonly namespace: string;
     readonly headService: string;
     /** Where port-forward listens on 127.0.0.1 for this cluster (see localPortsFor). */

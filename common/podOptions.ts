@@ -4,6 +4,7 @@
  * the policy pack applies the same predicates to whatever reaches the cluster, so both live here.
  */
 import { TLS_MOUNT } from "./tlsEnv";
+import { RAY_TOKEN_MOUNT_PATHS, RAY_TOKEN_VOLUME } from "./identity";
 
 /** Control-plane node role labels (and the taints on those nodes). Ray runs user code: never there. */
 export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
@@ -15,8 +16,8 @@ export const CONTROL_PLANE_LABELS: readonly string[] = ["node-role.kubernetes.io
 export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/home/ray/.cache", TLS_MOUNT.dir];
 /**
  * The mounts ray-on-ack's builders give their pods (components/workload): the TLS Secret, Ray's
- * emptyDirs (session directory, /tmp, the cache under the read-only home, the object store) and the
- * autoscaler's own API token. A mount is the builders' only with this volume name, this path and a
+ * emptyDirs (session directory, /tmp, the cache under the read-only home, the object store), the
+ * autoscaler's own API token, and with personal identity the Ray container's own token. A mount is the builders' only with this volume name, this path and a
  * volume of this source: a PersistentVolumeClaim named `tmp` at /tmp is a team volume over the
  * working directory, and is judged like one.
  */
@@ -31,6 +32,8 @@ export const BUILDER_MOUNTS: readonly {
     { volume: "home-cache", mountPath: "/home/ray/.cache", source: "emptyDir" },
     { volume: "dshm", mountPath: "/dev/shm", source: "emptyDir" },
     { volume: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", source: "projected" },
+    // Personal identity: the Ray container's own ServiceAccount token, where Ray reads it (common/identity.ts).
+    ...RAY_TOKEN_MOUNT_PATHS.map((mountPath) => ({ volume: RAY_TOKEN_VOLUME, mountPath, source: "projected" as const })),
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */

@@ -43,6 +43,7 @@ export const POLICY_IDS = {
     volumeMounts: "ray-volume-mounts",
     podControllers: "ray-pod-controllers",
     basicAuthFallback: "ray-basic-auth-fallback",
+    personalIdentity: "ray-personal-identity",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -174,6 +174,26 @@ export interface ClusterFacts {
 }
 
 /**
+ * How people reach a RayCluster: its static Ray token, or each person's own Kubernetes identity.
+ */
+export interface ClusterIdentity {
+    /**
+     * `token` (default): the cluster's static Ray token. `personal`: each person's own Kubernetes bearer token, checked by Ray with the API server (RayClusters only; Ray >= 2.55, no in-tree autoscaling).
+     * One of: `token`, `personal`.
+     * @default "token"
+     */
+    mode?: string;
+    /**
+     * With `personal`: the groups who may use this cluster. Default: the team's `access` groups and users.
+     */
+    groups?: string[];
+    /**
+     * With `personal`: the users who may use this cluster. Default: the team's `access` groups and users.
+     */
+    users?: string[];
+}
+
+/**
  * A RayCluster's own RRSA settings.
  */
 export interface ClusterRrsa {
@@ -888,6 +908,11 @@ export interface RayClusterSettings {
         [k: string]: string;
     };
     /**
+     * How people reach the cluster: `token` (default, the static Ray token) or `personal` (each person's own Kubernetes identity; RayClusters only, docs/design.md "People: personal identity").
+     * @default {"mode":"token"}
+     */
+    identity?: ClusterIdentity;
+    /**
      * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
     labels?: {
@@ -962,6 +987,11 @@ export interface RayJobSettings {
     env?: {
         [k: string]: string;
     };
+    /**
+     * How people reach the cluster: `token` (default, the static Ray token) or `personal` (each person's own Kubernetes identity; RayClusters only, docs/design.md "People: personal identity").
+     * @default {"mode":"token"}
+     */
+    identity?: ClusterIdentity;
     /**
      * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */
@@ -1051,6 +1081,11 @@ export interface RayServiceSettings {
     env?: {
         [k: string]: string;
     };
+    /**
+     * How people reach the cluster: `token` (default, the static Ray token) or `personal` (each person's own Kubernetes identity; RayClusters only, docs/design.md "People: personal identity").
+     * @default {"mode":"token"}
+     */
+    identity?: ClusterIdentity;
     /**
      * Pod labels (docs/configuration.md "Workload options": reserved prefixes refused).
      */

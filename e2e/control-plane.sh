@@ -31,6 +31,8 @@
 #                             address is the `kubernetes` Service and is in the API server's SANs
 #   E2E_CP_EXTRA_CONTROLLERS  more kube-controller-manager controllers, comma-separated (the node
 #                             step adds the ones a running node needs, e.g. endpointslice)
+#   E2E_CP_APISERVER_ARGS     a file of more kube-apiserver flags, one per line (the node step's
+#                             people tokens and audit log: node-identity.sh)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -162,7 +164,8 @@ start_all() {
     --authorization-mode RBAC \
     --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,ResourceQuota \
     --allow-privileged=true --profiling=false \
-    --cert-dir "$STATE/pki/generated"
+    --cert-dir "$STATE/pki/generated" \
+    ${E2E_CP_APISERVER_ARGS:+$(cat "$E2E_CP_APISERVER_ARGS")}
   write_kubeconfig admin admin
   write_kubeconfig alice alice
   write_kubeconfig controller-manager controller-manager

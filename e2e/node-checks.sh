@@ -87,6 +87,9 @@ print(s.version())"
 # -- 2. a job writes a file in its working directory ------------------------------------------
 [[ -n "$HEAD" ]] && driver "$HEAD" job "e2e-job-wrote-$$"
 
+# -- people as themselves on RayCluster $OTHER (personal identity); alice's revocation runs on -----
+bash "$HERE/node-identity.sh" start "$NODE_DIR" "$NS" "$OTHER"
+
 # -- 7. the read-only root filesystem and PodSecurity, as on ACK --------------------------------
 check_not "a Ray container cannot write its root filesystem (/home/ray)" run_in "$HEAD" ray-head touch /home/ray/e2e-write
 check "... while its /tmp (an emptyDir) is writable" run_in "$HEAD" ray-head touch /tmp/e2e-write
@@ -241,4 +244,5 @@ if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
 else
   fail "RayJob $JOB did not finish in ${READY_TIMEOUT}s: $(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status}' 2>&1 | head -c 400)"
 fi
+bash "$HERE/node-identity.sh" finish "$NODE_DIR" "$NS" "$OTHER"
 exit 0

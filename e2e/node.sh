@@ -241,11 +241,13 @@ start_all() {
   # -- control plane, inside the namespace, on the node's address
   CP_DIR="$STATE/cp"
   in_node env E2E_CP_ADDRESS="$NODE_IP" E2E_CP_API_PORT="$API_PORT" E2E_CP_SERVICE_CIDR="$SERVICE_CIDR" \
+    E2E_CP_APISERVER_ARGS="$(bash "$HERE/node-identity.sh" apiserver-args "$STATE")" \
     E2E_CP_EXTRA_CONTROLLERS="nodelifecycle,endpoint,endpointslice,root-ca-cert-publisher,replicaset,deployment,podgc,ttl-after-finished" \
     E2E_PROCESS_TIMEOUT="$PROCESS_TIMEOUT" bash "$HERE/control-plane.sh" start "$CP_DIR" >"$STATE/logs/control-plane.log" 2>&1 ||
     { tail -n 30 "$STATE/logs/control-plane.log" >&2; die "the control plane did not start"; }
   # shellcheck disable=SC1091
   source "$CP_DIR/env"
+  bash "$HERE/node-identity.sh" platform "$STATE" || die "the platform's token-reviewer ClusterRole could not be applied"
   local K="$KUBECONFIG_ADMIN"
   kc() { in_node kubectl --kubeconfig "$K" --request-timeout 30s "$@"; }
 

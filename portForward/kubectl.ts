@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PortForwardError } from "./outputs";
+import { RAY_ACCESS_VERB } from "@ray-on-ack/common/identity";
 
 /** The ports Ray listens on in the head pod. */
 export const RAY_DASHBOARD_PORT = 8265;
@@ -35,8 +36,12 @@ function kubectl(args: string[]): { status: number | null; stdout: string; stder
     return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
-/** Checks that kubectl exists and that its current context reaches the head Service; returns the context's name. */
-export function checkKubectl(namespace: string, service: string): string {
+/**
+ * Checks that kubectl exists and that its current context reaches the head Service; returns the
+ * context's name. With `personalCluster`, also that the context's identity may use that RayCluster
+ * (`ray:write`, the verb Ray's own SubjectAccessReview asks for).
+ */
+export function checkKubectl(namespace: string, service: string, personalCluster?: string): string {
     if (!onPath("kubectl")) {
         throw new PortForwardError(
             "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and get the ACK cluster's kubeconfig",
@@ -61,6 +66,22 @@ export function checkKubectl(namespace: string, service: string): string {
         throw new PortForwardError(
             `kubectl context "${context}" may not port-forward in namespace ${namespace} (kubectl auth can-i create pods/portforward: ${canI.stdout || canI.stderr || "no"}): ask to be added to the team's access groups`,
         );
+    }
+    if (personalCluster !== undefined) {
+        const use = kubectl([
+            "auth",
+            "can-i",
+            RAY_ACCESS_VERB,
+            `rayclusters.ray.io/${personalCluster}`,
+            "--namespace",
+            namespace,
+            "--request-timeout=10s",
+        ]);
+        if (use.stdout !== "yes") {
+            throw new PortForwardError(
+                `kubectl context "${context}" may not use RayCluster ${personalCluster} (kubectl auth can-i ${RAY_ACCESS_VERB} rayclusters.ray.io/${personalCluster}: ${use.stdout || "no"}), and Ray asks the API server the same: ask to be added to its people (identity.groups or users, or the team's access)`,
+            );
+        }
     }
     return context;
 }

@@ -10,6 +10,8 @@ import { z } from "zod";
 export class PortForwardError extends Error {}
 
 const clusterSchema = z.object({
+    /** `personal`: each person presents their own Kubernetes token (absent from outputs of releases before it: `token`). */
+    identity: z.enum(["token", "personal"]).default("token"),
     namespace: z.string().min(1),
     headService: z.string().min(1),
     tokenCommand: z.string().min(1),

@@ -20,11 +20,14 @@ const mode = process.env.FAKE_KUBECTL_MODE || "ok";
 const fail = (message, out) => { (out ? console.log : console.error)(message); process.exit(1); };
 if (args[0] === "config" && args[1] === "current-context") {
     console.log("ack-hangzhou-prod");
+} else if (args[0] === "config" && args[1] === "view") {
+    process.stdout.write(fs.readFileSync(process.env.FAKE_KUBECONFIG_VIEW, "utf8"));
 } else if (args[0] === "get") {
     if (mode === "wrong-context") fail('Error from server (NotFound): namespaces "' + args[4] + '" not found');
     console.log("service/" + args[2]);
 } else if (args[0] === "auth") {
     if (mode === "forbidden") fail("no", true);
+    if (mode === "not-a-user" && args[2] === "ray:write") fail("no", true);
     console.log("yes");
 } else if (args[0] === "port-forward") {
     fs.writeFileSync(process.env.FAKE_KUBECTL_PID, String(process.pid));
@@ -77,7 +80,12 @@ describe("npm run port-forward", function () {
     }
 
     /** Runs the helper; with `interrupt`, sends that signal once the helper says it is forwarding. */
-    function helper(args: string[], opts: { mode?: string; path?: string; interrupt?: NodeJS.Signals } = {}): Promise<Run> {
+    function helper(
+        args: string[],
+        opts: { mode?: string; path?: string; interrupt?: NodeJS.Signals; kubeconfig?: object } = {},
+    ): Promise<Run> {
+        const view = path.join(dir, "kubeconfig-view.json");
+        fs.writeFileSync(view, JSON.stringify(opts.kubeconfig ?? {}));
         const child = spawn(
             process.execPath,
             [require.resolve("ts-node/dist/bin.js"), path.join(ROOT, "portForward", "portForward.ts"), ...args],
@@ -88,6 +96,7 @@ describe("npm run port-forward", function () {
                     FAKE_KUBECTL_MODE: opts.mode ?? "ok",
                     FAKE_KUBECTL_LOG: path.join(dir, "kubectl.log"),
                     FAKE_KUBECTL_PID: path.join(dir, "kubectl.pid"),
+                    FAKE_KUBECONFIG_VIEW: view,
                 },
             },
         );
@@ -209,6 +218,18 @@ describe("npm run port-forward", function () {
             { interrupt: "SIGTERM" },
         );
         assert.equal(r.code, 0, r.stderr);
+        // notebooks has personal identity: the person's own token, and a check that they may use it, as Ray's own.
+        assert.ok(
+            r.stdout.includes("RayCluster notebooks takes your own Kubernetes identity (personal identity: no shared token)"),
+            r.stdout,
+        );
+        assert.ok(r.stdout.includes('  export RAY_AUTH_TOKEN="$(npm run --silent port-forward -- --print-token)"\n'), r.stdout);
+        assert.doesNotMatch(r.stdout, /get secret/);
+        assert.ok(
+            kubectlCalls().some(
+                (c) => c.join(" ") === "auth can-i ray:write rayclusters.ray.io/notebooks --namespace ray-team-a --request-timeout=10s",
+            ),
+        );
         // alice's certificate comes from training's CA, which notebooks' nodes do not trust.
         assert.doesNotMatch(r.stdout, /Ray Client as alice/);
         assert.match(
@@ -297,6 +318,57 @@ describe("npm run port-forward", function () {
         assert.equal(r.code, 2);
         assert.match(r.stderr, /^error: kubectl context "ack-hangzhou-prod" may not port-forward in namespace ray-team-a/);
         assert.ok(!kubectlCalls().some((c) => c[0] === "port-forward"));
+    });
+
+    it("refuses to forward a personal-identity cluster to someone Ray would refuse, and says whom to ask", async () => {
+        const r = await helper(["--stack", "team-a", "--from", oneCluster], { mode: "not-a-user" });
+        assert.equal(r.code, 2);
+        assert.match(
+            r.stderr,
+            /^error: kubectl context "ack-hangzhou-prod" may not use RayCluster notebooks \(kubectl auth can-i ray:write rayclusters\.ray\.io\/notebooks: no\), and Ray asks the API server the same: ask to be added to its people/,
+        );
+        assert.ok(!kubectlCalls().some((c) => c[0] === "port-forward"));
+    });
+
+    it("--print-token prints the current context's bearer token: a static one, or what its credential plugin returns", async () => {
+        let r = await helper(["--print-token"], {
+            kubeconfig: { "current-context": "ack", users: [{ name: "u", user: { token: "tok-123" } }] },
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, "tok-123\n");
+        assert.deepEqual(kubectlCalls(), [["config", "view", "--minify", "--raw", "--output", "json"]]);
+        // A credential plugin (ACK's RAM authenticator, kubelogin) gets the ExecCredential request kubectl would send it.
+        const plugin = path.join(dir, "plugin");
+        fs.writeFileSync(
+            plugin,
+            `#!${process.execPath}\nconst info = JSON.parse(process.env.KUBERNETES_EXEC_INFO);\n` +
+                'console.log(JSON.stringify({ kind: "ExecCredential", status: { token: `k8s-ack-v1.${process.argv[2]}.${process.env.REGION}.${info.kind}` } }));\n',
+            { mode: 0o755 },
+        );
+        const exec = {
+            command: plugin,
+            args: ["c5e"],
+            env: [{ name: "REGION", value: "cn-hangzhou" }],
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+        };
+        r = await helper(["--print-token"], { kubeconfig: { "current-context": "ack", users: [{ name: "u", user: { exec } }] } });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, "k8s-ack-v1.c5e.cn-hangzhou.ExecCredential\n");
+    });
+
+    it("--print-token explains what to do about a client certificate, which Ray cannot take", async () => {
+        const r = await helper(["--print-token"], {
+            kubeconfig: {
+                "current-context": "ack-admin",
+                users: [{ name: "u", user: { "client-certificate-data": "LS0t", "client-key-data": "LS0t" } }],
+            },
+        });
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, "");
+        assert.match(
+            r.stderr,
+            /^error: context "ack-admin" authenticates with a client certificate\. Ray takes a bearer token, and a client certificate is none: .*ack-ram-tool credential-plugin get-kubeconfig --mode ram-authenticator-token --cluster-id <cluster id>/,
+        );
     });
 
     it("names a taken local port and the flag that changes it", async () => {

@@ -4,15 +4,19 @@
  * Forwards a RayCluster's dashboard and Ray Client ports to 127.0.0.1 and prints how to use
  * them. Ctrl-C stops kubectl and exits 0. Exit 2: bad input, or kubectl/context/ports not
  * usable; exit 1: kubectl port-forward ended on its own (its stderr is printed).
+ * `npm run --silent port-forward -- --print-token` prints the bearer token of your current
+ * kubeconfig context, what a personal-identity cluster takes (./personalToken.ts), and exits.
  */
 import { parseArgs } from "util";
 import { checkKubectl, KubectlExited, RAY_CLIENT_PORT, RAY_DASHBOARD_PORT, startForward, type Forward } from "./kubectl";
 import { assertSameStack, pickCluster, PortForwardError, readOutputsFile, readPulumiOutputs, type ClusterAccess } from "./outputs";
 import { assertPortFree, parsePort } from "./ports";
+import { currentUser, tokenOf } from "./personalToken";
 import { ROOT, stackTeam } from "../program/stackFile";
 
 const USAGE =
-    "usage: npm run port-forward -- --stack <name> [--cluster <raycluster>] [--from <outputs.json>] [--dashboard-port <port>] [--client-port <port>]";
+    "usage: npm run port-forward -- --stack <name> [--cluster <raycluster>] [--from <outputs.json>] [--dashboard-port <port>] [--client-port <port>]\n" +
+    "       npm run --silent port-forward -- --print-token";
 
 /** How long kubectl gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5_000;
@@ -27,6 +31,7 @@ function parse() {
                 from: { type: "string" },
                 "dashboard-port": { type: "string" },
                 "client-port": { type: "string" },
+                "print-token": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -38,10 +43,14 @@ function parse() {
         process.stdout.write(`${USAGE}\n`);
         process.exit(0);
     }
+    if (values["print-token"]) {
+        return { printToken: true as const };
+    }
     if (!values.stack) {
         throw new PortForwardError(`--stack is required\n${USAGE}`);
     }
     return {
+        printToken: false as const,
         stack: values.stack,
         cluster: values.cluster,
         from: values.from,
@@ -50,8 +59,10 @@ function parse() {
     };
 }
 
+type ForwardArgs = Extract<ReturnType<typeof parse>, { printToken: false }>;
+
 /** The flags, else the cluster's own local ports from the stack outputs, else Ray's (outputs of older releases). */
-function localPorts(args: ReturnType<typeof parse>, cluster: ClusterAccess): { dashboard: number; client: number } {
+function localPorts(args: ForwardArgs, cluster: ClusterAccess): { dashboard: number; client: number } {
     const ports = {
         dashboard: parsePort(args.dashboardPort, "--dashboard-port", cluster.localPorts?.dashboard ?? RAY_DASHBOARD_PORT),
         client: parsePort(args.clientPort, "--client-port", cluster.localPorts?.client ?? RAY_CLIENT_PORT),
@@ -69,7 +80,12 @@ function instructions(stack: string, cluster: ClusterAccess, context: string, po
         `  Ray dashboard and Jobs API: http://127.0.0.1:${ports.dashboard}`,
         `  Ray Client:                 ray://127.0.0.1:${ports.client}`,
         "",
-        "The Ray token (the dashboard, the Jobs API and Ray Client require it):",
+        ...(cluster.identity === "personal"
+            ? [
+                  `RayCluster ${cluster.name} takes your own Kubernetes identity (personal identity: no shared token). Your bearer token,`,
+                  "from your kubeconfig context (a client certificate will not do; it expires with your login, print it again then):",
+              ]
+            : ["The Ray token (the dashboard, the Jobs API and Ray Client require it):"]),
         `  ${cluster.tokenCommand}`,
         "For the ray CLI and Ray Client, in another shell:",
         "  export RAY_AUTH_MODE=token",
@@ -121,13 +137,18 @@ async function stop(forward: Forward): Promise<void> {
 
 async function main(): Promise<number> {
     const args = parse();
+    if (args.printToken) {
+        const { context, user } = currentUser();
+        process.stdout.write(`${tokenOf(user, context)}\n`);
+        return 0;
+    }
     const outputs = args.from ? readOutputsFile(args.from) : readPulumiOutputs(args.stack, ROOT);
     if (args.from) {
         assertSameStack(outputs, args.stack, stackTeam(args.stack), `--from ${args.from}`);
     }
     const cluster = pickCluster(outputs, args.stack, args.cluster);
     const ports = localPorts(args, cluster);
-    const context = checkKubectl(cluster.namespace, cluster.headService);
+    const context = checkKubectl(cluster.namespace, cluster.headService, cluster.identity === "personal" ? cluster.name : undefined);
     await assertPortFree(ports.dashboard, "--dashboard-port");
     await assertPortFree(ports.client, "--client-port");
 

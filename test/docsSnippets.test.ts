@@ -71,7 +71,10 @@ export function typeErrors(snippets: Snippet[]): string[] {
 
 /** `npm run <name>` in `text` whose script package.json lacks. */
 export function unknownScripts(text: string, scripts: Record<string, string>): string[] {
-    return [...text.matchAll(/\bnpm run(?:-script)? +([\w:.-]+)/g)].map((m) => m[1]).filter((name) => !(name in scripts));
+    // npm's own flags before the script's name (`npm run --silent port-forward`) are skipped
+    return [...text.matchAll(/\bnpm run(?:-script)?(?: +--?[\w-]+)* +([\w:.][\w:.-]*)/g)]
+        .map((m) => m[1])
+        .filter((name) => !(name in scripts));
 }
 
 describe("documentation code", function () {
@@ -114,5 +117,8 @@ describe("documentation code", function () {
         });
         assert.deepEqual(unknown, []);
         assert.deepEqual(unknownScripts("npm ci && npm run render -- --stack a\nnpm run rendr", manifest.scripts), ["rendr"]);
+        assert.deepEqual(unknownScripts("npm run --silent port-forward -- --print-token\nnpm run -s portforward", manifest.scripts), [
+            "portforward",
+        ]);
     });
 });

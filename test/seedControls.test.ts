@@ -57,7 +57,12 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         for (const rc of a.filter((o) => o.kind === "RayCluster")) {
             assert.equal(rc.spec.headGroupSpec.serviceType, "ClusterIP");
             assert.equal(rc.spec.headGroupSpec.enableIngress, false);
-            assert.deepEqual(rc.spec.authOptions, { mode: "token", secretName: `${rc.metadata.name}-ray-token` });
+            // notebooks: each person's own Kubernetes token (personal identity), no shared one
+            const auth =
+                rc.metadata.name === "notebooks"
+                    ? { mode: "token", enableK8sTokenAuth: true }
+                    : { mode: "token", secretName: `${rc.metadata.name}-ray-token` };
+            assert.deepEqual(rc.spec.authOptions, auth);
         }
         assert.ok(!a.some((o) => o.kind === "Service" || o.kind === "Ingress"));
         const rj = find(b, "RayJob", "nightly-etl");
@@ -142,7 +147,7 @@ describe("seed checklist controls (team-a, team-b under mocks)", function () {
         const flat = people.rules.flatMap((r: any) => r.resources);
         assert.ok(!flat.includes("pods/exec") && !flat.includes("pods/attach"));
         const secrets = people.rules.find((r: any) => r.resources.includes("secrets"));
-        assert.deepEqual(secrets.resourceNames, ["training-ray-token", "notebooks-ray-token"]);
+        assert.deepEqual(secrets.resourceNames, ["training-ray-token"], "notebooks (personal identity) has no token to read");
         assert.deepEqual(secrets.verbs, ["get"]);
     });
 

@@ -12,7 +12,7 @@ import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
 import { MIN_KUBERAY_VERSION } from "@ray-on-ack/common/versions";
 import { dnsLabel, duplicateNames } from "../core/model";
 import { securitySchema } from "../images/model";
-import { accessSchema } from "../identity/model";
+import { accessSchema, personalIdentityPeople } from "../identity/model";
 import { namespaceLabels, quotaSchema } from "../namespace/model";
 import { networkSchema, platformNamespacesOf, podCidrsSchema, podNetworkSchema } from "../network/model";
 import { cloudSchema, rrsaTeamSchema } from "../cloud/model";
@@ -145,6 +145,26 @@ export const teamConfigSchema = z
         )) {
             c.addIssue({ code: "custom", path: ["tls", "clients", ...p.path], message: p.message });
         }
+        t.clusters.forEach((k, i) => {
+            if (k.identity.mode !== "personal") {
+                return;
+            }
+            if (t.network.apiServerCidrs.length === 0) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["network", "apiServerCidrs"],
+                    message: `is required when a cluster uses personal identity (${k.name}): its Ray pods check each caller's token with the API server, and egress is denied by default`,
+                });
+            }
+            if (personalIdentityPeople(k.identity, t.access).length === 0) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["clusters", i, "identity"],
+                    message:
+                        "personal identity names nobody who may use the cluster: list groups or users here, or give the team's people in access",
+                });
+            }
+        });
         if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
             c.addIssue({
                 code: "custom",

@@ -42,6 +42,10 @@ export const names = {
     tlsSecret: (cluster: string, role: "head" | "worker"): string => `${cluster}-ray-tls-${role}`,
     tokenSecret: (cluster: string): string => `${cluster}-ray-token`,
     peopleRole: (team: string): string => `${team}-ray-users`,
+    /** Personal identity: the Role granting `ray:write` on one RayCluster, bound to its Ray nodes and, apart, to its people. */
+    rayAccessRole: (cluster: string): string => `${cluster}-ray-access`,
+    rayNodesBinding: (cluster: string): string => `${cluster}-ray-nodes`,
+    rayPeopleBinding: (cluster: string): string => `${cluster}-ray-people`,
     dashboardService: (cluster: string): string => `${cluster}-dashboard-public`,
     dashboardIngress: (cluster: string): string => `${cluster}-dashboard`,
     basicAuthSecret: (cluster: string): string => `${cluster}-dashboard-basic-auth`,

@@ -48,7 +48,20 @@ export function localPortsFor(namespace: string, clusters: readonly string[]): R
     return out;
 }
 
+/**
+ * What a person runs to print their own Kubernetes bearer token, for a personal-identity cluster:
+ * the port-forward helper takes it from their current kubeconfig context (a token, or what its
+ * credential plugin returns: ACK's RAM authenticator, OIDC), and explains what to do about a
+ * client certificate, which Ray cannot be handed (docs/operations.md "Connecting as yourself").
+ */
+export const PERSONAL_TOKEN_COMMAND = "npm run --silent port-forward -- --print-token";
+
 export interface ClusterAccess {
+    /**
+     * `token`: the cluster's static Ray token (tokenSecret); `personal`: each person's own Kubernetes
+     * token. A string, not a union of the two: Pulumi's component schema (provider/) takes no unions.
+     */
+    readonly identity: string;
     readonly namespace: string;
     readonly headService: string;
     /** Where port-forward listens on 127.0.0.1 for this cluster (see localPortsFor). */
@@ -57,7 +70,9 @@ export interface ClusterAccess {
     readonly clientPortForward: string;
     readonly dashboardUrl: string;
     readonly clientUrl: string;
-    readonly tokenSecret: string;
+    /** The Secret holding the static Ray token; none with personal identity. */
+    readonly tokenSecret?: string;
+    /** Prints the bearer token to present: the cluster's Ray token, or with personal identity your own. */
     readonly tokenCommand: string;
     /** The KubeRay kubectl plugin's equivalent of the two forwards (local 8265 and 10001, one cluster at a time). */
     readonly raySessionCommand: string;
@@ -73,12 +88,21 @@ export function clusterAccess(
     namespace: string,
     cluster: string,
     localPorts: LocalPorts = portsOfSlot(localPortSlot(namespace, cluster)),
+    identity: "token" | "personal" = "token",
 ): ClusterAccess {
     const svc = names.headService(cluster);
     const forward = (local: number, remote: number) =>
         `kubectl -n ${namespace} port-forward --address 127.0.0.1 svc/${svc} ${local}:${remote}`;
     const tokenSecret = names.tokenSecret(cluster);
+    const token =
+        identity === "personal"
+            ? { tokenCommand: PERSONAL_TOKEN_COMMAND }
+            : {
+                  tokenSecret,
+                  tokenCommand: `kubectl -n ${namespace} get secret ${tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
+              };
     return {
+        identity,
         namespace,
         headService: svc,
         localPorts,
@@ -86,8 +110,7 @@ export function clusterAccess(
         clientPortForward: forward(localPorts.client, RAY_PORTS.client),
         dashboardUrl: `http://127.0.0.1:${localPorts.dashboard}`,
         clientUrl: `ray://127.0.0.1:${localPorts.client}`,
-        tokenSecret,
-        tokenCommand: `kubectl -n ${namespace} get secret ${tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
+        ...token,
         raySessionCommand: raySessionCommand(namespace, "raycluster", cluster),
     };
 }

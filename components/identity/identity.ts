@@ -4,8 +4,15 @@
  * KubeRay's names, so that previews show it and KubeRay adopts it instead of creating one.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { names, type RayRole } from "../core/naming";
+import { LABELS, MANAGED_BY, names, teamLabels, type RayRole } from "../core/naming";
 import { objectMeta } from "../core/meta";
+import {
+    RAY_ACCESS_VERB,
+    TOKEN_REVIEWER_CLUSTER_ROLE,
+    TOKEN_REVIEWER_ROLE_REF,
+    TOKEN_REVIEWER_RULES,
+    tokenReviewerBindingName,
+} from "@ray-on-ack/common/identity";
 
 export interface ServiceAccountInput {
     readonly team: string;
@@ -115,4 +122,90 @@ export function peopleRoleObjects(input: PeopleRoleInput): [] | [k8s.types.input
             subjects,
         },
     ];
+}
+
+/** Someone a personal-identity cluster admits: a group or a user, as the cluster's authenticator names them. */
+export interface Person {
+    readonly kind: "Group" | "User";
+    readonly name: string;
+}
+
+/**
+ * Personal identity on one RayCluster: a Role granting Ray's one verb (`ray:write`) on that
+ * RayCluster alone, bound to its own Ray nodes (they present their ServiceAccount tokens to each
+ * other) and, in a binding of its own, to its people: deleting `<cluster>-ray-people` revokes them
+ * all, dropping one person from the list (or from the group) revokes that person, each within Ray's
+ * token cache (RAY_TOKEN_CACHE_SECONDS).
+ */
+export function rayAccessObjects(
+    team: string,
+    namespace: string,
+    cluster: string,
+    people: readonly Person[],
+): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding, k8s.types.input.rbac.v1.RoleBinding] {
+    const role = names.rayAccessRole(cluster);
+    const roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role };
+    const labels = { "ray.io/cluster": cluster };
+    return [
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: objectMeta(role, namespace, team, { labels }),
+            rules: [{ apiGroups: ["ray.io"], resources: ["rayclusters"], resourceNames: [cluster], verbs: [RAY_ACCESS_VERB] }],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: objectMeta(names.rayNodesBinding(cluster), namespace, team, { labels }),
+            roleRef,
+            subjects: rayNodeServiceAccounts(namespace, [cluster]),
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: objectMeta(names.rayPeopleBinding(cluster), namespace, team, { labels }),
+            roleRef,
+            subjects: people.map((p) => ({ apiGroup: "rbac.authorization.k8s.io", kind: p.kind, name: p.name })),
+        },
+    ];
+}
+
+/** The head and worker ServiceAccounts of the clusters: Ray's nodes, which check each other's tokens. */
+function rayNodeServiceAccounts(namespace: string, clusters: readonly string[]): k8s.types.input.rbac.v1.Subject[] {
+    return clusters.flatMap((c) =>
+        (["head", "worker"] as const).map((role) => ({ kind: "ServiceAccount", name: names.serviceAccount(c, role), namespace })),
+    );
+}
+
+/**
+ * The platform's ClusterRole (the platform stack creates it): TokenReviews and SubjectAccessReviews
+ * are cluster-scoped, so no Role of a team namespace can grant them, and a team stack never writes a
+ * ClusterRole, so it cannot widen this one.
+ */
+export function tokenReviewerClusterRoleObject(): k8s.types.input.rbac.v1.ClusterRole {
+    return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: TOKEN_REVIEWER_CLUSTER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY } },
+        rules: TOKEN_REVIEWER_RULES.map((r) => ({ ...r })),
+    };
+}
+
+/**
+ * The team stack's one ClusterRoleBinding: its personal clusters' head and worker ServiceAccounts
+ * to the platform's reviewer role, and nothing else (the policy pack pins the roleRef and requires
+ * every subject to be a ServiceAccount of a personal-identity RayCluster of the stack).
+ */
+export function tokenReviewerBindingObject(
+    team: string,
+    namespace: string,
+    clusters: readonly string[],
+): k8s.types.input.rbac.v1.ClusterRoleBinding {
+    return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: tokenReviewerBindingName(namespace), labels: teamLabels(team) },
+        roleRef: { ...TOKEN_REVIEWER_ROLE_REF },
+        subjects: rayNodeServiceAccounts(namespace, clusters),
+    };
 }

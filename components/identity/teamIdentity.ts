@@ -3,7 +3,14 @@ import * as admissionv1 from "@pulumi/kubernetes/admissionregistration/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import type { RayRole } from "../core/naming";
-import { autoscalerRoleObjects, peopleRoleObjects, serviceAccountObject } from "./identity";
+import {
+    autoscalerRoleObjects,
+    peopleRoleObjects,
+    rayAccessObjects,
+    serviceAccountObject,
+    tokenReviewerBindingObject,
+    type Person,
+} from "./identity";
 import { autoscalerScopeObjects } from "./autoscalerScope";
 
 export interface IdentityCluster {
@@ -14,6 +21,8 @@ export interface IdentityCluster {
     readonly autoscaling: boolean;
     /** RAM role name for RRSA on this cluster's ServiceAccounts. Default none. */
     readonly ramRoleName?: string;
+    /** Personal identity (RayClusters only): who may use the cluster with their own Kubernetes token. Default none: its static token. */
+    readonly personal?: { readonly people: readonly Person[] };
 }
 
 export interface TeamIdentityArgs {
@@ -28,7 +37,10 @@ export interface TeamIdentityArgs {
     readonly readableSecrets: readonly string[];
 }
 
-/** ServiceAccounts without automounted tokens, the autoscaler Roles and the team's people Role. */
+/**
+ * ServiceAccounts without automounted tokens, the autoscaler Roles, the team's people Role, and for
+ * personal-identity clusters the `ray:write` Role and bindings and the token reviewers' ClusterRoleBinding.
+ */
 export class TeamIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: TeamIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:identity:TeamIdentity", name, {}, opts);
@@ -47,6 +59,21 @@ export class TeamIdentity extends pulumi.ComponentResource {
                 new rbacv1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
                 new rbacv1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
             }
+            if (c.personal) {
+                const [role, nodes, people] = rayAccessObjects(args.team, args.namespace, c.name, c.personal.people);
+                new rbacv1.Role(`${name}-${c.name}-ray-access-role`, role, { parent: this });
+                new rbacv1.RoleBinding(`${name}-${c.name}-ray-nodes-rolebinding`, nodes, { parent: this });
+                new rbacv1.RoleBinding(`${name}-${c.name}-ray-people-rolebinding`, people, { parent: this });
+            }
+        }
+        const personal = args.clusters.filter((c) => c.personal).map((c) => c.name);
+        if (personal.length > 0) {
+            // Cluster-scoped, one per team namespace: its personal clusters' Ray nodes may review tokens (the platform's role).
+            new rbacv1.ClusterRoleBinding(
+                `${name}-token-reviewers-clusterrolebinding`,
+                tokenReviewerBindingObject(args.team, args.namespace, personal),
+                { parent: this },
+            );
         }
         if (args.clusters.some((c) => c.autoscaling)) {
             // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.

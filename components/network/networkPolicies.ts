@@ -21,6 +21,8 @@ export interface ClusterFlows {
     readonly name: string;
     readonly kind: RayClusterKind;
     readonly autoscaling: boolean;
+    /** Personal identity: every Ray pod of the cluster checks callers' tokens with the API server. Default false. */
+    readonly personalIdentity?: boolean;
     /** A RayCluster's dashboard exposure; a RayService's Serve-port exposure (its dashboard stays private). */
     readonly exposure: ExposureConfig;
 }
@@ -191,12 +193,13 @@ export function networkPolicyObjects(input: NetworkPolicyInput): NamedNetworkPol
                 }),
             );
         }
+        const toApiServer = { egress: [{ to: net.apiServerCidrs.map(egressIpBlock), ports: tcp(net.apiServerPort) }] };
         if (c.autoscaling) {
-            out.push(
-                policy(input, `${c.name}-head-apiserver`, headSelector(c), {
-                    egress: [{ to: net.apiServerCidrs.map(egressIpBlock), ports: tcp(net.apiServerPort) }],
-                }),
-            );
+            out.push(policy(input, `${c.name}-head-apiserver`, headSelector(c), toApiServer));
+        }
+        if (c.personalIdentity) {
+            // Head and workers: every Ray server (GCS, raylets, dashboard) reviews its callers' tokens.
+            out.push(policy(input, `${c.name}-ray-apiserver`, members, toApiServer));
         }
     }
     if (net.monitoringNamespace) {

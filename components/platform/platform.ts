@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as cs from "@pulumi/alicloud/cs";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
+import { tokenReviewerClusterRoleObject } from "../identity/identity";
 import { platformConfigSchema, type PlatformConfig } from "./model";
 import type { PlatformSettings } from "../args";
 import type { RrsaProvider } from "../componentArgs";
@@ -20,7 +22,10 @@ export function platformArgs(config: PlatformConfig, rrsaProvider: pulumi.Input<
     return { cloud, quotaTree: config.quotaTree, addons: config.addons, rrsaProvider };
 }
 
-/** Cluster-wide singletons every team stack relies on: the ElasticQuotaTree and the add-ons. */
+/**
+ * Cluster-wide singletons every team stack relies on: the ElasticQuotaTree, the add-ons, and the
+ * ClusterRole the Ray nodes of personal-identity clusters review tokens with (team stacks bind it).
+ */
 export class Platform extends pulumi.ComponentResource {
     /** The cluster's RRSA OIDC provider, for the team stacks. */
     declare readonly rrsa: pulumi.Output<RrsaProvider>;
@@ -32,6 +37,7 @@ export class Platform extends pulumi.ComponentResource {
         const { rrsaProvider, ...settings } = args;
         const config = parseArgs(this, name, platformConfigSchema, { ...settings, platform: true });
         new apiextensions.CustomResource(`${name}-quota-tree`, elasticQuotaTreeObject(config.quotaTree), { parent: this });
+        new rbacv1.ClusterRole(`${name}-token-reviewer`, tokenReviewerClusterRoleObject(), { parent: this });
         for (const [role, addon] of Object.entries(config.addons)) {
             new cs.KubernetesAddon(
                 `${name}-${role}`,

@@ -23,11 +23,17 @@ export class HardenedRayCluster extends pulumi.ComponentResource {
     constructor(name: string, args: HardenedRayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:ray:HardenedRayCluster", name, {}, opts);
         const cluster = parseWorkloadArgs(this, name, "cluster", rayClusterSchema, args);
-        rayWorkloadResource(this, name, "RayCluster", cluster.name, args, (common) =>
-            rayWorkloadSpec({ kind: "RayCluster", workload: cluster, ...common }),
+        rayWorkloadResource(
+            this,
+            name,
+            "RayCluster",
+            cluster.name,
+            args,
+            (common) => rayWorkloadSpec({ kind: "RayCluster", workload: cluster, ...common }),
+            cluster.identity.mode !== "personal",
         );
         this.clusterName = pulumi.output(cluster.name);
-        this.access = pulumi.output(clusterAccess(args.namespace, cluster.name));
+        this.access = pulumi.output(clusterAccess(args.namespace, cluster.name, undefined, cluster.identity.mode));
         this.registerOutputs({ clusterName: this.clusterName, access: this.access });
     }
 }

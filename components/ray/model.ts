@@ -3,12 +3,15 @@
  * groups, autoscaler, environment and pod options), composed with the image, exposure and RRSA fragments.
  */
 import { z } from "zod";
+import * as semver from "semver";
 import { argTypes } from "@ray-on-ack/common/argTypes";
 import { duplicateNames, dnsLabel, quantity, resources } from "../core/model";
 import { HOST_PATHS_REMOVED, removedKey } from "../core/removed";
 import { CONTROL_PLANE_LABELS } from "@ray-on-ack/common";
 import { accessKeyProblem } from "@ray-on-ack/common";
 import { clusterRrsaSchema as rrsa } from "../cloud/model";
+import { clusterIdentitySchema } from "../identity/model";
+import { MIN_PERSONAL_IDENTITY_RAY_VERSION } from "@ray-on-ack/common/identity";
 import { exposureSchema as exposure } from "../exposure/model";
 import { DEFAULT_RAY_VERSION, imageSchema, rayVersionSchema } from "../images/model";
 import { reservedEnvProblem } from "./env";
@@ -193,8 +196,52 @@ const clusterShape = {
         .describe(
             "Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses).",
         ),
+    identity: clusterIdentitySchema
+        .default({ mode: "token" })
+        .describe(
+            'How people reach the cluster: `token` (default, the static Ray token) or `personal` (each person\'s own Kubernetes identity; RayClusters only, docs/design.md "People: personal identity").',
+        ),
     /** Workload options of every pod (docs/configuration.md "Workload options"). */
     ...clusterPodOptions,
+};
+
+/**
+ * Personal identity on a RayCluster: Ray checks Kubernetes tokens from 2.55, and the autoscaler
+ * would hand the Ray container a credential that patches pods (docs/design.md "People: personal identity").
+ */
+const checkPersonalIdentity = (
+    c: { rayVersion: string; autoscaling: { enabled: boolean }; identity: { mode: string } },
+    ctx: z.RefinementCtx,
+) => {
+    if (c.identity.mode !== "personal") {
+        return;
+    }
+    if (semver.valid(c.rayVersion) !== null && semver.lt(c.rayVersion, MIN_PERSONAL_IDENTITY_RAY_VERSION)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["identity", "mode"],
+            message: `personal needs Ray >= ${MIN_PERSONAL_IDENTITY_RAY_VERSION} (rayVersion is ${c.rayVersion}): older Ray does not check Kubernetes tokens, and KubeRay refuses enableK8sTokenAuth below it`,
+        });
+    }
+    if (c.autoscaling.enabled) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["identity", "mode"],
+            message:
+                "personal is refused with autoscaling.enabled: KubeRay runs the autoscaler in the head pod under the head's ServiceAccount, and a projected token is always the pod's ServiceAccount's, so the Ray container, where job drivers run, would hold a credential that may patch the namespace's pods; size the worker groups instead, or keep mode token",
+        });
+    }
+};
+
+/** KubeRay 1.6 and 1.7 refuse enableK8sTokenAuth on a RayJob and a RayService; their people never need the token. */
+const refusePersonalIdentity = (what: string, whoNeedsTheToken: string) => (w: { identity: { mode: string } }, ctx: z.RefinementCtx) => {
+    if (w.identity.mode === "personal") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["identity", "mode"],
+            message: `personal is not supported for a ${what}: KubeRay 1.6 and 1.7 refuse enableK8sTokenAuth for it; people never need its token (${whoNeedsTheToken}), so it keeps its own static token`,
+        });
+    }
 };
 
 /** A group's volumes are mounted beside the cluster's. */
@@ -229,6 +276,7 @@ export const rayClusterSchema = z
         rrsa: rrsa.default({ dedicatedRole: false }).describe("The cluster's RRSA role."),
     })
     .superRefine(checkVolumeClashes)
+    .superRefine(checkPersonalIdentity)
     .register(argTypes, { id: "RayClusterSettings", description: "A long-lived RayCluster." });
 
 export const rayJobSchema = z
@@ -252,6 +300,7 @@ export const rayJobSchema = z
         submitter: resources.default({ cpu: "500m", memory: "512Mi" }).describe("Resources of the submitter pod (`ray job submit`)."),
     })
     .superRefine(checkVolumeClashes)
+    .superRefine(refusePersonalIdentity("RayJob", "its submitter submits the job"))
     .superRefine((j, c) => {
         if (j.autoscaling.enabled) {
             c.addIssue({
@@ -290,6 +339,7 @@ export const rayServiceSchema = z
         rrsa: rrsa.default({ dedicatedRole: false }).describe("The service's RRSA role."),
     })
     .superRefine(checkVolumeClashes)
+    .superRefine(refusePersonalIdentity("RayService", "Serve and the operator use it; Serve's HTTP port checks no token"))
     .superRefine((s, c) => {
         if (s.autoscaling.enabled) {
             c.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: AUTOSCALING_GENERATED_NAME("RayService") });

@@ -32,8 +32,11 @@ export interface RayClusterSpecInput {
     readonly image: string;
     /** Changes whenever the certificates change; restarts the pods on rotation. */
     readonly tlsFingerprint: pulumi.Input<string>;
-    /** A hash of the Ray token: changes when the token is rotated, which restarts the pods. */
-    readonly tokenFingerprint: pulumi.Input<string>;
+    /**
+     * A hash of the Ray token: changes when the token is rotated, which restarts the pods. None for
+     * a personal-identity cluster, which has no token of its own.
+     */
+    readonly tokenFingerprint?: pulumi.Input<string>;
     /** KubeRay operator version the cluster runs under (>= 1.6: `upgradeStrategy: Recreate` works on all of them). */
     readonly kubeRayVersion: string;
     /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
@@ -56,6 +59,7 @@ export function clusterPodLabels(team: string, cluster: string, role: "head" | "
 }
 
 import { rayTlsEnv as tlsEnv } from "@ray-on-ack/common";
+import { RAY_TOKEN_MOUNT_PATHS, RAY_TOKEN_VOLUME } from "@ray-on-ack/common/identity";
 
 export { tlsEnv };
 
@@ -87,6 +91,35 @@ export function autoscalerTokenVolume(): k8s.types.input.core.v1.Volume {
     };
 }
 
+/** A RayCluster whose people present their own Kubernetes identity (KubeRay's `enableK8sTokenAuth`). */
+export function isPersonal(input: Pick<RayClusterSpecInput, "kind" | "cluster">): boolean {
+    return input.kind === "RayCluster" && input.cluster.identity.mode === "personal";
+}
+
+/**
+ * The Ray container's Kubernetes identity in personal mode: its pod's ServiceAccount token with the
+ * cluster CA. Ray presents the token to the other Ray nodes (KubeRay's path) and checks callers
+ * with it (the in-cluster path, with `ca.crt`), so the one volume is mounted at both; KubeRay, which
+ * finds its volume name taken, adds neither volume nor mount. 3607 seconds is the kubelet's own
+ * request for the automounted token: the API server makes it valid while its pod lives (up to a
+ * year) instead of one hour, since Ray 2.60 reads the token once when a process starts.
+ */
+export function rayTokenVolume(): k8s.types.input.core.v1.Volume {
+    return {
+        name: RAY_TOKEN_VOLUME,
+        projected: {
+            defaultMode: 0o440,
+            sources: [
+                { serviceAccountToken: { path: "token", expirationSeconds: 3607 } },
+                { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
+            ],
+        },
+    };
+}
+
+const rayTokenMounts = RAY_TOKEN_MOUNT_PATHS.map((mountPath) => ({ name: RAY_TOKEN_VOLUME, mountPath, readOnly: true }));
+
 function userEnv(cluster: ClusterShape): { name: string; value: string }[] {
     return Object.entries(cluster.env).map(([name, value]) => ({ name, value }));
 }
@@ -111,6 +144,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
     const ownLabels = clusterPodLabels(input.team, cluster.name, role);
     // The team's options go first: ours are set after them (reserved keys are refused anyway).
     const options = podOptionFields(cluster, parts.options, ownLabels);
+    const personal = isPersonal(input);
     return {
         metadata: {
             labels: { ...options.labels, ...ownLabels },
@@ -118,7 +152,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                 ...options.annotations,
                 ...(input.podAnnotations ?? {}),
                 [ANNOTATIONS.tlsFingerprint]: input.tlsFingerprint,
-                [ANNOTATIONS.tokenFingerprint]: input.tokenFingerprint,
+                ...(input.tokenFingerprint === undefined ? {} : { [ANNOTATIONS.tokenFingerprint]: input.tokenFingerprint }),
             },
         },
         spec: {
@@ -136,10 +170,16 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                     workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
                     env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...dirs.mounts, ...options.mounts],
+                    volumeMounts: [tlsMount, ...dirs.mounts, ...(personal ? rayTokenMounts : []), ...options.mounts],
                 },
             ],
-            volumes: [tlsVolume(input, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
+            volumes: [
+                tlsVolume(input, role),
+                ...dirs.volumes,
+                ...(personal ? [rayTokenVolume()] : []),
+                ...parts.extraVolumes,
+                ...options.volumes,
+            ],
         },
     };
 }
@@ -254,7 +294,10 @@ export function rayClusterSpec(input: RayClusterSpecInput): RayClusterSpec {
     const { cluster } = input;
     const spec: RayClusterSpec = {
         rayVersion: cluster.rayVersion,
-        authOptions: { mode: "token", secretName: names.tokenSecret(cluster.name) },
+        // Personal identity: Ray checks each caller's own Kubernetes token; KubeRay refuses a secretName with it.
+        authOptions: isPersonal(input)
+            ? { mode: "token", enableK8sTokenAuth: true }
+            : { mode: "token", secretName: names.tokenSecret(cluster.name) },
         enableInTreeAutoscaling: cluster.autoscaling.enabled,
         headGroupSpec: headGroupSpec(input),
         workerGroupSpecs: cluster.workerGroups.map((g) => workerGroupSpec(input, g)),

@@ -17,7 +17,7 @@ import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./model";
 export type WorkloadCommon = Omit<RayClusterSpecInput, "kind" | "cluster" | "image"> & { readonly image?: string };
 
 /** What a Hardened component's args give the builder, with its token's fingerprint (KubeRay 1.6.2 unless told). */
-export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Input<string>): WorkloadCommon {
+export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Input<string> | undefined): WorkloadCommon {
     return {
         team: args.team,
         namespace: args.namespace,

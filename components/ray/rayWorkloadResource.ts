@@ -1,7 +1,8 @@
 /**
  * What HardenedRayCluster, HardenedRayJob and HardenedRayService do once each has parsed its own
  * args: the workload's Ray token Secret, then its KubeRay resource, which waits for the Secret.
- * One place, so the three kinds cannot drift apart in naming, ownership or ordering.
+ * One place, so the three kinds cannot drift apart in naming, ownership or ordering. A RayCluster
+ * with personal identity has no token: each person presents their own (`staticToken: false`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RayWorkloadArgs } from "../componentArgs";
@@ -17,9 +18,12 @@ export function rayWorkloadResource<K extends keyof RaySpecs>(
     workloadName: string,
     args: RayWorkloadArgs,
     spec: (common: WorkloadCommon) => RaySpecs[K],
+    staticToken = true,
 ): void {
     const { team, namespace } = args;
-    const token = rayTokenSecret(name, { team, namespace, cluster: workloadName, rotation: args.tokenRotation }, parent);
+    const token = staticToken
+        ? rayTokenSecret(name, { team, namespace, cluster: workloadName, rotation: args.tokenRotation }, parent)
+        : undefined;
     // The KubeRay operator writes into the cluster spec a RayJob or a RayService embeds, so
     // server-side apply of any later change (a certificate or token rotation) conflicts with its
     // field manager; the stack owns the spec, so Pulumi takes the fields back.
@@ -28,7 +32,7 @@ export function rayWorkloadResource<K extends keyof RaySpecs>(
         `${name}-${kind.toLowerCase()}`,
         kind,
         objectMeta(workloadName, namespace, team, { policyExceptions: args.policyExceptions, annotations }),
-        spec(specInputOf(args, token.fingerprint)),
-        { parent, dependsOn: [token.secret] },
+        spec(specInputOf(args, token?.fingerprint)),
+        { parent, dependsOn: token ? [token.secret] : [] },
     );
 }

@@ -42,7 +42,7 @@ const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Names of the volumes the builders give every Ray pod. */
-export const RESERVED_VOLUME_NAMES: readonly string[] = BUILDER_MOUNTS.map((m) => m.volume);
+export const RESERVED_VOLUME_NAMES: readonly string[] = [...new Set(BUILDER_MOUNTS.map((m) => m.volume))];
 
 const podKeys = (what: "label" | "annotation") =>
     z.record(z.string(), z.string()).superRefine((entries, c) => {

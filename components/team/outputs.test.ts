@@ -58,13 +58,22 @@ describe("stack outputs (documented shape)", function () {
                     );
                     assert.equal(c.dashboardUrl, `http://127.0.0.1:${dashboard}`);
                     assert.equal(c.clientUrl, `ray://127.0.0.1:${client}`);
-                    const secret = find(objects, "Secret", c.namespace, c.tokenSecret);
-                    assert.ok(secret, `token Secret ${c.tokenSecret}`);
-                    assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
-                    assert.equal(
-                        c.tokenCommand,
-                        `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
-                    );
+                    if (rc.spec.authOptions.enableK8sTokenAuth === true) {
+                        // Personal identity: no token to read, each person prints their own.
+                        assert.equal(c.identity, "personal");
+                        assert.equal(c.tokenSecret, undefined);
+                        assert.equal(find(objects, "Secret", c.namespace, `${name}-ray-token`), undefined);
+                        assert.equal(c.tokenCommand, "npm run --silent port-forward -- --print-token");
+                    } else {
+                        assert.equal(c.identity, "token");
+                        const secret = find(objects, "Secret", c.namespace, c.tokenSecret);
+                        assert.ok(secret, `token Secret ${c.tokenSecret}`);
+                        assert.ok("auth_token" in (secret.data ?? secret.stringData), "KubeRay's token key");
+                        assert.equal(
+                            c.tokenCommand,
+                            `kubectl -n ${c.namespace} get secret ${c.tokenSecret} -o jsonpath='{.data.auth_token}' | base64 -d`,
+                        );
+                    }
                     assert.equal(
                         c.raySessionCommand,
                         `kubectl ray session raycluster/${name} -n ${c.namespace}`,
@@ -223,7 +232,7 @@ describe("stack outputs (documented shape)", function () {
         const text = JSON.stringify(plain);
         assert.doesNotMatch(text, /PRIVATE KEY/);
         const tokens = manifests(r.out).filter((o) => o.kind === "Secret" && (o.stringData?.auth_token ?? o.data?.auth_token));
-        assert.equal(tokens.length, 2, "one token Secret per RayCluster");
+        assert.equal(tokens.length, 1, "one token Secret per RayCluster with a static token (training; notebooks has personal identity)");
         for (const s of tokens) {
             const token = s.stringData?.auth_token ?? Buffer.from(s.data.auth_token, "base64").toString();
             assert.ok(token.length >= 16 && !text.includes(token), `the token of ${s.metadata.name} is not an output`);

@@ -71,12 +71,12 @@ export function tlsClientEnv(team: string, cluster: string, client: string): Rec
 }
 
 export function clusterOutput(
-    c: { team: string; namespace: string; name: string; rayVersion: string; localPorts: LocalPorts },
+    c: { team: string; namespace: string; name: string; rayVersion: string; localPorts: LocalPorts; identity: "token" | "personal" },
     caCertificate: string,
     clientCerts: Record<string, string>,
 ): ClusterOutput {
     return {
-        ...clusterAccess(c.namespace, c.name, c.localPorts),
+        ...clusterAccess(c.namespace, c.name, c.localPorts, c.identity),
         rayVersion: c.rayVersion,
         caCertificate,
         tlsClients: Object.fromEntries(

@@ -13,6 +13,7 @@ import { names, type RayRole } from "../core/naming";
 import { localPortsFor, type LocalPorts } from "../exposure/access";
 import type { ExposureConfig } from "../exposure/model";
 import type { TeamIdentityArgs } from "../identity/teamIdentity";
+import { personalIdentityPeople } from "../identity/model";
 import type { TeamNamespaceArgs } from "../namespace/teamNamespace";
 import type { TeamNetworkPoliciesArgs } from "../network/teamNetworkPolicies";
 import type { TeamPodNetworkArgs } from "../network/podNetwork";
@@ -74,6 +75,9 @@ function workloadExceptions(w: Workload): string[] {
     return out;
 }
 
+/** A RayCluster whose people present their own Kubernetes identity (RayJobs and RayServices cannot). */
+const isPersonal = (w: Workload): boolean => w.kind === "RayCluster" && w.shape.identity.mode === "personal";
+
 const exposureOf = (w: Workload): WorkloadPlan["exposure"] => {
     const e = "exposure" in w.shape ? w.shape.exposure : undefined;
     return e === undefined || e.mode === "private" ? undefined : { config: e, port: w.kind === "RayService" ? "serve" : "dashboard" };
@@ -111,10 +115,12 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
                 autoscaling: w.shape.autoscaling.enabled,
                 ramRoleName: ramRoleOf[w.name],
+                ...(isPersonal(w) ? { personal: { people: personalIdentityPeople(w.shape.identity, config.access) } } : {}),
             })),
             groups: config.access.groups,
             users: config.access.users,
-            readableSecrets: workloads.map((w) => names.tokenSecret(w.name)),
+            // A personal-identity cluster has no token to read: each person presents their own.
+            readableSecrets: workloads.filter((w) => !isPersonal(w)).map((w) => names.tokenSecret(w.name)),
         },
         network: {
             team,
@@ -124,6 +130,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 name: w.name,
                 kind: w.kind,
                 autoscaling: w.shape.autoscaling.enabled,
+                personalIdentity: isPersonal(w),
                 exposure: "exposure" in w.shape ? w.shape.exposure : { mode: "private" as const },
             })),
         },

@@ -101,15 +101,20 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     { ...common, cluster: w.shape as RayClusterSettings },
                     podsAfter(this, ns.namespace, podsNeed),
                 );
-                const base = pulumi
-                    .all([tls.caBundlePem, tls.clientCertPems])
-                    .apply(([ca, certs]) =>
-                        clusterOutput(
-                            { team, namespace, name: w.name, rayVersion: w.shape.rayVersion, localPorts: plan.localPorts[w.name] },
-                            ca,
-                            certs,
-                        ),
-                    );
+                const base = pulumi.all([tls.caBundlePem, tls.clientCertPems]).apply(([ca, certs]) =>
+                    clusterOutput(
+                        {
+                            team,
+                            namespace,
+                            name: w.name,
+                            rayVersion: w.shape.rayVersion,
+                            localPorts: plan.localPorts[w.name],
+                            identity: w.shape.identity.mode,
+                        },
+                        ca,
+                        certs,
+                    ),
+                );
                 const exposure = exposureOf(w, "dashboard");
                 clusterOutputs[w.name] = exposure
                     ? pulumi.all([base, exposure.publicDashboard]).apply(([b, publicDashboard]) => ({ ...b, publicDashboard }))

@@ -17,6 +17,7 @@ import { namespacePsaRestricted, namespaceQuota, networkPolicyDefaultDeny } from
 import { hostPathRestricted, podSecurityRestricted, readOnlyRootFilesystem } from "./podSecurity";
 import { ramPolicyLeastPrivilege, rrsaTrustPolicy } from "./ram";
 import { dedicatedServiceAccount, rbacLeastPrivilege, serviceAccountToken } from "./rbac";
+import { personalIdentity } from "./identity";
 import { kuberayVersion, rayVersionMinimum, tlsRequired, tokenAuthRequired } from "./ray";
 import { resourcesRequired } from "./resources";
 import { rbacSubjects } from "./subjects";
@@ -49,6 +50,7 @@ export const CHECKS: readonly Check[] = [
     namespacePsaRestricted,
     namespaceQuota,
     serviceAccountToken,
+    personalIdentity,
     rbacLeastPrivilege,
     rbacSubjects,
     dedicatedServiceAccount,

@@ -132,8 +132,35 @@ describe("policy ray-service-account-token (seed 4)", () => {
         head.containers[0].volumeMounts.push({ name: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
         head.containers[0].volumeMounts.push({ name: "rrsa", mountPath: "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens" });
         assert.deepStrictEqual(messages(serviceAccountToken, rc), [
-            'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].volumeMounts[2]: mounts the Kubernetes API token volume "autoscaler-sa-token" (container "ray-head"); only the KubeRay autoscaler may',
+            'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[0].volumeMounts[2]: mounts the Kubernetes API token volume "autoscaler-sa-token" (container "ray-head"); only the KubeRay autoscaler and the Ray container of a personal-identity RayCluster may',
         ]);
+    });
+
+    it("lets the Ray containers of a personal-identity RayCluster mount it, and nobody else's", () => {
+        const mountToken = (spec: any, container: number) => {
+            spec.volumes.push({
+                name: "ray-token",
+                projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3607 } }] },
+            });
+            spec.containers[container].volumeMounts.push({ name: "ray-token", mountPath: "/var/run/secrets/ray.io/serviceaccount" });
+        };
+        const rc = rayCluster();
+        rc.props.spec.authOptions = { mode: "token", enableK8sTokenAuth: true };
+        mountToken(rc.props.spec.headGroupSpec.template.spec, 0);
+        assert.deepStrictEqual(messages(serviceAccountToken, rc), []);
+        // A sidecar of that cluster is no Ray container: it gets no token.
+        const sidecar = rayCluster();
+        sidecar.props.spec.authOptions = { mode: "token", enableK8sTokenAuth: true };
+        const head = sidecar.props.spec.headGroupSpec.template.spec;
+        head.containers.push({ name: "sidecar", image: head.containers[0].image, volumeMounts: [] });
+        mountToken(head, 1);
+        assert.deepStrictEqual(messages(serviceAccountToken, sidecar), [
+            'RayCluster ray-a/demo: spec.headGroupSpec.template.spec.containers[1].volumeMounts[0]: mounts the Kubernetes API token volume "ray-token" (container "sidecar"); only the KubeRay autoscaler and the Ray container of a personal-identity RayCluster may',
+        ]);
+        // Without enableK8sTokenAuth the Ray container is refused it as before.
+        const plain = rayCluster();
+        mountToken(plain.props.spec.headGroupSpec.template.spec, 0);
+        assert.equal(messages(serviceAccountToken, plain).length, 1);
     });
 });
 

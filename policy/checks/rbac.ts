@@ -8,6 +8,7 @@ import { Check, Finding, violation } from "../check";
 import { PolicyResource, describe, isKind, namespaceOf } from "../resource";
 import { containersOf, isRayResource, podTemplates } from "../podTemplates";
 import { STS_AUDIENCE } from "@ray-on-ack/common";
+import { isPersonalIdentity } from "@ray-on-ack/common/identity";
 
 const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
 
@@ -112,7 +113,7 @@ export const serviceAccountToken: Check = {
     title: "No Kubernetes API token in Ray pods",
     seedSection: "4",
     description:
-        "seed 4: ServiceAccounts and pod specs set automountServiceAccountToken: false; a projected Kubernetes API token may be mounted only by the KubeRay autoscaler sidecar.",
+        "seed 4: ServiceAccounts and pod specs set automountServiceAccountToken: false; a projected Kubernetes API token may be mounted only by the KubeRay autoscaler sidecar and, in a RayCluster with personal identity (authOptions.enableK8sTokenAuth), by its Ray containers, whose rights ray-personal-identity holds to reviewing tokens.",
     configKeys: [],
     appliesTo: (r) => isKind(r, "core", "ServiceAccount") || podTemplates(r).length > 0,
     validate(r) {
@@ -133,9 +134,15 @@ export const serviceAccountToken: Check = {
                 );
             }
             const tokenVolumes = apiTokenVolumes(t.spec);
+            // Personal identity: the Ray containers of a RayCluster check callers' tokens with the API server
+            // and present their own; what that token may do is ray-personal-identity's to judge.
+            const personal = isKind(r, "ray.io", "RayCluster") && t.rayCluster !== undefined && isPersonalIdentity(t.rayCluster.spec);
             for (const c of containersOf(t)) {
                 if (c.kind === "autoscaler") {
                     continue; // KubeRay's autoscaler patches pods and the RayCluster: it is the one container that needs the API
+                }
+                if (personal && c.isRay) {
+                    continue;
                 }
                 const mounts: any[] = c.container.volumeMounts ?? [];
                 mounts.forEach((m, j) => {
@@ -144,7 +151,7 @@ export const serviceAccountToken: Check = {
                             violation(
                                 r,
                                 `${c.path}.volumeMounts[${j}]`,
-                                `mounts the Kubernetes API token volume "${m.name}" (container "${c.name}"); only the KubeRay autoscaler may`,
+                                `mounts the Kubernetes API token volume "${m.name}" (container "${c.name}"); only the KubeRay autoscaler and the Ray container of a personal-identity RayCluster may`,
                             ),
                         );
                     }

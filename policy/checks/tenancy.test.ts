@@ -58,7 +58,7 @@ const OWNED_BY_A =
 const notRegistered = (where: string) =>
     `is not registered to stack team-b (tenancy registry: ray-tenancy.tenants.team-b.${where}); the platform team registers what a team owns`;
 const PLATFORMS =
-    "a team stack creates only its Namespace, its PodNetworking and its autoscaler scope ValidatingAdmissionPolicy and binding";
+    "a team stack creates only its Namespace, its PodNetworking, its autoscaler scope ValidatingAdmissionPolicy and binding, and its token reviewers' ClusterRoleBinding";
 
 /** The blocking findings of ray-tenancy for `resources` judged as `stack` (the renderer's --stack; a URN wins). */
 function judge(stack: string | undefined, resources: PolicyResource[], registry: object = REGISTRY): string[] {
@@ -212,7 +212,6 @@ describe("policy ray-tenancy: cluster-scoped objects", () => {
     it("refuses every cluster-scoped kind outside the allowlist: the platform stack's", () => {
         const kinds: [string, string][] = [
             ["rbac.authorization.k8s.io/v1", "ClusterRole"],
-            ["rbac.authorization.k8s.io/v1", "ClusterRoleBinding"],
             ["admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"],
             ["admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"],
             ["apiextensions.k8s.io/v1", "CustomResourceDefinition"],
@@ -321,6 +320,38 @@ describe("policy ray-tenancy: cluster-scoped objects", () => {
                 `ValidatingAdmissionPolicy ${other}: spec.matchConstraints.resourceRules[0]: matches * in scope *, cluster-scoped objects included, which no namespace selector confines; set scope: Namespaced`,
                 `ValidatingAdmissionPolicyBinding ${name}: spec.paramRef: names parameter objects, which may be other teams'; the autoscaler scope takes none`,
                 `ValidatingAdmissionPolicyBinding ${name}: spec.matchResources.namespaceSelector: is not set, so the policy judges requests in other teams' namespaces too; select ray-team-b by kubernetes.io/metadata.name (or ray-on-ack.io/team: team-b)`,
+            ],
+        );
+    });
+});
+
+describe("policy ray-tenancy: the token reviewers' ClusterRoleBinding (personal identity)", () => {
+    const name = "ray-on-ack-ray-team-b-token-reviewers";
+    const crb = (n: string, roleRef: Record<string, string>, subjects: unknown[]) =>
+        k8s("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", { name: n }, { roleRef, subjects });
+    const reviewer = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "ray-on-ack-token-reviewer" };
+    const own = { kind: "ServiceAccount", name: "analytics-ray-head", namespace: B };
+
+    it("admits the platform's reviewer role bound to ServiceAccounts of the stack's namespace, under its one name", () => {
+        assert.deepStrictEqual(asTeamB(crb(name, reviewer, [own, { ...own, name: "analytics-ray-worker" }])), []);
+    });
+
+    it("refuses another role, another name, another namespace's ServiceAccount, people and an empty binding", () => {
+        const other = "ray-on-ack-ray-team-a-token-reviewers";
+        assert.deepStrictEqual(
+            asTeamB(
+                crb(other, { ...reviewer, name: "cluster-admin" }, [
+                    { kind: "ServiceAccount", name: "training-ray-head", namespace: "ray-team-a" },
+                    { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "team-b-people" },
+                ]),
+                crb(name, reviewer, []),
+            ),
+            [
+                `ClusterRoleBinding ${other}: metadata.name: is "${other}"; the one ClusterRoleBinding of stack team-b binds its personal-identity Ray nodes to the platform's token reviewer, as ${name}`,
+                `ClusterRoleBinding ${other}: roleRef: binds ClusterRole "cluster-admin"; a team stack binds only the platform's ClusterRole ray-on-ack-token-reviewer (create TokenReviews and SubjectAccessReviews) cluster-wide: any other ClusterRole acts on every team`,
+                `ClusterRoleBinding ${other}: subjects[0]: is ServiceAccount "training-ray-head" of namespace ray-team-a; stack team-b binds only ServiceAccounts of its namespace ray-team-b, its Ray nodes`,
+                `ClusterRoleBinding ${other}: subjects[1]: is Group "team-b-people"; stack team-b binds only ServiceAccounts of its namespace ray-team-b, its Ray nodes`,
+                `ClusterRoleBinding ${name}: subjects: binds nobody; list the personal-identity clusters' Ray ServiceAccounts`,
             ],
         );
     });

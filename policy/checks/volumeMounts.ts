@@ -51,7 +51,7 @@ export const volumeMounts: Check = {
     title: "Volumes are mounted only inside the platform's data roots",
     seedSection: "2",
     description:
-        "seed 2: every volumeMount and volumeDevice of every container (init, ephemeral and the autoscaler included) in every pod template is one of ray-on-ack's own mounts (ray-tls at /etc/ray/tls, ray-tmp at /tmp/ray, tmp at /tmp, home-cache at /home/ray/.cache, dshm at /dev/shm, autoscaler-sa-token at the service-account path, each from the builders' kind of volume) or a normalised path strictly inside one of the pack's allowedMountRoots: nothing mounts over the system, the image's runtime or Ray's directories.",
+        "seed 2: every volumeMount and volumeDevice of every container (init, ephemeral and the autoscaler included) in every pod template is one of ray-on-ack's own mounts (ray-tls at /etc/ray/tls, ray-tmp at /tmp/ray, tmp at /tmp, home-cache at /home/ray/.cache, dshm at /dev/shm, autoscaler-sa-token at the service-account path, ray-token of a personal-identity cluster at Ray's and the service-account path, each from the builders' kind of volume) or a normalised path strictly inside one of the pack's allowedMountRoots: nothing mounts over the system, the image's runtime or Ray's directories.",
     configKeys: ["allowedMountRoots"],
     appliesTo: (r) => podTemplates(r).length > 0,
     validate: (r, config) =>

@@ -1,12 +1,14 @@
 /**
  * Where a team stack's Kubernetes objects land: in its own namespace, and outside any namespace
  * only the few cluster-scoped objects a team stack creates today (its Namespace, its
- * PodNetworking, its autoscaler scope policy and binding). Everything else cluster-scoped is the
- * platform stack's: a ClusterRole, a webhook, a CRD or a StorageClass acts on every team.
+ * PodNetworking, its autoscaler scope policy and binding, its token reviewers' ClusterRoleBinding).
+ * Everything else cluster-scoped is the platform stack's: a ClusterRole, a webhook, a CRD or a
+ * StorageClass acts on every team.
  */
 import { LABELS } from "@ray-on-ack/common";
 import { namespaceProblem, registeredNamespaces, securityGroupProblem, teamProblem, vSwitchProblem } from "@ray-on-ack/common/tenancy";
 import { asList } from "@ray-on-ack/common/ram";
+import { TOKEN_REVIEWER_ROLE_REF, tokenReviewerBindingName } from "@ray-on-ack/common/identity";
 import { Finding, violation } from "../check";
 import { PolicyResource, isClusterScoped, isKind, k8sKind } from "../resource";
 import { TeamJudge, TeamRule, ownNamespaceSelectorProblem, refused } from "./judge";
@@ -151,12 +153,62 @@ function admissionBinding(r: PolicyResource, j: TeamJudge): Finding[] {
     ];
 }
 
+/**
+ * Personal identity: the one ClusterRoleBinding a team stack may write binds the platform's
+ * token-reviewer ClusterRole (common/identity.ts), by that exact roleRef, to ServiceAccounts of its
+ * own namespace only, under its one name. Which ServiceAccounts (a personal-identity RayCluster's
+ * head and workers, nothing else) is `ray-personal-identity`'s to judge: it sees the whole stack.
+ */
+function tokenReviewerBinding(r: PolicyResource, j: TeamJudge): Finding[] {
+    const ns = j.tenant.namespace;
+    const expected = tokenReviewerBindingName(ns);
+    const findings: Finding[] = [];
+    const name = r.props?.metadata?.name;
+    if (name !== expected) {
+        findings.push(
+            violation(
+                r,
+                "metadata.name",
+                `is ${JSON.stringify(name ?? null)}; the one ClusterRoleBinding of stack ${j.stack} binds its personal-identity Ray nodes to the platform's token reviewer, as ${expected}`,
+            ),
+        );
+    }
+    const ref = r.props?.roleRef ?? {};
+    const pinned = TOKEN_REVIEWER_ROLE_REF;
+    if (ref.apiGroup !== pinned.apiGroup || ref.kind !== pinned.kind || ref.name !== pinned.name) {
+        findings.push(
+            violation(
+                r,
+                "roleRef",
+                `binds ${ref.kind ?? "an unnamed kind"} ${JSON.stringify(ref.name ?? null)}; a team stack binds only the platform's ClusterRole ${pinned.name} (create TokenReviews and SubjectAccessReviews) cluster-wide: any other ClusterRole acts on every team`,
+            ),
+        );
+    }
+    const subjects: any[] = Array.isArray(r.props?.subjects) ? r.props.subjects : [];
+    if (subjects.length === 0) {
+        findings.push(violation(r, "subjects", "binds nobody; list the personal-identity clusters' Ray ServiceAccounts"));
+    }
+    subjects.forEach((sub, i) => {
+        if (sub?.kind !== "ServiceAccount" || sub?.namespace !== ns) {
+            findings.push(
+                violation(
+                    r,
+                    `subjects[${i}]`,
+                    `is ${sub?.kind ?? "a subject"} ${JSON.stringify(sub?.name ?? null)}${sub?.namespace ? ` of namespace ${sub.namespace}` : ""}; stack ${j.stack} binds only ServiceAccounts of its namespace ${ns}, its Ray nodes`,
+                ),
+            );
+        }
+    });
+    return findings;
+}
+
 /** The cluster-scoped kinds a team stack creates, each with its own rules. */
 const TEAM_CLUSTER_SCOPED: Record<string, TeamRule> = {
     "core/Namespace": namespaceObject,
     "network.alibabacloud.com/PodNetworking": podNetworking,
     "admissionregistration.k8s.io/ValidatingAdmissionPolicy": admissionPolicy,
     "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding": admissionBinding,
+    "rbac.authorization.k8s.io/ClusterRoleBinding": tokenReviewerBinding,
 };
 
 /** Every namespaced object in the team's namespace; cluster-scoped ones only from the allowlist. */
@@ -181,7 +233,7 @@ export const placementInCluster: TeamRule = (r, j) => {
               violation(
                   r,
                   "",
-                  `${k.group}/${k.kind} is cluster-scoped, so it acts on every team: it belongs to the platform stack (a team stack creates only its Namespace, its PodNetworking and its autoscaler scope ValidatingAdmissionPolicy and binding)`,
+                  `${k.group}/${k.kind} is cluster-scoped, so it acts on every team: it belongs to the platform stack (a team stack creates only its Namespace, its PodNetworking, its autoscaler scope ValidatingAdmissionPolicy and binding, and its token reviewers' ClusterRoleBinding)`,
               ),
           ];
 };

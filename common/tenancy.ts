@@ -118,7 +118,8 @@ const gcsRedis = z
     })
     .register(argTypes, {
         id: "GcsRedis",
-        description: "A team's Redis for GCS fault tolerance: where Ray reaches it over TLS, the CA it trusts, the addresses its NetworkPolicy admits.",
+        description:
+            "A team's Redis for GCS fault tolerance: where Ray reaches it over TLS, the CA it trusts, the addresses its NetworkPolicy admits.",
     });
 
 export type GcsRedis = z.infer<typeof gcsRedis>;
@@ -198,9 +199,7 @@ export const tenantSchema = z
                     .register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }),
             )
             .default([])
-            .describe(
-                "Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints) the team's pods may reach, with their ports.",
-            ),
+            .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints) the team's pods may reach, with their ports."),
         gcsRedis: gcsRedis
             .optional()
             .describe(
@@ -269,10 +268,14 @@ export const clusterFactsSchema = z
             })
             .register(argTypes, { id: "KubeRayFacts", description: "The KubeRay operator the platform runs." })
             .optional()
-            .describe("The KubeRay operator the platform runs: what a team may rely on (the embedded GCS store needs 1.7 with its gate on)."),
+            .describe(
+                "The KubeRay operator the platform runs: what a team may rely on (the embedded GCS store needs 1.7 with its gate on).",
+            ),
         gcsStorageClass: dnsLabel
             .optional()
-            .describe("The StorageClass of the embedded GCS store's volumes (KubeRay 1.7, alpha). Default none: the embedded store is refused."),
+            .describe(
+                "The StorageClass of the embedded GCS store's volumes (KubeRay 1.7, alpha). Default none: the embedded store is refused.",
+            ),
     })
     .register(argTypes, { id: "ClusterFacts", description: "Facts of the cluster every team stack relies on." });
 

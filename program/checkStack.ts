@@ -93,5 +93,7 @@ export function checkStack(input: StackInput): StackCheck {
                   `note: ${PROJECT}:services[${i}] (${s.name}) runs without GCS fault tolerance: a head restart takes its Serve replicas down; the policy pack fails it unless the platform grants it (ray-gcs-fault-tolerance); turn it on with gcsFaultTolerance.enabled: true`,
               ],
     );
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, value: validated.value, platform, notes: [...cross.notes, ...withoutFt] };
+    return issues.length > 0
+        ? { ok: false, issues }
+        : { ok: true, value: validated.value, platform, notes: [...cross.notes, ...withoutFt] };
 }

@@ -27,7 +27,8 @@ export const gcsFaultToleranceSchema = z
     })
     .register(argTypes, {
         id: "GcsFaultTolerance",
-        description: "GCS fault tolerance: the GCS keeps its state in the team's Redis (or KubeRay 1.7's embedded store) across head restarts.",
+        description:
+            "GCS fault tolerance: the GCS keeps its state in the team's Redis (or KubeRay 1.7's embedded store) across head restarts.",
     });
 
 export type GcsFaultToleranceConfig = z.infer<typeof gcsFaultToleranceSchema>;

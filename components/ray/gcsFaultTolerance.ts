@@ -27,7 +27,11 @@ export type GcsOptions =
 /** What a fault-tolerant workload adds to its spec and to the Ray containers of its head and its workers. */
 export interface GcsSpecParts {
     readonly options?: GcsOptions;
-    readonly head: { readonly env: EnvVar[]; readonly volumes: k8s.types.input.core.v1.Volume[]; readonly mounts: k8s.types.input.core.v1.VolumeMount[] };
+    readonly head: {
+        readonly env: EnvVar[];
+        readonly volumes: k8s.types.input.core.v1.Volume[];
+        readonly mounts: k8s.types.input.core.v1.VolumeMount[];
+    };
     readonly worker: { readonly env: EnvVar[] };
 }
 

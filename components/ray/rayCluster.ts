@@ -107,7 +107,11 @@ interface PodParts {
     /** The group's workload options (the cluster's come from `input.cluster`). */
     readonly options: GroupPodOptions;
     /** GCS fault tolerance's environment, volumes and mounts for this pod's Ray container. */
-    readonly gcs: { readonly env: { name: string; value: string }[]; readonly volumes?: k8s.types.input.core.v1.Volume[]; readonly mounts?: k8s.types.input.core.v1.VolumeMount[] };
+    readonly gcs: {
+        readonly env: { name: string; value: string }[];
+        readonly volumes?: k8s.types.input.core.v1.Volume[];
+        readonly mounts?: k8s.types.input.core.v1.VolumeMount[];
+    };
 }
 
 function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.input.core.v1.PodTemplateSpec {

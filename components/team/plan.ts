@@ -94,11 +94,7 @@ const exposureOf = (w: Workload): WorkloadPlan["exposure"] => {
     return e === undefined || e.mode === "private" ? undefined : { config: e, port: w.kind === "RayService" ? "serve" : "dashboard" };
 };
 
-export function planTeam(
-    config: TeamConfig,
-    platformLists: PlatformLists,
-    gcs: GcsPlatform = { tenancy: EMPTY_TENANCY },
-): TeamPlan {
+export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: GcsPlatform = { tenancy: EMPTY_TENANCY }): TeamPlan {
     const team = config.team;
     const store = gcsStoreFor(gcs.tenancy, gcs.stack);
     const registeredRedis = gcs.stack === undefined ? undefined : gcs.tenancy.tenants[gcs.stack]?.gcsRedis;

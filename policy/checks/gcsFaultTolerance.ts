@@ -7,13 +7,7 @@
  * its own storage namespace, and workers that wait long enough for a restarted head. Which Redis
  * (the team's registered one) is `ray-tenancy`'s to judge (policy/tenancy/gcs.ts).
  */
-import {
-    GCS_EMBEDDED,
-    GCS_ENV,
-    MIN_GCS_RECONNECT_TIMEOUT_S,
-    POLICY_IDS,
-    versionAtLeast,
-} from "@ray-on-ack/common";
+import { GCS_EMBEDDED, GCS_ENV, MIN_GCS_RECONNECT_TIMEOUT_S, POLICY_IDS, versionAtLeast } from "@ray-on-ack/common";
 import { Check, Finding, ungrantable, violation } from "../check";
 import { PolicyResource, isKind } from "../resource";
 import { ContainerRef, PodTemplate, RayClusterSpecRef, containersOf, podTemplates, rayClusterSpecs } from "../podTemplates";
@@ -81,15 +75,7 @@ function redisFindings(r: PolicyResource, cluster: RayClusterSpecRef, ft: any): 
                     ? undefined
                     : `is ${JSON.stringify(ca.value)}, which is not inside a mounted Secret (the registered CA of the team's Redis)`;
         if (problem !== undefined) {
-            out.push(
-                ungrantable(
-                    violation(
-                        r,
-                        `${head.c.path}.env`,
-                        `${GCS_ENV.redisCaCert} ${problem} (container "${head.c.name}")`,
-                    ),
-                ),
-            );
+            out.push(ungrantable(violation(r, `${head.c.path}.env`, `${GCS_ENV.redisCaCert} ${problem} (container "${head.c.name}")`)));
         }
     }
     return out;
@@ -159,9 +145,7 @@ function containerFindings(r: PolicyResource, cluster: RayClusterSpecRef): Findi
 export function gcsFaultToleranceOf(r: PolicyResource, cluster: RayClusterSpecRef): string {
     const ft = cluster.spec.gcsFaultToleranceOptions;
     if (ft === undefined || ft === null) {
-        return String(r.props?.metadata?.annotations?.[LEGACY_FT_ANNOTATION]).toLowerCase() === "true"
-            ? "legacy annotation"
-            : "none";
+        return String(r.props?.metadata?.annotations?.[LEGACY_FT_ANNOTATION]).toLowerCase() === "true" ? "legacy annotation" : "none";
     }
     return ft.backend === "rocksdb" ? "embedded RocksDB" : `Redis ${String(ft.redisAddress)}`;
 }

@@ -717,7 +717,7 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
             );
         return covered
             ? undefined
-            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress and .gcsRedis: ${endpoints.length > 0 ? list(endpoints.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
+            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress${mine.gcsRedis ? " and .gcsRedis" : ""}: ${endpoints.length > 0 ? list(endpoints.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
     }
     const controlPlane = CONTROL_PLANE_PORTS.filter((p) => spans.some(([from, to]) => from <= p && p <= to) && !listedPorts.has(p));
     return controlPlane.length === 0

@@ -156,7 +156,7 @@ export const gcsFaultTolerance: Check = {
     title: "GCS fault tolerance: required for RayServices, and over TLS wherever it is on",
     seedSection: "9",
     description:
-        "seed 9 (production Ray): every RayService keeps its GCS state across head restarts (gcsFaultToleranceOptions) unless the platform grants its absence, and excludes its head from the serve Service; wherever GCS fault tolerance is on, Redis is reached over TLS (rediss://) with the password from a Secret, verified against RAY_REDIS_CA_CERT inside a mounted Secret (no RAY_REDIS_CA_PATH), under KubeRay's own storage namespace, workers wait at least 600 s for a restarted head, and the embedded store (KubeRay 1.7) gets a volume of its own on Ray 2.57 or later. Never the legacy ray.io/ft-enabled annotation.",
+        "seed 9: production Ray: every RayService keeps its GCS state across head restarts (gcsFaultToleranceOptions) unless the platform grants its absence, and excludes its head from the serve Service; wherever GCS fault tolerance is on, Redis is reached over TLS (rediss://) with the password from a Secret, verified against RAY_REDIS_CA_CERT inside a mounted Secret (no RAY_REDIS_CA_PATH), under KubeRay's own storage namespace, workers wait at least 600 s for a restarted head, and the embedded store (KubeRay 1.7) gets a volume of its own on Ray 2.57 or later. Never the legacy ray.io/ft-enabled annotation.",
     configKeys: [],
     appliesTo: (r) => rayClusterSpecs(r).length > 0,
     validate(r) {

@@ -160,7 +160,7 @@ def main():
     if check == "redis":
         check_redis()
     elif check == "actor-create":
-        check_actor_create(args[0])
+        check_actor_create(args[0], args[1])
     elif check == "actor-check":
         check_actor(args[0], args[1])
     elif check == "load":

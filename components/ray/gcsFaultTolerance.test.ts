@@ -151,7 +151,10 @@ describe("GCS fault tolerance: the Ray specs", () => {
                 ),
         );
         const made = await recordRegistrations(() => [make(STORE).clusterName]);
-        assert.ok(made.some((r) => r.inputs.kind === "RayCluster"), "with the store, the RayCluster is registered");
+        assert.ok(
+            made.some((r) => r.inputs.kind === "RayCluster"),
+            "with the store, the RayCluster is registered",
+        );
     });
 });
 
@@ -270,7 +273,9 @@ describe("GCS fault tolerance: KubeRay's Redis cleanup Job passes the namespace'
                 ],
             });
             const labels = job.spec.template.metadata.labels;
-            const admitting = policies.filter((p) => selects((p.spec as any).podSelector, labels) && ((p.spec as any).egress ?? []).length > 0);
+            const admitting = policies.filter(
+                (p) => selects((p.spec as any).podSelector, labels) && ((p.spec as any).egress ?? []).length > 0,
+            );
             const names = admitting.map((p) => p.metadata.name).sort();
             assert.ok(names.includes("c1-gcs-redis") && names.includes("allow-dns"), names.join(", "));
             const redis = policies.find((p) => p.metadata.name === "c1-gcs-redis")!;

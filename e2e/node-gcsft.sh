@@ -49,6 +49,7 @@ serve_deploy() {
     (cd "$E2E_PULUMI_DIR" && pulumi --non-interactive stack init "$SERVE_STACK" &&
       pulumi --non-interactive up --yes --skip-preview --stack "$SERVE_STACK")
 }
+GCS_T0=$SECONDS
 serve_t0=$SECONDS
 serve_deploy >"$NODE_DIR/serve-up.log" 2>&1 &
 SERVE_DEPLOY=$!
@@ -173,6 +174,8 @@ gcs_delete() {
     grep -qE "$completed$JOB-[a-z0-9]+-redis-cleanup\"" "$OPERATOR_LOG"
 }
 kc -n "$NS" get raycluster "$RC" >/dev/null 2>&1 && gcs_delete || fail "gcs: no RayCluster $RC left to delete"
+
+echo "gcs: the GCS fault tolerance checks took $((SECONDS - GCS_T0)) s"
 
 # -- E2E_GCSFT_OFF_CHECK=1: the same head restart on a cluster WITHOUT fault tolerance ------------
 # The demonstration that (a) tests the feature: RayCluster $OTHER (same team, no gcsFaultTolerance)

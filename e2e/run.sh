@@ -481,6 +481,12 @@ step_node() {
   if ! bash "$HERE/node-deps.sh" >"$RUN_DIR/node-deps.log" 2>&1; then
     fail "node: installing the Debian packages failed"; tail -n 5 "$RUN_DIR/node-deps.log"; return
   fi
+  # Without the build step, the shared cache may hold another tree's node images (e2e/serve_app,
+  # node-images.sh): build-tools.sh rebuilds them when its key differs, a no-op otherwise.
+  if [[ -z "${BUILT[node-images]:-}" ]] &&
+    ! timeout --kill-after=30 "$BUILD_TIMEOUT" bash "$HERE/build-tools.sh" node-images >"$RUN_DIR/node-images.log" 2>&1; then
+    fail "node: the node's images did not build (see $E2E_CACHE/logs/node-images.log)"; return
+  fi
   # the loopback control plane of the earlier steps is not used by the node: free its CPU
   if [[ "$CP_STARTED" == 1 ]]; then bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1; CP_STARTED=0; fi
   NODE_STARTED=1 # stop whatever part of it started

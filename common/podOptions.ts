@@ -3,6 +3,7 @@
  * scheduling, priority, GPU sharing). The config schema refuses a breach with the key and value;
  * the policy pack applies the same predicates to whatever reaches the cluster, so both live here.
  */
+import { GCS_REDIS_CA_MOUNT } from "./gcs";
 import { TLS_MOUNT } from "./tlsEnv";
 import { RAY_TOKEN_MOUNT_PATHS, RAY_TOKEN_VOLUME } from "./identity";
 
@@ -17,7 +18,7 @@ export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/hom
 /**
  * The mounts ray-on-ack's builders give their pods (components/workload): the TLS Secret, Ray's
  * emptyDirs (session directory, /tmp, the cache under the read-only home, the object store), the
- * autoscaler's own API token, and with personal identity the Ray container's own token. A mount is the builders' only with this volume name, this path and a
+ * autoscaler's own API token, with personal identity the Ray container's own token, and on a fault-tolerant head the CA of the team's Redis. A mount is the builders' only with this volume name, this path and a
  * volume of this source: a PersistentVolumeClaim named `tmp` at /tmp is a team volume over the
  * working directory, and is judged like one.
  */
@@ -34,6 +35,7 @@ export const BUILDER_MOUNTS: readonly {
     { volume: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", source: "projected" },
     // Personal identity: the Ray container's own ServiceAccount token, where Ray reads it (common/identity.ts).
     ...RAY_TOKEN_MOUNT_PATHS.map((mountPath) => ({ volume: RAY_TOKEN_VOLUME, mountPath, source: "projected" as const })),
+    { volume: GCS_REDIS_CA_MOUNT.volume, mountPath: GCS_REDIS_CA_MOUNT.dir, source: "secret" },
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */

@@ -44,6 +44,7 @@ export const POLICY_IDS = {
     podControllers: "ray-pod-controllers",
     basicAuthFallback: "ray-basic-auth-fallback",
     personalIdentity: "ray-personal-identity",
+    gcsFaultTolerance: "ray-gcs-fault-tolerance",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -33,6 +33,9 @@
 #                             step adds the ones a running node needs, e.g. endpointslice)
 #   E2E_CP_APISERVER_ARGS     a file of more kube-apiserver flags, one per line (the node step's
 #                             people tokens and audit log: node-identity.sh)
+#   E2E_CP_GCS_FT_REDIS_CLEANUP  the operator's ENABLE_GCS_FT_REDIS_CLEANUP (default false: without a
+#                             kubelet KubeRay's Redis cleanup Job never runs, and every GCS fault-tolerant
+#                             RayCluster would hold its deletion for KubeRay's 300 s; the node step: true)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -202,7 +205,7 @@ start_all() {
   done
 
   # -- KubeRay operator (admin identity; no leader election, no webhooks, loopback ports)
-  KUBECONFIG="$K" spawn kuberay-operator kuberay-operator \
+  KUBECONFIG="$K" ENABLE_GCS_FT_REDIS_CLEANUP="${E2E_CP_GCS_FT_REDIS_CLEANUP:-false}" spawn kuberay-operator kuberay-operator \
     --kubeconfig "$K" \
     --metrics-addr "127.0.0.1:$OP_METRICS_PORT" \
     --health-probe-bind-address "127.0.0.1:$OP_PROBE_PORT" \

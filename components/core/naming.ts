@@ -41,6 +41,8 @@ export const names = {
     autoscalerRole: (cluster: string): string => cluster,
     tlsSecret: (cluster: string, role: "head" | "worker"): string => `${cluster}-ray-tls-${role}`,
     tokenSecret: (cluster: string): string => `${cluster}-ray-token`,
+    /** The NetworkPolicy admitting a fault-tolerant workload's head (and KubeRay's cleanup Job) to the team's Redis. */
+    gcsRedisPolicy: (cluster: string): string => `${cluster}-gcs-redis`,
     peopleRole: (team: string): string => `${team}-ray-users`,
     /** Personal identity: the Role granting `ray:write` on one RayCluster, bound to its Ray nodes and, apart, to its people. */
     rayAccessRole: (cluster: string): string => `${cluster}-ray-access`,

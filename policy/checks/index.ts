@@ -29,6 +29,7 @@ import { tenancy } from "./tenancy";
 import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
+import { gcsFaultTolerance } from "./gcsFaultTolerance";
 
 export const CHECKS: readonly Check[] = [
     tenancy,
@@ -69,5 +70,6 @@ export const CHECKS: readonly Check[] = [
     rrsaTrustPolicy,
     ramPolicyLeastPrivilege,
     jobCleanup,
+    gcsFaultTolerance,
     manifestsVisible,
 ];

@@ -10,9 +10,9 @@ import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod
 import { asResource } from "./policy";
 import { repoPlatform } from "./configs";
 
-export async function recordRegistrations(build: () => pulumi.Output<unknown>[]): Promise<RecordedResource[]> {
+export async function recordRegistrations(build: () => pulumi.Output<unknown>[], stack = "test"): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
-    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", "test", false);
+    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", stack, false);
     const outputs = build();
     await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
     // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
@@ -35,19 +35,24 @@ export function tenancyAsTest(team: string, given?: Tenancy): { tenancy?: Tenanc
     return entry === undefined ? {} : { tenancy: { ...repo, tenants: { test: entry } } };
 }
 
-/** Every registration of one team's TeamEnvironment, as `pulumi up` would make them. */
+/**
+ * Every registration of one team's TeamEnvironment, as `pulumi up` would make them: as the stack
+ * named after the team (the repository's team stacks are), with the repository's platform lists and
+ * registry (team-b's cost-center label and Redis, team-a's SSO provider); or, with `extra.tenancy`,
+ * as the stack "test" judged by that registry.
+ */
 export async function recordTeam(config: TeamConfig, extra: { password?: string; tenancy?: Tenancy } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
+        const platform = repoPlatform();
         const env = new TeamEnvironment(config.team, {
             ...parsedTeamArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-            // The repository's platform lists (team-b's cost-center label is on them). The stack here is "test": by default
-            // the registry entry of the repository's stack for this team (team-a's SSO provider) is that stack's, if any.
-            platformPolicy: { ...repoPlatform().lists, ...tenancyAsTest(config.team, extra.tenancy) },
+            gcsRedisPassword: config.gcsRedisPassword === undefined ? undefined : pulumi.secret(config.gcsRedisPassword),
+            platformPolicy: { ...platform.lists, tenancy: extra.tenancy ?? platform.tenancy },
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
-    });
+    }, extra.tenancy === undefined ? config.team : "test");
 }
 
 /** The Kubernetes objects among the registrations. */

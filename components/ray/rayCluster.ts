@@ -180,7 +180,13 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                     workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
                     env: [...tlsEnv(), ...parts.gcs.env, ...writableHomeEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...(parts.gcs.mounts ?? []), ...dirs.mounts, ...(personal ? rayTokenMounts : []), ...options.mounts],
+                    volumeMounts: [
+                        tlsMount,
+                        ...(parts.gcs.mounts ?? []),
+                        ...dirs.mounts,
+                        ...(personal ? rayTokenMounts : []),
+                        ...options.mounts,
+                    ],
                 },
             ],
             volumes: [

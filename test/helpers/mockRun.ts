@@ -42,17 +42,20 @@ export function tenancyAsTest(team: string, given?: Tenancy): { tenancy?: Tenanc
  * as the stack "test" judged by that registry.
  */
 export async function recordTeam(config: TeamConfig, extra: { password?: string; tenancy?: Tenancy } = {}): Promise<RecordedResource[]> {
-    return recordRegistrations(() => {
-        const platform = repoPlatform();
-        const env = new TeamEnvironment(config.team, {
-            ...parsedTeamArgs(config),
-            rrsaProvider: TEST_RRSA_PROVIDER,
-            dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-            gcsRedisPassword: config.gcsRedisPassword === undefined ? undefined : pulumi.secret(config.gcsRedisPassword),
-            platformPolicy: { ...platform.lists, tenancy: extra.tenancy ?? platform.tenancy },
-        });
-        return [env.clusters, env.jobs, env.tlsClientKeys];
-    }, extra.tenancy === undefined ? config.team : "test");
+    return recordRegistrations(
+        () => {
+            const platform = repoPlatform();
+            const env = new TeamEnvironment(config.team, {
+                ...parsedTeamArgs(config),
+                rrsaProvider: TEST_RRSA_PROVIDER,
+                dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
+                gcsRedisPassword: config.gcsRedisPassword === undefined ? undefined : pulumi.secret(config.gcsRedisPassword),
+                platformPolicy: { ...platform.lists, tenancy: extra.tenancy ?? platform.tenancy },
+            });
+            return [env.clusters, env.jobs, env.tlsClientKeys];
+        },
+        extra.tenancy === undefined ? config.team : "test",
+    );
 }
 
 /** The Kubernetes objects among the registrations. */

@@ -241,4 +241,7 @@ if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
 else
   fail "RayJob $JOB did not finish in ${READY_TIMEOUT}s: $(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status}' 2>&1 | head -c 400)"
 fi
+
+# -- 8. what the hardening costs at run time: ours against a plain twin (node-cost.sh) ----------
+bash "$HERE/node-cost.sh" "$NODE_DIR" "$NS" "$RC"
 exit 0

@@ -7,9 +7,12 @@
 #
 # Writes runtime-cost.json into the run directory (NODE_DIR's parent; kept with E2E_KEEP=1)
 # and, with E2E_COST_OUT set, a copy there (e.g. e2e/results/runtime-cost.json). Its PASS/FAIL
-# lines (prefixed "node:") go into the harness's tally: PASS when the measurement was made,
-# FAIL when it could not be; the numbers and the 1.15x target are reported, never asserted.
-# Settings: E2E_COST_ROUNDS, E2E_COST_TASKS, E2E_COST_TRANSFERS, E2E_COST_MIB (nodeCost.ts).
+# lines (prefixed "node:") go into the harness's tally: FAIL when a measurement could not be
+# made, when no results file was written, or when the time to every pod Ready is beyond its
+# bound (median of paired ratios <= 1.15x); the Ray ratios are reported. Warm, it takes about
+# 4 minutes of the node step (docs/performance.md "Run-time cost of the hardening").
+# Settings: E2E_COST_ROUNDS, E2E_COST_TASKS, E2E_COST_TRANSFERS, E2E_COST_MIB,
+# E2E_COST_READY_BOUND (nodeCost.ts).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,5 +36,6 @@ while IFS= read -r line; do
   esac
 done <"$LOG"
 grep -qE '^(PASS|FAIL):' "$LOG" || e2e_fail "node: runtime cost: nodeCost.ts printed no result (rc $rc; log $LOG)"
+[[ -s "$OUT" ]] || e2e_fail "node: runtime cost: no results file $OUT (rc $rc)"
 if [[ $rc -eq 0 && -n "${E2E_COST_OUT:-}" && -f "$OUT" ]]; then cp "$OUT" "$E2E_COST_OUT"; fi
 exit 0

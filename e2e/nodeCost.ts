@@ -16,10 +16,13 @@
  * The plain cluster and its namespace are deleted afterwards; the package's RayCluster is left
  * up and Ready (created again when a failure left it deleted).
  *
- * Prints the table and `PASS: runtime cost: ...` / `FAIL: runtime cost: ...` lines: PASS when a
- * measurement was made, whatever its numbers (the targets are reported, never asserted).
+ * Writes OUT_JSON (machine, load average before and after, settings, summary, table, every
+ * sample) and prints the table and `PASS: runtime cost: ...` / `FAIL: runtime cost: ...` lines:
+ * FAIL when a measurement could not be made, or when the median of the paired ratios of the time
+ * to every pod Ready is beyond the bound (1.15x, issue 23); the Ray ratios are reported.
  * Environment: E2E_COST_ROUNDS (3), E2E_COST_TASKS (200), E2E_COST_TRANSFERS (3), E2E_COST_MIB
- * (100), E2E_COST_PLAIN_NAMESPACE (e2e-plain), E2E_COST_TIMEOUT (seconds per wait, 600).
+ * (100), E2E_COST_READY_BOUND (1.15), E2E_COST_PLAIN_NAMESPACE (e2e-plain), E2E_COST_TIMEOUT
+ * (seconds per wait, 600).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -36,6 +39,7 @@ import {
     plainTwin,
     POD_WATCH_TEMPLATE,
     RayRound,
+    READY_TARGET,
     ReadinessTracker,
     ReadyRound,
     recreatable,
@@ -54,6 +58,8 @@ const TASKS = num("E2E_COST_TASKS", 200);
 const TRANSFERS = num("E2E_COST_TRANSFERS", 3);
 const MIB = num("E2E_COST_MIB", 100);
 const TIMEOUT_S = num("E2E_COST_TIMEOUT", 600);
+const READY_BOUND = Number(process.env.E2E_COST_READY_BOUND ?? READY_TARGET);
+if (!(READY_BOUND > 0)) throw new Error(`E2E_COST_READY_BOUND: ${process.env.E2E_COST_READY_BOUND} is not a positive number`);
 const PLAIN_NS = process.env.E2E_COST_PLAIN_NAMESPACE ?? "e2e-plain";
 const DRIVER = path.join(__dirname, "cost_driver.py");
 
@@ -88,12 +94,19 @@ async function exists(t: Target): Promise<boolean> {
     return (await k(["-n", t.namespace, "get", "raycluster", NAME, "--ignore-not-found", "-o", "name"])).trim() !== "";
 }
 
-/** Deletes T's RayCluster and waits until it, its pods and its Services are gone (nothing of it left running). */
+/**
+ * Deletes T's RayCluster and waits until it, its pods and its Services are gone (nothing of it
+ * left running). The RayCluster goes first with its dependents orphaned, then its pods with a
+ * 1 s grace period: deleted by the garbage collector they would get their 30 s, which a Ray
+ * head uses up, and the next creation would wait for it.
+ */
 async function remove(t: Target): Promise<void> {
-    await k(["-n", t.namespace, "delete", "raycluster", NAME, "--ignore-not-found", "--wait=false"]);
-    await waitFor(`RayCluster ${t.namespace}/${NAME}, its pods and Services gone`, async () => {
-        const left = await k(["-n", t.namespace, "get", "pods,services", "-l", `ray.io/cluster=${NAME}`, "-o", "name"]);
-        return left.trim() === "" && !(await exists(t));
+    const ofCluster = ["-n", t.namespace, "-l", `ray.io/cluster=${NAME}`];
+    await k(["-n", t.namespace, "delete", "raycluster", NAME, "--ignore-not-found", "--cascade=orphan", "--wait=false"]);
+    await waitFor(`RayCluster ${t.namespace}/${NAME} gone`, async () => !(await exists(t)));
+    await k(["delete", "pods,services", ...ofCluster, "--grace-period=1", "--ignore-not-found", "--wait=false"]);
+    await waitFor(`the pods and Services of ${t.namespace}/${NAME} gone`, async () => {
+        return (await k(["get", "pods,services", ...ofCluster, "-o", "name"])).trim() === "";
     });
 }
 
@@ -148,9 +161,13 @@ function createAndTime(t: Target): Promise<{ seconds: number; pods: ReadyRound["
             buffered += d;
             const lines = buffered.split("\n");
             buffered = lines.pop() ?? "";
-            for (const line of lines) {
-                const obs = parseWatchLine(line);
-                if (obs !== undefined && tracker.observe(obs, at)) return finish();
+            try {
+                for (const line of lines) {
+                    const obs = parseWatchLine(line);
+                    if (obs !== undefined && tracker.observe(obs, at)) return finish();
+                }
+            } catch (e) {
+                finish(e as Error);
             }
         });
         watch.stderr.on("data", (d) => (stderr += d));
@@ -275,10 +292,11 @@ async function main(): Promise<number> {
         fail(`a measurement could not be made: ${(e as Error).message}`);
     }
 
-    // leave the node as the other checks expect it: no plain cluster, the package's RayCluster up
+    // leave the node as the other checks expect it: the plain cluster going (its namespace is
+    // deleted in the background), the package's RayCluster up
     const t = performance.now();
     try {
-        await remove(plain);
+        await k(["-n", PLAIN_NS, "delete", "pods", "--all", "--grace-period=1", "--ignore-not-found", "--wait=false"]);
         await k(["delete", "namespace", PLAIN_NS, "--ignore-not-found", "--wait=false"]);
         if (!(await exists(hardened))) await createAndTime(hardened);
     } catch (e) {
@@ -291,7 +309,7 @@ async function main(): Promise<number> {
 
     let summary;
     try {
-        summary = summarize(ready, ray);
+        summary = summarize(ready, ray, READY_BOUND);
     } catch (e) {
         fail(`the samples do not make a comparison: ${(e as Error).message}`);
         return 1;
@@ -311,6 +329,7 @@ async function main(): Promise<number> {
             tasksPerRound: TASKS,
             transfersPerRound: TRANSFERS,
             mib: MIB,
+            readyBound: READY_BOUND,
             namespace: NS,
             plainNamespace: PLAIN_NS,
             rayCluster: NAME,
@@ -323,9 +342,10 @@ async function main(): Promise<number> {
     fs.writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
     say(table);
     const c = summary;
-    pass(
+    (c.ready.met ? pass : fail)(
         `RayCluster created -> every pod Ready, ${ROUNDS} rounds each: ours ${c.ready.median.hardened.toFixed(1)} s, plain twin ${c.ready.median.plain.toFixed(1)} s, ` +
-            `median paired ratio ${c.ready.medianPairedRatio.toFixed(2)}x (target <= ${c.ready.target}x: ${c.ready.met ? "met" : "NOT met"}; reported, not asserted)`,
+            `median paired ratio ${c.ready.medianPairedRatio.toFixed(2)}x (${c.ready.pairedRatios.map((r) => r.toFixed(2)).join(", ")}): ` +
+            `${c.ready.met ? "within" : "BEYOND"} the bound <= ${c.ready.target}x`,
     );
     pass(
         `small-task round trip head -> worker: ${c.taskRoundTrip.median.hardened.toFixed(2)} ms with TLS and token, ${c.taskRoundTrip.median.plain.toFixed(2)} ms without ` +
@@ -336,7 +356,7 @@ async function main(): Promise<number> {
             `${c.transfer.median.plain.toFixed(0)} ms (${c.transfer.throughputMiBps.plain} MiB/s) without (${c.transfer.medianPairedRatio.toFixed(2)}x)`,
     );
     pass(`results written to ${OUT} (${seconds.total} s: ready ${seconds.ready} s, Ray ${seconds.ray} s, cleanup ${seconds.cleanup} s)`);
-    return 0;
+    return c.ready.met ? 0 : 1;
 }
 
 main().then(

@@ -10,14 +10,18 @@
  * - `parseWatchLine` and `ReadinessTracker`: the pods' conditions as `kubectl get pods -w`
  *   streams them, timed by the watcher, until every pod of the cluster is Ready.
  * - `summarize` and `costRows`: medians, paired ratios (each round measures both sides back to
- *   back), and the Markdown table the docs quote. The 1.15x target is reported, never asserted.
+ *   back), and the Markdown table the docs quote; whether the time to every pod Ready is within
+ *   the 1.15x bound (the node step fails when it is not).
  */
 import { Row, ms, x } from "../tools/bench/report";
 import { median, pairedRatios, ratio, round } from "../tools/bench/stats";
 
 export type Side = "hardened" | "plain";
 
-/** Target for the time to every pod Ready, hardened over plain (issue 23). Information, not an assertion. */
+/**
+ * Bound on the time to every pod Ready, hardened over plain (issue 23): the node step fails when
+ * the median of the paired ratios is beyond it.
+ */
 export const READY_TARGET = 1.15;
 
 /**
@@ -115,11 +119,14 @@ export function recreatable(rc: Json): Json {
 
 /**
  * The jsonpath template the watcher gives `kubectl get pods -w`: one line per pod event, with
- * its name, Ray node type, deletion timestamp and conditions (`Type=Status` separated by spaces).
+ * its name, Ray node type, deletion timestamp, condition types and their statuses, separated by
+ * `|`. Not tabs: kubectl's watch output goes through a tabwriter that turns them into spaces.
+ * Not `{range}`: kubectl's watch printer refuses it ("not in range, nothing to end"); the
+ * types and statuses come as two space-separated lists, paired by position.
  */
 export const POD_WATCH_TEMPLATE =
-    '{.metadata.name}{"\\t"}{.metadata.labels.ray\\.io/node-type}{"\\t"}{.metadata.deletionTimestamp}{"\\t"}' +
-    '{range .status.conditions[*]}{.type}={.status}{" "}{end}{"\\n"}';
+    '{.metadata.name}|{.metadata.labels.ray\\.io/node-type}|{.metadata.deletionTimestamp}|' +
+    '{.status.conditions[*].type}|{.status.conditions[*].status}{"\\n"}';
 
 export interface PodObservation {
     name: string;
@@ -129,16 +136,21 @@ export interface PodObservation {
     conditions: Record<string, boolean>;
 }
 
-/** One line of POD_WATCH_TEMPLATE's output; undefined for a line that is not one (blank, kubectl's notes). */
+/**
+ * One line of POD_WATCH_TEMPLATE's output; undefined for a line that is not one (blank,
+ * kubectl's notes); throws when the condition types and statuses do not pair up.
+ */
 export function parseWatchLine(line: string): PodObservation | undefined {
-    const parts = line.replace(/\r?\n$/, "").split("\t");
-    if (parts.length !== 4 || parts[0] === "") return undefined;
-    const [name, nodeType, deletion, conds] = parts;
-    const conditions: Record<string, boolean> = {};
-    for (const c of conds.split(" ").filter((s) => s.includes("="))) {
-        const [type, status] = c.split("=");
-        conditions[type] = status === "True";
+    const parts = line.replace(/\r?\n$/, "").split("|");
+    if (parts.length !== 5 || parts[0].trim() === "") return undefined;
+    const [name, nodeType, deletion, types, statuses] = parts.map((p) => p.trim());
+    const words = (s: string) => s.split(/\s+/).filter((w) => w !== "");
+    const t = words(types);
+    const st = words(statuses);
+    if (t.length !== st.length) {
+        throw new Error(`pod watch line for ${name}: ${t.length} condition type(s) but ${st.length} status(es): ${line}`);
     }
+    const conditions: Record<string, boolean> = Object.fromEntries(t.map((type, i) => [type, st[i] === "True"]));
     return { name, nodeType, deleting: deletion !== "", conditions };
 }
 
@@ -306,7 +318,7 @@ export interface CostSummary {
  * up, or when the driver found the hardened side without TLS and token or the plain one with
  * either: then the comparison would measure nothing.
  */
-export function summarize(ready: ReadyRound[], ray: RayRound[]): CostSummary {
+export function summarize(ready: ReadyRound[], ray: RayRound[], readyBound = READY_TARGET): CostSummary {
     const rp = pairs(ready, "time to every pod Ready");
     const readyCmp = compare(
         rp.map((p) => p.hardened.seconds),
@@ -335,7 +347,7 @@ export function summarize(ready: ReadyRound[], ray: RayRound[]): CostSummary {
     const mibps = (msVal: number) => round(bytes / 2 ** 20 / (msVal / 1000), 1);
     const probes = ray.map((r) => r.tlsProbe).filter((p): p is NonNullable<RayRound["tlsProbe"]> => p !== undefined);
     return {
-        ready: { unit: "s", ...readyCmp, target: READY_TARGET, met: readyCmp.medianPairedRatio <= READY_TARGET, phases },
+        ready: { unit: "s", ...readyCmp, target: readyBound, met: readyCmp.medianPairedRatio <= readyBound, phases },
         taskRoundTrip: { unit: "ms", tasksPerRound: yp[0].hardened.rttMs.length, ...rtt },
         transfer: {
             unit: "ms",

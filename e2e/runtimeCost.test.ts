@@ -4,8 +4,10 @@
  * and the summary pairs rounds and refuses samples that compare nothing. No timings here.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { manifests, runRender } from "../test/helpers/render";
+import { formatTable } from "../tools/bench/report";
 import {
     costRows,
     expectedPods,
@@ -158,18 +160,18 @@ describe("run-time cost: helpers", () => {
         ]);
     });
 
-    it("reads the watch template's lines: name, node type, deletion, conditions", () => {
-        // the template prints exactly these four tab-separated fields, in this order
-        assert.match(
-            POD_WATCH_TEMPLATE,
-            /^\{\.metadata\.name\}\{"\\t"\}\{\.metadata\.labels\.ray\\\.io\/node-type\}\{"\\t"\}\{\.metadata\.deletionTimestamp\}\{"\\t"\}\{range \.status\.conditions\[\*\]\}/,
-        );
+    it("reads the watch template's lines: name, node type, deletion, conditions paired by position", () => {
+        // kubectl's watch printer refuses {range} ("not in range, nothing to end") and its
+        // tabwriter turns tabs into spaces: the template uses neither, and prints five fields
+        assert.doesNotMatch(POD_WATCH_TEMPLATE, /\{range|\\t/);
+        assert.equal(POD_WATCH_TEMPLATE.split("}|{").length, 5);
+        // a line as kubectl printed it for a head pod of the e2e cluster
         assert.deepEqual(
             parseWatchLine(
-                "e2e-head-abcde\thead\t\tPodReadyToStartContainers=True Initialized=True Ready=False ContainersReady=False PodScheduled=True \n",
+                "e2e-head-q5mch|head||PodReadyToStartContainers Initialized Ready ContainersReady PodScheduled|True True False False True\n",
             ),
             {
-                name: "e2e-head-abcde",
+                name: "e2e-head-q5mch",
                 nodeType: "head",
                 deleting: false,
                 conditions: {
@@ -181,7 +183,7 @@ describe("run-time cost: helpers", () => {
                 },
             },
         );
-        assert.deepEqual(parseWatchLine("e2e-cpu-worker-x\tworker\t2026-12-07T10:00:00Z\t"), {
+        assert.deepEqual(parseWatchLine("e2e-cpu-worker-x|worker|2026-12-07T10:00:00Z||"), {
             name: "e2e-cpu-worker-x",
             nodeType: "worker",
             deleting: true,
@@ -189,13 +191,17 @@ describe("run-time cost: helpers", () => {
         });
         assert.equal(parseWatchLine("No resources found in ray-e2e namespace."), undefined);
         assert.equal(parseWatchLine(""), undefined);
+        assert.throws(() => parseWatchLine("p|head||Ready PodScheduled|True"), /pod watch line for p: 2 condition type\(s\) but 1 status\(es\)/);
     });
 
     it("times the first moment every expected pod is Ready at once, and each pod's milestones when first seen", () => {
         const t = new ReadinessTracker(2);
-        const obs = (name: string, nodeType: string, conds: string, deleting = false) => ({
-            ...parseWatchLine(`${name}\t${nodeType}\t${deleting ? "x" : ""}\t${conds}`)!,
-        });
+        // CONDS as "Type=Status ...", printed as the template does: the types, then the statuses
+        const obs = (name: string, nodeType: string, conds: string, deleting = false) => {
+            const pairs = conds.split(" ").map((c) => c.split("="));
+            const line = `${name}|${nodeType}|${deleting ? "x" : ""}|${pairs.map((p) => p[0]).join(" ")}|${pairs.map((p) => p[1]).join(" ")}`;
+            return parseWatchLine(line)!;
+        };
         assert.equal(t.observe(obs("old-worker", "worker", "Ready=True", true), 0), false, "a pod being deleted does not count");
         assert.equal(t.observe(obs("h", "head", "PodScheduled=True"), 100), false);
         assert.equal(t.observe(obs("h", "head", "PodScheduled=True Initialized=True Ready=True ContainersReady=True"), 900), false);
@@ -275,6 +281,10 @@ describe("run-time cost: the summary", () => {
         assert.equal(c.ready.target, 1.15);
         assert.equal(c.ready.met, true);
         assert.equal(summarize(ready([36, 36, 36], [30, 30, 30]), ray).ready.met, false);
+        // the bound the node step is given (E2E_COST_READY_BOUND, to show the step failing)
+        const strict = summarize(ready([33, 30, 44], [30, 30, 40]), ray, 1.05);
+        assert.equal(strict.ready.target, 1.05);
+        assert.equal(strict.ready.met, false);
         // each round's median of its samples, then paired by round
         assert.deepEqual(c.taskRoundTrip.hardened, [4, 6, 5]);
         assert.deepEqual(c.taskRoundTrip.plain, [2, 3, 2.5]);
@@ -324,5 +334,35 @@ describe("run-time cost: the summary", () => {
         const transfer = rows.find((r) => r.measure.startsWith("task reading a 100 MiB object"))!;
         assert.equal(transfer.value, "1000 ms (100 MiB/s)");
         assert.equal(rows.at(-1)!.ratio, "4.00x");
+    });
+});
+
+describe("run-time cost: the results the docs quote", () => {
+    const ROOT = path.join(__dirname, "..");
+    const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+    let results: any;
+    // written by the node step (E2E_COST_OUT), committed with the docs that quote it
+    before(() => (results = JSON.parse(read("e2e/results/runtime-cost.json"))));
+
+    it("are the summary and table of their own samples, with the machine's load", () => {
+        const { ready, ray } = results.samples;
+        assert.deepEqual(summarize(ready, ray, results.settings.readyBound), results.summary);
+        assert.equal(formatTable(costRows(results.summary)), results.table);
+        assert.equal(results.summary.ready.hardened.length, results.settings.rounds);
+        for (const r of ray as RayRound[]) assert.equal(r.rttMs.length, results.settings.tasksPerRound);
+        assert.equal(results.machine.loadAverageBefore.length, 3);
+        assert.equal(results.machine.loadAverageAfter.length, 3);
+    });
+
+    it("are quoted in docs/performance.md (the table) and the README (the ratios and the load)", () => {
+        assert.ok(read("docs/performance.md").includes(results.table), "docs/performance.md has the results' table verbatim");
+        const readme = read("README.md");
+        const c = results.summary;
+        for (const ratio of [c.ready.medianPairedRatio, c.taskRoundTrip.medianPairedRatio, c.transfer.medianPairedRatio]) {
+            assert.ok(readme.includes(`${ratio.toFixed(2)}x`), `README quotes ${ratio.toFixed(2)}x`);
+        }
+        const load = results.machine.loadAverageBefore[0].toFixed(1);
+        assert.ok(readme.includes(`load ${load}`), `README quotes the 1-minute load average before the run, load ${load}`);
+        assert.ok(readme.includes(results.measuredAt.slice(0, 10)), "README says when it was measured");
     });
 });

@@ -24,11 +24,12 @@
  * (100), E2E_COST_READY_BOUND (1.15), E2E_COST_PLAIN_NAMESPACE (e2e-plain), E2E_COST_TIMEOUT
  * (seconds per wait, 600).
  */
-import { spawn } from "child_process";
+import { ChildProcessByStdio, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { Readable, Writable } from "stream";
 import { kubectl, output, sleep } from "./cluster/kube";
 import { formatTable } from "../tools/bench/report";
 import { median, round } from "../tools/bench/stats";
@@ -76,6 +77,17 @@ async function k(args: string[], input?: string): Promise<string> {
     return r.stdout;
 }
 
+/** A long-running kubectl (a watch, an exec with input) as a child process, with the admin kubeconfig. */
+function kubectlProcess(args: string[], stdin: "ignore" | "pipe"): ChildProcessByStdio<Writable, Readable, Readable> {
+    const argv = ["--kubeconfig", KUBECONFIG, ...args];
+    // stdout and stderr are pipes; stdin is one when asked for (drive writes the driver to it)
+    return spawn(process.env.E2E_KUBECTL ?? "kubectl", argv, { stdio: [stdin, "pipe", "pipe"] }) as ChildProcessByStdio<
+        Writable,
+        Readable,
+        Readable
+    >;
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + TIMEOUT_S * 1000;
     while (!(await check())) {
@@ -116,22 +128,9 @@ async function remove(t: Target): Promise<void> {
  */
 function createAndTime(t: Target): Promise<{ seconds: number; pods: ReadyRound["pods"] }> {
     const tracker = new ReadinessTracker(expectedPods(t.object.spec));
-    const watch = spawn(
-        process.env.E2E_KUBECTL ?? "kubectl",
-        [
-            "--kubeconfig",
-            KUBECONFIG,
-            "-n",
-            t.namespace,
-            "get",
-            "pods",
-            "-l",
-            `ray.io/cluster=${NAME}`,
-            "-w",
-            "-o",
-            `jsonpath=${POD_WATCH_TEMPLATE}`,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
+    const watch = kubectlProcess(
+        ["-n", t.namespace, "get", "pods", "-l", `ray.io/cluster=${NAME}`, "-w", "-o", `jsonpath=${POD_WATCH_TEMPLATE}`],
+        "ignore",
     );
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
@@ -200,26 +199,9 @@ async function drive(t: Target, r: number): Promise<RayRound> {
     if (head === "") throw new Error(`${t.side}: no running head pod of ${t.namespace}/${NAME}`);
     const args = [String(TASKS), String(TRANSFERS), String(MIB), ...(t.side === "hardened" ? ["tls-probe"] : [])];
     const res = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-        const p = spawn(
-            process.env.E2E_KUBECTL ?? "kubectl",
-            [
-                "--kubeconfig",
-                KUBECONFIG,
-                "-n",
-                t.namespace,
-                "exec",
-                "-i",
-                head,
-                "-c",
-                "ray-head",
-                "--",
-                "timeout",
-                "900",
-                "python",
-                "-",
-                ...args,
-            ],
-            { stdio: ["pipe", "pipe", "pipe"] },
+        const p = kubectlProcess(
+            ["-n", t.namespace, "exec", "-i", head, "-c", "ray-head", "--", "timeout", "900", "python", "-", ...args],
+            "pipe",
         );
         let out = "";
         p.stdout.on("data", (d) => (out += d));

@@ -125,7 +125,7 @@ export function recreatable(rc: Json): Json {
  * types and statuses come as two space-separated lists, paired by position.
  */
 export const POD_WATCH_TEMPLATE =
-    '{.metadata.name}|{.metadata.labels.ray\\.io/node-type}|{.metadata.deletionTimestamp}|' +
+    "{.metadata.name}|{.metadata.labels.ray\\.io/node-type}|{.metadata.deletionTimestamp}|" +
     '{.status.conditions[*].type}|{.status.conditions[*].status}{"\\n"}';
 
 export interface PodObservation {

@@ -30,7 +30,7 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { Readable, Writable } from "stream";
-import { kubectl, output, sleep } from "./cluster/kube";
+import { setTimeout as sleep } from "timers/promises";
 import { formatTable } from "../tools/bench/report";
 import { median, round } from "../tools/bench/stats";
 import {
@@ -71,12 +71,6 @@ const pass = (what: string) => say(`PASS: runtime cost: ${what}`);
 const fail = (what: string) => say(`FAIL: runtime cost: ${what}`);
 const secondsSince = (t0: number) => Math.round((performance.now() - t0) / 1000);
 
-async function k(args: string[], input?: string): Promise<string> {
-    const r = await kubectl(args, { kubeconfig: KUBECONFIG, input });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${output(r)}`);
-    return r.stdout;
-}
-
 /** A long-running kubectl (a watch, an exec with input) as a child process, with the admin kubeconfig. */
 function kubectlProcess(args: string[], stdin: "ignore" | "pipe"): ChildProcessByStdio<Writable, Readable, Readable> {
     const argv = ["--kubeconfig", KUBECONFIG, ...args];
@@ -86,6 +80,27 @@ function kubectlProcess(args: string[], stdin: "ignore" | "pipe"): ChildProcessB
         Readable,
         Readable
     >;
+}
+
+/** kubectl ARGS with INPUT on its stdin, to its end. */
+function kubectlRun(args: string[], input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const p = kubectlProcess(args, "pipe");
+        let stdout = "";
+        let stderr = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.stderr.on("data", (d) => (stderr += d));
+        p.on("error", reject); // kubectl not on PATH: a clear failure
+        p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+        p.stdin.end(input);
+    });
+}
+
+/** A short kubectl command's stdout; throws with its message when it fails. */
+async function k(args: string[], input?: string): Promise<string> {
+    const r = await kubectlRun(["--request-timeout", "30s", ...args], input);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -173,8 +188,8 @@ function createAndTime(t: Target): Promise<{ seconds: number; pods: ReadyRound["
         watch.on("exit", (code) => {
             finish(new Error(`${t.side}: the pod watch ended (rc ${code}) before every pod was Ready: ${stderr.trim()}`));
         });
-        kubectl(["create", "-f", "-"], { kubeconfig: KUBECONFIG, input: JSON.stringify(t.object) }).then(
-            (r) => r.code !== 0 && finish(new Error(`${t.side}: kubectl create: ${output(r)}`)),
+        kubectlRun(["create", "-f", "-"], JSON.stringify(t.object)).then(
+            (r) => r.code !== 0 && finish(new Error(`${t.side}: kubectl create: ${(r.stderr || r.stdout).trim()}`)),
             (e) => finish(e),
         );
     });
@@ -198,21 +213,13 @@ async function drive(t: Target, r: number): Promise<RayRound> {
     ).trim();
     if (head === "") throw new Error(`${t.side}: no running head pod of ${t.namespace}/${NAME}`);
     const args = [String(TASKS), String(TRANSFERS), String(MIB), ...(t.side === "hardened" ? ["tls-probe"] : [])];
-    const res = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-        const p = kubectlProcess(
-            ["-n", t.namespace, "exec", "-i", head, "-c", "ray-head", "--", "timeout", "900", "python", "-", ...args],
-            "pipe",
-        );
-        let out = "";
-        p.stdout.on("data", (d) => (out += d));
-        p.stderr.on("data", (d) => (out += d));
-        p.on("error", reject);
-        p.on("close", (code) => resolve({ code: code ?? 1, out }));
-        p.stdin.end(fs.readFileSync(DRIVER));
-    });
-    const line = res.out.split("\n").find((l) => l.startsWith("COST "));
+    const res = await kubectlRun(
+        ["-n", t.namespace, "exec", "-i", head, "-c", "ray-head", "--", "timeout", "900", "python", "-", ...args],
+        fs.readFileSync(DRIVER, "utf8"),
+    );
+    const line = res.stdout.split("\n").find((l) => l.startsWith("COST "));
     if (res.code !== 0 || line === undefined) {
-        const tail = res.out.trim().split("\n").slice(-8).join("\n    ");
+        const tail = `${res.stdout}\n${res.stderr}`.trim().split("\n").slice(-8).join("\n    ");
         throw new Error(`${t.side}: cost_driver.py in ${head} (rc ${res.code}):\n    ${tail}`);
     }
     return { round: r, side: t.side, ...JSON.parse(line.slice("COST ".length)) };
@@ -238,7 +245,7 @@ async function main(): Promise<number> {
             await k(["create", "namespace", PLAIN_NS]);
         await waitFor(
             `the default ServiceAccount of ${PLAIN_NS}`,
-            async () => (await kubectl(["-n", PLAIN_NS, "get", "serviceaccount", "default"], { kubeconfig: KUBECONFIG })).code === 0,
+            async () => (await kubectlRun(["-n", PLAIN_NS, "get", "serviceaccount", "default"])).code === 0,
         );
 
         // 1. time to every pod Ready, interleaved

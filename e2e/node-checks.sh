@@ -246,9 +246,14 @@ if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
 else
   fail "RayJob $JOB did not finish in ${READY_TIMEOUT}s: $(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status}' 2>&1 | head -c 400)"
 fi
+
+# -- 8. what the hardening costs at run time: ours against a plain twin (node-cost.sh), before the
+# GCS fault tolerance checks delete RayCluster e2e; alice's revocation poller runs meanwhile
+bash "$HERE/node-cost.sh" "$NODE_DIR" "$NS" "$RC"
+
 bash "$HERE/node-identity.sh" finish "$NODE_DIR" "$NS" "$OTHER"
 
-# -- 8. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
+# -- 9. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
 # shellcheck source=node-gcsft.sh
 source "$HERE/node-gcsft.sh"
 exit 0

@@ -10,7 +10,7 @@ import { parsedTeamArgs } from "../../components/team/teamArgs";
 import { requestFromInputs } from "../../components/providers/pkiResource";
 import { formatTable } from "./report";
 import { scaleRow } from "./scale";
-import { childrenCpuMs, median, ratio } from "./stats";
+import { childrenCpuMs, median, pairedRatios, ratio } from "./stats";
 import { FLOOR_SCRIPT, phaseSplit } from "./programCost";
 import { createdCount } from "./preview";
 import { CLUSTERS_PER_TEAM, GROUPS_PER_CLUSTER, generatedTeam, keysIn, stackTeamConfig } from "./teams";
@@ -24,6 +24,12 @@ describe("bench helpers", () => {
         assert.equal(median([4, 1, 3, 2]), 2.5);
         assert.throws(() => median([]));
         assert.equal(ratio(3, 2), 1.5);
+    });
+
+    it("pairs samples by position for paired ratios, and refuses sides that do not pair up", () => {
+        assert.deepEqual(pairedRatios([3, 10, 4], [2, 5, 4]), [1.5, 2, 1]);
+        assert.equal(median(pairedRatios([3, 10, 4], [2, 5, 4])), 1.5);
+        assert.throws(() => pairedRatios([1, 2], [1]), /must pair up/);
     });
 
     it("generates valid teams of 3 RayClusters with 3 worker groups each, on distinct /24s", () => {

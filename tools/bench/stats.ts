@@ -26,6 +26,17 @@ export function ratio(a: number, b: number): number {
     return b === 0 ? Number.POSITIVE_INFINITY : a / b;
 }
 
+/**
+ * The ratio a[i] / b[i] of each pair measured side by side (same round, back to back), for the
+ * median of paired ratios: a slow minute of the machine moves both sides of a pair alike.
+ */
+export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
+    if (a.length !== b.length) {
+        throw new Error(`paired ratios of ${a.length} and ${b.length} samples: the sides must pair up`);
+    }
+    return a.map((x, i) => ratio(x, b[i]));
+}
+
 /** Rounds for the report: timings to 0.1 ms are noise on a shared 2-core machine anyway. */
 export function round(x: number, digits = 2): number {
     const f = 10 ** digits;

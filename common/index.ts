@@ -8,6 +8,7 @@ export * from "./accessKeys";
 export * from "./exposure";
 export * from "./images";
 export * from "./labels";
+export * from "./observability";
 export * from "./policyIds";
 export * from "./podOptions";
 export * from "./ports";

@@ -23,7 +23,7 @@ export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/hom
 export const BUILDER_MOUNTS: readonly {
     readonly volume: string;
     readonly mountPath: string;
-    readonly source: "secret" | "emptyDir" | "projected";
+    readonly source: "secret" | "emptyDir" | "projected" | "configMap";
 }[] = [
     { volume: "ray-tls", mountPath: TLS_MOUNT.dir, source: "secret" },
     { volume: "ray-tmp", mountPath: "/tmp/ray", source: "emptyDir" },
@@ -31,6 +31,9 @@ export const BUILDER_MOUNTS: readonly {
     { volume: "home-cache", mountPath: "/home/ray/.cache", source: "emptyDir" },
     { volume: "dshm", mountPath: "/dev/shm", source: "emptyDir" },
     { volume: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", source: "projected" },
+    // The log shipper's script and its STS-audience token (components/observability/logShipping.ts).
+    { volume: "ray-log-shipper-script", mountPath: "/etc/ray-log-shipper", source: "configMap" },
+    { volume: "ray-log-shipper-token", mountPath: "/var/run/secrets/ray-log-shipper", source: "projected" },
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */

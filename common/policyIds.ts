@@ -42,6 +42,7 @@ export const POLICY_IDS = {
     podMetadata: "ray-pod-metadata",
     volumeMounts: "ray-volume-mounts",
     podControllers: "ray-pod-controllers",
+    metricsScrape: "ray-metrics-scrape",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -11,6 +11,7 @@ import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "..
 import { resolveGroupImage } from "../images/image";
 import { GroupPodOptions, podOptionFields, userRayStartParams } from "./podOptions";
 import { placeObjectStore } from "./objectStore";
+import { SHIPPER_RESOURCES, logShipperPodParts, type LogShipping } from "../observability/logShipping";
 import {
     RAY_WORKING_DIR,
     containerSecurityContext,
@@ -36,8 +37,10 @@ export interface RayClusterSpecInput {
     readonly tokenFingerprint: pulumi.Input<string>;
     /** KubeRay operator version the cluster runs under (>= 1.6: `upgradeStrategy: Recreate` works on all of them). */
     readonly kubeRayVersion: string;
-    /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
+    /** Extra pod annotations (RRSA's only-containers). */
     readonly podAnnotations?: Record<string, string>;
+    /** Ship Ray's logs to the team's registered prefix: a `ray-log-shipper` container in every pod. */
+    readonly logShipping?: LogShipping;
     /**
      * The TLS Secrets the pods mount. Default `<cluster>-ray-tls-<role>`; a RayService's generation
      * slot (components/tls/generations.ts), so that its old cluster keeps its own until the switch.
@@ -49,6 +52,8 @@ export const HEAD_CONTAINER = "ray-head";
 export const WORKER_CONTAINER = "ray-worker";
 export const AUTOSCALER_TOKEN_VOLUME = "autoscaler-sa-token";
 const TLS_VOLUME = "ray-tls";
+/** The emptyDir Ray writes /tmp/ray (its sessions and logs) to (podSecurity.ts). */
+const RAY_TMP_VOLUME = "ray-tmp";
 
 /** Labels on every pod of the cluster: ours, because a RayJob's cluster gets a random `ray.io/cluster`. */
 export function clusterPodLabels(team: string, cluster: string, role: "head" | "worker"): Record<string, string> {
@@ -111,6 +116,14 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
     const ownLabels = clusterPodLabels(input.team, cluster.name, role);
     // The team's options go first: ours are set after them (reserved keys are refused anyway).
     const options = podOptionFields(cluster, parts.options, ownLabels);
+    const shipper =
+        input.logShipping &&
+        logShipperPodParts(
+            input.logShipping,
+            { kind: input.kind, workload: cluster.name, image: parts.image, rayTmpVolume: RAY_TMP_VOLUME },
+            containerSecurityContext(),
+            resourceRequirements(SHIPPER_RESOURCES.cpu, SHIPPER_RESOURCES.memory),
+        );
     return {
         metadata: {
             labels: { ...options.labels, ...ownLabels },
@@ -138,8 +151,9 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                     env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
                     volumeMounts: [tlsMount, ...dirs.mounts, ...options.mounts],
                 },
+                ...(shipper ? [shipper.container] : []),
             ],
-            volumes: [tlsVolume(input, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
+            volumes: [tlsVolume(input, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes, ...(shipper?.volumes ?? [])],
         },
     };
 }

@@ -22,6 +22,21 @@ import type { OssGrant, RamStatement } from "../cloud/ramPolicies";
 import { teamPkiArgsFor, tlsClientsOf } from "../tls/request";
 import type { TeamPkiArgs } from "../tls/teamPki";
 import { workloadsOf, type Workload } from "../ray/workloads";
+import { logsRoleName } from "../cloud/rrsaPlan";
+import type { LogShipping } from "../observability/logShipping";
+import type { TeamObservabilityArgs } from "../observability/teamObservability";
+import type { TeamLogs } from "@ray-on-ack/common/tenancy";
+
+/** What the platform says about this team beyond its lists (the tenancy registry): who scrapes it, where its logs go. */
+export interface PlatformFacts {
+    /** `ray-tenancy.cluster.monitoringNamespace`: its Prometheus scrapes the team's Ray metrics. */
+    readonly monitoringNamespace?: string;
+    /** `ray-tenancy.tenants.<stack>.logs`: the team's log prefix. */
+    readonly logs?: TeamLogs;
+}
+
+/** Seconds between two passes of the log shipper. */
+export const LOG_SHIPPING_INTERVAL_SECONDS = 30;
 
 /** What each Hardened* component is given besides its workload and its certificates' fingerprint. */
 export interface WorkloadOptions {
@@ -32,7 +47,8 @@ export interface WorkloadOptions {
     readonly platformLists: PlatformLists;
     /** The ServiceAccounts carry an RRSA role: its credentials go to the Ray containers only. */
     readonly rrsaInjection: boolean;
-    readonly historyServer: boolean;
+    /** Ship Ray's logs to the team's registered prefix; undefined: none registered. */
+    readonly logShipping?: LogShipping;
     /** Documented opt-ins the workload uses, explained on its resource (ray-on-ack.io/policy-exceptions). */
     readonly policyExceptions: string[];
 }
@@ -59,6 +75,46 @@ export interface TeamPlan {
     readonly workloads: WorkloadPlan[];
     /** The loopback ports each RayCluster's outputs forward to. */
     readonly localPorts: Record<string, LocalPorts>;
+    /** The PodMonitor, the log shipper's script and its RAM role and read policy. */
+    readonly observability: Omit<TeamObservabilityArgs, "provider">;
+}
+
+/**
+ * The log shipping of a team with a registered prefix: the writer role is the registry's
+ * (`logs.roleArn`) or, with `cloud`, the one the stack creates; so is the OIDC provider.
+ */
+export function logsPlan(
+    config: Pick<TeamConfig, "team" | "cloud">,
+    logs: TeamLogs | undefined,
+    serviceAccounts: readonly string[],
+): { shipping: LogShipping; createRole?: { roleName: string; serviceAccounts: readonly string[] } } | undefined {
+    if (logs === undefined) {
+        return undefined;
+    }
+    const cloud = config.cloud;
+    const roleArn = logs.roleArn ?? (cloud && `acs:ram::${cloud.accountId}:role/${logsRoleName(config.team)}`);
+    const oidcProviderArn =
+        logs.oidcProviderArn ??
+        (cloud && (cloud.rrsaProviderArn ?? `acs:ram::${cloud.accountId}:oidc-provider/ack-rrsa-${cloud.clusterId}`));
+    if (roleArn === undefined || oidcProviderArn === undefined) {
+        throw new Error(
+            "log shipping needs `cloud` (the stack creates the writer role) or the registry's logs.roleArn and logs.oidcProviderArn",
+        );
+    }
+    return {
+        shipping: {
+            bucket: logs.bucket,
+            prefix: logs.prefix,
+            region: logs.region,
+            ossEndpoint: logs.ossEndpoint,
+            pathStyle: logs.pathStyle,
+            stsEndpoint: logs.stsEndpoint,
+            roleArn,
+            oidcProviderArn,
+            intervalSeconds: LOG_SHIPPING_INTERVAL_SECONDS,
+        },
+        ...(logs.roleArn === undefined ? { createRole: { roleName: logsRoleName(config.team), serviceAccounts } } : {}),
+    };
 }
 
 /** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
@@ -79,10 +135,12 @@ const exposureOf = (w: Workload): WorkloadPlan["exposure"] => {
     return e === undefined || e.mode === "private" ? undefined : { config: e, port: w.kind === "RayService" ? "serve" : "dashboard" };
 };
 
-export function planTeam(config: TeamConfig, platformLists: PlatformLists): TeamPlan {
+export function planTeam(config: TeamConfig, platformLists: PlatformLists, facts: PlatformFacts = {}): TeamPlan {
     const team = config.team;
     const namespace = names.namespace(team, config.namespace);
     const workloads = workloadsOf(config);
+    const rayServiceAccounts = workloads.flatMap((w) => [names.serviceAccount(w.name, "head"), names.serviceAccount(w.name, "worker")]);
+    const logs = logsPlan(config, facts.logs, rayServiceAccounts);
     const rrsa = rrsaWanted(config) ? rrsaRolePlan(config, workloads) : undefined;
     const ramRoleOf: Record<string, string> = rrsa?.roleOf ?? {};
     const rrsaInjection = Object.keys(ramRoleOf).length > 0;
@@ -120,6 +178,8 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
             team,
             namespace,
             network: config.network,
+            monitoringNamespace: facts.monitoringNamespace,
+            logsEgress: facts.logs?.egress ?? [],
             clusters: workloads.map((w) => ({
                 name: w.name,
                 kind: w.kind,
@@ -136,7 +196,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 kubeRayVersion: config.kubeRayVersion,
                 platformLists,
                 rrsaInjection,
-                historyServer: config.historyServer,
+                ...(logs ? { logShipping: logs.shipping } : {}),
                 policyExceptions: workloadExceptions(w),
             },
             exposure: exposureOf(w),
@@ -146,5 +206,21 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
             namespace,
             config.clusters.map((c) => c.name),
         ),
+        observability: {
+            team,
+            namespace,
+            metrics: facts.monitoringNamespace !== undefined,
+            ...(logs && facts.logs
+                ? {
+                      logs: {
+                          bucket: facts.logs.bucket,
+                          prefix: facts.logs.prefix,
+                          ...(logs.createRole && config.cloud
+                              ? { createRole: { ...logs.createRole, accountId: config.cloud.accountId } }
+                              : {}),
+                      },
+                  }
+                : {}),
+        },
     };
 }

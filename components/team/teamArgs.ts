@@ -15,6 +15,7 @@ import { argsError, parseArgs } from "../core/parseArgs";
 import { isParsed, markTeamParsed } from "../core/parsed";
 import type { PlatformPolicy, TeamEnvironmentSettings } from "../args";
 import type { RrsaProvider } from "../componentArgs";
+import type { PlatformFacts } from "./plan";
 
 /**
  * A team's settings (TeamEnvironmentSettings: the team stack's config keys, generated from the
@@ -69,7 +70,7 @@ export function parseTeamArgs(
     settings: TeamSettings,
     password: pulumi.Input<string> | undefined,
     platformArg: unknown = {},
-): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string> } {
+): { config: TeamConfig; lists: PlatformLists; facts: PlatformFacts; password?: pulumi.Output<string> } {
     const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
     const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
     // With a registry, the stack deploying the environment may claim only what its entry lists.
@@ -77,8 +78,13 @@ export function parseTeamArgs(
     const config = isParsed(settings)
         ? (settings as unknown as TeamConfig)
         : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
+    // Who scrapes the team and where its logs go: the registry's, never the team's.
+    const facts: PlatformFacts = {
+        monitoringNamespace: tenancy?.cluster.monitoringNamespace,
+        logs: ctx.stack !== undefined ? tenancy?.tenants[ctx.stack]?.logs : undefined,
+    };
     if (password === undefined || typeof password === "string") {
-        return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
+        return { config, lists, facts, password: password === undefined ? undefined : pulumi.secret(password) };
     }
     const users = passwordUsers(config).map((u) => u.username);
     const checked = pulumi.output(password).apply((value) => {
@@ -88,7 +94,7 @@ export function parseTeamArgs(
         }
         return value;
     });
-    return { config, lists, password: pulumi.secret(checked) };
+    return { config, lists, facts, password: pulumi.secret(checked) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { TeamNetworkPolicies } from "../network/teamNetworkPolicies";
 import { TeamPki } from "../tls/teamPki";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../cloud/teamRrsa";
+import { TeamObservability } from "../observability/teamObservability";
 import { DashboardExposure } from "../exposure/dashboardExposure";
 import type { RayClusterSettings, RayJobSettings, RayServiceSettings } from "../args";
 import { argsError } from "../core/parseArgs";
@@ -40,8 +41,8 @@ export class TeamEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
         const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
-        const { config, lists, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
-        const plan = planTeam(config, lists);
+        const { config, lists, facts, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
+        const plan = planTeam(config, lists, facts);
         const { team, namespace } = plan;
 
         const ns = new TeamNamespace(`${name}-namespace`, plan.namespaceArgs, { parent: this });
@@ -70,8 +71,14 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
         const identity = new TeamIdentity(`${name}-identity`, plan.identity, inNamespace(this, ns.namespace));
         const network = new TeamNetworkPolicies(`${name}-network`, plan.network, inNamespace(this, ns.namespace));
+        // The PodMonitor, the log shipper's script (before any pod mounts it) and its RAM role.
+        const observability = new TeamObservability(
+            `${name}-observability`,
+            { ...plan.observability, provider: rrsaProvider },
+            inNamespace(this, ns.namespace),
+        );
         // What a workload's pods need first (./ordering.ts).
-        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network];
+        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network, observability];
         const exposureOf = (w: WorkloadPlan, suffix: string) =>
             w.exposure &&
             new DashboardExposure(

@@ -27,6 +27,7 @@ import { tenancy } from "./tenancy";
 import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
+import { metricsScrape } from "./metrics";
 
 export const CHECKS: readonly Check[] = [
     tenancy,
@@ -42,6 +43,7 @@ export const CHECKS: readonly Check[] = [
     kuberayVersion,
     networkPolicyDefaultDeny,
     networkPolicyContents,
+    metricsScrape,
     rayVersionMinimum,
     headServiceClusterIp,
     namespacePsaRestricted,

@@ -33,7 +33,7 @@ const SCRIPT_DIR = "/etc/ray-log-shipper";
 const TOKEN_DIR = "/var/run/secrets/ray-log-shipper";
 const SCRIPT_VOLUME = "ray-log-shipper-script";
 /** Small: it reads files in 1 MiB chunks and streams them. */
-export const SHIPPER_RESOURCES = { cpu: "100m", memory: "128Mi" } as const;
+export const SHIPPER_RESOURCES = { cpu: "50m", memory: "64Mi" } as const;
 
 export function logShipperConfigMap(team: string, namespace: string): k8s.types.input.core.v1.ConfigMap & { metadata: NamedMeta } {
     return {

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The node step's metrics check (docs/design.md "Metrics"), sourced by node-checks.sh, which
+# calls metrics_checks once the team's RayClusters run and the outsider namespace exists. It uses
+# node-checks.sh's kc, pass, fail, check, NS, RC, OUTSIDER_NS, NODE_DIR and E2E_REPO.
+#
+# Debian's Prometheus 2.42 reads no PodMonitor, so the PodMonitor the stack created is translated
+# into its scrape config (e2e/podMonitorScrape.ts, what prometheus-operator would generate), and
+# the same Prometheus runs as a pod twice: in the platform's monitoring namespace (the registry's
+# ray-tenancy.cluster.monitoringNamespace, e2e/node-observability.json) and in another namespace.
+# Shown: the first scrapes Ray's metrics through the NetworkPolicies (up == 1, Ray metrics and the
+# series Ray's Grafana dashboards query present, via its HTTP API), but not the head's dashboard
+# port; the second is blocked; and without the ray-metrics NetworkPolicy the first is blocked too.
+
+MON_NS="${E2E_MONITORING_NAMESPACE:-e2e-monitoring}"
+SCRAPE_INTERVAL=5s
+
+# prometheus_pod NAMESPACE: the Prometheus pod, its ServiceAccount and config in NAMESPACE, with
+# pod discovery rights in the team namespace (what prometheus-operator's Prometheus gets)
+prometheus_pod() {
+  local ns="$1" image
+  image="$(grep '^PROMETHEUS_IMAGE=' "$NODE_DIR/env" | cut -d= -f2)"
+  kc create namespace "$ns" >/dev/null 2>&1
+  wait_for 60 "default ServiceAccount in $ns" kc -n "$ns" get serviceaccount default
+  kc -n "$ns" create configmap prometheus-config --from-file=prometheus.yml="$NODE_DIR/prometheus.yml" >/dev/null
+  kc apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: prometheus, namespace: $ns}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: e2e-prometheus-discovery, namespace: $NS}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: e2e-prometheus-discovery-$ns, namespace: $NS}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: e2e-prometheus-discovery}
+subjects: [{kind: ServiceAccount, name: prometheus, namespace: $ns}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: prometheus, namespace: $ns}
+spec:
+  serviceAccountName: prometheus
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: prometheus
+      image: $image
+      imagePullPolicy: Never
+      args: [--config.file=/etc/prometheus/prometheus.yml, --storage.tsdb.path=/prometheus, --web.listen-address=0.0.0.0:9090]
+      resources: {requests: {cpu: 20m, memory: 128Mi}, limits: {memory: 512Mi}}
+      volumeMounts: [{name: config, mountPath: /etc/prometheus}, {name: data, mountPath: /prometheus}]
+  volumes: [{name: config, configMap: {name: prometheus-config}}, {name: data, emptyDir: {}}]
+EOF
+}
+
+# promql NAMESPACE QUERY: the query's result vector as "labels value" lines
+promql() {
+  local ip; ip="$(kc -n "$1" get pod prometheus -o jsonpath='{.status.podIP}')"
+  curl -s --max-time 10 "http://$ip:9090/api/v1/query" --data-urlencode "query=$2" |
+    python3 -c 'import json,sys; [print(json.dumps(r["metric"], sort_keys=True), r["value"][1]) for r in json.load(sys.stdin)["data"]["result"]]'
+}
+
+# targets NAMESPACE JOB: "health lastError" of each active target of JOB
+targets() {
+  local ip; ip="$(kc -n "$1" get pod prometheus -o jsonpath='{.status.podIP}')"
+  curl -s --max-time 10 "http://$ip:9090/api/v1/targets?state=active" |
+    python3 -c 'import json,sys; [print(t["health"], t["scrapeUrl"], t.get("lastError","")) for t in json.load(sys.stdin)["data"]["activeTargets"] if t["labels"].get("job")==sys.argv[1]]' "$2"
+}
+
+# up_values NAMESPACE: the up values of the e2e RayCluster's pods (head and worker)
+up_values() { promql "$1" "up{job=\"$NS/ray-metrics\",ray_workload=\"$RC\"}" | awk '{print $NF}' | sort | tr '\n' ' '; }
+all_up() { local v; v="$(up_values "$1")"; [[ "$v" =~ ^(1\ ){2,}$ ]]; }
+all_down() { local v; v="$(up_values "$1")"; [[ -n "$v" && "$v" =~ ^(0\ )+$ ]]; }
+
+metrics_checks() {
+  local pm head_ip json
+  # -- the PodMonitor the stack created, as Prometheus scrape config --------------------------
+  if ! kc -n "$NS" get podmonitors -o json >"$NODE_DIR/podmonitors.json" 2>"$NODE_DIR/podmonitors.err"; then
+    fail "no PodMonitor API or object in $NS: $(head -c 300 "$NODE_DIR/podmonitors.err")"; return
+  fi
+  pm="$(python3 -c 'import json,sys; print(" ".join(i["metadata"]["name"] for i in json.load(open(sys.argv[1]))["items"]))' "$NODE_DIR/podmonitors.json")"
+  [[ "$pm" == ray-metrics ]] && pass "the stack created one PodMonitor in $NS: ray-metrics" || { fail "PodMonitors in $NS: '${pm}', not ray-metrics"; return; }
+  if ! (cd "$E2E_REPO" && node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts --interval "$SCRAPE_INTERVAL" \
+    <"$NODE_DIR/podmonitors.json" >"$NODE_DIR/prometheus.yml" 2>"$NODE_DIR/podmonitor-translate.log"); then
+    fail "translating the PodMonitor failed: $(tail -n 3 "$NODE_DIR/podmonitor-translate.log")"; return
+  fi
+  # A harness-only job: the e2e head's dashboard port, which the monitoring namespace must not reach.
+  head_ip="$(pod_ip "$(pod_of "$RC" head)")"
+  printf '  - job_name: e2e-dashboard-port\n    metrics_path: /metrics\n    static_configs: [{targets: ["%s:8265"]}]\n' "$head_ip" >>"$NODE_DIR/prometheus.yml"
+  pass "the PodMonitor translates to Prometheus scrape config (pod discovery in $NS, the metrics port, its selector and relabelings)"
+
+  # -- Prometheus in the monitoring namespace, and the same in another one ---------------------
+  prometheus_pod "$MON_NS"; prometheus_pod "$OUTSIDER_NS"
+  local ns
+  for ns in "$MON_NS" "$OUTSIDER_NS"; do
+    wait_for 120 "Prometheus in $ns Ready" kc -n "$ns" wait --for=condition=Ready pod/prometheus --timeout=5s ||
+      { fail "Prometheus in $ns did not become Ready"; kc -n "$ns" describe pod prometheus | tail -n 15 | sed 's/^/    /'; return; }
+  done
+  if wait_for 120 "up == 1 from $MON_NS" all_up "$MON_NS"; then
+    pass "Prometheus in the monitoring namespace $MON_NS scrapes $RC's head and worker through the NetworkPolicy: up = $(up_values "$MON_NS")"
+  else
+    fail "Prometheus in $MON_NS does not scrape $RC: up = '$(up_values "$MON_NS")'"; targets "$MON_NS" "$NS/ray-metrics" | sed 's/^/    /'
+  fi
+  json="$(promql "$MON_NS" "ray_node_mem_total{ray_workload=\"$RC\"}")"
+  check "... Ray's own metrics are there: ray_node_mem_total of $RC's nodes, labelled with ray_io_cluster by the PodMonitor's relabeling" \
+    bash -c "grep -q '\"ray_io_cluster\": \"$RC\"' <<<'$json'"
+  # The series Ray's Grafana dashboards query (tools/dashboards/ray_grafana_dashboards.py, run with the Ray image).
+  run_in "$(pod_of "$RC" head)" ray-head python - --metrics <"$E2E_REPO/tools/dashboards/ray_grafana_dashboards.py" >"$NODE_DIR/dashboard-metrics.txt" 2>/dev/null
+  local have want found
+  have="$(curl -s --max-time 10 "http://$(kc -n "$MON_NS" get pod prometheus -o jsonpath='{.status.podIP}'):9090/api/v1/label/__name__/values" |
+    python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["data"]))')"
+  want="$(grep -c . "$NODE_DIR/dashboard-metrics.txt")"
+  found="$(grep -Fxc -f "$NODE_DIR/dashboard-metrics.txt" <<<"$have")"
+  check "... the dashboards Ray generates ($want series in their panels) find their core series in it ($found present, ray_node_cpu_utilization among them)" \
+    bash -c "[[ $found -ge 10 ]] && grep -qx ray_node_cpu_utilization <<<'$have'"
+  check "... but the monitoring namespace cannot reach $RC's dashboard port 8265 (the scrape times out: dropped, not refused by Ray)" \
+    wait_for 60 "dashboard-port scrape down" bash -c "$(declare -f targets kc); K='$K'; targets '$MON_NS' e2e-dashboard-port | grep -q '^down .*context deadline exceeded'"
+  if wait_for 60 "up == 0 from $OUTSIDER_NS" all_down "$OUTSIDER_NS"; then
+    pass "the same scrape from namespace $OUTSIDER_NS is blocked: up = $(up_values "$OUTSIDER_NS") ($(targets "$OUTSIDER_NS" "$NS/ray-metrics" | head -n 1 | cut -d' ' -f3- | cut -c1-60))"
+  else
+    fail "Prometheus in $OUTSIDER_NS scraped $RC: up = '$(up_values "$OUTSIDER_NS")'"
+  fi
+
+  # -- the same check with the ray-metrics NetworkPolicy removed: the scrape fails --------------
+  if kc -n "$NS" get networkpolicy ray-metrics -o json >"$NODE_DIR/ray-metrics-np.json" 2>/dev/null; then
+    kc -n "$NS" delete networkpolicy ray-metrics >/dev/null
+    check "without the ray-metrics NetworkPolicy, Prometheus in $MON_NS can no longer scrape $RC (up = 0)" \
+      wait_for 60 "up == 0 from $MON_NS" all_down "$MON_NS"
+    python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["metadata"]; o["metadata"]={k:m[k] for k in ("name","namespace","labels","annotations") if k in m}; json.dump(o,sys.stdout)' \
+      "$NODE_DIR/ray-metrics-np.json" | kc apply -f - >/dev/null
+    check "with ray-metrics back, the scrape works again (up = 1)" wait_for 60 "up == 1 again" all_up "$MON_NS"
+  else
+    fail "no ray-metrics NetworkPolicy in $NS"
+  fi
+  kc -n "$OUTSIDER_NS" delete pod prometheus --wait=false >/dev/null 2>&1
+}

@@ -126,6 +126,9 @@ metrics_checks() {
   # -- the same check with the ray-metrics NetworkPolicy removed: the scrape fails --------------
   if kc -n "$NS" get networkpolicy ray-metrics -o json >"$NODE_DIR/ray-metrics-np.json" 2>/dev/null; then
     kc -n "$NS" delete networkpolicy ray-metrics >/dev/null
+    # Prometheus keeps its scrape connections open, and established flows outlive a policy: drop
+    # them, so that every scrape from now on is a new connection the firewall judges.
+    sleep 3; nsenter -t "$NODE_HOLDER" -n conntrack -D -p tcp --dport 8080 >/dev/null 2>&1
     check "without the ray-metrics NetworkPolicy, Prometheus in $MON_NS can no longer scrape $RC (up = 0)" \
       wait_for 60 "up == 0 from $MON_NS" all_down "$MON_NS"
     python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["metadata"]; o["metadata"]={k:m[k] for k in ("name","namespace","labels","annotations") if k in m}; json.dump(o,sys.stdout)' \

@@ -83,7 +83,7 @@ describe("metrics: the PodMonitor and the NetworkPolicy", () => {
         const plan = teamBPlan();
         assert.equal(plan.observability.metrics, true);
         const np = networkPolicyObjects(plan.network).find((p) => p.metadata.name === "ray-metrics");
-        assert.deepEqual(np?.spec?.ingress, [
+        assert.deepEqual((np?.spec as { ingress?: unknown })?.ingress, [
             {
                 from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "arms-prom" } } }],
                 ports: [{ protocol: "TCP", port: 8080 }],
@@ -119,7 +119,7 @@ describe("logs: the shipper in every Ray pod, its identity and its reach", () =>
         }
         const egress = networkPolicyObjects(plan.network).find((p) => p.metadata.name === "ray-log-shipping-egress");
         assert.deepEqual(
-            (egress?.spec?.egress as { to: { ipBlock: { cidr: string } }[] }[]).map((e) => e.to[0].ipBlock.cidr),
+            ((egress?.spec as { egress?: unknown })?.egress as { to: { ipBlock: { cidr: string } }[] }[]).map((e) => e.to[0].ipBlock.cidr),
             ["100.118.28.0/24", "100.100.100.0/24"],
         );
     });
@@ -181,6 +181,6 @@ describe("logs: the shipper in every Ray pod, its identity and its reach", () =>
             assert.equal(env.LOGS_ROLE_ARN, "acs:ram::1:role/ray-team-x-logs");
             assert.equal(shipper.securityContext.readOnlyRootFilesystem, true);
         }
-        assert.equal(logShipperConfigMap("team-x", "ray-team-x").data?.["ship_ray_logs.py"], SHIP_RAY_LOGS_PY);
+        assert.equal((logShipperConfigMap("team-x", "ray-team-x").data as Record<string, string>)["ship_ray_logs.py"], SHIP_RAY_LOGS_PY);
     });
 });

@@ -83,6 +83,25 @@ logs_checks() {
   check "a long-lived RayCluster ($RC) ships too, while it runs (oss://$LOGS_BUCKET/${LOGS_PREFIX}raycluster/$RC/)" \
     bash -c "$(declare -f logs_read); HERE='$HERE' NODE_DIR='$NODE_DIR' MOTO_VENV='$MOTO_VENV' LOGS_HOST=$LOGS_HOST LOGS_S3_PORT=$LOGS_S3_PORT LOGS_BUCKET=$LOGS_BUCKET;
       logs_read '${LOGS_PREFIX}raycluster/$RC/' | grep -q '^objects: [1-9]'"
+  # The same path with the shipping broken: without its egress policy, a line Ray's log directory
+  # gains on the e2e head is not shipped; with it back, it is (the shipper opens a new connection per upload).
+  local head marker="e2e-log-marker-$$-$RANDOM" found_marker
+  head="$(pod_of "$RC" head)"
+  found_marker() {
+    logs_read "${LOGS_PREFIX}raycluster/$RC/" "$marker" 2>/dev/null | grep -q '^found in: .*/e2e-marker.log'
+  }
+  if [[ -n "$head" ]] && kc -n "$NS" get networkpolicy ray-log-shipping-egress -o json >"$NODE_DIR/log-egress-np.json" 2>/dev/null; then
+    kc -n "$NS" delete networkpolicy ray-log-shipping-egress >/dev/null
+    sleep 3
+    run_in "$head" ray-head bash -c "echo $marker >>/tmp/ray/session_latest/logs/e2e-marker.log"
+    sleep 45 # more than one shipping interval (30 s)
+    check_not "without the ray-log-shipping-egress NetworkPolicy the shipping is broken: a new log line on $RC's head does not reach the bucket" found_marker
+    python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["metadata"]; o["metadata"]={k:m[k] for k in ("name","namespace","labels","annotations") if k in m}; json.dump(o,sys.stdout)' \
+      "$NODE_DIR/log-egress-np.json" | kc apply -f - >/dev/null
+    check "with it back, the line is shipped and read ($RC's head, e2e-marker.log)" wait_for 120 "the marker in the bucket" found_marker
+  else
+    fail "no ray-log-shipping-egress NetworkPolicy in $NS (or no head of $RC)"
+  fi
   # RRSA's trust, as the stand-in applies it: the audience and the ServiceAccount decide
   local token
   token="$(kc -n "$OUTSIDER_NS" create token default --audience sts.aliyuncs.com 2>/dev/null)"

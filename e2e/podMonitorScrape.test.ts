@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { prometheusConfig, sanitize, scrapeConfigsOf, type Relabel } from "./podMonitorScrape";
+import { podTargetGroups, prometheusConfig, sanitize, scrapeConfigsOf, type Relabel } from "./podMonitorScrape";
 import { rayPodMonitor } from "../components/observability/podMonitor";
 
 /** Prometheus's relabeling of one target: undefined when dropped. */
@@ -74,6 +74,37 @@ describe("e2e: PodMonitor -> Prometheus scrape config", () => {
         assert.deepStrictEqual(
             dropped.map((t) => relabel(t, job.relabel_configs)),
             dropped.map(() => undefined),
+        );
+    });
+
+    it("stands in for the pod discovery Debian's Prometheus lacks: a file of the monitors' namespaces' pod ports, judged by the same rules", () => {
+        const [fileJob] = scrapeConfigsOf(pm, "5s", "/etc/prometheus/targets.json");
+        assert.deepEqual(fileJob.file_sd_configs, [{ files: ["/etc/prometheus/targets.json"], refresh_interval: "5s" }]);
+        assert.equal(fileJob.kubernetes_sd_configs, undefined);
+        assert.deepEqual(fileJob.relabel_configs, job.relabel_configs);
+        const pod = (ns: string, name: string, labels: Record<string, string>, ports: { name: string; containerPort: number }[]) => ({
+            metadata: { namespace: ns, name, labels },
+            spec: { containers: [{ name: "ray-head", ports }] },
+            status: { podIP: `10.0.0.${name.length}`, phase: "Running" },
+        });
+        const pods = {
+            items: [
+                pod("ray-t", "head", RAY, [
+                    { name: "gcs", containerPort: 6379 },
+                    { name: "metrics", containerPort: 8080 },
+                ]),
+                pod("ray-u", "other-team-head", { ...RAY, "ray-on-ack.io/team": "u" }, [{ name: "metrics", containerPort: 8080 }]),
+            ],
+        };
+        const groups = podTargetGroups(pods, { items: [pm] });
+        assert.deepEqual(
+            groups.map((g) => g.targets[0]),
+            ["10.0.0.4:6379", "10.0.0.4:8080"],
+        );
+        const scraped = groups.map((g) => relabel(g.labels, fileJob.relabel_configs)).filter((t) => t !== undefined);
+        assert.deepEqual(
+            scraped.map((t) => [t.pod, t.endpoint, t.ray_workload]),
+            [["head", "metrics", "c"]],
         );
     });
 

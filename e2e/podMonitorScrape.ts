@@ -6,7 +6,15 @@
  * labels, then the monitor's own relabelings. A field it cannot translate faithfully is refused
  * rather than dropped (a dropped bearer token or TLS setting would change what the scrape proves).
  *
- *   node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts [--interval 5s] < podmonitors.json > prometheus.yml
+ * Debian builds its Prometheus without the Kubernetes discovery (its `kubernetes_sd_configs` is an
+ * unknown field there), so the harness discovers the pods itself: `--file-sd FILE` makes each job
+ * read its targets from FILE, and `--targets` writes that file from `kubectl get pods -o json`, one
+ * target per container port with the labels Prometheus's pod discovery gives it
+ * (`__meta_kubernetes_pod_label_*`, `..._container_port_name`, ...), limited to the monitors'
+ * namespaces. The selection itself stays Prometheus's: the relabel rules below decide.
+ *
+ *   node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts [--interval 5s] [--file-sd FILE] < podmonitors.json > prometheus.yml
+ *   node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts --targets podmonitors.json < pods.json > targets.json
  */
 import * as fs from "fs";
 import * as YAML from "yaml";
@@ -26,8 +34,15 @@ export interface ScrapeConfig {
     scrape_timeout?: string;
     metrics_path: string;
     scheme: string;
-    kubernetes_sd_configs: { role: "pod"; namespaces: { names: string[] } }[];
+    kubernetes_sd_configs?: { role: "pod"; namespaces: { names: string[] } }[];
+    file_sd_configs?: { files: string[]; refresh_interval: string }[];
     relabel_configs: Relabel[];
+}
+
+/** What Prometheus's pod discovery gives one container port of a pod. */
+export interface TargetGroup {
+    targets: string[];
+    labels: Record<string, string>;
 }
 
 /** Endpoint fields translated; any other one is refused. */
@@ -89,7 +104,7 @@ function userRelabel(r: Record<string, unknown>): Relabel {
 }
 
 /** prometheus-operator's scrape configs for one PodMonitor (one per endpoint). */
-export function scrapeConfigsOf(pm: any, intervalOverride?: string): ScrapeConfig[] {
+export function scrapeConfigsOf(pm: any, intervalOverride?: string, fileSd?: string): ScrapeConfig[] {
     const { name, namespace } = pm.metadata;
     const spec = pm.spec ?? {};
     for (const k of Object.keys(spec)) {
@@ -110,7 +125,9 @@ export function scrapeConfigsOf(pm: any, intervalOverride?: string): ScrapeConfi
             ...(e.scrapeTimeout ? { scrape_timeout: e.scrapeTimeout } : {}),
             metrics_path: e.path ?? "/metrics",
             scheme: e.scheme ?? "http",
-            kubernetes_sd_configs: [{ role: "pod", namespaces: { names: namespaces } }],
+            ...(fileSd
+                ? { file_sd_configs: [{ files: [fileSd], refresh_interval: "5s" }] }
+                : { kubernetes_sd_configs: [{ role: "pod" as const, namespaces: { names: namespaces } }] }),
             relabel_configs: [
                 ...selectorRules(spec.selector),
                 { action: "keep", source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: escapeRegex(e.port) },
@@ -127,17 +144,67 @@ export function scrapeConfigsOf(pm: any, intervalOverride?: string): ScrapeConfi
     });
 }
 
+const itemsOf = (podMonitors: any): any[] => (podMonitors?.kind === "PodMonitor" ? [podMonitors] : (podMonitors?.items ?? []));
+
 /** A Prometheus configuration from a PodMonitorList (or one PodMonitor). */
-export function prometheusConfig(podMonitors: any, intervalOverride?: string): string {
-    const items: any[] = podMonitors?.kind === "PodMonitor" ? [podMonitors] : (podMonitors?.items ?? []);
+export function prometheusConfig(podMonitors: any, intervalOverride?: string, fileSd?: string): string {
     const interval = intervalOverride ?? "30s";
     return YAML.stringify({
         global: { scrape_interval: interval, scrape_timeout: interval === "30s" ? "10s" : `${Math.max(1, parseInt(interval, 10) - 1)}s` },
-        scrape_configs: items.flatMap((pm) => scrapeConfigsOf(pm, intervalOverride)),
+        scrape_configs: itemsOf(podMonitors).flatMap((pm) => scrapeConfigsOf(pm, intervalOverride, fileSd)),
     });
 }
 
+/**
+ * The targets Prometheus's pod discovery would give for the pods of a PodList, in the namespaces the
+ * PodMonitors select: one per declared container port of each pod with an address.
+ */
+export function podTargetGroups(pods: any, podMonitors: any): TargetGroup[] {
+    const namespaces = new Set(
+        itemsOf(podMonitors).flatMap((pm) => (pm.spec?.namespaceSelector?.matchNames as string[] | undefined) ?? [pm.metadata.namespace]),
+    );
+    const out: TargetGroup[] = [];
+    for (const pod of (pods?.items ?? []) as any[]) {
+        const ip: string | undefined = pod.status?.podIP;
+        if (!namespaces.has(pod.metadata.namespace) || !ip) continue;
+        const podLabels: Record<string, string> = {
+            __meta_kubernetes_namespace: pod.metadata.namespace,
+            __meta_kubernetes_pod_name: pod.metadata.name,
+            __meta_kubernetes_pod_ip: ip,
+            __meta_kubernetes_pod_phase: pod.status?.phase ?? "",
+        };
+        for (const [k, v] of Object.entries<string>(pod.metadata.labels ?? {})) {
+            podLabels[`__meta_kubernetes_pod_label_${sanitize(k)}`] = v;
+            podLabels[`__meta_kubernetes_pod_labelpresent_${sanitize(k)}`] = "true";
+        }
+        for (const c of (pod.spec?.containers ?? []) as any[]) {
+            for (const p of (c.ports ?? []) as any[]) {
+                if ((p.protocol ?? "TCP") !== "TCP") continue;
+                out.push({
+                    targets: [`${ip}:${p.containerPort}`],
+                    labels: {
+                        ...podLabels,
+                        __meta_kubernetes_pod_container_name: c.name,
+                        __meta_kubernetes_pod_container_port_name: p.name ?? "",
+                        __meta_kubernetes_pod_container_port_number: String(p.containerPort),
+                    },
+                });
+            }
+        }
+    }
+    return out;
+}
+
 if (require.main === module) {
-    const i = process.argv.indexOf("--interval");
-    process.stdout.write(prometheusConfig(JSON.parse(fs.readFileSync(0, "utf8")), i > 0 ? process.argv[i + 1] : undefined));
+    const arg = (name: string) => {
+        const i = process.argv.indexOf(name);
+        return i > 0 ? process.argv[i + 1] : undefined;
+    };
+    const stdin = JSON.parse(fs.readFileSync(0, "utf8"));
+    const targetsFor = arg("--targets");
+    process.stdout.write(
+        targetsFor
+            ? JSON.stringify(podTargetGroups(stdin, JSON.parse(fs.readFileSync(targetsFor, "utf8"))), null, 1)
+            : prometheusConfig(stdin, arg("--interval"), arg("--file-sd")),
+    );
 }

@@ -31,6 +31,7 @@ logs_venv() {
 
 # in node.sh: STATE, in_inet, kill_pidfile; the API server and its admin kubeconfig are up
 logs_standins_start() {
+  local t0=$SECONDS
   logs_venv >"$STATE/logs/moto-venv.log" 2>&1 || { tail -n 5 "$STATE/logs/moto-venv.log" >&2; return 1; }
   in_inet ip addr show e2e-inet0 >/dev/null || return 1
   setsid timeout --kill-after=10 "$PROCESS_TIMEOUT" nsenter -t "$(cat "$STATE/pids/inet-holder.pid")" -n \
@@ -44,7 +45,8 @@ logs_standins_start() {
     env PATH="$E2E_BIN:$PATH" "$MOTO_VENV/bin/python" "$HERE/sts_standin.py" serve "http://$LOGS_HOST:$LOGS_S3_PORT" "$STATE/logs-standin" \
     "$LOGS_HOST" "$LOGS_STS_PORT" "$LOGS_ROLE_ARN" "$LOGS_PROVIDER_ARN" "$KUBECONFIG_ADMIN" "$LOGS_TRUSTED" >"$STATE/logs/sts.log" 2>&1 </dev/null &
   echo $! >"$STATE/pids/sts.pid"
-  wait_for 30 "STS stand-in on $LOGS_HOST:$LOGS_STS_PORT" in_inet bash -c "exec 3<>/dev/tcp/$LOGS_HOST/$LOGS_STS_PORT"
+  wait_for 30 "STS stand-in on $LOGS_HOST:$LOGS_STS_PORT" in_inet bash -c "exec 3<>/dev/tcp/$LOGS_HOST/$LOGS_STS_PORT" || return 1
+  echo "node: the log stand-ins (moto, STS) started in $((SECONDS - t0)) s"
 }
 
 logs_standins_stop() {
@@ -67,7 +69,7 @@ sts_status() {
 
 # in node-checks.sh, after the RayJob (JOB) ran and its cluster was deleted
 logs_checks() {
-  local out prefix="${LOGS_PREFIX}rayjob/$JOB/"
+  local out prefix="${LOGS_PREFIX}rayjob/$JOB/" t0=$SECONDS
   # the final pass at termination may still be uploading when the cluster object is gone
   wait_for 60 "the job's driver log in the bucket" bash -c "$(declare -f logs_read); HERE='$HERE' NODE_DIR='$NODE_DIR' MOTO_VENV='$MOTO_VENV' LOGS_HOST=$LOGS_HOST LOGS_S3_PORT=$LOGS_S3_PORT LOGS_BUCKET=$LOGS_BUCKET; logs_read '$prefix' 'e2e-rayjob 42' | grep -q '^found in: .*job-driver-.*\.log'"
   out="$(logs_read "$prefix" 'e2e-rayjob 42' 2>&1)"
@@ -110,4 +112,5 @@ logs_checks() {
   token="$(kc -n "$NS" create token "$RC-ray-worker" 2>/dev/null)"
   check "STS refuses the trusted worker ServiceAccount's token for the API server's audience (not sts.aliyuncs.com): 403" \
     bash -c "[[ \$($(declare -f sts_status); LOGS_HOST=$LOGS_HOST LOGS_STS_PORT=$LOGS_STS_PORT LOGS_ROLE_ARN='$LOGS_ROLE_ARN' LOGS_PROVIDER_ARN='$LOGS_PROVIDER_ARN'; sts_status '$token') == 403 ]]"
+  echo "  (log checks: $((SECONDS - t0)) s)"
 }

@@ -4,7 +4,10 @@
 # node-checks.sh's kc, pass, fail, check, NS, RC, OUTSIDER_NS, NODE_DIR and E2E_REPO.
 #
 # Debian's Prometheus 2.42 reads no PodMonitor, so the PodMonitor the stack created is translated
-# into its scrape config (e2e/podMonitorScrape.ts, what prometheus-operator would generate), and
+# into its scrape config (e2e/podMonitorScrape.ts, what prometheus-operator would generate). Debian
+# also builds it without Kubernetes discovery, so the harness writes the pod targets that discovery
+# would give (one per container port of every pod in the monitor's namespaces, with its meta labels)
+# into a file the config reads; which of them are scraped is still decided by the translated rules. And
 # the same Prometheus runs as a pod twice: in the platform's monitoring namespace (the registry's
 # ray-tenancy.cluster.monitoringNamespace, e2e/node-observability.json) and in another namespace.
 # Shown: the first scrapes Ray's metrics through the NetworkPolicies (up == 1, Ray metrics and the
@@ -14,29 +17,20 @@
 MON_NS="${E2E_MONITORING_NAMESPACE:-e2e-monitoring}"
 SCRAPE_INTERVAL=5s
 
-# prometheus_pod NAMESPACE: the Prometheus pod, its ServiceAccount and config in NAMESPACE, with
-# pod discovery rights in the team namespace (what prometheus-operator's Prometheus gets)
+# prometheus_pod NAMESPACE: the Prometheus pod, its ServiceAccount and config (with the targets
+# file) in NAMESPACE; it needs no API access, the harness discovers the pods for it
 prometheus_pod() {
   local ns="$1" image
   image="$(grep '^PROMETHEUS_IMAGE=' "$NODE_DIR/env" | cut -d= -f2)"
   kc create namespace "$ns" >/dev/null 2>&1
   wait_for 60 "default ServiceAccount in $ns" kc -n "$ns" get serviceaccount default
-  kc -n "$ns" create configmap prometheus-config --from-file=prometheus.yml="$NODE_DIR/prometheus.yml" >/dev/null
+  kc -n "$ns" create configmap prometheus-config --from-file=prometheus.yml="$NODE_DIR/prometheus.yml" \
+    --from-file=targets.json="$NODE_DIR/prometheus-targets.json" >/dev/null
   kc apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: prometheus, namespace: $ns}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: e2e-prometheus-discovery, namespace: $NS}
-rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: e2e-prometheus-discovery-$ns, namespace: $NS}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: e2e-prometheus-discovery}
-subjects: [{kind: ServiceAccount, name: prometheus, namespace: $ns}]
+automountServiceAccountToken: false
 ---
 apiVersion: v1
 kind: Pod
@@ -75,7 +69,7 @@ all_up() { local v; v="$(up_values "$1")"; [[ "$v" =~ ^(1\ ){2,}$ ]]; }
 all_down() { local v; v="$(up_values "$1")"; [[ -n "$v" && "$v" =~ ^(0\ )+$ ]]; }
 
 metrics_checks() {
-  local pm head_ip json
+  local pm head_ip json t0=$SECONDS
   # -- the PodMonitor the stack created, as Prometheus scrape config --------------------------
   if ! kc -n "$NS" get podmonitors -o json >"$NODE_DIR/podmonitors.json" 2>"$NODE_DIR/podmonitors.err"; then
     fail "no PodMonitor API or object in $NS: $(head -c 300 "$NODE_DIR/podmonitors.err")"; return
@@ -83,13 +77,18 @@ metrics_checks() {
   pm="$(python3 -c 'import json,sys; print(" ".join(i["metadata"]["name"] for i in json.load(open(sys.argv[1]))["items"]))' "$NODE_DIR/podmonitors.json")"
   [[ "$pm" == ray-metrics ]] && pass "the stack created one PodMonitor in $NS: ray-metrics" || { fail "PodMonitors in $NS: '${pm}', not ray-metrics"; return; }
   if ! (cd "$E2E_REPO" && node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts --interval "$SCRAPE_INTERVAL" \
-    <"$NODE_DIR/podmonitors.json" >"$NODE_DIR/prometheus.yml" 2>"$NODE_DIR/podmonitor-translate.log"); then
+    --file-sd /etc/prometheus/targets.json <"$NODE_DIR/podmonitors.json" >"$NODE_DIR/prometheus.yml" 2>"$NODE_DIR/podmonitor-translate.log"); then
     fail "translating the PodMonitor failed: $(tail -n 3 "$NODE_DIR/podmonitor-translate.log")"; return
+  fi
+  # the pod discovery, done once: the RayClusters' pods run and keep their addresses for this check
+  if ! kc get pods -A -o json >"$NODE_DIR/pods.json" || ! (cd "$E2E_REPO" && node node_modules/ts-node/dist/bin.js e2e/podMonitorScrape.ts \
+    --targets "$NODE_DIR/podmonitors.json" <"$NODE_DIR/pods.json" >"$NODE_DIR/prometheus-targets.json" 2>>"$NODE_DIR/podmonitor-translate.log"); then
+    fail "discovering the pod targets failed: $(tail -n 3 "$NODE_DIR/podmonitor-translate.log")"; return
   fi
   # A harness-only job: the e2e head's dashboard port, which the monitoring namespace must not reach.
   head_ip="$(pod_ip "$(pod_of "$RC" head)")"
   printf '  - job_name: e2e-dashboard-port\n    metrics_path: /metrics\n    static_configs: [{targets: ["%s:8265"]}]\n' "$head_ip" >>"$NODE_DIR/prometheus.yml"
-  pass "the PodMonitor translates to Prometheus scrape config (pod discovery in $NS, the metrics port, its selector and relabelings)"
+  pass "the PodMonitor translates to Prometheus scrape config (the metrics port, its selector and relabelings; $(grep -c '"targets"' "$NODE_DIR/prometheus-targets.json") pod ports of $NS as candidate targets)"
 
   # -- Prometheus in the monitoring namespace, and the same in another one ---------------------
   prometheus_pod "$MON_NS"; prometheus_pod "$OUTSIDER_NS"
@@ -134,8 +133,18 @@ metrics_checks() {
     python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["metadata"]; o["metadata"]={k:m[k] for k in ("name","namespace","labels","annotations") if k in m}; json.dump(o,sys.stdout)' \
       "$NODE_DIR/ray-metrics-np.json" | kc apply -f - >/dev/null
     check "with ray-metrics back, the scrape works again (up = 1)" wait_for 60 "up == 1 again" all_up "$MON_NS"
+    # The outsider's block is the policy's doing: widened to every namespace, ray-metrics lets it scrape.
+    kc -n "$NS" patch networkpolicy ray-metrics --type=json \
+      -p '[{"op":"replace","path":"/spec/ingress/0/from","value":[{"namespaceSelector":{}}]}]' >/dev/null
+    check "with ray-metrics widened to every namespace, Prometheus in $OUTSIDER_NS scrapes $RC (up = 1): its block above is the policy's" \
+      wait_for 60 "up == 1 from $OUTSIDER_NS" all_up "$OUTSIDER_NS"
+    python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["metadata"]; o["metadata"]={k:m[k] for k in ("name","namespace","labels","annotations") if k in m}; json.dump(o,sys.stdout)' \
+      "$NODE_DIR/ray-metrics-np.json" | kc replace -f - >/dev/null
+    check "ray-metrics as the stack made it again: it admits $MON_NS" \
+      bash -c "[[ \"\$(kubectl --kubeconfig '$K' -n '$NS' get networkpolicy ray-metrics -o jsonpath='{.spec.ingress[0].from[*].namespaceSelector.matchLabels}')\" == *'\"$MON_NS\"'* ]]"
   else
     fail "no ray-metrics NetworkPolicy in $NS"
   fi
   kc -n "$OUTSIDER_NS" delete pod prometheus --wait=false >/dev/null 2>&1
+  echo "  (metrics checks: $((SECONDS - t0)) s)"
 }

@@ -6,7 +6,8 @@
  * the prefix, nothing else).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as ram from "@pulumi/alicloud/ram";
 import { TeamRrsa } from "../cloud/teamRrsa";
 import { ramPolicyDocument, type RamStatement, type RrsaProvider } from "../cloud/ramPolicies";
@@ -54,12 +55,12 @@ export class TeamObservability extends pulumi.ComponentResource {
         super("ray-on-ack:observability:TeamObservability", name, {}, opts);
         if (args.metrics) {
             const pm = rayPodMonitor(args.team, args.namespace);
-            new k8s.apiextensions.CustomResource(`${name}-${pm.metadata.name}`, { ...pm }, { parent: this });
+            new apiextensions.CustomResource(`${name}-${pm.metadata.name}`, { ...pm }, { parent: this });
         }
         let readPolicy: ram.Policy | undefined;
         if (args.logs) {
             const cm = logShipperConfigMap(args.team, args.namespace);
-            new k8s.core.v1.ConfigMap(`${name}-${cm.metadata.name}`, cm, { parent: this });
+            new corev1.ConfigMap(`${name}-${cm.metadata.name}`, cm, { parent: this });
             const create = args.logs.createRole;
             if (create) {
                 if (!args.provider) {

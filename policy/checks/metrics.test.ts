@@ -1,20 +1,8 @@
 /** ray-metrics-scrape: what a team's PodMonitor or ServiceMonitor may point the platform's Prometheus at. */
 import * as assert from "assert";
 import { metricsScrape } from "./metrics";
-import { NS, grantFor, k8s, messages } from "../../test/fixtures/policy";
+import { NS, grantFor, k8s, messages, podMonitor } from "../../test/fixtures/policy";
 
-const podMonitor = (spec: Record<string, unknown>, name = "ray-metrics") =>
-    k8s("kubernetes:monitoring.coreos.com/v1:PodMonitor", {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { name, namespace: NS },
-        spec: {
-            selector: { matchLabels: { "ray-on-ack.io/team": "a" } },
-            namespaceSelector: { matchNames: [NS] },
-            podMetricsEndpoints: [{ port: "metrics", path: "/metrics", scheme: "http" }],
-            ...spec,
-        },
-    });
 const PM = `PodMonitor ${NS}/ray-metrics`;
 
 describe("policy ray-metrics-scrape (seed 1.4, 2)", () => {

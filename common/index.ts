@@ -9,6 +9,7 @@ export * from "./exposure";
 export * from "./gcs";
 export * from "./images";
 export * from "./labels";
+export * from "./observability";
 export * from "./policyIds";
 export * from "./podOptions";
 export * from "./ports";

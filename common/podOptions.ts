@@ -25,7 +25,7 @@ export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/hom
 export const BUILDER_MOUNTS: readonly {
     readonly volume: string;
     readonly mountPath: string;
-    readonly source: "secret" | "emptyDir" | "projected";
+    readonly source: "secret" | "emptyDir" | "projected" | "configMap";
 }[] = [
     { volume: "ray-tls", mountPath: TLS_MOUNT.dir, source: "secret" },
     { volume: "ray-tmp", mountPath: "/tmp/ray", source: "emptyDir" },
@@ -36,6 +36,9 @@ export const BUILDER_MOUNTS: readonly {
     // Personal identity: the Ray container's own ServiceAccount token, where Ray reads it (common/identity.ts).
     ...RAY_TOKEN_MOUNT_PATHS.map((mountPath) => ({ volume: RAY_TOKEN_VOLUME, mountPath, source: "projected" as const })),
     { volume: GCS_REDIS_CA_MOUNT.volume, mountPath: GCS_REDIS_CA_MOUNT.dir, source: "secret" },
+    // The log shipper's script and its STS-audience token (components/observability/logShipping.ts).
+    { volume: "ray-log-shipper-script", mountPath: "/etc/ray-log-shipper", source: "configMap" },
+    { volume: "ray-log-shipper-token", mountPath: "/var/run/secrets/ray-log-shipper", source: "projected" },
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */

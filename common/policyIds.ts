@@ -45,6 +45,7 @@ export const POLICY_IDS = {
     basicAuthFallback: "ray-basic-auth-fallback",
     personalIdentity: "ray-personal-identity",
     gcsFaultTolerance: "ray-gcs-fault-tolerance",
+    metricsScrape: "ray-metrics-scrape",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

@@ -187,6 +187,55 @@ const gcsRedis = z
 
 export type GcsRedis = z.infer<typeof gcsRedis>;
 
+const endpoint = z
+    .strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() })
+    .register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." });
+
+/**
+ * Where a team's Ray logs go (docs/design.md "Logs that outlive the pod"): a prefix of the platform's
+ * bucket, written by the package's log shipper in every Ray pod with the team's own RRSA identity.
+ */
+export const logsSchema = z
+    .strictObject({
+        bucket: z.string().regex(BUCKET, "must be an OSS bucket name").describe("The platform's log bucket."),
+        prefix: z
+            .string()
+            .regex(/^[^/*][^*]*\/$/, "must be a literal path ending in '/' (never the whole bucket)")
+            .describe("The team's prefix in it, ending in '/': the writer role may only put objects under it."),
+        region: z.string().min(1).describe("The bucket's region, e.g. `cn-hangzhou` (the S3-compatible signature names it)."),
+        ossEndpoint: z
+            .string()
+            .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/, "must be a URL such as https://oss-cn-hangzhou-internal.aliyuncs.com")
+            .describe("OSS's S3-compatible endpoint the pods upload to, e.g. `https://oss-cn-hangzhou-internal.aliyuncs.com`."),
+        pathStyle: z
+            .boolean()
+            .default(false)
+            .describe("Address the bucket in the path instead of the host name (OSS wants the host name; a stand-in may not)."),
+        stsEndpoint: z
+            .string()
+            .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/, "must be a URL such as https://sts-vpc.cn-hangzhou.aliyuncs.com")
+            .describe(
+                "The STS endpoint that exchanges the pod's RRSA token (AssumeRoleWithOIDC), e.g. `https://sts-vpc.cn-hangzhou.aliyuncs.com`.",
+            ),
+        roleArn: z
+            .string()
+            .regex(/^acs:ram::[0-9]+:role\/[A-Za-z0-9][-A-Za-z0-9._]*$/, "must be a RAM role ARN (acs:ram::<account>:role/<name>)")
+            .optional()
+            .describe(
+                "The writer role, when the platform created it. Without it the team stack (with `cloud`) creates `ray-<team>-logs`; without `cloud` it is required.",
+            ),
+        oidcProviderArn: z
+            .string()
+            .regex(/^acs:ram::[0-9]+:oidc-provider\/[A-Za-z0-9._-]+$/, "must be a RAM OIDC provider ARN")
+            .optional()
+            .describe("The cluster's RRSA OIDC provider; without it, the one `cloud` names. Required without `cloud`."),
+        egress: z
+            .array(endpoint)
+            .min(1)
+            .describe("The addresses and ports of the OSS and STS endpoints: the only egress the log shipping adds."),
+    })
+    .register(argTypes, { id: "TeamLogs", description: "Where a team's Ray logs are shipped: the platform's bucket, the team's prefix." });
+
 export const tenantSchema = z
     .strictObject({
         team: dnsLabel.describe("The team's name; the stack file's `ray-on-ack:team` must say it."),
@@ -261,17 +310,18 @@ export const tenantSchema = z
             .default([])
             .describe("Node pools dedicated to the team: no other team may select their labels or tolerate their taints."),
         egress: z
-            .array(
-                z
-                    .strictObject({ cidr, ports: z.array(port).min(1), description: z.string().optional() })
-                    .register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }),
-            )
+            .array(endpoint)
             .default([])
             .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints) the team's pods may reach, with their ports."),
         gcsRedis: gcsRedis
             .optional()
             .describe(
                 "The team's own Redis for GCS fault tolerance (one per team: the password is readable by anything on a head). Default none: the team's workloads cannot enable it.",
+            ),
+        logs: logsSchema
+            .optional()
+            .describe(
+                "Where the team's Ray logs are shipped (the platform's bucket, the team's prefix). Default none: logs stay in the pods.",
             ),
     })
     .register(argTypes, { id: "Tenant", description: "What one team stack owns." });
@@ -365,6 +415,7 @@ export const tenancySchema = z
 
 export type Tenancy = z.infer<typeof tenancySchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
+export type TeamLogs = z.infer<typeof logsSchema>;
 export type Listener = z.infer<typeof listener>;
 export type NodePool = z.infer<typeof nodePool>;
 export type TeamSso = z.infer<typeof ssoSchema>;
@@ -461,6 +512,15 @@ export function registryConflicts(t: {
         for (const o of x.oss) {
             const hit = y.oss.find((p) => p.bucket === o.bucket && prefixesOverlap(o.prefix, p.prefix));
             if (hit) clash(a, "oss", `oss://${o.bucket}/${o.prefix}`, b);
+        }
+        const xl = x.logs;
+        if (xl) {
+            const hit = [...(y.logs ? [y.logs] : []), ...y.oss].find((p) => p.bucket === xl.bucket && prefixesOverlap(xl.prefix, p.prefix));
+            if (hit) clash(a, "logs", `oss://${xl.bucket}/${xl.prefix}`, b);
+        }
+        const yl = y.logs;
+        if (yl && x.oss.some((p) => p.bucket === yl.bucket && prefixesOverlap(yl.prefix, p.prefix))) {
+            clash(b, "logs", `oss://${yl.bucket}/${yl.prefix}`, a);
         }
         for (const n of x.nas) {
             if (y.nas.some((m) => m.server === n.server && (n.path.startsWith(m.path) || m.path.startsWith(n.path))))
@@ -610,6 +670,33 @@ export function ossProblem(t: Tenancy, stack: string, bucket: string, prefix: st
         return `${what}: the registry grants stack ${stack} read access only (ray-tenancy.${owned.length > 0 ? `tenants.${stack}.oss` : "shared.oss"})`;
     }
     return refusal(t, stack, what, (x) => x.oss.some((o) => o.bucket === bucket && prefixesOverlap(o.prefix, prefix)), "oss");
+}
+
+/** OSS actions on the log prefix: the writer's (put only) or a reader's (get and list only). */
+const LOG_WRITE_ACTIONS = ["oss:putobject"];
+const LOG_READ_ACTIONS = ["oss:getobject", "oss:getobjectmeta", "oss:listobjects"];
+
+/**
+ * A RAM grant on the stack's log prefix (`logs`): undefined when it is not on that prefix (then
+ * ossProblem judges it), "" when it is the writer's or a reader's shape, else why not. Deleting or
+ * both reading and writing the logs is nobody's: the writer role runs in every Ray pod.
+ */
+export function logPrefixProblem(
+    t: Tenancy,
+    stack: string,
+    bucket: string,
+    prefix: string,
+    actions: readonly string[],
+): string | undefined {
+    const logs = t.tenants[stack]?.logs;
+    if (logs === undefined || logs.bucket !== bucket || !prefixCovers(logs.prefix, prefix)) {
+        return undefined;
+    }
+    const a = actions.map((x) => x.toLowerCase());
+    const only = (allowed: string[]) => a.length > 0 && a.every((x) => allowed.includes(x));
+    return only(LOG_WRITE_ACTIONS) || only(LOG_READ_ACTIONS)
+        ? ""
+        : `${actions.join(", ") || "no action"} on the log prefix oss://${bucket}/${logs.prefix} (tenancy registry: ray-tenancy.tenants.${stack}.logs): a policy there either writes (oss:PutObject only) or reads (oss:GetObject, oss:GetObjectMeta, oss:ListObjects), never deletes or both`;
 }
 
 /**
@@ -811,8 +898,12 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
     if (mine === undefined) {
         return undefined;
     }
-    // The team's Redis is a registered endpoint too, on its port only.
-    const endpoints = [...mine.egress, ...(mine.gcsRedis ? [{ cidr: mine.gcsRedis.cidr, ports: [mine.gcsRedis.port] }] : [])];
+    // The team's Redis (on its port only) and the log shipping's endpoints are registered endpoints too.
+    const endpoints = [
+        ...mine.egress,
+        ...(mine.gcsRedis ? [{ cidr: mine.gcsRedis.cidr, ports: [mine.gcsRedis.port] }] : []),
+        ...(mine.logs?.egress ?? []),
+    ];
     const listed = endpoints.filter((e) => isCoveredBy(target, [e.cidr]));
     const listedPorts = new Set(listed.flatMap((e) => e.ports));
     const spans = portSpans(ports);

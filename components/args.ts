@@ -616,10 +616,6 @@ export interface Network {
      */
     operatorNamespace?: string;
     /**
-     * Namespace allowed to scrape metrics (8080). Default none.
-     */
-    monitoringNamespace?: string;
-    /**
      * Namespace and labels of the cluster DNS pods.
      * @default "kube-system"
      */
@@ -1546,11 +1542,49 @@ export interface TeamEnvironmentSettings {
      * @default {"enabled":true,"oss":[],"extraStatements":[]}
      */
     rrsa?: Rrsa;
+}
+
+/**
+ * Where a team's Ray logs are shipped: the platform's bucket, the team's prefix.
+ */
+export interface TeamLogs {
     /**
-     * Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false.
+     * The platform's log bucket.
+     */
+    bucket: string;
+    /**
+     * The team's prefix in it, ending in '/': the writer role may only put objects under it.
+     */
+    prefix: string;
+    /**
+     * The bucket's region, e.g. `cn-hangzhou` (the S3-compatible signature names it).
+     */
+    region: string;
+    /**
+     * OSS's S3-compatible endpoint the pods upload to, e.g. `https://oss-cn-hangzhou-internal.aliyuncs.com`.
+     */
+    ossEndpoint: string;
+    /**
+     * Address the bucket in the path instead of the host name (OSS wants the host name; a stand-in may not).
      * @default false
      */
-    historyServer?: boolean;
+    pathStyle?: boolean;
+    /**
+     * The STS endpoint that exchanges the pod's RRSA token (AssumeRoleWithOIDC), e.g. `https://sts-vpc.cn-hangzhou.aliyuncs.com`.
+     */
+    stsEndpoint: string;
+    /**
+     * The writer role, when the platform created it. Without it the team stack (with `cloud`) creates `ray-<team>-logs`; without `cloud` it is required.
+     */
+    roleArn?: string;
+    /**
+     * The cluster's RRSA OIDC provider; without it, the one `cloud` names. Required without `cloud`.
+     */
+    oidcProviderArn?: string;
+    /**
+     * The addresses and ports of the OSS and STS endpoints: the only egress the log shipping adds.
+     */
+    egress: EgressEndpoint[];
 }
 
 /**
@@ -1695,6 +1729,10 @@ export interface Tenant {
      * The team's own Redis for GCS fault tolerance (one per team: the password is readable by anything on a head). Default none: the team's workloads cannot enable it.
      */
     gcsRedis?: GcsRedis;
+    /**
+     * Where the team's Ray logs are shipped (the platform's bucket, the team's prefix). Default none: logs stay in the pods.
+     */
+    logs?: TeamLogs;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformLists, Security } from "./args";
+import type { LogShipping } from "./observability/logShipping";
 
 /** The cluster's RRSA OIDC provider. */
 export interface RrsaProvider {
@@ -58,8 +59,8 @@ export interface RayWorkloadArgs {
     platformLists?: PlatformLists;
     /** The ServiceAccounts carry an RRSA role: the webhook's credentials go to the Ray containers only, never the autoscaler's. @default false */
     rrsaInjection?: boolean;
-    /** Opt-in: ACK's Ray HistoryServer collects the pods' logs (its webhook takes over the pods: the policy pack needs a grant). @default false */
-    historyServer?: boolean;
+    /** Ship Ray's logs to the team's registered prefix (a `ray-log-shipper` container in every Ray pod). @default none: logs stay in the pods */
+    logShipping?: LogShipping;
     /** Policy ids the workload deliberately weakens (documented opt-ins). @default none */
     policyExceptions?: string[];
     /** Bump to replace the Ray token. @default 0 */

@@ -204,12 +204,12 @@ build_node_images() {
   local h
   h="$(cat "$HERE/node-images.sh" "$HERE/docker_archive.py" "$HERE"/serve_app/*.py | sha256sum | cut -c1-16)"
   local key="node-images ray=$RAY_VERSION debian=$DEBIAN_SUITE coredns=$COREDNS_VERSION scripts=$h rev=$BUILD_SCRIPT_REV"
-  if is_fresh node-images "$key" && [[ -f "$E2E_CACHE/images/ray.tar" && -f "$E2E_CACHE/images/pause.tar" && -f "$E2E_CACHE/images/coredns.tar" ]]; then
+  if is_fresh node-images "$key" && [[ -f "$E2E_CACHE/images/ray.tar" && -f "$E2E_CACHE/images/pause.tar" && -f "$E2E_CACHE/images/coredns.tar" && -f "$E2E_CACHE/images/prometheus.tar" ]]; then
     echo "build-tools: node-images up to date ($key)"; return 0
   fi
   rm -f "$E2E_CACHE/stamps/node-images"
   run_build node-images "$key" "" \
-    bash -c "for i in pause coredns ray; do RAY_VERSION='$RAY_VERSION' DEBIAN_SUITE='$DEBIAN_SUITE' COREDNS_IMAGE='registry.k8s.io/coredns/coredns:$COREDNS_VERSION' bash '$HERE/node-images.sh' \$i '$E2E_CACHE/images'; done"
+    bash -c "for i in pause coredns ray prometheus; do RAY_VERSION='$RAY_VERSION' DEBIAN_SUITE='$DEBIAN_SUITE' COREDNS_IMAGE='registry.k8s.io/coredns/coredns:$COREDNS_VERSION' bash '$HERE/node-images.sh' \$i '$E2E_CACHE/images'; done"
 }
 
 # ---- main ------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
+# shellcheck source=node-metrics.sh
+source "$HERE/node-metrics.sh"
+# shellcheck source=node-logs.sh
+source "$HERE/node-logs.sh"
 NODE_DIR="$1" NS="$2" RC="$3" OTHER="$4" JOB="$5"
 # shellcheck disable=SC1091
 source "$NODE_DIR/env"
@@ -155,6 +159,9 @@ else
   fail "no allow-dns NetworkPolicy in $NS"
 fi
 
+# -- 8. the platform's Prometheus scrapes Ray's metrics through the NetworkPolicies (node-metrics.sh)
+[[ -n "$HEAD" ]] && metrics_checks
+
 # -- 5. kubectl port-forward (the team's people identity) reaches the dashboard -----------------
 TOKEN="$(kc -n "$NS" get secret "$RC-ray-token" -o jsonpath='{.data.auth_token}' | base64 -d)"
 PF_PORT=18265
@@ -243,17 +250,20 @@ if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
   jc="$(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status.rayClusterName}')"
   check "the RayJob's cluster ${jc:-?} is deleted after the job" \
     wait_for 180 "RayCluster $jc gone" bash -c "[[ -n '$jc' ]] && ! kubectl --kubeconfig '$K' -n '$NS' get raycluster '$jc' 2>/dev/null | grep -q ."
+  # -- 9. its logs outlive it (node-logs.sh)
+  logs_checks
 else
   fail "RayJob $JOB did not finish in ${READY_TIMEOUT}s: $(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status}' 2>&1 | head -c 400)"
 fi
 
-# -- 8. what the hardening costs at run time: ours against a plain twin (node-cost.sh), before the
+# -- 11. what the hardening costs at run time: ours against a plain twin (node-cost.sh), before the
 # GCS fault tolerance checks delete RayCluster e2e; alice's revocation poller runs meanwhile
 bash "$HERE/node-cost.sh" "$NODE_DIR" "$NS" "$RC"
 
+# -- 10. people as themselves: alice refused within Ray's cache after her RoleBinding went (node-identity.sh)
 bash "$HERE/node-identity.sh" finish "$NODE_DIR" "$NS" "$OTHER"
 
-# -- 9. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
+# -- 12. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
 # shellcheck source=node-gcsft.sh
 source "$HERE/node-gcsft.sh"
 exit 0

@@ -4,12 +4,13 @@
 # loopback in /usr/lib/cni), iptables/ipset/conntrack (kube-proxy, kube-router's firewall),
 # nftables, iproute2, util-linux (unshare, nsenter), debootstrap (the Ray image's rootfs),
 # gcc + libc6-dev (the static pause binary), curl, redis-server + redis-tools (the teams' Redis for
-# GCS fault tolerance, with TLS: node-redis.sh).
+# GCS fault tolerance, with TLS: node-redis.sh), prometheus (Debian's 2.42: the metrics check's
+# scraper, built into a node image by node-images.sh).
 #
 #   bash e2e/node-deps.sh
 set -euo pipefail
 PACKAGES=(runc libseccomp2 containernetworking-plugins iptables ipset nftables conntrack iproute2
-  util-linux debootstrap gcc libc6-dev curl ca-certificates redis-server redis-tools)
+  util-linux debootstrap gcc libc6-dev curl ca-certificates redis-server redis-tools prometheus)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -19,7 +20,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then echo "node-deps: all installed"; exit 0; fi
 echo "node-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# Packages with a service (redis-server) must not start it: the harness runs its own, in the node's
+# Packages with a service (redis-server, prometheus) must not start it: the harness runs its own, in the node's
 # namespaces. Debian's invoke-rc.d asks policy-rc.d first; one is put in place for the install only.
 policy=/usr/sbin/policy-rc.d
 own_policy=0

@@ -5,6 +5,7 @@
 #   bash e2e/node-images.sh pause   OUT_DIR   # static C pause binary      -> pause.tar
 #   bash e2e/node-images.sh coredns OUT_DIR   # $E2E_BIN/coredns            -> coredns.tar
 #   bash e2e/node-images.sh ray     OUT_DIR   # Debian rootfs + Ray wheels + serve_app/ -> ray.tar
+#   bash e2e/node-images.sh prometheus OUT_DIR # Debian's /usr/bin/prometheus (node-deps.sh) -> prometheus.tar
 #
 # Image names: PAUSE_IMAGE, COREDNS_IMAGE and RAY_IMAGE below (RAY_IMAGE is the exact reference
 # the e2e stack renders, so the kubelet finds it without a pull). Needs root (debootstrap,
@@ -21,6 +22,7 @@ DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}" # Python 3.11, as the Ray venv of build
 PAUSE_IMAGE="${PAUSE_IMAGE:-registry.k8s.io/pause:e2e}"
 COREDNS_IMAGE="${COREDNS_IMAGE:-registry.k8s.io/coredns/coredns:v1.15.0}"
 RAY_IMAGE="${RAY_IMAGE:-docker.io/rayproject/ray:$RAY_VERSION}"
+PROMETHEUS_IMAGE="${PROMETHEUS_IMAGE:-quay.io/prometheus/prometheus:e2e}"
 ARCHIVE="$HERE/docker_archive.py"
 
 # The Debian mirror this machine's apt uses (never a host named in the repository).
@@ -102,12 +104,29 @@ build_ray() {
   rm -rf "$root"
 }
 
+# Debian's prometheus 2.42 (installed by node-deps.sh) with the libraries it links: the metrics
+# check's scraper, run as a pod in the monitoring namespace.
+build_prometheus() {
+  local out="$1" tmp lib
+  [[ -x /usr/bin/prometheus ]] || { echo "node-images: /usr/bin/prometheus missing (node-deps.sh installs Debian's prometheus)" >&2; return 1; }
+  tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' RETURN
+  mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/etc" "$tmp/rootfs/prometheus"
+  cp /usr/bin/prometheus "$tmp/rootfs/bin/prometheus"
+  for lib in $(ldd /usr/bin/prometheus | grep -o '/[^ ]*'); do
+    mkdir -p "$tmp/rootfs$(dirname "$lib")"; cp -L "$lib" "$tmp/rootfs$lib"
+  done
+  echo 'nobody:x:65534:65534::/prometheus:/sbin/nologin' >"$tmp/rootfs/etc/passwd"
+  chown 65534:65534 "$tmp/rootfs/prometheus"
+  python3 "$ARCHIVE" "$tmp/rootfs" "$out/prometheus.tar" "$PROMETHEUS_IMAGE" --entrypoint '["/bin/prometheus"]' --user 65534:65534 --workdir /prometheus
+}
+
 what="${1:-}"; out="${2:-}"
-[[ -n "$what" && -n "$out" ]] || { echo "usage: $0 pause|coredns|ray OUT_DIR" >&2; exit 2; }
+[[ -n "$what" && -n "$out" ]] || { echo "usage: $0 pause|coredns|ray|prometheus OUT_DIR" >&2; exit 2; }
 mkdir -p "$out"
 case "$what" in
   pause) build_pause "$out" ;;
   coredns) build_coredns "$out" ;;
   ray) build_ray "$out" ;;
+  prometheus) build_prometheus "$out" ;;
   *) echo "node-images: unknown image $what" >&2; exit 2 ;;
 esac

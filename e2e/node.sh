@@ -35,6 +35,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 # shellcheck source=node-redis.sh
 source "$HERE/node-redis.sh"
+# shellcheck source=node-logs.sh
+source "$HERE/node-logs.sh"
 
 PROCESS_TIMEOUT="${E2E_PROCESS_TIMEOUT:-3600}"
 START_TIMEOUT="${E2E_START_TIMEOUT:-180}"
@@ -231,7 +233,7 @@ start_all() {
   for b in containerd ctr containerd-shim-runc-v2 kubelet kube-scheduler kube-proxy kube-router coredns kubectl; do
     [[ -x "$E2E_BIN/$b" ]] || die "$E2E_BIN/$b is missing: run e2e/build-tools.sh node first"
   done
-  for b in pause coredns ray; do
+  for b in pause coredns ray prometheus; do
     [[ -f "$IMAGES/$b.tar" ]] || die "$IMAGES/$b.tar is missing: run e2e/build-tools.sh node-images first"
   done
   for b in runc iptables ipset conntrack nsenter unshare ip; do
@@ -263,7 +265,7 @@ start_all() {
   spawn containerd containerd --config "$STATE/containerd/config.toml"
   wait_for "$START_TIMEOUT" containerd in_node ctr --address /run/containerd/containerd.sock version ||
     fail_start containerd "no answer on /run/containerd/containerd.sock"
-  for b in pause coredns ray; do
+  for b in pause coredns ray prometheus; do
     in_node ctr --address /run/containerd/containerd.sock -n k8s.io images import "$IMAGES/$b.tar" \
       >"$STATE/logs/import-$b.log" 2>&1 || { cat "$STATE/logs/import-$b.log" >&2; die "importing $b.tar failed"; }
   done
@@ -304,6 +306,7 @@ start_all() {
   echo $! >"$STATE/pids/inet-http.pid"
   wait_for 30 "internet HTTP server" in_inet curl -sf -o /dev/null "http://$INET_IP/" || fail_start inet-http "no answer on $INET_IP:80"
   redis_start # the teams' Redis, TLS, in a namespace of its own (node-redis.sh)
+  logs_standins_start || fail_start sts "the log check's OSS and STS stand-ins did not start"
 
   cat >"$STATE/env" <<EOF
 NODE_HOLDER=$(cat "$STATE/pids/holder.pid")
@@ -317,6 +320,7 @@ SERVICE_CIDR=$SERVICE_CIDR
 DNS_IP=$DNS_IP
 INET_IP=$INET_IP
 RAY_IMAGE=$(archive_name ray)
+PROMETHEUS_IMAGE=$(archive_name prometheus)
 EOF
   cat "$CP_DIR/env" >>"$STATE/env"
   trap - INT TERM
@@ -356,6 +360,7 @@ stop_all() {
   [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null
   [[ -d "$STATE/cp/pids" ]] && bash "$HERE/control-plane.sh" stop "$STATE/cp" >/dev/null 2>&1
   redis_stop
+  logs_standins_stop
   kill_pidfile "$STATE/pids/inet-holder.pid"
   kill_pidfile "$STATE/pids/holder.pid"
   # the kubelet's cgroups, deepest first, in every hierarchy

@@ -313,6 +313,10 @@ pulumi_deploy() {
   kubectl --kubeconfig "$kubeconfig" apply -f "$E2E_REPO/e2e/fixtures/podnetworking-crd.yaml" >"$RUN_DIR/podnetworking-crd.log" 2>&1 &&
     kubectl --kubeconfig "$kubeconfig" wait --for condition=established --timeout=60s crd/podnetworkings.network.alibabacloud.com >>"$RUN_DIR/podnetworking-crd.log" 2>&1 ||
     { cat "$RUN_DIR/podnetworking-crd.log"; return 1; }
+  # prometheus-operator's PodMonitor CRD comes with ACK's managed Prometheus; a stand-in here.
+  kubectl --kubeconfig "$kubeconfig" apply -f "$E2E_REPO/e2e/fixtures/podmonitor-crd.yaml" >"$RUN_DIR/podmonitor-crd.log" 2>&1 &&
+    kubectl --kubeconfig "$kubeconfig" wait --for condition=established --timeout=60s crd/podmonitors.monitoring.coreos.com >>"$RUN_DIR/podmonitor-crd.log" 2>&1 ||
+    { cat "$RUN_DIR/podmonitor-crd.log"; return 1; }
   pulumi_env
   export KUBECONFIG="$kubeconfig"
   local dir="$RUN_DIR/project"
@@ -504,6 +508,10 @@ step_node() {
     E2E_RAYCLUSTER_SET=1 E2E_RAYCLUSTER=e2e
     E2E_PLATFORM_CONFIG="$NODE_DIR/redis/policy-pack-config.json" # the e2e registry with the node's Redis CA (node-redis.sh)
     RUN_DIR="$RUN_DIR/node-pulumi"; mkdir -p "$RUN_DIR"
+    # the node's registry adds the monitoring namespace and the team's log prefix (e2e/node-observability.json)
+    node -e 'const fs=require("fs"),[a,b]=process.argv.slice(1).map((f)=>JSON.parse(fs.readFileSync(f,"utf8")));const t=a["ray-tenancy"],o=b["ray-tenancy"];Object.assign(t.cluster,o.cluster);for(const[k,v]of Object.entries(o.tenants))Object.assign(t.tenants[k],v);process.stdout.write(JSON.stringify(a))' \
+      "$E2E_PLATFORM_CONFIG" "$HERE/node-observability.json" >"$RUN_DIR/platform-config.json" || exit 0
+    E2E_PLATFORM_CONFIG="$RUN_DIR/platform-config.json"
     if ! pulumi_deploy "$KUBECONFIG_ADMIN"; then fail "node: pulumi up of the e2e stack onto the node failed"; exit 0; fi
     pass "node: pulumi up of the e2e stack against the node's API server"
     E2E_PULUMI_DIR="$E2E_PULUMI_DIR" timeout --kill-after=30 "$((STEP_TIMEOUT * 3))" bash "$HERE/node-checks.sh" "$NODE_DIR" "$E2E_NAMESPACE" e2e other job ||

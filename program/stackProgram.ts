@@ -20,6 +20,13 @@ import {
     type StackConfig,
 } from "../components";
 import { onDynamicProviderHost, type DynamicProviderHost } from "../components/host";
+import type { Tenancy } from "@ray-on-ack/common/tenancy";
+
+/** The registry gives the stack a log prefix but no writer role: the stack creates it, trusted through the cluster's RRSA provider. */
+const createsLogsRole = (t: Tenancy | undefined, stack: string): boolean => {
+    const logs = t?.tenants[stack]?.logs;
+    return logs !== undefined && logs.roleArn === undefined;
+};
 
 /** With `cloud` set, talk to that cluster: its kubeconfig and region; otherwise the environment's kubeconfig (checked by index.ts). */
 function providers(cloud: CloudConfig | undefined) {
@@ -41,7 +48,11 @@ function team(
         config.team,
         {
             ...parsedTeamArgs(config),
-            rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
+            // Looked up for the team's RRSA roles, and for the log writer role the stack creates (none registered).
+            rrsaProvider:
+                config.cloud && (needsRrsaProvider(config) || createsLogsRole(platform.tenancy, pulumi.getStack()))
+                    ? rrsaProviderFor(config.cloud, p.invoke)
+                    : undefined,
             // Plain: the component checks it with the other args and holds it as a secret.
             dashboardPassword: config.dashboardPassword,
             gcsRedisPassword: config.gcsRedisPassword,

@@ -24,6 +24,8 @@ const NOT_ARGS = new Set([
     "hostPaths",
     "hostPathPrefixes",
     "hostPath",
+    "historyServer",
+    "monitoringNamespace",
     // A Serve runtime_env's refused keys (components/ray/serve.ts): named in the schema only to refuse them.
     "pip",
     "conda",

@@ -364,10 +364,17 @@ describe("tenancy: a team stack claims only what its registry entry lists", () =
             "ray-on-ack:network.apiServerCidrs[0]",
             /is not the cluster's API server \(tenancy registry: ray-tenancy\.cluster\.apiServerCidrs: 192\.168\.0\.10\/32\)/,
         );
+        // The monitoring namespace is the registry's alone: the team key is refused, and the
+        // platform's namespace is admitted to the metrics port only, never to the dashboard.
         refusedWith(
             net({ monitoringNamespace: "ray-red" }),
             "ray-on-ack:network.monitoringNamespace",
-            /is not the platform's monitoring namespace/,
+            /^was removed: .*ray-tenancy\.cluster\.monitoringNamespace/,
+        );
+        refusedWith(
+            net({ allowedNamespaces: ["arms-prom"] }),
+            "ray-on-ack:network.allowedNamespaces[0]",
+            /is the platform's monitoring namespace/,
         );
         refusedWith(
             net({ dnsNamespace: "ray-red", dnsPodLabels: { "ray.io/node-type": "head" } }),

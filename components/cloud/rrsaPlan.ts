@@ -29,6 +29,9 @@ export const ramRoleNames = {
     dedicated: (team: string, workload: string): string => `ray-${team}-${workload}`,
 };
 
+/** The writer role of the team's log shipping, when the stack creates it (docs/design.md "Logs that outlive the pod"). */
+export const logsRoleName = (team: string): string => `ray-${team}-logs`;
+
 /** RRSA is wired when the stack names its cluster, allows it, and has something to grant (or brings its own role). */
 export function rrsaWanted(config: RrsaSettings): boolean {
     const grants = config.rrsa.oss.length + config.rrsa.extraStatements.length > 0 || config.rrsa.existingRoleName !== undefined;

@@ -19,7 +19,7 @@ import { cloudSchema, rrsaTeamSchema } from "../cloud/model";
 import { tlsSchema } from "../tls/model";
 import { tlsClientProblems } from "../tls/tlsClients";
 import { rayClusterSchema, rayJobSchema, rayServiceSchema } from "../ray/model";
-import { KUBECONFIG_REMOVED, removedKey } from "../core/removed";
+import { HISTORY_SERVER_REMOVED, KUBECONFIG_REMOVED, removedKey } from "../core/removed";
 import { platformConfigSchema, type PlatformConfig } from "../platform/model";
 
 // The fragments' names the public API has always exported from here (components/index.ts).
@@ -115,10 +115,9 @@ export const teamConfigSchema = z
         kubeconfig: removedKey(KUBECONFIG_REMOVED).describe(
             "Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file.",
         ),
-        historyServer: z
-            .boolean()
-            .default(false)
-            .describe("Opt-in: ACK's Ray HistoryServer on the clusters (it replaces the pod ServiceAccount and postStart). Default false."),
+        historyServer: removedKey(HISTORY_SERVER_REMOVED).describe(
+            "Removed: Ray's logs are shipped by the package to the prefix the platform registers for the team (`ray-tenancy.tenants.<stack>.logs`).",
+        ),
     })
     .superRefine((t, c) => {
         if (t.clusters.length + t.jobs.length + t.services.length === 0) {

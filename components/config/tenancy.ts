@@ -12,7 +12,6 @@ import {
     egressProblem,
     hostProblem,
     listenerProblem,
-    monitoringNamespaceProblem,
     namespaceProblem,
     nasProblem,
     nodePoolProblems,
@@ -31,7 +30,7 @@ import {
 } from "@ray-on-ack/common/tenancy";
 import { OSS_WRITE_ACTIONS, asList, ossScopeOf } from "@ray-on-ack/common/ram";
 import type { Issue } from "../core/issue";
-import { rrsaRolePlan, rrsaWanted } from "../cloud/rrsaPlan";
+import { logsRoleName, rrsaRolePlan, rrsaWanted } from "../cloud/rrsaPlan";
 import { workloadsOf } from "../ray/workloads";
 import type { TeamConfig } from "./model";
 
@@ -241,8 +240,27 @@ export function tenancyClaims(config: TeamConfig, stack: string, t: Tenancy): Is
             message: p.message,
         });
     }
-    if (config.network.monitoringNamespace !== undefined) {
-        push(["network", "monitoringNamespace"], monitoringNamespaceProblem(t, config.network.monitoringNamespace));
+    // The monitoring namespace is the platform's: admitted to the metrics port only, never to the dashboard.
+    config.network.allowedNamespaces.forEach((ns, i) => {
+        if (ns === t.cluster.monitoringNamespace) {
+            push(
+                ["network", "allowedNamespaces", i],
+                `${ns} is the platform's monitoring namespace (tenancy registry: ray-tenancy.cluster.monitoringNamespace): it is admitted to Ray's metrics port only; every pod there could reach the Ray dashboard and Ray Client`,
+            );
+        }
+    });
+    // Log shipping: the writer role comes from the registry, or the stack creates it with `cloud`.
+    const logs = t.tenants[stack]?.logs;
+    if (logs !== undefined) {
+        if (config.cloud === undefined && (logs.roleArn === undefined || logs.oidcProviderArn === undefined)) {
+            push(
+                ["cloud"],
+                `is required to ship the team's logs (tenancy registry: ray-tenancy.tenants.${stack}.logs): with it the stack creates the writer role ${logsRoleName(config.team)} trusted by the Ray pods' RRSA identity; without it the platform registers logs.roleArn and logs.oidcProviderArn`,
+            );
+        }
+        if (logs.roleArn === undefined && config.cloud !== undefined) {
+            push(["cloud"], ramRoleProblem(t, stack, logsRoleName(config.team)));
+        }
     }
     const teamNamespaces = registeredNamespaces(t);
     for (const key of ["dnsNamespace", "operatorNamespace"] as const) {

@@ -312,14 +312,9 @@ describe("config: namespaces, selectors and scheduling", () => {
         hasIssue(issues(minimalTeam({ namespace: "kube-system" })), "ray-on-ack:namespace", /kube-system" is a system namespace/);
         hasIssue(issues(minimalTeam({ namespace: "default" })), "ray-on-ack:namespace", /system namespace/);
         hasIssue(issues(minimalTeam({ namespace: "kuberay-system" })), "ray-on-ack:namespace", /system namespace/);
-        const list = issues(
-            minimalTeam({
-                network: { allowedNamespaces: ["kube-public", "arms-prom", "team-a-notebooks"], monitoringNamespace: "arms-prom" },
-            }),
-        );
+        const list = issues(minimalTeam({ network: { allowedNamespaces: ["kube-public", "team-a-notebooks"] } }));
         hasIssue(list, "ray-on-ack:network.allowedNamespaces[0]", /system namespace.*Ray dashboard/);
-        hasIssue(list, "ray-on-ack:network.allowedNamespaces[1]", /monitoring/);
-        assert.ok(!list.some((i) => i.key === "ray-on-ack:network.allowedNamespaces[2]"));
+        assert.ok(!list.some((i) => i.key === "ray-on-ack:network.allowedNamespaces[1]"));
     });
 
     it("refuses namespace labels that Pod Security, RRSA or the NetworkPolicies read", () => {

@@ -6,6 +6,7 @@ import { nonEmptySelector } from "../core/scheduling";
 import { cidr, dnsLabel, notMetadata } from "../core/model";
 import { systemNamespaceProblem } from "@ray-on-ack/common/namespaces";
 import { validatePodCidrs } from "../core/podCidrs";
+import { MONITORING_NAMESPACE_REMOVED, removedKey } from "../core/removed";
 
 export const networkSchema = z
     .strictObject({
@@ -22,7 +23,9 @@ export const networkSchema = z
         operatorNamespace: dnsLabel(63)
             .default("kuberay-system")
             .describe("Namespace of the KubeRay operator (reaches 8265 for RayJobs). Default `kuberay-system`."),
-        monitoringNamespace: dnsLabel(63).optional().describe("Namespace allowed to scrape metrics (8080). Default none."),
+        monitoringNamespace: removedKey(MONITORING_NAMESPACE_REMOVED).describe(
+            "Removed: the monitoring namespace is the platform's (`ray-tenancy.cluster.monitoringNamespace`), never a team's.",
+        ),
         dnsNamespace: dnsLabel(63).default("kube-system").describe("Namespace and labels of the cluster DNS pods."),
         dnsPodLabels: nonEmptySelector
             .default({ "k8s-app": "kube-dns" })
@@ -68,14 +71,9 @@ export const networkSchema = z
     .register(argTypes, { id: "Network", description: "What the NetworkPolicies admit besides the team's own pods." });
 
 /** Namespaces of the cluster services a team relies on: neither the team's namespace nor one its head admits. */
-export function platformNamespacesOf(net: {
-    operatorNamespace: string;
-    monitoringNamespace?: string;
-    dnsNamespace: string;
-}): Record<string, string | undefined> {
+export function platformNamespacesOf(net: { operatorNamespace: string; dnsNamespace: string }): Record<string, string | undefined> {
     return {
         "KubeRay operator (network.operatorNamespace)": net.operatorNamespace,
-        "monitoring (network.monitoringNamespace)": net.monitoringNamespace,
         "cluster DNS (network.dnsNamespace)": net.dnsNamespace,
     };
 }

@@ -14,7 +14,7 @@ import type { RayClusterKind } from "../ray/rayCluster";
 import { objectMeta, type NamedMeta } from "../core/meta";
 import { ingressControllerPeer } from "../exposure/exposure";
 import { gatewayProxyPeer } from "../exposure/gatewayExposure";
-import { CLB_BACKEND_SOURCE_RANGE } from "@ray-on-ack/common";
+import { CLB_BACKEND_SOURCE_RANGE, LOG_EGRESS_POLICY } from "@ray-on-ack/common";
 import { metadataRangesInside } from "@ray-on-ack/common/addresses";
 
 export interface ClusterFlows {
@@ -34,6 +34,10 @@ export interface NetworkPolicyInput {
     readonly namespace: string;
     readonly network: NetworkConfig;
     readonly clusters: readonly ClusterFlows[];
+    /** The platform's monitoring namespace (the tenancy registry's): admitted to the metrics port only. */
+    readonly monitoringNamespace?: string;
+    /** The log shipping's OSS and STS endpoints (the tenancy registry's). */
+    readonly logsEgress?: readonly { readonly cidr: string; readonly ports: readonly number[] }[];
 }
 
 type Selector = k8s.types.input.meta.v1.LabelSelector;
@@ -219,10 +223,17 @@ export function networkPolicyObjects(input: NetworkPolicyInput): NamedNetworkPol
             out.push(policy(input, `${c.name}-ray-apiserver`, members, toApiServer));
         }
     }
-    if (net.monitoringNamespace) {
+    if (input.monitoringNamespace) {
         out.push(
             policy(input, "ray-metrics", rayPodsSelector(input.team), {
-                ingress: [{ from: [{ namespaceSelector: namespaceNamed(net.monitoringNamespace) }], ports: tcp(RAY_PORTS.metrics) }],
+                ingress: [{ from: [{ namespaceSelector: namespaceNamed(input.monitoringNamespace) }], ports: tcp(RAY_PORTS.metrics) }],
+            }),
+        );
+    }
+    if (input.logsEgress && input.logsEgress.length > 0) {
+        out.push(
+            policy(input, LOG_EGRESS_POLICY, rayPodsSelector(input.team), {
+                egress: input.logsEgress.map((e) => ({ to: [egressIpBlock(e.cidr)], ports: tcp(...e.ports) })),
             }),
         );
     }

@@ -8,6 +8,10 @@ export interface TeamNetworkPoliciesArgs {
     readonly namespace: string;
     readonly network: NetworkConfig;
     readonly clusters: readonly ClusterFlows[];
+    /** The platform's monitoring namespace: admitted to Ray's metrics port. */
+    readonly monitoringNamespace?: string;
+    /** The log shipping's OSS and STS endpoints. */
+    readonly logsEgress?: readonly { readonly cidr: string; readonly ports: readonly number[] }[];
 }
 
 /** Default deny in both directions, then exactly the flows Ray and the configured features need. */

@@ -13,6 +13,7 @@ import { GroupPodOptions, podOptionFields, userRayStartParams } from "./podOptio
 import { placeObjectStore } from "./objectStore";
 import { gcsSpecParts } from "./gcsFaultTolerance";
 import type { GcsStore } from "../componentArgs";
+import { SHIPPER_RESOURCES, logShipperPodParts, type LogShipping } from "../observability/logShipping";
 import {
     RAY_WORKING_DIR,
     containerSecurityContext,
@@ -41,8 +42,10 @@ export interface RayClusterSpecInput {
     readonly tokenFingerprint?: pulumi.Input<string>;
     /** KubeRay operator version the cluster runs under (>= 1.6: `upgradeStrategy: Recreate` works on all of them). */
     readonly kubeRayVersion: string;
-    /** Extra pod annotations (RRSA's only-containers, the ACK HistoryServer opt-in). */
+    /** Extra pod annotations (RRSA's only-containers). */
     readonly podAnnotations?: Record<string, string>;
+    /** Ship Ray's logs to the team's registered prefix: a `ray-log-shipper` container in every pod. */
+    readonly logShipping?: LogShipping;
     /**
      * The TLS Secrets the pods mount. Default `<cluster>-ray-tls-<role>`; a RayService's generation
      * slot (components/tls/generations.ts), so that its old cluster keeps its own until the switch.
@@ -56,6 +59,8 @@ export const HEAD_CONTAINER = "ray-head";
 export const WORKER_CONTAINER = "ray-worker";
 export const AUTOSCALER_TOKEN_VOLUME = "autoscaler-sa-token";
 const TLS_VOLUME = "ray-tls";
+/** The emptyDir Ray writes /tmp/ray (its sessions and logs) to (podSecurity.ts). */
+const RAY_TMP_VOLUME = "ray-tmp";
 
 /** Labels on every pod of the cluster: ours, because a RayJob's cluster gets a random `ray.io/cluster`. */
 export function clusterPodLabels(team: string, cluster: string, role: "head" | "worker"): Record<string, string> {
@@ -155,6 +160,14 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
     // The team's options go first: ours are set after them (reserved keys are refused anyway).
     const options = podOptionFields(cluster, parts.options, ownLabels);
     const personal = isPersonal(input);
+    const shipper =
+        input.logShipping &&
+        logShipperPodParts(
+            input.logShipping,
+            { kind: input.kind, workload: cluster.name, image: parts.image, rayTmpVolume: RAY_TMP_VOLUME },
+            containerSecurityContext(),
+            resourceRequirements(SHIPPER_RESOURCES.cpu, SHIPPER_RESOURCES.memory),
+        );
     return {
         metadata: {
             labels: { ...options.labels, ...ownLabels },
@@ -188,6 +201,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                         ...options.mounts,
                     ],
                 },
+                ...(shipper ? [shipper.container] : []),
             ],
             volumes: [
                 tlsVolume(input, role),
@@ -196,6 +210,7 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                 ...(personal ? [rayTokenVolume()] : []),
                 ...parts.extraVolumes,
                 ...options.volumes,
+                ...(shipper?.volumes ?? []),
             ],
         },
     };

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RayWorkloadArgs } from "../componentArgs";
-import { HISTORY_SERVER_ANNOTATION, RRSA_ONLY_CONTAINERS_ANNOTATION } from "@ray-on-ack/common";
+import { RRSA_ONLY_CONTAINERS_ANNOTATION } from "@ray-on-ack/common";
 import { resolveImage } from "../images/image";
 import { rayClusterSpec, type RayClusterSpecInput } from "./rayCluster";
 import { rayJobSpec } from "./rayJob";
@@ -26,15 +26,15 @@ export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Inpu
         kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
         podAnnotations: builderPodAnnotations(args),
         gcsStore: args.gcsStore,
+        ...(args.logShipping ? { logShipping: args.logShipping } : {}),
     };
 }
 
 /** The pod annotations the builders set themselves: never taken from a team's keys, which the allowlist judges. */
-function builderPodAnnotations(args: Pick<RayWorkloadArgs, "rrsaInjection" | "historyServer">): Record<string, string> {
+function builderPodAnnotations(args: Pick<RayWorkloadArgs, "rrsaInjection">): Record<string, string> {
     return {
-        // RRSA credentials go to the Ray containers only, never to the autoscaler or injected containers.
+        // RRSA credentials go to the Ray containers only, never to the autoscaler, the log shipper or injected containers.
         ...(args.rrsaInjection ? { [RRSA_ONLY_CONTAINERS_ANNOTATION]: "ray-head,ray-worker" } : {}),
-        ...(args.historyServer ? { [HISTORY_SERVER_ANNOTATION]: "true" } : {}),
     };
 }
 

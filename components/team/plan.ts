@@ -27,6 +27,24 @@ import type { Tenancy } from "@ray-on-ack/common/tenancy";
 import { EMPTY_TENANCY } from "@ray-on-ack/common/tenancy";
 import type { GcsStore } from "../componentArgs";
 import { gcsStoreFor } from "../gcs/store";
+import { logsRoleName } from "../cloud/rrsaPlan";
+import type { LogShipping } from "../observability/logShipping";
+import type { TeamObservabilityArgs } from "../observability/teamObservability";
+import type { TeamLogs } from "@ray-on-ack/common/tenancy";
+
+/**
+ * What the platform says about this team beyond its lists: its tenancy registry and the stack the
+ * registry entry is looked up for (undefined: no registry in use). From them alone the plan reads who
+ * scrapes the team (`cluster.monitoringNamespace`), where its logs go (`tenants.<stack>.logs`) and
+ * where a workload may keep its GCS state (`tenants.<stack>.gcsRedis`, the embedded store's facts).
+ */
+export interface PlatformFacts {
+    readonly tenancy: Tenancy;
+    readonly stack?: string;
+}
+
+/** Seconds between two passes of the log shipper. */
+export const LOG_SHIPPING_INTERVAL_SECONDS = 30;
 
 /** What each Hardened* component is given besides its workload and its certificates' fingerprint. */
 export interface WorkloadOptions {
@@ -37,7 +55,8 @@ export interface WorkloadOptions {
     readonly platformLists: PlatformLists;
     /** The ServiceAccounts carry an RRSA role: its credentials go to the Ray containers only. */
     readonly rrsaInjection: boolean;
-    readonly historyServer: boolean;
+    /** Ship Ray's logs to the team's registered prefix; undefined: none registered. */
+    readonly logShipping?: LogShipping;
     /** Documented opt-ins the workload uses, explained on its resource (ray-on-ack.io/policy-exceptions). */
     readonly policyExceptions: string[];
     /** Where its GCS keeps its state, when it enables fault tolerance: the platform's store. */
@@ -68,13 +87,46 @@ export interface TeamPlan {
     readonly localPorts: Record<string, LocalPorts>;
     /** The team's Redis credentials Secret (password and the registered CA), when a workload keeps its GCS state there. */
     readonly gcsRedis?: { readonly caCertificate: string };
+    /** The PodMonitor, the log shipper's script and its RAM role and read policy. */
+    readonly observability: Omit<TeamObservabilityArgs, "provider">;
 }
 
-/** What the platform says a team's GCS state may be kept in: its registry and the stack judged against it. */
-export interface GcsPlatform {
-    readonly tenancy: Tenancy;
-    /** The stack the registry entry is looked up for; undefined: no registry in use (no store is offered). */
-    readonly stack?: string;
+/**
+ * The log shipping of a team with a registered prefix: the writer role is the registry's
+ * (`logs.roleArn`) or, with `cloud`, the one the stack creates; so is the OIDC provider.
+ */
+export function logsPlan(
+    config: Pick<TeamConfig, "team" | "cloud">,
+    logs: TeamLogs | undefined,
+    serviceAccounts: readonly string[],
+): { shipping: LogShipping; createRole?: { roleName: string; serviceAccounts: readonly string[] } } | undefined {
+    if (logs === undefined) {
+        return undefined;
+    }
+    const cloud = config.cloud;
+    const roleArn = logs.roleArn ?? (cloud && `acs:ram::${cloud.accountId}:role/${logsRoleName(config.team)}`);
+    const oidcProviderArn =
+        logs.oidcProviderArn ??
+        (cloud && (cloud.rrsaProviderArn ?? `acs:ram::${cloud.accountId}:oidc-provider/ack-rrsa-${cloud.clusterId}`));
+    if (roleArn === undefined || oidcProviderArn === undefined) {
+        throw new Error(
+            "log shipping needs `cloud` (the stack creates the writer role) or the registry's logs.roleArn and logs.oidcProviderArn",
+        );
+    }
+    return {
+        shipping: {
+            bucket: logs.bucket,
+            prefix: logs.prefix,
+            region: logs.region,
+            ossEndpoint: logs.ossEndpoint,
+            pathStyle: logs.pathStyle,
+            stsEndpoint: logs.stsEndpoint,
+            roleArn,
+            oidcProviderArn,
+            intervalSeconds: LOG_SHIPPING_INTERVAL_SECONDS,
+        },
+        ...(logs.roleArn === undefined ? { createRole: { roleName: logsRoleName(config.team), serviceAccounts } } : {}),
+    };
 }
 
 /** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
@@ -98,14 +150,19 @@ const exposureOf = (w: Workload): WorkloadPlan["exposure"] => {
     return e === undefined || e.mode === "private" ? undefined : { config: e, port: w.kind === "RayService" ? "serve" : "dashboard" };
 };
 
-export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: GcsPlatform = { tenancy: EMPTY_TENANCY }): TeamPlan {
+export function planTeam(config: TeamConfig, platformLists: PlatformLists, platform: PlatformFacts = { tenancy: EMPTY_TENANCY }): TeamPlan {
     const team = config.team;
-    const store = gcsStoreFor(gcs.tenancy, gcs.stack);
-    const registeredRedis = gcs.stack === undefined ? undefined : gcs.tenancy.tenants[gcs.stack]?.gcsRedis;
+    const entry = platform.stack === undefined ? undefined : platform.tenancy.tenants[platform.stack];
+    const store = gcsStoreFor(platform.tenancy, platform.stack);
+    const registeredRedis = entry?.gcsRedis;
+    const monitoringNamespace = platform.tenancy.cluster.monitoringNamespace;
+    const teamLogs = entry?.logs;
     const ft = (w: Workload) => w.shape.gcsFaultTolerance;
     const onRedis = (w: Workload) => ft(w).enabled && ft(w).backend === "redis";
     const namespace = names.namespace(team, config.namespace);
     const workloads = workloadsOf(config);
+    const rayServiceAccounts = workloads.flatMap((w) => [names.serviceAccount(w.name, "head"), names.serviceAccount(w.name, "worker")]);
+    const logs = logsPlan(config, teamLogs, rayServiceAccounts);
     const rrsa = rrsaWanted(config) ? rrsaRolePlan(config, workloads) : undefined;
     const ramRoleOf: Record<string, string> = rrsa?.roleOf ?? {};
     const rrsaInjection = Object.keys(ramRoleOf).length > 0;
@@ -145,6 +202,8 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: 
             team,
             namespace,
             network: config.network,
+            monitoringNamespace,
+            logsEgress: teamLogs?.egress ?? [],
             clusters: workloads.map((w) => ({
                 name: w.name,
                 kind: w.kind,
@@ -163,7 +222,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: 
                 kubeRayVersion: config.kubeRayVersion,
                 platformLists,
                 rrsaInjection,
-                historyServer: config.historyServer,
+                ...(logs ? { logShipping: logs.shipping } : {}),
                 policyExceptions: workloadExceptions(w),
                 ...(ft(w).enabled ? { gcsStore: store } : {}),
             },
@@ -175,5 +234,21 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: 
             config.clusters.map((c) => c.name),
         ),
         ...(workloads.some(onRedis) && registeredRedis ? { gcsRedis: { caCertificate: registeredRedis.caCertificate } } : {}),
+        observability: {
+            team,
+            namespace,
+            metrics: monitoringNamespace !== undefined,
+            ...(logs && teamLogs
+                ? {
+                      logs: {
+                          bucket: teamLogs.bucket,
+                          prefix: teamLogs.prefix,
+                          ...(logs.createRole && config.cloud
+                              ? { createRole: { ...logs.createRole, accountId: config.cloud.accountId } }
+                              : {}),
+                      },
+                  }
+                : {}),
+        },
     };
 }

@@ -12,6 +12,7 @@ import { TeamNetworkPolicies } from "../network/teamNetworkPolicies";
 import { TeamPki } from "../tls/teamPki";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../cloud/teamRrsa";
+import { TeamObservability } from "../observability/teamObservability";
 import { DashboardExposure } from "../exposure/dashboardExposure";
 import { TeamGcsStore } from "../gcs/teamGcsStore";
 import type { RayClusterSettings, RayJobSettings, RayServiceSettings } from "../args";
@@ -80,8 +81,14 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                 { team, namespace, caCertificate: plan.gcsRedis.caCertificate, password: parsed.gcsRedisPassword! },
                 inNamespace(this, ns.namespace),
             );
+        // The PodMonitor, the log shipper's script (before any pod mounts it) and its RAM role.
+        const observability = new TeamObservability(
+            `${name}-observability`,
+            { ...plan.observability, provider: rrsaProvider },
+            inNamespace(this, ns.namespace),
+        );
         // What a workload's pods need first (./ordering.ts).
-        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network, ...(gcsRedis ? [gcsRedis] : [])];
+        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network, observability, ...(gcsRedis ? [gcsRedis] : [])];
         const exposureOf = (w: WorkloadPlan, suffix: string) =>
             w.exposure &&
             new DashboardExposure(

@@ -30,6 +30,7 @@ import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
 import { gcsFaultTolerance } from "./gcsFaultTolerance";
+import { metricsScrape } from "./metrics";
 
 export const CHECKS: readonly Check[] = [
     tenancy,
@@ -46,6 +47,7 @@ export const CHECKS: readonly Check[] = [
     kuberayVersion,
     networkPolicyDefaultDeny,
     networkPolicyContents,
+    metricsScrape,
     rayVersionMinimum,
     headServiceClusterIp,
     namespacePsaRestricted,

@@ -810,6 +810,57 @@ describe("policy ray-tenancy: NetworkPolicies", () => {
     });
 });
 
+describe("policy ray-tenancy: metrics and logs", () => {
+    const tcp = (port: number) => ({ protocol: "TCP", port });
+    const byName = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+    const metricsNp = (ports: unknown[] | undefined, name: string) =>
+        k8s(
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+            { name, namespace: B },
+            {
+                spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: byName("arms-prom") }], ...(ports ? { ports } : {}) }] },
+            },
+        );
+
+    it("admits the monitoring namespace to Ray's metrics port only, never to another port or every port", () => {
+        assert.deepStrictEqual(asTeamB(metricsNp([tcp(8080)], "ray-metrics")), []);
+        assert.deepStrictEqual(asTeamB(metricsNp([tcp(8080), tcp(8265)], "wide"), metricsNp(undefined, "all")), [
+            'NetworkPolicy ray-team-b/wide: spec.ingress[0].ports: admits the monitoring namespace arms-prom to [{"protocol":"TCP","port":8080},{"protocol":"TCP","port":8265}]: only Ray\'s metrics port 8080 (TCP) is for scraping',
+            "NetworkPolicy ray-team-b/all: spec.ingress[0].ports: admits the monitoring namespace arms-prom to every port: only Ray's metrics port 8080 (TCP) is for scraping",
+        ]);
+    });
+
+    it("lets a RAM policy on the team's log prefix only write (oss:PutObject) or only read it", () => {
+        const LOGS = "acs:oss:*:1:ray-logs-cn-hangzhou";
+        const writer = { Effect: "Allow", Action: ["oss:PutObject"], Resource: [`${LOGS}/team-b/*`] };
+        const reader = [
+            { Effect: "Allow", Action: ["oss:GetObject", "oss:GetObjectMeta"], Resource: [`${LOGS}/team-b/*`] },
+            { Effect: "Allow", Action: ["oss:ListObjects"], Resource: [LOGS], Condition: { StringLike: { "oss:Prefix": ["team-b/*"] } } },
+        ];
+        assert.deepStrictEqual(asTeamB(ramPolicy([writer], "logs-w"), ramPolicy(reader, "logs-r")), []);
+        const found = asTeamB(
+            ramPolicy([{ Effect: "Allow", Action: ["oss:PutObject", "oss:DeleteObject"], Resource: [`${LOGS}/team-b/*`] }], "logs-delete"),
+            ramPolicy(
+                [{ Effect: "Allow", Action: ["oss:GetObject", "oss:PutObject"], Resource: [`${LOGS}/team-b/rayjob/*`] }],
+                "logs-both",
+            ),
+            ramPolicy([{ Effect: "Allow", Action: ["oss:PutObject"], Resource: [`${LOGS}/team-a/*`] }], "logs-other"),
+        );
+        assert.strictEqual(found.length, 3, found.join("\n"));
+        assert.match(
+            found[0],
+            /logs-delete: policyDocument\.Statement\[0\]\.Resource\[0\]: oss:PutObject, oss:DeleteObject on the log prefix oss:\/\/ray-logs-cn-hangzhou\/team-b\/ .*never deletes or both/,
+        );
+        assert.match(found[1], /logs-both: .*oss:GetObject, oss:PutObject on the log prefix/);
+        // Outside the team's prefix, it is an OSS claim like any other: not the team's.
+        assert.match(
+            found[2],
+            /logs-other: .*read-write access to oss:\/\/ray-logs-cn-hangzhou\/team-a\/ is not registered to stack team-b/,
+        );
+    });
+});
+
 describe("policy ray-tenancy: hand-written endpoints", () => {
     it("refuses Endpoints and EndpointSlices at another team's pod addresses", () => {
         const endpoints = k8s(

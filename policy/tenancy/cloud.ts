@@ -5,7 +5,7 @@
  * can do whatever its role's policies allow.
  */
 import { OSS_READ_ACTIONS, asList } from "@ray-on-ack/common/ram";
-import { namespaceProblem, ossProblem, podCidrProblem, ramRoleProblem, vpcProblem } from "@ray-on-ack/common/tenancy";
+import { logPrefixProblem, namespaceProblem, ossProblem, podCidrProblem, ramRoleProblem, vpcProblem } from "@ray-on-ack/common/tenancy";
 import { Finding, violation } from "../check";
 import { policyDocument } from "../checks/ram";
 import { PolicyResource } from "../resource";
@@ -115,7 +115,15 @@ function ossResourceFindings(r: PolicyResource, at: string, resource: unknown, s
     }
     const prefixes = slash < 0 ? conditionPrefixes(st) : [literalPrefix(relative.slice(slash + 1))];
     const access = statementAccess(st);
-    return prefixes.flatMap((prefix) => refused(r, at, ossProblem(j.t, j.stack, bucket, prefix, access)));
+    const actions = asList(st.Action).map(String);
+    return prefixes.flatMap((prefix) => {
+        // The log prefix: the writer's or a reader's policy, nothing else (the shape is the registry's rule).
+        const log = st.NotAction === undefined ? logPrefixProblem(j.t, j.stack, bucket, prefix, actions) : undefined;
+        if (log !== undefined) {
+            return log === "" ? [] : [violation(r, at, log)];
+        }
+        return refused(r, at, ossProblem(j.t, j.stack, bucket, prefix, access));
+    });
 }
 
 function policy(r: PolicyResource, j: TeamJudge): Finding[] {

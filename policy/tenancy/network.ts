@@ -88,6 +88,20 @@ function metricsIngressFindings(r: PolicyResource, j: TeamJudge): Finding[] {
             for (const name of names) {
                 findings.push(...refused(r, at, monitoringNamespaceProblem(j.t, name)));
             }
+            // The monitoring namespace reaches the metrics port and nothing else.
+            const ports = asList(rule?.ports) as any[];
+            const metricsOnly =
+                ports.length > 0 &&
+                ports.every((p) => Number(p?.port) === RAY_PORTS.metrics && p?.endPort === undefined && (p?.protocol ?? "TCP") === "TCP");
+            if (!metricsOnly && names.includes(j.t.cluster.monitoringNamespace ?? "")) {
+                findings.push(
+                    violation(
+                        r,
+                        `spec.ingress[${i}].ports`,
+                        `admits the monitoring namespace ${j.t.cluster.monitoringNamespace} to ${ports.length === 0 ? "every port" : JSON.stringify(ports)}: only Ray's metrics port ${RAY_PORTS.metrics} (TCP) is for scraping`,
+                    ),
+                );
+            }
         });
     });
     return findings;

@@ -17,6 +17,7 @@ import {
     AUTOSCALER_SCOPE_RULES,
     RAYCLUSTER_VERSION,
     SERVER_MANAGED_METADATA,
+    POD_NAME_EXTRA,
     autoscalerScopeName,
 } from "./autoscalerScope";
 import { autoscalerRules } from "./identity";
@@ -28,6 +29,14 @@ import { KUBERAY_CRDS, requireSharedData } from "../../test/helpers/schemas";
 
 const NS = "ray-team-a";
 const AUTOSCALER = `system:serviceaccount:${NS}:training-ray-head`;
+/** Who calls: the head ServiceAccount, and the pod its projected token is bound to (the API server's user-info extra). */
+interface Caller {
+    username: string;
+    extra?: Record<string, string[]>;
+}
+const boundTo = (pod: string, username = AUTOSCALER): Caller => ({ username, extra: { [POD_NAME_EXTRA]: [pod] } });
+/** The autoscaler of training: the head's ServiceAccount with the head pod's projected token. */
+const TOKEN = boundTo("training-head-x7k2p");
 const RULES = AUTOSCALER_SCOPE_RULES;
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
@@ -68,14 +77,14 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
     });
 
     /** The RayCluster after an autoscaler's update: server-managed metadata moves as on every update. */
-    function update(change: (rc: Record<string, any>) => void, who = AUTOSCALER, old = stored) {
+    function update(change: (rc: Record<string, any>) => void, who: Caller = TOKEN, old = stored) {
         const next = clone(old);
         next.metadata.resourceVersion = "4712";
         next.metadata.generation = 4;
         next.metadata.managedFields = [{ manager: "pulumi-kubernetes" }, { manager: "autoscaler" }];
         change(next);
         const req: AdmissionRequest = {
-            username: who,
+            ...who,
             namespace: NS,
             operation: "UPDATE",
             group: "ray.io",
@@ -113,7 +122,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const without = clone(stored);
         delete group(without, "gpu").scaleStrategy;
         allowed(
-            update((rc) => (group(rc, "gpu").scaleStrategy = { workersToDelete: [] }), AUTOSCALER, without),
+            update((rc) => (group(rc, "gpu").scaleStrategy = { workersToDelete: [] }), TOKEN, without),
             "scaleStrategy set where it was absent",
         );
     });
@@ -134,7 +143,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         allowed(
             update(
                 (rc) => (group(rc, "cpu").scaleStrategy = { workersToDelete: ["left-by-someone-else", "training-cpu-worker-x7k2p"] }),
-                AUTOSCALER,
+                TOKEN,
                 left,
             ),
             "a name the old object already had",
@@ -147,7 +156,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const long = clone(stored);
         long.spec.workerGroupSpecs[0].groupName = longGroup;
         const named = (n: string) =>
-            update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), AUTOSCALER, long);
+            update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), TOKEN, long);
         allowed(named(`${prefix}abcde`), "the truncated prefix");
         refusedBy(named(`training-${longGroup}-worker-abcde`), RULES.workersToDeleteOwnGroup, "the untruncated name KubeRay never makes");
     });
@@ -343,7 +352,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const next = clone(stored);
         group(next, "cpu").replicas = 2;
         const req: AdmissionRequest = {
-            username: AUTOSCALER,
+            ...TOKEN,
             namespace: NS,
             operation: "UPDATE",
             group: "ray.io",
@@ -359,7 +368,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const other = clone(stored);
         other.metadata.name = "notebooks";
         const req = {
-            username: AUTOSCALER,
+            ...TOKEN,
             namespace: NS,
             operation: "UPDATE" as const,
             group: "ray.io",
@@ -369,12 +378,12 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         };
         refusedBy(admit(policy, req), RULES.ownRayClusterOnly, "another RayCluster, unchanged");
         assert.deepEqual(
-            update((rc) => (rc.spec.rayVersion = "2.9.0"), `system:serviceaccount:${NS}:kuberay-operator`),
+            update((rc) => (rc.spec.rayVersion = "2.9.0"), { username: `system:serviceaccount:${NS}:kuberay-operator` }),
             { matched: false },
             "the operator",
         );
         assert.deepEqual(
-            update((rc) => (rc.spec.rayVersion = "2.9.0"), `system:serviceaccount:ray-team-b:training-ray-head`),
+            update((rc) => (rc.spec.rayVersion = "2.9.0"), boundTo("training-head-x7k2p", "system:serviceaccount:ray-team-b:training-ray-head")),
             { matched: false },
             "another namespace's SA",
         );
@@ -407,7 +416,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
             const next = clone(of);
             change(next);
             return admit(policy, {
-                username: AUTOSCALER,
+                ...TOKEN,
                 namespace: NS,
                 operation: "UPDATE",
                 group: "",

@@ -84,11 +84,6 @@ describe("RayService: config", () => {
         assert.equal(s.exposure.mode, "private", "the Serve port is private by default");
     });
 
-    it("refuses autoscaling with the reason, as for a RayJob", () => {
-        const m = issueOn(issues(withService({ autoscaling: { enabled: true } })), "ray-on-ack:services[0].autoscaling.enabled");
-        assert.match(m, /not supported for a RayService: its cluster has a generated name/);
-    });
-
     it("refuses runtime_env downloads and reserved env_vars, naming the key", () => {
         const pip = issues(withService({ serveConfig: { applications: [{ ...APP, runtime_env: { pip: ["torch"] } }] } }));
         assert.match(issueOn(pip, "ray-on-ack:services[0].serveConfig.applications[0].runtime_env.pip"), /installs code from the network/);

@@ -110,6 +110,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 name: w.name,
                 roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
                 autoscaling: w.shape.autoscaling.enabled,
+                generatedClusterNames: w.kind !== "RayCluster",
                 ramRoleName: ramRoleOf[w.name],
             })),
             groups: config.access.groups,

@@ -12,6 +12,8 @@ import { Environment } from "@marcbachmann/cel-js";
 export interface AdmissionRequest {
     /** `system:serviceaccount:<ns>:<name>` or a user name */
     username: string;
+    /** The user info's extra: a pod-bound token's `authentication.kubernetes.io/pod-name` (none: left out, as the API server does) */
+    extra?: Record<string, string[]>;
     namespace: string;
     operation: "CREATE" | "UPDATE" | "DELETE";
     group: string;
@@ -39,7 +41,8 @@ export function admit(policy: Record<string, any>, req: AdmissionRequest): Admis
     const request: Record<string, any> = {
         namespace: req.namespace,
         operation: req.operation,
-        userInfo: { username: req.username },
+        // the API server leaves an empty extra out of `request`, so has() is false
+        userInfo: { username: req.username, ...(req.extra === undefined ? {} : { extra: req.extra }) },
         resource: { group: req.group, version: req.version ?? "v1", resource: req.resource },
         requestResource: { group: req.group, version: req.version ?? "v1", resource: req.resource },
         // the API server leaves an empty subResource out of `request`, so has() is false

@@ -50,3 +50,21 @@ export function minimalTeam(overrides: Record<string, unknown> = {}): Record<str
     }
     return raw;
 }
+
+/**
+ * team-b with its RayService `sentiment` autoscaling (the autoscaler needs the API server's CIDR,
+ * the registry's), for the tests of a RayService's generations.
+ */
+export function autoscalingServiceConfig(): TeamConfig {
+    const r = parsed("team-b", (raw) => {
+        const services = JSON.parse(raw["ray-on-ack:services"]);
+        services[0].autoscaling = { enabled: true, idleTimeoutSeconds: 60 };
+        services[0].workerGroups[0] = { ...services[0].workerGroups[0], minReplicas: 1, maxReplicas: 4 };
+        const network = { ...JSON.parse(raw["ray-on-ack:network"] ?? "{}"), apiServerCidrs: ["192.168.0.10/32"] };
+        return withKey(withKey(raw, "services", services), "network", network);
+    });
+    if (!r.ok || r.value.kind !== "team") {
+        throw new Error(`team-b with an autoscaling service does not validate: ${JSON.stringify(r)}`);
+    }
+    return r.value.config;
+}

@@ -157,10 +157,7 @@ function generatedNameClashes(config: TeamConfig): Issue[] {
         ...config.jobs.map((w, i) => ({ name: w.name, kind: "RayJob", path: ["jobs", i, "name"] as Path })),
         ...config.services.map((w, i) => ({ name: w.name, kind: "RayService", path: ["services", i, "name"] as Path })),
     ];
-    const all = [
-        ...config.clusters.map((w, i) => ({ name: w.name, path: ["clusters", i, "name"] as Path })),
-        ...generating,
-    ];
+    const all = [...config.clusters.map((w, i) => ({ name: w.name, path: ["clusters", i, "name"] as Path })), ...generating];
     const random = new RegExp(`^[a-z0-9]{${KUBERAY_GENERATION_NAME.randomSuffix}}$`);
     return all.flatMap((w) =>
         generating

@@ -155,8 +155,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const prefix = `training-${longGroup}`.slice(0, KUBERAY_WORKER_NAME.prefixMax) + KUBERAY_WORKER_NAME.infix;
         const long = clone(stored);
         long.spec.workerGroupSpecs[0].groupName = longGroup;
-        const named = (n: string) =>
-            update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), TOKEN, long);
+        const named = (n: string) => update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), TOKEN, long);
         allowed(named(`${prefix}abcde`), "the truncated prefix");
         refusedBy(named(`training-${longGroup}-worker-abcde`), RULES.workersToDeleteOwnGroup, "the untruncated name KubeRay never makes");
     });
@@ -383,7 +382,10 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
             "the operator",
         );
         assert.deepEqual(
-            update((rc) => (rc.spec.rayVersion = "2.9.0"), boundTo("training-head-x7k2p", "system:serviceaccount:ray-team-b:training-ray-head")),
+            update(
+                (rc) => (rc.spec.rayVersion = "2.9.0"),
+                boundTo("training-head-x7k2p", "system:serviceaccount:ray-team-b:training-ray-head"),
+            ),
             { matched: false },
             "another namespace's SA",
         );

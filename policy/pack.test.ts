@@ -74,6 +74,7 @@ describe("policy pack wiring (without the engine)", () => {
                 "ray-network-policy-default-deny",
                 "ray-namespace-psa-restricted",
                 "ray-namespace-quota",
+                "ray-autoscaler-scope",
                 "ray-dedicated-service-account",
             ],
         );

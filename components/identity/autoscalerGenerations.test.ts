@@ -11,7 +11,7 @@
 import { strict as assert } from "assert";
 import { AUTOSCALER_SCOPE_RULES as RULES, POD_NAME_EXTRA, autoscalerScopeName } from "./autoscalerScope";
 import { names } from "../core/naming";
-import { admit, type AdmissionRequest, type AdmissionResult } from "../../test/helpers/admissionPolicy";
+import { admit, type AdmissionRequest, type AdmissionResult } from "../../policy/admission";
 import { autoscalingServiceConfig, teamConfig } from "../../test/helpers/configs";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
 

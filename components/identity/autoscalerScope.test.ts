@@ -21,7 +21,7 @@ import {
     autoscalerScopeName,
 } from "./autoscalerScope";
 import { autoscalerRules } from "./identity";
-import { admit, type AdmissionRequest } from "../../test/helpers/admissionPolicy";
+import { admit, type AdmissionRequest } from "../../policy/admission";
 import { docSection } from "../../test/helpers/markdown";
 import { teamConfig } from "../../test/helpers/configs";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
@@ -505,5 +505,12 @@ describe("autoscaler scope: docs/design.md says what the credential can and cann
         }
         assert.ok(section.includes(`<cluster>-<group>\` cut to ${KUBERAY_WORKER_NAME.prefixMax} characters`), "the worker pod name form");
         assert.ok(section.includes("pods/resize"), "pods/resize");
+    });
+
+    it("says how the caller's cluster is found: the pod-name extra of its head pod's token, and KubeRay's head pod names", () => {
+        assert.ok(section.includes(`\`${POD_NAME_EXTRA}\``), POD_NAME_EXTRA);
+        assert.ok(section.includes("`<cluster>-head-<5 random>`") && section.includes("`<cluster>-head`"), "the head pod name forms");
+        assert.ok(section.includes("`<service>-<5 random>`"), "a RayService's generation names");
+        assert.ok(!/Serve's own replica autoscaling inside them is unaffected/.test(section), "the old sentence is gone");
     });
 });

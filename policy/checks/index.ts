@@ -27,6 +27,7 @@ import { tenancy } from "./tenancy";
 import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
+import { autoscalerScope } from "./autoscaler";
 
 export const CHECKS: readonly Check[] = [
     tenancy,
@@ -48,6 +49,7 @@ export const CHECKS: readonly Check[] = [
     namespaceQuota,
     serviceAccountToken,
     rbacLeastPrivilege,
+    autoscalerScope,
     rbacSubjects,
     dedicatedServiceAccount,
     podSecurityRestricted,

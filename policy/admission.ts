@@ -1,11 +1,12 @@
 /**
- * Evaluates a ValidatingAdmissionPolicy as our builders render it against one admission request,
- * the way the API server does: the resource rules and match conditions decide whether it applies,
- * the variables are computed in order, and the first validation that is false denies the request
- * with its message (an evaluation error denies too: the policies fail closed). The expressions run
- * in a CEL interpreter (@marcbachmann/cel-js), on objects as admission hands a custom resource to
- * CEL: plain maps, no schema. What the interpreter cannot show (how the API server fills
- * `request`, CEL's cost limits) the e2e cluster suite shows on a real API server.
+ * Evaluates a ValidatingAdmissionPolicy against one admission request, the way the API server
+ * does: the resource rules and match conditions decide whether it applies, the variables are
+ * computed in order, and the first validation that is false denies the request with its message
+ * (an evaluation error denies too: the policies fail closed). The expressions run in a CEL
+ * interpreter (@marcbachmann/cel-js), on objects as admission hands a custom resource to CEL: plain
+ * maps, no schema. The pack's autoscaler-scope check (checks/autoscaler.ts) judges a stack's
+ * policies with it, and the components' tests their own; what the interpreter cannot show (how the
+ * API server fills `request`, CEL's cost limits) the e2e cluster suite shows on a real API server.
  */
 import { Environment } from "@marcbachmann/cel-js";
 

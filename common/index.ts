@@ -6,6 +6,7 @@
  */
 export * from "./accessKeys";
 export * from "./exposure";
+export * from "./gcs";
 export * from "./images";
 export * from "./labels";
 export * from "./policyIds";

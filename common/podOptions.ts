@@ -3,6 +3,7 @@
  * scheduling, priority, GPU sharing). The config schema refuses a breach with the key and value;
  * the policy pack applies the same predicates to whatever reaches the cluster, so both live here.
  */
+import { GCS_REDIS_CA_MOUNT } from "./gcs";
 import { TLS_MOUNT } from "./tlsEnv";
 
 /** Control-plane node role labels (and the taints on those nodes). Ray runs user code: never there. */
@@ -16,7 +17,7 @@ export const RAY_OWNED_PATHS: readonly string[] = ["/tmp/ray", "/dev/shm", "/hom
 /**
  * The mounts ray-on-ack's builders give their pods (components/workload): the TLS Secret, Ray's
  * emptyDirs (session directory, /tmp, the cache under the read-only home, the object store) and the
- * autoscaler's own API token. A mount is the builders' only with this volume name, this path and a
+ * autoscaler's own API token, and on a fault-tolerant head the CA of the team's Redis. A mount is the builders' only with this volume name, this path and a
  * volume of this source: a PersistentVolumeClaim named `tmp` at /tmp is a team volume over the
  * working directory, and is judged like one.
  */
@@ -31,6 +32,7 @@ export const BUILDER_MOUNTS: readonly {
     { volume: "home-cache", mountPath: "/home/ray/.cache", source: "emptyDir" },
     { volume: "dshm", mountPath: "/dev/shm", source: "emptyDir" },
     { volume: "autoscaler-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", source: "projected" },
+    { volume: GCS_REDIS_CA_MOUNT.volume, mountPath: GCS_REDIS_CA_MOUNT.dir, source: "secret" },
 ];
 
 /** System directories: a volume inside one changes what the container trusts or runs (certificates, binaries, service-account and RRSA tokens). */

@@ -43,6 +43,7 @@ export const POLICY_IDS = {
     podMetadata: "ray-pod-metadata",
     volumeMounts: "ray-volume-mounts",
     podControllers: "ray-pod-controllers",
+    gcsFaultTolerance: "ray-gcs-fault-tolerance",
 } as const;
 
 export type PolicyId = (typeof POLICY_IDS)[keyof typeof POLICY_IDS];

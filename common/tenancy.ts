@@ -12,7 +12,8 @@
  */
 import { z } from "zod";
 import { argTypes } from "./argTypes";
-import { addressCount, blockOf, isCoveredBy, isIpv4Cidr, publicAddressCount } from "./addresses";
+import { addressCount, blockOf, isCoveredBy, isIpv4Cidr, metadataProblem, publicAddressCount } from "./addresses";
+import { GCS_EMBEDDED, caBundleProblem, redisAddressOf, versionAtLeast } from "./gcs";
 
 /** The stack that may say `ray-on-ack:platform: true`, and the only one with cluster-wide objects. */
 export const PLATFORM_STACK = "platform";
@@ -71,6 +72,57 @@ const nodePool = z
         id: "DedicatedNodePool",
         description: "A node pool dedicated to one team: no other team may select its labels or tolerate its taints.",
     });
+
+/** A host name (DNS) or an IPv4 address, as Ray dials it. */
+const redisHost = z
+    .string()
+    .regex(
+        /^(([0-9]{1,3}\.){3}[0-9]{1,3}|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)$/,
+        "must be a host name or an IPv4 address",
+    );
+
+const gcsRedis = z
+    .strictObject({
+        host: redisHost.describe(
+            "The Redis endpoint as Ray dials it (`rediss://<host>:<port>`): the ApsaraDB for Redis (Tair) instance's VPC address or connection host name.",
+        ),
+        port: port.default(6379).describe("Its TLS port. Default 6379 (ApsaraDB serves TLS on the instance's port once SSL is on)."),
+        cidr: cidr.describe(
+            "The addresses `host` resolves to in the VPC (a /32 per address): the team's head pods (and KubeRay's cleanup Job) may reach them on `port`, and nothing else.",
+        ),
+        caCertificate: z
+            .string()
+            .superRefine((pem, c) => {
+                const why = caBundleProblem(pem);
+                if (why !== undefined) {
+                    c.addIssue({ code: "custom", message: why });
+                }
+            })
+            .describe(
+                "The CA certificate(s) the Redis server's certificate chains to, as PEM (ApsaraDB: the instance's CA from its SSL settings). Ray trusts these only; hiredis does not match the host name, so never a public CA bundle.",
+            ),
+        username: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a Redis user name")
+            .optional()
+            .describe("A Redis ACL account of the team's (Ray >= 2.41); default the instance's default account."),
+    })
+    .superRefine((r, c) => {
+        if (/^[0-9.]+$/.test(r.host) && !isCoveredBy(`${r.host}/32`, [r.cidr])) {
+            c.addIssue({ code: "custom", path: ["cidr"], message: `${r.cidr} does not hold the host ${r.host}` });
+        }
+        const why = metadataProblem(r.cidr);
+        if (why !== undefined) {
+            c.addIssue({ code: "custom", path: ["cidr"], message: why });
+        }
+    })
+    .register(argTypes, {
+        id: "GcsRedis",
+        description:
+            "A team's Redis for GCS fault tolerance: where Ray reaches it over TLS, the CA it trusts, the addresses its NetworkPolicy admits.",
+    });
+
+export type GcsRedis = z.infer<typeof gcsRedis>;
 
 export const tenantSchema = z
     .strictObject({
@@ -147,8 +199,11 @@ export const tenantSchema = z
                     .register(argTypes, { id: "EgressEndpoint", description: "A private endpoint a team's pods may reach." }),
             )
             .default([])
+            .describe("Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints) the team's pods may reach, with their ports."),
+        gcsRedis: gcsRedis
+            .optional()
             .describe(
-                "Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports.",
+                "The team's own Redis for GCS fault tolerance (one per team: the password is readable by anything on a head). Default none: the team's workloads cannot enable it.",
             ),
     })
     .register(argTypes, { id: "Tenant", description: "What one team stack owns." });
@@ -200,6 +255,27 @@ export const clusterFactsSchema = z
         monitoringNamespace: dnsLabel
             .optional()
             .describe("The platform's monitoring namespace: the only one a team may admit to Ray's metrics port."),
+        kubeRay: z
+            .strictObject({
+                version: z
+                    .string()
+                    .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be a version such as 1.7.0")
+                    .describe("The KubeRay operator's version on the cluster."),
+                featureGates: z
+                    .array(z.string().regex(/^[A-Za-z0-9]+$/, "must be a feature gate name"))
+                    .default([])
+                    .describe("The operator's feature gates that are on (`--feature-gates`), e.g. `GCSFaultToleranceEmbeddedStorage`."),
+            })
+            .register(argTypes, { id: "KubeRayFacts", description: "The KubeRay operator the platform runs." })
+            .optional()
+            .describe(
+                "The KubeRay operator the platform runs: what a team may rely on (the embedded GCS store needs 1.7 with its gate on).",
+            ),
+        gcsStorageClass: dnsLabel
+            .optional()
+            .describe(
+                "The StorageClass of the embedded GCS store's volumes (KubeRay 1.7, alpha). Default none: the embedded store is refused.",
+            ),
     })
     .register(argTypes, { id: "ClusterFacts", description: "Facts of the cluster every team stack relies on." });
 
@@ -322,6 +398,14 @@ export function registryConflicts(t: {
         }
         for (const p of x.nodePools) {
             if (y.nodePools.some((q) => q.name === p.name)) clash(a, "nodePools", `node pool ${p.name}`, b);
+        }
+        // One Redis per team: its password is readable on the team's heads, and its data holds every cluster's state.
+        if (x.gcsRedis && y.gcsRedis) {
+            if (x.gcsRedis.host === y.gcsRedis.host && x.gcsRedis.port === y.gcsRedis.port) {
+                clash(a, "gcsRedis", `Redis ${redisAddressOf(x.gcsRedis)}`, b);
+            } else if (cidrsOverlap(x.gcsRedis.cidr, y.gcsRedis.cidr)) {
+                clash(a, "gcsRedis", `Redis addresses ${x.gcsRedis.cidr} (overlapping ${y.gcsRedis.cidr})`, b);
+            }
         }
     }
     // A shared bucket is read-only for its readers: nobody owns it for writing as well.
@@ -617,7 +701,9 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
     if (mine === undefined) {
         return undefined;
     }
-    const listed = mine.egress.filter((e) => isCoveredBy(target, [e.cidr]));
+    // The team's Redis is a registered endpoint too, on its port only.
+    const endpoints = [...mine.egress, ...(mine.gcsRedis ? [{ cidr: mine.gcsRedis.cidr, ports: [mine.gcsRedis.port] }] : [])];
+    const listed = endpoints.filter((e) => isCoveredBy(target, [e.cidr]));
     const listedPorts = new Set(listed.flatMap((e) => e.ports));
     const spans = portSpans(ports);
     if (overlapsPrivateSpace(target)) {
@@ -631,7 +717,7 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
             );
         return covered
             ? undefined
-            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress: ${mine.egress.length > 0 ? list(mine.egress.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
+            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress${mine.gcsRedis ? " and .gcsRedis" : ""}: ${endpoints.length > 0 ? list(endpoints.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
     }
     const controlPlane = CONTROL_PLANE_PORTS.filter((p) => spans.some(([from, to]) => from <= p && p <= to) && !listedPorts.has(p));
     return controlPlane.length === 0
@@ -668,6 +754,52 @@ export function monitoringNamespaceProblem(t: Tenancy, namespace: string): strin
     return namespace === t.cluster.monitoringNamespace
         ? undefined
         : `${namespace} is not the platform's monitoring namespace (tenancy registry: ray-tenancy.cluster.monitoringNamespace: ${t.cluster.monitoringNamespace ?? "none"}); only the platform's monitoring may scrape Ray's metrics`;
+}
+
+/**
+ * The Redis a fault-tolerant workload of `stack` may use: exactly the one registered to it, over TLS.
+ * Another team's Redis would hand this team's heads that team's password-protected store (and a
+ * cleanup Job could erase its keys); an unregistered one is an egress nobody approved.
+ */
+export function gcsRedisProblem(t: Tenancy, stack: string, address: string): string | undefined {
+    const mine = t.tenants[stack];
+    if (mine === undefined) {
+        return undefined;
+    }
+    if (mine.gcsRedis !== undefined && address === redisAddressOf(mine.gcsRedis)) {
+        return undefined;
+    }
+    const expected =
+        mine.gcsRedis === undefined
+            ? `stack ${stack} has no Redis in the tenancy registry (ray-tenancy.tenants.${stack}.gcsRedis); the platform registers the team's Redis`
+            : `the Redis registered to stack ${stack} is ${redisAddressOf(mine.gcsRedis)} (ray-tenancy.tenants.${stack}.gcsRedis)`;
+    const owner = ownerOf(t, stack, (x) => x.gcsRedis !== undefined && redisAddressOf(x.gcsRedis) === address);
+    return owner !== undefined
+        ? `${address} is the Redis of stack ${owner} (tenancy registry: ray-tenancy.tenants.${owner}.gcsRedis); ${expected}`
+        : `${address} is not the team's registered Redis: ${expected}`;
+}
+
+/**
+ * Whether the cluster offers KubeRay 1.7's embedded GCS store (alpha): the platform's facts, never
+ * a team's word. It needs the operator at 1.7 or later with its feature gate on, and a StorageClass.
+ */
+export function gcsEmbeddedProblem(t: Tenancy): string | undefined {
+    const k = t.cluster.kubeRay;
+    const missing: string[] = [];
+    if (k === undefined || !versionAtLeast(k.version, GCS_EMBEDDED.minKubeRayVersion)) {
+        missing.push(
+            `the KubeRay operator at ${GCS_EMBEDDED.minKubeRayVersion} or later (ray-tenancy.cluster.kubeRay.version: ${k?.version ?? "not set"})`,
+        );
+    }
+    if (!(k?.featureGates ?? []).includes(GCS_EMBEDDED.featureGate)) {
+        missing.push(`its feature gate ${GCS_EMBEDDED.featureGate} on (ray-tenancy.cluster.kubeRay.featureGates)`);
+    }
+    if (t.cluster.gcsStorageClass === undefined) {
+        missing.push("a StorageClass for the store's volumes (ray-tenancy.cluster.gcsStorageClass)");
+    }
+    return missing.length === 0
+        ? undefined
+        : `the embedded GCS store (KubeRay 1.7, alpha) needs what the platform has not declared: ${missing.join("; ")}`;
 }
 
 /** The namespaces registered to team stacks: the only ones the platform stack's quota tree may list. */

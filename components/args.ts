@@ -171,6 +171,14 @@ export interface ClusterFacts {
      * The platform's monitoring namespace: the only one a team may admit to Ray's metrics port.
      */
     monitoringNamespace?: string;
+    /**
+     * The KubeRay operator the platform runs: what a team may rely on (the embedded GCS store needs 1.7 with its gate on).
+     */
+    kubeRay?: KubeRayFacts;
+    /**
+     * The StorageClass of the embedded GCS store's volumes (KubeRay 1.7, alpha). Default none: the embedded store is refused.
+     */
+    gcsStorageClass?: string;
 }
 
 /**
@@ -395,6 +403,55 @@ export interface GatewayListener {
 }
 
 /**
+ * GCS fault tolerance: the GCS keeps its state in the team's Redis (or KubeRay 1.7's embedded store) across head restarts.
+ */
+export interface GcsFaultTolerance {
+    /**
+     * Keep the GCS state (actors, jobs, nodes, placement groups) in a store that outlives the head pod, so that a head restart keeps the workers, their actors and Serve replicas. Default false; a RayService without it fails the policy pack unless the platform grants it (`ray-gcs-fault-tolerance`).
+     * @default false
+     */
+    enabled?: boolean;
+    /**
+     * `redis` (default): the team's Redis the platform registered (`gcsRedis` in the tenancy registry), over TLS with the secret `gcsRedisPassword`. `rocksdb`: KubeRay 1.7's embedded store (alpha) on a volume of the head, only where the platform declares the operator and its feature gate (Ray >= 2.57); KubeRay cannot change it later.
+     * One of: `redis`, `rocksdb`.
+     * @default "redis"
+     */
+    backend?: string;
+    /**
+     * With `backend: rocksdb`: the size of the head's GCS volume (KubeRay's own default). Default 1Gi.
+     * @default "1Gi"
+     */
+    storageSize?: string;
+}
+
+/**
+ * A team's Redis for GCS fault tolerance: where Ray reaches it over TLS, the CA it trusts, the addresses its NetworkPolicy admits.
+ */
+export interface GcsRedis {
+    /**
+     * The Redis endpoint as Ray dials it (`rediss://<host>:<port>`): the ApsaraDB for Redis (Tair) instance's VPC address or connection host name.
+     */
+    host: string;
+    /**
+     * Its TLS port. Default 6379 (ApsaraDB serves TLS on the instance's port once SSL is on).
+     * @default 6379
+     */
+    port?: number;
+    /**
+     * The addresses `host` resolves to in the VPC (a /32 per address): the team's head pods (and KubeRay's cleanup Job) may reach them on `port`, and nothing else.
+     */
+    cidr: string;
+    /**
+     * The CA certificate(s) the Redis server's certificate chains to, as PEM (ApsaraDB: the instance's CA from its SSL settings). Ray trusts these only; hiredis does not match the host name, so never a public CA bundle.
+     */
+    caCertificate: string;
+    /**
+     * A Redis ACL account of the team's (Ray >= 2.41); default the instance's default account.
+     */
+    username?: string;
+}
+
+/**
  * The Ray head pod.
  */
 export interface Head {
@@ -474,6 +531,21 @@ export interface Image {
      * `sha256:<64 hex>` digest; pins the image.
      */
     digest?: string;
+}
+
+/**
+ * The KubeRay operator the platform runs.
+ */
+export interface KubeRayFacts {
+    /**
+     * The KubeRay operator's version on the cluster.
+     */
+    version: string;
+    /**
+     * The operator's feature gates that are on (`--feature-gates`), e.g. `GCSFaultToleranceEmbeddedStorage`.
+     * @default []
+     */
+    featureGates?: string[];
 }
 
 /**
@@ -881,6 +953,11 @@ export interface RayClusterSettings {
      */
     autoscaling?: Autoscaling;
     /**
+     * GCS fault tolerance: the head's GCS keeps the cluster's state in the team's Redis (registered by the platform) or KubeRay 1.7's embedded store, so a head restart keeps the workers. Default off.
+     * @default {"enabled":false,"backend":"redis","storageSize":"1Gi"}
+     */
+    gcsFaultTolerance?: GcsFaultTolerance;
+    /**
      * Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses).
      * @default {}
      */
@@ -955,6 +1032,11 @@ export interface RayJobSettings {
      * @default {"enabled":false,"idleTimeoutSeconds":60,"upscalingMode":"Default","resources":{"cpu":"500m","memory":"512Mi"}}
      */
     autoscaling?: Autoscaling;
+    /**
+     * GCS fault tolerance: the head's GCS keeps the cluster's state in the team's Redis (registered by the platform) or KubeRay 1.7's embedded store, so a head restart keeps the workers. Default off.
+     * @default {"enabled":false,"backend":"redis","storageSize":"1Gi"}
+     */
+    gcsFaultTolerance?: GcsFaultTolerance;
     /**
      * Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses).
      * @default {}
@@ -1044,6 +1126,11 @@ export interface RayServiceSettings {
      * @default {"enabled":false,"idleTimeoutSeconds":60,"upscalingMode":"Default","resources":{"cpu":"500m","memory":"512Mi"}}
      */
     autoscaling?: Autoscaling;
+    /**
+     * GCS fault tolerance: the head's GCS keeps the cluster's state in the team's Redis (registered by the platform) or KubeRay 1.7's embedded store, so a head restart keeps the workers. Default off.
+     * @default {"enabled":false,"backend":"redis","storageSize":"1Gi"}
+     */
+    gcsFaultTolerance?: GcsFaultTolerance;
     /**
      * Extra environment of the Ray containers. AccessKeys are refused, and so are the names Ray, KubeRay, RRSA and TLS read (`RAY_*` except three logging ones, `KUBERAY_*`, `ALIBABA_CLOUD_*`, `GRPC_*`, CA bundle and loader variables; see What the config refuses).
      * @default {}
@@ -1561,10 +1648,14 @@ export interface Tenant {
      */
     nodePools?: DedicatedNodePool[];
     /**
-     * Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints, a Redis) the team's pods may reach, with their ports.
+     * Private endpoints (VPC addresses, e.g. OSS and STS VPC endpoints) the team's pods may reach, with their ports.
      * @default []
      */
     egress?: EgressEndpoint[];
+    /**
+     * The team's own Redis for GCS fault tolerance (one per team: the password is readable by anything on a head). Default none: the team's workloads cannot enable it.
+     */
+    gcsRedis?: GcsRedis;
 }
 
 /**

@@ -14,6 +14,34 @@ export interface RrsaProvider {
     issuerUrl: string;
 }
 
+/**
+ * Where a fault-tolerant workload's GCS keeps its state: the platform's, never the workload's to
+ * choose (TeamEnvironment takes it from the tenancy registry). A workload with
+ * `gcsFaultTolerance.enabled` needs the part its `backend` names.
+ */
+export interface GcsStore {
+    /** The team's Redis (backend `redis`): Ray dials it over TLS with the password and CA of a Secret in the namespace. */
+    redis?: GcsRedisStore;
+    /** KubeRay 1.7's embedded store (backend `rocksdb`, alpha): the StorageClass of its volumes. */
+    embedded?: GcsEmbeddedStore;
+}
+
+/** The team's Redis, as the workload's pods use it. */
+export interface GcsRedisStore {
+    /** `rediss://<host>:<port>`: TLS only. */
+    address: string;
+    /** A Redis ACL account. @default the instance's default account */
+    username?: string;
+    /** The Secret in the namespace holding `password` and `ca.crt` (TeamEnvironment creates `ray-gcs-redis`). */
+    secretName: string;
+}
+
+/** The embedded GCS store the platform offers (KubeRay >= 1.7 with its feature gate on). */
+export interface GcsEmbeddedStore {
+    /** The StorageClass of the head's GCS volume. */
+    storageClassName: string;
+}
+
 /** What HardenedRayCluster, HardenedRayJob and HardenedRayService take besides the workload: where it runs and how it is wired. */
 export interface RayWorkloadArgs {
     /** The team (labels, names). */
@@ -36,4 +64,6 @@ export interface RayWorkloadArgs {
     policyExceptions?: string[];
     /** Bump to replace the Ray token. @default 0 */
     tokenRotation?: number;
+    /** Where the GCS keeps its state when the workload enables `gcsFaultTolerance`. @default none: fault tolerance cannot be enabled */
+    gcsStore?: GcsStore;
 }

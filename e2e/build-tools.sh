@@ -202,7 +202,7 @@ build_pulumi_yaml() {
 # The node's images (node-images.sh): rebuilt when a version or the scripts that make them change.
 build_node_images() {
   local h
-  h="$(cat "$HERE/node-images.sh" "$HERE/docker_archive.py" | sha256sum | cut -c1-16)"
+  h="$(cat "$HERE/node-images.sh" "$HERE/docker_archive.py" "$HERE"/serve_app/*.py | sha256sum | cut -c1-16)"
   local key="node-images ray=$RAY_VERSION debian=$DEBIAN_SUITE coredns=$COREDNS_VERSION scripts=$h rev=$BUILD_SCRIPT_REV"
   if is_fresh node-images "$key" && [[ -f "$E2E_CACHE/images/ray.tar" && -f "$E2E_CACHE/images/pause.tar" && -f "$E2E_CACHE/images/coredns.tar" ]]; then
     echo "build-tools: node-images up to date ($key)"; return 0

@@ -31,6 +31,9 @@
 #                             address is the `kubernetes` Service and is in the API server's SANs
 #   E2E_CP_EXTRA_CONTROLLERS  more kube-controller-manager controllers, comma-separated (the node
 #                             step adds the ones a running node needs, e.g. endpointslice)
+#   E2E_CP_GCS_FT_REDIS_CLEANUP  the operator's ENABLE_GCS_FT_REDIS_CLEANUP (default false: without a
+#                             kubelet KubeRay's Redis cleanup Job never runs, and every GCS fault-tolerant
+#                             RayCluster would hold its deletion for KubeRay's 300 s; the node step: true)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -199,7 +202,7 @@ start_all() {
   done
 
   # -- KubeRay operator (admin identity; no leader election, no webhooks, loopback ports)
-  KUBECONFIG="$K" spawn kuberay-operator kuberay-operator \
+  KUBECONFIG="$K" ENABLE_GCS_FT_REDIS_CLEANUP="${E2E_CP_GCS_FT_REDIS_CLEANUP:-false}" spawn kuberay-operator kuberay-operator \
     --kubeconfig "$K" \
     --metrics-addr "127.0.0.1:$OP_METRICS_PORT" \
     --health-probe-bind-address "127.0.0.1:$OP_PROBE_PORT" \

@@ -39,9 +39,11 @@ run_in() {
 # tcp_ok POD CONTAINER IP PORT: can the container open a TCP connection (5 s)?
 tcp_ok() { run_in "$1" "$2" timeout 5 bash -c "exec 3<>/dev/tcp/$3/$4"; }
 # driver POD CHECK ARGS...: node_driver.py in the Ray head container; its PASS/FAIL lines count
-driver() {
-  local pod="$1" out rc line; shift
-  out="$(kc -n "$NS" exec -i "$pod" -c ray-head -- timeout 900 python - "$@" <"$HERE/node_driver.py" 2>&1)"; rc=$?
+driver() { local pod="$1"; shift; driver_in "$NS" "$pod" ray-head "$HERE/node_driver.py" "$@"; }
+# driver_in NAMESPACE POD CONTAINER SCRIPT CHECK ARGS...: a Python driver in a container
+driver_in() {
+  local ns="$1" pod="$2" container="$3" script="$4" out rc line; shift 4
+  out="$(kc -n "$ns" exec -i "$pod" -c "$container" -- timeout 900 python - "$@" <"$script" 2>&1)"; rc=$?
   while IFS= read -r line; do
     case "$line" in
       PASS:*) pass "${line#PASS: }" ;;
@@ -241,4 +243,8 @@ if wait_for "$READY_TIMEOUT" "RayJob $JOB finished" job_done; then
 else
   fail "RayJob $JOB did not finish in ${READY_TIMEOUT}s: $(kc -n "$NS" get rayjob "$JOB" -o jsonpath='{.status}' 2>&1 | head -c 400)"
 fi
+
+# -- 8. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
+# shellcheck source=node-gcsft.sh
+source "$HERE/node-gcsft.sh"
 exit 0

@@ -4,7 +4,7 @@
 #
 #   bash e2e/node-images.sh pause   OUT_DIR   # static C pause binary      -> pause.tar
 #   bash e2e/node-images.sh coredns OUT_DIR   # $E2E_BIN/coredns            -> coredns.tar
-#   bash e2e/node-images.sh ray     OUT_DIR   # Debian rootfs + Ray wheels  -> ray.tar
+#   bash e2e/node-images.sh ray     OUT_DIR   # Debian rootfs + Ray wheels + serve_app/ -> ray.tar
 #
 # Image names: PAUSE_IMAGE, COREDNS_IMAGE and RAY_IMAGE below (RAY_IMAGE is the exact reference
 # the e2e stack renders, so the kubelet finds it without a pull). Needs root (debootstrap,
@@ -92,6 +92,9 @@ build_ray() {
     chroot '$root' /opt/ray-venv/bin/pip install -q --no-index --disable-pip-version-check --find-links /tmp/wheels 'ray[default,serve]==$RAY_VERSION'
     chroot '$root' /opt/ray-venv/bin/ray --version"
   rmdir "$root/tmp/wheels"
+  # The e2e RayService's application (serve_app.echo:app), importable as a team's image would have it
+  mkdir -p "$root/opt/ray-venv/lib/python$pyv/site-packages/serve_app"
+  cp "$HERE"/serve_app/*.py "$root/opt/ray-venv/lib/python$pyv/site-packages/serve_app/"
   rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/man "$wheels"
   python3 "$ARCHIVE" "$root" "$out/ray.tar" "$RAY_IMAGE" \
     --env PATH=/opt/ray-venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -11,10 +11,12 @@
 # out of the namespaces):
 #   198.18.0.1        the node (veth e2e-node): kube-apiserver :6443, kubelet :10250
 #   198.18.42.0/24    pods of the team namespace (the e2e stack's podCidrs), bridge cni0
+#   198.18.43.0/24    pods of the RayService team's namespace (the e2e-serve stack's podCidrs)
 #   198.18.100.0/24   pods of every other namespace, same bridge
 #   198.19.0.0/24     ClusterIPs (kube-proxy, iptables mode); 198.19.0.1 kubernetes, .10 DNS
 #   203.0.113.10      an "internet" host in a second namespace (HTTP on :80), routed from the
 #                     node through veth e2e-inet: what the team's egress policies must block
+#   10.254.0.10, .11  the teams' Redis (TLS) in a third namespace, through veth e2e-redis (node-redis.sh)
 # Inside: etcd, kube-apiserver, kube-controller-manager, KubeRay (control-plane.sh), containerd
 # (runc, seccomp), kubelet, kube-scheduler, kube-proxy, kube-router (firewall only: the
 # NetworkPolicy implementation), and CoreDNS as a pod in kube-system (k8s-app: kube-dns).
@@ -31,6 +33,8 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
+# shellcheck source=node-redis.sh
+source "$HERE/node-redis.sh"
 
 PROCESS_TIMEOUT="${E2E_PROCESS_TIMEOUT:-3600}"
 START_TIMEOUT="${E2E_START_TIMEOUT:-180}"
@@ -38,6 +42,8 @@ TEAM_NAMESPACE="${E2E_TEAM_NAMESPACE:-ray-e2e}"
 NODE_NAME=e2e-node
 NODE_IP=198.18.0.1
 TEAM_POD_CIDR=198.18.42.0/24
+SERVE_NAMESPACE=ray-e2e-serve
+SERVE_POD_CIDR=198.18.43.0/24
 OTHER_POD_CIDR=198.18.100.0/24
 SERVICE_CIDR=198.19.0.0/24
 DNS_IP=198.19.0.10
@@ -109,6 +115,7 @@ setup_namespaces() {
     # puts only one IPv4 gateway on a bridge, so it is told isGateway=false and finds them here
     ip link add cni0 type bridge
     ip addr add $(gw_of $TEAM_POD_CIDR) dev cni0
+    ip addr add $(gw_of $SERVE_POD_CIDR) dev cni0
     ip addr add $(gw_of $OTHER_POD_CIDR) dev cni0
     ip link set cni0 up
     ip link add e2e-inet type veth peer name e2e-inet0 netns $inet_pid
@@ -174,7 +181,7 @@ EOF
       "type": "bridge", "bridge": "cni0", "isGateway": false, "ipMasq": false, "hairpinMode": true,
       "ipam": {
         "type": "cni-ipam-by-namespace", "hostLocal": "/usr/lib/cni/host-local", "dataDir": "/var/lib/cni/ipam",
-        "ranges": {"$TEAM_NAMESPACE": "$TEAM_POD_CIDR"}, "defaultRange": "$OTHER_POD_CIDR"
+        "ranges": {"$TEAM_NAMESPACE": "$TEAM_POD_CIDR", "$SERVE_NAMESPACE": "$SERVE_POD_CIDR"}, "defaultRange": "$OTHER_POD_CIDR"
       }
     }
   ]
@@ -240,7 +247,7 @@ start_all() {
 
   # -- control plane, inside the namespace, on the node's address
   CP_DIR="$STATE/cp"
-  in_node env E2E_CP_ADDRESS="$NODE_IP" E2E_CP_API_PORT="$API_PORT" E2E_CP_SERVICE_CIDR="$SERVICE_CIDR" \
+  in_node env E2E_CP_ADDRESS="$NODE_IP" E2E_CP_API_PORT="$API_PORT" E2E_CP_SERVICE_CIDR="$SERVICE_CIDR" E2E_CP_GCS_FT_REDIS_CLEANUP=true \
     E2E_CP_EXTRA_CONTROLLERS="nodelifecycle,endpoint,endpointslice,root-ca-cert-publisher,replicaset,deployment,podgc,ttl-after-finished" \
     E2E_PROCESS_TIMEOUT="$PROCESS_TIMEOUT" bash "$HERE/control-plane.sh" start "$CP_DIR" >"$STATE/logs/control-plane.log" 2>&1 ||
     { tail -n 30 "$STATE/logs/control-plane.log" >&2; die "the control plane did not start"; }
@@ -294,12 +301,15 @@ start_all() {
     python3 -m http.server --bind "$INET_IP" 80 --directory "$STATE/logs" >"$STATE/logs/inet-http.log" 2>&1 </dev/null &
   echo $! >"$STATE/pids/inet-http.pid"
   wait_for 30 "internet HTTP server" in_inet curl -sf -o /dev/null "http://$INET_IP/" || fail_start inet-http "no answer on $INET_IP:80"
+  redis_start # the teams' Redis, TLS, in a namespace of its own (node-redis.sh)
 
   cat >"$STATE/env" <<EOF
 NODE_HOLDER=$(cat "$STATE/pids/holder.pid")
 NODE_NAME=$NODE_NAME
 NODE_IP=$NODE_IP
 TEAM_POD_CIDR=$TEAM_POD_CIDR
+SERVE_NAMESPACE=$SERVE_NAMESPACE
+SERVE_POD_CIDR=$SERVE_POD_CIDR
 OTHER_POD_CIDR=$OTHER_POD_CIDR
 SERVICE_CIDR=$SERVICE_CIDR
 DNS_IP=$DNS_IP
@@ -343,6 +353,7 @@ stop_all() {
   # shellcheck disable=SC2086
   [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null
   [[ -d "$STATE/cp/pids" ]] && bash "$HERE/control-plane.sh" stop "$STATE/cp" >/dev/null 2>&1
+  redis_stop
   kill_pidfile "$STATE/pids/inet-holder.pid"
   kill_pidfile "$STATE/pids/holder.pid"
   # the kubelet's cgroups, deepest first, in every hierarchy

@@ -485,6 +485,7 @@ step_node() {
   if [[ "$CP_STARTED" == 1 ]]; then bash "$HERE/control-plane.sh" stop "$CP_DIR" >/dev/null 2>&1; CP_STARTED=0; fi
   NODE_STARTED=1 # stop whatever part of it started
   local t0=$SECONDS
+  pulumi_env # the passphrase node-redis.sh decrypts the stack files' Redis passwords with
   if ! timeout --kill-after=30 "$STEP_TIMEOUT" bash "$HERE/node.sh" start "$NODE_DIR"; then
     fail "node: did not start (logs in $NODE_DIR/logs)"; return
   fi
@@ -495,10 +496,11 @@ step_node() {
     node_wrappers "$NODE_DIR/bin"
     export PATH="$NODE_DIR/bin:$PATH"
     E2E_RAYCLUSTER_SET=1 E2E_RAYCLUSTER=e2e
+    E2E_PLATFORM_CONFIG="$NODE_DIR/redis/policy-pack-config.json" # the e2e registry with the node's Redis CA (node-redis.sh)
     RUN_DIR="$RUN_DIR/node-pulumi"; mkdir -p "$RUN_DIR"
     if ! pulumi_deploy "$KUBECONFIG_ADMIN"; then fail "node: pulumi up of the e2e stack onto the node failed"; exit 0; fi
     pass "node: pulumi up of the e2e stack against the node's API server"
-    timeout --kill-after=30 "$((STEP_TIMEOUT * 3))" bash "$HERE/node-checks.sh" "$NODE_DIR" "$E2E_NAMESPACE" e2e other job ||
+    E2E_PULUMI_DIR="$E2E_PULUMI_DIR" timeout --kill-after=30 "$((STEP_TIMEOUT * 3))" bash "$HERE/node-checks.sh" "$NODE_DIR" "$E2E_NAMESPACE" e2e other job ||
       fail "node: node-checks.sh stopped (rc $?)"
   )
   local holder; holder="$(cat "$NODE_DIR/pids/holder.pid")"

@@ -131,6 +131,7 @@ export const GRANT_PATH_REQUIRED: ReadonlySet<string> = new Set<string>([
     POLICY_IDS.imageTagPinned,
     POLICY_IDS.resourcesRequired,
     POLICY_IDS.noAccessKeys,
+    POLICY_IDS.gcsFaultTolerance,
 ]);
 
 export function grantNeedsPath(policy: string | undefined): boolean {

@@ -8,7 +8,8 @@ import { CHECKS } from "./checks";
 import { PackConfig, PolicyPackConfigFile, resolvePolicyPackConfigFile } from "./config";
 import { EvaluationContext, evaluateCheck, exceptionMessage, isBlocking } from "./evaluate";
 import { PolicyResource, describe } from "./resource";
-import { isRayResource } from "./podTemplates";
+import { isRayResource, rayClusterSpecs } from "./podTemplates";
+import { gcsFaultToleranceOf } from "./checks/gcsFaultTolerance";
 
 export type CheckStatus = "pass" | "fail" | "exception" | "not-applicable";
 
@@ -50,6 +51,8 @@ export interface PostureReport {
     checks: CheckResult[];
     /** The Ray workloads the checks covered (RayClusters, RayJobs, RayServices), as messages name them. */
     workloads: string[];
+    /** Which of them keep their GCS state across head restarts, and where (`none`: a head restart loses the cluster). */
+    gcsFaultTolerance: { workload: string; store: string }[];
 }
 
 export interface PostureOptions extends EvaluationContext {
@@ -90,13 +93,18 @@ export function evaluatePosture(resources: PolicyResource[], options: PostureOpt
     for (const c of checks) {
         totals[c.status]++;
     }
-    const workloads = resources.filter(isRayResource).map(describe).sort();
+    const ray = resources.filter(isRayResource);
+    const workloads = ray.map(describe).sort();
+    const gcsFaultTolerance = ray
+        .flatMap((r) => rayClusterSpecs(r).map((cluster) => ({ workload: describe(r), store: gcsFaultToleranceOf(r, cluster) })))
+        .sort((a, b) => a.workload.localeCompare(b.workload));
     return {
         ...(options.stack !== undefined ? { stack: options.stack } : {}),
         config: Object.fromEntries(configs),
         totals,
         checks,
         workloads,
+        gcsFaultTolerance,
     };
 }
 
@@ -134,6 +142,16 @@ export function postureMarkdown(report: PostureReport): string {
     }
     if ((report.workloads ?? []).length > 0) {
         lines.push("", "## Ray workloads", "", ...report.workloads.map((w) => `- ${w}`));
+    }
+    if ((report.gcsFaultTolerance ?? []).length > 0) {
+        lines.push(
+            "",
+            "## GCS fault tolerance",
+            "",
+            "Where each workload's GCS keeps its state across head restarts (`none`: a head restart loses the cluster's actors, jobs and Serve replicas).",
+            "",
+            ...report.gcsFaultTolerance.map((g) => `- ${g.workload}: ${g.store}`),
+        );
     }
     const withFindings = report.checks.filter((c) => c.offending.length > 0);
     if (withFindings.length > 0) {

@@ -85,5 +85,15 @@ export function checkStack(input: StackInput): StackCheck {
         input.stacksDir,
     );
     const issues = [...fileIssues, ...cross.issues];
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, value: validated.value, platform, notes: cross.notes };
+    // GCS fault tolerance is the platform's requirement for a RayService: the pack fails one without it unless it grants that.
+    const withoutFt = (team?.services ?? []).flatMap((s, i) =>
+        s.gcsFaultTolerance.enabled
+            ? []
+            : [
+                  `note: ${PROJECT}:services[${i}] (${s.name}) runs without GCS fault tolerance: a head restart takes its Serve replicas down; the policy pack fails it unless the platform grants it (ray-gcs-fault-tolerance); turn it on with gcsFaultTolerance.enabled: true`,
+              ],
+    );
+    return issues.length > 0
+        ? { ok: false, issues }
+        : { ok: true, value: validated.value, platform, notes: [...cross.notes, ...withoutFt] };
 }

@@ -44,6 +44,7 @@ function team(
             rrsaProvider: config.cloud && needsRrsaProvider(config) ? rrsaProviderFor(config.cloud, p.invoke) : undefined,
             // Plain: the component checks it with the other args and holds it as a secret.
             dashboardPassword: config.dashboardPassword,
+            gcsRedisPassword: config.gcsRedisPassword,
             verifyVSwitches: config.cloud !== undefined,
             verifyAcl: config.cloud !== undefined,
             // The platform's lists and tenancy registry (platform/policy-pack-config.json), checked again by the component: one validation path.

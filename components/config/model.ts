@@ -105,6 +105,13 @@ export const teamConfigSchema = z
                 "Secret config (`pulumi config set --secret`; plain text is refused): the basic-auth password of `ingress` and `gateway` exposures, which require it (config/rules.ts). Never printed.",
             )
             .register(argTypes, { notArg: "an Input: TeamEnvironmentArgs declares it" }),
+        gcsRedisPassword: z
+            .string()
+            .optional()
+            .describe(
+                "Secret config (`pulumi config set --secret`; plain text is refused): the password of the team's Redis, which the platform registers (`gcsRedis` in the tenancy registry). Required when a workload turns on `gcsFaultTolerance` with backend redis; the package keeps it in the Secret `ray-gcs-redis`. Never printed.",
+            )
+            .register(argTypes, { notArg: "an Input: TeamEnvironmentArgs declares it" }),
         kubeconfig: removedKey(KUBECONFIG_REMOVED).describe(
             "Removed: the kubeconfig comes from the platform (the `cloud` lookup, or the environment's credentials), never from a stack file.",
         ),

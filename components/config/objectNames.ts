@@ -9,6 +9,7 @@ import { KUBERAY_GENERATION_NAME, names } from "../core/naming";
 import type { Issue } from "../core/issue";
 import { TLS_SLOTS } from "../tls/generations";
 import type { TeamConfig } from "./model";
+import { GCS_REDIS_SECRET } from "@ray-on-ack/common/gcs";
 
 type Path = (string | number)[];
 interface Generated {
@@ -64,6 +65,11 @@ export function generatedObjects(config: TeamConfig): Generated[] {
         }
         if (kind === "RayJob") {
             add("NetworkPolicy", `${n}-submitter-egress`, path);
+        }
+        if (w.gcsFaultTolerance.enabled && w.gcsFaultTolerance.backend === "redis") {
+            add("NetworkPolicy", names.gcsRedisPolicy(n), path);
+            // One per team: every fault-tolerant workload names it.
+            add("Secret", GCS_REDIS_SECRET.name, ["gcsRedisPassword"]);
         }
         const exposure = "exposure" in w ? w.exposure : undefined;
         const serve = kind === "RayService";
@@ -189,7 +195,7 @@ export function objectNameClashes(config: TeamConfig): Issue[] {
         if (ours !== undefined) {
             out.push({
                 path: ref.path,
-                message: `${JSON.stringify(ref.name)} is a Secret this stack generates for ${keyText(ours.path)} (its Ray token, TLS keys or basic-auth hash); name a Secret of your own`,
+                message: `${JSON.stringify(ref.name)} is a Secret this stack generates for ${keyText(ours.path)} (its Ray token, TLS keys, basic-auth hash or Redis password); name a Secret of your own`,
             });
         }
     }

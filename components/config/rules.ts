@@ -12,6 +12,7 @@ import { passwordProblems } from "../exposure/password";
 import { securityRules, workloadRules } from "../ray/rules";
 import { objectNameClashes } from "./objectNames";
 import { tenancyClaims } from "./tenancy";
+import { gcsRules } from "./gcsRules";
 import type { TeamConfig } from "./model";
 import { DEFAULT_SECURITY, securitySchema } from "../images/model";
 import { namespaceLabels } from "../namespace/model";
@@ -27,6 +28,8 @@ export interface RuleContext {
     readonly platform: PlatformPolicy;
     /** Default: the config's own `dashboardPassword` (a stack file's secret config). */
     readonly password?: PasswordGiven;
+    /** Default: the config's own `gcsRedisPassword` (a stack file's secret config). */
+    readonly gcsRedisPassword?: PasswordGiven;
     /** The Pulumi stack deploying the config: its claims are held against the tenancy registry. Without it, none are (a program without a registry). */
     readonly stack?: string;
 }
@@ -47,6 +50,14 @@ export function teamRules(config: TeamConfig, ctx: RuleContext): Issue[] {
     out.push(...objectNameClashes(config));
     out.push(...serviceQuotaRules(config));
     out.push(...passwordRules(config, ctx.password ?? { given: config.dashboardPassword !== undefined, value: config.dashboardPassword }));
+    out.push(
+        ...gcsRules(
+            config,
+            ctx.platform.tenancy,
+            ctx.stack,
+            ctx.gcsRedisPassword ?? { given: config.gcsRedisPassword !== undefined, value: config.gcsRedisPassword },
+        ),
+    );
     if (ctx.stack !== undefined) {
         out.push(...tenancyClaims(config, ctx.stack, ctx.platform.tenancy));
     }

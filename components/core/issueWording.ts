@@ -167,7 +167,7 @@ export interface ConfigIssue {
 }
 
 /** Keys whose value is a credential: the stack file must hold them encrypted (`secure:`), never in plain text. */
-export const SECRET_KEYS: readonly string[] = ["dashboardPassword"];
+export const SECRET_KEYS: readonly string[] = ["dashboardPassword", "gcsRedisPassword"];
 
 /** Keys whose value is never echoed in a message: the secrets, and the removed `kubeconfig` (refused, but it may still hold credentials). */
 export const UNECHOED_KEYS: readonly string[] = [...SECRET_KEYS, "kubeconfig"];

@@ -51,6 +51,8 @@ export const names = {
     autoscalerRole: (cluster: string): string => cluster,
     tlsSecret: (cluster: string, role: "head" | "worker"): string => `${cluster}-ray-tls-${role}`,
     tokenSecret: (cluster: string): string => `${cluster}-ray-token`,
+    /** The NetworkPolicy admitting a fault-tolerant workload's head (and KubeRay's cleanup Job) to the team's Redis. */
+    gcsRedisPolicy: (cluster: string): string => `${cluster}-gcs-redis`,
     peopleRole: (team: string): string => `${team}-ray-users`,
     dashboardService: (cluster: string): string => `${cluster}-dashboard-public`,
     dashboardIngress: (cluster: string): string => `${cluster}-dashboard`,

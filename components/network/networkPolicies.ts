@@ -9,7 +9,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ExposureConfig } from "../exposure/model";
 import type { NetworkConfig } from "./model";
-import { LABELS, RAY_PORTS } from "../core/naming";
+import { LABELS, RAY_PORTS, names } from "../core/naming";
 import type { RayClusterKind } from "../ray/rayCluster";
 import { objectMeta, type NamedMeta } from "../core/meta";
 import { ingressControllerPeer } from "../exposure/exposure";
@@ -23,6 +23,8 @@ export interface ClusterFlows {
     readonly autoscaling: boolean;
     /** A RayCluster's dashboard exposure; a RayService's Serve-port exposure (its dashboard stays private). */
     readonly exposure: ExposureConfig;
+    /** The team's Redis, when the workload keeps its GCS state there: its head may reach it, and nothing else may. */
+    readonly gcsRedis?: { readonly cidr: string; readonly port: number };
 }
 
 export interface NetworkPolicyInput {
@@ -53,6 +55,14 @@ export function headSelector(c: { name: string; kind: RayClusterKind }): Selecto
     return c.kind === "RayCluster"
         ? { matchLabels: { [LABELS.rayCluster]: c.name, [LABELS.rayNodeType]: "head" } }
         : { matchLabels: { [LABELS.cluster]: c.name, [LABELS.role]: "head" } };
+}
+
+/**
+ * A workload's head by our labels, for every kind: KubeRay builds its Redis cleanup Job's pod from
+ * the head pod and relabels only `ray.io/node-type` (to `redis-cleanup`), so this selects both.
+ */
+export function headAndCleanupSelector(c: { name: string }): Selector {
+    return { matchLabels: { [LABELS.cluster]: c.name, [LABELS.role]: "head" } };
 }
 
 export function submitterSelector(job: string): Selector {
@@ -188,6 +198,13 @@ export function networkPolicyObjects(input: NetworkPolicyInput): NamedNetworkPol
             out.push(
                 policy(input, `${c.name}-submitter-egress`, submitterSelector(c.name), {
                     egress: [{ to: [{ podSelector: headSelector(c) }], ports: tcp(RAY_PORTS.dashboard) }],
+                }),
+            );
+        }
+        if (c.gcsRedis !== undefined) {
+            out.push(
+                policy(input, names.gcsRedisPolicy(c.name), headAndCleanupSelector(c), {
+                    egress: [{ to: [egressIpBlock(c.gcsRedis.cidr)], ports: tcp(c.gcsRedis.port) }],
                 }),
             );
         }

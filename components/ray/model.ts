@@ -10,6 +10,7 @@ import { CONTROL_PLANE_LABELS } from "@ray-on-ack/common";
 import { accessKeyProblem } from "@ray-on-ack/common";
 import { clusterRrsaSchema as rrsa } from "../cloud/model";
 import { exposureSchema as exposure } from "../exposure/model";
+import { gcsFaultToleranceSchema } from "../gcs/model";
 import { DEFAULT_RAY_VERSION, imageSchema, rayVersionSchema } from "../images/model";
 import { reservedEnvProblem } from "./env";
 import { objectStoreProblems } from "./objectStore";
@@ -189,6 +190,11 @@ const clusterShape = {
     hostPaths: removedKey(HOST_PATHS_REMOVED).describe(
         "Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes.",
     ),
+    gcsFaultTolerance: gcsFaultToleranceSchema
+        .default(gcsFaultToleranceSchema.parse({}))
+        .describe(
+            "GCS fault tolerance: the head's GCS keeps the cluster's state in the team's Redis (registered by the platform) or KubeRay 1.7's embedded store, so a head restart keeps the workers. Default off.",
+        ),
     env: envVars
         .default({})
         .describe(

@@ -11,6 +11,8 @@ import { ANNOTATIONS, LABELS, RAY_PORTS, TLS_MOUNT, names, teamLabels } from "..
 import { resolveGroupImage } from "../images/image";
 import { GroupPodOptions, podOptionFields, userRayStartParams } from "./podOptions";
 import { placeObjectStore } from "./objectStore";
+import { gcsSpecParts } from "./gcsFaultTolerance";
+import type { GcsStore } from "../componentArgs";
 import {
     RAY_WORKING_DIR,
     containerSecurityContext,
@@ -43,6 +45,8 @@ export interface RayClusterSpecInput {
      * slot (components/tls/generations.ts), so that its old cluster keeps its own until the switch.
      */
     readonly tlsSecretNames?: { readonly head: pulumi.Input<string>; readonly worker: pulumi.Input<string> };
+    /** Where the GCS keeps its state when `cluster.gcsFaultTolerance` is on (the platform's, components/ray/gcsFaultTolerance.ts). */
+    readonly gcsStore?: GcsStore;
 }
 
 export const HEAD_CONTAINER = "ray-head";
@@ -102,6 +106,12 @@ interface PodParts {
     readonly podExtras: Partial<k8s.types.input.core.v1.PodSpec>;
     /** The group's workload options (the cluster's come from `input.cluster`). */
     readonly options: GroupPodOptions;
+    /** GCS fault tolerance's environment, volumes and mounts for this pod's Ray container. */
+    readonly gcs: {
+        readonly env: { name: string; value: string }[];
+        readonly volumes?: k8s.types.input.core.v1.Volume[];
+        readonly mounts?: k8s.types.input.core.v1.VolumeMount[];
+    };
 }
 
 function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.input.core.v1.PodTemplateSpec {
@@ -135,11 +145,11 @@ function podTemplate(input: RayClusterSpecInput, parts: PodParts): k8s.types.inp
                     // The image's /home/ray is read-only here; jobs write relative paths into this.
                     workingDir: RAY_WORKING_DIR,
                     securityContext: containerSecurityContext(),
-                    env: [...tlsEnv(), ...writableHomeEnv(), ...userEnv(cluster)],
-                    volumeMounts: [tlsMount, ...dirs.mounts, ...options.mounts],
+                    env: [...tlsEnv(), ...parts.gcs.env, ...writableHomeEnv(), ...userEnv(cluster)],
+                    volumeMounts: [tlsMount, ...(parts.gcs.mounts ?? []), ...dirs.mounts, ...options.mounts],
                 },
             ],
-            volumes: [tlsVolume(input, role), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
+            volumes: [tlsVolume(input, role), ...(parts.gcs.volumes ?? []), ...dirs.volumes, ...parts.extraVolumes, ...options.volumes],
         },
     };
 }
@@ -178,6 +188,7 @@ function headGroupSpec(input: RayClusterSpecInput): HeadGroupSpec {
             extraVolumes: autoscaling ? [autoscalerTokenVolume()] : [],
             podExtras: {},
             options: cluster.head,
+            gcs: gcsSpecParts(cluster, input.gcsStore).head,
         }),
     };
 }
@@ -212,6 +223,7 @@ function workerGroupSpec(input: RayClusterSpecInput, group: WorkerGroupConfig): 
             extraVolumes: [],
             podExtras,
             options: group,
+            gcs: gcsSpecParts(input.cluster, input.gcsStore).worker,
         }),
     };
 }
@@ -261,6 +273,11 @@ export function rayClusterSpec(input: RayClusterSpecInput): RayClusterSpec {
     };
     if (cluster.autoscaling.enabled) {
         spec.autoscalerOptions = autoscalerOptions(input);
+    }
+    const gcs = gcsSpecParts(cluster, input.gcsStore).options;
+    if (gcs !== undefined) {
+        // KubeRay 1.7's embedded backend has fields the 1.6.2 types lack (GcsOptions types them).
+        spec.gcsFaultToleranceOptions = gcs as RayClusterSpec["gcsFaultToleranceOptions"];
     }
     if (input.kind === "RayCluster") {
         // Ray reloads neither certificates nor tokens: a rotation changes the pod templates, and

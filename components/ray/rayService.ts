@@ -77,6 +77,9 @@ export function rayServiceSpec(input: RayServiceSpecInput): RayServiceSpec {
         upgradeStrategy: { type: "NewCluster" },
         rayClusterDeletionDelaySeconds: CLUSTER_DELETION_DELAY_SECONDS,
         serveService: serveServiceTemplate(input.team, service.name),
+        // With GCS fault tolerance the head restarts while the workers serve on: requests go to the
+        // workers' proxies only, never to the head's, which takes in-flight requests down with it.
+        ...(service.gcsFaultTolerance.enabled ? { excludeHeadPodFromServeSvc: true } : {}),
         rayClusterConfig: rayClusterSpec({ ...input, kind: "RayService", cluster: service }),
     };
 }

@@ -25,6 +25,7 @@ export function specInputOf(args: RayWorkloadArgs, tokenFingerprint: pulumi.Inpu
         tokenFingerprint,
         kubeRayVersion: args.kubeRayVersion ?? "1.6.2",
         podAnnotations: builderPodAnnotations(args),
+        gcsStore: args.gcsStore,
     };
 }
 

@@ -6,7 +6,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { platformListsSchema } from "@ray-on-ack/common/platformLists";
-import { parseArgs } from "../core/parseArgs";
+import { argsError, parseArgs } from "../core/parseArgs";
+import type { GcsStore } from "../componentArgs";
+import { gcsStoreProblem } from "./gcsFaultTolerance";
 import { isParsed } from "../core/parsed";
 import { under } from "../core/issue";
 import { securitySchema } from "../images/model";
@@ -14,6 +16,22 @@ import { securityRules, workloadRules } from "./rules";
 import type { RayClusterConfig, RayJobConfig, RayServiceConfig } from "./model";
 
 export function parseWorkloadArgs<K extends string, S extends z.ZodType<RayClusterConfig | RayJobConfig | RayServiceConfig>>(
+    resource: pulumi.Resource,
+    name: string,
+    key: K,
+    schema: S,
+    args: { readonly security?: unknown; readonly platformLists?: unknown; readonly gcsStore?: GcsStore } & Record<K, unknown>,
+): z.output<S> {
+    const workload = parseWorkload(resource, name, key, schema, args);
+    // The store is the platform's (TeamEnvironment takes it from the tenancy registry): without the part the backend needs, nothing is built.
+    const why = gcsStoreProblem(workload, args.gcsStore);
+    if (why !== undefined) {
+        throw argsError(resource, name, `${key}.gcsFaultTolerance`, why);
+    }
+    return workload;
+}
+
+function parseWorkload<K extends string, S extends z.ZodType<RayClusterConfig | RayJobConfig | RayServiceConfig>>(
     resource: pulumi.Resource,
     name: string,
     key: K,

@@ -71,3 +71,30 @@ describe("ordering in a team stack", function () {
         }
     });
 });
+
+describe("ordering of GCS fault tolerance (team-b's RayService on the team's Redis)", function () {
+    this.timeout(180_000);
+    let resources: ProbedResource[];
+
+    before(() => {
+        resources = probeProgram("team-b");
+    });
+
+    it("the RayService waits for the Redis Secret, so pulumi destroy deletes the Secret only after the service and its clusters' cleanup Jobs", () => {
+        const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name.endsWith("-gcs-redis-secret"));
+        assert.ok(secret, "the ray-gcs-redis Secret");
+        const service = resources.find((r) => r.type === "kubernetes:ray.io/v1:RayService");
+        assert.ok(service?.dependencies.includes(secret.urn), "the RayService waits for the Secret");
+        const quota = resources.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota").map((r) => r.urn);
+        assert.deepEqual(
+            secret.dependencies.filter((u) => quota.includes(u)),
+            [],
+            "the Secret starts no pod: it waits for the Namespace only",
+        );
+        // Its NetworkPolicy is one of every workload's pod prerequisites (the team's policies).
+        const policy = resources.find(
+            (r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.name.endsWith("sentiment-gcs-redis"),
+        );
+        assert.ok(policy && service!.dependencies.includes(policy.urn), "the RayService waits for its Redis egress policy");
+    });
+});

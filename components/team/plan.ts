@@ -22,6 +22,10 @@ import type { OssGrant, RamStatement } from "../cloud/ramPolicies";
 import { teamPkiArgsFor, tlsClientsOf } from "../tls/request";
 import type { TeamPkiArgs } from "../tls/teamPki";
 import { workloadsOf, type Workload } from "../ray/workloads";
+import type { Tenancy } from "@ray-on-ack/common/tenancy";
+import { EMPTY_TENANCY } from "@ray-on-ack/common/tenancy";
+import type { GcsStore } from "../componentArgs";
+import { gcsStoreFor } from "../gcs/store";
 
 /** What each Hardened* component is given besides its workload and its certificates' fingerprint. */
 export interface WorkloadOptions {
@@ -35,6 +39,8 @@ export interface WorkloadOptions {
     readonly historyServer: boolean;
     /** Documented opt-ins the workload uses, explained on its resource (ray-on-ack.io/policy-exceptions). */
     readonly policyExceptions: string[];
+    /** Where its GCS keeps its state, when it enables fault tolerance: the platform's store. */
+    readonly gcsStore?: GcsStore;
 }
 
 export interface WorkloadPlan extends Workload {
@@ -59,6 +65,15 @@ export interface TeamPlan {
     readonly workloads: WorkloadPlan[];
     /** The loopback ports each RayCluster's outputs forward to. */
     readonly localPorts: Record<string, LocalPorts>;
+    /** The team's Redis credentials Secret (password and the registered CA), when a workload keeps its GCS state there. */
+    readonly gcsRedis?: { readonly caCertificate: string };
+}
+
+/** What the platform says a team's GCS state may be kept in: its registry and the stack judged against it. */
+export interface GcsPlatform {
+    readonly tenancy: Tenancy;
+    /** The stack the registry entry is looked up for; undefined: no registry in use (no store is offered). */
+    readonly stack?: string;
 }
 
 /** Documented opt-ins a workload uses, as the policy ids the posture report lists them under. */
@@ -79,8 +94,12 @@ const exposureOf = (w: Workload): WorkloadPlan["exposure"] => {
     return e === undefined || e.mode === "private" ? undefined : { config: e, port: w.kind === "RayService" ? "serve" : "dashboard" };
 };
 
-export function planTeam(config: TeamConfig, platformLists: PlatformLists): TeamPlan {
+export function planTeam(config: TeamConfig, platformLists: PlatformLists, gcs: GcsPlatform = { tenancy: EMPTY_TENANCY }): TeamPlan {
     const team = config.team;
+    const store = gcsStoreFor(gcs.tenancy, gcs.stack);
+    const registeredRedis = gcs.stack === undefined ? undefined : gcs.tenancy.tenants[gcs.stack]?.gcsRedis;
+    const ft = (w: Workload) => w.shape.gcsFaultTolerance;
+    const onRedis = (w: Workload) => ft(w).enabled && ft(w).backend === "redis";
     const namespace = names.namespace(team, config.namespace);
     const workloads = workloadsOf(config);
     const rrsa = rrsaWanted(config) ? rrsaRolePlan(config, workloads) : undefined;
@@ -126,6 +145,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 kind: w.kind,
                 autoscaling: w.shape.autoscaling.enabled,
                 exposure: "exposure" in w.shape ? w.shape.exposure : { mode: "private" as const },
+                ...(onRedis(w) && registeredRedis ? { gcsRedis: { cidr: registeredRedis.cidr, port: registeredRedis.port } } : {}),
             })),
         },
         workloads: workloads.map((w) => ({
@@ -139,6 +159,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
                 rrsaInjection,
                 historyServer: config.historyServer,
                 policyExceptions: workloadExceptions(w),
+                ...(ft(w).enabled ? { gcsStore: store } : {}),
             },
             exposure: exposureOf(w),
             tlsClients: w.kind === "RayCluster" ? tlsClientsOf(config, w.name) : [],
@@ -147,5 +168,6 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists): Team
             namespace,
             config.clusters.map((c) => c.name),
         ),
+        ...(workloads.some(onRedis) && registeredRedis ? { gcsRedis: { caCertificate: registeredRedis.caCertificate } } : {}),
     };
 }

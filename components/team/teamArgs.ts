@@ -6,11 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
-import { EMPTY_TENANCY, tenancySchema } from "@ray-on-ack/common/tenancy";
+import { EMPTY_TENANCY, tenancySchema, type Tenancy } from "@ray-on-ack/common/tenancy";
 import { argTypes } from "@ray-on-ack/common/argTypes";
 import { teamConfigSchema, type TeamConfig } from "../config/model";
 import { passwordUsers, teamRules } from "../config/rules";
 import { passwordProblems } from "../exposure/password";
+import { gcsRedisPasswordProblems } from "../gcs/model";
+import { usesGcsRedis } from "../config/gcsRules";
 import { argsError, parseArgs } from "../core/parseArgs";
 import { isParsed, markTeamParsed } from "../core/parsed";
 import type { PlatformPolicy, TeamEnvironmentSettings } from "../args";
@@ -29,6 +31,13 @@ export interface TeamEnvironmentArgs extends TeamEnvironmentSettings {
      */
     dashboardPassword?: pulumi.Input<string>;
     /**
+     * The password of the team's Redis (the tenancy registry's `gcsRedis`), required by workloads
+     * with `gcsFaultTolerance` on backend redis. Held as a secret, in the Secret `ray-gcs-redis`. A
+     * plain value is checked with the other args; an Output when it resolves.
+     * @default none
+     */
+    gcsRedisPassword?: pulumi.Input<string>;
+    /**
      * The cluster's RRSA OIDC provider (`rrsaProviderFor`). With it (and `cloud` plus OSS grants or
      * extra statements) the team gets RAM roles bound to its Ray ServiceAccounts. @default none: no RRSA
      */
@@ -43,7 +52,7 @@ export interface TeamEnvironmentArgs extends TeamEnvironmentSettings {
 
 export type TeamSettings = Omit<
     TeamEnvironmentArgs,
-    "dashboardPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy"
+    "dashboardPassword" | "gcsRedisPassword" | "rrsaProvider" | "verifyVSwitches" | "verifyAcl" | "platformPolicy"
 >;
 
 /** The platform arg: its lists, and the tenancy registry when the program has one. */
@@ -59,9 +68,42 @@ const platformArgSchema = platformListsSchema
             "What the platform gives a team environment to be checked against: its lists, and the registry of what each stack owns.",
     });
 
+/** A password arg: given or not, its text when known now, and as the secret to hand on. */
+interface SecretArg {
+    readonly input: pulumi.Input<string> | undefined;
+    readonly given: { given: boolean; value?: string };
+}
+
+const secretArg = (input: pulumi.Input<string> | undefined): SecretArg => ({
+    input,
+    given: { given: input !== undefined, value: typeof input === "string" ? input : undefined },
+});
+
+/** The password to hand on, held as a secret; one that resolves later is checked against `problems` when it does. */
+function checkedSecret(
+    resource: pulumi.Resource,
+    name: string,
+    key: string,
+    arg: SecretArg,
+    problems: (value: string) => string[],
+): pulumi.Output<string> | undefined {
+    if (arg.input === undefined || typeof arg.input === "string") {
+        return arg.input === undefined ? undefined : pulumi.secret(arg.input);
+    }
+    const checked = pulumi.output(arg.input).apply((value) => {
+        const found = problems(value);
+        if (found.length > 0) {
+            throw argsError(resource, name, key, [...new Set(found)].join("; "));
+        }
+        return value;
+    });
+    return pulumi.secret(checked);
+}
+
 /**
- * @returns the model, the platform's lists, and the password to hand on (a secret; one that
- *   resolves later is checked against the same rule when it does, failing the deployment if it breaks it).
+ * @returns the model, the platform's lists and registry (with the stack it was judged for), and the
+ *   passwords to hand on (secrets; one that resolves later is checked against the same rule when it
+ *   does, failing the deployment if it breaks it).
  */
 export function parseTeamArgs(
     resource: pulumi.Resource,
@@ -69,26 +111,40 @@ export function parseTeamArgs(
     settings: TeamSettings,
     password: pulumi.Input<string> | undefined,
     platformArg: unknown = {},
-): { config: TeamConfig; lists: PlatformLists; password?: pulumi.Output<string> } {
+    gcsRedisPassword?: pulumi.Input<string>,
+): {
+    config: TeamConfig;
+    lists: PlatformLists;
+    tenancy: Tenancy;
+    stack?: string;
+    password?: pulumi.Output<string>;
+    gcsRedisPassword?: pulumi.Output<string>;
+} {
     const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
-    const given = { given: password !== undefined, value: typeof password === "string" ? password : undefined };
+    const dashboard = secretArg(password);
+    const redis = secretArg(gcsRedisPassword);
     // With a registry, the stack deploying the environment may claim only what its entry lists.
-    const ctx = { platform: { lists, tenancy: tenancy ?? EMPTY_TENANCY }, stack: tenancy ? pulumi.getStack() : undefined, password: given };
+    const stack = tenancy ? pulumi.getStack() : undefined;
+    const ctx = {
+        platform: { lists, tenancy: tenancy ?? EMPTY_TENANCY },
+        stack,
+        password: dashboard.given,
+        gcsRedisPassword: redis.given,
+    };
     const config = isParsed(settings)
         ? (settings as unknown as TeamConfig)
         : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
-    if (password === undefined || typeof password === "string") {
-        return { config, lists, password: password === undefined ? undefined : pulumi.secret(password) };
-    }
     const users = passwordUsers(config).map((u) => u.username);
-    const checked = pulumi.output(password).apply((value) => {
-        const problems = users.flatMap((u) => passwordProblems(value, u));
-        if (problems.length > 0) {
-            throw argsError(resource, name, "dashboardPassword", [...new Set(problems)].join("; "));
-        }
-        return value;
-    });
-    return { config, lists, password: pulumi.secret(checked) };
+    return {
+        config,
+        lists,
+        tenancy: tenancy ?? EMPTY_TENANCY,
+        stack,
+        password: checkedSecret(resource, name, "dashboardPassword", dashboard, (v) => users.flatMap((u) => passwordProblems(v, u))),
+        gcsRedisPassword: checkedSecret(resource, name, "gcsRedisPassword", redis, (v) =>
+            usesGcsRedis(config) ? gcsRedisPasswordProblems(v) : [],
+        ),
+    };
 }
 
 /**

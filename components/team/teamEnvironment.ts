@@ -13,6 +13,7 @@ import { TeamPki } from "../tls/teamPki";
 import { TeamPodNetwork } from "../network/podNetwork";
 import { TeamRrsa } from "../cloud/teamRrsa";
 import { DashboardExposure } from "../exposure/dashboardExposure";
+import { TeamGcsStore } from "../gcs/teamGcsStore";
 import type { RayClusterSettings, RayJobSettings, RayServiceSettings } from "../args";
 import { argsError } from "../core/parseArgs";
 import { parseTeamArgs, type TeamEnvironmentArgs } from "./teamArgs";
@@ -39,9 +40,10 @@ export class TeamEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
-        const { dashboardPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
-        const { config, lists, password } = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy);
-        const plan = planTeam(config, lists);
+        const { dashboardPassword, gcsRedisPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
+        const parsed = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy, gcsRedisPassword);
+        const { config, lists, password } = parsed;
+        const plan = planTeam(config, lists, { tenancy: parsed.tenancy, stack: parsed.stack });
         const { team, namespace } = plan;
 
         const ns = new TeamNamespace(`${name}-namespace`, plan.namespaceArgs, { parent: this });
@@ -70,8 +72,16 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         }
         const identity = new TeamIdentity(`${name}-identity`, plan.identity, inNamespace(this, ns.namespace));
         const network = new TeamNetworkPolicies(`${name}-network`, plan.network, inNamespace(this, ns.namespace));
+        // The team's Redis credentials: created before, and deleted after, the workloads and KubeRay's cleanup Jobs that read them.
+        const gcsRedis =
+            plan.gcsRedis &&
+            new TeamGcsStore(
+                `${name}-gcs-redis`,
+                { team, namespace, caCertificate: plan.gcsRedis.caCertificate, password: parsed.gcsRedisPassword! },
+                inNamespace(this, ns.namespace),
+            );
         // What a workload's pods need first (./ordering.ts).
-        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network];
+        const podsNeed: pulumi.Resource[] = [ns, identity, pki, podNetwork, network, ...(gcsRedis ? [gcsRedis] : [])];
         const exposureOf = (w: WorkloadPlan, suffix: string) =>
             w.exposure &&
             new DashboardExposure(

@@ -28,6 +28,7 @@ import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
 import { autoscalerScope } from "./autoscaler";
+import { gcsFaultTolerance } from "./gcsFaultTolerance";
 
 export const CHECKS: readonly Check[] = [
     tenancy,
@@ -67,5 +68,6 @@ export const CHECKS: readonly Check[] = [
     rrsaTrustPolicy,
     ramPolicyLeastPrivilege,
     jobCleanup,
+    gcsFaultTolerance,
     manifestsVisible,
 ];

@@ -22,7 +22,7 @@ import { ContainerRef, PodTemplate, containersOf, podTemplates, rayClusterSpecs 
 const hasRayCluster = (r: PolicyResource): boolean => rayClusterSpecs(r).length > 0;
 
 /** A container's environment as the kubelet builds it: a later entry of the same name wins. */
-function effectiveEnv(container: any): Map<string, any> {
+export function effectiveEnv(container: any): Map<string, any> {
     return new Map<string, any>(((container.env ?? []) as any[]).map((e) => [e?.name, e]));
 }
 
@@ -34,7 +34,7 @@ function envFromProblem(container: any): string[] {
 }
 
 /** Mount paths of the container whose volume is a Secret (directly, or projected from Secrets only). */
-function secretMountPaths(t: PodTemplate, c: ContainerRef): string[] {
+export function secretMountPaths(t: PodTemplate, c: ContainerRef): string[] {
     const volumes = new Map<string, any>(((t.spec.volumes ?? []) as any[]).map((v) => [v?.name, v]));
     const isSecret = (v: any) =>
         v?.secret !== undefined ||
@@ -46,7 +46,7 @@ function secretMountPaths(t: PodTemplate, c: ContainerRef): string[] {
         .map((m) => m.mountPath as string);
 }
 
-function isInside(file: string, dir: string): boolean {
+export function isInside(file: string, dir: string): boolean {
     const base = path.posix.normalize(dir).replace(/\/+$/, "");
     return base !== "" && path.posix.normalize(file).startsWith(`${base}/`);
 }

@@ -14,6 +14,7 @@ import { PackConfig } from "../config";
 import { listItems } from "../expand";
 import { EvaluationContext, PolicyResource, stackOf } from "../resource";
 import { cloudClaims } from "../tenancy/cloud";
+import { gcsClaims } from "../tenancy/gcs";
 import { duplicateObjects } from "../tenancy/duplicates";
 import { TeamJudge, TeamRule } from "../tenancy/judge";
 import { networkClaims } from "../tenancy/network";
@@ -30,6 +31,7 @@ const TEAM_RULES: readonly TeamRule[] = [
     podClaims,
     exposureClaims,
     networkClaims,
+    gcsClaims,
     cloudClaims,
 ];
 
@@ -101,7 +103,7 @@ export const tenancy: Check = {
     title: "A team stack claims only what the tenancy registry lists for it",
     seedSection: "2",
     description:
-        "seed 2: a team stack is registered in ray-tenancy.tenants and claims only its entry: its namespace (cluster-scoped only its Namespace, PodNetworking and autoscaler scope policy), its vSwitches, security groups and pod CIDRs, OSS and NAS paths, hosts and Gateway listeners, RAM roles, node pools and egress endpoints; no ClusterRole bindings or ServiceAccount token Secrets; the platform stack's ElasticQuotaTree lists registered namespaces only, and no other stack declares it or an ACK cluster resource; no two resources declare one Kubernetes object.",
+        "seed 2: a team stack is registered in ray-tenancy.tenants and claims only its entry: its namespace (cluster-scoped only its Namespace, PodNetworking and autoscaler scope policy), its vSwitches, security groups and pod CIDRs, OSS and NAS paths, hosts and Gateway listeners, RAM roles, node pools and egress endpoints, and its own Redis for GCS fault tolerance (the embedded GCS store only where the cluster facts offer it); no ClusterRole bindings or ServiceAccount token Secrets; the platform stack's ElasticQuotaTree lists registered namespaces only, and no other stack declares it or an ACK cluster resource; no two resources declare one Kubernetes object.",
     configKeys: ["cluster", "tenants", "shared"],
     appliesTo: judged,
     exceptions: false,

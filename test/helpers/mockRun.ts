@@ -9,9 +9,9 @@ import { containersOf, podTemplates as walkPodTemplates } from "../../policy/pod
 import { asResource } from "./policy";
 import { repoPlatform } from "./configs";
 
-export async function recordRegistrations(build: () => pulumi.Output<unknown>[]): Promise<RecordedResource[]> {
+export async function recordRegistrations(build: () => pulumi.Output<unknown>[], stack = "test"): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
-    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", "test", false);
+    await pulumi.runtime.setMocks(recordingMocks(resources), "ray-on-ack", stack, false);
     const outputs = build();
     await Promise.all(outputs.map((o) => new Promise((resolve) => o.apply(resolve))));
     // disconnect() waits for every outstanding registration; under mocks there is nothing else to close.
@@ -24,18 +24,23 @@ export const TEST_RRSA_PROVIDER: RrsaProvider = {
     issuerUrl: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c123",
 };
 
-/** Every registration of one team's TeamEnvironment, as `pulumi up` would make them. */
+/**
+ * Every registration of one team's TeamEnvironment, as `pulumi up` would make them: as the stack
+ * named after the team (the repository's team stacks are), with the repository's platform lists and
+ * registry (team-b's cost-center label, its Redis for GCS fault tolerance).
+ */
 export async function recordTeam(config: TeamConfig, extra: { password?: string } = {}): Promise<RecordedResource[]> {
     return recordRegistrations(() => {
+        const platform = repoPlatform();
         const env = new TeamEnvironment(config.team, {
             ...parsedTeamArgs(config),
             rrsaProvider: TEST_RRSA_PROVIDER,
             dashboardPassword: extra.password === undefined ? undefined : pulumi.secret(extra.password),
-            // The repository's platform lists (team-b's cost-center label is on them); no registry: the stack here is "test".
-            platformPolicy: repoPlatform().lists,
+            gcsRedisPassword: config.gcsRedisPassword === undefined ? undefined : pulumi.secret(config.gcsRedisPassword),
+            platformPolicy: { ...platform.lists, tenancy: platform.tenancy },
         });
         return [env.clusters, env.jobs, env.tlsClientKeys];
-    });
+    }, config.team);
 }
 
 /** The Kubernetes objects among the registrations. */

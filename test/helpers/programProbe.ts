@@ -36,7 +36,8 @@ export function probeProgram(stack: string): ProbedResource[] {
         const { readStackConfig } = require("./bin/program/stackFile.js");
         const { runProgram } = require("./bin/render/mockRuntime.js");
         const c = readStackConfig(${JSON.stringify(stack)});
-        runProgram(${JSON.stringify(stack)}, c.config, c.secretKeys).then(
+        // The vSwitches answer with the stack's pod CIDRs, as for the renderer (a stack with \`cloud\` looks them up).
+        runProgram(${JSON.stringify(stack)}, c.config, c.secretKeys, { podCidrs: JSON.parse(c.config["ray-on-ack:podCidrs"] || "[]") }).then(
             () => process.stdout.write(JSON.stringify(seen)),
             (e) => { process.stderr.write(String(e && e.stack)); process.exit(1); },
         );`;

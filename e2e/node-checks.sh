@@ -247,4 +247,6 @@ fi
 # -- 8. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
 # shellcheck source=node-gcsft.sh
 source "$HERE/node-gcsft.sh"
+# shellcheck source=node-serveauto.sh
+source "$HERE/node-serveauto.sh" # 9. a RayService autoscales under load, within the quota
 exit 0

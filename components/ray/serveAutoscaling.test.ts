@@ -7,12 +7,12 @@
  */
 import { strict as assert } from "assert";
 import YAML from "yaml";
-import { validateStackConfig, type ConfigIssue } from "../config/validate";
+import { validateStackConfig } from "../config/validate";
 import { rayServiceSchema } from "../config/model";
 import { serveConfigV2 } from "./rayService";
 import { rayNodeOffers } from "./serveCapacity";
 import { footprintTotals, serviceFootprint } from "./footprint";
-import { minimalTeam } from "../../test/helpers/configs";
+import { minimalTeam, issueOn, refusedIssues } from "../../test/helpers/configs";
 
 /** One CPU per worker as Ray counts it (KubeRay rounds the 500m limit up), 2Gi of memory. */
 const GROUP = { name: "cpu", cpu: "500m", memory: "2Gi", replicas: 1, minReplicas: 1, maxReplicas: 3 };
@@ -34,16 +34,7 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 const team = (svc: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     minimalTeam({ network: NETWORK, quota: QUOTA, services: [svc], ...extra });
 
-function issues(raw: Record<string, string>): ConfigIssue[] {
-    const r = validateStackConfig(raw);
-    assert.equal(r.ok, false, "config should be refused");
-    return r.ok ? [] : r.issues;
-}
-function issueOn(list: ConfigIssue[], key: string): string {
-    const hit = list.find((i) => i.key === key);
-    assert.ok(hit, `no issue on ${key}, got:\n${list.map((i) => `${i.key}: ${i.message}`).join("\n")}`);
-    return hit.message;
-}
+const issues = refusedIssues;
 const D0 = "ray-on-ack:services[0].serveConfig.applications[0].deployments[0]";
 
 describe("RayService autoscaling: config", () => {

@@ -27,6 +27,7 @@ import {
     type KubectlResult,
 } from "../kube";
 import { legacyServiceAccountToken, serviceAccountToken } from "../tokens";
+import { admitted, deniedByPolicy } from "../admission";
 
 const { namespace: NS } = env();
 const RC = rayCluster();
@@ -57,16 +58,7 @@ const dryRun = (kind: string, name: string, type: "json" | "merge", patch: unkno
 const patchRc = (patch: unknown[]) => dryRun("raycluster", RC, "json", patch);
 const mergeRc = (patch: unknown) => dryRun("raycluster", RC, "merge", patch);
 
-function admitted(r: KubectlResult, what: string): void {
-    assert.strictEqual(r.code, 0, `${what} was refused: ${output(r)}`);
-}
-function deniedBy(r: KubectlResult, rule: { message: string }, what: string): void {
-    const expected = `ValidatingAdmissionPolicy '${POLICY}' with binding '${POLICY}' denied request: ${rule.message}`;
-    assert.ok(
-        r.code !== 0 && output(r).includes(expected),
-        `${what}: expected the refusal "${expected}"; got (rc ${r.code}): ${output(r)}`,
-    );
-}
+const deniedBy = (r: KubectlResult, rule: { message: string }, what: string) => deniedByPolicy(POLICY, r, rule, what);
 function forbiddenByRbac(r: KubectlResult, resource: string, what: string): void {
     const re = new RegExp(`forbidden: User "system:serviceaccount:${NS}:${HEAD_SA}" cannot (get|patch) resource "${resource}"`);
     assert.ok(r.code !== 0 && re.test(output(r)), `${what}: expected RBAC's refusal (${re}); got (rc ${r.code}): ${output(r)}`);

@@ -19,8 +19,9 @@
 import * as assert from "assert";
 import { AUTOSCALER_SCOPE_RULES as RULES, autoscalerScopeName } from "../../../components/identity/autoscalerScope";
 import { names } from "../../../components/core/naming";
-import { env, kubectl, list, output, waitFor, type Identity, type KubectlOptions, type KubectlResult } from "../kube";
+import { env, kubectl, list, waitFor, type Identity, type KubectlOptions, type KubectlResult } from "../kube";
 import { legacyServiceAccountToken, serviceAccountToken } from "../tokens";
+import { admitted, deniedByPolicy } from "../admission";
 
 const { namespace: NS } = env();
 const SVC = process.env.E2E_SERVICE ?? "";
@@ -50,16 +51,7 @@ const dryRun = (as: KubectlOptions, kind: string, name: string, patch: unknown, 
 const scale = (replicas: number) => [{ op: "replace", path: "/spec/workerGroupSpecs/0/replicas", value: replicas }];
 const annotate = { metadata: { annotations: { "ray.io/ippr-status": "{}" } } };
 
-function admitted(r: KubectlResult, what: string): void {
-    assert.strictEqual(r.code, 0, `${what} was refused: ${output(r)}`);
-}
-function deniedBy(r: KubectlResult, rule: { message: string }, what: string): void {
-    const expected = `ValidatingAdmissionPolicy '${POLICY}' with binding '${POLICY}' denied request: ${rule.message}`;
-    assert.ok(
-        r.code !== 0 && output(r).includes(expected),
-        `${what}: expected the refusal "${expected}"; got (rc ${r.code}): ${output(r)}`,
-    );
-}
+const deniedBy = (r: KubectlResult, rule: { message: string }, what: string) => deniedByPolicy(POLICY, r, rule, what);
 
 describe("serve: each generation's autoscaler", () => {
     if (SLOT === "0") {

@@ -76,24 +76,24 @@ fi
 
 # -- (a) the head pod is deleted; the worker, its actor and the cluster's jobs carry on ------------
 gcs_head_restart() {
-  local head="$1" worker="$2" before after t0 new
+  local rc="$1" head="$2" worker="$3" before after t0 new
   before="$(pod_state "$NS" "$worker")"
   driver_in "$NS" "$head" ray-head "$GCS_DRIVER" actor-create e2e-ft-counter "$(pod_ip "$worker")"
   t0=$SECONDS
   kc -n "$NS" delete pod "$head" --wait=false >/dev/null
-  if ! wait_for 600 "a new head of $RC" new_head_ready "$NS" "$RC" "$head"; then
-    fail "gcs: no new head of $RC became Ready within 600 s after $head was deleted"
+  if ! wait_for 600 "a new head of $rc" new_head_ready "$NS" "$rc" "$head"; then
+    fail "gcs: no new head of $rc became Ready within 600 s after $head was deleted"
     kc -n "$NS" get pods -o wide 2>&1 | sed 's/^/    /'; return
   fi
-  new="$(ready_head "$NS" "$RC" "$head")"
-  pass "gcs: after its head pod $head was deleted, RayCluster $RC has a new Ready head $new ($((SECONDS - t0)) s)"
+  new="$(ready_head "$NS" "$rc" "$head")"
+  pass "gcs: after its head pod $head was deleted, RayCluster $rc has a new Ready head $new ($((SECONDS - t0)) s)"
   after="$(pod_state "$NS" "$worker")"
   check "gcs: the worker pod $worker was not restarted (uid, restarts, Ready before and after: $before / $after)" \
     test "$before" == "$after"
   driver_in "$NS" "$new" ray-head "$GCS_DRIVER" actor-check e2e-ft-counter "$(pod_ip "$worker")"
-  driver "$new" job "e2e-after-head-restart-$$"
+  driver "$new" job "$rc-after-head-restart-$$"
 }
-[[ -n "$GCS_HEAD" && -n "$GCS_WORKER" ]] && gcs_head_restart "$GCS_HEAD" "$GCS_WORKER"
+[[ -n "$GCS_HEAD" && -n "$GCS_WORKER" ]] && gcs_head_restart "$RC" "$GCS_HEAD" "$GCS_WORKER"
 
 # -- (b) a RayService keeps answering while its head restarts --------------------------------------
 serve_answers() { run_in "$OUTSIDER" outsider python -c "import urllib.request as u; assert u.urlopen('$SERVE_URL', timeout=5).read().startswith(b'echo')"; }
@@ -173,3 +173,17 @@ gcs_delete() {
     grep -qE "$completed$JOB-[a-z0-9]+-redis-cleanup\"" "$OPERATOR_LOG"
 }
 kc -n "$NS" get raycluster "$RC" >/dev/null 2>&1 && gcs_delete || fail "gcs: no RayCluster $RC left to delete"
+
+# -- E2E_GCSFT_OFF_CHECK=1: the same head restart on a cluster WITHOUT fault tolerance ------------
+# The demonstration that (a) tests the feature: RayCluster $OTHER (same team, no gcsFaultTolerance)
+# gets a worker and goes through gcs_head_restart; its checks are expected to FAIL (the detached actor
+# is gone with the head's GCS state, the worker's raylet loses its GCS). Off by default: it adds FAILs.
+if [[ "${E2E_GCSFT_OFF_CHECK:-0}" == 1 ]]; then
+  echo "E2E_GCSFT_OFF_CHECK=1: the head restart on $OTHER, without GCS fault tolerance (its checks should FAIL)"
+  kc -n "$NS" patch raycluster "$OTHER" --type=json -p '[{"op":"replace","path":"/spec/workerGroupSpecs/0/replicas","value":1}]' >/dev/null
+  if wait_for "$READY_TIMEOUT" "$OTHER with a worker" cluster_ready "$OTHER" 1; then
+    gcs_head_restart "$OTHER" "$(pod_of "$OTHER" head)" "$(pod_of "$OTHER" worker)"
+  else
+    fail "gcs-off: $OTHER got no Ready worker"
+  fi
+fi

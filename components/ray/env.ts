@@ -41,8 +41,14 @@ const RESERVED_NAMES: readonly [string, string][] = [
     ["LD_AUDIT", "loads a library into every process, the Ray dashboard and raylet included"],
     ["PYTHONSTARTUP", "runs code in every interactive Python process"],
     ["PYTHONHOME", "replaces the Python standard library of every Ray process"],
-    ["REDIS_PASSWORD", "holds the head's Redis password, which KubeRay sets from gcsFaultToleranceOptions (it refuses a head that sets its own)"],
-    ["REDIS_USERNAME", "holds the head's Redis user, which KubeRay sets from gcsFaultToleranceOptions (it refuses a head that sets its own)"],
+    [
+        "REDIS_PASSWORD",
+        "holds the head's Redis password, which KubeRay sets from gcsFaultToleranceOptions (it refuses a head that sets its own)",
+    ],
+    [
+        "REDIS_USERNAME",
+        "holds the head's Redis user, which KubeRay sets from gcsFaultToleranceOptions (it refuses a head that sets its own)",
+    ],
 ];
 
 /** Names the package sets on Ray containers itself; a user value would come last and win. */

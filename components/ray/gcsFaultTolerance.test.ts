@@ -9,7 +9,6 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GCS_RECONNECT_TIMEOUT_S } from "@ray-on-ack/common";
 import { rayClusterSchema, rayJobSchema, rayServiceSchema } from "./model";
-import { gcsSpecParts } from "./gcsFaultTolerance";
 import { rayWorkloadSpec } from "./rayWorkload";
 import { HardenedRayCluster } from "./hardenedRayCluster";
 import { networkPolicyObjects } from "../network/networkPolicies";
@@ -58,7 +57,7 @@ describe("GCS fault tolerance: the Ray specs", () => {
 
     it("mounts only the Secret's ca.crt on the head, points RAY_REDIS_CA_CERT at it, and gives every Ray container the reconnect timeout", () => {
         const s = spec();
-        const head = s.headGroupSpec.template.spec!.containers[0] as any;
+        const head = (s.headGroupSpec.template.spec as any).containers[0] as any;
         assert.equal(env(head).RAY_REDIS_CA_CERT, "/etc/ray/redis/ca.crt");
         assert.equal(env(head).RAY_gcs_rpc_server_reconnect_timeout_s, String(GCS_RECONNECT_TIMEOUT_S));
         assert.ok(GCS_RECONNECT_TIMEOUT_S >= 600, "at least KubeRay's own default for workers");
@@ -66,12 +65,12 @@ describe("GCS fault tolerance: the Ray specs", () => {
             head.volumeMounts.find((m: any) => m.name === "gcs-redis-ca"),
             { name: "gcs-redis-ca", mountPath: "/etc/ray/redis", readOnly: true },
         );
-        const volume = (s.headGroupSpec.template.spec!.volumes as any[]).find((v) => v.name === "gcs-redis-ca");
+        const volume = ((s.headGroupSpec.template.spec as any).volumes as any[]).find((v) => v.name === "gcs-redis-ca");
         assert.deepEqual(volume.secret, { secretName: "ray-gcs-redis", defaultMode: 0o440, items: [{ key: "ca.crt", path: "ca.crt" }] });
-        const worker = s.workerGroupSpecs![0].template.spec!.containers[0] as any;
+        const worker = (s.workerGroupSpecs![0].template.spec as any).containers[0] as any;
         assert.equal(env(worker).RAY_gcs_rpc_server_reconnect_timeout_s, String(GCS_RECONNECT_TIMEOUT_S));
         assert.equal(env(worker).RAY_REDIS_CA_CERT, undefined, "workers never talk to Redis");
-        assert.ok(!(s.workerGroupSpecs![0].template.spec!.volumes as any[]).some((v) => v.name === "gcs-redis-ca"));
+        assert.ok(!((s.workerGroupSpecs![0].template.spec as any).volumes as any[]).some((v) => v.name === "gcs-redis-ca"));
     });
 
     it("changes nothing when it is off", () => {
@@ -152,7 +151,10 @@ describe("GCS fault tolerance: the Ray specs", () => {
                 ),
         );
         const made = await recordRegistrations(() => [make(STORE).clusterName]);
-        assert.ok(made.some((r) => r.inputs.kind === "RayCluster"), "with the store, the RayCluster is registered");
+        assert.ok(
+            made.some((r) => r.inputs.kind === "RayCluster"),
+            "with the store, the RayCluster is registered",
+        );
     });
 });
 
@@ -271,16 +273,18 @@ describe("GCS fault tolerance: KubeRay's Redis cleanup Job passes the namespace'
                 ],
             });
             const labels = job.spec.template.metadata.labels;
-            const admitting = policies.filter((p) => selects(p.spec!.podSelector, labels) && (p.spec!.egress ?? []).length > 0);
+            const admitting = policies.filter(
+                (p) => selects((p.spec as any).podSelector, labels) && ((p.spec as any).egress ?? []).length > 0,
+            );
             const names = admitting.map((p) => p.metadata.name).sort();
             assert.ok(names.includes("c1-gcs-redis") && names.includes("allow-dns"), names.join(", "));
             const redis = policies.find((p) => p.metadata.name === "c1-gcs-redis")!;
-            assert.deepEqual(redis.spec!.egress, [
+            assert.deepEqual((redis.spec as any).egress, [
                 { to: [{ ipBlock: { cidr: "10.31.0.10/32" } }], ports: [{ protocol: "TCP", port: 6379 }] },
             ]);
             // The workers are not admitted: only the head (and the cleanup Job built from it) talks to Redis.
             const worker = { ...s.workerGroupSpecs[0].template.metadata.labels, "ray.io/cluster": "c1", "ray.io/node-type": "worker" };
-            assert.equal(selects(redis.spec!.podSelector, worker), false);
+            assert.equal(selects((redis.spec as any).podSelector, worker), false);
         });
     }
 

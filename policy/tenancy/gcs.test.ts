@@ -87,9 +87,6 @@ describe("ray-tenancy: GCS fault tolerance (issue 23)", () => {
         assert.deepEqual(about(egressTo("10.40.0.10/32", 6379), config(), /ipBlock/), []);
         assert.match(about(egressTo("10.40.0.10/32", 6380), config(), /ipBlock/).join(), /not registered as an endpoint of stack a/);
         assert.match(about(egressTo("10.40.0.20/32", 6379), config(), /ipBlock/).join(), /not registered as an endpoint of stack a/);
-        assert.match(
-            about(egressTo("10.40.0.10/32", 6379), config(null), /ipBlock/).join(),
-            /not registered as an endpoint of stack a/,
-        );
+        assert.match(about(egressTo("10.40.0.10/32", 6379), config(null), /ipBlock/).join(), /not registered as an endpoint of stack a/);
     });
 });

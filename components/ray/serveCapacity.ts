@@ -10,9 +10,39 @@
  */
 import { parseQuantity } from "../core/quantities";
 import type { Issue } from "../core/issue";
-import type { RayServiceConfig, WorkerGroupConfig } from "./model";
 
 type Path = (string | number)[];
+
+/*
+ * What the checks read of a service, structurally: model.ts runs them on the config it parses, so
+ * importing its types here would make a cycle.
+ */
+type StartParams = Readonly<Record<string, unknown>> | undefined;
+interface GroupShape {
+    readonly name: string;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly gpu: number;
+    readonly replicas: number;
+    readonly maxReplicas: number;
+    readonly rayStartParams?: StartParams;
+}
+interface DeploymentShape {
+    readonly name: string;
+    readonly num_replicas?: number;
+    readonly autoscaling_config?: { readonly max_replicas: number };
+    readonly ray_actor_options?: { readonly num_cpus?: number; readonly num_gpus?: number; readonly memory?: number };
+}
+/** The parts of a RayService's config (model.ts) that decide what its Ray nodes offer. */
+export interface ServiceNodesShape {
+    readonly head: { readonly numCpus: string | number; readonly memory: string; readonly rayStartParams?: StartParams };
+    readonly workerGroups: readonly GroupShape[];
+    readonly autoscaling: { readonly enabled: boolean };
+}
+/** ... and what its Serve deployments ask for. */
+export interface ServiceServeShape extends ServiceNodesShape {
+    readonly serveConfig: { readonly applications: readonly { readonly deployments: readonly DeploymentShape[] }[] };
+}
 
 /** The Ray resources of one kind of node, and how many of them the cluster has at its largest. */
 export interface RayNodeOffer {
@@ -42,9 +72,9 @@ function startParam(params: Record<string, unknown> | undefined, key: string): n
 }
 
 /** The head and each worker group as Ray sees them (KubeRay's defaults from the container, 1.6 and 1.7). */
-export function rayNodeOffers(service: Pick<RayServiceConfig, "head" | "workerGroups" | "autoscaling">): RayNodeOffer[] {
+export function rayNodeOffers(service: ServiceNodesShape): RayNodeOffer[] {
     const { head } = service;
-    const worker = (g: WorkerGroupConfig): RayNodeOffer => ({
+    const worker = (g: GroupShape): RayNodeOffer => ({
         what: `worker group ${g.name}`,
         count: service.autoscaling.enabled ? g.maxReplicas : g.replicas,
         cpus: startParam(g.rayStartParams, "num-cpus") ?? Math.ceil(parseQuantity(g.cpu) ?? 0),
@@ -67,7 +97,7 @@ const fits = (node: RayNodeOffer, ask: ReplicaAsk) => DIMENSIONS.every((d) => no
 const describeOffer = (n: RayNodeOffer) => `${n.what}: ${n.count} × ${n.cpus} CPUs, ${n.gpus} GPUs, ${n.memory} bytes`;
 
 /** Problems of the service's Serve deployments, with paths relative to the service. */
-export function serveCapacityProblems(service: Pick<RayServiceConfig, "head" | "workerGroups" | "autoscaling" | "serveConfig">): Issue[] {
+export function serveCapacityProblems(service: ServiceServeShape): Issue[] {
     const nodes = rayNodeOffers(service).filter((n) => n.count > 0);
     const out: Issue[] = [];
     const demand = { cpus: 0, gpus: 0, memory: 0 };

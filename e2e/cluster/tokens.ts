@@ -16,7 +16,7 @@ process.on("exit", () => made.forEach((f) => fs.rmSync(f, { force: true })));
 
 /** A kubeconfig for TOKEN against the admin kubeconfig's server and CA (mode 0600, removed on exit). */
 async function tokenKubeconfig(token: string, description: string): Promise<Identity> {
-    const admin = await kubectlJson(["config", "view", "--raw", "--minify"]);
+    const admin = await kubectlJson(["config", "view", "--raw", "--minify", "--flatten"]); // the CA as data, not a file path
     const cluster = admin.clusters[0].cluster;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-token-")), "kubeconfig");
     made.push(file);

@@ -21,6 +21,7 @@ export const POLICY_IDS = {
     namespaceQuota: "ray-namespace-quota",
     serviceAccountToken: "ray-service-account-token",
     rbacLeastPrivilege: "ray-rbac-least-privilege",
+    autoscalerScope: "ray-autoscaler-scope",
     dedicatedServiceAccount: "ray-dedicated-service-account",
     podSecurityRestricted: "ray-pod-security-restricted",
     readOnlyRootFilesystem: "ray-readonly-root-filesystem",

@@ -964,7 +964,7 @@ export interface RayClusterSettings {
      */
     workerGroups: WorkerGroup[];
     /**
-     * KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped).
+     * KubeRay's in-tree autoscaler, for RayClusters and RayServices (a RayService's generations are told apart by the head pod its autoscaler's token is bound to; docs/design.md "The autoscaler's reach"); refused for a RayJob.
      * @default {"enabled":false,"idleTimeoutSeconds":60,"upscalingMode":"Default","resources":{"cpu":"500m","memory":"512Mi"}}
      */
     autoscaling?: Autoscaling;
@@ -1049,7 +1049,7 @@ export interface RayJobSettings {
      */
     workerGroups: WorkerGroup[];
     /**
-     * KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped).
+     * KubeRay's in-tree autoscaler, for RayClusters and RayServices (a RayService's generations are told apart by the head pod its autoscaler's token is bound to; docs/design.md "The autoscaler's reach"); refused for a RayJob.
      * @default {"enabled":false,"idleTimeoutSeconds":60,"upscalingMode":"Default","resources":{"cpu":"500m","memory":"512Mi"}}
      */
     autoscaling?: Autoscaling;
@@ -1121,7 +1121,7 @@ export interface RayJobSettings {
 }
 
 /**
- * A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure.
+ * A RayService: a cluster shape (autoscaling held to each generation), its Serve applications and the Serve port's exposure.
  */
 export interface RayServiceSettings {
     /**
@@ -1148,7 +1148,7 @@ export interface RayServiceSettings {
      */
     workerGroups: WorkerGroup[];
     /**
-     * KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped).
+     * KubeRay's in-tree autoscaler, for RayClusters and RayServices (a RayService's generations are told apart by the head pod its autoscaler's token is bound to; docs/design.md "The autoscaler's reach"); refused for a RayJob.
      * @default {"enabled":false,"idleTimeoutSeconds":60,"upscalingMode":"Default","resources":{"cpu":"500m","memory":"512Mi"}}
      */
     autoscaling?: Autoscaling;
@@ -1284,7 +1284,7 @@ export interface Security {
  */
 export interface ServeActorOptions {
     /**
-     * CPUs per replica.
+     * CPUs per replica. Default: Serve's (1).
      */
     num_cpus?: number;
     /**
@@ -1326,6 +1326,58 @@ export interface ServeApplication {
 }
 
 /**
+ * Serve's replica autoscaling of one deployment, in Ray Serve's own field names.
+ */
+export interface ServeAutoscalingConfig {
+    /**
+     * Fewest replicas (0: scale to zero). Default 1.
+     * @default 1
+     */
+    min_replicas?: number;
+    /**
+     * Replicas at deployment, between min_replicas and max_replicas. Default: min_replicas.
+     */
+    initial_replicas?: number;
+    /**
+     * Most replicas. Required: with their `ray_actor_options` they must fit what the service's Ray nodes offer at `maxReplicas`.
+     */
+    max_replicas: number;
+    /**
+     * Requests per replica Serve scales towards. Default: Serve's (2).
+     */
+    target_ongoing_requests?: number;
+    /**
+     * Seconds of higher load before Serve adds replicas. Default: Serve's (30).
+     */
+    upscale_delay_s?: number;
+    /**
+     * Seconds of lower load before Serve removes replicas. Default: Serve's (600).
+     */
+    downscale_delay_s?: number;
+    /**
+     * Seconds before the last replica goes (min_replicas 0). Default: downscale_delay_s.
+     */
+    downscale_to_zero_delay_s?: number;
+    /**
+     * Seconds of load averaged per decision. Default: Serve's (30).
+     */
+    look_back_period_s?: number;
+    /**
+     * Damps (below 1) or boosts each upscaling step. Default: Serve's.
+     */
+    upscaling_factor?: number;
+    /**
+     * Damps or boosts each downscaling step. Default: Serve's.
+     */
+    downscaling_factor?: number;
+    /**
+     * How load is aggregated over the look-back period. Default: Serve's (mean).
+     * One of: `mean`, `max`, `min`.
+     */
+    aggregation_function?: string;
+}
+
+/**
  * Ray Serve's `serveConfigV2`.
  */
 export interface ServeConfigV2 {
@@ -1344,10 +1396,13 @@ export interface ServeDeployment {
      */
     name: string;
     /**
-     * Replicas of the deployment. Default 1.
-     * @default 1
+     * Replicas of the deployment, a fixed number. Default 1; leave it out with `autoscaling_config`.
      */
     num_replicas?: number;
+    /**
+     * Serve's replica autoscaling instead of a fixed `num_replicas`: between min_replicas and max_replicas, bounded by what the service's Ray nodes offer.
+     */
+    autoscaling_config?: ServeAutoscalingConfig;
     /**
      * Requests one replica handles at once. Default: Serve's.
      */

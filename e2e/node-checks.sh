@@ -266,4 +266,6 @@ bash "$HERE/node-identity.sh" finish "$NODE_DIR" "$NS" "$OTHER"
 # -- 12. GCS fault tolerance: the teams' Redis over TLS, a head restart, a RayService under load, deletion
 # shellcheck source=node-gcsft.sh
 source "$HERE/node-gcsft.sh"
+# shellcheck source=node-serveauto.sh
+source "$HERE/node-serveauto.sh" # 13. a RayService autoscales under load, within the quota
 exit 0

@@ -75,6 +75,7 @@ describe("policy pack wiring (without the engine)", () => {
                 "ray-namespace-psa-restricted",
                 "ray-namespace-quota",
                 "ray-personal-identity",
+                "ray-autoscaler-scope",
                 "ray-dedicated-service-account",
             ],
         );

@@ -35,6 +35,8 @@ const NOT_ARGS = new Set([
     "py_executable",
     "container",
     "image_uri",
+    // Serve's autoscaling_config.policy (components/ray/serve.ts): a custom policy is code, refused.
+    "policy",
 ]);
 /** Component args that are not config: what the program brings along. */
 const NOT_CONFIG = new Set(["rrsaProvider", "verifyVSwitches", "verifyAcl", "platformPolicy", "platformLists"]);

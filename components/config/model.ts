@@ -171,12 +171,12 @@ export const teamConfigSchema = z
                 });
             }
         });
-        if (t.clusters.some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
+        if ([...t.clusters, ...t.services].some((k) => k.autoscaling.enabled) && t.network.apiServerCidrs.length === 0) {
             c.addIssue({
                 code: "custom",
                 path: ["network", "apiServerCidrs"],
                 message:
-                    "is required when a cluster enables autoscaling: the autoscaler calls the API server and egress is denied by default",
+                    "is required when a cluster or service enables autoscaling: the autoscaler calls the API server and egress is denied by default",
             });
         }
         // The team's own namespace is no system namespace (common/namespaces.ts); allowedNamespaces: networkSchema.

@@ -5,7 +5,7 @@
  * over one object leave it to whichever `pulumi up` wrote last, and a reference to the Ray token
  * or the TLS key Secret hands it to whatever reads the reference.
  */
-import { names } from "../core/naming";
+import { KUBERAY_GENERATION_NAME, names } from "../core/naming";
 import type { Issue } from "../core/issue";
 import { TLS_SLOTS } from "../tls/generations";
 import type { TeamConfig } from "./model";
@@ -153,8 +153,30 @@ function workerPrefixClashes(config: TeamConfig): Issue[] {
     return out;
 }
 
+/**
+ * A workload named as KubeRay may name a cluster of a RayService or a RayJob (`<name>-` and 5
+ * random characters): the two would share a RayCluster name, its pods' names and the autoscaler
+ * scope's idea of which cluster a head pod belongs to.
+ */
+function generatedNameClashes(config: TeamConfig): Issue[] {
+    const generating = [
+        ...config.jobs.map((w, i) => ({ name: w.name, kind: "RayJob", path: ["jobs", i, "name"] as Path })),
+        ...config.services.map((w, i) => ({ name: w.name, kind: "RayService", path: ["services", i, "name"] as Path })),
+    ];
+    const all = [...config.clusters.map((w, i) => ({ name: w.name, path: ["clusters", i, "name"] as Path })), ...generating];
+    const random = new RegExp(`^[a-z0-9]{${KUBERAY_GENERATION_NAME.randomSuffix}}$`);
+    return all.flatMap((w) =>
+        generating
+            .filter((g) => w.name.startsWith(`${g.name}-`) && random.test(w.name.slice(g.name.length + 1)))
+            .map((g) => ({
+                path: w.path,
+                message: `${JSON.stringify(w.name)} is a name KubeRay may give a cluster of ${g.kind} ${g.name} (${keyText(g.path)}: ${g.name}-<5 random>), whose objects and autoscaler scope would then be this one's; rename it`,
+            })),
+    );
+}
+
 export function objectNameClashes(config: TeamConfig): Issue[] {
-    const out: Issue[] = workerPrefixClashes(config);
+    const out: Issue[] = [...workerPrefixClashes(config), ...generatedNameClashes(config)];
     const seen = new Map<string, Generated>();
     for (const g of generatedObjects(config)) {
         const id = `${g.kind}/${g.name}`;

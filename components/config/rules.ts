@@ -7,6 +7,7 @@
 import { metadataKeyProblem } from "@ray-on-ack/common/platformLists";
 import type { PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 import { under, type Issue } from "../core/issue";
+import { parseQuantity } from "../core/quantities";
 import { passwordProblems } from "../exposure/password";
 import { securityRules, workloadRules } from "../ray/rules";
 import { objectNameClashes } from "./objectNames";
@@ -15,6 +16,7 @@ import { gcsRules } from "./gcsRules";
 import type { TeamConfig } from "./model";
 import { DEFAULT_SECURITY, securitySchema } from "../images/model";
 import { namespaceLabels } from "../namespace/model";
+import { FOOTPRINT_RESOURCES, footprintTotals, formatAmount, serviceFootprint } from "../ray/footprint";
 
 /** The basic-auth password as the rules can see it: given or not, and its text when it is known now (an Output's is checked when it resolves). */
 export interface PasswordGiven {
@@ -46,6 +48,7 @@ export function teamRules(config: TeamConfig, ctx: RuleContext): Issue[] {
     config.jobs.forEach((j, i) => out.push(...under(["jobs", i], workloadRules(j, config.security, lists))));
     config.services.forEach((s, i) => out.push(...under(["services", i], workloadRules(s, config.security, lists))));
     out.push(...objectNameClashes(config));
+    out.push(...serviceQuotaRules(config));
     out.push(...passwordRules(config, ctx.password ?? { given: config.dashboardPassword !== undefined, value: config.dashboardPassword }));
     out.push(
         ...gcsRules(
@@ -80,6 +83,36 @@ export function partialTeamRules(values: Record<string, unknown>, platform: Plat
         (Array.isArray(list) ? list : []).forEach((item, i) => out.push(...under([key, i], workloadRules(item, sec, lists))));
     }
     return out;
+}
+
+/**
+ * An autoscaling RayService must fit the namespace's quota at its most (ray/footprint.ts: its
+ * active generation at maxReplicas beside a pending one at replicas), or the ResourceQuota refuses
+ * the pods its autoscaler asks for. The key refused is the maxReplicas that asks for most of it.
+ */
+function serviceQuotaRules(config: TeamConfig): Issue[] {
+    return config.services.flatMap((s, i) => {
+        if (!s.autoscaling.enabled) return [];
+        const terms = serviceFootprint(s);
+        const total = footprintTotals(terms);
+        return FOOTPRINT_RESOURCES.flatMap((r) => {
+            const quota = parseQuantity(String(config.quota[r.quotaKey])) ?? 0;
+            if (total[r.quotaKey] <= quota) return [];
+            const used = terms.filter((t) => t.per[r.quotaKey] > 0);
+            const top = [...used]
+                .filter((t) => t.group !== undefined)
+                .sort((x, y) => y.per[r.quotaKey] * y.count - x.per[r.quotaKey] * x.count)[0];
+            const path = top?.group !== undefined ? ["services", i, "workerGroups", top.group, "maxReplicas"] : ["services", i, "head"];
+            const value = top?.group !== undefined ? `${s.workerGroups[top.group].maxReplicas}: ` : "";
+            const sum = used.map((t) => `${t.what} ${t.count} × ${formatAmount(r.quotaKey, t.per[r.quotaKey])}`).join(" + ");
+            return [
+                {
+                    path,
+                    message: `${value}at its most the service asks for ${formatAmount(r.quotaKey, total[r.quotaKey])} ${r.what} (${sum}: the active generation at maxReplicas, and the one KubeRay starts beside it on a change, at replicas), more than quota.${r.quotaKey} ${config.quota[r.quotaKey]}: lower maxReplicas or raise the quota`,
+                },
+            ];
+        });
+    });
 }
 
 /**

@@ -14,6 +14,16 @@ export type RayRole = "head" | "worker" | "submitter";
 /** How KubeRay (1.6, 1.7) names a worker pod: generateName `<cluster>-<group>` cut to 50 characters, `-worker-`, 5 random characters. */
 export const KUBERAY_WORKER_NAME = { prefixMax: 50, infix: "-worker-", randomSuffix: 5 } as const;
 
+/**
+ * How KubeRay (1.6, 1.7) names a head pod: generateName `<cluster>-head-` (5 random characters
+ * appended by the API server), or `<cluster>-head` when the operator runs with
+ * ENABLE_DETERMINISTIC_HEAD_POD_NAME; `<cluster>` cut to 50 characters first.
+ */
+export const KUBERAY_HEAD_NAME = { prefixMax: 50, suffix: "-head", randomSuffix: 5 } as const;
+
+/** How KubeRay (1.6, 1.7) names a RayService's clusters: `<service>-` and 5 random characters. */
+export const KUBERAY_GENERATION_NAME = { randomSuffix: 5 } as const;
+
 export const names = {
     namespace: (team: string, override?: string): string => override ?? `ray-${team}`,
     /** KubeRay's head Service name for a RayCluster. */

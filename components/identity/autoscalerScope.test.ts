@@ -17,10 +17,11 @@ import {
     AUTOSCALER_SCOPE_RULES,
     RAYCLUSTER_VERSION,
     SERVER_MANAGED_METADATA,
+    POD_NAME_EXTRA,
     autoscalerScopeName,
 } from "./autoscalerScope";
 import { autoscalerRules } from "./identity";
-import { admit, type AdmissionRequest } from "../../test/helpers/admissionPolicy";
+import { admit, type AdmissionRequest } from "../../policy/admission";
 import { docSection } from "../../test/helpers/markdown";
 import { teamConfig } from "../../test/helpers/configs";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
@@ -28,6 +29,14 @@ import { KUBERAY_CRDS, requireSharedData } from "../../test/helpers/schemas";
 
 const NS = "ray-team-a";
 const AUTOSCALER = `system:serviceaccount:${NS}:training-ray-head`;
+/** Who calls: the head ServiceAccount, and the pod its projected token is bound to (the API server's user-info extra). */
+interface Caller {
+    username: string;
+    extra?: Record<string, string[]>;
+}
+const boundTo = (pod: string, username = AUTOSCALER): Caller => ({ username, extra: { [POD_NAME_EXTRA]: [pod] } });
+/** The autoscaler of training: the head's ServiceAccount with the head pod's projected token. */
+const TOKEN = boundTo("training-head-x7k2p");
 const RULES = AUTOSCALER_SCOPE_RULES;
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
@@ -68,14 +77,14 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
     });
 
     /** The RayCluster after an autoscaler's update: server-managed metadata moves as on every update. */
-    function update(change: (rc: Record<string, any>) => void, who = AUTOSCALER, old = stored) {
+    function update(change: (rc: Record<string, any>) => void, who: Caller = TOKEN, old = stored) {
         const next = clone(old);
         next.metadata.resourceVersion = "4712";
         next.metadata.generation = 4;
         next.metadata.managedFields = [{ manager: "pulumi-kubernetes" }, { manager: "autoscaler" }];
         change(next);
         const req: AdmissionRequest = {
-            username: who,
+            ...who,
             namespace: NS,
             operation: "UPDATE",
             group: "ray.io",
@@ -113,7 +122,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const without = clone(stored);
         delete group(without, "gpu").scaleStrategy;
         allowed(
-            update((rc) => (group(rc, "gpu").scaleStrategy = { workersToDelete: [] }), AUTOSCALER, without),
+            update((rc) => (group(rc, "gpu").scaleStrategy = { workersToDelete: [] }), TOKEN, without),
             "scaleStrategy set where it was absent",
         );
     });
@@ -134,7 +143,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         allowed(
             update(
                 (rc) => (group(rc, "cpu").scaleStrategy = { workersToDelete: ["left-by-someone-else", "training-cpu-worker-x7k2p"] }),
-                AUTOSCALER,
+                TOKEN,
                 left,
             ),
             "a name the old object already had",
@@ -146,8 +155,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const prefix = `training-${longGroup}`.slice(0, KUBERAY_WORKER_NAME.prefixMax) + KUBERAY_WORKER_NAME.infix;
         const long = clone(stored);
         long.spec.workerGroupSpecs[0].groupName = longGroup;
-        const named = (n: string) =>
-            update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), AUTOSCALER, long);
+        const named = (n: string) => update((rc) => (rc.spec.workerGroupSpecs[0].scaleStrategy = { workersToDelete: [n] }), TOKEN, long);
         allowed(named(`${prefix}abcde`), "the truncated prefix");
         refusedBy(named(`training-${longGroup}-worker-abcde`), RULES.workersToDeleteOwnGroup, "the untruncated name KubeRay never makes");
     });
@@ -343,7 +351,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const next = clone(stored);
         group(next, "cpu").replicas = 2;
         const req: AdmissionRequest = {
-            username: AUTOSCALER,
+            ...TOKEN,
             namespace: NS,
             operation: "UPDATE",
             group: "ray.io",
@@ -359,7 +367,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         const other = clone(stored);
         other.metadata.name = "notebooks";
         const req = {
-            username: AUTOSCALER,
+            ...TOKEN,
             namespace: NS,
             operation: "UPDATE" as const,
             group: "ray.io",
@@ -369,12 +377,15 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
         };
         refusedBy(admit(policy, req), RULES.ownRayClusterOnly, "another RayCluster, unchanged");
         assert.deepEqual(
-            update((rc) => (rc.spec.rayVersion = "2.9.0"), `system:serviceaccount:${NS}:kuberay-operator`),
+            update((rc) => (rc.spec.rayVersion = "2.9.0"), { username: `system:serviceaccount:${NS}:kuberay-operator` }),
             { matched: false },
             "the operator",
         );
         assert.deepEqual(
-            update((rc) => (rc.spec.rayVersion = "2.9.0"), `system:serviceaccount:ray-team-b:training-ray-head`),
+            update(
+                (rc) => (rc.spec.rayVersion = "2.9.0"),
+                boundTo("training-head-x7k2p", "system:serviceaccount:ray-team-b:training-ray-head"),
+            ),
             { matched: false },
             "another namespace's SA",
         );
@@ -407,7 +418,7 @@ describe("autoscaler scope: what an autoscaler's credential may change (CEL, tea
             const next = clone(of);
             change(next);
             return admit(policy, {
-                username: AUTOSCALER,
+                ...TOKEN,
                 namespace: NS,
                 operation: "UPDATE",
                 group: "",
@@ -494,5 +505,12 @@ describe("autoscaler scope: docs/design.md says what the credential can and cann
         }
         assert.ok(section.includes(`<cluster>-<group>\` cut to ${KUBERAY_WORKER_NAME.prefixMax} characters`), "the worker pod name form");
         assert.ok(section.includes("pods/resize"), "pods/resize");
+    });
+
+    it("says how the caller's cluster is found: the pod-name extra of its head pod's token, and KubeRay's head pod names", () => {
+        assert.ok(section.includes(`\`${POD_NAME_EXTRA}\``), POD_NAME_EXTRA);
+        assert.ok(section.includes("`<cluster>-head-<5 random>`") && section.includes("`<cluster>-head`"), "the head pod name forms");
+        assert.ok(section.includes("`<service>-<5 random>`"), "a RayService's generation names");
+        assert.ok(!/Serve's own replica autoscaling inside them is unaffected/.test(section), "the old sentence is gone");
     });
 });

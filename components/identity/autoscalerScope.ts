@@ -7,21 +7,41 @@
  * a rewritten spec the operator recreates every pod (upgradeStrategy Recreate) with any image,
  * volumes from any Secret of the namespace and any labels. A ValidatingAdmissionPolicy
  * (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30) closes both: a request from a
- * `<cluster>-ray-head` ServiceAccount may only change pods labelled `ray.io/cluster=<cluster>`,
+ * `<workload>-ray-head` ServiceAccount may only change pods labelled `ray.io/cluster=<cluster>`,
  * never their labels, spec (tolerations, deadlines) or images; on its own RayCluster only what
  * KubeRay's autoscaler writes: each worker group's `replicas` and `scaleStrategy.workersToDelete`
  * (naming only that group's own worker pods, since the operator deletes whatever pod is named).
+ *
+ * `<cluster>` is not the ServiceAccount's name: a RayService's clusters are `<service>-<random>`,
+ * an active and a pending generation at once under one ServiceAccount, so the account cannot tell
+ * them apart. The API server can: a projected token is bound to its pod, and the authenticator puts
+ * the pod's name into the request's user info (`authentication.kubernetes.io/pod-name`, for every
+ * pod-bound token, no feature gate). The autoscaler runs in the head pod, which KubeRay names
+ * `<cluster>-head-<random>` (or `<cluster>-head`), so the policy reads the cluster from the head
+ * pod's name and holds it to the account's workload: a RayCluster's own name, or for a RayService
+ * that autoscales, `<service>-` and KubeRay's 5 random characters. A token that names no head pod (a
+ * legacy Secret token, a TokenRequest not bound to a pod) is refused everything.
  *
  * Both objects are cluster-scoped, so they are named after the team's namespace (unique in the
  * cluster): `ray-on-ack-<namespace>-autoscaler-scope`; the binding matches that namespace only.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { KUBERAY_WORKER_NAME, LABELS, names, teamLabels } from "../core/naming";
+import { KUBERAY_GENERATION_NAME, KUBERAY_HEAD_NAME, KUBERAY_WORKER_NAME, LABELS, names, teamLabels } from "../core/naming";
 import { listOrEmpty, mapOrEmpty, unchangedExcept } from "./celCompare";
 
-/** CEL: the `<cluster>` of a `system:serviceaccount:<namespace>:<cluster>-ray-head` requester. */
+/** CEL: the `<workload>` of a `system:serviceaccount:<namespace>:<workload>-ray-head` requester. */
 const SA_PREFIX = "'system:serviceaccount:' + request.namespace + ':'";
 const HEAD_SUFFIX = `'${names.serviceAccount("", "head")}'`;
+
+/** The user-info extra in which the API server names the pod a projected (pod-bound) token belongs to. */
+export const POD_NAME_EXTRA = "authentication.kubernetes.io/pod-name";
+
+/** A DNS label's start and middle; KubeRay's random characters are lowercase letters and digits. */
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const RANDOM = (n: number) => `[a-z0-9]{${n}}`;
+const HEAD_POD_GENERATED = `^${DNS_LABEL}${KUBERAY_HEAD_NAME.suffix}-${RANDOM(KUBERAY_HEAD_NAME.randomSuffix)}$`;
+const HEAD_POD_FIXED = `^${DNS_LABEL}${KUBERAY_HEAD_NAME.suffix}$`;
+const EXTRA = `request.userInfo.extra['${POD_NAME_EXTRA}']`;
 
 export function autoscalerScopeName(namespace: string): string {
     return `ray-on-ack-${namespace}-autoscaler-scope`;
@@ -69,6 +89,19 @@ const W = AUTOSCALER_RAYCLUSTER_WRITES;
 
 /** The expressions, named so that tests and docs/design.md "The autoscaler's reach" can point at each rule. */
 export const AUTOSCALER_SCOPE_RULES = {
+    // A request that names no head pod cannot be tied to one cluster: refused everything.
+    podBoundToken: {
+        expression: "variables.cluster != ''",
+        message: `an autoscaler must call with the projected token of its head pod: this request names no Ray head pod (${POD_NAME_EXTRA} is absent, as for a legacy Secret token or a token not bound to a pod, or names another pod), so nothing ties it to one RayCluster`,
+    },
+    ownWorkloadOnly: {
+        expression:
+            "variables.cluster == variables.account || (variables.account in variables.generatedNames && " +
+            "variables.cluster.startsWith(variables.account + '-') && " +
+            `variables.cluster.substring(size(variables.account) + 1).matches('^${RANDOM(KUBERAY_GENERATION_NAME.randomSuffix)}$'))`,
+        message:
+            "an autoscaler's head pod must belong to its ServiceAccount's workload: RayCluster <workload>, or a generation <service>-<5 random> of an autoscaling RayService",
+    },
     ownPodsOnly: {
         expression: onPods(
             `(${labelOf("oldObject", LABELS.rayCluster)} == variables.cluster && ${labelOf("object", LABELS.rayCluster)} == variables.cluster)`,
@@ -138,9 +171,15 @@ export const AUTOSCALER_SCOPE_RULES = {
     },
 } as const;
 
+/**
+ * The policy and binding of the team's namespace. GENERATED: the autoscaling workloads whose
+ * clusters KubeRay names `<name>-<random>` (RayServices); every other `<name>-ray-head` account
+ * may act on RayCluster `<name>` only.
+ */
 export function autoscalerScopeObjects(
     team: string,
     namespace: string,
+    generated: readonly string[] = [],
 ): [
     k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicy,
     k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
@@ -167,9 +206,24 @@ export function autoscalerScopeObjects(
                     },
                 ],
                 variables: [
+                    // the <workload> of the <workload>-ray-head ServiceAccount
+                    {
+                        name: "account",
+                        expression: `request.userInfo.username.substring(size(${SA_PREFIX}), size(request.userInfo.username) - size(${HEAD_SUFFIX}))`,
+                    },
+                    { name: "generatedNames", expression: `[${generated.map((g) => `'${g}'`).join(", ")}]` },
+                    // the pod the token is bound to ('' without one: an absent extra is left out of `request`)
+                    {
+                        name: "headPod",
+                        expression: `has(request.userInfo.extra) && '${POD_NAME_EXTRA}' in request.userInfo.extra && size(${EXTRA}) == 1 ? ${EXTRA}[0] : ''`,
+                    },
+                    // its RayCluster: the head pod's name without KubeRay's head suffix ('' when it is no head pod's name)
                     {
                         name: "cluster",
-                        expression: `request.userInfo.username.substring(size(${SA_PREFIX}), size(request.userInfo.username) - size(${HEAD_SUFFIX}))`,
+                        expression:
+                            `variables.headPod.matches('${HEAD_POD_GENERATED}') ? ` +
+                            `variables.headPod.substring(0, size(variables.headPod) - ${KUBERAY_HEAD_NAME.suffix.length + 1 + KUBERAY_HEAD_NAME.randomSuffix}) : ` +
+                            `variables.headPod.matches('${HEAD_POD_FIXED}') ? variables.headPod.substring(0, size(variables.headPod) - ${KUBERAY_HEAD_NAME.suffix.length}) : ''`,
                     },
                     // a RayCluster's worker groups, new and old (no groups: an empty list)
                     { name: "groups", expression: listOrEmpty("object.spec", "workerGroupSpecs") },

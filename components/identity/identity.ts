@@ -44,12 +44,22 @@ export function serviceAccountObject(input: ServiceAccountInput): k8s.types.inpu
  * Pods cannot be limited the same way (RBAC has no label selectors, pod names are generated):
  * `patch` reaches every pod of the namespace, which is what the autoscaler-scope
  * ValidatingAdmissionPolicy (./autoscalerScope) narrows to the cluster's own pods.
+ *
+ * GENERATED: the workload's clusters are `<name>-<random>` (a RayService's generations), which no
+ * `resourceNames` can list: `rayclusters` get/patch then covers the namespace (as KubeRay's own Role
+ * for each generation does), and the admission policy alone holds a patch to the caller's own
+ * generation, read from the head pod its token is bound to.
  */
-export function autoscalerRules(cluster: string): k8s.types.input.rbac.v1.PolicyRule[] {
+export function autoscalerRules(cluster: string, generated = false): k8s.types.input.rbac.v1.PolicyRule[] {
     return [
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },
         { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
-        { apiGroups: ["ray.io"], resources: ["rayclusters"], resourceNames: [cluster], verbs: ["get", "patch"] },
+        {
+            apiGroups: ["ray.io"],
+            resources: ["rayclusters"],
+            ...(generated ? {} : { resourceNames: [cluster] }),
+            verbs: ["get", "patch"],
+        },
     ];
 }
 
@@ -57,6 +67,7 @@ export function autoscalerRoleObjects(
     team: string,
     namespace: string,
     cluster: string,
+    generated = false,
 ): [k8s.types.input.rbac.v1.Role, k8s.types.input.rbac.v1.RoleBinding] {
     const name = names.autoscalerRole(cluster);
     return [
@@ -64,7 +75,7 @@ export function autoscalerRoleObjects(
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "Role",
             metadata: objectMeta(name, namespace, team, { labels: { "ray.io/cluster": cluster } }),
-            rules: autoscalerRules(cluster),
+            rules: autoscalerRules(cluster, generated),
         },
         {
             apiVersion: "rbac.authorization.k8s.io/v1",

@@ -19,6 +19,8 @@ export interface IdentityCluster {
     readonly roles: readonly RayRole[];
     /** The cluster runs KubeRay's in-tree autoscaler. */
     readonly autoscaling: boolean;
+    /** KubeRay names the workload's clusters `<name>-<random>` (a RayService's generations). */
+    readonly generatedClusterNames?: boolean;
     /** RAM role name for RRSA on this cluster's ServiceAccounts. Default none. */
     readonly ramRoleName?: string;
     /** Personal identity (RayClusters only): who may use the cluster with their own Kubernetes token. Default none: its static token. */
@@ -55,7 +57,7 @@ export class TeamIdentity extends pulumi.ComponentResource {
                 );
             }
             if (c.autoscaling) {
-                const [role, binding] = autoscalerRoleObjects(args.team, args.namespace, c.name);
+                const [role, binding] = autoscalerRoleObjects(args.team, args.namespace, c.name, c.generatedClusterNames === true);
                 new rbacv1.Role(`${name}-${c.name}-autoscaler-role`, role, { parent: this });
                 new rbacv1.RoleBinding(`${name}-${c.name}-autoscaler-rolebinding`, binding, { parent: this });
             }
@@ -77,7 +79,8 @@ export class TeamIdentity extends pulumi.ComponentResource {
         }
         if (args.clusters.some((c) => c.autoscaling)) {
             // Cluster-scoped, one pair per team namespace: limits each autoscaler to its own cluster's pods.
-            const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace);
+            const generated = args.clusters.filter((c) => c.autoscaling && c.generatedClusterNames === true).map((c) => c.name);
+            const [policy, binding] = autoscalerScopeObjects(args.team, args.namespace, generated);
             new admissionv1.ValidatingAdmissionPolicy(`${name}-autoscaler-scope-validatingadmissionpolicy`, policy, { parent: this });
             new admissionv1.ValidatingAdmissionPolicyBinding(`${name}-autoscaler-scope-validatingadmissionpolicybinding`, binding, {
                 parent: this,

@@ -18,6 +18,7 @@ import { DEFAULT_RAY_VERSION, imageSchema, rayVersionSchema } from "../images/mo
 import { reservedEnvProblem } from "./env";
 import { objectStoreProblems } from "./objectStore";
 import { serveConfigSchemaFor } from "./serve";
+import { serveCapacityProblems } from "./serveCapacity";
 import { clusterPodOptions, groupPodOptions, headRayStartParams, sharedGpu, volumeClashes, workerRayStartParams } from "./workloadOptions";
 
 /** The object store must fit /dev/shm, and /dev/shm must fit the memory limit. */
@@ -187,7 +188,7 @@ const clusterShape = {
     autoscaling: autoscaling
         .default(autoscaling.parse({}))
         .describe(
-            "KubeRay's in-tree autoscaler (RayClusters only: a RayJob's cluster has a generated name, so its autoscaler's RBAC cannot be scoped).",
+            "KubeRay's in-tree autoscaler, for RayClusters and RayServices (a RayService's generations are told apart by the head pod its autoscaler's token is bound to; docs/design.md \"The autoscaler's reach\"); refused for a RayJob.",
         ),
     hostPaths: removedKey(HOST_PATHS_REMOVED).describe(
         "Removed: Pod Security `restricted` and `baseline` both forbid hostPath volumes, so the opt-in could only work by lowering the namespace to `privileged`; refused with a pointer to read-only PVC/CSI volumes.",
@@ -319,14 +320,12 @@ export const rayJobSchema = z
     })
     .register(argTypes, { id: "RayJobSettings", description: "A RayJob: one job on a cluster of its own." });
 
-/** A generated cluster name: the same refusal as for a RayJob, with the reason (docs/design.md "RayService"). */
-const AUTOSCALING_GENERATED_NAME = (what: string) =>
-    `is not supported for a ${what}: its cluster has a generated name, so its autoscaler RBAC cannot be owned; size the worker groups instead`;
-
 /**
  * A Ray Serve deployment (KubeRay RayService). KubeRay names its clusters `<name>-<random>` and
- * makes a new one on every spec change (zero-downtime upgrade), so: no autoscaling (as a RayJob),
- * and `exposure` is the Serve port's (8000): the dashboard of a service stays private.
+ * makes a new one on every spec change (zero-downtime upgrade); its autoscaler is held to its own
+ * generation by the head pod its token is bound to (identity/autoscalerScope.ts), and Serve's
+ * replicas must fit what its Ray nodes offer (serveCapacity.ts). `exposure` is the Serve port's
+ * (8000): the dashboard of a service stays private.
  */
 export const rayServiceSchema = z
     .strictObject({
@@ -347,8 +346,8 @@ export const rayServiceSchema = z
     .superRefine(checkVolumeClashes)
     .superRefine(refusePersonalIdentity("RayService", "Serve and the operator use it; Serve's HTTP port checks no token"))
     .superRefine((s, c) => {
-        if (s.autoscaling.enabled) {
-            c.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: AUTOSCALING_GENERATED_NAME("RayService") });
+        for (const p of serveCapacityProblems(s)) {
+            c.addIssue({ code: "custom", path: [...p.path], message: p.message });
         }
         if (s.exposure.mode === "gateway") {
             c.addIssue({
@@ -361,7 +360,8 @@ export const rayServiceSchema = z
     })
     .register(argTypes, {
         id: "RayServiceSettings",
-        description: "A RayService: a cluster shape (autoscaling refused), its Serve applications and the Serve port's exposure.",
+        description:
+            "A RayService: a cluster shape (autoscaling held to each generation), its Serve applications and the Serve port's exposure.",
     });
 
 export type RayClusterConfig = z.infer<typeof rayClusterSchema>;

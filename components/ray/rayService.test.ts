@@ -9,7 +9,7 @@ import * as tls from "tls";
 import * as path from "path";
 import * as fs from "fs";
 import YAML from "yaml";
-import { validateStackConfig, type ConfigIssue } from "../config/validate";
+import { validateStackConfig } from "../config/validate";
 import { rayServiceSchema, type RayServiceConfig } from "../config/model";
 import { rayServiceSpec, serveConfigV2 } from "./rayService";
 import { rayClusterSpec } from "./rayCluster";
@@ -18,7 +18,7 @@ import { dashboardIngress, loadBalancerService, serveTarget } from "../exposure/
 import { issuePki, certInfo, PKI_DEFAULTS, type PkiRequest } from "../providers/pki";
 import { currentSlot, generationSecretSpecs } from "../tls/generations";
 import { LABELS, RAY_PORTS, names } from "../core/naming";
-import { minimalTeam, teamConfig } from "../../test/helpers/configs";
+import { minimalTeam, teamConfig, issueOn, refusedIssues } from "../../test/helpers/configs";
 import { find, objects, recordTeam } from "../../test/helpers/mockRun";
 import { manifests, renderedStack } from "../../test/helpers/render";
 import { ajvErrors, KUBERAY_CRDS, kubeRayValidators, requireSharedData } from "../../test/helpers/schemas";
@@ -31,17 +31,7 @@ function serviceConfig(overrides: Record<string, unknown> = {}): RayServiceConfi
     return rayServiceSchema.parse({ name: "svc", workerGroups: [GROUP], serveConfig: { applications: [APP] }, ...overrides });
 }
 
-function issues(raw: Record<string, unknown>): ConfigIssue[] {
-    const r = validateStackConfig(raw);
-    assert.equal(r.ok, false, "config should be refused");
-    return r.ok ? [] : r.issues;
-}
-
-function issueOn(list: ConfigIssue[], key: string): string {
-    const hit = list.find((i) => i.key === key);
-    assert.ok(hit, `no issue on ${key}, got:\n${list.map((i) => `${i.key}: ${i.message}`).join("\n")}`);
-    return hit.message;
-}
+const issues = refusedIssues;
 
 const withService = (service: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     minimalTeam({ services: [{ name: "svc", workerGroups: [GROUP], serveConfig: { applications: [APP] }, ...service }], ...extra });
@@ -82,11 +72,6 @@ describe("RayService: config", () => {
         assert.equal(s.serveConfig.applications[0].import_path, "serve_app.echo:app");
         assert.equal(s.serveConfig.applications[0].deployments[0].num_replicas, 2);
         assert.equal(s.exposure.mode, "private", "the Serve port is private by default");
-    });
-
-    it("refuses autoscaling with the reason, as for a RayJob", () => {
-        const m = issueOn(issues(withService({ autoscaling: { enabled: true } })), "ray-on-ack:services[0].autoscaling.enabled");
-        assert.match(m, /not supported for a RayService: its cluster has a generated name/);
     });
 
     it("refuses runtime_env downloads and reserved env_vars, naming the key", () => {

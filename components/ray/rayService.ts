@@ -20,6 +20,23 @@ export interface RayServiceSpecInput extends Omit<RayClusterSpecInput, "kind" | 
     readonly service: RayServiceConfig;
 }
 
+type ServeDeploymentConfig = ServeConfig["applications"][number]["deployments"][number];
+
+/** Only the fields given: `undefined` (a removed key, an unset option) is left out of Serve's YAML. */
+const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** One deployment for Serve: a fixed `num_replicas` (default 1), or Serve's autoscaling between its bounds. */
+function serveDeployment(d: ServeDeploymentConfig): Record<string, unknown> {
+    const autoscaling = d.autoscaling_config;
+    return defined({
+        name: d.name,
+        num_replicas: autoscaling === undefined ? (d.num_replicas ?? 1) : undefined,
+        autoscaling_config: autoscaling === undefined ? undefined : defined({ ...autoscaling }),
+        max_ongoing_requests: d.max_ongoing_requests,
+        ray_actor_options: d.ray_actor_options === undefined ? undefined : { ...d.ray_actor_options },
+    });
+}
+
 /**
  * Serve's config file (`serveConfigV2`, a YAML string in the CRD). The HTTP options are ours: the
  * proxies listen on 8000 on every node, where the NetworkPolicy admits only the team's pods, the
@@ -32,10 +49,7 @@ export function serveConfigV2(config: ServeConfig): string {
             out.runtime_env = { env_vars: { ...app.runtime_env.env_vars } };
         }
         if (app.deployments.length > 0) {
-            out.deployments = app.deployments.map((d) => ({
-                ...d,
-                ...(d.ray_actor_options ? { ray_actor_options: { ...d.ray_actor_options } } : {}),
-            }));
+            out.deployments = app.deployments.map((d) => serveDeployment(d));
         }
         return out;
     });

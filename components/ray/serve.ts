@@ -41,20 +41,105 @@ export function serveConfigSchemaFor<E extends z.ZodType<Record<string, string>>
         })
         .register(argTypes, { id: "ServeRuntimeEnv", description: "A Serve application's runtime environment: variables only." });
 
+    const autoscalingConfig = z
+        .strictObject({
+            min_replicas: z.number().int().min(0).default(1).describe("Fewest replicas (0: scale to zero). Default 1."),
+            initial_replicas: z
+                .number()
+                .int()
+                .min(0)
+                .optional()
+                .describe("Replicas at deployment, between min_replicas and max_replicas. Default: min_replicas."),
+            max_replicas: z
+                .number()
+                .int()
+                .min(1)
+                .max(1000)
+                .describe(
+                    "Most replicas. Required: with their `ray_actor_options` they must fit what the service's Ray nodes offer at `maxReplicas`.",
+                ),
+            target_ongoing_requests: z
+                .number()
+                .positive()
+                .optional()
+                .describe("Requests per replica Serve scales towards. Default: Serve's (2)."),
+            upscale_delay_s: z
+                .number()
+                .min(0)
+                .optional()
+                .describe("Seconds of higher load before Serve adds replicas. Default: Serve's (30)."),
+            downscale_delay_s: z
+                .number()
+                .min(0)
+                .optional()
+                .describe("Seconds of lower load before Serve removes replicas. Default: Serve's (600)."),
+            downscale_to_zero_delay_s: z
+                .number()
+                .min(0)
+                .optional()
+                .describe("Seconds before the last replica goes (min_replicas 0). Default: downscale_delay_s."),
+            look_back_period_s: z.number().positive().optional().describe("Seconds of load averaged per decision. Default: Serve's (30)."),
+            upscaling_factor: z.number().positive().optional().describe("Damps (below 1) or boosts each upscaling step. Default: Serve's."),
+            downscaling_factor: z.number().positive().optional().describe("Damps or boosts each downscaling step. Default: Serve's."),
+            aggregation_function: z
+                .enum(["mean", "max", "min"])
+                .optional()
+                .describe("How load is aggregated over the look-back period. Default: Serve's (mean)."),
+            policy: removedKey(
+                "is refused: a custom autoscaling policy is code the Serve controller imports and runs on the head; Serve's request-based policy is tuned with the fields above",
+            ).describe("Refused: a custom policy is code the Serve controller runs on the head."),
+        })
+        .superRefine((a, c) => {
+            if (a.min_replicas > a.max_replicas) {
+                c.addIssue({ code: "custom", path: ["min_replicas"], message: `must be <= max_replicas (${a.max_replicas})` });
+            }
+            if (a.initial_replicas !== undefined && (a.initial_replicas < a.min_replicas || a.initial_replicas > a.max_replicas)) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["initial_replicas"],
+                    message: `must be between min_replicas (${a.min_replicas}) and max_replicas (${a.max_replicas})`,
+                });
+            }
+        })
+        .register(argTypes, {
+            id: "ServeAutoscalingConfig",
+            description: "Serve's replica autoscaling of one deployment, in Ray Serve's own field names.",
+        });
+
     const deployment = z
         .strictObject({
             name: z.string().min(1).max(100).describe("The deployment's class or function name in the application."),
-            num_replicas: z.number().int().min(1).max(1000).default(1).describe("Replicas of the deployment. Default 1."),
+            num_replicas: z
+                .number()
+                .int()
+                .min(1)
+                .max(1000)
+                .optional()
+                .describe("Replicas of the deployment, a fixed number. Default 1; leave it out with `autoscaling_config`."),
+            autoscaling_config: autoscalingConfig
+                .optional()
+                .describe(
+                    "Serve's replica autoscaling instead of a fixed `num_replicas`: between min_replicas and max_replicas, bounded by what the service's Ray nodes offer.",
+                ),
             max_ongoing_requests: z.number().int().min(1).optional().describe("Requests one replica handles at once. Default: Serve's."),
             ray_actor_options: z
                 .strictObject({
-                    num_cpus: z.number().min(0).optional().describe("CPUs per replica."),
+                    num_cpus: z.number().min(0).optional().describe("CPUs per replica. Default: Serve's (1)."),
                     num_gpus: z.number().min(0).optional().describe("GPUs per replica."),
                     memory: z.number().int().min(0).optional().describe("Memory per replica, in bytes."),
                 })
                 .register(argTypes, { id: "ServeActorOptions", description: "A Serve replica's actor resources." })
                 .optional()
                 .describe("Resources of each replica's actor. Default: Serve's (1 CPU)."),
+        })
+        .superRefine((d, c) => {
+            if (d.num_replicas !== undefined && d.autoscaling_config !== undefined) {
+                c.addIssue({
+                    code: "custom",
+                    path: ["num_replicas"],
+                    message: "must be left out with autoscaling_config: Serve sizes the deployment between min_replicas and max_replicas",
+                });
+            }
         })
         .register(argTypes, {
             id: "ServeDeployment",

@@ -190,6 +190,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists, platf
                 name: w.name,
                 roles: (w.kind === "RayJob" ? ["head", "worker", "submitter"] : ["head", "worker"]) as RayRole[],
                 autoscaling: w.shape.autoscaling.enabled,
+                generatedClusterNames: w.kind !== "RayCluster",
                 ramRoleName: ramRoleOf[w.name],
                 ...(isPersonal(w) ? { personal: { people: personalIdentityPeople(w.shape.identity, config.access) } } : {}),
             })),

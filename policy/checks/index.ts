@@ -29,6 +29,7 @@ import { tenancy } from "./tenancy";
 import { podMetadata } from "./podMetadata";
 import { volumeMounts } from "./volumeMounts";
 import { podControllers } from "./podControllers";
+import { autoscalerScope } from "./autoscaler";
 import { gcsFaultTolerance } from "./gcsFaultTolerance";
 import { metricsScrape } from "./metrics";
 
@@ -55,6 +56,7 @@ export const CHECKS: readonly Check[] = [
     serviceAccountToken,
     personalIdentity,
     rbacLeastPrivilege,
+    autoscalerScope,
     rbacSubjects,
     dedicatedServiceAccount,
     podSecurityRestricted,

@@ -1,6 +1,7 @@
 /** Stack configs for tests: the example stacks as the CLI would pass them, and edits of them. */
 import { readPolicyPackConfig, readStackConfig } from "../../program/stackFile";
-import { validateStackConfig, type ValidationResult } from "../../components/config/validate";
+import { strict as assert } from "assert";
+import { validateStackConfig, type ConfigIssue, type ValidationResult } from "../../components/config/validate";
 import { platformPolicyOf, type PlatformPolicy } from "@ray-on-ack/common/platformPolicy";
 
 /** The repository's platform policy (platform/policy-pack-config.json): its lists and tenancy registry. */
@@ -49,4 +50,36 @@ export function minimalTeam(overrides: Record<string, unknown> = {}): Record<str
         raw[`ray-on-ack:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     }
     return raw;
+}
+
+/**
+ * team-b with its RayService `sentiment` autoscaling (the autoscaler needs the API server's CIDR,
+ * the registry's), for the tests of a RayService's generations.
+ */
+export function autoscalingServiceConfig(): TeamConfig {
+    const r = parsed("team-b", (raw) => {
+        const services = JSON.parse(raw["ray-on-ack:services"]);
+        services[0].autoscaling = { enabled: true, idleTimeoutSeconds: 60 };
+        services[0].workerGroups[0] = { ...services[0].workerGroups[0], minReplicas: 1, maxReplicas: 4 };
+        const network = { ...JSON.parse(raw["ray-on-ack:network"] ?? "{}"), apiServerCidrs: ["192.168.0.10/32"] };
+        return withKey(withKey(raw, "services", services), "network", network);
+    });
+    if (!r.ok || r.value.kind !== "team") {
+        throw new Error(`team-b with an autoscaling service does not validate: ${JSON.stringify(r)}`);
+    }
+    return r.value.config;
+}
+
+/** The issues validateStackConfig finds in RAW; the test fails when it accepts RAW. */
+export function refusedIssues(raw: Parameters<typeof validateStackConfig>[0]): ConfigIssue[] {
+    const r = validateStackConfig(raw);
+    assert.equal(r.ok, false, "config should be refused");
+    return r.ok ? [] : r.issues;
+}
+
+/** The message of the issue on KEY in LIST; the test fails (listing them all) when there is none. */
+export function issueOn(list: ConfigIssue[], key: string): string {
+    const hit = list.find((i) => i.key === key);
+    assert.ok(hit, `no issue on ${key}, got:\n${list.map((i) => `${i.key}: ${i.message}`).join("\n")}`);
+    return hit.message;
 }

@@ -1,22 +1,40 @@
 /**
- * The autoscaler's credential does only its job, on the real API server (issue 22, section 5). As
- * the RayCluster's head ServiceAccount `<cluster>-ray-head` (what KubeRay's autoscaler runs as; the
- * admin impersonates it), the autoscaler's own patch of its RayCluster (a worker group's replicas,
- * workersToDelete naming that group's worker pod) and an annotation on its own pod are admitted;
- * every other change is refused, by the autoscaler-scope ValidatingAdmissionPolicy with the
- * message of the rule that holds it, or by RBAC where the Role grants nothing. Every request is a
- * server-side dry run: admission runs in full, nothing is stored, so the checks after these see
- * the cluster as deployed. A RayCluster without autoscaling has no autoscaler Role at all.
+ * The autoscaler's credential does only its job, on the real API server (issue 22, section 5;
+ * issue 23, part 4). With what KubeRay's autoscaler holds, the RayCluster's head ServiceAccount
+ * `<cluster>-ray-head`'s token bound to its head pod (minted by the admin as the kubelet mints a
+ * projected one; tokens.ts), the autoscaler's own patch of its RayCluster (a worker group's
+ * replicas, workersToDelete naming that group's worker pod) and an annotation on its own pod are
+ * admitted; every other change is refused, by the autoscaler-scope ValidatingAdmissionPolicy with
+ * the message of the rule that holds it, or by RBAC where the Role grants nothing. The same
+ * account's tokens that name no head pod (a legacy token Secret, a token bound to no pod) are
+ * refused everything. Every request is a server-side dry run: admission runs in full, nothing is
+ * stored, so the checks after these see the cluster as deployed. A RayCluster without autoscaling
+ * has no autoscaler Role at all (checked by impersonating its head ServiceAccount).
  */
 import * as assert from "assert";
 import { AUTOSCALER_SCOPE_RULES as RULES, autoscalerScopeName } from "../../../components/identity/autoscalerScope";
 import { names } from "../../../components/core/naming";
-import { env, kubectl, kubectlJson, kubectlSync, list, output, rayCluster, waitFor, type KubectlResult } from "../kube";
+import {
+    env,
+    kubectl,
+    kubectlJson,
+    kubectlSync,
+    list,
+    output,
+    rayCluster,
+    waitFor,
+    type KubectlOptions,
+    type KubectlResult,
+} from "../kube";
+import { legacyServiceAccountToken, serviceAccountToken } from "../tokens";
+import { admitted, deniedByPolicy } from "../admission";
 
 const { namespace: NS } = env();
 const RC = rayCluster();
 const HEAD_SA = names.serviceAccount(RC, "head");
-const as = [`--as=system:serviceaccount:${NS}:${HEAD_SA}`];
+const impersonated: KubectlOptions = { as: [`--as=system:serviceaccount:${NS}:${HEAD_SA}`] };
+/** who calls: the head pod's token once the pod is known (before()), the impersonated account without autoscaling */
+let caller: KubectlOptions = impersonated;
 const POLICY = autoscalerScopeName(NS);
 
 /** kubectl get ... -o json when the suite loads: which checks exist depends on it */
@@ -35,21 +53,12 @@ const other: string | undefined = getSync(["-n", NS, "get", "rayclusters"])
     .map((i: any) => String(i.metadata.name))
     .find((n: string) => n !== RC && n !== `${RC}-unhardened`);
 
-const dryRun = (kind: string, name: string, type: "json" | "merge", patch: unknown, extra: string[] = []) =>
-    kubectl(["-n", NS, "patch", kind, name, "--dry-run=server", `--type=${type}`, "-p", JSON.stringify(patch), ...extra], { as });
+const dryRun = (kind: string, name: string, type: "json" | "merge", patch: unknown, extra: string[] = [], as: KubectlOptions = caller) =>
+    kubectl(["-n", NS, "patch", kind, name, "--dry-run=server", `--type=${type}`, "-p", JSON.stringify(patch), ...extra], as);
 const patchRc = (patch: unknown[]) => dryRun("raycluster", RC, "json", patch);
 const mergeRc = (patch: unknown) => dryRun("raycluster", RC, "merge", patch);
 
-function admitted(r: KubectlResult, what: string): void {
-    assert.strictEqual(r.code, 0, `${what} was refused: ${output(r)}`);
-}
-function deniedBy(r: KubectlResult, rule: { message: string }, what: string): void {
-    const expected = `ValidatingAdmissionPolicy '${POLICY}' with binding '${POLICY}' denied request: ${rule.message}`;
-    assert.ok(
-        r.code !== 0 && output(r).includes(expected),
-        `${what}: expected the refusal "${expected}"; got (rc ${r.code}): ${output(r)}`,
-    );
-}
+const deniedBy = (r: KubectlResult, rule: { message: string }, what: string) => deniedByPolicy(POLICY, r, rule, what);
 function forbiddenByRbac(r: KubectlResult, resource: string, what: string): void {
     const re = new RegExp(`forbidden: User "system:serviceaccount:${NS}:${HEAD_SA}" cannot (get|patch) resource "${resource}"`);
     assert.ok(r.code !== 0 && re.test(output(r)), `${what}: expected RBAC's refusal (${re}); got (rc ${r.code}): ${output(r)}`);
@@ -88,9 +97,10 @@ describe("autoscaler", () => {
                 return headPod !== undefined && workerPod !== undefined && (!other || otherHead !== undefined);
             },
         );
+        caller = await serviceAccountToken(HEAD_SA, headPod);
     });
 
-    it(`${HEAD_SA} may set replicas and scaleStrategy.workersToDelete (its worker pod) of group ${group.groupName}, as KubeRay's autoscaler does`, async () => {
+    it(`${HEAD_SA}, with its head pod's token, may set replicas and scaleStrategy.workersToDelete (its worker pod) of group ${group.groupName}, as KubeRay's autoscaler does`, async () => {
         admitted(
             await patchRc([
                 { op: "replace", path: `${g0}/replicas`, value: group.maxReplicas },
@@ -208,6 +218,32 @@ describe("autoscaler", () => {
             RULES.rayClusterMetadataKept,
             "an annotation",
         );
+    });
+
+    // a token that names no head pod: nothing ties it to a cluster, so it may change nothing
+    it(`${HEAD_SA}'s token bound to no pod may not set replicas of ${RC} or annotate its own worker pod`, async () => {
+        const unbound = await serviceAccountToken(HEAD_SA);
+        const replicas = [{ op: "replace", path: `${g0}/replicas`, value: group.maxReplicas }];
+        deniedBy(await dryRun("raycluster", RC, "json", replicas, [], unbound), RULES.podBoundToken, `replicas, ${unbound.description}`);
+        deniedBy(
+            await dryRun("pod", workerPod, "merge", { metadata: { annotations: { "ray.io/ippr-status": "{}" } } }, [], unbound),
+            RULES.podBoundToken,
+            `an annotation on ${workerPod}, ${unbound.description}`,
+        );
+    });
+    it(`${HEAD_SA}'s legacy token Secret may not set replicas of ${RC} or annotate its own worker pod`, async () => {
+        const legacy = await legacyServiceAccountToken(HEAD_SA);
+        try {
+            const replicas = [{ op: "replace", path: `${g0}/replicas`, value: group.maxReplicas }];
+            deniedBy(await dryRun("raycluster", RC, "json", replicas, [], legacy.caller), RULES.podBoundToken, "replicas, legacy token");
+            deniedBy(
+                await dryRun("pod", workerPod, "merge", { metadata: { annotations: { "ray.io/ippr-status": "{}" } } }, [], legacy.caller),
+                RULES.podBoundToken,
+                `an annotation on ${workerPod}, legacy token`,
+            );
+        } finally {
+            await legacy.remove();
+        }
     });
 
     // RBAC: the Role names its own RayCluster and grants no subresource

@@ -1,17 +1,20 @@
 /**
- * Evaluates a ValidatingAdmissionPolicy as our builders render it against one admission request,
- * the way the API server does: the resource rules and match conditions decide whether it applies,
- * the variables are computed in order, and the first validation that is false denies the request
- * with its message (an evaluation error denies too: the policies fail closed). The expressions run
- * in a CEL interpreter (@marcbachmann/cel-js), on objects as admission hands a custom resource to
- * CEL: plain maps, no schema. What the interpreter cannot show (how the API server fills
- * `request`, CEL's cost limits) the e2e cluster suite shows on a real API server.
+ * Evaluates a ValidatingAdmissionPolicy against one admission request, the way the API server
+ * does: the resource rules and match conditions decide whether it applies, the variables are
+ * computed in order, and the first validation that is false denies the request with its message
+ * (an evaluation error denies too: the policies fail closed). The expressions run in a CEL
+ * interpreter (@marcbachmann/cel-js), on objects as admission hands a custom resource to CEL: plain
+ * maps, no schema. The pack's autoscaler-scope check (checks/autoscaler.ts) judges a stack's
+ * policies with it, and the components' tests their own; what the interpreter cannot show (how the
+ * API server fills `request`, CEL's cost limits) the e2e cluster suite shows on a real API server.
  */
 import { Environment } from "@marcbachmann/cel-js";
 
 export interface AdmissionRequest {
     /** `system:serviceaccount:<ns>:<name>` or a user name */
     username: string;
+    /** The user info's extra: a pod-bound token's `authentication.kubernetes.io/pod-name` (none: left out, as the API server does) */
+    extra?: Record<string, string[]>;
     namespace: string;
     operation: "CREATE" | "UPDATE" | "DELETE";
     group: string;
@@ -39,7 +42,8 @@ export function admit(policy: Record<string, any>, req: AdmissionRequest): Admis
     const request: Record<string, any> = {
         namespace: req.namespace,
         operation: req.operation,
-        userInfo: { username: req.username },
+        // the API server leaves an empty extra out of `request`, so has() is false
+        userInfo: { username: req.username, ...(req.extra === undefined ? {} : { extra: req.extra }) },
         resource: { group: req.group, version: req.version ?? "v1", resource: req.resource },
         requestResource: { group: req.group, version: req.version ?? "v1", resource: req.resource },
         // the API server leaves an empty subResource out of `request`, so has() is false

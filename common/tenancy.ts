@@ -889,6 +889,11 @@ function portSpans(ports: EgressPorts): (readonly [number, number])[] {
 const showPorts = (ports: EgressPorts) =>
     ports === "all" ? "every port" : list(ports.map((p) => (typeof p === "number" ? String(p) : `${p[0]}-${p[1]}`)));
 
+/** The registry keys a team's egress endpoints come from, as an error names them. */
+function registeredKeys(mine: Tenancy["tenants"][string]): string {
+    return ["egress", ...(mine.gcsRedis ? [".gcsRedis"] : []), ...(mine.logs ? [".logs.egress"] : [])].join(" and ");
+}
+
 /**
  * An egress rule of a team: to private address space only what the registry lists for the team
  * (CIDR and ports); node and control-plane ports only where listed, public addresses included.
@@ -918,7 +923,7 @@ export function egressProblem(t: Tenancy, stack: string, target: string, ports: 
             );
         return covered
             ? undefined
-            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.egress${mine.gcsRedis ? " and .gcsRedis" : ""}: ${endpoints.length > 0 ? list(endpoints.map((e) => `${e.cidr} ${e.ports.join("/")}`)) : "none"}); other teams' pods, nodes and services live there`;
+            : `${target} port(s) ${showPorts(ports)} reaches private address space not registered as an endpoint of stack ${stack} (tenancy registry: ray-tenancy.tenants.${stack}.${registeredKeys(mine)}: ${endpoints.length > 0 ? list([...new Set(endpoints.map((e) => `${e.cidr} ${e.ports.join("/")}`))]) : "none"}); other teams' pods, nodes and services live there`;
     }
     const controlPlane = CONTROL_PLANE_PORTS.filter((p) => spans.some(([from, to]) => from <= p && p <= to) && !listedPorts.has(p));
     return controlPlane.length === 0

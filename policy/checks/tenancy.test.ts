@@ -777,9 +777,9 @@ describe("policy ray-tenancy: NetworkPolicies", () => {
                 ],
             }),
         );
-        // team-b's Redis for GCS fault tolerance is one of its registered endpoints too.
+        // team-b's Redis for GCS fault tolerance and its log shipping's endpoints are registered endpoints too (each named once).
         const REGISTERED =
-            "ray-tenancy.tenants.team-b.egress and .gcsRedis: 100.118.28.0/24 443, 100.100.100.0/24 443, 10.20.96.10/32 6379";
+            "ray-tenancy.tenants.team-b.egress and .gcsRedis and .logs.egress: 100.118.28.0/24 443, 100.100.100.0/24 443, 10.20.96.10/32 6379";
         assert.deepStrictEqual(found, [
             `NetworkPolicy ray-team-b/np: spec.egress[0].to[0].ipBlock: 10.20.0.0/22 port(s) 8265 reaches private address space not registered as an endpoint of stack team-b (tenancy registry: ${REGISTERED}); other teams' pods, nodes and services live there`,
             `NetworkPolicy ray-team-b/np: spec.egress[1].to[0].ipBlock: 100.118.28.0/24 port(s) 443-8443 reaches private address space not registered as an endpoint of stack team-b (tenancy registry: ${REGISTERED}); other teams' pods, nodes and services live there`,

@@ -12,6 +12,19 @@ export E2E_CACHE E2E_BIN E2E_VENV E2E_REPO
 : "${E2E_RESULTS:=}"
 e2e_pass() { echo "PASS: $*"; [[ -n "$E2E_RESULTS" ]] && echo "PASS $*" >>"$E2E_RESULTS"; return 0; }
 e2e_fail() { echo "FAIL: $*"; [[ -n "$E2E_RESULTS" ]] && echo "FAIL $*" >>"$E2E_RESULTS"; return 0; }
+# e2e_relay PREFIX [--echo]: a check program's PASS:/FAIL: lines (stdin) into the tally, each
+# prefixed; with --echo its other lines are printed as they come (the drivers' own progress)
+e2e_relay() {
+  local prefix="$1" rest="${2:-}" line
+  while IFS= read -r line; do
+    case "$line" in
+      PASS:*) e2e_pass "$prefix${line#PASS: }" ;;
+      FAIL:*) e2e_fail "$prefix${line#FAIL: }" ;;
+      *) [[ "$rest" == --echo ]] && printf '%s\n' "$line" ;;
+    esac
+  done
+  return 0
+}
 # e2e_check NAME COMMAND...: PASS if COMMAND succeeds (its output is shown only on FAIL)
 e2e_check() {
   local name="$1" out rc; shift

@@ -46,14 +46,9 @@ tcp_ok() { run_in "$1" "$2" timeout 5 bash -c "exec 3<>/dev/tcp/$3/$4"; }
 driver() { local pod="$1"; shift; driver_in "$NS" "$pod" ray-head "$HERE/node_driver.py" "$@"; }
 # driver_in NAMESPACE POD CONTAINER SCRIPT CHECK ARGS...: a Python driver in a container
 driver_in() {
-  local ns="$1" pod="$2" container="$3" script="$4" out rc line; shift 4
+  local ns="$1" pod="$2" container="$3" script="$4" out rc; shift 4
   out="$(kc -n "$ns" exec -i "$pod" -c "$container" -- timeout 900 python - "$@" <"$script" 2>&1)"; rc=$?
-  while IFS= read -r line; do
-    case "$line" in
-      PASS:*) pass "${line#PASS: }" ;;
-      FAIL:*) fail "${line#FAIL: }" ;;
-    esac
-  done <<<"$out"
+  e2e_relay "node: " <<<"$out"
   if ! grep -qE '^(PASS|FAIL):' <<<"$out"; then fail "driver $1 printed no result (rc $rc)"; echo "$out" | tail -n 15 | sed 's/^/    /'; fi
   [[ $rc -eq 0 ]] || echo "$out" | grep -vE '^(PASS|FAIL):' | tail -n 10 | sed 's/^/    /'
   return 0

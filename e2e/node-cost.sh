@@ -28,13 +28,7 @@ rm -f "$OUT"
 (cd "$E2E_REPO" && timeout --kill-after=30 "${E2E_COST_STEP_TIMEOUT:-2400}" \
   node node_modules/ts-node/dist/bin.js e2e/nodeCost.ts "$KUBECONFIG_ADMIN" "$NS" "$RC" "$OUT") >"$LOG" 2>&1
 rc=$?
-while IFS= read -r line; do
-  case "$line" in
-    PASS:*) e2e_pass "node: ${line#PASS: }" ;;
-    FAIL:*) e2e_fail "node: ${line#FAIL: }" ;;
-    *) echo "$line" ;;
-  esac
-done <"$LOG"
+e2e_relay "node: " --echo <"$LOG"
 grep -qE '^(PASS|FAIL):' "$LOG" || e2e_fail "node: runtime cost: nodeCost.ts printed no result (rc $rc; log $LOG)"
 [[ -s "$OUT" ]] || e2e_fail "node: runtime cost: no results file $OUT (rc $rc)"
 if [[ $rc -eq 0 && -n "${E2E_COST_OUT:-}" && -f "$OUT" ]]; then cp "$OUT" "$E2E_COST_OUT"; fi

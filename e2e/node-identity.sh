@@ -173,17 +173,12 @@ EOF
   fi
   if audit_sar bob | grep -q ' false '; then pass "... and bob's, refused"; else fail "no refused SubjectAccessReview of bob for $RC in the audit log"; fi
   # what the Ray containers' own token can do, asked from inside them
-  local pod role line
+  local pod role
   for role in head worker; do
     pod="$(kc -n "$NS" get pods -l "ray.io/cluster=$RC,ray.io/node-type=$role" -o jsonpath='{.items[0].metadata.name}')"
     out="$(kc -n "$NS" exec -i "$pod" -c "ray-$role" -- python - "$RC" <"$HERE/node_identity_pod.py" 2>&1)"
     grep -qE '^(PASS|FAIL):' <<<"$out" || fail "the in-pod check in $pod printed no result: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
-    while IFS= read -r line; do
-      case "$line" in
-        PASS:*) pass "the token in the $role's Ray container: ${line#PASS: }" ;;
-        FAIL:*) fail "the token in the $role's Ray container: ${line#FAIL: }" ;;
-      esac
-    done <<<"$out"
+    e2e_relay "node: identity: the token in the $role's Ray container: " <<<"$out"
   done
   # revoke alice: her RoleBinding goes; Ray admits her until its cache of her token runs out
   local people="$RC-ray-people"

@@ -204,16 +204,7 @@ run_driver() { # ENV ARGS...
   fi
   return $rc
 }
-count_results() { # OUTPUT: forward PASS/FAIL lines into the tally
-  local line
-  while IFS= read -r line; do
-    case "$line" in
-      PASS:*) pass "${line#PASS: }" ;;
-      FAIL:*) fail "${line#FAIL: }" ;;
-      *) echo "$line" ;;
-    esac
-  done
-}
+count_results() { e2e_relay "ray: " --echo; } # OUTPUT (stdin): forward PASS/FAIL lines into the tally
 
 out="$(run_driver "$HEAD_ENV" cluster "$HEAD_IP" "$WORKER_IP" "$ROGUE_IP")"; rc=$?
 count_results <<<"$out"

@@ -19,6 +19,7 @@ import {
     ReadyRound,
     recreatable,
     sideOrder,
+    withoutGcsFaultTolerance,
     summarize,
 } from "./runtimeCost";
 
@@ -103,6 +104,23 @@ describe("run-time cost: the plain twin of the e2e RayCluster", function () {
 });
 
 describe("run-time cost: helpers", () => {
+    it("compares the hardening without the GCS fault tolerance opt-in, and leaves the deployed object as it is", () => {
+        const deployed = {
+            apiVersion: "ray.io/v1",
+            kind: "RayCluster",
+            metadata: { name: "e2e", namespace: "ray-e2e" },
+            spec: {
+                rayVersion: "2.60.0",
+                gcsFaultToleranceOptions: { redisAddress: "rediss://10.254.0.10:6380" },
+                headGroupSpec: { x: 1 },
+            },
+        };
+        const measured = withoutGcsFaultTolerance(deployed);
+        assert.deepEqual(measured.spec, { rayVersion: "2.60.0", headGroupSpec: { x: 1 } });
+        assert.deepEqual(measured.metadata, deployed.metadata);
+        assert.ok(deployed.spec.gcsFaultToleranceOptions, "the deployed object keeps its GCS fault tolerance for the restore");
+    });
+
     it("creates the deployed RayCluster again from its spec and client metadata only", () => {
         const live = {
             apiVersion: "ray.io/v1",

@@ -50,14 +50,18 @@ step_tenancy() {
   local real="$RUN_DIR/tenancy-real" e2e="$RUN_DIR/tenancy-e2e"
   tenancy_project "$real" && tenancy_project "$e2e" || { fail "tenancy: could not copy the project"; return; }
 
-  # team-b's real stack file, plus a read grant on team-a's registered bucket
+  # team-b's real stack file, plus a read grant on team-a's registered bucket; without its Redis
+  # password, whose ciphertext stands for Pulumi Cloud's (the CLI here cannot decrypt it, and would
+  # stop at "bad value" before the program runs): the program then reports that key missing too, in
+  # the same run as the refused bucket
   local bucket
   bucket="$(node -e 'const c=require(process.argv[1]); console.log(c["ray-tenancy"].tenants["team-a"].oss[0].bucket)' "$real/platform/policy-pack-config.json")"
   python3 - "$real/stacks/Pulumi.team-b.yaml" "$bucket" <<'PY'
-import sys
+import re, sys
 path, bucket = sys.argv[1], sys.argv[2]
 text = open(path).read()
 text = text.replace("    oss:\n", f"    oss:\n      - bucket: {bucket}\n        access: read\n", 1)
+text = re.sub(r"  ray-on-ack:gcsRedisPassword:\n    secure: [^\n]*\n", "", text)
 open(path, "w").write(text)
 PY
   tenancy_refused "team-b claiming team-a's bucket is refused, naming team-a" "$real" team-b "rrsa\.oss\[0\]: read access to oss://$bucket/ belongs to stack team-a"

@@ -180,7 +180,7 @@ render_ray_pki() {
     process.stdout.write(rc);
   ' "$out/manifests.yaml" "$out/pki")" || return 1
   (cd "$E2E_REPO" && timeout 300 node node_modules/ts-node/dist/bin.js e2e/otherClusterPki.ts \
-    "$E2E_PULUMI_STACK" "$E2E_STACKS_DIR" "$RUN_DIR/other-cluster-pki") >>"$RUN_DIR/render.log" 2>&1 ||
+    "$E2E_PULUMI_STACK" "$E2E_STACKS_DIR" "$RUN_DIR/other-cluster-pki" "$E2E_PLATFORM_CONFIG") >>"$RUN_DIR/render.log" 2>&1 ||
     { cat "$RUN_DIR/render.log" >&2; return 1; }
   echo "$out/pki/$cluster"
 }

@@ -30,13 +30,14 @@ import { gcsStoreFor } from "../gcs/store";
 import { logsRoleName } from "../cloud/rrsaPlan";
 import type { LogShipping } from "../observability/logShipping";
 import type { TeamObservabilityArgs } from "../observability/teamObservability";
-import type { TeamLogs } from "@ray-on-ack/common/tenancy";
+import type { TeamLogs, TeamSso } from "@ray-on-ack/common/tenancy";
 
 /**
  * What the platform says about this team beyond its lists: its tenancy registry and the stack the
  * registry entry is looked up for (undefined: no registry in use). From them alone the plan reads who
- * scrapes the team (`cluster.monitoringNamespace`), where its logs go (`tenants.<stack>.logs`) and
- * where a workload may keep its GCS state (`tenants.<stack>.gcsRedis`, the embedded store's facts).
+ * scrapes the team (`cluster.monitoringNamespace`), where its logs go (`tenants.<stack>.logs`),
+ * where a workload may keep its GCS state (`tenants.<stack>.gcsRedis`, the embedded store's facts)
+ * and who signs people in at the edge (`tenants.<stack>.sso`).
  */
 export interface PlatformFacts {
     readonly tenancy: Tenancy;
@@ -87,6 +88,8 @@ export interface TeamPlan {
     readonly localPorts: Record<string, LocalPorts>;
     /** The team's Redis credentials Secret (password and the registered CA), when a workload keeps its GCS state there. */
     readonly gcsRedis?: { readonly caCertificate: string };
+    /** The platform's OpenID Connect provider for the stack's single-sign-on exposures (the config rules checked their hosts against it). */
+    readonly sso?: TeamSso;
     /** The PodMonitor, the log shipper's script and its RAM role and read policy. */
     readonly observability: Omit<TeamObservabilityArgs, "provider">;
 }
@@ -235,6 +238,7 @@ export function planTeam(config: TeamConfig, platformLists: PlatformLists, platf
             config.clusters.map((c) => c.name),
         ),
         ...(workloads.some(onRedis) && registeredRedis ? { gcsRedis: { caCertificate: registeredRedis.caCertificate } } : {}),
+        ...(entry?.sso ? { sso: entry.sso } : {}),
         observability: {
             team,
             namespace,

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { platformListsSchema, type PlatformLists } from "@ray-on-ack/common/platformLists";
-import { EMPTY_TENANCY, tenancySchema, type TeamSso, type Tenancy } from "@ray-on-ack/common/tenancy";
+import { EMPTY_TENANCY, tenancySchema, type Tenancy } from "@ray-on-ack/common/tenancy";
 import { argTypes } from "@ray-on-ack/common/argTypes";
 import { teamConfigSchema, type TeamConfig } from "../config/model";
 import { passwordUsers, teamRules } from "../config/rules";
@@ -119,7 +119,6 @@ export function parseTeamArgs(
     stack?: string;
     password?: pulumi.Output<string>;
     gcsRedisPassword?: pulumi.Output<string>;
-    sso?: TeamSso;
 } {
     const { tenancy, ...lists } = parseArgs(resource, name, platformArgSchema, platformArg ?? {}, "platformPolicy.");
     const dashboard = secretArg(password);
@@ -136,14 +135,11 @@ export function parseTeamArgs(
         ? (settings as unknown as TeamConfig)
         : markTeamParsed(parseArgs(resource, name, teamConfigSchema, settings, "", (c) => teamRules(c, ctx)));
     const users = passwordUsers(config).map((u) => u.username);
-    // The platform's OpenID Connect provider for the stack's single-sign-on exposures (the rules checked their hosts).
-    const sso = stack === undefined ? undefined : tenancy?.tenants[stack]?.sso;
     return {
         config,
         lists,
         tenancy: tenancy ?? EMPTY_TENANCY,
         stack,
-        sso,
         password: checkedSecret(resource, name, "dashboardPassword", dashboard, (v) => users.flatMap((u) => passwordProblems(v, u))),
         gcsRedisPassword: checkedSecret(resource, name, "gcsRedisPassword", redis, (v) =>
             usesGcsRedis(config) ? gcsRedisPasswordProblems(v) : [],

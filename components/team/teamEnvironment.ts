@@ -43,7 +43,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
         super("ray-on-ack:team:TeamEnvironment", name, {}, opts);
         const { dashboardPassword, gcsRedisPassword, rrsaProvider, verifyVSwitches, verifyAcl, platformPolicy, ...settings } = args;
         const parsed = parseTeamArgs(this, name, settings, dashboardPassword, platformPolicy, gcsRedisPassword);
-        const { config, lists, password, sso } = parsed;
+        const { config, lists, password } = parsed;
         const plan = planTeam(config, lists, { tenancy: parsed.tenancy, stack: parsed.stack });
         const { team, namespace } = plan;
 
@@ -99,7 +99,7 @@ export class TeamEnvironment extends pulumi.ComponentResource {
                     cluster: w.name,
                     exposure: w.exposure.config,
                     password,
-                    sso,
+                    sso: plan.sso,
                     verifyAcl: verifyAcl ?? false,
                     ...(w.exposure.port === "serve" ? { port: "serve" as const } : {}),
                 },
